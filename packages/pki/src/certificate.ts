@@ -1,0 +1,459 @@
+// X.509 v3 certificates (RFC 5280 §4.1): a lazy parser over the DER, and a builder that signs.
+// Parsing touches only the top-level TLV headers; names, extensions and the key are decoded
+// on first access and cached. That keeps 100k parsed certificates small (the DER plus a few
+// offsets) and makes "read subject and SAN" cost only what it reads.
+
+import {
+  type HashName,
+  hashDigest,
+  parseSignatureAlgorithm,
+  type SignatureAlgorithm,
+  signatureAlgorithmFor,
+  signData,
+  verifySignature,
+} from './algorithms.js';
+import { PkiError } from './errors.js';
+import {
+  type AuthorityKeyIdentifier,
+  authorityKeyIdentifier as akiExtension,
+  type BasicConstraints,
+  decodeAuthorityKeyIdentifier,
+  decodeBasicConstraints,
+  decodeExtKeyUsage,
+  decodeGeneralNames,
+  decodeKeyUsage,
+  decodeSubjectKeyIdentifier,
+  type Extension,
+  encodeExtensions,
+  type KeyUsageFlag,
+  readExtensions,
+  subjectKeyIdentifier as skiExtension,
+} from './extensions.js';
+import type { GeneralName } from './general-names.js';
+import { toHex } from './internal/bytes.js';
+import {
+  bitString,
+  Cursor,
+  contentOf,
+  encodingOf,
+  explicit,
+  int,
+  readBitString,
+  readOid,
+  readSmallInt,
+  readWhole,
+  seq,
+  T,
+  type Tlv,
+  tlv,
+} from './internal/der.js';
+import { guard } from './internal/guard.js';
+import { readTime, writeTime } from './internal/time.js';
+import { type PrivateKey, PublicKey } from './keys.js';
+import { Name } from './names.js';
+import { OID } from './oids.js';
+import { decodePem, encodePem, readDerOrPem } from './pem.js';
+import { randomSerialNumber, serialToBytes } from './serial.js';
+
+const CERT_ERR = 'ERR_PKI_CERT_INVALID' as const;
+
+function bad(msg: string): never {
+  throw new PkiError(CERT_ERR, msg);
+}
+
+/**
+ * A parsed X.509 certificate. Construct with {@link parseCertificate} or {@link createCertificate}.
+ *
+ * @example
+ * ```ts
+ * const cert = parseCertificate(der);
+ * cert.subject.toWindowsString();     // 'CN=exch01.contoso.com, O=Contoso, C=FR'
+ * cert.subjectAltNames;               // [{ type: 'dns', value: 'exch01.contoso.com' }]
+ * await cert.thumbprint();            // 'A1B2…' (SHA-1, uppercase, as Windows shows it)
+ * ```
+ */
+export class Certificate {
+  /** The complete DER encoding. */
+  readonly der: Uint8Array;
+  readonly #tbs: Tlv;
+  readonly #sigAlg: Tlv;
+  readonly #sigValue: Tlv;
+  readonly #serial: Tlv;
+  readonly #innerSigAlg: Tlv;
+  readonly #issuer: Tlv;
+  readonly #validity: Tlv;
+  readonly #subject: Tlv;
+  readonly #spki: Tlv;
+  readonly #extensions: Tlv | undefined;
+  readonly #issuerUid: Tlv | undefined;
+  readonly #subjectUid: Tlv | undefined;
+  readonly version: 1 | 2 | 3;
+  #cache: {
+    issuer?: Name;
+    subject?: Name;
+    notBefore?: Date;
+    notAfter?: Date;
+    publicKey?: PublicKey;
+    extensions?: Extension[];
+    sigAlg?: SignatureAlgorithm;
+    thumbs?: Map<string, string>;
+  } = {};
+
+  /** @internal use {@link parseCertificate}. */
+  constructor(der: Uint8Array) {
+    this.der = der;
+    const top = readWhole(der, T.SEQUENCE);
+    const c = Cursor.of(top);
+    this.#tbs = c.next(T.SEQUENCE);
+    this.#sigAlg = c.next(T.SEQUENCE);
+    this.#sigValue = c.next(T.BIT_STRING);
+    c.end('Certificate');
+    const t = Cursor.of(this.#tbs);
+    let version = 1;
+    const v = t.optional(0xa0);
+    if (v) {
+      const vc = Cursor.of(v);
+      version = readSmallInt(vc.next(T.INTEGER)) + 1;
+      vc.end('version');
+      // X.690 DER: a DEFAULT value (v1) must be omitted.
+      if (version === 1) bad('The certificate encodes the default version v1 explicitly, which DER forbids.');
+      if (version > 3) bad(`The certificate version v${version} is unknown (RFC 5280 knows v1 to v3).`);
+    }
+    this.version = version as 1 | 2 | 3;
+    this.#serial = t.next(T.INTEGER);
+    const sl = this.#serial.end - this.#serial.valueStart;
+    if (sl === 0) bad('The serial number is empty.');
+    this.#innerSigAlg = t.next(T.SEQUENCE);
+    this.#issuer = t.next(T.SEQUENCE);
+    this.#validity = t.next(T.SEQUENCE);
+    this.#subject = t.next(T.SEQUENCE);
+    this.#spki = t.next(T.SEQUENCE);
+    this.#issuerUid = t.optional(0x81);
+    this.#subjectUid = t.optional(0x82);
+    this.#extensions = t.optional(0xa3);
+    t.end('TBSCertificate');
+    if ((this.#issuerUid || this.#subjectUid) && version < 2)
+      bad('Unique identifiers need a v2 or v3 certificate (RFC 5280 §4.1.2.8).');
+    if (this.#extensions && version !== 3) bad('Extensions need a v3 certificate (RFC 5280 §4.1.2.9).');
+    // Validity is cheap to decode and almost always read: check it now.
+    const vc = Cursor.of(this.#validity);
+    this.#cache.notBefore = readTime(vc.next());
+    this.#cache.notAfter = readTime(vc.next());
+    vc.end('Validity');
+    readBitString(this.#sigValue);
+  }
+
+  /** The serial number as uppercase hex of its content octets, as Windows shows it. */
+  get serialNumber(): string {
+    return toHex(contentOf(this.#serial), true);
+  }
+
+  /** The serial number as a bigint (negative if the certificate encodes one, against RFC 5280). */
+  get serialNumberBigInt(): bigint {
+    const v = contentOf(this.#serial);
+    let n = 0n;
+    for (const b of v) n = (n << 8n) | BigInt(b);
+    if (v[0]! & 0x80) n -= 1n << BigInt(v.length * 8);
+    return n;
+  }
+
+  get issuer(): Name {
+    this.#cache.issuer ??= guard(CERT_ERR, 'The issuer name', () => Name.fromTlv(this.#issuer));
+    return this.#cache.issuer;
+  }
+
+  get subject(): Name {
+    this.#cache.subject ??= guard(CERT_ERR, 'The subject name', () => Name.fromTlv(this.#subject));
+    return this.#cache.subject;
+  }
+
+  get notBefore(): Date {
+    return new Date(this.#cache.notBefore!.getTime());
+  }
+
+  get notAfter(): Date {
+    return new Date(this.#cache.notAfter!.getTime());
+  }
+
+  /** The DER of the to-be-signed part (what the signature covers). */
+  get tbs(): Uint8Array {
+    return encodingOf(this.#tbs);
+  }
+
+  /** The signature value (for ECDSA, the DER Ecdsa-Sig-Value). */
+  get signature(): Uint8Array {
+    return readBitString(this.#sigValue).bytes;
+  }
+
+  /** The outer signature algorithm. Throws ERR_PKI_ALGORITHM_UNSUPPORTED for unknown algorithms. */
+  get signatureAlgorithm(): SignatureAlgorithm {
+    this.#cache.sigAlg ??= parseSignatureAlgorithm(encodingOf(this.#sigAlg));
+    return this.#cache.sigAlg;
+  }
+
+  /** The signature algorithm OID, without requiring certlab to support it. */
+  get signatureAlgorithmOid(): string {
+    return guard(CERT_ERR, 'The signature algorithm', () => {
+      const c = Cursor.of(this.#sigAlg);
+      return readOid(c.next(T.OID));
+    });
+  }
+
+  /** The DER SubjectPublicKeyInfo. */
+  get subjectPublicKeyInfo(): Uint8Array {
+    return encodingOf(this.#spki);
+  }
+
+  /** The subject's public key. Throws ERR_PKI_KEY_UNSUPPORTED for key types certlab does not handle. */
+  get publicKey(): PublicKey {
+    this.#cache.publicKey ??= PublicKey.fromSpki(encodingOf(this.#spki));
+    return this.#cache.publicKey;
+  }
+
+  get issuerUniqueId(): Uint8Array | undefined {
+    return this.#issuerUid ? contentOf(this.#issuerUid) : undefined;
+  }
+
+  get subjectUniqueId(): Uint8Array | undefined {
+    return this.#subjectUid ? contentOf(this.#subjectUid) : undefined;
+  }
+
+  /** Every extension in certificate order, with its raw value and critical flag. */
+  get extensions(): readonly Extension[] {
+    this.#cache.extensions ??= this.#extensions
+      ? guard('ERR_PKI_EXTENSION_INVALID', 'The extensions', () => {
+          const c = Cursor.of(this.#extensions!);
+          const list = readExtensions(c.next(T.SEQUENCE));
+          c.end('extensions');
+          return list;
+        })
+      : [];
+    return this.#cache.extensions;
+  }
+
+  /** The extension with this OID, if present. @example `cert.getExtension(OID.subjectAltName)` */
+  getExtension(oid: string): Extension | undefined {
+    return this.extensions.find((e) => e.oid === oid);
+  }
+
+  get basicConstraints(): BasicConstraints | undefined {
+    const e = this.getExtension(OID.basicConstraints);
+    return e ? decodeBasicConstraints(e.value) : undefined;
+  }
+
+  get keyUsage(): KeyUsageFlag[] | undefined {
+    const e = this.getExtension(OID.keyUsage);
+    return e ? decodeKeyUsage(e.value) : undefined;
+  }
+
+  /** extKeyUsage OIDs, or undefined when the extension is absent (any purpose). */
+  get extKeyUsage(): string[] | undefined {
+    const e = this.getExtension(OID.extKeyUsage);
+    return e ? decodeExtKeyUsage(e.value) : undefined;
+  }
+
+  /** subjectAltName entries; empty when absent. */
+  get subjectAltNames(): GeneralName[] {
+    const e = this.getExtension(OID.subjectAltName);
+    return e ? decodeGeneralNames(e.value) : [];
+  }
+
+  get subjectKeyIdentifier(): Uint8Array | undefined {
+    const e = this.getExtension(OID.subjectKeyIdentifier);
+    return e ? decodeSubjectKeyIdentifier(e.value) : undefined;
+  }
+
+  get authorityKeyIdentifier(): AuthorityKeyIdentifier | undefined {
+    const e = this.getExtension(OID.authorityKeyIdentifier);
+    return e ? decodeAuthorityKeyIdentifier(e.value) : undefined;
+  }
+
+  /** True when issuer and subject are the same name (RFC 5280 §6.1: self-issued). */
+  get isSelfIssued(): boolean {
+    return this.issuer.equals(this.subject);
+  }
+
+  /** True when basicConstraints says CA. */
+  get isCA(): boolean {
+    return this.basicConstraints?.ca === true;
+  }
+
+  /**
+   * The thumbprint Windows shows: the hash of the whole DER, uppercase hex. SHA-1 by default
+   * because Windows identifies certificates by their SHA-1 thumbprint; pass 'SHA-256' for the
+   * stronger one.
+   *
+   * @example
+   * ```ts
+   * await cert.thumbprint();          // 40 hex digits
+   * await cert.thumbprint('SHA-256'); // 64 hex digits
+   * ```
+   */
+  async thumbprint(hash: HashName = 'SHA-1'): Promise<string> {
+    this.#cache.thumbs ??= new Map();
+    let t = this.#cache.thumbs.get(hash);
+    if (!t) {
+      t = toHex(await hashDigest(hash, this.der), true);
+      this.#cache.thumbs.set(hash, t);
+    }
+    return t;
+  }
+
+  /**
+   * Checks the signature with the issuer's public key (pass nothing for a self-signed
+   * certificate). Also checks that the inner and outer algorithm identifiers agree (RFC 5280
+   * §4.1.1.2). Returns false for a wrong signature; throws for an unsupported algorithm.
+   *
+   * @example
+   * ```ts
+   * await leaf.verifySignature(ca.publicKey); // true
+   * ```
+   */
+  async verifySignature(issuerKey: PublicKey = this.publicKey): Promise<boolean> {
+    const outer = encodingOf(this.#sigAlg);
+    const inner = encodingOf(this.#innerSigAlg);
+    if (outer.length !== inner.length || outer.some((b, i) => b !== inner[i])) return false;
+    return verifySignature(issuerKey, this.signatureAlgorithm, this.tbs, this.signature);
+  }
+
+  /** PEM text with the CERTIFICATE label. @example `await writeFile('ca.cer', cert.toPem())` */
+  toPem(options: { eol?: '\n' | '\r\n' } = {}): string {
+    return encodePem('CERTIFICATE', this.der, options);
+  }
+
+  /** True when both certificates have the same DER. @example `a.equals(b)` */
+  equals(other: Certificate): boolean {
+    const a = this.der;
+    const b = other.der;
+    return a.length === b.length && a.every((x, i) => x === b[i]);
+  }
+}
+
+/**
+ * Parses a DER certificate. Structure, version, serial and validity are checked now; names,
+ * extensions and the key when first read. Malformed input throws a PkiError (ERR_PKI_CERT_INVALID
+ * or an ERR_PKI_DER_* code), never another exception.
+ *
+ * @example
+ * ```ts
+ * const cert = parseCertificate(new Uint8Array(await readFile('exch01.cer')));
+ * ```
+ */
+export function parseCertificate(der: Uint8Array): Certificate {
+  if (!(der instanceof Uint8Array)) throw new TypeError('parseCertificate expects a Uint8Array of DER');
+  return guard(CERT_ERR, 'The certificate', () => new Certificate(der));
+}
+
+/**
+ * Parses every certificate in a PEM text, or a single DER / Base64 certificate.
+ *
+ * @example
+ * ```ts
+ * const [leaf, ...chain] = readCertificates(await readFile('chain.pem', 'utf8'));
+ * ```
+ */
+export function readCertificates(input: Uint8Array | string): Certificate[] {
+  const text =
+    typeof input === 'string'
+      ? input
+      : input[0] === 0x30
+        ? undefined
+        : new TextDecoder('latin1').decode(input);
+  if (text?.includes('-----BEGIN')) {
+    return decodePemBlocks(text).map(parseCertificate);
+  }
+  return [parseCertificate(readDerOrPem(input, 'CERTIFICATE'))];
+}
+
+function decodePemBlocks(text: string): Uint8Array[] {
+  return decodePem(text)
+    .filter(
+      (b) => b.label === 'CERTIFICATE' || b.label === 'X509 CERTIFICATE' || b.label === 'TRUSTED CERTIFICATE',
+    )
+    .map((b) => b.bytes);
+}
+
+/** What {@link createCertificate} needs. */
+export interface CertificateInit {
+  /** The subject name (a Name or text such as `CN=exch01.contoso.com, O=Contoso, C=FR`). */
+  subject: Name | string;
+  /** The subject's public key. */
+  publicKey: PublicKey;
+  /** The key that signs: the issuer's private key, or the subject's own for a self-signed certificate. */
+  signingKey: PrivateKey;
+  /** The issuer certificate; omit for self-signed. Sets the issuer name and the AKI from its SKI. */
+  issuer?: Certificate;
+  /** Overrides the issuer name (rarely needed: use `issuer`). */
+  issuerName?: Name | string;
+  /** Hex, bigint or bytes; default a random 16-octet positive serial. */
+  serialNumber?: string | bigint | Uint8Array;
+  /** Default: now, truncated to the second. */
+  notBefore?: Date;
+  /** Default: notBefore plus `days`. */
+  notAfter?: Date;
+  /** Validity in days when notAfter is not given (default 365). */
+  days?: number;
+  /** Extensions in order. SKI and AKI are added unless present or disabled. */
+  extensions?: readonly Extension[];
+  /** Add subjectKeyIdentifier (RFC 5280 §4.2.1.2, method 1). Default true. */
+  subjectKeyIdentifier?: boolean;
+  /** Add authorityKeyIdentifier (keyIdentifier only, as AD CS does). Default true, except that a self-signed certificate gets one only when asked. */
+  authorityKeyIdentifier?: boolean;
+  /** Hash (default SHA-256 or the curve's) and RSA-PSS choice. */
+  signature?: { hash?: HashName; pss?: boolean };
+}
+
+function toName(n: Name | string): Name {
+  return typeof n === 'string' ? Name.parse(n) : n;
+}
+
+/**
+ * Builds and signs an X.509 v3 certificate.
+ *
+ * @example
+ * ```ts
+ * const root = await generateKeyPair({ type: 'ec', curve: 'P-256' });
+ * const ca = await createCertificate({
+ *   subject: 'CN=Contoso Root CA, O=Contoso, C=FR',
+ *   publicKey: root.publicKey,
+ *   signingKey: root.privateKey,
+ *   days: 3650,
+ *   extensions: [basicConstraints({ ca: true }), keyUsage(['keyCertSign', 'cRLSign'])],
+ * });
+ * ```
+ */
+export async function createCertificate(init: CertificateInit): Promise<Certificate> {
+  const subject = toName(init.subject);
+  const issuerName = init.issuerName ? toName(init.issuerName) : init.issuer ? init.issuer.subject : subject;
+  const alg = signatureAlgorithmFor(init.signingKey, init.signature);
+  const serial = serialToBytes(init.serialNumber ?? randomSerialNumber());
+  const notBefore = new Date(Math.floor((init.notBefore ?? new Date()).getTime() / 1000) * 1000);
+  const notAfter = init.notAfter ?? new Date(notBefore.getTime() + (init.days ?? 365) * 86_400_000);
+  if (notAfter.getTime() < notBefore.getTime())
+    throw new PkiError(CERT_ERR, 'notAfter is before notBefore: the certificate would never be valid.');
+  const exts: Extension[] = [...(init.extensions ?? [])];
+  const has = (oid: string) => exts.some((e) => e.oid === oid);
+  if (init.subjectKeyIdentifier !== false && !has(OID.subjectKeyIdentifier)) {
+    exts.push(skiExtension(await init.publicKey.keyIdentifier()));
+  }
+  const selfSigned = !init.issuer;
+  if ((init.authorityKeyIdentifier ?? !selfSigned) && !has(OID.authorityKeyIdentifier)) {
+    const keyId = init.issuer
+      ? (init.issuer.subjectKeyIdentifier ?? (await init.issuer.publicKey.keyIdentifier()))
+      : await init.publicKey.keyIdentifier();
+    exts.push(akiExtension({ keyIdentifier: keyId }));
+  }
+  const tbsParts = [
+    explicit(0, int(2)),
+    tlv(T.INTEGER, serial[0]! & 0x80 ? Uint8Array.of(0, ...serial) : serial),
+    alg.der,
+    issuerName.der,
+    seq(writeTime(notBefore), writeTime(notAfter)),
+    subject.der,
+    init.publicKey.spki,
+  ];
+  if (exts.length) tbsParts.push(explicit(3, encodeExtensions(exts)));
+  const tbs = seq(...tbsParts);
+  const sig = await signData(init.signingKey, alg, tbs);
+  return new Certificate(seq(tbs, alg.der, bitString(sig)));
+}

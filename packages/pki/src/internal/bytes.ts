@@ -1,0 +1,81 @@
+// Byte helpers shared by the DER, PEM and key code. Uint8Array only: @certlab/pki runs in browsers.
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+export function toHex(bytes: Uint8Array, upper = false): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i]!];
+  return upper ? s.toUpperCase() : s;
+}
+
+export function fromHex(hex: string): Uint8Array {
+  const clean = hex.replace(/[\s:]/g, '');
+  if (clean.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(clean))
+    throw new TypeError(`not a hex string: ${hex.slice(0, 40)}`);
+  const out = new Uint8Array(clean.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(clean.substr(i * 2, 2), 16);
+  return out;
+}
+
+export function concat(parts: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+const textEncoder = new TextEncoder();
+const utf8Strict = new TextDecoder('utf-8', { fatal: true });
+
+export function utf8(s: string): Uint8Array {
+  return textEncoder.encode(s);
+}
+
+/** Decodes UTF-8, throwing on invalid sequences (the caller's guard turns that into a PkiError). */
+export function fromUtf8(b: Uint8Array): string {
+  // Names and SANs are nearly always short ASCII: skip TextDecoder's per-call overhead then.
+  if (b.length <= 64) {
+    let s = '';
+    for (let i = 0; i < b.length; i++) {
+      const c = b[i]!;
+      if (c >= 0x80) return utf8Strict.decode(b);
+      s += String.fromCharCode(c);
+    }
+    return s;
+  }
+  return utf8Strict.decode(b);
+}
+
+/** Latin-1 / ASCII bytes to string, one char per byte. */
+export function fromLatin1(b: Uint8Array): string {
+  if (b.length <= 64) {
+    let s = '';
+    for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
+    return s;
+  }
+  let s = '';
+  for (let i = 0; i < b.length; i += 4096) s += String.fromCharCode(...b.subarray(i, i + 4096));
+  return s;
+}
+
+export function latin1(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 0xff;
+  return out;
+}
+
+/** Copies into a fresh ArrayBuffer-backed array: WebCrypto wants a BufferSource it may own. */
+export function toBufferSource(b: Uint8Array): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(b) as Uint8Array<ArrayBuffer>;
+}
