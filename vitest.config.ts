@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // so `npm test` needs no build step and always tests what is in the tree.
 export default defineConfig({
   resolve: { conditions: ['source'] },
+  // Vitest runs tests as SSR: Vite 7 reads the conditions for that environment from `ssr`.
+  ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,

@@ -360,18 +360,21 @@ export function readCertificates(input: Uint8Array | string): Certificate[] {
         ? undefined
         : new TextDecoder('latin1').decode(input);
   if (text?.includes('-----BEGIN')) {
-    return decodePemBlocks(text).map(parseCertificate);
+    const all = decodePem(text);
+    const blocks = all.filter((b) => CERT_LABELS.has(b.label));
+    if (blocks.length === 0) {
+      const found = [...new Set(all.map((b) => b.label))].join(', ');
+      throw new PkiError(
+        'ERR_PKI_PEM_INVALID',
+        `The PEM text contains no "CERTIFICATE" PEM block (it has: ${found}).`,
+      );
+    }
+    return blocks.map((b) => parseCertificate(b.bytes));
   }
   return [parseCertificate(readDerOrPem(input, 'CERTIFICATE'))];
 }
 
-function decodePemBlocks(text: string): Uint8Array[] {
-  return decodePem(text)
-    .filter(
-      (b) => b.label === 'CERTIFICATE' || b.label === 'X509 CERTIFICATE' || b.label === 'TRUSTED CERTIFICATE',
-    )
-    .map((b) => b.bytes);
-}
+const CERT_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
 
 /** What {@link createCertificate} needs. */
 export interface CertificateInit {

@@ -122,6 +122,11 @@ export class CertificationRequest {
     return parseSignatureAlgorithm(encodingOf(this.#sigAlg));
   }
 
+  /** The signature algorithm OID, without requiring certlab to support it. */
+  get signatureAlgorithmOid(): string {
+    return guard(CSR_ERR, 'The signature algorithm', () => readOid(Cursor.of(this.#sigAlg).next(T.OID)));
+  }
+
   /** The DER of CertificationRequestInfo (what the signature covers). */
   get info(): Uint8Array {
     return encodingOf(this.#info);

@@ -24,7 +24,13 @@ export type PkiErrorCode =
   | 'ERR_PKI_KDF_LIMIT'
   | 'ERR_PKI_ALGORITHM_UNSUPPORTED'
   | 'ERR_PKI_CRYPTO_UNAVAILABLE'
-  | 'ERR_PKI_SIGNATURE_INVALID';
+  | 'ERR_PKI_SIGNATURE_INVALID'
+  | 'ERR_PKI_PKCS7_INVALID'
+  | 'ERR_PKI_PKCS12_INVALID'
+  | 'ERR_PKI_PKCS12_PASSWORD'
+  | 'ERR_PKI_PKCS12_UNSUPPORTED'
+  | 'ERR_PKI_CRL_INVALID'
+  | 'ERR_PKI_FORMAT_UNKNOWN';
 
 /**
  * The one error class of @certlab/pki. `code` says what went wrong in a machine-readable way,

@@ -210,6 +210,10 @@ export function readDerOrPem(input: Uint8Array | string, label?: string): Uint8A
     return match.bytes;
   }
   const trimmed = text.trim();
-  if (/^[A-Za-z0-9+/=\s]+$/.test(trimmed) && trimmed.length >= 4) return decodeBase64(trimmed);
+  if (/^[A-Za-z0-9+/=\s]+$/.test(trimmed) && trimmed.length >= 4) {
+    // Every structure read here is a DER SEQUENCE: Base64 of anything else is prose, not a file.
+    const der = decodeBase64(trimmed);
+    if (der[0] === 0x30) return der;
+  }
   throw new PkiError('ERR_PKI_PEM_INVALID', 'The input is neither DER, PEM, nor Base64 text.');
 }

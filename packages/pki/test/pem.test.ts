@@ -61,3 +61,9 @@ describe('Base64 and PEM (RFC 4648, RFC 7468)', () => {
     );
   });
 });
+
+describe('readDerOrPem on prose', () => {
+  it('does not mistake words for Base64', () => {
+    expect(() => readDerOrPem('hello world')).toThrow(/neither DER, PEM, nor Base64/);
+  });
+});

@@ -1,0 +1,37 @@
+// GeneralNames as Windows writes them in the certificate dialog and certutil: `DNS Name=…`,
+// `IP Address=…`, `Other Name: Principal Name=…`.
+
+import { type GeneralName, toHex } from '@certlab/pki';
+
+/**
+ * One GeneralName in Windows' wording.
+ *
+ * @example
+ * ```ts
+ * generalNameText({ type: 'upn', value: 'alice@contoso.com' }); // 'Other Name: Principal Name=alice@contoso.com'
+ * ```
+ */
+export function generalNameText(g: GeneralName): string {
+  switch (g.type) {
+    case 'dns':
+      return `DNS Name=${g.value}`;
+    case 'ip':
+      return `IP Address=${g.value}`;
+    case 'email':
+      return `RFC822 Name=${g.value}`;
+    case 'uri':
+      return `URL=${g.value}`;
+    case 'upn':
+      return `Other Name: Principal Name=${g.value}`;
+    case 'dirName':
+      return `Directory Address: ${g.value.toWindowsString()}`;
+    case 'registeredId':
+      return `Registered ID=${g.value}`;
+    case 'otherName':
+      return `Other Name: ${g.oid}=${toHex(g.value)}`;
+    case 'x400Address':
+      return `X400 Address=${toHex(g.der)}`;
+    case 'ediPartyName':
+      return `EDI Party Name=${toHex(g.der)}`;
+  }
+}

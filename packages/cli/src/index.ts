@@ -1,0 +1,117 @@
+/**
+ * certlab: the command line over @certlab/pki. `run` executes one command line in-process and
+ * returns its exit code, so tests (and other programs) can drive the CLI without spawning it.
+ *
+ * @example
+ * ```ts
+ * import { run } from 'certlab';
+ * const code = await run(['cert', 'show', 'ca.cer', '--format', 'json'], { stdout, stderr });
+ * ```
+ * @packageDocumentation
+ */
+
+import { parseCommandArgs } from './args.js';
+import { EXIT, usageError } from './cli-error.js';
+import type { Command, CommandContext } from './command.js';
+import { commandHelp, helpFor, mainHelp, nounHelp } from './help.js';
+import { type CliIo, resolveIo } from './io.js';
+import { writeLines } from './output.js';
+import { NOUNS, STANDALONE, verbOf } from './registry.js';
+import { describeError } from './report-error.js';
+import { cliVersion } from './version.js';
+
+export { EXIT } from './cli-error.js';
+export type { CliIo, OutputStream } from './io.js';
+
+const HELP_FLAGS = new Set(['--help', '-h']);
+const VERSION_FLAGS = new Set(['--version', '-V']);
+
+/** True when a help flag appears before `--` (after it, `--help` is a value, not a flag). */
+function wantsHelp(args: readonly string[]): boolean {
+  for (const a of args) {
+    if (a === '--') return false;
+    if (HELP_FLAGS.has(a)) return true;
+  }
+  return false;
+}
+
+async function dispatch(ctx: CommandContext, argv: readonly string[]): Promise<number> {
+  const out = ctx.io.stdout;
+  const [first, second] = argv;
+  if (first === undefined) {
+    ctx.io.stderr.write(mainHelp(await cliVersion()));
+    throw usageError('a command is required.');
+  }
+  if (VERSION_FLAGS.has(first) || first === 'version') {
+    out.write(`certlab ${await cliVersion()}\n`);
+    return EXIT.ok;
+  }
+  if (HELP_FLAGS.has(first)) {
+    out.write(mainHelp(await cliVersion()));
+    return EXIT.ok;
+  }
+  if (first === 'help') {
+    const words = argv.slice(1).filter((w) => !HELP_FLAGS.has(w));
+    const text = helpFor(words, await cliVersion());
+    if (text === undefined) throw usageError(`no help for '${words.join(' ')}': there is no such command.`);
+    out.write(text);
+    return EXIT.ok;
+  }
+  let command: Command | undefined = STANDALONE.find((c) => c.name === first);
+  let rest = argv.slice(1);
+  if (!command) {
+    const noun = NOUNS.find((n) => n.name === first);
+    if (!noun) throw usageError(`unknown command '${first}'.`);
+    if (second === undefined || second.startsWith('-')) {
+      if (second !== undefined && HELP_FLAGS.has(second)) {
+        out.write(nounHelp(noun));
+        return EXIT.ok;
+      }
+      ctx.io.stderr.write(nounHelp(noun));
+      throw usageError(
+        `'certlab ${noun.name}' needs a verb: ${noun.verbs.map(verbOf).join(' or ')}.`,
+        noun.name,
+      );
+    }
+    command = noun.verbs.find((c) => verbOf(c) === second);
+    if (!command)
+      throw usageError(
+        `unknown command '${noun.name} ${second}': use ${noun.verbs.map((c) => `'${c.name}'`).join(' or ')}.`,
+        noun.name,
+      );
+    rest = argv.slice(2);
+  }
+  if (wantsHelp(rest)) {
+    out.write(commandHelp(command));
+    return EXIT.ok;
+  }
+  return command.run(ctx, parseCommandArgs(command, rest));
+}
+
+/**
+ * Runs one certlab command line and resolves to its exit code (0 success, 1 the operation
+ * failed, 2 usage error or invalid input). Never calls `process.exit` and never throws: errors
+ * are printed on `io.stderr` as `certlab: <message>`.
+ *
+ * @param argv The arguments after the program name, e.g. `process.argv.slice(2)`.
+ * @param io Streams and process facts; defaults to the real process.
+ *
+ * @example
+ * ```ts
+ * let text = '';
+ * const capture = { write: (s: string | Uint8Array) => { text += String(s); } };
+ * const code = await run(['--version'], { stdout: capture, stderr: capture });
+ * // code === 0, text === 'certlab 0.1.0\n'
+ * ```
+ */
+export async function run(argv: string[], io?: CliIo): Promise<number> {
+  const resolved = resolveIo(io);
+  const ctx: CommandContext = { io: resolved, secrets: new Set() };
+  try {
+    return await dispatch(ctx, argv);
+  } catch (e) {
+    const report = describeError(e, ctx.secrets, Boolean(resolved.env.CERTLAB_DEBUG));
+    writeLines(resolved.stderr, report.lines);
+    return report.exitCode;
+  }
+}

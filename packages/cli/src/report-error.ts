@@ -1,0 +1,55 @@
+// Turns any error into the one-line `certlab: …` message and an exit code. Nothing here prints
+// a stack trace (unless CERTLAB_DEBUG is set) or a password: known secrets are masked out of
+// every message as a last line of defence.
+
+import { isPkiError, type PkiErrorCode } from '@certlab/pki';
+import { CliError, EXIT, type ExitCode } from './cli-error.js';
+
+/** Library codes that mean "the operation could not be done" rather than "your input is bad". */
+const OPERATION_FAILURES: ReadonlySet<PkiErrorCode> = new Set<PkiErrorCode>([
+  'ERR_PKI_CRYPTO_UNAVAILABLE',
+  'ERR_PKI_SIGNATURE_INVALID',
+]);
+
+/** The text and exit code for an error. */
+export interface ErrorReport {
+  readonly exitCode: ExitCode;
+  /** Lines to print on stderr, the first one starting with `certlab: `. */
+  readonly lines: string[];
+}
+
+/**
+ * Maps an error to what the user sees: CliError keeps its code; PkiError is exit 2 (invalid
+ * input) with its code in brackets, except crypto availability and signature failures (exit 1);
+ * anything else is an unexpected failure (exit 1).
+ *
+ * @example
+ * ```ts
+ * describeError(new PkiError('ERR_PKI_PEM_INVALID', 'No PEM block.'), new Set());
+ * // { exitCode: 2, lines: ['certlab: No PEM block. [ERR_PKI_PEM_INVALID]'] }
+ * ```
+ */
+export function describeError(e: unknown, secrets: ReadonlySet<string>, debug = false): ErrorReport {
+  let exitCode: ExitCode;
+  const lines: string[] = [];
+  if (e instanceof CliError) {
+    exitCode = e.exitCode;
+    lines.push(`certlab: ${e.message}`);
+    if (e.hint) lines.push(e.hint);
+  } else if (isPkiError(e)) {
+    exitCode = OPERATION_FAILURES.has(e.code) ? EXIT.failed : EXIT.usage;
+    lines.push(`certlab: ${e.message} [${e.code}]`);
+  } else {
+    exitCode = EXIT.failed;
+    const msg = e instanceof Error ? e.message : String(e);
+    lines.push(`certlab: ${msg}`);
+  }
+  if (debug && e instanceof Error && e.stack) lines.push(e.stack);
+  return { exitCode, lines: lines.map((l) => mask(l, secrets)) };
+}
+
+function mask(line: string, secrets: ReadonlySet<string>): string {
+  let out = line;
+  for (const s of secrets) if (s.length > 0) out = out.split(s).join('********');
+  return out;
+}
