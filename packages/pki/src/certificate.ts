@@ -32,6 +32,7 @@ import {
 import type { GeneralName } from './general-names.js';
 import { toHex } from './internal/bytes.js';
 import {
+  bigIntFromTwosComplement,
   bitString,
   Cursor,
   contentOf,
@@ -57,8 +58,31 @@ import { randomSerialNumber, serialToBytes } from './serial.js';
 
 const CERT_ERR = 'ERR_PKI_CERT_INVALID' as const;
 
+// Field indexes into Certificate's offset table.
+const F_TBS = 0;
+const F_SIG_ALG = 1;
+const F_SIG_VALUE = 2;
+const F_SERIAL = 3;
+const F_INNER_SIG_ALG = 4;
+const F_ISSUER = 5;
+const F_SUBJECT = 6;
+const F_SPKI = 7;
+const F_ISSUER_UID = 8;
+const F_SUBJECT_UID = 9;
+const F_EXTENSIONS = 10;
+const F_COUNT = 11;
+
 function bad(msg: string): never {
   throw new PkiError(CERT_ERR, msg);
+}
+
+interface CertificateCache {
+  issuer?: Name;
+  subject?: Name;
+  publicKey?: PublicKey;
+  extensions?: Extension[];
+  sigAlg?: SignatureAlgorithm;
+  thumbs?: Map<string, string>;
 }
 
 /**
@@ -75,40 +99,35 @@ function bad(msg: string): never {
 export class Certificate {
   /** The complete DER encoding. */
   readonly der: Uint8Array;
-  readonly #tbs: Tlv;
-  readonly #sigAlg: Tlv;
-  readonly #sigValue: Tlv;
-  readonly #serial: Tlv;
-  readonly #innerSigAlg: Tlv;
-  readonly #issuer: Tlv;
-  readonly #validity: Tlv;
-  readonly #subject: Tlv;
-  readonly #spki: Tlv;
-  readonly #extensions: Tlv | undefined;
-  readonly #issuerUid: Tlv | undefined;
-  readonly #subjectUid: Tlv | undefined;
+  /**
+   * Offsets of the fields, three numbers (start, value start, end) per field in the order of
+   * the F_* constants; -1 for an absent optional field. One small array instead of a record
+   * per field keeps 100k parsed certificates within a few hundred bytes each beyond their DER.
+   */
+  readonly #p: number[];
+  readonly #notBefore: number;
+  readonly #notAfter: number;
   readonly version: 1 | 2 | 3;
-  #cache: {
-    issuer?: Name;
-    subject?: Name;
-    notBefore?: Date;
-    notAfter?: Date;
-    publicKey?: PublicKey;
-    extensions?: Extension[];
-    sigAlg?: SignatureAlgorithm;
-    thumbs?: Map<string, string>;
-  } = {};
+  #cache: CertificateCache | undefined;
 
   /** @internal use {@link parseCertificate}. */
   constructor(der: Uint8Array) {
     this.der = der;
+    const p = new Array<number>(F_COUNT * 3).fill(-1);
+    const keep = (f: number, t: Tlv | undefined) => {
+      if (!t) return t;
+      p[f * 3] = t.start;
+      p[f * 3 + 1] = t.valueStart;
+      p[f * 3 + 2] = t.end;
+      return t;
+    };
     const top = readWhole(der, T.SEQUENCE);
     const c = Cursor.of(top);
-    this.#tbs = c.next(T.SEQUENCE);
-    this.#sigAlg = c.next(T.SEQUENCE);
-    this.#sigValue = c.next(T.BIT_STRING);
+    const tbs = keep(F_TBS, c.next(T.SEQUENCE))!;
+    keep(F_SIG_ALG, c.next(T.SEQUENCE));
+    const sigValue = keep(F_SIG_VALUE, c.next(T.BIT_STRING))!;
     c.end('Certificate');
-    const t = Cursor.of(this.#tbs);
+    const t = Cursor.of(tbs);
     let version = 1;
     const v = t.optional(0xa0);
     if (v) {
@@ -120,115 +139,138 @@ export class Certificate {
       if (version > 3) bad(`The certificate version v${version} is unknown (RFC 5280 knows v1 to v3).`);
     }
     this.version = version as 1 | 2 | 3;
-    this.#serial = t.next(T.INTEGER);
-    const sl = this.#serial.end - this.#serial.valueStart;
-    if (sl === 0) bad('The serial number is empty.');
-    this.#innerSigAlg = t.next(T.SEQUENCE);
-    this.#issuer = t.next(T.SEQUENCE);
-    this.#validity = t.next(T.SEQUENCE);
-    this.#subject = t.next(T.SEQUENCE);
-    this.#spki = t.next(T.SEQUENCE);
-    this.#issuerUid = t.optional(0x81);
-    this.#subjectUid = t.optional(0x82);
-    this.#extensions = t.optional(0xa3);
+    const serial = keep(F_SERIAL, t.next(T.INTEGER))!;
+    if (serial.end === serial.valueStart) bad('The serial number is empty.');
+    keep(F_INNER_SIG_ALG, t.next(T.SEQUENCE));
+    keep(F_ISSUER, t.next(T.SEQUENCE));
+    const validity = t.next(T.SEQUENCE);
+    keep(F_SUBJECT, t.next(T.SEQUENCE));
+    keep(F_SPKI, t.next(T.SEQUENCE));
+    const issuerUid = keep(F_ISSUER_UID, t.optional(0x81));
+    const subjectUid = keep(F_SUBJECT_UID, t.optional(0x82));
+    const extensions = keep(F_EXTENSIONS, t.optional(0xa3));
     t.end('TBSCertificate');
-    if ((this.#issuerUid || this.#subjectUid) && version < 2)
+    if ((issuerUid || subjectUid) && version < 2)
       bad('Unique identifiers need a v2 or v3 certificate (RFC 5280 §4.1.2.8).');
-    if (this.#extensions && version !== 3) bad('Extensions need a v3 certificate (RFC 5280 §4.1.2.9).');
+    if (extensions && version !== 3) bad('Extensions need a v3 certificate (RFC 5280 §4.1.2.9).');
     // Validity is cheap to decode and almost always read: check it now.
-    const vc = Cursor.of(this.#validity);
-    this.#cache.notBefore = readTime(vc.next());
-    this.#cache.notAfter = readTime(vc.next());
+    const vc = Cursor.of(validity);
+    this.#notBefore = readTime(vc.next()).getTime();
+    this.#notAfter = readTime(vc.next()).getTime();
     vc.end('Validity');
-    readBitString(this.#sigValue);
+    readBitString(sigValue);
+    this.#p = p;
+  }
+
+  /** The TLV of field `f`, or undefined when that optional field is absent. */
+  #tlv(f: number): Tlv | undefined {
+    const p = this.#p;
+    const start = p[f * 3]!;
+    if (start < 0) return undefined;
+    return {
+      bytes: this.der,
+      id: this.der[start]!,
+      num: this.der[start]! & 0x1f,
+      start,
+      valueStart: p[f * 3 + 1]!,
+      end: p[f * 3 + 2]!,
+    };
+  }
+
+  #field(f: number): Tlv {
+    return this.#tlv(f)!;
+  }
+
+  /** Decoded values, created on first use so an unread certificate costs nothing more. */
+  get #c(): CertificateCache {
+    this.#cache ??= {};
+    return this.#cache;
   }
 
   /** The serial number as uppercase hex of its content octets, as Windows shows it. */
   get serialNumber(): string {
-    return toHex(contentOf(this.#serial), true);
+    return toHex(contentOf(this.#field(F_SERIAL)), true);
   }
 
   /** The serial number as a bigint (negative if the certificate encodes one, against RFC 5280). */
   get serialNumberBigInt(): bigint {
-    const v = contentOf(this.#serial);
-    let n = 0n;
-    for (const b of v) n = (n << 8n) | BigInt(b);
-    if (v[0]! & 0x80) n -= 1n << BigInt(v.length * 8);
-    return n;
+    return bigIntFromTwosComplement(contentOf(this.#field(F_SERIAL)));
   }
 
   get issuer(): Name {
-    this.#cache.issuer ??= guard(CERT_ERR, 'The issuer name', () => Name.fromTlv(this.#issuer));
-    return this.#cache.issuer;
+    this.#c.issuer ??= guard(CERT_ERR, 'The issuer name', () => Name.fromTlv(this.#field(F_ISSUER)));
+    return this.#c.issuer;
   }
 
   get subject(): Name {
-    this.#cache.subject ??= guard(CERT_ERR, 'The subject name', () => Name.fromTlv(this.#subject));
-    return this.#cache.subject;
+    this.#c.subject ??= guard(CERT_ERR, 'The subject name', () => Name.fromTlv(this.#field(F_SUBJECT)));
+    return this.#c.subject;
   }
 
   get notBefore(): Date {
-    return new Date(this.#cache.notBefore!.getTime());
+    return new Date(this.#notBefore);
   }
 
   get notAfter(): Date {
-    return new Date(this.#cache.notAfter!.getTime());
+    return new Date(this.#notAfter);
   }
 
   /** The DER of the to-be-signed part (what the signature covers). */
   get tbs(): Uint8Array {
-    return encodingOf(this.#tbs);
+    return encodingOf(this.#field(F_TBS));
   }
 
   /** The signature value (for ECDSA, the DER Ecdsa-Sig-Value). */
   get signature(): Uint8Array {
-    return readBitString(this.#sigValue).bytes;
+    return readBitString(this.#field(F_SIG_VALUE)).bytes;
   }
 
   /** The outer signature algorithm. Throws ERR_PKI_ALGORITHM_UNSUPPORTED for unknown algorithms. */
   get signatureAlgorithm(): SignatureAlgorithm {
-    this.#cache.sigAlg ??= parseSignatureAlgorithm(encodingOf(this.#sigAlg));
-    return this.#cache.sigAlg;
+    this.#c.sigAlg ??= parseSignatureAlgorithm(encodingOf(this.#field(F_SIG_ALG)));
+    return this.#c.sigAlg;
   }
 
   /** The signature algorithm OID, without requiring certlab to support it. */
   get signatureAlgorithmOid(): string {
     return guard(CERT_ERR, 'The signature algorithm', () => {
-      const c = Cursor.of(this.#sigAlg);
+      const c = Cursor.of(this.#field(F_SIG_ALG));
       return readOid(c.next(T.OID));
     });
   }
 
   /** The DER SubjectPublicKeyInfo. */
   get subjectPublicKeyInfo(): Uint8Array {
-    return encodingOf(this.#spki);
+    return encodingOf(this.#field(F_SPKI));
   }
 
   /** The subject's public key. Throws ERR_PKI_KEY_UNSUPPORTED for key types certlab does not handle. */
   get publicKey(): PublicKey {
-    this.#cache.publicKey ??= PublicKey.fromSpki(encodingOf(this.#spki));
-    return this.#cache.publicKey;
+    this.#c.publicKey ??= PublicKey.fromSpki(encodingOf(this.#field(F_SPKI)));
+    return this.#c.publicKey;
   }
 
   get issuerUniqueId(): Uint8Array | undefined {
-    return this.#issuerUid ? contentOf(this.#issuerUid) : undefined;
+    const t = this.#tlv(F_ISSUER_UID);
+    return t ? contentOf(t) : undefined;
   }
 
   get subjectUniqueId(): Uint8Array | undefined {
-    return this.#subjectUid ? contentOf(this.#subjectUid) : undefined;
+    const t = this.#tlv(F_SUBJECT_UID);
+    return t ? contentOf(t) : undefined;
   }
 
   /** Every extension in certificate order, with its raw value and critical flag. */
   get extensions(): readonly Extension[] {
-    this.#cache.extensions ??= this.#extensions
+    this.#c.extensions ??= this.#tlv(F_EXTENSIONS)
       ? guard('ERR_PKI_EXTENSION_INVALID', 'The extensions', () => {
-          const c = Cursor.of(this.#extensions!);
+          const c = Cursor.of(this.#field(F_EXTENSIONS));
           const list = readExtensions(c.next(T.SEQUENCE));
           c.end('extensions');
           return list;
         })
       : [];
-    return this.#cache.extensions;
+    return this.#c.extensions;
   }
 
   /** The extension with this OID, if present. @example `cert.getExtension(OID.subjectAltName)` */
@@ -290,11 +332,11 @@ export class Certificate {
    * ```
    */
   async thumbprint(hash: HashName = 'SHA-1'): Promise<string> {
-    this.#cache.thumbs ??= new Map();
-    let t = this.#cache.thumbs.get(hash);
+    this.#c.thumbs ??= new Map();
+    let t = this.#c.thumbs.get(hash);
     if (!t) {
       t = toHex(await hashDigest(hash, this.der), true);
-      this.#cache.thumbs.set(hash, t);
+      this.#c.thumbs.set(hash, t);
     }
     return t;
   }
@@ -310,8 +352,8 @@ export class Certificate {
    * ```
    */
   async verifySignature(issuerKey: PublicKey = this.publicKey): Promise<boolean> {
-    const outer = encodingOf(this.#sigAlg);
-    const inner = encodingOf(this.#innerSigAlg);
+    const outer = encodingOf(this.#field(F_SIG_ALG));
+    const inner = encodingOf(this.#field(F_INNER_SIG_ALG));
     if (outer.length !== inner.length || outer.some((b, i) => b !== inner[i])) return false;
     return verifySignature(issuerKey, this.signatureAlgorithm, this.tbs, this.signature);
   }

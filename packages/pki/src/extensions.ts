@@ -539,8 +539,11 @@ export type PolicyQualifier =
   | { readonly type: 'cps'; readonly uri: string }
   | {
       readonly type: 'userNotice';
-      readonly noticeRef?: { organization: string; noticeNumbers: number[] };
+      /** `organizationTag`: the DisplayText string type when it is not UTF8String (kept for exact round trips). */
+      readonly noticeRef?: { organization: string; noticeNumbers: number[]; organizationTag?: number };
       readonly explicitText?: string;
+      /** The DisplayText string type of explicitText when it is not UTF8String (OpenSSL writes VisibleString). */
+      readonly explicitTextTag?: number;
     }
   | { readonly type: 'other'; readonly oid: string; readonly der: Uint8Array };
 
@@ -564,12 +567,13 @@ function encodePolicies(policies: readonly PolicyInformation[]): Uint8Array {
               if (q.noticeRef)
                 parts.push(
                   seq(
-                    str(T.UTF8_STRING, q.noticeRef.organization),
+                    str(q.noticeRef.organizationTag ?? T.UTF8_STRING, q.noticeRef.organization),
                     seq(...q.noticeRef.noticeNumbers.map((n) => int(n))),
                   ),
                 );
               // RFC 5280 §4.2.1.4: explicitText SHOULD be UTF8String, at most 200 characters.
-              if (q.explicitText !== undefined) parts.push(str(T.UTF8_STRING, q.explicitText));
+              if (q.explicitText !== undefined)
+                parts.push(str(q.explicitTextTag ?? T.UTF8_STRING, q.explicitText));
               return seq(encOid(OID.userNoticeQualifier), seq(...parts));
             }
             readWhole(q.der);
@@ -580,6 +584,9 @@ function encodePolicies(policies: readonly PolicyInformation[]): Uint8Array {
     }),
   );
 }
+
+// RFC 5280 §4.2.1.4: DisplayText ::= CHOICE { ia5String, visibleString, bmpString, utf8String }.
+const DISPLAY_TEXT = new Set<number>([T.IA5_STRING, T.VISIBLE_STRING, T.BMP_STRING, T.UTF8_STRING]);
 
 function decodePolicies(name: string, value: Uint8Array): PolicyInformation[] {
   return decodeWith(name, value, (t) => {
@@ -609,19 +616,30 @@ function decodePolicies(name: string, value: Uint8Array): PolicyInformation[] {
         else if (qid === OID.userNoticeQualifier && qv.id === T.SEQUENCE) {
           const u = Cursor.of(qv);
           const notice: {
-            noticeRef?: { organization: string; noticeNumbers: number[] };
+            noticeRef?: { organization: string; noticeNumbers: number[]; organizationTag?: number };
             explicitText?: string;
+            explicitTextTag?: number;
           } = {};
           if (u.peek() === T.SEQUENCE) {
             const r = Cursor.of(u.next());
-            const organization = readString(r.next());
+            const org = r.next();
+            if (!DISPLAY_TEXT.has(org.id)) bad('A NoticeReference organization is not a DisplayText string.');
+            const organization = readString(org);
             const nums = Cursor.of(r.next(T.SEQUENCE));
             const noticeNumbers: number[] = [];
             while (!nums.done()) noticeNumbers.push(readSmallInt(nums.next()));
             r.end('NoticeReference');
-            notice.noticeRef = { organization, noticeNumbers };
+            notice.noticeRef =
+              org.id === T.UTF8_STRING
+                ? { organization, noticeNumbers }
+                : { organization, noticeNumbers, organizationTag: org.id };
           }
-          if (!u.done()) notice.explicitText = readString(u.next());
+          if (!u.done()) {
+            const et = u.next();
+            if (!DISPLAY_TEXT.has(et.id)) bad('A UserNotice explicitText is not a DisplayText string.');
+            notice.explicitText = readString(et);
+            if (et.id !== T.UTF8_STRING) notice.explicitTextTag = et.id;
+          }
           u.end('UserNotice');
           qualifiers.push({ type: 'userNotice', ...notice });
         } else qualifiers.push({ type: 'other', oid: qid, der: encodingOf(qv) });

@@ -14,11 +14,11 @@ import {
   readTlv,
   readWhole,
   seq,
+  seqOf,
   setOf,
   str,
   T,
   type Tlv,
-  tlv,
 } from './internal/der.js';
 import { guard } from './internal/guard.js';
 import { OID } from './oids.js';
@@ -199,11 +199,12 @@ export class Name {
       const sc = Cursor.of(set);
       const rdn: NameAttribute[] = [];
       while (!sc.done()) rdn.push(parseAttribute(sc.next()));
+      // Exact-size copies: a grown array keeps spare slots, which adds up over 100k names.
       // RFC 5280 §4.1.2.4: RelativeDistinguishedName ::= SET SIZE (1..MAX).
       if (rdn.length === 0) throw new PkiError('ERR_PKI_NAME_INVALID', 'A name contains an empty RDN set.');
-      rdns.push(rdn);
+      rdns.push(rdn.length === 1 ? [rdn[0]!] : rdn.slice());
     }
-    return new Name(rdns, encodingOf(t));
+    return new Name(rdns.slice(), encodingOf(t));
   }
 
   /**
@@ -230,7 +231,7 @@ export class Name {
       if (rdn.length === 0) throw new PkiError('ERR_PKI_NAME_INVALID', 'A name cannot contain an empty RDN.');
       return setOf(rdn.map(encodeAttribute));
     });
-    const der = seq(...enc);
+    const der = seqOf(enc);
     // Re-read so that `rdns` carries the tags actually used.
     return Name.fromDer(der);
   }
@@ -249,8 +250,9 @@ export class Name {
    */
   static parse(text: string): Name {
     if (typeof text !== 'string') throw new TypeError('Name.parse expects a string');
-    const trimmed = text.trim();
-    if (trimmed === '') return Name.from([]);
+    // Only leading space is insignificant here: a trailing "\ " is an escaped space (RFC 4514 §2.4).
+    const trimmed = text.trimStart();
+    if (trimmed.trim() === '') return Name.from([]);
     if (trimmed.startsWith('/')) return Name.from(parseDnText(trimmed.slice(1), '/'));
     return Name.from(parseDnText(trimmed, ',').reverse());
   }
@@ -405,13 +407,14 @@ function encodeAttribute(a: NameAttribute): Uint8Array {
 function escape4514(v: string): string {
   let out = v.replace(/[\\"+,;<>]/g, (c) => `\\${c}`).replace(/\0/g, '\\00');
   if (out.startsWith('#') || out.startsWith(' ')) out = `\\${out}`;
-  if (out.endsWith(' ') && !out.endsWith('\\ ')) out = `${out.slice(0, -1)}\\ `;
+  // Spaces are never escaped above, so a trailing space of the value is the output's last character.
+  if (v.endsWith(' ') && v.length > 1) out = `${out.slice(0, -1)}\\ `;
   return out;
 }
 
 function quoteWindows(v: string): string {
   // Windows quotes a value holding a separator, quote, leading/trailing space or newline.
-  if (/[,+=<>#;"\r\n]/.test(v) || /^\s|\s$/.test(v) || v === '') return `"${v.replace(/"/g, '""')}"`;
+  if (/[,+=<>#;"\\\r\n]/.test(v) || /^\s|\s$/.test(v) || v === '') return `"${v.replace(/"/g, '""')}"`;
   return v;
 }
 
@@ -450,11 +453,8 @@ function parseDnText(text: string, sep: ',' | '/'): NameAttribute[][] {
           i++;
           break;
         }
-        if (text[i] === '\\' && i + 1 < n) {
-          value += text[i + 1];
-          i += 2;
-          continue;
-        }
+        // Inside quotes a backslash is an ordinary character, as in the Windows form that
+        // toWindowsString writes (CertNameToStr quotes, and doubles only the quote).
         value += text[i++];
       }
       while (i < n && text[i] === ' ') i++;
@@ -467,7 +467,6 @@ function parseDnText(text: string, sep: ',' | '/'): NameAttribute[][] {
     } else {
       const bytes: number[] = [];
       let trailingKeep = 0;
-      const enc = new TextEncoder();
       while (i < n) {
         const c = text[i]!;
         if (c === '\\') {
@@ -476,15 +475,14 @@ function parseDnText(text: string, sep: ',' | '/'): NameAttribute[][] {
             bytes.push(Number.parseInt(h, 16));
             i += 3;
           } else if (i + 1 < n) {
-            bytes.push(...enc.encode(text[i + 1]!));
-            i += 2;
+            i += 1 + pushUtf8(bytes, text.codePointAt(i + 1)!);
           } else err('the name ends with a lone backslash.');
           trailingKeep = bytes.length;
           continue;
         }
         if (c === sep || c === '+' || (sep === ',' && c === ';')) break;
-        bytes.push(...enc.encode(c));
-        i++;
+        // Whole code points, so characters outside the BMP (surrogate pairs) stay intact.
+        i += pushUtf8(bytes, text.codePointAt(i)!);
       }
       // Unescaped trailing spaces are not part of the value (RFC 4514 §3).
       let end = bytes.length;
@@ -521,7 +519,17 @@ export function readNameAt(bytes: Uint8Array, pos: number, limit: number): Name 
 
 /** @internal Encodes an attribute value (used for challengePassword and similar). */
 export function encodeDirectoryString(value: string): Uint8Array {
-  return isPrintable(value)
-    ? str(T.PRINTABLE_STRING, value)
-    : tlv(T.UTF8_STRING, new TextEncoder().encode(value));
+  return isPrintable(value) ? str(T.PRINTABLE_STRING, value) : str(T.UTF8_STRING, value);
+}
+
+/** Appends the UTF-8 encoding of a code point; returns how many UTF-16 units it spans. */
+function pushUtf8(out: number[], cp: number): number {
+  if (cp < 0x80) out.push(cp);
+  else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 63));
+  else if (cp < 0x10000) {
+    // A lone surrogate has no UTF-8 form; U+FFFD is what TextEncoder would write.
+    if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;
+    out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
+  } else out.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
+  return cp > 0xffff ? 2 : 1;
 }

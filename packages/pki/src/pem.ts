@@ -113,7 +113,8 @@ export function encodePem(label: string, bytes: Uint8Array, options: { eol?: '\n
   return `-----BEGIN ${label}-----${eol}${body}-----END ${label}-----${eol}`;
 }
 
-const BLOCK = /-----BEGIN ([^-\r\n]*(?:-[^-\r\n]+)*)-----([\s\S]*?)-----END ([^-\r\n]*(?:-[^-\r\n]+)*)-----/g;
+// RFC 7468 §3: printable characters, words separated by single spaces or hyphens.
+const LABEL = /^([\x21-\x2c\x2e-\x7e]+([- ][\x21-\x2c\x2e-\x7e]+)*)?$/;
 
 /**
  * Decodes every PEM block in a text, in order. Text outside blocks is ignored (RFC 7468 §2:
@@ -128,15 +129,37 @@ const BLOCK = /-----BEGIN ([^-\r\n]*(?:-[^-\r\n]+)*)-----([\s\S]*?)-----END ([^-
  */
 export function decodePem(text: string, options: { label?: string } = {}): PemBlock[] {
   const blocks: PemBlock[] = [];
-  BLOCK.lastIndex = 0;
-  for (let m = BLOCK.exec(text); m; m = BLOCK.exec(text)) {
-    const label = m[1]!.trim();
-    if (label !== m[3]!.trim())
+  // A linear scan with indexOf: a regex over the whole text would rescan to the end for
+  // every unmatched BEGIN line, which is quadratic on hostile input.
+  let pos = 0;
+  for (;;) {
+    const begin = text.indexOf('-----BEGIN ', pos);
+    if (begin < 0) break;
+    const labelEnd = text.indexOf('-----', begin + 11);
+    if (labelEnd < 0) break;
+    const label = text.slice(begin + 11, labelEnd).trim();
+    if (!LABEL.test(label)) {
+      pos = begin + 11;
+      continue;
+    }
+    const endMarker = text.indexOf('-----END ', labelEnd + 5);
+    if (endMarker < 0)
       throw new PkiError(
         'ERR_PKI_PEM_INVALID',
-        `A PEM block begins with "${label}" but ends with "${m[3]!.trim()}".`,
+        `The PEM block "${label}" has no END line (truncated file?).`,
       );
-    let body = m[2]!;
+    const endLabelEnd = text.indexOf('-----', endMarker + 9);
+    if (endLabelEnd < 0)
+      throw new PkiError('ERR_PKI_PEM_INVALID', `The PEM block "${label}" has a malformed END line.`);
+    const endLabel = text.slice(endMarker + 9, endLabelEnd).trim();
+    pos = endLabelEnd + 5;
+    if (label !== endLabel) {
+      throw new PkiError(
+        'ERR_PKI_PEM_INVALID',
+        `A PEM block begins with "${label}" but ends with "${endLabel}".`,
+      );
+    }
+    let body = text.slice(labelEnd + 5, endMarker);
     let headers: Record<string, string> | undefined;
     // RFC 1421 headers: "Name: value" lines, then a blank line.
     if (/^\s*[A-Za-z-]+:/.test(body)) {

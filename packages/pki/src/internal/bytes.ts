@@ -44,28 +44,20 @@ export function utf8(s: string): Uint8Array {
 
 /** Decodes UTF-8, throwing on invalid sequences (the caller's guard turns that into a PkiError). */
 export function fromUtf8(b: Uint8Array): string {
-  // Names and SANs are nearly always short ASCII: skip TextDecoder's per-call overhead then.
+  // Names and SANs are nearly always short ASCII: skip TextDecoder's per-call overhead then,
+  // and build the string in one call so it is flat (no rope of one-character pieces).
   if (b.length <= 64) {
-    let s = '';
-    for (let i = 0; i < b.length; i++) {
-      const c = b[i]!;
-      if (c >= 0x80) return utf8Strict.decode(b);
-      s += String.fromCharCode(c);
-    }
-    return s;
+    for (let i = 0; i < b.length; i++) if (b[i]! >= 0x80) return utf8Strict.decode(b);
+    return String.fromCharCode.apply(null, b as unknown as number[]);
   }
   return utf8Strict.decode(b);
 }
 
 /** Latin-1 / ASCII bytes to string, one char per byte. */
 export function fromLatin1(b: Uint8Array): string {
-  if (b.length <= 64) {
-    let s = '';
-    for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
-    return s;
-  }
   let s = '';
-  for (let i = 0; i < b.length; i += 4096) s += String.fromCharCode(...b.subarray(i, i + 4096));
+  for (let i = 0; i < b.length; i += 4096)
+    s += String.fromCharCode.apply(null, b.subarray(i, i + 4096) as unknown as number[]);
   return s;
 }
 

@@ -4,7 +4,7 @@
 // ends in a PkiError, never a RangeError, a hang or an allocation sized by the attacker.
 
 import { PkiError } from '../errors.js';
-import { concat, fromLatin1, fromUtf8, latin1, utf8 } from './bytes.js';
+import { concat, fromLatin1, fromUtf8, latin1, toHex, utf8 } from './bytes.js';
 
 /** Identifier octets of the universal types we use (X.680 §8.4 with the class/constructed bits). */
 export const T = {
@@ -204,10 +204,14 @@ function checkIntegerEncoding(t: Tlv): void {
 export function readBigInt(t: Tlv, id: number = T.INTEGER): bigint {
   if (t.id !== id) fail('Expected an INTEGER.');
   checkIntegerEncoding(t);
-  let v = 0n;
-  for (let i = t.valueStart; i < t.end; i++) v = (v << 8n) | BigInt(t.bytes[i]!);
-  if (t.bytes[t.valueStart]! & 0x80) v -= 1n << BigInt((t.end - t.valueStart) * 8);
-  return v;
+  return bigIntFromTwosComplement(t.bytes.subarray(t.valueStart, t.end));
+}
+
+/** Two's complement big-endian octets to a bigint, in linear time (hex parsing, not shifts). */
+export function bigIntFromTwosComplement(v: Uint8Array): bigint {
+  if (v.length === 0) return 0n;
+  const n = BigInt(`0x${toHex(v)}`);
+  return v[0]! & 0x80 ? n - (1n << BigInt(v.length * 8)) : n;
 }
 
 /** A small non-negative INTEGER (or ENUMERATED) as a number; rejects values above 2^31. */
@@ -260,8 +264,11 @@ export function decodeOidContent(bytes: Uint8Array, start: number, end: number):
   return decodeOidSlow(bytes, start, end);
 }
 
+const MAX_OID_ARC_OCTETS = 32;
+
 function decodeOidSlow(bytes: Uint8Array, start: number, end: number): string {
   const arcs: string[] = [];
+  let arcLen = 0;
   let v = 0n;
   let small = 0;
   let big = false;
@@ -270,6 +277,9 @@ function decodeOidSlow(bytes: Uint8Array, start: number, end: number): string {
     const b = bytes[i]!;
     if (b === 0x80 && (i === start || (bytes[i - 1]! & 0x80) === 0))
       fail('An OBJECT IDENTIFIER arc is not minimally encoded.');
+    // An arc of more than 32 octets (224 bits) exceeds any registered OID, even UUID arcs
+    // (2.25.x, 128 bits); refusing it keeps decoding linear.
+    if (++arcLen > MAX_OID_ARC_OCTETS) fail('An OBJECT IDENTIFIER arc is too long.');
     if (!big && small > 0x3ffffff) {
       big = true;
       v = BigInt(small);
@@ -277,6 +287,7 @@ function decodeOidSlow(bytes: Uint8Array, start: number, end: number): string {
     if (big) v = (v << 7n) | BigInt(b & 0x7f);
     else small = small * 128 + (b & 0x7f);
     if ((b & 0x80) === 0) {
+      arcLen = 0;
       const arc = big ? v : BigInt(small);
       if (first) {
         // X.690 §8.19.4: the first subidentifier packs the first two arcs.
@@ -385,6 +396,11 @@ function header(id: number, len: number): Uint8Array {
 
 /** Encodes one TLV with a single-octet identifier. */
 export function tlv(id: number, ...content: Uint8Array[]): Uint8Array {
+  return tlvOf(id, content);
+}
+
+/** Like {@link tlv} with the content as an array: no argument-count limit for long lists. */
+export function tlvOf(id: number, content: readonly Uint8Array[]): Uint8Array {
   let len = 0;
   for (const c of content) len += c.length;
   const h = header(id, len);
@@ -399,7 +415,12 @@ export function tlv(id: number, ...content: Uint8Array[]): Uint8Array {
 }
 
 export function seq(...content: Uint8Array[]): Uint8Array {
-  return tlv(T.SEQUENCE, ...content);
+  return tlvOf(T.SEQUENCE, content);
+}
+
+/** SEQUENCE OF from an array of encoded items. */
+export function seqOf(items: readonly Uint8Array[]): Uint8Array {
+  return tlvOf(T.SEQUENCE, items);
 }
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
@@ -410,12 +431,12 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
 
 /** SET OF: X.690 §11.6 orders the encodings as octet strings. */
 export function setOf(items: readonly Uint8Array[]): Uint8Array {
-  return tlv(T.SET, ...[...items].sort(compareBytes));
+  return tlvOf(T.SET, [...items].sort(compareBytes));
 }
 
 /** A SET whose components are already in the order the caller wants (used for round trips). */
 export function setRaw(items: readonly Uint8Array[]): Uint8Array {
-  return tlv(T.SET, ...items);
+  return tlvOf(T.SET, items);
 }
 
 /** [n] EXPLICIT: a constructed context-specific wrapper. */
@@ -430,7 +451,7 @@ export function implicitPrim(n: number, content: Uint8Array): Uint8Array {
 
 /** [n] IMPLICIT constructed, retagging an encoded SEQUENCE/SET: keeps its content. */
 export function implicitCons(n: number, ...content: Uint8Array[]): Uint8Array {
-  return tlv(0xa0 | n, ...content);
+  return tlvOf(0xa0 | n, content);
 }
 
 export function bool(v: boolean): Uint8Array {
