@@ -17,7 +17,9 @@
  */
 
 export * from './certificate.js';
+export * from './crl.js';
 export * from './csr.js';
+export * from './detect.js';
 export * from './errors.js';
 export * from './extensions.js';
 export * from './general-names.js';
@@ -25,5 +27,8 @@ export * from './index-keys.js';
 export { fromHex, toHex } from './internal/bytes.js';
 export * from './names.js';
 export * from './oids.js';
+export * from './path/index.js';
 export * from './pem.js';
+export * from './pkcs7.js';
+export * from './pkcs12.js';
 export * from './serial.js';
