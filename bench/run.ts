@@ -45,6 +45,11 @@ export const BENCHMARKS: Entry[] = [
     load: () => import('./cert-issue.js'),
   },
   {
+    name: 'path-validate',
+    what: 'validate a 3-certificate P-256 chain (root anchor, untrusted CA, serverAuth leaf)',
+    load: () => import('./path-validate.js'),
+  },
+  {
     name: 'memory-100k',
     what: 'RSS / heap held by 100k parsed certificates, one process per library',
     load: () => import('./memory-100k.js'),

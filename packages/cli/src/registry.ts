@@ -8,6 +8,7 @@ import { csrShow } from './commands/csr-show.js';
 import { demo } from './commands/demo.js';
 import { keyNew } from './commands/key-new.js';
 import { keyShow } from './commands/key-show.js';
+import { verify } from './commands/verify.js';
 
 /** A noun and its verbs. */
 export interface Noun {
@@ -23,7 +24,7 @@ export const NOUNS: readonly Noun[] = [
 ];
 
 /** Commands that take no verb. */
-export const STANDALONE: readonly Command[] = [demo];
+export const STANDALONE: readonly Command[] = [verify, demo];
 
 /** Every leaf command, in help order. */
 export const ALL_COMMANDS: readonly Command[] = [...NOUNS.flatMap((n) => n.verbs), ...STANDALONE];

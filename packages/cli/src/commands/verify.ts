@@ -1,0 +1,225 @@
+// `certlab verify`: build a path from a certificate to trusted roots and validate it (RFC 5280
+// §6), saying why when the answer is no. Exit 0 valid, 1 not valid, 2 bad usage or input.
+
+import type { Certificate, Crl, PathPurpose, PathValidationResult } from '@certlab/pki';
+// Values are read from the namespace at run time (not as named imports) so that the CLI still
+// loads while the library's index lacks an export; the types are checked at build time.
+import * as pki from '@certlab/pki';
+import { booleanOption, choiceOption, listOption, stringOption } from '../args.js';
+import { CliError, EXIT } from '../cli-error.js';
+import type { Command, CommandContext } from '../command.js';
+import { FORMAT_OPTION } from '../common-options.js';
+import { readInput } from '../files.js';
+import { writeJson, writeLines } from '../output.js';
+
+const NAME = 'verify';
+
+export const verify: Command = {
+  name: NAME,
+  summary: 'Verify a certificate: build a path to a trusted root and validate it (RFC 5280).',
+  usage: [
+    'verify LEAF --trust FILE... [--untrusted FILE...] [--crl FILE...] [--at ISO-TIME]',
+    '       [--purpose serverAuth|clientAuth|any] [--host NAME] [--policy OID...] [--explicit-policy]',
+    '       [--inhibit-policy-mapping] [--inhibit-any-policy] [--require-revocation] [--format text|json]',
+  ],
+  description:
+    'Builds every candidate path from LEAF (the first certificate of the file) through the --untrusted certificates to a --trust certificate, and validates it as RFC 5280 §6.1 describes: signatures, validity at --at (default now), basicConstraints and path length, keyUsage, name constraints (those of the trusted root too), certificate policies, unknown critical extensions, the extended key usage for --purpose, the host name (--host: a DNS name or an IP address, matched against the subject alternative names only, never the CN) and, with --crl, revocation. Files may be PEM (several certificates), DER or .p7b. When no path is valid, each reason is printed with its code and the certificate it applies to (0 = LEAF). Exit status: 0 valid, 1 not valid, 2 bad usage or unreadable input.',
+  options: [
+    {
+      name: 'trust',
+      type: 'string',
+      multiple: true,
+      value: 'FILE',
+      help: 'Trusted root (trust anchor) certificates. Required.',
+    },
+    {
+      name: 'untrusted',
+      type: 'string',
+      multiple: true,
+      value: 'FILE',
+      help: 'Intermediate certificates that may be used.',
+    },
+    {
+      name: 'crl',
+      type: 'string',
+      multiple: true,
+      value: 'FILE',
+      help: 'CRLs to check revocation against (PEM or DER).',
+    },
+    {
+      name: 'at',
+      type: 'string',
+      value: 'ISO-TIME',
+      help: 'Validation time, e.g. 2026-06-01T00:00:00Z (default now).',
+    },
+    {
+      name: 'purpose',
+      type: 'string',
+      value: 'serverAuth|clientAuth|any',
+      help: 'Required extended key usage (default any).',
+    },
+    {
+      name: 'host',
+      type: 'string',
+      value: 'NAME',
+      help: 'DNS name or IP address the certificate must be valid for.',
+    },
+    {
+      name: 'policy',
+      type: 'string',
+      multiple: true,
+      value: 'OID',
+      help: 'Acceptable certificate policies (user-initial-policy-set).',
+    },
+    { name: 'explicit-policy', type: 'boolean', help: 'Require a valid policy (initial-explicit-policy).' },
+    {
+      name: 'inhibit-policy-mapping',
+      type: 'boolean',
+      help: 'Forbid policy mapping (initial-policy-mapping-inhibit).',
+    },
+    {
+      name: 'inhibit-any-policy',
+      type: 'boolean',
+      help: 'Do not accept anyPolicy (initial-any-policy-inhibit).',
+    },
+    {
+      name: 'require-revocation',
+      type: 'boolean',
+      help: 'Fail unless the CRLs decide the status of every certificate below the root.',
+    },
+    FORMAT_OPTION,
+  ],
+  positionals: { names: ['LEAF'], min: 1 },
+  examples: [
+    'verify exch01.cer --trust root-ca.cer --untrusted issuing-ca.cer --purpose serverAuth --host exch01.contoso.com',
+    'verify client.pem --trust root.pem --untrusted chain.p7b --crl issuing.crl --require-revocation',
+    'verify leaf.cer --trust root.cer --at 2026-06-01T00:00:00Z --format json',
+  ],
+  async run(ctx, args) {
+    const format = choiceOption(args, 'format', ['text', 'json'], 'text', NAME);
+    const purpose = choiceOption(
+      args,
+      'purpose',
+      ['serverAuth', 'clientAuth', 'any'] as PathPurpose[],
+      'any',
+      NAME,
+    );
+    const trustFiles = listOption(args, 'trust');
+    if (trustFiles.length === 0)
+      throw new CliError(
+        EXIT.usage,
+        '--trust is required: give the trusted root certificate(s).',
+        "Run 'certlab verify --help' for the options.",
+      );
+    const atText = stringOption(args, 'at');
+    let time = new Date();
+    if (atText !== undefined) {
+      time = new Date(atText);
+      if (Number.isNaN(time.getTime()))
+        throw new CliError(
+          EXIT.usage,
+          `--at must be an ISO 8601 time such as 2026-06-01T00:00:00Z, not '${atText}'.`,
+        );
+    }
+    const policies = listOption(args, 'policy', true);
+    for (const p of policies)
+      if (!/^[0-2](\.(0|[1-9][0-9]*))+$/.test(p))
+        throw new CliError(EXIT.usage, `--policy must be a dotted OID, not '${p}'.`);
+    const leafPath = args.positionals[0]!;
+    const leafCerts = await readCerts(ctx, leafPath);
+    const trust = (await Promise.all(trustFiles.map((f) => readCerts(ctx, f)))).flat();
+    const untrusted = (await Promise.all(listOption(args, 'untrusted').map((f) => readCerts(ctx, f)))).flat();
+    // Extra certificates in the leaf's file are candidate intermediates, as in a server's chain file.
+    untrusted.push(...leafCerts.slice(1));
+    const crls = (await Promise.all(listOption(args, 'crl').map((f) => readCrls(ctx, f)))).flat();
+    const host = stringOption(args, 'host');
+    const result = await pki.verifyCertificate(leafCerts[0]!, {
+      trustAnchors: trust,
+      intermediates: untrusted,
+      crls,
+      requireRevocation: booleanOption(args, 'require-revocation'),
+      time,
+      purpose,
+      ...(host !== undefined ? { host } : {}),
+      ...(policies.length ? { policies } : {}),
+      explicitPolicy: booleanOption(args, 'explicit-policy'),
+      inhibitPolicyMapping: booleanOption(args, 'inhibit-policy-mapping'),
+      inhibitAnyPolicy: booleanOption(args, 'inhibit-any-policy'),
+    });
+    if (format === 'json') writeJson(ctx.io.stdout, toJson(result, time));
+    else writeLines(ctx.io.stdout, toText(result, leafPath));
+    return result.valid ? EXIT.ok : EXIT.failed;
+  },
+};
+
+function toText(r: PathValidationResult, leafPath: string): string[] {
+  const lines = [`${leafPath}: ${r.valid ? 'OK' : 'NOT VALID'}`];
+  lines.push(r.valid ? 'Path:' : 'Best path tried:');
+  r.path.forEach((c, i) => {
+    lines.push(
+      `  ${i}: ${c.subject.toWindowsString() || '(empty subject)'}${i === r.path.length - 1 && r.valid ? '  [trust anchor]' : ''}`,
+    );
+  });
+  for (const x of r.reasons)
+    lines.push(`${x.code}${x.index >= 0 ? ` (certificate ${x.index})` : ''}: ${x.message}`);
+  return lines;
+}
+
+function toJson(r: PathValidationResult, time: Date) {
+  return {
+    valid: r.valid,
+    time: time.toISOString(),
+    path: r.path.map((c: Certificate) => ({
+      subject: c.subject.toWindowsString(),
+      issuer: c.issuer.toWindowsString(),
+      serialNumber: c.serialNumber,
+      notBefore: c.notBefore.toISOString(),
+      notAfter: c.notAfter.toISOString(),
+    })),
+    reasons: r.reasons.map((x) => ({ code: x.code, index: x.index, message: x.message })),
+  };
+}
+
+function isPkcs7(bytes: Uint8Array): boolean {
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 64));
+  if (head.includes('-----BEGIN PKCS7') || head.includes('-----BEGIN CMS')) return true;
+  // DER ContentInfo: SEQUENCE { OID 1.2.840.113549.1.7.2 (signedData) ... }
+  const oid = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02];
+  const at = bytes.findIndex((_, i) => i < 8 && oid.every((b, j) => bytes[i + j] === b));
+  return bytes[0] === 0x30 && at >= 0;
+}
+
+async function readCerts(ctx: CommandContext, path: string): Promise<Certificate[]> {
+  const bytes = await readInput(ctx.io, path);
+  try {
+    const certs = isPkcs7(bytes) ? pki.readPkcs7Certificates(bytes) : pki.readCertificates(bytes);
+    if (certs.length === 0) throw new Error('it holds no certificate');
+    return certs;
+  } catch (e) {
+    throw new CliError(
+      EXIT.usage,
+      `cannot read certificates from ${path}: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+}
+
+async function readCrls(ctx: CommandContext, path: string): Promise<Crl[]> {
+  const bytes = await readInput(ctx.io, path);
+  try {
+    const text = new TextDecoder('latin1').decode(bytes);
+    if (text.includes('-----BEGIN')) {
+      const out: Crl[] = [];
+      const re = /-----BEGIN X509 CRL-----([\s\S]*?)-----END X509 CRL-----/g;
+      for (let m = re.exec(text); m; m = re.exec(text))
+        out.push(pki.parseCrl(new Uint8Array(Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64'))));
+      if (out.length === 0) throw new Error('it holds no X509 CRL block');
+      return out;
+    }
+    return [pki.parseCrl(bytes)];
+  } catch (e) {
+    throw new CliError(
+      EXIT.usage,
+      `cannot read the CRL ${path}: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+}

@@ -1,0 +1,230 @@
+// `certlab verify`: exit codes, text and JSON output, and the options mapped to RFC 5280 inputs.
+
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  basicConstraints,
+  type Certificate,
+  createCertificate,
+  createCrl,
+  extKeyUsage,
+  generateKeyPair,
+  type KeyPair,
+  keyUsage,
+  subjectAltName,
+} from '@certlab/pki';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, removeTempDirs, tempDir } from './helpers.js';
+
+const T0 = new Date(Date.UTC(2025, 0, 1));
+const T1 = new Date(Date.UTC(2035, 0, 1));
+const AT = '2026-06-01T00:00:00Z';
+
+let dir: string;
+let rootK: KeyPair;
+let icaK: KeyPair;
+let root: Certificate;
+let ica: Certificate;
+let leaf: Certificate;
+
+beforeAll(async () => {
+  dir = await tempDir();
+  rootK = await generateKeyPair({ type: 'ec', curve: 'P-256' });
+  icaK = await generateKeyPair({ type: 'ec', curve: 'P-256' });
+  const leafK = await generateKeyPair({ type: 'ec', curve: 'P-256' });
+  const caExt = [basicConstraints({ ca: true }), keyUsage(['keyCertSign', 'cRLSign'])];
+  root = await createCertificate({
+    subject: 'CN=Verify Root',
+    publicKey: rootK.publicKey,
+    signingKey: rootK.privateKey,
+    notBefore: T0,
+    notAfter: T1,
+    extensions: caExt,
+  });
+  ica = await createCertificate({
+    subject: 'CN=Verify ICA',
+    publicKey: icaK.publicKey,
+    signingKey: rootK.privateKey,
+    issuer: root,
+    notBefore: T0,
+    notAfter: T1,
+    extensions: caExt,
+  });
+  leaf = await createCertificate({
+    subject: 'CN=www.contoso.com',
+    publicKey: leafK.publicKey,
+    signingKey: icaK.privateKey,
+    issuer: ica,
+    notBefore: T0,
+    notAfter: new Date(Date.UTC(2027, 0, 1)),
+    extensions: [
+      basicConstraints({ ca: false }),
+      extKeyUsage(['serverAuth']),
+      subjectAltName([{ type: 'dns', value: 'www.contoso.com' }]),
+    ],
+  });
+  await writeFile(join(dir, 'root.pem'), root.toPem());
+  await writeFile(join(dir, 'ica.cer'), ica.der);
+  await writeFile(join(dir, 'leaf.pem'), leaf.toPem());
+  await writeFile(join(dir, 'fullchain.pem'), leaf.toPem() + ica.toPem());
+  const crl = await createCrl({
+    issuer: ica,
+    signingKey: icaK.privateKey,
+    thisUpdate: T0,
+    nextUpdate: T1,
+    crlNumber: 1,
+    entries: [{ serialNumber: leaf.serialNumber, revocationDate: T0 }],
+  });
+  await writeFile(join(dir, 'revoked.crl'), crl.der);
+  await writeFile(join(dir, 'garbage.pem'), 'not a certificate');
+});
+afterAll(removeTempDirs);
+
+describe('certlab verify', () => {
+  it('exit 0 with the path for a valid chain (PEM and DER inputs)', async () => {
+    const r = await cli(
+      dir,
+      'verify',
+      'leaf.pem',
+      '--trust',
+      'root.pem',
+      '--untrusted',
+      'ica.cer',
+      '--at',
+      AT,
+      '--purpose',
+      'serverAuth',
+      '--host',
+      'www.contoso.com',
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('leaf.pem: OK');
+    expect(r.stdout).toContain('2: CN=Verify Root  [trust anchor]');
+  });
+
+  it('takes intermediates from the leaf file itself', async () => {
+    const r = await cli(dir, 'verify', 'fullchain.pem', '--trust', 'root.pem', '--at', AT);
+    expect(r.code).toBe(0);
+  });
+
+  it('exit 1 with coded reasons: untrusted root, wrong host, wrong purpose, expired', async () => {
+    const untrusted = await cli(
+      dir,
+      'verify',
+      'leaf.pem',
+      '--trust',
+      'ica.cer',
+      '--untrusted',
+      'root.pem',
+      '--at',
+      AT,
+      '--purpose',
+      'clientAuth',
+    );
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.stdout).toContain('ERR_PATH_EKU (certificate 0)');
+    const host = await cli(
+      dir,
+      'verify',
+      'leaf.pem',
+      '--trust',
+      'root.pem',
+      '--untrusted',
+      'ica.cer',
+      '--at',
+      AT,
+      '--host',
+      'mail.contoso.com',
+    );
+    expect(host.code).toBe(1);
+    expect(host.stdout).toContain('ERR_PATH_HOSTNAME');
+    const expired = await cli(
+      dir,
+      'verify',
+      'leaf.pem',
+      '--trust',
+      'root.pem',
+      '--untrusted',
+      'ica.cer',
+      '--at',
+      '2030-01-01T00:00:00Z',
+    );
+    expect(expired.code).toBe(1);
+    expect(expired.stdout).toContain('ERR_PATH_EXPIRED (certificate 0)');
+    const noIca = await cli(dir, 'verify', 'leaf.pem', '--trust', 'root.pem', '--at', AT);
+    expect(noIca.code).toBe(1);
+    expect(noIca.stdout).toContain('ERR_PATH_NO_ISSUER');
+  });
+
+  it('checks revocation with --crl, and --require-revocation fails an undecided status', async () => {
+    const r = await cli(
+      dir,
+      'verify',
+      'leaf.pem',
+      '--trust',
+      'root.pem',
+      '--untrusted',
+      'ica.cer',
+      '--at',
+      AT,
+      '--crl',
+      'revoked.crl',
+    );
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('ERR_PATH_REVOKED');
+    const req = await cli(
+      dir,
+      'verify',
+      'leaf.pem',
+      '--trust',
+      'root.pem',
+      '--untrusted',
+      'ica.cer',
+      '--at',
+      AT,
+      '--require-revocation',
+    );
+    expect(req.code).toBe(1);
+    expect(req.stdout).toContain('ERR_PATH_REVOCATION_UNKNOWN');
+  });
+
+  it('--format json gives valid, path and reasons', async () => {
+    const r = await cli(
+      dir,
+      'verify',
+      'leaf.pem',
+      '--trust',
+      'root.pem',
+      '--untrusted',
+      'ica.cer',
+      '--at',
+      AT,
+      '--format',
+      'json',
+      '--explicit-policy',
+    );
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout) as {
+      valid: boolean;
+      path: unknown[];
+      reasons: { code: string; index: number }[];
+    };
+    expect(j.valid).toBe(false);
+    expect(j.path).toHaveLength(3);
+    expect(j.reasons.map((x) => x.code)).toContain('ERR_PATH_POLICY');
+  });
+
+  it('exit 2 for bad usage and unreadable input', async () => {
+    expect((await cli(dir, 'verify', 'leaf.pem')).code).toBe(2);
+    expect((await cli(dir, 'verify', 'leaf.pem', '--trust', 'missing.pem')).code).toBe(2);
+    expect((await cli(dir, 'verify', 'garbage.pem', '--trust', 'root.pem')).code).toBe(2);
+    expect((await cli(dir, 'verify', 'leaf.pem', '--trust', 'root.pem', '--at', 'yesterday')).code).toBe(2);
+    expect(
+      (await cli(dir, 'verify', 'leaf.pem', '--trust', 'root.pem', '--purpose', 'codeSigning')).code,
+    ).toBe(2);
+    expect((await cli(dir, 'verify', 'leaf.pem', '--trust', 'root.pem', '--policy', 'not-an-oid')).code).toBe(
+      2,
+    );
+  });
+});

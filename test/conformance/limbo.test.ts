@@ -1,0 +1,52 @@
+// Runs the whole x509-limbo suite (../shared/conformance/x509-limbo/limbo.json) through the
+// harness and compares with the committed baseline: no case that passes in the baseline may
+// stop passing, no wrong accept may ever appear, and the suite must finish in under 60 s.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { type LimboCase, runCase } from '../../scripts/limbo.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const SUITE = join(here, '../../../shared/conformance/x509-limbo/limbo.json');
+const baseline = JSON.parse(readFileSync(join(here, 'limbo-baseline.json'), 'utf8')) as {
+  pass: number;
+  wrongAccept: number;
+  notPassing: Record<string, string>;
+};
+
+const haveSuite = existsSync(SUITE);
+if (!haveSuite) console.warn(`x509-limbo suite not found at ${SUITE}: conformance test skipped.`);
+
+describe.skipIf(!haveSuite)('x509-limbo conformance', () => {
+  it('passes at least the baseline, with zero wrong accepts, in under 60 s', {
+    timeout: 180_000,
+  }, async () => {
+    const started = Date.now();
+    const suite = JSON.parse(readFileSync(SUITE, 'utf8')) as { testcases: LimboCase[] };
+    let pass = 0;
+    const wrongAccepts: string[] = [];
+    const regressions: string[] = [];
+    const skippedWithoutReason: string[] = [];
+    for (const tc of suite.testcases) {
+      const r = await runCase(tc);
+      if (r.actual_result === 'SKIPPED' && !r.context) skippedWithoutReason.push(tc.id);
+      if (r.actual_result === tc.expected_result) pass++;
+      else {
+        if (r.actual_result === 'SUCCESS') wrongAccepts.push(`${tc.id}: ${r.context}`);
+        if (!(tc.id in baseline.notPassing)) regressions.push(`${tc.id}: ${r.actual_result} (${r.context})`);
+      }
+    }
+    const seconds = (Date.now() - started) / 1000;
+    expect(wrongAccepts).toEqual([]);
+    expect(regressions).toEqual([]);
+    expect(skippedWithoutReason).toEqual([]);
+    expect(pass).toBeGreaterThanOrEqual(baseline.pass);
+    if (pass > baseline.pass)
+      console.log(
+        `x509-limbo: ${pass} pass, baseline ${baseline.pass}: raise the baseline (npm run limbo, then update limbo-baseline.json).`,
+      );
+    expect(seconds).toBeLessThan(60);
+  });
+});
