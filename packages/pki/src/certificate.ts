@@ -26,7 +26,7 @@ import {
   type Extension,
   encodeExtensions,
   type KeyUsageFlag,
-  readExtensions,
+  readExplicitExtensions,
   subjectKeyIdentifier as skiExtension,
 } from './extensions.js';
 import type { GeneralName } from './general-names.js';
@@ -262,14 +262,8 @@ export class Certificate {
 
   /** Every extension in certificate order, with its raw value and critical flag. */
   get extensions(): readonly Extension[] {
-    this.#c.extensions ??= this.#tlv(F_EXTENSIONS)
-      ? guard('ERR_PKI_EXTENSION_INVALID', 'The extensions', () => {
-          const c = Cursor.of(this.#field(F_EXTENSIONS));
-          const list = readExtensions(c.next(T.SEQUENCE));
-          c.end('extensions');
-          return list;
-        })
-      : [];
+    const t = this.#tlv(F_EXTENSIONS);
+    this.#c.extensions ??= t ? readExplicitExtensions(t, 'The extensions') : [];
     return this.#c.extensions;
   }
 

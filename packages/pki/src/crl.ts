@@ -27,6 +27,7 @@ import {
   encodeReasonFlags,
   freshestCrl as freshestCrlExtension,
   type ReasonFlag,
+  readExplicitExtensions,
   readExtensions,
 } from './extensions.js';
 import { encodeGeneralNames, type GeneralName, readGeneralNames } from './general-names.js';
@@ -561,12 +562,7 @@ export class Crl {
   /** The CRL extensions in order. */
   get extensions(): readonly Extension[] {
     this.#cache.extensions ??= this.#extensionsTlv
-      ? guard('ERR_PKI_EXTENSION_INVALID', 'The CRL extensions', () => {
-          const c = Cursor.of(this.#extensionsTlv!);
-          const list = readExtensions(c.next(T.SEQUENCE));
-          c.end('crlExtensions');
-          return list;
-        })
+      ? readExplicitExtensions(this.#extensionsTlv, 'The CRL extensions')
       : [];
     return this.#cache.extensions;
   }

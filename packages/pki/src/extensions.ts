@@ -80,6 +80,19 @@ export function readExtensions(t: Tlv): Extension[] {
   return out;
 }
 
+/**
+ * @internal Reads an `[n] EXPLICIT Extensions` wrapper (certificates' [3], CRLs' [0]),
+ * turning any decoding failure into ERR_PKI_EXTENSION_INVALID.
+ */
+export function readExplicitExtensions(wrapper: Tlv, what: string): Extension[] {
+  return guard('ERR_PKI_EXTENSION_INVALID', what, () => {
+    const c = Cursor.of(wrapper);
+    const list = readExtensions(c.next(T.SEQUENCE));
+    c.end(what);
+    return list;
+  });
+}
+
 /** @internal Encodes the Extensions SEQUENCE. */
 export function encodeExtensions(exts: readonly Extension[]): Uint8Array {
   const seen = new Set<string>();

@@ -15,7 +15,7 @@ import { Certificate, parseCertificate } from './certificate.js';
 import { randomBytes, subtleFor } from './crypto-provider.js';
 import { PkiError } from './errors.js';
 import { berToDer } from './internal/ber.js';
-import { equalBytes, toHex } from './internal/bytes.js';
+import { concat, equalBytes, toHex } from './internal/bytes.js';
 import {
   Cursor,
   contentOf,
@@ -470,15 +470,7 @@ function implicitOctets(t: Tlv): Uint8Array {
   const c = Cursor.of(t);
   const parts: Uint8Array[] = [];
   while (!c.done()) parts.push(readOctetString(c.next(T.OCTET_STRING)));
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concat(parts);
 }
 
 function readSafe(t: Tlv): Safe {

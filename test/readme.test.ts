@@ -1,0 +1,32 @@
+// The README's library examples must keep working: this runs every ```ts block of the README
+// (concatenated in order, as one module) and checks what the comments there promise.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, expect, it } from 'vitest';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dir = join(root, 'test', '.generated');
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+it('runs the README library examples', async () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  expect(blocks.length).toBeGreaterThanOrEqual(2);
+  const exports = `\nexport { cert, root, csr, result, file, crl, p7b, pfx, key, certificate };\n`;
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'readme-example.ts');
+  writeFileSync(file, `${blocks.join('\n')}${exports}`.replace(/^console\.log\(.*\);$/gm, ''));
+  const m = await import(file);
+  expect(m.cert.subject.toWindowsString()).toBe('CN=exch01.contoso.com, O=Contoso, C=FR');
+  expect(m.cert.subjectAltNames).toEqual([{ type: 'dns', value: 'exch01.contoso.com' }]);
+  expect(await m.cert.thumbprint()).toMatch(/^[0-9A-F]{40}$/);
+  expect(await m.cert.verifySignature(m.root.publicKey)).toBe(true);
+  expect(await m.csr.verify()).toBe(true);
+  expect(m.certificate.equals(m.cert)).toBe(true);
+  expect(m.key.publicKey.equals(m.cert.publicKey)).toBe(true);
+  expect(m.file.kind).toBe('pkcs12');
+  expect(m.result.valid).toBe(false);
+  expect(m.result.reasons.map((r: { code: string }) => r.code)).toContain('ERR_PATH_REVOKED');
+});
