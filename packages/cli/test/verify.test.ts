@@ -6,7 +6,9 @@ import {
   basicConstraints,
   type Certificate,
   createCertificate,
+  createCertsOnlyPkcs7,
   createCrl,
+  encodePkcs7Pem,
   extKeyUsage,
   generateKeyPair,
   type KeyPair,
@@ -101,6 +103,26 @@ describe('certlab verify', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('leaf.pem: OK');
     expect(r.stdout).toContain('2: CN=Verify Root  [trust anchor]');
+  });
+
+  it('reads trust anchors and intermediates from .p7b files (DER and PEM)', async () => {
+    await writeFile(join(dir, 'root.p7b'), createCertsOnlyPkcs7([root]));
+    await writeFile(join(dir, 'ica.p7b'), encodePkcs7Pem(createCertsOnlyPkcs7([ica])));
+    const ok = await cli(
+      dir,
+      'verify',
+      'leaf.pem',
+      '--trust',
+      'root.p7b',
+      '--untrusted',
+      'ica.p7b',
+      '--at',
+      AT,
+    );
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    const missing = await cli(dir, 'verify', 'leaf.pem', '--trust', 'root.p7b', '--at', AT);
+    expect(missing.code).toBe(1);
   });
 
   it('takes intermediates from the leaf file itself', async () => {
