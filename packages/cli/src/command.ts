@@ -36,7 +36,7 @@ export interface Command {
   readonly name: string;
   /** One line for the command list. */
   readonly summary: string;
-  /** Synopsis lines after `Usage:`, without the leading `certlab `. */
+  /** Synopsis lines after `Usage:`, without the leading `certlab `; a line starting with spaces continues the previous one. */
   readonly usage: readonly string[];
   /** Paragraphs printed after the synopsis. */
   readonly description?: string;

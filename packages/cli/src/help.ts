@@ -8,7 +8,8 @@ const WIDTH = 100;
 export const EXIT_CODES_HELP = [
   'Exit codes:',
   '  0  success',
-  '  1  the operation failed: a signature does not verify (--verify), an output file exists (no --force)',
+  '  1  the operation failed: a signature does not verify (--verify), an output file exists (no --force),',
+  '     a certificate is not valid (verify), a serial number is not revoked (crl show --serial)',
   '  2  usage error, or input that cannot be read or is not valid',
 ];
 
@@ -55,7 +56,8 @@ export function commandHelp(command: Command): string {
     `certlab ${command.name}: ${command.summary}`,
     '',
     'Usage:',
-    ...command.usage.map((u) => `  certlab ${u}`),
+    // A synopsis line that starts with a space continues the one before it.
+    ...command.usage.map((u) => (u.startsWith(' ') ? `          ${u}` : `  certlab ${u}`)),
     '',
   ];
   if (command.description) lines.push(...wrap(command.description, ''), '');
@@ -100,7 +102,7 @@ export function nounHelp(noun: Noun): string {
  */
 export function mainHelp(version: string): string {
   const lines = [
-    `certlab ${version}: a PKI toolkit (keys, CSRs, certificates) that simulates a Microsoft AD CS issuing CA.`,
+    `certlab ${version}: a PKI toolkit (keys, CSRs, certificates, CRLs, .p7b and .pfx files) that simulates a Microsoft AD CS issuing CA.`,
     '',
     'Usage:',
     '  certlab <noun> <verb> [options]',
@@ -116,7 +118,7 @@ export function mainHelp(version: string): string {
     ]),
     '',
     ...wrap(
-      'Conventions: every show command takes --format text|json; output files are never overwritten without --force; private keys are written with mode 0600; errors are one line on stderr, starting with "certlab:".',
+      'Conventions: every show command takes --format text|json; output files are never overwritten without --force; private keys and .pfx files are written with mode 0600; errors are one line on stderr, starting with "certlab:".',
       '',
     ),
     '',

@@ -20,12 +20,14 @@ export async function loadPrivateKey(
   ctx: CommandContext,
   path: string,
   password: string | undefined,
+  passwordOptions?: string,
 ): Promise<PrivateKey> {
-  return privateKeyFromBytes(ctx, await readInput(ctx.io, path), path, password);
+  return privateKeyFromBytes(ctx, await readInput(ctx.io, path), path, password, passwordOptions);
 }
 
 /**
  * Imports private key bytes already read from `path` (used in messages and the prompt).
+ * `passwordOptions` names the options that give the password, for the message when it is missing.
  *
  * @example
  * ```ts
@@ -37,6 +39,7 @@ export async function privateKeyFromBytes(
   bytes: Uint8Array,
   path: string,
   password: string | undefined,
+  passwordOptions = '--password-file F or --password P',
 ): Promise<PrivateKey> {
   try {
     return await importPrivateKey(bytes, password === undefined ? {} : { password });
@@ -46,7 +49,7 @@ export async function privateKeyFromBytes(
     if (typed === undefined || typed === '') {
       throw new CliError(
         EXIT.usage,
-        `${path} is encrypted: give its password with --password-file F or --password P. [ERR_PKI_KEY_ENCRYPTED]`,
+        `${path} is encrypted: give its password with ${passwordOptions}. [ERR_PKI_KEY_ENCRYPTED]`,
       );
     }
     return importPrivateKey(bytes, { password: typed });

@@ -7,6 +7,14 @@ import { CliError, EXIT, usageError } from './cli-error.js';
 import type { CommandContext, OptionSpec, ParsedArgs } from './command.js';
 import { readInput } from './files.js';
 
+/** --password-file, for commands whose --password has its own help text. */
+export const PASSWORD_FILE_OPTION: OptionSpec = {
+  name: 'password-file',
+  type: 'string',
+  value: 'F',
+  help: 'Read the password from the first line of file F.',
+};
+
 /** The --password and --password-file options, shared by every command that reads or writes a key. */
 export const PASSWORD_OPTIONS: readonly OptionSpec[] = [
   {
@@ -15,17 +23,12 @@ export const PASSWORD_OPTIONS: readonly OptionSpec[] = [
     value: 'P',
     help: 'Password of the private key (visible to other local users: prefer --password-file).',
   },
-  {
-    name: 'password-file',
-    type: 'string',
-    value: 'F',
-    help: 'Read the password from the first line of file F.',
-  },
+  PASSWORD_FILE_OPTION,
 ];
 
 /**
- * The password given with --password or --password-file, or undefined. Both at once, or an
- * empty password, is a usage error.
+ * The password given with --password or --password-file (or, with `name`, `--NAME` and
+ * `--NAME-file`), or undefined. Both at once, or an empty password, is a usage error.
  *
  * @example
  * ```ts
@@ -36,14 +39,15 @@ export async function passwordOption(
   ctx: CommandContext,
   args: ParsedArgs,
   command: string,
+  name = 'password',
 ): Promise<string | undefined> {
-  const direct = stringOption(args, 'password');
-  const file = stringOption(args, 'password-file');
+  const direct = stringOption(args, name);
+  const file = stringOption(args, `${name}-file`);
   if (direct !== undefined && file !== undefined)
-    throw usageError('give --password or --password-file, not both.', command);
+    throw usageError(`give --${name} or --${name}-file, not both.`, command);
   let password = direct;
   if (file !== undefined) {
-    const bytes = await readInput(ctx.io, requireOption(args, 'password-file', command));
+    const bytes = await readInput(ctx.io, requireOption(args, `${name}-file`, command));
     // The first line, without its line ending: what `echo secret > file` produces.
     password = new TextDecoder().decode(bytes).split(/\r?\n/)[0] ?? '';
   }

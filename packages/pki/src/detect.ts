@@ -473,6 +473,10 @@ function fromText(raw: string): DetectedFile {
         : 'This is JSON, not a PKI file.',
     );
   const isHex = /^[0-9a-fA-F\s:]+$/.test(trimmed) && trimmed.replace(/[\s:]/g, '').length >= 32;
+  // Words separated by single spaces on one line are prose, not Base64 (which has no spaces
+  // inside a line, and whose lines are long).
+  if (/^[A-Za-z]+( [A-Za-z]+)+[.!?]?$/.test(trimmed))
+    unknownFormat('This is plain text, not a certificate, key, request, CRL or PKCS file.');
   if (/^[A-Za-z0-9+/=\s_-]+$/.test(trimmed) && trimmed.length >= 8) {
     let bytes: Uint8Array | undefined;
     try {

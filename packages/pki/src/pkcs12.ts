@@ -40,6 +40,9 @@ import {
 } from './internal/der.js';
 import { guard, misuse } from './internal/guard.js';
 import { KDF_MAC, type Pkcs12KdfHash, pkcs12Kdf } from './internal/pkcs12-kdf.js';
+
+export type { Pkcs12KdfHash };
+
 import {
   type PasswordForms,
   type Pbe,

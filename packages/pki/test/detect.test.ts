@@ -445,3 +445,9 @@ describe('malformed files (fast-check, fixed seed)', () => {
     }
   });
 });
+
+describe('plain prose', () => {
+  it('is named as text, not as broken Base64', () => {
+    expect(() => detectFormat('this is not a certificate')).toThrow(/plain text/);
+  });
+});

@@ -6,8 +6,7 @@ import { EXIT } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { FORMAT_OPTION } from '../common-options.js';
 import { readInput } from '../files.js';
-import { publicKeySection } from '../format/public-key.js';
-import { describeKey } from '../key-spec.js';
+import { keyReport } from '../format/key-report.js';
 import { privateKeyFromBytes } from '../load-key.js';
 import { writeJson, writeLines } from '../output.js';
 import { PASSWORD_OPTIONS, passwordOption } from '../password.js';
@@ -68,26 +67,14 @@ export const keyShow: Command = {
       }
     }
     const container = label ? CONTAINERS[label]! : 'DER or JWK';
-    const pub = await publicKeySection(publicKey.spki);
-    const encrypted = label === 'ENCRYPTED PRIVATE KEY';
-    if (format === 'json') {
-      writeJson(ctx.io.stdout, {
-        kind,
-        container,
-        encrypted,
-        publicKey: pub.json,
-        publicKeyPem: publicKey.toPem(),
-      });
-    } else {
-      writeLines(ctx.io.stdout, [
-        `${kind === 'private' ? 'Private' : 'Public'} Key: ${describeKey(publicKey)}`,
-        `Container: ${container}${label ? ` (PEM "${label}")` : ''}`,
-        '',
-        ...pub.text,
-        '',
-        publicKey.toPem().trimEnd(),
-      ]);
-    }
+    const report = await keyReport(publicKey, {
+      kind,
+      container,
+      label,
+      encrypted: label === 'ENCRYPTED PRIVATE KEY',
+    });
+    if (format === 'json') writeJson(ctx.io.stdout, report.json);
+    else writeLines(ctx.io.stdout, report.text);
     return EXIT.ok;
   },
 };

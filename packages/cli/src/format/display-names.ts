@@ -1,7 +1,7 @@
 // The names Windows shows (certutil -dump and the certificate dialog) for OIDs. Kept in the
 // CLI because they are presentation: the library's `oidName` gives OpenSSL-style names.
 
-import { type KeyUsageFlag, OID, oidName } from '@certlab/pki';
+import { type CrlReason, type KeyUsageFlag, OID, oidName } from '@certlab/pki';
 
 const EXTENSIONS: Record<string, string> = {
   [OID.subjectKeyIdentifier]: 'Subject Key Identifier',
@@ -10,6 +10,11 @@ const EXTENSIONS: Record<string, string> = {
   [OID.issuerAltName]: 'Issuer Alternative Name',
   [OID.basicConstraints]: 'Basic Constraints',
   [OID.cRLNumber]: 'CRL Number',
+  [OID.cRLReason]: 'CRL Reason Code',
+  [OID.invalidityDate]: 'Invalidity Date',
+  [OID.deltaCRLIndicator]: 'Delta CRL Indicator',
+  [OID.issuingDistributionPoint]: 'Issuing Distribution Point',
+  [OID.certificateIssuer]: 'Certificate Issuer',
   [OID.nameConstraints]: 'Name Constraints',
   [OID.cRLDistributionPoints]: 'CRL Distribution Points',
   [OID.certificatePolicies]: 'Certificate Policies',
@@ -29,6 +34,8 @@ const EXTENSIONS: Record<string, string> = {
   [OID.msApplicationPolicyMappings]: 'Application Policy Mappings',
   [OID.msApplicationPolicyConstraints]: 'Application Policy Constraints',
   [OID.msNtdsCaSecurityExt]: 'NTDS CA Security',
+  '1.3.6.1.4.1.311.21.4': 'Next CRL Publish',
+  '1.3.6.1.4.1.311.21.14': 'Published CRL Locations',
   '1.3.6.1.4.1.11129.2.4.2': 'SCT List',
   '1.3.6.1.5.5.7.1.24': 'TLS Feature',
   '2.16.840.1.113730.1.1': 'Netscape Cert Type',
@@ -91,6 +98,19 @@ const KEY_USAGES: Record<KeyUsageFlag, string> = {
   decipherOnly: 'Decipher Only',
 };
 
+const CRL_REASON_NAMES: Record<CrlReason, string> = {
+  unspecified: 'Unspecified',
+  keyCompromise: 'Key Compromise',
+  cACompromise: 'CA Compromise',
+  affiliationChanged: 'Affiliation Changed',
+  superseded: 'Superseded',
+  cessationOfOperation: 'Cessation of Operation',
+  certificateHold: 'Certificate Hold',
+  removeFromCRL: 'Remove From CRL',
+  privilegeWithdrawn: 'Privilege Withdrawn',
+  aACompromise: 'AA Compromise',
+};
+
 const ACCESS_METHODS: Record<string, string> = {
   [OID.caIssuers]: 'Certification Authority Issuer',
   [OID.ocsp]: 'On-line Certificate Status Protocol',
@@ -149,4 +169,9 @@ export function accessMethodDisplayName(oid: string): string {
 /** Windows' name for a request attribute. @example `attributeDisplayName(OID.challengePassword)` // 'Challenge Password' */
 export function attributeDisplayName(oid: string): string {
   return ATTRIBUTES[oid] ?? oidName(oid);
+}
+
+/** Windows' name for a revocation reason. @example `crlReasonDisplayName('keyCompromise')` // 'Key Compromise' */
+export function crlReasonDisplayName(reason: CrlReason): string {
+  return CRL_REASON_NAMES[reason];
 }

@@ -8,19 +8,24 @@ import { extensionDisplayName } from './display-names.js';
 import { extensionText } from './extension-text.js';
 
 /**
- * Text lines for a titled extension list.
+ * Text lines for a titled extension list; `textOf` renders one value (default
+ * {@link extensionText}; CRLs pass one that also knows the CRL extensions).
  *
  * @example
  * ```ts
  * extensionSection('Certificate Extensions', cert.extensions);
  * ```
  */
-export function extensionSection(title: string, extensions: readonly Extension[]): string[] {
+export function extensionSection(
+  title: string,
+  extensions: readonly Extension[],
+  textOf: (ext: Extension) => string[] = extensionText,
+): string[] {
   const out = [`${title}: ${extensions.length}`];
   for (const e of extensions) {
     out.push(`    ${e.oid}: Flags = ${e.critical ? '1(Critical)' : '0'}, Length = ${e.value.length}`);
     out.push(`    ${extensionDisplayName(e.oid)}`);
-    for (const line of extensionText(e)) out.push(`        ${line}`);
+    for (const line of textOf(e)) out.push(`        ${line}`);
     out.push('');
   }
   return out;
