@@ -14,7 +14,7 @@ it('runs the README library examples', async () => {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
   expect(blocks.length).toBeGreaterThanOrEqual(2);
-  const exports = `\nexport { cert, root, csr, result, file, crl, p7b, pfx, key, certificate };\n`;
+  const exports = `\nexport { cert, root, csr, result, file, crl, p7b, pfx, key, certificate, server, submitted };\n`;
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'readme-example.ts');
   writeFileSync(file, `${blocks.join('\n')}${exports}`.replace(/^console\.log\(.*\);$/gm, ''));
@@ -29,4 +29,6 @@ it('runs the README library examples', async () => {
   expect(m.file.kind).toBe('pkcs12');
   expect(m.result.valid).toBe(false);
   expect(m.result.reasons.map((r: { code: string }) => r.code)).toContain('ERR_PATH_REVOKED');
+  expect(m.server.certPem).toContain('-----BEGIN CERTIFICATE-----');
+  expect(m.submitted.disposition).toBe('issued');
 });

@@ -1,0 +1,1032 @@
+// The simulated AD CS certification authority: a root and an issuing CA (or one standalone CA),
+// the policy module in front of the request database, CA officer actions (approve, deny,
+// resubmit, revoke, unrevoke), CRL publication, CA certificate renewal.
+
+import {
+  type Certificate,
+  CRL_REASONS,
+  type Crl,
+  type CrlReason,
+  encodePem,
+  generateKeyPair,
+  importPrivateKey,
+  type KeySpec,
+  Name,
+  type NamedCurve,
+  type PrivateKey,
+  type PublicKey,
+  parseCertificate,
+  parseCrl,
+} from '@certlab/pki';
+import { createCaCertificate, issuerLocations, type PublicationPoints } from './ca-certificates.js';
+import { certEnrollUrl, crlFileName } from './ca-urls.js';
+import { type Clock, systemClock } from './clock.js';
+import { buildCrl, reasonName } from './crl-builder.js';
+import { CR_DISP, type Disposition, dispositionCode, type RequestStatus } from './disposition.js';
+import { CaError } from './errors.js';
+import { formatHresult, HRESULTS, hresultByCode, hresultHex } from './hresult.js';
+import { issueCertificate } from './issue-certificate.js';
+import { type EditFlag, evaluatePolicy, type PolicyDecision } from './policy-module.js';
+import {
+  formatRequestAttributes,
+  parseRequestAttributes,
+  type RequestAttributes,
+} from './request-attributes.js';
+import type { RequestInput } from './request-encoding.js';
+import { adcsSerialNumber, randomSerialPrefix } from './serial-number.js';
+import { STANDARD_TEMPLATES } from './standard-templates.js';
+import { createMemoryStore } from './store/memory-store.js';
+import type {
+  AuthorityRole,
+  CaCertificateRow,
+  CertificateRow,
+  CrlRow,
+  NewRequestRow,
+  RequestChange,
+  RequestRow,
+  RequestStore,
+} from './store/request-store.js';
+import type { CertificateTemplate, RequesterIdentity } from './template.js';
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
+/**
+ * CRL publication periods (AD CS defaults: base one week, delta one day).
+ *
+ * @example
+ * ```ts
+ * const periods: CrlPeriods = { baseHours: 168, deltaHours: 24 };
+ * ```
+ */
+export interface CrlPeriods {
+  /** Base CRL validity (CRLPeriod), hours. Default 168. */
+  readonly baseHours?: number;
+  /** Delta CRL validity (CRLDeltaPeriod), hours; 0 disables delta CRLs. Default 24. */
+  readonly deltaHours?: number;
+}
+
+/**
+ * What {@link createAuthority} needs.
+ *
+ * @example
+ * ```ts
+ * const options: AuthorityOptions = { name: 'Contoso Issuing CA', root: { name: 'Contoso Root CA' }, keyType: 'ec' };
+ * ```
+ */
+export interface AuthorityOptions {
+  /** The issuing CA's common name (or the standalone CA's). */
+  readonly name: string;
+  /** The root CA above the issuing CA; omit for a single self-signed (standalone) CA. */
+  readonly root?: { readonly name: string } | undefined;
+  /** RDNs after the CN in CA subjects, e.g. `DC=contoso, DC=com` or `O=Contoso, C=FR`. */
+  readonly subjectSuffix?: string;
+  /** CA key algorithm: RSA 2048 (AD CS default) or ECDSA P-256. */
+  readonly keyType?: 'ec' | 'rsa';
+  readonly rsaBits?: number;
+  readonly curve?: NamedCurve;
+  /** The request database; default a new in-memory store. */
+  readonly db?: RequestStore;
+  /** The HTTP location of `/CertEnroll/` (CDP and AIA URLs). Default `http://pki.contoso.com`. */
+  readonly baseUrl?: string;
+  /** `<ServerDNSName>` in CA certificate file names; default the host of `baseUrl`. */
+  readonly serverDnsName?: string;
+  readonly clock?: Clock;
+  /** Published templates; default {@link STANDARD_TEMPLATES}. */
+  readonly templates?: readonly CertificateTemplate[];
+  /** Policy EditFlags, e.g. EDITF_ATTRIBUTESUBJECTALTNAME2. */
+  readonly editFlags?: readonly EditFlag[];
+  /** The CA's ValidityPeriod cap for issued certificates, days (AD CS: 730 Enterprise). */
+  readonly validityDays?: number;
+  /** CA certificate lifetimes in years: root 10, issuing (and standalone) 5. */
+  readonly caValidityYears?: { readonly root?: number; readonly issuing?: number };
+  readonly crl?: CrlPeriods;
+  /** ClockSkewMinutes: notBefore of issued certificates is now minus this. Default 10. */
+  readonly clockSkewMinutes?: number;
+  /** The CA officer named in `Denied by …` / `Resubmitted by …` messages. Default `CONTOSO\Administrator`. */
+  readonly officer?: string;
+}
+
+/**
+ * Options of {@link CertificationAuthority.submit}.
+ *
+ * @example
+ * ```ts
+ * await ca.submit(pem, { template: 'WebServer', attributes: 'san:dns=a.contoso.com&dns=b.contoso.com' });
+ * ```
+ */
+export interface SubmitOptions {
+  /** Shorthand for the `CertificateTemplate:<name>` attribute. */
+  readonly template?: string;
+  /** Request attributes: `CertAttrib` text, lines, or a record. */
+  readonly attributes?: string | readonly string[] | Readonly<Record<string, string>>;
+  /** Who submits, and what the directory knows about them (identity-built subjects, template ACLs). */
+  readonly requester?: RequesterIdentity;
+}
+
+/**
+ * A request's state as certsrv reports it.
+ *
+ * @example
+ * ```ts
+ * const r = await ca.submit(pem, { template: 'WebServer_Manual' });
+ * r.disposition; // 'pending'
+ * r.message;     // 'Taken Under Submission'
+ * ```
+ */
+export interface RequestResult {
+  readonly requestId: number;
+  readonly disposition: Disposition;
+  /** CR_DISP_* value (3 issued, 5 under submission, 2 denied, 6 revoked). */
+  readonly dispositionCode: number;
+  /** The disposition message, verbatim as certsrv shows it. */
+  readonly message: string;
+  /** The request's last status HRESULT, unsigned (0 for success). */
+  readonly hresult: number;
+  /** The LastStatus text: `<message> 0x… (<signed> <SYMBOL>)`. */
+  readonly status: string;
+  readonly template?: string;
+  readonly subject?: string;
+  readonly requester?: RequesterIdentity;
+  readonly submittedAt: Date;
+  readonly resolvedAt?: Date;
+  readonly serialNumber?: string;
+  readonly certificate?: Certificate;
+  readonly revokedAt?: Date;
+  readonly revocationReason?: CrlReason;
+}
+
+/**
+ * A published CRL.
+ *
+ * @example
+ * ```ts
+ * const { crl, fileName, url } = await ca.publishCrl();
+ * ```
+ */
+export interface PublishedCrl {
+  readonly crl: Crl;
+  readonly crlNumber: number;
+  readonly delta: boolean;
+  readonly baseCrlNumber?: number;
+  /** `<CaName><CRLNameSuffix>[+].crl`. */
+  readonly fileName: string;
+  /** The CDP URL it is published at. */
+  readonly url: string;
+  readonly thisUpdate: Date;
+  readonly nextUpdate: Date;
+  /** PEM with the `X509 CRL` label. */
+  readonly pem: string;
+}
+
+/**
+ * One CA certificate of the history.
+ *
+ * @example
+ * ```ts
+ * const [first]: CaCertificateInfo[] = ca.caCertificates('issuing');
+ * ```
+ */
+export interface CaCertificateInfo {
+  readonly authority: AuthorityRole;
+  readonly certIndex: number;
+  readonly keyIndex: number;
+  readonly certificate: Certificate;
+}
+
+interface LoadedCaCert extends CaCertificateInfo {
+  readonly key: PrivateKey;
+}
+
+function keySpec(o: { keyType?: 'ec' | 'rsa'; rsaBits?: number; curve?: NamedCurve }): KeySpec {
+  return o.keyType === 'ec'
+    ? { type: 'ec', curve: o.curve ?? 'P-256' }
+    : { type: 'rsa', bits: o.rsaBits ?? 2048 };
+}
+
+function caSubject(cn: string, suffix: string | undefined): Name {
+  const rest = suffix ? Name.parse(suffix).rdns : [];
+  return Name.from([...rest, [{ type: '2.5.4.3', value: cn }]]);
+}
+
+async function loadCaCert(row: CaCertificateRow): Promise<LoadedCaCert> {
+  return {
+    authority: row.authority,
+    certIndex: row.certIndex,
+    keyIndex: row.keyIndex,
+    certificate: parseCertificate(row.certificate),
+    key: await importPrivateKey(row.privateKey),
+  };
+}
+
+function parseRequester(text: string | undefined): RequesterIdentity | undefined {
+  if (!text) return undefined;
+  try {
+    const v = JSON.parse(text) as unknown;
+    return typeof v === 'object' && v !== null ? (v as RequesterIdentity) : undefined;
+  } catch {
+    return { name: text };
+  }
+}
+
+function reasonCode(reason: CrlReason): number {
+  const i = (CRL_REASONS as readonly (string | undefined)[]).indexOf(reason);
+  if (i < 0 || reason === 'removeFromCRL')
+    throw new CaError(
+      'ERR_CA_OPTIONS_INVALID',
+      `"${String(reason)}" is not a revocation reason (use ${CRL_REASONS.filter((r) => r && r !== 'removeFromCRL').join(', ')}).`,
+    );
+  return i;
+}
+
+function statusText(code: number): string {
+  const hr = hresultByCode(code);
+  return hr ? formatHresult(hr) : `${hresultHex(code)} (${code | 0})`;
+}
+
+/**
+ * The simulated certification authority. Create with {@link createAuthority}.
+ *
+ * @example
+ * ```ts
+ * const ca = await createAuthority({ name: 'Contoso Issuing CA', root: { name: 'Contoso Root CA' }, keyType: 'ec' });
+ * const r = await ca.submit(csrPem, { template: 'WebServer' });
+ * if (r.disposition === 'issued') await writeFile('exch01.cer', r.certificate!.toPem());
+ * ```
+ */
+export class CertificationAuthority {
+  /** The issuing (or standalone) CA's common name. */
+  readonly name: string;
+  /** The root CA's common name; undefined for a standalone CA. */
+  readonly rootName: string | undefined;
+  readonly store: RequestStore;
+  readonly points: PublicationPoints;
+  readonly #clock: Clock;
+  readonly #templates: Map<string, CertificateTemplate>;
+  readonly #editFlags: Set<EditFlag>;
+  readonly #serialPrefix: number;
+  readonly #validityDays: number;
+  readonly #caYears: { root: number; issuing: number };
+  readonly #crl: { baseHours: number; deltaHours: number };
+  readonly #skew: number;
+  readonly #officer: string;
+  readonly #keySpec: KeySpec;
+  readonly #subjectSuffix: string | undefined;
+  #certs: LoadedCaCert[];
+
+  /** @internal use {@link createAuthority}. */
+  constructor(init: {
+    options: AuthorityOptions;
+    config: Readonly<Record<string, string>>;
+    certs: LoadedCaCert[];
+    store: RequestStore;
+  }) {
+    const { options, config } = init;
+    this.name = config.name!;
+    this.rootName = config.rootName || undefined;
+    this.store = init.store;
+    this.points = { baseUrl: config.baseUrl!, serverDnsName: config.serverDnsName! };
+    this.#serialPrefix = Number(config.serialPrefix);
+    this.#subjectSuffix = config.subjectSuffix || undefined;
+    this.#keySpec = JSON.parse(config.keySpec!) as KeySpec;
+    this.#clock = options.clock ?? systemClock;
+    this.#templates = new Map();
+    for (const t of options.templates ?? STANDARD_TEMPLATES) this.#templates.set(t.name.toLowerCase(), t);
+    this.#editFlags = new Set(options.editFlags ?? []);
+    this.#validityDays = options.validityDays ?? (this.rootName ? 730 : 365);
+    this.#caYears = {
+      root: options.caValidityYears?.root ?? 10,
+      issuing: options.caValidityYears?.issuing ?? 5,
+    };
+    this.#crl = { baseHours: options.crl?.baseHours ?? 168, deltaHours: options.crl?.deltaHours ?? 24 };
+    this.#skew = options.clockSkewMinutes ?? 10;
+    this.#officer = options.officer ?? 'CONTOSO\\Administrator';
+    this.#certs = init.certs;
+  }
+
+  // --- CA certificates --------------------------------------------------------------------------
+
+  #current(authority: AuthorityRole): LoadedCaCert {
+    let best: LoadedCaCert | undefined;
+    for (const c of this.#certs)
+      if (c.authority === authority && (!best || c.certIndex > best.certIndex)) best = c;
+    if (!best) throw new CaError('ERR_CA_OPTIONS_INVALID', `This CA has no ${authority} CA.`);
+    return best;
+  }
+
+  /** True for a single self-signed CA (no root above it). */
+  get standalone(): boolean {
+    return this.rootName === undefined;
+  }
+
+  /** The current issuing (or standalone) CA certificate. */
+  get certificate(): Certificate {
+    return this.#current('issuing').certificate;
+  }
+
+  /** The trust anchor: the root's certificate, or the standalone CA's own. */
+  get rootCertificate(): Certificate {
+    return this.standalone ? this.certificate : this.#current('root').certificate;
+  }
+
+  /** The current CA certificate index (`nRenewals` of certcarc.asp) and key index. */
+  get certIndex(): number {
+    return this.#current('issuing').certIndex;
+  }
+
+  get keyIndex(): number {
+    return this.#current('issuing').keyIndex;
+  }
+
+  /** The issuing CA certificate then its parents up to the root (the order of certnew.p7b). */
+  get chain(): Certificate[] {
+    return this.standalone ? [this.certificate] : [this.certificate, this.rootCertificate];
+  }
+
+  /**
+   * Every CA certificate, renewals included, oldest first per CA.
+   *
+   * @example
+   * ```ts
+   * ca.caCertificates('issuing').map((c) => c.certIndex); // [0, 1] after one renewal
+   * ```
+   */
+  caCertificates(authority: AuthorityRole = 'issuing'): CaCertificateInfo[] {
+    return this.#certs
+      .filter((c) => c.authority === authority)
+      .sort((a, b) => a.certIndex - b.certIndex)
+      .map(({ key: _key, ...info }) => info);
+  }
+
+  /** The published templates. */
+  get templates(): CertificateTemplate[] {
+    return [...this.#templates.values()];
+  }
+
+  /** The policy EditFlags in force. */
+  get editFlags(): EditFlag[] {
+    return [...this.#editFlags];
+  }
+
+  /**
+   * Renews the issuing (or standalone) CA certificate, with the same key or a new one: the new
+   * certificate gets the next certificate index (and key index for a new key), CA Version
+   * `V<key>.<cert>` and the previous certificate's hash. Old certificates are kept.
+   *
+   * @example
+   * ```ts
+   * await ca.renew({ newKey: true });
+   * ca.certIndex; // 1
+   * ca.keyIndex;  // 1
+   * ```
+   */
+  async renew(options: { newKey?: boolean } = {}): Promise<CaCertificateInfo> {
+    const cur = this.#current('issuing');
+    const all = this.#certs.filter((c) => c.authority === 'issuing');
+    const certIndex = Math.max(...all.map((c) => c.certIndex)) + 1;
+    const keyIndex = options.newKey ? Math.max(...all.map((c) => c.keyIndex)) + 1 : cur.keyIndex;
+    const key = options.newKey ? (await generateKeyPair(this.#keySpec)).privateKey : cur.key;
+    const now = this.#clock.now();
+    const root = this.standalone ? undefined : this.#current('root');
+    const notAfter = new Date(
+      Math.min(
+        now.getTime() + this.#caYears.issuing * 365 * DAY,
+        root ? root.certificate.notAfter.getTime() : Number.POSITIVE_INFINITY,
+      ),
+    );
+    const certificate = await createCaCertificate({
+      subject: cur.certificate.subject,
+      publicKey: key.publicKey,
+      signingKey: root ? root.key : key,
+      ...(root
+        ? {
+            issuer: {
+              certificate: root.certificate,
+              name: this.rootName!,
+              certIndex: root.certIndex,
+              keyIndex: root.keyIndex,
+            },
+          }
+        : {}),
+      certIndex,
+      keyIndex,
+      previous: cur.certificate,
+      points: this.points,
+      notBefore: new Date(now.getTime() - this.#skew * 60_000),
+      notAfter,
+    });
+    const row: CaCertificateRow = {
+      authority: 'issuing',
+      certIndex,
+      keyIndex,
+      certificate: certificate.der,
+      privateKey: await key.toPkcs8(),
+      createdAt: now,
+    };
+    await this.store.addCaCertificate(row);
+    const loaded: LoadedCaCert = { authority: 'issuing', certIndex, keyIndex, certificate, key };
+    this.#certs = [...this.#certs, loaded];
+    return { authority: 'issuing', certIndex, keyIndex, certificate };
+  }
+
+  // --- requests ---------------------------------------------------------------------------------
+
+  #policy(
+    request: RequestInput,
+    attributes: RequestAttributes,
+    requester: RequesterIdentity | undefined,
+    officerApproved: boolean,
+  ) {
+    return evaluatePolicy({
+      request,
+      attributes,
+      templates: this.#templates,
+      editFlags: this.#editFlags,
+      ...(requester ? { requester } : {}),
+      officerApproved,
+    });
+  }
+
+  async #sign(
+    decision: Extract<PolicyDecision, { outcome: 'issue' }>,
+    requestId: number,
+    now: Date,
+  ): Promise<CertificateRow> {
+    const ca = this.#current('issuing');
+    const loc = issuerLocations(this.points, this.name, ca.certIndex, ca.keyIndex);
+    const serialNumber = adcsSerialNumber({
+      prefix: this.#serialPrefix,
+      requestId,
+      caCertIndex: ca.certIndex,
+    });
+    const cert = await issueCertificate({
+      template: decision.templateDefinition,
+      subject: decision.subjectName,
+      altNames: decision.altNames,
+      publicKey: decision.publicKey as PublicKey,
+      serialNumber,
+      issuer: ca.certificate,
+      signingKey: ca.key,
+      cdp: loc.cdp,
+      aia: loc.aia,
+      now,
+      maxValidityDays: this.#validityDays,
+      clockSkewMinutes: this.#skew,
+    });
+    return {
+      serialNumber: cert.serialNumber,
+      caCertIndex: ca.certIndex,
+      certificate: cert.der,
+      notBefore: cert.notBefore,
+      notAfter: cert.notAfter,
+    };
+  }
+
+  /**
+   * Submits a PKCS #10 request (PEM, Base64 or DER) as certsrv's certfnsh.asp or `certreq
+   * -submit` would. Every submission gets the next request id, whatever its outcome; the
+   * request row and the certificate are stored in one transaction. Never throws for a bad
+   * request: it is denied with AD CS's message and HRESULT.
+   *
+   * @example
+   * ```ts
+   * const r = await ca.submit(csrPem, { template: 'WebServer' });
+   * r.disposition; // 'issued'
+   * r.certificate?.subject.toString();
+   * ```
+   */
+  async submit(request: RequestInput, options: SubmitOptions = {}): Promise<RequestResult> {
+    const attrs: Record<string, string> = { ...parseRequestAttributes(options.attributes) };
+    if (options.template !== undefined) attrs.certificatetemplate = options.template;
+    const now = this.#clock.now();
+    const decision = await this.#policy(request, attrs, options.requester, false);
+    const row = await this.store.insertRequest(async (requestId) => {
+      const status: RequestStatus =
+        decision.outcome === 'issue' ? 'issued' : decision.outcome === 'pending' ? 'pending' : 'denied';
+      const base: NewRequestRow = {
+        submittedAt: now,
+        status,
+        disposition: dispositionCode(status),
+        dispositionMessage: decision.message,
+        statusCode: decision.hresult.code,
+        ...(decision.template !== undefined ? { template: decision.template } : {}),
+        ...(options.requester ? { requester: JSON.stringify(options.requester) } : {}),
+        ...(decision.subject !== undefined ? { subject: decision.subject } : {}),
+        attributes: formatRequestAttributes(attrs),
+        request: decision.der,
+        ...(status !== 'pending' ? { resolvedAt: now } : {}),
+      };
+      if (decision.outcome !== 'issue') return base;
+      return { ...base, certificate: await this.#sign(decision, requestId, now) };
+    });
+    return this.#result(row);
+  }
+
+  #result(row: RequestRow): RequestResult {
+    const c = row.certificate;
+    const requester = parseRequester(row.requester);
+    return {
+      requestId: row.requestId,
+      disposition: row.status,
+      dispositionCode: row.disposition,
+      message: row.dispositionMessage,
+      hresult: row.statusCode,
+      status: statusText(row.statusCode),
+      ...(row.template !== undefined ? { template: row.template } : {}),
+      ...(row.subject !== undefined ? { subject: row.subject } : {}),
+      ...(requester ? { requester } : {}),
+      submittedAt: row.submittedAt,
+      ...(row.resolvedAt ? { resolvedAt: row.resolvedAt } : {}),
+      ...(c ? { serialNumber: c.serialNumber, certificate: parseCertificate(c.certificate) } : {}),
+      ...(c?.revokedAt ? { revokedAt: c.revokedAt, revocationReason: reasonName(c.revocationReason) } : {}),
+    };
+  }
+
+  /**
+   * The current state of a request (certnew.cer?ReqID=N / certreq -retrieve). Throws
+   * ERR_CA_REQUEST_NOT_FOUND for an unknown id.
+   *
+   * @example
+   * ```ts
+   * const r = await ca.retrieve(7);
+   * if (r.disposition === 'issued') console.log(r.certificate!.toPem());
+   * ```
+   */
+  async retrieve(requestId: number): Promise<RequestResult> {
+    const row = await this.store.getRequest(requestId);
+    if (!row) throw new CaError('ERR_CA_REQUEST_NOT_FOUND', `There is no request ${requestId}.`);
+    return this.#result(row);
+  }
+
+  /** Re-runs the policy module over a stored request, as a CA officer's resubmission. */
+  async #reissue(
+    requestId: number,
+    allowed: readonly RequestStatus[],
+    officer: string,
+  ): Promise<RequestResult> {
+    const row = await this.store.updateRequest(requestId, async (cur): Promise<RequestChange> => {
+      if (!allowed.includes(cur.status))
+        throw new CaError(
+          'ERR_CA_REQUEST_STATE',
+          `Request ${requestId} is ${cur.status}; only ${allowed.join(' or ')} requests can be issued by an officer.`,
+        );
+      const now = this.#clock.now();
+      const attrs = parseRequestAttributes(cur.attributes);
+      const decision = await this.#policy(cur.request, attrs, parseRequester(cur.requester), true);
+      if (decision.outcome !== 'issue')
+        return {
+          status: 'denied',
+          disposition: CR_DISP.DENIED,
+          dispositionMessage: decision.message,
+          statusCode: decision.hresult.code,
+          resolvedAt: now,
+        };
+      return {
+        status: 'issued',
+        disposition: CR_DISP.ISSUED,
+        dispositionMessage: `Resubmitted by ${officer}`,
+        statusCode: HRESULTS.S_OK.code,
+        resolvedAt: now,
+        ...(decision.subject !== undefined ? { subject: decision.subject } : {}),
+        certificate: await this.#sign(decision, requestId, now),
+      };
+    });
+    return this.#result(row);
+  }
+
+  /**
+   * Issues a pending request (the console's "Issue", ICertAdmin::ResubmitRequest). The policy
+   * module runs again without the manager-approval step. ERR_CA_REQUEST_STATE unless pending.
+   *
+   * @example
+   * ```ts
+   * const r = await ca.approve(pending.requestId);
+   * r.message; // 'Resubmitted by CONTOSO\Administrator'
+   * ```
+   */
+  approve(requestId: number, options: { officer?: string } = {}): Promise<RequestResult> {
+    return this.#reissue(requestId, ['pending'], options.officer ?? this.#officer);
+  }
+
+  /**
+   * Resubmits a pending or denied request (e.g. after a template was published or the CA's
+   * EditFlags changed).
+   *
+   * @example
+   * ```ts
+   * await ca.resubmit(12);
+   * ```
+   */
+  resubmit(requestId: number, options: { officer?: string } = {}): Promise<RequestResult> {
+    return this.#reissue(requestId, ['pending', 'denied'], options.officer ?? this.#officer);
+  }
+
+  /**
+   * Denies a pending request (the console's "Deny"): disposition `Denied by <officer>`, status
+   * CERTSRV_E_ADMIN_DENIED_REQUEST. ERR_CA_REQUEST_STATE unless pending.
+   *
+   * @example
+   * ```ts
+   * (await ca.deny(12)).hresult; // 0x80094014
+   * ```
+   */
+  async deny(requestId: number, options: { officer?: string } = {}): Promise<RequestResult> {
+    const officer = options.officer ?? this.#officer;
+    const row = await this.store.updateRequest(requestId, async (cur) => {
+      if (cur.status !== 'pending')
+        throw new CaError(
+          'ERR_CA_REQUEST_STATE',
+          `Request ${requestId} is ${cur.status}; only pending requests can be denied.`,
+        );
+      return {
+        status: 'denied',
+        disposition: CR_DISP.DENIED,
+        dispositionMessage: `Denied by ${officer}`,
+        statusCode: HRESULTS.CERTSRV_E_ADMIN_DENIED_REQUEST.code,
+        resolvedAt: this.#clock.now(),
+      };
+    });
+    return this.#result(row);
+  }
+
+  async #target(serialOrId: number | string | bigint): Promise<RequestRow> {
+    if (typeof serialOrId === 'number') {
+      const row = await this.store.getRequest(serialOrId);
+      if (!row) throw new CaError('ERR_CA_REQUEST_NOT_FOUND', `There is no request ${serialOrId}.`);
+      return row;
+    }
+    const hex =
+      typeof serialOrId === 'bigint'
+        ? serialOrId.toString(16)
+        : serialOrId.replace(/[\s:]/g, '').replace(/^0x/i, '');
+    const norm = (hex.length % 2 ? `0${hex}` : hex).toUpperCase().replace(/^(00)+(?=[0-7])/, '');
+    const row = await this.store.findBySerial(norm);
+    if (!row)
+      throw new CaError('ERR_CA_CERTIFICATE_NOT_FOUND', `This CA issued no certificate with serial ${norm}.`);
+    return row;
+  }
+
+  /**
+   * Revokes a certificate given by request id (number) or serial number (hex text or bigint).
+   * A certificate on hold may be revoked again with a final reason. ERR_CA_REVOCATION_STATE for
+   * a certificate already revoked for good; ERR_CA_REQUEST_STATE when the request has none.
+   *
+   * @example
+   * ```ts
+   * await ca.revoke(r.serialNumber!, 'keyCompromise');
+   * await ca.revoke(r.requestId, 'certificateHold');
+   * ```
+   */
+  async revoke(
+    serialOrId: number | string | bigint,
+    reason: CrlReason = 'unspecified',
+    options: { date?: Date; officer?: string } = {},
+  ): Promise<RequestResult> {
+    const code = reasonCode(reason);
+    const target = await this.#target(serialOrId);
+    const officer = options.officer ?? this.#officer;
+    const row = await this.store.updateRequest(target.requestId, async (cur) => {
+      const c = cur.certificate;
+      if (!c || (cur.status !== 'issued' && cur.status !== 'revoked'))
+        throw new CaError(
+          'ERR_CA_REQUEST_STATE',
+          `Request ${cur.requestId} is ${cur.status}: it has no certificate to revoke.`,
+        );
+      if (cur.status === 'revoked' && c.revocationReason !== 6)
+        throw new CaError(
+          'ERR_CA_REVOCATION_STATE',
+          `The certificate ${c.serialNumber} is already revoked (${reasonName(c.revocationReason)}).`,
+        );
+      const at = options.date ?? this.#clock.now();
+      return {
+        status: 'revoked',
+        disposition: CR_DISP.REVOKED,
+        dispositionMessage: `Revoked by ${officer}`,
+        statusCode: HRESULTS.CRYPT_E_REVOKED.code,
+        revocation: {
+          revokedAt: c.revokedAt ?? at,
+          revocationReason: code,
+          unrevokedAt: c.unrevokedAt ?? null,
+        },
+      };
+    });
+    return this.#result(row);
+  }
+
+  /**
+   * Releases a certificate from hold (certutil -revoke SERIAL unrevoke): only for reason
+   * certificateHold; the next delta CRL lists it with removeFromCRL.
+   *
+   * @example
+   * ```ts
+   * await ca.revoke(serial, 'certificateHold');
+   * await ca.unrevoke(serial);
+   * ```
+   */
+  async unrevoke(serialOrId: number | string | bigint): Promise<RequestResult> {
+    const target = await this.#target(serialOrId);
+    const row = await this.store.updateRequest(target.requestId, async (cur) => {
+      const c = cur.certificate;
+      if (cur.status !== 'revoked' || !c || c.revocationReason !== 6)
+        throw new CaError(
+          'ERR_CA_REVOCATION_STATE',
+          `Only a certificate revoked with reason certificateHold can be unrevoked; request ${cur.requestId} is ${cur.status}${c?.revokedAt ? ` (${reasonName(c.revocationReason)})` : ''}.`,
+        );
+      return {
+        status: 'issued',
+        disposition: CR_DISP.ISSUED,
+        dispositionMessage: 'Issued',
+        statusCode: HRESULTS.S_OK.code,
+        revocation: { revokedAt: null, revocationReason: null, unrevokedAt: this.#clock.now() },
+      };
+    });
+    return this.#result(row);
+  }
+
+  /**
+   * Requests in id order, optionally of one status (the console's Issued / Pending / Failed /
+   * Revoked folders).
+   *
+   * @example
+   * ```ts
+   * const pending = await ca.list({ status: 'pending' });
+   * ```
+   */
+  async list(
+    filter: { status?: RequestStatus; afterId?: number; limit?: number } = {},
+  ): Promise<RequestResult[]> {
+    const rows = await this.store.listRequests(filter);
+    return rows.map((r) => this.#result(r));
+  }
+
+  // --- CRLs -------------------------------------------------------------------------------------
+
+  #published(row: CrlRow, caName: string): PublishedCrl {
+    const crl = parseCrl(row.crl);
+    const fileName = crlFileName(caName, row.keyIndex, row.delta);
+    return {
+      crl,
+      crlNumber: row.crlNumber,
+      delta: row.delta,
+      ...(row.baseCrlNumber !== undefined ? { baseCrlNumber: row.baseCrlNumber } : {}),
+      fileName,
+      url: certEnrollUrl(this.points.baseUrl, fileName),
+      thisUpdate: row.thisUpdate,
+      nextUpdate: row.nextUpdate,
+      pem: encodePem('X509 CRL', row.crl),
+    };
+  }
+
+  /** The CRL publication periods in force (hours). */
+  get crlPeriods(): { baseHours: number; deltaHours: number } {
+    return { ...this.#crl };
+  }
+
+  /**
+   * Publishes a CRL now (certutil -CRL): a base CRL of every revoked, unexpired certificate,
+   * or a delta CRL of the changes since the newest base (a base is published first when there
+   * is none). `authority: 'root'` publishes the root's (base) CRL.
+   *
+   * @example
+   * ```ts
+   * const base = await ca.publishCrl();
+   * const delta = await ca.publishCrl({ delta: true });
+   * ```
+   */
+  async publishCrl(options: { delta?: boolean; authority?: AuthorityRole } = {}): Promise<PublishedCrl> {
+    const authority = options.authority ?? 'issuing';
+    const delta = options.delta === true;
+    if (authority === 'root' && this.standalone)
+      throw new CaError('ERR_CA_OPTIONS_INVALID', 'A standalone CA has no root: publish the issuing CA CRL.');
+    if (delta && authority === 'root')
+      throw new CaError('ERR_CA_OPTIONS_INVALID', 'The simulated root CA publishes base CRLs only.');
+    if (delta && this.#crl.deltaHours <= 0)
+      throw new CaError('ERR_CA_OPTIONS_INVALID', 'Delta CRLs are disabled (crl.deltaHours is 0).');
+    const caName = authority === 'root' ? this.rootName! : this.name;
+    const ca = this.#current(authority);
+    let base: Crl | undefined;
+    if (delta) {
+      const b =
+        (await this.store.latestCrl('issuing', false)) ?? (await this.#publishedRow('issuing', false));
+      base = parseCrl(b.crl);
+    }
+    const row = await this.#publishRow(authority, delta, base, ca, caName);
+    return this.#published(row, caName);
+  }
+
+  async #publishedRow(authority: AuthorityRole, delta: boolean): Promise<CrlRow> {
+    const ca = this.#current(authority);
+    return this.#publishRow(
+      authority,
+      delta,
+      undefined,
+      ca,
+      authority === 'root' ? this.rootName! : this.name,
+    );
+  }
+
+  async #publishRow(
+    authority: AuthorityRole,
+    delta: boolean,
+    base: Crl | undefined,
+    ca: LoadedCaCert,
+    caName: string,
+  ): Promise<CrlRow> {
+    const now = this.#clock.now();
+    const periodHours = delta ? this.#crl.deltaHours : this.#crl.baseHours;
+    // CRLOverlapPeriod default: 10 % of the period, at most 12 hours.
+    const overlap = Math.min(periodHours * HOUR * 0.1, 12 * HOUR);
+    const nextUpdate = new Date(now.getTime() + periodHours * HOUR + overlap);
+    const keyOf = new Map(
+      this.#certs.filter((c) => c.authority === authority).map((c) => [c.certIndex, c.keyIndex]),
+    );
+    const rows =
+      authority === 'issuing'
+        ? (await this.store.revocations()).filter((r) => keyOf.get(r.caCertIndex) === ca.keyIndex)
+        : [];
+    const deltaUrl =
+      authority === 'issuing' && this.#crl.deltaHours > 0
+        ? certEnrollUrl(this.points.baseUrl, crlFileName(caName, ca.keyIndex, true))
+        : undefined;
+    return this.store.insertCrl(authority, async (crlNumber) => {
+      const crl = await buildCrl({
+        issuer: ca.certificate,
+        signingKey: ca.key,
+        certIndex: ca.certIndex,
+        keyIndex: ca.keyIndex,
+        crlNumber,
+        thisUpdate: now,
+        nextUpdate,
+        rows,
+        ...(base ? { base } : {}),
+        ...(deltaUrl ? { deltaUrl } : {}),
+      });
+      return {
+        delta,
+        ...(base ? { baseCrlNumber: Number(base.crlNumber) } : {}),
+        keyIndex: ca.keyIndex,
+        thisUpdate: now,
+        nextUpdate,
+        crl: crl.der,
+      };
+    });
+  }
+
+  /**
+   * The newest published base or delta CRL, if any.
+   *
+   * @example
+   * ```ts
+   * const latest = await ca.latestCrl();
+   * ```
+   */
+  async latestCrl(
+    options: { delta?: boolean; authority?: AuthorityRole } = {},
+  ): Promise<PublishedCrl | undefined> {
+    const authority = options.authority ?? 'issuing';
+    const row = await this.store.latestCrl(authority, options.delta === true);
+    return row ? this.#published(row, authority === 'root' ? this.rootName! : this.name) : undefined;
+  }
+
+  /** Closes the request database. */
+  close(): Promise<void> {
+    return this.store.close();
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch (cause) {
+    throw new CaError('ERR_CA_OPTIONS_INVALID', `"${url}" is not a URL.`, { cause });
+  }
+}
+
+/**
+ * Creates the CA, or opens it when `db` already holds one (its names must match). A root and an
+ * issuing CA ("CA émettrice") when `root` is given, otherwise one self-signed CA. The CA
+ * certificates carry what AD CS puts in them: basicConstraints, keyUsage, SKI/AKI, CA Version
+ * V0.0, and for the issuing CA the SubCA template name and CDP/AIA URLs of the root under
+ * `<baseUrl>/CertEnroll/`.
+ *
+ * @example
+ * ```ts
+ * const ca = await createAuthority({
+ *   name: 'Contoso Issuing CA',
+ *   root: { name: 'Contoso Root CA' },
+ *   keyType: 'ec',
+ *   db: await openPgliteStore({ dataDir: '.certlab/db' }),
+ *   baseUrl: 'http://pki.contoso.com',
+ * });
+ * ```
+ */
+export async function createAuthority(options: AuthorityOptions): Promise<CertificationAuthority> {
+  if (
+    typeof options !== 'object' ||
+    options === null ||
+    typeof options.name !== 'string' ||
+    !options.name.trim()
+  )
+    throw new CaError('ERR_CA_OPTIONS_INVALID', 'createAuthority() needs { name: "<CA common name>" }.');
+  if (options.root && (typeof options.root.name !== 'string' || !options.root.name.trim()))
+    throw new CaError('ERR_CA_OPTIONS_INVALID', 'root.name must be the root CA common name.');
+  const store = options.db ?? createMemoryStore();
+  const clock = options.clock ?? systemClock;
+  const baseUrl = (options.baseUrl ?? 'http://pki.contoso.com').replace(/\/+$/, '');
+  const serverDnsName = options.serverDnsName ?? hostOf(baseUrl);
+  const spec = keySpec(options);
+  const setup = await store.initializeCa(async () => {
+    const now = clock.now();
+    const skew = (options.clockSkewMinutes ?? 10) * 60_000;
+    const notBefore = new Date(now.getTime() - skew);
+    const years = {
+      root: options.caValidityYears?.root ?? 10,
+      issuing: options.caValidityYears?.issuing ?? 5,
+    };
+    const points = { baseUrl, serverDnsName };
+    const rows: CaCertificateRow[] = [];
+    const issuingKey = (await generateKeyPair(spec)).privateKey;
+    const issuingSubject = caSubject(options.name, options.subjectSuffix);
+    if (options.root) {
+      const rootKey = (await generateKeyPair(spec)).privateKey;
+      const rootCert = await createCaCertificate({
+        subject: caSubject(options.root.name, options.subjectSuffix),
+        publicKey: rootKey.publicKey,
+        signingKey: rootKey,
+        certIndex: 0,
+        keyIndex: 0,
+        points,
+        notBefore,
+        notAfter: new Date(now.getTime() + years.root * 365 * DAY),
+      });
+      const issuingCert = await createCaCertificate({
+        subject: issuingSubject,
+        publicKey: issuingKey.publicKey,
+        signingKey: rootKey,
+        issuer: { certificate: rootCert, name: options.root.name, certIndex: 0, keyIndex: 0 },
+        certIndex: 0,
+        keyIndex: 0,
+        points,
+        notBefore,
+        notAfter: new Date(Math.min(now.getTime() + years.issuing * 365 * DAY, rootCert.notAfter.getTime())),
+      });
+      rows.push(
+        {
+          authority: 'root',
+          certIndex: 0,
+          keyIndex: 0,
+          certificate: rootCert.der,
+          privateKey: await rootKey.toPkcs8(),
+          createdAt: now,
+        },
+        {
+          authority: 'issuing',
+          certIndex: 0,
+          keyIndex: 0,
+          certificate: issuingCert.der,
+          privateKey: await issuingKey.toPkcs8(),
+          createdAt: now,
+        },
+      );
+    } else {
+      const cert = await createCaCertificate({
+        subject: issuingSubject,
+        publicKey: issuingKey.publicKey,
+        signingKey: issuingKey,
+        certIndex: 0,
+        keyIndex: 0,
+        points,
+        notBefore,
+        notAfter: new Date(now.getTime() + years.issuing * 365 * DAY),
+      });
+      rows.push({
+        authority: 'issuing',
+        certIndex: 0,
+        keyIndex: 0,
+        certificate: cert.der,
+        privateKey: await issuingKey.toPkcs8(),
+        createdAt: now,
+      });
+    }
+    return {
+      config: {
+        name: options.name,
+        rootName: options.root?.name ?? '',
+        subjectSuffix: options.subjectSuffix ?? '',
+        baseUrl,
+        serverDnsName,
+        keySpec: JSON.stringify(spec),
+        serialPrefix: String(randomSerialPrefix()),
+      },
+      certificates: rows,
+    };
+  });
+  const cfg = setup.config;
+  if (cfg.name !== options.name || (cfg.rootName || undefined) !== options.root?.name)
+    throw new CaError(
+      'ERR_CA_MISMATCH',
+      `The database holds the CA "${cfg.name}"${cfg.rootName ? ` under "${cfg.rootName}"` : ''}, not "${options.name}"${options.root ? ` under "${options.root.name}"` : ''}.`,
+    );
+  const certs = await Promise.all(setup.certificates.map(loadCaCert));
+  return new CertificationAuthority({ options, config: cfg, certs, store });
+}

@@ -1,0 +1,67 @@
+// CDP and AIA locations under the CA's own HTTP endpoint, named with the tokens AD CS uses
+// (certsrv reference §11.4, §6.5): `http://<ServerDNSName>/CertEnroll/<CaName><CRLNameSuffix>
+// <DeltaCRLAllowed>.crl` and `…/CertEnroll/<ServerDNSName>_<CaName><CertificateName>.crt`.
+
+/**
+ * The CA's sanitized name as AD CS writes it in file names: characters Windows file names cannot
+ * hold become `!00xx` (the "sanitized name" of [MS-WCCE] §3.1.1.4.1.1).
+ *
+ * @example
+ * ```ts
+ * sanitizedCaName('Contoso Issuing CA'); // 'Contoso Issuing CA'
+ * sanitizedCaName('A/B');                // 'A!002fB'
+ * ```
+ */
+export function sanitizedCaName(name: string): string {
+  return name.replace(
+    /[!"#%&'()*+,/:;<=>?[\\\]^`{|}]/g,
+    (c) => `!00${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
+/** `(n)` for n > 0, empty for 0: the `<CRLNameSuffix>` and `<CertificateName>` tokens. */
+function suffix(n: number): string {
+  return n > 0 ? `(${n})` : '';
+}
+
+/**
+ * The CRL file name: `<CaName><CRLNameSuffix>.crl`, `+` before `.crl` for a delta CRL.
+ *
+ * @example
+ * ```ts
+ * crlFileName('Contoso Issuing CA', 0, false); // 'Contoso Issuing CA.crl'
+ * crlFileName('Contoso Issuing CA', 1, true);  // 'Contoso Issuing CA(1)+.crl'
+ * ```
+ */
+export function crlFileName(caName: string, keyIndex: number, delta: boolean): string {
+  return `${sanitizedCaName(caName)}${suffix(keyIndex)}${delta ? '+' : ''}.crl`;
+}
+
+/**
+ * The CA certificate file name: `<ServerDNSName>_<CaName><CertificateName>.crt`.
+ *
+ * @example
+ * ```ts
+ * caCertificateFileName('pki.contoso.com', 'Contoso Issuing CA', 0); // 'pki.contoso.com_Contoso Issuing CA.crt'
+ * ```
+ */
+export function caCertificateFileName(serverDnsName: string, caName: string, certIndex: number): string {
+  return `${serverDnsName}_${sanitizedCaName(caName)}${suffix(certIndex)}.crt`;
+}
+
+/** Percent-encodes a file name for a URL path, keeping `+ ( ) !` as AD CS writes them. */
+function encodeFile(name: string): string {
+  return encodeURIComponent(name).replace(/%2B/g, '+').replace(/%21/g, '!');
+}
+
+/**
+ * A URL under `<baseUrl>/CertEnroll/`.
+ *
+ * @example
+ * ```ts
+ * certEnrollUrl('http://pki.contoso.com', 'Contoso Issuing CA.crl'); // 'http://pki.contoso.com/CertEnroll/Contoso%20Issuing%20CA.crl'
+ * ```
+ */
+export function certEnrollUrl(baseUrl: string, fileName: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/CertEnroll/${encodeFile(fileName)}`;
+}

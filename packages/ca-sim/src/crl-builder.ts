@@ -1,0 +1,106 @@
+// Base and delta CRLs from the database's revocation state (RFC 5280 §5; AD CS numbers base and
+// delta CRLs from one counter and lists a revoked certificate until it expires).
+
+import {
+  type Certificate,
+  CRL_REASONS,
+  type Crl,
+  type CrlEntryInit,
+  type CrlReason,
+  createCrl,
+  msCaVersion,
+  type PrivateKey,
+} from '@certlab/pki';
+import type { CertificateRow } from './store/request-store.js';
+
+/**
+ * The CRLReason name for a stored code (RFC 5280 §5.3.1).
+ *
+ * @example
+ * ```ts
+ * reasonName(1); // 'keyCompromise'
+ * ```
+ */
+export function reasonName(code: number | undefined): CrlReason {
+  const r = code === undefined ? undefined : CRL_REASONS[code];
+  return r ?? 'unspecified';
+}
+
+/**
+ * What {@link buildCrl} needs.
+ *
+ * @example
+ * ```ts
+ * const init: CrlBuildInit = { issuer, signingKey, certIndex: 0, keyIndex: 0, crlNumber: 1, thisUpdate, nextUpdate, rows };
+ * ```
+ */
+export interface CrlBuildInit {
+  readonly issuer: Certificate;
+  readonly signingKey: PrivateKey;
+  readonly certIndex: number;
+  readonly keyIndex: number;
+  readonly crlNumber: number;
+  readonly thisUpdate: Date;
+  readonly nextUpdate: Date;
+  /** Certificates signed with this CA key that are revoked or were released from hold. */
+  readonly rows: readonly CertificateRow[];
+  /** For a delta CRL: the base CRL it updates. */
+  readonly base?: Crl;
+  /** Base CRLs: where the delta CRLs are (freshestCRL, RFC 5280 §5.2.6). */
+  readonly deltaUrl?: string;
+}
+
+/**
+ * Builds a base CRL (every revoked, unexpired certificate) or a delta CRL (the changes since
+ * `base`: new revocations, and removeFromCRL for certificates released from certificateHold,
+ * RFC 5280 §5.2.4 and §5.3.1). CRLs carry the CA Version extension as AD CS writes it.
+ *
+ * @example
+ * ```ts
+ * const crl = await buildCrl({ issuer, signingKey, certIndex: 0, keyIndex: 0, crlNumber: 1, thisUpdate, nextUpdate, rows });
+ * ```
+ */
+export async function buildCrl(init: CrlBuildInit): Promise<Crl> {
+  const now = init.thisUpdate.getTime();
+  const current = init.rows.filter((r) => r.revokedAt && r.notAfter.getTime() > now);
+  let entries: CrlEntryInit[];
+  if (!init.base) {
+    entries = current.map((r) => ({
+      serialNumber: r.serialNumber,
+      revocationDate: r.revokedAt!,
+      reason: reasonName(r.revocationReason),
+    }));
+  } else {
+    const base = init.base;
+    entries = [];
+    const revokedNow = new Set(current.map((r) => r.serialNumber));
+    for (const r of current) {
+      const onBase = base.lookup(r.serialNumber);
+      const reason = reasonName(r.revocationReason);
+      if (!onBase || (onBase.reason ?? 'unspecified') !== reason)
+        entries.push({ serialNumber: r.serialNumber, revocationDate: r.revokedAt!, reason });
+    }
+    for (const e of base.entries) {
+      if (revokedNow.has(e.serialNumber)) continue;
+      const row = init.rows.find((r) => r.serialNumber === e.serialNumber);
+      entries.push({
+        serialNumber: e.serialNumber,
+        revocationDate: row?.unrevokedAt ?? init.thisUpdate,
+        reason: 'removeFromCRL',
+      });
+    }
+  }
+  return createCrl({
+    issuer: init.issuer,
+    signingKey: init.signingKey,
+    crlNumber: init.crlNumber,
+    thisUpdate: init.thisUpdate,
+    nextUpdate: init.nextUpdate,
+    entries,
+    ...(init.base ? { deltaCrlIndicator: init.base.crlNumber ?? 0n } : {}),
+    ...(init.deltaUrl && !init.base
+      ? { freshestCrl: [{ fullName: [{ type: 'uri', value: init.deltaUrl }] }] }
+      : {}),
+    extensions: [msCaVersion({ certIndex: init.certIndex, keyIndex: init.keyIndex })],
+  });
+}

@@ -1,0 +1,90 @@
+// Scheduled CRL publication (AD CS publishes a base CRL every CRLPeriod and a delta CRL every
+// CRLDeltaPeriod): a tick that publishes whatever is due, driven by an injectable clock.
+
+import type { CertificationAuthority, PublishedCrl } from './authority.js';
+import { type Clock, systemClock } from './clock.js';
+
+const HOUR = 3_600_000;
+
+/**
+ * What {@link createCrlSchedule} needs beyond the CA.
+ *
+ * @example
+ * ```ts
+ * const options: CrlScheduleOptions = { clock: manualClock(new Date()), deltaHours: 0 };
+ * ```
+ */
+export interface CrlScheduleOptions {
+  /** Default: the system clock (pass the CA's clock to move both together). */
+  readonly clock?: Clock;
+  /** Default: the CA's crl.baseHours. */
+  readonly baseHours?: number;
+  /** Default: the CA's crl.deltaHours; 0 = no delta CRLs. */
+  readonly deltaHours?: number;
+}
+
+/**
+ * A CRL schedule: `tick()` publishes a base CRL when none exists or the newest is a period old,
+ * and a delta CRL when the newest delta is a delta period old or refers to an older base.
+ * `start()` ticks on a timer; `stop()` ends it.
+ *
+ * @example
+ * ```ts
+ * const schedule = createCrlSchedule(ca, { clock });
+ * await schedule.tick();       // publishes base + delta
+ * clock.advance(25 * 3_600_000);
+ * await schedule.tick();       // publishes a new delta
+ * schedule.start(60_000);      // in a server: check every minute
+ * ```
+ */
+export function createCrlSchedule(
+  ca: CertificationAuthority,
+  options: CrlScheduleOptions = {},
+): { tick(): Promise<PublishedCrl[]>; start(intervalMs?: number): void; stop(): void } {
+  const clock = options.clock ?? systemClock;
+  const baseHours = options.baseHours ?? ca.crlPeriods.baseHours;
+  const deltaHours = options.deltaHours ?? ca.crlPeriods.deltaHours;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let running: Promise<PublishedCrl[]> | undefined;
+
+  async function once(): Promise<PublishedCrl[]> {
+    const now = clock.now().getTime();
+    const out: PublishedCrl[] = [];
+    let base = await ca.latestCrl();
+    if (!base || now >= base.thisUpdate.getTime() + baseHours * HOUR) {
+      base = await ca.publishCrl();
+      out.push(base);
+    }
+    if (deltaHours > 0) {
+      const delta = await ca.latestCrl({ delta: true });
+      if (
+        !delta ||
+        delta.baseCrlNumber !== base.crlNumber ||
+        now >= delta.thisUpdate.getTime() + deltaHours * HOUR
+      )
+        out.push(await ca.publishCrl({ delta: true }));
+    }
+    return out;
+  }
+
+  return {
+    tick() {
+      // One tick at a time: a slow database must not publish twice.
+      running ??= once().finally(() => {
+        running = undefined;
+      });
+      return running;
+    },
+    start(intervalMs = 60_000) {
+      if (timer) return;
+      timer = setInterval(() => {
+        this.tick().catch(() => undefined);
+      }, intervalMs);
+      timer.unref?.();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+    },
+  };
+}

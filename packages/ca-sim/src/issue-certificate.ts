@@ -1,0 +1,106 @@
+// Building an end-entity certificate from a policy decision, with the extensions in the order a
+// real AD CS certificate shows them (certsrv reference §11.3): SKI, AKI (key id only), CDP, AIA,
+// template name / template information, keyUsage, extKeyUsage, subjectAltName, application
+// policies; plus basicConstraints for CA templates.
+
+import {
+  authorityKeyIdentifier,
+  basicConstraints,
+  type Certificate,
+  createCertificate,
+  type Extension,
+  ekuOid,
+  extKeyUsage,
+  type GeneralName,
+  keyUsage,
+  msApplicationPolicies,
+  msCertificateTemplate,
+  msCertificateTemplateName,
+  type Name,
+  type PrivateKey,
+  type PublicKey,
+  subjectAltName,
+  subjectKeyIdentifier,
+} from '@certlab/pki';
+import type { CertificateTemplate } from './template.js';
+
+/**
+ * What {@link issueCertificate} needs.
+ *
+ * @example
+ * ```ts
+ * const init: IssueInit = { template, subject, altNames, publicKey, serialNumber, issuer, signingKey, cdp, aia, now, maxValidityDays: 730, clockSkewMinutes: 10 };
+ * ```
+ */
+export interface IssueInit {
+  readonly template: CertificateTemplate;
+  readonly subject: Name;
+  readonly altNames: readonly GeneralName[];
+  readonly publicKey: PublicKey;
+  readonly serialNumber: string;
+  readonly issuer: Certificate;
+  readonly signingKey: PrivateKey;
+  /** CDP and AIA of the issuing CA. */
+  readonly cdp: Extension;
+  readonly aia: Extension;
+  readonly now: Date;
+  /** The CA's ValidityPeriod cap in days (AD CS: 2 years Enterprise, 1 year standalone). */
+  readonly maxValidityDays: number;
+  /** Clock skew allowance subtracted from notBefore (ClockSkewMinutes, default 10). */
+  readonly clockSkewMinutes: number;
+}
+
+const DAY = 86_400_000;
+
+/**
+ * Signs the certificate. notAfter = min(template validity, CA ValidityPeriod, CA certificate's
+ * notAfter) (reference §11.1); notBefore = now − clock skew.
+ *
+ * @example
+ * ```ts
+ * const cert = await issueCertificate({ template: WEB_SERVER_TEMPLATE, subject, altNames, publicKey, serialNumber, issuer, signingKey, cdp, aia, now: new Date(), maxValidityDays: 730, clockSkewMinutes: 10 });
+ * ```
+ */
+export async function issueCertificate(init: IssueInit): Promise<Certificate> {
+  const t = init.template;
+  const now = init.now.getTime();
+  const notBefore = new Date(Math.max(now - init.clockSkewMinutes * 60_000, init.issuer.notBefore.getTime()));
+  const notAfter = new Date(
+    Math.min(now + t.validityDays * DAY, now + init.maxValidityDays * DAY, init.issuer.notAfter.getTime()),
+  );
+  const issuerSki = init.issuer.subjectKeyIdentifier ?? (await init.issuer.publicKey.keyIdentifier());
+  const exts: Extension[] = [
+    subjectKeyIdentifier(await init.publicKey.keyIdentifier()),
+    authorityKeyIdentifier({ keyIdentifier: issuerSki }),
+    init.cdp,
+    init.aia,
+  ];
+  if (t.schemaVersion === 1) exts.push(msCertificateTemplateName(t.name));
+  else
+    exts.push(
+      msCertificateTemplate({
+        templateId: t.oid!,
+        majorVersion: t.majorVersion ?? 100,
+        minorVersion: t.minorVersion ?? 0,
+      }),
+    );
+  if (t.ca) exts.push(basicConstraints({ ca: true }, true));
+  if (t.keyUsage.length) exts.push(keyUsage(t.keyUsage, t.keyUsageCritical));
+  if (t.ekus.length) exts.push(extKeyUsage(t.ekus.map(ekuOid)));
+  // RFC 5280 §4.2.1.6: with an empty subject the SAN is critical.
+  if (init.altNames.length) exts.push(subjectAltName(init.altNames, init.subject.isEmpty));
+  // [MS-WCCE] §2.2.2.7.7.3: v2 templates mirror the EKUs as application policies.
+  if (t.schemaVersion === 2 && t.ekus.length) exts.push(msApplicationPolicies(t.ekus.map(ekuOid)));
+  return createCertificate({
+    subject: init.subject,
+    publicKey: init.publicKey,
+    signingKey: init.signingKey,
+    issuer: init.issuer,
+    serialNumber: init.serialNumber,
+    notBefore,
+    notAfter,
+    extensions: exts,
+    subjectKeyIdentifier: false,
+    authorityKeyIdentifier: false,
+  });
+}

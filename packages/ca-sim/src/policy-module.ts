@@ -1,0 +1,347 @@
+// The simulated Enterprise policy module: the decisions AD CS takes for a request and the
+// disposition messages and HRESULTs it reports (certsrv reference §10, §8; [MS-WCCE]
+// §3.2.1.4.2.1.2 for request attributes, [MS-CRTD] for the template rules).
+
+import {
+  type CertificationRequest,
+  decodeMsCertificateTemplate,
+  type GeneralName,
+  isPkiError,
+  Name,
+  OID,
+  type PublicKey,
+  parseCsr,
+} from '@certlab/pki';
+import { formatHresult, HRESULTS, type HResult, hresultHex } from './hresult.js';
+import { parseSanAttribute, type RequestAttributes, SanAttributeError } from './request-attributes.js';
+import { decodeRequestInput, type RequestInput } from './request-encoding.js';
+import type { CertificateTemplate, RequesterIdentity } from './template.js';
+
+/**
+ * CA policy EditFlags the simulator honours ([MS-WCCE] §3.2.1.4.2.1.2 / certutil -setreg
+ * policy\EditFlags): EDITF_ATTRIBUTESUBJECTALTNAME2 lets a `san:` request attribute replace
+ * the request's SAN.
+ *
+ * @example
+ * ```ts
+ * const flags: EditFlag[] = ['EDITF_ATTRIBUTESUBJECTALTNAME2'];
+ * ```
+ */
+export type EditFlag = 'EDITF_ATTRIBUTESUBJECTALTNAME2';
+
+/**
+ * What the policy module looks at.
+ *
+ * @example
+ * ```ts
+ * const input: PolicyInput = { request: pem, attributes: { certificatetemplate: 'WebServer' }, templates, editFlags: new Set() };
+ * ```
+ */
+export interface PolicyInput {
+  readonly request: RequestInput;
+  /** Submission attributes (they win over the request's own name-value pairs). */
+  readonly attributes: RequestAttributes;
+  /** Published templates by lower-case cn. */
+  readonly templates: ReadonlyMap<string, CertificateTemplate>;
+  readonly editFlags: ReadonlySet<EditFlag>;
+  readonly requester?: RequesterIdentity;
+  /** A CA officer issues a pending request: skip CT_FLAG_PEND_ALL_REQUESTS. */
+  readonly officerApproved?: boolean;
+}
+
+/** Fields every decision carries (for the request row). */
+interface DecisionBase {
+  /** The request bytes as decoded (or as given when they could not be decoded). */
+  readonly der: Uint8Array;
+  readonly template?: string;
+  readonly subject?: string;
+}
+
+/**
+ * The policy module's verdict. `issue` carries what goes into the certificate.
+ *
+ * @example
+ * ```ts
+ * const d = await evaluatePolicy(input);
+ * if (d.outcome === 'denied') console.log(d.message, formatHresult(d.hresult));
+ * ```
+ */
+export type PolicyDecision =
+  | (DecisionBase & { readonly outcome: 'denied'; readonly message: string; readonly hresult: HResult })
+  | (DecisionBase & { readonly outcome: 'pending'; readonly message: string; readonly hresult: HResult })
+  | (DecisionBase & {
+      readonly outcome: 'issue';
+      readonly message: string;
+      readonly hresult: HResult;
+      readonly templateDefinition: CertificateTemplate;
+      readonly subjectName: Name;
+      readonly altNames: readonly GeneralName[];
+      readonly publicKey: PublicKey;
+    });
+
+/**
+ * The disposition message of a request the policy module denies ([MS-WCCE], reference §10: two spaces).
+ *
+ * @example
+ * ```ts
+ * deniedByPolicy(HRESULTS.CERTSRV_E_KEY_LENGTH); // 'Denied by Policy Module  0x80094811, The public key …'
+ * ```
+ */
+export function deniedByPolicy(hr: HResult, detail: string = hr.message): string {
+  return `Denied by Policy Module  ${hresultHex(hr.code)}, ${detail}`;
+}
+
+/** `Error Parsing Request  <status text>` (reference §5.6). */
+function parsingError(hr: HResult): string {
+  return `Error Parsing Request  ${formatHresult(hr)}`;
+}
+
+function parseFailureHresult(e: unknown): HResult {
+  if (isPkiError(e, 'ERR_PKI_DER_TRUNCATED')) return HRESULTS.CRYPT_E_ASN1_EOD;
+  if (isPkiError(e, 'ERR_PKI_BASE64_INVALID') || isPkiError(e, 'ERR_PKI_PEM_INVALID'))
+    return HRESULTS.ERROR_INVALID_DATA;
+  if (isPkiError(e)) return HRESULTS.CRYPT_E_ASN1_BADTAG;
+  return HRESULTS.ERROR_INVALID_PARAMETER;
+}
+
+/** The template the request names: the submission attribute, else the request's own data. */
+function requestedTemplate(
+  csr: CertificationRequest,
+  attrs: RequestAttributes,
+  templates: PolicyInput['templates'],
+): string | undefined {
+  const attr = attrs.certificatetemplate;
+  if (attr) return attr;
+  try {
+    const t = csr.template;
+    if (t) return t;
+    // A v2 template-information extension names the template by OID ([MS-WCCE] §2.2.2.7.7.2).
+    const ext = csr.getExtension(OID.msCertificateTemplate);
+    if (ext) {
+      const { templateId } = decodeMsCertificateTemplate(ext.value);
+      for (const tpl of templates.values()) if (tpl.oid === templateId) return tpl.name;
+      return templateId;
+    }
+  } catch {
+    // Unreadable template data counts as none.
+  }
+  return undefined;
+}
+
+function mayEnroll(t: CertificateTemplate, requester: RequesterIdentity | undefined): boolean {
+  if (!t.enroll) return true;
+  if (t.enroll.includes('*')) return true;
+  const who = requester?.name?.toLowerCase();
+  return who !== undefined && t.enroll.some((p) => p.toLowerCase() === who);
+}
+
+/**
+ * Runs the policy module over one request: parse and signature (the CA core's checks), then the
+ * template (present, published, Enroll permission), the key (type and minimum size), the
+ * subject and SANs (from the request, the directory identity, or a `san:` attribute when the CA
+ * has EDITF_ATTRIBUTESUBJECTALTNAME2), and finally manager approval. Never throws for bad input:
+ * every failure is a `denied` decision with AD CS's message and HRESULT.
+ *
+ * @example
+ * ```ts
+ * const d = await evaluatePolicy({ request: pem, attributes: { certificatetemplate: 'WebServer' }, templates, editFlags: new Set() });
+ * d.outcome; // 'issue'
+ * ```
+ */
+export async function evaluatePolicy(input: PolicyInput): Promise<PolicyDecision> {
+  let der: Uint8Array;
+  try {
+    der = decodeRequestInput(input.request);
+  } catch (e) {
+    const raw =
+      typeof input.request === 'string'
+        ? new TextEncoder().encode(input.request)
+        : input.request instanceof Uint8Array
+          ? input.request
+          : input.request.der;
+    const hr = parseFailureHresult(e);
+    return { outcome: 'denied', der: raw, message: parsingError(hr), hresult: hr };
+  }
+  const deny = (
+    hr: HResult,
+    message: string,
+    extra: { template?: string; subject?: string } = {},
+  ): PolicyDecision => ({
+    outcome: 'denied',
+    der,
+    message,
+    hresult: hr,
+    ...extra,
+  });
+  let csr: CertificationRequest;
+  let publicKey: PublicKey;
+  let subjectText: string | undefined;
+  try {
+    csr = parseCsr(der);
+    subjectText = csr.subject.toString();
+  } catch (e) {
+    const hr = parseFailureHresult(e);
+    return deny(hr, parsingError(hr));
+  }
+  const templateName = requestedTemplate(csr, input.attributes, input.templates);
+  const base = {
+    ...(templateName !== undefined ? { template: templateName } : {}),
+    ...(subjectText !== undefined ? { subject: subjectText } : {}),
+  };
+  try {
+    publicKey = csr.publicKey;
+  } catch {
+    return deny(HRESULTS.NTE_BAD_ALGID, deniedByPolicy(HRESULTS.NTE_BAD_ALGID), base);
+  }
+  // Proof of possession (RFC 2986 §3), checked by the CA core before the policy module runs.
+  let signatureOk = false;
+  try {
+    signatureOk = await csr.verify();
+  } catch {
+    signatureOk = false;
+  }
+  if (!signatureOk) {
+    const hr = HRESULTS.NTE_BAD_SIGNATURE;
+    // Wording of the CA core's message: unverified against a real server.
+    return deny(hr, `Error Verifying Request Signature or Signing Certificate  ${formatHresult(hr)}`, base);
+  }
+  if (templateName === undefined)
+    return deny(HRESULTS.CERTSRV_E_NO_CERT_TYPE, deniedByPolicy(HRESULTS.CERTSRV_E_NO_CERT_TYPE), base);
+  const template = input.templates.get(templateName.toLowerCase());
+  if (!template) {
+    const hr = HRESULTS.CERTSRV_E_UNSUPPORTED_CERT_TYPE;
+    return deny(
+      hr,
+      deniedByPolicy(
+        hr,
+        `The request was for a certificate template that is not supported by the Active Directory Certificate Services policy: ${templateName}.`,
+      ),
+      base,
+    );
+  }
+  const named = { ...base, template: template.name };
+  // Template ACL: the message is exactly "Denied by Policy Module" (reference §10).
+  if (!mayEnroll(template, input.requester))
+    return deny(HRESULTS.CERTSRV_E_TEMPLATE_DENIED, 'Denied by Policy Module', named);
+  if (!template.keyTypes.includes(publicKey.type))
+    return deny(HRESULTS.NTE_BAD_ALGID, deniedByPolicy(HRESULTS.NTE_BAD_ALGID), named);
+  const min =
+    publicKey.type === 'rsa'
+      ? template.minKeySize.rsa
+      : publicKey.type === 'ec'
+        ? template.minKeySize.ec
+        : undefined;
+  if (min !== undefined && publicKey.bits < min)
+    return deny(HRESULTS.CERTSRV_E_KEY_LENGTH, deniedByPolicy(HRESULTS.CERTSRV_E_KEY_LENGTH), named);
+
+  // Subject and SANs.
+  let subjectName: Name;
+  let altNames: GeneralName[] = [];
+  if (template.subject === 'identity') {
+    const id = input.requester ?? {};
+    const spec = template.identity ?? { subjectName: 'dns', altNames: ['dns'] };
+    if (spec.subjectName === 'dns') {
+      if (!id.dnsHostName)
+        return deny(
+          HRESULTS.CERTSRV_E_SUBJECT_DNS_REQUIRED,
+          deniedByPolicy(HRESULTS.CERTSRV_E_SUBJECT_DNS_REQUIRED),
+          named,
+        );
+      subjectName = Name.from([{ CN: id.dnsHostName }]);
+    } else {
+      if (!id.dn)
+        return deny(
+          HRESULTS.CERTSRV_E_BAD_REQUESTSUBJECT,
+          deniedByPolicy(HRESULTS.CERTSRV_E_BAD_REQUESTSUBJECT),
+          named,
+        );
+      try {
+        subjectName = Name.parse(id.dn);
+      } catch {
+        return deny(
+          HRESULTS.CERTSRV_E_BAD_REQUESTSUBJECT,
+          deniedByPolicy(HRESULTS.CERTSRV_E_BAD_REQUESTSUBJECT),
+          named,
+        );
+      }
+    }
+    for (const a of spec.altNames) {
+      if (a === 'dns') {
+        if (!id.dnsHostName)
+          return deny(
+            HRESULTS.CERTSRV_E_SUBJECT_DNS_REQUIRED,
+            deniedByPolicy(HRESULTS.CERTSRV_E_SUBJECT_DNS_REQUIRED),
+            named,
+          );
+        altNames.push({ type: 'dns', value: id.dnsHostName });
+      } else if (a === 'upn') {
+        if (!id.upn)
+          return deny(
+            HRESULTS.CERTSRV_E_SUBJECT_UPN_REQUIRED,
+            deniedByPolicy(HRESULTS.CERTSRV_E_SUBJECT_UPN_REQUIRED),
+            named,
+          );
+        altNames.push({ type: 'upn', value: id.upn });
+      } else {
+        if (!id.email)
+          return deny(
+            HRESULTS.CERTSRV_E_SUBJECT_EMAIL_REQUIRED,
+            deniedByPolicy(HRESULTS.CERTSRV_E_SUBJECT_EMAIL_REQUIRED),
+            named,
+          );
+        altNames.push({ type: 'email', value: id.email });
+      }
+    }
+  } else {
+    subjectName = csr.subject;
+    if (template.honorRequestSans) {
+      try {
+        altNames = csr.subjectAltNames;
+      } catch {
+        const hr = HRESULTS.CRYPT_E_ASN1_BADTAG;
+        return deny(hr, parsingError(hr), named);
+      }
+    }
+  }
+  // EDITF_ATTRIBUTESUBJECTALTNAME2: a `san:` attribute replaces the SAN; without the flag it is
+  // ignored silently (reference §8).
+  const sanAttr = input.attributes.san;
+  if (
+    sanAttr !== undefined &&
+    input.editFlags.has('EDITF_ATTRIBUTESUBJECTALTNAME2') &&
+    template.honorAttributeSans
+  ) {
+    try {
+      altNames = parseSanAttribute(sanAttr);
+    } catch (e) {
+      if (!(e instanceof SanAttributeError)) throw e;
+      return deny(HRESULTS.ERROR_INVALID_PARAMETER, deniedByPolicy(HRESULTS.ERROR_INVALID_PARAMETER), named);
+    }
+  }
+  const issuedSubject = { ...named, subject: subjectName.toString() };
+  if (subjectName.isEmpty && altNames.length === 0)
+    return deny(
+      HRESULTS.CERTSRV_E_BAD_REQUESTSUBJECT,
+      deniedByPolicy(HRESULTS.CERTSRV_E_BAD_REQUESTSUBJECT),
+      issuedSubject,
+    );
+  if (template.managerApproval && !input.officerApproved)
+    return {
+      outcome: 'pending',
+      der,
+      message: 'Taken Under Submission',
+      hresult: HRESULTS.S_OK,
+      ...issuedSubject,
+    };
+  return {
+    outcome: 'issue',
+    der,
+    message: 'Issued',
+    hresult: HRESULTS.S_OK,
+    ...issuedSubject,
+    templateDefinition: template,
+    subjectName,
+    altNames,
+    publicKey,
+  };
+}

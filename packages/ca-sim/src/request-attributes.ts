@@ -1,0 +1,164 @@
+// Request attributes (the certsrv `CertAttrib` field, certreq -attrib): `name:value` lines parsed
+// as [MS-WCCE] §3.2.1.4.2.1.2 describes, and the `san:` attribute's `type=value&…` syntax.
+
+import { type GeneralName, Name } from '@certlab/pki';
+
+/**
+ * Request attributes by lower-case name (attribute names are case-insensitive). Later lines win.
+ *
+ * @example
+ * ```ts
+ * parseRequestAttributes('CertificateTemplate:WebServer\r\nSAN:dns=a.contoso.com');
+ * // { certificatetemplate: 'WebServer', san: 'dns=a.contoso.com' }
+ * ```
+ */
+export type RequestAttributes = Readonly<Record<string, string>>;
+
+/**
+ * Parses attributes given as `CertAttrib` text, as lines, or as a record. Per [MS-WCCE]
+ * §3.2.1.4.2.1.2: lines split on LF with CR stripped, lines without `:` ignored, blanks and `-`
+ * removed from the name, the value trimmed; names compared case-insensitively.
+ *
+ * @example
+ * ```ts
+ * parseRequestAttributes(['CertificateTemplate:WebServer', 'san:dns=a&dns=b']).san; // 'dns=a&dns=b'
+ * ```
+ */
+export function parseRequestAttributes(
+  input: string | readonly string[] | Readonly<Record<string, string>> | undefined,
+): RequestAttributes {
+  const out: Record<string, string> = Object.create(null);
+  if (input === undefined) return out;
+  const add = (name: string, value: string) => {
+    const n = name.replace(/[\s-]/g, '').toLowerCase();
+    if (n) out[n] = value.trim();
+  };
+  if (typeof input === 'string' || Array.isArray(input)) {
+    const lines =
+      typeof input === 'string'
+        ? input.split('\n')
+        : (input as readonly string[]).flatMap((l) => l.split('\n'));
+    for (const raw of lines) {
+      const line = raw.replace(/\r/g, '');
+      const i = line.indexOf(':');
+      if (i < 0) continue;
+      add(line.slice(0, i), line.slice(i + 1));
+    }
+  } else {
+    for (const [k, v] of Object.entries(input)) if (typeof v === 'string') add(k, v);
+  }
+  return out;
+}
+
+/**
+ * Writes attributes back as `CertAttrib` text (CRLF line ends), for storage and display.
+ *
+ * @example
+ * ```ts
+ * formatRequestAttributes({ certificatetemplate: 'WebServer' }); // 'certificatetemplate:WebServer\r\n'
+ * ```
+ */
+export function formatRequestAttributes(attrs: RequestAttributes): string {
+  return Object.entries(attrs)
+    .map(([k, v]) => `${k}:${v}\r\n`)
+    .join('');
+}
+
+/**
+ * Thrown by {@link parseSanAttribute} for an entry it cannot read.
+ *
+ * @example
+ * ```ts
+ * try { parseSanAttribute('foo=bar'); } catch (e) { if (e instanceof SanAttributeError) console.error(e.message); }
+ * ```
+ */
+export class SanAttributeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SanAttributeError';
+  }
+}
+
+/** OID of the otherName that carries an AD object GUID (szOID_NTDS_REPLICATION). */
+const GUID_OTHER_NAME = '1.3.6.1.4.1.311.25.1';
+
+function guidBytes(text: string): Uint8Array {
+  const hex = text.replace(/[{}-]/g, '');
+  if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new SanAttributeError(`"${text}" is not a GUID.`);
+  const b = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) b[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  // GUIDs are stored in Microsoft's mixed-endian byte order: the first three fields little-endian.
+  const swap = (a: number, n: number) => b.subarray(a, a + n).reverse();
+  swap(0, 4);
+  swap(4, 2);
+  swap(6, 2);
+  return b;
+}
+
+/**
+ * Parses the value of a `san` request attribute: `type=value` entries joined by `&`, with the
+ * types AD CS accepts (`dns`, `email`, `upn`, `ipaddress`, `url`, `guid`, `dn`; certsrv
+ * reference §8). Values may be %-encoded. Throws SanAttributeError for an unknown type.
+ *
+ * @example
+ * ```ts
+ * parseSanAttribute('dns=a.contoso.com&upn=alice@contoso.com');
+ * // [{ type: 'dns', value: 'a.contoso.com' }, { type: 'upn', value: 'alice@contoso.com' }]
+ * ```
+ */
+export function parseSanAttribute(value: string): GeneralName[] {
+  const out: GeneralName[] = [];
+  for (const part of value.split('&')) {
+    const entry = part.trim();
+    if (!entry) continue;
+    const eq = entry.indexOf('=');
+    if (eq < 0) throw new SanAttributeError(`The SAN entry "${entry}" has no "=".`);
+    const type = entry.slice(0, eq).trim().toLowerCase();
+    let v = entry.slice(eq + 1).trim();
+    try {
+      v = decodeURIComponent(v);
+    } catch {
+      // Invalid escapes stay literal, as certsrv's lenient decoding does (reference §5.2).
+    }
+    if (!v) throw new SanAttributeError(`The SAN entry "${entry}" has an empty value.`);
+    switch (type) {
+      case 'dns':
+        out.push({ type: 'dns', value: v });
+        break;
+      case 'email':
+        out.push({ type: 'email', value: v });
+        break;
+      case 'upn':
+        out.push({ type: 'upn', value: v });
+        break;
+      case 'ipaddress':
+      case 'ip':
+        out.push({ type: 'ip', value: v });
+        break;
+      case 'url':
+      case 'uri':
+        out.push({ type: 'uri', value: v });
+        break;
+      case 'guid': {
+        const g = guidBytes(v);
+        out.push({ type: 'otherName', oid: GUID_OTHER_NAME, value: Uint8Array.of(0x04, g.length, ...g) });
+        break;
+      }
+      case 'dn': {
+        let name: Name;
+        try {
+          name = Name.parse(v);
+        } catch {
+          throw new SanAttributeError(`"${v}" is not a distinguished name.`);
+        }
+        out.push({ type: 'dirName', value: name });
+        break;
+      }
+      default:
+        throw new SanAttributeError(
+          `"${type}" is not a SAN attribute type (use dns, email, upn, ipaddress, url, guid, dn).`,
+        );
+    }
+  }
+  return out;
+}

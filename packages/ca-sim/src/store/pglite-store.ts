@@ -1,0 +1,72 @@
+// The embedded PGlite store: PostgreSQL compiled to WebAssembly, in a directory. Durable across
+// restarts (the data directory is a real PostgreSQL cluster with its WAL), no server to run.
+
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { CaError } from '../errors.js';
+import type { RequestStore } from './request-store.js';
+import type { SqlClient, SqlQueryable } from './sql-client.js';
+import { SqlRequestStore } from './sql-store.js';
+
+interface PgliteLike {
+  query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
+  exec(sql: string): Promise<unknown>;
+}
+
+function queryable(db: PgliteLike): SqlQueryable {
+  return {
+    query: <T>(sql: string, params?: readonly unknown[]) =>
+      db.query<T>(sql, params ? [...params] : undefined),
+    exec: async (sql: string) => {
+      await db.exec(sql);
+    },
+  };
+}
+
+/**
+ * A {@link SqlClient} over an open PGlite instance.
+ *
+ * @example
+ * ```ts
+ * const client = pgliteClient(await PGlite.create('/var/lib/certlab/db'));
+ * ```
+ */
+export function pgliteClient(db: PGlite): SqlClient {
+  return {
+    kind: 'pglite',
+    ...queryable(db),
+    transaction: (fn) => db.transaction((tx) => fn(queryable(tx))),
+    close: () => db.close(),
+  };
+}
+
+/**
+ * Opens (creating if needed) a PGlite database in `dataDir`, migrates it, and returns the store.
+ * Without `dataDir` the database lives in memory (useful to test the SQL path).
+ *
+ * @example
+ * ```ts
+ * const db = await openPgliteStore({ dataDir: '.certlab/db' });
+ * const ca = await createAuthority({ name: 'Contoso Issuing CA', db });
+ * // … later, in another process: the same CA, ids continue
+ * ```
+ */
+export async function openPgliteStore(options: { dataDir?: string } = {}): Promise<RequestStore> {
+  let db: PGlite;
+  try {
+    if (options.dataDir !== undefined) await mkdir(options.dataDir, { recursive: true });
+    db = await PGlite.create(options.dataDir);
+  } catch (cause) {
+    throw new CaError(
+      'ERR_CA_STORE',
+      `Could not open the PGlite database${options.dataDir ? ` in ${options.dataDir}` : ''}: ${(cause as Error).message}`,
+      { cause },
+    );
+  }
+  try {
+    return await SqlRequestStore.open(pgliteClient(db));
+  } catch (e) {
+    await db.close().catch(() => undefined);
+    throw e;
+  }
+}

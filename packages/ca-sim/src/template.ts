@@ -1,0 +1,244 @@
+// Certificate templates as data: the subset of the AD template object ([MS-CRTD] §2) that decides
+// what the simulated Enterprise policy module accepts and what the issued certificate contains.
+
+import { ekuOid, KEY_USAGE_FLAGS, type KeyUsageFlag } from '@certlab/pki';
+import { CaError } from './errors.js';
+
+/**
+ * Key algorithms a template may allow.
+ *
+ * @example
+ * ```ts
+ * const allowed: TemplateKeyType[] = ['rsa', 'ec'];
+ * ```
+ */
+export type TemplateKeyType = 'rsa' | 'ec' | 'ed25519';
+
+/**
+ * What the directory knows about the requester, for templates whose subject is built from AD.
+ *
+ * @example
+ * ```ts
+ * const who: RequesterIdentity = { name: 'CONTOSO\\EXCH01$', dnsHostName: 'exch01.contoso.com' };
+ * ```
+ */
+export interface RequesterIdentity {
+  /** `DOMAIN\user` or `DOMAIN\host$`: checked against the template's `enroll` list. */
+  readonly name?: string;
+  /** The distinguished name in the directory (`CN=Alice,CN=Users,DC=contoso,DC=com`). */
+  readonly dn?: string;
+  /** dNSHostName of a computer account. */
+  readonly dnsHostName?: string;
+  /** userPrincipalName. */
+  readonly upn?: string;
+  /** mail. */
+  readonly email?: string;
+}
+
+/**
+ * A certificate template. Field names follow the AD attributes they model ([MS-CRTD]):
+ * `subject: 'request'` is CT_FLAG_ENROLLEE_SUPPLIES_SUBJECT (§2.28), `managerApproval` is
+ * CT_FLAG_PEND_ALL_REQUESTS (§2.26), `schemaVersion` 1 writes the template-name extension and
+ * 2 the template-information extension plus application policies ([MS-WCCE] §2.2.2.7.7).
+ *
+ * @example
+ * ```ts
+ * const t: CertificateTemplate = { ...WEB_SERVER_TEMPLATE, name: 'WebServer_Manual', managerApproval: true };
+ * ```
+ */
+export interface CertificateTemplate {
+  /** The template cn, as requests name it (`WebServer`). */
+  readonly name: string;
+  /** The display name (`Web Server`). */
+  readonly displayName: string;
+  /** 1: template-name extension (BMPString); 2: template-information extension + application policies. */
+  readonly schemaVersion: 1 | 2;
+  /** msPKI-Cert-Template-OID, required for schema version 2 ([MS-CRTD] §2.20). */
+  readonly oid?: string;
+  /** revision / msPKI-Template-Minor-Revision, written in the v2 extension. */
+  readonly majorVersion?: number;
+  readonly minorVersion?: number;
+  /** Where the subject comes from: the request (enrollee supplies) or the directory identity. */
+  readonly subject: 'request' | 'identity';
+  /** For `subject: 'identity'`: which directory values make the subject and the SAN. */
+  readonly identity?: {
+    /** `dns`: CN=<dNSHostName> (Machine); `dn`: the directory DN (User). */
+    readonly subjectName: 'dns' | 'dn';
+    /** SAN entries added from the directory (CT_FLAG_SUBJECT_ALT_REQUIRE_*). */
+    readonly altNames: readonly ('dns' | 'upn' | 'email')[];
+  };
+  /** Allowed key algorithms. */
+  readonly keyTypes: readonly TemplateKeyType[];
+  /** Minimum key size in bits per algorithm (msPKI-Minimal-Key-Size; RSA 2048, EC 256 usual). */
+  readonly minKeySize: { readonly rsa?: number; readonly ec?: number };
+  /** Extended key usages: names known to @certlab/pki (`serverAuth`) or OIDs. Empty: no EKU extension. */
+  readonly ekus: readonly string[];
+  /** Key usage bits (pKIKeyUsage). */
+  readonly keyUsage: readonly KeyUsageFlag[];
+  /** Whether keyUsage is critical (AD CS marks it critical for the default templates). */
+  readonly keyUsageCritical: boolean;
+  /** For CA templates (SubCA): basicConstraints cA=TRUE. */
+  readonly ca?: boolean;
+  /** Validity in days (pKIExpirationPeriod), capped by the CA's own limit. */
+  readonly validityDays: number;
+  /** Copy the subjectAltName the request carries (enrollee-supplied subject templates). */
+  readonly honorRequestSans: boolean;
+  /** Honour a `san:` request attribute when the CA has EDITF_ATTRIBUTESUBJECTALTNAME2. */
+  readonly honorAttributeSans: boolean;
+  /** CA certificate manager approval (CT_FLAG_PEND_ALL_REQUESTS): requests are taken under submission. */
+  readonly managerApproval: boolean;
+  /** Principals (`CONTOSO\Domain Admins`, `*`) with Enroll; undefined = everyone may enroll. */
+  readonly enroll?: readonly string[];
+}
+
+const KEY_TYPES: readonly TemplateKeyType[] = ['rsa', 'ec', 'ed25519'];
+
+function fail(msg: string): never {
+  throw new CaError('ERR_CA_TEMPLATE_INVALID', msg);
+}
+
+function str(o: Record<string, unknown>, k: string, where: string): string {
+  const v = o[k];
+  if (typeof v !== 'string' || v.length === 0) fail(`${where}: "${k}" must be a non-empty string.`);
+  return v;
+}
+
+function bool(o: Record<string, unknown>, k: string, where: string, dflt: boolean): boolean {
+  const v = o[k];
+  if (v === undefined) return dflt;
+  if (typeof v !== 'boolean') fail(`${where}: "${k}" must be true or false.`);
+  return v;
+}
+
+function strings(o: Record<string, unknown>, k: string, where: string, dflt?: string[]): string[] {
+  const v = o[k];
+  if (v === undefined && dflt) return dflt;
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+    fail(`${where}: "${k}" must be an array of strings.`);
+  return v as string[];
+}
+
+function posInt(v: unknown, what: string): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0)
+    fail(`${what} must be a positive integer.`);
+  return v;
+}
+
+/**
+ * Checks a template given as data (a parsed JSON object) and returns it typed. Defaults:
+ * schema version 1, subject from the request, RSA and EC keys (RSA ≥ 2048, EC ≥ 256),
+ * digitalSignature + keyEncipherment critical, one year, request SANs honoured, attribute SANs
+ * honoured (when the CA allows them), no manager approval. Throws ERR_CA_TEMPLATE_INVALID.
+ *
+ * @example
+ * ```ts
+ * const t = parseTemplate(JSON.parse(await readFile('templates/LyncServer.json', 'utf8')));
+ * const ca = await createAuthority({ name: 'Contoso Issuing CA', templates: [...STANDARD_TEMPLATES, t] });
+ * ```
+ */
+export function parseTemplate(input: unknown): CertificateTemplate {
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    fail('A template must be a JSON object.');
+  const o = input as Record<string, unknown>;
+  const name = str(o, 'name', 'template');
+  const where = `template ${name}`;
+  if (/[\r\n]/.test(name)) fail(`${where}: the name cannot contain line breaks.`);
+  const displayName = o.displayName === undefined ? name : str(o, 'displayName', where);
+  const schemaVersion = o.schemaVersion ?? 1;
+  if (schemaVersion !== 1 && schemaVersion !== 2) fail(`${where}: "schemaVersion" must be 1 or 2.`);
+  const oid = o.oid === undefined ? undefined : str(o, 'oid', where);
+  if (oid !== undefined && !/^[0-2](\.(0|[1-9][0-9]*))+$/.test(oid))
+    fail(`${where}: "oid" must be a dotted OID such as 1.3.6.1.4.1.311.21.8.1.2.`);
+  if (schemaVersion === 2 && oid === undefined)
+    fail(`${where}: a schema version 2 template needs "oid" (msPKI-Cert-Template-OID).`);
+  const subject = o.subject ?? 'request';
+  if (subject !== 'request' && subject !== 'identity')
+    fail(`${where}: "subject" must be "request" or "identity".`);
+  let identity: CertificateTemplate['identity'];
+  if (subject === 'identity') {
+    const id = (o.identity ?? { subjectName: 'dns', altNames: ['dns'] }) as Record<string, unknown>;
+    if (typeof id !== 'object' || id === null) fail(`${where}: "identity" must be an object.`);
+    const subjectName = id.subjectName ?? 'dns';
+    if (subjectName !== 'dns' && subjectName !== 'dn')
+      fail(`${where}: "identity.subjectName" must be "dns" or "dn".`);
+    const altNames = strings(id, 'altNames', `${where} identity`, []);
+    for (const a of altNames)
+      if (a !== 'dns' && a !== 'upn' && a !== 'email')
+        fail(`${where}: "identity.altNames" entries must be "dns", "upn" or "email", not "${a}".`);
+    identity = { subjectName, altNames: altNames as ('dns' | 'upn' | 'email')[] };
+  }
+  const keyTypes = strings(o, 'keyTypes', where, ['rsa', 'ec']);
+  for (const k of keyTypes)
+    if (!KEY_TYPES.includes(k as TemplateKeyType))
+      fail(`${where}: "keyTypes" entries must be rsa, ec or ed25519, not "${k}".`);
+  const mks = (o.minKeySize ?? { rsa: 2048, ec: 256 }) as Record<string, unknown>;
+  if (typeof mks !== 'object' || mks === null) fail(`${where}: "minKeySize" must be an object.`);
+  const minKeySize: { rsa?: number; ec?: number } = {};
+  if (mks.rsa !== undefined) minKeySize.rsa = posInt(mks.rsa, `${where}: "minKeySize.rsa"`);
+  if (mks.ec !== undefined) minKeySize.ec = posInt(mks.ec, `${where}: "minKeySize.ec"`);
+  const ekus = strings(o, 'ekus', where, []);
+  for (const e of ekus) {
+    try {
+      ekuOid(e);
+    } catch (cause) {
+      throw new CaError('ERR_CA_TEMPLATE_INVALID', `${where}: "${e}" is not a known EKU name or an OID.`, {
+        cause,
+      });
+    }
+  }
+  const keyUsage = strings(o, 'keyUsage', where, ['digitalSignature', 'keyEncipherment']);
+  for (const k of keyUsage)
+    if (!(KEY_USAGE_FLAGS as readonly string[]).includes(k))
+      fail(`${where}: "${k}" is not a key usage (use ${KEY_USAGE_FLAGS.join(', ')}).`);
+  const validityDays =
+    o.validityDays === undefined ? 365 : posInt(o.validityDays, `${where}: "validityDays"`);
+  const t: CertificateTemplate = {
+    name,
+    displayName,
+    schemaVersion,
+    ...(oid !== undefined ? { oid } : {}),
+    ...(o.majorVersion !== undefined
+      ? { majorVersion: posInt(o.majorVersion, `${where}: "majorVersion"`) }
+      : {}),
+    ...(o.minorVersion !== undefined
+      ? {
+          minorVersion:
+            typeof o.minorVersion === 'number' && Number.isSafeInteger(o.minorVersion) && o.minorVersion >= 0
+              ? o.minorVersion
+              : fail(`${where}: "minorVersion" must be a non-negative integer.`),
+        }
+      : {}),
+    subject,
+    ...(identity ? { identity } : {}),
+    keyTypes: keyTypes as TemplateKeyType[],
+    minKeySize,
+    ekus,
+    keyUsage: keyUsage as KeyUsageFlag[],
+    keyUsageCritical: bool(o, 'keyUsageCritical', where, true),
+    ...(o.ca !== undefined ? { ca: bool(o, 'ca', where, false) } : {}),
+    validityDays,
+    honorRequestSans: bool(o, 'honorRequestSans', where, subject === 'request'),
+    honorAttributeSans: bool(o, 'honorAttributeSans', where, true),
+    managerApproval: bool(o, 'managerApproval', where, false),
+    ...(o.enroll !== undefined ? { enroll: strings(o, 'enroll', where) } : {}),
+  };
+  return Object.freeze(t);
+}
+
+/**
+ * Parses a JSON text holding one template or an array of templates (a custom template file).
+ *
+ * @example
+ * ```ts
+ * const custom = parseTemplatesJson(await readFile('templates.json', 'utf8'));
+ * ```
+ */
+export function parseTemplatesJson(text: string): CertificateTemplate[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (cause) {
+    throw new CaError('ERR_CA_TEMPLATE_INVALID', 'The template file is not valid JSON.', { cause });
+  }
+  return Array.isArray(data) ? data.map(parseTemplate) : [parseTemplate(data)];
+}

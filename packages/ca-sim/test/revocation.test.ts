@@ -1,0 +1,234 @@
+// Revocation with a reason, unrevoke of certificateHold, base and delta CRLs (checked by
+// OpenSSL), the CRL schedule on an injectable clock, and CA certificate renewal.
+
+import {
+  type CertificationAuthority,
+  createAuthority,
+  createCrlSchedule,
+  createTestCA,
+  isCaError,
+  manualClock,
+} from '@certlab/ca-sim';
+import { decodeCrlDistributionPoints, decodeMsCaVersion, OID } from '@certlab/pki';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeCsr, put } from './support/csr.js';
+import { HAVE_OPENSSL, openssl, runOpenssl } from './support/openssl.js';
+import { tempDir } from './support/temp.js';
+
+const HOUR = 3_600_000;
+const clock = manualClock(new Date('2026-03-01T08:00:00Z'));
+let ca: CertificationAuthority;
+let dir: string;
+let cleanup: () => Promise<void>;
+
+async function issue(): Promise<{ requestId: number; serial: string }> {
+  const r = await ca.submit(
+    (await makeCsr({ san: [{ type: 'dns', value: 'exch01.contoso.com' }] })).toPem(),
+    {
+      template: 'WebServer',
+    },
+  );
+  expect(r.disposition).toBe('issued');
+  return { requestId: r.requestId, serial: r.serialNumber! };
+}
+
+beforeAll(async () => {
+  ({ dir, cleanup } = await tempDir());
+  ca = await createAuthority({
+    name: 'Contoso Issuing CA',
+    root: { name: 'Contoso Root CA' },
+    keyType: 'ec',
+    clock,
+  });
+});
+afterAll(async () => {
+  await ca?.close();
+  await cleanup?.();
+});
+
+describe('revocation and CRLs', () => {
+  it('revoke → the base CRL lists it with its reason; openssl crl parses it and openssl verify rejects the leaf', async () => {
+    const a = await issue();
+    const b = await issue();
+    const r = await ca.revoke(a.serial, 'keyCompromise');
+    expect(r).toMatchObject({
+      disposition: 'revoked',
+      dispositionCode: 6,
+      message: 'Revoked by CONTOSO\\Administrator',
+      revocationReason: 'keyCompromise',
+    });
+    expect(r.revokedAt!.getTime()).toBe(clock.now().getTime());
+    expect((await ca.list({ status: 'revoked' })).map((x) => x.requestId)).toEqual([a.requestId]);
+    await expect(ca.revoke(a.requestId, 'superseded')).rejects.toSatisfy((e) =>
+      isCaError(e, 'ERR_CA_REVOCATION_STATE'),
+    );
+    await expect(ca.unrevoke(a.serial)).rejects.toSatisfy((e) => isCaError(e, 'ERR_CA_REVOCATION_STATE'));
+    const pub = await ca.publishCrl();
+    expect(pub).toMatchObject({ crlNumber: 1, delta: false, fileName: 'Contoso Issuing CA.crl' });
+    expect(pub.url).toBe('http://pki.contoso.com/CertEnroll/Contoso%20Issuing%20CA.crl');
+    expect(pub.crl.lookup(a.serial)?.reason).toBe('keyCompromise');
+    expect(pub.crl.lookup(b.serial)).toBeUndefined();
+    expect(await pub.crl.verifySignature(ca.certificate)).toBe(true);
+    expect(decodeMsCaVersion(pub.crl.getExtension(OID.msCaVersion)!.value)).toEqual({
+      certIndex: 0,
+      keyIndex: 0,
+    });
+    expect(decodeCrlDistributionPoints(pub.crl.getExtension(OID.freshestCRL)!.value)[0]!.fullName).toEqual([
+      { type: 'uri', value: 'http://pki.contoso.com/CertEnroll/Contoso%20Issuing%20CA+.crl' },
+    ]);
+    expect(pub.nextUpdate.getTime() - pub.thisUpdate.getTime()).toBe(168 * HOUR + 12 * HOUR);
+    if (!HAVE_OPENSSL) return;
+    const crlFile = put(dir, 'base.crl', pub.pem);
+    const text = openssl(['crl', '-in', crlFile, '-noout', '-text']);
+    expect(text).toContain(`Serial Number: ${a.serial}`);
+    expect(text).toContain('Key Compromise');
+    expect(text).toContain('X509v3 CRL Number: \n                1');
+    const root = put(dir, 'root.pem', ca.rootCertificate.toPem());
+    const issuing = put(dir, 'issuing.pem', ca.certificate.toPem());
+    const leafA = put(dir, 'a.pem', (await ca.retrieve(a.requestId)).certificate!.toPem());
+    const leafB = put(dir, 'b.pem', (await ca.retrieve(b.requestId)).certificate!.toPem());
+    // The CA runs on the test clock: verify at its time, when the CRL is current.
+    const at = String(Math.floor(clock.now().getTime() / 1000) + 60);
+    const v = (leaf: string) =>
+      runOpenssl([
+        'verify',
+        '-attime',
+        at,
+        '-crl_check',
+        '-CAfile',
+        root,
+        '-untrusted',
+        issuing,
+        '-CRLfile',
+        crlFile,
+        leaf,
+      ]);
+    expect(v(leafA).status).not.toBe(0);
+    expect(v(leafA).stdout + v(leafA).stderr).toContain('certificate revoked');
+    expect(v(leafB).stdout).toContain(': OK');
+  });
+
+  it('certificateHold → unrevoke; the delta CRL shows the hold, then removeFromCRL', async () => {
+    const c = await issue();
+    clock.advance(HOUR);
+    await ca.revoke(c.requestId, 'certificateHold');
+    const base = await ca.publishCrl();
+    expect(base.crl.lookup(c.serial)?.reason).toBe('certificateHold');
+    const d0 = await ca.publishCrl({ delta: true });
+    expect(d0).toMatchObject({ delta: true, baseCrlNumber: base.crlNumber, crlNumber: base.crlNumber + 1 });
+    expect(d0.fileName).toBe('Contoso Issuing CA+.crl');
+    expect([...d0.crl.entries]).toHaveLength(0);
+    expect(d0.crl.deltaCrlIndicator).toBe(BigInt(base.crlNumber));
+    clock.advance(HOUR);
+    const un = await ca.unrevoke(c.serial);
+    expect(un).toMatchObject({ disposition: 'issued', dispositionCode: 3, hresult: 0 });
+    expect(un.revokedAt).toBeUndefined();
+    const e = await issue();
+    await ca.revoke(e.serial, 'superseded');
+    const d1 = await ca.publishCrl({ delta: true });
+    expect(d1.crl.lookup(c.serial)?.reason).toBe('removeFromCRL');
+    expect(d1.crl.lookup(e.serial)?.reason).toBe('superseded');
+    const base2 = await ca.publishCrl();
+    expect(base2.crl.lookup(c.serial)).toBeUndefined();
+    expect(base2.crl.lookup(e.serial)?.reason).toBe('superseded');
+    if (HAVE_OPENSSL) {
+      const text = openssl(['crl', '-in', put(dir, 'delta.crl', d1.pem), '-noout', '-text']);
+      expect(text).toContain('Delta CRL Indicator');
+      expect(text).toContain('Remove From CRL');
+    }
+    // Hold can also become a final revocation.
+    const f = await issue();
+    await ca.revoke(f.serial, 'certificateHold');
+    expect((await ca.revoke(f.serial, 'cessationOfOperation')).revocationReason).toBe('cessationOfOperation');
+  });
+
+  it('refuses to revoke what has no certificate, and unknown serials', async () => {
+    const p = await ca.submit((await makeCsr()).toPem(), { template: 'WebServer_Manual' });
+    await expect(ca.revoke(p.requestId)).rejects.toSatisfy((e) => isCaError(e, 'ERR_CA_REQUEST_STATE'));
+    await expect(ca.revoke('0102030405')).rejects.toSatisfy((e) =>
+      isCaError(e, 'ERR_CA_CERTIFICATE_NOT_FOUND'),
+    );
+    await expect(ca.revoke(1, 'removeFromCRL')).rejects.toSatisfy((e) =>
+      isCaError(e, 'ERR_CA_OPTIONS_INVALID'),
+    );
+  });
+
+  it('publishes the root CRL too', async () => {
+    const r = await ca.publishCrl({ authority: 'root' });
+    expect(r.fileName).toBe('Contoso Root CA.crl');
+    expect(await r.crl.verifySignature(ca.rootCertificate)).toBe(true);
+    expect([...r.crl.entries]).toHaveLength(0);
+  });
+
+  it('the schedule publishes what is due according to the clock', async () => {
+    const local = manualClock(new Date('2026-06-01T00:00:00Z'));
+    const t = await createTestCA({ clock: local });
+    const s = createCrlSchedule(t.authority, { clock: local });
+    const first = await s.tick();
+    expect(first.map((c) => [c.crlNumber, c.delta])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+    expect(await s.tick()).toEqual([]);
+    local.advance(25 * HOUR);
+    expect((await s.tick()).map((c) => [c.crlNumber, c.delta])).toEqual([[3, true]]);
+    local.advance(7 * 24 * HOUR);
+    expect((await s.tick()).map((c) => [c.crlNumber, c.delta, c.baseCrlNumber])).toEqual([
+      [4, false, undefined],
+      [5, true, 4],
+    ]);
+    s.start(10);
+    s.stop();
+    await t.close();
+  });
+});
+
+describe('CA certificate renewal', () => {
+  it('renews with the same key and with a new key: indexes, CA Version, names, chain', async () => {
+    const t = await createTestCA();
+    const a = t.authority;
+    const old = a.certificate;
+    const same = await a.renew();
+    expect(same).toMatchObject({ certIndex: 1, keyIndex: 0 });
+    expect(same.certificate.publicKey.equals(old.publicKey)).toBe(true);
+    expect(decodeMsCaVersion(same.certificate.getExtension(OID.msCaVersion)!.value)).toEqual({
+      certIndex: 1,
+      keyIndex: 0,
+    });
+    expect(same.certificate.getExtension('1.3.6.1.4.1.311.21.2')).toBeDefined();
+    const fresh = await a.renew({ newKey: true });
+    expect(fresh).toMatchObject({ certIndex: 2, keyIndex: 1 });
+    expect(fresh.certificate.publicKey.equals(old.publicKey)).toBe(false);
+    expect(a.caCertificates().map((c) => [c.certIndex, c.keyIndex])).toEqual([
+      [0, 0],
+      [1, 0],
+      [2, 1],
+    ]);
+    const leaf = await t.issue({ dns: ['after-renewal.contoso.com'] });
+    expect(await leaf.certificate.verifySignature(fresh.certificate.publicKey)).toBe(true);
+    expect(leaf.serialNumber.slice(26, 30)).toBe('0002');
+    expect(
+      decodeCrlDistributionPoints(leaf.certificate.getExtension(OID.cRLDistributionPoints)!.value)[0]!
+        .fullName,
+    ).toEqual([
+      { type: 'uri', value: 'http://pki.certlab.test/CertEnroll/Certlab%20Test%20Issuing%20CA(1).crl' },
+    ]);
+    const crl = await a.publishCrl();
+    expect(crl.fileName).toBe('Certlab Test Issuing CA(1).crl');
+    expect(await crl.crl.verifySignature(fresh.certificate)).toBe(true);
+    if (HAVE_OPENSSL) {
+      const { dir: d, cleanup: c } = await tempDir();
+      const v = runOpenssl([
+        'verify',
+        '-CAfile',
+        put(d, 'r.pem', t.rootPem),
+        '-untrusted',
+        put(d, 'i.pem', fresh.certificate.toPem()),
+        put(d, 'l.pem', leaf.certPem),
+      ]);
+      await c();
+      expect(v.stdout).toContain(': OK');
+    }
+    await t.close();
+  });
+});

@@ -1,0 +1,279 @@
+// The one contract every RequestStore passes. Each implementation's test file calls
+// `storeContract` with a factory for fresh, empty stores.
+
+import {
+  type CaCertificateRow,
+  type CertificateRow,
+  isCaError,
+  type NewRequestRow,
+  type RequestStore,
+} from '@certlab/ca-sim';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const T0 = new Date('2026-03-01T10:00:00.000Z');
+
+function pending(extra: Partial<NewRequestRow> = {}): NewRequestRow {
+  return {
+    submittedAt: T0,
+    status: 'pending',
+    disposition: 5,
+    dispositionMessage: 'Taken Under Submission',
+    statusCode: 0,
+    template: 'WebServer_Manual',
+    subject: 'CN=exch01.contoso.com',
+    attributes: 'certificatetemplate:WebServer_Manual\r\n',
+    request: Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x00),
+    ...extra,
+  };
+}
+
+function cert(serialNumber: string, extra: Partial<CertificateRow> = {}): CertificateRow {
+  return {
+    serialNumber,
+    caCertIndex: 0,
+    certificate: Uint8Array.of(0x30, 0x00, 0xff),
+    notBefore: T0,
+    notAfter: new Date('2028-03-01T10:00:00.000Z'),
+    ...extra,
+  };
+}
+
+function issued(serialNumber: string): NewRequestRow {
+  return pending({
+    status: 'issued',
+    disposition: 3,
+    dispositionMessage: 'Issued',
+    resolvedAt: T0,
+    certificate: cert(serialNumber),
+  });
+}
+
+const caRow = (certIndex: number): CaCertificateRow => ({
+  authority: 'issuing',
+  certIndex,
+  keyIndex: 0,
+  certificate: Uint8Array.of(1, 2, 3, certIndex),
+  privateKey: Uint8Array.of(4, 5, 6),
+  createdAt: T0,
+});
+
+/** Registers the contract tests for one store implementation. */
+export function storeContract(name: string, factory: () => Promise<RequestStore>): void {
+  describe(`RequestStore contract: ${name}`, () => {
+    const open: RequestStore[] = [];
+    const fresh = async () => {
+      const s = await factory();
+      open.push(s);
+      return s;
+    };
+    afterEach(async () => {
+      for (const s of open.splice(0)) await s.close();
+    });
+
+    it('creates the CA setup once and returns the stored one afterwards', async () => {
+      const s = await fresh();
+      let calls = 0;
+      const create = async () => {
+        calls++;
+        return { config: { name: 'Contoso Issuing CA', rootName: '' }, certificates: [caRow(0)] };
+      };
+      const a = await s.initializeCa(create);
+      const b = await s.initializeCa(create);
+      expect(calls).toBe(1);
+      expect(b.config).toEqual(a.config);
+      expect(b.certificates).toHaveLength(1);
+      expect([...b.certificates[0]!.certificate]).toEqual([1, 2, 3, 0]);
+      expect(b.certificates[0]!.createdAt.getTime()).toBe(T0.getTime());
+      await s.addCaCertificate(caRow(1));
+      const c = await s.initializeCa(create);
+      expect(c.certificates.map((x) => x.certIndex)).toEqual([0, 1]);
+      await expect(s.addCaCertificate(caRow(1))).rejects.toSatisfy((e) => isCaError(e, 'ERR_CA_STORE'));
+    });
+
+    it('numbers requests 1, 2, 3 and reads back exactly what was stored', async () => {
+      const s = await fresh();
+      const ids: number[] = [];
+      for (let i = 0; i < 3; i++) ids.push((await s.insertRequest(async () => pending())).requestId);
+      expect(ids).toEqual([1, 2, 3]);
+      const r = await s.insertRequest(async (id) => ({
+        ...issued(`0A${String(id).padStart(2, '0')}`),
+        requester: '{"name":"CONTOSO\\\\alice"}',
+      }));
+      const back = await s.getRequest(r.requestId);
+      expect(back).toEqual(r);
+      expect(back!.certificate!.serialNumber).toBe('0A04');
+      expect(back!.certificate!.revokedAt).toBeUndefined();
+      expect(await s.getRequest(99)).toBeUndefined();
+      const p = await s.getRequest(1);
+      expect(p).toEqual({ ...pending(), requestId: 1 });
+      expect(p!.resolvedAt).toBeUndefined();
+      expect(p!.certificate).toBeUndefined();
+    });
+
+    it('writes nothing when building the row fails, and the ids go on increasing', async () => {
+      const s = await fresh();
+      await s.insertRequest(async () => pending());
+      let failedId = 0;
+      await expect(
+        s.insertRequest(async (id) => {
+          failedId = id;
+          throw new Error('signing failed');
+        }),
+      ).rejects.toThrow('signing failed');
+      expect(await s.getRequest(failedId)).toBeUndefined();
+      const next = await s.insertRequest(async () => pending());
+      expect(next.requestId).toBeGreaterThan(failedId);
+      expect((await s.listRequests()).map((r) => r.requestId)).toEqual([1, next.requestId]);
+    });
+
+    it('gives concurrent submissions distinct ids and loses none', async () => {
+      const s = await fresh();
+      const rows = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          s.insertRequest(async (id) => (i % 2 ? issued(`1${String(id).padStart(3, '0')}`) : pending())),
+        ),
+      );
+      const ids = rows.map((r) => r.requestId).sort((a, b) => a - b);
+      expect(ids).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      expect((await s.listRequests()).map((r) => r.requestId)).toEqual(ids);
+    });
+
+    it('refuses a serial number twice and stores neither half of the second request', async () => {
+      const s = await fresh();
+      await s.insertRequest(async () => issued('7F01'));
+      let id = 0;
+      await expect(
+        s.insertRequest(async (i) => {
+          id = i;
+          return issued('7F01');
+        }),
+      ).rejects.toSatisfy((e) => isCaError(e, 'ERR_CA_SERIAL_DUPLICATE'));
+      expect(await s.getRequest(id)).toBeUndefined();
+      const p = await s.insertRequest(async () => pending());
+      await expect(
+        s.updateRequest(p.requestId, async () => ({ status: 'issued', certificate: cert('7F01') })),
+      ).rejects.toSatisfy((e) => isCaError(e, 'ERR_CA_SERIAL_DUPLICATE'));
+      expect((await s.getRequest(p.requestId))!.status).toBe('pending');
+    });
+
+    it('updates a request atomically: status, message and its new certificate', async () => {
+      const s = await fresh();
+      const p = await s.insertRequest(async () => pending());
+      const T1 = new Date('2026-03-02T00:00:00.000Z');
+      const u = await s.updateRequest(p.requestId, async (cur) => {
+        expect(cur).toEqual(p);
+        return {
+          status: 'issued',
+          disposition: 3,
+          dispositionMessage: 'Resubmitted by CONTOSO\\Administrator',
+          resolvedAt: T1,
+          certificate: cert('3C01'),
+        };
+      });
+      expect(u.status).toBe('issued');
+      expect(u.resolvedAt!.getTime()).toBe(T1.getTime());
+      expect(u.certificate!.serialNumber).toBe('3C01');
+      expect(await s.getRequest(p.requestId)).toEqual(u);
+      expect((await s.findBySerial('3c01'))!.requestId).toBe(p.requestId);
+      expect(await s.findBySerial('3C02')).toBeUndefined();
+      await expect(
+        s.updateRequest(p.requestId, async () => ({ certificate: cert('3C03') })),
+      ).rejects.toSatisfy((e) => isCaError(e, 'ERR_CA_REQUEST_STATE'));
+      await expect(
+        s.updateRequest(p.requestId, async () => {
+          throw new Error('officer changed their mind');
+        }),
+      ).rejects.toThrow('officer changed');
+      expect(await s.getRequest(p.requestId)).toEqual(u);
+      await expect(s.updateRequest(404, async () => ({}))).rejects.toSatisfy((e) =>
+        isCaError(e, 'ERR_CA_REQUEST_NOT_FOUND'),
+      );
+    });
+
+    it('records revocation and release from hold, and lists them for CRLs', async () => {
+      const s = await fresh();
+      const a = await s.insertRequest(async () => issued('11'));
+      const b = await s.insertRequest(async () => issued('22'));
+      await s.insertRequest(async () => issued('33'));
+      const T1 = new Date('2026-03-03T00:00:00.000Z');
+      await s.updateRequest(a.requestId, async () => ({
+        status: 'revoked',
+        disposition: 6,
+        revocation: { revokedAt: T1, revocationReason: 1, unrevokedAt: null },
+      }));
+      await s.updateRequest(b.requestId, async () => ({
+        status: 'revoked',
+        revocation: { revokedAt: T1, revocationReason: 6, unrevokedAt: null },
+      }));
+      await s.updateRequest(b.requestId, async () => ({
+        status: 'issued',
+        revocation: { revokedAt: null, revocationReason: null, unrevokedAt: T1 },
+      }));
+      const list = await s.revocations();
+      expect(
+        list.map((c) => [
+          c.serialNumber,
+          c.revocationReason,
+          c.revokedAt?.getTime(),
+          c.unrevokedAt?.getTime(),
+        ]),
+      ).toEqual([
+        ['11', 1, T1.getTime(), undefined],
+        ['22', undefined, undefined, T1.getTime()],
+      ]);
+      const p = await s.insertRequest(async () => pending());
+      await expect(
+        s.updateRequest(p.requestId, async () => ({
+          revocation: { revokedAt: T1, revocationReason: 0, unrevokedAt: null },
+        })),
+      ).rejects.toSatisfy((e) => isCaError(e, 'ERR_CA_CERTIFICATE_NOT_FOUND'));
+    });
+
+    it('lists by status, after an id, with a limit', async () => {
+      const s = await fresh();
+      for (let i = 0; i < 6; i++)
+        await s.insertRequest(async (id) => (i % 3 === 0 ? issued(`5${id}`) : pending()));
+      expect((await s.listRequests({ status: 'issued' })).map((r) => r.requestId)).toEqual([1, 4]);
+      expect((await s.listRequests({ status: 'pending' })).map((r) => r.requestId)).toEqual([2, 3, 5, 6]);
+      expect((await s.listRequests({ status: 'denied' })).map((r) => r.requestId)).toEqual([]);
+      expect((await s.listRequests({ afterId: 2, limit: 3 })).map((r) => r.requestId)).toEqual([3, 4, 5]);
+    });
+
+    it('numbers CRLs per authority and returns the newest base and delta', async () => {
+      const s = await fresh();
+      const mk = (delta: boolean, base?: number) => async (n: number) => ({
+        delta,
+        ...(base !== undefined ? { baseCrlNumber: base } : {}),
+        keyIndex: 0,
+        thisUpdate: new Date(T0.getTime() + n * 1000),
+        nextUpdate: new Date(T0.getTime() + 86_400_000),
+        crl: Uint8Array.of(n),
+      });
+      expect((await s.insertCrl('issuing', mk(false))).crlNumber).toBe(1);
+      expect((await s.insertCrl('issuing', mk(true, 1))).crlNumber).toBe(2);
+      expect((await s.insertCrl('root', mk(false))).crlNumber).toBe(1);
+      await expect(
+        s.insertCrl('issuing', async () => {
+          throw new Error('no key');
+        }),
+      ).rejects.toThrow('no key');
+      expect((await s.insertCrl('issuing', mk(true, 1))).crlNumber).toBe(3);
+      const base = await s.latestCrl('issuing', false);
+      const delta = await s.latestCrl('issuing', true);
+      expect(base).toMatchObject({ crlNumber: 1, delta: false, authority: 'issuing' });
+      expect(base!.baseCrlNumber).toBeUndefined();
+      expect(delta).toMatchObject({ crlNumber: 3, delta: true, baseCrlNumber: 1 });
+      expect([...delta!.crl]).toEqual([3]);
+      expect(await s.latestCrl('root', true)).toBeUndefined();
+    });
+
+    it('refuses work once closed', async () => {
+      const s = await factory();
+      await s.close();
+      await expect(s.getRequest(1)).rejects.toSatisfy((e) => isCaError(e, 'ERR_CA_STORE_CLOSED'));
+      await expect(s.insertRequest(async () => pending())).rejects.toSatisfy((e) =>
+        isCaError(e, 'ERR_CA_STORE_CLOSED'),
+      );
+    });
+  });
+}
