@@ -217,3 +217,135 @@ export function checkCert(label: string, der: Uint8Array, caPath: string, expect
     );
   }
 }
+
+/** A 3-certificate RSA chain (and a P-256 leaf under the same issuing CA), made by openssl. */
+export interface RsaChain {
+  dir: string;
+  /** RSA-2048 root CA (self-signed), issuing CA (pathlen 0) and leaf (the fixtures' RSA key). */
+  rootDer: Bytes;
+  icaDer: Bytes;
+  leafDer: Bytes;
+  rootPemPath: string;
+  icaPemPath: string;
+  leafPemPath: string;
+  /** PKCS #8 PEM keys: the issuing CA's, the RSA leaf's (= fixtures rsaKeyPem). */
+  icaKeyPath: string;
+  rsaLeafKeyPath: string;
+  rsaLeafKeyPem: string;
+  /** A leaf for the fixtures' P-256 key (`ecKeyPath`), issued by the same issuing CA. */
+  ecLeafDer: Bytes;
+  ecLeafPemPath: string;
+  ecLeafKeyPath: string;
+  ecLeafKeyPem: string;
+  /** leaf, issuing CA, root (PEM, in that order) and the .p7b openssl makes of them. */
+  chainPemPath: string;
+  p7bDer: Bytes;
+}
+
+export const ROOT_SUBJECT_SLASH = '/C=FR/O=Contoso/CN=Contoso Root CA';
+export const EC_LEAF_SUBJECT_SLASH = '/C=FR/O=Contoso/OU=Messaging/CN=exch02.contoso.com';
+
+const ICA_EXT = `basicConstraints=critical,CA:TRUE,pathlen:0
+keyUsage=critical,keyCertSign,cRLSign
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid
+crlDistributionPoints=URI:http://pki.contoso.com/CertEnroll/Contoso%20Root%20CA.crl
+authorityInfoAccess=caIssuers;URI:http://pki.contoso.com/CertEnroll/root.crt
+`;
+
+let cachedChain: RsaChain | undefined;
+
+/**
+ * root (RSA-2048, self-signed) → issuing CA (RSA-2048) → leaf (RSA-2048, the fixtures' leaf
+ * profile), plus a P-256 leaf from the same issuing CA; and the certs-only .p7b that
+ * `openssl crl2pkcs7 -nocrl -certfile chain.pem -outform DER` writes for leaf, CA, root. All RSA
+ * so that node-forge (RSA only) can read every certificate.
+ */
+export function makeRsaChain(): RsaChain {
+  if (cachedChain) return cachedChain;
+  const fx = makeFixtures();
+  const dir = fx.dir;
+  const p = (f: string) => join(dir, f);
+  for (const k of ['root.key', 'ica.key'])
+    openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', p(k)]);
+  openssl([
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    p('root.key'),
+    '-subj',
+    ROOT_SUBJECT_SLASH,
+    '-days',
+    '7300',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+    '-out',
+    p('root.pem'),
+  ]);
+  writeFileSync(p('ica.ext'), ICA_EXT);
+  const issue = (csrKey: string, subj: string, out: string, ca: string, ext: string, serial: string) => {
+    openssl(['req', '-new', '-key', csrKey, '-subj', subj, '-out', p(`${out}.csr`)]);
+    openssl([
+      'x509',
+      '-req',
+      '-in',
+      p(`${out}.csr`),
+      '-CA',
+      p(`${ca}.pem`),
+      '-CAkey',
+      p(`${ca}.key`),
+      '-set_serial',
+      serial,
+      '-days',
+      '365',
+      '-extfile',
+      ext,
+      '-out',
+      p(`${out}.pem`),
+    ]);
+  };
+  issue(p('ica.key'), CA_SUBJECT_SLASH, 'ica', 'root', p('ica.ext'), '0x1c0ffee0d15ea5e0123456789abcdef0');
+  issue(
+    fx.rsaKeyPath,
+    LEAF_SUBJECT_SLASH,
+    'rsa-leaf',
+    'ica',
+    fx.leafExtPath,
+    '0x3a5f0c9b1d2e4f60718293a4b5c6d7e8',
+  );
+  issue(
+    fx.ecKeyPath,
+    EC_LEAF_SUBJECT_SLASH,
+    'ec-leaf',
+    'ica',
+    fx.leafExtPath,
+    '0x3a5f0c9b1d2e4f60718293a4b5c6d7e9',
+  );
+  for (const leaf of ['rsa-leaf', 'ec-leaf'])
+    openssl(['verify', '-CAfile', p('root.pem'), '-untrusted', p('ica.pem'), p(`${leaf}.pem`)]);
+  const pem = (f: string) => readFileSync(p(f), 'utf8');
+  writeFileSync(p('chain.pem'), pem('rsa-leaf.pem') + pem('ica.pem') + pem('root.pem'));
+  const certDer = (f: string) => pemToDer(pem(f).replace(/^[\s\S]*?(?=-----BEGIN CERTIFICATE)/, ''));
+  cachedChain = {
+    dir,
+    rootDer: certDer('root.pem'),
+    icaDer: certDer('ica.pem'),
+    leafDer: certDer('rsa-leaf.pem'),
+    rootPemPath: p('root.pem'),
+    icaPemPath: p('ica.pem'),
+    leafPemPath: p('rsa-leaf.pem'),
+    icaKeyPath: p('ica.key'),
+    rsaLeafKeyPath: fx.rsaKeyPath,
+    rsaLeafKeyPem: fx.rsaKeyPem,
+    ecLeafDer: certDer('ec-leaf.pem'),
+    ecLeafPemPath: p('ec-leaf.pem'),
+    ecLeafKeyPath: fx.ecKeyPath,
+    ecLeafKeyPem: readFileSync(fx.ecKeyPath, 'utf8'),
+    chainPemPath: p('chain.pem'),
+    p7bDer: new Uint8Array(openssl(['crl2pkcs7', '-nocrl', '-certfile', p('chain.pem'), '-outform', 'DER'])),
+  };
+  return cachedChain;
+}

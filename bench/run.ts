@@ -50,6 +50,16 @@ export const BENCHMARKS: Entry[] = [
     load: () => import('./path-validate.js'),
   },
   {
+    name: 'p7b',
+    what: '.p7b (certs-only PKCS #7) of a 3-certificate chain: decode + subjects, encode from parsed certificates',
+    load: () => import('./p7b.js'),
+  },
+  {
+    name: 'pfx',
+    what: 'PKCS #12 export and import (modern and legacy, P-256 and RSA-2048) against the node:crypto KDF + cipher floor',
+    load: () => import('./pfx.js'),
+  },
+  {
     name: 'memory-100k',
     what: 'RSS / heap held by 100k parsed certificates, one process per library',
     load: () => import('./memory-100k.js'),
