@@ -234,6 +234,8 @@ export interface ParsedPkcs8 extends KeyInfo {
   spki?: Uint8Array;
   /** The embedded public key bytes (EC point or Ed25519 key), to check against the private key. */
   embeddedPublic?: Uint8Array;
+  /** The EC private scalar, left-padded to the curve size (for a JWK import). */
+  ecScalar?: Uint8Array;
   /**
    * The same key as PKCS#8 v1 when the input was v2 with a public key: OpenSSL 3.0, and so
    * Node's WebCrypto, cannot read the v2 publicKey field, and v1 is what every tool reads.
@@ -287,6 +289,9 @@ export function parsePkcs8(der: Uint8Array): ParsedPkcs8 {
       out.spki = ecSpki(curve, point);
       out.embeddedPublic = point;
     }
+    const d = new Uint8Array(CURVES[curve].size);
+    d.set(ec.d, d.length - ec.d.length);
+    out.ecScalar = d;
     if (v1) out.v1 = v1;
     return out;
   }
