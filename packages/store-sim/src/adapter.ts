@@ -1,0 +1,73 @@
+// The contract every store back end implements: certificates (with properties) and CRLs per
+// (location, store), private keys per location (key containers, as Windows keeps machine keys
+// and user keys apart from the stores).
+
+import type { StoreLocation } from './locations.js';
+import type { CertificateProperties } from './properties.js';
+
+/**
+ * A certificate as an adapter stores it.
+ *
+ * @example
+ * ```ts
+ * const rec: StoredCertificate = { thumbprint: await cert.thumbprint(), der: cert.der, properties: {} };
+ * ```
+ */
+export interface StoredCertificate {
+  /** 40 upper-case hex digits: SHA-1 of `der`. */
+  readonly thumbprint: string;
+  /** The DER certificate. */
+  readonly der: Uint8Array;
+  readonly properties: CertificateProperties;
+}
+
+/**
+ * A CRL as an adapter stores it.
+ *
+ * @example
+ * ```ts
+ * const rec: StoredCrl = { id: 'A1…', der: crl.der };
+ * ```
+ */
+export interface StoredCrl {
+  /** 40 upper-case hex digits: SHA-1 of `der`. */
+  readonly id: string;
+  readonly der: Uint8Array;
+}
+
+/** Identifies a physical store. */
+export interface StoreRef {
+  readonly location: StoreLocation;
+  readonly store: string;
+}
+
+/**
+ * What a back end can do. Every method may reject with a StoreError; an adapter that cannot do
+ * something rejects with ERR_STORE_UNSUPPORTED. Put replaces an existing record with the same
+ * identity; delete resolves false when there was nothing to delete.
+ *
+ * @example
+ * ```ts
+ * const adapter: StoreAdapter = new MemoryStoreAdapter();
+ * await adapter.putCertificate({ location: 'LocalMachine', store: 'Root' }, rec);
+ * ```
+ */
+export interface StoreAdapter {
+  /** A short name for messages: `memory`, `directory:/path`. */
+  readonly name: string;
+  /** The stores of a location that hold anything. */
+  listStores(location: StoreLocation): Promise<string[]>;
+  listCertificates(ref: StoreRef): Promise<StoredCertificate[]>;
+  getCertificate(ref: StoreRef, thumbprint: string): Promise<StoredCertificate | undefined>;
+  putCertificate(ref: StoreRef, cert: StoredCertificate): Promise<void>;
+  deleteCertificate(ref: StoreRef, thumbprint: string): Promise<boolean>;
+  listCrls(ref: StoreRef): Promise<StoredCrl[]>;
+  putCrl(ref: StoreRef, crl: StoredCrl): Promise<void>;
+  deleteCrl(ref: StoreRef, id: string): Promise<boolean>;
+  /** Names of the key containers of a location. */
+  listKeys(location: StoreLocation): Promise<string[]>;
+  /** The key of a container as unencrypted PKCS #8 DER. */
+  getKey(location: StoreLocation, container: string): Promise<Uint8Array | undefined>;
+  putKey(location: StoreLocation, container: string, pkcs8: Uint8Array): Promise<void>;
+  deleteKey(location: StoreLocation, container: string): Promise<boolean>;
+}

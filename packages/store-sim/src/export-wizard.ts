@@ -1,0 +1,99 @@
+// The Certificate Export Wizard: DER or Base-64 .cer, .p7b (optionally with the chain), .pfx
+// (key required and exportable).
+
+import { createCertsOnlyPkcs7, createPkcs12, encodePem } from '@certlab/pki';
+import { buildChain } from './chain-engine.js';
+import { StoreError } from './errors.js';
+import { parseLocation, type StoreLocation } from './locations.js';
+import type { Machine } from './machine.js';
+
+/**
+ * The export formats: `cer` (DER encoded binary X.509), `cer-base64` (Base-64 encoded X.509,
+ * PEM with CRLF), `p7b` (PKCS #7), `pfx` (PKCS #12 with the private key).
+ *
+ * @example
+ * ```ts
+ * const f: ExportFormat = 'cer-base64';
+ * ```
+ */
+export type ExportFormat = 'cer' | 'cer-base64' | 'p7b' | 'pfx';
+
+/**
+ * Options of {@link exportCertificate}.
+ *
+ * @example
+ * ```ts
+ * const o: ExportOptions = { format: 'pfx', password: 'S3cret!', includeChain: true };
+ * ```
+ */
+export interface ExportOptions {
+  format: ExportFormat;
+  /** "Include all certificates in the certification path if possible" (p7b, pfx). */
+  includeChain?: boolean;
+  /** PFX password (required for pfx). */
+  password?: string;
+}
+
+/**
+ * Exports a certificate of a store. Throws ERR_STORE_NOT_FOUND, ERR_STORE_KEY_MISSING (pfx of a
+ * certificate without a key), ERR_STORE_KEY_NOT_EXPORTABLE (key not marked exportable),
+ * ERR_STORE_EXPORT_INVALID (bad options).
+ *
+ * @example
+ * ```ts
+ * const der = await exportCertificate(machine, 'LocalMachine', 'Root', thumb, { format: 'cer' });
+ * const pfx = await exportCertificate(machine, 'LocalMachine', 'My', thumb, { format: 'pfx', password: 'x', includeChain: true });
+ * ```
+ */
+export async function exportCertificate(
+  machine: Machine,
+  location: StoreLocation | string,
+  store: string,
+  thumbprint: string,
+  options: ExportOptions,
+): Promise<Uint8Array | string> {
+  const loc = parseLocation(location);
+  const entry = machine.store(loc, store).get(thumbprint);
+  if (!entry) throw new StoreError('ERR_STORE_NOT_FOUND', `${thumbprint} is not in ${loc}\\${store}.`);
+  const chain = async () =>
+    options.includeChain
+      ? (await buildChain(machine, entry, { context: loc })).elements.slice(1).map((e) => e.certificate)
+      : [];
+  switch (options?.format) {
+    case 'cer':
+      return entry.certificate.der.slice();
+    case 'cer-base64':
+      return encodePem('CERTIFICATE', entry.certificate.der, { eol: '\r\n' });
+    case 'p7b':
+      return createCertsOnlyPkcs7([entry.certificate, ...(await chain())], { order: 'der' });
+    case 'pfx': {
+      if (typeof options.password !== 'string')
+        throw new StoreError('ERR_STORE_EXPORT_INVALID', 'A .pfx export needs a password (it may be empty).');
+      const key = await machine.privateKey(entry);
+      if (!key)
+        throw new StoreError(
+          'ERR_STORE_KEY_MISSING',
+          `${entry.thumbprint} has no private key in ${entry.location}: "Yes, export the private key" is not available.`,
+        );
+      if (entry.properties.keyExportable !== true)
+        throw new StoreError(
+          'ERR_STORE_KEY_NOT_EXPORTABLE',
+          'The associated private key is marked as not exportable.',
+        );
+      return createPkcs12({
+        key,
+        certificate: entry.certificate,
+        chain: await chain(),
+        password: options.password,
+        ...(entry.properties.friendlyName !== undefined
+          ? { friendlyName: entry.properties.friendlyName }
+          : {}),
+      });
+    }
+    default:
+      throw new StoreError(
+        'ERR_STORE_EXPORT_INVALID',
+        `The export format must be cer, cer-base64, p7b or pfx, not ${JSON.stringify(options?.format)}.`,
+      );
+  }
+}

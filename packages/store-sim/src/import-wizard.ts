@@ -1,0 +1,290 @@
+// The Certificate Import Wizard: .cer (PEM, DER, Base64), .p7b (every certificate), .crl and
+// .pfx (key attached), automatic placement or one explicit store, the Security Warning for a
+// user's Root store. All or nothing: the file is read and checked completely before the first
+// write, and writes done before a failure are undone.
+
+import { type Certificate, type Crl, PkiError, type PrivateKey, readPkiFile } from '@certlab/pki';
+import type { CertificateEntry } from './entry.js';
+import { StoreError } from './errors.js';
+import { parseLocation, type StoreLocation } from './locations.js';
+import { keyContainerName, type Machine } from './machine.js';
+import type { CertificateProperties } from './properties.js';
+import { normalizeStoreName } from './store-names.js';
+import { formatThumbprintGroups } from './thumbprint.js';
+import { DIALOG_TEXTS } from './verdicts.js';
+
+/**
+ * How "Automatically select the certificate store" places certificates. `wizard` (default) is
+ * what Windows does: a lone certificate that is a CA (or has no basicConstraints) goes to CA —
+ * even a self-signed root — others to AddressBook; in a PFX the key's certificate goes to My, a
+ * self-signed CA to Root, other CAs to CA. `by-type` is the placement people expect: self-signed
+ * CA → Root, other CA → CA, end entity → My.
+ *
+ * @example
+ * ```ts
+ * const p: AutoPlacement = 'wizard';
+ * ```
+ */
+export type AutoPlacement = 'wizard' | 'by-type';
+
+/**
+ * Options of {@link importFile}.
+ *
+ * @example
+ * ```ts
+ * const o: ImportOptions = { location: 'LocalMachine', store: 'Root' };
+ * ```
+ */
+export interface ImportOptions {
+  /** Store Location page (default CurrentUser, as the wizard when launched from a file). */
+  location?: StoreLocation | string;
+  /** 'auto' (default) or the store of "Place all certificates in the following store". */
+  store?: string;
+  placement?: AutoPlacement;
+  /** PFX password. */
+  password?: string;
+  /** "Mark this key as exportable" (default false, as Windows). */
+  exportable?: boolean;
+  /** Friendly name for the imported certificates (a PFX's own friendly name otherwise). */
+  friendlyName?: string;
+  /**
+   * Answers the Security Warning shown when a root goes into a user's Root store; false cancels
+   * the whole import (ERR_STORE_CANCELLED, 0x800704C7). Default: accepted (the text is reported).
+   */
+  onSecurityWarning?: (warning: string) => boolean | Promise<boolean>;
+  /** PKCS #12 iteration cap. */
+  maxIterations?: number;
+}
+
+/**
+ * What an import did.
+ *
+ * @example
+ * ```ts
+ * const r = await importFile(machine, bytes, { store: 'Root', location: 'LocalMachine' });
+ * r.message.en; // 'The import was successful.'
+ * ```
+ */
+export interface ImportResult {
+  readonly certificates: CertificateEntry[];
+  /** `Location\Store` of each CRL imported. */
+  readonly crls: string[];
+  /** Security Warning texts shown (user Root store). */
+  readonly securityWarnings: string[];
+  readonly message: { readonly en: string; readonly fr: string };
+}
+
+interface Planned {
+  cert: Certificate;
+  thumbprint: string;
+  store: string;
+  key?: PrivateKey;
+  properties: CertificateProperties;
+}
+
+function hasBasicConstraints(c: Certificate): boolean {
+  try {
+    return c.basicConstraints !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+function isCa(c: Certificate): boolean {
+  try {
+    return c.isCA;
+  } catch {
+    return false;
+  }
+}
+
+function selfIssued(c: Certificate): boolean {
+  try {
+    return c.isSelfIssued;
+  } catch {
+    return false;
+  }
+}
+
+function autoStore(c: Certificate, hasKey: boolean, fromPfx: boolean, placement: AutoPlacement): string {
+  const ca = isCa(c) || !hasBasicConstraints(c);
+  if (placement === 'by-type') {
+    if (hasKey) return 'My';
+    if (ca) return selfIssued(c) ? 'Root' : 'CA';
+    return 'My';
+  }
+  if (!fromPfx) return ca ? 'CA' : 'AddressBook';
+  if (hasKey) return 'My';
+  if (isCa(c)) return selfIssued(c) ? 'Root' : 'CA';
+  return 'AddressBook';
+}
+
+/**
+ * The Security Warning Windows shows before adding a root to a user's Root store.
+ *
+ * @example
+ * ```ts
+ * console.log(await securityWarningText(root));
+ * ```
+ */
+export async function securityWarningText(cert: Certificate): Promise<string> {
+  let cn: string;
+  try {
+    cn = cert.subject.commonName ?? cert.subject.toWindowsString();
+  } catch {
+    cn = '';
+  }
+  return [
+    'Security Warning',
+    'You are about to install a certificate from a certification authority (CA) claiming to represent:',
+    cn,
+    `Windows cannot validate that the certificate is actually from "${cn}". You should confirm its origin by contacting "${cn}". The following number will assist you in this process:`,
+    `Thumbprint (sha1): ${formatThumbprintGroups(await cert.thumbprint())}`,
+    'Warning:',
+    'If you install this root certificate, Windows will automatically trust any certificate issued by this CA. Installing a certificate with an unconfirmed thumbprint is a security risk. If you click "Yes" you acknowledge this risk.',
+    'Do you want to install this certificate?',
+  ].join('\n');
+}
+
+async function read(input: Uint8Array | string, options: ImportOptions) {
+  try {
+    const f = await readPkiFile(input, {
+      ...(options.password !== undefined ? { password: options.password } : {}),
+      ...(options.maxIterations !== undefined ? { maxIterations: options.maxIterations } : {}),
+    });
+    return f;
+  } catch (e) {
+    if (e instanceof PkiError)
+      throw new StoreError('ERR_STORE_IMPORT_INVALID', `The file cannot be imported: ${e.message}`, {
+        cause: e,
+      });
+    throw e;
+  }
+}
+
+/**
+ * Imports a file into a machine's stores as the Certificate Import Wizard does.
+ *
+ * @example
+ * ```ts
+ * // "Place all certificates in the following store" → Trusted Root Certification Authorities, Computer account
+ * await importFile(machine, await readFile('certnew.cer'), { location: 'LocalMachine', store: 'Root' });
+ * // a PFX with automatic placement: the leaf and its key in My, the root in Root, the issuing CA in CA
+ * await importFile(machine, pfx, { location: 'LocalMachine', password: 'S3cret!', exportable: true });
+ * ```
+ */
+export async function importFile(
+  machine: Machine,
+  input: Uint8Array | string,
+  options: ImportOptions = {},
+): Promise<ImportResult> {
+  const location = parseLocation(options.location ?? 'CurrentUser');
+  const explicit =
+    options.store === undefined || options.store.toLowerCase() === 'auto'
+      ? undefined
+      : normalizeStoreName(options.store);
+  const placement = options.placement ?? 'wizard';
+  const f = await read(input, options);
+  let certs: Certificate[] = [];
+  let crls: Crl[] = [];
+  let key: PrivateKey | undefined;
+  let keyCert: Certificate | undefined;
+  let friendlyName = options.friendlyName;
+  switch (f.kind) {
+    case 'certificate':
+      certs = f.certificates;
+      break;
+    case 'pkcs7':
+      certs = f.certificates;
+      crls = f.crls;
+      break;
+    case 'crl':
+      crls = f.crls;
+      break;
+    case 'pkcs12': {
+      if (!f.contents)
+        throw new StoreError(
+          'ERR_STORE_PASSWORD_REQUIRED',
+          'A PKCS #12 (.pfx) file needs its password to be imported.',
+        );
+      key = f.contents.key;
+      keyCert = f.contents.certificate;
+      friendlyName ??= f.contents.friendlyName;
+      certs = [...(keyCert ? [keyCert] : []), ...f.contents.chain];
+      break;
+    }
+    default:
+      throw new StoreError(
+        'ERR_STORE_IMPORT_UNSUPPORTED',
+        `A ${f.kind} file cannot be imported into a certificate store (use .cer, .crt, .p7b, .crl or .pfx).`,
+      );
+  }
+  if (certs.length === 0 && crls.length === 0)
+    throw new StoreError('ERR_STORE_IMPORT_EMPTY', 'The file holds no certificate and no CRL.');
+
+  // Plan every write first: thumbprints, target stores, properties.
+  const planned: Planned[] = [];
+  for (const cert of certs) {
+    const withKey = !!key && cert === keyCert;
+    const thumbprint = await cert.thumbprint();
+    if (planned.some((p) => p.thumbprint === thumbprint)) continue;
+    const store = explicit ?? autoStore(cert, withKey, f.kind === 'pkcs12', placement);
+    const properties: CertificateProperties = {};
+    if (withKey) {
+      properties.keyContainer = keyContainerName(cert);
+      properties.keyExportable = options.exportable === true;
+      if (friendlyName !== undefined) properties.friendlyName = friendlyName;
+    } else if (options.friendlyName !== undefined) properties.friendlyName = options.friendlyName;
+    planned.push({ cert, thumbprint, store, ...(withKey ? { key: key! } : {}), properties });
+  }
+  const crlStore = explicit ?? 'CA';
+
+  // The Security Warning for roots going into a user's Root store.
+  const securityWarnings: string[] = [];
+  if (location === 'CurrentUser')
+    for (const p of planned) {
+      if (p.store !== 'Root' || machine._own(location, 'Root', p.thumbprint)) continue;
+      const w = await securityWarningText(p.cert);
+      securityWarnings.push(w);
+      if (options.onSecurityWarning && !(await options.onSecurityWarning(w)))
+        throw new StoreError(
+          'ERR_STORE_CANCELLED',
+          'The root certificate was not installed: the Security Warning was declined.',
+        );
+    }
+
+  // Commit, undoing on failure.
+  const undo: (() => Promise<unknown>)[] = [];
+  const done: CertificateEntry[] = [];
+  const crlsDone: string[] = [];
+  try {
+    for (const p of planned) {
+      const before = machine._own(location, p.store, p.thumbprint);
+      const store = machine.store(location, p.store);
+      if (p.key) {
+        const container = p.properties.keyContainer!;
+        if (!machine.hasKey(location, container)) undo.push(() => machine._deleteKey(location, container));
+      }
+      undo.push(() =>
+        before
+          ? machine._put(location, p.store, before.certificate, p.thumbprint, before.properties)
+          : machine._delete(location, p.store, p.thumbprint),
+      );
+      done.push(await store.add(p.cert, { properties: p.properties, ...(p.key ? { key: p.key } : {}) }));
+    }
+    for (const crl of crls) {
+      const id = await machine._putCrl(location, crlStore, crl);
+      undo.push(() => machine._deleteCrl(location, crlStore, id));
+      crlsDone.push(`${location}\\${crlStore}`);
+    }
+  } catch (e) {
+    for (const u of undo.reverse()) await u().catch(() => undefined);
+    throw e;
+  }
+  return {
+    certificates: done,
+    crls: crlsDone,
+    securityWarnings,
+    message: { en: DIALOG_TEXTS.importSuccessful.en, fr: DIALOG_TEXTS.importSuccessful.fr },
+  };
+}

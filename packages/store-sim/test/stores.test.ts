@@ -1,0 +1,296 @@
+import { createCertsOnlyPkcs7, readPkcs12 } from '@certlab/pki';
+import { describe, expect, it } from 'vitest';
+import {
+  exportCertificate,
+  importFile,
+  isVisibleFrom,
+  logicalMembers,
+  Machine,
+  normalizeStoreName,
+  normalizeThumbprint,
+  parseLocation,
+  StoreError,
+  storeDisplayName,
+} from '../src/index.js';
+import { NOW, pki } from './fixtures.js';
+
+const open = () => Machine.open({ name: 'EX01', fqdn: 'ex01.contoso.com' });
+
+describe('store model', () => {
+  it('names stores in English and French, case-insensitively', () => {
+    expect(storeDisplayName('my')).toBe('Personal');
+    expect(storeDisplayName('MY', 'fr')).toBe('Personnel');
+    expect(storeDisplayName('Root')).toBe('Trusted Root Certification Authorities');
+    expect(storeDisplayName('root', 'fr')).toBe('Autorités de certification racines de confiance');
+    expect(storeDisplayName('CA')).toBe('Intermediate Certification Authorities');
+    expect(storeDisplayName('CertificateAuthority', 'fr')).toBe('Autorités de certification intermédiaires');
+    expect(storeDisplayName('REQUEST')).toBe('Certificate Enrollment Requests');
+    expect(normalizeStoreName('trustedpeople')).toBe('TrustedPeople');
+    expect(normalizeStoreName('MSExchangeUM\\my')).toBe('MSExchangeUM\\My');
+    expect(() => normalizeStoreName('../etc')).toThrow(StoreError);
+    expect(parseLocation('hklm')).toBe('LocalMachine');
+    expect(() => parseLocation('Moon')).toThrow(
+      expect.objectContaining({ code: 'ERR_STORE_LOCATION_UNKNOWN' }),
+    );
+  });
+
+  it('reads thumbprints as Windows tools print them', () => {
+    const t = '8B8942FBDEB645527BBDAD2724B78664A6D85D7E';
+    expect(normalizeThumbprint('\u200e8b 89 42 fb de b6 45 52 7b bd ad 27 24 b7 86 64 a6 d8 5d 7e')).toBe(t);
+    expect(normalizeThumbprint('8B8942FB DEB64552 7BBDAD27 24B78664 A6D85D7E')).toBe(t);
+    expect(() => normalizeThumbprint('8B89')).toThrow(
+      expect.objectContaining({ code: 'ERR_STORE_THUMBPRINT_INVALID' }),
+    );
+  });
+
+  it('applies the visibility rules: LocalMachine Root is seen from CurrentUser Root, not the reverse', async () => {
+    const m = await open();
+    const { root, otherRoot } = await pki();
+    await m.store('LocalMachine', 'Root').add(root.cert);
+    await m.store('CurrentUser', 'Root').add(otherRoot.cert);
+    const rt = await root.cert.thumbprint();
+    const ot = await otherRoot.cert.thumbprint();
+    expect(m.store('CurrentUser', 'Root').has(rt)).toBe(true);
+    expect(m.store('CurrentUser', 'Root').get(rt)?.physical).toBe('.LocalMachine');
+    expect(m.store('LocalMachine', 'Root').has(ot)).toBe(false);
+    expect(
+      m
+        .store('CurrentUser', 'Root')
+        .list()
+        .map((e) => e.thumbprint),
+    ).toEqual([ot, rt]);
+    // CurrentUser\My inherits nothing; services see the machine Root.
+    await m.store('LocalMachine', 'My').add(root.cert);
+    expect(m.store('CurrentUser', 'My').has(rt)).toBe(false);
+    expect(m.store('Services', 'MSExchangeUM\\Root').has(rt)).toBe(true);
+    // LM Root includes Third-Party, Group Policy and Enterprise roots.
+    await m.store('LocalMachineEnterprise', 'Root').add(otherRoot.cert);
+    expect(m.store('LocalMachine', 'Root').get(ot)?.physical).toBe('.Enterprise');
+    expect(
+      isVisibleFrom({ location: 'LocalMachine', store: 'CA' }, { location: 'CurrentUser', store: 'CA' }),
+    ).toBe(true);
+    expect(
+      isVisibleFrom({ location: 'CurrentUser', store: 'CA' }, { location: 'LocalMachine', store: 'CA' }),
+    ).toBe(false);
+    expect(logicalMembers('LocalMachine', 'Root').map((x) => x.physical)).toEqual([
+      '.Default',
+      '.AuthRoot',
+      '.GroupPolicy',
+      '.Enterprise',
+    ]);
+    // Removing through a view that only sees the certificate is refused.
+    await expect(m.store('CurrentUser', 'Root').remove(rt)).rejects.toMatchObject({
+      code: 'ERR_STORE_NOT_FOUND',
+    });
+  });
+
+  it('hides archived certificates unless asked, finds by subject, issuer, EKU, template, expiry', async () => {
+    const m = await open();
+    const { leaf, expired, clientOnly, ica } = await pki();
+    const my = m.store('LocalMachine', 'My');
+    for (const n of [leaf, expired, clientOnly]) await my.add(n.cert);
+    const lt = await leaf.cert.thumbprint();
+    expect(my.find({ subject: 'ex01.contoso.com' }).map((e) => e.thumbprint)).toEqual([lt]);
+    expect(my.find({ issuer: 'Contoso Issuing CA' })).toHaveLength(3);
+    expect(my.find({ eku: 'clientAuth' }).map((e) => e.certificate.subject.commonName)).toEqual([
+      'user.contoso.com',
+    ]);
+    expect(my.find({ eku: '1.3.6.1.5.5.7.3.1' })).toHaveLength(2);
+    expect(my.find({ template: 'webserver' })).toHaveLength(3);
+    expect(my.find({ expired: true, now: NOW }).map((e) => e.certificate.subject.commonName)).toEqual([
+      'old.contoso.com',
+    ]);
+    expect(my.find({ expiringInDays: 10_000, now: NOW })).toHaveLength(2);
+    expect(my.find({ thumbprint: lt.toLowerCase() })).toHaveLength(1);
+    expect(m.find({ thumbprint: lt })[0]?.store).toBe('My');
+    await my.setProperties(lt, { archived: true });
+    expect(my.list()).toHaveLength(2);
+    expect(my.list({ includeArchived: true })).toHaveLength(3);
+    expect(my.get(lt)?.properties.archived).toBe(true);
+    expect(m.find({ issuer: ica.cert.subject.commonName!, includeArchived: true })).toHaveLength(3);
+  });
+
+  it('rejects an existing certificate with disposition new (CRYPT_E_EXISTS)', async () => {
+    const m = await open();
+    const { root } = await pki();
+    await m.store('LocalMachine', 'Root').add(root.cert);
+    const e = await m
+      .store('LocalMachine', 'Root')
+      .add(root.cert, { disposition: 'new' })
+      .catch((x) => x);
+    expect(e).toBeInstanceOf(StoreError);
+    expect(e).toMatchObject({ code: 'ERR_STORE_EXISTS', hresult: 0x80092005 });
+  });
+});
+
+describe('Import Wizard', () => {
+  it('"Place all certificates in the following store": a .cer root into LocalMachine Root', async () => {
+    const m = await open();
+    const { root } = await pki();
+    for (const input of [
+      root.cert.der,
+      root.cert.toPem(),
+      root.cert.toPem().replace(/-----[^-]+-----|\n/g, ''),
+    ]) {
+      const r = await importFile(m, input, { location: 'LocalMachine', store: 'Root' });
+      expect(r.certificates.map((e) => `${e.location}\\${e.store}`)).toEqual(['LocalMachine\\Root']);
+      expect(r.securityWarnings).toEqual([]);
+      expect(r.message).toEqual({
+        en: 'The import was successful.',
+        fr: "L'importation s'est terminée correctement.",
+      });
+    }
+    expect(m.store('LocalMachine', 'Root').list()).toHaveLength(1);
+  });
+
+  it('automatic placement as Windows does it: even a self-signed root .cer lands in CA', async () => {
+    const m = await open();
+    const { root, ica, leaf } = await pki();
+    expect((await importFile(m, root.cert.der, { location: 'LocalMachine' })).certificates[0]?.store).toBe(
+      'CA',
+    );
+    expect((await importFile(m, ica.cert.der, { location: 'LocalMachine' })).certificates[0]?.store).toBe(
+      'CA',
+    );
+    expect((await importFile(m, leaf.cert.der, { location: 'LocalMachine' })).certificates[0]?.store).toBe(
+      'AddressBook',
+    );
+  });
+
+  it('by-type placement: root → Root, intermediate → CA, end entity → My', async () => {
+    const m = await open();
+    const { chainP7b } = await pki();
+    const r = await importFile(m, chainP7b, { location: 'LocalMachine', placement: 'by-type' });
+    expect(r.certificates.map((e) => e.store)).toEqual(['My', 'CA', 'Root']);
+    expect(r.certificates[0]?.hasPrivateKey).toBe(false);
+  });
+
+  it('a .p7b into Root puts every certificate there', async () => {
+    const m = await open();
+    const { chainP7b } = await pki();
+    const r = await importFile(m, chainP7b, { location: 'LocalMachine', store: 'Root' });
+    expect(r.certificates.map((e) => e.store)).toEqual(['Root', 'Root', 'Root']);
+  });
+
+  it('a .pfx: leaf with its key → My, root → Root, issuing CA → CA', async () => {
+    const m = await open();
+    const { pfx, pfxPassword, leaf } = await pki();
+    const r = await importFile(m, pfx, { location: 'LocalMachine', password: pfxPassword });
+    expect(r.certificates.map((e) => e.store)).toEqual(['My', 'CA', 'Root']);
+    const e = m.store('LocalMachine', 'My').get(await leaf.cert.thumbprint())!;
+    expect(e.hasPrivateKey).toBe(true);
+    expect(e.properties.friendlyName).toBe('Exchange UM');
+    expect(e.properties.keyExportable).toBe(false);
+    expect((await m.privateKey(e))?.publicKey.equals(leaf.keys.publicKey)).toBe(true);
+    // The key lives in the machine key set: a copy of the certificate in CurrentUser\My has none.
+    await m.store('CurrentUser', 'My').add(e.certificate, { properties: e.properties });
+    expect(m.store('CurrentUser', 'My').get(e.thumbprint)?.hasPrivateKey).toBe(false);
+  });
+
+  it('a .pfx needs its password, and the right one', async () => {
+    const m = await open();
+    const { pfx } = await pki();
+    await expect(importFile(m, pfx, { location: 'LocalMachine' })).rejects.toMatchObject({
+      code: 'ERR_STORE_PASSWORD_REQUIRED',
+    });
+    await expect(importFile(m, pfx, { location: 'LocalMachine', password: 'wrong' })).rejects.toMatchObject({
+      code: 'ERR_STORE_IMPORT_INVALID',
+    });
+    expect(m.physicalStores()).toEqual([]);
+  });
+
+  it('shows the Security Warning for a user Root store; declining imports nothing', async () => {
+    const m = await open();
+    const { root } = await pki();
+    const shown: string[] = [];
+    await expect(
+      importFile(m, root.cert.der, {
+        store: 'Root',
+        onSecurityWarning: (w) => {
+          shown.push(w);
+          return false;
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'ERR_STORE_CANCELLED', hresult: 0x800704c7 });
+    expect(shown[0]).toContain(
+      'You are about to install a certificate from a certification authority (CA) claiming to represent:\nContoso Root CA',
+    );
+    expect(shown[0]).toMatch(/Thumbprint \(sha1\): [0-9A-F]{8}( [0-9A-F]{8}){4}\n/);
+    expect(m.physicalStores()).toEqual([]);
+    const ok = await importFile(m, root.cert.der, { store: 'Root' });
+    expect(ok.securityWarnings).toHaveLength(1);
+    expect(m.store('CurrentUser', 'Root').list()).toHaveLength(1);
+    // No warning for the machine store.
+    expect(
+      (await importFile(m, root.cert.der, { location: 'LocalMachine', store: 'Root' })).securityWarnings,
+    ).toEqual([]);
+  });
+
+  it('imports CRLs (a .crl, or those of a .p7b) into CA', async () => {
+    const m = await open();
+    const { crl, ica } = await pki();
+    const r = await importFile(m, crl.der, { location: 'LocalMachine' });
+    expect(r.crls).toEqual(['LocalMachine\\CA']);
+    await importFile(m, createCertsOnlyPkcs7([ica.cert], { crls: [crl] }), { location: 'LocalMachine' });
+    expect(m.store('LocalMachine', 'CA').crls()).toHaveLength(1);
+    expect(m.store('CurrentUser', 'CA').crls()).toHaveLength(1);
+  });
+
+  it('refuses files that are not certificates with a coded error', async () => {
+    const m = await open();
+    const { leaf } = await pki();
+    await expect(importFile(m, await leaf.keys.privateKey.toPem())).rejects.toMatchObject({
+      code: 'ERR_STORE_IMPORT_UNSUPPORTED',
+    });
+    await expect(importFile(m, 'hello')).rejects.toMatchObject({ code: 'ERR_STORE_IMPORT_INVALID' });
+    await expect(importFile(m, new Uint8Array())).rejects.toBeInstanceOf(StoreError);
+  });
+});
+
+describe('Export Wizard', () => {
+  it('exports .cer (DER, Base-64), .p7b with the chain, .pfx only with an exportable key', async () => {
+    const m = await open();
+    const { pfx, pfxPassword, leaf, root, ica } = await pki();
+    await importFile(m, pfx, { location: 'LocalMachine', password: pfxPassword, exportable: true });
+    const t = await leaf.cert.thumbprint();
+    expect(await exportCertificate(m, 'LocalMachine', 'My', t, { format: 'cer' })).toEqual(leaf.cert.der);
+    const b64 = (await exportCertificate(m, 'LocalMachine', 'My', t, { format: 'cer-base64' })) as string;
+    expect(b64).toMatch(/^-----BEGIN CERTIFICATE-----\r\n/);
+    const p7b = (await exportCertificate(m, 'LocalMachine', 'My', t, {
+      format: 'p7b',
+      includeChain: true,
+    })) as Uint8Array;
+    const back = await importFile(await open(), p7b, { location: 'LocalMachine', store: 'CA' });
+    expect(back.certificates.map((e) => e.thumbprint).sort()).toEqual(
+      (await Promise.all([leaf, ica, root].map((n) => n.cert.thumbprint()))).sort(),
+    );
+    const out = (await exportCertificate(m, 'LocalMachine', 'My', t, {
+      format: 'pfx',
+      password: 'x',
+      includeChain: true,
+    })) as Uint8Array;
+    const contents = await readPkcs12(out, 'x');
+    expect(contents.certificate?.equals(leaf.cert)).toBe(true);
+    expect(contents.chain).toHaveLength(2);
+    expect(contents.friendlyName).toBe('Exchange UM');
+    // Not exportable, or no key at all.
+    const m2 = await open();
+    await importFile(m2, pfx, { location: 'LocalMachine', password: pfxPassword });
+    await expect(
+      exportCertificate(m2, 'LocalMachine', 'My', t, { format: 'pfx', password: 'x' }),
+    ).rejects.toMatchObject({
+      code: 'ERR_STORE_KEY_NOT_EXPORTABLE',
+    });
+    await expect(
+      exportCertificate(m2, 'LocalMachine', 'Root', await root.cert.thumbprint(), {
+        format: 'pfx',
+        password: 'x',
+      }),
+    ).rejects.toMatchObject({ code: 'ERR_STORE_KEY_MISSING' });
+    await expect(
+      exportCertificate(m2, 'LocalMachine', 'My', '00'.repeat(20), { format: 'cer' }),
+    ).rejects.toMatchObject({
+      code: 'ERR_STORE_NOT_FOUND',
+    });
+  });
+});
