@@ -45,6 +45,11 @@ export const BENCHMARKS: Entry[] = [
     load: () => import('./cert-issue.js'),
   },
   {
+    name: 'ca-issue',
+    what: 'CA simulator: issue from a P-256 CSR (memory, PGlite, PostgreSQL) vs PKI.js',
+    load: () => import('./ca-issue.js'),
+  },
+  {
     name: 'path-validate',
     what: 'validate a 3-certificate P-256 chain (root anchor, untrusted CA, serverAuth leaf)',
     load: () => import('./path-validate.js'),

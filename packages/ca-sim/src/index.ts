@@ -32,6 +32,7 @@ export * from './standard-templates.js';
 export * from './store/memory-store.js';
 export * from './store/migrations.js';
 export * from './store/pglite-store.js';
+export * from './store/postgres-store.js';
 export * from './store/request-store.js';
 export * from './store/sql-client.js';
 export * from './store/sql-queries.js';

@@ -9,7 +9,8 @@ export const EXIT_CODES_HELP = [
   'Exit codes:',
   '  0  success',
   '  1  the operation failed: a signature does not verify (--verify), an output file exists (no --force),',
-  '     a certificate is not valid (verify), a serial number is not revoked (crl show --serial)',
+  '     a certificate is not valid (verify), a serial number is not revoked (crl show --serial),',
+  '     a request is denied or not in the state asked for (ca submit, ca retrieve, ca approve…)',
   '  2  usage error, or input that cannot be read or is not valid',
 ];
 

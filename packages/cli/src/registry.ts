@@ -1,6 +1,14 @@
 // Every command, grouped by noun. The order here is the order of `certlab --help`.
 
 import type { Command } from './command.js';
+import { caApprove, caDeny } from './commands/ca-approve.js';
+import { caCert } from './commands/ca-cert.js';
+import { caCrl } from './commands/ca-crl.js';
+import { caInit } from './commands/ca-init.js';
+import { caList } from './commands/ca-list.js';
+import { caRetrieve } from './commands/ca-retrieve.js';
+import { caRevoke, caUnrevoke } from './commands/ca-revoke.js';
+import { caSubmit } from './commands/ca-submit.js';
 import { certSelfsign } from './commands/cert-selfsign.js';
 import { certShow } from './commands/cert-show.js';
 import { convert } from './commands/convert.js';
@@ -25,6 +33,11 @@ export const NOUNS: readonly Noun[] = [
   { name: 'csr', summary: 'Certificate requests (PKCS #10): create and inspect.', verbs: [csrNew, csrShow] },
   { name: 'cert', summary: 'Certificates (X.509): self-sign and inspect.', verbs: [certSelfsign, certShow] },
   { name: 'crl', summary: 'Certificate revocation lists: inspect, look up a serial.', verbs: [crlShow] },
+  {
+    name: 'ca',
+    summary: 'The simulated AD CS certification authority: create it, submit, approve, revoke, publish CRLs.',
+    verbs: [caInit, caSubmit, caRetrieve, caApprove, caDeny, caRevoke, caUnrevoke, caCrl, caList, caCert],
+  },
 ];
 
 /** Commands that take no verb. */

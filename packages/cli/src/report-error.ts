@@ -2,6 +2,7 @@
 // a stack trace (unless CERTLAB_DEBUG is set) or a password: known secrets are masked out of
 // every message as a last line of defence.
 
+import { type CaErrorCode, isCaError } from '@certlab/ca-sim';
 import { isPkiError, type PkiErrorCode } from '@certlab/pki';
 import { CliError, EXIT, type ExitCode } from './cli-error.js';
 
@@ -9,6 +10,12 @@ import { CliError, EXIT, type ExitCode } from './cli-error.js';
 const OPERATION_FAILURES: ReadonlySet<PkiErrorCode> = new Set<PkiErrorCode>([
   'ERR_PKI_CRYPTO_UNAVAILABLE',
   'ERR_PKI_SIGNATURE_INVALID',
+]);
+
+/** CA codes that mean "what you asked for is not valid" (exit 2); every other CaError is exit 1. */
+const CA_USAGE_ERRORS: ReadonlySet<CaErrorCode> = new Set<CaErrorCode>([
+  'ERR_CA_OPTIONS_INVALID',
+  'ERR_CA_TEMPLATE_INVALID',
 ]);
 
 /** The text and exit code for an error. */
@@ -21,7 +28,9 @@ export interface ErrorReport {
 /**
  * Maps an error to what the user sees: CliError keeps its code; PkiError is exit 2 (invalid
  * input) with its code in brackets, except crypto availability and signature failures (exit 1);
- * anything else is an unexpected failure (exit 1).
+ * CaError (from `certlab ca`) is exit 1 with its code (an unknown request, a request in the wrong
+ * state, another CA in the database), exit 2 for invalid options; anything else is an
+ * unexpected failure (exit 1).
  *
  * @example
  * ```ts
@@ -38,6 +47,9 @@ export function describeError(e: unknown, secrets: ReadonlySet<string>, debug = 
     if (e.hint) lines.push(e.hint);
   } else if (isPkiError(e)) {
     exitCode = OPERATION_FAILURES.has(e.code) ? EXIT.failed : EXIT.usage;
+    lines.push(`certlab: ${e.message} [${e.code}]`);
+  } else if (isCaError(e)) {
+    exitCode = CA_USAGE_ERRORS.has(e.code) ? EXIT.usage : EXIT.failed;
     lines.push(`certlab: ${e.message} [${e.code}]`);
   } else {
     exitCode = EXIT.failed;

@@ -1,0 +1,173 @@
+// The PostgreSQL store through `pg`: several processes over one database. The schema, the
+// migrations and every statement are the ones PGlite runs (sql-queries.ts, migrations.ts); only
+// the client differs. A transaction runs on one client checked out of the pool, so the
+// transaction-scoped advisory locks (pg_advisory_xact_lock) and the row locks the SQL store takes
+// hold across processes until COMMIT.
+
+import pg from 'pg';
+import { CaError } from '../errors.js';
+import type { RequestStore } from './request-store.js';
+import type { SqlClient, SqlQueryable } from './sql-client.js';
+import { SqlRequestStore } from './sql-store.js';
+
+/**
+ * The part of a `pg` pooled client the store uses (a `pg.PoolClient` is one).
+ *
+ * @example
+ * ```ts
+ * const c: PgPoolClient = await pool.connect();
+ * ```
+ */
+export interface PgPoolClient {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+  release(destroy?: Error | boolean): void;
+}
+
+/**
+ * The part of a `pg.Pool` the store uses, so that the declarations need no `@types/pg`.
+ *
+ * @example
+ * ```ts
+ * const pool: PgPool = new pg.Pool({ connectionString: 'postgres://ca@db/certlab', max: 20 });
+ * ```
+ */
+export interface PgPool {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+  connect(): Promise<PgPoolClient>;
+  end(): Promise<void>;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+}
+
+/**
+ * Where {@link openPostgresStore} connects: a connection string (the store creates and owns a
+ * pool), or a pool of the caller's (which `close()` leaves open).
+ *
+ * @example
+ * ```ts
+ * const a: PostgresStoreOptions = { connectionString: 'postgres://ca@127.0.0.1:5432/certlab' };
+ * const b: PostgresStoreOptions = { pool: new pg.Pool({ max: 20 }) };
+ * ```
+ */
+export type PostgresStoreOptions =
+  | {
+      /** `postgres://user:password@host:port/database`, or `postgres:///db?host=/run/postgresql`. */
+      readonly connectionString: string;
+      /** Connections in the pool the store creates (default 10): concurrent transactions per process. */
+      readonly max?: number;
+      readonly pool?: undefined;
+    }
+  | {
+      /** A `pg.Pool` the caller keeps: the store does not end it on `close()`. */
+      readonly pool: PgPool;
+      readonly connectionString?: undefined;
+      readonly max?: undefined;
+    };
+
+function queryable(db: { query: PgPool['query'] }): SqlQueryable {
+  return {
+    query: async <T>(sql: string, params?: readonly unknown[]) => {
+      const r = await db.query(sql, params ? [...params] : undefined);
+      return { rows: r.rows as T[] };
+    },
+    // Without parameters `pg` uses the simple query protocol, which runs several statements.
+    exec: async (sql: string) => {
+      await db.query(sql);
+    },
+  };
+}
+
+/**
+ * A {@link SqlClient} over a `pg` pool: statements outside a transaction go to any pooled
+ * connection; `transaction` checks one connection out for BEGIN … COMMIT (ROLLBACK when `fn`
+ * throws) and gives it back. A connection whose ROLLBACK failed is destroyed, not reused.
+ *
+ * @example
+ * ```ts
+ * const store = await SqlRequestStore.open(postgresClient(new pg.Pool({ connectionString })));
+ * ```
+ */
+export function postgresClient(pool: PgPool, options: { endPool?: boolean } = {}): SqlClient {
+  return {
+    kind: 'postgres',
+    ...queryable(pool),
+    async transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      // Destroy rather than reuse a connection whose BEGIN, COMMIT or ROLLBACK failed: its
+      // transaction state is unknown.
+      let broken: Error | undefined;
+      const run = async (sql: string) => {
+        try {
+          await client.query(sql);
+        } catch (e) {
+          broken = e as Error;
+          throw e;
+        }
+      };
+      try {
+        await run('BEGIN');
+        let out: T;
+        try {
+          out = await fn(queryable(client));
+        } catch (e) {
+          await run('ROLLBACK').catch(() => undefined);
+          throw e;
+        }
+        await run('COMMIT');
+        return out;
+      } finally {
+        client.release(broken ?? false);
+      }
+    },
+    close: async () => {
+      if (options.endPool) await pool.end();
+    },
+  };
+}
+
+/**
+ * Connects to a PostgreSQL server through `pg`, migrates the database (once, under an advisory
+ * lock, however many processes open it together) and returns the store. Several processes may
+ * share one database: request ids come from one sequence, serial numbers are unique by
+ * constraint, and each submission is one transaction.
+ *
+ * @example
+ * ```ts
+ * const db = await openPostgresStore({ connectionString: 'postgres://ca@127.0.0.1/certlab' });
+ * const ca = await createAuthority({ name: 'Contoso Issuing CA', root: { name: 'Contoso Root CA' }, db });
+ * // … other processes open the same database: the same CA, one sequence of request ids
+ * ```
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<RequestStore> {
+  const own = options.pool === undefined;
+  if (own && (typeof options.connectionString !== 'string' || !options.connectionString))
+    throw new CaError(
+      'ERR_CA_OPTIONS_INVALID',
+      'openPostgresStore() needs { connectionString: "postgres://…" } or { pool }.',
+    );
+  const pool: PgPool =
+    options.pool ??
+    new pg.Pool({
+      connectionString: options.connectionString,
+      ...(options.max !== undefined ? { max: options.max } : {}),
+    });
+  // An idle pooled connection that the server drops emits 'error' on the pool; unhandled, that
+  // would end the process. The pool discards the connection, and the next query reconnects.
+  if (own) pool.on('error', () => undefined);
+  const client = postgresClient(pool, { endPool: own });
+  try {
+    await pool.query('SELECT 1');
+  } catch (cause) {
+    if (own) await pool.end().catch(() => undefined);
+    throw new CaError(
+      'ERR_CA_STORE',
+      `Could not connect to the PostgreSQL database: ${(cause as Error).message || String(cause)}`,
+      { cause },
+    );
+  }
+  try {
+    return await SqlRequestStore.open(client);
+  } catch (e) {
+    await client.close().catch(() => undefined);
+    throw e;
+  }
+}

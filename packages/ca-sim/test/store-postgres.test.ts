@@ -1,0 +1,98 @@
+// The RequestStore contract against a real PostgreSQL server (Debian's `postgresql` package,
+// started in a temp directory), through `pg`: every store gets a fresh database, a copy of one
+// migrated template database.
+
+import { isCaError, openPostgresStore, type PgPool, postgresClient, SqlRequestStore } from '@certlab/ca-sim';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkPostgres, type PostgresServer, startPostgres } from './support/postgres-server.js';
+import { storeContract } from './support/store-contract.js';
+
+const HAVE_POSTGRES = checkPostgres('the ca-sim PostgreSQL store tests');
+
+describe.skipIf(!HAVE_POSTGRES)('PostgreSQL store', () => {
+  let server: PostgresServer;
+  let n = 0;
+  beforeAll(async () => {
+    server = await startPostgres();
+    const template = await server.createDatabase('certlab_template');
+    await (await openPostgresStore({ connectionString: template })).close();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  storeContract('postgres', async () =>
+    openPostgresStore({
+      connectionString: await server.createDatabase(`contract_${++n}`, 'certlab_template'),
+    }),
+  );
+
+  it('migrates an empty database once, even when several stores open it at the same time', async () => {
+    const url = await server.createDatabase('migrate_race');
+    const stores = await Promise.all(
+      Array.from({ length: 4 }, () => openPostgresStore({ connectionString: url, max: 2 })),
+    );
+    expect(stores.map((s) => s.kind)).toEqual(['postgres', 'postgres', 'postgres', 'postgres']);
+    const ids = await Promise.all(
+      stores.map((s, i) =>
+        s.insertRequest(async () => ({
+          submittedAt: new Date(),
+          status: 'pending',
+          disposition: 5,
+          dispositionMessage: 'Taken Under Submission',
+          statusCode: 0,
+          attributes: '',
+          request: Uint8Array.of(i),
+        })),
+      ),
+    );
+    expect(ids.map((r) => r.requestId).sort()).toEqual([1, 2, 3, 4]);
+    for (const s of stores) await s.close();
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    const { rows } = await c.query('SELECT version FROM ca_schema_migrations');
+    await c.end();
+    expect(rows).toEqual([{ version: 1 }]);
+  });
+
+  it('leaves a pool it was given open, and works over it', async () => {
+    const url = await server.createDatabase('given_pool');
+    const pool = new pg.Pool({ connectionString: url, max: 3 });
+    const typed: PgPool = pool;
+    const store = await openPostgresStore({ pool: typed });
+    expect((await store.insertRequest(async () => pendingRow())).requestId).toBe(1);
+    await store.close();
+    expect((await pool.query('SELECT count(*)::int AS n FROM ca_requests')).rows).toEqual([{ n: 1 }]);
+    // The client used directly: a rolled-back transaction leaves nothing and its connection reusable.
+    const client = postgresClient(pool);
+    await expect(
+      client.transaction(async (tx) => {
+        await tx.query("INSERT INTO ca_config (key, value) VALUES ('k', 'v')");
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    expect((await client.query('SELECT count(*)::int AS n FROM ca_config')).rows).toEqual([{ n: 0 }]);
+    const again = await SqlRequestStore.open(client);
+    expect((await again.getRequest(1))?.requestId).toBe(1);
+    await pool.end();
+  });
+
+  it('fails with ERR_CA_STORE when the server cannot be reached', async () => {
+    await expect(
+      openPostgresStore({ connectionString: `postgres://postgres@127.0.0.1:${server.port}/no_such_db` }),
+    ).rejects.toSatisfy((e) => isCaError(e, 'ERR_CA_STORE') && /no_such_db/.test((e as Error).message));
+  });
+});
+
+function pendingRow() {
+  return {
+    submittedAt: new Date(),
+    status: 'pending' as const,
+    disposition: 5,
+    dispositionMessage: 'Taken Under Submission',
+    statusCode: 0,
+    attributes: '',
+    request: Uint8Array.of(0x30, 0x00),
+  };
+}

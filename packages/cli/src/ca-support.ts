@@ -1,0 +1,348 @@
+// What every `certlab ca` command shares: the CA directory (--dir) with its ca.json, opening the
+// request database (--db), the --enc choice, and how a request's state is printed (the way
+// `certreq -submit` / `-retrieve` print it) and rendered as JSON.
+
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  type CertificationAuthority,
+  createAuthority,
+  createMemoryStore,
+  type EditFlag,
+  hresultHex,
+  openPgliteStore,
+  openPostgresStore,
+  type RequestResult,
+  type RequestStore,
+} from '@certlab/ca-sim';
+import { type Certificate, createCertsOnlyPkcs7, encodePkcs7Pem, Name } from '@certlab/pki';
+import { choiceOption, stringOption } from './args.js';
+import { CliError, EXIT, usageError } from './cli-error.js';
+import type { CommandContext, OptionSpec, ParsedArgs } from './command.js';
+import { resolvePath } from './files.js';
+import { isoSeconds } from './format/dates.js';
+import type { Json } from './format/json-value.js';
+
+/** The CA directory when --dir is not given. */
+export const DEFAULT_CA_DIR = '.certlab';
+/** The file in the CA directory that names the CA (the database needs the names to open it). */
+export const CA_CONFIG_FILE = 'ca.json';
+/** The sub-directory where the CA publishes its certificates and CRLs, as AD CS does. */
+export const CERT_ENROLL_DIR = 'CertEnroll';
+
+export const DIR_OPTION: OptionSpec = {
+  name: 'dir',
+  type: 'string',
+  short: 'd',
+  value: 'DIR',
+  help: `The CA directory: ${CA_CONFIG_FILE}, the database (DIR/db) and DIR/${CERT_ENROLL_DIR} (default ./${DEFAULT_CA_DIR}).`,
+};
+export const DB_OPTION: OptionSpec = {
+  name: 'db',
+  type: 'string',
+  value: 'URL',
+  help: 'The request database instead of the one ca init recorded: pglite:PATH (embedded PostgreSQL in a directory), postgres://USER:PASSWORD@HOST:PORT/DB (a PostgreSQL server, shared by several processes), or memory: (ca init only: nothing is kept).',
+};
+export const ENC_OPTION: OptionSpec = {
+  name: 'enc',
+  type: 'string',
+  value: 'b64|bin',
+  help: 'b64: PEM with CRLF line ends, as certsrv serves it (default); bin: DER.',
+};
+
+/** What ca.json holds. */
+export interface CaConfig {
+  /** The issuing (or standalone) CA's common name. */
+  readonly name: string;
+  /** The root CA's common name; null for a standalone CA. */
+  readonly rootName: string | null;
+  readonly keyType: 'ec' | 'rsa';
+  readonly baseUrl: string;
+  /** The database URL given to ca init; null for the default PGlite database in DIR/db. */
+  readonly db: string | null;
+  readonly editFlags: readonly EditFlag[];
+}
+
+/** A parsed --db value. */
+export type DbLocation =
+  | { readonly kind: 'memory' }
+  | { readonly kind: 'pglite'; readonly path: string }
+  | { readonly kind: 'postgres'; readonly url: string };
+
+/** The absolute CA directory of a command. @example `caDir(ctx, args)` */
+export function caDir(ctx: CommandContext, args: ParsedArgs): string {
+  const dir = stringOption(args, 'dir') ?? DEFAULT_CA_DIR;
+  if (dir === '') throw usageError('--dir needs a directory.');
+  return resolvePath(ctx.io, dir);
+}
+
+/**
+ * Parses a --db URL: `memory:`, `pglite:PATH` (relative to the current directory), or
+ * `postgres://…` / `postgresql://…` (a PostgreSQL server through `pg`).
+ *
+ * @example
+ * ```ts
+ * parseDbUrl(ctx, 'pglite:./ca-db', 'ca init'); // { kind: 'pglite', path: '/home/me/ca-db' }
+ * ```
+ */
+export function parseDbUrl(ctx: CommandContext, url: string, command: string): DbLocation {
+  if (url === 'memory:' || url === 'memory') return { kind: 'memory' };
+  if (url.startsWith('pglite:')) {
+    const path = url.slice('pglite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (path === '') throw usageError('--db pglite:PATH needs a directory.', command);
+    return { kind: 'pglite', path: resolvePath(ctx.io, path) };
+  }
+  if (/^postgres(ql)?:\/\//i.test(url)) return { kind: 'postgres', url };
+  throw usageError(`--db must be pglite:PATH, memory: or postgres://…, not '${url}'.`, command);
+}
+
+/** The --db text stored in ca.json for a location (null for the default DIR/db). */
+export function dbUrlText(db: DbLocation, dir: string): string | null {
+  switch (db.kind) {
+    case 'memory':
+      return 'memory:';
+    case 'pglite':
+      return db.path === join(dir, 'db') ? null : `pglite:${db.path}`;
+    case 'postgres':
+      return db.url;
+  }
+}
+
+/** How a database is named in output. @example `describeDb(db)` // 'PGlite in /srv/ca/db' */
+export function describeDb(db: DbLocation): string {
+  switch (db.kind) {
+    case 'memory':
+      return 'in memory (nothing is kept after this command)';
+    case 'pglite':
+      return `PGlite in ${db.path}`;
+    case 'postgres':
+      return `PostgreSQL at ${db.url.replace(/\/\/[^@/]*@/, '//')}`;
+  }
+}
+
+/**
+ * Opens the request database. The directory of a PGlite database is created with mode 0700:
+ * the simulator keeps the CA private keys in it. A PostgreSQL database must exist; the store
+ * creates its tables.
+ */
+export async function openStore(db: DbLocation): Promise<RequestStore> {
+  switch (db.kind) {
+    case 'memory':
+      return createMemoryStore();
+    case 'pglite':
+      await mkdir(db.path, { recursive: true, mode: 0o700 });
+      return openPgliteStore({ dataDir: db.path });
+    case 'postgres':
+      return openPostgresStore({ connectionString: db.url });
+  }
+}
+
+/** Reads DIR/ca.json; undefined when there is none. A broken file is exit 2. */
+export async function readCaConfig(dir: string): Promise<CaConfig | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, CA_CONFIG_FILE), 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR')
+      return undefined;
+    throw new CliError(EXIT.usage, `cannot read ${join(dir, CA_CONFIG_FILE)}: ${(e as Error).message}.`);
+  }
+  let v: Partial<CaConfig>;
+  try {
+    v = JSON.parse(text) as Partial<CaConfig>;
+  } catch {
+    v = {};
+  }
+  if (typeof v.name !== 'string' || (v.rootName !== null && typeof v.rootName !== 'string'))
+    throw new CliError(EXIT.usage, `${join(dir, CA_CONFIG_FILE)} is not a certlab CA configuration.`);
+  return {
+    name: v.name,
+    rootName: v.rootName,
+    keyType: v.keyType === 'ec' ? 'ec' : 'rsa',
+    baseUrl: typeof v.baseUrl === 'string' ? v.baseUrl : 'http://pki.contoso.com',
+    db: typeof v.db === 'string' ? v.db : null,
+    editFlags: Array.isArray(v.editFlags) ? v.editFlags : [],
+  };
+}
+
+/** Writes DIR/ca.json. */
+export async function writeCaConfig(dir: string, config: CaConfig): Promise<void> {
+  await writeFile(join(dir, CA_CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+}
+
+/** Opens the CA of a configuration over a database. */
+export async function openAuthority(config: CaConfig, db: DbLocation): Promise<CertificationAuthority> {
+  const store = await openStore(db);
+  try {
+    return await createAuthority({
+      name: config.name,
+      ...(config.rootName !== null ? { root: { name: config.rootName } } : {}),
+      keyType: config.keyType,
+      baseUrl: config.baseUrl,
+      editFlags: config.editFlags,
+      db: store,
+    });
+  } catch (e) {
+    await store.close().catch(() => undefined);
+    throw e;
+  }
+}
+
+/**
+ * Opens the CA of --dir (and --db), runs `fn` and closes the database whatever happens.
+ *
+ * @example
+ * ```ts
+ * return withCa(ctx, args, 'ca list', async (ca) => { … });
+ * ```
+ */
+export async function withCa<T>(
+  ctx: CommandContext,
+  args: ParsedArgs,
+  command: string,
+  fn: (ca: CertificationAuthority, dir: string) => Promise<T>,
+): Promise<T> {
+  const dir = caDir(ctx, args);
+  const config = await readCaConfig(dir);
+  if (!config)
+    throw new CliError(
+      EXIT.usage,
+      `there is no CA in ${dir}: create one with 'certlab ca init --dir ${stringOption(args, 'dir') ?? DEFAULT_CA_DIR}'.`,
+    );
+  const dbText = stringOption(args, 'db') ?? config.db ?? `pglite:${join(dir, 'db')}`;
+  const db = parseDbUrl(ctx, dbText, command);
+  if (db.kind === 'memory')
+    throw usageError(
+      'a memory: database holds nothing between commands: it is only for trying ca init options.',
+      command,
+    );
+  const ca = await openAuthority(config, db);
+  try {
+    return await fn(ca, dir);
+  } finally {
+    await ca.close();
+  }
+}
+
+/** The --enc value. */
+export function encOption(args: ParsedArgs, command: string): 'b64' | 'bin' {
+  return choiceOption(args, 'enc', ['b64', 'bin'], 'b64', command);
+}
+
+/** A positive request id from --id. */
+export function requestIdOption(args: ParsedArgs, command: string): number | undefined {
+  const v = stringOption(args, 'id');
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v.trim()) || Number(v) < 1 || !Number.isSafeInteger(Number(v)))
+    throw usageError(`--id must be a request id (a positive integer), not '${v}'.`, command);
+  return Number(v);
+}
+
+/** A required request id. */
+export function requireRequestId(args: ParsedArgs, command: string): number {
+  const id = requestIdOption(args, command);
+  if (id === undefined) throw usageError('--id is required.', command);
+  return id;
+}
+
+/**
+ * Certificates as the file certsrv serves: one certificate (PEM with CRLF, or DER), or with
+ * `chain` a certs-only PKCS #7 (.p7b) of all of them (Base64 under the CERTIFICATE label with
+ * CRLF, as certnew.p7b?Enc=b64, or DER).
+ */
+export function encodeCertificates(
+  certs: readonly Certificate[],
+  enc: 'b64' | 'bin',
+  chain: boolean,
+): string | Uint8Array {
+  if (chain) {
+    const p7b = createCertsOnlyPkcs7(certs);
+    return enc === 'bin' ? p7b : encodePkcs7Pem(p7b, { label: 'CERTIFICATE', eol: '\r\n' });
+  }
+  const cert = certs[0]!;
+  return enc === 'bin' ? cert.der : cert.toPem({ eol: '\r\n' });
+}
+
+/** What an output file holds, for summaries: `PEM`, `DER`, `PKCS #7 (.p7b), Base64`. */
+export function encodingText(enc: 'b64' | 'bin', chain: boolean): string {
+  if (chain) return `PKCS #7 (.p7b) with ${enc === 'b64' ? 'Base64, CRLF' : 'DER'}`;
+  return enc === 'b64' ? 'PEM, CRLF' : 'DER';
+}
+
+/** The signed HRESULT in decimal, as certreq prints it in parentheses. */
+function signed(hresult: number): number {
+  return hresult | 0;
+}
+
+/**
+ * A request's state in `certreq`'s words: `Certificate retrieved(Issued) Issued`, `Certificate
+ * request is pending: Taken Under Submission (0)`, `Certificate not issued (Denied) Denied by
+ * Policy Module  0x80094800, …` followed by the status line.
+ *
+ * @example
+ * ```ts
+ * dispositionLines(result); // ['Certificate retrieved(Issued) Issued']
+ * ```
+ */
+export function dispositionLines(r: RequestResult): string[] {
+  switch (r.disposition) {
+    case 'issued':
+      return [`Certificate retrieved(Issued) ${r.message}`];
+    case 'revoked':
+      return [`Certificate retrieved(Revoked) ${r.message}`];
+    case 'pending':
+      return [`Certificate request is pending: ${r.message} (${signed(r.hresult)})`];
+    case 'denied':
+      return [`Certificate not issued (Denied) ${r.message}`, r.status];
+  }
+}
+
+/** `RequestId: 3` and `RequestId: "3"`, as certreq prints them. */
+export function requestIdLines(r: RequestResult): string[] {
+  return [`RequestId: ${r.requestId}`, `RequestId: "${r.requestId}"`];
+}
+
+/** The issued (or requested) common name of a request. */
+export function commonNameOf(r: RequestResult): string | undefined {
+  if (r.certificate) return r.certificate.subject.commonName;
+  if (!r.subject) return undefined;
+  try {
+    return Name.parse(r.subject).commonName;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A request as JSON: id, disposition (and its CR_DISP code), message, HRESULT, status text,
+ * template, subject, requester, dates, and the certificate's serial, validity and PEM.
+ *
+ * @example
+ * ```ts
+ * writeJson(ctx.io.stdout, await requestJson(result));
+ * ```
+ */
+export async function requestJson(r: RequestResult): Promise<Json> {
+  const c = r.certificate;
+  return {
+    requestId: r.requestId,
+    disposition: r.disposition,
+    dispositionCode: r.dispositionCode,
+    message: r.message,
+    hresult: hresultHex(r.hresult),
+    status: r.status,
+    template: r.template ?? null,
+    subject: r.subject ?? null,
+    commonName: commonNameOf(r) ?? null,
+    requester: r.requester?.name ?? null,
+    submittedAt: isoSeconds(r.submittedAt),
+    resolvedAt: r.resolvedAt ? isoSeconds(r.resolvedAt) : null,
+    serialNumber: r.serialNumber ?? null,
+    notBefore: c ? isoSeconds(c.notBefore) : null,
+    notAfter: c ? isoSeconds(c.notAfter) : null,
+    thumbprint: c ? await c.thumbprint() : null,
+    revokedAt: r.revokedAt ? isoSeconds(r.revokedAt) : null,
+    revocationReason: r.revocationReason ?? null,
+    certificate: c ? c.toPem() : null,
+  };
+}

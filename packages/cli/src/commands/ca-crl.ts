@@ -1,0 +1,82 @@
+// `certlab ca crl`: publish a base or delta CRL now (certutil -CRL) and write it out; the CA's
+// own copy in DIR/CertEnroll is refreshed too, as AD CS publishes to CertEnroll.
+
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { booleanOption, choiceOption, requireOption } from '../args.js';
+import { CERT_ENROLL_DIR, DB_OPTION, DIR_OPTION, ENC_OPTION, encOption, withCa } from '../ca-support.js';
+import { EXIT, usageError } from '../cli-error.js';
+import type { Command } from '../command.js';
+import { FORCE_OPTION, FORMAT_OPTION, OUT_OPTION } from '../common-options.js';
+import { ensureWritable, resolvePath, STDIO, writeOutput } from '../files.js';
+import { isoSeconds } from '../format/dates.js';
+import { summaryStream, writeJson, writeLines } from '../output.js';
+
+const NAME = 'ca crl';
+
+export const caCrl: Command = {
+  name: NAME,
+  summary: 'Publish a base or delta CRL now (certutil -CRL) and write it.',
+  usage: ['ca crl [--dir DIR] [--delta | --root] --out FILE [--enc b64|bin] [--format text|json]'],
+  description: `Publishes a CRL of the issuing CA: a base CRL of every revoked, unexpired certificate, or with --delta a delta CRL of the changes since the newest base (certificates released from hold appear as removeFromCRL). Each CRL gets the next CRL number. --root publishes the root CA's base CRL instead. The CRL is written to --out (b64: PEM "X509 CRL" with CRLF line ends; bin: DER) and, in DER, to DIR/${CERT_ENROLL_DIR} under AD CS's file name (<CA name>.crl, <CA name>+.crl for a delta).`,
+  options: [
+    DIR_OPTION,
+    { name: 'delta', type: 'boolean', help: 'Publish a delta CRL.' },
+    { name: 'root', type: 'boolean', help: "Publish the root CA's CRL (base only)." },
+    OUT_OPTION,
+    ENC_OPTION,
+    FORCE_OPTION,
+    DB_OPTION,
+    FORMAT_OPTION,
+  ],
+  examples: [
+    'ca crl --dir ./pki --out "Contoso Issuing CA.crl" --enc bin',
+    'ca crl --dir ./pki --delta --out delta.crl',
+    'ca crl --dir ./pki --root --out root.crl',
+  ],
+  async run(ctx, args) {
+    const format = choiceOption(args, 'format', ['text', 'json'], 'text', NAME);
+    const out = requireOption(args, 'out', NAME);
+    const enc = encOption(args, NAME);
+    const delta = booleanOption(args, 'delta');
+    const root = booleanOption(args, 'root');
+    const force = booleanOption(args, 'force');
+    if (delta && root)
+      throw usageError('the root CA publishes base CRLs only: --delta and --root exclude each other.', NAME);
+    if (out === STDIO && format === 'json')
+      throw usageError('--format json and --out - cannot both use stdout.', NAME);
+    await ensureWritable(ctx.io, out, force);
+    return withCa(ctx, args, NAME, async (ca, dir) => {
+      const p = await ca.publishCrl({ delta, ...(root ? { authority: 'root' as const } : {}) });
+      await writeOutput(ctx.io, out, enc === 'bin' ? p.crl.der : p.crl.toPem({ eol: '\r\n' }), { force });
+      const folder = join(dir, CERT_ENROLL_DIR);
+      await mkdir(folder, { recursive: true });
+      await writeOutput(ctx.io, join(folder, p.fileName), p.crl.der, { force: true });
+      const written = out === STDIO ? 'stdout' : resolvePath(ctx.io, out);
+      const entries = p.crl.entryCount;
+      if (format === 'json')
+        writeJson(ctx.io.stdout, {
+          issuer: p.crl.issuer.toWindowsString(),
+          delta: p.delta,
+          crlNumber: p.crlNumber,
+          baseCrlNumber: p.baseCrlNumber ?? null,
+          thisUpdate: isoSeconds(p.thisUpdate),
+          nextUpdate: isoSeconds(p.nextUpdate),
+          entries,
+          fileName: p.fileName,
+          url: p.url,
+          out: written,
+        });
+      else
+        writeLines(summaryStream(ctx, out), [
+          `Published ${p.delta ? 'delta' : 'base'} CRL ${p.crlNumber} of ${p.crl.issuer.toWindowsString()}${p.baseCrlNumber !== undefined ? ` (base CRL ${p.baseCrlNumber})` : ''}`,
+          `  ThisUpdate:  ${isoSeconds(p.thisUpdate)}`,
+          `  NextUpdate:  ${isoSeconds(p.nextUpdate)}`,
+          `  Entries:     ${entries}`,
+          `  CertEnroll:  ${CERT_ENROLL_DIR}/${p.fileName} (${p.url})`,
+          `Wrote ${written} (${enc === 'bin' ? 'DER' : 'PEM, CRLF'})`,
+        ]);
+      return EXIT.ok;
+    });
+  },
+};

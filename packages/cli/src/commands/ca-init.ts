@@ -1,0 +1,292 @@
+// `certlab ca init`: create the CA hierarchy (a root and an issuing CA, or one standalone CA) in
+// a directory, publish its certificates and first CRLs in DIR/CertEnroll, and record its names in
+// DIR/ca.json so that the other `ca` commands can open it.
+
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  type CaCertificateInfo,
+  type CertificationAuthority,
+  caCertificateFileName,
+  certEnrollUrl,
+  type EditFlag,
+  type PublishedCrl,
+} from '@certlab/ca-sim';
+import { booleanOption, choiceOption, stringOption } from '../args.js';
+import {
+  CA_CONFIG_FILE,
+  type CaConfig,
+  CERT_ENROLL_DIR,
+  caDir,
+  DB_OPTION,
+  type DbLocation,
+  DIR_OPTION,
+  dbUrlText,
+  describeDb,
+  openAuthority,
+  parseDbUrl,
+  readCaConfig,
+  writeCaConfig,
+} from '../ca-support.js';
+import { EXIT, failure, usageError } from '../cli-error.js';
+import type { Command, CommandContext } from '../command.js';
+import { FORMAT_OPTION } from '../common-options.js';
+import { writeOutput } from '../files.js';
+import { isoSeconds } from '../format/dates.js';
+import type { Json } from '../format/json-value.js';
+import { describeKey } from '../key-spec.js';
+import { writeJson, writeLines } from '../output.js';
+
+const NAME = 'ca init';
+const DEFAULT_ISSUING = 'Contoso Issuing CA';
+const DEFAULT_STANDALONE = 'Contoso CA';
+const DEFAULT_ROOT = 'Contoso Root CA';
+const DEFAULT_BASE_URL = 'http://pki.contoso.com';
+
+export const caInit: Command = {
+  name: NAME,
+  summary: 'Create a CA: a root and an issuing CA (or one standalone CA) with its database.',
+  usage: [
+    'ca init [--dir DIR] [--name CN] [--root-name CN | --standalone] [--key-type ec|rsa]',
+    '    [--base-url URL] [--attribute-san] [--db URL] [--format text|json]',
+  ],
+  description: `Creates the CA hierarchy in DIR (default ./.certlab): a self-signed root CA and an issuing CA it signs (the "CA émettrice"), or with --standalone a single self-signed CA. The CA certificates carry what AD CS puts there (basic constraints, key usage, key identifiers, CA Version, CRL and AIA URLs under <base-url>/CertEnroll/). The request database is PGlite (embedded PostgreSQL) in DIR/db unless --db says otherwise; it holds the CA keys, so it is created with mode 0700. The CA certificates and first CRLs are published in DIR/${CERT_ENROLL_DIR} with AD CS's file names, and the names are recorded in DIR/${CA_CONFIG_FILE}. Running it again on the same DIR with the same names prints the CA (exit 0); with other names it is exit 1.`,
+  options: [
+    DIR_OPTION,
+    {
+      name: 'name',
+      type: 'string',
+      value: 'CN',
+      help: `The issuing CA's common name (default "${DEFAULT_ISSUING}"; "${DEFAULT_STANDALONE}" with --standalone).`,
+    },
+    { name: 'issuing-name', type: 'string', value: 'CN', help: 'Same as --name.' },
+    {
+      name: 'root-name',
+      type: 'string',
+      value: 'CN',
+      help: `The root CA's common name (default "${DEFAULT_ROOT}").`,
+    },
+    { name: 'standalone', type: 'boolean', help: 'One self-signed CA, no root above it.' },
+    {
+      name: 'key-type',
+      type: 'string',
+      value: 'ec|rsa',
+      help: 'CA key algorithm: rsa (RSA 2048, the AD CS default) or ec (ECDSA P-256).',
+    },
+    {
+      name: 'base-url',
+      type: 'string',
+      value: 'URL',
+      help: `Where /CertEnroll/ is served, for the CRL distribution point and AIA URLs (default ${DEFAULT_BASE_URL}).`,
+    },
+    {
+      name: 'attribute-san',
+      type: 'boolean',
+      help: 'Set EDITF_ATTRIBUTESUBJECTALTNAME2: a san: request attribute replaces the SAN of the request.',
+    },
+    DB_OPTION,
+    FORMAT_OPTION,
+  ],
+  examples: [
+    'ca init --dir ./pki',
+    'ca init --dir ./pki --name "Contoso Issuing CA" --root-name "Contoso Root CA" --key-type ec',
+    'ca init --dir ./lab --standalone --name "Fabrikam CA" --base-url http://pki.fabrikam.com',
+  ],
+  async run(ctx, args) {
+    const format = choiceOption(args, 'format', ['text', 'json'], 'text', NAME);
+    const standalone = booleanOption(args, 'standalone');
+    const name = issuingName(args, standalone);
+    const rootOption = stringOption(args, 'root-name');
+    if (standalone && rootOption !== undefined)
+      throw usageError('--root-name and --standalone exclude each other.', NAME);
+    const rootName = standalone ? null : checkedName(rootOption ?? DEFAULT_ROOT, 'root-name');
+    const keyType = choiceOption(args, 'key-type', ['ec', 'rsa'], 'rsa', NAME);
+    const baseUrl = (stringOption(args, 'base-url') ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+    if (!/^https?:\/\/[^/]/i.test(baseUrl) || !URL.canParse(baseUrl))
+      throw usageError(`--base-url must be an http:// or https:// URL, not '${baseUrl}'.`, NAME);
+    const editFlags: EditFlag[] = booleanOption(args, 'attribute-san')
+      ? ['EDITF_ATTRIBUTESUBJECTALTNAME2']
+      : [];
+    const dir = caDir(ctx, args);
+    const dbOption = stringOption(args, 'db');
+    const requested: CaConfig = { name, rootName, keyType, baseUrl, db: null, editFlags };
+
+    const existing = await readCaConfig(dir);
+    if (existing) {
+      if (existing.name !== name || existing.rootName !== rootName)
+        throw failure(
+          `${dir} already holds the CA "${existing.name}"${existing.rootName ? ` under "${existing.rootName}"` : ' (standalone)'}.`,
+          'Use another --dir, or the same names to show it.',
+        );
+      const db = parseDbUrl(ctx, dbOption ?? existing.db ?? `pglite:${join(dir, 'db')}`, NAME);
+      const ca = await openAuthority(existing, db);
+      try {
+        await report(ctx, format, ca, dir, db, 'exists', []);
+      } finally {
+        await ca.close();
+      }
+      return EXIT.ok;
+    }
+
+    const db = parseDbUrl(ctx, dbOption ?? `pglite:${join(dir, 'db')}`, NAME);
+    // PGlite lives in DIR; for PostgreSQL, DIR is made only once the server has answered.
+    if (db.kind === 'pglite') await mkdir(dir, { recursive: true, mode: 0o700 });
+    const ca = await openAuthority(requested, db);
+    if (db.kind === 'postgres') await mkdir(dir, { recursive: true, mode: 0o700 });
+    try {
+      const published: PublishedCrl[] = [];
+      if (db.kind !== 'memory') {
+        // A new CA publishes its CRLs at once (AD CS does at installation); a database that
+        // already held this CA (ca.json was removed) keeps its CRL numbers.
+        if (!(await ca.latestCrl())) {
+          if (!ca.standalone) published.push(await ca.publishCrl({ authority: 'root' }));
+          published.push(await ca.publishCrl());
+          published.push(await ca.publishCrl({ delta: true }));
+        }
+        await publishCaFiles(ctx, ca, dir, published);
+        await writeCaConfig(dir, { ...requested, db: dbUrlText(db, dir) });
+      }
+      await report(ctx, format, ca, dir, db, db.kind === 'memory' ? 'memory' : 'created', published);
+    } finally {
+      await ca.close();
+    }
+    return EXIT.ok;
+  },
+};
+
+function checkedName(value: string, option: string): string {
+  const v = value.trim();
+  if (v === '') throw usageError(`--${option} needs a CA name.`, NAME);
+  return v;
+}
+
+function issuingName(args: Parameters<Command['run']>[1], standalone: boolean): string {
+  const a = stringOption(args, 'name');
+  const b = stringOption(args, 'issuing-name');
+  if (a !== undefined && b !== undefined && a.trim() !== b.trim())
+    throw usageError('--name and --issuing-name are the same option: give one.', NAME);
+  const v = a ?? b;
+  if (v === undefined) return standalone ? DEFAULT_STANDALONE : DEFAULT_ISSUING;
+  return checkedName(v, a !== undefined ? 'name' : 'issuing-name');
+}
+
+/** The CertEnroll file names of a CA certificate. */
+function crtName(ca: CertificationAuthority, caName: string, info: CaCertificateInfo): string {
+  return caCertificateFileName(ca.points.serverDnsName, caName, info.certIndex);
+}
+
+/** Writes the CA certificates (DER .crt) and the given CRLs (DER .crl) to DIR/CertEnroll. */
+async function publishCaFiles(
+  ctx: CommandContext,
+  ca: CertificationAuthority,
+  dir: string,
+  crls: readonly PublishedCrl[],
+): Promise<void> {
+  const folder = join(dir, CERT_ENROLL_DIR);
+  await mkdir(folder, { recursive: true });
+  const roles = ca.standalone ? (['issuing'] as const) : (['root', 'issuing'] as const);
+  for (const role of roles) {
+    const caName = role === 'root' ? ca.rootName! : ca.name;
+    for (const info of ca.caCertificates(role))
+      await writeOutput(ctx.io, join(folder, crtName(ca, caName, info)), info.certificate.der, {
+        force: true,
+      });
+  }
+  for (const crl of crls) await writeOutput(ctx.io, join(folder, crl.fileName), crl.crl.der, { force: true });
+}
+
+type Outcome = 'created' | 'exists' | 'memory';
+
+async function report(
+  ctx: CommandContext,
+  format: 'text' | 'json',
+  ca: CertificationAuthority,
+  dir: string,
+  db: DbLocation,
+  outcome: Outcome,
+  published: readonly PublishedCrl[],
+): Promise<void> {
+  const roles = ca.standalone ? (['issuing'] as const) : (['root', 'issuing'] as const);
+  const cas = [];
+  for (const role of roles) {
+    const cert = role === 'root' ? ca.rootCertificate : ca.certificate;
+    const caName = role === 'root' ? ca.rootName! : ca.name;
+    const info = ca.caCertificates(role).at(-1)!;
+    const crtFile = crtName(ca, caName, info);
+    const base = role === 'root' ? await ca.latestCrl({ authority: 'root' }) : await ca.latestCrl();
+    const delta = role === 'root' ? undefined : await ca.latestCrl({ delta: true });
+    cas.push({
+      role: ca.standalone ? 'standalone' : role,
+      name: caName,
+      subject: cert.subject.toWindowsString(),
+      thumbprint: await cert.thumbprint(),
+      sha256: await cert.thumbprint('SHA-256'),
+      serialNumber: cert.serialNumber,
+      notBefore: isoSeconds(cert.notBefore),
+      notAfter: isoSeconds(cert.notAfter),
+      key: describeKey(cert.publicKey),
+      certificateFile: `${CERT_ENROLL_DIR}/${crtFile}`,
+      certificateUrl: certEnrollUrl(ca.points.baseUrl, crtFile),
+      crlFile: base ? `${CERT_ENROLL_DIR}/${base.fileName}` : null,
+      crlUrl: base?.url ?? null,
+      crlNumber: base?.crlNumber ?? null,
+      deltaCrlFile: delta ? `${CERT_ENROLL_DIR}/${delta.fileName}` : null,
+      deltaCrlUrl: delta?.url ?? null,
+    });
+  }
+  const templates = ca.templates.map((t) => t.name);
+  if (format === 'json') {
+    writeJson(ctx.io.stdout, {
+      outcome,
+      dir,
+      database: describeDb(db),
+      standalone: ca.standalone,
+      baseUrl: ca.points.baseUrl,
+      editFlags: ca.editFlags,
+      cas,
+      templates,
+      publishedCrls: published.map((p) => p.fileName),
+    } satisfies Json);
+    return;
+  }
+  const head =
+    outcome === 'created'
+      ? `Created the CA in ${dir}`
+      : outcome === 'exists'
+        ? `The CA already exists in ${dir}: nothing was changed`
+        : 'Created the CA in memory: nothing was written (--db memory:)';
+  const lines = [
+    head,
+    `  Database:  ${describeDb(db)}`,
+    `  Base URL:  ${ca.points.baseUrl}/${CERT_ENROLL_DIR}/`,
+  ];
+  if (ca.editFlags.length > 0) lines.push(`  EditFlags: ${ca.editFlags.join(', ')}`);
+  for (const c of cas) {
+    const title = c.role === 'root' ? 'Root CA' : c.role === 'issuing' ? 'Issuing CA' : 'Standalone CA';
+    lines.push(
+      '',
+      `${title}: ${c.subject}`,
+      `  Cert Hash(sha1):   ${c.thumbprint}`,
+      `  Cert Hash(sha256): ${c.sha256}`,
+      `  Serial Number:     ${c.serialNumber}`,
+      `  Validity:          ${c.notBefore} to ${c.notAfter}`,
+      `  Key:               ${c.key}`,
+      `  Certificate:       ${c.certificateFile}`,
+    );
+    if (c.crlFile) lines.push(`  CRL:               ${c.crlFile} (CRL Number ${c.crlNumber})`);
+    if (c.deltaCrlFile) lines.push(`  Delta CRL:         ${c.deltaCrlFile}`);
+    if (c.crlUrl) lines.push(`  CDP URL:           ${c.crlUrl}`);
+  }
+  lines.push('', `Templates: ${templates.join(', ')}`);
+  if (outcome === 'created')
+    lines.push(
+      '',
+      `Next: certlab ca submit --dir ${displayDir(ctx, dir)} REQ --template WebServer --out server.cer`,
+    );
+  writeLines(ctx.io.stdout, lines);
+}
+
+function displayDir(ctx: CommandContext, dir: string): string {
+  const rel = dir.startsWith(`${ctx.io.cwd}/`) ? dir.slice(ctx.io.cwd.length + 1) : dir;
+  return /\s/.test(rel) ? `"${rel}"` : rel;
+}

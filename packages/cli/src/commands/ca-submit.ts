@@ -1,0 +1,131 @@
+// `certlab ca submit`: submit a PKCS #10 request to the CA as `certreq -submit` does, print the
+// request id and disposition with AD CS's message, and save the certificate when it is issued.
+
+import type { SubmitOptions } from '@certlab/ca-sim';
+import { booleanOption, choiceOption, listOption, stringOption } from '../args.js';
+import {
+  DB_OPTION,
+  DIR_OPTION,
+  dispositionLines,
+  ENC_OPTION,
+  encOption,
+  encodeCertificates,
+  encodingText,
+  requestIdLines,
+  requestJson,
+  withCa,
+} from '../ca-support.js';
+import { EXIT, usageError } from '../cli-error.js';
+import type { Command } from '../command.js';
+import { FORCE_OPTION, FORMAT_OPTION } from '../common-options.js';
+import { ensureWritable, readInput, resolvePath, STDIO, writeOutput } from '../files.js';
+import { summaryStream, writeJson, writeLines } from '../output.js';
+
+const NAME = 'ca submit';
+
+export const caSubmit: Command = {
+  name: NAME,
+  summary: 'Submit a certificate request to the CA (certreq -submit): request id and disposition.',
+  usage: [
+    'ca submit [--dir DIR] REQ [--template NAME] [--attrib "Name:Value\\nName:Value"]…',
+    '    [--out FILE [--enc b64|bin] [--chain]] [--format text|json]',
+  ],
+  description:
+    'Submits a PKCS #10 request (PEM, Base64 or DER; - for stdin) to the CA of DIR. Every submission gets the next request id, whatever its outcome. The policy module decides as AD CS does: the template (from --template, a CertificateTemplate attribute, or the request itself) sets the certificate; a template with manager approval (WebServer_Manual) leaves the request pending; an unknown template, a key that is too small or a missing subject denies it with AD CS\'s message and HRESULT. Like certreq, it prints "RequestId: N" and the disposition: "Certificate retrieved(Issued) Issued", "Certificate request is pending: Taken Under Submission (0)", or "Certificate not issued (Denied) …" with the status. Exit 0 when issued or pending, 1 when denied. With --out the issued certificate is written there (nothing is written for a pending or denied request: approve it and use ca retrieve).',
+  options: [
+    DIR_OPTION,
+    {
+      name: 'template',
+      type: 'string',
+      short: 't',
+      value: 'NAME',
+      help: 'Certificate template, e.g. WebServer, WebServer_Manual, Machine, User, SubCA (same as --attrib CertificateTemplate:NAME).',
+    },
+    {
+      name: 'attrib',
+      type: 'string',
+      multiple: true,
+      value: 'A',
+      help: 'Request attributes "Name:Value", several separated by \\n as certreq -attrib takes them, e.g. "CertificateTemplate:WebServer\\nsan:dns=a.contoso.com&dns=b.contoso.com". Repeatable.',
+    },
+    {
+      name: 'requester',
+      type: 'string',
+      value: 'NAME',
+      help: 'The requester recorded with the request, e.g. CONTOSO\\alice (default: none).',
+    },
+    {
+      name: 'out',
+      type: 'string',
+      short: 'o',
+      value: 'FILE',
+      help: 'Write the issued certificate to FILE (- for stdout).',
+    },
+    ENC_OPTION,
+    {
+      name: 'chain',
+      type: 'boolean',
+      help: 'With --out: write a .p7b with the certificate and the CA chain.',
+    },
+    FORCE_OPTION,
+    DB_OPTION,
+    FORMAT_OPTION,
+  ],
+  positionals: { names: ['REQ'], min: 1 },
+  examples: [
+    'ca submit --dir ./pki web01.req --template WebServer --out web01.cer',
+    'ca submit --dir ./pki web02.req --attrib "CertificateTemplate:WebServer_Manual"',
+    'ca submit --dir ./pki web03.req --attrib "CertificateTemplate:WebServer\\nsan:dns=web03.contoso.com&dns=www.contoso.com" --format json',
+  ],
+  async run(ctx, args) {
+    const format = choiceOption(args, 'format', ['text', 'json'], 'text', NAME);
+    const enc = encOption(args, NAME);
+    const chain = booleanOption(args, 'chain');
+    const out = stringOption(args, 'out');
+    const force = booleanOption(args, 'force');
+    if (out === undefined && (chain || stringOption(args, 'enc') !== undefined))
+      throw usageError('--enc and --chain only apply with --out FILE.', NAME);
+    if (out === '') throw usageError('--out needs a file name.', NAME);
+    if (out === STDIO && format === 'json')
+      throw usageError('--format json and --out - cannot both use stdout.', NAME);
+    const template = stringOption(args, 'template');
+    if (template !== undefined && template.trim() === '')
+      throw usageError('--template needs a template name.', NAME);
+    // certreq -attrib separates attributes with the two characters \n.
+    const attributes = listOption(args, 'attrib').flatMap((a) => a.split(/\\n|\r?\n/));
+    const requester = stringOption(args, 'requester');
+    const path = args.positionals[0]!;
+    if (out !== undefined) await ensureWritable(ctx.io, out, force);
+    const request = await readInput(ctx.io, path);
+    const options: SubmitOptions = {
+      ...(template !== undefined ? { template: template.trim() } : {}),
+      ...(attributes.length > 0 ? { attributes } : {}),
+      ...(requester !== undefined && requester.trim() !== ''
+        ? { requester: { name: requester.trim() } }
+        : {}),
+    };
+    return withCa(ctx, args, NAME, async (ca) => {
+      const r = await ca.submit(request, options);
+      let written: string | undefined;
+      if (out !== undefined && r.certificate) {
+        const certs = chain ? [r.certificate, ...ca.chain] : [r.certificate];
+        await writeOutput(ctx.io, out, encodeCertificates(certs, enc, chain), { force });
+        written = out === STDIO ? 'stdout' : resolvePath(ctx.io, out);
+      }
+      if (format === 'json')
+        writeJson(ctx.io.stdout, { ...((await requestJson(r)) as object), out: written ?? null });
+      else {
+        const lines = [...requestIdLines(r), ...dispositionLines(r)];
+        if (written) lines.push(`Wrote the certificate to ${written} (${encodingText(enc, chain)})`);
+        else if (out !== undefined)
+          lines.push(`No certificate was written to ${out}: the request is ${r.disposition}.`);
+        if (r.disposition === 'pending')
+          lines.push(
+            `A CA officer issues it with 'certlab ca approve --id ${r.requestId}'; then 'certlab ca retrieve --id ${r.requestId} --out FILE'.`,
+          );
+        writeLines(summaryStream(ctx, out), lines);
+      }
+      return r.disposition === 'denied' ? EXIT.failed : EXIT.ok;
+    });
+  },
+};

@@ -1,0 +1,453 @@
+// `certlab ca`: the simulated AD CS CA end to end over a PGlite database in a temp directory.
+// Creating the PGlite database takes seconds, so one CA is made in beforeAll and every test
+// reuses it (request ids are read from the output, never assumed).
+
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  parseCrl as parseCrlDer,
+  parseCertificate as parseDer,
+  parsePkcs7,
+  readDerOrPem,
+} from '@certlab/pki';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliResult, cli, opensslAll, removeTempDirs, tempDir } from './helpers.js';
+
+const parseCertificate = (input: string | Uint8Array) => parseDer(readDerOrPem(input, 'CERTIFICATE'));
+const parseCrl = (input: string | Uint8Array) => parseCrlDer(readDerOrPem(input, 'X509 CRL'));
+
+let dir: string;
+let init: CliResult;
+
+beforeAll(async () => {
+  dir = await tempDir();
+  init = await cli(dir, 'ca', 'init', '--dir', 'pki', '--key-type', 'ec');
+  const csr = await cli(
+    dir,
+    ...['csr', 'new', '--new-key', 'ec', '--key-out', 'web.key', '--subject', 'CN=web01.contoso.com'],
+    ...['--dns', 'web01.contoso.com', '--out', 'web.req'],
+  );
+  expect(csr.code, csr.stderr).toBe(0);
+});
+afterAll(removeTempDirs);
+
+/** The request id certreq-style output starts with. */
+function requestId(r: CliResult): number {
+  const m = /^RequestId: (\d+)$/m.exec(r.stdout);
+  expect(m, r.stdout + r.stderr).not.toBeNull();
+  return Number(m![1]);
+}
+
+async function submit(...extra: string[]): Promise<CliResult> {
+  return cli(dir, 'ca', 'submit', '--dir', 'pki', 'web.req', ...extra);
+}
+
+describe('ca init', () => {
+  it('creates the hierarchy, publishes CertEnroll and records the names', async () => {
+    expect(init.code, init.stderr).toBe(0);
+    expect(init.stdout).toContain(`Created the CA in ${join(dir, 'pki')}`);
+    expect(init.stdout).toContain('Root CA: CN=Contoso Root CA');
+    expect(init.stdout).toContain('Issuing CA: CN=Contoso Issuing CA');
+    expect(init.stdout).toMatch(/Cert Hash\(sha1\): {3}[0-9A-F]{40}/);
+    expect(init.stdout).toContain('CertEnroll/pki.contoso.com_Contoso Issuing CA.crt');
+    expect(init.stdout).toContain('CertEnroll/Contoso Issuing CA+.crl');
+    expect(init.stdout).toContain('http://pki.contoso.com/CertEnroll/Contoso%20Issuing%20CA.crl');
+    const enroll = join(dir, 'pki', 'CertEnroll');
+    for (const f of [
+      'pki.contoso.com_Contoso Root CA.crt',
+      'pki.contoso.com_Contoso Issuing CA.crt',
+      'Contoso Root CA.crl',
+      'Contoso Issuing CA.crl',
+      'Contoso Issuing CA+.crl',
+    ])
+      expect(existsSync(join(enroll, f)), f).toBe(true);
+    const ica = parseCertificate(await readFile(join(enroll, 'pki.contoso.com_Contoso Issuing CA.crt')));
+    expect(ica.subject.commonName).toBe('Contoso Issuing CA');
+    expect(ica.issuer.commonName).toBe('Contoso Root CA');
+    expect(ica.publicKey.type).toBe('ec');
+    const config = JSON.parse(await readFile(join(dir, 'pki', 'ca.json'), 'utf8'));
+    expect(config).toMatchObject({ name: 'Contoso Issuing CA', rootName: 'Contoso Root CA', keyType: 'ec' });
+    // The database holds the CA keys: owner only.
+    expect((await stat(join(dir, 'pki', 'db'))).mode & 0o077).toBe(0);
+  });
+
+  it('on an existing directory: exit 0 with the same names, 1 with others', async () => {
+    const same = await cli(dir, 'ca', 'init', '--dir', 'pki', '--format', 'json');
+    expect(same.code, same.stderr).toBe(0);
+    const j = JSON.parse(same.stdout);
+    expect(j.outcome).toBe('exists');
+    expect(j.cas.map((c: { name: string }) => c.name)).toEqual(['Contoso Root CA', 'Contoso Issuing CA']);
+    const other = await cli(dir, 'ca', 'init', '--dir', 'pki', '--name', 'Fabrikam Issuing CA');
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('already holds the CA "Contoso Issuing CA" under "Contoso Root CA"');
+    const standalone = await cli(dir, 'ca', 'init', '--dir', 'pki', '--standalone');
+    expect(standalone.code).toBe(1);
+  });
+
+  it('with --db memory: creates a throwaway CA and writes nothing', async () => {
+    const r = await cli(
+      dir,
+      'ca',
+      'init',
+      '--dir',
+      'mem',
+      '--db',
+      'memory:',
+      '--standalone',
+      '--key-type',
+      'ec',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Created the CA in memory');
+    expect(r.stdout).toContain('Standalone CA: CN=Contoso CA');
+    expect(existsSync(join(dir, 'mem'))).toBe(false);
+  });
+});
+
+describe('issue, retrieve, verify, revoke, CRL', () => {
+  let id: number;
+  let serial: string;
+
+  it('submits a WebServer request: issued, written with --out', async () => {
+    const r = await submit('--template', 'WebServer', '--out', 'web01.cer');
+    expect(r.code, r.stderr).toBe(0);
+    id = requestId(r);
+    expect(r.stdout).toContain(`RequestId: "${id}"`);
+    expect(r.stdout).toContain('Certificate retrieved(Issued) Issued');
+    const text = await readFile(join(dir, 'web01.cer'), 'utf8');
+    expect(text).toMatch(/^-----BEGIN CERTIFICATE-----\r\n/);
+    const cert = parseCertificate(text);
+    expect(cert.subject.commonName).toBe('web01.contoso.com');
+    expect(cert.issuer.commonName).toBe('Contoso Issuing CA');
+    serial = cert.serialNumber;
+  });
+
+  it('retrieves the certificate as PEM with CRLF, DER, and a .p7b with the chain', async () => {
+    const pem = await cli(dir, 'ca', 'retrieve', '--dir', 'pki', '--id', String(id), '--out', 'r.cer');
+    expect(pem.code, pem.stderr).toBe(0);
+    const text = await readFile(join(dir, 'r.cer'), 'utf8');
+    expect(text).toBe(await readFile(join(dir, 'web01.cer'), 'utf8'));
+    expect(
+      text
+        .split('\n')
+        .slice(0, -1)
+        .every((l) => l.endsWith('\r')),
+    ).toBe(true);
+
+    const der = await cli(
+      dir,
+      'ca',
+      'retrieve',
+      '--dir',
+      'pki',
+      '--id',
+      String(id),
+      '--enc',
+      'bin',
+      '--out',
+      'r.der',
+    );
+    expect(der.code, der.stderr).toBe(0);
+    const bytes = await readFile(join(dir, 'r.der'));
+    expect(bytes[0]).toBe(0x30);
+    expect(parseCertificate(bytes).serialNumber).toBe(serial);
+
+    const p7 = await cli(
+      dir,
+      'ca',
+      'retrieve',
+      '--dir',
+      'pki',
+      '--id',
+      String(id),
+      '--chain',
+      '--out',
+      'r.p7b',
+    );
+    expect(p7.code, p7.stderr).toBe(0);
+    const p7text = await readFile(join(dir, 'r.p7b'), 'utf8');
+    expect(p7text).toMatch(/^-----BEGIN CERTIFICATE-----\r\n/);
+    const subjects = parsePkcs7(p7text).certificates.map((c) => c.subject.commonName);
+    expect(subjects).toEqual(['web01.contoso.com', 'Contoso Issuing CA', 'Contoso Root CA']);
+
+    const again = await cli(dir, 'ca', 'retrieve', '--dir', 'pki', '--id', String(id), '--out', 'r.cer');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('r.cer already exists.');
+  });
+
+  it('passes openssl verify against the CA certificates from ca cert', async () => {
+    expect((await cli(dir, 'ca', 'cert', '--dir', 'pki', '--root', '--out', 'root.cer')).code).toBe(0);
+    expect((await cli(dir, 'ca', 'cert', '--dir', 'pki', '--out', 'issuing.cer')).code).toBe(0);
+    const chain = await cli(
+      dir,
+      'ca',
+      'cert',
+      '--dir',
+      'pki',
+      '--chain',
+      '--enc',
+      'bin',
+      '--out',
+      'chain.p7b',
+    );
+    expect(chain.code, chain.stderr).toBe(0);
+    const p7 = parsePkcs7(await readFile(join(dir, 'chain.p7b')));
+    expect(p7.certificates.map((c) => c.subject.commonName)).toEqual([
+      'Contoso Issuing CA',
+      'Contoso Root CA',
+    ]);
+    const out = opensslAll(dir, 'verify', '-CAfile', 'root.cer', '-untrusted', 'issuing.cer', 'web01.cer');
+    expect(out).toContain('web01.cer: OK');
+  });
+
+  it('revokes by serial; the published CRL lists it', async () => {
+    const r = await cli(dir, 'ca', 'revoke', '--dir', 'pki', '--serial', serial, '--reason', 'keyCompromise');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`Revoked request ${id}, serial number ${serial} -- Reason: Key Compromise`);
+    const again = await cli(
+      dir,
+      'ca',
+      'revoke',
+      '--dir',
+      'pki',
+      '--id',
+      String(id),
+      '--reason',
+      'superseded',
+    );
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('[ERR_CA_REVOCATION_STATE]');
+
+    const crl = await cli(dir, 'ca', 'crl', '--dir', 'pki', '--out', 'issuing.crl', '--enc', 'bin');
+    expect(crl.code, crl.stderr).toBe(0);
+    expect(crl.stdout).toMatch(/Published base CRL \d+ of CN=Contoso Issuing CA/);
+    const parsed = parseCrl(await readFile(join(dir, 'issuing.crl')));
+    expect(parsed.lookup(serial)?.reason).toBe('keyCompromise');
+    const published = await readFile(join(dir, 'pki', 'CertEnroll', 'Contoso Issuing CA.crl'));
+    expect(Buffer.from(published).equals(Buffer.from(parsed.der))).toBe(true);
+
+    const show = await cli(dir, 'crl', 'show', 'issuing.crl', '--serial', serial, '--issuer', 'issuing.cer');
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.stdout).toContain('REVOKED');
+    expect(show.stdout).toContain('Key Compromise');
+    const crlCheck = opensslAll(
+      dir,
+      'crl',
+      '-inform',
+      'DER',
+      '-in',
+      'issuing.crl',
+      '-CAfile',
+      'issuing.cer',
+      '-noout',
+    );
+    expect(crlCheck).toContain('verify OK');
+  });
+
+  it('puts a certificate on hold and releases it; the delta CRL says removeFromCRL', async () => {
+    const r = await submit('--template', 'WebServer');
+    const held = requestId(r);
+    const hold = await cli(dir, 'ca', 'revoke', '--dir', 'pki', '--id', String(held), '--reason', '6');
+    expect(hold.code, hold.stderr).toBe(0);
+    const heldSerial = /serial number ([0-9A-F]+)/.exec(hold.stdout)![1]!;
+    expect((await cli(dir, 'ca', 'crl', '--dir', 'pki', '--out', 'base2.crl')).code).toBe(0);
+    const un = await cli(dir, 'ca', 'unrevoke', '--dir', 'pki', '--serial', heldSerial);
+    expect(un.code, un.stderr).toBe(0);
+    expect(un.stdout).toContain('from hold');
+    const delta = await cli(
+      dir,
+      'ca',
+      'crl',
+      '--dir',
+      'pki',
+      '--delta',
+      '--out',
+      'delta.crl',
+      '--format',
+      'json',
+    );
+    expect(delta.code, delta.stderr).toBe(0);
+    expect(JSON.parse(delta.stdout)).toMatchObject({ delta: true, fileName: 'Contoso Issuing CA+.crl' });
+    expect(parseCrl(await readFile(join(dir, 'delta.crl'), 'utf8')).lookup(heldSerial)?.reason).toBe(
+      'removeFromCRL',
+    );
+    const show = await cli(dir, 'crl', 'show', 'delta.crl', '--serial', heldSerial);
+    expect(show.code).toBe(1);
+    const twice = await cli(dir, 'ca', 'unrevoke', '--dir', 'pki', '--id', String(held));
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain('[ERR_CA_REVOCATION_STATE]');
+  });
+});
+
+describe('pending, approve, deny', () => {
+  it('WebServer_Manual is pending until approved, then retrieved', async () => {
+    const r = await submit('--attrib', 'CertificateTemplate:WebServer_Manual');
+    expect(r.code, r.stderr).toBe(0);
+    const id = requestId(r);
+    expect(r.stdout).toContain('Certificate request is pending: Taken Under Submission (0)');
+
+    const early = await cli(dir, 'ca', 'retrieve', '--dir', 'pki', '--id', String(id), '--out', 'manual.cer');
+    expect(early.code).toBe(1);
+    expect(early.stdout).toContain('Certificate request is pending');
+    expect(early.stderr).toContain(`request ${id} has no certificate: it is pending.`);
+    expect(existsSync(join(dir, 'manual.cer'))).toBe(false);
+
+    const ok = await cli(dir, 'ca', 'approve', '--dir', 'pki', '--id', String(id));
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('Certificate retrieved(Issued) Resubmitted by CONTOSO\\Administrator');
+    const got = await cli(dir, 'ca', 'retrieve', '--dir', 'pki', '--id', String(id), '--out', 'manual.cer');
+    expect(got.code, got.stderr).toBe(0);
+    expect(parseCertificate(await readFile(join(dir, 'manual.cer'), 'utf8')).subject.commonName).toBe(
+      'web01.contoso.com',
+    );
+    const twice = await cli(dir, 'ca', 'approve', '--dir', 'pki', '--id', String(id));
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain('[ERR_CA_REQUEST_STATE]');
+  });
+
+  it('a CA officer denies a pending request', async () => {
+    const id = requestId(await submit('--template', 'WebServer_Manual'));
+    const r = await cli(dir, 'ca', 'deny', '--dir', 'pki', '--id', String(id), '--format', 'json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      requestId: id,
+      disposition: 'denied',
+      message: 'Denied by CONTOSO\\Administrator',
+      hresult: '0x80094014',
+    });
+    const approve = await cli(dir, 'ca', 'approve', '--dir', 'pki', '--id', String(id));
+    expect(approve.code).toBe(1);
+    const missing = await cli(dir, 'ca', 'approve', '--dir', 'pki', '--id', '99999');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('[ERR_CA_REQUEST_NOT_FOUND]');
+  });
+
+  it('an unknown template is denied with AD CS message and HRESULT, exit 1', async () => {
+    const r = await submit('--template', 'NoSuchTemplate', '--out', 'none.cer');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      'Certificate not issued (Denied) Denied by Policy Module  0x80094800, The request was for a certificate template that is not supported by the Active Directory Certificate Services policy: NoSuchTemplate.',
+    );
+    expect(r.stdout).toContain('0x80094800 (-2146875392 CERTSRV_E_UNSUPPORTED_CERT_TYPE)');
+    expect(existsSync(join(dir, 'none.cer'))).toBe(false);
+    const j = await submit('--template', 'NoSuchTemplate', '--format', 'json');
+    expect(j.code).toBe(1);
+    expect(JSON.parse(j.stdout)).toMatchObject({
+      disposition: 'denied',
+      dispositionCode: 2,
+      hresult: '0x80094800',
+    });
+  });
+});
+
+describe('ca list', () => {
+  it('lists every request as a table, and filters by status', async () => {
+    const all = await cli(dir, 'ca', 'list', '--dir', 'pki');
+    expect(all.code, all.stderr).toBe(0);
+    const [header, ...rows] = all.stdout.trimEnd().split('\n');
+    expect(header).toMatch(
+      /^Request ID +Requester Name +Disposition +Serial Number +Certificate Template +Expiration Date +Issued Common Name$/,
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(6);
+    for (const s of ['Issued', 'Revoked', 'Denied']) expect(all.stdout).toContain(s);
+
+    const json = async (status: string) => {
+      const r = await cli(dir, 'ca', 'list', '--dir', 'pki', '--status', status, '--format', 'json');
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as { disposition: string; template: string | null; requestId: number }[];
+    };
+    const revoked = await json('revoked');
+    expect(revoked.length).toBe(1);
+    expect(revoked.every((x) => x.disposition === 'revoked')).toBe(true);
+    const denied = await json('denied');
+    expect(denied.map((x) => x.template)).toEqual(['WebServer_Manual', 'NoSuchTemplate', 'NoSuchTemplate']);
+    const issued = await json('issued');
+    expect(issued.every((x) => x.disposition === 'issued')).toBe(true);
+    expect(issued.length).toBe(2);
+    expect(await json('pending')).toEqual([]);
+
+    const none = await cli(dir, 'ca', 'list', '--dir', 'pki', '--status', 'pending');
+    expect(none.stdout).toBe('No pending requests.\n');
+  });
+});
+
+describe('usage errors exit with 2', () => {
+  const cases: [string[], string][] = [
+    [['ca', 'retrieve', '--dir', 'pki', '--out', 'x.cer'], '--id is required.'],
+    [['ca', 'retrieve', '--dir', 'pki', '--id', 'abc', '--out', 'x.cer'], '--id must be a request id'],
+    [['ca', 'retrieve', '--dir', 'pki', '--id', '1'], '--out is required.'],
+    [
+      ['ca', 'retrieve', '--dir', 'pki', '--id', '1', '--enc', 'hex', '--out', 'x'],
+      '--enc must be one of b64, bin',
+    ],
+    [['ca', 'revoke', '--dir', 'pki'], '--id N or --serial HEX is required.'],
+    [['ca', 'revoke', '--dir', 'pki', '--id', '1', '--serial', '01'], 'give --id or --serial, not both.'],
+    [['ca', 'revoke', '--dir', 'pki', '--id', '1', '--reason', 'tired'], '--reason must be one of'],
+    [['ca', 'revoke', '--dir', 'pki', '--serial', 'xyz'], '--serial must be hexadecimal'],
+    [
+      ['ca', 'list', '--dir', 'pki', '--status', 'failed'],
+      '--status must be one of issued, pending, denied, revoked',
+    ],
+    [['ca', 'submit', '--dir', 'pki'], 'missing REQ argument.'],
+    [['ca', 'submit', '--dir', 'pki', 'missing.req'], 'cannot read missing.req'],
+    [['ca', 'submit', '--dir', 'pki', 'web.req', '--chain'], '--enc and --chain only apply with --out FILE.'],
+    [['ca', 'submit', '--dir', 'nowhere', 'web.req'], 'there is no CA in'],
+    [['ca', 'list', '--dir', 'pki', '--db', 'memory:'], 'a memory: database holds nothing between commands'],
+    [['ca', 'list', '--dir', 'pki', '--db', 'mysql://x'], '--db must be pglite:PATH, memory: or postgres://'],
+    [
+      ['ca', 'init', '--dir', 'x', '--standalone', '--root-name', 'R'],
+      '--root-name and --standalone exclude each other.',
+    ],
+    [['ca', 'init', '--dir', 'x', '--key-type', 'dsa'], '--key-type must be one of ec, rsa'],
+    [['ca', 'init', '--dir', 'x', '--base-url', 'ftp://x'], '--base-url must be an http:// or https:// URL'],
+    [
+      ['ca', 'crl', '--dir', 'pki', '--delta', '--root', '--out', 'x.crl'],
+      '--delta and --root exclude each other.',
+    ],
+    [['ca', 'frobnicate'], "unknown command 'ca frobnicate'"],
+    [['ca'], "'certlab ca' needs a verb"],
+  ];
+  for (const [args, message] of cases)
+    it(args.join(' '), async () => {
+      const r = await cli(dir, ...args);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/(^|\n)certlab: /);
+      expect(r.stderr).toContain(message);
+    });
+  it('an unreachable PostgreSQL server is exit 1 [ERR_CA_STORE], and nothing is written', async () => {
+    const r = await cli(dir, 'ca', 'init', '--dir', 'pg', '--db', 'postgres://ca@127.0.0.1:1/certlab');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^certlab: Could not connect to the PostgreSQL database: .*\[ERR_CA_STORE\]\n$/);
+  });
+  it('writes nothing for a usage error', () => {
+    expect(existsSync(join(dir, 'x'))).toBe(false);
+    expect(existsSync(join(dir, 'pg'))).toBe(false);
+  });
+});
+
+describe('help', () => {
+  it('lists the ca verbs and documents each command', async () => {
+    const noun = await cli(dir, 'ca', '--help');
+    expect(noun.code).toBe(0);
+    for (const v of [
+      'init',
+      'submit',
+      'retrieve',
+      'approve',
+      'deny',
+      'revoke',
+      'unrevoke',
+      'crl',
+      'list',
+      'cert',
+    ])
+      expect(noun.stdout).toMatch(new RegExp(`^ {2}${v} `, 'm'));
+    const submitHelp = await cli(dir, 'help', 'ca', 'submit');
+    expect(submitHelp.code).toBe(0);
+    for (const o of ['--dir', '--template', '--attrib', '--out', '--enc', '--db', '--format'])
+      expect(submitHelp.stdout).toContain(o);
+    const main = await cli(dir, '--help');
+    expect(main.stdout).toContain('ca submit');
+  });
+});
