@@ -26,7 +26,7 @@ import { CR_DISP, type Disposition, dispositionCode, type RequestStatus } from '
 import { CaError } from './errors.js';
 import { formatHresult, HRESULTS, hresultByCode, hresultHex } from './hresult.js';
 import { issueCertificate } from './issue-certificate.js';
-import { type EditFlag, evaluatePolicy, type PolicyDecision } from './policy-module.js';
+import { badSignatureDecision, type EditFlag, evaluatePolicy, type PolicyDecision } from './policy-module.js';
 import {
   formatRequestAttributes,
   parseRequestAttributes,
@@ -436,6 +436,7 @@ export class CertificationAuthority {
     attributes: RequestAttributes,
     requester: RequesterIdentity | undefined,
     officerApproved: boolean,
+    deferSignatureCheck = false,
   ) {
     return evaluatePolicy({
       request,
@@ -444,6 +445,7 @@ export class CertificationAuthority {
       editFlags: this.#editFlags,
       ...(requester ? { requester } : {}),
       officerApproved,
+      deferSignatureCheck,
     });
   }
 
@@ -499,8 +501,22 @@ export class CertificationAuthority {
     const attrs: Record<string, string> = { ...parseRequestAttributes(options.attributes) };
     if (options.template !== undefined) attrs.certificatetemplate = options.template;
     const now = this.#clock.now();
-    const decision = await this.#policy(request, attrs, options.requester, false);
+    let decision = await this.#policy(request, attrs, options.requester, false, true);
     const row = await this.store.insertRequest(async (requestId) => {
+      // The request signature was still being checked: sign meanwhile (both run on WebCrypto's
+      // thread pool), and keep the certificate only if the request's signature holds.
+      let signed: Promise<CertificateRow> | undefined;
+      if (decision.outcome === 'issue' && decision.signatureCheck) {
+        signed = this.#sign(decision, requestId, now);
+        signed.catch(() => {});
+        if (!(await decision.signatureCheck)) {
+          decision = badSignatureDecision(decision.der, {
+            ...(decision.template !== undefined ? { template: decision.template } : {}),
+            ...(decision.subject !== undefined ? { subject: decision.subject } : {}),
+          });
+          signed = undefined;
+        }
+      }
       const status: RequestStatus =
         decision.outcome === 'issue' ? 'issued' : decision.outcome === 'pending' ? 'pending' : 'denied';
       const base: NewRequestRow = {
@@ -517,7 +533,7 @@ export class CertificationAuthority {
         ...(status !== 'pending' ? { resolvedAt: now } : {}),
       };
       if (decision.outcome !== 'issue') return base;
-      return { ...base, certificate: await this.#sign(decision, requestId, now) };
+      return { ...base, certificate: await (signed ?? this.#sign(decision, requestId, now)) };
     });
     return this.#result(row);
   }

@@ -47,6 +47,8 @@ export interface PolicyInput {
   readonly requester?: RequesterIdentity;
   /** A CA officer issues a pending request: skip CT_FLAG_PEND_ALL_REQUESTS. */
   readonly officerApproved?: boolean;
+  /** Return an `issue` decision before the request signature is checked, with `signatureCheck`. */
+  readonly deferSignatureCheck?: boolean;
 }
 
 /** Fields every decision carries (for the request row). */
@@ -77,6 +79,8 @@ export type PolicyDecision =
       readonly subjectName: Name;
       readonly altNames: readonly GeneralName[];
       readonly publicKey: PublicKey;
+      /** Present with `deferSignatureCheck`: resolves to false when the request signature is bad. */
+      readonly signatureCheck?: Promise<boolean>;
     });
 
 /**
@@ -133,6 +137,29 @@ function mayEnroll(t: CertificateTemplate, requester: RequesterIdentity | undefi
   if (t.enroll.includes('*')) return true;
   const who = requester?.name?.toLowerCase();
   return who !== undefined && t.enroll.some((p) => p.toLowerCase() === who);
+}
+
+/**
+ * The decision for a request whose signature does not verify: the CA core's message.
+ *
+ * @example
+ * ```ts
+ * badSignatureDecision(der).hresult; // NTE_BAD_SIGNATURE
+ * ```
+ */
+export function badSignatureDecision(
+  der: Uint8Array,
+  extra: { template?: string; subject?: string } = {},
+): PolicyDecision {
+  const hr = HRESULTS.NTE_BAD_SIGNATURE;
+  // Wording of the CA core's message: unverified against a real server.
+  return {
+    outcome: 'denied',
+    der,
+    message: `Error Verifying Request Signature or Signing Certificate  ${formatHresult(hr)}`,
+    hresult: hr,
+    ...extra,
+  };
 }
 
 /**
@@ -194,154 +221,158 @@ export async function evaluatePolicy(input: PolicyInput): Promise<PolicyDecision
     return deny(HRESULTS.NTE_BAD_ALGID, deniedByPolicy(HRESULTS.NTE_BAD_ALGID), base);
   }
   // Proof of possession (RFC 2986 §3), checked by the CA core before the policy module runs.
-  let signatureOk = false;
-  try {
-    signatureOk = await csr.verify();
-  } catch {
-    signatureOk = false;
-  }
-  if (!signatureOk) {
-    const hr = HRESULTS.NTE_BAD_SIGNATURE;
-    // Wording of the CA core's message: unverified against a real server.
-    return deny(hr, `Error Verifying Request Signature or Signing Certificate  ${formatHresult(hr)}`, base);
-  }
-  if (templateName === undefined)
-    return deny(HRESULTS.CERTSRV_E_NO_CERT_TYPE, deniedByPolicy(HRESULTS.CERTSRV_E_NO_CERT_TYPE), base);
-  const template = input.templates.get(templateName.toLowerCase());
-  if (!template) {
-    const hr = HRESULTS.CERTSRV_E_UNSUPPORTED_CERT_TYPE;
-    return deny(
-      hr,
-      deniedByPolicy(
+  // The check runs on WebCrypto's thread pool while the policy rules below are evaluated; a bad
+  // signature still wins over any other verdict, as the CA core rejects such a request first.
+  const verifying = csr.verify().catch(() => false);
+  const rules = (): PolicyDecision => {
+    if (templateName === undefined)
+      return deny(HRESULTS.CERTSRV_E_NO_CERT_TYPE, deniedByPolicy(HRESULTS.CERTSRV_E_NO_CERT_TYPE), base);
+    const template = input.templates.get(templateName.toLowerCase());
+    if (!template) {
+      const hr = HRESULTS.CERTSRV_E_UNSUPPORTED_CERT_TYPE;
+      return deny(
         hr,
-        `The request was for a certificate template that is not supported by the Active Directory Certificate Services policy: ${templateName}.`,
-      ),
-      base,
-    );
-  }
-  const named = { ...base, template: template.name };
-  // Template ACL: the message is exactly "Denied by Policy Module" (reference §10).
-  if (!mayEnroll(template, input.requester))
-    return deny(HRESULTS.CERTSRV_E_TEMPLATE_DENIED, 'Denied by Policy Module', named);
-  if (!template.keyTypes.includes(publicKey.type))
-    return deny(HRESULTS.NTE_BAD_ALGID, deniedByPolicy(HRESULTS.NTE_BAD_ALGID), named);
-  const min =
-    publicKey.type === 'rsa'
-      ? template.minKeySize.rsa
-      : publicKey.type === 'ec'
-        ? template.minKeySize.ec
-        : undefined;
-  if (min !== undefined && publicKey.bits < min)
-    return deny(HRESULTS.CERTSRV_E_KEY_LENGTH, deniedByPolicy(HRESULTS.CERTSRV_E_KEY_LENGTH), named);
-
-  // Subject and SANs.
-  let subjectName: Name;
-  let altNames: GeneralName[] = [];
-  if (template.subject === 'identity') {
-    const id = input.requester ?? {};
-    const spec = template.identity ?? { subjectName: 'dns', altNames: ['dns'] };
-    if (spec.subjectName === 'dns') {
-      if (!id.dnsHostName)
-        return deny(
-          HRESULTS.CERTSRV_E_SUBJECT_DNS_REQUIRED,
-          deniedByPolicy(HRESULTS.CERTSRV_E_SUBJECT_DNS_REQUIRED),
-          named,
-        );
-      subjectName = Name.from([{ CN: id.dnsHostName }]);
-    } else {
-      if (!id.dn)
-        return deny(
-          HRESULTS.CERTSRV_E_BAD_REQUESTSUBJECT,
-          deniedByPolicy(HRESULTS.CERTSRV_E_BAD_REQUESTSUBJECT),
-          named,
-        );
-      try {
-        subjectName = Name.parse(id.dn);
-      } catch {
-        return deny(
-          HRESULTS.CERTSRV_E_BAD_REQUESTSUBJECT,
-          deniedByPolicy(HRESULTS.CERTSRV_E_BAD_REQUESTSUBJECT),
-          named,
-        );
-      }
+        deniedByPolicy(
+          hr,
+          `The request was for a certificate template that is not supported by the Active Directory Certificate Services policy: ${templateName}.`,
+        ),
+        base,
+      );
     }
-    for (const a of spec.altNames) {
-      if (a === 'dns') {
+    const named = { ...base, template: template.name };
+    // Template ACL: the message is exactly "Denied by Policy Module" (reference §10).
+    if (!mayEnroll(template, input.requester))
+      return deny(HRESULTS.CERTSRV_E_TEMPLATE_DENIED, 'Denied by Policy Module', named);
+    if (!template.keyTypes.includes(publicKey.type))
+      return deny(HRESULTS.NTE_BAD_ALGID, deniedByPolicy(HRESULTS.NTE_BAD_ALGID), named);
+    const min =
+      publicKey.type === 'rsa'
+        ? template.minKeySize.rsa
+        : publicKey.type === 'ec'
+          ? template.minKeySize.ec
+          : undefined;
+    if (min !== undefined && publicKey.bits < min)
+      return deny(HRESULTS.CERTSRV_E_KEY_LENGTH, deniedByPolicy(HRESULTS.CERTSRV_E_KEY_LENGTH), named);
+
+    // Subject and SANs.
+    let subjectName: Name;
+    let altNames: GeneralName[] = [];
+    if (template.subject === 'identity') {
+      const id = input.requester ?? {};
+      const spec = template.identity ?? { subjectName: 'dns', altNames: ['dns'] };
+      if (spec.subjectName === 'dns') {
         if (!id.dnsHostName)
           return deny(
             HRESULTS.CERTSRV_E_SUBJECT_DNS_REQUIRED,
             deniedByPolicy(HRESULTS.CERTSRV_E_SUBJECT_DNS_REQUIRED),
             named,
           );
-        altNames.push({ type: 'dns', value: id.dnsHostName });
-      } else if (a === 'upn') {
-        if (!id.upn)
-          return deny(
-            HRESULTS.CERTSRV_E_SUBJECT_UPN_REQUIRED,
-            deniedByPolicy(HRESULTS.CERTSRV_E_SUBJECT_UPN_REQUIRED),
-            named,
-          );
-        altNames.push({ type: 'upn', value: id.upn });
+        subjectName = Name.from([{ CN: id.dnsHostName }]);
       } else {
-        if (!id.email)
+        if (!id.dn)
           return deny(
-            HRESULTS.CERTSRV_E_SUBJECT_EMAIL_REQUIRED,
-            deniedByPolicy(HRESULTS.CERTSRV_E_SUBJECT_EMAIL_REQUIRED),
+            HRESULTS.CERTSRV_E_BAD_REQUESTSUBJECT,
+            deniedByPolicy(HRESULTS.CERTSRV_E_BAD_REQUESTSUBJECT),
             named,
           );
-        altNames.push({ type: 'email', value: id.email });
+        try {
+          subjectName = Name.parse(id.dn);
+        } catch {
+          return deny(
+            HRESULTS.CERTSRV_E_BAD_REQUESTSUBJECT,
+            deniedByPolicy(HRESULTS.CERTSRV_E_BAD_REQUESTSUBJECT),
+            named,
+          );
+        }
+      }
+      for (const a of spec.altNames) {
+        if (a === 'dns') {
+          if (!id.dnsHostName)
+            return deny(
+              HRESULTS.CERTSRV_E_SUBJECT_DNS_REQUIRED,
+              deniedByPolicy(HRESULTS.CERTSRV_E_SUBJECT_DNS_REQUIRED),
+              named,
+            );
+          altNames.push({ type: 'dns', value: id.dnsHostName });
+        } else if (a === 'upn') {
+          if (!id.upn)
+            return deny(
+              HRESULTS.CERTSRV_E_SUBJECT_UPN_REQUIRED,
+              deniedByPolicy(HRESULTS.CERTSRV_E_SUBJECT_UPN_REQUIRED),
+              named,
+            );
+          altNames.push({ type: 'upn', value: id.upn });
+        } else {
+          if (!id.email)
+            return deny(
+              HRESULTS.CERTSRV_E_SUBJECT_EMAIL_REQUIRED,
+              deniedByPolicy(HRESULTS.CERTSRV_E_SUBJECT_EMAIL_REQUIRED),
+              named,
+            );
+          altNames.push({ type: 'email', value: id.email });
+        }
+      }
+    } else {
+      subjectName = csr.subject;
+      if (template.honorRequestSans) {
+        try {
+          altNames = csr.subjectAltNames;
+        } catch {
+          const hr = HRESULTS.CRYPT_E_ASN1_BADTAG;
+          return deny(hr, parsingError(hr), named);
+        }
       }
     }
-  } else {
-    subjectName = csr.subject;
-    if (template.honorRequestSans) {
+    // EDITF_ATTRIBUTESUBJECTALTNAME2: a `san:` attribute replaces the SAN; without the flag it is
+    // ignored silently (reference §8).
+    const sanAttr = input.attributes.san;
+    if (
+      sanAttr !== undefined &&
+      input.editFlags.has('EDITF_ATTRIBUTESUBJECTALTNAME2') &&
+      template.honorAttributeSans
+    ) {
       try {
-        altNames = csr.subjectAltNames;
-      } catch {
-        const hr = HRESULTS.CRYPT_E_ASN1_BADTAG;
-        return deny(hr, parsingError(hr), named);
+        altNames = parseSanAttribute(sanAttr);
+      } catch (e) {
+        if (!(e instanceof SanAttributeError)) throw e;
+        return deny(
+          HRESULTS.ERROR_INVALID_PARAMETER,
+          deniedByPolicy(HRESULTS.ERROR_INVALID_PARAMETER),
+          named,
+        );
       }
     }
-  }
-  // EDITF_ATTRIBUTESUBJECTALTNAME2: a `san:` attribute replaces the SAN; without the flag it is
-  // ignored silently (reference §8).
-  const sanAttr = input.attributes.san;
-  if (
-    sanAttr !== undefined &&
-    input.editFlags.has('EDITF_ATTRIBUTESUBJECTALTNAME2') &&
-    template.honorAttributeSans
-  ) {
-    try {
-      altNames = parseSanAttribute(sanAttr);
-    } catch (e) {
-      if (!(e instanceof SanAttributeError)) throw e;
-      return deny(HRESULTS.ERROR_INVALID_PARAMETER, deniedByPolicy(HRESULTS.ERROR_INVALID_PARAMETER), named);
-    }
-  }
-  const issuedSubject = { ...named, subject: subjectName.toString() };
-  if (subjectName.isEmpty && altNames.length === 0)
-    return deny(
-      HRESULTS.CERTSRV_E_BAD_REQUESTSUBJECT,
-      deniedByPolicy(HRESULTS.CERTSRV_E_BAD_REQUESTSUBJECT),
-      issuedSubject,
-    );
-  if (template.managerApproval && !input.officerApproved)
+    const issuedSubject = { ...named, subject: subjectName.toString() };
+    if (subjectName.isEmpty && altNames.length === 0)
+      return deny(
+        HRESULTS.CERTSRV_E_BAD_REQUESTSUBJECT,
+        deniedByPolicy(HRESULTS.CERTSRV_E_BAD_REQUESTSUBJECT),
+        issuedSubject,
+      );
+    if (template.managerApproval && !input.officerApproved)
+      return {
+        outcome: 'pending',
+        der,
+        message: 'Taken Under Submission',
+        hresult: HRESULTS.S_OK,
+        ...issuedSubject,
+      };
     return {
-      outcome: 'pending',
+      outcome: 'issue',
       der,
-      message: 'Taken Under Submission',
+      message: 'Issued',
       hresult: HRESULTS.S_OK,
       ...issuedSubject,
+      templateDefinition: template,
+      subjectName,
+      altNames,
+      publicKey,
     };
-  return {
-    outcome: 'issue',
-    der,
-    message: 'Issued',
-    hresult: HRESULTS.S_OK,
-    ...issuedSubject,
-    templateDefinition: template,
-    subjectName,
-    altNames,
-    publicKey,
   };
+  const decision = rules();
+  // With deferSignatureCheck the caller signs while the check completes, and must deny the
+  // request (discarding the signature) if `signatureCheck` resolves to false.
+  if (decision.outcome === 'issue' && input.deferSignatureCheck)
+    return { ...decision, signatureCheck: verifying };
+  return (await verifying) ? decision : badSignatureDecision(der, base);
 }

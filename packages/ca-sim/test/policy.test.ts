@@ -111,6 +111,9 @@ describe('denials carry the AD CS disposition message and HRESULT', () => {
     der[der.length - 5]! ^= 0x40;
     const r = await ca.submit(der);
     expect(r.disposition).toBe('denied');
+    // The certificate signed while the signature was being checked is discarded.
+    expect(r.certificate).toBeUndefined();
+    expect((await ca.retrieve(r.requestId)).certificate).toBeUndefined();
     expect(r.hresult).toBe(0x80090006);
     expect(r.message).toBe(
       'Error Verifying Request Signature or Signing Certificate  Invalid Signature. 0x80090006 (-2146893818 NTE_BAD_SIGNATURE)',

@@ -34,6 +34,7 @@ import {
   decryptPkcs8,
   encryptPkcs8,
 } from './internal/pkcs8-encryption.js';
+import { sha1 } from './internal/sha.js';
 import { bufferSource, ownerOf, remember, webcrypto } from './internal/webcrypto.js';
 import {
   decodeBase64,
@@ -253,7 +254,7 @@ export class PublicKey {
   readonly bits: number;
   readonly #parsed: ParsedSpki;
   readonly #keys = new Map<string, Promise<CryptoKey>>();
-  #kid: Promise<Uint8Array> | undefined;
+  #kid: Uint8Array | undefined;
 
   static {
     seedPublic = (key, cacheKey, cryptoKey) => {
@@ -394,22 +395,10 @@ export class PublicKey {
    * ```
    */
   keyIdentifier(): Promise<Uint8Array> {
-    if (!this.#kid) {
-      const run = (async () => {
-        const subtle = await subtleFor('SHA-1');
-        const d = await webcrypto(
-          'ERR_PKI_CRYPTO_UNAVAILABLE',
-          'SHA-1 is not available from WebCrypto.',
-          () => subtle.digest('SHA-1', bufferSource(this.#parsed.subjectPublicKey)),
-        );
-        return new Uint8Array(d);
-      })();
-      this.#kid = run;
-      run.catch(() => {
-        if (this.#kid === run) this.#kid = undefined;
-      });
-    }
-    return this.#kid.then((b) => b.slice());
+    // A synchronous SHA-1 of a few hundred bytes costs microseconds; a WebCrypto digest is a
+    // round trip through the thread pool, which showed in issuing (one per certificate).
+    this.#kid ??= sha1.digest(this.#parsed.subjectPublicKey);
+    return Promise.resolve(this.#kid.slice());
   }
 }
 

@@ -2,7 +2,9 @@
 // function (RFC 7292 Appendix B.2), which hashes its own output thousands of times. WebCrypto
 // has no such KDF and one `digest()` await per round costs far more than the round itself, so
 // the rounds run here, on 32-bit words, without converting the state to bytes in between.
-// Everything else (PBKDF2, HMAC, AES, certificate thumbprints) stays on WebCrypto.
+// Key identifiers (RFC 5280 §4.2.1.2, SHA-1 of a public key) use it too: one digest per issued
+// certificate is cheaper here than a WebCrypto round trip. PBKDF2, HMAC, AES and certificate
+// thumbprints stay on WebCrypto.
 
 /** A FIPS 180-4 hash with a 64-byte block, computed synchronously. */
 export interface SyncHash {
