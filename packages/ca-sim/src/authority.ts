@@ -273,6 +273,7 @@ export class CertificationAuthority {
   readonly #keySpec: KeySpec;
   readonly #subjectSuffix: string | undefined;
   #certs: LoadedCaCert[];
+  readonly #locations = new Map<string, ReturnType<typeof issuerLocations>>();
 
   /** @internal use {@link createAuthority}. */
   constructor(init: {
@@ -455,7 +456,13 @@ export class CertificationAuthority {
     now: Date,
   ): Promise<CertificateRow> {
     const ca = this.#current('issuing');
-    const loc = issuerLocations(this.points, this.name, ca.certIndex, ca.keyIndex);
+    // The CDP and AIA extensions depend only on the CA certificate: build them once per index.
+    const locKey = `${ca.certIndex}/${ca.keyIndex}`;
+    let loc = this.#locations.get(locKey);
+    if (!loc) {
+      loc = issuerLocations(this.points, this.name, ca.certIndex, ca.keyIndex);
+      this.#locations.set(locKey, loc);
+    }
     const serialNumber = adcsSerialNumber({
       prefix: this.#serialPrefix,
       requestId,
