@@ -69,6 +69,11 @@ export const BENCHMARKS: Entry[] = [
     what: 'RSS / heap held by 100k parsed certificates, one process per library',
     load: () => import('./memory-100k.js'),
   },
+  {
+    name: 'store-100k',
+    what: 'a machine with 100k certificates in LocalMachine\\My: find by thumbprint, chain build, RSS, directory load',
+    load: () => import('./store-100k.js'),
+  },
 ];
 
 const SELF = fileURLToPath(import.meta.url);

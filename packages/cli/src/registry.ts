@@ -19,6 +19,13 @@ import { demo } from './commands/demo.js';
 import { keyNew } from './commands/key-new.js';
 import { keyShow } from './commands/key-show.js';
 import { show } from './commands/show.js';
+import { storeDelete } from './commands/store-delete.js';
+import { storeExport } from './commands/store-export.js';
+import { storeImport } from './commands/store-import.js';
+import { storeList } from './commands/store-list.js';
+import { storeShow } from './commands/store-show.js';
+import { storeVerify } from './commands/store-verify.js';
+import { trustInstall, trustList, trustUninstall } from './commands/trust.js';
 import { verify } from './commands/verify.js';
 
 /** A noun and its verbs. */
@@ -37,6 +44,17 @@ export const NOUNS: readonly Noun[] = [
     name: 'ca',
     summary: 'The simulated AD CS certification authority: create it, submit, approve, revoke, publish CRLs.',
     verbs: [caInit, caSubmit, caRetrieve, caApprove, caDeny, caRevoke, caUnrevoke, caCrl, caList, caCert],
+  },
+  {
+    name: 'store',
+    summary:
+      'Windows-like certificate stores of a simulated machine: import, list, show, verify, export, delete.',
+    verbs: [storeImport, storeList, storeShow, storeVerify, storeExport, storeDelete],
+  },
+  {
+    name: 'trust',
+    summary: 'Host trust stores (NSS, Debian system, Java): install, uninstall and list root CAs.',
+    verbs: [trustInstall, trustUninstall, trustList],
   },
 ];
 

@@ -38,6 +38,7 @@ export type { CertificateProperties } from './properties.js';
 export * from './service-check.js';
 export * from './store-names.js';
 export * from './thumbprint.js';
+export * from './trust/index.js';
 export * from './trust-status.js';
 export * from './verdicts.js';
 export * from './visibility.js';

@@ -1,0 +1,174 @@
+// What the `certlab store` commands share: the simulated machine kept in a directory
+// (--machine DIR), the --location / --store / --lang options, finding a certificate by
+// thumbprint, and StoreError mapped to the CLI's exit codes.
+
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { CertificateEntry, Lang, Machine, StoreErrorCode, StoreLocation } from '@certlab/store-sim';
+// Values are read from the namespace at run time, as the other commands do with @certlab/pki.
+import * as ss from '@certlab/store-sim';
+import { choiceOption, requireOption, stringOption } from '../args.js';
+import { CliError, EXIT, usageError } from '../cli-error.js';
+import type { CommandContext, OptionSpec, ParsedArgs } from '../command.js';
+import { resolvePath } from '../files.js';
+
+export const MACHINE_OPTION: OptionSpec = {
+  name: 'machine',
+  type: 'string',
+  value: 'DIR',
+  help: 'Directory holding the simulated machine (its stores and key containers). Required.',
+};
+export const LOCATION_OPTION: OptionSpec = {
+  name: 'location',
+  type: 'string',
+  value: 'LocalMachine|CurrentUser',
+  help: 'Store location (LM, CU, HKLM… accepted).',
+};
+export const STORE_OPTION: OptionSpec = {
+  name: 'store',
+  type: 'string',
+  value: 'NAME',
+  help: 'Store name: My, Root, CA, Trust, Disallowed, TrustedPeople, TrustedPublisher, AddressBook…',
+};
+export const LANG_OPTION: OptionSpec = {
+  name: 'lang',
+  type: 'string',
+  value: 'en|fr',
+  help: 'Language of the console texts (default en).',
+};
+
+/** Store codes that mean "what you gave is not valid" (exit 2); other StoreErrors are exit 1. */
+const USAGE_CODES: ReadonlySet<StoreErrorCode> = new Set<StoreErrorCode>([
+  'ERR_STORE_LOCATION_UNKNOWN',
+  'ERR_STORE_NAME_INVALID',
+  'ERR_STORE_THUMBPRINT_INVALID',
+  'ERR_STORE_IMPORT_INVALID',
+  'ERR_STORE_IMPORT_UNSUPPORTED',
+  'ERR_STORE_IMPORT_EMPTY',
+  'ERR_STORE_PASSWORD_REQUIRED',
+  'ERR_STORE_EXPORT_INVALID',
+]);
+
+/**
+ * Runs a store operation, turning a StoreError into `certlab: message [CODE]` with exit 2 for
+ * bad input and exit 1 for a failed operation.
+ *
+ * @example
+ * ```ts
+ * const entry = await storeCall(() => store.remove(thumb));
+ * ```
+ */
+export async function storeCall<T>(fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (ss.isStoreError(e))
+      throw new CliError(USAGE_CODES.has(e.code) ? EXIT.usage : EXIT.failed, `${e.message} [${e.code}]`);
+    throw e;
+  }
+}
+
+/**
+ * Opens the machine of --machine DIR. With `create` false (every command but import) the
+ * directory must exist, so that a typo is not read as an empty machine.
+ *
+ * @example
+ * ```ts
+ * const machine = await openMachine(ctx, args, 'store list', false);
+ * ```
+ */
+export async function openMachine(
+  ctx: CommandContext,
+  args: ParsedArgs,
+  command: string,
+  create: boolean,
+): Promise<Machine> {
+  const dir = requireOption(args, 'machine', command);
+  const root = resolvePath(ctx.io, dir);
+  if (!create) {
+    let isDir = false;
+    try {
+      isDir = (await stat(root)).isDirectory();
+    } catch {
+      isDir = false;
+    }
+    if (!isDir) throw usageError(`--machine ${dir}: no such directory (import something first).`, command);
+  }
+  const name = basename(root).toUpperCase() || 'CERTLAB';
+  return storeCall(() => ss.Machine.open({ name, adapter: new ss.DirectoryStoreAdapter(root) }));
+}
+
+/** --location, parsed, or undefined. @example `locationOption(args)` */
+export function locationOption(args: ParsedArgs): Promise<StoreLocation | undefined> {
+  const l = stringOption(args, 'location');
+  return storeCall(() => (l === undefined ? undefined : ss.parseLocation(l)));
+}
+
+/** --store, normalised (`root` → `Root`), or undefined. @example `storeOption(args)` */
+export function storeOption(args: ParsedArgs): Promise<string | undefined> {
+  const s = stringOption(args, 'store');
+  return storeCall(() => (s === undefined ? undefined : ss.normalizeStoreName(s)));
+}
+
+/** --lang. @example `langOption(args, 'store list')` */
+export function langOption(args: ParsedArgs, command: string): Lang {
+  return choiceOption(args, 'lang', ['en', 'fr'] as Lang[], 'en', command);
+}
+
+/**
+ * The copy of a certificate a command works on: the one in --location / --store when given,
+ * else the only physical copy; several copies and no --location / --store is a usage error.
+ *
+ * @example
+ * ```ts
+ * const entry = await findEntry(machine, args, 'store show');
+ * ```
+ */
+export async function findEntry(
+  machine: Machine,
+  args: ParsedArgs,
+  command: string,
+): Promise<CertificateEntry> {
+  const raw = args.positionals[0]!;
+  const thumb = await storeCall(() => ss.normalizeThumbprint(raw));
+  const location = await locationOption(args);
+  const store = await storeOption(args);
+  const copies = machine
+    .locate(thumb)
+    .filter(
+      (e) =>
+        (location === undefined || e.location === location) && (store === undefined || e.store === store),
+    );
+  if (copies.length === 0) {
+    // A logical view may show a machine certificate from a user store (CurrentUser\Root sees LocalMachine\Root).
+    if (location !== undefined && store !== undefined) {
+      const seen = machine.store(location, store).get(thumb);
+      if (seen) return seen;
+    }
+    const where = [location, store].filter((x) => x !== undefined).join('\\');
+    throw new CliError(
+      EXIT.failed,
+      `no certificate ${thumb} on ${machine.name}${where ? ` in ${where}` : ''}. [ERR_STORE_NOT_FOUND]`,
+    );
+  }
+  if (copies.length > 1 && !(location !== undefined && store !== undefined))
+    throw usageError(
+      `${thumb} is in ${copies.map((e) => `${e.location}\\${e.store}`).join(', ')}: give --location and --store.`,
+      command,
+    );
+  return copies[0]!;
+}
+
+/** `Issued To` / `Issued By` as the console shows them: the CN, else the whole name. */
+export function consoleName(name: { commonName?: string | undefined; toWindowsString(): string }): string {
+  try {
+    return name.commonName ?? name.toWindowsString();
+  } catch {
+    return '';
+  }
+}
+
+/** `LocalMachine\Root (Trusted Root Certification Authorities)`. */
+export function storeLabel(location: StoreLocation, store: string, lang: Lang): string {
+  return `${location}\\${store} (${ss.storeDisplayName(store, lang)})`;
+}

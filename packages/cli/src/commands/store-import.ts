@@ -1,0 +1,106 @@
+// `certlab store import`: the Certificate Import Wizard on a simulated machine kept in a
+// directory. .cer / .crt (PEM, DER), .p7b, .crl and .pfx; automatic placement or one store.
+
+import * as ss from '@certlab/store-sim';
+import { booleanOption, choiceOption, stringOption } from '../args.js';
+import { EXIT } from '../cli-error.js';
+import type { Command } from '../command.js';
+import { FORMAT_OPTION } from '../common-options.js';
+import { readInput } from '../files.js';
+import { writeJson, writeLines } from '../output.js';
+import { PASSWORD_FILE_OPTION, passwordOption } from '../password.js';
+import {
+  consoleName,
+  LANG_OPTION,
+  LOCATION_OPTION,
+  langOption,
+  MACHINE_OPTION,
+  openMachine,
+  STORE_OPTION,
+  storeCall,
+  storeLabel,
+} from './store-common.js';
+
+const NAME = 'store import';
+
+export const storeImport: Command = {
+  name: NAME,
+  summary: 'Import a .cer, .p7b, .crl or .pfx into a store, as the Certificate Import Wizard does.',
+  usage: [
+    'store import FILE --machine DIR [--location LocalMachine|CurrentUser] [--store NAME|auto]',
+    '       [--placement wizard|by-type] [--password P] [--exportable] [--friendly-name TEXT]',
+    '       [--lang en|fr] [--format text|json]',
+  ],
+  description:
+    "Reads FILE (PEM or DER certificate, .p7b, .crl, or .pfx with --password) and adds what it holds to the stores of the machine kept in DIR (created when missing), all or nothing. --store auto (default) is the wizard's \"Automatically select the certificate store\": a lone CA certificate goes to CA (Intermediate Certification Authorities), a lone end-entity certificate to AddressBook (Other People); in a .pfx the key's certificate goes to My (Personal), a self-signed CA to Root, other CAs to CA. --placement by-type puts a self-signed CA in Root and an end entity in My instead. --location defaults to CurrentUser, as the wizard opened from a file. Prints each certificate with the store it went to (the console's name, in French with --lang fr) and its thumbprint; adding a root to CurrentUser\\Root prints the Security Warning on stderr (accepted).",
+  options: [
+    MACHINE_OPTION,
+    LOCATION_OPTION,
+    { ...STORE_OPTION, value: 'NAME|auto', help: `${STORE_OPTION.help} Default auto.` },
+    {
+      name: 'placement',
+      type: 'string',
+      value: 'wizard|by-type',
+      help: 'How --store auto places certificates (default wizard).',
+    },
+    { name: 'password', type: 'string', value: 'P', help: 'Password of the .pfx.' },
+    PASSWORD_FILE_OPTION,
+    { name: 'exportable', type: 'boolean', help: 'Mark the private key as exportable.' },
+    { name: 'friendly-name', type: 'string', value: 'TEXT', help: 'Friendly name for the certificates.' },
+    LANG_OPTION,
+    FORMAT_OPTION,
+  ],
+  positionals: { names: ['FILE'], min: 1 },
+  examples: [
+    'store import root-ca.cer --machine ex01 --location LocalMachine --store Root',
+    'store import exch01.pfx --machine ex01 --location LocalMachine --password-file pfx.pass --exportable',
+    'store import chain.p7b --machine ex01 --location LocalMachine --placement by-type --lang fr',
+  ],
+  async run(ctx, args) {
+    const format = choiceOption(args, 'format', ['text', 'json'], 'text', NAME);
+    const placement = choiceOption(args, 'placement', ['wizard', 'by-type'] as const, 'wizard', NAME);
+    const lang = langOption(args, NAME);
+    const password = await passwordOption(ctx, args, NAME);
+    const path = args.positionals[0]!;
+    const bytes = await readInput(ctx.io, path);
+    const machine = await openMachine(ctx, args, NAME, true);
+    const location = stringOption(args, 'location');
+    const store = stringOption(args, 'store');
+    const friendlyName = stringOption(args, 'friendly-name');
+    const r = await storeCall(() =>
+      ss.importFile(machine, bytes, {
+        location: location ?? 'CurrentUser',
+        ...(store !== undefined ? { store } : {}),
+        placement,
+        ...(password !== undefined ? { password } : {}),
+        exportable: booleanOption(args, 'exportable'),
+        ...(friendlyName !== undefined ? { friendlyName } : {}),
+      }),
+    );
+    for (const w of r.securityWarnings) ctx.io.stderr.write(`${w}\n(accepted)\n\n`);
+    if (format === 'json') {
+      writeJson(ctx.io.stdout, {
+        message: r.message[lang],
+        certificates: r.certificates.map((e) => ({
+          location: e.location,
+          store: e.store,
+          storeDisplayName: ss.storeDisplayName(e.store, lang),
+          thumbprint: e.thumbprint,
+          subject: e.certificate.subject.toWindowsString(),
+          hasPrivateKey: e.hasPrivateKey,
+        })),
+        crls: r.crls,
+        securityWarnings: r.securityWarnings.length,
+      });
+      return EXIT.ok;
+    }
+    const lines = [r.message[lang]];
+    for (const e of r.certificates)
+      lines.push(
+        `  ${storeLabel(e.location, e.store, lang)}: ${consoleName(e.certificate.subject)}  ${e.thumbprint}${e.hasPrivateKey ? '  [private key]' : ''}`,
+      );
+    for (const c of r.crls) lines.push(`  ${c}: CRL`);
+    writeLines(ctx.io.stdout, lines);
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,569 @@
+// `certlab store`: import, list, show, verify, export and delete on a simulated machine kept in
+// a directory, and the usage errors (exit 2).
+
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  basicConstraints,
+  type Certificate,
+  createCertificate,
+  createPkcs12,
+  extKeyUsage,
+  generateKeyPair,
+  keyUsage,
+  readPkcs7Certificates,
+  subjectAltName,
+} from '@certlab/pki';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, removeTempDirs, tempDir } from './helpers.js';
+
+const DAY = 86_400_000;
+const PASS = 'Pfx-S3cret!';
+
+let dir: string;
+let root: Certificate;
+let ica: Certificate;
+let leaf: Certificate;
+let rootT: string;
+let icaT: string;
+let leafT: string;
+
+beforeAll(async () => {
+  dir = await tempDir();
+  const now = Date.now();
+  const notBefore = new Date(now - DAY);
+  const notAfter = new Date(now + 365 * DAY);
+  const [rootK, icaK, leafK] = await Promise.all(
+    [0, 1, 2].map(() => generateKeyPair({ type: 'ec', curve: 'P-256' })),
+  );
+  const caExt = [basicConstraints({ ca: true }), keyUsage(['keyCertSign', 'cRLSign'])];
+  root = await createCertificate({
+    subject: 'CN=Store Root, O=Contoso',
+    publicKey: rootK!.publicKey,
+    signingKey: rootK!.privateKey,
+    notBefore,
+    notAfter,
+    extensions: caExt,
+  });
+  ica = await createCertificate({
+    subject: 'CN=Store ICA, O=Contoso',
+    publicKey: icaK!.publicKey,
+    signingKey: rootK!.privateKey,
+    issuer: root,
+    notBefore,
+    notAfter,
+    extensions: caExt,
+  });
+  leaf = await createCertificate({
+    subject: 'CN=www.contoso.com',
+    publicKey: leafK!.publicKey,
+    signingKey: icaK!.privateKey,
+    issuer: ica,
+    notBefore,
+    notAfter,
+    extensions: [
+      basicConstraints({ ca: false }),
+      extKeyUsage(['serverAuth']),
+      subjectAltName([{ type: 'dns', value: 'www.contoso.com' }]),
+    ],
+  });
+  [rootT, icaT, leafT] = await Promise.all([root.thumbprint(), ica.thumbprint(), leaf.thumbprint()]);
+  await writeFile(join(dir, 'root.cer'), root.der);
+  await writeFile(join(dir, 'ica.pem'), ica.toPem());
+  await writeFile(
+    join(dir, 'leaf.pfx'),
+    await createPkcs12({
+      key: leafK!.privateKey,
+      certificate: leaf,
+      password: PASS,
+      friendlyName: 'Contoso Web',
+      iterations: 2048,
+    }),
+  );
+  // The machine used by most tests: root in LocalMachine\Root, ICA in CA, leaf + key in My.
+  const m = join(dir, 'ex01');
+  expect(
+    (
+      await cli(
+        dir,
+        'store',
+        'import',
+        'root.cer',
+        '--machine',
+        m,
+        '--location',
+        'LocalMachine',
+        '--store',
+        'Root',
+      )
+    ).code,
+  ).toBe(0);
+  expect(
+    (
+      await cli(
+        dir,
+        'store',
+        'import',
+        'ica.pem',
+        '--machine',
+        m,
+        '--location',
+        'LocalMachine',
+        '--store',
+        'CA',
+      )
+    ).code,
+  ).toBe(0);
+});
+afterAll(removeTempDirs);
+
+describe('certlab store import', () => {
+  it('says where each certificate went, in English and French', async () => {
+    const r = await cli(
+      dir,
+      'store',
+      'import',
+      'root.cer',
+      '--machine',
+      'm-import',
+      '--location',
+      'LocalMachine',
+      '--store',
+      'Root',
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('The import was successful.');
+    expect(r.stdout).toContain(
+      `LocalMachine\\Root (Trusted Root Certification Authorities): Store Root  ${rootT}`,
+    );
+    const fr = await cli(
+      dir,
+      'store',
+      'import',
+      'ica.pem',
+      '--machine',
+      'm-import',
+      '--location',
+      'LM',
+      '--lang',
+      'fr',
+    );
+    expect(fr.code).toBe(0);
+    expect(fr.stdout).toContain("L'importation s'est terminée correctement.");
+    // Automatic placement: a lone CA certificate goes to Intermediate Certification Authorities.
+    expect(fr.stdout).toContain(
+      `LocalMachine\\CA (Autorités de certification intermédiaires): Store ICA  ${icaT}`,
+    );
+  });
+
+  it('imports a .pfx with its key into My', async () => {
+    const r = await cli(
+      dir,
+      'store',
+      'import',
+      'leaf.pfx',
+      '--machine',
+      'ex01',
+      '--location',
+      'LocalMachine',
+      '--store',
+      'My',
+      '--password',
+      PASS,
+      '--exportable',
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`LocalMachine\\My (Personal): www.contoso.com  ${leafT}  [private key]`);
+    const json = await cli(
+      dir,
+      'store',
+      'import',
+      'leaf.pfx',
+      '--machine',
+      'm-json',
+      '--password',
+      PASS,
+      '--format',
+      'json',
+    );
+    expect(json.code).toBe(0);
+    const j = JSON.parse(json.stdout) as {
+      certificates: { location: string; store: string; hasPrivateKey: boolean }[];
+    };
+    expect(j.certificates).toEqual([
+      expect.objectContaining({ location: 'CurrentUser', store: 'My', hasPrivateKey: true }),
+    ]);
+  });
+
+  it('a wrong .pfx password is exit 2 and the password never shows', async () => {
+    const r = await cli(dir, 'store', 'import', 'leaf.pfx', '--machine', 'm-bad', '--password', 'wrong-one');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^certlab: .*\[ERR_STORE_IMPORT_INVALID\]/);
+    expect(r.stderr).not.toContain('wrong-one');
+  });
+});
+
+describe('certlab store list / show / verify', () => {
+  it('lists a store like the Certificates console', async () => {
+    const r = await cli(
+      dir,
+      'store',
+      'list',
+      '--machine',
+      'ex01',
+      '--location',
+      'LocalMachine',
+      '--store',
+      'My',
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('LocalMachine\\My (Personal): 1');
+    expect(r.stdout).toMatch(/Issued To +Issued By +Expiration Date +Intended Purposes +Friendly Name/);
+    expect(r.stdout).toMatch(
+      /www\.contoso\.com +Store ICA +\d{4}-\d\d-\d\d +Server Authentication +Contoso Web +🔑 +[0-9A-F]{40}/,
+    );
+    const all = await cli(dir, 'store', 'list', '--machine', 'ex01', '--format', 'json');
+    const rows = JSON.parse(all.stdout) as { store: string; thumbprint: string; hasPrivateKey: boolean }[];
+    expect(rows.map((x) => [x.store, x.thumbprint, x.hasPrivateKey])).toEqual([
+      ['CA', icaT, false],
+      ['My', leafT, true],
+      ['Root', rootT, false],
+    ]);
+    // CurrentUser\Root sees LocalMachine\Root.
+    const cu = await cli(
+      dir,
+      'store',
+      'list',
+      '--machine',
+      'ex01',
+      '--location',
+      'CurrentUser',
+      '--store',
+      'Root',
+      '--format',
+      'json',
+    );
+    expect((JSON.parse(cu.stdout) as { thumbprint: string }[]).map((x) => x.thumbprint)).toEqual([rootT]);
+  });
+
+  it('shows a certificate with its private-key line', async () => {
+    const r = await cli(dir, 'store', 'show', leafT.toLowerCase(), '--machine', 'ex01');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('LocalMachine\\My (Personal)');
+    expect(r.stdout).toContain('Friendly Name: Contoso Web');
+    expect(r.stdout).toContain('www.contoso.com');
+    expect(r.stdout).toContain('You have a private key that corresponds to this certificate.');
+    const root = await cli(dir, 'store', 'show', rootT, '--machine', 'ex01', '--format', 'json');
+    const j = JSON.parse(root.stdout) as { hasPrivateKey: boolean; stores: { store: string }[] };
+    expect(j.hasPrivateKey).toBe(false);
+    expect(j.stores.map((s) => s.store)).toEqual(['Root']);
+  });
+
+  it('verifies a trusted chain: OK verdict, CERT_TRUST flags, exit 0', async () => {
+    const r = await cli(
+      dir,
+      'store',
+      'verify',
+      leafT,
+      '--machine',
+      'ex01',
+      '--purpose',
+      'serverAuth',
+      '--host',
+      'www.contoso.com',
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Certificate status: This certificate is OK.');
+    expect(r.stdout).toContain('Server Authentication');
+    expect(r.stdout).toContain('Policy: S_OK');
+    expect(r.stdout).toContain('Chain engine: HCCE_LOCAL_MACHINE');
+    expect(r.stdout).toMatch(/2: Store Root {2}[0-9A-F]{40} {2}\(LocalMachine\\Root/);
+    expect(r.stdout).toContain('CERT_TRUST_IS_SELF_SIGNED (0x8)');
+    const fr = await cli(
+      dir,
+      'store',
+      'verify',
+      leafT,
+      '--machine',
+      'ex01',
+      '--lang',
+      'fr',
+      '--format',
+      'json',
+    );
+    expect(fr.code).toBe(0);
+    const j = JSON.parse(fr.stdout) as {
+      trusted: boolean;
+      verdict: { id: string; pathStatus: string };
+      elements: unknown[];
+    };
+    expect(j.trusted).toBe(true);
+    expect(j.verdict).toMatchObject({ id: 'ok', pathStatus: 'Ce certificat est valide.' });
+    expect(j.elements).toHaveLength(3);
+  });
+
+  it('a wrong purpose is exit 1 with CERT_E_WRONG_USAGE', async () => {
+    const r = await cli(dir, 'store', 'verify', leafT, '--machine', 'ex01', '--purpose', 'clientAuth');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('CERT_E_WRONG_USAGE');
+    expect(r.stdout).toContain('CERT_TRUST_IS_NOT_VALID_FOR_USAGE (0x10)');
+  });
+
+  it('a missing root is a partial chain, exit 1', async () => {
+    await cli(
+      dir,
+      'store',
+      'import',
+      'ica.pem',
+      '--machine',
+      'm-noroot',
+      '--location',
+      'LocalMachine',
+      '--store',
+      'CA',
+    );
+    await cli(
+      dir,
+      'store',
+      'import',
+      'leaf.pfx',
+      '--machine',
+      'm-noroot',
+      '--location',
+      'LocalMachine',
+      '--store',
+      'My',
+      '--password',
+      PASS,
+    );
+    const r = await cli(dir, 'store', 'verify', leafT, '--machine', 'm-noroot');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('Windows does not have enough information to verify this certificate.');
+    expect(r.stdout).toContain('CERT_TRUST_IS_PARTIAL_CHAIN (0x10000)');
+    expect(r.stdout).toContain('CERT_E_CHAINING');
+    // The root as an intermediate only: the chain ends in an untrusted root.
+    await cli(
+      dir,
+      'store',
+      'import',
+      'root.cer',
+      '--machine',
+      'm-noroot',
+      '--location',
+      'LocalMachine',
+      '--store',
+      'CA',
+    );
+    const u = await cli(dir, 'store', 'verify', leafT, '--machine', 'm-noroot', '--format', 'json');
+    expect(u.code).toBe(1);
+    const j = JSON.parse(u.stdout) as { trusted: boolean; errors: string[]; policy: { name: string } };
+    expect(j.trusted).toBe(false);
+    expect(j.errors).toContain('IS_UNTRUSTED_ROOT');
+    expect(j.policy.name).toBe('CERT_E_UNTRUSTEDROOT');
+  });
+});
+
+describe('certlab store export / delete', () => {
+  it('exports .cer, Base-64, .p7b with the chain and a .pfx that imports back', async () => {
+    expect(
+      (await cli(dir, 'store', 'export', leafT, '--machine', 'ex01', '--as', 'cer', '--out', 'out.cer')).code,
+    ).toBe(0);
+    expect(new Uint8Array(await readFile(join(dir, 'out.cer')))).toEqual(new Uint8Array(leaf.der));
+    const b64 = await cli(
+      dir,
+      'store',
+      'export',
+      rootT,
+      '--machine',
+      'ex01',
+      '--as',
+      'cer-base64',
+      '--out',
+      '-',
+    );
+    expect(b64.code).toBe(0);
+    expect(b64.stdout).toContain('-----BEGIN CERTIFICATE-----\r\n');
+    expect(
+      (
+        await cli(
+          dir,
+          'store',
+          'export',
+          leafT,
+          '--machine',
+          'ex01',
+          '--as',
+          'p7b',
+          '--chain',
+          '--out',
+          'out.p7b',
+        )
+      ).code,
+    ).toBe(0);
+    const p7 = readPkcs7Certificates(new Uint8Array(await readFile(join(dir, 'out.p7b'))));
+    expect(await Promise.all(p7.map((c) => c.thumbprint()))).toEqual(
+      expect.arrayContaining([leafT, icaT, rootT]),
+    );
+    const pfx = await cli(
+      dir,
+      'store',
+      'export',
+      leafT,
+      '--machine',
+      'ex01',
+      '--as',
+      'pfx',
+      '--password',
+      'Other-P4ss',
+      '--out',
+      'out.pfx',
+    );
+    expect(pfx.stderr).toBe('');
+    expect(pfx.code).toBe(0);
+    const back = await cli(
+      dir,
+      'store',
+      'import',
+      'out.pfx',
+      '--machine',
+      'm-back',
+      '--location',
+      'LocalMachine',
+      '--password',
+      'Other-P4ss',
+      '--format',
+      'json',
+    );
+    expect(back.code).toBe(0);
+    const j = JSON.parse(back.stdout) as {
+      certificates: { store: string; thumbprint: string; hasPrivateKey: boolean }[];
+    };
+    expect(j.certificates[0]).toMatchObject({ store: 'My', thumbprint: leafT, hasPrivateKey: true });
+    // Existing output without --force: exit 1.
+    expect(
+      (await cli(dir, 'store', 'export', leafT, '--machine', 'ex01', '--as', 'cer', '--out', 'out.cer')).code,
+    ).toBe(1);
+  });
+
+  it('a key not marked exportable cannot go to a .pfx (exit 1)', async () => {
+    const r = await cli(
+      dir,
+      'store',
+      'export',
+      leafT,
+      '--machine',
+      'm-noroot',
+      '--as',
+      'pfx',
+      '--password',
+      'x',
+      '--out',
+      'nope.pfx',
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('[ERR_STORE_KEY_NOT_EXPORTABLE]');
+  });
+
+  it('deletes a certificate; the chain is then no longer trusted', async () => {
+    await cli(
+      dir,
+      'store',
+      'import',
+      'root.cer',
+      '--machine',
+      'm-del',
+      '--location',
+      'LocalMachine',
+      '--store',
+      'Root',
+    );
+    await cli(
+      dir,
+      'store',
+      'import',
+      'ica.pem',
+      '--machine',
+      'm-del',
+      '--location',
+      'LocalMachine',
+      '--store',
+      'CA',
+    );
+    await cli(
+      dir,
+      'store',
+      'import',
+      'leaf.pfx',
+      '--machine',
+      'm-del',
+      '--location',
+      'LocalMachine',
+      '--store',
+      'My',
+      '--password',
+      PASS,
+    );
+    expect((await cli(dir, 'store', 'verify', leafT, '--machine', 'm-del')).code).toBe(0);
+    const d = await cli(
+      dir,
+      'store',
+      'delete',
+      rootT,
+      '--machine',
+      'm-del',
+      '--location',
+      'LocalMachine',
+      '--store',
+      'Root',
+    );
+    expect(d.code).toBe(0);
+    expect(d.stdout).toContain(`Deleted ${rootT} from LocalMachine\\Root.`);
+    expect((await cli(dir, 'store', 'verify', leafT, '--machine', 'm-del')).code).toBe(1);
+    const k = await cli(dir, 'store', 'delete', leafT, '--machine', 'm-del', '--delete-key');
+    expect(k.stdout).toContain('with its private key');
+    const list = await cli(dir, 'store', 'list', '--machine', 'm-del', '--format', 'json');
+    expect((JSON.parse(list.stdout) as { thumbprint: string }[]).map((x) => x.thumbprint)).toEqual([icaT]);
+    // Deleting it again: not found, exit 1.
+    const again = await cli(dir, 'store', 'delete', rootT, '--machine', 'm-del');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('[ERR_STORE_NOT_FOUND]');
+  });
+});
+
+describe('certlab store usage errors', () => {
+  it.each([
+    ['no --machine', ['store', 'list']],
+    ['a machine directory that does not exist', ['store', 'list', '--machine', 'nowhere']],
+    ['an unknown location', ['store', 'list', '--machine', 'ex01', '--location', 'Mars']],
+    ['a bad --lang', ['store', 'list', '--machine', 'ex01', '--lang', 'de']],
+    ['a bad thumbprint', ['store', 'show', 'xyz', '--machine', 'ex01']],
+    ['no thumbprint', ['store', 'verify', '--machine', 'ex01']],
+    ['a bad --at', ['store', 'verify', 'AB'.repeat(20), '--machine', 'ex01', '--at', 'yesterday']],
+    ['no --as', ['store', 'export', 'AB'.repeat(20), '--machine', 'ex01', '--out', 'x.cer']],
+    [
+      'a bad --as',
+      ['store', 'export', 'AB'.repeat(20), '--machine', 'ex01', '--as', 'zip', '--out', 'x.cer'],
+    ],
+    [
+      '--as pfx without a password',
+      ['store', 'export', 'AB'.repeat(20), '--machine', 'ex01', '--as', 'pfx', '--out', 'x.pfx'],
+    ],
+    ['a .pfx without its password', ['store', 'import', 'leaf.pfx', '--machine', 'm-x']],
+    ['a file that is not there', ['store', 'import', 'missing.cer', '--machine', 'm-x']],
+    ['an unknown option', ['store', 'delete', 'AB'.repeat(20), '--machine', 'ex01', '--bogus']],
+  ])('%s: exit 2', async (_, argv) => {
+    const r = await cli(dir, ...argv);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^certlab: /);
+    expect(r.code).toBe(2);
+  });
+
+  it('an unknown thumbprint is exit 1', async () => {
+    const r = await cli(dir, 'store', 'show', 'AB'.repeat(20), '--machine', 'ex01');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('[ERR_STORE_NOT_FOUND]');
+  });
+});

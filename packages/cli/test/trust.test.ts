@@ -1,0 +1,193 @@
+// `certlab trust`: install, uninstall and list a root in an NSS database, a Debian system store
+// in a temporary root, and a Java keystore, each checked with the store's own tool.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { basicConstraints, createCertificate, generateKeyPair, keyUsage } from '@certlab/pki';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithTool } from '../../../test/support/tools.js';
+import { cli, removeTempDirs, tempDir } from './helpers.js';
+
+let dir: string;
+let tp: string;
+
+beforeAll(async () => {
+  dir = await tempDir();
+  const rootK = await generateKeyPair({ type: 'ec', curve: 'P-256' });
+  const root = await createCertificate({
+    subject: 'CN=Trust Test Root, O=Contoso, C=FR',
+    publicKey: rootK.publicKey,
+    signingKey: rootK.privateKey,
+    notBefore: new Date(Date.UTC(2025, 0, 1)),
+    notAfter: new Date(Date.UTC(2035, 0, 1)),
+    extensions: [basicConstraints({ ca: true }), keyUsage(['keyCertSign', 'cRLSign'])],
+  });
+  const leafK = await generateKeyPair({ type: 'ec', curve: 'P-256' });
+  const leaf = await createCertificate({
+    subject: 'CN=web.contoso.com',
+    publicKey: leafK.publicKey,
+    signingKey: rootK.privateKey,
+    issuer: root,
+    notBefore: new Date(Date.UTC(2025, 0, 1)),
+    notAfter: new Date(Date.UTC(2035, 0, 1)),
+    extensions: [basicConstraints({ ca: false })],
+  });
+  tp = await root.thumbprint();
+  await writeFile(join(dir, 'root.pem'), root.toPem());
+  await writeFile(join(dir, 'root.cer'), root.der);
+  await writeFile(join(dir, 'leaf.pem'), leaf.toPem());
+  await writeFile(join(dir, 'two.pem'), root.toPem() + leaf.toPem());
+});
+afterAll(removeTempDirs);
+
+describe('certlab trust: usage', () => {
+  it('is listed in the help', async () => {
+    const r = await cli(dir, '--help');
+    expect(r.stdout).toContain('trust');
+    const h = await cli(dir, 'trust', 'install', '--help');
+    expect(h.code).toBe(0);
+    expect(h.stdout).toContain('--nss DIR');
+  });
+  it('needs exactly one store', async () => {
+    const none = await cli(dir, 'trust', 'install', 'root.pem');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('--nss DIR, --system or --java KEYSTORE');
+    const two = await cli(dir, 'trust', 'install', 'root.pem', '--nss', 'db', '--java', 'ks.p12');
+    expect(two.code).toBe(2);
+    expect((await cli(dir, 'trust', 'list', '--nss', 'db', '--root', 'x')).code).toBe(2);
+    expect((await cli(dir, 'trust', 'list', '--system', '--storepass', 'x')).code).toBe(2);
+  });
+  it('refuses an unreadable ROOT or several certificates', async () => {
+    expect((await cli(dir, 'trust', 'install', 'missing.pem', '--nss', 'db')).code).toBe(2);
+    const two = await cli(dir, 'trust', 'install', 'two.pem', '--nss', 'db');
+    expect(two.code).toBe(2);
+    expect(two.stderr).toContain('2 certificates');
+  });
+  it('lists an empty store that does not exist yet', async () => {
+    const r = await cli(dir, 'trust', 'list', '--java', 'nothing.p12', '--format', 'json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).certificates).toEqual([]);
+  });
+});
+
+describeWithTool('certutil', 'certlab trust --nss', () => {
+  it('installs with trust C,, lists, and uninstalls', async () => {
+    const r = await cli(dir, 'trust', 'install', 'root.cer', '--nss', 'nssdb');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      `Installed CN=Trust Test Root, O=Contoso, C=FR (${tp}) into NSS database sql:`,
+    );
+    const listed = execFileSync('certutil', ['-L', '-d', `sql:${join(dir, 'nssdb')}`], { encoding: 'utf8' });
+    expect(listed).toMatch(new RegExp(`certlab Trust Test Root ${tp}\\s+C,,`));
+    const again = await cli(dir, 'trust', 'install', 'root.pem', '--nss', 'nssdb');
+    expect(again.stdout).toContain('Already installed');
+    const list = await cli(dir, 'trust', 'list', '--nss', 'nssdb', '--format', 'json');
+    expect(JSON.parse(list.stdout).certificates).toEqual([
+      {
+        name: `certlab Trust Test Root ${tp}`,
+        thumbprint: tp,
+        subject: 'CN=Trust Test Root, O=Contoso, C=FR',
+        trust: 'C,,',
+      },
+    ]);
+    const text = await cli(dir, 'trust', 'list', '--nss', 'nssdb');
+    expect(text.stdout).toContain(`${tp}  certlab Trust Test Root`);
+    const u = await cli(dir, 'trust', 'uninstall', 'root.pem', '--nss', 'nssdb', '--format', 'json');
+    expect(u.code).toBe(0);
+    expect(JSON.parse(u.stdout)).toMatchObject({
+      action: 'uninstall',
+      store: 'nss',
+      changed: true,
+      thumbprint: tp,
+    });
+    expect(
+      execFileSync('certutil', ['-L', '-d', `sql:${join(dir, 'nssdb')}`], { encoding: 'utf8' }),
+    ).not.toContain('certlab');
+    const u2 = await cli(dir, 'trust', 'uninstall', 'root.pem', '--nss', 'nssdb');
+    expect(u2.stdout).toContain('Not installed');
+  });
+});
+
+describeWithTool('update-ca-certificates', 'certlab trust --system --root', () => {
+  it('makes openssl verify -CApath succeed, then fail after uninstall', async () => {
+    const verify = () =>
+      spawnSync(
+        'openssl',
+        ['verify', '-CApath', join(dir, 'fakeroot/etc/ssl/certs'), join(dir, 'leaf.pem')],
+        {
+          encoding: 'utf8',
+        },
+      );
+    const r = await cli(
+      dir,
+      'trust',
+      'install',
+      'root.pem',
+      '--system',
+      '--root',
+      'fakeroot',
+      '--format',
+      'json',
+    );
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      action: 'install',
+      store: 'debian',
+      target: join(dir, 'fakeroot'),
+      changed: true,
+      names: [`certlab-${tp}.crt`],
+    });
+    expect(verify().status).toBe(0);
+    const list = await cli(dir, 'trust', 'list', '--system', '--root', 'fakeroot');
+    expect(list.stdout).toContain(`${tp}  certlab-${tp}.crt`);
+    const u = await cli(dir, 'trust', 'uninstall', 'root.pem', '--system', '--root', 'fakeroot');
+    expect(u.code).toBe(0);
+    expect(u.stdout).toContain('Removed');
+    expect(verify().status).not.toBe(0);
+  });
+});
+
+describeWithTool('keytool', 'certlab trust --java', () => {
+  it('imports into the keystore, lists and deletes', async () => {
+    const r = await cli(
+      dir,
+      'trust',
+      'install',
+      'root.pem',
+      '--java',
+      'trust.p12',
+      '--storepass',
+      's3cret-pass',
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const alias = `certlab-${tp.toLowerCase()}`;
+    const ks = () =>
+      execFileSync(
+        'keytool',
+        ['-J-Duser.language=en', '-list', '-keystore', join(dir, 'trust.p12'), '-storepass', 's3cret-pass'],
+        { encoding: 'utf8' },
+      );
+    expect(ks()).toContain(alias);
+    const bad = await cli(dir, 'trust', 'list', '--java', 'trust.p12', '--storepass', 'wrong-pass');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('ERR_STORE_PASSWORD_REQUIRED');
+    expect(bad.stderr).not.toContain('wrong-pass');
+    const list = await cli(dir, 'trust', 'list', '--java', 'trust.p12', '--storepass', 's3cret-pass');
+    expect(list.stdout).toContain(`${tp}  ${alias}  CN=Trust Test Root`);
+    const u = await cli(
+      dir,
+      'trust',
+      'uninstall',
+      'root.pem',
+      '--java',
+      'trust.p12',
+      '--storepass',
+      's3cret-pass',
+    );
+    expect(u.code).toBe(0);
+    expect(ks()).not.toContain(alias);
+  });
+});
