@@ -83,6 +83,8 @@ interface CertificateCache {
   extensions?: Extension[];
   sigAlg?: SignatureAlgorithm;
   thumbs?: Map<string, string>;
+  /** Signature checks by issuer SPKI (hex). */
+  verified?: Map<string, Promise<boolean>>;
 }
 
 /**
@@ -346,6 +348,21 @@ export class Certificate {
    * ```
    */
   async verifySignature(issuerKey: PublicKey = this.publicKey): Promise<boolean> {
+    // The answer depends only on this DER and the key, both immutable: remember it per key, so
+    // chain engines that check candidate issuers and then validate the path pay once.
+    const verified = (this.#c.verified ??= new Map());
+    const id = toHex(issuerKey.spki);
+    let result = verified.get(id);
+    if (!result) {
+      result = this.#verifyUncached(issuerKey);
+      verified.set(id, result);
+      // A thrown error (unsupported algorithm, crypto failure) is not remembered.
+      result.catch(() => verified.delete(id));
+    }
+    return result;
+  }
+
+  async #verifyUncached(issuerKey: PublicKey): Promise<boolean> {
     const outer = encodingOf(this.#field(F_SIG_ALG));
     const inner = encodingOf(this.#field(F_INNER_SIG_ALG));
     if (outer.length !== inner.length || outer.some((b, i) => b !== inner[i])) return false;
