@@ -26,7 +26,8 @@ export type StoreErrorCode =
   | 'ERR_STORE_IO'
   | 'ERR_STORE_CORRUPT'
   | 'ERR_STORE_UNSUPPORTED'
-  | 'ERR_STORE_TOOL_MISSING';
+  | 'ERR_STORE_TOOL_MISSING'
+  | 'ERR_STORE_TRANSCRIPT_MISMATCH';
 
 /** The Windows HRESULT of the codes that have one (CRYPT_E_NOT_FOUND, CRYPT_E_EXISTS, ERROR_CANCELLED). */
 const HRESULTS: Partial<Record<StoreErrorCode, number>> = {

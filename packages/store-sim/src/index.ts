@@ -2,7 +2,7 @@
  * @certlab/store-sim: Windows certificate stores that run anywhere. A simulated machine with
  * store locations and logical stores (visibility rules included), the Import and Export
  * wizards, a chain engine reporting CERT_TRUST_* bits and the certificate dialog's verdicts in
- * English and French, and store adapters (memory, directory).
+ * English and French, and store adapters (memory, directory, Windows through PowerShell).
  *
  * @example
  * ```ts
@@ -42,3 +42,4 @@ export * from './trust/index.js';
 export * from './trust-status.js';
 export * from './verdicts.js';
 export * from './visibility.js';
+export * from './windows/index.js';
