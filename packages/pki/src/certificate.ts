@@ -350,7 +350,8 @@ export class Certificate {
   async verifySignature(issuerKey: PublicKey = this.publicKey): Promise<boolean> {
     // The answer depends only on this DER and the key, both immutable: remember it per key, so
     // chain engines that check candidate issuers and then validate the path pay once.
-    const verified = (this.#c.verified ??= new Map());
+    this.#c.verified ??= new Map();
+    const verified = this.#c.verified;
     const id = toHex(issuerKey.spki);
     let result = verified.get(id);
     if (!result) {
