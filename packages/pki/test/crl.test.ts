@@ -27,6 +27,7 @@ import { generateKeyPair, type KeyPair } from '../src/keys.js';
 import { Name } from '../src/names.js';
 import { OID } from '../src/oids.js';
 import { decodePem } from '../src/pem.js';
+import { mutate, mutation } from './mutation.js';
 
 const T0 = new Date('2026-03-01T00:00:00Z');
 const T1 = new Date('2026-03-08T00:00:00Z');
@@ -484,50 +485,6 @@ describe('parsing hand-made CRLs', () => {
 
 // ---------------------------------------------------------------------------------------------
 // Malformed input: every mutation either parses or fails with a PkiError, never another exception.
-
-type Mutation =
-  | { kind: 'flip'; pos: number; bit: number }
-  | { kind: 'set'; pos: number; value: number }
-  | { kind: 'truncate'; len: number }
-  | { kind: 'insert'; pos: number; bytes: Uint8Array }
-  | { kind: 'delete'; pos: number; count: number };
-
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant('flip' as const), pos: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
-  fc.record({ kind: fc.constant('set' as const), pos: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }),
-  fc.record({ kind: fc.constant('truncate' as const), len: fc.nat() }),
-  fc.record({
-    kind: fc.constant('insert' as const),
-    pos: fc.nat(),
-    bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }),
-  }),
-  fc.record({ kind: fc.constant('delete' as const), pos: fc.nat(), count: fc.integer({ min: 1, max: 8 }) }),
-);
-
-function mutate(input: Uint8Array, ms: Mutation[]): Uint8Array {
-  let b = input.slice();
-  for (const m of ms) {
-    const pos = 'pos' in m ? m.pos % (b.length + 1) : 0;
-    switch (m.kind) {
-      case 'flip':
-        if (pos < b.length) b[pos]! ^= 1 << m.bit;
-        break;
-      case 'set':
-        if (pos < b.length) b[pos] = m.value;
-        break;
-      case 'truncate':
-        b = b.slice(0, m.len % (b.length + 1));
-        break;
-      case 'insert':
-        b = Uint8Array.from([...b.subarray(0, pos), ...m.bytes, ...b.subarray(pos)]);
-        break;
-      case 'delete':
-        b = Uint8Array.from([...b.subarray(0, pos), ...b.subarray(pos + m.count)]);
-        break;
-    }
-  }
-  return b;
-}
 
 function exerciseCrl(der: Uint8Array): void {
   const crl = parseCrl(der);
