@@ -49,6 +49,7 @@ import {
   tlv,
 } from './internal/der.js';
 import { guard } from './internal/guard.js';
+import { sha1, sha256 } from './internal/sha.js';
 import { readTime, writeTime } from './internal/time.js';
 import { type PrivateKey, PublicKey } from './keys.js';
 import { Name } from './names.js';
@@ -331,7 +332,10 @@ export class Certificate {
     this.#c.thumbs ??= new Map();
     let t = this.#c.thumbs.get(hash);
     if (!t) {
-      t = toHex(await hashDigest(hash, this.der), true);
+      // SHA-1 and SHA-256 of a ~1 KB certificate cost microseconds in JS; a WebCrypto digest is a
+      // thread-pool round trip, which dominated loading a 100k-certificate store.
+      const sync = hash === 'SHA-1' ? sha1 : hash === 'SHA-256' ? sha256 : undefined;
+      t = toHex(sync ? sync.digest(this.der) : await hashDigest(hash, this.der), true);
       this.#c.thumbs.set(hash, t);
     }
     return t;
