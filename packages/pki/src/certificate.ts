@@ -30,7 +30,7 @@ import {
   subjectKeyIdentifier as skiExtension,
 } from './extensions.js';
 import type { GeneralName } from './general-names.js';
-import { toHex } from './internal/bytes.js';
+import { equalBytes, toHex } from './internal/bytes.js';
 import {
   bigIntFromTwosComplement,
   bitString,
@@ -368,10 +368,13 @@ export class Certificate {
   }
 
   async #verifyUncached(issuerKey: PublicKey): Promise<boolean> {
-    const outer = encodingOf(this.#field(F_SIG_ALG));
-    const inner = encodingOf(this.#field(F_INNER_SIG_ALG));
-    if (outer.length !== inner.length || outer.some((b, i) => b !== inner[i])) return false;
+    if (!this.signatureAlgorithmsAgree) return false;
     return verifySignature(issuerKey, this.signatureAlgorithm, this.tbs, this.signature);
+  }
+
+  /** True when the TBS signature algorithm equals the outer one, as RFC 5280 §4.1.1.2 requires. */
+  get signatureAlgorithmsAgree(): boolean {
+    return equalBytes(encodingOf(this.#field(F_SIG_ALG)), encodingOf(this.#field(F_INNER_SIG_ALG)));
   }
 
   /** PEM text with the CERTIFICATE label. @example `await writeFile('ca.cer', cert.toPem())` */

@@ -207,14 +207,7 @@ async function readCrls(ctx: CommandContext, path: string): Promise<Crl[]> {
   const bytes = await readInput(ctx.io, path);
   try {
     const text = new TextDecoder('latin1').decode(bytes);
-    if (text.includes('-----BEGIN')) {
-      const out: Crl[] = [];
-      const re = /-----BEGIN X509 CRL-----([\s\S]*?)-----END X509 CRL-----/g;
-      for (let m = re.exec(text); m; m = re.exec(text))
-        out.push(pki.parseCrl(new Uint8Array(Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64'))));
-      if (out.length === 0) throw new Error('it holds no X509 CRL block');
-      return out;
-    }
+    if (pki.isPem(text)) return pki.decodePem(text, { label: 'X509 CRL' }).map((b) => pki.parseCrl(b.bytes));
     return [pki.parseCrl(bytes)];
   } catch (e) {
     throw new CliError(

@@ -24,8 +24,7 @@ import {
   type PolicyMapping,
 } from '../extensions.js';
 import type { GeneralName } from '../general-names.js';
-import { equalBytes } from '../internal/bytes.js';
-import { children, encodingOf, readWhole } from '../internal/der.js';
+import { toHex } from '../internal/bytes.js';
 import type { PublicKey } from '../keys.js';
 import type { Name } from '../names.js';
 import { OID } from '../oids.js';
@@ -99,32 +98,18 @@ function decode(cert: Certificate): CertInfo {
     partial.aki = get(OID.authorityKeyIdentifier, decodeAuthorityKeyIdentifier);
     partial.nc = get(OID.nameConstraints, decodeNameConstraints);
     const pol = get(OID.certificatePolicies, decodeCertificatePolicies);
-    if (pol) {
-      const ids = pol.map((p) => p.policyId);
-      if (new Set(ids).size !== ids.length)
-        throw new Error('certificatePolicies lists a policy twice (RFC 5280 §4.2.1.4).');
-      partial.policies = ids;
-    }
+    if (pol) partial.policies = pol.map((p) => p.policyId);
     partial.mappings = get(OID.policyMappings, decodePolicyMappings);
     partial.policyConstraints = get(OID.policyConstraints, decodePolicyConstraints);
     partial.inhibitAnyPolicy = get(OID.inhibitAnyPolicy, decodeInhibitAnyPolicy);
     get(OID.authorityInfoAccess, decodeInfoAccess);
-    const top = children(readWhole(cert.der));
-    const tbs = children(top[0]!);
-    const innerAlg = tbs[0]!.id === 0xa0 ? tbs[2]! : tbs[1]!;
-    partial.algorithmsAgree = equalBytes(encodingOf(innerAlg), encodingOf(top[1]!));
-    partial.logicalKey = `${subject.canonical}\u0000${keyHex(cert.subjectPublicKeyInfo)}`;
+    partial.algorithmsAgree = cert.signatureAlgorithmsAgree;
+    partial.logicalKey = `${subject.canonical}\u0000${toHex(cert.subjectPublicKeyInfo)}`;
   } catch (e) {
     partial.malformed = e instanceof Error ? e.message : String(e);
     partial.subject ??= undefined;
   }
   return partial as unknown as CertInfo;
-}
-
-function keyHex(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return s;
 }
 
 /** The decoded view of a certificate (cached). */
