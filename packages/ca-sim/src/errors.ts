@@ -22,7 +22,9 @@ export type CaErrorCode =
   | 'ERR_CA_STORE_CLOSED'
   | 'ERR_CA_MIGRATION'
   | 'ERR_CA_MISMATCH'
-  | 'ERR_CA_ISSUE_FAILED';
+  | 'ERR_CA_ISSUE_FAILED'
+  | 'ERR_CA_USERS_INVALID'
+  | 'ERR_CA_USERS_NOT_FOUND';
 
 /**
  * The one error class of @certlab/ca-sim. `code` is machine-readable, `message` tells the

@@ -18,6 +18,8 @@ export interface CliIo {
   env?: Record<string, string | undefined>;
   /** Whether stdout is an interactive terminal: only then does certlab prompt. Default false. */
   isTTY?: boolean;
+  /** Stops long-running commands (`serve`) as SIGINT/SIGTERM do for the real process. */
+  signal?: AbortSignal;
 }
 
 /** {@link CliIo} with every default filled in. */
@@ -28,6 +30,8 @@ export interface ResolvedIo {
   readonly cwd: string;
   readonly env: Record<string, string | undefined>;
   readonly isTTY: boolean;
+  /** Aborted when a long-running command must stop (SIGINT/SIGTERM for the real process). */
+  readonly signal: AbortSignal | undefined;
 }
 
 /**
@@ -49,6 +53,7 @@ export function resolveIo(io?: CliIo): ResolvedIo {
       cwd: process.cwd(),
       env: process.env,
       isTTY: process.stdout.isTTY === true,
+      signal: undefined,
     };
   }
   return {
@@ -58,5 +63,6 @@ export function resolveIo(io?: CliIo): ResolvedIo {
     cwd: io.cwd ?? process.cwd(),
     env: io.env ?? process.env,
     isTTY: io.isTTY === true,
+    signal: io.signal,
   };
 }

@@ -18,6 +18,7 @@ import { csrShow } from './commands/csr-show.js';
 import { demo } from './commands/demo.js';
 import { keyNew } from './commands/key-new.js';
 import { keyShow } from './commands/key-show.js';
+import { serve } from './commands/serve.js';
 import { show } from './commands/show.js';
 import { storeDelete } from './commands/store-delete.js';
 import { storeExport } from './commands/store-export.js';
@@ -59,7 +60,7 @@ export const NOUNS: readonly Noun[] = [
 ];
 
 /** Commands that take no verb. */
-export const STANDALONE: readonly Command[] = [show, convert, verify, demo];
+export const STANDALONE: readonly Command[] = [show, convert, verify, serve, demo];
 
 /** Every leaf command, in help order. */
 export const ALL_COMMANDS: readonly Command[] = [...NOUNS.flatMap((n) => n.verbs), ...STANDALONE];

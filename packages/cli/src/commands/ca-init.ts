@@ -129,23 +129,8 @@ export const caInit: Command = {
     }
 
     const db = parseDbUrl(ctx, dbOption ?? `pglite:${join(dir, 'db')}`, NAME);
-    // PGlite lives in DIR; for PostgreSQL, DIR is made only once the server has answered.
-    if (db.kind === 'pglite') await mkdir(dir, { recursive: true, mode: 0o700 });
-    const ca = await openAuthority(requested, db);
-    if (db.kind === 'postgres') await mkdir(dir, { recursive: true, mode: 0o700 });
+    const { ca, published } = await createCaInDir(ctx, dir, requested, db);
     try {
-      const published: PublishedCrl[] = [];
-      if (db.kind !== 'memory') {
-        // A new CA publishes its CRLs at once (AD CS does at installation); a database that
-        // already held this CA (ca.json was removed) keeps its CRL numbers.
-        if (!(await ca.latestCrl())) {
-          if (!ca.standalone) published.push(await ca.publishCrl({ authority: 'root' }));
-          published.push(await ca.publishCrl());
-          published.push(await ca.publishCrl({ delta: true }));
-        }
-        await publishCaFiles(ctx, ca, dir, published);
-        await writeCaConfig(dir, { ...requested, db: dbUrlText(db, dir) });
-      }
       await report(ctx, format, ca, dir, db, db.kind === 'memory' ? 'memory' : 'created', published);
     } finally {
       await ca.close();
@@ -153,6 +138,46 @@ export const caInit: Command = {
     return EXIT.ok;
   },
 };
+
+/**
+ * Creates a CA in DIR: opens the database, publishes the first CRLs and the CA files in
+ * DIR/CertEnroll and writes DIR/ca.json (nothing is written for a memory: database). The caller
+ * closes the returned CA.
+ *
+ * @example
+ * ```ts
+ * const { ca } = await createCaInDir(ctx, dir, config, { kind: 'pglite', path: join(dir, 'db') });
+ * ```
+ */
+export async function createCaInDir(
+  ctx: CommandContext,
+  dir: string,
+  requested: CaConfig,
+  db: DbLocation,
+): Promise<{ ca: CertificationAuthority; published: PublishedCrl[] }> {
+  // PGlite lives in DIR; for PostgreSQL, DIR is made only once the server has answered.
+  if (db.kind === 'pglite') await mkdir(dir, { recursive: true, mode: 0o700 });
+  const ca = await openAuthority(requested, db);
+  try {
+    if (db.kind === 'postgres') await mkdir(dir, { recursive: true, mode: 0o700 });
+    const published: PublishedCrl[] = [];
+    if (db.kind !== 'memory') {
+      // A new CA publishes its CRLs at once (AD CS does at installation); a database that
+      // already held this CA (ca.json was removed) keeps its CRL numbers.
+      if (!(await ca.latestCrl())) {
+        if (!ca.standalone) published.push(await ca.publishCrl({ authority: 'root' }));
+        published.push(await ca.publishCrl());
+        published.push(await ca.publishCrl({ delta: true }));
+      }
+      await publishCaFiles(ctx, ca, dir, published);
+      await writeCaConfig(dir, { ...requested, db: dbUrlText(db, dir) });
+    }
+    return { ca, published };
+  } catch (e) {
+    await ca.close().catch(() => undefined);
+    throw e;
+  }
+}
 
 function checkedName(value: string, option: string): string {
   const v = value.trim();

@@ -1,0 +1,168 @@
+// The administrator console (what the Certification Authority MMC snap-in does for a CA
+// officer): pending requests to issue or deny, issued certificates to revoke, revoked ones to
+// release from hold, CRL publication. Only accounts marked admin reach it; every form carries a
+// per-account token so that another site cannot post to it with the browser's credentials.
+
+import { timingSafeEqual } from 'node:crypto';
+import type { CrlReason } from '@certlab/pki';
+import type { RequestStatus } from '../disposition.js';
+import { isCaError } from '../errors.js';
+import type { CertsrvApp } from './app.js';
+import { type Exchange, redirect, sendHtml } from './exchange.js';
+import type { AdminPageModel } from './page-model.js';
+import { renderAdmin, renderNotFound } from './pages/index.js';
+
+const FOLDERS: Record<AdminPageModel['folder'], RequestStatus> = {
+  pending: 'pending',
+  issued: 'issued',
+  revoked: 'revoked',
+  failed: 'denied',
+};
+
+const REASONS: readonly CrlReason[] = [
+  'unspecified',
+  'keyCompromise',
+  'cACompromise',
+  'affiliationChanged',
+  'superseded',
+  'cessationOfOperation',
+  'certificateHold',
+];
+
+type Done = 'approved' | 'denied' | 'revoked' | 'unrevoked' | 'crl' | 'delta' | 'failed' | 'csrf';
+
+const NOTICES: Record<Done, { en: string; fr: string }> = {
+  approved: {
+    en: 'Request {id} was processed: {message}.',
+    fr: 'La demande {id} a été traitée : {message}.',
+  },
+  denied: { en: 'Request {id} was denied.', fr: 'La demande {id} a été refusée.' },
+  revoked: {
+    en: 'The certificate of request {id} was revoked.',
+    fr: 'Le certificat de la demande {id} a été révoqué.',
+  },
+  unrevoked: {
+    en: 'The certificate of request {id} was released from hold.',
+    fr: 'Le certificat de la demande {id} n’est plus suspendu.',
+  },
+  crl: { en: 'Base CRL {id} was published.', fr: 'La liste de révocation de base {id} a été publiée.' },
+  delta: { en: 'Delta CRL {id} was published.', fr: 'La liste de révocation delta {id} a été publiée.' },
+  failed: { en: 'The action failed: {message}', fr: 'L’action a échoué : {message}' },
+  csrf: {
+    en: 'The form had expired; nothing was changed. Try again.',
+    fr: 'Le formulaire avait expiré ; rien n’a été modifié. Réessayez.',
+  },
+};
+
+function folderOf(text: string | undefined): AdminPageModel['folder'] {
+  const f = text?.trim().toLowerCase();
+  return f === 'issued' || f === 'revoked' || f === 'failed' ? f : 'pending';
+}
+
+function notice(ex: Exchange): string | undefined {
+  const done = ex.query.get('done') as Done | undefined;
+  if (!done || !(done in NOTICES)) return undefined;
+  return NOTICES[done][ex.lang]
+    .replace('{id}', (ex.query.get('id') ?? '').replace(/[^0-9]/g, '').slice(0, 12))
+    .replace('{message}', (ex.query.get('message') ?? '').slice(0, 300));
+}
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * The console: `GET /certsrv/admin/?folder=pending|issued|revoked|failed` and
+ * `POST /certsrv/admin/action`.
+ *
+ * @example
+ * ```ts
+ * await handleAdmin(app, ex, 'action');
+ * ```
+ */
+export async function handleAdmin(app: CertsrvApp, ex: Exchange, sub: string): Promise<void> {
+  const account = ex.account!;
+  const method = ex.req.method ?? 'GET';
+  if ((sub === '' || sub === 'default.asp') && (method === 'GET' || method === 'HEAD')) {
+    const folder = folderOf(ex.query.get('folder'));
+    const rows = await app.ca.list({ status: FOLDERS[folder] });
+    const crl = await app.ca.latestCrl();
+    const model: AdminPageModel = {
+      folder,
+      rows: rows.reverse().slice(0, 500),
+      csrfToken: app.csrfToken(account.name),
+      crl: crl
+        ? { crlNumber: crl.crlNumber, thisUpdate: crl.thisUpdate, nextUpdate: crl.nextUpdate }
+        : undefined,
+      notice: notice(ex),
+    };
+    ex.event = `admin:list:${folder}`;
+    return sendHtml(ex, renderAdmin(ex.page(), model));
+  }
+  if (sub !== 'action' || method !== 'POST') {
+    sendHtml(ex, renderNotFound(), 404);
+    return;
+  }
+  const form = await app.readForm(ex);
+  const folder = folderOf(form.get('folder'));
+  const back = (done: Done, params: Record<string, string | number> = {}) => {
+    const q = new URLSearchParams({
+      folder,
+      done,
+      ...Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])),
+    });
+    redirect(ex, 303, `/certsrv/admin/?${q.toString()}`);
+  };
+  const origin = ex.req.headers.origin;
+  const host = ex.req.headers.host;
+  if (
+    !sameToken(form.get('csrf') ?? '', app.csrfToken(account.name)) ||
+    (origin && host && new URL(origin).host !== host)
+  ) {
+    ex.event = 'admin:csrf';
+    return back('csrf');
+  }
+  const action = form.get('action')?.trim().toLowerCase();
+  const id = Number(form.get('ReqID')?.trim());
+  const officer = account.name;
+  try {
+    switch (action) {
+      case 'approve': {
+        const r = await app.ca.approve(id, { officer });
+        ex.event = `admin:approve:${id}:${r.disposition}`;
+        return back('approved', { id, message: r.message });
+      }
+      case 'deny':
+        await app.ca.deny(id, { officer });
+        ex.event = `admin:deny:${id}`;
+        return back('denied', { id });
+      case 'revoke': {
+        const reasonText = form.get('reason')?.trim() ?? 'unspecified';
+        const reason = REASONS.find((r) => r.toLowerCase() === reasonText.toLowerCase()) ?? 'unspecified';
+        await app.ca.revoke(id, reason, { officer });
+        ex.event = `admin:revoke:${id}:${reason}`;
+        return back('revoked', { id });
+      }
+      case 'unrevoke':
+        await app.ca.unrevoke(id);
+        ex.event = `admin:unrevoke:${id}`;
+        return back('unrevoked', { id });
+      case 'publish-crl':
+      case 'publish-delta-crl': {
+        const delta = action === 'publish-delta-crl';
+        const crl = await app.ca.publishCrl({ delta });
+        ex.event = `admin:crl:${crl.crlNumber}`;
+        return back(delta ? 'delta' : 'crl', { id: crl.crlNumber });
+      }
+      default:
+        ex.event = 'admin:bad-action';
+        return back('failed', { message: 'unknown action' });
+    }
+  } catch (e) {
+    if (!isCaError(e)) throw e;
+    ex.event = `admin:${action}:${e.code}`;
+    return back('failed', { message: e.message });
+  }
+}

@@ -1,0 +1,124 @@
+// What the certsrv routes share for the life of a server: the CA, the accounts and their caches,
+// the resolved options, and helpers used by several routes (reading a bounded body, the template
+// list of the request pages).
+
+import { createHmac, randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { CertificationAuthority } from '../authority.js';
+import type { CertificateTemplate } from '../template.js';
+import { AuthThrottle } from './auth-throttle.js';
+import { CredentialCache } from './basic-auth.js';
+import type { Exchange } from './exchange.js';
+import { type FieldMap, parseLenientUrlEncoded } from './form-fields.js';
+import type { CertsrvLogEntry, CertsrvOptions } from './options.js';
+import type { CertsrvLanguage, TemplateOption } from './page-model.js';
+import { localizedTemplateName, templateOptionValue } from './pages/index.js';
+import type { UserDirectory } from './users.js';
+
+/** ASP's AspMaxRequestEntityAllowed default. */
+export const DEFAULT_MAX_BODY = 200_000;
+
+/**
+ * The body of a request was refused before reaching the CA (too large, cut short).
+ *
+ * @example
+ * ```ts
+ * if (e instanceof BodyRefused) sendHtml(ex, renderTooLarge(), e.status);
+ * ```
+ */
+export class BodyRefused extends Error {
+  constructor(
+    readonly status: 400 | 413,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BodyRefused';
+  }
+}
+
+/**
+ * Server-wide state. Created once by {@link createCertsrvHandler}.
+ *
+ * @example
+ * ```ts
+ * const app = new CertsrvApp(options);
+ * ```
+ */
+export class CertsrvApp {
+  readonly ca: CertificationAuthority;
+  readonly users: UserDirectory;
+  readonly realm: string;
+  readonly defaultLanguage: CertsrvLanguage;
+  readonly maxBodyBytes: number;
+  readonly pendingTimeoutDays: number;
+  readonly legacyContentTypes: boolean;
+  readonly crlPemLabel: 'X509 CRL' | 'CERTIFICATE';
+  readonly httpsUrl: string | undefined;
+  readonly assetsDir: string;
+  readonly credentials = new CredentialCache();
+  readonly throttle: AuthThrottle;
+  readonly log: ((entry: CertsrvLogEntry) => void) | undefined;
+  readonly now: () => Date;
+  /** Signs the console's CSRF tokens; new on every start, so a token dies with the process. */
+  readonly #csrfKey = randomBytes(32);
+
+  constructor(options: CertsrvOptions) {
+    this.ca = options.ca;
+    this.users = options.users;
+    this.realm = options.realm ?? options.ca.points.serverDnsName;
+    this.defaultLanguage = options.defaultLanguage ?? 'en';
+    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+    this.pendingTimeoutDays = options.pendingTimeoutDays ?? 10;
+    this.legacyContentTypes = options.legacyContentTypes ?? false;
+    this.crlPemLabel = options.crlPemLabel ?? 'X509 CRL';
+    this.httpsUrl = options.httpsUrl;
+    // The same relative path from src/certsrv (tests) and dist/certsrv (built package).
+    this.assetsDir = options.assetsDir ?? fileURLToPath(new URL('../../dist/browser/', import.meta.url));
+    this.throttle = new AuthThrottle({ maxFailures: options.maxAuthFailures ?? 10 });
+    this.log = options.log;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** The templates the request pages list: schema v1/v2 templates the account may enroll (reference §4). */
+  templateOptions(ex: Exchange): TemplateOption[] {
+    const who = ex.account?.name.toLowerCase();
+    return this.ca.templates
+      .filter((t) => mayEnroll(t, who))
+      .map((t) => ({
+        name: t.name,
+        displayName: localizedTemplateName(t, ex.lang),
+        value: templateOptionValue(t),
+        enrolleeSuppliesSubject: t.subject === 'request',
+      }));
+  }
+
+  /** The console's CSRF token of an account. */
+  csrfToken(account: string): string {
+    return createHmac('sha256', this.#csrfKey).update(account.toLowerCase()).digest('base64url');
+  }
+
+  /**
+   * Reads a request body up to the limit, as text (UTF-8, invalid sequences replaced; the form
+   * decoder handles %XX itself), and parses it as a lenient form.
+   */
+  async readForm(ex: Exchange): Promise<FieldMap> {
+    const length = ex.req.headers['content-length'];
+    if (length !== undefined && Number(length) > this.maxBodyBytes)
+      throw new BodyRefused(413, 'The request body is larger than the server accepts.');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of ex.req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > this.maxBodyBytes)
+        throw new BodyRefused(413, 'The request body is larger than the server accepts.');
+      chunks.push(chunk);
+    }
+    if (!ex.req.complete) throw new BodyRefused(400, 'The request body was cut short.');
+    return parseLenientUrlEncoded(new TextDecoder('utf-8').decode(Buffer.concat(chunks)));
+  }
+}
+
+function mayEnroll(t: CertificateTemplate, who: string | undefined): boolean {
+  if (!t.enroll || t.enroll.includes('*')) return true;
+  return who !== undefined && t.enroll.some((p) => p.toLowerCase() === who);
+}

@@ -1,0 +1,191 @@
+// certfnsh.asp (submit a request, check a pending one: reference §5) and certrmpn.asp (forget a
+// pending request, install confirmation: §9). Every newreq that carries a request reaches the
+// CA and gets a request id whatever its fate; only a submission with no request at all (or one
+// refused before the CA: authentication, size, framing) leaves no record.
+
+import type { RequestResult } from '../authority.js';
+import { isCaError } from '../errors.js';
+import { HRESULTS } from '../hresult.js';
+import type { CertsrvApp } from './app.js';
+import { formatRequestsCookie, parseRequestsCookie } from './cookies.js';
+import { noRequestDetails } from './error-details.js';
+import { type Exchange, redirect, sendHtml } from './exchange.js';
+import { ownsRequest } from './fetch-routes.js';
+import type { FieldMap } from './form-fields.js';
+import type { PendingCookieEntry } from './page-model.js';
+import {
+  renderDenied,
+  renderError,
+  renderInstalled,
+  renderIssued,
+  renderPending,
+  renderPendingRemoved,
+} from './pages/index.js';
+import { requestBytesFromText } from './request-text.js';
+
+const SUMMARIES = {
+  bookmark: {
+    en: 'This page must be reached by submitting the request form; it cannot be bookmarked or opened directly.',
+    fr: 'Cette page s’ouvre en envoyant le formulaire de demande ; elle ne peut pas être ouverte directement ni enregistrée dans les favoris.',
+  },
+  empty: {
+    en: 'The request is empty: paste a Base64-encoded certificate request in the Saved Request box.',
+    fr: 'La demande est vide : collez une demande de certificat codée en Base64 dans la zone Demande enregistrée.',
+  },
+  unknown: {
+    en: 'There is no pending request with this Request Id for your account.',
+    fr: 'Aucune demande en attente ne porte cet ID de demande pour votre compte.',
+  },
+} as const;
+
+/**
+ * certfnsh.asp. `bookmarked` is a GET without a mode: the error page of reference §5.3 (an
+ * authenticated GET still answers 200, as relay-style clients expect, §2.2).
+ *
+ * @example
+ * ```ts
+ * await handleSubmit(app, ex);
+ * ```
+ */
+export async function handleSubmit(app: CertsrvApp, ex: Exchange, bookmarked = false): Promise<void> {
+  if (bookmarked) {
+    ex.event = 'submit:no-mode';
+    return sendHtml(
+      ex,
+      renderError(
+        ex.page(),
+        noRequestDetails('none', HRESULTS.ERROR_INVALID_PARAMETER, SUMMARIES.bookmark[ex.lang]),
+      ),
+    );
+  }
+  const form = ex.req.method === 'POST' ? await app.readForm(ex) : ex.query;
+  const get = (name: string) => form.get(name) ?? ex.query.get(name);
+  const mode = get('Mode')?.trim().toLowerCase();
+  if (mode === 'newreq') return newRequest(app, ex, form, get);
+  if (mode === 'chkpnd') return checkPending(app, ex, get('ReqID'));
+  ex.event = 'submit:bad-mode';
+  sendHtml(
+    ex,
+    renderError(
+      ex.page(),
+      noRequestDetails('none', HRESULTS.ERROR_INVALID_PARAMETER, SUMMARIES.bookmark[ex.lang]),
+    ),
+  );
+}
+
+/** `CertAttrib`, or for the no-script form the typed attributes + the template + the user agent. */
+function certAttrib(ex: Exchange, form: FieldMap): string {
+  const given = form.get('CertAttrib');
+  if (given !== undefined) return given;
+  const lines = (form.get('taAttrib') ?? '').split('\n').map((l) => l.replace(/\r/g, ''));
+  const template = form.get('lbCertTemplate')?.split(';')[1];
+  if (template) lines.push(`CertificateTemplate:${template}`);
+  const ua = ex.req.headers['user-agent'];
+  if (ua) lines.push(`UserAgent:${ua}`);
+  return lines.filter((l) => l.trim() !== '').join('\r\n');
+}
+
+async function newRequest(
+  app: CertsrvApp,
+  ex: Exchange,
+  form: FieldMap,
+  get: (name: string) => string | undefined,
+): Promise<void> {
+  const bytes = requestBytesFromText(get('CertRequest') ?? get('taRequest') ?? '');
+  if (!bytes) {
+    ex.event = 'submit:empty';
+    return sendHtml(
+      ex,
+      renderError(
+        ex.page(),
+        noRequestDetails('newreq', HRESULTS.ERROR_INVALID_PARAMETER, SUMMARIES.empty[ex.lang]),
+      ),
+    );
+  }
+  const r = await app.ca.submit(bytes, {
+    attributes: certAttrib(ex, form),
+    ...(ex.account ? { requester: { name: ex.account.name } } : {}),
+  });
+  ex.event = `submit:${r.disposition}:${r.requestId}`;
+  if (r.disposition === 'pending') {
+    const entries = parseRequestsCookie(ex.cookies.get('Requests'));
+    const entry: PendingCookieEntry = {
+      requestId: r.requestId,
+      targetStoreFlags: get('TargetStoreFlags') ?? '0',
+      saveCert: get('SaveCert') ?? 'yes',
+      friendlyType: get('FriendlyType') ?? 'Saved-Request Certificate',
+    };
+    const expires = new Date(app.now().getTime() + app.pendingTimeoutDays * 86_400_000);
+    ex.setCookies.push(formatRequestsCookie([...entries, entry], { expires, secure: ex.secure }));
+  }
+  sendResult(app, ex, r, false, get('SaveCert')?.trim().toLowerCase() === 'no');
+}
+
+function sendResult(
+  app: CertsrvApp,
+  ex: Exchange,
+  r: RequestResult,
+  checkPending: boolean,
+  install: boolean,
+): void {
+  const model = { result: r, nRenewals: app.ca.certIndex, checkPending, ...(install ? { install } : {}) };
+  const ctx = ex.page();
+  const render =
+    r.disposition === 'issued' ? renderIssued : r.disposition === 'pending' ? renderPending : renderDenied;
+  sendHtml(ex, render(ctx, model));
+}
+
+async function checkPending(app: CertsrvApp, ex: Exchange, idText: string | undefined): Promise<void> {
+  const id = idText?.trim() ?? '';
+  const unknown = () => {
+    ex.event = 'chkpnd:unknown';
+    sendHtml(
+      ex,
+      renderError(
+        ex.page(),
+        noRequestDetails('chkpnd', HRESULTS.CERTSRV_E_PROPERTY_EMPTY, SUMMARIES.unknown[ex.lang]),
+      ),
+    );
+  };
+  if (!/^\d{1,10}$/.test(id) || Number(id) < 1) return unknown();
+  let r: RequestResult;
+  try {
+    r = await app.ca.retrieve(Number(id));
+  } catch (e) {
+    if (isCaError(e, 'ERR_CA_REQUEST_NOT_FOUND')) return unknown();
+    throw e;
+  }
+  if (!ownsRequest(ex, r)) return unknown();
+  ex.event = `chkpnd:${r.disposition}:${r.requestId}`;
+  sendResult(app, ex, r, true, false);
+}
+
+/**
+ * certrmpn.asp: `Action=rmpn` forgets a pending request (the CA is untouched), `Action=inst`
+ * confirms an installation; anything else goes back to /certsrv (reference §9).
+ *
+ * @example
+ * ```ts
+ * await handleRemovePending(app, ex);
+ * ```
+ */
+export async function handleRemovePending(app: CertsrvApp, ex: Exchange): Promise<void> {
+  const form = ex.req.method === 'POST' ? await app.readForm(ex) : ex.query;
+  const action = (form.get('Action') ?? ex.query.get('Action'))?.trim().toLowerCase();
+  if (action === 'inst') {
+    ex.event = 'rmpn:inst';
+    return sendHtml(ex, renderInstalled(ex.page()));
+  }
+  if (action !== 'rmpn') return redirect(ex, 302, '/certsrv');
+  const id = Number((form.get('ReqID') ?? ex.query.get('ReqID'))?.trim());
+  const entries = parseRequestsCookie(ex.cookies.get('Requests'));
+  const expires = new Date(app.now().getTime() + app.pendingTimeoutDays * 86_400_000);
+  ex.setCookies.push(
+    formatRequestsCookie(
+      entries.filter((e) => e.requestId !== id),
+      { expires, secure: ex.secure },
+    ),
+  );
+  ex.event = `rmpn:${Number.isSafeInteger(id) ? id : 'none'}`;
+  sendHtml(ex, renderPendingRemoved(ex.page()));
+}

@@ -1,0 +1,108 @@
+// One HTTP request/response pair as the certsrv routes see it: the normalised path, the query and
+// form fields (case-insensitive, reference §1), the chosen language and variant, the signed-in
+// account, and the response helpers that add the headers IIS sends on every answer.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FieldMap } from './form-fields.js';
+import type { CertsrvLanguage, PageContext, PageVariant } from './page-model.js';
+import type { CertsrvAccount } from './users.js';
+
+/**
+ * A request being served.
+ *
+ * @example
+ * ```ts
+ * if (ex.query.get('Enc')?.toLowerCase() === 'bin') sendBytes(ex, 200, 'application/pkix-cert', der);
+ * ```
+ */
+export interface Exchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  /** The path with doubled slashes collapsed and %XX decoded, original case. */
+  readonly path: string;
+  /** `path` in lower case: IIS paths are case-insensitive. */
+  readonly lowerPath: string;
+  readonly query: FieldMap;
+  /** Parsed request cookies. */
+  readonly cookies: Map<string, string>;
+  readonly secure: boolean;
+  readonly lang: CertsrvLanguage;
+  readonly variant: PageVariant;
+  account?: CertsrvAccount;
+  /** Extra `Set-Cookie` values for the response. */
+  readonly setCookies: string[];
+  /** Set by routes for the log record. */
+  event?: string;
+  /** The page context for renderers. */
+  page(): PageContext;
+}
+
+/** The headers IIS + ASP put on every answer (reference §1, observed on Windows Server 2019). */
+function baseHeaders(ex: Exchange, contentType: string, length: number): Record<string, string | string[]> {
+  const h: Record<string, string | string[]> = {
+    'Cache-Control': 'private',
+    'Content-Type': contentType,
+    'Content-Length': String(length),
+    Server: 'Microsoft-IIS/10.0',
+    'X-Powered-By': 'ASP.NET',
+    // Not sent by IIS; harmless to clients and stops browsers from sniffing echoed text as HTML.
+    'X-Content-Type-Options': 'nosniff',
+  };
+  if (ex.setCookies.length) h['Set-Cookie'] = ex.setCookies;
+  return h;
+}
+
+/**
+ * Sends a body with IIS's headers. `text/html` is sent without a charset, as certsrv does: the
+ * page says UTF-8 in its meta element (reference §1).
+ *
+ * @example
+ * ```ts
+ * sendBytes(ex, 200, 'application/pkix-crl', crl.der);
+ * ```
+ */
+export function sendBytes(
+  ex: Exchange,
+  status: number,
+  contentType: string,
+  body: Uint8Array | string,
+  extra: Record<string, string | string[]> = {},
+): void {
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  const res = ex.res;
+  if (res.headersSent) return;
+  res.writeHead(status, { ...baseHeaders(ex, contentType, bytes.length), ...extra });
+  res.end(ex.req.method === 'HEAD' ? undefined : bytes);
+}
+
+/**
+ * Sends an HTML page (200 unless told otherwise).
+ *
+ * @example
+ * ```ts
+ * sendHtml(ex, renderHome(ex.page(), { requestLink: 'certrqus.asp' }));
+ * ```
+ */
+export function sendHtml(
+  ex: Exchange,
+  html: string,
+  status = 200,
+  extra: Record<string, string | string[]> = {},
+): void {
+  sendBytes(ex, status, 'text/html', html, extra);
+}
+
+/**
+ * Sends a redirect with an absolute Location, as IIS writes it.
+ *
+ * @example
+ * ```ts
+ * redirect(ex, 301, '/certsrv/');
+ * ```
+ */
+export function redirect(ex: Exchange, status: 301 | 302 | 303, path: string): void {
+  const host = ex.req.headers.host ?? 'localhost';
+  const location = `${ex.secure ? 'https' : 'http'}://${host}${path}`;
+  const body = `<head><title>Document Moved</title></head>\r\n<body><h1>Object Moved</h1>This document may be found <a HREF="${path.replace(/"/g, '%22').replace(/</g, '%3C')}">here</a></body>`;
+  sendBytes(ex, status, 'text/html', body, { Location: location });
+}

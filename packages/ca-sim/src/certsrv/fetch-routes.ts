@@ -1,0 +1,222 @@
+// The download endpoints: certnew.cer, certnew.p7b and certcrl.crl under /certsrv (reference
+// §6.2–6.4), the anonymous /CertEnroll/ files named in CDP and AIA extensions (§6.5), and the
+// in-browser enrollment script.
+
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Certificate, createCertsOnlyPkcs7, encodePem } from '@certlab/pki';
+import type { RequestResult } from '../authority.js';
+import { caCertificateFileName } from '../ca-urls.js';
+import { isCaError } from '../errors.js';
+import { HRESULTS } from '../hresult.js';
+import type { CertsrvApp } from './app.js';
+import { caChainOf } from './ca-chain.js';
+import { formatRequestsCookie, parseRequestsCookie } from './cookies.js';
+import { noRequestDetails, requestErrorDetails } from './error-details.js';
+import { type Exchange, sendBytes, sendHtml } from './exchange.js';
+import { renderError, renderNotFound } from './pages/index.js';
+
+const EOL = '\r\n';
+
+/** Base64 with the `CERTIFICATE` label, CRLF lines: Windows' CRYPT_STRING_BASE64HEADER (§6). */
+function base64Header(der: Uint8Array, label = 'CERTIFICATE'): string {
+  return encodePem(label, der, { eol: EOL });
+}
+
+/** `Enc=bin` → DER; anything else (or nothing) → Base64 with header (§6.2). */
+function wantsDer(ex: Exchange): boolean {
+  return ex.query.get('Enc')?.trim().toLowerCase() === 'bin';
+}
+
+/**
+ * Whether the account may fetch a request's certificate: its requester, or a CA administrator
+ * (certsrv shows a user only their own requests; the request id is guessable).
+ */
+export function ownsRequest(ex: Exchange, r: RequestResult): boolean {
+  if (ex.account?.admin) return true;
+  const who = r.requester?.name;
+  return who !== undefined && ex.account !== undefined && who.toLowerCase() === ex.account.name.toLowerCase();
+}
+
+function sendError(app: CertsrvApp, ex: Exchange, details: Parameters<typeof renderError>[1]): void {
+  void app;
+  sendHtml(ex, renderError(ex.page(), details));
+}
+
+/** The CA certificate of `Renewal=n` (-1 or absent: the current one). */
+function caCertificateOf(app: CertsrvApp, ex: Exchange): Certificate | undefined {
+  const text = ex.query.get('Renewal')?.trim();
+  const gens = app.ca.caCertificates('issuing');
+  if (text === undefined || text === '' || text === '-1') return app.ca.certificate;
+  if (!/^\d{1,6}$/.test(text)) return undefined;
+  return gens.find((g) => g.certIndex === Number(text))?.certificate;
+}
+
+/**
+ * certnew.cer / certnew.p7b: `ReqID=CACert&Renewal=n` or `ReqID=N` (reference §6.2, §6.3).
+ *
+ * @example
+ * ```ts
+ * await handleCertNew(app, ex, true); // certnew.p7b
+ * ```
+ */
+export async function handleCertNew(app: CertsrvApp, ex: Exchange, chain: boolean): Promise<void> {
+  const mode = chain ? 'getchain' : 'getcert';
+  const id = ex.query.get('ReqID')?.trim() ?? '';
+  let certs: Certificate[];
+  let caCert = false;
+  if (id.toLowerCase() === 'cacert') {
+    const c = caCertificateOf(app, ex);
+    if (!c) {
+      ex.event = 'fetch:no-ca-renewal';
+      return sendError(app, ex, noRequestDetails(mode, HRESULTS.ERROR_INVALID_PARAMETER));
+    }
+    certs = chain ? [c, ...caChainOf(app.ca, c)] : [c];
+    caCert = true;
+  } else {
+    if (!/^\d{1,10}$/.test(id) || Number(id) < 1) {
+      ex.event = 'fetch:bad-id';
+      return sendError(app, ex, noRequestDetails(mode, HRESULTS.CERTSRV_E_PROPERTY_EMPTY));
+    }
+    let r: RequestResult;
+    try {
+      r = await app.ca.retrieve(Number(id));
+    } catch (e) {
+      if (!isCaError(e, 'ERR_CA_REQUEST_NOT_FOUND')) throw e;
+      ex.event = 'fetch:unknown-id';
+      return sendError(app, ex, noRequestDetails(mode, HRESULTS.CERTSRV_E_PROPERTY_EMPTY));
+    }
+    if (!ownsRequest(ex, r)) {
+      // Same answer as an unknown id: another user's request ids are not disclosed.
+      ex.event = 'fetch:not-owner';
+      return sendError(app, ex, noRequestDetails(mode, HRESULTS.CERTSRV_E_PROPERTY_EMPTY));
+    }
+    if (r.disposition !== 'issued' || !r.certificate) {
+      ex.event = `fetch:${r.disposition}`;
+      return sendError(app, ex, requestErrorDetails(mode, r));
+    }
+    certs = chain ? [r.certificate, ...caChainOf(app.ca, r.certificate)] : [r.certificate];
+    // Downloading the issued certificate ends its life in the pending cookie (reference §9).
+    const entries = parseRequestsCookie(ex.cookies.get('Requests'));
+    if (entries.some((e) => e.requestId === r.requestId)) {
+      const expires = new Date(app.now().getTime() + app.pendingTimeoutDays * 86_400_000);
+      ex.setCookies.push(
+        formatRequestsCookie(
+          entries.filter((e) => e.requestId !== r.requestId),
+          { expires, secure: ex.secure },
+        ),
+      );
+    }
+  }
+  const der = wantsDer(ex);
+  ex.event = `fetch:${chain ? 'p7b' : 'cer'}:${der ? 'bin' : 'b64'}`;
+  if (chain) {
+    // Keep the order (leaf or CA first, then up to the root) in the encoded SET (§6.3).
+    const p7b = createCertsOnlyPkcs7(certs);
+    return sendBytes(ex, 200, 'application/x-pkcs7-certificates', der ? p7b : base64Header(p7b));
+  }
+  const cert = certs[0]!;
+  const type =
+    app.legacyContentTypes && ex.variant === 'text'
+      ? caCert
+        ? 'application/x-x509-ca-cert'
+        : 'application/x-x509-user-cert'
+      : 'application/pkix-cert';
+  sendBytes(ex, 200, type, der ? cert.der : base64Header(cert.der));
+}
+
+/**
+ * certcrl.crl: `Type=base|delta`, `Renewal=n` (the CA key index), `Enc` (reference §6.4).
+ *
+ * @example
+ * ```ts
+ * await handleCrl(app, ex);
+ * ```
+ */
+export async function handleCrl(app: CertsrvApp, ex: Exchange): Promise<void> {
+  const delta = ex.query.get('Type')?.trim().toLowerCase() === 'delta';
+  const renewal = ex.query.get('Renewal')?.trim();
+  if (renewal !== undefined && renewal !== '' && renewal !== '-1' && renewal !== String(app.ca.keyIndex)) {
+    ex.event = 'crl:no-key-index';
+    return sendError(app, ex, noRequestDetails('getcrl', HRESULTS.ERROR_INVALID_PARAMETER));
+  }
+  const crl = await app.ca.latestCrl({ delta });
+  if (!crl) {
+    ex.event = 'crl:none';
+    return sendError(app, ex, noRequestDetails('getcrl', HRESULTS.CERTSRV_E_PROPERTY_EMPTY));
+  }
+  ex.event = `crl:${delta ? 'delta' : 'base'}`;
+  sendBytes(
+    ex,
+    200,
+    'application/pkix-crl',
+    wantsDer(ex) ? crl.crl.der : base64Header(crl.crl.der, app.crlPemLabel),
+  );
+}
+
+/**
+ * The anonymous /CertEnroll/ files: CA certificates (`<Server>_<CA>(n).crt`) and the latest base
+ * and delta CRLs (`<CA>(n).crl`, `<CA>(n)+.crl`), with IIS's default MIME types (§6.5).
+ *
+ * @example
+ * ```ts
+ * await handleCertEnroll(app, ex); // GET /CertEnroll/Contoso%20Issuing%20CA.crl
+ * ```
+ */
+export async function handleCertEnroll(app: CertsrvApp, ex: Exchange): Promise<void> {
+  const method = ex.req.method ?? 'GET';
+  if (method !== 'GET' && method !== 'HEAD') {
+    sendHtml(ex, renderNotFound(), 404);
+    return;
+  }
+  const file = ex.path.slice('/CertEnroll/'.length).toLowerCase();
+  const ca = app.ca;
+  const roles = ca.standalone ? (['issuing'] as const) : (['issuing', 'root'] as const);
+  for (const role of roles) {
+    const caName = role === 'root' ? ca.rootName! : ca.name;
+    for (const info of ca.caCertificates(role)) {
+      if (caCertificateFileName(ca.points.serverDnsName, caName, info.certIndex).toLowerCase() === file) {
+        ex.event = 'certenroll:crt';
+        return sendBytes(ex, 200, 'application/x-x509-ca-cert', info.certificate.der);
+      }
+    }
+    for (const delta of [false, true]) {
+      const latest = await ca.latestCrl({ delta, authority: role });
+      if (latest && latest.fileName.toLowerCase() === file) {
+        ex.event = `certenroll:${delta ? 'delta' : 'base'}`;
+        return sendBytes(ex, 200, 'application/pkix-crl', latest.crl.der);
+      }
+    }
+  }
+  ex.event = 'certenroll:not-found';
+  sendHtml(ex, renderNotFound(), 404);
+}
+
+const ASSETS = new Map<string, Promise<Buffer>>();
+
+/**
+ * The in-browser enrollment script (built by scripts/build-browser.mjs).
+ *
+ * @example
+ * ```ts
+ * await handleAsset(app, ex, 'certrqma.js');
+ * ```
+ */
+export async function handleAsset(app: CertsrvApp, ex: Exchange, name: string): Promise<void> {
+  const path = join(app.assetsDir, name);
+  let body: Buffer;
+  try {
+    let p = ASSETS.get(path);
+    if (!p) {
+      p = readFile(path);
+      ASSETS.set(path, p);
+      p.catch(() => ASSETS.delete(path));
+    }
+    body = await p;
+  } catch {
+    ex.event = 'asset:missing';
+    sendHtml(ex, renderNotFound(), 404);
+    return;
+  }
+  sendBytes(ex, 200, 'text/javascript', body);
+}

@@ -1,0 +1,307 @@
+// The certsrv request pipeline: framing and path checks, language and variant, HTTP Basic
+// sign-in (reference §2.1), routing to the pages, downloads, submission and the console, one
+// log record per request, and a 500 page instead of a crash whatever a route throws.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { handleAdmin } from './admin-routes.js';
+import { BodyRefused, CertsrvApp } from './app.js';
+import { parseBasicAuthorization } from './basic-auth.js';
+import { newAspSessionCookie, parseCookieHeader, parseRequestsCookie } from './cookies.js';
+import { handleRemovePending, handleSubmit } from './enroll-routes.js';
+import { type Exchange, redirect, sendBytes, sendHtml } from './exchange.js';
+import { handleAsset, handleCertEnroll, handleCertNew, handleCrl } from './fetch-routes.js';
+import { parseQueryString } from './form-fields.js';
+import type { CertsrvOptions } from './options.js';
+import type { PageContext } from './page-model.js';
+import {
+  renderAdvancedRequest,
+  renderCaDownload,
+  renderCreateRequest,
+  renderForbidden,
+  renderHome,
+  renderNotFound,
+  renderPendingList,
+  renderRequestCertificate,
+  renderSubmitSaved,
+  renderUnauthorized,
+  selectLanguage,
+  selectVariant,
+} from './pages/index.js';
+
+/** The cookie that remembers the language switch. */
+const LANG_COOKIE = 'CertsrvLang';
+
+/**
+ * A node:http request listener serving certsrv.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * const server = createServer(createCertsrvHandler({ ca, users })).listen(8080);
+ * ```
+ */
+export function createCertsrvHandler(
+  options: CertsrvOptions,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const app = new CertsrvApp(options);
+  return (req, res) => {
+    const started = performance.now();
+    const ex = exchangeOf(app, req, res);
+    res.on('finish', () => {
+      if (!app.log) return;
+      app.log({
+        time: app.now().toISOString(),
+        method: req.method ?? '',
+        path:
+          ex?.path ??
+          String(req.url ?? '')
+            .split('?')[0]!
+            .slice(0, 300),
+        status: res.statusCode,
+        ms: Math.round((performance.now() - started) * 100) / 100,
+        bytes: Number(res.getHeader('content-length') ?? 0),
+        remote: req.socket.remoteAddress ?? '',
+        ...(ex?.account ? { user: ex.account.name } : {}),
+        ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'].slice(0, 300) } : {}),
+        ...(ex?.event ? { event: ex.event } : {}),
+      });
+    });
+    if (!ex) {
+      res.writeHead(400, { 'Content-Type': 'text/html', Server: 'Microsoft-IIS/10.0' });
+      res.end('<h1>Bad Request (Invalid URL)</h1>');
+      return;
+    }
+    route(app, ex).catch((e: unknown) => {
+      if (e instanceof BodyRefused) {
+        ex.event = e.status === 413 ? 'body-too-large' : 'body-incomplete';
+        // The rest of an oversized body is not read: close the connection after answering.
+        res.setHeader('Connection', 'close');
+        sendHtml(ex, e.status === 413 ? renderTooLarge() : renderBadRequest(), e.status);
+        return;
+      }
+      ex.event = `error:${e instanceof Error ? (((e as { code?: string }).code ?? e.name) as string) : 'unknown'}`;
+      if (!res.headersSent) sendHtml(ex, renderServerError(), 500);
+      else res.destroy();
+    });
+  };
+}
+
+/** Path normalisation as IIS does it; undefined for a URL IIS answers 400 to. */
+function normalisePath(rawUrl: string): string | undefined {
+  let path = rawUrl.split('?')[0] ?? '';
+  if (/^https?:\/\//i.test(path)) path = path.replace(/^https?:\/\/[^/]*/i, '');
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return undefined;
+  }
+  if (decoded.includes('\0')) return undefined;
+  const out: string[] = [];
+  for (const seg of decoded.replace(/\\/g, '/').split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      if (out.length === 0) return undefined;
+      out.pop();
+      continue;
+    }
+    out.push(seg);
+  }
+  const trailing = /[/\\]$/.test(decoded) && out.length > 0;
+  return `/${out.join('/')}${trailing ? '/' : ''}`;
+}
+
+function exchangeOf(app: CertsrvApp, req: IncomingMessage, res: ServerResponse): Exchange | undefined {
+  const raw = req.url ?? '/';
+  const path = normalisePath(raw);
+  if (path === undefined) return undefined;
+  const q = raw.indexOf('?');
+  const query = parseQueryString(q >= 0 ? raw.slice(q + 1) : '');
+  const cookies = parseCookieHeader(req.headers.cookie);
+  const secure = (req.socket as TLSSocket).encrypted === true;
+  const setCookies: string[] = [];
+  const override = query.get('Lang') ?? cookies.get(LANG_COOKIE);
+  const chosen = query.get('Lang');
+  const lang = selectLanguage(
+    req.headers['accept-language'] ?? (app.defaultLanguage === 'fr' ? 'fr' : undefined),
+    override,
+  );
+  if (chosen !== undefined && /^(en|fr)$/i.test(chosen))
+    setCookies.push(`${LANG_COOKIE}=${lang}; path=/certsrv${secure ? '; secure' : ''}`);
+  if (![...cookies.keys()].some((k) => k.toUpperCase().startsWith('ASPSESSIONID')))
+    setCookies.push(newAspSessionCookie(secure));
+  const variant = selectVariant(req.headers['user-agent']);
+  const ex: Exchange = {
+    req,
+    res,
+    path,
+    lowerPath: path.toLowerCase(),
+    query,
+    cookies,
+    secure,
+    lang,
+    variant,
+    setCookies,
+    page(): PageContext {
+      return {
+        lang,
+        variant,
+        caName: app.ca.name,
+        user: this.account?.name,
+        admin: this.account?.admin,
+        secure,
+        basePath: '/certsrv/',
+      };
+    },
+  };
+  return ex;
+}
+
+/** Signs the request in with HTTP Basic; answers 401 itself and returns false when it cannot. */
+async function signIn(app: CertsrvApp, ex: Exchange): Promise<boolean> {
+  const header = ex.req.headers.authorization;
+  if (header) {
+    const cached = app.credentials.get(header);
+    if (cached) {
+      ex.account = cached;
+      return true;
+    }
+    const remote = ex.req.socket.remoteAddress ?? '';
+    const creds = parseBasicAuthorization(header);
+    if (creds && !app.throttle.allowed(remote)) ex.event = 'auth-throttled';
+    else if (creds) {
+      const account = await app.users.authenticate(creds.user, creds.password);
+      if (account) {
+        app.throttle.succeed(remote);
+        app.credentials.set(header, account);
+        ex.account = account;
+        return true;
+      }
+      app.throttle.fail(remote);
+      ex.event = 'auth-failed';
+    } else ex.event = 'auth-malformed';
+  }
+  // One header per implemented scheme (reference §2.1): only Basic is implemented.
+  sendHtml(ex, renderUnauthorized(), 401, {
+    'WWW-Authenticate': `Basic realm="${app.realm.replace(/["\\]/g, '')}"`,
+  });
+  return false;
+}
+
+async function route(app: CertsrvApp, ex: Exchange): Promise<void> {
+  const method = ex.req.method ?? 'GET';
+  const p = ex.lowerPath;
+  if (p === '/health') {
+    ex.event = 'health';
+    sendBytes(ex, 200, 'application/json', JSON.stringify({ status: 'ok', ca: app.ca.name }));
+    return;
+  }
+  if (p.startsWith('/certenroll/')) return handleCertEnroll(app, ex);
+  if (p === '/') return redirect(ex, 302, '/certsrv/');
+  if (p !== '/certsrv' && !p.startsWith('/certsrv/')) {
+    sendHtml(ex, renderNotFound(), 404);
+    return;
+  }
+  // Authentication comes before everything under /certsrv, the courtesy redirect included.
+  if (!(await signIn(app, ex))) return;
+  if (p === '/certsrv') return redirect(ex, 301, '/certsrv/');
+  const page = p.slice('/certsrv/'.length);
+  if (page.startsWith('admin/') || page === 'admin') {
+    if (!ex.account?.admin) {
+      sendHtml(ex, renderForbidden(), 403);
+      return;
+    }
+    if (page === 'admin') return redirect(ex, 301, '/certsrv/admin/');
+    return handleAdmin(app, ex, page.slice('admin/'.length));
+  }
+  const allowed =
+    page === 'certfnsh.asp' || page === 'certrmpn.asp' ? ['GET', 'HEAD', 'POST'] : ['GET', 'HEAD'];
+  if (!allowed.includes(method)) {
+    sendHtml(ex, renderMethodNotAllowed(), 405, { Allow: allowed.join(', ') });
+    return;
+  }
+  const ctx = ex.page();
+  switch (page) {
+    case '':
+    case 'default.asp': {
+      // Browsers get the user-certificate page first; text clients go straight to the saved
+      // request page (reference §3).
+      const requestLink = ex.variant === 'browser' ? 'certrqus.asp' : 'certrqxt.asp';
+      return sendHtml(ex, renderHome(ctx, { requestLink }));
+    }
+    case 'certrqus.asp':
+      return sendHtml(ex, renderRequestCertificate(ctx));
+    case 'certrqad.asp':
+      return sendHtml(ex, renderAdvancedRequest(ctx));
+    case 'certrqxt.asp':
+      return sendHtml(ex, renderSubmitSaved(ctx, { templates: app.templateOptions(ex) }));
+    case 'certrqma.asp':
+      return sendHtml(
+        ex,
+        renderCreateRequest(ctx, {
+          templates: app.templateOptions(ex),
+          ...(app.httpsUrl ? { httpsUrl: `${app.httpsUrl.replace(/\/+$/, '')}/certsrv/certrqma.asp` } : {}),
+        }),
+      );
+    case 'certfnsh.asp':
+      return method === 'POST' || ex.query.has('Mode') ? handleSubmit(app, ex) : handleSubmit(app, ex, true);
+    case 'certckpn.asp':
+      return sendHtml(
+        ex,
+        renderPendingList(ctx, { entries: parseRequestsCookie(ex.cookies.get('Requests')) }),
+      );
+    case 'certrmpn.asp':
+      return handleRemovePending(app, ex);
+    case 'certcarc.asp':
+      return sendHtml(ex, renderCaDownload(ctx, await caGenerations(app)));
+    case 'certnew.cer':
+      return handleCertNew(app, ex, false);
+    case 'certnew.p7b':
+      return handleCertNew(app, ex, true);
+    case 'certcrl.crl':
+      return handleCrl(app, ex);
+    case 'assets/certrqma.js':
+      return handleAsset(app, ex, 'certrqma.js');
+    default:
+      sendHtml(ex, renderNotFound(), 404);
+  }
+}
+
+async function caGenerations(app: CertsrvApp): Promise<Parameters<typeof renderCaDownload>[1]> {
+  const ca = app.ca;
+  const gens = ca.caCertificates('issuing');
+  const crl = await ca.latestCrl();
+  const delta = await ca.latestCrl({ delta: true });
+  return {
+    generations: gens
+      .slice()
+      .reverse()
+      .map((g, i) => ({
+        index: g.certIndex,
+        label:
+          i === 0
+            ? `Current [${ca.name}]`
+            : `Previous [${ca.name}${g.certIndex > 0 ? `(${g.certIndex})` : ''}]`,
+        crlState: crl && g.keyIndex === ca.keyIndex ? 3 : 1,
+      })),
+    deltaCrl: delta !== undefined,
+  };
+}
+
+function iisPage(title: string): string {
+  return `<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\r\n<html xmlns="http://www.w3.org/1999/xhtml">\r\n<head>\r\n<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1"/>\r\n<title>${title}</title>\r\n</head>\r\n<body>\r\n<div id="header"><h1>Server Error</h1></div>\r\n<div id="content">\r\n<fieldset><h2>${title}</h2></fieldset>\r\n</div>\r\n</body>\r\n</html>\r\n`;
+}
+
+function renderTooLarge(): string {
+  return iisPage('413 - Request Entity Too Large.');
+}
+function renderBadRequest(): string {
+  return iisPage('400 - Bad Request.');
+}
+function renderServerError(): string {
+  return iisPage('500 - Internal server error.');
+}
+function renderMethodNotAllowed(): string {
+  return iisPage('405 - HTTP verb used to access this page is not allowed.');
+}

@@ -1,0 +1,9 @@
+// The certsrv web-enrollment server's public surface.
+
+export * from './ca-chain.js';
+export * from './handler.js';
+export * from './listen.js';
+export * from './options.js';
+export type * from './page-model.js';
+export * from './tls-certificate.js';
+export * from './users.js';

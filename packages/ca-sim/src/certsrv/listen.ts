@@ -1,0 +1,171 @@
+// Runs certsrv on HTTP and, given a key and certificate, HTTPS: listener timeouts that keep slow
+// clients from holding connections (slowloris), scheduled CRL publication, and a graceful close
+// that lets requests in flight finish.
+
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { createCrlSchedule } from '../crl-schedule.js';
+import { createCertsrvHandler } from './handler.js';
+import type { CertsrvOptions } from './options.js';
+
+/**
+ * Listener options of {@link startCertsrv}.
+ *
+ * @example
+ * ```ts
+ * const listen: CertsrvListenOptions = { ca, users, port: 8080, https: { port: 8443, key, cert } };
+ * ```
+ */
+export interface CertsrvListenOptions extends CertsrvOptions {
+  /** Interface to listen on (default `127.0.0.1`). */
+  readonly host?: string;
+  /** HTTP port (default 0: any free port). */
+  readonly port?: number;
+  /** HTTPS listener: PEM private key and certificate chain (leaf first). */
+  readonly https?: { readonly port?: number; readonly key: string; readonly cert: string };
+  /** Publish base and delta CRLs when due, checked every minute (default true). */
+  readonly crlSchedule?: boolean;
+  /** Listener timeouts in milliseconds. */
+  readonly timeouts?: {
+    /** Time to receive the whole request head (default 20,000). */
+    readonly headersMs?: number;
+    /** Time to receive the whole request (default 60,000). */
+    readonly requestMs?: number;
+    /** Idle keep-alive connection lifetime (default 120,000, IIS connectionTimeout). */
+    readonly keepAliveMs?: number;
+    /** How often the timeouts above are checked (default 1,000). */
+    readonly checkIntervalMs?: number;
+  };
+  /** How long {@link CertsrvServer.close} waits for requests in flight (default 5,000 ms). */
+  readonly shutdownGraceMs?: number;
+}
+
+/**
+ * A running certsrv.
+ *
+ * @example
+ * ```ts
+ * const server = await startCertsrv({ ca, users });
+ * console.log(`${server.url}/certsrv/`);
+ * await server.close();
+ * ```
+ */
+export interface CertsrvServer {
+  /** `http://host:port` (no trailing slash). */
+  readonly url: string;
+  /** `https://host:port` when HTTPS is on. */
+  readonly httpsUrl: string | undefined;
+  readonly httpServer: Server;
+  readonly httpsServer: Server | undefined;
+  /** Stops accepting connections, lets requests in flight finish (up to the grace period), closes. */
+  close(): Promise<void>;
+}
+
+function urlOf(scheme: 'http' | 'https', host: string, server: Server): string {
+  const { port } = server.address() as AddressInfo;
+  const h = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `${scheme}://${h}:${port}`;
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/**
+ * Starts certsrv. The CA is not closed by {@link CertsrvServer.close}: its owner closes it.
+ *
+ * @example
+ * ```ts
+ * import { createTestCA, startCertsrv, UserDirectory } from '@certlab/ca-sim';
+ * const { authority: ca } = await createTestCA();
+ * const users = new UserDirectory('CONTOSO');
+ * await users.add('alice', 'P@ssw0rd!');
+ * const server = await startCertsrv({ ca, users });
+ * const page = await fetch(`${server.url}/certsrv/`, {
+ *   headers: { authorization: `Basic ${btoa('alice:P@ssw0rd!')}` },
+ * });
+ * await server.close();
+ * ```
+ */
+export async function startCertsrv(options: CertsrvListenOptions): Promise<CertsrvServer> {
+  const host = options.host ?? '127.0.0.1';
+  const t = options.timeouts ?? {};
+  let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const dispatch = (req: IncomingMessage, res: ServerResponse) => handler!(req, res);
+  const serverOptions = {
+    headersTimeout: t.headersMs ?? 20_000,
+    requestTimeout: t.requestMs ?? 60_000,
+    keepAliveTimeout: t.keepAliveMs ?? 120_000,
+    connectionsCheckingInterval: t.checkIntervalMs ?? 1_000,
+    // IIS's default header limit (MaxRequestBytes 16 KB); node answers 431 beyond it.
+    maxHeaderSize: 16_384,
+  };
+  const httpServer = createHttpServer(serverOptions, dispatch);
+  const httpsServer = options.https
+    ? createHttpsServer({ ...serverOptions, key: options.https.key, cert: options.https.cert }, dispatch)
+    : undefined;
+  const servers = [httpServer, ...(httpsServer ? [httpsServer] : [])];
+  for (const s of servers) {
+    s.keepAliveTimeout = serverOptions.keepAliveTimeout;
+    s.headersTimeout = serverOptions.headersTimeout;
+    s.requestTimeout = serverOptions.requestTimeout;
+    // A client that never finishes its TLS handshake or request head is dropped, not kept.
+    s.on('clientError', (_err, socket) => {
+      if (socket.writable && !socket.destroyed)
+        socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      else socket.destroy();
+    });
+  }
+  await listen(httpServer, options.port ?? 0, host);
+  try {
+    if (httpsServer) await listen(httpsServer, options.https?.port ?? 0, host);
+  } catch (e) {
+    httpServer.close();
+    throw e;
+  }
+  const url = urlOf('http', host, httpServer);
+  const httpsUrl = httpsServer ? urlOf('https', host, httpsServer) : undefined;
+  handler = createCertsrvHandler({
+    ...options,
+    ...((options.httpsUrl ?? httpsUrl) ? { httpsUrl: options.httpsUrl ?? httpsUrl } : {}),
+  });
+  const schedule = options.crlSchedule === false ? undefined : createCrlSchedule(options.ca);
+  if (schedule) {
+    await schedule.tick().catch(() => undefined);
+    schedule.start(60_000);
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    httpsUrl,
+    httpServer,
+    httpsServer,
+    close() {
+      closing ??= (async () => {
+        schedule?.stop();
+        const grace = options.shutdownGraceMs ?? 5_000;
+        const done = servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
+        for (const s of servers) s.closeIdleConnections();
+        const timer = setTimeout(() => {
+          for (const s of servers) s.closeAllConnections();
+        }, grace);
+        timer.unref();
+        await Promise.all(done);
+        clearTimeout(timer);
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,70 @@
+// The options of the certsrv web-enrollment server: the CA behind it, its accounts, and the
+// knobs the reference marks as "unverified, keep it configurable".
+
+import type { CertificationAuthority } from '../authority.js';
+import type { CertsrvLanguage } from './page-model.js';
+import type { UserDirectory } from './users.js';
+
+/**
+ * One structured log record per HTTP request (the IIS W3C log fields that matter).
+ *
+ * @example
+ * ```ts
+ * const log = (e: CertsrvLogEntry) => process.stderr.write(`${JSON.stringify(e)}\n`);
+ * ```
+ */
+export interface CertsrvLogEntry {
+  readonly time: string;
+  readonly method: string;
+  /** The path as requested (never the query: it may carry a request id, but never secrets). */
+  readonly path: string;
+  readonly status: number;
+  /** Milliseconds from the first byte of the request to the end of the response. */
+  readonly ms: number;
+  readonly bytes: number;
+  readonly remote: string;
+  /** The authenticated account (`CONTOSO\alice`), absent when anonymous or refused. */
+  readonly user?: string;
+  readonly userAgent?: string;
+  /** What happened, when it is not obvious from the status (`auth-failed`, `throttled`, `submit:issued:7`…). */
+  readonly event?: string;
+}
+
+/**
+ * Options of {@link createCertsrvHandler} and {@link startCertsrv}.
+ *
+ * @example
+ * ```ts
+ * const users = new UserDirectory('CONTOSO');
+ * await users.add('alice', 'P@ssw0rd!');
+ * const options: CertsrvOptions = { ca, users };
+ * ```
+ */
+export interface CertsrvOptions {
+  /** The CA behind the pages. The server never closes it. */
+  readonly ca: CertificationAuthority;
+  /** Accounts allowed to sign in (HTTP Basic). */
+  readonly users: UserDirectory;
+  /** The Basic realm (default: the CA's server DNS name). */
+  readonly realm?: string;
+  /** The language when neither the `Lang` switch nor Accept-Language picks one (default `en`). */
+  readonly defaultLanguage?: CertsrvLanguage;
+  /** Largest request body accepted (default 200,000 bytes, ASP's AspMaxRequestEntityAllowed). */
+  readonly maxBodyBytes?: number;
+  /** Days a pending request stays in the `Requests` cookie (certdat.inc nPendingTimeoutDays, default 10). */
+  readonly pendingTimeoutDays?: number;
+  /** Send the pre-2008 content types to non-browser clients (reference §6.2). Default false. */
+  readonly legacyContentTypes?: boolean;
+  /** PEM label of certcrl.crl?Enc=b64 (reference §6.4, unverified): default `X509 CRL`. */
+  readonly crlPemLabel?: 'X509 CRL' | 'CERTIFICATE';
+  /** The HTTPS base URL, linked from certrqma.asp when it is opened over plain HTTP. */
+  readonly httpsUrl?: string;
+  /** Where the in-browser enrollment script is (default: packages/ca-sim/dist/browser). */
+  readonly assetsDir?: string;
+  /** Failed sign-ins per client address within a minute before answering 401 without checking (default 10). */
+  readonly maxAuthFailures?: number;
+  /** Receives one record per request. Default: none. */
+  readonly log?: (entry: CertsrvLogEntry) => void;
+  /** Time source for cookie expiry and logs (default: the system clock). */
+  readonly now?: () => Date;
+}

@@ -1,0 +1,457 @@
+// The accounts that may sign in to the simulated certsrv site (certsrv reference §2.1: every
+// page needs authentication; user names come as `DOMAIN\user`, `user@domain` or bare `user`).
+// A real CA checks passwords against Active Directory; the simulator keeps a small directory in
+// a JSON file, with passwords hashed at rest (scrypt, RFC 7914) so that the file can be shared
+// in a lab without handing out the passwords.
+
+import { randomBytes, randomInt, scrypt, timingSafeEqual } from 'node:crypto';
+import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { CaError } from '../errors.js';
+
+/** scrypt cost parameters (RFC 7914 §2): N = 2^14, r = 8, p = 1 — about 50 ms, 16 MiB. */
+const SCRYPT_N = 16384;
+const SCRYPT_R = 8;
+const SCRYPT_P = 1;
+const SALT_BYTES = 16;
+const KEY_BYTES = 32;
+/** Upper bound on the memory an encoded hash may ask for (128·N·r bytes), so a crafted file cannot exhaust memory. */
+const MAX_SCRYPT_MEMORY = 64 * 1024 * 1024;
+
+function scryptAsync(password: string, salt: Uint8Array, keyLength: number, n: number, r: number, p: number) {
+  return new Promise<Buffer>((resolve, reject) => {
+    scrypt(password, salt, keyLength, { N: n, r, p, maxmem: MAX_SCRYPT_MEMORY + 1024 * 1024 }, (err, key) =>
+      err ? reject(err) : resolve(key),
+    );
+  });
+}
+
+/**
+ * Hashes a password with scrypt (RFC 7914; N=16384, r=8, p=1, a 16-byte random salt, a 32-byte
+ * key) into the string form `scrypt$16384$8$1$<salt base64>$<key base64>`. About 50 ms.
+ *
+ * @example
+ * ```ts
+ * const encoded = await hashPassword('P@ssw0rd');
+ * encoded.startsWith('scrypt$16384$8$1$'); // true
+ * ```
+ */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(SALT_BYTES);
+  const key = await scryptAsync(password, salt, KEY_BYTES, SCRYPT_N, SCRYPT_R, SCRYPT_P);
+  return `scrypt$${SCRYPT_N}$${SCRYPT_R}$${SCRYPT_P}$${salt.toString('base64')}$${key.toString('base64')}`;
+}
+
+interface ParsedHash {
+  readonly n: number;
+  readonly r: number;
+  readonly p: number;
+  readonly salt: Buffer;
+  readonly key: Buffer;
+}
+
+const B64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+function parseHash(encoded: string): ParsedHash | undefined {
+  const parts = encoded.split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return undefined;
+  const [, ns, rs, ps, salt64, key64] = parts as [string, string, string, string, string, string];
+  if (!/^\d{1,10}$/.test(ns) || !/^\d{1,3}$/.test(rs) || !/^\d{1,3}$/.test(ps)) return undefined;
+  const n = Number(ns);
+  const r = Number(rs);
+  const p = Number(ps);
+  if (n < 2 || (n & (n - 1)) !== 0 || r < 1 || p < 1 || p > 16) return undefined;
+  if (128 * n * r > MAX_SCRYPT_MEMORY) return undefined;
+  if (!B64.test(salt64) || !B64.test(key64)) return undefined;
+  const salt = Buffer.from(salt64, 'base64');
+  const key = Buffer.from(key64, 'base64');
+  if (salt.length < 8 || key.length < 16 || key.length > 64) return undefined;
+  return { n, r, p, salt, key };
+}
+
+/**
+ * Whether `password` matches a hash made by {@link hashPassword}. Compares in constant time
+ * (timingSafeEqual); a malformed or unsupported `encoded` string gives false, never an error.
+ *
+ * @example
+ * ```ts
+ * const encoded = await hashPassword('P@ssw0rd');
+ * await verifyPassword('P@ssw0rd', encoded); // true
+ * await verifyPassword('wrong', encoded); // false
+ * ```
+ */
+export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
+  const h = typeof encoded === 'string' ? parseHash(encoded) : undefined;
+  if (!h) return false;
+  try {
+    const key = await scryptAsync(password, h.salt, h.key.length, h.n, h.r, h.p);
+    return timingSafeEqual(key, h.key);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A certsrv web-enrollment account as the server sees it after sign-in.
+ *
+ * @example
+ * ```ts
+ * const a: CertsrvAccount = { name: 'CONTOSO\\alice', admin: false };
+ * ```
+ */
+export interface CertsrvAccount {
+  /** The canonical name, `DOMAIN\user` (or `user@otherdomain` for a foreign UPN). */
+  readonly name: string;
+  /** Whether the account is a CA administrator (sees the console). */
+  readonly admin: boolean;
+}
+
+interface StoredUser {
+  readonly account: CertsrvAccount;
+  readonly password: string;
+}
+
+/** A hash to verify against when the user does not exist, so that both paths cost one scrypt. */
+let dummyHash: Promise<string> | undefined;
+function getDummyHash(): Promise<string> {
+  dummyHash ??= hashPassword(randomBytes(16).toString('base64'));
+  return dummyHash;
+}
+
+const DOMAIN_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+function usersError(message: string, cause?: unknown): CaError {
+  return new CaError('ERR_CA_USERS_INVALID', message, cause === undefined ? undefined : { cause });
+}
+
+/**
+ * The accounts of the simulated certsrv site, keyed by canonical `DOMAIN\user` name (compared
+ * case-insensitively, as Windows does). Passwords are kept only as scrypt hashes. Persisted as
+ * JSON: `{ "domain": "CONTOSO", "users": [{ "name": "CONTOSO\\alice", "admin": false, "password": "scrypt$…" }] }`.
+ *
+ * @example
+ * ```ts
+ * const users = new UserDirectory('CONTOSO');
+ * await users.add('alice', 'P@ssw0rd');
+ * await users.authenticate('alice@contoso.com', 'P@ssw0rd'); // { name: 'CONTOSO\\alice', admin: false }
+ * await users.save('/var/lib/certlab/users.json');
+ * ```
+ */
+export class UserDirectory {
+  /** The NetBIOS domain name, upper-case (`CONTOSO`). */
+  readonly domain: string;
+  readonly #users = new Map<string, StoredUser>();
+
+  /**
+   * @param domain the NetBIOS domain that bare user names belong to; stored upper-case.
+   *
+   * @example
+   * ```ts
+   * const users = new UserDirectory('contoso'); // users.domain === 'CONTOSO'
+   * ```
+   */
+  constructor(domain = 'CONTOSO') {
+    if (typeof domain !== 'string' || !DOMAIN_RE.test(domain)) {
+      throw new CaError(
+        'ERR_CA_OPTIONS_INVALID',
+        `The certsrv domain must be a NetBIOS-style name such as CONTOSO (letters, digits, '.', '_', '-'), not ${JSON.stringify(domain)}.`,
+      );
+    }
+    this.domain = domain.toUpperCase();
+  }
+
+  /**
+   * The canonical form of a user name (reference §2.1): `DOMAIN\user` stays (domain upper-cased;
+   * a DNS domain whose first label is this directory's domain becomes the NetBIOS name),
+   * `user@domain.tld` becomes `DOMAIN\user` when the first label of `domain.tld` is this
+   * directory's domain (case-insensitive) and is kept as given otherwise, a bare `user` becomes
+   * `DOMAIN\user`. Surrounding blanks are removed; the user part keeps its spelling.
+   *
+   * @example
+   * ```ts
+   * const users = new UserDirectory('CONTOSO');
+   * users.canonicalName('alice'); // 'CONTOSO\\alice'
+   * users.canonicalName('contoso\\alice'); // 'CONTOSO\\alice'
+   * users.canonicalName('alice@contoso.com'); // 'CONTOSO\\alice'
+   * users.canonicalName('bob@fabrikam.com'); // 'bob@fabrikam.com'
+   * ```
+   */
+  canonicalName(name: string): string {
+    const trimmed = name.trim();
+    const slash = trimmed.indexOf('\\');
+    if (slash >= 0) {
+      const domain = trimmed.slice(0, slash).trim();
+      const user = trimmed.slice(slash + 1).trim();
+      const label = domain.split('.')[0] ?? '';
+      const d = domain === '' || label.toUpperCase() === this.domain ? this.domain : domain.toUpperCase();
+      return `${d}\\${user}`;
+    }
+    const at = trimmed.lastIndexOf('@');
+    if (at >= 0) {
+      const user = trimmed.slice(0, at);
+      const label = trimmed.slice(at + 1).split('.')[0] ?? '';
+      if (label.toUpperCase() === this.domain && user !== '') return `${this.domain}\\${user}`;
+      return trimmed;
+    }
+    return `${this.domain}\\${trimmed}`;
+  }
+
+  #key(name: string): string {
+    return this.canonicalName(name).toLowerCase();
+  }
+
+  /**
+   * Adds an account, or replaces the one with the same (canonical) name. The password is hashed
+   * (about 50 ms). Throws a TypeError for an empty user name or password.
+   *
+   * @example
+   * ```ts
+   * await users.add('CONTOSO\\certadmin', 'S3cret!', { admin: true });
+   * ```
+   */
+  async add(name: string, password: string, options: { admin?: boolean } = {}): Promise<CertsrvAccount> {
+    const canonical = this.canonicalName(name);
+    if (!userPart(canonical)) throw new TypeError('A certsrv user needs a non-empty user name.');
+    if (typeof password !== 'string' || password === '') {
+      throw new TypeError(`The password for ${canonical} is empty; give a non-empty password.`);
+    }
+    const account: CertsrvAccount = { name: canonical, admin: options.admin === true };
+    const hash = await hashPassword(password);
+    this.#users.set(canonical.toLowerCase(), { account, password: hash });
+    return account;
+  }
+
+  /**
+   * Removes an account; returns whether there was one. Remember to clear a
+   * {@link CredentialCache} afterwards, or the account keeps working until its entry expires.
+   *
+   * @example
+   * ```ts
+   * users.remove('alice'); // true
+   * ```
+   */
+  remove(name: string): boolean {
+    return this.#users.delete(this.#key(name));
+  }
+
+  /**
+   * The accounts, sorted by name (no password hashes).
+   *
+   * @example
+   * ```ts
+   * for (const a of users.list()) console.log(a.name, a.admin ? '(admin)' : '');
+   * ```
+   */
+  list(): CertsrvAccount[] {
+    return [...this.#users.values()].map((u) => u.account).sort((a, b) => compare(a.name, b.name));
+  }
+
+  /**
+   * The account when `name` (any accepted form) exists and `password` matches, else undefined.
+   * Costs one scrypt whether or not the user exists (an unknown name is checked against a
+   * dummy hash), so response time does not reveal which names exist.
+   *
+   * @example
+   * ```ts
+   * const account = await users.authenticate('CONTOSO\\alice', 'P@ssw0rd');
+   * if (!account) return unauthorized();
+   * ```
+   */
+  async authenticate(name: string, password: string): Promise<CertsrvAccount | undefined> {
+    const user = typeof name === 'string' ? this.#users.get(this.#key(name)) : undefined;
+    const hash = user?.password ?? (await getDummyHash());
+    const ok = await verifyPassword(typeof password === 'string' ? password : '', hash);
+    return ok && user ? user.account : undefined;
+  }
+
+  /**
+   * The file form: `{ domain, users: [{ name, admin, password }] }`, passwords as scrypt hashes.
+   *
+   * @example
+   * ```ts
+   * const text = JSON.stringify(users, null, 2);
+   * ```
+   */
+  toJSON(): { domain: string; users: { name: string; admin: boolean; password: string }[] } {
+    const users = [...this.#users.values()]
+      .sort((a, b) => compare(a.account.name, b.account.name))
+      .map((u) => ({ name: u.account.name, admin: u.account.admin, password: u.password }));
+    return { domain: this.domain, users };
+  }
+
+  /**
+   * Rebuilds a directory from its {@link UserDirectory.toJSON} form. Throws a CaError with code
+   * ERR_CA_USERS_INVALID, saying what to fix, when the value is not a valid users file.
+   *
+   * @example
+   * ```ts
+   * const users = UserDirectory.fromJSON(JSON.parse(await readFile('users.json', 'utf8')));
+   * ```
+   */
+  static fromJSON(value: unknown): UserDirectory {
+    const fix = 'Fix the file, or delete it and add the users again with --user NAME:PASSWORD.';
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw usersError(`The users file must hold a JSON object { "domain": …, "users": […] }. ${fix}`);
+    }
+    const v = value as { domain?: unknown; users?: unknown };
+    if (typeof v.domain !== 'string' || !DOMAIN_RE.test(v.domain)) {
+      throw usersError(
+        `The users file needs a "domain" such as "CONTOSO" (letters, digits, '.', '_', '-'). ${fix}`,
+      );
+    }
+    if (!Array.isArray(v.users)) throw usersError(`The users file needs a "users" array. ${fix}`);
+    const dir = new UserDirectory(v.domain);
+    v.users.forEach((u: unknown, i: number) => {
+      const where = `User entry ${i + 1} of the users file`;
+      if (typeof u !== 'object' || u === null) throw usersError(`${where} is not an object. ${fix}`);
+      const { name, admin, password } = u as { name?: unknown; admin?: unknown; password?: unknown };
+      if (typeof name !== 'string' || !userPart(dir.canonicalName(name))) {
+        throw usersError(`${where} needs a "name" such as "${dir.domain}\\\\alice". ${fix}`);
+      }
+      if (admin !== undefined && typeof admin !== 'boolean') {
+        throw usersError(`${where} (${name}): "admin" must be true or false. ${fix}`);
+      }
+      if (typeof password !== 'string' || !parseHash(password)) {
+        throw usersError(
+          `${where} (${name}): "password" must be a hash "scrypt$16384$8$1$<salt>$<key>", never a plain password. ${fix}`,
+        );
+      }
+      const canonical = dir.canonicalName(name);
+      const key = canonical.toLowerCase();
+      if (dir.#users.has(key)) throw usersError(`${where}: ${canonical} appears twice. ${fix}`);
+      dir.#users.set(key, { account: { name: canonical, admin: admin === true }, password });
+    });
+    return dir;
+  }
+
+  /**
+   * Reads a users file. Throws a CaError: ERR_CA_USERS_NOT_FOUND when the file does not exist
+   * (create one with {@link UserDirectory.save}), ERR_CA_USERS_INVALID when it cannot be read
+   * or is not a valid users file.
+   *
+   * @example
+   * ```ts
+   * const users = await UserDirectory.load('.certlab/certsrv-users.json');
+   * ```
+   */
+  static async load(file: string): Promise<UserDirectory> {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new CaError(
+          'ERR_CA_USERS_NOT_FOUND',
+          `The users file ${file} does not exist; create it first.`,
+          {
+            cause: e,
+          },
+        );
+      }
+      throw usersError(`Cannot read the users file ${file}: ${(e as Error).message}`, e);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      throw usersError(
+        `The users file ${file} is not valid JSON (${(e as Error).message}). Fix it, or delete it and add the users again.`,
+        e,
+      );
+    }
+    try {
+      return UserDirectory.fromJSON(json);
+    } catch (e) {
+      if (e instanceof CaError) throw usersError(`${file}: ${e.message}`, e.cause);
+      throw e;
+    }
+  }
+
+  /**
+   * Writes the directory to `file` atomically (a temporary file in the same directory, flushed,
+   * then renamed over `file`) with mode 0o600, since the hashes are still secrets.
+   *
+   * @example
+   * ```ts
+   * await users.save('.certlab/certsrv-users.json');
+   * ```
+   */
+  async save(file: string): Promise<void> {
+    const temp = join(
+      dirname(file),
+      `.${basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+    );
+    const text = `${JSON.stringify(this.toJSON(), null, 2)}\n`;
+    try {
+      const handle = await open(temp, 'wx', 0o600);
+      try {
+        await handle.writeFile(text, 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, file);
+    } catch (e) {
+      await unlink(temp).catch(() => undefined);
+      throw e;
+    }
+  }
+}
+
+function userPart(canonical: string): string {
+  const slash = canonical.indexOf('\\');
+  if (slash >= 0) return canonical.slice(slash + 1);
+  const at = canonical.lastIndexOf('@');
+  return at >= 0 ? canonical.slice(0, at) : canonical;
+}
+
+function compare(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * Splits the CLI's `--user NAME:PASSWORD` at the FIRST colon (the password may contain colons;
+ * a user name cannot). Throws a TypeError when there is no colon or either part is empty; the
+ * message never repeats the password.
+ *
+ * @example
+ * ```ts
+ * parseUserSpec('CONTOSO\\alice:pa:ss'); // { name: 'CONTOSO\\alice', password: 'pa:ss' }
+ * ```
+ */
+export function parseUserSpec(spec: string): { name: string; password: string } {
+  const colon = spec.indexOf(':');
+  if (colon < 0) {
+    throw new TypeError(
+      '--user expects NAME:PASSWORD (for example CONTOSO\\alice:P@ssw0rd); no colon was found.',
+    );
+  }
+  const name = spec.slice(0, colon).trim();
+  const password = spec.slice(colon + 1);
+  if (name === '')
+    throw new TypeError('--user expects NAME:PASSWORD; the user name before the colon is empty.');
+  if (password === '') {
+    throw new TypeError(`--user expects NAME:PASSWORD; the password for ${name} after the colon is empty.`);
+  }
+  return { name, password };
+}
+
+/** No 0/O, 1/l/I: easy to read aloud and to type from a screen. */
+const PASSWORD_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789';
+
+/**
+ * A random 20-character password from an unambiguous alphabet (no 0/O, 1/l/I), about 116 bits,
+ * drawn with the CSPRNG (crypto.randomInt, no modulo bias).
+ *
+ * @example
+ * ```ts
+ * const password = generatePassword(); // e.g. 'k7QmZp3xTn9WcR4hVb2s'
+ * ```
+ */
+export function generatePassword(): string {
+  let out = '';
+  for (let i = 0; i < 20; i++) out += PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)];
+  return out;
+}

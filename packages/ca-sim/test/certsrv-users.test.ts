@@ -1,0 +1,468 @@
+// Sign-in for the simulated certsrv site (certsrv reference §2.1): the account directory with
+// scrypt hashes, Basic credentials (RFC 7617), the credential cache and the failure throttle.
+// scrypt costs ~50 ms, so the tests hash as few passwords as they can.
+
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AuthThrottle } from '../src/certsrv/auth-throttle.js';
+import { CredentialCache, parseBasicAuthorization } from '../src/certsrv/basic-auth.js';
+import {
+  generatePassword,
+  hashPassword,
+  parseUserSpec,
+  UserDirectory,
+  verifyPassword,
+} from '../src/certsrv/users.js';
+import { isCaError } from '../src/errors.js';
+import { tempDir } from './support/temp.js';
+
+const SEED = 20261130;
+const RUNS = 300;
+
+describe('hashPassword / verifyPassword', () => {
+  it('hashes with scrypt N=16384 r=8 p=1 and verifies', async () => {
+    const encoded = await hashPassword('P@ss:w0rd é');
+    expect(encoded).toMatch(/^scrypt\$16384\$8\$1\$[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}=$/);
+    expect(await verifyPassword('P@ss:w0rd é', encoded)).toBe(true);
+    expect(await verifyPassword('P@ss:w0rd e', encoded)).toBe(false);
+    expect(await verifyPassword('', encoded)).toBe(false);
+  });
+
+  it('salts every hash', async () => {
+    const [a, b] = await Promise.all([hashPassword('same'), hashPassword('same')]);
+    expect(a).not.toBe(b);
+  });
+
+  it('answers false for malformed or dangerous hashes, without trying them', async () => {
+    const salt = Buffer.alloc(16).toString('base64');
+    const key = Buffer.alloc(32).toString('base64');
+    for (const bad of [
+      '',
+      'plain-password',
+      'scrypt$16384$8$1$',
+      `bcrypt$16384$8$1$${salt}$${key}`,
+      `scrypt$16383$8$1$${salt}$${key}`, // N not a power of two
+      `scrypt$1048576$8$1$${salt}$${key}`, // 1 GiB of memory
+      `scrypt$16384$8$1$${salt}$`,
+      `scrypt$16384$8$1$!!$${key}`,
+      `scrypt$16384$8$1$${salt}$${key}$extra`,
+    ]) {
+      expect(await verifyPassword('x', bad), bad).toBe(false);
+    }
+    expect(await verifyPassword('x', undefined as unknown as string)).toBe(false);
+  });
+});
+
+describe('UserDirectory', () => {
+  let users: UserDirectory;
+  beforeAll(async () => {
+    users = new UserDirectory('contoso');
+    await users.add('alice', 'alice-pass');
+    await users.add('CONTOSO\\CertAdmin', 'admin:pass', { admin: true });
+  });
+
+  it('upper-cases the domain and rejects a bad one', () => {
+    expect(users.domain).toBe('CONTOSO');
+    expect(new UserDirectory().domain).toBe('CONTOSO');
+    expect(() => new UserDirectory('CON TOSO')).toThrow(/NetBIOS/);
+    expect(() => new UserDirectory('')).toThrow();
+  });
+
+  it('canonicalises every user name form (reference §2.1)', () => {
+    expect(users.canonicalName('alice')).toBe('CONTOSO\\alice');
+    expect(users.canonicalName('  alice  ')).toBe('CONTOSO\\alice');
+    expect(users.canonicalName('contoso\\Alice')).toBe('CONTOSO\\Alice');
+    expect(users.canonicalName('CONTOSO.COM\\alice')).toBe('CONTOSO\\alice');
+    expect(users.canonicalName('fabrikam\\bob')).toBe('FABRIKAM\\bob');
+    expect(users.canonicalName('alice@contoso.com')).toBe('CONTOSO\\alice');
+    expect(users.canonicalName('alice@CONTOSO')).toBe('CONTOSO\\alice');
+    expect(users.canonicalName('alice@Contoso.Local')).toBe('CONTOSO\\alice');
+    expect(users.canonicalName('bob@fabrikam.com')).toBe('bob@fabrikam.com');
+    expect(users.canonicalName('bob@contoso-eu.com')).toBe('bob@contoso-eu.com');
+    expect(users.canonicalName('\\alice')).toBe('CONTOSO\\alice');
+  });
+
+  it('lists accounts sorted, without hashes', () => {
+    expect(users.list()).toEqual([
+      { name: 'CONTOSO\\alice', admin: false },
+      { name: 'CONTOSO\\CertAdmin', admin: true },
+    ]);
+  });
+
+  it('authenticates with any name form, case-insensitively; wrong password and unknown user fail', async () => {
+    expect(await users.authenticate('ALICE@contoso.com', 'alice-pass')).toEqual({
+      name: 'CONTOSO\\alice',
+      admin: false,
+    });
+    expect(await users.authenticate('contoso\\certadmin', 'admin:pass')).toEqual({
+      name: 'CONTOSO\\CertAdmin',
+      admin: true,
+    });
+    expect(await users.authenticate('alice', 'ALICE-PASS')).toBeUndefined();
+    expect(await users.authenticate('mallory', 'alice-pass')).toBeUndefined();
+    expect(await users.authenticate('alice', '')).toBeUndefined();
+  });
+
+  it('spends one scrypt on an unknown user too', async () => {
+    await users.authenticate('warm-up-dummy', 'x'); // the dummy hash is made once
+    const time = async (name: string) => {
+      const t0 = performance.now();
+      await users.authenticate(name, 'nope');
+      return performance.now() - t0;
+    };
+    const known = await time('alice');
+    const unknown = await time('nobody');
+    expect(unknown).toBeGreaterThan(known / 4);
+  });
+
+  it('replaces an account, removes one, rejects empty names and passwords', async () => {
+    const dir = new UserDirectory('CONTOSO');
+    await dir.add('bob', 'one');
+    const replaced = await dir.add('CONTOSO\\BOB', 'two', { admin: true });
+    expect(replaced).toEqual({ name: 'CONTOSO\\BOB', admin: true });
+    expect(dir.list()).toHaveLength(1);
+    expect(await dir.authenticate('bob', 'one')).toBeUndefined();
+    expect(dir.remove('bob@contoso.com')).toBe(true);
+    expect(dir.remove('bob')).toBe(false);
+    expect(dir.list()).toEqual([]);
+    await expect(dir.add('', 'x')).rejects.toThrow(TypeError);
+    await expect(dir.add('CONTOSO\\', 'x')).rejects.toThrow(TypeError);
+    await expect(dir.add('carol', '')).rejects.toThrow(/empty/);
+  });
+
+  it('saves atomically with mode 0600 and loads back', async () => {
+    const { dir, cleanup } = await tempDir('certlab-users-');
+    try {
+      const file = join(dir, 'users.json');
+      await users.save(file);
+      await users.save(file); // overwrite through rename
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+      expect(await readdir(dir)).toEqual(['users.json']); // no temporary file left
+      const json = JSON.parse(await readFile(file, 'utf8'));
+      expect(json.domain).toBe('CONTOSO');
+      expect(json.users[0]).toMatchObject({ name: 'CONTOSO\\alice', admin: false });
+      expect(json.users[0].password).toMatch(/^scrypt\$/);
+      expect(JSON.stringify(json)).not.toContain('alice-pass');
+      const loaded = await UserDirectory.load(file);
+      expect(loaded.domain).toBe('CONTOSO');
+      expect(loaded.list()).toEqual(users.list());
+      expect(loaded.toJSON()).toEqual(users.toJSON());
+      expect(await loaded.authenticate('alice', 'alice-pass')).toEqual({
+        name: 'CONTOSO\\alice',
+        admin: false,
+      });
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('refuses a bad users file with ERR_CA_USERS_INVALID and an actionable message', async () => {
+    const hash = users.toJSON().users[0]?.password ?? '';
+    const bad: [unknown, RegExp][] = [
+      [null, /JSON object/],
+      [[], /JSON object/],
+      [{ users: [] }, /"domain"/],
+      [{ domain: 'CONTOSO' }, /"users" array/],
+      [{ domain: 'CONTOSO', users: [42] }, /entry 1 .*not an object/],
+      [{ domain: 'CONTOSO', users: [{ password: hash }] }, /"name"/],
+      [{ domain: 'CONTOSO', users: [{ name: 'alice', password: 'alice-pass' }] }, /never a plain password/],
+      [{ domain: 'CONTOSO', users: [{ name: 'alice', admin: 'yes', password: hash }] }, /"admin"/],
+      [
+        {
+          domain: 'CONTOSO',
+          users: [
+            { name: 'alice', password: hash },
+            { name: 'CONTOSO\\ALICE', password: hash },
+          ],
+        },
+        /twice/,
+      ],
+    ];
+    for (const [value, message] of bad) {
+      let err: unknown;
+      try {
+        UserDirectory.fromJSON(value);
+      } catch (e) {
+        err = e;
+      }
+      expect(isCaError(err, 'ERR_CA_USERS_INVALID'), JSON.stringify(value)).toBe(true);
+      expect((err as Error).message).toMatch(message);
+      expect((err as Error).message).toMatch(/Fix the file/);
+    }
+    // admin may be omitted (false).
+    expect(
+      UserDirectory.fromJSON({ domain: 'CONTOSO', users: [{ name: 'alice', password: hash }] }).list(),
+    ).toEqual([{ name: 'CONTOSO\\alice', admin: false }]);
+
+    const { dir, cleanup } = await tempDir('certlab-users-');
+    try {
+      const file = join(dir, 'users.json');
+      await expect(UserDirectory.load(file)).rejects.toSatisfy((e) => isCaError(e, 'ERR_CA_USERS_NOT_FOUND'));
+      await writeFile(file, '{ "domain": "CONTOSO", ');
+      await expect(UserDirectory.load(file)).rejects.toSatisfy(
+        (e) => isCaError(e, 'ERR_CA_USERS_INVALID') && /not valid JSON/.test((e as Error).message),
+      );
+      await writeFile(file, '{ "domain": "CONTOSO" }');
+      await expect(UserDirectory.load(file)).rejects.toSatisfy(
+        (e) => isCaError(e, 'ERR_CA_USERS_INVALID') && (e as Error).message.includes(file),
+      );
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
+describe('parseUserSpec', () => {
+  it('splits at the first colon; the password may contain colons', () => {
+    expect(parseUserSpec('alice:secret')).toEqual({ name: 'alice', password: 'secret' });
+    expect(parseUserSpec('CONTOSO\\alice:pa:ss:')).toEqual({ name: 'CONTOSO\\alice', password: 'pa:ss:' });
+    expect(parseUserSpec(' alice : x')).toEqual({ name: 'alice', password: ' x' });
+  });
+
+  it('refuses an empty name or password without echoing the password', () => {
+    for (const spec of ['TopSecret123', ':TopSecret123', '  :TopSecret123', 'alice:']) {
+      let err: unknown;
+      try {
+        parseUserSpec(spec);
+      } catch (e) {
+        err = e;
+      }
+      expect(err, spec).toBeInstanceOf(TypeError);
+      expect((err as Error).message).toMatch(/NAME:PASSWORD/);
+      expect((err as Error).message).not.toContain('TopSecret123');
+    }
+  });
+});
+
+describe('generatePassword', () => {
+  it('gives 20 unambiguous characters, different each time', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const p = generatePassword();
+      expect(p).toMatch(/^[A-HJ-NP-Za-km-z2-9]{20}$/);
+      seen.add(p);
+    }
+    expect(seen.size).toBe(200);
+  });
+});
+
+describe('parseBasicAuthorization (RFC 7617)', () => {
+  const basic = (s: string, enc: BufferEncoding = 'utf8') =>
+    `Basic ${Buffer.from(s, enc).toString('base64')}`;
+
+  it('decodes user and password, split at the first colon', () => {
+    expect(parseBasicAuthorization('Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==')).toEqual({
+      user: 'Aladdin',
+      password: 'open sesame',
+    });
+    expect(parseBasicAuthorization(basic('CONTOSO\\alice:pa:ss'))).toEqual({
+      user: 'CONTOSO\\alice',
+      password: 'pa:ss',
+    });
+    expect(parseBasicAuthorization(basic('alice@contoso.com:'))).toEqual({
+      user: 'alice@contoso.com',
+      password: '',
+    });
+  });
+
+  it('accepts any case of the scheme, extra blanks, missing padding', () => {
+    expect(parseBasicAuthorization('bAsIc   QWxhZGRpbjpvcGVuIHNlc2FtZQ  ')).toEqual({
+      user: 'Aladdin',
+      password: 'open sesame',
+    });
+    expect(parseBasicAuthorization('BASIC\tYTpi')).toEqual({ user: 'a', password: 'b' });
+  });
+
+  it('reads UTF-8, and falls back to ISO-8859-1', () => {
+    expect(parseBasicAuthorization(basic('test:123£'))).toEqual({ user: 'test', password: '123£' });
+    expect(parseBasicAuthorization(basic('jürgen:pässword', 'latin1'))).toEqual({
+      user: 'jürgen',
+      password: 'pässword',
+    });
+  });
+
+  it('refuses everything else', () => {
+    for (const h of [
+      undefined,
+      '',
+      'Basic',
+      'Basic ',
+      'Basic YWxpY2U=', // no colon
+      'Basic OnNlY3JldA==', // empty user
+      'Basic QWxh ZGRp',
+      'Basic QWxh!ZGRp',
+      'Basic Q', // dangling character
+      'Basic YTpi====',
+      'Basic YTpi-_',
+      'Bearer YTpi',
+      'NTLM TlRMTVNTUAABAAAAB4IIogAAAAAAAAAAAAAAAAAAAAAKAGFKAAAADw==',
+      'Negotiate YTpi',
+      'BasicYTpi',
+      `Basic ${'A'.repeat(5000)}`,
+    ]) {
+      expect(parseBasicAuthorization(h), String(h).slice(0, 30)).toBeUndefined();
+    }
+  });
+
+  it('never throws on arbitrary headers and on mutations of a valid one', () => {
+    const anyUnit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
+    fc.assert(
+      fc.property(fc.string({ unit: anyUnit, maxLength: 100 }), fc.boolean(), (s, prefix) => {
+        parseBasicAuthorization(prefix ? `Basic ${s}` : s);
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+    const valid = 'Basic Q09OVE9TT1xhbGljZTpQQHNzdzByZA==';
+    fc.assert(
+      fc.property(
+        fc.nat(),
+        fc.string({ unit: anyUnit, maxLength: 4 }),
+        fc.nat({ max: 3 }),
+        (at, ins, del) => {
+          const i = at % (valid.length + 1);
+          parseBasicAuthorization(valid.slice(0, i) + ins + valid.slice(i + del));
+        },
+      ),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
+
+  it('round-trips any user without a colon and any password', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary', minLength: 1, maxLength: 30 }).filter((u) => !u.includes(':')),
+        fc.string({ unit: 'binary', maxLength: 30 }),
+        (user, password) => {
+          expect(parseBasicAuthorization(basic(`${user}:${password}`))).toEqual({ user, password });
+        },
+      ),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
+});
+
+describe('CredentialCache', () => {
+  const alice = { name: 'CONTOSO\\alice', admin: false };
+  const bob = { name: 'CONTOSO\\bob', admin: true };
+
+  it('remembers by exact header until the TTL passes', () => {
+    let now = 1_000;
+    const cache = new CredentialCache({ ttlMs: 100, now: () => now });
+    cache.set('Basic YTpi', alice);
+    expect(cache.get('Basic YTpi')).toEqual(alice);
+    expect(cache.get('basic YTpi')).toBeUndefined();
+    expect(cache.get('Basic YTpj')).toBeUndefined();
+    now += 99;
+    expect(cache.get('Basic YTpi')).toEqual(alice);
+    now += 1;
+    expect(cache.get('Basic YTpi')).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
+  it('evicts the least recently used beyond maxEntries, and clears', () => {
+    const cache = new CredentialCache({ maxEntries: 2 });
+    cache.set('h1', alice);
+    cache.set('h2', bob);
+    expect(cache.get('h1')).toEqual(alice); // h1 is now the most recent
+    cache.set('h3', bob);
+    expect(cache.get('h2')).toBeUndefined();
+    expect(cache.get('h1')).toEqual(alice);
+    expect(cache.get('h3')).toEqual(bob);
+    expect(cache.size).toBe(2);
+    cache.clear();
+    expect(cache.get('h1')).toBeUndefined();
+  });
+
+  it('keeps a bounded number of entries under a flood', () => {
+    const cache = new CredentialCache();
+    for (let i = 0; i < 5000; i++) cache.set(`Basic ${i}`, alice);
+    expect(cache.size).toBe(1000);
+    expect(cache.get('Basic 4999')).toEqual(alice);
+    expect(cache.get('Basic 0')).toBeUndefined();
+  });
+});
+
+describe('AuthThrottle', () => {
+  it('locks a key out after maxFailures failures within the window, until the window passes', () => {
+    let now = 0;
+    const t = new AuthThrottle({ maxFailures: 3, windowMs: 1000, now: () => now });
+    expect(t.allowed('192.0.2.7')).toBe(true);
+    t.fail('192.0.2.7');
+    t.fail('192.0.2.7');
+    expect(t.allowed('192.0.2.7')).toBe(true);
+    now = 10;
+    t.fail('192.0.2.7');
+    expect(t.allowed('192.0.2.7')).toBe(false);
+    expect(t.allowed('192.0.2.8')).toBe(true);
+    now = 1009;
+    expect(t.allowed('192.0.2.7')).toBe(false);
+    now = 1010;
+    expect(t.allowed('192.0.2.7')).toBe(true);
+    // Counting starts afresh.
+    t.fail('192.0.2.7');
+    expect(t.allowed('192.0.2.7')).toBe(true);
+  });
+
+  it('forgets failures older than the window', () => {
+    let now = 0;
+    const t = new AuthThrottle({ maxFailures: 3, windowMs: 1000, now: () => now });
+    t.fail('k');
+    t.fail('k');
+    now = 1500;
+    t.fail('k');
+    t.fail('k');
+    expect(t.allowed('k')).toBe(true);
+    t.fail('k');
+    expect(t.allowed('k')).toBe(false);
+  });
+
+  it('a success resets the count but does not lift a lockout', () => {
+    let now = 0;
+    const t = new AuthThrottle({ maxFailures: 2, windowMs: 1000, now: () => now });
+    t.fail('k');
+    t.succeed('k');
+    t.fail('k');
+    expect(t.allowed('k')).toBe(true);
+    t.fail('k');
+    t.succeed('k');
+    expect(t.allowed('k')).toBe(false);
+    now = 1000;
+    expect(t.allowed('k')).toBe(true);
+  });
+
+  it('defaults to 10 failures per minute', () => {
+    let now = 0;
+    const t = new AuthThrottle({ now: () => now });
+    for (let i = 0; i < 9; i++) t.fail('k');
+    expect(t.allowed('k')).toBe(true);
+    t.fail('k');
+    expect(t.allowed('k')).toBe(false);
+    now = 59_999;
+    expect(t.allowed('k')).toBe(false);
+    now = 60_000;
+    expect(t.allowed('k')).toBe(true);
+  });
+
+  it('keeps memory bounded: at most maxKeys keys, the oldest evicted', () => {
+    const t = new AuthThrottle({ maxKeys: 100, maxFailures: 1 });
+    for (let i = 0; i < 10_000; i++) t.fail(`10.0.${i >> 8}.${i & 255}`);
+    expect(t.size).toBe(100);
+    expect(t.allowed('10.0.39.15')).toBe(false); // the newest (i = 9999) is still locked
+    expect(t.allowed('10.0.0.0')).toBe(true); // the oldest was forgotten
+  });
+
+  it('turns 10,000 bad attempts from one address into cheap refusals', () => {
+    const t = new AuthThrottle();
+    let checked = 0;
+    const t0 = performance.now();
+    for (let i = 0; i < 10_000; i++) {
+      if (!t.allowed('198.51.100.1')) continue;
+      checked++; // here the server would run scrypt
+      t.fail('198.51.100.1');
+    }
+    expect(checked).toBe(10);
+    expect(performance.now() - t0).toBeLessThan(100);
+  });
+});

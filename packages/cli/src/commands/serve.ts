@@ -1,0 +1,376 @@
+// `certlab serve`: the certsrv web-enrollment site of the CA in DIR, over HTTP and HTTPS. On first
+// start in an empty directory it creates the CA hierarchy (as `ca init` does), the web accounts
+// and the server's own TLS certificate, and prints the URLs, the CA thumbprint and the
+// credentials. `npm start` runs it with the defaults under ./.certlab.
+
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  type CertificationAuthority,
+  type CertsrvLogEntry,
+  type CertsrvServer,
+  generatePassword,
+  issueTlsCertificate,
+  parseUserSpec,
+  startCertsrv,
+  UserDirectory,
+} from '@certlab/ca-sim';
+import { readCertificates } from '@certlab/pki';
+import { booleanOption, choiceOption, listOption, stringOption } from '../args.js';
+import {
+  type CaConfig,
+  caDir,
+  DB_OPTION,
+  DIR_OPTION,
+  describeDb,
+  openAuthority,
+  parseDbUrl,
+  readCaConfig,
+} from '../ca-support.js';
+import { EXIT, usageError } from '../cli-error.js';
+import type { Command, CommandContext } from '../command.js';
+import { fileExists } from '../files.js';
+import { writeJson, writeLines } from '../output.js';
+import { createCaInDir } from './ca-init.js';
+
+const NAME = 'serve';
+const USERS_FILE = 'users.json';
+const TLS_DIR = 'tls';
+const DAY = 86_400_000;
+
+export const serve: Command = {
+  name: NAME,
+  summary: 'Run the CA\u2019s certsrv web-enrollment site (HTTP and HTTPS).',
+  usage: [
+    'serve [--dir DIR] [--host H] [--port 8080] [--https-port 8443] [--no-https]',
+    '    [--user NAME:PASS]... [--admin NAME:PASS]... [--domain NAME] [--lang en|fr]',
+    '    [--db URL] [--tls-name NAME]... [--key-type ec|rsa] [--log text|json|none] [--format text|json]',
+  ],
+  description: `Serves /certsrv (home, CA certificate/chain/CRL downloads, saved-request and in-browser requests, certfnsh.asp results, pending checks), the anonymous /CertEnroll/ files, the administrator console /certsrv/admin/ and /health, answering as AD CS web enrollment does. Sign-in is HTTP Basic with the accounts of DIR/${USERS_FILE} (scrypt-hashed); --user and --admin add or replace accounts (administrators reach the console). On first start in a directory without a CA it creates one (a root and an issuing CA, as ca init does, with CDP/AIA URLs on this server), the accounts "user" and "admin" with generated passwords unless given, and a TLS certificate issued by the CA for localhost and each --tls-name (kept in DIR/${TLS_DIR}, renewed when it is 30 days from expiry or lacks a name); it prints the URLs, the CA thumbprint and the credentials. Passwords are printed only when generated. Request logs go to stderr (text on a terminal, JSON lines otherwise). Ctrl-C (SIGINT) or SIGTERM stops it gracefully: requests in flight finish.`,
+  options: [
+    DIR_OPTION,
+    {
+      name: 'host',
+      type: 'string',
+      value: 'H',
+      help: 'Interface to listen on (default 127.0.0.1; 0.0.0.0 for every interface).',
+    },
+    {
+      name: 'port',
+      type: 'string',
+      short: 'p',
+      value: 'PORT',
+      help: 'HTTP port (default 8080; 0 = any free port).',
+    },
+    {
+      name: 'https-port',
+      type: 'string',
+      value: 'PORT',
+      help: 'HTTPS port (default 8443; 0 = any free port).',
+    },
+    { name: 'no-https', type: 'boolean', help: 'Serve HTTP only.' },
+    {
+      name: 'user',
+      type: 'string',
+      multiple: true,
+      value: 'NAME:PASS',
+      help: 'An enrollment account (DOMAIN\\name, name@domain or name), added to DIR/users.json.',
+    },
+    {
+      name: 'admin',
+      type: 'string',
+      multiple: true,
+      value: 'NAME:PASS',
+      help: 'A CA administrator account (the console).',
+    },
+    {
+      name: 'domain',
+      type: 'string',
+      value: 'NAME',
+      help: 'NetBIOS domain of bare user names (default CONTOSO; first start only).',
+    },
+    {
+      name: 'lang',
+      type: 'string',
+      value: 'en|fr',
+      help: 'Page language when the browser does not ask for one (default en).',
+    },
+    DB_OPTION,
+    {
+      name: 'tls-name',
+      type: 'string',
+      multiple: true,
+      value: 'NAME',
+      help: 'A DNS name or IP address for the HTTPS certificate besides localhost, 127.0.0.1 and ::1.',
+    },
+    {
+      name: 'key-type',
+      type: 'string',
+      value: 'ec|rsa',
+      help: 'CA key algorithm when the CA is created (default rsa, as AD CS).',
+    },
+    { name: 'log', type: 'string', value: 'text|json|none', help: 'Request log format on stderr.' },
+    {
+      name: 'format',
+      type: 'string',
+      value: 'text|json',
+      help: 'Start-up report: text (default) or one JSON object.',
+    },
+  ],
+  examples: [
+    'serve',
+    'serve --dir ./pki --port 80 --https-port 443 --host 0.0.0.0 --tls-name pki.contoso.com',
+    'serve --user "CONTOSO\\exchadmin:Passw0rd!" --admin "CONTOSO\\caadmin:S3cret!" --lang fr',
+  ],
+  async run(ctx, args) {
+    const format = choiceOption(args, 'format', ['text', 'json'], 'text', NAME);
+    const logFormat = choiceOption(
+      args,
+      'log',
+      ['text', 'json', 'none'],
+      ctx.io.isTTY ? 'text' : 'json',
+      NAME,
+    );
+    const lang = choiceOption(args, 'lang', ['en', 'fr'], 'en', NAME);
+    const host = stringOption(args, 'host') ?? '127.0.0.1';
+    const port = portOption(args, 'port', 8080);
+    const https = !booleanOption(args, 'no-https');
+    const httpsPort = portOption(args, 'https-port', 8443);
+    const users = [
+      ...listOption(args, 'user').map((s) => spec(ctx, s, false)),
+      ...listOption(args, 'admin').map((s) => spec(ctx, s, true)),
+    ];
+    const dir = caDir(ctx, args);
+
+    let config = await readCaConfig(dir);
+    const created = !config;
+    const urlHost = host === '0.0.0.0' || host === '::' || host === '127.0.0.1' ? 'localhost' : host;
+    let ca: CertificationAuthority;
+    if (!config) {
+      const keyType = choiceOption(args, 'key-type', ['ec', 'rsa'], 'rsa', NAME);
+      const baseUrl = `http://${urlHost.includes(':') ? `[${urlHost}]` : urlHost}${port === 80 || port === 0 ? '' : `:${port}`}`;
+      config = {
+        name: 'Contoso Issuing CA',
+        rootName: 'Contoso Root CA',
+        keyType,
+        baseUrl,
+        db: null,
+        editFlags: [],
+      } satisfies CaConfig;
+      const db = parseDbUrl(ctx, stringOption(args, 'db') ?? `pglite:${join(dir, 'db')}`, NAME);
+      if (db.kind === 'memory') throw usageError('serve keeps its CA: use pglite:PATH or postgres://…', NAME);
+      ca = (await createCaInDir(ctx, dir, config, db)).ca;
+    } else {
+      const db = parseDbUrl(ctx, stringOption(args, 'db') ?? config.db ?? `pglite:${join(dir, 'db')}`, NAME);
+      if (db.kind === 'memory') throw usageError('serve keeps its CA: use pglite:PATH or postgres://…', NAME);
+      ca = await openAuthority(config, db);
+    }
+
+    let server: CertsrvServer | undefined;
+    try {
+      const accounts = await loadAccounts(ctx, dir, stringOption(args, 'domain') ?? 'CONTOSO', users);
+      const tls = https ? await tlsCredentials(ca, dir, listOption(args, 'tls-name')) : undefined;
+      const log = logger(ctx, logFormat);
+      server = await startCertsrv({
+        ca,
+        users: accounts.directory,
+        host,
+        port,
+        defaultLanguage: lang,
+        ...(tls ? { https: { port: httpsPort, key: tls.key, cert: tls.cert } } : {}),
+        ...(log ? { log } : {}),
+      });
+      const thumbprint = await ca.rootCertificate.thumbprint();
+      const issuingThumbprint = await ca.certificate.thumbprint();
+      const pageUrl = (u: string) => `${u.replace('//127.0.0.1:', '//localhost:')}/certsrv/`;
+      const report = {
+        outcome: created ? 'created' : 'opened',
+        dir,
+        database: describeDb(
+          parseDbUrl(ctx, stringOption(args, 'db') ?? config.db ?? `pglite:${join(dir, 'db')}`, NAME),
+        ),
+        ca: ca.name,
+        rootCa: ca.rootName ?? null,
+        rootThumbprint: thumbprint,
+        issuingThumbprint,
+        http: pageUrl(server.url),
+        https: server.httpsUrl ? pageUrl(server.httpsUrl) : null,
+        console: `${pageUrl(server.httpsUrl ?? server.url)}admin/`,
+        certEnroll: `${server.url.replace('//127.0.0.1:', '//localhost:')}/CertEnroll/`,
+        health: `${server.url.replace('//127.0.0.1:', '//localhost:')}/health`,
+        rootCertificate: join(dir, 'CertEnroll'),
+        accounts: accounts.directory.list().map((a) => ({
+          name: a.name,
+          admin: a.admin,
+          password: accounts.generated.get(a.name) ?? null,
+        })),
+      };
+      if (format === 'json') writeJson(ctx.io.stdout, report);
+      else writeLines(ctx.io.stdout, reportLines(report, dir));
+      await waitForStop(ctx);
+      if (format === 'text') writeLines(ctx.io.stdout, ['Stopping: letting requests in flight finish\u2026']);
+    } finally {
+      await server?.close();
+      await ca.close();
+    }
+    return EXIT.ok;
+  },
+};
+
+function portOption(args: Parameters<Command['run']>[1], name: string, fallback: number): number {
+  const v = stringOption(args, name);
+  if (v === undefined) return fallback;
+  if (!/^\d{1,5}$/.test(v) || Number(v) > 65535)
+    throw usageError(`--${name} must be a port number (0-65535), not '${v}'.`, NAME);
+  return Number(v);
+}
+
+function spec(
+  ctx: CommandContext,
+  text: string,
+  admin: boolean,
+): { name: string; password: string; admin: boolean } {
+  let parsed: { name: string; password: string };
+  try {
+    parsed = parseUserSpec(text);
+  } catch (e) {
+    throw usageError(`--${admin ? 'admin' : 'user'}: ${(e as Error).message}`, NAME);
+  }
+  ctx.secrets.add(parsed.password);
+  return { ...parsed, admin };
+}
+
+/** DIR/users.json, created with generated accounts on first start, updated with --user/--admin. */
+async function loadAccounts(
+  ctx: CommandContext,
+  dir: string,
+  domain: string,
+  given: readonly { name: string; password: string; admin: boolean }[],
+): Promise<{ directory: UserDirectory; generated: Map<string, string> }> {
+  const file = join(dir, USERS_FILE);
+  const generated = new Map<string, string>();
+  let directory: UserDirectory;
+  if (await fileExists(ctx.io, file)) directory = await UserDirectory.load(file);
+  else {
+    directory = new UserDirectory(domain.toUpperCase());
+    if (!given.some((u) => !u.admin)) {
+      const password = generatePassword();
+      ctx.secrets.add(password);
+      generated.set((await directory.add('user', password)).name, password);
+    }
+    if (!given.some((u) => u.admin)) {
+      const password = generatePassword();
+      ctx.secrets.add(password);
+      generated.set((await directory.add('admin', password, { admin: true })).name, password);
+    }
+  }
+  for (const u of given) await directory.add(u.name, u.password, { admin: u.admin });
+  if (generated.size > 0 || given.length > 0) {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await directory.save(file);
+  }
+  return { directory, generated };
+}
+
+/** DIR/tls/server.key + server.pem, issued by the CA when missing, near expiry, or lacking a name. */
+async function tlsCredentials(
+  ca: CertificationAuthority,
+  dir: string,
+  names: readonly string[],
+): Promise<{ key: string; cert: string }> {
+  const folder = join(dir, TLS_DIR);
+  const keyFile = join(folder, 'server.key');
+  const certFile = join(folder, 'server.pem');
+  try {
+    const [key, cert] = await Promise.all([readFile(keyFile, 'utf8'), readFile(certFile, 'utf8')]);
+    const leaf = readCertificates(cert)[0];
+    const have = new Set(
+      (leaf?.subjectAltNames ?? []).map((n) => String((n as { value?: unknown }).value ?? '').toLowerCase()),
+    );
+    const fresh =
+      leaf !== undefined &&
+      leaf.notAfter.getTime() - Date.now() > 30 * DAY &&
+      leaf.issuer.equals(ca.certificate.subject);
+    if (fresh && names.every((n) => have.has(n.toLowerCase()))) return { key, cert };
+  } catch {
+    // Missing or unreadable: issue a new one below.
+  }
+  const tls = await issueTlsCertificate(ca, names);
+  await mkdir(folder, { recursive: true, mode: 0o700 });
+  await writeFile(`${keyFile}.tmp`, tls.key, { mode: 0o600 });
+  await rename(`${keyFile}.tmp`, keyFile);
+  await writeFile(certFile, tls.cert);
+  return tls;
+}
+
+function logger(
+  ctx: CommandContext,
+  format: 'text' | 'json' | 'none',
+): ((e: CertsrvLogEntry) => void) | undefined {
+  if (format === 'none') return undefined;
+  if (format === 'json') return (e) => ctx.io.stderr.write(`${JSON.stringify(e)}\n`);
+  return (e) =>
+    ctx.io.stderr.write(
+      `${e.time} ${e.status} ${e.method} ${e.path} ${e.ms}ms${e.user ? ` ${e.user}` : ''}${e.event ? ` ${e.event}` : ''}\n`,
+    );
+}
+
+function reportLines(
+  r: {
+    outcome: string;
+    ca: string;
+    rootCa: string | null;
+    rootThumbprint: string;
+    http: string;
+    https: string | null;
+    console: string;
+    certEnroll: string;
+    health: string;
+    database: string;
+    accounts: { name: string; admin: boolean; password: string | null }[];
+  },
+  dir: string,
+): string[] {
+  const lines = [
+    r.outcome === 'created' ? `Created the CA "${r.ca}" in ${dir}` : `Serving the CA "${r.ca}" from ${dir}`,
+    `  Database:        ${r.database}`,
+    `  Root CA:         ${r.rootCa ?? r.ca}`,
+    `  Root thumbprint: ${r.rootThumbprint} (SHA-1, as certmgr shows it)`,
+    '',
+    `certsrv (HTTP):   ${r.http}`,
+  ];
+  if (r.https) lines.push(`certsrv (HTTPS):  ${r.https}`);
+  lines.push(
+    `Console:          ${r.console}`,
+    `CertEnroll:       ${r.certEnroll}`,
+    `Health:           ${r.health}`,
+    '',
+    'Accounts (HTTP Basic):',
+  );
+  for (const a of r.accounts)
+    lines.push(
+      `  ${a.name}${a.admin ? ' (CA administrator)' : ''}  password: ${a.password ?? '(set earlier; not shown)'}`,
+    );
+  if (r.accounts.some((a) => a.password))
+    lines.push('', 'The passwords are shown once; they are stored hashed in users.json.');
+  lines.push('', 'Press Ctrl-C to stop.');
+  return lines;
+}
+
+function waitForStop(ctx: CommandContext): Promise<void> {
+  return new Promise((resolve) => {
+    const signal = ctx.io.signal;
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    if (signal) {
+      if (signal.aborted) return done();
+      signal.addEventListener('abort', done, { once: true });
+      return;
+    }
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+}

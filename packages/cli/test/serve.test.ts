@@ -1,0 +1,215 @@
+// `certlab serve`: first start in an empty directory (CA, accounts, TLS certificate, printed
+// URLs and credentials), the site over HTTP and over HTTPS with curl --cacert as a real client,
+// graceful stop, and a second start that reuses everything.
+
+import { execFile } from 'node:child_process';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createCsr, encodePem, generateKeyPair, Name, subjectAltName } from '@certlab/pki';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithTool } from '../../../test/support/tools.js';
+import { run } from '../src/index.js';
+import { openssl, removeTempDirs, tempDir } from './helpers.js';
+
+interface Started {
+  report: {
+    outcome: string;
+    http: string;
+    https: string | null;
+    rootThumbprint: string;
+    accounts: { name: string; admin: boolean; password: string | null }[];
+  };
+  stop(): Promise<{ code: number; stdout: string; stderr: string }>;
+}
+
+/** Runs `certlab serve …` in-process until its JSON report is printed. */
+async function start(cwd: string, ...args: string[]): Promise<Started> {
+  let stdout = '';
+  let stderr = '';
+  const controller = new AbortController();
+  const done = run(
+    ['serve', '--format', 'json', '--log', 'json', '--port', '0', '--https-port', '0', ...args],
+    {
+      stdout: { write: (c: string | Uint8Array) => (stdout += String(c)) },
+      stderr: { write: (c: string | Uint8Array) => (stderr += String(c)) },
+      cwd,
+      env: {},
+      signal: controller.signal,
+    },
+  );
+  let exited: number | undefined;
+  done.then((c) => {
+    exited = c;
+  });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (exited !== undefined) throw new Error(`serve exited ${exited}: ${stderr}`);
+    try {
+      const report = JSON.parse(stdout) as Started['report'];
+      return {
+        report,
+        async stop() {
+          controller.abort();
+          const code = await done;
+          return { code, stdout, stderr };
+        },
+      };
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new Error(`serve did not start: ${stderr}`);
+}
+
+function basic(name: string, password: string): string {
+  return `Basic ${Buffer.from(`${name}:${password}`).toString('base64')}`;
+}
+
+let cwd: string;
+let first: Started;
+let user: { name: string; password: string };
+let rootPem: string;
+
+beforeAll(async () => {
+  cwd = await tempDir();
+  first = await start(cwd, '--dir', 'site', '--key-type', 'ec', '--tls-name', 'pki.contoso.test');
+  const u = first.report.accounts.find((a) => !a.admin)!;
+  user = { name: u.name, password: u.password! };
+  const files = await readdir(join(cwd, 'site', 'CertEnroll'));
+  const rootFile = files.find((f) => f.endsWith('_Contoso Root CA.crt'))!;
+  rootPem = encodePem(
+    'CERTIFICATE',
+    new Uint8Array(await readFile(join(cwd, 'site', 'CertEnroll', rootFile))),
+  );
+  await writeFile(join(cwd, 'root.pem'), rootPem);
+}, 120_000);
+
+afterAll(removeTempDirs);
+
+describe('certlab serve', () => {
+  it('creates the CA, a user and an admin with generated passwords, and prints the URLs', () => {
+    expect(first.report.outcome).toBe('created');
+    expect(first.report.http).toMatch(/^http:\/\/localhost:\d+\/certsrv\/$/);
+    expect(first.report.https).toMatch(/^https:\/\/localhost:\d+\/certsrv\/$/);
+    expect(first.report.rootThumbprint).toMatch(/^[0-9A-F]{40}$/);
+    expect(first.report.accounts.map((a) => [a.name, a.admin]).sort()).toEqual([
+      ['CONTOSO\\admin', true],
+      ['CONTOSO\\user', false],
+    ]);
+    for (const a of first.report.accounts) expect(a.password).toMatch(/^\S{20}$/);
+  });
+
+  it('keeps the passwords hashed at rest', async () => {
+    const text = await readFile(join(cwd, 'site', 'users.json'), 'utf8');
+    for (const a of first.report.accounts) expect(text).not.toContain(a.password!);
+    expect(text).toContain('scrypt$');
+  });
+
+  it('serves /certsrv/ over HTTP to the printed credentials', async () => {
+    const r = await fetch(first.report.http, { headers: { authorization: basic(user.name, user.password) } });
+    expect(r.status).toBe(200);
+    expect(await r.text()).toContain('Contoso Issuing CA');
+  });
+
+  describeWithTool('curl', 'over HTTPS with curl --cacert', () => {
+    it('enrolls end to end: submit a CSR, download certificate and chain, openssl verifies it', async () => {
+      const https = first.report.https!.replace('localhost', 'pki.contoso.test');
+      const port = new URL(https).port;
+      const resolve = ['--resolve', `pki.contoso.test:${port}:127.0.0.1`];
+      // Asynchronous: the server runs in this process and must keep answering while curl waits.
+      const curl = async (...args: string[]) =>
+        (
+          await promisify(execFile)(
+            'curl',
+            [
+              '-sS',
+              '--fail-with-body',
+              '--cacert',
+              'root.pem',
+              ...resolve,
+              '-u',
+              `${user.name}:${user.password}`,
+              ...args,
+            ],
+            { cwd, encoding: 'utf8' },
+          )
+        ).stdout;
+      expect(await curl(https)).toContain('Microsoft Active Directory Certificate Services');
+
+      const { privateKey } = await generateKeyPair({ type: 'ec', curve: 'P-256' });
+      const csr = await createCsr({
+        subject: Name.from([{ CN: 'exch01.contoso.com' }]),
+        privateKey,
+        extensions: [subjectAltName([{ type: 'dns', value: 'exch01.contoso.com' }])],
+      });
+      await writeFile(join(cwd, 'exch01.req'), csr.toPem());
+      const page = await curl(
+        '--data-urlencode',
+        'Mode=newreq',
+        '--data-urlencode',
+        'CertRequest@exch01.req',
+        '--data-urlencode',
+        'CertAttrib=CertificateTemplate:WebServer',
+        `${https}certfnsh.asp`,
+      );
+      const id = /certnew\.cer\?ReqID=(\d+)&/.exec(page)?.[1];
+      expect(id, page).toBeDefined();
+      await curl('-o', 'exch01.cer', `${https}certnew.cer?ReqID=${id}&Enc=b64`);
+      await curl('-o', 'chain.p7b', `${https}certnew.p7b?ReqID=${id}&Enc=b64`);
+      openssl(cwd, 'pkcs7', '-in', 'chain.p7b', '-print_certs', '-out', 'chain.pem');
+      const verified = openssl(
+        cwd,
+        'verify',
+        '-CAfile',
+        'root.pem',
+        '-untrusted',
+        'chain.pem',
+        '-purpose',
+        'sslserver',
+        'exch01.cer',
+      );
+      expect(verified).toContain('exch01.cer: OK');
+    });
+  });
+
+  it('stops gracefully on the signal, logging JSON lines', async () => {
+    const { code, stderr } = await first.stop();
+    expect(code).toBe(0);
+    const lines = stderr
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { status: number; path: string });
+    expect(lines.some((l) => l.status === 200 && l.path === '/certsrv/')).toBe(true);
+    expect(stderr).not.toContain(user.password);
+  });
+
+  it('a second start reuses the CA, the accounts and the TLS certificate, and adds --user accounts', async () => {
+    const tlsBefore = await readFile(join(cwd, 'site', 'tls', 'server.pem'), 'utf8');
+    const second = await start(
+      cwd,
+      '--dir',
+      'site',
+      '--tls-name',
+      'pki.contoso.test',
+      '--user',
+      'CONTOSO\\exchadmin:Exch-Passw0rd',
+    );
+    try {
+      expect(second.report.outcome).toBe('opened');
+      expect(second.report.rootThumbprint).toBe(first.report.rootThumbprint);
+      expect(second.report.accounts.every((a) => a.password === null)).toBe(true);
+      expect(second.report.accounts.map((a) => a.name)).toContain('CONTOSO\\exchadmin');
+      expect(await readFile(join(cwd, 'site', 'tls', 'server.pem'), 'utf8')).toBe(tlsBefore);
+      for (const [n, p] of [
+        ['exchadmin', 'Exch-Passw0rd'],
+        [user.name, user.password],
+      ] as const) {
+        const r = await fetch(second.report.http, { headers: { authorization: basic(n, p) } });
+        expect(r.status, n).toBe(200);
+      }
+    } finally {
+      expect((await second.stop()).code).toBe(0);
+    }
+  });
+});
