@@ -4,13 +4,12 @@
 // per-account token so that another site cannot post to it with the browser's credentials.
 
 import { timingSafeEqual } from 'node:crypto';
-import type { CrlReason } from '@certlab/pki';
 import type { RequestStatus } from '../disposition.js';
 import { isCaError } from '../errors.js';
 import type { CertsrvApp } from './app.js';
 import { type Exchange, redirect, sendHtml } from './exchange.js';
 import type { AdminPageModel } from './page-model.js';
-import { renderAdmin, renderNotFound } from './pages/index.js';
+import { ADMIN_REVOCATION_REASONS, renderAdmin, renderNotFound } from './pages/index.js';
 
 const FOLDERS: Record<AdminPageModel['folder'], RequestStatus> = {
   pending: 'pending',
@@ -18,16 +17,6 @@ const FOLDERS: Record<AdminPageModel['folder'], RequestStatus> = {
   revoked: 'revoked',
   failed: 'denied',
 };
-
-const REASONS: readonly CrlReason[] = [
-  'unspecified',
-  'keyCompromise',
-  'cACompromise',
-  'affiliationChanged',
-  'superseded',
-  'cessationOfOperation',
-  'certificateHold',
-];
 
 type Done = 'approved' | 'denied' | 'revoked' | 'unrevoked' | 'crl' | 'delta' | 'failed' | 'csrf';
 
@@ -140,7 +129,8 @@ export async function handleAdmin(app: CertsrvApp, ex: Exchange, sub: string): P
         return back('denied', { id });
       case 'revoke': {
         const reasonText = form.get('reason')?.trim() ?? 'unspecified';
-        const reason = REASONS.find((r) => r.toLowerCase() === reasonText.toLowerCase()) ?? 'unspecified';
+        const reason =
+          ADMIN_REVOCATION_REASONS.find((r) => r.toLowerCase() === reasonText.toLowerCase()) ?? 'unspecified';
         await app.ca.revoke(id, reason, { officer });
         ex.event = `admin:revoke:${id}:${reason}`;
         return back('revoked', { id });

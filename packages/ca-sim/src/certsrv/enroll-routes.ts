@@ -5,7 +5,7 @@
 
 import type { RequestResult } from '../authority.js';
 import { isCaError } from '../errors.js';
-import { HRESULTS } from '../hresult.js';
+import { HRESULTS, type HResult } from '../hresult.js';
 import type { CertsrvApp } from './app.js';
 import { formatRequestsCookie, parseRequestsCookie } from './cookies.js';
 import { noRequestDetails } from './error-details.js';
@@ -38,6 +38,18 @@ const SUMMARIES = {
   },
 } as const;
 
+/** The error page for a certfnsh.asp call with no request behind it (reference §7). */
+function sendNoRequest(
+  ex: Exchange,
+  event: string,
+  mode: Parameters<typeof noRequestDetails>[0],
+  hr: HResult,
+  summary: keyof typeof SUMMARIES,
+): void {
+  ex.event = event;
+  sendHtml(ex, renderError(ex.page(), noRequestDetails(mode, hr, SUMMARIES[summary][ex.lang])));
+}
+
 /**
  * certfnsh.asp. `bookmarked` is a GET without a mode: the error page of reference §5.3 (an
  * authenticated GET still answers 200, as relay-style clients expect, §2.2).
@@ -49,28 +61,14 @@ const SUMMARIES = {
  */
 export async function handleSubmit(app: CertsrvApp, ex: Exchange, bookmarked = false): Promise<void> {
   if (bookmarked) {
-    ex.event = 'submit:no-mode';
-    return sendHtml(
-      ex,
-      renderError(
-        ex.page(),
-        noRequestDetails('none', HRESULTS.ERROR_INVALID_PARAMETER, SUMMARIES.bookmark[ex.lang]),
-      ),
-    );
+    return sendNoRequest(ex, 'submit:no-mode', 'none', HRESULTS.ERROR_INVALID_PARAMETER, 'bookmark');
   }
   const form = ex.req.method === 'POST' ? await app.readForm(ex) : ex.query;
   const get = (name: string) => form.get(name) ?? ex.query.get(name);
   const mode = get('Mode')?.trim().toLowerCase();
   if (mode === 'newreq') return newRequest(app, ex, form, get);
   if (mode === 'chkpnd') return checkPending(app, ex, get('ReqID'));
-  ex.event = 'submit:bad-mode';
-  sendHtml(
-    ex,
-    renderError(
-      ex.page(),
-      noRequestDetails('none', HRESULTS.ERROR_INVALID_PARAMETER, SUMMARIES.bookmark[ex.lang]),
-    ),
-  );
+  sendNoRequest(ex, 'submit:bad-mode', 'none', HRESULTS.ERROR_INVALID_PARAMETER, 'bookmark');
 }
 
 /** `CertAttrib`, or for the no-script form the typed attributes + the template + the user agent. */
@@ -93,14 +91,7 @@ async function newRequest(
 ): Promise<void> {
   const bytes = requestBytesFromText(get('CertRequest') ?? get('taRequest') ?? '');
   if (!bytes) {
-    ex.event = 'submit:empty';
-    return sendHtml(
-      ex,
-      renderError(
-        ex.page(),
-        noRequestDetails('newreq', HRESULTS.ERROR_INVALID_PARAMETER, SUMMARIES.empty[ex.lang]),
-      ),
-    );
+    return sendNoRequest(ex, 'submit:empty', 'newreq', HRESULTS.ERROR_INVALID_PARAMETER, 'empty');
   }
   const r = await app.ca.submit(bytes, {
     attributes: certAttrib(ex, form),
@@ -137,16 +128,8 @@ function sendResult(
 
 async function checkPending(app: CertsrvApp, ex: Exchange, idText: string | undefined): Promise<void> {
   const id = idText?.trim() ?? '';
-  const unknown = () => {
-    ex.event = 'chkpnd:unknown';
-    sendHtml(
-      ex,
-      renderError(
-        ex.page(),
-        noRequestDetails('chkpnd', HRESULTS.CERTSRV_E_PROPERTY_EMPTY, SUMMARIES.unknown[ex.lang]),
-      ),
-    );
-  };
+  const unknown = () =>
+    sendNoRequest(ex, 'chkpnd:unknown', 'chkpnd', HRESULTS.CERTSRV_E_PROPERTY_EMPTY, 'unknown');
   if (!/^\d{1,10}$/.test(id) || Number(id) < 1) return unknown();
   let r: RequestResult;
   try {

@@ -4,6 +4,7 @@
 // arguments return HTML: they expect arguments the caller has already escaped, and their fixed
 // text needs no escaping.
 
+import { CRL_REASONS, type CrlReason } from '@certlab/pki';
 import type { CertsrvLanguage, PageVariant } from './page-model.js';
 
 /**
@@ -259,19 +260,24 @@ export interface Messages {
   };
 }
 
-/** The revocation reasons the console offers (RFC 5280 CRLReason names). */
-export const ADMIN_REVOCATION_REASONS = [
-  'unspecified',
-  'keyCompromise',
-  'cACompromise',
-  'affiliationChanged',
-  'superseded',
-  'cessationOfOperation',
-  'certificateHold',
-] as const;
+/**
+ * The revocation reasons the console offers: RFC 5280 CRLReason values 0–6, as the CA console's
+ * Revoke Certificate dialog lists them.
+ *
+ * @example
+ * ```ts
+ * ADMIN_REVOCATION_REASONS.includes('keyCompromise'); // true
+ * ```
+ */
+export const ADMIN_REVOCATION_REASONS: readonly AdminRevocationReason[] = CRL_REASONS.slice(0, 7).filter(
+  (r): r is AdminRevocationReason => r !== undefined,
+);
 
 /** One of {@link ADMIN_REVOCATION_REASONS}. */
-export type AdminRevocationReason = (typeof ADMIN_REVOCATION_REASONS)[number];
+export type AdminRevocationReason = Exclude<
+  CrlReason,
+  'removeFromCRL' | 'privilegeWithdrawn' | 'aACompromise'
+>;
 
 const EN: Messages = {
   common: {
