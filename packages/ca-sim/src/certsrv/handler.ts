@@ -15,6 +15,7 @@ import { parseQueryString } from './form-fields.js';
 import type { CertsrvOptions } from './options.js';
 import type { PageContext } from './page-model.js';
 import {
+  caGenerationLabel,
   renderAdvancedRequest,
   renderCaDownload,
   renderCreateRequest,
@@ -47,7 +48,10 @@ export function createCertsrvHandler(
   const app = new CertsrvApp(options);
   return (req, res) => {
     const started = performance.now();
-    const ex = exchangeOf(app, req, res);
+    // Read now: the socket may be gone (req.socket null) by the time 'finish' fires.
+    const remote = req.socket.remoteAddress ?? '';
+    // HTTP/0.9 and 2.x+ in HTTP/1 syntax are not HTTP/1.x: 400 like an invalid URL.
+    const ex = req.httpVersionMajor === 1 ? exchangeOf(app, req, res) : undefined;
     res.on('finish', () => {
       if (!app.log) return;
       app.log({
@@ -61,7 +65,7 @@ export function createCertsrvHandler(
         status: res.statusCode,
         ms: Math.round((performance.now() - started) * 100) / 100,
         bytes: Number(res.getHeader('content-length') ?? 0),
-        remote: req.socket.remoteAddress ?? '',
+        remote,
         ...(ex?.account ? { user: ex.account.name } : {}),
         ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'].slice(0, 300) } : {}),
         ...(ex?.event ? { event: ex.event } : {}),
@@ -254,7 +258,7 @@ async function route(app: CertsrvApp, ex: Exchange): Promise<void> {
     case 'certrmpn.asp':
       return handleRemovePending(app, ex);
     case 'certcarc.asp':
-      return sendHtml(ex, renderCaDownload(ctx, await caGenerations(app)));
+      return sendHtml(ex, renderCaDownload(ctx, await caGenerations(app, ctx.lang)));
     case 'certnew.cer':
       return handleCertNew(app, ex, false);
     case 'certnew.p7b':
@@ -268,7 +272,10 @@ async function route(app: CertsrvApp, ex: Exchange): Promise<void> {
   }
 }
 
-async function caGenerations(app: CertsrvApp): Promise<Parameters<typeof renderCaDownload>[1]> {
+async function caGenerations(
+  app: CertsrvApp,
+  lang: PageContext['lang'],
+): Promise<Parameters<typeof renderCaDownload>[1]> {
   const ca = app.ca;
   const gens = ca.caCertificates('issuing');
   const crl = await ca.latestCrl();
@@ -279,10 +286,7 @@ async function caGenerations(app: CertsrvApp): Promise<Parameters<typeof renderC
       .reverse()
       .map((g, i) => ({
         index: g.certIndex,
-        label:
-          i === 0
-            ? `Current [${ca.name}]`
-            : `Previous [${ca.name}${g.certIndex > 0 ? `(${g.certIndex})` : ''}]`,
+        label: caGenerationLabel(ca.name, g.certIndex, i === 0, lang),
         crlState: crl && g.keyIndex === ca.keyIndex ? 3 : 1,
       })),
     deltaCrl: delta !== undefined,

@@ -125,7 +125,7 @@ export function renderCaDownload(ctx: PageContext, options: CaDownloadPageOption
     '</form>',
   ];
 
-  let links: Lines;
+  let links: Lines = [];
   if (ctx.variant === 'browser') {
     const hiddenIf = (show: boolean): string => (show ? '' : ' style="display:none"');
     links = [
@@ -138,26 +138,29 @@ export function renderCaDownload(ctx: PageContext, options: CaDownloadPageOption
         `<li id="liDeltaCrl"${hiddenIf(crlValid(current))}><a href="certcrl.crl?Type=delta&amp;Renewal=${nRenewals}&amp;Enc=bin" id="locDownloadDeltaCRL" onclick="handleGetCrl('delta');return false;">${escapeMessage(m.downloadDeltaCrl)}</a></li>`,
       '</ul>',
     ];
-  } else {
-    links = gens.map((g) => {
-      const n = int(g.index);
-      const pair = (base: string): string =>
-        `<a href="${base}&amp;Enc=bin">${escapeMessage(m.der)}</a> <a href="${base}&amp;Enc=b64">${escapeMessage(m.b64)}</a>`;
-      return [
-        `<h2 id="locCaGeneration${n}">${escapeHtml(g.label)}</h2>`,
-        `<ul id="lstCaLinks${n}">`,
-        `<li><a href="${caInstallHref(g.index)}">${escapeMessage(m.installCaCert)}</a></li>`,
-        `<li>${escapeMessage(m.downloadCaCert)}: ${pair(`certnew.cer?ReqID=CACert&amp;Renewal=${n}`)}</li>`,
-        `<li>${escapeMessage(m.downloadCaChain)}: ${pair(`certnew.p7b?ReqID=CACert&amp;Renewal=${n}`)}</li>`,
-        crlValid(g) &&
-          `<li>${escapeMessage(m.downloadBaseCrl)}: ${pair(`certcrl.crl?Type=base&amp;Renewal=${n}`)}</li>`,
-        crlValid(g) &&
-          options.deltaCrl &&
-          `<li>${escapeMessage(m.downloadDeltaCrl)}: ${pair(`certcrl.crl?Type=delta&amp;Renewal=${n}`)}</li>`,
-        '</ul>',
-      ];
-    });
   }
+
+  // Plain links per CA certificate and encoding: the text variant's links, and the browser
+  // variant's when scripts are off (the encoding radios need script).
+  const plainLinks: Lines = gens.map((g) => {
+    const n = int(g.index);
+    const pair = (base: string): string =>
+      `<a href="${base}&amp;Enc=bin">${escapeMessage(m.der)}</a> <a href="${base}&amp;Enc=b64">${escapeMessage(m.b64)}</a>`;
+    return [
+      `<h2 id="locCaGeneration${n}">${escapeHtml(g.label)}</h2>`,
+      `<ul id="lstCaLinks${n}">`,
+      `<li><a href="${caInstallHref(g.index)}">${escapeMessage(m.installCaCert)}</a></li>`,
+      `<li>${escapeMessage(m.downloadCaCert)}: ${pair(`certnew.cer?ReqID=CACert&amp;Renewal=${n}`)}</li>`,
+      `<li>${escapeMessage(m.downloadCaChain)}: ${pair(`certnew.p7b?ReqID=CACert&amp;Renewal=${n}`)}</li>`,
+      crlValid(g) &&
+        `<li>${escapeMessage(m.downloadBaseCrl)}: ${pair(`certcrl.crl?Type=base&amp;Renewal=${n}`)}</li>`,
+      crlValid(g) &&
+        options.deltaCrl &&
+        `<li>${escapeMessage(m.downloadDeltaCrl)}: ${pair(`certcrl.crl?Type=delta&amp;Renewal=${n}`)}</li>`,
+      '</ul>',
+    ];
+  });
+  links = ctx.variant === 'browser' ? [links, '<noscript>', plainLinks, '</noscript>'] : plainLinks;
 
   return renderDocument(ctx, [
     pageTitle(m.title),
