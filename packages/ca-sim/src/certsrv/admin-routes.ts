@@ -56,6 +56,15 @@ function notice(ex: Exchange): string | undefined {
     .replace('{message}', (ex.query.get('message') ?? '').slice(0, 300));
 }
 
+/** The host of an Origin header; undefined for `null` or anything unparseable (cross-site). */
+function originHost(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+}
+
 function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -108,7 +117,7 @@ export async function handleAdmin(app: CertsrvApp, ex: Exchange, sub: string): P
   const host = ex.req.headers.host;
   if (
     !sameToken(form.get('csrf') ?? '', app.csrfToken(account.name)) ||
-    (origin && host && new URL(origin).host !== host)
+    (origin && host && originHost(origin) !== host)
   ) {
     ex.event = 'admin:csrf';
     return back('csrf');
