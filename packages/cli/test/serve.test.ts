@@ -212,4 +212,32 @@ describe('certlab serve', () => {
       expect((await second.stop()).code).toBe(0);
     }
   });
+
+  it('takes the accounts from --users FILE', async () => {
+    const third = await start(
+      cwd,
+      '--dir',
+      'site',
+      '--no-https',
+      '--users',
+      'class-users.json',
+      '--user',
+      'carol:Carol-Passw0rd',
+    );
+    try {
+      expect(third.report.https).toBeNull();
+      const names = third.report.accounts.map((a) => a.name).sort();
+      expect(names).toEqual(['CONTOSO\\admin', 'CONTOSO\\carol']);
+      const saved = JSON.parse(await readFile(join(cwd, 'class-users.json'), 'utf8')) as {
+        users: { name: string }[];
+      };
+      expect(saved.users.map((u) => u.name).sort()).toEqual(names);
+      const r = await fetch(third.report.http, {
+        headers: { authorization: basic('carol', 'Carol-Passw0rd') },
+      });
+      expect(r.status).toBe(200);
+    } finally {
+      expect((await third.stop()).code).toBe(0);
+    }
+  });
 });

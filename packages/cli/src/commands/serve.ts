@@ -4,7 +4,7 @@
 // credentials. `npm start` runs it with the defaults under ./.certlab.
 
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   type CertificationAuthority,
   type CertsrvLogEntry,
@@ -29,7 +29,7 @@ import {
 } from '../ca-support.js';
 import { EXIT, usageError } from '../cli-error.js';
 import type { Command, CommandContext } from '../command.js';
-import { fileExists } from '../files.js';
+import { fileExists, resolvePath } from '../files.js';
 import { writeJson, writeLines } from '../output.js';
 import { createCaInDir } from './ca-init.js';
 
@@ -43,7 +43,7 @@ export const serve: Command = {
   summary: 'Run the CA\u2019s certsrv web-enrollment site (HTTP and HTTPS).',
   usage: [
     'serve [--dir DIR] [--host H] [--port 8080] [--https-port 8443] [--no-https]',
-    '    [--user NAME:PASS]... [--admin NAME:PASS]... [--domain NAME] [--lang en|fr]',
+    '    [--user NAME:PASS]... [--admin NAME:PASS]... [--users FILE] [--domain NAME] [--lang en|fr]',
     '    [--db URL] [--tls-name NAME]... [--key-type ec|rsa] [--log text|json|none] [--format text|json]',
   ],
   description: `Serves /certsrv (home, CA certificate/chain/CRL downloads, saved-request and in-browser requests, certfnsh.asp results, pending checks), the anonymous /CertEnroll/ files, the administrator console /certsrv/admin/ and /health, answering as AD CS web enrollment does. Sign-in is HTTP Basic with the accounts of DIR/${USERS_FILE} (scrypt-hashed); --user and --admin add or replace accounts (administrators reach the console). On first start in a directory without a CA it creates one (a root and an issuing CA, as ca init does, with CDP/AIA URLs on this server), the accounts "user" and "admin" with generated passwords unless given, and a TLS certificate issued by the CA for localhost and each --tls-name (kept in DIR/${TLS_DIR}, renewed when it is 30 days from expiry or lacks a name); it prints the URLs, the CA thumbprint and the credentials. Passwords are printed only when generated. Request logs go to stderr (text on a terminal, JSON lines otherwise). Ctrl-C (SIGINT) or SIGTERM stops it gracefully: requests in flight finish.`,
@@ -82,6 +82,12 @@ export const serve: Command = {
       multiple: true,
       value: 'NAME:PASS',
       help: 'A CA administrator account (the console).',
+    },
+    {
+      name: 'users',
+      type: 'string',
+      value: 'FILE',
+      help: `The accounts file (default DIR/${USERS_FILE}): JSON written by serve, passwords scrypt-hashed.`,
     },
     {
       name: 'domain',
@@ -168,7 +174,13 @@ export const serve: Command = {
 
     let server: CertsrvServer | undefined;
     try {
-      const accounts = await loadAccounts(ctx, dir, stringOption(args, 'domain') ?? 'CONTOSO', users);
+      const usersFile = stringOption(args, 'users');
+      const accounts = await loadAccounts(
+        ctx,
+        usersFile !== undefined ? resolvePath(ctx.io, usersFile) : join(dir, USERS_FILE),
+        stringOption(args, 'domain') ?? 'CONTOSO',
+        users,
+      );
       const tls = https ? await tlsCredentials(ca, dir, listOption(args, 'tls-name')) : undefined;
       const log = logger(ctx, logFormat);
       server = await startCertsrv({
@@ -243,11 +255,10 @@ function spec(
 /** DIR/users.json, created with generated accounts on first start, updated with --user/--admin. */
 async function loadAccounts(
   ctx: CommandContext,
-  dir: string,
+  file: string,
   domain: string,
   given: readonly { name: string; password: string; admin: boolean }[],
 ): Promise<{ directory: UserDirectory; generated: Map<string, string> }> {
-  const file = join(dir, USERS_FILE);
   const generated = new Map<string, string>();
   let directory: UserDirectory;
   if (await fileExists(ctx.io, file)) directory = await UserDirectory.load(file);
@@ -266,7 +277,7 @@ async function loadAccounts(
   }
   for (const u of given) await directory.add(u.name, u.password, { admin: u.admin });
   if (generated.size > 0 || given.length > 0) {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
     await directory.save(file);
   }
   return { directory, generated };
