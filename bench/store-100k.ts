@@ -33,7 +33,7 @@ const FULL = 100_000;
 const TARGET_MB = 400;
 const TARGET_FIND_US = 100;
 const TARGET_CHAIN_MS = 1;
-const TARGET_LOAD_S = 30;
+const TARGET_LOAD_S = 4;
 
 function gcNow(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -207,6 +207,9 @@ const mod: BenchModule = {
     // --- directory adapter: write the same machine as files, load it ------------------------------
     const dir = await mkdtemp(join(tmpdir(), 'certlab-bench-store-'));
     let dirLoadS = 0;
+    let dirReopenS = 0;
+    let dirReopenHeld = 0;
+    let dirReopenFrom = '';
     let dirHeld = 0;
     let dirRssAfter = 0;
     let durableMs = 0;
@@ -257,8 +260,24 @@ const mod: BenchModule = {
       if (!c.trusted) throw new Error('chain not trusted after loading the directory');
       if (loaded.store('LocalMachine', 'My').list().length !== n)
         throw new Error('directory load lost certificates');
+      // A restart: the first open left the load cache; the files are unchanged, so only their
+      // stat() is checked against it.
+      const firstLoad = loaded;
+      const beforeReopen = process.memoryUsage();
+      const reopenAdapter = new DirectoryStoreAdapter(dir);
+      const tReopen = performance.now();
+      const reopened = await Machine.open({ name: 'EX01', adapter: reopenAdapter });
+      dirReopenS = (performance.now() - tReopen) / 1000;
+      const last = reopenAdapter.loads.get('LocalMachine\\My');
+      dirReopenFrom = last ? `${last.fromCache} from the cache, ${last.fromFiles} files read` : '';
+      if (reopened.store('LocalMachine', 'My').list().length !== n || firstLoad.physicalStores().length === 0)
+        throw new Error('directory reopen lost certificates');
+      gcNow();
+      const afterReopen = process.memoryUsage();
+      dirReopenHeld =
+        afterReopen.heapUsed + afterReopen.arrayBuffers - beforeReopen.heapUsed - beforeReopen.arrayBuffers;
       process.stderr.write(
-        `  directory: ${n} files written in ${writeS.toFixed(1)} s, loaded in ${dirLoadS.toFixed(1)} s, durable add ${durableMs.toFixed(2)} ms\n`,
+        `  directory: ${n} files written in ${writeS.toFixed(1)} s, loaded in ${dirLoadS.toFixed(1)} s (no cache), reopened in ${dirReopenS.toFixed(1)} s (${dirReopenFrom}), durable add ${durableMs.toFixed(2)} ms\n`,
       );
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -304,9 +323,14 @@ const mod: BenchModule = {
       ['buildChain, first call', `${coldMs.toFixed(1)} ms`, 'cold JIT, CryptoKey imports'],
       ['directory: durable store.add', `${durableMs.toFixed(2)} ms`, `temp + fsync + rename, ${200} samples`],
       [
-        'directory: Machine.open (load N)',
+        'directory: Machine.open (load N), no cache',
         `${dirLoadS.toFixed(1)} s`,
-        `heap + buffers ${mb(dirHeld)} MB, process RSS ${mb(dirRssAfter)} MB`,
+        `every file read; heap + buffers ${mb(dirHeld)} MB, process RSS ${mb(dirRssAfter)} MB`,
+      ],
+      [
+        'directory: Machine.open again (restart)',
+        `${dirReopenS.toFixed(1)} s`,
+        `${dirReopenFrom}; heap + buffers ${mb(dirReopenHeld)} MB`,
       ],
     ];
     const lines = [
@@ -316,7 +340,7 @@ const mod: BenchModule = {
       `- One process: a root in LocalMachine\\Root, an issuing CA in LocalMachine\\CA, and ${N} P-256 leaves in LocalMachine\\My (${template.length}-byte DER; all but one are copies of the real leaf with the serial varied). The chain is built for the real leaf, checked as trusted.`,
       "- RSS held: gc ×3 and process.memoryUsage() before the machine is opened and after the last add; it counts the parsed certificates, the indexes and the memory adapter's own copy of every DER.",
       '- Lookups: median of 5 runs of 100,000 calls over thumbprints spread across the store.',
-      "- Directory: the N certificates are written as files in the adapter's layout (plain writes; the durable-add line times the adapter's own temp + fsync + rename path on a sample), then a new Machine is opened on the directory.",
+      "- Directory: the N certificates are written as files in the adapter's layout (plain writes; the durable-add line times the adapter's own temp + fsync + rename path on a sample), then a new Machine is opened on the directory (no load cache yet: every file is read, and the cache is written), then another (a restart: every file is stat()ed and taken from the cache).",
       `\n${envInfo().node}, ${envInfo().cores} × ${envInfo().cpu}.`,
     ];
     console.log(lines.join('\n'));
@@ -344,7 +368,7 @@ const mod: BenchModule = {
       {
         benchmark: NAME,
         goal: `load the machine from the directory adapter in seconds (≤ ${TARGET_LOAD_S} s)`,
-        measured: `${(dirLoadS * scale).toFixed(1)} s${scale !== 1 ? ` (extrapolated ×${scale}: quick run)` : ''}`,
+        measured: `${(dirLoadS * scale).toFixed(1)} s first open (no cache), ${(dirReopenS * scale).toFixed(1)} s reopen${scale !== 1 ? ` (extrapolated ×${scale}: quick run)` : ''}`,
         met: dirLoadS * scale <= TARGET_LOAD_S,
       },
     ];
@@ -364,7 +388,15 @@ const mod: BenchModule = {
       },
       subjectScanMs: scanMs,
       chainMs: { warm: chainMs, freshLeaf: freshMs, first: coldMs },
-      directory: { loadS: dirLoadS, heldBytes: dirHeld, rssAfter: dirRssAfter, durableAddMs: durableMs },
+      directory: {
+        loadS: dirLoadS,
+        reopenS: dirReopenS,
+        reopen: dirReopenFrom,
+        heldBytes: dirHeld,
+        reopenHeldBytes: dirReopenHeld,
+        rssAfter: dirRssAfter,
+        durableAddMs: durableMs,
+      },
     };
     writeJson(NAME, data);
     return { tables: [lines.join('\n')], targets, data };

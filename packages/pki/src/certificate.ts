@@ -83,6 +83,9 @@ interface CertificateCache {
   publicKey?: PublicKey;
   extensions?: Extension[];
   sigAlg?: SignatureAlgorithm;
+  /** The SHA-1 thumbprint (what stores key on): a field, not a Map, for 100k-certificate stores. */
+  sha1?: string;
+  /** Other thumbprints by hash name. */
   thumbs?: Map<string, string>;
   /** Signature checks by issuer SPKI (hex). */
   verified?: Map<string, Promise<boolean>>;
@@ -203,6 +206,16 @@ export class Certificate {
   get issuer(): Name {
     this.#c.issuer ??= guard(CERT_ERR, 'The issuer name', () => Name.fromTlv(this.#field(F_ISSUER)));
     return this.#c.issuer;
+  }
+
+  /** The DER of the issuer Name, a view into {@link der}: no decoding (e.g. a map key for issuer search). */
+  get issuerDer(): Uint8Array {
+    return encodingOf(this.#field(F_ISSUER));
+  }
+
+  /** The DER of the subject Name, a view into {@link der}: no decoding, nothing cached. */
+  get subjectDer(): Uint8Array {
+    return encodingOf(this.#field(F_SUBJECT));
   }
 
   get subject(): Name {
@@ -329,13 +342,16 @@ export class Certificate {
    * ```
    */
   async thumbprint(hash: HashName = 'SHA-1'): Promise<string> {
+    // SHA-1 and SHA-256 of a ~1 KB certificate cost microseconds in JS; a WebCrypto digest is a
+    // thread-pool round trip, which dominated loading a 100k-certificate store.
+    if (hash === 'SHA-1') {
+      this.#c.sha1 ??= toHex(sha1.digest(this.der), true);
+      return this.#c.sha1;
+    }
     this.#c.thumbs ??= new Map();
     let t = this.#c.thumbs.get(hash);
     if (!t) {
-      // SHA-1 and SHA-256 of a ~1 KB certificate cost microseconds in JS; a WebCrypto digest is a
-      // thread-pool round trip, which dominated loading a 100k-certificate store.
-      const sync = hash === 'SHA-1' ? sha1 : hash === 'SHA-256' ? sha256 : undefined;
-      t = toHex(sync ? sync.digest(this.der) : await hashDigest(hash, this.der), true);
+      t = toHex(hash === 'SHA-256' ? sha256.digest(this.der) : await hashDigest(hash, this.der), true);
       this.#c.thumbs.set(hash, t);
     }
     return t;

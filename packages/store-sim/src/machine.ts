@@ -7,6 +7,7 @@ import {
   type Certificate,
   type Crl,
   importPrivateKey,
+  Name,
   type PrivateKey,
   parseCertificate,
   parseCrl,
@@ -25,6 +26,38 @@ import { logicalMembers, type PhysicalMember } from './visibility.js';
 interface Held {
   readonly certificate: Certificate;
   properties: CertificateProperties;
+  /** The subject's canonical name (the bySubject key). */
+  readonly subject: string;
+}
+
+/** Canonical names by subject DER (latin1), so equal subjects are decoded once; bounded. */
+const canonicalByDer = new Map<string, string>();
+const CANONICAL_CACHE_MAX = 4096;
+
+/**
+ * The canonical subject name of a certificate, without leaving a decoded Name on it (100k
+ * decoded names were a quarter of a large store's memory). '' when it cannot be decoded: such a
+ * certificate is never anyone's issuer.
+ */
+function subjectKey(cert: Certificate): string {
+  let der: Uint8Array;
+  try {
+    der = cert.subjectDer;
+  } catch {
+    return '';
+  }
+  const k = Buffer.from(der.buffer, der.byteOffset, der.length).toString('latin1');
+  let c = canonicalByDer.get(k);
+  if (c === undefined) {
+    try {
+      c = Name.fromDer(der).canonical;
+    } catch {
+      c = '';
+    }
+    if (canonicalByDer.size >= CANONICAL_CACHE_MAX) canonicalByDer.clear();
+    canonicalByDer.set(k, c);
+  }
+  return c;
 }
 
 /** @internal One physical store in memory. */
@@ -95,8 +128,10 @@ export class Machine {
   readonly adapter: StoreAdapter;
   readonly #stores = new Map<string, Physical>();
   readonly #keys = new Map<StoreLocation, Set<string>>();
-  /** thumbprint → physical stores holding it */
-  readonly #where = new Map<string, Set<string>>();
+  /** thumbprint → the physical store (refKey) holding it, or the stores when several do */
+  readonly #where = new Map<string, string | Set<string>>();
+  /** logical view (`Location\\Store`) → its physical members */
+  readonly #members = new Map<string, { member: PhysicalMember; key: string }[]>();
 
   private constructor(options: MachineOptions, adapter: StoreAdapter) {
     this.name = options.name;
@@ -147,7 +182,11 @@ export class Machine {
               { cause: e },
             );
           }
-          this.#index(p, rec.thumbprint, { certificate, properties: cleanProperties(rec.properties) });
+          this.#index(p, rec.thumbprint, {
+            certificate,
+            properties: cleanProperties(rec.properties),
+            subject: subjectKey(certificate),
+          });
         }
         for (const rec of await this.adapter.listCrls(p.ref)) {
           try {
@@ -179,39 +218,35 @@ export class Machine {
 
   #index(p: Physical, thumbprint: string, held: Held): void {
     p.certs.set(thumbprint, held);
-    let subject = '';
-    try {
-      subject = held.certificate.subject.canonical;
-    } catch {
-      // A certificate whose subject cannot be decoded is never anyone's issuer.
-    }
-    let s = p.bySubject.get(subject);
+    let s = p.bySubject.get(held.subject);
     if (!s) {
       s = new Set();
-      p.bySubject.set(subject, s);
+      p.bySubject.set(held.subject, s);
     }
     s.add(thumbprint);
     const k = refKey(p.ref.location, p.ref.store);
-    let w = this.#where.get(thumbprint);
-    if (!w) {
-      w = new Set();
-      this.#where.set(thumbprint, w);
-    }
-    w.add(k);
+    // One string for the usual single copy: a Set per certificate was ~10% of a large store.
+    const w = this.#where.get(thumbprint);
+    if (w === undefined || w === k) this.#where.set(thumbprint, k);
+    else if (typeof w === 'string') this.#where.set(thumbprint, new Set([w, k]));
+    else w.add(k);
   }
 
   #unindex(p: Physical, thumbprint: string): void {
     const held = p.certs.get(thumbprint);
     if (!held) return;
     p.certs.delete(thumbprint);
-    try {
-      p.bySubject.get(held.certificate.subject.canonical)?.delete(thumbprint);
-    } catch {
-      p.bySubject.get('')?.delete(thumbprint);
-    }
+    const s = p.bySubject.get(held.subject);
+    s?.delete(thumbprint);
+    if (s?.size === 0) p.bySubject.delete(held.subject);
+    const k = refKey(p.ref.location, p.ref.store);
     const w = this.#where.get(thumbprint);
-    w?.delete(refKey(p.ref.location, p.ref.store));
-    if (w?.size === 0) this.#where.delete(thumbprint);
+    if (w === k) this.#where.delete(thumbprint);
+    else if (typeof w === 'object') {
+      w.delete(k);
+      if (w.size === 1) this.#where.set(thumbprint, [...w][0]!);
+      else if (w.size === 0) this.#where.delete(thumbprint);
+    }
   }
 
   #entry(p: Physical, thumbprint: string, held: Held, physical = '.Default'): CertificateEntry {
@@ -267,7 +302,8 @@ export class Machine {
   locate(thumbprint: string): CertificateEntry[] {
     const t = normalizeThumbprint(thumbprint);
     const out: CertificateEntry[] = [];
-    for (const k of this.#where.get(t) ?? []) {
+    const w = this.#where.get(t);
+    for (const k of typeof w === 'string' ? [w] : (w ?? [])) {
       const p = this.#stores.get(k)!;
       out.push(this.#entry(p, t, p.certs.get(t)!));
     }
@@ -331,10 +367,17 @@ export class Machine {
 
   /** @internal */
   _view(location: StoreLocation, store: string): { member: PhysicalMember; p: Physical | undefined }[] {
-    return logicalMembers(location, store).map((member) => ({
-      member,
-      p: this.#stores.get(refKey(member.location, member.store)),
-    }));
+    // The members of a view never change: computed once per view (a chain build asks ~20 times).
+    const k = refKey(location, store);
+    let members = this.#members.get(k);
+    if (!members) {
+      members = logicalMembers(location, store).map((member) => ({
+        member,
+        key: refKey(member.location, member.store),
+      }));
+      this.#members.set(k, members);
+    }
+    return members.map(({ member, key }) => ({ member, p: this.#stores.get(key) }));
   }
 
   /** @internal entries of a logical view, de-duplicated by thumbprint, in member order. */
@@ -395,7 +438,7 @@ export class Machine {
     const props = cleanProperties(properties);
     await this.adapter.putCertificate(p.ref, { thumbprint, der: cert.der, properties: props });
     this.#unindex(p, thumbprint);
-    this.#index(p, thumbprint, { certificate: cert, properties: props });
+    this.#index(p, thumbprint, { certificate: cert, properties: props, subject: subjectKey(cert) });
     return this.#entry(p, thumbprint, p.certs.get(thumbprint)!);
   }
 

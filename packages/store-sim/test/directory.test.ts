@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { decodePem, parseCertificate } from '@certlab/pki';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DirectoryStoreAdapter, importFile, Machine } from '../src/index.js';
+import { CACHE_FILE, DirectoryStoreAdapter, importFile, Machine } from '../src/index.js';
 import { pki } from './fixtures.js';
 
 const dirs: string[] = [];
@@ -147,5 +147,132 @@ describe('DirectoryStoreAdapter', () => {
       await adapter.listCertificates({ location: 'LocalMachine', store: 'Root' });
       expect(adapter.skipped).toEqual([]);
     }
+  });
+
+  it('loads through its cache only what the files say: a torn, corrupt or stale cache changes nothing', async () => {
+    const dir = await tempDir();
+    const { root, ica, leaf, expired, clientOnly, revokedLeaf, otherRoot } = await pki();
+    const certs = [root, ica, leaf, expired, clientOnly, revokedLeaf, otherRoot].map((n) => n.cert);
+    const ref = { location: 'LocalMachine', store: 'CA' } as const;
+    const storeDir = join(dir, 'LocalMachine', 'CA');
+    const m = await Machine.open({ name: 'EX01', adapter: new DirectoryStoreAdapter(dir) });
+    for (const c of certs.slice(0, 5)) await m.store('LocalMachine', 'CA').add(c);
+    await m.store('LocalMachine', 'CA').setProperties(await certs[0]!.thumbprint(), { friendlyName: 'one' });
+    const thumbs = await Promise.all(certs.map((c) => c.thumbprint()));
+    // What the files hold, read without any cache.
+    const truth = async () => {
+      const out: Record<string, { der: string; friendlyName?: string }> = {};
+      for (const f of await readdir(storeDir)) {
+        const t = /^([0-9A-F]{40})\.cer$/.exec(f)?.[1];
+        if (!t) continue;
+        let der: Uint8Array;
+        try {
+          der = decodePem(await readFile(join(storeDir, f), 'utf8'))[0]!.bytes;
+          if ((await parseCertificate(der).thumbprint()) !== t) continue;
+        } catch {
+          continue;
+        }
+        const json = await readFile(join(storeDir, `${t}.json`), 'utf8').catch(() => undefined);
+        out[t] = {
+          der: Buffer.from(der).toString('hex'),
+          ...(json ? { friendlyName: JSON.parse(json).friendlyName } : {}),
+        };
+      }
+      return out;
+    };
+    const load = async () => {
+      const adapter = new DirectoryStoreAdapter(dir);
+      const recs = await adapter.listCertificates(ref);
+      const out: Record<string, { der: string; friendlyName?: string }> = {};
+      for (const r of recs)
+        out[r.thumbprint] = {
+          der: Buffer.from(r.der).toString('hex'),
+          ...(r.properties.friendlyName ? { friendlyName: r.properties.friendlyName } : {}),
+        };
+      return { out, stats: adapter.lastLoad! };
+    };
+
+    // First listing: no cache; it writes one. Second: everything from the cache.
+    let r = await load();
+    expect(r.stats).toMatchObject({ cache: 'missing', fromFiles: 5, fromCache: 0, cacheWritten: true });
+    expect(r.out).toEqual(await truth());
+    r = await load();
+    expect(r.stats).toMatchObject({ cache: 'valid', fromFiles: 0, fromCache: 5, cacheWritten: false });
+    expect(r.out).toEqual(await truth());
+    expect(Object.keys(r.out)).toHaveLength(5);
+    const good = await readFile(join(storeDir, CACHE_FILE));
+
+    // Stale: another writer added two certificates and removed one, a properties file changed.
+    const other = await Machine.open({ name: 'EX01', adapter: new DirectoryStoreAdapter(dir) });
+    await other.store('LocalMachine', 'CA').add(certs[5]!);
+    await other.store('LocalMachine', 'CA').add(certs[6]!);
+    await other.store('LocalMachine', 'CA').remove(thumbs[1]!);
+    await other.store('LocalMachine', 'CA').setProperties(thumbs[0]!, { friendlyName: 'two' });
+    r = await load();
+    // setProperties rewrites the certificate file too: three files read, three from the cache.
+    expect(r.stats).toMatchObject({ cache: 'valid', fromFiles: 3, fromCache: 3, cacheWritten: true });
+    expect(r.out).toEqual(await truth());
+    expect(r.out[thumbs[0]!]!.friendlyName).toBe('two');
+    expect(r.out[thumbs[1]!]).toBeUndefined();
+    expect(Object.keys(r.out)).toHaveLength(6);
+
+    // A file edited in place after it was cached (here: broken) is read again, not taken from
+    // the cache: the adapter skips it exactly as it would without a cache.
+    const victim = join(storeDir, `${thumbs[2]}.cer`);
+    const pem = await readFile(victim, 'utf8');
+    await writeFile(victim, pem.replace(/[A-Za-z0-9]{8}\n/, 'AAAAAAAA\n'));
+    const st = await stat(victim);
+    const adapter = new DirectoryStoreAdapter(dir);
+    const recs = await adapter.listCertificates(ref);
+    expect(adapter.skipped).toEqual([victim]);
+    expect(recs.map((x) => x.thumbprint)).not.toContain(thumbs[2]);
+    // …even when its size and mtime are put back as they were (the ctime still differs).
+    await writeFile(victim, pem.replace(/[A-Za-z0-9]{8}\n/, 'BBBBBBBB\n'));
+    await utimes(victim, st.atime, st.mtime);
+    r = await load();
+    expect(r.out).toEqual(await truth());
+    expect(r.out[thumbs[2]!]).toBeUndefined();
+    await writeFile(victim, pem); // mended
+    r = await load();
+    expect(r.out[thumbs[2]!]).toBeDefined();
+    expect(r.out).toEqual(await truth());
+
+    // Torn (truncated), corrupt (a flipped bit) and foreign caches are ignored and rebuilt.
+    const cacheFile = join(storeDir, CACHE_FILE);
+    const expected = await truth();
+    const full = await readFile(cacheFile);
+    const damaged: Buffer[] = [
+      full.subarray(0, Math.floor(full.length / 2)),
+      Buffer.from(full.map((b, i) => (i === full.length >> 1 ? b ^ 1 : b))),
+      Buffer.from(full.map((b, i) => (i === 40 ? b ^ 0x80 : b))),
+      Buffer.alloc(0),
+      Buffer.from('not a cache'),
+      good, // an older, valid cache: its records are checked against the files' stat
+    ];
+    for (const bytes of damaged) {
+      await writeFile(cacheFile, bytes);
+      r = await load();
+      if (bytes !== good)
+        expect(r.stats).toMatchObject({ cache: 'invalid', fromCache: 0, cacheWritten: true });
+      expect(r.out).toEqual(expected);
+      expect((await load()).stats).toMatchObject({ cache: 'valid', fromFiles: 0 });
+    }
+    await truncate(cacheFile, 10);
+    const reopenAdapter = new DirectoryStoreAdapter(dir);
+    const reopened = await Machine.open({ name: 'EX01', adapter: reopenAdapter });
+    expect(reopenAdapter.loads.get('LocalMachine\\CA')).toMatchObject({ cache: 'invalid', fromFiles: 6 });
+    expect(
+      reopened
+        .store('LocalMachine', 'CA')
+        .list({ includeArchived: true })
+        .map((e) => e.thumbprint)
+        .sort(),
+    ).toEqual(Object.keys(expected).sort());
+
+    // The cache is not a store member: a directory with only a cache holds nothing.
+    for (const t of Object.keys(expected)) await other.store('LocalMachine', 'CA').remove(t);
+    r = await load();
+    expect(r.out).toEqual({});
+    expect(await new DirectoryStoreAdapter(dir).listStores('LocalMachine')).not.toContain('CA');
   });
 });

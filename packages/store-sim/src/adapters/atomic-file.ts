@@ -3,7 +3,7 @@
 // new one, never a torn one.
 
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** The suffix of temporary files; loaders skip them. */
@@ -75,4 +75,29 @@ export async function removeFileDurable(path: string): Promise<boolean> {
   }
   await syncDir(dirname(path));
   return true;
+}
+
+/**
+ * Atomically replaces `path` with `data` without waiting for the disk (no fsync): for caches that
+ * are checked when read and rebuilt when lost. Readers see the old file or the new one.
+ *
+ * @example
+ * ```ts
+ * await replaceFileAtomic('/var/lib/certlab/LocalMachine/My/.certlab-cache', bytes);
+ * ```
+ */
+export async function replaceFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  mode = 0o644,
+): Promise<void> {
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
+  try {
+    await writeFile(tmp, data, { mode, flag: 'wx' });
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
 }

@@ -3,12 +3,24 @@
 //   DIR/<Location>/<Store>/<THUMBPRINT>.cer    the certificate, PEM
 //   DIR/<Location>/<Store>/<THUMBPRINT>.json   its properties (only when it has any)
 //   DIR/<Location>/<Store>/<SHA1 OF CRL>.crl   CRLs, PEM
+//   DIR/<Location>/<Store>/.certlab-cache      a rebuildable load cache (see below), never authoritative
 //   DIR/<Location>/.keys/<container>.key       private keys, PKCS #8 PEM, mode 0600
 //
 // Every write is atomic (temp + fsync + rename), one file per object, no shared index: concurrent
 // writers of different certificates never overwrite each other, and a crash leaves whole files.
+//
+// The load cache makes opening a large store fast. Listing a store writes, when anything changed,
+// `.certlab-cache`: per certificate file its name, size, mtime, ctime and inode as stat() saw
+// them before the file was read, and the DER read from it (already checked against the name's
+// SHA-1), followed by a SHA-256 of the whole. A later listing still reads the directory and
+// stat()s every file; a file whose stat matches its cache record is taken from the cache, any
+// other file (new, rewritten, touched) is read as before. Files that are gone are dropped. A
+// cache that is torn, corrupt, of another version or unreadable is ignored and rebuilt: the
+// .cer files always win. Certificate writes never touch the cache (no shared file between
+// writers); the next listing notices the new files and rewrites it.
 
 import { createHash } from 'node:crypto';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodePem, encodePem } from '@certlab/pki';
@@ -17,12 +29,179 @@ import { StoreError } from '../errors.js';
 import { STORE_LOCATIONS, type StoreLocation } from '../locations.js';
 import { type CertificateProperties, cleanProperties } from '../properties.js';
 import { normalizeStoreName } from '../store-names.js';
-import { ensureDir, removeFileDurable, TEMP_SUFFIX, writeFileAtomic } from './atomic-file.js';
+import {
+  ensureDir,
+  removeFileDurable,
+  replaceFileAtomic,
+  TEMP_SUFFIX,
+  writeFileAtomic,
+} from './atomic-file.js';
 
 const KEYS_DIR = '.keys';
 const CONTAINER = /^[A-Za-z0-9_{}-][A-Za-z0-9._{}-]{0,127}$/;
 const THUMB_FILE = /^([0-9A-F]{40})\.cer$/;
 const CRL_FILE = /^([0-9A-F]{40})\.crl$/;
+/** The load cache of a store directory (see the top of this file). */
+export const CACHE_FILE = '.certlab-cache';
+const CACHE_MAGIC = Buffer.from('certlab store cache 1\n', 'latin1');
+/** Per record: SHA-1 (20), size, mtimeMs, ctimeMs, ino (4 × float64), DER length (uint32). */
+const CACHE_RECORD_HEAD = 20 + 32 + 4;
+/** Files handled between two turns of the event loop while loading (sync stat/read). */
+const LOAD_SLICE = 512;
+
+interface FileStamp {
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
+  readonly ino: number;
+}
+
+interface CacheRecord extends FileStamp {
+  readonly der: Uint8Array;
+}
+
+/** What the last {@link DirectoryStoreAdapter.listCertificates} did, for diagnostics and tests. */
+export interface DirectoryLoadStats {
+  /** `valid`: a cache was read and checked; `missing`: there was none; `invalid`: it was rejected. */
+  readonly cache: 'valid' | 'missing' | 'invalid';
+  /** Certificates taken from the cache (their file's stat matched). */
+  readonly fromCache: number;
+  /** Certificate files read (new, changed, or no usable cache). */
+  readonly fromFiles: number;
+  /** Whether the cache was rewritten. */
+  readonly cacheWritten: boolean;
+}
+
+const sameStamp = (a: FileStamp, b: FileStamp) =>
+  a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
+
+const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
+
+/** The cache records by thumbprint, or undefined when the bytes are not a whole, intact cache. */
+function parseCache(buf: Buffer): Map<string, CacheRecord> | undefined {
+  const end = buf.length - 32;
+  if (end < CACHE_MAGIC.length + 4 || !buf.subarray(0, CACHE_MAGIC.length).equals(CACHE_MAGIC))
+    return undefined;
+  const sum = createHash('sha256').update(buf.subarray(0, end)).digest();
+  if (!sum.equals(buf.subarray(end))) return undefined;
+  let o = CACHE_MAGIC.length;
+  const count = buf.readUInt32LE(o);
+  o += 4;
+  const out = new Map<string, CacheRecord>();
+  for (let i = 0; i < count; i++) {
+    if (o + CACHE_RECORD_HEAD > end) return undefined;
+    const thumb = buf.toString('hex', o, o + 20).toUpperCase();
+    const size = buf.readDoubleLE(o + 20);
+    const mtimeMs = buf.readDoubleLE(o + 28);
+    const ctimeMs = buf.readDoubleLE(o + 36);
+    const ino = buf.readDoubleLE(o + 44);
+    const len = buf.readUInt32LE(o + 52);
+    o += CACHE_RECORD_HEAD;
+    if (o + len > end) return undefined;
+    // A view: the records share the cache's one buffer instead of an ArrayBuffer each.
+    out.set(thumb, { size, mtimeMs, ctimeMs, ino, der: new Uint8Array(buf.buffer, buf.byteOffset + o, len) });
+    o += len;
+  }
+  return o === end ? out : undefined;
+}
+
+function serializeCache(records: Map<string, CacheRecord>): Buffer {
+  let total = CACHE_MAGIC.length + 4 + 32;
+  for (const r of records.values()) total += CACHE_RECORD_HEAD + r.der.length;
+  const buf = Buffer.allocUnsafe(total);
+  CACHE_MAGIC.copy(buf, 0);
+  let o = CACHE_MAGIC.length;
+  buf.writeUInt32LE(records.size, o);
+  o += 4;
+  for (const [thumb, r] of records) {
+    buf.write(thumb, o, 20, 'hex');
+    buf.writeDoubleLE(r.size, o + 20);
+    buf.writeDoubleLE(r.mtimeMs, o + 28);
+    buf.writeDoubleLE(r.ctimeMs, o + 36);
+    buf.writeDoubleLE(r.ino, o + 44);
+    buf.writeUInt32LE(r.der.length, o + 52);
+    o += CACHE_RECORD_HEAD;
+    buf.set(r.der, o);
+    o += r.der.length;
+  }
+  createHash('sha256').update(buf.subarray(0, o)).digest().copy(buf, o);
+  return buf;
+}
+
+const PEM_BEGIN = '-----BEGIN CERTIFICATE-----';
+const PEM_END = '-----END CERTIFICATE-----';
+const ARENA_SIZE = 256 * 1024;
+
+/**
+ * Reads many certificate files: synchronous reads into one scratch buffer, DERs decoded into
+ * shared 256 KB arenas. Per certificate that leaves only a view on an arena, instead of an
+ * ArrayBuffer each (or pooled buffers kept alive, with the file text, by the DER next to it).
+ */
+class CertFileReader {
+  #scratch = Buffer.allocUnsafeSlow(16 * 1024);
+  #arena = Buffer.allocUnsafeSlow(0);
+  #used = 0;
+
+  /** The file's text (latin1: PEM is ASCII), or undefined when it does not exist. */
+  read(path: string): string | undefined {
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+    try {
+      const n = readSync(fd, this.#scratch, 0, this.#scratch.length, 0);
+      if (n < this.#scratch.length) return this.#scratch.toString('latin1', 0, n);
+    } finally {
+      closeSync(fd);
+    }
+    return readFileSync(path, 'latin1'); // a big file: not one of ours, read it whole
+  }
+
+  /** The DER of a certificate file when it hashes to `thumbprint` (see {@link certFileDer}). */
+  der(text: string, thumbprint: string): Uint8Array | undefined {
+    if (text.startsWith(PEM_BEGIN)) {
+      const e = text.indexOf('-----', PEM_BEGIN.length);
+      if (e > 0 && text.startsWith(PEM_END, e)) {
+        const b64 = text.slice(PEM_BEGIN.length, e);
+        const max = Math.ceil(b64.length / 4) * 3;
+        if (max <= ARENA_SIZE / 4) {
+          if (this.#used + max > this.#arena.length) {
+            this.#arena = Buffer.allocUnsafeSlow(ARENA_SIZE);
+            this.#used = 0;
+          }
+          const n = this.#arena.write(b64, this.#used, 'base64');
+          const der = new Uint8Array(this.#arena.buffer, this.#arena.byteOffset + this.#used, n);
+          if (sha1(der) === thumbprint) {
+            this.#used += n;
+            return der;
+          }
+        }
+      }
+    }
+    const der = pemBytes(text, 'CERTIFICATE');
+    return der && sha1(der) === thumbprint ? der : undefined;
+  }
+}
+
+/**
+ * The DER of a certificate file, when it hashes to `thumbprint`. The files this adapter writes
+ * (one block, nothing around it) are decoded with Node's Base64 decoder; anything else goes
+ * through the strict PEM decoder. Either way only bytes whose SHA-1 is the name are accepted.
+ */
+function certFileDer(text: string, thumbprint: string): Uint8Array | undefined {
+  if (text.startsWith(PEM_BEGIN)) {
+    const e = text.indexOf('-----', PEM_BEGIN.length);
+    if (e > 0 && text.startsWith(PEM_END, e)) {
+      const der = new Uint8Array(Buffer.from(text.slice(PEM_BEGIN.length, e), 'base64'));
+      if (sha1(der) === thumbprint) return der;
+    }
+  }
+  const der = pemBytes(text, 'CERTIFICATE');
+  return der && sha1(der) === thumbprint ? der : undefined;
+}
 
 function segment(s: string): string {
   return encodeURIComponent(s).replace(/^\./, '%2E');
@@ -61,7 +240,7 @@ async function io<T>(what: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-async function readOptional(path: string, enc?: 'utf8'): Promise<string | Buffer | undefined> {
+async function readOptional(path: string, enc?: 'utf8' | 'latin1'): Promise<string | Buffer | undefined> {
   try {
     return enc ? await readFile(path, enc) : await readFile(path);
   } catch (e) {
@@ -104,6 +283,10 @@ export class DirectoryStoreAdapter implements StoreAdapter {
   readonly root: string;
   /** Files skipped because they could not be read as what their name says (never our own writes). */
   readonly skipped: string[] = [];
+  /** What the last {@link listCertificates} did: cache use, files read. */
+  lastLoad: DirectoryLoadStats | undefined;
+  /** What the last {@link listCertificates} of each store did, by `Location\\Store`. */
+  readonly loads = new Map<string, DirectoryLoadStats>();
 
   constructor(root: string) {
     if (typeof root !== 'string' || root === '')
@@ -132,25 +315,36 @@ export class DirectoryStoreAdapter implements StoreAdapter {
   }
 
   async #readCert(dir: string, thumbprint: string, hasJson = true): Promise<StoredCertificate | undefined> {
-    const text = (await readOptional(join(dir, `${thumbprint}.cer`), 'utf8')) as string | undefined;
+    const text = (await readOptional(join(dir, `${thumbprint}.cer`), 'latin1')) as string | undefined;
     if (text === undefined) return undefined;
-    const der = pemBytes(text, 'CERTIFICATE');
-    if (!der || sha1(der) !== thumbprint) {
+    const der = certFileDer(text, thumbprint);
+    if (!der) {
       this.skipped.push(join(dir, `${thumbprint}.cer`));
       return undefined;
     }
-    let properties: CertificateProperties = {};
-    const json = hasJson
-      ? ((await readOptional(join(dir, `${thumbprint}.json`), 'utf8')) as string | undefined)
-      : undefined;
-    if (json !== undefined) {
-      try {
-        properties = cleanProperties(JSON.parse(json));
-      } catch {
-        this.skipped.push(join(dir, `${thumbprint}.json`));
-      }
+    return { thumbprint, der, properties: hasJson ? await this.#readProperties(dir, thumbprint) : {} };
+  }
+
+  async #readProperties(dir: string, thumbprint: string): Promise<CertificateProperties> {
+    const json = (await readOptional(join(dir, `${thumbprint}.json`), 'utf8')) as string | undefined;
+    if (json === undefined) return {};
+    try {
+      return cleanProperties(JSON.parse(json));
+    } catch {
+      this.skipped.push(join(dir, `${thumbprint}.json`));
+      return {};
     }
-    return { thumbprint, der, properties };
+  }
+
+  async #readCache(dir: string): Promise<Map<string, CacheRecord> | 'missing' | 'invalid'> {
+    let buf: Buffer | undefined;
+    try {
+      buf = (await readOptional(join(dir, CACHE_FILE))) as Buffer | undefined;
+    } catch {
+      return 'invalid';
+    }
+    if (buf === undefined) return 'missing';
+    return parseCache(buf) ?? 'invalid';
   }
 
   async listCertificates(ref: StoreRef): Promise<StoredCertificate[]> {
@@ -159,18 +353,80 @@ export class DirectoryStoreAdapter implements StoreAdapter {
       const files = await listDir(dir);
       const present = new Set(files);
       const names = files.map((f) => THUMB_FILE.exec(f)?.[1]).filter((x): x is string => !!x);
+      const cache = names.length ? await this.#readCache(dir) : 'missing';
+      const cached = typeof cache === 'object' ? cache : undefined;
+      const records = new Map<string, CacheRecord>();
       const out: StoredCertificate[] = [];
-      // Bounded parallelism: fast on large stores without exhausting file handles. A properties
-      // file is read only when the listing has one: most certificates have none, and a failed
-      // open per certificate (an ENOENT error object each) was half the cost of a load.
-      for (let i = 0; i < names.length; i += 64) {
-        const batch = await Promise.all(
-          names.slice(i, i + 64).map((t) => this.#readCert(dir, t, present.has(`${t}.json`))),
-        );
-        for (const c of batch) if (c) out.push(c);
+      const withJson: StoredCertificate[] = [];
+      let fromCache = 0;
+      let fromFiles = 0;
+      const reader = new CertFileReader();
+      // Synchronous stat and read, a slice at a time: for many small files the thread-pool
+      // round trips of the async calls cost more than the system calls themselves.
+      for (let i = 0; i < names.length; i += LOAD_SLICE) {
+        if (i) await yieldToLoop();
+        for (const t of names.slice(i, i + LOAD_SLICE)) {
+          const path = join(dir, `${t}.cer`);
+          const st = statSync(path, { throwIfNoEntry: false });
+          if (!st?.isFile()) continue;
+          const hit = cached?.get(t);
+          let der: Uint8Array;
+          if (hit && sameStamp(hit, st)) {
+            der = hit.der;
+            records.set(t, hit);
+            fromCache++;
+          } else {
+            const text = reader.read(path);
+            if (text === undefined) continue;
+            fromFiles++;
+            const read = reader.der(text, t);
+            if (!read) {
+              this.skipped.push(path);
+              continue;
+            }
+            der = read;
+            // The stat taken before the read: a file replaced meanwhile fails the next check.
+            records.set(t, { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, der });
+          }
+          const rec = { thumbprint: t, der, properties: {} };
+          out.push(rec);
+          if (present.has(`${t}.json`)) withJson.push(rec);
+        }
       }
+      // Properties files are few (most certificates have none) and small: read them each time.
+      for (let i = 0; i < withJson.length; i += 64)
+        await Promise.all(
+          withJson.slice(i, i + 64).map(async (rec) => {
+            (rec as { properties: CertificateProperties }).properties = await this.#readProperties(
+              dir,
+              rec.thumbprint,
+            );
+          }),
+        );
+      const changed = !cached || fromFiles > 0 || cached.size !== records.size;
+      let cacheWritten = false;
+      if (changed && records.size) cacheWritten = await this.#writeCache(dir, records);
+      else if (changed && cache !== 'missing')
+        await removeFileDurable(join(dir, CACHE_FILE)).catch(() => false);
+      this.lastLoad = {
+        cache: cached ? 'valid' : cache === 'missing' ? 'missing' : 'invalid',
+        fromCache,
+        fromFiles,
+        cacheWritten,
+      };
+      this.loads.set(`${ref.location}\\${normalizeStoreName(ref.store)}`, this.lastLoad);
       return out;
     });
+  }
+
+  /** Replaces the store's load cache; false when it cannot be written (e.g. a read-only directory). */
+  async #writeCache(dir: string, records: Map<string, CacheRecord>): Promise<boolean> {
+    try {
+      await replaceFileAtomic(join(dir, CACHE_FILE), serializeCache(records));
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   async getCertificate(ref: StoreRef, thumbprint: string): Promise<StoredCertificate | undefined> {
