@@ -50,6 +50,11 @@ export const BENCHMARKS: Entry[] = [
     load: () => import('./ca-issue.js'),
   },
   {
+    name: 'certsrv-load',
+    what: 'certsrv web enrollment on loopback under load (undici, 32 connections) vs cfssl serve',
+    load: () => import('./certsrv-load.js'),
+  },
+  {
     name: 'path-validate',
     what: 'validate a 3-certificate P-256 chain (root anchor, untrusted CA, serverAuth leaf)',
     load: () => import('./path-validate.js'),

@@ -34,6 +34,7 @@ import {
 } from './request-attributes.js';
 import type { RequestInput } from './request-encoding.js';
 import { adcsSerialNumber, randomSerialPrefix } from './serial-number.js';
+import { type IssuerMaterial, SigningPool } from './signing-pool.js';
 import { STANDARD_TEMPLATES } from './standard-templates.js';
 import { createMemoryStore } from './store/memory-store.js';
 import type {
@@ -105,6 +106,22 @@ export interface AuthorityOptions {
   readonly clockSkewMinutes?: number;
   /** The CA officer named in `Denied by …` / `Resubmitted by …` messages. Default `CONTOSO\Administrator`. */
   readonly officer?: string;
+  /**
+   * Worker threads that decode submitted requests, check their signature, run the policy module
+   * and sign the certificates (Node only; default 0: all on the calling thread). The calling
+   * thread keeps the request database, so request ids stay in submission order and serial
+   * numbers stay unique; it is left free for HTTP and the store. Worth it when the CA takes
+   * submissions concurrently (certsrv under load): with 2 cores, `signingWorkers: 2` lets
+   * issuance use both. Officer actions (approve, resubmit) and CRLs stay on the calling thread.
+   * {@link CertificationAuthority.close} stops the workers.
+   *
+   * @example
+   * ```ts
+   * const ca = await createAuthority({ name: 'Contoso Issuing CA', root: { name: 'Contoso Root CA' }, keyType: 'ec', signingWorkers: 2 });
+   * const server = await startCertsrv({ ca, users });
+   * ```
+   */
+  readonly signingWorkers?: number;
 }
 
 /**
@@ -273,6 +290,9 @@ export class CertificationAuthority {
   readonly #keySpec: KeySpec;
   readonly #subjectSuffix: string | undefined;
   #certs: LoadedCaCert[];
+  readonly #pool: SigningPool | undefined;
+  readonly #randomBlock = new Uint8Array(4096);
+  #randomAt = 4096;
   readonly #locations = new Map<string, ReturnType<typeof issuerLocations>>();
 
   /** @internal use {@link createAuthority}. */
@@ -281,6 +301,8 @@ export class CertificationAuthority {
     config: Readonly<Record<string, string>>;
     certs: LoadedCaCert[];
     store: RequestStore;
+    /** The issuing CA certificates and keys, for signing workers. */
+    issuers?: readonly IssuerMaterial[];
   }) {
     const { options, config } = init;
     this.name = config.name!;
@@ -303,6 +325,19 @@ export class CertificationAuthority {
     this.#skew = options.clockSkewMinutes ?? 10;
     this.#officer = options.officer ?? 'CONTOSO\\Administrator';
     this.#certs = init.certs;
+    const workers = options.signingWorkers ?? 0;
+    this.#pool =
+      workers > 0
+        ? new SigningPool(workers, {
+            name: this.name,
+            points: this.points,
+            templates: [...this.#templates.values()],
+            editFlags: [...this.#editFlags],
+            validityDays: this.#validityDays,
+            clockSkewMinutes: this.#skew,
+            issuers: init.issuers ?? [],
+          })
+        : undefined;
   }
 
   // --- CA certificates --------------------------------------------------------------------------
@@ -425,6 +460,7 @@ export class CertificationAuthority {
       createdAt: now,
     };
     await this.store.addCaCertificate(row);
+    this.#pool?.addIssuer({ certIndex, keyIndex, certificate: row.certificate, privateKey: row.privateKey });
     const loaded: LoadedCaCert = { authority: 'issuing', certIndex, keyIndex, certificate, key };
     this.#certs = [...this.#certs, loaded];
     return { authority: 'issuing', certIndex, keyIndex, certificate };
@@ -467,6 +503,7 @@ export class CertificationAuthority {
       prefix: this.#serialPrefix,
       requestId,
       caCertIndex: ca.certIndex,
+      random: this.#serialRandom(),
     });
     const cert = await issueCertificate({
       template: decision.templateDefinition,
@@ -508,6 +545,7 @@ export class CertificationAuthority {
     const attrs: Record<string, string> = { ...parseRequestAttributes(options.attributes) };
     if (options.template !== undefined) attrs.certificatetemplate = options.template;
     const now = this.#clock.now();
+    if (this.#pool) return this.#submitPooled(this.#pool, request, attrs, options.requester, now);
     let decision = await this.#policy(request, attrs, options.requester, false, true);
     const row = await this.store.insertRequest(async (requestId) => {
       // The request signature was still being checked: sign meanwhile (both run on WebCrypto's
@@ -541,6 +579,75 @@ export class CertificationAuthority {
       };
       if (decision.outcome !== 'issue') return base;
       return { ...base, certificate: await (signed ?? this.#sign(decision, requestId, now)) };
+    });
+    return this.#result(row);
+  }
+
+  /**
+   * The 8 random octets of the next serial number, cut from a 4 KB block of CSPRNG output: one
+   * getRandomValues call per 512 serials instead of one per serial (~10 µs each in Node).
+   */
+  #serialRandom(): Uint8Array {
+    if (this.#randomAt + 8 > this.#randomBlock.length) {
+      crypto.getRandomValues(this.#randomBlock);
+      this.#randomAt = 0;
+    }
+    const out = this.#randomBlock.slice(this.#randomAt, this.#randomAt + 8);
+    this.#randomAt += 8;
+    return out;
+  }
+
+  /** {@link submit} with a signing pool: the policy module and signing run on a worker. */
+  async #submitPooled(
+    pool: SigningPool,
+    request: RequestInput,
+    attrs: RequestAttributes,
+    requester: RequesterIdentity | undefined,
+    now: Date,
+  ): Promise<RequestResult> {
+    const input = typeof request === 'string' || request instanceof Uint8Array ? request : request.der;
+    const row = await this.store.insertRequest(async (requestId) => {
+      const ca = this.#current('issuing');
+      const serialNumber = adcsSerialNumber({
+        prefix: this.#serialPrefix,
+        requestId,
+        caCertIndex: ca.certIndex,
+        random: this.#serialRandom(),
+      });
+      const o = await pool.issue({
+        request: input,
+        attributes: attrs,
+        ...(requester ? { requester } : {}),
+        serialNumber,
+        caCertIndex: ca.certIndex,
+        now: now.getTime(),
+      });
+      const status: RequestStatus =
+        o.outcome === 'issue' ? 'issued' : o.outcome === 'pending' ? 'pending' : 'denied';
+      const base: NewRequestRow = {
+        submittedAt: now,
+        status,
+        disposition: dispositionCode(status),
+        dispositionMessage: o.message,
+        statusCode: o.hresult,
+        ...(o.template !== undefined ? { template: o.template } : {}),
+        ...(requester ? { requester: JSON.stringify(requester) } : {}),
+        ...(o.subject !== undefined ? { subject: o.subject } : {}),
+        attributes: formatRequestAttributes(attrs),
+        request: o.der,
+        ...(status !== 'pending' ? { resolvedAt: now } : {}),
+      };
+      if (!o.certificate) return base;
+      return {
+        ...base,
+        certificate: {
+          serialNumber: o.certificate.serialNumber,
+          caCertIndex: ca.certIndex,
+          certificate: o.certificate.certificate,
+          notBefore: new Date(o.certificate.notBefore),
+          notAfter: new Date(o.certificate.notAfter),
+        },
+      };
     });
     return this.#result(row);
   }
@@ -911,8 +1018,9 @@ export class CertificationAuthority {
     return row ? this.#published(row, authority === 'root' ? this.rootName! : this.name) : undefined;
   }
 
-  /** Closes the request database. */
-  close(): Promise<void> {
+  /** Stops the signing workers, if any, and closes the request database. */
+  async close(): Promise<void> {
+    await this.#pool?.close();
     return this.store.close();
   }
 }
@@ -1050,6 +1158,19 @@ export async function createAuthority(options: AuthorityOptions): Promise<Certif
       'ERR_CA_MISMATCH',
       `The database holds the CA "${cfg.name}"${cfg.rootName ? ` under "${cfg.rootName}"` : ''}, not "${options.name}"${options.root ? ` under "${options.root.name}"` : ''}.`,
     );
+  const workers = options.signingWorkers;
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 0 || workers > 64))
+    throw new CaError('ERR_CA_OPTIONS_INVALID', 'signingWorkers must be an integer from 0 to 64.');
   const certs = await Promise.all(setup.certificates.map(loadCaCert));
-  return new CertificationAuthority({ options, config: cfg, certs, store });
+  const issuers = workers
+    ? setup.certificates
+        .filter((c) => c.authority === 'issuing')
+        .map((c) => ({
+          certIndex: c.certIndex,
+          keyIndex: c.keyIndex,
+          certificate: c.certificate,
+          privateKey: c.privateKey,
+        }))
+    : undefined;
+  return new CertificationAuthority({ options, config: cfg, certs, store, ...(issuers ? { issuers } : {}) });
 }

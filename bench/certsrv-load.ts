@@ -1,0 +1,522 @@
+// certsrv-load: web enrollment under load on loopback. A load client (undici Pool, 32 keep-alive
+// connections, pipelining 1, bench/certsrv-load-client.ts) in a process of its own drives, each
+// in a process of its own (bench/certsrv-load-server.ts, `cfssl serve`):
+//   - bare node:http answering "hello" (the ceiling of one node process),
+//   - certsrv, one process: P-256 root → P-256 issuing CA, memory database,
+//   - certsrv using both cores: the same, with `createAuthority({ signingWorkers: 2 })`,
+//   - `cfssl serve` (Debian golang-cfssl) with a P-256 CA, signing the same CSRs.
+// An enrollment = POST certfnsh.asp (Mode=newreq, CertRequest=<PEM>, CertAttrib=
+// CertificateTemplate:WebServer) then GET certnew.cer?ReqID=N&Enc=b64: two requests, one
+// issuance. "submit" rows time the POST alone: one request, one issuance, like cfssl's sign.
+// Targets run for a fixed time each, in interleaved rounds (the order rotates), after one
+// untimed warm-up per target; the table gives the median over rounds.
+
+import { type ChildProcess, fork, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createCsr, generateKeyPair, parseCertificate, readCertificates, subjectAltName } from '@certlab/pki';
+import type { LoadMode, LoadResult, LoadRunMessage } from './certsrv-load-client.js';
+import { LOAD_USER } from './certsrv-load-server.js';
+import {
+  BENCH_DIR,
+  type BenchModule,
+  envInfo,
+  fmtNum,
+  fmtRatio,
+  markdownTable,
+  RESULTS_DIR,
+  type Target,
+} from './harness.js';
+
+const NAME = 'certsrv-load';
+const CONNECTIONS = 32;
+const ENROLL_FLOOR = 1_000;
+const SERVER = join(BENCH_DIR, 'certsrv-load-server.ts');
+const CLIENT = join(BENCH_DIR, 'certsrv-load-client.ts');
+const NODE_FLAGS = ['--conditions=source', '--import', 'tsx'];
+
+interface Server {
+  url: string;
+  child: ChildProcess;
+  info: Record<string, unknown>;
+}
+
+interface Mode {
+  key: string;
+  label: string;
+  server: string;
+  mode: LoadMode;
+  what: string;
+}
+
+/** P-256 requests with distinct keys and names, as PEM. */
+async function makeCsrs(n: number): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const { privateKey } = await generateKeyPair({ type: 'ec', curve: 'P-256' });
+    const host = `web${i}.contoso.com`;
+    const csr = await createCsr({
+      subject: `CN=${host}, O=Contoso, C=FR`,
+      privateKey,
+      extensions: [
+        subjectAltName([
+          { type: 'dns', value: host },
+          { type: 'dns', value: `www${i}.contoso.com` },
+        ]),
+      ],
+    });
+    out.push(csr.toPem());
+  }
+  return out;
+}
+
+/** Starts a node server child and waits for its READY line. */
+function startNodeServer(args: string[], env: NodeJS.ProcessEnv): Promise<Server> {
+  const prof = process.env.CERTSRV_LOAD_PROF;
+  const flags = [
+    ...NODE_FLAGS,
+    '--max-old-space-size=6144',
+    ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${join(RESULTS_DIR, 'prof')}`] : []),
+  ];
+  const child = spawn(process.execPath, [...flags, SERVER, ...args], {
+    cwd: join(BENCH_DIR, '..'),
+    env,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! });
+    const onExit = (code: number | null) => reject(new Error(`server ${args.join(' ')} exited (${code})`));
+    child.once('exit', onExit);
+    rl.on('line', (line) => {
+      if (!line.startsWith('READY ')) return;
+      child.off('exit', onExit);
+      const info = JSON.parse(line.slice(6)) as Record<string, unknown>;
+      resolve({ url: info.url as string, child, info });
+    });
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url: string, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  for (;;) {
+    try {
+      await fetch(url, { method: 'POST', body: '{}' });
+      return;
+    } catch (e) {
+      if (Date.now() > end) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** `cfssl serve` with a P-256 CA made by `cfssl genkey -initca`, or why it cannot run. */
+async function startCfssl(dir: string): Promise<Server | string> {
+  const which = spawnSync('sh', ['-c', 'command -v cfssl'], { encoding: 'utf8' });
+  if (which.status !== 0) return 'cfssl not found (apt-get install golang-cfssl)';
+  const csr = join(dir, 'ca-csr.json');
+  writeFileSync(
+    csr,
+    JSON.stringify({
+      CN: 'Contoso cfssl CA',
+      key: { algo: 'ecdsa', size: 256 },
+      names: [{ O: 'Contoso', C: 'FR' }],
+    }),
+  );
+  const gen = spawnSync('cfssl', ['genkey', '-initca', csr], { encoding: 'utf8' });
+  if (gen.status !== 0) return `cfssl genkey failed: ${gen.stderr}`;
+  const out = JSON.parse(gen.stdout) as { cert: string; key: string };
+  writeFileSync(join(dir, 'cfssl-ca.pem'), out.cert);
+  writeFileSync(join(dir, 'cfssl-ca-key.pem'), out.key);
+  const port = await freePort();
+  const version = spawnSync('cfssl', ['version'], { encoding: 'utf8' }).stdout.split('\n')[0]?.trim();
+  // Log level 2 (warnings): cfssl logs three INFO lines per signature by default, which would
+  // charge it for terminal output certsrv does not do (certsrv logs only when given `log`).
+  const child = spawn(
+    'cfssl',
+    [
+      'serve',
+      '-ca',
+      join(dir, 'cfssl-ca.pem'),
+      '-ca-key',
+      join(dir, 'cfssl-ca-key.pem'),
+      '-address',
+      '127.0.0.1',
+      '-port',
+      String(port),
+      '-loglevel',
+      '2',
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`${url}/api/v1/cfssl/sign`, 10_000);
+  return { url, child, info: { version, ca: out.cert } };
+}
+
+/** One enrollment over fetch, checked: the certificate chains to the CA the server wrote. */
+async function checkCertsrv(server: Server, csr: string, chainFile: string): Promise<string> {
+  const auth = `Basic ${Buffer.from(`${LOAD_USER.name}:${LOAD_USER.password}`).toString('base64')}`;
+  const body = new URLSearchParams({
+    Mode: 'newreq',
+    CertRequest: csr,
+    CertAttrib: 'CertificateTemplate:WebServer\r\n',
+  }).toString();
+  const r = await fetch(`${server.url}/certsrv/certfnsh.asp`, {
+    method: 'POST',
+    headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });
+  const html = await r.text();
+  const id = /certnew\.cer\?ReqID=(\d+)&/.exec(html)?.[1];
+  if (!id) throw new Error(`certsrv did not issue: ${html.slice(0, 500)}`);
+  const pem = await (
+    await fetch(`${server.url}/certsrv/certnew.cer?ReqID=${id}&Enc=b64`, { headers: { authorization: auth } })
+  ).text();
+  const [issuing, root] = readCertificates(readFileSync(chainFile, 'utf8'));
+  const cert = parseCertificate(readCertificates(pem)[0]!.der);
+  if (!(await cert.verifySignature(issuing!.publicKey)) || !(await issuing!.verifySignature(root!.publicKey)))
+    throw new Error('the certificate certsrv issued does not chain to its CA');
+  const san = cert.subjectAltNames.map((n) => ('value' in n ? n.value : n.type)).join(', ');
+  return `${cert.subject.toString()} [${san}] by ${cert.issuer.toString()}`;
+}
+
+async function checkCfssl(server: Server, csr: string): Promise<void> {
+  const r = await fetch(`${server.url}/api/v1/cfssl/sign`, {
+    method: 'POST',
+    body: JSON.stringify({ certificate_request: csr }),
+  });
+  const j = (await r.json()) as { success: boolean; result?: { certificate: string } };
+  if (!j.success || !j.result) throw new Error(`cfssl did not sign: ${JSON.stringify(j).slice(0, 300)}`);
+  const ca = readCertificates(server.info.ca as string)[0]!;
+  const cert = readCertificates(j.result.certificate)[0]!;
+  if (!(await cert.verifySignature(ca.publicKey))) throw new Error('cfssl certificate does not verify');
+}
+
+/** CPU time (user + system, all threads) a process has used, µs; undefined off Linux. */
+function cpuMicros(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, in clock ticks (USER_HZ, 100 on Linux).
+    return (Number(f[11]) + Number(f[12])) * 10_000;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Measured extends LoadResult {
+  /** CPU µs per operation of the server process (all its threads) and of the load client. */
+  serverCpu?: number;
+  clientCpu?: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+const fmtMs = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0));
+
+class Client {
+  readonly #child: ChildProcess;
+  #next = 1;
+  readonly #waiting = new Map<number, (r: LoadResult) => void>();
+  constructor() {
+    this.#child = fork(CLIENT, [], {
+      execArgv: NODE_FLAGS,
+      cwd: join(BENCH_DIR, '..'),
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.#child.on('message', (m: LoadResult | { type: 'error'; id: number; message: string }) => {
+      if (m.type === 'error') throw new Error(`load client: ${m.message}`);
+      this.#waiting.get(m.id)?.(m);
+      this.#waiting.delete(m.id);
+    });
+  }
+  init(csrs: string[]): Promise<void> {
+    return new Promise((resolve) => {
+      this.#child.once('message', () => resolve());
+      this.#child.send({ type: 'init', csrs, user: LOAD_USER });
+    });
+  }
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+  run(url: string, mode: LoadMode, ms: number): Promise<LoadResult> {
+    const id = this.#next++;
+    const msg: LoadRunMessage = { type: 'run', id, url, mode, ms, connections: CONNECTIONS };
+    return new Promise((resolve) => {
+      this.#waiting.set(id, resolve);
+      this.#child.send(msg);
+    });
+  }
+  close(): void {
+    this.#child.send({ type: 'exit' });
+  }
+}
+
+const mod: BenchModule = {
+  name: NAME,
+  description: 'certsrv web enrollment under load (undici, 32 connections) vs cfssl serve',
+  async run({ quick }) {
+    const rounds = Number(process.env.BENCH_ROUNDS ?? (quick ? 2 : 3));
+    const measureMs = Number(process.env.CERTSRV_LOAD_MS ?? (quick ? 1_500 : 10_000));
+    const warmupMs = quick ? 1_000 : 5_000;
+    const signingWorkers = Number(process.env.CERTSRV_LOAD_WORKERS ?? 2);
+    const dir = await mkdtemp(join(tmpdir(), 'certlab-bench-load-'));
+    const servers: Server[] = [];
+    let client: Client | undefined;
+    try {
+      const t = performance.now();
+      const csrs = await makeCsrs(quick ? 200 : 2_000);
+      console.error(`  ${csrs.length} P-256 CSRs in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      const env = { ...process.env };
+      const hello = await startNodeServer(['hello'], env);
+      servers.push(hello);
+      const oneChain = join(dir, 'one-chain.pem');
+      const one = await startNodeServer(['certsrv', '--chain', oneChain], env);
+      servers.push(one);
+      const twoChain = join(dir, 'two-chain.pem');
+      const two = await startNodeServer(
+        ['certsrv', '--workers', String(signingWorkers), '--chain', twoChain],
+        env,
+      );
+      servers.push(two);
+      const notes: string[] = [];
+      const cfssl = await startCfssl(dir);
+      if (typeof cfssl === 'string') notes.push(`cfssl: not measured (${cfssl}).`);
+      else servers.push(cfssl);
+
+      const sample = await checkCertsrv(one, csrs[0]!, oneChain);
+      await checkCertsrv(two, csrs[1]!, twoChain);
+      if (typeof cfssl !== 'string') await checkCfssl(cfssl, csrs[2]!);
+
+      const targets: Record<string, Server> = {
+        hello,
+        one,
+        two,
+        ...(typeof cfssl !== 'string' ? { cfssl } : {}),
+      };
+      const modes: Mode[] = [
+        {
+          key: 'hello',
+          label: 'bare node:http (ceiling)',
+          server: 'hello',
+          mode: 'hello',
+          what: 'GET → "hello"',
+        },
+        {
+          key: 'one-enroll',
+          label: 'certsrv, 1 process',
+          server: 'one',
+          mode: 'enroll',
+          what: 'enrollment (2 requests)',
+        },
+        {
+          key: 'one-submit',
+          label: 'certsrv, 1 process',
+          server: 'one',
+          mode: 'submit',
+          what: 'submit only (1 request)',
+        },
+        {
+          key: 'two-enroll',
+          label: `certsrv, signingWorkers: ${signingWorkers}`,
+          server: 'two',
+          mode: 'enroll',
+          what: 'enrollment (2 requests)',
+        },
+        {
+          key: 'two-submit',
+          label: `certsrv, signingWorkers: ${signingWorkers}`,
+          server: 'two',
+          mode: 'submit',
+          what: 'submit only (1 request)',
+        },
+        ...(typeof cfssl !== 'string'
+          ? [
+              {
+                key: 'cfssl',
+                label: `cfssl serve ${cfssl.info.version}`,
+                server: 'cfssl',
+                mode: 'cfssl' as const,
+                what: 'sign (1 request)',
+              },
+            ]
+          : []),
+      ];
+
+      client = new Client();
+      await client.init(csrs);
+      for (const m of modes) {
+        const r = await client.run(targets[m.server]!.url, m.mode, warmupMs);
+        if (r.errors) throw new Error(`${m.key}: ${r.errors} errors, first: ${r.firstError}`);
+        console.error(`  warm-up ${m.key}: ${fmtNum(r.ops / (r.ms / 1000))} ops/s`);
+      }
+      const results = new Map<string, Measured[]>(modes.map((m) => [m.key, []]));
+      for (let round = 0; round < rounds; round++) {
+        for (let i = 0; i < modes.length; i++) {
+          const m = modes[(i + round) % modes.length]!;
+          const server = targets[m.server]!.child.pid;
+          const s0 = cpuMicros(server);
+          const c0 = cpuMicros(client.pid);
+          const r: Measured = await client.run(targets[m.server]!.url, m.mode, measureMs);
+          const s1 = cpuMicros(server);
+          const c1 = cpuMicros(client.pid);
+          if (r.errors) throw new Error(`${m.key}: ${r.errors} errors, first: ${r.firstError}`);
+          if (s0 !== undefined && s1 !== undefined) r.serverCpu = (s1 - s0) / r.ops;
+          if (c0 !== undefined && c1 !== undefined) r.clientCpu = (c1 - c0) / r.ops;
+          results.get(m.key)!.push(r);
+          console.error(
+            `  round ${round + 1}/${rounds} ${m.key.padEnd(10)} ${fmtNum(r.ops / (r.ms / 1000)).padStart(7)} ops/s  p50 ${fmtMs(r.p50)} ms  p99 ${fmtMs(r.p99)} ms`,
+          );
+        }
+      }
+      client.close();
+      client = undefined;
+
+      const stat = (key: string) => {
+        const rs = results.get(key)!;
+        const rates = rs.map((r) => r.ops / (r.ms / 1000));
+        return {
+          ops: median(rates),
+          min: Math.min(...rates),
+          max: Math.max(...rates),
+          reqs: median(rs.map((r) => r.requests / (r.ms / 1000))),
+          p50: median(rs.map((r) => r.p50)),
+          p99: median(rs.map((r) => r.p99)),
+          serverCpu: rs.every((r) => r.serverCpu !== undefined)
+            ? median(rs.map((r) => r.serverCpu!))
+            : undefined,
+          clientCpu: rs.every((r) => r.clientCpu !== undefined)
+            ? median(rs.map((r) => r.clientCpu!))
+            : undefined,
+        };
+      };
+      const cf = typeof cfssl !== 'string' ? stat('cfssl') : undefined;
+      const rows = modes.map((m) => {
+        const s = stat(m.key);
+        const issuing = m.mode === 'enroll' || m.mode === 'submit';
+        return [
+          m.label,
+          m.what,
+          fmtNum(s.ops),
+          `${fmtNum(s.min)}–${fmtNum(s.max)}`,
+          fmtNum(s.reqs),
+          fmtMs(s.p50),
+          fmtMs(s.p99),
+          s.serverCpu !== undefined ? fmtNum(s.serverCpu) : '',
+          s.clientCpu !== undefined ? fmtNum(s.clientCpu) : '',
+          issuing && cf ? fmtRatio(s.ops / cf.ops) : '',
+        ];
+      });
+      const env2 = envInfo();
+      const table = markdownTable(
+        [
+          'target',
+          'operation',
+          'ops/s (median)',
+          'min–max',
+          'HTTP req/s',
+          'p50 ms',
+          'p99 ms',
+          'server CPU µs/op',
+          'client CPU µs/op',
+          'issuances ÷ cfssl',
+        ],
+        rows,
+        ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      );
+      notes.push(
+        `${rounds} interleaved rounds of ${measureMs / 1000} s per target (order rotating), after a ${warmupMs / 1000} s warm-up each; ops/s and latencies are medians over the rounds (p50/p99 of one round's operations).`,
+        `Load client: undici Pool, ${CONNECTIONS} keep-alive connections, pipelining 1, ${CONNECTIONS} loops each starting its next operation when the previous one is answered; in a process of its own, but on the same ${env2.cores} cores as the server under test, which it competes with for CPU (the numbers are a floor of what the server does alone).`,
+        `${csrs.length} P-256 CSRs with distinct keys (CN=webN.contoso.com, O=Contoso, C=FR; SAN 2 dNSNames), used round-robin by every target. certsrv: HTTP Basic (alice, cached after the first scrypt), session cookie sent back, P-256 root → P-256 issuing CA, memory database, WebServer template (SKI, AKI, CDP, AIA, template name, keyUsage, EKU, SAN); every request id is stored.`,
+        'Enrollment = POST /certsrv/certfnsh.asp (form Mode=newreq, CertRequest, CertAttrib=CertificateTemplate:WebServer…), read the request id from the HTML, GET /certsrv/certnew.cer?ReqID=N&Enc=b64. "submit only" is the POST alone: one request per issuance, as cfssl sign is.',
+        typeof cfssl !== 'string'
+          ? 'cfssl: `cfssl serve -ca … -ca-key … -loglevel 2` with a P-256 CA from `cfssl genkey -initca`, POST /api/v1/cfssl/sign {"certificate_request": PEM}, default signing profile (no database). Log level 2: its default (1) writes three lines per signature.'
+          : '',
+        'CPU µs/op: user + system time of the process over the measured run (all threads: for certsrv the main thread, the signing workers, the libuv pool and V8 GC threads), divided by the operations; read from /proc, so Linux only.',
+        `Sample certsrv certificate: ${sample}.`,
+      );
+      const oneEnroll = stat('one-enroll');
+      const twoSubmit = stat('two-submit');
+      const targetsOut: Target[] = [
+        {
+          benchmark: NAME,
+          goal: `certsrv enrollments/s, one process ≥ ${fmtNum(ENROLL_FLOOR)} (p99 printed)`,
+          measured: `${fmtNum(oneEnroll.ops)}/s, p99 ${fmtMs(oneEnroll.p99)} ms`,
+          met: oneEnroll.ops >= ENROLL_FLOOR,
+        },
+        {
+          benchmark: NAME,
+          goal: 'certsrv issuances/s using both cores ≥ cfssl serve (same run)',
+          measured: cf
+            ? `${fmtNum(twoSubmit.ops)}/s vs ${fmtNum(cf.ops)}/s: ${fmtRatio(twoSubmit.ops / cf.ops)}`
+            : 'cfssl missing',
+          met: cf ? twoSubmit.ops >= cf.ops : undefined,
+        },
+      ];
+      const md = [
+        `## ${NAME}: certsrv web enrollment under load vs cfssl serve`,
+        '',
+        table,
+        '',
+        ...notes.filter(Boolean).map((n) => `- ${n}`),
+        '',
+      ].join('\n');
+      console.log(`\n${md}`);
+      mkdirSync(RESULTS_DIR, { recursive: true });
+      const data = {
+        date: new Date().toISOString(),
+        env: env2,
+        rounds,
+        measureMs,
+        results: Object.fromEntries(results),
+      };
+      writeFileSync(join(RESULTS_DIR, `${NAME}.json`), JSON.stringify(data, null, 2));
+      return { tables: [md], targets: targetsOut, data };
+    } finally {
+      client?.close();
+      for (const s of servers) {
+        if (s.child.stdin) s.child.stdin.end();
+        else s.child.kill();
+      }
+      await Promise.all(
+        servers.map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              if (s.child.exitCode !== null) return resolve();
+              const timer = setTimeout(() => {
+                s.child.kill('SIGKILL');
+                resolve();
+              }, 10_000);
+              s.child.once('exit', () => {
+                clearTimeout(timer);
+                resolve();
+              });
+            }),
+        ),
+      );
+      await rm(dir, { recursive: true, force: true });
+    }
+  },
+};
+
+export default mod;

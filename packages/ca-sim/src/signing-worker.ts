@@ -1,0 +1,104 @@
+// A signing worker of {@link SigningPool}: decodes a request, runs the policy module (which
+// verifies the request signature), builds and signs the certificate, and hands back plain data
+// for the request row. The main thread keeps the request database, so request ids are taken
+// there, in order. ECDSA runs in line through node:crypto (nodeInlineEcdsaProvider): this thread
+// has nothing else to do while it waits.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { importPrivateKey, parseCertificate, setCryptoProvider } from '@certlab/pki';
+import { issuerLocations } from './ca-certificates.js';
+import { issueCertificate } from './issue-certificate.js';
+import { nodeInlineEcdsaProvider } from './node-crypto-provider.js';
+import { evaluatePolicy } from './policy-module.js';
+import type {
+  IssuerMaterial,
+  SigningJob,
+  SigningOutcome,
+  SigningPoolInit,
+  WorkerMessage,
+} from './signing-pool.js';
+import type { CertificateTemplate } from './template.js';
+
+setCryptoProvider(nodeInlineEcdsaProvider());
+
+const init = workerData as SigningPoolInit;
+const templates = new Map<string, CertificateTemplate>(init.templates.map((t) => [t.name.toLowerCase(), t]));
+const editFlags = new Set(init.editFlags);
+
+interface Issuer {
+  readonly certificate: ReturnType<typeof parseCertificate>;
+  readonly key: ReturnType<typeof importPrivateKey>;
+  readonly loc: ReturnType<typeof issuerLocations>;
+}
+const issuers = new Map<number, Issuer>();
+
+function addIssuer(m: IssuerMaterial): void {
+  const key = importPrivateKey(m.privateKey);
+  key.catch(() => undefined);
+  issuers.set(m.certIndex, {
+    certificate: parseCertificate(m.certificate),
+    key,
+    loc: issuerLocations(init.points, init.name, m.certIndex, m.keyIndex),
+  });
+}
+for (const m of init.issuers) addIssuer(m);
+
+async function run(job: SigningJob): Promise<SigningOutcome> {
+  const decision = await evaluatePolicy({
+    request: job.request,
+    attributes: job.attributes,
+    templates,
+    editFlags,
+    ...(job.requester ? { requester: job.requester } : {}),
+    officerApproved: false,
+  });
+  const base = {
+    outcome: decision.outcome,
+    der: decision.der,
+    message: decision.message,
+    hresult: decision.hresult.code,
+    ...(decision.template !== undefined ? { template: decision.template } : {}),
+    ...(decision.subject !== undefined ? { subject: decision.subject } : {}),
+  };
+  if (decision.outcome !== 'issue') return base;
+  const issuer = issuers.get(job.caCertIndex);
+  if (!issuer) throw new Error(`The signing worker has no CA certificate ${job.caCertIndex}.`);
+  const cert = await issueCertificate({
+    template: decision.templateDefinition,
+    subject: decision.subjectName,
+    altNames: decision.altNames,
+    publicKey: decision.publicKey,
+    serialNumber: job.serialNumber,
+    issuer: issuer.certificate,
+    signingKey: await issuer.key,
+    cdp: issuer.loc.cdp,
+    aia: issuer.loc.aia,
+    now: new Date(job.now),
+    maxValidityDays: init.validityDays,
+    clockSkewMinutes: init.clockSkewMinutes,
+  });
+  return {
+    ...base,
+    certificate: {
+      serialNumber: cert.serialNumber,
+      certificate: cert.der,
+      notBefore: cert.notBefore.getTime(),
+      notAfter: cert.notAfter.getTime(),
+    },
+  };
+}
+
+parentPort!.on('message', (m: WorkerMessage) => {
+  if (m.type === 'issuer') {
+    addIssuer(m.issuer);
+    return;
+  }
+  run(m.job).then(
+    (outcome) => parentPort!.postMessage({ id: m.id, outcome }),
+    (e: unknown) =>
+      parentPort!.postMessage({
+        id: m.id,
+        error: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+      }),
+  );
+});
