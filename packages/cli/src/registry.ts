@@ -18,6 +18,10 @@ import { csrShow } from './commands/csr-show.js';
 import { demo } from './commands/demo.js';
 import { keyNew } from './commands/key-new.js';
 import { keyShow } from './commands/key-show.js';
+import { labCheck, labHint } from './commands/lab-check.js';
+import { labInit } from './commands/lab-init.js';
+import { labRun } from './commands/lab-run.js';
+import { labUm } from './commands/lab-um.js';
 import { serve } from './commands/serve.js';
 import { show } from './commands/show.js';
 import { storeDelete } from './commands/store-delete.js';
@@ -56,6 +60,12 @@ export const NOUNS: readonly Noun[] = [
     name: 'trust',
     summary: 'Host trust stores (NSS, Debian system, Java): install, uninstall and list root CAs.',
     verbs: [trustInstall, trustUninstall, trustList],
+  },
+  {
+    name: 'lab',
+    summary:
+      'Training lab (Exchange UM ↔ Lync): prepare, work on the UM service, check, hint, run automatically.',
+    verbs: [labInit, labUm, labCheck, labHint, labRun],
   },
 ];
 

@@ -1,0 +1,81 @@
+// `certlab lab check` and `certlab lab hint`: grade every step of the lab, or print the next
+// thing to do.
+
+import * as lab from '@certlab/lab';
+import { choiceOption } from '../args.js';
+import { EXIT } from '../cli-error.js';
+import type { Command } from '../command.js';
+import { FORMAT_OPTION } from '../common-options.js';
+import { writeJson, writeLines } from '../output.js';
+import { CERTSRV_OPTION, LAB_DIR_OPTION, LAB_LANG_OPTION, labCall, labLang, openLab } from './lab-common.js';
+
+export const labCheck: Command = {
+  name: 'lab check',
+  summary: 'Grade every step of the lab, ending with a real mutual-TLS handshake.',
+  usage: ['lab check --dir DIR [--lang en|fr] [--certsrv URL] [--format text|json]'],
+  description:
+    'Grades each task of the article on the hosts as they are now (stores, private keys, the UM service, the CA CRLs in DIR/ca/CertEnroll) and then opens SIP over mutual TLS from the Lync front end to the UM server on loopback, each side judging the other with its own stores. Each failure says what is wrong and gives a hint tied to the article step. Exit 0 when every step passes, 1 otherwise.',
+  options: [LAB_DIR_OPTION, LAB_LANG_OPTION, CERTSRV_OPTION, FORMAT_OPTION],
+  examples: [
+    'lab check --dir ./lab',
+    'lab check --dir ./labo --lang fr',
+    'lab check --dir ./lab --format json',
+  ],
+  async run(ctx, args) {
+    const format = choiceOption(args, 'format', ['text', 'json'], 'text', 'lab check');
+    const session = await openLab(ctx, args, 'lab check');
+    const lang = labLang(args, 'lab check', session.config.lang);
+    const report = await labCall(() => lab.checkLab(session));
+    if (format === 'json')
+      writeJson(ctx.io.stdout, {
+        scenario: report.scenario,
+        passed: report.passed,
+        steps: report.results.map((r) => ({
+          number: r.step.number,
+          id: r.step.id,
+          title: r.step.title[lang],
+          status: r.status,
+          code: r.code,
+          detail: r.detail[lang],
+          hint: r.hint?.[lang] ?? null,
+        })),
+        handshake: report.handshake
+          ? {
+              ok: report.handshake.ok,
+              protocol: report.handshake.protocol ?? null,
+              cipher: report.handshake.cipher ?? null,
+              failure: report.handshake.failure ?? null,
+              durationMs: report.handshake.durationMs,
+            }
+          : null,
+      });
+    else writeLines(ctx.io.stdout, lab.formatReport(report, lang));
+    return report.passed ? EXIT.ok : EXIT.failed;
+  },
+};
+
+export const labHint: Command = {
+  name: 'lab hint',
+  summary: 'Print the next thing to do in the lab.',
+  usage: ['lab hint --dir DIR [--lang en|fr] [--certsrv URL]'],
+  description:
+    'Runs the check and prints the hint of the first failing step (or the first step still waiting). Exit 0.',
+  options: [LAB_DIR_OPTION, LAB_LANG_OPTION, CERTSRV_OPTION],
+  examples: ['lab hint --dir ./lab'],
+  async run(ctx, args) {
+    const session = await openLab(ctx, args, 'lab hint');
+    const lang = labLang(args, 'lab hint', session.config.lang);
+    const report = await labCall(() => lab.checkLab(session));
+    const next = lab.nextHint(report);
+    const fr = lang === 'fr';
+    if (!next) writeLines(ctx.io.stdout, [fr ? 'Toutes les étapes sont réussies.' : 'Every step passes.']);
+    else {
+      const title = report.results.find((r) => r.step.number === next.step)!.step.title[lang];
+      writeLines(ctx.io.stdout, [
+        `${fr ? 'Étape' : 'Step'} ${next.step} — ${title} [${next.code}]`,
+        next.text[lang],
+      ]);
+    }
+    return EXIT.ok;
+  },
+};

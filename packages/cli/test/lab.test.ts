@@ -1,0 +1,206 @@
+// `certlab lab`: the automated run through the CLI, and a trainee's session on a lab prepared by
+// `lab init`, working with the ordinary commands (ca cert, store import, csr new, ca submit,
+// convert, lab um) while `lab check` and `lab hint` grade each step.
+
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliResult, cli, removeTempDirs, tempDir } from './helpers.js';
+
+let dir: string;
+let init: CliResult;
+
+beforeAll(async () => {
+  dir = await tempDir();
+  init = await cli(dir, 'lab', 'init', 'exchange-um', '--dir', 'lab', '--exchange', '2010');
+});
+afterAll(removeTempDirs);
+
+describe('certlab lab run', () => {
+  it('runs the whole procedure (Exchange 2010) and ends with a successful mutual-TLS handshake', async () => {
+    const r = await cli(dir, 'lab', 'run', 'exchange-um', '--exchange', '2010');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Task 5 — Assign the certificate of the Exchange server');
+    expect(r.stdout).toMatch(/Mutual TLS handshake: succeeded \(TLSv1\.[23]/);
+    expect(r.stdout).toContain('Result: every step passed.');
+    const seconds = Number(/Automated run took (\d+\.\d\d) s/.exec(r.stdout)?.[1]);
+    console.log(`certlab lab run exchange-um --exchange 2010: ${seconds} s`);
+    expect(seconds).toBeLessThan(10);
+  });
+
+  it('runs the Exchange 2007 SP1 path in French', async () => {
+    const r = await cli(dir, 'lab', 'run', 'exchange-um', '--exchange', '2007sp1', '--lang', 'fr');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Observateur d'événements → ID de l'événement 1112");
+    expect(r.stdout).toMatch(/Négociation TLS mutuelle : réussie/);
+    expect(r.stdout).toMatch(/Durée de l'exécution automatique : \d+\.\d\d s/);
+  });
+
+  it('shows an injected mistake: exit 1, the failing step and its hint', async () => {
+    const r = await cli(dir, 'lab', 'run', 'exchange-um', '--mistake', 'um-tcp');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('[injected mistake] The UM startup mode is left at TCP (Exchange 2010)');
+    expect(r.stdout).toContain('Result: failed at step 5 (UM_TCP_MODE).');
+    expect(r.stdout).toContain('Mutual TLS handshake: FAILED — ECONNREFUSED');
+  });
+
+  it('rejects unknown scenarios and mistakes as usage errors', async () => {
+    expect((await cli(dir, 'lab', 'run', 'sharepoint')).code).toBe(2);
+    const r = await cli(dir, 'lab', 'run', 'exchange-um', '--mistake', 'um-tcp', '--exchange', '2007sp1');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--exchange 2010');
+  });
+});
+
+describe('a trainee session on certlab lab init', () => {
+  const lab = (...a: string[]) => cli(dir, 'lab', ...a, '--dir', 'lab');
+  const ex = ['--machine', 'lab/hosts/ex01'];
+
+  it('prepares the hosts, a CA usable by the ca commands, and prints the first step', async () => {
+    expect(init.stderr).toBe('');
+    expect(init.code).toBe(0);
+    expect(init.stdout).toContain('Task 1 — Download the CA certificate');
+    expect(init.stdout).toContain('certlab serve --dir lab/ca');
+    expect(init.stdout).toMatch(/EX01 +ex01\.contoso\.com +--machine lab\/hosts\/ex01/);
+    const caJson = JSON.parse(await readFile(join(dir, 'lab/ca/ca.json'), 'utf8'));
+    expect(caJson).toMatchObject({
+      name: 'Contoso Issuing CA',
+      rootName: 'Contoso Root CA',
+      baseUrl: 'http://ca01.contoso.com',
+    });
+    expect((await cli(dir, 'ca', 'list', '--dir', 'lab/ca')).code).toBe(0);
+    expect((await cli(dir, 'lab', 'init', 'exchange-um', '--dir', 'lab')).code).toBe(2);
+  });
+
+  it('grades each step while the trainee works, with hints tied to the mistakes', async () => {
+    let check = await lab('check');
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain('Result: failed at step 1 (CA_NOT_DOWNLOADED).');
+
+    // Task 1: the CA certificate, saved on EX01.
+    expect(
+      (await cli(dir, 'ca', 'cert', '--dir', 'lab/ca', '--out', 'lab/hosts/ex01/Downloads/certnew.cer')).code,
+    ).toBe(0);
+    // Task 2, the classic mistake: "My user account".
+    const wrong = await cli(
+      dir,
+      'store',
+      'import',
+      'lab/hosts/ex01/Downloads/certnew.cer',
+      ...ex,
+      '--location',
+      'CurrentUser',
+      '--store',
+      'Root',
+    );
+    expect(wrong.code).toBe(0);
+    check = await lab('check');
+    expect(check.stdout).toContain('Result: failed at step 2 (ROOT_IN_USER_STORE).');
+    const hint = await lab('hint', '--lang', 'fr');
+    expect(hint.stdout).toContain('Étape 2');
+    expect(hint.stdout).toContain("« Compte d'ordinateur », pas « Mon compte d'utilisateur »");
+    expect(
+      (
+        await cli(
+          dir,
+          'store',
+          'import',
+          'lab/hosts/ex01/Downloads/certnew.cer',
+          ...ex,
+          '--location',
+          'LocalMachine',
+          '--store',
+          'Root',
+        )
+      ).code,
+    ).toBe(0);
+    check = await lab('check');
+    expect(check.stdout).toContain('Result: failed at step 4 (NO_CERTIFICATE).');
+
+    // Task 4: request, submit to the CA, install with the key.
+    expect(
+      (
+        await cli(
+          dir,
+          ...['csr', 'new', '--new-key', 'rsa', '--key-out', 'ex01.key', '--subject', 'CN=ex01.contoso.com'],
+          ...['--dns', 'ex01.contoso.com', '--template', 'WebServer', '--out', 'ex01.req'],
+        )
+      ).code,
+    ).toBe(0);
+    const submit = await cli(
+      dir,
+      'ca',
+      'submit',
+      '--dir',
+      'lab/ca',
+      'ex01.req',
+      '--template',
+      'WebServer',
+      '--out',
+      'certnew.cer',
+    );
+    expect(submit.code).toBe(0);
+    expect(
+      (
+        await cli(
+          dir,
+          'convert',
+          'certnew.cer',
+          '--to',
+          'pfx',
+          '--key',
+          'ex01.key',
+          '--password',
+          'Lab-P@ss1',
+          '--out',
+          'ex01.pfx',
+        )
+      ).code,
+    ).toBe(0);
+    const imp = await cli(
+      dir,
+      'store',
+      'import',
+      'ex01.pfx',
+      ...ex,
+      '--location',
+      'LocalMachine',
+      '--store',
+      'My',
+      '--password',
+      'Lab-P@ss1',
+    );
+    expect(imp.code).toBe(0);
+    const thumb = /([0-9A-F]{40})\s+\[private key\]/.exec(imp.stdout)?.[1];
+    expect(thumb).toBeDefined();
+
+    // Task 5 (2010): refused in TCP mode, then the right order.
+    const refused = await lab('um', 'assign', '--thumbprint', thumb!);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('[ERR_LAB_UM_STARTUP_MODE]');
+    check = await lab('check');
+    expect(check.stdout).toContain('Result: failed at step 5 (UM_TCP_MODE).');
+    expect(check.stdout).toContain('Mutual TLS handshake: FAILED — ECONNREFUSED');
+    expect((await lab('um', 'startup-mode', 'Dual')).code).toBe(0);
+    expect((await lab('um', 'assign', '--thumbprint', thumb!)).code).toBe(0);
+    check = await lab('check');
+    expect(check.stdout).toContain('Result: failed at step 5 (NOT_RESTARTED).');
+    const restart = await lab('um', 'restart');
+    expect(restart.stdout).toContain(
+      `Information 1112: [SYNTHETIC] The Unified Messaging server loaded the certificate with thumbprint ${thumb}`,
+    );
+    const certs = await lab('um', 'certs');
+    expect(certs.stdout).toMatch(new RegExp(`${thumb} +\\.\\.U\\.\\.\\. +Valid +CN=ex01\\.contoso\\.com`));
+
+    check = await lab('check');
+    expect(check.code).toBe(0);
+    expect(check.stdout).toContain('Result: every step passed.');
+    expect(check.stdout).toMatch(/Mutual TLS handshake: succeeded/);
+    const json = JSON.parse((await lab('check', '--format', 'json')).stdout);
+    expect(json.passed).toBe(true);
+    expect(json.steps).toHaveLength(6);
+    expect(json.handshake.ok).toBe(true);
+    expect((await lab('hint')).stdout).toContain('Every step passes.');
+  });
+});

@@ -1,0 +1,49 @@
+// What AD CS writes to C:\Windows\System32\CertSrv\CertEnroll (served by IIS as /CertEnroll/):
+// the CA certificates under `<ServerDNSName>_<CA name>.crt` and the CRLs under `<CA name>.crl`
+// and `<CA name>+.crl` (certsrv-protocol.md §6.5). The same layout `certlab ca init` and
+// `certlab ca crl` write, so a lab CA created by either is read the same way.
+
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type CertificationAuthority, caCertificateFileName, type PublishedCrl } from '@certlab/ca-sim';
+
+/**
+ * Writes the CA certificates (DER) to a CertEnroll folder.
+ *
+ * @example
+ * ```ts
+ * await publishCaCertificates(ca, join(dir, 'ca', 'CertEnroll'));
+ * ```
+ */
+export async function publishCaCertificates(ca: CertificationAuthority, folder: string): Promise<void> {
+  await mkdir(folder, { recursive: true });
+  const roles = ca.standalone ? (['issuing'] as const) : (['root', 'issuing'] as const);
+  for (const role of roles) {
+    const name = role === 'root' ? ca.rootName! : ca.name;
+    for (const info of ca.caCertificates(role))
+      await writeFile(
+        join(folder, caCertificateFileName(ca.points.serverDnsName, name, info.certIndex)),
+        info.certificate.der,
+      );
+  }
+}
+
+/**
+ * Publishes new CRLs (the root's base CRL, the issuing CA's base and delta CRLs) and writes them
+ * (DER) to a CertEnroll folder, as the CA's "Publish" action does.
+ *
+ * @example
+ * ```ts
+ * await ca.revoke(serial, 'keyCompromise');
+ * await publishCrls(ca, join(dir, 'ca', 'CertEnroll'));
+ * ```
+ */
+export async function publishCrls(ca: CertificationAuthority, folder: string): Promise<PublishedCrl[]> {
+  await mkdir(folder, { recursive: true });
+  const out: PublishedCrl[] = [];
+  if (!ca.standalone) out.push(await ca.publishCrl({ authority: 'root' }));
+  out.push(await ca.publishCrl());
+  out.push(await ca.publishCrl({ delta: true }));
+  for (const p of out) await writeFile(join(folder, p.fileName), p.crl.der);
+  return out;
+}

@@ -1,0 +1,92 @@
+// The Status column of Get-ExchangeCertificate (exchange-um-lync.md §5.4) for a certificate of
+// a host's LocalMachine\My: the machine chain engine's verdict, with CRLs downloaded from the
+// certificate's CDPs, mapped to Valid, Untrusted, DateInvalid, Revoked, RevocationCheckFailure.
+
+import type { Certificate } from '@certlab/pki';
+import { type ChainResult, CERT_TRUST_ERROR as E } from '@certlab/store-sim';
+import type { LabHost } from './lab-host.js';
+import type { LabNetwork } from './lab-network.js';
+import { buildMachineChain } from './machine-chain.js';
+
+/**
+ * A Get-ExchangeCertificate status.
+ *
+ * @example
+ * ```ts
+ * const s: ExchangeCertificateStatus = 'Untrusted';
+ * ```
+ */
+export type ExchangeCertificateStatus =
+  | 'Valid'
+  | 'Untrusted'
+  | 'DateInvalid'
+  | 'Revoked'
+  | 'RevocationCheckFailure'
+  | 'Invalid';
+
+/**
+ * A certificate's status with the chain behind it.
+ *
+ * @example
+ * ```ts
+ * const { status, chain } = await certificateStatus(ex01, cert, { network });
+ * ```
+ */
+export interface CertificateStatusResult {
+  readonly status: ExchangeCertificateStatus;
+  readonly chain: ChainResult;
+  readonly unreachableCrls: string[];
+}
+
+/**
+ * Computes the status the machine would report for `cert` (server-authentication usage).
+ * `revocation: false` skips the CRL download (what the 2007 SP1 selection does, §4.2).
+ *
+ * @example
+ * ```ts
+ * (await certificateStatus(ex01, cert, { network })).status; // 'Valid'
+ * ```
+ */
+export async function certificateStatus(
+  host: LabHost,
+  cert: Certificate,
+  options: { network: LabNetwork; time?: Date; revocation?: boolean },
+): Promise<CertificateStatusResult> {
+  const { chain, unreachableCrls: unreachable } = await buildMachineChain(host, cert, {
+    network: options.network,
+    ...(options.time ? { time: options.time } : {}),
+    ...(options.revocation === false ? { revocation: false } : {}),
+  });
+  const s = chain.errorStatus;
+  let status: ExchangeCertificateStatus = 'Valid';
+  if (s & (E.IS_UNTRUSTED_ROOT | E.IS_PARTIAL_CHAIN | E.IS_EXPLICIT_DISTRUST | E.IS_CYCLIC))
+    status = 'Untrusted';
+  else if (s & E.IS_NOT_TIME_VALID) status = 'DateInvalid';
+  else if (s & E.IS_REVOKED) status = 'Revoked';
+  else if (s & (E.REVOCATION_STATUS_UNKNOWN | E.IS_OFFLINE_REVOCATION)) status = 'RevocationCheckFailure';
+  else if (s) status = 'Invalid';
+  return { status, chain, unreachableCrls: unreachable };
+}
+
+/**
+ * True when the certificate names `fqdn` in its subject CN or a SAN DNS name (case-insensitive,
+ * no wildcard: the article asks for the server FQDN, §6).
+ *
+ * @example
+ * ```ts
+ * namesHost(cert, 'ex01.contoso.com'); // true
+ * ```
+ */
+export function namesHost(cert: Certificate, fqdn: string): boolean {
+  const want = fqdn.toLowerCase();
+  try {
+    if (cert.subject.commonName?.toLowerCase() === want) return true;
+  } catch {
+    // An undecodable subject names nothing.
+  }
+  try {
+    return cert.subjectAltNames.some((g) => g.type === 'dns' && g.value.toLowerCase() === want);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,561 @@
+// The simulated Microsoft Exchange Unified Messaging service (MSExchangeUM) of the UM server:
+// startup mode (TCP, TLS, Dual), certificate selection at service start as Exchange 2007 SP1
+// does it, assignment as Exchange 2010 does it (Enable-ExchangeCertificate -Services UM), the
+// Application-log events of a start, and the Get-ExchangeCertificate view.
+// Behaviour follows exchange-um-lync.md §4 (2007 SP1) and §5.4 (2010). Event wording is OURS:
+// Microsoft's text for event 1112 and for the refusal of Enable-ExchangeCertificate in TCP mode
+// is not public, so every such message starts with "[SYNTHETIC]" (reference §4.3).
+
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  basicConstraints,
+  type Certificate,
+  createCertificate,
+  extKeyUsage,
+  generateKeyPair,
+  keyUsage,
+  type PrivateKey,
+  subjectAltName,
+} from '@certlab/pki';
+import type { CertificateEntry } from '@certlab/store-sim';
+import { normalizeThumbprint } from '@certlab/store-sim';
+import { certificateStatus, type ExchangeCertificateStatus, namesHost } from './certificate-status.js';
+import { LabError } from './errors.js';
+import type { ExchangeVersion } from './lab-config.js';
+import { HOST_STATE_DIR, type LabHost } from './lab-host.js';
+import type { LabNetwork } from './lab-network.js';
+import { buildMachineChain } from './machine-chain.js';
+import type { TlsSide } from './mutual-tls.js';
+
+/** The event source of the UM service. @example `log.find(1112, UM_EVENT_SOURCE)` */
+export const UM_EVENT_SOURCE = 'MSExchange Unified Messaging';
+/**
+ * The event that names the certificate UM retrieved (article, "assign" procedure, step 6).
+ *
+ * @example
+ * ```ts
+ * ex01.eventLog.find(UM_CERTIFICATE_EVENT).at(-1)?.data?.thumbprint;
+ * ```
+ */
+export const UM_CERTIFICATE_EVENT = 1112;
+
+/**
+ * How the UM service starts (Set-UMServer -UMStartupMode): TCP only, TLS only, or both.
+ *
+ * @example
+ * ```ts
+ * const mode: UmStartupMode = 'Dual';
+ * ```
+ */
+export type UmStartupMode = 'TCP' | 'TLS' | 'Dual';
+
+/**
+ * An Exchange service a certificate can be enabled for.
+ *
+ * @example
+ * ```ts
+ * const s: ExchangeServiceName = 'UM';
+ * ```
+ */
+export type ExchangeServiceName = 'IMAP' | 'POP' | 'UM' | 'IIS' | 'SMTP' | 'Federation';
+
+/** Positions of the Services column (reference §5.4; the Federation letter is unverified). */
+const SERVICE_LETTERS: readonly [ExchangeServiceName, string][] = [
+  ['IMAP', 'I'],
+  ['POP', 'P'],
+  ['UM', 'U'],
+  ['IIS', 'W'],
+  ['SMTP', 'S'],
+  ['Federation', 'F'],
+];
+
+/**
+ * What the service keeps between commands.
+ *
+ * @example
+ * ```ts
+ * um.state.running?.certificate; // the thumbprint loaded at the last start
+ * ```
+ */
+export interface UmServiceState {
+  readonly version: ExchangeVersion;
+  readonly startupMode: UmStartupMode;
+  /** Services enabled per certificate thumbprint (Enable-ExchangeCertificate is additive). */
+  readonly services: Readonly<Record<string, readonly ExchangeServiceName[]>>;
+  /** The Exchange self-signed certificate setup created. */
+  readonly selfSigned: string;
+  /** The state of the last start; null when the service never started. */
+  readonly running: {
+    readonly since: string;
+    readonly mode: UmStartupMode;
+    /** The certificate loaded for TLS; null when none (TCP mode, or nothing usable). */
+    readonly certificate: string | null;
+  } | null;
+}
+
+/**
+ * One row of Get-ExchangeCertificate (with the Format-List fields the lab uses).
+ *
+ * @example
+ * ```ts
+ * const rows = await um.certificates();
+ * rows[0]!.services; // '..UWS.'
+ * ```
+ */
+export interface ExchangeCertificateRow {
+  readonly thumbprint: string;
+  readonly services: string;
+  readonly subject: string;
+  readonly issuer: string;
+  readonly status: ExchangeCertificateStatus;
+  readonly hasPrivateKey: boolean;
+  readonly isSelfSigned: boolean;
+  readonly notAfter: Date;
+  readonly certificateDomains: string[];
+}
+
+/**
+ * Why a 2007 SP1 start passed over a certificate.
+ *
+ * @example
+ * ```ts
+ * const r: CandidateProblem = 'PrivateKeyMissing';
+ * ```
+ */
+export type CandidateProblem = 'PrivateKeyMissing' | 'DateInvalid' | 'Untrusted' | 'WrongName' | 'WrongUsage';
+
+/**
+ * What a start did.
+ *
+ * @example
+ * ```ts
+ * const r = await um.restart();
+ * r.certificate; // thumbprint or undefined
+ * ```
+ */
+export interface UmStartResult {
+  readonly mode: UmStartupMode;
+  readonly certificate: string | undefined;
+  readonly selfSigned: boolean;
+  /** Certificates passed over, with why (2007 SP1 selection). */
+  readonly skipped: { thumbprint: string; subject: string; problem: CandidateProblem }[];
+}
+
+function subjectText(c: Certificate): string {
+  try {
+    return c.subject.toWindowsString();
+  } catch {
+    return '?';
+  }
+}
+
+function isSelfSigned(c: Certificate): boolean {
+  try {
+    return c.isSelfIssued;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The UM service of one Exchange host.
+ *
+ * @example
+ * ```ts
+ * const um = await ExchangeUmService.open(ex01, { network });
+ * await um.setStartupMode('Dual');
+ * await um.enableCertificate(thumb, ['UM']);
+ * await um.restart();
+ * ```
+ */
+export class ExchangeUmService {
+  readonly host: LabHost;
+  readonly #network: LabNetwork;
+  readonly #now: () => Date;
+  #state: UmServiceState;
+
+  private constructor(host: LabHost, state: UmServiceState, network: LabNetwork, now: () => Date) {
+    this.host = host;
+    this.#state = state;
+    this.#network = network;
+    this.#now = now;
+  }
+
+  static #file(host: LabHost): string | undefined {
+    return host.dir ? join(host.dir, HOST_STATE_DIR, 'exchange-um.json') : undefined;
+  }
+
+  /**
+   * Installs the UM role on a host as Exchange setup does: a self-signed certificate
+   * (`CN=<NetBIOS name>`, SANs NetBIOS name and FQDN) with its key in LocalMachine\My, enabled
+   * for IMAP, POP, IIS and SMTP, and a first start. 2007 SP1 starts secured (the lab's UM dial
+   * plan is `SIPSecured`, §4.1); 2010 starts in TCP mode, its default (§5.4).
+   *
+   * @example
+   * ```ts
+   * const um = await ExchangeUmService.install(ex01, { version: '2010', network });
+   * ```
+   */
+  static async install(
+    host: LabHost,
+    options: { version: ExchangeVersion; network: LabNetwork; now?: () => Date },
+  ): Promise<ExchangeUmService> {
+    const now = options.now ?? (() => new Date());
+    const keys = await generateKeyPair({ type: 'rsa', bits: 2048 });
+    const t = now();
+    const cert = await createCertificate({
+      subject: `CN=${host.name}`,
+      publicKey: keys.publicKey,
+      signingKey: keys.privateKey,
+      notBefore: new Date(t.getTime() - 600_000),
+      // Exchange 2007 setup makes a one-year certificate, 2010 a five-year one.
+      days: options.version === '2007sp1' ? 365 : 5 * 365,
+      extensions: [
+        basicConstraints({ ca: false }),
+        keyUsage(['digitalSignature', 'keyEncipherment']),
+        extKeyUsage(['serverAuth']),
+        subjectAltName([
+          { type: 'dns', value: host.name },
+          { type: 'dns', value: host.fqdn },
+        ]),
+      ],
+    });
+    await host.machine
+      .store('LocalMachine', 'My')
+      .add(cert, { key: keys.privateKey, properties: { friendlyName: 'Microsoft Exchange' } });
+    const thumb = await cert.thumbprint();
+    const state: UmServiceState = {
+      version: options.version,
+      startupMode: options.version === '2007sp1' ? 'TLS' : 'TCP',
+      services: { [thumb]: ['IMAP', 'POP', 'IIS', 'SMTP'] },
+      selfSigned: thumb,
+      running: null,
+    };
+    const um = new ExchangeUmService(host, state, options.network, now);
+    await um.#save();
+    await um.restart();
+    return um;
+  }
+
+  /**
+   * Opens the service of a host where {@link ExchangeUmService.install} ran.
+   *
+   * @example
+   * ```ts
+   * const um = await ExchangeUmService.open(ex01, { network });
+   * ```
+   */
+  static async open(
+    host: LabHost,
+    options: { network: LabNetwork; now?: () => Date; state?: UmServiceState },
+  ): Promise<ExchangeUmService> {
+    let state = options.state;
+    const file = ExchangeUmService.#file(host);
+    if (!state && file) {
+      try {
+        state = JSON.parse(await readFile(file, 'utf8')) as UmServiceState;
+      } catch (e) {
+        throw new LabError(
+          'ERR_LAB_NOT_FOUND',
+          `${host.name} has no Exchange UM service state (${file}); prepare the lab with 'certlab lab init'.`,
+          { cause: e },
+        );
+      }
+    }
+    if (!state) throw new LabError('ERR_LAB_NOT_FOUND', `${host.name} has no Exchange UM service.`);
+    return new ExchangeUmService(host, state, options.network, options.now ?? (() => new Date()));
+  }
+
+  /** The current state. @example `um.state.startupMode` */
+  get state(): UmServiceState {
+    return this.#state;
+  }
+
+  async #save(): Promise<void> {
+    const file = ExchangeUmService.#file(this.host);
+    if (!file) return;
+    await mkdir(join(this.host.dir!, HOST_STATE_DIR), { recursive: true });
+    await writeFile(`${file}.tmp`, `${JSON.stringify(this.#state, null, 2)}\n`);
+    await rename(`${file}.tmp`, file);
+  }
+
+  /**
+   * Set-UMServer -UMStartupMode (Exchange 2010). Takes effect at the next restart.
+   * Exchange 2007 SP1 has no such setting: secured mode comes from the dial plan (§4.1).
+   *
+   * @example
+   * ```ts
+   * await um.setStartupMode('Dual');
+   * ```
+   */
+  async setStartupMode(mode: UmStartupMode): Promise<void> {
+    if (!['TCP', 'TLS', 'Dual'].includes(mode))
+      throw new LabError('ERR_LAB_OPTION_INVALID', `The UM startup mode is TCP, TLS or Dual, not "${mode}".`);
+    if (this.#state.version !== '2010')
+      throw new LabError(
+        'ERR_LAB_UM_VERSION',
+        "Exchange 2007 SP1 has no UM startup mode: it starts secured when its UM dial plan is SIPSecured or Secured (this lab's is). Restart the service instead.",
+      );
+    this.#state = { ...this.#state, startupMode: mode };
+    await this.#save();
+  }
+
+  /**
+   * Enable-ExchangeCertificate -Thumbprint T -Services … (Exchange 2010). Services are added to
+   * those the certificate has. UM is refused while the startup mode is TCP; a certificate without
+   * its private key is refused. Takes effect at the next restart.
+   *
+   * @example
+   * ```ts
+   * await um.enableCertificate('3F1C…', ['UM']);
+   * ```
+   */
+  async enableCertificate(
+    thumbprint: string,
+    services: readonly ExchangeServiceName[] = ['UM'],
+  ): Promise<void> {
+    if (this.#state.version !== '2010')
+      throw new LabError(
+        'ERR_LAB_UM_VERSION',
+        'Exchange 2007 SP1 chooses the UM certificate itself when the service starts: restart the Microsoft Exchange Unified Messaging service, then look for event 1112.',
+      );
+    let t: string;
+    try {
+      t = normalizeThumbprint(thumbprint);
+    } catch (e) {
+      throw new LabError('ERR_LAB_OPTION_INVALID', `"${thumbprint}" is not a certificate thumbprint.`, {
+        cause: e,
+      });
+    }
+    const entry = this.host.machine.store('LocalMachine', 'My').get(t);
+    if (!entry)
+      throw new LabError(
+        'ERR_LAB_CERTIFICATE_NOT_FOUND',
+        `The certificate with thumbprint ${t} was not found in LocalMachine\\My on ${this.host.name}: import it on this server with its private key first.`,
+      );
+    if (!entry.hasPrivateKey)
+      throw new LabError(
+        'ERR_LAB_PRIVATE_KEY_MISSING',
+        // Reported wording of the real refusal (reference §7), unverified.
+        `The certificate with thumbprint ${t} is not valid for use with Exchange Server (reason: PrivateKeyMissing). Import the certificate together with the key generated on ${this.host.name} (.pfx).`,
+      );
+    if (services.includes('UM') && this.#state.startupMode === 'TCP')
+      throw new LabError(
+        'ERR_LAB_UM_STARTUP_MODE',
+        `[SYNTHETIC] The certificate ${t} cannot be enabled for UM: the UM startup mode of ${this.host.name} is TCP. Set it to TLS or Dual first (Set-UMServer -Identity ${this.host.name} -UMStartupMode Dual).`,
+      );
+    const had = this.#state.services[t] ?? [];
+    this.#state = {
+      ...this.#state,
+      services: { ...this.#state.services, [t]: [...new Set([...had, ...services])] },
+    };
+    await this.#save();
+  }
+
+  /** Why a 2007 SP1 start would pass over `entry`, or undefined when it qualifies (§4.2 step 1). */
+  async #problem(entry: CertificateEntry, time: Date): Promise<CandidateProblem | undefined> {
+    const c = entry.certificate;
+    if (!entry.hasPrivateKey) return 'PrivateKeyMissing';
+    if (time < c.notBefore || time > c.notAfter) return 'DateInvalid';
+    if (!namesHost(c, this.host.fqdn)) return 'WrongName';
+    let eku: string[] | undefined;
+    try {
+      eku = c.extKeyUsage;
+    } catch {
+      eku = undefined;
+    }
+    if (eku && !eku.includes('1.3.6.1.5.5.7.3.1') && !eku.includes('2.5.29.37.0')) return 'WrongUsage';
+    if (!isSelfSigned(c)) {
+      const { chain } = await buildMachineChain(this.host, entry, {
+        network: this.#network,
+        time,
+        revocation: false,
+      });
+      if (!chain.trusted) return 'Untrusted';
+    }
+    return undefined;
+  }
+
+  /**
+   * Restarts MSExchangeUM: reads the startup mode, picks (2007 SP1) or loads (2010) the
+   * certificate, and writes the events of the start to the Application log.
+   *
+   * @example
+   * ```ts
+   * const r = await um.restart();
+   * console.log(r.certificate, r.skipped);
+   * ```
+   */
+  async restart(): Promise<UmStartResult> {
+    const time = this.#now();
+    const mode = this.#state.startupMode;
+    const log = this.host.eventLog;
+    const skipped: UmStartResult['skipped'] = [];
+    let chosen: CertificateEntry | undefined;
+    if (mode === 'TCP') {
+      await log.write({
+        level: 'Information',
+        source: UM_EVENT_SOURCE,
+        eventId: 1000,
+        message: `[SYNTHETIC] The Microsoft Exchange Unified Messaging service started in TCP mode: SIP over TCP on port 5060 only, no TLS listener on port 5061, no certificate loaded.`,
+        synthetic: true,
+        data: { mode },
+      });
+    } else if (this.#state.version === '2007sp1') {
+      // §4.2: LocalMachine\My, not archived, key, time-valid, FQDN, server-auth EKU, machine
+      // trust; CA-issued before self-signed; latest NotAfter wins.
+      const ca: CertificateEntry[] = [];
+      const self: CertificateEntry[] = [];
+      for (const e of this.host.machine.store('LocalMachine', 'My').list()) {
+        const p = await this.#problem(e, time);
+        if (p === undefined) (isSelfSigned(e.certificate) ? self : ca).push(e);
+        else if (!isSelfSigned(e.certificate))
+          skipped.push({ thumbprint: e.thumbprint, subject: subjectText(e.certificate), problem: p });
+      }
+      const byNotAfter = (a: CertificateEntry, b: CertificateEntry) =>
+        b.certificate.notAfter.getTime() - a.certificate.notAfter.getTime();
+      chosen = ca.sort(byNotAfter)[0] ?? self.sort(byNotAfter)[0];
+      for (const s of skipped)
+        await log.write({
+          level: 'Warning',
+          source: UM_EVENT_SOURCE,
+          eventId: UM_CERTIFICATE_EVENT,
+          message: `[SYNTHETIC] The certificate with thumbprint ${s.thumbprint} (subject "${s.subject}") was not considered for mutual TLS: ${s.problem}.`,
+          synthetic: true,
+          data: { thumbprint: s.thumbprint, problem: s.problem },
+        });
+    } else {
+      const assigned = Object.entries(this.#state.services)
+        .filter(([, s]) => s.includes('UM'))
+        .map(([t]) => this.host.machine.store('LocalMachine', 'My').get(t))
+        .filter((e): e is CertificateEntry => e?.hasPrivateKey === true)
+        .sort((a, b) => b.certificate.notAfter.getTime() - a.certificate.notAfter.getTime());
+      chosen = assigned[0];
+      if (chosen) {
+        const { status } = await certificateStatus(this.host, chosen.certificate, {
+          network: this.#network,
+          time,
+          revocation: false,
+        });
+        if (status !== 'Valid')
+          await log.write({
+            level: 'Warning',
+            source: UM_EVENT_SOURCE,
+            eventId: UM_CERTIFICATE_EVENT,
+            message: `[SYNTHETIC] The certificate with thumbprint ${chosen.thumbprint} enabled for UM has status ${status}; peers may refuse it.`,
+            synthetic: true,
+            data: { thumbprint: chosen.thumbprint, status },
+          });
+      }
+    }
+    if (mode !== 'TCP') {
+      if (chosen) {
+        const c = chosen.certificate;
+        await log.write({
+          level: 'Information',
+          source: UM_EVENT_SOURCE,
+          eventId: UM_CERTIFICATE_EVENT,
+          message: `[SYNTHETIC] The Unified Messaging server loaded the certificate with thumbprint ${chosen.thumbprint} (subject "${subjectText(c)}", issuer "${(() => {
+            try {
+              return c.issuer.toWindowsString();
+            } catch {
+              return '?';
+            }
+          })()}", valid until ${c.notAfter.toISOString()}) for mutual TLS.`,
+          synthetic: true,
+          data: { thumbprint: chosen.thumbprint, selfSigned: String(isSelfSigned(c)) },
+        });
+      } else
+        await log.write({
+          level: 'Error',
+          source: UM_EVENT_SOURCE,
+          eventId: UM_CERTIFICATE_EVENT,
+          message:
+            this.#state.version === '2010'
+              ? '[SYNTHETIC] No certificate with a private key is enabled for UM on this server: the Unified Messaging service cannot accept SIP over TLS (port 5061). Use Enable-ExchangeCertificate -Services UM, then restart the service.'
+              : '[SYNTHETIC] No valid certificate for mutual TLS was found in the local computer store: the Unified Messaging service cannot accept SIP over TLS (port 5061).',
+          synthetic: true,
+        });
+    }
+    this.#state = {
+      ...this.#state,
+      running: { since: time.toISOString(), mode, certificate: chosen?.thumbprint ?? null },
+    };
+    await this.#save();
+    return {
+      mode,
+      certificate: chosen?.thumbprint,
+      selfSigned: chosen ? isSelfSigned(chosen.certificate) : false,
+      skipped,
+    };
+  }
+
+  /**
+   * Get-ExchangeCertificate: every certificate of LocalMachine\My with its services and status.
+   *
+   * @example
+   * ```ts
+   * for (const r of await um.certificates()) console.log(r.thumbprint, r.services, r.subject);
+   * ```
+   */
+  async certificates(): Promise<ExchangeCertificateRow[]> {
+    const time = this.#now();
+    const rows: ExchangeCertificateRow[] = [];
+    for (const e of this.host.machine.store('LocalMachine', 'My').list()) {
+      const c = e.certificate;
+      const enabled = this.#state.services[e.thumbprint] ?? [];
+      const { status } = await certificateStatus(this.host, c, { network: this.#network, time });
+      let domains: string[] = [];
+      try {
+        domains = c.subjectAltNames.filter((g) => g.type === 'dns').map((g) => g.value);
+      } catch {
+        domains = [];
+      }
+      rows.push({
+        thumbprint: e.thumbprint,
+        services: SERVICE_LETTERS.map(([s, l]) => (enabled.includes(s) ? l : '.')).join(''),
+        subject: subjectText(c),
+        issuer: (() => {
+          try {
+            return c.issuer.toWindowsString();
+          } catch {
+            return '?';
+          }
+        })(),
+        status: isSelfSigned(c) && status === 'Untrusted' ? 'Valid' : status,
+        hasPrivateKey: e.hasPrivateKey,
+        isSelfSigned: isSelfSigned(c),
+        notAfter: c.notAfter,
+        certificateDomains: domains,
+      });
+    }
+    return rows;
+  }
+
+  /**
+   * The TLS side of the running service: the certificate loaded at the last start, its key, and
+   * the intermediates the machine's chain engine finds (SChannel sends them); undefined when the
+   * service has no TLS listener (TCP mode, or no usable certificate at the last start).
+   *
+   * @example
+   * ```ts
+   * const side = await um.tlsSide();
+   * ```
+   */
+  async tlsSide(): Promise<TlsSide | undefined> {
+    const r = this.#state.running;
+    if (!r || r.mode === 'TCP' || !r.certificate) return undefined;
+    const entry = this.host.machine.store('LocalMachine', 'My').get(r.certificate);
+    if (!entry) return undefined;
+    const key: PrivateKey | undefined = await this.host.machine.privateKey(entry);
+    if (!key) return undefined;
+    const { chain } = await buildMachineChain(this.host, entry, {
+      network: this.#network,
+      time: this.#now(),
+      revocation: false,
+    });
+    const certs = chain.elements.map((el) => el.certificate).filter((c, i) => i === 0 || !isSelfSigned(c));
+    return { host: this.host, chain: certs, key };
+  }
+}

@@ -1,0 +1,445 @@
+// `lab run exchange-um`: the article performed automatically on the lab hosts, really over the
+// CA's certsrv endpoints on loopback, each step printed with the article's numbering and labels
+// (French labels from the French edition when the lab speaks French). A trainer can inject one
+// classic mistake (steps.ts) to show its symptoms.
+
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  type Certificate,
+  createCsr,
+  generateKeyPair,
+  type PrivateKey,
+  readPkiFile,
+  subjectAltName,
+} from '@certlab/pki';
+import { buildChain, certificateVerdict, importFile } from '@certlab/store-sim';
+import { publishCrls } from '../ca-publication.js';
+import { CertsrvClient } from '../certsrv-client.js';
+import { isLabError, LabError } from '../errors.js';
+import { ExchangeUmService, UM_CERTIFICATE_EVENT } from '../exchange-um-service.js';
+import { hostOf } from '../lab-config.js';
+import { HOST_DOWNLOADS_DIR } from '../lab-host.js';
+import { CERT_ENROLL, type LabSession } from '../lab-session.js';
+import { type Localized, l10n } from '../localized.js';
+import type { ScenarioRunContext } from '../scenario.js';
+import { EXCHANGE_UM_MISTAKES, EXCHANGE_UM_STEPS } from './steps.js';
+
+const EXCHANGE_UM_MISTAKE_TITLES: Record<string, Localized> = Object.fromEntries(
+  EXCHANGE_UM_MISTAKES.map((m) => [m.id, m.title]),
+);
+
+/** The first certificate of a downloaded .cer (Base64 or DER) or .p7b. */
+async function firstCertificate(bytes: Uint8Array): Promise<Certificate> {
+  const f = await readPkiFile(bytes);
+  const c = f.kind === 'certificate' || f.kind === 'pkcs7' ? f.certificates[0] : undefined;
+  if (!c)
+    throw new LabError('ERR_LAB_CERTSRV', `certsrv sent a ${f.kind} file where a certificate was expected.`);
+  return c;
+}
+
+/**
+ * Performs the Exchange UM procedure on a prepared lab.
+ *
+ * @example
+ * ```ts
+ * await runExchangeUm(session, { lang: 'en', mistake: undefined, print: console.log, certsrvUrl, ca, setCaTime });
+ * ```
+ */
+export async function runExchangeUm(session: LabSession, ctx: ScenarioRunContext): Promise<void> {
+  const lang = ctx.lang;
+  const say = (t: Localized) => ctx.print(t[lang]);
+  const mistake = ctx.mistake;
+  const v2010 = session.config.exchange === '2010';
+  const ex = session.host('exchange-um');
+  const lync = session.host('lync');
+  const caFqdn = hostOf(session.config, 'ca').fqdn;
+  const exDir = hostOf(session.config, 'exchange-um').dir;
+  const web = new CertsrvClient(ctx.certsrvUrl, session.config.ca.account, lang);
+  const um = await ExchangeUmService.open(ex, { network: session.network, now: session.now });
+  const task = (n: number) => {
+    const s = EXCHANGE_UM_STEPS[n - 1]!;
+    ctx.print('');
+    ctx.print(`${lang === 'fr' ? 'Tâche' : 'Task'} ${n} — ${s.title[lang]}`);
+  };
+  const mistakeNote = (t: Localized) =>
+    ctx.print(`   ${lang === 'fr' ? '[erreur injectée]' : '[injected mistake]'} ${t[lang]}`);
+
+  if (mistake === 'root-missing-on-lync') {
+    const root = await session.caCertificates();
+    await lync.machine.store('LocalMachine', 'Root').remove(await root.root.thumbprint());
+    mistakeNote(
+      l10n(
+        `Only the UM server is configured: "${session.config.ca.rootName}" is removed from LocalMachine\\Root of ${lync.name}.`,
+        `Seul le serveur de messagerie unifiée est configuré : « ${session.config.ca.rootName} » est retiré de LocalMachine\\Root de ${lync.name}.`,
+      ),
+    );
+  }
+
+  // --- Task 1: "To download the CA certificate" ---------------------------------------------
+  task(1);
+  await web.home();
+  say(
+    l10n(
+      `  1. On ${ex.fqdn}: Start, Run, http://${caFqdn}/certsrv, OK → GET /certsrv/ 200 (signed in as ${session.config.ca.account.name})`,
+      `  1. Sur ${ex.fqdn} : Démarrer, Exécuter, http://${caFqdn}/certsrv, OK → GET /certsrv/ 200 (connecté en tant que ${session.config.ca.account.name})`,
+    ),
+  );
+  say(
+    l10n(
+      '  2. Select a task → "Download a CA certificate, certificate chain, or CRL" → certcarc.asp',
+      "  2. Sélectionnez une tâche → « Télécharger un certificat d'autorité de certification, une chaîne de certificats ou la liste de révocation de certificats » → certcarc.asp",
+    ),
+  );
+  const caCer = await web.downloadCaCertificate('b64');
+  say(
+    l10n(
+      `  3. "Base 64" → "Download CA certificate" → certnew.cer?ReqID=CACert&Renewal=0&Enc=b64 (${caCer.length} bytes)`,
+      `  3. « Méthode de codage Base 64 » → « Télécharger un certificat de l'autorité de certification » → certnew.cer?ReqID=CACert&Renewal=0&Enc=b64 (${caCer.length} octets)`,
+    ),
+  );
+  const downloads = join(ex.dir!, HOST_DOWNLOADS_DIR);
+  await mkdir(downloads, { recursive: true });
+  await writeFile(join(downloads, 'certnew.cer'), caCer);
+  say(
+    l10n(
+      `  4. File Download → Save → ${exDir}/${HOST_DOWNLOADS_DIR}/certnew.cer (no store changes yet)`,
+      `  4. Téléchargement de fichier → Enregistrer → ${exDir}/${HOST_DOWNLOADS_DIR}/certnew.cer (aucun magasin modifié)`,
+    ),
+  );
+
+  // --- Task 2: "To install the CA certificate" ------------------------------------------------
+  task(2);
+  const userAccount = mistake === 'root-in-user-store';
+  const auto = mistake === 'auto-placement';
+  say(l10n('  1. Start, Run, mmc, OK', '  1. Démarrer, Exécuter, mmc, OK'));
+  say(
+    l10n(
+      '  2. File → Add/Remove Snap-in → Add',
+      '  2. Fichier → Ajouter/Supprimer un composant logiciel enfichable → Ajouter',
+    ),
+  );
+  say(
+    l10n(
+      '  3. Add Standalone Snap-in → Certificates → Add',
+      "  3. Ajout d'un composant logiciel enfichable autonome → Certificats → Ajouter",
+    ),
+  );
+  if (userAccount) {
+    say(
+      l10n(
+        '  4. Certificates snap-in → "My user account" → Finish',
+        "  4. Composant logiciel enfichable Certificats → « Mon compte d'utilisateur » → Terminer",
+      ),
+    );
+    mistakeNote(EXCHANGE_UM_MISTAKE_TITLES['root-in-user-store']!);
+    say(
+      l10n(
+        '  5. (no computer to select for a user account)',
+        "  5. (aucun ordinateur à choisir pour un compte d'utilisateur)",
+      ),
+    );
+  } else {
+    say(
+      l10n(
+        '  4. Certificates snap-in → "Computer account" → Next',
+        "  4. Composant logiciel enfichable Certificats → « Compte d'ordinateur » → Suivant",
+      ),
+    );
+    say(
+      l10n(
+        '  5. Select Computer → "Local computer: (the computer this console is running on)" → Finish',
+        "  5. Sélectionner un ordinateur → « Ordinateur local : (l'ordinateur sur lequel cette console s'exécute) » → Terminer",
+      ),
+    );
+  }
+  say(l10n('  6. Close → OK', '  6. Fermer → OK'));
+  say(
+    userAccount
+      ? l10n(
+          '  7. Certificates - Current User → Trusted Root Certification Authorities → Certificates',
+          '  7. Certificats - Utilisateur actuel → Autorités de certification racines de confiance → Certificats',
+        )
+      : l10n(
+          '  7. Certificates (Local Computer) → Trusted Root Certification Authorities → Certificates',
+          '  7. Certificats (ordinateur local) → Autorités de certification racines de confiance → Certificats',
+        ),
+  );
+  say(
+    l10n(
+      '  8. Right-click Certificates → All Tasks → Import',
+      '  8. Clic droit sur Certificats → Toutes les tâches → Importer',
+    ),
+  );
+  say(l10n('  9. Next', '  9. Suivant'));
+  say(
+    l10n(
+      `  10. Browse → ${exDir}/${HOST_DOWNLOADS_DIR}/certnew.cer → Next`,
+      `  10. Parcourir → ${exDir}/${HOST_DOWNLOADS_DIR}/certnew.cer → Suivant`,
+    ),
+  );
+  if (auto) {
+    say(
+      l10n(
+        '  11. "Automatically select the certificate store based on the type of certificate"',
+        '  11. « Sélectionner automatiquement le magasin de certificats selon le type de certificat »',
+      ),
+    );
+    mistakeNote(EXCHANGE_UM_MISTAKE_TITLES['auto-placement']!);
+    say(l10n('  12. (no store to browse to)', '  12. (aucun magasin à choisir)'));
+  } else {
+    say(
+      l10n(
+        '  11. "Place all certificates in the following store"',
+        '  11. « Placer tous les certificats dans le magasin suivant »',
+      ),
+    );
+    say(
+      l10n(
+        '  12. Browse → Trusted Root Certification Authorities',
+        '  12. Parcourir → Autorités de certification racines de confiance',
+      ),
+    );
+  }
+  const imported = await importFile(ex.machine, caCer, {
+    location: userAccount ? 'CurrentUser' : 'LocalMachine',
+    store: auto ? 'auto' : 'Root',
+  });
+  for (const w of imported.securityWarnings)
+    ctx.print(
+      `      ${lang === 'fr' ? 'Avertissement de sécurité' : 'Security Warning'}: ${w.split('\n')[1]} … ${w.split('\n').at(-1)}`,
+    );
+  say(
+    l10n(
+      `  13. Next → Finish → "${imported.message.en}" (${imported.certificates.map((e) => `${e.location}\\${e.store}`).join(', ')})`,
+      `  13. Suivant → Terminer → « ${imported.message.fr} » (${imported.certificates.map((e) => `${e.location}\\${e.store}`).join(', ')})`,
+    ),
+  );
+
+  // --- Task 3: "To verify that the CA is in the list of trusted root CAs" ---------------------
+  task(3);
+  say(
+    l10n(
+      '  1. Certificates (Local Computer) → Trusted Root Certification Authorities → Certificates',
+      '  1. Certificats (ordinateur local) → Autorités de certification racines de confiance → Certificats',
+    ),
+  );
+  const caCert = await firstCertificate(caCer);
+  const caThumb = await caCert.thumbprint();
+  const present = ex.machine.store('LocalMachine', 'Root').get(caThumb) !== undefined;
+  say(
+    present
+      ? l10n(
+          `  2. Details pane: "${caCert.subject.commonName}" is listed (${caThumb}).`,
+          `  2. Volet de détail : « ${caCert.subject.commonName} » figure dans la liste (${caThumb}).`,
+        )
+      : l10n(
+          `  2. Details pane: "${caCert.subject.commonName}" is NOT listed.`,
+          `  2. Volet de détail : « ${caCert.subject.commonName} » ne figure PAS dans la liste.`,
+        ),
+  );
+
+  // --- Task 4: request and install the certificate ----------------------------------------------
+  task(4);
+  const name = mistake === 'wrong-fqdn' ? ex.name : ex.fqdn;
+  const keys = await generateKeyPair({ type: 'rsa', bits: 2048 });
+  const csr = await createCsr({
+    subject: `CN=${name}`,
+    privateKey: keys.privateKey,
+    // New-ExchangeCertificate adds the CN to the SAN list (reference §5.1); the in-browser 2007
+    // request names the server the same way here so that one name check covers both paths.
+    extensions: [subjectAltName([{ type: 'dns', value: name }])],
+    template: 'WebServer',
+  });
+  if (mistake === 'expired') {
+    ctx.setCaTime(new Date(session.now().getTime() - 25 * 30 * 86_400_000));
+    mistakeNote(EXCHANGE_UM_MISTAKE_TITLES.expired!);
+  }
+  let requestId: number;
+  let cer: Uint8Array;
+  try {
+    if (!v2010) {
+      say(
+        l10n(
+          `  1. Start, Run, http://${caFqdn}/certsrv`,
+          `  1. Démarrer, Exécuter, http://${caFqdn}/certsrv`,
+        ),
+      );
+      await web.home();
+      say(
+        l10n(
+          '  2. Select a task → "Request a certificate"',
+          '  2. Sélectionner une tâche → « Demander un certificat »',
+        ),
+      );
+      say(l10n('  3. "Advanced certificate request"', '  3. « Demande de certificat avancée »'));
+      say(
+        l10n(
+          '  4. "Create and submit a request to this CA"',
+          '  4. « Créer et soumettre une demande de certification auprès de cette Autorité de certification »',
+        ),
+      );
+      say(l10n('  5. Certificate Template: "Web Server"', '  5. Modèle de certificat : « Serveur web »'));
+      say(
+        l10n(
+          `  6. "Identifying Information For Offline Template" → Name: ${name}`,
+          `  6. « Informations d'identification pour les modèles hors connexion » → Nom : ${name}`,
+        ),
+      );
+      if (mistake === 'wrong-fqdn') mistakeNote(EXCHANGE_UM_MISTAKE_TITLES['wrong-fqdn']!);
+      say(
+        l10n(
+          '  7. Key Options → "Store certificate in the local computer certificate store" (ticked: machine key set)',
+          "  7. Options de la clé → « Stocker le certificat dans le magasin de certificats de l'ordinateur local » (activé : clé de l'ordinateur)",
+        ),
+      );
+      ({ requestId } = await web.submit(csr.toPem(), 'WebServer'));
+      say(
+        l10n(
+          `  8. Submit → POST certfnsh.asp → Request Id ${requestId}`,
+          `  8. Envoyer → POST certfnsh.asp → ID de demande ${requestId}`,
+        ),
+      );
+      say(l10n('  9. Yes', '  9. Oui'));
+      cer = await web.downloadCertificate(requestId);
+      say(
+        l10n(
+          `  10. "Certificate Issued" → "Install this certificate" → certnew.cer?ReqID=${requestId}&Enc=b64`,
+          `  10. « Certificat émis » → « Installer ce certificat » → certnew.cer?ReqID=${requestId}&Enc=b64`,
+        ),
+      );
+    } else {
+      say(
+        l10n(
+          `  1. Log on to ${ex.fqdn} with the appropriate rights ("Client Access Permissions")`,
+          `  1. Connectez-vous à ${ex.fqdn} avec les droits appropriés (« Autorisations d'accès client »)`,
+        ),
+      );
+      say(
+        l10n(
+          `  2. "Create a New Exchange Certificate": New-ExchangeCertificate -GenerateRequest -SubjectName "CN=${name}" -DomainName ${name} -FriendlyName "Exchange UM" -KeySize 2048 -PrivateKeyExportable $true`,
+          `  2. « Créer un certificat Exchange » : New-ExchangeCertificate -GenerateRequest -SubjectName "CN=${name}" -DomainName ${name} -FriendlyName "Exchange UM" -KeySize 2048 -PrivateKeyExportable $true`,
+        ),
+      );
+      if (mistake === 'wrong-fqdn') mistakeNote(EXCHANGE_UM_MISTAKE_TITLES['wrong-fqdn']!);
+      await writeFile(join(downloads, 'ex01.req'), csr.toPem());
+      ({ requestId } = await web.submit(csr.toPem(), 'WebServer'));
+      cer = await web.downloadCertificate(requestId);
+      await writeFile(join(downloads, 'certnew-ex01.cer'), cer);
+      say(
+        l10n(
+          `     certsrv: "Submit a certificate request by using a base-64-encoded … file" (certrqxt.asp), template "Web Server" → POST certfnsh.asp → Request Id ${requestId} → Base 64 → "Download certificate" (certnew.cer?ReqID=${requestId}&Enc=b64)`,
+          `     certsrv : « Soumettre une demande de certificat en utilisant un fichier … codé en base 64 » (certrqxt.asp), modèle « Serveur web » → POST certfnsh.asp → ID de demande ${requestId} → Base 64 → « Télécharger le certificat » (certnew.cer?ReqID=${requestId}&Enc=b64)`,
+        ),
+      );
+    }
+  } finally {
+    if (mistake === 'expired') ctx.setCaTime(session.now());
+  }
+  const issued = await firstCertificate(cer);
+  let key: PrivateKey | undefined = keys.privateKey;
+  if (mistake === 'no-private-key') {
+    key = undefined;
+    mistakeNote(EXCHANGE_UM_MISTAKE_TITLES['no-private-key']!);
+  }
+  const entry = await ex.machine
+    .store('LocalMachine', 'My')
+    .add(issued, { ...(key ? { key } : {}), properties: { friendlyName: 'Exchange UM' } });
+  if (!v2010) {
+    say(
+      l10n(
+        `  11. Yes → LocalMachine\\My += ${entry.thumbprint}${entry.hasPrivateKey ? ' (with its private key)' : ' (NO private key)'}`,
+        `  11. Oui → LocalMachine\\My += ${entry.thumbprint}${entry.hasPrivateKey ? ' (avec sa clé privée)' : ' (SANS clé privée)'}`,
+      ),
+    );
+    say(
+      l10n(
+        '  12. "Your new certificate has been successfully installed"',
+        '  12. « Votre nouveau certificat a été correctement installé »',
+      ),
+    );
+  } else
+    say(
+      l10n(
+        `     "Import an Exchange Certificate": Import-ExchangeCertificate -FileData … → LocalMachine\\My += ${entry.thumbprint}${entry.hasPrivateKey ? ' (with its private key)' : ' (NO private key)'}`,
+        `     « Importer un certificat Exchange » : Import-ExchangeCertificate -FileData … → LocalMachine\\My += ${entry.thumbprint}${entry.hasPrivateKey ? ' (avec sa clé privée)' : ' (SANS clé privée)'}`,
+      ),
+    );
+  if (mistake === 'revoked') {
+    await ctx.ca.revoke(issued.serialNumber, 'keyCompromise');
+    await publishCrls(ctx.ca, join(session.dir, session.config.ca.dir, CERT_ENROLL));
+    mistakeNote(EXCHANGE_UM_MISTAKE_TITLES.revoked!);
+  }
+
+  // --- Task 5: assign the certificate -------------------------------------------------------------
+  task(5);
+  if (!v2010) {
+    say(l10n('  1. Open the MMC (Computer account)', "  1. Ouvrez la console MMC (Compte d'ordinateur)"));
+    say(l10n('  2. Personal → Certificates', '  2. Personnel → Certificats'));
+    say(
+      l10n(
+        `  3. The personal certificate is listed: ${issued.subject.commonName} (${entry.thumbprint})`,
+        `  3. Le certificat personnel est affiché : ${issued.subject.commonName} (${entry.thumbprint})`,
+      ),
+    );
+    const chain = await buildChain(ex.machine, entry, { context: 'LocalMachine' });
+    const verdict = certificateVerdict(chain, { hasPrivateKey: entry.hasPrivateKey }, lang);
+    say(
+      l10n(
+        `  4. Double-click: "${verdict.pathStatus}"${verdict.keyLine ? ` — "${verdict.keyLine}"` : ''}`,
+        `  4. Double-clic : « ${verdict.pathStatus} »${verdict.keyLine ? ` — « ${verdict.keyLine} »` : ''}`,
+      ),
+    );
+    if (mistake === 'no-restart') {
+      mistakeNote(EXCHANGE_UM_MISTAKE_TITLES['no-restart']!);
+    } else {
+      const r = await um.restart();
+      say(
+        l10n(
+          `  5. Restart the Microsoft Exchange Unified Messaging service → ${r.certificate ?? 'no certificate'}${r.selfSigned ? ' (self-signed)' : ''}`,
+          `  5. Redémarrez le service de messagerie unifiée Microsoft Exchange → ${r.certificate ?? 'aucun certificat'}${r.selfSigned ? ' (auto-signé)' : ''}`,
+        ),
+      );
+    }
+    const last = ex.eventLog
+      .find(UM_CERTIFICATE_EVENT)
+      .filter((e) => e.level === 'Information')
+      .at(-1);
+    say(
+      l10n(
+        `  6. Event Viewer → event ID 1112: ${last?.message ?? '(none)'}`,
+        `  6. Observateur d'événements → ID de l'événement 1112 : ${last?.message ?? '(aucun)'}`,
+      ),
+    );
+  } else {
+    say(
+      l10n(
+        `  1. Log on to ${ex.fqdn} with the appropriate rights ("Client Access Permissions")`,
+        `  1. Connectez-vous à ${ex.fqdn} avec les droits appropriés (« Autorisations d'accès client »)`,
+      ),
+    );
+    say(
+      l10n('  2. "Assign Services to a Certificate":', '  2. « Attribuer des services à un certificat » :'),
+    );
+    if (mistake === 'um-tcp') mistakeNote(EXCHANGE_UM_MISTAKE_TITLES['um-tcp']!);
+    else {
+      await um.setStartupMode('Dual');
+      ctx.print(`     Set-UMServer -Identity ${ex.name} -UMStartupMode Dual`);
+    }
+    ctx.print(`     Enable-ExchangeCertificate -Thumbprint ${entry.thumbprint} -Services UM`);
+    try {
+      await um.enableCertificate(entry.thumbprint, ['UM']);
+    } catch (e) {
+      if (!isLabError(e)) throw e;
+      ctx.print(`       ${e.message}`);
+    }
+    const r = await um.restart();
+    ctx.print(
+      `     Restart-Service MSExchangeUM → ${r.mode}, ${r.certificate ?? (lang === 'fr' ? 'aucun certificat' : 'no certificate')}`,
+    );
+    const rows = await um.certificates();
+    ctx.print('     Get-ExchangeCertificate');
+    for (const row of rows)
+      ctx.print(`       ${row.thumbprint}  ${row.services}  ${row.subject}  ${row.status}`);
+  }
+}

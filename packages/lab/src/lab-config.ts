@@ -1,0 +1,138 @@
+// DIR/lab.json: what `certlab lab init` prepared (scenario, Exchange version, language, hosts,
+// where the CA lives), read back by every later lab command.
+
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LabError } from './errors.js';
+import type { LabLang } from './localized.js';
+
+/** The file in a lab directory that describes the lab. @example `join(dir, LAB_CONFIG_FILE)` */
+export const LAB_CONFIG_FILE = 'lab.json';
+
+/**
+ * The Exchange release whose behaviour the UM server follows.
+ *
+ * @example
+ * ```ts
+ * const v: ExchangeVersion = '2007sp1';
+ * ```
+ */
+export type ExchangeVersion = '2007sp1' | '2010';
+
+/**
+ * The role of a host in a scenario.
+ *
+ * @example
+ * ```ts
+ * const r: HostRole = 'exchange-um';
+ * ```
+ */
+export type HostRole = 'ca' | 'exchange-um' | 'lync';
+
+/**
+ * One simulated host: a machine directory under DIR/hosts.
+ *
+ * @example
+ * ```ts
+ * const h: HostDefinition = { role: 'exchange-um', name: 'EX01', fqdn: 'ex01.contoso.com', dir: 'hosts/ex01' };
+ * ```
+ */
+export interface HostDefinition {
+  readonly role: HostRole;
+  /** NetBIOS name. */
+  readonly name: string;
+  readonly fqdn: string;
+  /** Relative to the lab directory. */
+  readonly dir: string;
+}
+
+/**
+ * What DIR/lab.json holds.
+ *
+ * @example
+ * ```ts
+ * const config = await readLabConfig('/tmp/lab');
+ * config.hosts.find((h) => h.role === 'exchange-um')?.fqdn; // 'ex01.contoso.com'
+ * ```
+ */
+export interface LabConfig {
+  readonly scenario: string;
+  readonly exchange: ExchangeVersion;
+  readonly lang: LabLang;
+  readonly hosts: readonly HostDefinition[];
+  readonly ca: {
+    /** The CA directory (the `certlab ca init` layout), relative to the lab directory. */
+    readonly dir: string;
+    readonly name: string;
+    readonly rootName: string;
+    readonly baseUrl: string;
+    /** The certsrv account the trainee signs in with (HTTP Basic). */
+    readonly account: { readonly name: string; readonly password: string };
+  };
+  readonly createdAt: string;
+}
+
+/**
+ * Reads DIR/lab.json; ERR_LAB_NOT_FOUND when the directory holds no lab.
+ *
+ * @example
+ * ```ts
+ * const config = await readLabConfig('./lab');
+ * ```
+ */
+export async function readLabConfig(dir: string): Promise<LabConfig> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, LAB_CONFIG_FILE), 'utf8');
+  } catch (e) {
+    throw new LabError(
+      'ERR_LAB_NOT_FOUND',
+      `There is no lab in ${dir}: prepare one with 'certlab lab init exchange-um --dir ${dir}'.`,
+      { cause: e },
+    );
+  }
+  let v: Partial<LabConfig>;
+  try {
+    v = JSON.parse(text) as Partial<LabConfig>;
+  } catch (e) {
+    throw new LabError('ERR_LAB_CONFIG_INVALID', `${join(dir, LAB_CONFIG_FILE)} is not valid JSON.`, {
+      cause: e,
+    });
+  }
+  if (typeof v.scenario !== 'string' || !Array.isArray(v.hosts) || typeof v.ca?.dir !== 'string')
+    throw new LabError(
+      'ERR_LAB_CONFIG_INVALID',
+      `${join(dir, LAB_CONFIG_FILE)} is not a certlab lab description; run 'certlab lab init' in a new directory.`,
+    );
+  return v as LabConfig;
+}
+
+/**
+ * Writes DIR/lab.json (mode 0600: it holds the lab account's password).
+ *
+ * @example
+ * ```ts
+ * await writeLabConfig(dir, config);
+ * ```
+ */
+export async function writeLabConfig(dir: string, config: LabConfig): Promise<void> {
+  await writeFile(join(dir, LAB_CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+}
+
+/**
+ * The host of a role; ERR_LAB_HOST_UNKNOWN when the lab has none.
+ *
+ * @example
+ * ```ts
+ * hostOf(config, 'lync').fqdn; // 'lync01.contoso.com'
+ * ```
+ */
+export function hostOf(config: LabConfig, role: HostRole): HostDefinition {
+  const h = config.hosts.find((x) => x.role === role);
+  if (!h)
+    throw new LabError(
+      'ERR_LAB_HOST_UNKNOWN',
+      `The lab has no ${role} host; re-create it with 'certlab lab init'.`,
+    );
+  return h;
+}

@@ -1,0 +1,194 @@
+// `lab run`: the whole procedure automatically, end to end, in a few seconds. A CA (root +
+// issuing, in memory, its clock three years back so that an expired certificate can be issued
+// for the `expired` mistake), certsrv on loopback, a lab directory (temporary unless given), the
+// scenario's procedure over HTTP, then `lab check`, whose last step is the real mutual-TLS
+// handshake.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createAuthority,
+  createMemoryStore,
+  generatePassword,
+  manualClock,
+  startCertsrv,
+  UserDirectory,
+} from '@certlab/ca-sim';
+import { publishCrls } from './ca-publication.js';
+import { LabError } from './errors.js';
+import type { ExchangeVersion } from './lab-config.js';
+import { createLab } from './lab-init.js';
+import { CERT_ENROLL } from './lab-session.js';
+import type { LabLang } from './localized.js';
+import { type CheckReport, getScenario } from './scenario.js';
+
+/**
+ * Options of {@link runLab}.
+ *
+ * @example
+ * ```ts
+ * const o: RunLabOptions = { exchange: '2010', lang: 'fr', print: console.log };
+ * ```
+ */
+export interface RunLabOptions {
+  /** Default `exchange-um`. */
+  readonly scenario?: string;
+  readonly exchange: ExchangeVersion;
+  readonly lang?: LabLang;
+  /** A mistake id of the scenario to inject. */
+  readonly mistake?: string;
+  /** Keep the hosts here (default: a temporary directory, removed at the end). */
+  readonly dir?: string;
+  /** How to print the directory in hints (default: `dir`, or `DIR` for a temporary one). */
+  readonly displayDir?: string;
+  readonly print?: (line: string) => void;
+}
+
+/**
+ * What {@link runLab} did.
+ *
+ * @example
+ * ```ts
+ * const r = await runLab({ exchange: '2007sp1' });
+ * r.report.passed; r.report.handshake?.ok; r.durationMs;
+ * ```
+ */
+export interface RunLabResult {
+  readonly report: CheckReport;
+  readonly durationMs: number;
+  /** The lab directory, or undefined when it was temporary (removed). */
+  readonly dir: string | undefined;
+}
+
+/**
+ * Runs a scenario automatically and grades the result.
+ *
+ * @example
+ * ```ts
+ * const { report, durationMs } = await runLab({ exchange: '2010', print: (l) => console.log(l) });
+ * console.log(report.passed, durationMs);
+ * ```
+ */
+export async function runLab(options: RunLabOptions): Promise<RunLabResult> {
+  const started = performance.now();
+  const scenario = getScenario(options.scenario ?? 'exchange-um');
+  const lang = options.lang ?? 'en';
+  const print = options.print ?? (() => {});
+  if (options.mistake !== undefined) {
+    const m = scenario.mistakes.find((x) => x.id === options.mistake);
+    if (!m)
+      throw new LabError(
+        'ERR_LAB_OPTION_INVALID',
+        `"${options.mistake}" is not a mistake of ${scenario.id}; choose one of: ${scenario.mistakes.map((x) => x.id).join(', ')}.`,
+      );
+    if (m.exchange && !m.exchange.includes(options.exchange))
+      throw new LabError(
+        'ERR_LAB_OPTION_INVALID',
+        `The mistake "${m.id}" only exists with Exchange ${m.exchange.join(', ')}: add --exchange ${m.exchange[0]}.`,
+      );
+  }
+  const temp = options.dir === undefined;
+  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'certlab-lab-')));
+  const now = () => new Date();
+  const clock = manualClock(new Date(Date.now() - 3 * 365 * 86_400_000));
+  const ca = await createAuthority({
+    name: 'Contoso Issuing CA',
+    root: { name: 'Contoso Root CA' },
+    keyType: 'rsa',
+    baseUrl: 'http://ca01.contoso.com',
+    db: createMemoryStore(),
+    clock,
+  });
+  let server: Awaited<ReturnType<typeof startCertsrv>> | undefined;
+  try {
+    clock.set(now());
+    await publishCrls(ca, join(dir, 'ca', CERT_ENROLL));
+    const account = { name: 'administrator', password: generatePassword() };
+    const users = new UserDirectory('CONTOSO');
+    await users.add(account.name, account.password, { admin: true });
+    server = await startCertsrv({ ca, users, crlSchedule: false, defaultLanguage: lang });
+    const { session } = await createLab({
+      dir,
+      scenario: scenario.id,
+      exchange: options.exchange,
+      lang,
+      ca,
+      account,
+      now,
+      certsrvUrl: server.url,
+      displayDir: options.displayDir ?? (temp ? 'DIR' : dir),
+    });
+    print(`${scenario.title[lang]} — Exchange ${options.exchange === '2010' ? '2010' : '2007 SP1'}`);
+    print(
+      lang === 'fr'
+        ? `Autorité : ${ca.name} (racine ${ca.rootName}), certsrv sur ${server.url}/certsrv/ ; hôtes dans ${temp ? '(dossier temporaire)' : dir}`
+        : `CA: ${ca.name} (root ${ca.rootName}), certsrv at ${server.url}/certsrv/; hosts in ${temp ? '(temporary directory)' : dir}`,
+    );
+    await scenario.run(session, {
+      lang,
+      mistake: options.mistake,
+      print,
+      certsrvUrl: server.url,
+      ca,
+      setCaTime: (t) => clock.set(t),
+    });
+    const report = await scenario.check(session);
+    print('');
+    print(lang === 'fr' ? 'Vérification (certlab lab check)' : 'Check (certlab lab check)');
+    for (const line of formatReport(report, lang)) print(line);
+    const durationMs = Math.round(performance.now() - started);
+    print('');
+    print(
+      lang === 'fr'
+        ? `Durée de l'exécution automatique : ${(durationMs / 1000).toFixed(2)} s`
+        : `Automated run took ${(durationMs / 1000).toFixed(2)} s`,
+    );
+    return { report, durationMs, dir: temp ? undefined : dir };
+  } finally {
+    await server?.close();
+    await ca.close();
+    if (temp) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The lines `lab check` prints for a report: one per step, with the detail and, for a failure,
+ * the hint.
+ *
+ * @example
+ * ```ts
+ * for (const line of formatReport(report, 'fr')) console.log(line);
+ * ```
+ */
+export function formatReport(report: CheckReport, lang: LabLang): string[] {
+  const mark = { pass: 'PASS', fail: 'FAIL', pending: lang === 'fr' ? 'ATTENTE' : 'PENDING' } as const;
+  const hintWord = lang === 'fr' ? 'Indice' : 'Hint';
+  const lines: string[] = [];
+  for (const r of report.results) {
+    lines.push(`  [${mark[r.status]}] ${r.step.number}. ${r.step.title[lang]}`);
+    lines.push(`         ${r.detail[lang]}`);
+    if (r.status === 'fail' && r.hint) lines.push(`         ${hintWord}: ${r.hint[lang]}`);
+  }
+  const h = report.handshake;
+  if (h)
+    lines.push(
+      h.ok
+        ? lang === 'fr'
+          ? `  Négociation TLS mutuelle : réussie (${h.protocol}, ${h.cipher}, ${h.durationMs} ms)`
+          : `  Mutual TLS handshake: succeeded (${h.protocol}, ${h.cipher}, ${h.durationMs} ms)`
+        : lang === 'fr'
+          ? `  Négociation TLS mutuelle : ÉCHEC — ${h.failure?.code} (${h.failure?.by})`
+          : `  Mutual TLS handshake: FAILED — ${h.failure?.code} (refused by ${h.failure?.by})`,
+    );
+  lines.push(
+    report.passed
+      ? lang === 'fr'
+        ? '  Résultat : toutes les étapes sont réussies.'
+        : '  Result: every step passed.'
+      : lang === 'fr'
+        ? `  Résultat : échec à l'étape ${report.firstFailure?.step.number ?? '?'} (${report.firstFailure?.code ?? '?'}).`
+        : `  Result: failed at step ${report.firstFailure?.step.number ?? '?'} (${report.firstFailure?.code ?? '?'}).`,
+  );
+  return lines;
+}

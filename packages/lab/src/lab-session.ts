@@ -1,0 +1,97 @@
+// An open lab: its directory and lab.json, its hosts, the CA's certificates, and the lab network
+// (CDP URLs on the CA host resolved to the running certsrv or to DIR/ca/CertEnroll).
+
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Certificate, parseCertificate } from '@certlab/pki';
+import { LabError } from './errors.js';
+import { type HostRole, hostOf, type LabConfig, readLabConfig } from './lab-config.js';
+import { type LabHost, openHost } from './lab-host.js';
+import { createLabNetwork, type LabNetwork } from './lab-network.js';
+
+/** The CA directory's publication folder (as `certlab ca init` writes it). @example `join(dir, 'ca', CERT_ENROLL)` */
+export const CERT_ENROLL = 'CertEnroll';
+
+/**
+ * An open lab.
+ *
+ * @example
+ * ```ts
+ * const session = await openLabSession('./lab');
+ * const ex01 = session.host('exchange-um');
+ * ```
+ */
+export interface LabSession {
+  readonly dir: string;
+  /** The directory as the trainee typed it, for the commands hints print. */
+  readonly displayDir: string;
+  readonly config: LabConfig;
+  readonly network: LabNetwork;
+  readonly now: () => Date;
+  host(role: HostRole): LabHost;
+  /** The CA certificates published in DIR/ca/CertEnroll: the root and the issuing CA. */
+  caCertificates(): Promise<{ root: Certificate; issuing: Certificate }>;
+}
+
+/**
+ * Opens the lab in `dir`. With `certsrvUrl`, CDP URLs on the CA host are fetched from that
+ * running server; otherwise from the CA's CertEnroll folder.
+ *
+ * @example
+ * ```ts
+ * const session = await openLabSession(dir, { certsrvUrl: server.url });
+ * ```
+ */
+export async function openLabSession(
+  dir: string,
+  options: { now?: () => Date; certsrvUrl?: string; config?: LabConfig; displayDir?: string } = {},
+): Promise<LabSession> {
+  const config = options.config ?? (await readLabConfig(dir));
+  const now = options.now ?? (() => new Date());
+  const hosts = new Map<HostRole, LabHost>();
+  for (const def of config.hosts) hosts.set(def.role, await openHost(def, dir, now));
+  const caHost = hostOf(config, 'ca');
+  const certEnrollDir = join(dir, config.ca.dir, CERT_ENROLL);
+  const network = createLabNetwork({
+    [caHost.fqdn]: options.certsrvUrl ? { httpUrl: options.certsrvUrl } : { certEnrollDir },
+  });
+  let cached: { root: Certificate; issuing: Certificate } | undefined;
+  return {
+    dir,
+    displayDir: options.displayDir ?? dir,
+    config,
+    network,
+    now,
+    host(role) {
+      const h = hosts.get(role);
+      if (!h) throw new LabError('ERR_LAB_HOST_UNKNOWN', `The lab has no ${role} host.`);
+      return h;
+    },
+    async caCertificates() {
+      if (cached) return cached;
+      let names: string[];
+      try {
+        names = (await readdir(certEnrollDir)).filter((n) => n.toLowerCase().endsWith('.crt'));
+      } catch (e) {
+        throw new LabError(
+          'ERR_LAB_NOT_FOUND',
+          `The CA's publication folder ${certEnrollDir} is missing; re-create the lab with 'certlab lab init'.`,
+          { cause: e },
+        );
+      }
+      const certs = await Promise.all(
+        names.sort().map(async (n) => parseCertificate(await readFile(join(certEnrollDir, n)))),
+      );
+      const byCn = (cn: string) => certs.filter((c) => c.subject.commonName === cn).at(-1);
+      const root = byCn(config.ca.rootName);
+      const issuing = byCn(config.ca.name);
+      if (!root || !issuing)
+        throw new LabError(
+          'ERR_LAB_NOT_FOUND',
+          `${certEnrollDir} does not hold the certificates of "${config.ca.rootName}" and "${config.ca.name}".`,
+        );
+      cached = { root, issuing };
+      return cached;
+    },
+  };
+}

@@ -1,0 +1,164 @@
+// Acceptance: each classic mistake (exchange-um-lync.md §7), injected into the automated run,
+// makes `lab check` fail at the right step with the hint tied to the real mistake, AND makes the
+// real mutual-TLS handshake fail the way a deployment would.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkLab, nextHint, openLabSession, runLab } from '../src/index.js';
+
+const dirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+interface Case {
+  exchange: '2007sp1' | '2010';
+  mistake: string;
+  step: number;
+  code: string;
+  hint: RegExp;
+  /** Who refuses, and with what. */
+  by: 'client' | 'server' | 'network';
+  failure: string;
+}
+
+const CASES: Case[] = [
+  {
+    exchange: '2010',
+    mistake: 'root-in-user-store',
+    step: 2,
+    code: 'ROOT_IN_USER_STORE',
+    hint: /step 4: .*"Computer account", not "My user account"/,
+    // Lync trusts UM (its own root), but UM's machine context does not trust Lync's chain.
+    by: 'server',
+    failure: 'CERT_E_UNTRUSTEDROOT',
+  },
+  {
+    exchange: '2007sp1',
+    mistake: 'root-in-user-store',
+    step: 2,
+    code: 'ROOT_IN_USER_STORE',
+    hint: /"Computer account"/,
+    // 2007 SP1 passes over the (untrusted) CA certificate and falls back to the self-signed one.
+    by: 'client',
+    failure: 'CERT_E_UNTRUSTEDROOT',
+  },
+  {
+    exchange: '2010',
+    mistake: 'root-missing-on-lync',
+    step: 6,
+    code: 'LYNC_ROOT_MISSING',
+    hint: /IMPORTANT box: .*mutually trusted root CA certificates.*LocalMachine\\Root of LYNC01/,
+    by: 'client',
+    failure: 'CERT_E_UNTRUSTEDROOT',
+  },
+  {
+    exchange: '2010',
+    mistake: 'wrong-fqdn',
+    step: 4,
+    code: 'WRONG_NAME',
+    hint: /Subject Name you must enter the FQDN of the Exchange server/,
+    by: 'client',
+    failure: 'CERT_E_CN_NO_MATCH',
+  },
+  {
+    exchange: '2007sp1',
+    mistake: 'wrong-fqdn',
+    step: 4,
+    code: 'WRONG_NAME',
+    hint: /step 6: .*Name = the FQDN/,
+    by: 'client',
+    failure: 'CERT_E_UNTRUSTEDROOT',
+  },
+  {
+    exchange: '2010',
+    mistake: 'no-private-key',
+    step: 4,
+    code: 'NO_PRIVATE_KEY',
+    hint: /import the certificate together with that key .*--to pfx --key/,
+    // Enable-ExchangeCertificate refused it: UM has no TLS listener.
+    by: 'network',
+    failure: 'ECONNREFUSED',
+  },
+  {
+    exchange: '2010',
+    mistake: 'expired',
+    step: 4,
+    code: 'EXPIRED',
+    hint: /request and install a new certificate/,
+    by: 'client',
+    failure: 'CERT_E_EXPIRED',
+  },
+  {
+    exchange: '2010',
+    mistake: 'revoked',
+    step: 4,
+    code: 'REVOKED',
+    hint: /A revoked certificate cannot be used again/,
+    by: 'client',
+    failure: 'CRYPT_E_REVOKED',
+  },
+  {
+    exchange: '2010',
+    mistake: 'um-tcp',
+    step: 5,
+    code: 'UM_TCP_MODE',
+    hint: /-UMStartupMode Dual .*certlab lab um startup-mode Dual/,
+    by: 'network',
+    failure: 'ECONNREFUSED',
+  },
+  {
+    exchange: '2007sp1',
+    mistake: 'no-restart',
+    step: 5,
+    code: 'NOT_RESTARTED',
+    hint: /steps 5–6: restart the Microsoft Exchange Unified Messaging service/,
+    by: 'client',
+    failure: 'CERT_E_UNTRUSTEDROOT',
+  },
+];
+
+describe('lab check catches each classic mistake', () => {
+  for (const c of CASES)
+    it(`${c.mistake} (Exchange ${c.exchange}) fails step ${c.step} with ${c.code}, and the handshake fails (${c.by}: ${c.failure})`, async () => {
+      const { report } = await runLab({ exchange: c.exchange, mistake: c.mistake });
+      expect(report.passed).toBe(false);
+      expect(report.firstFailure?.step.number).toBe(c.step);
+      expect(report.firstFailure?.code).toBe(c.code);
+      expect(report.firstFailure?.hint?.en).toMatch(c.hint);
+      expect(report.firstFailure?.hint?.fr.length).toBeGreaterThan(20);
+      expect(nextHint(report)?.code).toBe(c.code);
+      expect(report.handshake?.ok).toBe(false);
+      expect(report.handshake?.failure?.by).toBe(c.by);
+      expect(report.handshake?.failure?.code).toBe(c.failure);
+      expect(report.results.find((r) => r.step.number === 6)?.status).toBe('fail');
+    });
+
+  it('a revoked certificate is caught from the CRL in the CA CertEnroll folder when certsrv is not running', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'certlab-lab-test-'));
+    dirs.push(dir);
+    const lab = join(dir, 'lab');
+    await runLab({ exchange: '2010', mistake: 'revoked', dir: lab });
+    const report = await checkLab(lab); // no server: the CDP URL resolves to DIR/ca/CertEnroll
+    expect(report.firstFailure?.code).toBe('REVOKED');
+    expect(report.handshake?.failure?.code).toBe('CRYPT_E_REVOKED');
+    expect(report.handshake?.clientVerdict?.chain.errors).toContain('IS_REVOKED');
+  });
+
+  it('is not a mistake to trust the root instead of the issuing CA: the issuing CA comes from the AIA URL', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'certlab-lab-test-'));
+    dirs.push(dir);
+    const lab = join(dir, 'lab');
+    await runLab({ exchange: '2010', dir: lab });
+    const session = await openLabSession(lab);
+    const { root, issuing } = await session.caCertificates();
+    const ex01 = session.host('exchange-um');
+    await ex01.machine.store('LocalMachine', 'Root').remove(await issuing.thumbprint());
+    await ex01.machine.store('LocalMachine', 'Root').add(root);
+    const report = await checkLab(lab);
+    expect(report.results.map((r) => r.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
+    expect(report.handshake?.ok).toBe(true);
+  });
+});

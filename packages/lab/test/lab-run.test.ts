@@ -1,0 +1,79 @@
+// Acceptance: the automated run of the Exchange UM scenario, for both Exchange paths, really over
+// certsrv on loopback, ends with a successful mutual-TLS handshake, in under 10 s; the French
+// walkthrough uses the French article's labels.
+
+import { describe, expect, it } from 'vitest';
+import { runLab } from '../src/index.js';
+
+describe('lab run exchange-um', () => {
+  for (const exchange of ['2007sp1', '2010'] as const)
+    it(`passes every step for Exchange ${exchange}, ending in a real mutual-TLS handshake, in under 10 s`, async () => {
+      const lines: string[] = [];
+      const { report, durationMs } = await runLab({ exchange, print: (l) => lines.push(l) });
+      console.log(`lab run exchange-um --exchange ${exchange}: ${durationMs} ms`);
+      expect(report.results.map((r) => [r.step.number, r.status])).toEqual([
+        [1, 'pass'],
+        [2, 'pass'],
+        [3, 'pass'],
+        [4, 'pass'],
+        [5, 'pass'],
+        [6, 'pass'],
+      ]);
+      expect(report.passed).toBe(true);
+      expect(report.handshake?.ok).toBe(true);
+      expect(report.handshake?.sipResponse).toBe('SIP/2.0 200 OK');
+      expect(report.handshake?.clientVerdict?.chain.policy.name).toBe('S_OK');
+      expect(report.handshake?.serverVerdict?.chain.policy.name).toBe('S_OK');
+      expect(durationMs).toBeLessThan(10_000);
+      const text = lines.join('\n');
+      // The article's numbering: tasks 1–5, procedure B has 13 steps, 2007 SP1's request 12.
+      expect(text).toContain('Task 1 — Download the CA certificate');
+      expect(text).toContain('  13. Next → Finish → "The import was successful." (LocalMachine\\Root)');
+      expect(text).toMatch(/certnew\.cer\?ReqID=CACert&Renewal=0&Enc=b64/);
+      expect(text).toMatch(/POST certfnsh\.asp → Request Id \d+/);
+      if (exchange === '2007sp1') {
+        expect(text).toContain('  12. "Your new certificate has been successfully installed"');
+        expect(text).toMatch(
+          / {2}6\. Event Viewer → event ID 1112: \[SYNTHETIC\] The Unified Messaging server loaded the certificate/,
+        );
+      } else {
+        expect(text).toContain('Set-UMServer -Identity EX01 -UMStartupMode Dual');
+        expect(text).toMatch(/[0-9A-F]{40} {2}\.\.U\.\.\. {2}CN=ex01\.contoso\.com {2}Valid/);
+      }
+      expect(text).toMatch(/Automated run took \d+\.\d\d s/);
+    });
+
+  it('walks through the procedure in French with the French labels of the article', async () => {
+    const lines: string[] = [];
+    const { report } = await runLab({ exchange: '2007sp1', lang: 'fr', print: (l) => lines.push(l) });
+    expect(report.passed).toBe(true);
+    const text = lines.join('\n');
+    for (const label of [
+      "Tâche 1 — Téléchargez le certificat d'autorité de certification du serveur Exchange Server",
+      "« Télécharger un certificat d'autorité de certification, une chaîne de certificats ou la liste de révocation de certificats »",
+      '« Méthode de codage Base 64 »',
+      'Téléchargement de fichier → Enregistrer',
+      "« Compte d'ordinateur » → Suivant",
+      "« Ordinateur local : (l'ordinateur sur lequel cette console s'exécute) » → Terminer",
+      'Certificats (ordinateur local) → Autorités de certification racines de confiance → Certificats',
+      'Toutes les tâches → Importer',
+      '« Placer tous les certificats dans le magasin suivant »',
+      "« L'importation s'est terminée correctement. »",
+      '« Demande de certificat avancée »',
+      '« Créer et soumettre une demande de certification auprès de cette Autorité de certification »',
+      '« Serveur web »',
+      "« Informations d'identification pour les modèles hors connexion » → Nom : ex01.contoso.com",
+      "« Stocker le certificat dans le magasin de certificats de l'ordinateur local »",
+      '« Certificat émis » → « Installer ce certificat »',
+      '« Votre nouveau certificat a été correctement installé »',
+      'Personnel → Certificats',
+      'Redémarrez le service de messagerie unifiée Microsoft Exchange',
+      "Observateur d'événements → ID de l'événement 1112",
+      'Tâche 5 — Assignez le certificat du serveur Exchange Server',
+      '[PASS] 4. Créez une demande de certificat pour le serveur Exchange Server et installez le certificat',
+      'Résultat : toutes les étapes sont réussies.',
+    ])
+      expect(text).toContain(label);
+    expect(text).not.toContain('Computer account');
+  });
+});
