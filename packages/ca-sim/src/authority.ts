@@ -634,7 +634,7 @@ export class CertificationAuthority {
         ...(requester ? { requester: JSON.stringify(requester) } : {}),
         ...(o.subject !== undefined ? { subject: o.subject } : {}),
         attributes: formatRequestAttributes(attrs),
-        request: o.der,
+        request: o.der ?? (typeof input === 'string' ? new TextEncoder().encode(input) : input),
         ...(status !== 'pending' ? { resolvedAt: now } : {}),
       };
       if (!o.certificate) return base;
@@ -655,7 +655,7 @@ export class CertificationAuthority {
   #result(row: RequestRow): RequestResult {
     const c = row.certificate;
     const requester = parseRequester(row.requester);
-    return {
+    const result: RequestResult = {
       requestId: row.requestId,
       disposition: row.status,
       dispositionCode: row.disposition,
@@ -667,9 +667,23 @@ export class CertificationAuthority {
       ...(requester ? { requester } : {}),
       submittedAt: row.submittedAt,
       ...(row.resolvedAt ? { resolvedAt: row.resolvedAt } : {}),
-      ...(c ? { serialNumber: c.serialNumber, certificate: parseCertificate(c.certificate) } : {}),
-      ...(c?.revokedAt ? { revokedAt: c.revokedAt, revocationReason: reasonName(c.revocationReason) } : {}),
+      ...(c ? { serialNumber: c.serialNumber } : {}),
     };
+    if (c) {
+      // Parsed on first read: certsrv's result pages never look at it, and a submission under
+      // load should not pay for a parse nobody uses. An own enumerable property all the same
+      // (spread, JSON and toEqual see it as before); the parse happens once.
+      let parsed: Certificate | undefined;
+      const der = c.certificate;
+      Object.defineProperty(result, 'certificate', {
+        enumerable: true,
+        configurable: true,
+        get: () => (parsed ??= parseCertificate(der)),
+      });
+      if (c.revokedAt)
+        Object.assign(result, { revokedAt: c.revokedAt, revocationReason: reasonName(c.revocationReason) });
+    }
+    return result;
   }
 
   /**

@@ -16,6 +16,7 @@ import type {
   SigningOutcome,
   SigningPoolInit,
   WorkerMessage,
+  WorkerReply,
 } from './signing-pool.js';
 import type { CertificateTemplate } from './template.js';
 
@@ -54,7 +55,8 @@ async function run(job: SigningJob): Promise<SigningOutcome> {
   });
   const base = {
     outcome: decision.outcome,
-    der: decision.der,
+    // The main thread has the bytes it sent: only a re-encoded request travels back.
+    ...(decision.der !== job.request ? { der: decision.der } : {}),
     message: decision.message,
     hresult: decision.hresult.code,
     ...(decision.template !== undefined ? { template: decision.template } : {}),
@@ -88,17 +90,25 @@ async function run(job: SigningJob): Promise<SigningOutcome> {
   };
 }
 
+// Answers finished during one turn of this thread's loop go back in one message.
+let replies: WorkerReply['results'][number][] = [];
+function reply(r: WorkerReply['results'][number]): void {
+  if (replies.push(r) === 1)
+    setImmediate(() => {
+      const results = replies;
+      replies = [];
+      parentPort!.postMessage({ results } satisfies WorkerReply);
+    });
+}
+
 parentPort!.on('message', (m: WorkerMessage) => {
   if (m.type === 'issuer') {
     addIssuer(m.issuer);
     return;
   }
-  run(m.job).then(
-    (outcome) => parentPort!.postMessage({ id: m.id, outcome }),
-    (e: unknown) =>
-      parentPort!.postMessage({
-        id: m.id,
-        error: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
-      }),
-  );
+  for (const { id, job } of m.jobs)
+    run(job).then(
+      (outcome) => reply({ id, outcome }),
+      (e: unknown) => reply({ id, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }),
+    );
 });

@@ -114,9 +114,12 @@ export class CertsrvApp {
       chunks.push(chunk);
     }
     if (!ex.req.complete) throw new BodyRefused(400, 'The request body was cut short.');
-    return parseLenientUrlEncoded(new TextDecoder('utf-8').decode(Buffer.concat(chunks)));
+    return parseLenientUrlEncoded(UTF8.decode(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
   }
 }
+
+/** Stateless (no `stream` option): one decoder serves every request. */
+const UTF8 = new TextDecoder('utf-8');
 
 function mayEnroll(t: CertificateTemplate, who: string | undefined): boolean {
   if (!t.enroll || t.enroll.includes('*')) return true;

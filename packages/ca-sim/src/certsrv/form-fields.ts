@@ -132,6 +132,13 @@ function hexValue(code: number): number {
  */
 export function decodeFormComponent(text: string): string {
   if (!text.includes('%') && !text.includes('+')) return text;
+  // Fast path: well-formed input (every `%` a valid escape, the escapes valid UTF-8) decodes the
+  // same through the engine's decodeURIComponent; anything else throws and takes the lenient way.
+  try {
+    return decodeURIComponent(text.includes('+') ? text.replace(/\+/g, ' ') : text);
+  } catch {
+    // fall through
+  }
   const n = text.length;
   // Decoding only ever shortens the text, so the output fits in n UTF-16 code units.
   const out = new Uint16Array(n);

@@ -106,5 +106,6 @@ export type Lines = string | false | undefined | null | readonly Lines[];
  * ```
  */
 export function toCrlf(text: string): string {
-  return text.replace(/\r\n|\r|\n/g, CRLF);
+  // Pages are built with LF only: a plain replaceAll then does the same as the regex, faster.
+  return text.includes('\r') ? text.replace(/\r\n|\r|\n/g, CRLF) : text.replaceAll('\n', CRLF);
 }

@@ -54,6 +54,9 @@ export function decodeStandardBase64(text: string, canonical = false): Uint8Arra
   return out.subarray(0, o);
 }
 
+const CLEAN_SECTION = /^[A-Za-z0-9+/=\r\n]*$/;
+const LINE_BREAKS = /[\r\n]+/g;
+
 /** The text between PEM armour lines (the armour removed), as separate sections. */
 function stripArmour(text: string): string[] {
   const parts: string[] = [];
@@ -119,6 +122,21 @@ function stripArmour(text: string): string[] {
  */
 export function requestBytesFromText(text: string): Uint8Array | undefined {
   const sections = stripArmour(text);
+  // Fast path: sections holding nothing but Base64 characters and CR/LF (a clean PEM) give three
+  // identical readings, the text without its line breaks; decoded once. Anything else (blanks,
+  // other characters, not canonical Base64) takes the general path below.
+  let clean = '';
+  for (const s of sections) {
+    if (!CLEAN_SECTION.test(s)) {
+      clean = '';
+      break;
+    }
+    clean += s.replace(LINE_BREAKS, '');
+  }
+  if (clean !== '') {
+    const bytes = decodeStandardBase64(clean, true);
+    if (bytes) return bytes;
+  }
   let size = 0;
   for (const s of sections) size += s.length;
   const readings = [new Reading(size), new Reading(size), new Reading(size)] as const;
