@@ -32,11 +32,11 @@ import { describeWithTool } from '../../../test/support/tools.js';
 import {
   type CertificationAuthority,
   type CertsrvServer,
-  createAuthority,
   issueTlsCertificate,
   startCertsrv,
   UserDirectory,
 } from '../src/index.js';
+import { contosoAuthority } from './support/certsrv-fixture.js';
 
 const SCREENSHOTS = resolve(import.meta.dirname, '../../../test/.generated/certsrv-screenshots');
 const buildScript = pathToFileURL(resolve(import.meta.dirname, '../../../scripts/build-browser.mjs')).href;
@@ -232,16 +232,7 @@ async function approveFlow(lang: Language, alice: Page, admin: Page, tag: string
 
 describeWithTool('chromium', 'certsrv in Chromium', () => {
   beforeAll(async () => {
-    ca = await createAuthority({
-      name: 'Contoso Issuing CA',
-      root: { name: 'Contoso Root CA' },
-      keyType: 'ec',
-      baseUrl: 'http://pki.contoso.com',
-      serverDnsName: 'pki.contoso.com',
-    });
-    await ca.publishCrl({ authority: 'root' });
-    await ca.publishCrl();
-    await ca.publishCrl({ delta: true });
+    ca = await contosoAuthority();
     const users = new UserDirectory('CONTOSO');
     await users.add(ALICE.username, ALICE.password);
     await users.add(ADMIN.username, ADMIN.password, { admin: true });

@@ -13,10 +13,10 @@ import {
   type CertificationAuthority,
   type CertsrvLogEntry,
   type CertsrvServer,
-  createAuthority,
   startCertsrv,
   UserDirectory,
 } from '../src/index.js';
+import { BROWSER, basic, contosoAuthority, GO, submitFields } from './support/certsrv-fixture.js';
 import { makeCsr, testKey } from './support/csr.js';
 import { httpRequest, type Reply, rawExchange, slowClient } from './support/raw-http.js';
 
@@ -24,13 +24,7 @@ const SEED = 20261130;
 const SCRIPT = `<script>alert(1)</script>"'&`;
 const IMG = '<img src=x onerror=alert(1)>';
 const ATTR = `x" onfocus="alert(1)" y='`;
-const GO = 'Go-http-client/1.1';
-const BROWSER =
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
 
-function basic(user: string, password: string): string {
-  return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
-}
 const ALICE = basic('alice', 'alice-Passw0rd');
 const BOB = basic('bob', 'bob-Passw0rd');
 const ADMIN = basic('caadmin', 'admin-Passw0rd');
@@ -81,19 +75,6 @@ function post(
   });
 }
 
-function submitFields(request: string, template = 'WebServer', extra: Record<string, string> = {}) {
-  return {
-    Mode: 'newreq',
-    CertRequest: request,
-    CertAttrib: `CertificateTemplate:${template}\r\nUserAgent:${GO}\r\n`,
-    FriendlyType: 'Saved-Request Certificate (30/11/2026 10:00:00)',
-    ThumbPrint: '',
-    TargetStoreFlags: '0',
-    SaveCert: 'yes',
-    ...extra,
-  };
-}
-
 /** A raw HTTP/1.1 request head (Connection: close unless told otherwise). */
 function head(method: string, path: string, headers: Record<string, string> = {}): string {
   const all: Record<string, string> = {
@@ -129,16 +110,7 @@ function expectInert(text: string, where: string): void {
 }
 
 beforeAll(async () => {
-  ca = await createAuthority({
-    name: `Contoso ${SCRIPT} CA`,
-    root: { name: 'Contoso Root CA' },
-    keyType: 'ec',
-    baseUrl: 'http://pki.contoso.com',
-    serverDnsName: 'pki.contoso.com',
-  });
-  await ca.publishCrl({ authority: 'root' });
-  await ca.publishCrl();
-  await ca.publishCrl({ delta: true });
+  ca = await contosoAuthority(`Contoso ${SCRIPT} CA`);
   users = new UserDirectory('CONTOSO');
   await Promise.all([
     users.add('alice', 'alice-Passw0rd'),

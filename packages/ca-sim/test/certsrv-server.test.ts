@@ -16,22 +16,15 @@ import {
   type CertificationAuthority,
   type CertsrvLogEntry,
   type CertsrvServer,
-  createAuthority,
   startCertsrv,
   UserDirectory,
 } from '../src/index.js';
-
-const BROWSER =
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
-const GO = 'Go-http-client/1.1';
+import { BROWSER, basic, contosoAuthority, GO, submitFields } from './support/certsrv-fixture.js';
 
 let ca: CertificationAuthority;
 let server: CertsrvServer;
 const logs: CertsrvLogEntry[] = [];
 
-function basic(user: string, password: string): string {
-  return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
-}
 const ALICE = basic('alice', 'alice-Passw0rd');
 const BOB = basic('CONTOSO\\bob', 'bob-Passw0rd');
 const ADMIN = basic('caadmin@contoso.com', 'admin-Passw0rd');
@@ -77,23 +70,6 @@ async function csrPem(
   return { pem: csr.toPem(), spki: publicKey.spki };
 }
 
-function submitFields(
-  pem: string,
-  template = 'WebServer',
-  extra: Record<string, string> = {},
-): Record<string, string> {
-  return {
-    Mode: 'newreq',
-    CertRequest: pem,
-    CertAttrib: `CertificateTemplate:${template}\r\nUserAgent:${GO}\r\n`,
-    FriendlyType: 'Saved-Request Certificate (30/11/2026 10:00:00)',
-    ThumbPrint: '',
-    TargetStoreFlags: '0',
-    SaveCert: 'yes',
-    ...extra,
-  };
-}
-
 function requestIdOf(html: string): number {
   const m = /certnew\.cer\?ReqID=(\d+)&/.exec(html) ?? /Your Request Id is (\d+)/.exec(html);
   if (!m) throw new Error(`no request id in ${html.slice(0, 2000)}`);
@@ -101,16 +77,7 @@ function requestIdOf(html: string): number {
 }
 
 beforeAll(async () => {
-  ca = await createAuthority({
-    name: 'Contoso Issuing CA',
-    root: { name: 'Contoso Root CA' },
-    keyType: 'ec',
-    baseUrl: 'http://pki.contoso.com',
-    serverDnsName: 'pki.contoso.com',
-  });
-  await ca.publishCrl({ authority: 'root' });
-  await ca.publishCrl();
-  await ca.publishCrl({ delta: true });
+  ca = await contosoAuthority('Contoso Issuing CA');
   const users = new UserDirectory('CONTOSO');
   await users.add('alice', 'alice-Passw0rd');
   await users.add('bob', 'bob-Passw0rd');

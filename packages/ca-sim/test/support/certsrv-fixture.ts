@@ -1,0 +1,49 @@
+// What the certsrv tests share: the Contoso hierarchy with its CRLs published (as a CA that has
+// been running), HTTP Basic header values, the User-Agents of the two page variants, and the
+// certfnsh.asp form a certrqxt.asp page script posts.
+
+import { type CertificationAuthority, createAuthority } from '../../src/index.js';
+
+/** A script client's User-Agent (text variant). */
+export const GO = 'Go-http-client/1.1';
+/** A browser's User-Agent (browser variant). */
+export const BROWSER =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
+
+/** An `Authorization: Basic …` value. */
+export function basic(user: string, password: string): string {
+  return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
+}
+
+/** "Contoso Root CA" → "Contoso Issuing CA" (P-256, memory store) with root, base and delta CRLs published. */
+export async function contosoAuthority(name = 'Contoso Issuing CA'): Promise<CertificationAuthority> {
+  const ca = await createAuthority({
+    name,
+    root: { name: 'Contoso Root CA' },
+    keyType: 'ec',
+    baseUrl: 'http://pki.contoso.com',
+    serverDnsName: 'pki.contoso.com',
+  });
+  await ca.publishCrl({ authority: 'root' });
+  await ca.publishCrl();
+  await ca.publishCrl({ delta: true });
+  return ca;
+}
+
+/** The fields certrqxt.asp's script posts to certfnsh.asp (reference §4, §5.1). */
+export function submitFields(
+  request: string,
+  template = 'WebServer',
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    Mode: 'newreq',
+    CertRequest: request,
+    CertAttrib: `CertificateTemplate:${template}\r\nUserAgent:${GO}\r\n`,
+    FriendlyType: 'Saved-Request Certificate (30/11/2026 10:00:00)',
+    ThumbPrint: '',
+    TargetStoreFlags: '0',
+    SaveCert: 'yes',
+    ...extra,
+  };
+}
