@@ -8,7 +8,7 @@ import { escapeHtml, escapeMessage, type Lines } from '../html.js';
 import { messages } from '../i18n.js';
 import type { CaGeneration, CertsrvLanguage, PageContext } from '../page-model.js';
 import { pageTitle, renderDocument } from './layout.js';
-import { caInstallHref, int } from './result-common.js';
+import { caInstallHref, GET_ENCODING_SCRIPT, int } from './result-common.js';
 
 /** What certcarc.asp lists. */
 export interface CaDownloadPageOptions {
@@ -47,13 +47,7 @@ const SCRIPT_FUNCTIONS = [
   '\tif (!list || list.selectedIndex < 0) return nRenewals;',
   '\treturn list.options[list.selectedIndex].value;',
   '}',
-  'function getEncoding() {',
-  '\tif (document.getElementById("rbDerEnc").checked) {',
-  '\t\treturn "Enc=bin";',
-  '\t} else {',
-  '\t\treturn "Enc=b64";',
-  '\t}',
-  '}',
+  ...GET_ENCODING_SCRIPT,
   'function handleInstallCert() {',
   '\tlocation="certnew.cer?ReqID=CACert&Renewal="+getRenewal()+"&Mode=inst&Enc=b64";',
   '}',

@@ -6,7 +6,7 @@ import { escapeMessage, type Lines } from '../html.js';
 import { messages } from '../i18n.js';
 import type { PageContext, ResultPageModel } from '../page-model.js';
 import { pageTitle, renderDocument } from './layout.js';
-import { caInstallHref, int } from './result-common.js';
+import { caInstallHref, GET_ENCODING_SCRIPT, int } from './result-common.js';
 
 function plainLinks(ctx: PageContext, id: string): string[] {
   const m = messages(ctx.lang).issued;
@@ -66,13 +66,7 @@ export function renderIssued(ctx: PageContext, model: ResultPageModel): string {
       'function handleGetChain() {',
       `\tlocation="certnew.p7b?ReqID=${id}&"+getEncoding();`,
       '}',
-      'function getEncoding() {',
-      '\tif (document.getElementById("rbDerEnc").checked) {',
-      '\t\treturn "Enc=bin";',
-      '\t} else {',
-      '\t\treturn "Enc=b64";',
-      '\t}',
-      '}',
+      ...GET_ENCODING_SCRIPT,
     ],
     '</script>',
   ];
