@@ -507,6 +507,7 @@ describe('logging', () => {
     await get('/certsrv/?x=1', { auth: basic('alice', 'not-the-password') });
     const last = logs.at(-1)!;
     expect(last).toMatchObject({ method: 'GET', path: '/certsrv/', status: 401, event: 'auth-failed' });
+    expect(last.bytes).toBeGreaterThan(100);
     expect(JSON.stringify(logs)).not.toContain('alice-Passw0rd');
     expect(JSON.stringify(logs)).not.toContain('not-the-password');
   });

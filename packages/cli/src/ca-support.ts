@@ -170,8 +170,12 @@ export async function writeCaConfig(dir: string, config: CaConfig): Promise<void
   await writeFile(join(dir, CA_CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
 }
 
-/** Opens the CA of a configuration over a database. */
-export async function openAuthority(config: CaConfig, db: DbLocation): Promise<CertificationAuthority> {
+/** Opens the CA of a configuration over a database; `signingWorkers` as createAuthority takes it. */
+export async function openAuthority(
+  config: CaConfig,
+  db: DbLocation,
+  options: { readonly signingWorkers?: number } = {},
+): Promise<CertificationAuthority> {
   const store = await openStore(db);
   try {
     return await createAuthority({
@@ -181,6 +185,7 @@ export async function openAuthority(config: CaConfig, db: DbLocation): Promise<C
       baseUrl: config.baseUrl,
       editFlags: config.editFlags,
       db: store,
+      ...(options.signingWorkers ? { signingWorkers: options.signingWorkers } : {}),
     });
   } catch (e) {
     await store.close().catch(() => undefined);

@@ -213,12 +213,14 @@ describe('certlab serve', () => {
     }
   });
 
-  it('takes the accounts from --users FILE', async () => {
+  it('takes the accounts from --users FILE and signs on --workers threads', async () => {
     const third = await start(
       cwd,
       '--dir',
       'site',
       '--no-https',
+      '--workers',
+      '1',
       '--users',
       'class-users.json',
       '--user',
@@ -236,6 +238,21 @@ describe('certlab serve', () => {
         headers: { authorization: basic('carol', 'Carol-Passw0rd') },
       });
       expect(r.status).toBe(200);
+      // With a signing worker, a submission is still issued.
+      const { privateKey } = await generateKeyPair({ type: 'ec', curve: 'P-256' });
+      const csr = await createCsr({ subject: Name.from([{ CN: 'worker.contoso.com' }]), privateKey });
+      const page = await (
+        await fetch(`${third.report.http}certfnsh.asp`, {
+          method: 'POST',
+          headers: { authorization: basic('carol', 'Carol-Passw0rd') },
+          body: new URLSearchParams({
+            Mode: 'newreq',
+            CertRequest: csr.toPem(),
+            CertAttrib: 'CertificateTemplate:WebServer',
+          }),
+        })
+      ).text();
+      expect(page).toMatch(/certnew\.cer\?ReqID=\d+&/);
     } finally {
       expect((await third.stop()).code).toBe(0);
     }

@@ -33,6 +33,8 @@ export interface Exchange {
   readonly setCookies: string[];
   /** Set by routes for the log record. */
   event?: string;
+  /** Body bytes sent, for the log record. */
+  bytes?: number;
   /** The page context for renderers. */
   page(): PageContext;
 }
@@ -72,6 +74,7 @@ export function sendBytes(
   const res = ex.res;
   if (res.headersSent) return;
   res.writeHead(status, { ...baseHeaders(ex, contentType, bytes.length), ...extra });
+  ex.bytes = ex.req.method === 'HEAD' ? 0 : bytes.length;
   res.end(ex.req.method === 'HEAD' ? undefined : bytes);
 }
 

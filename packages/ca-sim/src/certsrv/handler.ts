@@ -64,7 +64,7 @@ export function createCertsrvHandler(
             .slice(0, 300),
         status: res.statusCode,
         ms: Math.round((performance.now() - started) * 100) / 100,
-        bytes: Number(res.getHeader('content-length') ?? 0),
+        bytes: ex?.bytes ?? 0,
         remote,
         ...(ex?.account ? { user: ex.account.name } : {}),
         ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'].slice(0, 300) } : {}),

@@ -154,10 +154,11 @@ export async function createCaInDir(
   dir: string,
   requested: CaConfig,
   db: DbLocation,
+  options: { readonly signingWorkers?: number } = {},
 ): Promise<{ ca: CertificationAuthority; published: PublishedCrl[] }> {
   // PGlite lives in DIR; for PostgreSQL, DIR is made only once the server has answered.
   if (db.kind === 'pglite') await mkdir(dir, { recursive: true, mode: 0o700 });
-  const ca = await openAuthority(requested, db);
+  const ca = await openAuthority(requested, db, options);
   try {
     if (db.kind === 'postgres') await mkdir(dir, { recursive: true, mode: 0o700 });
     const published: PublishedCrl[] = [];

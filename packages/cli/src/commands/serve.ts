@@ -44,7 +44,7 @@ export const serve: Command = {
   usage: [
     'serve [--dir DIR] [--host H] [--port 8080] [--https-port 8443] [--no-https]',
     '    [--user NAME:PASS]... [--admin NAME:PASS]... [--users FILE] [--domain NAME] [--lang en|fr]',
-    '    [--db URL] [--tls-name NAME]... [--key-type ec|rsa] [--log text|json|none] [--format text|json]',
+    '    [--db URL] [--tls-name NAME]... [--key-type ec|rsa] [--workers N] [--log text|json|none] [--format text|json]',
   ],
   description: `Serves /certsrv (home, CA certificate/chain/CRL downloads, saved-request and in-browser requests, certfnsh.asp results, pending checks), the anonymous /CertEnroll/ files, the administrator console /certsrv/admin/ and /health, answering as AD CS web enrollment does. Sign-in is HTTP Basic with the accounts of DIR/${USERS_FILE} (scrypt-hashed); --user and --admin add or replace accounts (administrators reach the console). On first start in a directory without a CA it creates one (a root and an issuing CA, as ca init does, with CDP/AIA URLs on this server), the accounts "user" and "admin" with generated passwords unless given, and a TLS certificate issued by the CA for localhost and each --tls-name (kept in DIR/${TLS_DIR}, renewed when it is 30 days from expiry or lacks a name); it prints the URLs, the CA thumbprint and the credentials. Passwords are printed only when generated. Request logs go to stderr (text on a terminal, JSON lines otherwise). Ctrl-C (SIGINT) or SIGTERM stops it gracefully: requests in flight finish.`,
   options: [
@@ -115,6 +115,12 @@ export const serve: Command = {
       value: 'ec|rsa',
       help: 'CA key algorithm when the CA is created (default rsa, as AD CS).',
     },
+    {
+      name: 'workers',
+      type: 'string',
+      value: 'N',
+      help: 'Worker threads that decode, check and sign requests (default 0: the main thread does it; 2 on a 2-core machine under load).',
+    },
     { name: 'log', type: 'string', value: 'text|json|none', help: 'Request log format on stderr.' },
     {
       name: 'format',
@@ -147,6 +153,10 @@ export const serve: Command = {
       ...listOption(args, 'admin').map((s) => spec(ctx, s, true)),
     ];
     const dir = caDir(ctx, args);
+    const workersText = stringOption(args, 'workers') ?? '0';
+    if (!/^\d{1,2}$/.test(workersText) || Number(workersText) > 64)
+      throw usageError(`--workers must be a number of threads (0-64), not '${workersText}'.`, NAME);
+    const signingWorkers = Number(workersText);
 
     let config = await readCaConfig(dir);
     const created = !config;
@@ -165,11 +175,11 @@ export const serve: Command = {
       } satisfies CaConfig;
       const db = parseDbUrl(ctx, stringOption(args, 'db') ?? `pglite:${join(dir, 'db')}`, NAME);
       if (db.kind === 'memory') throw usageError('serve keeps its CA: use pglite:PATH or postgres://…', NAME);
-      ca = (await createCaInDir(ctx, dir, config, db)).ca;
+      ca = (await createCaInDir(ctx, dir, config, db, { signingWorkers })).ca;
     } else {
       const db = parseDbUrl(ctx, stringOption(args, 'db') ?? config.db ?? `pglite:${join(dir, 'db')}`, NAME);
       if (db.kind === 'memory') throw usageError('serve keeps its CA: use pglite:PATH or postgres://…', NAME);
-      ca = await openAuthority(config, db);
+      ca = await openAuthority(config, db, { signingWorkers });
     }
 
     let server: CertsrvServer | undefined;
