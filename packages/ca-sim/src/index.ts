@@ -17,6 +17,7 @@
 export * from './authority.js';
 export * from './ca-certificates.js';
 export * from './ca-urls.js';
+export * from './cert-enroll.js';
 export * from './certsrv/index.js';
 export * from './clock.js';
 export * from './crl-builder.js';

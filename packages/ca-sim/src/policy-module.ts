@@ -132,7 +132,17 @@ function requestedTemplate(
   return undefined;
 }
 
-function mayEnroll(t: CertificateTemplate, requester: RequesterIdentity | undefined): boolean {
+/**
+ * Whether the template's ACL grants Enroll to the requester ([MS-CRTD] §2.3: no list or `*` means
+ * everyone). The policy module denies with CERTSRV_E_TEMPLATE_DENIED otherwise; certsrv lists only
+ * the templates this allows.
+ *
+ * @example
+ * ```ts
+ * mayEnroll(WEB_SERVER_TEMPLATE, { name: 'CONTOSO\\alice' }); // true: no enroll list
+ * ```
+ */
+export function mayEnroll(t: CertificateTemplate, requester: RequesterIdentity | undefined): boolean {
   if (!t.enroll) return true;
   if (t.enroll.includes('*')) return true;
   const who = requester?.name?.toLowerCase();

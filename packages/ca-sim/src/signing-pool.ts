@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { PublicationPoints } from './ca-certificates.js';
+import { CaError } from './errors.js';
 import type { EditFlag, PolicyDecision } from './policy-module.js';
 import type { CertificateTemplate, RequesterIdentity } from './template.js';
 
@@ -117,6 +118,14 @@ function spawnWorker(init: SigningPoolInit): Worker {
  * await pool.close();
  * ```
  */
+/** The CA was closed while requests were waiting for (or sent to) a signing worker. */
+function closedError(): CaError {
+  return new CaError(
+    'ERR_CA_STORE_CLOSED',
+    'The CA is closed: its signing workers have stopped. Open it again to issue.',
+  );
+}
+
 export class SigningPool {
   readonly #init: SigningPoolInit;
   /** Every CA certificate the workers know, renewals included (a respawned worker gets them all). */
@@ -152,13 +161,25 @@ export class SigningPool {
         this.#waiting.delete(r.id);
         if (--slot.inFlight === 0) worker.unref();
         if (r.outcome) w.resolve(r.outcome);
-        else w.reject(new Error(r.error ?? 'signing worker failed'));
+        else
+          w.reject(
+            new CaError(
+              'ERR_CA_ISSUE_FAILED',
+              `A signing worker could not issue: ${r.error ?? 'no reason given'}.`,
+            ),
+          );
       }
     });
     worker.on('error', (e) => this.#fail(slot, e));
     worker.on('exit', (code) => {
       if (this.#closed || slot.worker !== worker) return;
-      this.#fail(slot, new Error(`A signing worker exited (code ${code}).`));
+      this.#fail(
+        slot,
+        new CaError(
+          'ERR_CA_ISSUE_FAILED',
+          `A signing worker exited (code ${code}); submit the request again.`,
+        ),
+      );
       // The submissions in flight failed; later ones go to a new worker.
       this.#start(slot);
     });
@@ -181,7 +202,7 @@ export class SigningPool {
 
   /** Runs one submission on the least busy worker. */
   issue(job: SigningJob): Promise<SigningOutcome> {
-    if (this.#closed) return Promise.reject(new Error('The signing pool is closed.'));
+    if (this.#closed) return Promise.reject(closedError());
     let slot = this.#slots[0]!;
     for (const s of this.#slots) if (s.inFlight < slot.inFlight) slot = s;
     const id = this.#next++;
@@ -211,7 +232,7 @@ export class SigningPool {
     if (this.#closed) return;
     this.#closed = true;
     await Promise.all(this.#slots.map((s) => s.worker.terminate()));
-    for (const [, w] of this.#waiting) w.reject(new Error('The signing pool is closed.'));
+    for (const [, w] of this.#waiting) w.reject(closedError());
     this.#waiting.clear();
   }
 }

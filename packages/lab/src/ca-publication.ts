@@ -3,9 +3,13 @@
 // and `<CA name>+.crl` (certsrv-protocol.md §6.5). The same layout `certlab ca init` and
 // `certlab ca crl` write, so a lab CA created by either is read the same way.
 
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { type CertificationAuthority, caCertificateFileName, type PublishedCrl } from '@certlab/ca-sim';
+import {
+  type CertificationAuthority,
+  caCertificateFiles,
+  crlFile,
+  type PublishedCrl,
+  writeCertEnrollFiles,
+} from '@certlab/ca-sim';
 
 /**
  * Writes the CA certificates (DER) to a CertEnroll folder.
@@ -16,16 +20,7 @@ import { type CertificationAuthority, caCertificateFileName, type PublishedCrl }
  * ```
  */
 export async function publishCaCertificates(ca: CertificationAuthority, folder: string): Promise<void> {
-  await mkdir(folder, { recursive: true });
-  const roles = ca.standalone ? (['issuing'] as const) : (['root', 'issuing'] as const);
-  for (const role of roles) {
-    const name = role === 'root' ? ca.rootName! : ca.name;
-    for (const info of ca.caCertificates(role))
-      await writeFile(
-        join(folder, caCertificateFileName(ca.points.serverDnsName, name, info.certIndex)),
-        info.certificate.der,
-      );
-  }
+  await writeCertEnrollFiles(folder, caCertificateFiles(ca));
 }
 
 /**
@@ -39,11 +34,10 @@ export async function publishCaCertificates(ca: CertificationAuthority, folder: 
  * ```
  */
 export async function publishCrls(ca: CertificationAuthority, folder: string): Promise<PublishedCrl[]> {
-  await mkdir(folder, { recursive: true });
   const out: PublishedCrl[] = [];
   if (!ca.standalone) out.push(await ca.publishCrl({ authority: 'root' }));
   out.push(await ca.publishCrl());
   out.push(await ca.publishCrl({ delta: true }));
-  for (const p of out) await writeFile(join(folder, p.fileName), p.crl.der);
+  await writeCertEnrollFiles(folder, out.map(crlFile));
   return out;
 }

@@ -5,7 +5,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { CertificationAuthority } from '../authority.js';
-import type { CertificateTemplate } from '../template.js';
+import { mayEnroll } from '../policy-module.js';
 import { AuthThrottle } from './auth-throttle.js';
 import { CredentialCache } from './basic-auth.js';
 import type { Exchange } from './exchange.js';
@@ -81,9 +81,9 @@ export class CertsrvApp {
 
   /** The templates the request pages list: schema v1/v2 templates the account may enroll (reference §4). */
   templateOptions(ex: Exchange): TemplateOption[] {
-    const who = ex.account?.name.toLowerCase();
+    const requester = ex.account ? { name: ex.account.name } : undefined;
     return this.ca.templates
-      .filter((t) => mayEnroll(t, who))
+      .filter((t) => mayEnroll(t, requester))
       .map((t) => ({
         name: t.name,
         displayName: localizedTemplateName(t, ex.lang),
@@ -120,8 +120,3 @@ export class CertsrvApp {
 
 /** Stateless (no `stream` option): one decoder serves every request. */
 const UTF8 = new TextDecoder('utf-8');
-
-function mayEnroll(t: CertificateTemplate, who: string | undefined): boolean {
-  if (!t.enroll || t.enroll.includes('*')) return true;
-  return who !== undefined && t.enroll.some((p) => p.toLowerCase() === who);
-}

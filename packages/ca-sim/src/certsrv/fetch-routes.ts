@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Certificate, createCertsOnlyPkcs7, encodePem } from '@certlab/pki';
 import type { RequestResult } from '../authority.js';
-import { caCertificateFileName } from '../ca-urls.js';
+import { certEnrollFiles } from '../cert-enroll.js';
 import { isCaError } from '../errors.js';
 import { HRESULTS } from '../hresult.js';
 import type { CertsrvApp } from './app.js';
@@ -169,24 +169,12 @@ export async function handleCertEnroll(app: CertsrvApp, ex: Exchange): Promise<v
     sendHtml(ex, renderNotFound(), 404);
     return;
   }
-  const file = ex.path.slice('/CertEnroll/'.length).toLowerCase();
-  const ca = app.ca;
-  const roles = ca.standalone ? (['issuing'] as const) : (['issuing', 'root'] as const);
-  for (const role of roles) {
-    const caName = role === 'root' ? ca.rootName! : ca.name;
-    for (const info of ca.caCertificates(role)) {
-      if (caCertificateFileName(ca.points.serverDnsName, caName, info.certIndex).toLowerCase() === file) {
-        ex.event = 'certenroll:crt';
-        return sendBytes(ex, 200, 'application/x-x509-ca-cert', info.certificate.der);
-      }
-    }
-    for (const delta of [false, true]) {
-      const latest = await ca.latestCrl({ delta, authority: role });
-      if (latest && latest.fileName.toLowerCase() === file) {
-        ex.event = `certenroll:${delta ? 'delta' : 'base'}`;
-        return sendBytes(ex, 200, 'application/pkix-crl', latest.crl.der);
-      }
-    }
+  const name = ex.path.slice('/CertEnroll/'.length).toLowerCase();
+  const file = (await certEnrollFiles(app.ca)).find((f) => f.name.toLowerCase() === name);
+  if (file) {
+    ex.event = `certenroll:${file.type}`;
+    const type = file.type === 'crl' ? 'application/pkix-crl' : 'application/x-x509-ca-cert';
+    return sendBytes(ex, 200, type, file.der);
   }
   ex.event = 'certenroll:not-found';
   sendHtml(ex, renderNotFound(), 404);

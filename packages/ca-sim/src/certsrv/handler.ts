@@ -17,14 +17,18 @@ import type { PageContext } from './page-model.js';
 import {
   caGenerationLabel,
   renderAdvancedRequest,
+  renderBadRequest,
   renderCaDownload,
   renderCreateRequest,
   renderForbidden,
   renderHome,
+  renderMethodNotAllowed,
   renderNotFound,
   renderPendingList,
   renderRequestCertificate,
+  renderServerError,
   renderSubmitSaved,
+  renderTooLarge,
   renderUnauthorized,
   selectLanguage,
   selectVariant,
@@ -73,7 +77,7 @@ export function createCertsrvHandler(
     });
     if (!ex) {
       res.writeHead(400, { 'Content-Type': 'text/html', Server: 'Microsoft-IIS/10.0' });
-      res.end('<h1>Bad Request (Invalid URL)</h1>');
+      res.end(renderBadRequest());
       return;
     }
     route(app, ex).catch((e: unknown) => {
@@ -291,21 +295,4 @@ async function caGenerations(
       })),
     deltaCrl: delta !== undefined,
   };
-}
-
-function iisPage(title: string): string {
-  return `<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\r\n<html xmlns="http://www.w3.org/1999/xhtml">\r\n<head>\r\n<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1"/>\r\n<title>${title}</title>\r\n</head>\r\n<body>\r\n<div id="header"><h1>Server Error</h1></div>\r\n<div id="content">\r\n<fieldset><h2>${title}</h2></fieldset>\r\n</div>\r\n</body>\r\n</html>\r\n`;
-}
-
-function renderTooLarge(): string {
-  return iisPage('413 - Request Entity Too Large.');
-}
-function renderBadRequest(): string {
-  return iisPage('400 - Bad Request.');
-}
-function renderServerError(): string {
-  return iisPage('500 - Internal server error.');
-}
-function renderMethodNotAllowed(): string {
-  return iisPage('405 - HTTP verb used to access this page is not allowed.');
 }

@@ -8,7 +8,9 @@ import {
   type CaCertificateInfo,
   type CertificationAuthority,
   caCertificateFileName,
+  caCertificateFiles,
   certEnrollUrl,
+  crlFile,
   type EditFlag,
   type PublishedCrl,
 } from '@certlab/ca-sim';
@@ -210,15 +212,8 @@ async function publishCaFiles(
 ): Promise<void> {
   const folder = join(dir, CERT_ENROLL_DIR);
   await mkdir(folder, { recursive: true });
-  const roles = ca.standalone ? (['issuing'] as const) : (['root', 'issuing'] as const);
-  for (const role of roles) {
-    const caName = role === 'root' ? ca.rootName! : ca.name;
-    for (const info of ca.caCertificates(role))
-      await writeOutput(ctx.io, join(folder, crtName(ca, caName, info)), info.certificate.der, {
-        force: true,
-      });
-  }
-  for (const crl of crls) await writeOutput(ctx.io, join(folder, crl.fileName), crl.crl.der, { force: true });
+  for (const f of [...caCertificateFiles(ca), ...crls.map(crlFile)])
+    await writeOutput(ctx.io, join(folder, f.name), f.der, { force: true });
 }
 
 type Outcome = 'created' | 'exists' | 'memory';

@@ -1,5 +1,6 @@
 // IIS's own error pages (not certsrv's, not localized here): 401 (reference §2.1 — clients grep
-// `Unauthorized: Access is denied due to invalid credentials.`), 403 and 404. CRLF line ends.
+// `Unauthorized: Access is denied due to invalid credentials.`), 400, 403, 404, 405, 413 and 500.
+// CRLF line ends.
 
 import { lines } from '../html.js';
 
@@ -79,5 +80,62 @@ export function renderNotFound(): string {
   return iisPage(
     '404 - File or directory not found.',
     'The resource you are looking for might have been removed, had its name changed, or is temporarily unavailable.',
+  );
+}
+
+/**
+ * The IIS 400 page (a body cut short, a malformed request).
+ *
+ * @example
+ * ```ts
+ * res.writeHead(400, { 'Content-Type': 'text/html' }).end(renderBadRequest());
+ * ```
+ */
+export function renderBadRequest(): string {
+  return iisPage('400 - Bad Request.', 'The request could not be understood by the server.');
+}
+
+/**
+ * The IIS 405 page (a verb the page does not take).
+ *
+ * @example
+ * ```ts
+ * res.writeHead(405, { 'Content-Type': 'text/html', Allow: 'GET, HEAD' }).end(renderMethodNotAllowed());
+ * ```
+ */
+export function renderMethodNotAllowed(): string {
+  return iisPage(
+    '405 - HTTP verb used to access this page is not allowed.',
+    'The page you are looking for cannot be displayed because an invalid method (HTTP verb) was used to attempt access.',
+  );
+}
+
+/**
+ * The IIS 413 page (a body over the limit: ASP's AspMaxRequestEntityAllowed).
+ *
+ * @example
+ * ```ts
+ * res.writeHead(413, { 'Content-Type': 'text/html' }).end(renderTooLarge());
+ * ```
+ */
+export function renderTooLarge(): string {
+  return iisPage(
+    '413 - Request Entity Too Large.',
+    'The page was not displayed because the request entity is too large.',
+  );
+}
+
+/**
+ * The IIS 500 page (an unexpected failure; nothing about it is shown to the client).
+ *
+ * @example
+ * ```ts
+ * res.writeHead(500, { 'Content-Type': 'text/html' }).end(renderServerError());
+ * ```
+ */
+export function renderServerError(): string {
+  return iisPage(
+    '500 - Internal server error.',
+    'There is a problem with the resource you are looking for, and it cannot be displayed.',
   );
 }

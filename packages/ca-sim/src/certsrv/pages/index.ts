@@ -27,7 +27,15 @@ export {
 export { dispositionMessageText, renderDenied } from './denied.js';
 export { renderError } from './error.js';
 export { type HomePageOptions, renderHome } from './home.js';
-export { renderForbidden, renderNotFound, renderUnauthorized } from './iis-errors.js';
+export {
+  renderBadRequest,
+  renderForbidden,
+  renderMethodNotAllowed,
+  renderNotFound,
+  renderServerError,
+  renderTooLarge,
+  renderUnauthorized,
+} from './iis-errors.js';
 export { renderInstalled } from './installed.js';
 export { renderIssued } from './issued.js';
 export { CERTSRV_STYLE, type DocumentOptions, renderDocument } from './layout.js';

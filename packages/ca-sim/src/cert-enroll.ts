@@ -1,0 +1,87 @@
+// The CA's CertEnroll folder (C:\Windows\System32\CertSrv\CertEnroll, served by IIS as
+// /CertEnroll/): the CA certificates under `<ServerDNSName>_<CA name>(n).crt` and the CRLs under
+// `<CA name>(n).crl` / `<CA name>(n)+.crl` (certsrv reference §6.5, §11.4). One list of its files
+// for everything that writes or serves them.
+
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CertificationAuthority, PublishedCrl } from './authority.js';
+import { caCertificateFileName } from './ca-urls.js';
+
+/**
+ * One file of the CertEnroll folder, DER.
+ *
+ * @example
+ * ```ts
+ * const f: CertEnrollFile = { name: 'Contoso Issuing CA.crl', der, type: 'crl' };
+ * ```
+ */
+export interface CertEnrollFile {
+  readonly name: string;
+  readonly der: Uint8Array;
+  readonly type: 'certificate' | 'crl';
+}
+
+/**
+ * Every CA certificate (each generation of the root and of the issuing CA) under AD CS's names.
+ *
+ * @example
+ * ```ts
+ * caCertificateFiles(ca).map((f) => f.name); // ['pki.contoso.com_Contoso Root CA.crt', …]
+ * ```
+ */
+export function caCertificateFiles(ca: CertificationAuthority): CertEnrollFile[] {
+  const roles = ca.standalone ? (['issuing'] as const) : (['root', 'issuing'] as const);
+  return roles.flatMap((role) => {
+    const caName = role === 'root' ? ca.rootName! : ca.name;
+    return ca.caCertificates(role).map((info) => ({
+      name: caCertificateFileName(ca.points.serverDnsName, caName, info.certIndex),
+      der: info.certificate.der,
+      type: 'certificate' as const,
+    }));
+  });
+}
+
+/**
+ * A published CRL as its CertEnroll file.
+ *
+ * @example
+ * ```ts
+ * crlFile(await ca.publishCrl()).name; // 'Contoso Issuing CA.crl'
+ * ```
+ */
+export function crlFile(crl: PublishedCrl): CertEnrollFile {
+  return { name: crl.fileName, der: crl.crl.der, type: 'crl' };
+}
+
+/**
+ * What the folder holds now: the CA certificates and the latest base and delta CRL of each CA.
+ *
+ * @example
+ * ```ts
+ * const file = (await certEnrollFiles(ca)).find((f) => f.name === 'Contoso Issuing CA+.crl');
+ * ```
+ */
+export async function certEnrollFiles(ca: CertificationAuthority): Promise<CertEnrollFile[]> {
+  const files = caCertificateFiles(ca);
+  const roles = ca.standalone ? (['issuing'] as const) : (['issuing', 'root'] as const);
+  for (const authority of roles)
+    for (const delta of [false, true]) {
+      const latest = await ca.latestCrl({ delta, authority });
+      if (latest) files.push(crlFile(latest));
+    }
+  return files;
+}
+
+/**
+ * Writes files into a CertEnroll folder (created if missing), replacing files of the same name.
+ *
+ * @example
+ * ```ts
+ * await writeCertEnrollFiles(join(dir, 'CertEnroll'), [...caCertificateFiles(ca), crlFile(await ca.publishCrl())]);
+ * ```
+ */
+export async function writeCertEnrollFiles(folder: string, files: readonly CertEnrollFile[]): Promise<void> {
+  await mkdir(folder, { recursive: true });
+  for (const f of files) await writeFile(join(folder, f.name), f.der);
+}
