@@ -19,6 +19,7 @@ export * from './ca-certificates.js';
 export * from './ca-urls.js';
 export * from './cert-enroll.js';
 export * from './certsrv/index.js';
+export * from './certsrv-encoding.js';
 export * from './clock.js';
 export * from './crl-builder.js';
 export * from './crl-schedule.js';

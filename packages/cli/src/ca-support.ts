@@ -15,7 +15,7 @@ import {
   type RequestResult,
   type RequestStore,
 } from '@certlab/ca-sim';
-import { type Certificate, createCertsOnlyPkcs7, encodePkcs7Pem, Name } from '@certlab/pki';
+import { Name } from '@certlab/pki';
 import { choiceOption, stringOption } from './args.js';
 import { CliError, EXIT, usageError } from './cli-error.js';
 import type { CommandContext, OptionSpec, ParsedArgs } from './command.js';
@@ -248,24 +248,6 @@ export function requireRequestId(args: ParsedArgs, command: string): number {
   const id = requestIdOption(args, command);
   if (id === undefined) throw usageError('--id is required.', command);
   return id;
-}
-
-/**
- * Certificates as the file certsrv serves: one certificate (PEM with CRLF, or DER), or with
- * `chain` a certs-only PKCS #7 (.p7b) of all of them (Base64 under the CERTIFICATE label with
- * CRLF, as certnew.p7b?Enc=b64, or DER).
- */
-export function encodeCertificates(
-  certs: readonly Certificate[],
-  enc: 'b64' | 'bin',
-  chain: boolean,
-): string | Uint8Array {
-  if (chain) {
-    const p7b = createCertsOnlyPkcs7(certs);
-    return enc === 'bin' ? p7b : encodePkcs7Pem(p7b, { label: 'CERTIFICATE', eol: '\r\n' });
-  }
-  const cert = certs[0]!;
-  return enc === 'bin' ? cert.der : cert.toPem({ eol: '\r\n' });
 }
 
 /** What an output file holds, for summaries: `PEM`, `DER`, `PKCS #7 (.p7b), Base64`. */

@@ -4,9 +4,10 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Certificate, createCertsOnlyPkcs7, encodePem } from '@certlab/pki';
+import { type Certificate, encodePem } from '@certlab/pki';
 import type { RequestResult } from '../authority.js';
 import { certEnrollFiles } from '../cert-enroll.js';
+import { encodeCertsrvCertificates } from '../certsrv-encoding.js';
 import { isCaError } from '../errors.js';
 import { HRESULTS } from '../hresult.js';
 import type { CertsrvApp } from './app.js';
@@ -15,13 +16,6 @@ import { formatRequestsCookie, parseRequestsCookie } from './cookies.js';
 import { noRequestDetails, requestErrorDetails } from './error-details.js';
 import { type Exchange, sendBytes, sendHtml } from './exchange.js';
 import { renderError, renderNotFound } from './pages/index.js';
-
-const EOL = '\r\n';
-
-/** Base64 with the `CERTIFICATE` label, CRLF lines: Windows' CRYPT_STRING_BASE64HEADER (§6). */
-function base64Header(der: Uint8Array, label = 'CERTIFICATE'): string {
-  return encodePem(label, der, { eol: EOL });
-}
 
 /** `Enc=bin` → DER; anything else (or nothing) → Base64 with header (§6.2). */
 function wantsDer(ex: Exchange): boolean {
@@ -110,19 +104,16 @@ export async function handleCertNew(app: CertsrvApp, ex: Exchange, chain: boolea
   }
   const der = wantsDer(ex);
   ex.event = `fetch:${chain ? 'p7b' : 'cer'}:${der ? 'bin' : 'b64'}`;
-  if (chain) {
-    // Keep the order (leaf or CA first, then up to the root) in the encoded SET (§6.3).
-    const p7b = createCertsOnlyPkcs7(certs);
-    return sendBytes(ex, 200, 'application/x-pkcs7-certificates', der ? p7b : base64Header(p7b));
-  }
-  const cert = certs[0]!;
+  // A p7b keeps the order (leaf or CA first, then up to the root) in the encoded SET (§6.3).
+  const body = encodeCertsrvCertificates(certs, der ? 'bin' : 'b64', chain);
+  if (chain) return sendBytes(ex, 200, 'application/x-pkcs7-certificates', body);
   const type =
     app.legacyContentTypes && ex.variant === 'text'
       ? caCert
         ? 'application/x-x509-ca-cert'
         : 'application/x-x509-user-cert'
       : 'application/pkix-cert';
-  sendBytes(ex, 200, type, der ? cert.der : base64Header(cert.der));
+  sendBytes(ex, 200, type, body);
 }
 
 /**
@@ -150,7 +141,7 @@ export async function handleCrl(app: CertsrvApp, ex: Exchange): Promise<void> {
     ex,
     200,
     'application/pkix-crl',
-    wantsDer(ex) ? crl.crl.der : base64Header(crl.crl.der, app.crlPemLabel),
+    wantsDer(ex) ? crl.crl.der : encodePem(app.crlPemLabel, crl.crl.der, { eol: '\r\n' }),
   );
 }
 

@@ -1,16 +1,9 @@
 // `certlab ca cert`: the CA certificate (certcarc.asp's "Download CA certificate"), the root's,
 // or the chain as a .p7b ("Download CA certificate chain").
 
+import { encodeCertsrvCertificates } from '@certlab/ca-sim';
 import { booleanOption, choiceOption, requireOption } from '../args.js';
-import {
-  DB_OPTION,
-  DIR_OPTION,
-  ENC_OPTION,
-  encOption,
-  encodeCertificates,
-  encodingText,
-  withCa,
-} from '../ca-support.js';
+import { DB_OPTION, DIR_OPTION, ENC_OPTION, encOption, encodingText, withCa } from '../ca-support.js';
 import { EXIT, usageError } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { FORCE_OPTION, FORMAT_OPTION, OUT_OPTION } from '../common-options.js';
@@ -54,7 +47,7 @@ export const caCert: Command = {
     await ensureWritable(ctx.io, out, force);
     return withCa(ctx, args, NAME, async (ca) => {
       const certs = chain ? ca.chain : [root ? ca.rootCertificate : ca.certificate];
-      await writeOutput(ctx.io, out, encodeCertificates(certs, enc, chain), { force });
+      await writeOutput(ctx.io, out, encodeCertsrvCertificates(certs, enc, chain), { force });
       const written = out === STDIO ? 'stdout' : resolvePath(ctx.io, out);
       const described = [];
       for (const c of certs)

@@ -1,6 +1,7 @@
 // `certlab ca retrieve`: the certificate of a request (certreq -retrieve, certnew.cer?ReqID=N),
 // or the certificate with the CA chain as a .p7b (certnew.p7b).
 
+import { caChainOf, encodeCertsrvCertificates } from '@certlab/ca-sim';
 import { booleanOption, choiceOption, requireOption } from '../args.js';
 import {
   DB_OPTION,
@@ -8,7 +9,6 @@ import {
   dispositionLines,
   ENC_OPTION,
   encOption,
-  encodeCertificates,
   encodingText,
   requestJson,
   requireRequestId,
@@ -67,8 +67,8 @@ export const caRetrieve: Command = {
         else writeLines(stream, dispositionLines(r));
         throw failure(`request ${id} has no certificate: it is ${r.disposition}.`);
       }
-      const certs = chain ? [r.certificate, ...ca.chain] : [r.certificate];
-      await writeOutput(ctx.io, out, encodeCertificates(certs, enc, chain), { force });
+      const certs = chain ? [r.certificate, ...caChainOf(ca, r.certificate)] : [r.certificate];
+      await writeOutput(ctx.io, out, encodeCertsrvCertificates(certs, enc, chain), { force });
       const written = out === STDIO ? 'stdout' : resolvePath(ctx.io, out);
       if (format === 'json')
         writeJson(ctx.io.stdout, { ...((await requestJson(r)) as object), out: written });

@@ -1,7 +1,7 @@
 // `certlab ca submit`: submit a PKCS #10 request to the CA as `certreq -submit` does, print the
 // request id and disposition with AD CS's message, and save the certificate when it is issued.
 
-import type { SubmitOptions } from '@certlab/ca-sim';
+import { caChainOf, encodeCertsrvCertificates, type SubmitOptions } from '@certlab/ca-sim';
 import { booleanOption, choiceOption, listOption, stringOption } from '../args.js';
 import {
   DB_OPTION,
@@ -9,7 +9,6 @@ import {
   dispositionLines,
   ENC_OPTION,
   encOption,
-  encodeCertificates,
   encodingText,
   requestIdLines,
   requestJson,
@@ -108,8 +107,8 @@ export const caSubmit: Command = {
       const r = await ca.submit(request, options);
       let written: string | undefined;
       if (out !== undefined && r.certificate) {
-        const certs = chain ? [r.certificate, ...ca.chain] : [r.certificate];
-        await writeOutput(ctx.io, out, encodeCertificates(certs, enc, chain), { force });
+        const certs = chain ? [r.certificate, ...caChainOf(ca, r.certificate)] : [r.certificate];
+        await writeOutput(ctx.io, out, encodeCertsrvCertificates(certs, enc, chain), { force });
         written = out === STDIO ? 'stdout' : resolvePath(ctx.io, out);
       }
       if (format === 'json')
