@@ -3,7 +3,7 @@
 // certificate's CDPs, mapped to Valid, Untrusted, DateInvalid, Revoked, RevocationCheckFailure.
 
 import type { Certificate } from '@certlab/pki';
-import { type ChainResult, CERT_TRUST_ERROR as E } from '@certlab/store-sim';
+import { type ChainResult, chainStatus } from '@certlab/store-sim';
 import type { LabHost } from './lab-host.js';
 import type { LabNetwork } from './lab-network.js';
 import { buildMachineChain } from './machine-chain.js';
@@ -57,14 +57,8 @@ export async function certificateStatus(
     ...(options.time ? { time: options.time } : {}),
     ...(options.revocation === false ? { revocation: false } : {}),
   });
-  const s = chain.errorStatus;
-  let status: ExchangeCertificateStatus = 'Valid';
-  if (s & (E.IS_UNTRUSTED_ROOT | E.IS_PARTIAL_CHAIN | E.IS_EXPLICIT_DISTRUST | E.IS_CYCLIC))
-    status = 'Untrusted';
-  else if (s & E.IS_NOT_TIME_VALID) status = 'DateInvalid';
-  else if (s & E.IS_REVOKED) status = 'Revoked';
-  else if (s & (E.REVOCATION_STATUS_UNKNOWN | E.IS_OFFLINE_REVOCATION)) status = 'RevocationCheckFailure';
-  else if (s) status = 'Invalid';
+  const status: ExchangeCertificateStatus =
+    chainStatus(chain.errorStatus) ?? (chain.errorStatus ? 'Invalid' : 'Valid');
   return { status, chain, unreachableCrls: unreachable };
 }
 

@@ -43,6 +43,28 @@ export type ServiceStatus =
   | 'Invalid';
 
 /**
+ * The Status a service shows for a chain's CERT_TRUST_* error bits, in Get-ExchangeCertificate's
+ * order of precedence (untrusted, date, revoked, revocation unknown); undefined when none of them
+ * is set.
+ *
+ * @example
+ * ```ts
+ * chainStatus(chain.errorStatus) ?? 'Valid';
+ * ```
+ */
+export function chainStatus(
+  errorStatus: number,
+): 'Untrusted' | 'DateInvalid' | 'Revoked' | 'RevocationCheckFailure' | undefined {
+  const s = errorStatus;
+  if (s & (E.IS_UNTRUSTED_ROOT | E.IS_PARTIAL_CHAIN | E.IS_EXPLICIT_DISTRUST | E.IS_CYCLIC))
+    return 'Untrusted';
+  if (s & E.IS_NOT_TIME_VALID) return 'DateInvalid';
+  if (s & E.IS_REVOKED) return 'Revoked';
+  if (s & (E.REVOCATION_STATUS_UNKNOWN | E.IS_OFFLINE_REVOCATION)) return 'RevocationCheckFailure';
+  return undefined;
+}
+
+/**
  * What {@link checkServiceCertificate} found.
  *
  * @example
@@ -124,15 +146,10 @@ export async function checkServiceCertificate(
   });
   if (!chain.trusted)
     problems.push({ code: 'CHAIN', message: `${chain.policy.name}: ${chain.errors.join(', ') || 'policy'}` });
-  const s = chain.errorStatus;
-  let status: ServiceStatus = 'Valid';
-  if (s & (E.IS_UNTRUSTED_ROOT | E.IS_PARTIAL_CHAIN | E.IS_EXPLICIT_DISTRUST | E.IS_CYCLIC))
-    status = 'Untrusted';
-  else if (s & E.IS_NOT_TIME_VALID) status = 'DateInvalid';
-  else if (s & E.IS_REVOKED) status = 'Revoked';
-  else if (s & (E.REVOCATION_STATUS_UNKNOWN | E.IS_OFFLINE_REVOCATION)) status = 'RevocationCheckFailure';
-  else if (!entry.hasPrivateKey) status = 'PrivateKeyMissing';
-  else if (problems.length) status = 'Invalid';
+  // The chain's own verdict comes first, as Get-ExchangeCertificate reports it.
+  const status: ServiceStatus =
+    chainStatus(chain.errorStatus) ??
+    (!entry.hasPrivateKey ? 'PrivateKeyMissing' : problems.length ? 'Invalid' : 'Valid');
   const v = certificateVerdict(chain, { hasPrivateKey: entry.hasPrivateKey }, lang);
   return {
     usable: problems.length === 0,
