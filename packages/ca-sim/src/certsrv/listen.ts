@@ -121,22 +121,8 @@ export async function startCertsrv(options: CertsrvListenOptions): Promise<Certs
     s.keepAliveTimeout = serverOptions.keepAliveTimeout;
     s.headersTimeout = serverOptions.headersTimeout;
     s.requestTimeout = serverOptions.requestTimeout;
-    // A client that never finishes its TLS handshake or request head is dropped, not kept.
-    s.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-      // As node's default handler: 431 for a head over maxHeaderSize, 408 on a timeout.
-      const status =
-        err.code === 'HPE_HEADER_OVERFLOW'
-          ? '431 Request Header Fields Too Large'
-          : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-            ? '408 Request Timeout'
-            : '400 Bad Request';
-      // Only when no response has started on this connection (node's own rule): a raw status
-      // line in the middle of a response would corrupt it.
-      const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-      if (socket.writable && !socket.destroyed && !inFlight?.headersSent)
-        socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      else socket.destroy();
-    });
+    // Malformed heads, heads over maxHeaderSize and slow clients are node's default clientError
+    // handling: 400, 431 or 408 with Connection: close, then the socket is destroyed.
   }
   await listen(httpServer, options.port ?? 0, host);
   try {
