@@ -16,6 +16,7 @@ const OPERATION_FAILURES: ReadonlySet<PkiErrorCode> = new Set<PkiErrorCode>([
 const CA_USAGE_ERRORS: ReadonlySet<CaErrorCode> = new Set<CaErrorCode>([
   'ERR_CA_OPTIONS_INVALID',
   'ERR_CA_TEMPLATE_INVALID',
+  'ERR_CA_USERS_INVALID',
 ]);
 
 /** The text and exit code for an error. */

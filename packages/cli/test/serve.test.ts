@@ -257,4 +257,27 @@ describe('certlab serve', () => {
       expect((await third.stop()).code).toBe(0);
     }
   });
+
+  it('refuses bad options and a broken accounts file with exit 2, never echoing a password', async () => {
+    await writeFile(join(cwd, 'broken-users.json'), '{"domain":"CONTOSO","users":[{"name":');
+    const cases: [string[], RegExp][] = [
+      [['--port', 'http'], /--port must be a port number/],
+      [['--workers', 'many'], /--workers must be a number of threads/],
+      [['--user', 'nocolon'], /--user/],
+      [['--user', ':Secret-Passw0rd'], /user name before the colon is empty/],
+      [['--users', 'broken-users.json'], /ERR_CA_USERS_INVALID/],
+    ];
+    for (const [args, message] of cases) {
+      let stderr = '';
+      const code = await run(['serve', '--dir', 'site', '--no-https', '--port', '0', ...args], {
+        stdout: { write: () => true },
+        stderr: { write: (c: string | Uint8Array) => (stderr += String(c)) },
+        cwd,
+        env: {},
+      });
+      expect(code, args.join(' ')).toBe(2);
+      expect(stderr).toMatch(message);
+      expect(stderr).not.toContain('Secret-Passw0rd');
+    }
+  });
 });
