@@ -179,6 +179,43 @@ describe('every page', () => {
     );
   });
 
+  it('renders each frame from its own inputs, cached or not (user, admin, language, CA, query)', () => {
+    // The frame around a body is cached by everything it shows: interleaved renders for other
+    // accounts, languages and CAs must never borrow one another's frame, and a second render is
+    // the same bytes as the first.
+    const variants = [
+      ctx('en', 'text'),
+      ctx('en', 'text', { user: 'CONTOSO\\bob' }),
+      ctx('en', 'text', { user: undefined }),
+      ctx('en', 'text', { admin: true }),
+      ctx('fr', 'text'),
+      ctx('en', 'browser', { caName: 'Fabrikam CA' }),
+    ];
+    const first = variants.map((c) => renderHome(c, { requestLink: 'certrqxt.asp' }));
+    for (let round = 0; round < 2; round++)
+      variants.forEach((c, i) => {
+        expect(renderHome(c, { requestLink: 'certrqxt.asp' })).toBe(first[i]);
+      });
+    expect(first[0]).toContain('CONTOSO\\alice');
+    expect(first[1]).toContain('CONTOSO\\bob');
+    expect(first[1]).not.toContain('CONTOSO\\alice');
+    expect(first[2]).not.toContain('id="spnUser"');
+    expect(first[3]).toContain('id="lnkAdminConsole"');
+    expect(first[0]).not.toContain('id="lnkAdminConsole"');
+    expect(first[4]).toContain('<html lang="fr">');
+    expect(first[5]).toContain('  --  Fabrikam CA</td>');
+    const pending = renderAdmin(
+      { ...ctx('en', 'text'), admin: true },
+      { folder: 'pending', rows: [], csrfToken: 't' },
+    );
+    const issued = renderAdmin(
+      { ...ctx('en', 'text'), admin: true },
+      { folder: 'issued', rows: [], csrfToken: 't' },
+    );
+    expect(pending).toContain('href="?folder=pending&amp;Lang=fr"');
+    expect(issued).toContain('href="?folder=issued&amp;Lang=fr"');
+  });
+
   it('escapes the CA name and the user everywhere', () => {
     for (const variant of VARIANTS) {
       const c = ctx('en', variant, { caName: EVIL, user: `CONTOSO\\${EVIL}` });

@@ -56,25 +56,27 @@ export function createCertsrvHandler(
     const remote = req.socket.remoteAddress ?? '';
     // HTTP/0.9 and 2.x+ in HTTP/1 syntax are not HTTP/1.x: 400 like an invalid URL.
     const ex = req.httpVersionMajor === 1 ? exchangeOf(app, req, res) : undefined;
-    res.on('finish', () => {
-      if (!app.log) return;
-      app.log({
-        time: app.now().toISOString(),
-        method: req.method ?? '',
-        path:
-          ex?.path ??
-          String(req.url ?? '')
-            .split('?')[0]!
-            .slice(0, 300),
-        status: res.statusCode,
-        ms: Math.round((performance.now() - started) * 100) / 100,
-        bytes: ex?.bytes ?? 0,
-        remote,
-        ...(ex?.account ? { user: ex.account.name } : {}),
-        ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'].slice(0, 300) } : {}),
-        ...(ex?.event ? { event: ex.event } : {}),
+    // No log, no listener: one fewer closure and event per request under load.
+    const log = app.log;
+    if (log)
+      res.on('finish', () => {
+        log({
+          time: app.now().toISOString(),
+          method: req.method ?? '',
+          path:
+            ex?.path ??
+            String(req.url ?? '')
+              .split('?')[0]!
+              .slice(0, 300),
+          status: res.statusCode,
+          ms: Math.round((performance.now() - started) * 100) / 100,
+          bytes: ex?.bytes ?? 0,
+          remote,
+          ...(ex?.account ? { user: ex.account.name } : {}),
+          ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'].slice(0, 300) } : {}),
+          ...(ex?.event ? { event: ex.event } : {}),
+        });
       });
-    });
     if (!ex) {
       res.writeHead(400, { 'Content-Type': 'text/html', Server: 'Microsoft-IIS/10.0' });
       res.end(renderBadRequest());

@@ -76,14 +76,15 @@ export function scriptJson(value: unknown): string {
 
 /**
  * Joins lines (nested arrays are flattened, `false`/`undefined` entries dropped) with CRLF and
- * turns any bare LF inside them into CRLF. The result ends with CRLF.
+ * turns any bare LF inside them into CRLF. The result ends with CRLF; with `emptyIfNone`, no lines
+ * give '' (a part of a page joined to others) instead of one empty line.
  *
  * @example
  * ```ts
  * lines(['<p>', cond && 'shown', '</p>']); // '<p>\r\nshown\r\n</p>\r\n'
  * ```
  */
-export function lines(parts: readonly Lines[]): string {
+export function lines(parts: readonly Lines[], emptyIfNone = false): string {
   const out: string[] = [];
   const walk = (p: Lines): void => {
     if (p === false || p === undefined || p === null) return;
@@ -91,6 +92,7 @@ export function lines(parts: readonly Lines[]): string {
     else for (const q of p) walk(q);
   };
   for (const p of parts) walk(p);
+  if (emptyIfNone && out.length === 0) return '';
   return toCrlf(`${out.join('\n')}\n`);
 }
 
