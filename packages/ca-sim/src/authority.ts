@@ -4,12 +4,14 @@
 
 import {
   type Certificate,
+  CertificationRequest,
   CRL_REASONS,
   type Crl,
   type CrlReason,
   encodePem,
   generateKeyPair,
   importPrivateKey,
+  isSignedRequest,
   type KeySpec,
   Name,
   type NamedCurve,
@@ -17,7 +19,9 @@ import {
   type PublicKey,
   parseCertificate,
   parseCrl,
+  parseSignedRequest,
 } from '@certlab/pki';
+import { bytesEqual } from './bytes.js';
 import { createCaCertificate, issuerLocations, type PublicationPoints } from './ca-certificates.js';
 import { certEnrollUrl, crlFileName } from './ca-urls.js';
 import { type Clock, systemClock } from './clock.js';
@@ -32,7 +36,7 @@ import {
   parseRequestAttributes,
   type RequestAttributes,
 } from './request-attributes.js';
-import type { RequestInput } from './request-encoding.js';
+import { decodeRequestInput, type RequestInput } from './request-encoding.js';
 import { adcsSerialNumber, randomSerialPrefix } from './serial-number.js';
 import { type IssuerMaterial, SigningPool } from './signing-pool.js';
 import { STANDARD_TEMPLATES } from './standard-templates.js';
@@ -468,13 +472,14 @@ export class CertificationAuthority {
 
   // --- requests ---------------------------------------------------------------------------------
 
-  #policy(
+  async #policy(
     request: RequestInput,
     attributes: RequestAttributes,
     requester: RequesterIdentity | undefined,
     officerApproved: boolean,
     deferSignatureCheck = false,
   ) {
+    const signerRevoked = await this.#renewalSignerRevoked(request);
     return evaluatePolicy({
       request,
       attributes,
@@ -483,7 +488,40 @@ export class CertificationAuthority {
       ...(requester ? { requester } : {}),
       officerApproved,
       deferSignatureCheck,
+      caCertificates: this.caCertificates('issuing').map((c) => c.certificate),
+      now: this.#clock.now(),
+      ...(signerRevoked ? { signerRevoked } : {}),
     });
+  }
+
+  /**
+   * Whether a PKCS #7 renewal request is signed with a certificate this CA revoked: the policy
+   * module (which may run on a signing worker) cannot read the database, so the main thread looks
+   * the signer up first. Only wrapped requests pay for this: a bare PKCS #10 is recognised from
+   * its first bytes.
+   */
+  async #renewalSignerRevoked(request: RequestInput): Promise<boolean> {
+    if (request instanceof CertificationRequest) return false;
+    let der: Uint8Array;
+    try {
+      der = decodeRequestInput(request);
+    } catch {
+      return false; // the policy module reports the parse error
+    }
+    if (!isSignedRequest(der)) return false;
+    let signer: Certificate | undefined;
+    try {
+      const signed = parseSignedRequest(der);
+      signer = signed.format === 'pkcs7' ? signed.signerCertificate : undefined;
+    } catch {
+      return false;
+    }
+    if (!signer) return false;
+    const row = await this.store.findBySerial(signer.serialNumber);
+    const c = row?.certificate;
+    // The serial must be one of ours: the same serial from another issuer is another certificate.
+    const ours = this.caCertificates('issuing').find((g) => g.certIndex === c?.caCertIndex);
+    return !!c?.revokedAt && !!ours && bytesEqual(ours.certificate.subjectDer, signer.issuerDer);
   }
 
   async #sign(
@@ -606,6 +644,7 @@ export class CertificationAuthority {
     now: Date,
   ): Promise<RequestResult> {
     const input = typeof request === 'string' || request instanceof Uint8Array ? request : request.der;
+    const signerRevoked = await this.#renewalSignerRevoked(input);
     const row = await this.store.insertRequest(async (requestId) => {
       const ca = this.#current('issuing');
       const serialNumber = adcsSerialNumber({
@@ -618,6 +657,7 @@ export class CertificationAuthority {
         request: input,
         attributes: attrs,
         ...(requester ? { requester } : {}),
+        ...(signerRevoked ? { signerRevoked } : {}),
         serialNumber,
         caCertIndex: ca.certIndex,
         now: now.getTime(),

@@ -96,6 +96,16 @@ export const HRESULTS = {
   CRYPT_E_ASN1_EOD: h(0x80093102, 'CRYPT_E_ASN1_EOD', 'ASN1 unexpected end of data.', 'asn'),
   CRYPT_E_ASN1_BADTAG: h(0x8009310b, 'CRYPT_E_ASN1_BADTAG', 'ASN1 bad tag value met.', 'asn'),
   CRYPT_E_REVOKED: h(0x80092010, 'CRYPT_E_REVOKED', 'The certificate is revoked.'),
+  CERT_E_EXPIRED: h(
+    0x800b0101,
+    'CERT_E_EXPIRED',
+    'A required certificate is not within its validity period when verifying against the current system clock or the timestamp in the signed file.',
+  ),
+  CERT_E_UNTRUSTEDROOT: h(
+    0x800b0109,
+    'CERT_E_UNTRUSTEDROOT',
+    'A certificate chain processed, but terminated in a root certificate which is not trusted by the trust provider.',
+  ),
   ERROR_INVALID_PARAMETER: h(0x80070057, 'ERROR_INVALID_PARAMETER', 'The parameter is incorrect.', 'win32'),
   ERROR_INVALID_DATA: h(0x8007000d, 'ERROR_INVALID_DATA', 'The data is invalid.', 'win32'),
 } as const;

@@ -3,15 +3,20 @@
 // §3.2.1.4.2.1.2 for request attributes, [MS-CRTD] for the template rules).
 
 import {
+  type Certificate,
   type CertificationRequest,
   decodeMsCertificateTemplate,
   type GeneralName,
   isPkiError,
+  isSignedRequest,
   Name,
   OID,
   type PublicKey,
   parseCsr,
+  parseSignedRequest,
+  type SignedRequest,
 } from '@certlab/pki';
+import { bytesEqual } from './bytes.js';
 import { formatHresult, HRESULTS, type HResult, hresultHex } from './hresult.js';
 import { parseSanAttribute, type RequestAttributes, SanAttributeError } from './request-attributes.js';
 import { decodeRequestInput, type RequestInput } from './request-encoding.js';
@@ -49,6 +54,15 @@ export interface PolicyInput {
   readonly officerApproved?: boolean;
   /** Return an `issue` decision before the request signature is checked, with `signatureCheck`. */
   readonly deferSignatureCheck?: boolean;
+  /**
+   * The CA's own certificates (every generation): a PKCS #7 renewal request must be signed with a
+   * certificate one of them issued. Without them that check is skipped.
+   */
+  readonly caCertificates?: readonly Certificate[];
+  /** The time the signing certificate of a renewal must be valid at (default now). */
+  readonly now?: Date;
+  /** The CA's database says the signing certificate of this renewal request is revoked. */
+  readonly signerRevoked?: boolean;
 }
 
 /** Fields every decision carries (for the request row). */
@@ -150,7 +164,8 @@ export function mayEnroll(t: CertificateTemplate, requester: RequesterIdentity |
 }
 
 /**
- * The decision for a request whose signature does not verify: the CA core's message.
+ * The decision for a request whose signature (or, for a renewal, signing certificate) does not
+ * verify: the CA core's message, with NTE_BAD_SIGNATURE or the certificate's chain error.
  *
  * @example
  * ```ts
@@ -160,8 +175,8 @@ export function mayEnroll(t: CertificateTemplate, requester: RequesterIdentity |
 export function badSignatureDecision(
   der: Uint8Array,
   extra: { template?: string; subject?: string } = {},
+  hr: HResult = HRESULTS.NTE_BAD_SIGNATURE,
 ): PolicyDecision {
-  const hr = HRESULTS.NTE_BAD_SIGNATURE;
   // Wording of the CA core's message: unverified against a real server.
   return {
     outcome: 'denied',
@@ -170,6 +185,31 @@ export function badSignatureDecision(
     hresult: hr,
     ...extra,
   };
+}
+
+/**
+ * What is wrong with the certificate that signed a PKCS #7 renewal request, as the CA core's
+ * chain check reports it ([MS-WCCE] §3.2.1.4.2.1.4: a renewal is signed with the certificate it
+ * renews, which this CA must have issued and which must be valid and not revoked), or undefined.
+ */
+async function renewalSignerProblem(signed: SignedRequest, input: PolicyInput): Promise<HResult | undefined> {
+  const cert = signed.signerCertificate;
+  if (!cert) return HRESULTS.NTE_BAD_SIGNATURE;
+  if (input.caCertificates) {
+    let ours = false;
+    for (const ca of input.caCertificates) {
+      if (!bytesEqual(ca.subjectDer, cert.issuerDer)) continue;
+      if (await cert.verifySignature(ca.publicKey).catch(() => false)) {
+        ours = true;
+        break;
+      }
+    }
+    if (!ours) return HRESULTS.CERT_E_UNTRUSTEDROOT;
+  }
+  const now = (input.now ?? new Date()).getTime();
+  if (now < cert.notBefore.getTime() || now > cert.notAfter.getTime()) return HRESULTS.CERT_E_EXPIRED;
+  if (input.signerRevoked) return HRESULTS.CRYPT_E_REVOKED;
+  return undefined;
 }
 
 /**
@@ -213,8 +253,13 @@ export async function evaluatePolicy(input: PolicyInput): Promise<PolicyDecision
   let csr: CertificationRequest;
   let publicKey: PublicKey;
   let subjectText: string | undefined;
+  // A PKCS #7 renewal or a CMC request wraps the PKCS #10 in CMS SignedData (reference §5.1).
+  let signed: SignedRequest | undefined;
   try {
-    csr = parseCsr(der);
+    if (isSignedRequest(der)) {
+      signed = parseSignedRequest(der);
+      csr = signed.request;
+    } else csr = parseCsr(der);
     subjectText = csr.subject.toString();
   } catch (e) {
     const hr = parseFailureHresult(e);
@@ -233,7 +278,15 @@ export async function evaluatePolicy(input: PolicyInput): Promise<PolicyDecision
   // Proof of possession (RFC 2986 §3), checked by the CA core before the policy module runs.
   // The check runs on WebCrypto's thread pool while the policy rules below are evaluated; a bad
   // signature still wins over any other verdict, as the CA core rejects such a request first.
-  const verifying = csr.verify().catch(() => false);
+  // A wrapped request carries two signatures: the PKCS #10's own (proof of possession of the new
+  // key) and the CMS signer's (the old certificate of a renewal, or the request key for CMC).
+  const verifying = (
+    signed ? Promise.all([csr.verify(), signed.verify()]).then(([a, b]) => a && b) : csr.verify()
+  ).catch(() => false);
+  if (signed?.format === 'pkcs7') {
+    const hr = await renewalSignerProblem(signed, input);
+    if (hr) return badSignatureDecision(der, base, hr);
+  }
   const rules = (): PolicyDecision => {
     if (templateName === undefined)
       return deny(HRESULTS.CERTSRV_E_NO_CERT_TYPE, deniedByPolicy(HRESULTS.CERTSRV_E_NO_CERT_TYPE), base);

@@ -37,6 +37,8 @@ export interface SigningJob {
   readonly request: string | Uint8Array;
   readonly attributes: Readonly<Record<string, string>>;
   readonly requester?: RequesterIdentity;
+  /** The signing certificate of this renewal request is revoked (the main thread looked it up). */
+  readonly signerRevoked?: boolean;
   readonly serialNumber: string;
   readonly caCertIndex: number;
   /** ms since the epoch. */

@@ -52,6 +52,9 @@ async function run(job: SigningJob): Promise<SigningOutcome> {
     editFlags,
     ...(job.requester ? { requester: job.requester } : {}),
     officerApproved: false,
+    caCertificates: [...issuers.values()].map((i) => i.certificate),
+    now: new Date(job.now),
+    ...(job.signerRevoked ? { signerRevoked: true } : {}),
   });
   const base = {
     outcome: decision.outcome,

@@ -4,16 +4,19 @@
 import { type CertificationAuthority, createAuthority } from '@certlab/ca-sim';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { makeCsr } from './support/csr.js';
+import { buildCmc } from '../../../test/support/cmc.js';
+import { makeCsr, testKey } from './support/csr.js';
 
 let ca: CertificationAuthority;
 let der: Uint8Array;
 let pem: string;
+let cmc: Uint8Array;
 beforeAll(async () => {
   ca = await createAuthority({ name: 'Contoso Issuing CA', keyType: 'ec' });
   const csr = await makeCsr({ template: 'WebServer', san: [{ type: 'dns', value: 'exch01.contoso.com' }] });
   der = csr.der;
   pem = csr.toPem();
+  cmc = await buildCmc(csr, await testKey());
 });
 afterAll(async () => {
   await ca?.close();
@@ -84,6 +87,16 @@ it('mutated DER requests are denied with AD CS messages, never a crash', async (
       await check(apply(der, muts));
     }),
     { seed: 0x5eed_ca, numRuns: 300 },
+  );
+});
+
+it('mutated CMC requests (CMS SignedData around the request) are denied with AD CS messages, never a crash', async () => {
+  expect((await ca.submit(cmc, { template: 'WebServer' })).disposition).toBe('issued'); // the control
+  await fc.assert(
+    fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), async (muts) => {
+      await check(apply(cmc, muts));
+    }),
+    { seed: 0x5eed_cc, numRuns: 200 },
   );
 });
 

@@ -3,7 +3,7 @@
 // reuses it (request ids are read from the output, never assumed).
 
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   parseCrl as parseCrlDer,
@@ -12,7 +12,7 @@ import {
   readDerOrPem,
 } from '@certlab/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliResult, cli, opensslAll, removeTempDirs, tempDir } from './helpers.js';
+import { type CliResult, cli, openssl, opensslAll, removeTempDirs, tempDir } from './helpers.js';
 
 const parseCertificate = (input: string | Uint8Array) => parseDer(readDerOrPem(input, 'CERTIFICATE'));
 const parseCrl = (input: string | Uint8Array) => parseCrlDer(readDerOrPem(input, 'X509 CRL'));
@@ -369,6 +369,38 @@ describe('ca list', () => {
 
     const none = await cli(dir, 'ca', 'list', '--dir', 'pki', '--status', 'pending');
     expect(none.stdout).toBe('No pending requests.\n');
+  });
+});
+
+describe('renewal requests', () => {
+  it('submits a PKCS #7 renewal made by openssl cms -sign with the certificate it renews (PEM and DER)', async () => {
+    const old = await submit('--template', 'WebServer', '--out', 'renew-old.cer', '--force');
+    expect(old.code, old.stderr).toBe(0);
+    const csr = await cli(
+      dir,
+      ...['csr', 'new', '--new-key', 'ec', '--key-out', 'renew-new.key', '--subject', 'CN=web01.contoso.com'],
+      ...['--dns', 'web01.contoso.com', '--out', 'renew-new.req'],
+    );
+    expect(csr.code, csr.stderr).toBe(0);
+    openssl(dir, 'req', '-in', 'renew-new.req', '-outform', 'DER', '-out', 'renew-new.der');
+    for (const form of ['PEM', 'DER']) {
+      const file = `renew.${form.toLowerCase()}.p7`;
+      openssl(
+        dir,
+        ...['cms', '-sign', '-in', 'renew-new.der', '-binary', '-nodetach', '-signer', 'renew-old.cer'],
+        ...['-inkey', 'web.key', '-outform', form, '-out', file],
+      );
+      const r = await cli(dir, 'ca', 'submit', '--dir', 'pki', file, '--template', 'WebServer');
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toContain('Certificate retrieved(Issued) Issued');
+    }
+    // A flipped bit in the SignerInfo's signature: the CA core refuses it (NTE_BAD_SIGNATURE).
+    const bad = new Uint8Array(await readFile(join(dir, 'renew.der.p7')));
+    bad[bad.length - 5]! ^= 0x01;
+    await writeFile(join(dir, 'renew.bad.p7'), bad);
+    const denied = await cli(dir, 'ca', 'submit', '--dir', 'pki', 'renew.bad.p7', '--template', 'WebServer');
+    expect(denied.code).toBe(1);
+    expect(denied.stdout).toContain('0x80090006');
   });
 });
 

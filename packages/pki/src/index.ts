@@ -32,3 +32,4 @@ export * from './pem.js';
 export * from './pkcs7.js';
 export * from './pkcs12.js';
 export * from './serial.js';
+export * from './signed-request.js';

@@ -10,16 +10,27 @@
 // any order, and BER (indefinite lengths, as streaming encoders write) through a bounded
 // normaliser.
 
+import {
+  type HashName,
+  hashDigest,
+  parseSignatureAlgorithm,
+  type SignatureAlgorithm,
+  signatureAlgorithmFor,
+  verifySignature,
+} from './algorithms.js';
 import { type Certificate, parseCertificate } from './certificate.js';
 import { type Crl, parseCrl } from './crl.js';
 import { PkiError } from './errors.js';
 import { berToDer } from './internal/ber.js';
-import { fromLatin1 } from './internal/bytes.js';
+import { equalBytes, fromLatin1, toHex } from './internal/bytes.js';
 import {
   Cursor,
+  children,
   contentOf,
   oid as encOid,
   encodingOf,
+  readBitString,
+  readOctetString,
   readOid,
   readSmallInt,
   readWhole,
@@ -27,6 +38,9 @@ import {
   type Tlv,
 } from './internal/der.js';
 import { guard, misuse } from './internal/guard.js';
+import { sha1 } from './internal/sha.js';
+import type { PublicKey } from './keys.js';
+import { Name } from './names.js';
 import { decodeBase64, decodePem, encodePem, isPem } from './pem.js';
 
 const P7_ERR = 'ERR_PKI_PKCS7_INVALID' as const;
@@ -194,6 +208,153 @@ export function encodePkcs7Pem(
 
 // --- reading ----------------------------------------------------------------------------------
 
+// --- signers (RFC 5652 §5.3) ------------------------------------------------------------------
+
+const OID_CONTENT_TYPE_ATTR = '1.2.840.113549.1.9.3';
+const OID_MESSAGE_DIGEST_ATTR = '1.2.840.113549.1.9.4';
+const OID_RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
+const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
+const DIGESTS: Record<string, HashName> = {
+  '1.3.14.3.2.26': 'SHA-1',
+  '2.16.840.1.101.3.4.2.1': 'SHA-256',
+  '2.16.840.1.101.3.4.2.2': 'SHA-384',
+  '2.16.840.1.101.3.4.2.3': 'SHA-512',
+};
+
+/**
+ * How a SignerInfo names its signer's certificate (RFC 5652 §5.3 SignerIdentifier): by issuer
+ * and serial number (CMSVersion 1), or by subject key identifier (`[0]`, CMSVersion 3).
+ *
+ * @example
+ * ```ts
+ * const sid = p7.signers[0]!.sid;
+ * if ('subjectKeyIdentifier' in sid) console.log(toHex(sid.subjectKeyIdentifier));
+ * else console.log(sid.issuer.toString(), sid.serialNumber);
+ * ```
+ */
+export type Pkcs7SignerIdentifier =
+  | {
+      /** The issuer of the signer's certificate. */
+      readonly issuer: Name;
+      /** The DER of that issuer Name, as written in the SignerInfo. */
+      readonly issuerDer: Uint8Array;
+      /** The serial number as uppercase hex of its content octets, like {@link Certificate.serialNumber}. */
+      readonly serialNumber: string;
+    }
+  | { readonly subjectKeyIdentifier: Uint8Array };
+
+/**
+ * One parsed SignerInfo of a SignedData (RFC 5652 §5.3). Verify it with {@link Pkcs7.verifySigner}.
+ *
+ * @example
+ * ```ts
+ * const [signer] = parsePkcs7(der).signers;
+ * signer?.digestAlgorithm;      // 'SHA-256'
+ * signer?.signatureAlgorithmOid; // '1.2.840.113549.1.1.1' (rsaEncryption, as OpenSSL writes it)
+ * ```
+ */
+export interface Pkcs7Signer {
+  /** CMSVersion: 1 with issuerAndSerialNumber, 3 with subjectKeyIdentifier (RFC 5652 §5.3). */
+  readonly version: number;
+  readonly sid: Pkcs7SignerIdentifier;
+  /** The digest algorithm OID. */
+  readonly digestAlgorithmOid: string;
+  /** The digest algorithm, or undefined when certlab does not support it (e.g. MD5, SHA-224). */
+  readonly digestAlgorithm: HashName | undefined;
+  /** The signature algorithm OID: a key algorithm (rsaEncryption) or a signature algorithm (ecdsa-with-SHA256). */
+  readonly signatureAlgorithmOid: string;
+  /** The signature AlgorithmIdentifier DER. */
+  readonly signatureAlgorithmDer: Uint8Array;
+  /** True when signedAttrs are present (then the signature covers them, RFC 5652 §5.4). */
+  readonly hasSignedAttributes: boolean;
+  /** The DER of signedAttrs re-tagged as SET OF (0x31): what the signature covers when present. */
+  readonly signedAttributes: Uint8Array | undefined;
+  /** The signature value (for ECDSA, the DER Ecdsa-Sig-Value). */
+  readonly signature: Uint8Array;
+}
+
+function parseSignerInfo(t: Tlv): Pkcs7Signer {
+  // SignerInfo ::= SEQUENCE { version, sid, digestAlgorithm, signedAttrs [0] IMPLICIT OPTIONAL,
+  //   signatureAlgorithm, signature OCTET STRING, unsignedAttrs [1] IMPLICIT OPTIONAL }
+  const c = Cursor.of(t, T.SEQUENCE);
+  const version = readSmallInt(c.next(T.INTEGER));
+  let sid: Pkcs7SignerIdentifier;
+  if (c.peek() === 0x80) {
+    sid = { subjectKeyIdentifier: contentOf(c.next()).slice() };
+  } else {
+    const ias = Cursor.of(c.next(T.SEQUENCE));
+    const issuerTlv = ias.next(T.SEQUENCE);
+    const serial = ias.next(T.INTEGER);
+    ias.end('IssuerAndSerialNumber');
+    if (serial.end === serial.valueStart) bad('A SignerInfo has an empty serial number.');
+    sid = {
+      issuer: Name.fromTlv(issuerTlv),
+      issuerDer: encodingOf(issuerTlv).slice(),
+      serialNumber: toHex(contentOf(serial), true),
+    };
+  }
+  const digestAlgorithmOid = readOid(Cursor.of(c.next(T.SEQUENCE)).next(T.OID));
+  const attrs = c.optional(0xa0);
+  let signedAttributes: Uint8Array | undefined;
+  if (attrs) {
+    // RFC 5652 §5.4: the signature covers the DER of SignedAttributes with the EXPLICIT SET OF
+    // tag (0x31), not the IMPLICIT [0] tag written in the SignerInfo.
+    signedAttributes = encodingOf(attrs).slice();
+    signedAttributes[0] = T.SET;
+    for (const a of children(attrs)) {
+      const ac = Cursor.of(a, T.SEQUENCE);
+      readOid(ac.next(T.OID));
+      Cursor.of(ac.next(T.SET));
+      ac.end('Attribute');
+    }
+  }
+  const sigAlg = c.next(T.SEQUENCE);
+  const signatureAlgorithmOid = readOid(Cursor.of(sigAlg).next(T.OID));
+  const signature = readOctetString(c.next(T.OCTET_STRING)).slice();
+  c.optional(0xa1);
+  c.end('SignerInfo');
+  return Object.freeze({
+    version,
+    sid: Object.freeze(sid),
+    digestAlgorithmOid,
+    digestAlgorithm: DIGESTS[digestAlgorithmOid],
+    signatureAlgorithmOid,
+    signatureAlgorithmDer: encodingOf(sigAlg).slice(),
+    hasSignedAttributes: attrs !== undefined,
+    signedAttributes,
+    signature,
+  });
+}
+
+/** The value lists of each occurrence of the attribute `type` in a SignedAttributes SET (re-tagged). */
+function attributeValues(signedAttributes: Uint8Array, type: string): Tlv[][] {
+  const found: Tlv[][] = [];
+  for (const a of children(readWhole(signedAttributes, T.SET))) {
+    const ac = Cursor.of(a, T.SEQUENCE);
+    if (readOid(ac.next(T.OID)) === type) found.push(children(ac.next(T.SET)));
+  }
+  return found;
+}
+
+/** The signature algorithm to verify with: CMS allows the key algorithm plus the digest (RFC 5754 §3, RFC 5753 §2.1.1). */
+function cmsSignatureAlgorithm(signer: Pkcs7Signer, key: PublicKey): SignatureAlgorithm | undefined {
+  const oidStr = signer.signatureAlgorithmOid;
+  if (oidStr === OID_RSA_ENCRYPTION || oidStr === OID_EC_PUBLIC_KEY) {
+    const hash = signer.digestAlgorithm;
+    if (!hash) return undefined;
+    if (key.type !== (oidStr === OID_RSA_ENCRYPTION ? 'rsa' : 'ec')) return undefined;
+    return signatureAlgorithmFor(key, { hash });
+  }
+  return parseSignatureAlgorithm(signer.signatureAlgorithmDer);
+}
+
+/** RFC 5280 §4.2.1.2 method (1) key identifier of a certificate's key, computed synchronously. */
+function certKeyIdentifier(cert: Certificate): Uint8Array {
+  const spki = Cursor.of(readWhole(cert.subjectPublicKeyInfo, T.SEQUENCE));
+  spki.next(T.SEQUENCE);
+  return sha1.digest(readBitString(spki.next(T.BIT_STRING)).bytes);
+}
+
 /**
  * A parsed PKCS #7 / CMS SignedData. Construct with {@link parsePkcs7}.
  *
@@ -218,6 +379,7 @@ export class Pkcs7 {
   readonly #signers: Tlv;
   #certificates: Certificate[] | undefined;
   #crlList: Crl[] | undefined;
+  #signerList: readonly Pkcs7Signer[] | undefined;
 
   /** @internal use {@link parsePkcs7}. */
   constructor(der: Uint8Array) {
@@ -286,6 +448,112 @@ export class Pkcs7 {
   /** The number of SignerInfos (0 for certs-only). */
   get signerCount(): number {
     return this.#choices(this.#signers).length;
+  }
+
+  /**
+   * The parsed SignerInfos (RFC 5652 §5.3), in file order; empty for certs-only. Throws
+   * ERR_PKI_PKCS7_INVALID (or an ERR_PKI_DER_* code) when a SignerInfo is malformed.
+   *
+   * @example
+   * ```ts
+   * const [signer] = parsePkcs7(der).signers;
+   * console.log(signer?.version, signer?.digestAlgorithm, signer?.hasSignedAttributes);
+   * ```
+   */
+  get signers(): Pkcs7Signer[] {
+    this.#signerList ??= Object.freeze(
+      guard(P7_ERR, 'The SignerInfos', () =>
+        this.#choices(this.#signers).map((t, i) => within(`SignerInfo ${i + 1}`, () => parseSignerInfo(t))),
+      ),
+    );
+    return [...this.#signerList];
+  }
+
+  #signer(index: number, what: string): Pkcs7Signer {
+    if (!Number.isInteger(index) || index < 0)
+      throw misuse(`${what} needs a signer index (a non-negative integer), not ${String(index)}.`);
+    const signer = this.signers[index];
+    if (!signer)
+      throw misuse(`${what}: there is no SignerInfo ${index} (this SignedData has ${this.signerCount}).`);
+    return signer;
+  }
+
+  /**
+   * The certificate among {@link certificates} that the SignerInfo at `index` names: by issuer
+   * and serial number, or by subject key identifier (the certificate's subjectKeyIdentifier
+   * extension or its key's RFC 5280 §4.2.1.2 method (1) identifier). Undefined when not there.
+   * Throws a TypeError for an index with no SignerInfo.
+   *
+   * @example
+   * ```ts
+   * const p7 = parsePkcs7(der);
+   * const cert = p7.signerCertificate(0);
+   * if (cert) console.log(await p7.verifySigner(0, cert.publicKey));
+   * ```
+   */
+  signerCertificate(index: number): Certificate | undefined {
+    const { sid } = this.#signer(index, 'signerCertificate()');
+    for (const cert of this.certificates) {
+      try {
+        if ('subjectKeyIdentifier' in sid) {
+          const ski = cert.subjectKeyIdentifier;
+          if (ski && equalBytes(ski, sid.subjectKeyIdentifier)) return cert;
+          if (equalBytes(certKeyIdentifier(cert), sid.subjectKeyIdentifier)) return cert;
+        } else if (
+          cert.serialNumber === sid.serialNumber &&
+          (equalBytes(cert.issuerDer, sid.issuerDer) || cert.issuer.equals(sid.issuer))
+        )
+          return cert;
+      } catch {
+        // A certificate with a malformed extension or key cannot be the signer's: skip it.
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Verifies the SignerInfo at `index` with `key` (RFC 5652 §5.4, §5.6). With signedAttrs, the
+   * content-type attribute must equal the eContentType and the message-digest attribute the
+   * digest of the eContent octets (RFC 5652 §11.1, §11.2), and the signature covers the DER of
+   * the attributes as a SET OF; without them, the signature covers the eContent octets. The
+   * signatureAlgorithm may be a key algorithm (rsaEncryption, id-ecPublicKey: the digest
+   * algorithm gives the hash, as OpenSSL writes) or a signature algorithm (sha256WithRSAEncryption,
+   * RSASSA-PSS, ecdsa-with-SHA256, Ed25519). Resolves false, never rejects, for a wrong
+   * signature, a digest mismatch, missing attributes, detached content or an unsupported
+   * algorithm; throws a TypeError for an index with no SignerInfo.
+   *
+   * @example
+   * ```ts
+   * const p7 = parsePkcs7(der);
+   * const ok = await p7.verifySigner(0, p7.signerCertificate(0)!.publicKey);
+   * ```
+   */
+  async verifySigner(index: number, key: PublicKey): Promise<boolean> {
+    const signer = this.#signer(index, 'verifySigner()');
+    if (typeof key !== 'object' || key === null || typeof (key as PublicKey).type !== 'string')
+      throw misuse("verifySigner() needs the signer's PublicKey.");
+    try {
+      const e = this.#eContent;
+      if (!e) return false; // Detached content: nothing to verify against.
+      // RFC 5652 §5.4 (RFC 2315 §9.3 for non-OCTET STRING content): the content octets only.
+      const message = contentOf(e);
+      const alg = cmsSignatureAlgorithm(signer, key);
+      if (!alg) return false;
+      if (!signer.signedAttributes) return await verifySignature(key, alg, message, signer.signature);
+      if (!signer.digestAlgorithm) return false;
+      const types = attributeValues(signer.signedAttributes, OID_CONTENT_TYPE_ATTR);
+      const digests = attributeValues(signer.signedAttributes, OID_MESSAGE_DIGEST_ATTR);
+      // RFC 5652 §11.1, §11.2: each attribute present exactly once, with exactly one value.
+      if (types.length !== 1 || types[0]!.length !== 1) return false;
+      if (digests.length !== 1 || digests[0]!.length !== 1) return false;
+      if (readOid(types[0]![0]!) !== this.contentType) return false;
+      const expected = readOctetString(digests[0]![0]!);
+      const actual = await hashDigest(signer.digestAlgorithm, message);
+      if (!equalBytes(expected, actual)) return false;
+      return await verifySignature(key, alg, signer.signedAttributes, signer.signature);
+    } catch {
+      return false;
+    }
   }
 
   /** True for the degenerate certs-only form: no signers and no content (RFC 5652 §5.2). */
