@@ -29,6 +29,8 @@ function bad(msg: string): never {
 }
 
 const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
+/** The DER of that OID, tag and length included. */
+const SIGNED_DATA_OID = Uint8Array.of(0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02);
 const OID_DATA = '1.2.840.113549.1.7.1';
 /** id-cct-PKIData (RFC 5272 §3.2). */
 const OID_PKI_DATA = '1.3.6.1.5.5.7.12.2';
@@ -107,6 +109,12 @@ function peekContent(der: Uint8Array): { type: string; hasContent: boolean } {
  */
 export function isSignedRequest(der: Uint8Array): boolean {
   if (!(der instanceof Uint8Array) || der.length < 16 || der[0] !== T.SEQUENCE) return false;
+  // A byte check first: a CA asks this of every request, and a bare PKCS #10 (a SEQUENCE that
+  // starts with a SEQUENCE) is told apart without parsing or throwing.
+  const lengthBytes = der[1]! > 0x80 ? der[1]! & 0x7f : 0;
+  const at = 2 + lengthBytes;
+  if (at + SIGNED_DATA_OID.length > der.length) return false;
+  for (let i = 0; i < SIGNED_DATA_OID.length; i++) if (der[at + i] !== SIGNED_DATA_OID[i]) return false;
   const fits = (d: Uint8Array): boolean => {
     const { type, hasContent } = peekContent(d);
     return hasContent && (type === OID_DATA || type === OID_PKI_DATA);
