@@ -283,6 +283,7 @@ export class CertificationAuthority {
   readonly store: RequestStore;
   readonly points: PublicationPoints;
   readonly #clock: Clock;
+  #issuingCache: { from: readonly unknown[]; certs: Certificate[] } | undefined;
   readonly #templates: Map<string, CertificateTemplate>;
   readonly #editFlags: Set<EditFlag>;
   readonly #serialPrefix: number;
@@ -479,7 +480,8 @@ export class CertificationAuthority {
     officerApproved: boolean,
     deferSignatureCheck = false,
   ) {
-    const signerRevoked = await this.#renewalSignerRevoked(request);
+    const renewal = this.#renewalSigner(request);
+    const signerRevoked = renewal ? await this.#isRevokedHere(renewal) : false;
     return evaluatePolicy({
       request,
       attributes,
@@ -488,40 +490,49 @@ export class CertificationAuthority {
       ...(requester ? { requester } : {}),
       officerApproved,
       deferSignatureCheck,
-      caCertificates: this.caCertificates('issuing').map((c) => c.certificate),
+      caCertificates: this.#issuingCertificates(),
       now: this.#clock.now(),
       ...(signerRevoked ? { signerRevoked } : {}),
     });
   }
 
+  /** The issuing CA certificates of every generation, rebuilt only when a generation is added. */
+  #issuingCertificates(): Certificate[] {
+    if (this.#issuingCache?.from !== this.#certs)
+      this.#issuingCache = {
+        from: this.#certs,
+        certs: this.caCertificates('issuing').map((c) => c.certificate),
+      };
+    return this.#issuingCache.certs;
+  }
+
   /**
-   * Whether a PKCS #7 renewal request is signed with a certificate this CA revoked: the policy
-   * module (which may run on a signing worker) cannot read the database, so the main thread looks
-   * the signer up first. Only wrapped requests pay for this: a bare PKCS #10 is recognised from
-   * its first bytes.
+   * The certificate that signed a PKCS #7 renewal request, or undefined for any other request
+   * (a bare PKCS #10 is told apart by its first bytes, so the common case costs nothing) and for
+   * a request the policy module will refuse to parse anyway.
    */
-  async #renewalSignerRevoked(request: RequestInput): Promise<boolean> {
-    if (request instanceof CertificationRequest) return false;
-    let der: Uint8Array;
+  #renewalSigner(request: RequestInput): Certificate | undefined {
+    if (request instanceof CertificationRequest) return undefined;
     try {
-      der = decodeRequestInput(request);
-    } catch {
-      return false; // the policy module reports the parse error
-    }
-    if (!isSignedRequest(der)) return false;
-    let signer: Certificate | undefined;
-    try {
+      const der = decodeRequestInput(request);
+      if (!isSignedRequest(der)) return undefined;
       const signed = parseSignedRequest(der);
-      signer = signed.format === 'pkcs7' ? signed.signerCertificate : undefined;
+      return signed.format === 'pkcs7' ? signed.signerCertificate : undefined;
     } catch {
-      return false;
+      return undefined; // the policy module reports the parse error
     }
-    if (!signer) return false;
-    const row = await this.store.findBySerial(signer.serialNumber);
+  }
+
+  /**
+   * Whether this CA revoked `cert` (the signer of a renewal request): the policy module, which
+   * may run on a signing worker, cannot read the database, so the calling thread looks it up.
+   */
+  async #isRevokedHere(cert: Certificate): Promise<boolean> {
+    const row = await this.store.findBySerial(cert.serialNumber);
     const c = row?.certificate;
     // The serial must be one of ours: the same serial from another issuer is another certificate.
     const ours = this.caCertificates('issuing').find((g) => g.certIndex === c?.caCertIndex);
-    return !!c?.revokedAt && !!ours && bytesEqual(ours.certificate.subjectDer, signer.issuerDer);
+    return !!c?.revokedAt && !!ours && bytesEqual(ours.certificate.subjectDer, cert.issuerDer);
   }
 
   async #sign(
@@ -644,7 +655,8 @@ export class CertificationAuthority {
     now: Date,
   ): Promise<RequestResult> {
     const input = typeof request === 'string' || request instanceof Uint8Array ? request : request.der;
-    const signerRevoked = await this.#renewalSignerRevoked(input);
+    const renewal = this.#renewalSigner(input);
+    const signerRevoked = renewal ? await this.#isRevokedHere(renewal) : false;
     const row = await this.store.insertRequest(async (requestId) => {
       const ca = this.#current('issuing');
       const serialNumber = adcsSerialNumber({
