@@ -24,6 +24,7 @@ import {
   renderHome,
   renderMethodNotAllowed,
   renderNotFound,
+  renderNotImplemented,
   renderPendingList,
   renderRequestCertificate,
   renderServerError,
@@ -80,6 +81,15 @@ export function createCertsrvHandler(
     if (!ex) {
       res.writeHead(400, { 'Content-Type': 'text/html', Server: 'Microsoft-IIS/10.0' });
       res.end(renderBadRequest());
+      return;
+    }
+    // RFC 9112 §6.1: a transfer coding the server does not implement (node's parser passes
+    // `gzip, chunked` and reads only the chunks) is 501, not a body read as if it were plain.
+    const te = req.headers['transfer-encoding'];
+    if (te?.split(',').some((c) => c.trim().toLowerCase() !== 'chunked')) {
+      ex.event = 'transfer-coding-unsupported';
+      res.setHeader('Connection', 'close');
+      sendHtml(ex, renderNotImplemented(), 501);
       return;
     }
     route(app, ex).catch((e: unknown) => {

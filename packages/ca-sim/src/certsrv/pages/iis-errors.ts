@@ -1,5 +1,6 @@
 // IIS's own error pages (not certsrv's, not localized here): 401 (reference §2.1 — clients grep
-// `Unauthorized: Access is denied due to invalid credentials.`), 400, 403, 404, 405, 413 and 500.
+// `Unauthorized: Access is denied due to invalid credentials.`), 400, 403, 404, 405, 413, 500 and
+// 501.
 // CRLF line ends.
 
 import { lines } from '../html.js';
@@ -137,5 +138,22 @@ export function renderServerError(): string {
   return iisPage(
     '500 - Internal server error.',
     'There is a problem with the resource you are looking for, and it cannot be displayed.',
+  );
+}
+
+/**
+ * The IIS 501 page: a request whose Transfer-Encoding names a coding the server does not
+ * implement (RFC 9112 §6.1: anything but `chunked` here). Wording after IIS's 501.0 page
+ * (unverified).
+ *
+ * @example
+ * ```ts
+ * res.writeHead(501, { 'Content-Type': 'text/html', Connection: 'close' }).end(renderNotImplemented());
+ * ```
+ */
+export function renderNotImplemented(): string {
+  return iisPage(
+    '501 - Header values specify a method that is not implemented.',
+    'The page you are looking for cannot be displayed because a header value in the request does not match certain configuration settings on the Web server.',
   );
 }

@@ -32,6 +32,7 @@ export {
   renderForbidden,
   renderMethodNotAllowed,
   renderNotFound,
+  renderNotImplemented,
   renderServerError,
   renderTooLarge,
   renderUnauthorized,
