@@ -979,6 +979,25 @@ export class CertificationAuthority {
   }
 
   /**
+   * Publishes every CRL the hierarchy has, as the console's Publish action or a new CA's
+   * installation does: the root's base CRL (two-tier CAs), then the issuing CA's base and delta
+   * CRLs. Returns them in that order.
+   *
+   * @example
+   * ```ts
+   * await ca.revoke(serial, 'keyCompromise');
+   * for (const crl of await ca.publishAllCrls()) console.log(crl.fileName, crl.crlNumber);
+   * ```
+   */
+  async publishAllCrls(): Promise<PublishedCrl[]> {
+    const out: PublishedCrl[] = [];
+    if (!this.standalone) out.push(await this.publishCrl({ authority: 'root' }));
+    out.push(await this.publishCrl());
+    out.push(await this.publishCrl({ delta: true }));
+    return out;
+  }
+
+  /**
    * Publishes a CRL now (certutil -CRL): a base CRL of every revoked, unexpired certificate,
    * or a delta CRL of the changes since the newest base (a base is published first when there
    * is none). `authority: 'root'` publishes the root's (base) CRL.

@@ -160,6 +160,26 @@ describe('revocation and CRLs', () => {
     expect([...r.crl.entries]).toHaveLength(0);
   });
 
+  it('publishes every CRL at once: root base, issuing base and delta (or base and delta when standalone)', async () => {
+    const all = await ca.publishAllCrls();
+    expect(all.map((c) => [c.fileName, c.delta])).toEqual([
+      ['Contoso Root CA.crl', false],
+      ['Contoso Issuing CA.crl', false],
+      ['Contoso Issuing CA+.crl', true],
+    ]);
+    expect(all[2]!.baseCrlNumber).toBe(all[1]!.crlNumber);
+    const single = await createAuthority({ name: 'Fabrikam CA', keyType: 'ec' });
+    try {
+      expect(single.standalone).toBe(true);
+      expect((await single.publishAllCrls()).map((c) => [c.fileName, c.delta])).toEqual([
+        ['Fabrikam CA.crl', false],
+        ['Fabrikam CA+.crl', true],
+      ]);
+    } finally {
+      await single.close();
+    }
+  });
+
   it('the schedule publishes what is due according to the clock', async () => {
     const local = manualClock(new Date('2026-06-01T00:00:00Z'));
     const t = await createTestCA({ clock: local });

@@ -34,10 +34,7 @@ export async function publishCaCertificates(ca: CertificationAuthority, folder: 
  * ```
  */
 export async function publishCrls(ca: CertificationAuthority, folder: string): Promise<PublishedCrl[]> {
-  const out: PublishedCrl[] = [];
-  if (!ca.standalone) out.push(await ca.publishCrl({ authority: 'root' }));
-  out.push(await ca.publishCrl());
-  out.push(await ca.publishCrl({ delta: true }));
+  const out = await ca.publishAllCrls();
   await writeCertEnrollFiles(folder, out.map(crlFile));
   return out;
 }

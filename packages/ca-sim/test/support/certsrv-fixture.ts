@@ -24,9 +24,7 @@ export async function contosoAuthority(name = 'Contoso Issuing CA'): Promise<Cer
     baseUrl: 'http://pki.contoso.com',
     serverDnsName: 'pki.contoso.com',
   });
-  await ca.publishCrl({ authority: 'root' });
-  await ca.publishCrl();
-  await ca.publishCrl({ delta: true });
+  await ca.publishAllCrls();
   return ca;
 }
 

@@ -167,11 +167,7 @@ export async function createCaInDir(
     if (db.kind !== 'memory') {
       // A new CA publishes its CRLs at once (AD CS does at installation); a database that
       // already held this CA (ca.json was removed) keeps its CRL numbers.
-      if (!(await ca.latestCrl())) {
-        if (!ca.standalone) published.push(await ca.publishCrl({ authority: 'root' }));
-        published.push(await ca.publishCrl());
-        published.push(await ca.publishCrl({ delta: true }));
-      }
+      if (!(await ca.latestCrl())) published.push(...(await ca.publishAllCrls()));
       await publishCaFiles(ctx, ca, dir, published);
       await writeCaConfig(dir, { ...requested, db: dbUrlText(db, dir) });
     }
