@@ -179,6 +179,45 @@ describe('show: .p7b', () => {
   });
 });
 
+describe('show: a PKCS #7 renewal request', () => {
+  it('shows the signer, checks the CMS signature and reports the request inside', async () => {
+    const csr = await cli(
+      dir,
+      ...['csr', 'new', '--new-key', 'ec', '--key-out', 'renewed.key', '--subject', 'CN=web01.contoso.com'],
+      ...['--dns', 'web01.contoso.com', '--der', '--out', 'renewed.der'],
+    );
+    expect(csr.code, csr.stderr).toBe(0);
+    const sign = 'cms -sign -in renewed.der -binary -nodetach -signer leaf.pem -inkey leaf.key'.split(' ');
+    openssl(dir, ...sign, '-out', 'renewal.pem', '-outform', 'PEM');
+    openssl(dir, ...sign, '-out', 'renewal.p7', '-outform', 'DER');
+    const r = await cli(dir, 'show', 'renewal.pem');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Signer Count: 1 (the first is checked below)');
+    expect(r.stdout).toContain('Format: PKCS #7 renewal request');
+    expect(r.stdout).toMatch(/Signer: CN=web01\.contoso\.com \(serial [0-9A-F]+\)/);
+    expect(r.stdout).toContain('CMS Signature: valid');
+    expect(r.stdout).toMatch(
+      /Request 0 =+\nPKCS10 Certificate Request:\nVersion: 1\nSubject:\n {4}CN=web01\.contoso\.com/,
+    );
+    const j = JSON.parse((await cli(dir, 'show', 'renewal.p7', '--format', 'json')).stdout);
+    expect(j.objects[0].pkcs7.signedRequest).toMatchObject({
+      format: 'pkcs7',
+      signer: 'CN=web01.contoso.com',
+      signatureValid: true,
+      request: { subject: 'CN=web01.contoso.com' },
+    });
+    // A flipped bit in the signature value.
+    const bad = new Uint8Array(await readFile(join(dir, 'renewal.p7')));
+    bad[bad.length - 5]! ^= 0x01;
+    await writeFile(join(dir, 'renewal-bad.p7'), bad);
+    const b = await cli(dir, 'show', 'renewal-bad.p7');
+    expect(b.stdout).toContain('CMS Signature: does NOT verify');
+    // A certs-only .p7b has no signed request.
+    const p7b = JSON.parse((await cli(dir, 'show', 'openssl.p7b', '--format', 'json')).stdout);
+    expect(p7b.objects[0].pkcs7.signedRequest).toBeNull();
+  });
+});
+
 describe('show: .pfx', () => {
   it('shows the friendly name, MAC, bags, key match, key and certificates', async () => {
     const r = await cli(dir, 'show', 'web01.pfx', '--password', 'pfx-pass');

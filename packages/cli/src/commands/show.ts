@@ -1,7 +1,15 @@
 // `certlab show`: whatever the file is (certificates, a request, a CRL, a .p7b, a .pfx, a key),
 // print what is in it with the reports of `cert show`, `csr show`, `crl show` and `key show`.
 
-import type { Certificate, Crl, PublicKey } from '@certlab/pki';
+import {
+  type Certificate,
+  type Crl,
+  isSignedRequest,
+  type Pkcs7,
+  type PublicKey,
+  parseSignedRequest,
+  type SignedRequest,
+} from '@certlab/pki';
 import { choiceOption } from '../args.js';
 import { EXIT } from '../cli-error.js';
 import type { Command } from '../command.js';
@@ -17,6 +25,16 @@ import { PASSWORD_FILE_OPTION, passwordOption } from '../password.js';
 import { certificatesOf, type PkiItem, readPkiInput } from '../pki-input.js';
 
 const NAME = 'show';
+
+/** The request inside a PKCS #7 renewal or CMC request; undefined for any other PKCS #7. */
+function signedRequestOf(p7: Pkcs7): SignedRequest | undefined {
+  if (!isSignedRequest(p7.der)) return undefined;
+  try {
+    return parseSignedRequest(p7.der);
+  } catch {
+    return undefined; // shown as the SignedData it is
+  }
+}
 
 /**
  * The key of the issuer of a certificate or CRL when the issuer is among `pool` (a chain file,
@@ -131,13 +149,34 @@ export const show: Command = {
         case 'crl':
           return { kind: item.kind, crl: await showCrl(item.crl) };
         case 'pkcs7': {
-          const h = pkcs7Header(item.pkcs7);
+          const signed = signedRequestOf(item.pkcs7);
+          const h = pkcs7Header(item.pkcs7, { signerChecked: signed !== undefined });
           out.section(undefined, h.text);
+          let signedRequest: Json = null;
+          if (signed) {
+            // A renewal or CMC request (certsrv §5.1): the CMS signature and the request inside.
+            const valid = await signed.verify();
+            const signer = signed.signerCertificate;
+            out.section('Signed Request', [
+              `Format: ${signed.format === 'pkcs7' ? 'PKCS #7 renewal request' : 'CMC Full PKI Request (RFC 5272)'}`,
+              `Signer: ${signer ? `${signer.subject.toString()} (serial ${signer.serialNumber})` : signed.format === 'cmc' ? "the request's own key" : 'no certificate in the message'}`,
+              `CMS Signature: ${valid ? 'valid' : 'does NOT verify'}`,
+            ]);
+            const r = await csrReport(signed.request);
+            out.section(title('csr', 'Request'), r.text);
+            signedRequest = {
+              format: signed.format,
+              signer: signer ? signer.subject.toString() : null,
+              signerSerialNumber: signer ? signer.serialNumber : null,
+              signatureValid: valid,
+              request: r.json,
+            };
+          }
           const certificates: Json[] = [];
           for (const c of item.pkcs7.certificates) certificates.push(await showCertificate(c));
           const crls: Json[] = [];
           for (const c of item.pkcs7.crls) crls.push(await showCrl(c));
-          return { kind: item.kind, pkcs7: { ...h.json, certificates, crls } };
+          return { kind: item.kind, pkcs7: { ...h.json, signedRequest, certificates, crls } };
         }
         case 'pkcs12': {
           const c = item.contents;

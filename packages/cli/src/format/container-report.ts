@@ -39,7 +39,7 @@ function contentTypeText(oid: string): string {
  * pkcs7Header(parsePkcs7(der)).text[0]; // 'PKCS7 Message (SignedData, certs-only):'
  * ```
  */
-export function pkcs7Header(p7: Pkcs7): ContainerHeader {
+export function pkcs7Header(p7: Pkcs7, options: { signerChecked?: boolean } = {}): ContainerHeader {
   const certs = p7.certificates.length;
   const crls = p7.crls.length;
   const others = p7.otherCertificates.length;
@@ -47,7 +47,7 @@ export function pkcs7Header(p7: Pkcs7): ContainerHeader {
     `PKCS7 Message (SignedData${p7.isCertsOnly ? ', certs-only' : ''}):`,
     `Version: ${p7.version}`,
     `Content Type: ${contentTypeText(p7.contentType)}`,
-    `Signer Count: ${p7.signerCount}${p7.signerCount ? ' (signatures are not checked)' : ''}`,
+    `Signer Count: ${p7.signerCount}${p7.signerCount ? (options.signerChecked ? ' (the first is checked below)' : ' (signatures are not checked)') : ''}`,
     `Certificate Count: ${certs}`,
   ];
   if (others) text.push(`Other Certificate Count: ${others} (attribute or other certificates, not shown)`);
