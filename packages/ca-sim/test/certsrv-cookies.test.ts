@@ -11,18 +11,9 @@ import {
   parseRequestsCookie,
 } from '../src/certsrv/cookies.js';
 import type { PendingCookieEntry } from '../src/certsrv/page-model.js';
+import { anyString, RUNS, SEED, trickyString as tricky } from './support/arbitraries.js';
 
-const SEED = 20261130;
-const RUNS = 300;
-const anyUnit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
-const anyString = fc.string({ unit: anyUnit, maxLength: 200 });
-const trickyString = fc.string({
-  unit: fc.oneof(
-    anyUnit,
-    fc.constantFrom('[', ']', ',', '%', '%2C', '%5D', '+', '-', ';', '=', '"', ' ', '7'),
-  ),
-  maxLength: 120,
-});
+const trickyString = tricky(['[', ']', ',', '%', '%2C', '%5D', '+', '-', ';', '=', '"', ' ', '7'], 120);
 
 /** RFC 6265 §4.1.1 cookie-octet. */
 const COOKIE_OCTETS = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/;

