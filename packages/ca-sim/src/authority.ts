@@ -9,6 +9,7 @@ import {
   type Crl,
   type CrlReason,
   encodePem,
+  equalBytes,
   generateKeyPair,
   importPrivateKey,
   isSignedRequest,
@@ -21,7 +22,6 @@ import {
   parseCrl,
   parseSignedRequest,
 } from '@certlab/pki';
-import { bytesEqual } from './bytes.js';
 import { createCaCertificate, issuerLocations, type PublicationPoints } from './ca-certificates.js';
 import { certEnrollUrl, crlFileName } from './ca-urls.js';
 import { type Clock, systemClock } from './clock.js';
@@ -480,10 +480,9 @@ export class CertificationAuthority {
     officerApproved: boolean,
     deferSignatureCheck = false,
   ) {
-    const renewal = this.#renewalSigner(request);
-    const signerRevoked = renewal ? await this.#isRevokedHere(renewal) : false;
+    const { input, signerRevoked } = await this.#prepare(request);
     return evaluatePolicy({
-      request,
+      request: input,
       attributes,
       templates: this.#templates,
       editFlags: this.#editFlags,
@@ -507,20 +506,32 @@ export class CertificationAuthority {
   }
 
   /**
-   * The certificate that signed a PKCS #7 renewal request, or undefined for any other request
-   * (a bare PKCS #10 is told apart by its first bytes, so the common case costs nothing) and for
-   * a request the policy module will refuse to parse anyway.
+   * The request as the policy module gets it, decoded once here: DER when it decodes to DER (the
+   * policy module, on this thread or a signing worker, then takes it as is), as given otherwise
+   * (the policy module reports the parse error and records the bytes as it always does). And
+   * whether the certificate that signed a PKCS #7 renewal request is revoked in this CA's
+   * database, which the policy module cannot read; a bare PKCS #10 is told apart by its first
+   * bytes, so the common case costs one decode and no lookup.
    */
-  #renewalSigner(request: RequestInput): Certificate | undefined {
-    if (request instanceof CertificationRequest) return undefined;
+  async #prepare(request: RequestInput): Promise<{ input: string | Uint8Array; signerRevoked: boolean }> {
+    if (request instanceof CertificationRequest) return { input: request.der, signerRevoked: false };
+    let der: Uint8Array;
     try {
-      const der = decodeRequestInput(request);
-      if (!isSignedRequest(der)) return undefined;
-      const signed = parseSignedRequest(der);
-      return signed.format === 'pkcs7' ? signed.signerCertificate : undefined;
+      der = decodeRequestInput(request);
     } catch {
-      return undefined; // the policy module reports the parse error
+      return { input: request, signerRevoked: false };
     }
+    // Bytes that are not DER would be read as text again by the policy module: keep the input.
+    if (der.length > 0 && der[0] !== 0x30) return { input: request, signerRevoked: false };
+    let signer: Certificate | undefined;
+    if (isSignedRequest(der))
+      try {
+        const signed = parseSignedRequest(der);
+        signer = signed.format === 'pkcs7' ? signed.signerCertificate : undefined;
+      } catch {
+        // the policy module reports the parse error
+      }
+    return { input: der, signerRevoked: signer ? await this.#isRevokedHere(signer) : false };
   }
 
   /**
@@ -532,7 +543,7 @@ export class CertificationAuthority {
     const c = row?.certificate;
     // The serial must be one of ours: the same serial from another issuer is another certificate.
     const ours = this.caCertificates('issuing').find((g) => g.certIndex === c?.caCertIndex);
-    return !!c?.revokedAt && !!ours && bytesEqual(ours.certificate.subjectDer, cert.issuerDer);
+    return !!c?.revokedAt && !!ours && equalBytes(ours.certificate.subjectDer, cert.issuerDer);
   }
 
   async #sign(
@@ -654,9 +665,7 @@ export class CertificationAuthority {
     requester: RequesterIdentity | undefined,
     now: Date,
   ): Promise<RequestResult> {
-    const input = typeof request === 'string' || request instanceof Uint8Array ? request : request.der;
-    const renewal = this.#renewalSigner(input);
-    const signerRevoked = renewal ? await this.#isRevokedHere(renewal) : false;
+    const { input, signerRevoked } = await this.#prepare(request);
     const row = await this.store.insertRequest(async (requestId) => {
       const ca = this.#current('issuing');
       const serialNumber = adcsSerialNumber({

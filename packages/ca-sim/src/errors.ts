@@ -24,7 +24,9 @@ export type CaErrorCode =
   | 'ERR_CA_MISMATCH'
   | 'ERR_CA_ISSUE_FAILED'
   | 'ERR_CA_USERS_INVALID'
-  | 'ERR_CA_USERS_NOT_FOUND';
+  | 'ERR_CA_USERS_NOT_FOUND'
+  | 'ERR_CA_BODY_TOO_LARGE'
+  | 'ERR_CA_BODY_INCOMPLETE';
 
 /**
  * The one error class of @certlab/ca-sim. `code` is machine-readable, `message` tells the

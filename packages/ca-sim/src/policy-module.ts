@@ -6,6 +6,7 @@ import {
   type Certificate,
   type CertificationRequest,
   decodeMsCertificateTemplate,
+  equalBytes,
   type GeneralName,
   isPkiError,
   isSignedRequest,
@@ -16,7 +17,6 @@ import {
   parseSignedRequest,
   type SignedRequest,
 } from '@certlab/pki';
-import { bytesEqual } from './bytes.js';
 import { formatHresult, HRESULTS, type HResult, hresultHex } from './hresult.js';
 import { parseSanAttribute, type RequestAttributes, SanAttributeError } from './request-attributes.js';
 import { decodeRequestInput, type RequestInput } from './request-encoding.js';
@@ -198,7 +198,7 @@ async function renewalSignerProblem(signed: SignedRequest, input: PolicyInput): 
   if (input.caCertificates) {
     let ours = false;
     for (const ca of input.caCertificates) {
-      if (!bytesEqual(ca.subjectDer, cert.issuerDer)) continue;
+      if (!equalBytes(ca.subjectDer, cert.issuerDer)) continue;
       if (await cert.verifySignature(ca.publicKey).catch(() => false)) {
         ours = true;
         break;

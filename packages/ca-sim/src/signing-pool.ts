@@ -109,6 +109,14 @@ function spawnWorker(init: SigningPoolInit): Worker {
   return new Worker(new URL('./signing-worker.js', here), { workerData: init });
 }
 
+/** The CA was closed while requests were waiting for (or sent to) a signing worker. */
+function closedError(): CaError {
+  return new CaError(
+    'ERR_CA_STORE_CLOSED',
+    'The CA is closed: its signing workers have stopped. Open it again to issue.',
+  );
+}
+
 /**
  * Worker threads that decode, check and sign requests for one CA. Jobs go to the worker with
  * the fewest in flight. Workers do not keep the process alive while idle.
@@ -120,14 +128,6 @@ function spawnWorker(init: SigningPoolInit): Worker {
  * await pool.close();
  * ```
  */
-/** The CA was closed while requests were waiting for (or sent to) a signing worker. */
-function closedError(): CaError {
-  return new CaError(
-    'ERR_CA_STORE_CLOSED',
-    'The CA is closed: its signing workers have stopped. Open it again to issue.',
-  );
-}
-
 export class SigningPool {
   readonly #init: SigningPoolInit;
   /** Every CA certificate the workers know, renewals included (a respawned worker gets them all). */
@@ -172,7 +172,18 @@ export class SigningPool {
           );
       }
     });
-    worker.on('error', (e) => this.#fail(slot, e));
+    worker.on('error', (e) =>
+      this.#fail(
+        slot,
+        new CaError(
+          'ERR_CA_ISSUE_FAILED',
+          `A signing worker failed (${e.message}); submit the request again.`,
+          {
+            cause: e,
+          },
+        ),
+      ),
+    );
     worker.on('exit', (code) => {
       if (this.#closed || slot.worker !== worker) return;
       this.#fail(

@@ -32,6 +32,8 @@ interface Issuer {
   readonly loc: ReturnType<typeof issuerLocations>;
 }
 const issuers = new Map<number, Issuer>();
+/** Every CA certificate generation, for the policy module's renewal check: rebuilt per issuer, not per job. */
+let caCertificates: ReturnType<typeof parseCertificate>[] = [];
 
 function addIssuer(m: IssuerMaterial): void {
   const key = importPrivateKey(m.privateKey);
@@ -41,6 +43,7 @@ function addIssuer(m: IssuerMaterial): void {
     key,
     loc: issuerLocations(init.points, init.name, m.certIndex, m.keyIndex),
   });
+  caCertificates = [...issuers.values()].map((x) => x.certificate);
 }
 for (const m of init.issuers) addIssuer(m);
 
@@ -52,7 +55,7 @@ async function run(job: SigningJob): Promise<SigningOutcome> {
     editFlags,
     ...(job.requester ? { requester: job.requester } : {}),
     officerApproved: false,
-    caCertificates: [...issuers.values()].map((i) => i.certificate),
+    caCertificates,
     now: new Date(job.now),
     ...(job.signerRevoked ? { signerRevoked: true } : {}),
   });

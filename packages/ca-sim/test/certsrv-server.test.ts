@@ -441,6 +441,23 @@ describe('pending requests, the console and the Requests cookie (reference §5.5
     expect(dl.headers.getSetCookie().find((c) => c.startsWith('Requests='))).toMatch(/^Requests=-;/);
   });
 
+  it('the console ignores unknown notices and folders, inherited names included, and echoes $-patterns as text', async () => {
+    for (const q of [
+      'done=toString',
+      'done=constructor',
+      'done=__proto__',
+      'folder=toString&done=hasOwnProperty',
+    ]) {
+      const r = await get(`/certsrv/admin/?${q}`, { auth: ADMIN });
+      expect(r.status, q).toBe(200);
+      expect(await r.text(), q).toContain('id="lnkFolder-pending" aria-current="page"');
+    }
+    const failed = await (
+      await get("/certsrv/admin/?done=failed&message=a%24%26b%24'c", { auth: ADMIN })
+    ).text();
+    expect(failed).toContain('The action failed: a$&amp;b$&#39;c');
+  });
+
   it('the admin denies and revokes from the console; the CRL lists the serial', async () => {
     const { pem } = await csrPem('deny.contoso.com');
     const pendingId = requestIdOf(

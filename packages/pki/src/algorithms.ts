@@ -68,6 +68,19 @@ const HASH_OID: Record<HashName, string> = {
   'SHA-512': '2.16.840.1.101.3.4.2.3',
 };
 const HASH_BY_OID = new Map(HASHES.map((h) => [HASH_OID[h], h] as const));
+
+/**
+ * The hash a digest AlgorithmIdentifier OID names (RFC 3279, NIST CSOR), or undefined for one
+ * certlab does not support (MD5, SHA-224…).
+ *
+ * @example
+ * ```ts
+ * hashNameOf('2.16.840.1.101.3.4.2.1'); // 'SHA-256'
+ * ```
+ */
+export function hashNameOf(oid: string): HashName | undefined {
+  return HASH_BY_OID.get(oid);
+}
 const SUFFIX: Record<HashName, string> = {
   'SHA-1': 'SHA1',
   'SHA-256': 'SHA256',

@@ -24,7 +24,7 @@ export * from './errors.js';
 export * from './extensions.js';
 export * from './general-names.js';
 export * from './index-keys.js';
-export { fromHex, toHex } from './internal/bytes.js';
+export { equalBytes, fromHex, toHex } from './internal/bytes.js';
 export * from './names.js';
 export * from './oids.js';
 export * from './path/index.js';

@@ -13,6 +13,7 @@
 import {
   type HashName,
   hashDigest,
+  hashNameOf,
   parseSignatureAlgorithm,
   type SignatureAlgorithm,
   signatureAlgorithmFor,
@@ -214,12 +215,6 @@ const OID_CONTENT_TYPE_ATTR = '1.2.840.113549.1.9.3';
 const OID_MESSAGE_DIGEST_ATTR = '1.2.840.113549.1.9.4';
 const OID_RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
 const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
-const DIGESTS: Record<string, HashName> = {
-  '1.3.14.3.2.26': 'SHA-1',
-  '2.16.840.1.101.3.4.2.1': 'SHA-256',
-  '2.16.840.1.101.3.4.2.2': 'SHA-384',
-  '2.16.840.1.101.3.4.2.3': 'SHA-512',
-};
 
 /**
  * How a SignerInfo names its signer's certificate (RFC 5652 §5.3 SignerIdentifier): by issuer
@@ -317,7 +312,7 @@ function parseSignerInfo(t: Tlv): Pkcs7Signer {
     version,
     sid: Object.freeze(sid),
     digestAlgorithmOid,
-    digestAlgorithm: DIGESTS[digestAlgorithmOid],
+    digestAlgorithm: hashNameOf(digestAlgorithmOid),
     signatureAlgorithmOid,
     signatureAlgorithmDer: encodingOf(sigAlg).slice(),
     hasSignedAttributes: attrs !== undefined,

@@ -232,6 +232,10 @@ describe('DirectoryStoreAdapter', () => {
     r = await load();
     expect(r.out).toEqual(await truth());
     expect(r.out[thumbs[2]!]).toBeUndefined();
+    // While it stays broken it is read on each load, but the cache is not rewritten each time.
+    r = await load();
+    expect(r.stats).toMatchObject({ cache: 'valid', fromFiles: 1, cacheWritten: false });
+    expect(r.out[thumbs[2]!]).toBeUndefined();
     await writeFile(victim, pem); // mended
     r = await load();
     expect(r.out[thumbs[2]!]).toBeDefined();

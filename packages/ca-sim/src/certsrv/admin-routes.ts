@@ -45,15 +45,17 @@ const NOTICES: Record<Done, { en: string; fr: string }> = {
 
 function folderOf(text: string | undefined): AdminPageModel['folder'] {
   const f = text?.trim().toLowerCase();
-  return f === 'issued' || f === 'revoked' || f === 'failed' ? f : 'pending';
+  return f !== undefined && Object.hasOwn(FOLDERS, f) ? (f as AdminPageModel['folder']) : 'pending';
 }
 
 function notice(ex: Exchange): string | undefined {
   const done = ex.query.get('done') as Done | undefined;
-  if (!done || !(done in NOTICES)) return undefined;
-  return NOTICES[done][ex.lang]
-    .replace('{id}', (ex.query.get('id') ?? '').replace(/[^0-9]/g, '').slice(0, 12))
-    .replace('{message}', (ex.query.get('message') ?? '').slice(0, 300));
+  // Own keys only: `in` would also accept inherited names such as `toString`.
+  if (!done || !Object.hasOwn(NOTICES, done)) return undefined;
+  // Function replacements: a `$&` or `$'` in the query is text, not a replacement pattern.
+  const id = (ex.query.get('id') ?? '').replace(/[^0-9]/g, '').slice(0, 12);
+  const message = (ex.query.get('message') ?? '').slice(0, 300);
+  return NOTICES[done][ex.lang].replace('{id}', () => id).replace('{message}', () => message);
 }
 
 /** The host of an Origin header; undefined for `null` or anything unparseable (cross-site). */

@@ -5,36 +5,20 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { CertificationAuthority } from '../authority.js';
+import { CaError } from '../errors.js';
 import { mayEnroll } from '../policy-module.js';
 import { AuthThrottle } from './auth-throttle.js';
 import { CredentialCache } from './basic-auth.js';
+import { formatRequestsCookie } from './cookies.js';
 import type { Exchange } from './exchange.js';
 import { type FieldMap, parseLenientUrlEncoded } from './form-fields.js';
 import type { CertsrvLogEntry, CertsrvOptions } from './options.js';
-import type { CertsrvLanguage, TemplateOption } from './page-model.js';
-import { localizedTemplateName, templateOptionValue } from './pages/index.js';
+import type { CertsrvLanguage, PendingCookieEntry, TemplateOption } from './page-model.js';
+import { DEFAULT_PENDING_TIMEOUT_DAYS, templateOptions } from './pages/index.js';
 import type { UserDirectory } from './users.js';
 
 /** ASP's AspMaxRequestEntityAllowed default. */
 export const DEFAULT_MAX_BODY = 200_000;
-
-/**
- * The body of a request was refused before reaching the CA (too large, cut short).
- *
- * @example
- * ```ts
- * if (e instanceof BodyRefused) sendHtml(ex, renderTooLarge(), e.status);
- * ```
- */
-export class BodyRefused extends Error {
-  constructor(
-    readonly status: 400 | 413,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'BodyRefused';
-  }
-}
 
 /**
  * Server-wide state. Created once by {@link createCertsrvHandler}.
@@ -68,7 +52,7 @@ export class CertsrvApp {
     this.realm = options.realm ?? options.ca.points.serverDnsName;
     this.defaultLanguage = options.defaultLanguage ?? 'en';
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
-    this.pendingTimeoutDays = options.pendingTimeoutDays ?? 10;
+    this.pendingTimeoutDays = options.pendingTimeoutDays ?? DEFAULT_PENDING_TIMEOUT_DAYS;
     this.legacyContentTypes = options.legacyContentTypes ?? false;
     this.crlPemLabel = options.crlPemLabel ?? 'X509 CRL';
     this.httpsUrl = options.httpsUrl;
@@ -82,14 +66,16 @@ export class CertsrvApp {
   /** The templates the request pages list: schema v1/v2 templates the account may enroll (reference §4). */
   templateOptions(ex: Exchange): TemplateOption[] {
     const requester = ex.account ? { name: ex.account.name } : undefined;
-    return this.ca.templates
-      .filter((t) => mayEnroll(t, requester))
-      .map((t) => ({
-        name: t.name,
-        displayName: localizedTemplateName(t, ex.lang),
-        value: templateOptionValue(t),
-        enrolleeSuppliesSubject: t.subject === 'request',
-      }));
+    return templateOptions(
+      this.ca.templates.filter((t) => mayEnroll(t, requester)),
+      ex.lang,
+    );
+  }
+
+  /** Sets the `Requests` cookie of pending requests (reference §9) to `entries`, for the pending timeout. */
+  setRequestsCookie(ex: Exchange, entries: readonly PendingCookieEntry[]): void {
+    const expires = new Date(this.now().getTime() + this.pendingTimeoutDays * 86_400_000);
+    ex.setCookies.push(formatRequestsCookie(entries, { expires, secure: ex.secure }));
   }
 
   /** The console's CSRF token of an account. */
@@ -99,21 +85,22 @@ export class CertsrvApp {
 
   /**
    * Reads a request body up to the limit, as text (UTF-8, invalid sequences replaced; the form
-   * decoder handles %XX itself), and parses it as a lenient form.
+   * decoder handles %XX itself), and parses it as a lenient form. A body refused before it
+   * reaches the CA throws ERR_CA_BODY_TOO_LARGE (413) or ERR_CA_BODY_INCOMPLETE (400).
    */
   async readForm(ex: Exchange): Promise<FieldMap> {
     const length = ex.req.headers['content-length'];
     if (length !== undefined && Number(length) > this.maxBodyBytes)
-      throw new BodyRefused(413, 'The request body is larger than the server accepts.');
+      throw new CaError('ERR_CA_BODY_TOO_LARGE', 'The request body is larger than the server accepts.');
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of ex.req as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size > this.maxBodyBytes)
-        throw new BodyRefused(413, 'The request body is larger than the server accepts.');
+        throw new CaError('ERR_CA_BODY_TOO_LARGE', 'The request body is larger than the server accepts.');
       chunks.push(chunk);
     }
-    if (!ex.req.complete) throw new BodyRefused(400, 'The request body was cut short.');
+    if (!ex.req.complete) throw new CaError('ERR_CA_BODY_INCOMPLETE', 'The request body was cut short.');
     return parseLenientUrlEncoded(UTF8.decode(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
   }
 }

@@ -1,7 +1,7 @@
 // The CA certificates above a certificate, found by key identifier among every CA certificate
 // generation (a certificate issued before a CA renewal chains to the older CA certificate).
 
-import { type Certificate, toHex } from '@certlab/pki';
+import { type Certificate, equalBytes } from '@certlab/pki';
 import type { CertificationAuthority } from '../authority.js';
 
 /**
@@ -20,14 +20,11 @@ export function caChainOf(ca: CertificationAuthority, cert: Certificate): Certif
   let cur = cert;
   for (let depth = 0; depth < 8 && !cur.isSelfIssued; depth++) {
     const aki = cur.authorityKeyIdentifier?.keyIdentifier;
-    const akiHex = aki ? toHex(aki) : undefined;
     const parent =
-      all.find(
-        (c) =>
-          akiHex !== undefined &&
-          c.subjectKeyIdentifier !== undefined &&
-          toHex(c.subjectKeyIdentifier) === akiHex,
-      ) ?? all.find((c) => c.subject.equals(cur.issuer));
+      all.find((c) => {
+        const ski = aki && c.subjectKeyIdentifier;
+        return ski !== undefined && equalBytes(ski, aki!);
+      }) ?? all.find((c) => c.subject.equals(cur.issuer));
     if (!parent || out.includes(parent)) break;
     out.push(parent);
     cur = parent;

@@ -7,7 +7,7 @@ import type { RequestResult } from '../authority.js';
 import { isCaError } from '../errors.js';
 import { HRESULTS, type HResult } from '../hresult.js';
 import type { CertsrvApp } from './app.js';
-import { formatRequestsCookie, parseRequestsCookie } from './cookies.js';
+import { parseRequestsCookie } from './cookies.js';
 import { noRequestDetails } from './error-details.js';
 import { type Exchange, redirect, sendHtml } from './exchange.js';
 import { ownsRequest } from './fetch-routes.js';
@@ -106,8 +106,7 @@ async function newRequest(
       saveCert: get('SaveCert') ?? 'yes',
       friendlyType: get('FriendlyType') ?? 'Saved-Request Certificate',
     };
-    const expires = new Date(app.now().getTime() + app.pendingTimeoutDays * 86_400_000);
-    ex.setCookies.push(formatRequestsCookie([...entries, entry], { expires, secure: ex.secure }));
+    app.setRequestsCookie(ex, [...entries, entry]);
   }
   sendResult(app, ex, r, false, get('SaveCert')?.trim().toLowerCase() === 'no');
 }
@@ -119,7 +118,13 @@ function sendResult(
   checkPending: boolean,
   install: boolean,
 ): void {
-  const model = { result: r, nRenewals: app.ca.certIndex, checkPending, ...(install ? { install } : {}) };
+  const model = {
+    result: r,
+    nRenewals: app.ca.certIndex,
+    checkPending,
+    pendingTimeoutDays: app.pendingTimeoutDays,
+    ...(install ? { install } : {}),
+  };
   const ctx = ex.page();
   const render =
     r.disposition === 'issued' ? renderIssued : r.disposition === 'pending' ? renderPending : renderDenied;
@@ -162,12 +167,9 @@ export async function handleRemovePending(app: CertsrvApp, ex: Exchange): Promis
   if (action !== 'rmpn') return redirect(ex, 302, '/certsrv');
   const id = Number((form.get('ReqID') ?? ex.query.get('ReqID'))?.trim());
   const entries = parseRequestsCookie(ex.cookies.get('Requests'));
-  const expires = new Date(app.now().getTime() + app.pendingTimeoutDays * 86_400_000);
-  ex.setCookies.push(
-    formatRequestsCookie(
-      entries.filter((e) => e.requestId !== id),
-      { expires, secure: ex.secure },
-    ),
+  app.setRequestsCookie(
+    ex,
+    entries.filter((e) => e.requestId !== id),
   );
   ex.event = `rmpn:${Number.isSafeInteger(id) ? id : 'none'}`;
   sendHtml(ex, renderPendingRemoved(ex.page()));

@@ -12,7 +12,7 @@ import { isCaError } from '../errors.js';
 import { HRESULTS } from '../hresult.js';
 import type { CertsrvApp } from './app.js';
 import { caChainOf } from './ca-chain.js';
-import { formatRequestsCookie, parseRequestsCookie } from './cookies.js';
+import { parseRequestsCookie } from './cookies.js';
 import { noRequestDetails, requestErrorDetails } from './error-details.js';
 import { type Exchange, sendBytes, sendHtml } from './exchange.js';
 import { renderError, renderNotFound } from './pages/index.js';
@@ -32,18 +32,16 @@ export function ownsRequest(ex: Exchange, r: RequestResult): boolean {
   return who !== undefined && ex.account !== undefined && who.toLowerCase() === ex.account.name.toLowerCase();
 }
 
-function sendError(app: CertsrvApp, ex: Exchange, details: Parameters<typeof renderError>[1]): void {
-  void app;
+function sendError(ex: Exchange, details: Parameters<typeof renderError>[1]): void {
   sendHtml(ex, renderError(ex.page(), details));
 }
 
 /** The CA certificate of `Renewal=n` (-1 or absent: the current one). */
 function caCertificateOf(app: CertsrvApp, ex: Exchange): Certificate | undefined {
   const text = ex.query.get('Renewal')?.trim();
-  const gens = app.ca.caCertificates('issuing');
   if (text === undefined || text === '' || text === '-1') return app.ca.certificate;
   if (!/^\d{1,6}$/.test(text)) return undefined;
-  return gens.find((g) => g.certIndex === Number(text))?.certificate;
+  return app.ca.caCertificates('issuing').find((g) => g.certIndex === Number(text))?.certificate;
 }
 
 /**
@@ -63,14 +61,14 @@ export async function handleCertNew(app: CertsrvApp, ex: Exchange, chain: boolea
     const c = caCertificateOf(app, ex);
     if (!c) {
       ex.event = 'fetch:no-ca-renewal';
-      return sendError(app, ex, noRequestDetails(mode, HRESULTS.ERROR_INVALID_PARAMETER));
+      return sendError(ex, noRequestDetails(mode, HRESULTS.ERROR_INVALID_PARAMETER));
     }
     certs = chain ? [c, ...caChainOf(app.ca, c)] : [c];
     caCert = true;
   } else {
     if (!/^\d{1,10}$/.test(id) || Number(id) < 1) {
       ex.event = 'fetch:bad-id';
-      return sendError(app, ex, noRequestDetails(mode, HRESULTS.CERTSRV_E_PROPERTY_EMPTY));
+      return sendError(ex, noRequestDetails(mode, HRESULTS.CERTSRV_E_PROPERTY_EMPTY));
     }
     let r: RequestResult;
     try {
@@ -78,29 +76,25 @@ export async function handleCertNew(app: CertsrvApp, ex: Exchange, chain: boolea
     } catch (e) {
       if (!isCaError(e, 'ERR_CA_REQUEST_NOT_FOUND')) throw e;
       ex.event = 'fetch:unknown-id';
-      return sendError(app, ex, noRequestDetails(mode, HRESULTS.CERTSRV_E_PROPERTY_EMPTY));
+      return sendError(ex, noRequestDetails(mode, HRESULTS.CERTSRV_E_PROPERTY_EMPTY));
     }
     if (!ownsRequest(ex, r)) {
       // Same answer as an unknown id: another user's request ids are not disclosed.
       ex.event = 'fetch:not-owner';
-      return sendError(app, ex, noRequestDetails(mode, HRESULTS.CERTSRV_E_PROPERTY_EMPTY));
+      return sendError(ex, noRequestDetails(mode, HRESULTS.CERTSRV_E_PROPERTY_EMPTY));
     }
     if (r.disposition !== 'issued' || !r.certificate) {
       ex.event = `fetch:${r.disposition}`;
-      return sendError(app, ex, requestErrorDetails(mode, r));
+      return sendError(ex, requestErrorDetails(mode, r));
     }
     certs = chain ? [r.certificate, ...caChainOf(app.ca, r.certificate)] : [r.certificate];
     // Downloading the issued certificate ends its life in the pending cookie (reference §9).
     const entries = parseRequestsCookie(ex.cookies.get('Requests'));
-    if (entries.some((e) => e.requestId === r.requestId)) {
-      const expires = new Date(app.now().getTime() + app.pendingTimeoutDays * 86_400_000);
-      ex.setCookies.push(
-        formatRequestsCookie(
-          entries.filter((e) => e.requestId !== r.requestId),
-          { expires, secure: ex.secure },
-        ),
+    if (entries.some((e) => e.requestId === r.requestId))
+      app.setRequestsCookie(
+        ex,
+        entries.filter((e) => e.requestId !== r.requestId),
       );
-    }
   }
   const der = wantsDer(ex);
   ex.event = `fetch:${chain ? 'p7b' : 'cer'}:${der ? 'bin' : 'b64'}`;
@@ -129,12 +123,12 @@ export async function handleCrl(app: CertsrvApp, ex: Exchange): Promise<void> {
   const renewal = ex.query.get('Renewal')?.trim();
   if (renewal !== undefined && renewal !== '' && renewal !== '-1' && renewal !== String(app.ca.keyIndex)) {
     ex.event = 'crl:no-key-index';
-    return sendError(app, ex, noRequestDetails('getcrl', HRESULTS.ERROR_INVALID_PARAMETER));
+    return sendError(ex, noRequestDetails('getcrl', HRESULTS.ERROR_INVALID_PARAMETER));
   }
   const crl = await app.ca.latestCrl({ delta });
   if (!crl) {
     ex.event = 'crl:none';
-    return sendError(app, ex, noRequestDetails('getcrl', HRESULTS.CERTSRV_E_PROPERTY_EMPTY));
+    return sendError(ex, noRequestDetails('getcrl', HRESULTS.CERTSRV_E_PROPERTY_EMPTY));
   }
   ex.event = `crl:${delta ? 'delta' : 'base'}`;
   sendBytes(

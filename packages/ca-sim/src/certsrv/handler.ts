@@ -4,8 +4,9 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import { isCaError } from '../errors.js';
 import { handleAdmin } from './admin-routes.js';
-import { BodyRefused, CertsrvApp } from './app.js';
+import { CertsrvApp } from './app.js';
 import { parseBasicAuthorization } from './basic-auth.js';
 import { newAspSessionCookie, parseCookieHeader, parseRequestsCookie } from './cookies.js';
 import { handleRemovePending, handleSubmit } from './enroll-routes.js';
@@ -93,11 +94,12 @@ export function createCertsrvHandler(
       return;
     }
     route(app, ex).catch((e: unknown) => {
-      if (e instanceof BodyRefused) {
-        ex.event = e.status === 413 ? 'body-too-large' : 'body-incomplete';
+      const tooLarge = isCaError(e, 'ERR_CA_BODY_TOO_LARGE');
+      if (tooLarge || isCaError(e, 'ERR_CA_BODY_INCOMPLETE')) {
+        ex.event = tooLarge ? 'body-too-large' : 'body-incomplete';
         // The rest of an oversized body is not read: close the connection after answering.
         res.setHeader('Connection', 'close');
-        sendHtml(ex, e.status === 413 ? renderTooLarge() : renderBadRequest(), e.status);
+        sendHtml(ex, tooLarge ? renderTooLarge() : renderBadRequest(), tooLarge ? 413 : 400);
         return;
       }
       ex.event = `error:${e instanceof Error ? (((e as { code?: string }).code ?? e.name) as string) : 'unknown'}`;

@@ -117,13 +117,9 @@ export async function startCertsrv(options: CertsrvListenOptions): Promise<Certs
     ? createHttpsServer({ ...serverOptions, key: options.https.key, cert: options.https.cert }, dispatch)
     : undefined;
   const servers = [httpServer, ...(httpsServer ? [httpsServer] : [])];
-  for (const s of servers) {
-    s.keepAliveTimeout = serverOptions.keepAliveTimeout;
-    s.headersTimeout = serverOptions.headersTimeout;
-    s.requestTimeout = serverOptions.requestTimeout;
-    // Malformed heads, heads over maxHeaderSize and slow clients are node's default clientError
-    // handling: 400, 431 or 408 with Connection: close, then the socket is destroyed.
-  }
+  // The timeouts are applied by createServer from the options. Malformed heads, heads over
+  // maxHeaderSize and slow clients are node's default clientError handling: 400, 431 or 408
+  // with Connection: close, then the socket is destroyed.
   await listen(httpServer, options.port ?? 0, host);
   try {
     if (httpsServer) await listen(httpsServer, options.https?.port ?? 0, host);

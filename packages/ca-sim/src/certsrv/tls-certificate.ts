@@ -2,6 +2,7 @@
 // `localhost`, the loopback addresses and the names given, as an administrator would request
 // one for IIS before binding HTTPS on the certsrv site.
 
+import { isIP } from 'node:net';
 import { createCsr, type GeneralName, generateKeyPair, Name, subjectAltName } from '@certlab/pki';
 import type { CertificationAuthority } from '../authority.js';
 import { CaError } from '../errors.js';
@@ -27,8 +28,6 @@ export interface TlsCredentials {
   readonly notAfter: Date;
 }
 
-const IP = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]*)$/i;
-
 /**
  * Issues the HTTPS certificate: CN = the first name, SAN = `localhost`, 127.0.0.1, ::1 and the
  * names given (DNS names or IP addresses), P-256 key, Web Server template.
@@ -45,9 +44,9 @@ export async function issueTlsCertificate(
 ): Promise<TlsCredentials> {
   const all = [...new Set(['localhost', '127.0.0.1', '::1', ...names.map((n) => n.trim()).filter(Boolean)])];
   const san: GeneralName[] = all.map((n) =>
-    IP.test(n) ? { type: 'ip' as const, value: n } : { type: 'dns' as const, value: n.toLowerCase() },
+    isIP(n) ? { type: 'ip' as const, value: n } : { type: 'dns' as const, value: n.toLowerCase() },
   );
-  const cn = names.find((n) => !IP.test(n)) ?? 'localhost';
+  const cn = names.find((n) => !isIP(n)) ?? 'localhost';
   const { privateKey } = await generateKeyPair({ type: 'ec', curve: 'P-256' });
   const csr = await createCsr({
     subject: Name.from([{ CN: cn }]),

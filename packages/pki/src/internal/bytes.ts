@@ -29,6 +29,15 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
+/**
+ * True when both arrays hold the same bytes. Not constant-time: for public data (names, key
+ * identifiers, serial numbers), never for secrets.
+ *
+ * @example
+ * ```ts
+ * equalBytes(cert.issuerDer, ca.subjectDer); // true when ca's subject is cert's issuer, byte for byte
+ * ```
+ */
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

@@ -314,7 +314,7 @@ export class DirectoryStoreAdapter implements StoreAdapter {
     });
   }
 
-  async #readCert(dir: string, thumbprint: string, hasJson = true): Promise<StoredCertificate | undefined> {
+  async #readCert(dir: string, thumbprint: string): Promise<StoredCertificate | undefined> {
     const text = (await readOptional(join(dir, `${thumbprint}.cer`), 'latin1')) as string | undefined;
     if (text === undefined) return undefined;
     const der = certFileDer(text, thumbprint);
@@ -322,7 +322,7 @@ export class DirectoryStoreAdapter implements StoreAdapter {
       this.skipped.push(join(dir, `${thumbprint}.cer`));
       return undefined;
     }
-    return { thumbprint, der, properties: hasJson ? await this.#readProperties(dir, thumbprint) : {} };
+    return { thumbprint, der, properties: await this.#readProperties(dir, thumbprint) };
   }
 
   async #readProperties(dir: string, thumbprint: string): Promise<CertificateProperties> {
@@ -360,6 +360,7 @@ export class DirectoryStoreAdapter implements StoreAdapter {
       const withJson: StoredCertificate[] = [];
       let fromCache = 0;
       let fromFiles = 0;
+      let added = 0;
       const reader = new CertFileReader();
       // Synchronous stat and read, a slice at a time: for many small files the thread-pool
       // round trips of the async calls cost more than the system calls themselves.
@@ -387,6 +388,7 @@ export class DirectoryStoreAdapter implements StoreAdapter {
             der = read;
             // The stat taken before the read: a file replaced meanwhile fails the next check.
             records.set(t, { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, der });
+            added++;
           }
           const rec = { thumbprint: t, der, properties: {} };
           out.push(rec);
@@ -403,7 +405,9 @@ export class DirectoryStoreAdapter implements StoreAdapter {
             );
           }),
         );
-      const changed = !cached || fromFiles > 0 || cached.size !== records.size;
+      // Only records read from files change the cache: an unreadable file gets none, so counting
+      // it (fromFiles) would rewrite the whole cache on every load while that file stays bad.
+      const changed = !cached || added > 0 || cached.size !== records.size;
       let cacheWritten = false;
       if (changed && records.size) cacheWritten = await this.#writeCache(dir, records);
       else if (changed && cache !== 'missing')
