@@ -34,6 +34,7 @@ import {
   parseResultPage,
   templateCn,
 } from '../src/certsrv/browser/enroll-logic.js';
+import { renderError } from '../src/certsrv/pages/index.js';
 import { createTestCA, type TestCA } from '../src/test-ca.js';
 
 interface BuiltAsset {
@@ -305,6 +306,29 @@ describe('parseResultPage', () => {
       message: 'The server returned an unexpected page.',
     });
     expect(parseResultPage('<p id=locPageTitle>Erreur</p>')).toEqual({ kind: 'error', message: 'Erreur' });
+  });
+
+  it('reads the real error page by its item ids, in English and French alike', () => {
+    const details = {
+      requestMode: 'newreq - New Request',
+      disposition: '(never set)',
+      dispositionMessage: 'Denied X',
+      result: 'The parameter is incorrect. 0x80070057 (WIN32: 87 ERROR_INVALID_PARAMETER)',
+      lastStatus: 'The parameter is incorrect. 0x80070057 (WIN32: 87 ERROR_INVALID_PARAMETER)',
+    };
+    for (const lang of ['en', 'fr'] as const) {
+      const ctx = {
+        lang,
+        variant: 'browser',
+        caName: 'Contoso CA',
+        secure: true,
+        basePath: '/certsrv/',
+      } as const;
+      expect(parseResultPage(renderError(ctx, details)), lang).toEqual({
+        kind: 'error',
+        message: `Denied X — ${details.lastStatus}`,
+      });
+    }
   });
 });
 

@@ -18,7 +18,7 @@ export function caIssuerUrls(cert: Certificate): string[] {
     const ext = cert.getExtension(OID.authorityInfoAccess);
     if (!ext) return [];
     return decodeInfoAccess(ext.value)
-      .filter((a) => a.method === OID.caIssuers || a.method === 'caIssuers')
+      .filter((a) => a.method === OID.caIssuers) // decodeInfoAccess gives OIDs
       .flatMap((a) => (a.location.type === 'uri' ? [a.location.value] : []))
       .filter((u) => /^http:\/\//i.test(u));
   } catch {

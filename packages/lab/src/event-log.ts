@@ -1,8 +1,8 @@
 // The Application event log of a simulated host, kept as a JSON file next to the machine's
 // stores so that the CLI (one process per command) and the library see the same history.
 
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '@certlab/store-sim';
 import { LabError } from './errors.js';
 
 /**
@@ -113,9 +113,6 @@ export class EventLog {
 
   async #save(): Promise<void> {
     if (!this.file) return;
-    await mkdir(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.tmp`;
-    await writeFile(tmp, `${JSON.stringify(this.#events, null, 2)}\n`);
-    await rename(tmp, this.file);
+    await writeFileAtomic(this.file, `${JSON.stringify(this.#events, null, 2)}\n`);
   }
 }

@@ -6,7 +6,7 @@
 // Microsoft's text for event 1112 and for the refusal of Enable-ExchangeCertificate in TCP mode
 // is not public, so every such message starts with "[SYNTHETIC]" (reference §4.3).
 
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   basicConstraints,
@@ -19,7 +19,7 @@ import {
   subjectAltName,
 } from '@certlab/pki';
 import type { CertificateEntry } from '@certlab/store-sim';
-import { normalizeThumbprint } from '@certlab/store-sim';
+import { normalizeThumbprint, writeFileAtomic } from '@certlab/store-sim';
 import { certificateStatus, type ExchangeCertificateStatus, namesHost } from './certificate-status.js';
 import { LabError } from './errors.js';
 import type { ExchangeVersion } from './lab-config.js';
@@ -275,9 +275,7 @@ export class ExchangeUmService {
   async #save(): Promise<void> {
     const file = ExchangeUmService.#file(this.host);
     if (!file) return;
-    await mkdir(join(this.host.dir!, HOST_STATE_DIR), { recursive: true });
-    await writeFile(`${file}.tmp`, `${JSON.stringify(this.#state, null, 2)}\n`);
-    await rename(`${file}.tmp`, file);
+    await writeFileAtomic(file, `${JSON.stringify(this.#state, null, 2)}\n`);
   }
 
   /**

@@ -80,20 +80,22 @@ export async function buildMachineChain(
     downloaded.push(...issuers);
     shape = await buildChain(host.machine, target, base);
   }
-  let unreachable: string[] = [];
-  let crls: Awaited<ReturnType<typeof fetchChainCrls>>['crls'] = [];
-  if (options.revocation !== false) {
-    const f = await fetchChainCrls(
-      shape.elements.map((e) => e.certificate),
-      options.network,
-    );
-    crls = f.crls;
-    unreachable = f.unreachable;
+  if (options.revocation === false) {
+    // Nothing to add to the shape's build unless a host name is to be checked.
+    const chain = options.host
+      ? await buildChain(host.machine, target, { ...base, host: options.host })
+      : shape;
+    return { chain, downloadedIssuers: downloaded, unreachableCrls: [] };
   }
+  const f = await fetchChainCrls(
+    shape.elements.map((e) => e.certificate),
+    options.network,
+  );
   const chain = await buildChain(host.machine, target, {
     ...base,
-    ...(options.revocation !== false ? { revocation: 'chain-exclude-root' as const, crls } : {}),
+    revocation: 'chain-exclude-root' as const,
+    crls: f.crls,
     ...(options.host ? { host: options.host } : {}),
   });
-  return { chain, downloadedIssuers: downloaded, unreachableCrls: unreachable };
+  return { chain, downloadedIssuers: downloaded, unreachableCrls: f.unreachable };
 }

@@ -340,9 +340,15 @@ function deniedDetails(html: string): { requestId?: number; message?: string } {
   return { ...(requestId === undefined ? {} : { requestId }), ...(message ? { message } : {}) };
 }
 
-/** The value of a `<label>:` item of the error page (reference §7: label, CRLF, two TABs, value). */
-function errorItem(html: string, label: string): string | undefined {
-  const m = new RegExp(`${label}:[^\\t]+\\t\\t([^\\r\\n]+)`).exec(html);
+/**
+ * The value of an item of the error page (reference §7: label, CRLF, two TABs, value): found by
+ * the item's element id, whatever the page language, else by its English label.
+ */
+function errorItem(html: string, id: string, label: string): string | undefined {
+  const el = findElement(html, id);
+  const m = el
+    ? /\t\t([^\r\n]+)/.exec(html.slice(el.end))
+    : new RegExp(`${label}:[^\\t]+\\t\\t([^\\r\\n]+)`).exec(html);
   const v = m ? textOf(m[1]!) : '';
   return v || undefined;
 }
@@ -352,8 +358,9 @@ function errorItem(html: string, label: string): string | undefined {
  * §5.4–5.6, §13): issued = the `certnew.cer?ReqID=N&` link or script; denied = the element
  * `id=locDenied` (request id from `id=locInfoReqID` or `Your Request Id is N`, message from
  * `The disposition message is "…"` or the first quoted text after the marker); pending = the
- * element `id=locInfoReqID`. Anything else is an error, with the error page's
- * `Disposition message:` / `LastStatus:` values (reference §7) when present.
+ * element `id=locInfoReqID`. Anything else is an error, with the error page's disposition
+ * message and last status (ids `locDispositionMessage`, `locLastStatus`, or the English labels;
+ * reference §7) when present.
  *
  * @example
  * ```ts
@@ -384,8 +391,8 @@ export function parseResultPage(html: string): ResultPage {
     if (/Certificate Pending|Your certificate request has been received\./.test(html))
       return { kind: 'pending', requestId: Number(englishId) };
   }
-  const disposition = errorItem(html, 'Disposition message');
-  const status = errorItem(html, 'LastStatus');
+  const disposition = errorItem(html, 'locDispositionMessage', 'Disposition message');
+  const status = errorItem(html, 'locLastStatus', 'LastStatus');
   const message =
     [disposition, status].filter((s) => s !== undefined).join(' — ') ||
     elementText(html, 'locPageTitle') ||
