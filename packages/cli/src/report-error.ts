@@ -3,6 +3,7 @@
 // every message as a last line of defence.
 
 import { type CaErrorCode, isCaError } from '@certlab/ca-sim';
+import { isLabError, type LabErrorCode } from '@certlab/lab';
 import { isPkiError, type PkiErrorCode } from '@certlab/pki';
 import { CliError, EXIT, type ExitCode } from './cli-error.js';
 
@@ -19,6 +20,15 @@ const CA_USAGE_ERRORS: ReadonlySet<CaErrorCode> = new Set<CaErrorCode>([
   'ERR_CA_USERS_INVALID',
 ]);
 
+/** Lab codes that mean "what you asked for is not valid" (exit 2); every other LabError is exit 1. */
+const LAB_USAGE_ERRORS: ReadonlySet<LabErrorCode> = new Set<LabErrorCode>([
+  'ERR_LAB_NOT_FOUND',
+  'ERR_LAB_EXISTS',
+  'ERR_LAB_CONFIG_INVALID',
+  'ERR_LAB_SCENARIO_UNKNOWN',
+  'ERR_LAB_OPTION_INVALID',
+]);
+
 /** The text and exit code for an error. */
 export interface ErrorReport {
   readonly exitCode: ExitCode;
@@ -30,7 +40,8 @@ export interface ErrorReport {
  * Maps an error to what the user sees: CliError keeps its code; PkiError is exit 2 (invalid
  * input) with its code in brackets, except crypto availability and signature failures (exit 1);
  * CaError (from `certlab ca`) is exit 1 with its code (an unknown request, a request in the wrong
- * state, another CA in the database), exit 2 for invalid options; anything else is an
+ * state, another CA in the database), exit 2 for invalid options; LabError (from `certlab lab`)
+ * likewise, exit 2 for a missing or existing lab and invalid options; anything else is an
  * unexpected failure (exit 1).
  *
  * @example
@@ -51,6 +62,9 @@ export function describeError(e: unknown, secrets: ReadonlySet<string>, debug = 
     lines.push(`certlab: ${e.message} [${e.code}]`);
   } else if (isCaError(e)) {
     exitCode = CA_USAGE_ERRORS.has(e.code) ? EXIT.usage : EXIT.failed;
+    lines.push(`certlab: ${e.message} [${e.code}]`);
+  } else if (isLabError(e)) {
+    exitCode = LAB_USAGE_ERRORS.has(e.code) ? EXIT.usage : EXIT.failed;
     lines.push(`certlab: ${e.message} [${e.code}]`);
   } else {
     exitCode = EXIT.failed;

@@ -7,7 +7,7 @@ import { EXIT } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { FORMAT_OPTION } from '../common-options.js';
 import { writeJson, writeLines } from '../output.js';
-import { CERTSRV_OPTION, LAB_DIR_OPTION, LAB_LANG_OPTION, labCall, labLang, openLab } from './lab-common.js';
+import { CERTSRV_OPTION, LAB_DIR_OPTION, LAB_LANG_OPTION, labLang, openLab } from './lab-common.js';
 
 export const labCheck: Command = {
   name: 'lab check',
@@ -25,7 +25,7 @@ export const labCheck: Command = {
     const format = choiceOption(args, 'format', ['text', 'json'], 'text', 'lab check');
     const session = await openLab(ctx, args, 'lab check');
     const lang = labLang(args, 'lab check', session.config.lang);
-    const report = await labCall(() => lab.checkLab(session));
+    const report = await lab.checkLab(session);
     if (format === 'json')
       writeJson(ctx.io.stdout, {
         scenario: report.scenario,
@@ -65,7 +65,7 @@ export const labHint: Command = {
   async run(ctx, args) {
     const session = await openLab(ctx, args, 'lab hint');
     const lang = labLang(args, 'lab hint', session.config.lang);
-    const report = await labCall(() => lab.checkLab(session));
+    const report = await lab.checkLab(session);
     const next = lab.nextHint(report);
     const fr = lang === 'fr';
     if (!next) writeLines(ctx.io.stdout, [fr ? 'Toutes les étapes sont réussies.' : 'Every step passes.']);

@@ -1,12 +1,13 @@
-// What the `certlab lab` commands share: the lab directory (--dir), --lang, opening the lab, and
-// LabError mapped to the CLI's exit codes (bad options and missing labs are usage errors, exit
-// 2; a refused operation, such as Enable-ExchangeCertificate in TCP mode, is exit 1).
+// What the `certlab lab` commands share: the lab directory (--dir), --lang and opening the lab.
+// LabErrors reach the CLI's one error mapping (report-error.ts): bad options and missing labs
+// are usage errors, exit 2; a refused operation, such as Enable-ExchangeCertificate in TCP
+// mode, is exit 1.
 
-import type { LabErrorCode, LabLang, LabSession } from '@certlab/lab';
+import type { LabLang, LabSession } from '@certlab/lab';
 // Values are read from the namespace at run time, as the other commands do with the libraries.
 import * as lab from '@certlab/lab';
 import { choiceOption, requireOption, stringOption } from '../args.js';
-import { CliError, EXIT, usageError } from '../cli-error.js';
+import { usageError } from '../cli-error.js';
 import type { CommandContext, OptionSpec, ParsedArgs } from '../command.js';
 import { resolvePath } from '../files.js';
 
@@ -29,32 +30,6 @@ export const EXCHANGE_OPTION: OptionSpec = {
   value: '2007sp1|2010',
   help: 'The Exchange release of the UM server: 2007sp1 (the certificate is picked at service start) or 2010 (assigned with Enable-ExchangeCertificate). Default 2010.',
 };
-
-const USAGE: ReadonlySet<LabErrorCode> = new Set<LabErrorCode>([
-  'ERR_LAB_NOT_FOUND',
-  'ERR_LAB_EXISTS',
-  'ERR_LAB_CONFIG_INVALID',
-  'ERR_LAB_SCENARIO_UNKNOWN',
-  'ERR_LAB_OPTION_INVALID',
-]);
-
-/**
- * Runs a lab operation, turning a LabError into `certlab: message [CODE]`.
- *
- * @example
- * ```ts
- * const report = await labCall(() => lab.checkLab(dir));
- * ```
- */
-export async function labCall<T>(fn: () => T | Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (lab.isLabError(e))
-      throw new CliError(USAGE.has(e.code) ? EXIT.usage : EXIT.failed, `${e.message} [${e.code}]`);
-    throw e;
-  }
-}
 
 /** The --dir of a lab command, absolute, and as typed (for the commands hints print). @example `const { dir, display } = labDir(ctx, args, 'lab check')` */
 export function labDir(
@@ -84,10 +59,8 @@ export function openLab(ctx: CommandContext, args: ParsedArgs, command: string):
   const certsrv = stringOption(args, 'certsrv');
   if (certsrv !== undefined && !/^https?:\/\/[^/]/i.test(certsrv))
     throw usageError(`--certsrv must be an http:// URL, not '${certsrv}'.`, command);
-  return labCall(() =>
-    lab.openLabSession(dir, {
-      displayDir: display,
-      ...(certsrv !== undefined ? { certsrvUrl: certsrv.replace(/\/+$/, '') } : {}),
-    }),
-  );
+  return lab.openLabSession(dir, {
+    displayDir: display,
+    ...(certsrv !== undefined ? { certsrvUrl: certsrv.replace(/\/+$/, '') } : {}),
+  });
 }

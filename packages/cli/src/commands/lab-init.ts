@@ -12,7 +12,7 @@ import { EXIT } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { writeLines } from '../output.js';
 import { createCaInDir } from './ca-init.js';
-import { EXCHANGE_OPTION, LAB_DIR_OPTION, LAB_LANG_OPTION, labCall, labDir } from './lab-common.js';
+import { EXCHANGE_OPTION, LAB_DIR_OPTION, LAB_LANG_OPTION, labDir } from './lab-common.js';
 
 const NAME = 'lab init';
 
@@ -29,7 +29,7 @@ export const labInit: Command = {
     'lab init exchange-um --dir ./labo --exchange 2007sp1 --lang fr',
   ],
   async run(ctx, args) {
-    const scenario = await labCall(() => lab.getScenario(args.positionals[0]!));
+    const scenario = await lab.getScenario(args.positionals[0]!);
     const { dir, display } = labDir(ctx, args, NAME);
     const exchange = choiceOption(args, 'exchange', ['2007sp1', '2010'] as ExchangeVersion[], '2010', NAME);
     const lang = choiceOption(args, 'lang', ['en', 'fr'] as LabLang[], 'en', NAME);
@@ -39,12 +39,10 @@ export const labInit: Command = {
       () => false,
     );
     if (existing)
-      await labCall(() => {
-        throw new lab.LabError(
-          'ERR_LAB_EXISTS',
-          `${display} already holds a lab: use another directory, or delete it to start again.`,
-        );
-      });
+      throw new lab.LabError(
+        'ERR_LAB_EXISTS',
+        `${display} already holds a lab: use another directory, or delete it to start again.`,
+      );
     const caHost = scenario.hosts.find((h) => h.role === 'ca');
     const config: CaConfig = {
       name: 'Contoso Issuing CA',
@@ -58,9 +56,15 @@ export const labInit: Command = {
     const { ca } = await createCaInDir(ctx, caDir, config, { kind: 'pglite', path: join(caDir, 'db') });
     try {
       const account = { name: 'administrator', password: generatePassword() };
-      const { session, firstStep } = await labCall(() =>
-        lab.createLab({ dir, scenario: scenario.id, exchange, lang, ca, account, displayDir: display }),
-      );
+      const { session, firstStep } = await lab.createLab({
+        dir,
+        scenario: scenario.id,
+        exchange,
+        lang,
+        ca,
+        account,
+        displayDir: display,
+      });
       const fr = lang === 'fr';
       const lines = [
         fr

@@ -7,7 +7,7 @@ import { choiceOption, stringOption } from '../args.js';
 import { EXIT } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { resolvePath } from '../files.js';
-import { EXCHANGE_OPTION, labCall } from './lab-common.js';
+import { EXCHANGE_OPTION } from './lab-common.js';
 
 const NAME = 'lab run';
 
@@ -35,21 +35,19 @@ export const labRun: Command = {
     'lab run exchange-um --mistake root-in-user-store',
   ],
   async run(ctx, args) {
-    const scenario = await labCall(() => lab.getScenario(args.positionals[0]!));
+    const scenario = await lab.getScenario(args.positionals[0]!);
     const exchange = choiceOption(args, 'exchange', ['2007sp1', '2010'] as ExchangeVersion[], '2010', NAME);
     const lang = choiceOption(args, 'lang', ['en', 'fr'] as LabLang[], 'en', NAME);
     const mistake = stringOption(args, 'mistake');
     const dir = stringOption(args, 'dir');
-    const { report } = await labCall(() =>
-      lab.runLab({
-        scenario: scenario.id,
-        exchange,
-        lang,
-        ...(mistake !== undefined ? { mistake } : {}),
-        ...(dir !== undefined ? { dir: resolvePath(ctx.io, dir), displayDir: dir } : {}),
-        print: (line) => ctx.io.stdout.write(`${line}\n`),
-      }),
-    );
+    const { report } = await lab.runLab({
+      scenario: scenario.id,
+      exchange,
+      lang,
+      ...(mistake !== undefined ? { mistake } : {}),
+      ...(dir !== undefined ? { dir: resolvePath(ctx.io, dir), displayDir: dir } : {}),
+      print: (line) => ctx.io.stdout.write(`${line}\n`),
+    });
     return report.passed ? EXIT.ok : EXIT.failed;
   },
 };

@@ -9,7 +9,7 @@ import { listOption, stringOption } from '../args.js';
 import { EXIT, usageError } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { writeLines } from '../output.js';
-import { LAB_DIR_OPTION, LAB_LANG_OPTION, labCall, labLang, openLab } from './lab-common.js';
+import { LAB_DIR_OPTION, LAB_LANG_OPTION, labLang, openLab } from './lab-common.js';
 
 const NAME = 'lab um';
 const ACTIONS = ['restart', 'startup-mode', 'assign', 'certs', 'events'] as const;
@@ -54,12 +54,12 @@ export const labUm: Command = {
     const session = await openLab(ctx, args, NAME);
     const fr = labLang(args, NAME, session.config.lang) === 'fr';
     const ex = session.host('exchange-um');
-    const um = await labCall(() => lab.ExchangeUmService.open(ex, { network: session.network }));
+    const um = await lab.ExchangeUmService.open(ex, { network: session.network });
     const out: string[] = [];
     switch (action) {
       case 'restart': {
         const before = ex.eventLog.all().length;
-        const r = await labCall(() => um.restart());
+        const r = await um.restart();
         out.push(
           fr
             ? `Service de messagerie unifiée Microsoft Exchange redémarré sur ${ex.name} : mode ${r.mode}, certificat ${r.certificate ?? 'aucun'}${r.selfSigned ? ' (auto-signé)' : ''}`
@@ -74,7 +74,7 @@ export const labUm: Command = {
           | UmStartupMode
           | undefined;
         if (!mode) throw usageError('startup-mode needs TCP, TLS or Dual.', NAME);
-        await labCall(() => um.setStartupMode(mode));
+        await um.setStartupMode(mode);
         out.push(`Set-UMServer -Identity ${ex.name} -UMStartupMode ${mode}`);
         out.push(
           fr
@@ -92,7 +92,7 @@ export const labUm: Command = {
           if (!m) throw usageError(`unknown service '${s}': use ${SERVICES.join(', ')}.`, NAME);
           return m;
         });
-        await labCall(() => um.enableCertificate(t, services));
+        await um.enableCertificate(t, services);
         out.push(`Enable-ExchangeCertificate -Thumbprint ${t.toUpperCase()} -Services ${services.join(',')}`);
         out.push(
           fr
@@ -102,7 +102,7 @@ export const labUm: Command = {
         break;
       }
       case 'certs': {
-        const rows = await labCall(() => um.certificates());
+        const rows = await um.certificates();
         out.push(`${'Thumbprint'.padEnd(42)}${'Services'.padEnd(10)}${'Status'.padEnd(24)}Subject`);
         out.push(`${'----------'.padEnd(42)}${'--------'.padEnd(10)}${'------'.padEnd(24)}-------`);
         for (const r of rows)
