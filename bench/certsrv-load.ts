@@ -28,6 +28,7 @@ import {
   fmtNum,
   fmtRatio,
   markdownTable,
+  median,
   RESULTS_DIR,
   type Target,
 } from './harness.js';
@@ -233,18 +234,12 @@ interface Measured extends LoadResult {
   clientCpu?: number;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
 const fmtMs = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0));
 
 class Client {
   readonly #child: ChildProcess;
   #next = 1;
-  readonly #waiting = new Map<number, (r: LoadResult) => void>();
+  readonly #waiting = new Map<number, { resolve: (r: LoadResult) => void; reject: (e: Error) => void }>();
   constructor() {
     this.#child = fork(CLIENT, [], {
       execArgv: NODE_FLAGS,
@@ -252,9 +247,11 @@ class Client {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.#child.on('message', (m: LoadResult | { type: 'error'; id: number; message: string }) => {
-      if (m.type === 'error') throw new Error(`load client: ${m.message}`);
-      this.#waiting.get(m.id)?.(m);
+      // Settle the run the message answers (a throw here would be uncaught and leave it pending).
+      const w = this.#waiting.get(m.id);
       this.#waiting.delete(m.id);
+      if (m.type === 'error') w?.reject(new Error(`load client: ${m.message}`));
+      else w?.resolve(m);
     });
   }
   init(csrs: string[]): Promise<void> {
@@ -269,8 +266,8 @@ class Client {
   run(url: string, mode: LoadMode, ms: number): Promise<LoadResult> {
     const id = this.#next++;
     const msg: LoadRunMessage = { type: 'run', id, url, mode, ms, connections: CONNECTIONS };
-    return new Promise((resolve) => {
-      this.#waiting.set(id, resolve);
+    return new Promise((resolve, reject) => {
+      this.#waiting.set(id, { resolve, reject });
       this.#child.send(msg);
     });
   }

@@ -192,7 +192,8 @@ function quantile(xs: readonly number[], q: number): number {
   return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
 }
 
-function median(xs: readonly number[]): number {
+/** The median (interpolated) of `xs`. */
+export function median(xs: readonly number[]): number {
   return quantile(xs, 0.5);
 }
 
