@@ -137,6 +137,12 @@ describe('language and variant selection', () => {
     expect(selectLanguage('fr-FR;q=0.4, en-GB;q=0.9')).toBe('en');
     expect(selectLanguage('de, fr;q=0')).toBe('en');
   });
+  it('falls back to the site default when no Accept-Language entry is English or French', () => {
+    expect(selectLanguage(undefined, undefined, 'fr')).toBe('fr');
+    expect(selectLanguage('de-DE', undefined, 'fr')).toBe('fr');
+    expect(selectLanguage('de-DE, en;q=0.3', undefined, 'fr')).toBe('en');
+    expect(selectLanguage('de-DE', 'en', 'fr')).toBe('en');
+  });
   it('picks the browser variant for Mozilla user agents only', () => {
     expect(selectVariant('Mozilla/5.0 (Windows NT 10.0; Win64; x64)')).toBe('browser');
     expect(selectVariant('Go-http-client/1.1')).toBe('text');

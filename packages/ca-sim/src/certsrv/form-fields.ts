@@ -188,8 +188,16 @@ function isEscape(text: string, at: number): boolean {
   );
 }
 
-/** The string of `units[0..length)`, built in chunks (lone surrogates are kept exactly). */
-function codeUnitsToString(units: Uint16Array, length: number): string {
+/**
+ * The string of the first `length` UTF-16 code units (lone surrogates kept exactly), built in chunks (one `fromCharCode` call
+ * per unit would be slow, one for all of a 1 MB body would overflow the argument limit).
+ *
+ * @example
+ * ```ts
+ * codeUnitsToString(Uint16Array.of(0x41, 0x42, 0), 2); // 'AB'
+ * ```
+ */
+export function codeUnitsToString(units: Uint16Array, length: number): string {
   let s = '';
   for (let at = 0; at < length; at += 8192) {
     s += String.fromCharCode.apply(

@@ -143,11 +143,11 @@ function exchangeOf(app: CertsrvApp, req: IncomingMessage, res: ServerResponse):
   const cookies = parseCookieHeader(req.headers.cookie);
   const secure = (req.socket as TLSSocket).encrypted === true;
   const setCookies: string[] = [];
-  const override = query.get('Lang') ?? cookies.get(LANG_COOKIE);
   const chosen = query.get('Lang');
   const lang = selectLanguage(
-    req.headers['accept-language'] ?? (app.defaultLanguage === 'fr' ? 'fr' : undefined),
-    override,
+    req.headers['accept-language'],
+    chosen ?? cookies.get(LANG_COOKIE),
+    app.defaultLanguage,
   );
   if (chosen !== undefined && /^(en|fr)$/i.test(chosen))
     setCookies.push(`${LANG_COOKIE}=${lang}; path=/certsrv${secure ? '; secure' : ''}`);

@@ -10,7 +10,8 @@ import type { CertsrvLanguage, PageVariant } from './page-model.js';
 /**
  * Picks the page language: an explicit `Lang` override (`en`/`fr`, any case, from the query
  * string or a cookie) wins; otherwise the best q-weighted Accept-Language entry among English
- * and French (`fr`, `fr-FR`, `fr-CA` → French); otherwise English.
+ * and French (`fr`, `fr-FR`, `fr-CA` → French); otherwise `fallback` (the site's default
+ * language, English unless configured).
  *
  * @example
  * ```ts
@@ -22,11 +23,12 @@ import type { CertsrvLanguage, PageVariant } from './page-model.js';
 export function selectLanguage(
   acceptLanguage: string | undefined,
   override?: string | undefined,
+  fallback: CertsrvLanguage = 'en',
 ): CertsrvLanguage {
   const o = override?.trim().toLowerCase();
   if (o === 'en' || o === 'fr') return o;
-  if (!acceptLanguage) return 'en';
-  let best: CertsrvLanguage = 'en';
+  if (!acceptLanguage) return fallback;
+  let best: CertsrvLanguage = fallback;
   let bestQ = 0;
   for (const entry of acceptLanguage.split(',')) {
     const [tagPart, ...params] = entry.split(';');

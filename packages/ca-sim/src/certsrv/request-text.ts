@@ -5,6 +5,8 @@
 // bytes, because AD CS records an unparseable request (and spends a request id on it, §5.3)
 // rather than rejecting the POST. Kept free of node: imports.
 
+import { codeUnitsToString } from './form-fields.js';
+
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const DECODE = new Int8Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
@@ -167,14 +169,7 @@ class Reading {
     this.units[this.length++] = c;
   }
   toString(): string {
-    let s = '';
-    for (let at = 0; at < this.length; at += 8192) {
-      s += String.fromCharCode.apply(
-        null,
-        this.units.subarray(at, Math.min(this.length, at + 8192)) as unknown as number[],
-      );
-    }
-    return s;
+    return codeUnitsToString(this.units, this.length);
   }
 }
 

@@ -7,6 +7,7 @@
 import {
   createCsr,
   createPkcs12,
+  equalBytes,
   type GeneralName,
   generateKeyPair,
   type KeySpec,
@@ -74,6 +75,7 @@ export type ResultPage =
 /** An input the user can fix; its message is meant to be shown as is. */
 export class EnrollInputError extends Error {
   override readonly name = 'EnrollInputError';
+  readonly code = 'ERR_CERTSRV_ENROLL_INPUT';
 }
 
 const clean = (s: string | undefined): string => (s ?? '').trim();
@@ -413,10 +415,9 @@ export function parseResultPage(html: string): ResultPage {
  * ```
  */
 export function chainFromP7b(p7b: Uint8Array, leafDer: Uint8Array): Uint8Array[] {
-  const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
   return readPkcs7Certificates(p7b)
     .map((c) => c.der)
-    .filter((der) => !same(der, leafDer));
+    .filter((der) => !equalBytes(der, leafDer));
 }
 
 /**
