@@ -23,7 +23,6 @@ import {
   buildCsr,
   buildPfx,
   buildSubject,
-  certAttrib,
   certfnshBody,
   chainFromP7b,
   dnsNamesOf,
@@ -34,7 +33,8 @@ import {
   parseResultPage,
   templateCn,
 } from '../src/certsrv/browser/enroll-logic.js';
-import { renderError } from '../src/certsrv/pages/index.js';
+import { CERTRQMA_KEY_ALGORITHMS, certAttrib } from '../src/certsrv/enroll-form.js';
+import { renderCreateRequest, renderError } from '../src/certsrv/pages/index.js';
 import { createTestCA, type TestCA } from '../src/test-ca.js';
 
 interface BuiltAsset {
@@ -113,6 +113,11 @@ describe('enroll logic', () => {
     expect(keySpecFor('ec-P-384')).toEqual({ type: 'ec', curve: 'P-384' });
     expect(keySpecFor('rsa-2048')).toEqual({ type: 'rsa', bits: 2048 });
     expect(() => keySpecFor('dsa-1024')).toThrow(EnrollInputError);
+    // Every algorithm the page offers maps to its own key spec, and a spec handed out is a copy.
+    for (const a of CERTRQMA_KEY_ALGORITHMS) expect(keySpecFor(a.value)).toEqual(a.spec);
+    const spec = keySpecFor('rsa-2048') as { bits?: number };
+    spec.bits = 1024;
+    expect(keySpecFor('rsa-2048')).toEqual({ type: 'rsa', bits: 2048 });
     expect(templateCn('O;WebServer;1;0;0;0;1;0;Microsoft RSA SChannel;1.3.6;100;Web Server')).toBe(
       'WebServer',
     );
@@ -120,9 +125,22 @@ describe('enroll logic', () => {
   });
 
   it('writes CertAttrib and the certfnsh.asp form like certrqxt.asp', () => {
-    expect(certAttrib('WebServer', 'Mozilla/5.0 (X11)')).toBe(
+    expect(certAttrib({ template: 'WebServer', userAgent: 'Mozilla/5.0 (X11)' })).toBe(
       'CertificateTemplate:WebServer\r\nUserAgent:Mozilla/5.0 (X11)\r\n',
     );
+    // certrqxt.asp's order: typed lines (CR stripped, trimmed, blanks dropped), template, agent;
+    // a CR or LF inside the template or the agent cannot start another attribute.
+    expect(
+      certAttrib({
+        attributes: ' san:dns=a.contoso.com \r\n\r\n\nFoo : bar\r',
+        template: 'Web\r\nServer',
+        userAgent: 'UA\nsan:dns=evil',
+      }),
+    ).toBe(
+      'san:dns=a.contoso.com\r\nFoo : bar\r\nCertificateTemplate:Web Server\r\nUserAgent:UA san:dns=evil\r\n',
+    );
+    expect(certAttrib({ template: '', userAgent: '' })).toBe('CertificateTemplate:\r\nUserAgent:\r\n');
+    expect(certAttrib({ attributes: '\r\n' })).toBe('');
     const body = certfnshBody('-----BEGIN CERTIFICATE REQUEST-----\nAB+/=\n', 'WebServer', 'UA');
     expect([...body.keys()]).toEqual([
       'Mode',
@@ -385,6 +403,12 @@ function fakePage(
   code: string,
   values: Record<string, string>,
   answer: (req: URLSearchParams) => Promise<RequestResult>,
+  messagesJson = JSON.stringify({
+    issued: 'Certificat émis ({id}).',
+    pending: 'Demande {id} en attente.',
+    denied: 'Refusé : {message}',
+    downloadPfx: 'Télécharger le .pfx',
+  }),
 ): FakePage {
   const byId = new Map<string, FakeElement>();
   const add = <T extends FakeElement>(el: T, id: string): T => {
@@ -393,12 +417,7 @@ function fakePage(
     return el;
   };
   const form = add(new FakeForm('form'), 'certrqmaForm');
-  add(new FakeElement('script'), 'certrqmaMessages').textContent = JSON.stringify({
-    issued: 'Certificat émis ({id}).',
-    pending: 'Demande {id} en attente.',
-    denied: 'Refusé : {message}',
-    downloadPfx: 'Télécharger le .pfx',
-  });
+  add(new FakeElement('script'), 'certrqmaMessages').textContent = messagesJson;
   for (const id of ['lbCertTemplateID', 'lbKeyAlgorithm']) add(new FakeSelect('select'), id);
   for (const id of ['tbName', 'tbEmail', 'tbCompany', 'tbDepartment', 'tbCity', 'tbState', 'tbCountry'])
     add(new FakeInput('input'), id);
@@ -565,5 +584,24 @@ describe('certrqma.js on a fake page', () => {
     const result = await page.submit();
     expect(page.posts).toHaveLength(0);
     expect(result.text()).toMatch(/password/i);
+  });
+
+  it('says so in the page language: the messages of the real French certrqma.asp', async () => {
+    const html = renderCreateRequest(
+      { lang: 'fr', variant: 'browser', caName: 'Contoso CA', secure: true, basePath: '/certsrv/' },
+      { templates: [] },
+    );
+    const json = /<script type="application\/json" id="certrqmaMessages">(.*?)<\/script>/.exec(html)?.[1];
+    const page = fakePage(
+      code,
+      { tbName: 'x.contoso.com', lbKeyAlgorithm: 'ec-P-256' },
+      () => {
+        throw new Error('must not submit');
+      },
+      json,
+    );
+    const result = await page.submit();
+    expect(page.posts).toHaveLength(0);
+    expect(result.text()).toBe('Entrez un mot de passe pour protéger la clé privée.');
   });
 });

@@ -4,6 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { RequestResult } from '../src/authority.js';
+import { CERTRQMA_MESSAGE_KEYS } from '../src/certsrv/enroll-form.js';
 import type {
   CertsrvLanguage,
   PageContext,
@@ -12,6 +13,7 @@ import type {
   TemplateOption,
 } from '../src/certsrv/page-model.js';
 import {
+  CERTRQMA_KEY_ALGORITHMS,
   caGenerationLabel,
   escapeHtml,
   localizedTemplateName,
@@ -56,6 +58,12 @@ function ctx(lang: CertsrvLanguage, variant: PageVariant, extra: Partial<PageCon
     basePath: '/certsrv/',
     ...extra,
   };
+}
+
+/** The messages certrqma.asp embeds for its script (`#certrqmaMessages`). */
+function certrqmaMessages(html: string): Record<string, string> {
+  const json = /<script type="application\/json" id="certrqmaMessages">(.*)<\/script>/.exec(html)?.[1];
+  return JSON.parse(json ?? '') as Record<string, string>;
 }
 
 function result(extra: Partial<RequestResult> = {}): RequestResult {
@@ -359,22 +367,7 @@ describe('navigation pages (§4)', () => {
     expect(html).toContain('<div id="divResult"></div>');
     expect(html).toContain('<script type="module" src="assets/certrqma.js"></script>');
     expect(html).toMatch(/<noscript>[\s\S]*href="certrqxt.asp"[\s\S]*<\/noscript>/);
-    const json = /<script type="application\/json" id="certrqmaMessages">(.*)<\/script>/.exec(html)?.[1];
-    const msgs = JSON.parse(json ?? '') as Record<string, string>;
-    expect(Object.keys(msgs).sort()).toEqual(
-      [
-        'generating',
-        'submitting',
-        'downloading',
-        'issued',
-        'pending',
-        'denied',
-        'error',
-        'downloadPfx',
-        'downloadKey',
-        'noWebCrypto',
-      ].sort(),
-    );
+    const msgs = certrqmaMessages(html);
     expect(msgs.pending).toContain('{id}');
     expect(msgs.denied).toContain('{message}');
     expect(msgs.error).toContain('{message}');
@@ -383,6 +376,29 @@ describe('navigation pages (§4)', () => {
     expect(fr).toContain("Informations d'identification pour les modèles hors connexion");
     expect(fr).toContain('Options de la clé');
     expect(fr).not.toContain('Key Options');
+  });
+
+  it('certrqma.asp embeds every message key of the page script, in both languages', () => {
+    // CERTRQMA_MESSAGE_KEYS also types the script's defaults: a key missing from the JSON would
+    // show its English default on French pages.
+    const en = certrqmaMessages(renderCreateRequest(ctx('en', 'browser'), { templates: TEMPLATES }));
+    const fr = certrqmaMessages(renderCreateRequest(ctx('fr', 'browser'), { templates: TEMPLATES }));
+    for (const msgs of [en, fr]) expect(Object.keys(msgs).sort()).toEqual([...CERTRQMA_MESSAGE_KEYS].sort());
+    for (const key of CERTRQMA_MESSAGE_KEYS) {
+      expect(en[key], key).toMatch(/\S/);
+      expect(fr[key], key).toMatch(/\S/);
+      expect(fr[key], key).not.toBe(en[key]);
+    }
+    expect(en.passwordRequired).toBe('Enter a password to protect the private key.');
+    expect(fr.passwordRequired).toBe('Entrez un mot de passe pour protéger la clé privée.');
+  });
+
+  it('certrqma.asp offers the shared key algorithms, the first selected', () => {
+    const html = renderCreateRequest(ctx('en', 'browser'), { templates: TEMPLATES });
+    const select = /<select id="lbKeyAlgorithm" name="lbKeyAlgorithm">(.*?)<\/select>/s.exec(html)?.[1] ?? '';
+    const options = [...select.matchAll(/<option value="([^"]*)"( selected)?>([^<]*)<\/option>/g)];
+    expect(options.map((o) => [o[1], o[3]])).toEqual(CERTRQMA_KEY_ALGORITHMS.map((a) => [a.value, a.label]));
+    expect(options.map((o) => o[2] !== undefined)).toEqual(CERTRQMA_KEY_ALGORITHMS.map((_, i) => i === 0));
   });
 });
 

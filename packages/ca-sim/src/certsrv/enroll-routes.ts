@@ -8,6 +8,7 @@ import { isCaError } from '../errors.js';
 import { HRESULTS, type HResult } from '../hresult.js';
 import type { CertsrvApp } from './app.js';
 import { parseRequestsCookie } from './cookies.js';
+import { certAttrib } from './enroll-form.js';
 import { noRequestDetails } from './error-details.js';
 import { type Exchange, redirect, sendHtml } from './exchange.js';
 import { ownsRequest } from './fetch-routes.js';
@@ -71,16 +72,20 @@ export async function handleSubmit(app: CertsrvApp, ex: Exchange, bookmarked = f
   sendNoRequest(ex, 'submit:bad-mode', 'none', HRESULTS.ERROR_INVALID_PARAMETER, 'bookmark');
 }
 
-/** `CertAttrib`, or for the no-script form the typed attributes + the template + the user agent. */
-function certAttrib(ex: Exchange, form: FieldMap): string {
+/**
+ * `CertAttrib` as sent, or for the certrqxt.asp form posted without script (taAttrib /
+ * lbCertTemplate, reference §4) the text its script would have sent, from the same builder the
+ * browser bundle uses; the user agent then comes from the request header. An empty template cn
+ * or user agent adds no line.
+ */
+function requestAttributes(ex: Exchange, form: FieldMap): string {
   const given = form.get('CertAttrib');
   if (given !== undefined) return given;
-  const lines = (form.get('taAttrib') ?? '').split('\n').map((l) => l.replace(/\r/g, ''));
-  const template = form.get('lbCertTemplate')?.split(';')[1];
-  if (template) lines.push(`CertificateTemplate:${template}`);
-  const ua = ex.req.headers['user-agent'];
-  if (ua) lines.push(`UserAgent:${ua}`);
-  return lines.filter((l) => l.trim() !== '').join('\r\n');
+  return certAttrib({
+    attributes: form.get('taAttrib'),
+    template: form.get('lbCertTemplate')?.split(';')[1] || undefined,
+    userAgent: ex.req.headers['user-agent'] || undefined,
+  });
 }
 
 async function newRequest(
@@ -94,7 +99,7 @@ async function newRequest(
     return sendNoRequest(ex, 'submit:empty', 'newreq', HRESULTS.ERROR_INVALID_PARAMETER, 'empty');
   }
   const r = await app.ca.submit(bytes, {
-    attributes: certAttrib(ex, form),
+    attributes: requestAttributes(ex, form),
     ...(ex.account ? { requester: { name: ex.account.name } } : {}),
   });
   ex.event = `submit:${r.disposition}:${r.requestId}`;

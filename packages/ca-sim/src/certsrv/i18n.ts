@@ -5,6 +5,7 @@
 // text needs no escaping.
 
 import { CRL_REASONS, type CrlReason } from '@certlab/pki';
+import type { CertrqmaMessageKey } from './enroll-form.js';
 import type { CertsrvLanguage, PageVariant } from './page-model.js';
 
 /**
@@ -135,18 +136,11 @@ export interface Messages {
     readonly submit: string;
     readonly noscript: string;
     readonly noscriptLink: string;
-    readonly script: {
-      readonly generating: string;
-      readonly submitting: string;
-      readonly downloading: string;
-      readonly issued: string;
-      readonly pending: string;
-      readonly denied: string;
-      readonly error: string;
-      readonly downloadPfx: string;
-      readonly downloadKey: string;
-      readonly noWebCrypto: string;
-    };
+    /**
+     * The messages of the page script (embedded as JSON, `#certrqmaMessages`): every key the
+     * script shows, so none falls back to its English default on a French page.
+     */
+    readonly script: Readonly<Record<CertrqmaMessageKey, string>>;
   };
   readonly issued: {
     readonly title: string;
@@ -366,6 +360,7 @@ const EN: Messages = {
       downloadKey: 'Download the private key (.pem)',
       noWebCrypto:
         'This browser cannot generate keys: Web Crypto is unavailable (it needs a secure HTTPS connection).',
+      passwordRequired: 'Enter a password to protect the private key.',
     },
   },
   issued: {
@@ -582,6 +577,7 @@ const FR: Messages = {
       downloadKey: 'Télécharger la clé privée (.pem)',
       noWebCrypto:
         "Ce navigateur ne peut pas générer de clés : Web Crypto n'est pas disponible (une connexion HTTPS sécurisée est nécessaire).",
+      passwordRequired: 'Entrez un mot de passe pour protéger la clé privée.',
     },
   },
   issued: {

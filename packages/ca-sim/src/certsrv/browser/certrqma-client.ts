@@ -5,6 +5,7 @@
 // ever shown through textContent.
 
 import type { PrivateKey } from '@certlab/pki';
+import type { CertrqmaMessageKey as MessageKey } from '../enroll-form.js';
 import {
   buildCsr,
   buildPfx,
@@ -18,19 +19,9 @@ import {
   templateCn,
 } from './enroll-logic.js';
 
-type MessageKey =
-  | 'generating'
-  | 'submitting'
-  | 'downloading'
-  | 'issued'
-  | 'pending'
-  | 'denied'
-  | 'error'
-  | 'downloadPfx'
-  | 'downloadKey'
-  | 'noWebCrypto'
-  | 'passwordRequired';
-
+// Used when the page's #certrqmaMessages JSON lacks a key or cannot be read. The keys are the
+// shared CERTRQMA_MESSAGE_KEYS, which also type the server's message tables: every message shown
+// here is localized by the page.
 const DEFAULT_MESSAGES: Record<MessageKey, string> = {
   generating: 'Generating the key pair…',
   submitting: 'Submitting the request…',

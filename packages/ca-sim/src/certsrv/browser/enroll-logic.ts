@@ -1,8 +1,9 @@
 // The DOM-free part of the certrqma.asp enrollment script: subject and CSR building, the
-// CertAttrib text, reading the certfnsh.asp result page by its locale-independent markers
+// certfnsh.asp form, reading the certfnsh.asp result page by its locale-independent markers
 // (certsrv reference §5.4–5.6, §7, §13) and the PFX / encrypted-key outputs. Bundled for the
 // browser by scripts/build-browser.mjs together with certrqma-client.ts, and tested in Node.
-// Only @certlab/pki and WebCrypto: no DOM, no node: imports.
+// Only @certlab/pki, WebCrypto and ../enroll-form.ts (the key algorithms and the CertAttrib text,
+// shared with the server): no DOM, no node: imports.
 
 import {
   createCsr,
@@ -18,6 +19,7 @@ import {
   readPkcs7Certificates,
   subjectAltName,
 } from '@certlab/pki';
+import { CERTRQMA_KEY_ALGORITHMS, certAttrib, type KeyAlgorithm } from '../enroll-form.js';
 
 /**
  * What the user typed on certrqma.asp (the "Identifying Information" fields). Empty or
@@ -46,16 +48,6 @@ export interface EnrollFields {
   /** `tbDnsNames`: DNS names for the SAN, separated by commas, semicolons or white space. */
   readonly dnsNames?: string;
 }
-
-/**
- * The `lbKeyAlgorithm` option values.
- *
- * @example
- * ```ts
- * const alg: KeyAlgorithm = 'ec-P-256';
- * ```
- */
-export type KeyAlgorithm = 'ec-P-256' | 'ec-P-384' | 'rsa-2048' | 'rsa-3072';
 
 /**
  * What certfnsh.asp answered, read from its page (reference §5.4–5.6, §7).
@@ -98,7 +90,9 @@ export function looksLikeHostName(s: string): boolean {
 }
 
 /**
- * The key spec for an `lbKeyAlgorithm` value. Throws EnrollInputError for anything else.
+ * The key spec for an `lbKeyAlgorithm` value, as the page offers it (CERTRQMA_KEY_ALGORITHMS, so
+ * the page and the script cannot disagree). Throws EnrollInputError for anything else: the
+ * value comes from the page and may have been tampered with.
  *
  * @example
  * ```ts
@@ -106,18 +100,10 @@ export function looksLikeHostName(s: string): boolean {
  * ```
  */
 export function keySpecFor(algorithm: string): KeySpec {
-  switch (algorithm) {
-    case 'ec-P-256':
-      return { type: 'ec', curve: 'P-256' };
-    case 'ec-P-384':
-      return { type: 'ec', curve: 'P-384' };
-    case 'rsa-2048':
-      return { type: 'rsa', bits: 2048 };
-    case 'rsa-3072':
-      return { type: 'rsa', bits: 3072 };
-    default:
-      throw new EnrollInputError(`Unsupported key algorithm: ${algorithm}`);
-  }
+  const offered = CERTRQMA_KEY_ALGORITHMS.find((a) => a.value === algorithm);
+  if (!offered) throw new EnrollInputError(`Unsupported key algorithm: ${algorithm}`);
+  // A copy: the list is shared and must not be changed through the spec handed out.
+  return { ...offered.spec };
 }
 
 /**
@@ -232,22 +218,9 @@ export async function buildCsr(
 }
 
 /**
- * The `CertAttrib` value certrqxt/certrqma send: `CertificateTemplate:<cn>` and
- * `UserAgent:<UA>`, each line ending CRLF (reference §4, §8).
- *
- * @example
- * ```ts
- * certAttrib('WebServer', navigator.userAgent);
- * // 'CertificateTemplate:WebServer\r\nUserAgent:Mozilla/5.0 …\r\n'
- * ```
- */
-export function certAttrib(template: string, userAgent: string): string {
-  const line = (s: string) => s.replace(/[\r\n]+/g, ' ');
-  return `CertificateTemplate:${line(template)}\r\nUserAgent:${line(userAgent)}\r\n`;
-}
-
-/**
- * The `application/x-www-form-urlencoded` body of the certfnsh.asp submission (reference §5.1).
+ * The `application/x-www-form-urlencoded` body of the certfnsh.asp submission (reference §5.1),
+ * with the fields certrqxt.asp's own script posts; `CertAttrib` holds the template and the user
+ * agent (no typed attributes: certrqma.asp has no attributes box).
  *
  * @example
  * ```ts
@@ -258,7 +231,7 @@ export function certfnshBody(csrPem: string, template: string, userAgent: string
   return new URLSearchParams([
     ['Mode', 'newreq'],
     ['CertRequest', csrPem],
-    ['CertAttrib', certAttrib(template, userAgent)],
+    ['CertAttrib', certAttrib({ template, userAgent })],
     ['FriendlyType', 'Saved-Request Certificate'],
     ['ThumbPrint', ''],
     ['TargetStoreFlags', '0'],

@@ -4,10 +4,15 @@
 // and reports progress in #divStatus / results in #divResult. Plain HTTP is refused, as on
 // Windows Server 2008 R2 and later.
 
+import { CERTRQMA_KEY_ALGORITHMS } from '../enroll-form.js';
 import { escapeHtml, escapeMessage, scriptJson } from '../html.js';
 import { messages } from '../i18n.js';
 import type { PageContext, TemplateOption } from '../page-model.js';
 import { pageTitle, renderDocument } from './layout.js';
+
+// The list is defined in enroll-form.ts, which the browser bundle shares (its option values are
+// what the script maps to a key); re-exported so pages/index.ts keeps offering it with the page.
+export { CERTRQMA_KEY_ALGORITHMS };
 
 /** What certrqma.asp needs. */
 export interface CreateRequestPageOptions {
@@ -16,14 +21,6 @@ export interface CreateRequestPageOptions {
   /** The HTTPS address of this page, linked from the plain-HTTP refusal. */
   readonly httpsUrl?: string | undefined;
 }
-
-/** The key algorithms offered (`lbKeyAlgorithm` option values), the first selected. */
-export const CERTRQMA_KEY_ALGORITHMS = [
-  { value: 'ec-P-256', label: 'ECDSA P-256' },
-  { value: 'ec-P-384', label: 'ECDSA P-384' },
-  { value: 'rsa-2048', label: 'RSA 2048' },
-  { value: 'rsa-3072', label: 'RSA 3072' },
-] as const;
 
 // The password input has no name: it is read by the script and never leaves the browser, even
 // if the form is submitted without JavaScript.

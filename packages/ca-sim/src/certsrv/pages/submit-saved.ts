@@ -16,7 +16,10 @@ export interface SubmitSavedPageOptions {
 
 // On submit: CertRequest = the pasted request; CertAttrib = the typed attributes, then
 // CertificateTemplate:<cn> (field 1 of the option value), then UserAgent:<UA>, each line CRLF;
-// FriendlyType gets the local date as certsrv appends it.
+// FriendlyType gets the local date as certsrv appends it. The CertAttrib lines are the ones
+// certAttrib() in ../enroll-form.ts writes (the same rules serve this form posted without script,
+// in enroll-routes.ts); this inline classic script cannot import that module, so it spells them
+// out again in ES5 — change both together.
 const SUBMIT_SCRIPT = String.raw`(function () {
   var form = document.getElementById('certrqxtForm');
   if (!form || !form.addEventListener) return;
