@@ -4,6 +4,7 @@
 
 import type { Certificate } from '@certlab/pki';
 import { type ChainResult, chainStatus } from '@certlab/store-sim';
+import type { CrlCache } from './crl-cache.js';
 import type { LabHost } from './lab-host.js';
 import type { LabNetwork } from './lab-network.js';
 import { buildMachineChain } from './machine-chain.js';
@@ -40,7 +41,8 @@ export interface CertificateStatusResult {
 
 /**
  * Computes the status the machine would report for `cert` (server-authentication usage).
- * `revocation: false` skips the CRL download (what the 2007 SP1 selection does, §4.2).
+ * `revocation: false` skips the CRL download (what the 2007 SP1 selection does, §4.2); a
+ * `crlCache` shares the downloads between the statuses of one command.
  *
  * @example
  * ```ts
@@ -50,10 +52,11 @@ export interface CertificateStatusResult {
 export async function certificateStatus(
   host: LabHost,
   cert: Certificate,
-  options: { network: LabNetwork; time?: Date; revocation?: boolean },
+  options: { network: LabNetwork; time?: Date; revocation?: boolean; crlCache?: CrlCache },
 ): Promise<CertificateStatusResult> {
   const { chain, unreachableCrls: unreachable } = await buildMachineChain(host, cert, {
     network: options.network,
+    ...(options.crlCache ? { crlCache: options.crlCache } : {}),
     ...(options.time ? { time: options.time } : {}),
     ...(options.revocation === false ? { revocation: false } : {}),
   });

@@ -1,5 +1,6 @@
 // Downloads the CRLs a chain points to (cRLDistributionPoints and freshestCRL, RFC 5280
-// §4.2.1.13 and §4.2.1.15) the way CryptoAPI's URL retrieval does: HTTP URLs only, each once.
+// §4.2.1.13 and §4.2.1.15) the way CryptoAPI's URL retrieval does: HTTP URLs only, each once
+// per chain, and once per command when the command passes its CrlCache.
 
 import {
   type Certificate,
@@ -9,6 +10,7 @@ import {
   parseCrl,
   readPkiFile,
 } from '@certlab/pki';
+import type { CrlCache } from './crl-cache.js';
 import type { LabNetwork } from './lab-network.js';
 
 /**
@@ -69,17 +71,25 @@ async function parseAnyCrl(bytes: Uint8Array): Promise<Crl | undefined> {
   }
 }
 
+async function downloadCrl(url: string, network: LabNetwork): Promise<Crl | undefined> {
+  const bytes = await network.fetch(url);
+  return bytes ? parseAnyCrl(bytes) : undefined;
+}
+
 /**
- * Fetches every CRL the certificates point to.
+ * Fetches every CRL the certificates point to. With `cache`, a URL the command already fetched
+ * is neither read nor parsed again.
  *
  * @example
  * ```ts
  * const { crls } = await fetchChainCrls([leaf, issuing], network);
+ * const again = await fetchChainCrls([leaf, issuing], network, crlCache);
  * ```
  */
 export async function fetchChainCrls(
   certs: readonly Certificate[],
   network: LabNetwork,
+  cache?: CrlCache,
 ): Promise<FetchedCrls> {
   const urls = [...new Set(certs.flatMap((c) => cdpUrls(c)))];
   const crls: Crl[] = [];
@@ -87,8 +97,7 @@ export async function fetchChainCrls(
   const unreachable: string[] = [];
   await Promise.all(
     urls.map(async (url) => {
-      const bytes = await network.fetch(url);
-      const crl = bytes ? await parseAnyCrl(bytes) : undefined;
+      const crl = await (cache ? cache.get(url, () => downloadCrl(url, network)) : downloadCrl(url, network));
       if (crl) {
         crls.push(crl);
         fetched.push(url);

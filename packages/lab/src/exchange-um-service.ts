@@ -10,7 +10,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   basicConstraints,
-  type Certificate,
   createCertificate,
   extKeyUsage,
   generateKeyPair,
@@ -21,7 +20,10 @@ import {
 import type { CertificateEntry } from '@certlab/store-sim';
 import { normalizeThumbprint, writeFileAtomic } from '@certlab/store-sim';
 import { certificateStatus, type ExchangeCertificateStatus, namesHost } from './certificate-status.js';
+import { createCrlCache } from './crl-cache.js';
 import { LabError } from './errors.js';
+import { isSelfSigned, issuerText, subjectText } from './internal/certificate-text.js';
+import { newestFirst } from './internal/newest-first.js';
 import type { ExchangeVersion } from './lab-config.js';
 import { HOST_STATE_DIR, type LabHost } from './lab-host.js';
 import type { LabNetwork } from './lab-network.js';
@@ -140,22 +142,6 @@ export interface UmStartResult {
   readonly selfSigned: boolean;
   /** Certificates passed over, with why (2007 SP1 selection). */
   readonly skipped: { thumbprint: string; subject: string; problem: CandidateProblem }[];
-}
-
-function subjectText(c: Certificate): string {
-  try {
-    return c.subject.toWindowsString();
-  } catch {
-    return '?';
-  }
-}
-
-function isSelfSigned(c: Certificate): boolean {
-  try {
-    return c.isSelfIssued;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -411,9 +397,7 @@ export class ExchangeUmService {
         else if (!isSelfSigned(e.certificate))
           skipped.push({ thumbprint: e.thumbprint, subject: subjectText(e.certificate), problem: p });
       }
-      const byNotAfter = (a: CertificateEntry, b: CertificateEntry) =>
-        b.certificate.notAfter.getTime() - a.certificate.notAfter.getTime();
-      chosen = ca.sort(byNotAfter)[0] ?? self.sort(byNotAfter)[0];
+      chosen = ca.sort(newestFirst('notAfter'))[0] ?? self.sort(newestFirst('notAfter'))[0];
       for (const s of skipped)
         await log.write({
           level: 'Warning',
@@ -428,7 +412,7 @@ export class ExchangeUmService {
         .filter(([, s]) => s.includes('UM'))
         .map(([t]) => this.host.machine.store('LocalMachine', 'My').get(t))
         .filter((e): e is CertificateEntry => e?.hasPrivateKey === true)
-        .sort((a, b) => b.certificate.notAfter.getTime() - a.certificate.notAfter.getTime());
+        .sort(newestFirst('notAfter'));
       chosen = assigned[0];
       if (chosen) {
         const { status } = await certificateStatus(this.host, chosen.certificate, {
@@ -454,13 +438,7 @@ export class ExchangeUmService {
           level: 'Information',
           source: UM_EVENT_SOURCE,
           eventId: UM_CERTIFICATE_EVENT,
-          message: `[SYNTHETIC] The Unified Messaging server loaded the certificate with thumbprint ${chosen.thumbprint} (subject "${subjectText(c)}", issuer "${(() => {
-            try {
-              return c.issuer.toWindowsString();
-            } catch {
-              return '?';
-            }
-          })()}", valid until ${c.notAfter.toISOString()}) for mutual TLS.`,
+          message: `[SYNTHETIC] The Unified Messaging server loaded the certificate with thumbprint ${chosen.thumbprint} (subject "${subjectText(c)}", issuer "${issuerText(c)}", valid until ${c.notAfter.toISOString()}) for mutual TLS.`,
           synthetic: true,
           data: { thumbprint: chosen.thumbprint, selfSigned: String(isSelfSigned(c)) },
         });
@@ -499,11 +477,13 @@ export class ExchangeUmService {
    */
   async certificates(): Promise<ExchangeCertificateRow[]> {
     const time = this.#now();
+    // One listing is one command: its certificates share CDPs, read and parsed once.
+    const crlCache = createCrlCache();
     const rows: ExchangeCertificateRow[] = [];
     for (const e of this.host.machine.store('LocalMachine', 'My').list()) {
       const c = e.certificate;
       const enabled = this.#state.services[e.thumbprint] ?? [];
-      const { status } = await certificateStatus(this.host, c, { network: this.#network, time });
+      const { status } = await certificateStatus(this.host, c, { network: this.#network, time, crlCache });
       let domains: string[] = [];
       try {
         domains = c.subjectAltNames.filter((g) => g.type === 'dns').map((g) => g.value);
@@ -514,13 +494,7 @@ export class ExchangeUmService {
         thumbprint: e.thumbprint,
         services: SERVICE_LETTERS.map(([s, l]) => (enabled.includes(s) ? l : '.')).join(''),
         subject: subjectText(c),
-        issuer: (() => {
-          try {
-            return c.issuer.toWindowsString();
-          } catch {
-            return '?';
-          }
-        })(),
+        issuer: issuerText(c),
         status: isSelfSigned(c) && status === 'Untrusted' ? 'Valid' : status,
         hasPrivateKey: e.hasPrivateKey,
         isSelfSigned: isSelfSigned(c),

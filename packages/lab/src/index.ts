@@ -19,6 +19,7 @@ export * from './aia-fetch.js';
 export * from './ca-publication.js';
 export * from './certificate-status.js';
 export * from './certsrv-client.js';
+export * from './crl-cache.js';
 export * from './crl-fetch.js';
 export * from './errors.js';
 export * from './event-log.js';

@@ -6,6 +6,7 @@
 import type { Certificate } from '@certlab/pki';
 import { buildChain, type CertificateEntry, type ChainResult } from '@certlab/store-sim';
 import { fetchAiaIssuers } from './aia-fetch.js';
+import type { CrlCache } from './crl-cache.js';
 import { fetchChainCrls } from './crl-fetch.js';
 import type { LabHost } from './lab-host.js';
 import type { LabNetwork } from './lab-network.js';
@@ -29,6 +30,8 @@ export interface MachineChainOptions {
   readonly revocation?: boolean;
   /** Certificates offered besides the stores (what a TLS peer sent). */
   readonly additional?: readonly Certificate[];
+  /** The command's CRLs already downloaded (each CDP URL read and parsed once per command). */
+  readonly crlCache?: CrlCache;
 }
 
 /**
@@ -90,6 +93,7 @@ export async function buildMachineChain(
   const f = await fetchChainCrls(
     shape.elements.map((e) => e.certificate),
     options.network,
+    options.crlCache,
   );
   const chain = await buildChain(host.machine, target, {
     ...base,

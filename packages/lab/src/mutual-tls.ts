@@ -12,6 +12,7 @@
 import { createServer as createNetServer } from 'node:net';
 import { connect, createServer, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { type Certificate, encodePem, type PrivateKey } from '@certlab/pki';
+import type { CrlCache } from './crl-cache.js';
 import type { LabHost } from './lab-host.js';
 import type { LabNetwork } from './lab-network.js';
 import { type PeerVerdict, verifyPeerChain } from './peer-verify.js';
@@ -50,6 +51,8 @@ export interface MutualTlsOptions {
   readonly clientName: string;
   readonly network: LabNetwork;
   readonly time?: Date;
+  /** The command's CRLs already downloaded: both sides judge with the same CRLs, fetched once. */
+  readonly crlCache?: CrlCache;
   /** Default 5,000 ms. */
   readonly timeoutMs?: number;
 }
@@ -144,6 +147,7 @@ export async function mutualTlsHandshake(options: MutualTlsOptions): Promise<Han
   const verifyOpts = {
     network: options.network,
     ...(options.time ? { time: options.time } : {}),
+    ...(options.crlCache ? { crlCache: options.crlCache } : {}),
   };
   let serverVerdict: Promise<PeerVerdict | undefined> = Promise.resolve(undefined);
   let server: ReturnType<typeof createServer> | undefined;

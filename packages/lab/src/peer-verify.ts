@@ -7,6 +7,7 @@
 
 import { type Certificate, parseCertificate } from '@certlab/pki';
 import type { ChainResult } from '@certlab/store-sim';
+import type { CrlCache } from './crl-cache.js';
 import type { LabHost } from './lab-host.js';
 import type { LabNetwork } from './lab-network.js';
 import { buildMachineChain } from './machine-chain.js';
@@ -24,6 +25,8 @@ export interface PeerVerifyOptions {
   /** The FQDN the peer's certificate must carry (CERT_E_CN_NO_MATCH otherwise). */
   readonly expectedName?: string;
   readonly time?: Date;
+  /** The command's CRLs already downloaded. */
+  readonly crlCache?: CrlCache;
 }
 
 /**
@@ -62,6 +65,7 @@ export async function verifyPeerChain(
   const { chain, unreachableCrls: unreachable } = await buildMachineChain(host, leaf, {
     network: options.network,
     additional: rest,
+    ...(options.crlCache ? { crlCache: options.crlCache } : {}),
     ...(options.time ? { time: options.time } : {}),
     ...(options.expectedName ? { host: options.expectedName } : {}),
   });

@@ -8,8 +8,11 @@ import { join } from 'node:path';
 import { type Certificate, readPkiFile } from '@certlab/pki';
 import { buildChain, type CertificateEntry } from '@certlab/store-sim';
 import { certificateStatus, namesHost } from '../certificate-status.js';
+import { createCrlCache } from '../crl-cache.js';
 import { cdpUrls } from '../crl-fetch.js';
 import { ExchangeUmService } from '../exchange-um-service.js';
+import { isSelfSigned, subjectText } from '../internal/certificate-text.js';
+import { newestFirst } from '../internal/newest-first.js';
 import { hostOf } from '../lab-config.js';
 import { HOST_DOWNLOADS_DIR, type LabHost } from '../lab-host.js';
 import type { LabSession } from '../lab-session.js';
@@ -28,22 +31,6 @@ function result(
   hint?: Localized,
 ): StepResult {
   return { step: step(id), status, code, detail, ...(hint ? { hint } : {}) };
-}
-
-function selfIssued(c: Certificate): boolean {
-  try {
-    return c.isSelfIssued;
-  } catch {
-    return false;
-  }
-}
-
-function cn(c: Certificate): string {
-  try {
-    return c.subject.toWindowsString();
-  } catch {
-    return '?';
-  }
 }
 
 async function downloadedCaFile(host: LabHost, caThumbs: Set<string>): Promise<string | undefined> {
@@ -74,7 +61,7 @@ async function lyncSide(lync: LabHost, issuing: Certificate): Promise<TlsSide | 
     .store('LocalMachine', 'My')
     .list()
     .filter((e) => e.hasPrivateKey && e.certificate.issuer.canonical === canonical)
-    .sort((a, b) => b.certificate.notAfter.getTime() - a.certificate.notAfter.getTime())[0];
+    .sort(newestFirst('notAfter'))[0];
   if (!entry) return undefined;
   const key = await lync.machine.privateKey(entry);
   if (!key) return undefined;
@@ -85,7 +72,7 @@ async function lyncSide(lync: LabHost, issuing: Certificate): Promise<TlsSide | 
   return {
     host: lync,
     key,
-    chain: chain.elements.map((e) => e.certificate).filter((c, i) => i === 0 || !selfIssued(c)),
+    chain: chain.elements.map((e) => e.certificate).filter((c, i) => i === 0 || !isSelfSigned(c)),
   };
 }
 
@@ -117,6 +104,9 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
   const { root, issuing } = await session.caCertificates();
   const caThumbs = new Set([await root.thumbprint(), await issuing.thumbprint()]);
   const um = await ExchangeUmService.open(ex, { network: session.network, now: session.now });
+  // This check's CRLs: every candidate's status and both handshake sides read the same CDPs.
+  // Made here, not on the session: the automated run keeps one session while it publishes CRLs.
+  const crlCache = createCrlCache();
   const results: StepResult[] = [];
 
   // --- 1. Download the CA certificate (procedure "To download the CA certificate") -----------
@@ -255,7 +245,7 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
   const canonical = issuing.subject.canonical;
   const ours = (e: CertificateEntry) => {
     try {
-      return e.certificate.issuer.canonical === canonical && !selfIssued(e.certificate);
+      return e.certificate.issuer.canonical === canonical && !isSelfSigned(e.certificate);
     } catch {
       return false;
     }
@@ -264,7 +254,7 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
     .store('LocalMachine', 'My')
     .list()
     .filter(ours)
-    .sort((a, b) => b.certificate.notBefore.getTime() - a.certificate.notBefore.getTime());
+    .sort(newestFirst('notBefore'));
   const requestCmd = `certlab csr new --new-key rsa --key-out ex01.key --subject "CN=${ex.fqdn}" --dns ${ex.fqdn} --template WebServer --out ex01.req`;
   let good: CertificateEntry | undefined;
   let umCertForLync: Certificate | undefined;
@@ -315,8 +305,8 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
         problems.push({
           code: 'WRONG_NAME',
           detail: l10n(
-            `The certificate ${e.thumbprint} is issued to "${cn(c)}", not to the FQDN ${ex.fqdn}: Lync refuses it (CERT_E_CN_NO_MATCH).`,
-            `Le certificat ${e.thumbprint} est délivré à « ${cn(c)} », pas au nom de domaine complet ${ex.fqdn} : Lync le refuse (CERT_E_CN_NO_MATCH).`,
+            `The certificate ${e.thumbprint} is issued to "${subjectText(c)}", not to the FQDN ${ex.fqdn}: Lync refuses it (CERT_E_CN_NO_MATCH).`,
+            `Le certificat ${e.thumbprint} est délivré à « ${subjectText(c)} », pas au nom de domaine complet ${ex.fqdn} : Lync le refuse (CERT_E_CN_NO_MATCH).`,
           ),
           hint: l10n(
             v2010
@@ -339,7 +329,7 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
             `La clé reste là où la demande a été faite : importez le certificat avec cette clé (certlab convert certnew.cer --to pfx --key ex01.key --password P --out ex01.pfx ; certlab store import ex01.pfx --machine ${exDir} --location LocalMachine --store My --password P), ou faites la demande sur le serveur de messagerie unifiée lui-même.`,
           ),
         });
-      const st = await certificateStatus(ex, c, { network: session.network, time });
+      const st = await certificateStatus(ex, c, { network: session.network, time, crlCache });
       if (st.status === 'DateInvalid')
         problems.push({
           code: 'EXPIRED',
@@ -540,6 +530,7 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
       clientName: lync.fqdn,
       network: session.network,
       time,
+      crlCache,
     });
   const lyncChain = umCertForLync
     ? await buildChain(lync.machine, umCertForLync, {
