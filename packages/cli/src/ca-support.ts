@@ -96,6 +96,26 @@ export function parseDbUrl(ctx: CommandContext, url: string, command: string): D
   throw usageError(`--db must be pglite:PATH, memory: or postgres://…, not '${url}'.`, command);
 }
 
+/**
+ * The request database of a command on the CA in `dir`, parsed once: --db, else the database
+ * ca init recorded in ca.json, else the default PGlite database in DIR/db. `config` is undefined
+ * when the directory holds no CA yet.
+ *
+ * @example
+ * ```ts
+ * const db = caDbLocation(ctx, args, dir, await readCaConfig(dir), 'serve'); // { kind: 'pglite', path: '/srv/ca/db' }
+ * ```
+ */
+export function caDbLocation(
+  ctx: CommandContext,
+  args: ParsedArgs,
+  dir: string,
+  config: CaConfig | undefined,
+  command: string,
+): DbLocation {
+  return parseDbUrl(ctx, stringOption(args, 'db') ?? config?.db ?? `pglite:${join(dir, 'db')}`, command);
+}
+
 /** The --db text stored in ca.json for a location (null for the default DIR/db). */
 export function dbUrlText(db: DbLocation, dir: string): string | null {
   switch (db.kind) {
@@ -214,8 +234,7 @@ export async function withCa<T>(
       EXIT.usage,
       `there is no CA in ${dir}: create one with 'certlab ca init --dir ${stringOption(args, 'dir') ?? DEFAULT_CA_DIR}'.`,
     );
-  const dbText = stringOption(args, 'db') ?? config.db ?? `pglite:${join(dir, 'db')}`;
-  const db = parseDbUrl(ctx, dbText, command);
+  const db = caDbLocation(ctx, args, dir, config, command);
   if (db.kind === 'memory')
     throw usageError(
       'a memory: database holds nothing between commands: it is only for trying ca init options.',

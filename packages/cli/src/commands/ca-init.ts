@@ -19,6 +19,7 @@ import {
   CA_CONFIG_FILE,
   type CaConfig,
   CERT_ENROLL_DIR,
+  caDbLocation,
   caDir,
   DB_OPTION,
   type DbLocation,
@@ -26,7 +27,6 @@ import {
   dbUrlText,
   describeDb,
   openAuthority,
-  parseDbUrl,
   readCaConfig,
   writeCaConfig,
 } from '../ca-support.js';
@@ -110,7 +110,6 @@ export const caInit: Command = {
       ? ['EDITF_ATTRIBUTESUBJECTALTNAME2']
       : [];
     const dir = caDir(ctx, args);
-    const dbOption = stringOption(args, 'db');
     const requested: CaConfig = { name, rootName, keyType, baseUrl, db: null, editFlags };
 
     const existing = await readCaConfig(dir);
@@ -120,7 +119,7 @@ export const caInit: Command = {
           `${dir} already holds the CA "${existing.name}"${existing.rootName ? ` under "${existing.rootName}"` : ' (standalone)'}.`,
           'Use another --dir, or the same names to show it.',
         );
-      const db = parseDbUrl(ctx, dbOption ?? existing.db ?? `pglite:${join(dir, 'db')}`, NAME);
+      const db = caDbLocation(ctx, args, dir, existing, NAME);
       const ca = await openAuthority(existing, db);
       try {
         await report(ctx, format, ca, dir, db, 'exists', []);
@@ -130,7 +129,7 @@ export const caInit: Command = {
       return EXIT.ok;
     }
 
-    const db = parseDbUrl(ctx, dbOption ?? `pglite:${join(dir, 'db')}`, NAME);
+    const db = caDbLocation(ctx, args, dir, undefined, NAME);
     const { ca, published } = await createCaInDir(ctx, dir, requested, db);
     try {
       await report(ctx, format, ca, dir, db, db.kind === 'memory' ? 'memory' : 'created', published);

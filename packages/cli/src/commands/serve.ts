@@ -19,12 +19,12 @@ import { readCertificates } from '@certlab/pki';
 import { booleanOption, choiceOption, listOption, stringOption } from '../args.js';
 import {
   type CaConfig,
+  caDbLocation,
   caDir,
   DB_OPTION,
   DIR_OPTION,
   describeDb,
   openAuthority,
-  parseDbUrl,
   readCaConfig,
 } from '../ca-support.js';
 import { EXIT, usageError } from '../cli-error.js';
@@ -158,29 +158,24 @@ export const serve: Command = {
       throw usageError(`--workers must be a number of threads (0-64), not '${workersText}'.`, NAME);
     const signingWorkers = Number(workersText);
 
-    let config = await readCaConfig(dir);
-    const created = !config;
+    const existing = await readCaConfig(dir);
+    const created = !existing;
     const urlHost = host === '0.0.0.0' || host === '::' || host === '127.0.0.1' ? 'localhost' : host;
-    let ca: CertificationAuthority;
-    if (!config) {
-      const keyType = choiceOption(args, 'key-type', ['ec', 'rsa'], 'rsa', NAME);
-      const baseUrl = `http://${urlHost.includes(':') ? `[${urlHost}]` : urlHost}${port === 80 || port === 0 ? '' : `:${port}`}`;
-      config = {
-        name: 'Contoso Issuing CA',
-        rootName: 'Contoso Root CA',
-        keyType,
-        baseUrl,
-        db: null,
-        editFlags: [],
-      } satisfies CaConfig;
-      const db = parseDbUrl(ctx, stringOption(args, 'db') ?? `pglite:${join(dir, 'db')}`, NAME);
-      if (db.kind === 'memory') throw usageError('serve keeps its CA: use pglite:PATH or postgres://…', NAME);
-      ca = (await createCaInDir(ctx, dir, config, db, { signingWorkers })).ca;
-    } else {
-      const db = parseDbUrl(ctx, stringOption(args, 'db') ?? config.db ?? `pglite:${join(dir, 'db')}`, NAME);
-      if (db.kind === 'memory') throw usageError('serve keeps its CA: use pglite:PATH or postgres://…', NAME);
-      ca = await openAuthority(config, db, { signingWorkers });
-    }
+    // --key-type matters (and is checked) only when the CA is created.
+    const config: CaConfig = existing ?? {
+      name: 'Contoso Issuing CA',
+      rootName: 'Contoso Root CA',
+      keyType: choiceOption(args, 'key-type', ['ec', 'rsa'], 'rsa', NAME),
+      baseUrl: `http://${urlHost.includes(':') ? `[${urlHost}]` : urlHost}${port === 80 || port === 0 ? '' : `:${port}`}`,
+      db: null,
+      editFlags: [],
+    };
+    // Parsed once: it opens (or creates) the CA and names the database in the report.
+    const db = caDbLocation(ctx, args, dir, existing, NAME);
+    if (db.kind === 'memory') throw usageError('serve keeps its CA: use pglite:PATH or postgres://…', NAME);
+    const ca: CertificationAuthority = created
+      ? (await createCaInDir(ctx, dir, config, db, { signingWorkers })).ca
+      : await openAuthority(config, db, { signingWorkers });
 
     let server: CertsrvServer | undefined;
     try {
@@ -208,9 +203,7 @@ export const serve: Command = {
       const report = {
         outcome: created ? 'created' : 'opened',
         dir,
-        database: describeDb(
-          parseDbUrl(ctx, stringOption(args, 'db') ?? config.db ?? `pglite:${join(dir, 'db')}`, NAME),
-        ),
+        database: describeDb(db),
         ca: ca.name,
         rootCa: ca.rootName ?? null,
         rootThumbprint: thumbprint,
