@@ -299,6 +299,8 @@ export class CertificationAuthority {
   readonly #randomBlock = new Uint8Array(4096);
   #randomAt = 4096;
   readonly #locations = new Map<string, ReturnType<typeof issuerLocations>>();
+  /** The newest CRL seen per authority and kind (`issuing:base`, …): see {@link #published}. */
+  readonly #crlCache = new Map<string, { row: CrlRow; published: PublishedCrl }>();
 
   /** @internal use {@link createAuthority}. */
   constructor(init: {
@@ -966,11 +968,21 @@ export class CertificationAuthority {
 
   // --- CRLs -------------------------------------------------------------------------------------
 
+  /**
+   * The PublishedCrl of a stored CRL row, parsed and PEM-encoded once per CRL: every download
+   * (certcrl.crl, /CertEnroll/, reference §6.4/§6.5) looks up the newest row, and an unchanged
+   * CRL is not parsed and encoded again. The entry is reused only when the row is the same CRL
+   * (same number, kind, key index, dates and DER bytes), so whatever the store returns is what
+   * is served: a CRL published here, by another process sharing the database, or after a
+   * renewal (new key index) replaces the entry at its first lookup, never a stale one.
+   */
   #published(row: CrlRow, caName: string): PublishedCrl {
-    const crl = parseCrl(row.crl);
+    const key = `${row.authority}:${row.delta ? 'delta' : 'base'}`;
+    const hit = this.#crlCache.get(key);
+    if (hit && sameCrlRow(hit.row, row)) return hit.published;
     const fileName = crlFileName(caName, row.keyIndex, row.delta);
-    return {
-      crl,
+    const published: PublishedCrl = Object.freeze({
+      crl: parseCrl(row.crl),
       crlNumber: row.crlNumber,
       delta: row.delta,
       ...(row.baseCrlNumber !== undefined ? { baseCrlNumber: row.baseCrlNumber } : {}),
@@ -979,7 +991,9 @@ export class CertificationAuthority {
       thisUpdate: row.thisUpdate,
       nextUpdate: row.nextUpdate,
       pem: encodePem('X509 CRL', row.crl),
-    };
+    });
+    this.#crlCache.set(key, { row, published });
+    return published;
   }
 
   /** The CRL publication periods in force (hours). */
@@ -1032,7 +1046,7 @@ export class CertificationAuthority {
     if (delta) {
       const b =
         (await this.store.latestCrl('issuing', false)) ?? (await this.#publishedRow('issuing', false));
-      base = parseCrl(b.crl);
+      base = this.#published(b, this.name).crl;
     }
     const row = await this.#publishRow(authority, delta, base, ca, caName);
     return this.#published(row, caName);
@@ -1117,6 +1131,25 @@ export class CertificationAuthority {
     await this.#pool?.close();
     return this.store.close();
   }
+}
+
+/**
+ * Whether two stored CRL rows are the same CRL. (authority, crlNumber) is the table's key and
+ * rows are never updated, but the bytes are compared too (a memcmp, about a microsecond for a
+ * 16 KB CRL) so that a cached CRL can never stand in for different bytes.
+ */
+function sameCrlRow(a: CrlRow, b: CrlRow): boolean {
+  if (a === b) return true;
+  return (
+    a.authority === b.authority &&
+    a.crlNumber === b.crlNumber &&
+    a.delta === b.delta &&
+    a.baseCrlNumber === b.baseCrlNumber &&
+    a.keyIndex === b.keyIndex &&
+    a.thisUpdate.getTime() === b.thisUpdate.getTime() &&
+    a.nextUpdate.getTime() === b.nextUpdate.getTime() &&
+    Buffer.compare(a.crl, b.crl) === 0
+  );
 }
 
 function hostOf(url: string): string {

@@ -4,7 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Certificate, encodePem } from '@certlab/pki';
+import { type Certificate, type Crl, encodePem } from '@certlab/pki';
 import type { RequestResult } from '../authority.js';
 import { certEnrollFiles } from '../cert-enroll.js';
 import { encodeCertsrvCertificates } from '../certsrv-encoding.js';
@@ -131,12 +131,29 @@ export async function handleCrl(app: CertsrvApp, ex: Exchange): Promise<void> {
     return sendError(ex, noRequestDetails('getcrl', HRESULTS.CERTSRV_E_PROPERTY_EMPTY));
   }
   ex.event = `crl:${delta ? 'delta' : 'base'}`;
-  sendBytes(
-    ex,
-    200,
-    'application/pkix-crl',
-    wantsDer(ex) ? crl.crl.der : encodePem(app.crlPemLabel, crl.crl.der, { eol: '\r\n' }),
-  );
+  sendBytes(ex, 200, 'application/pkix-crl', wantsDer(ex) ? crl.crl.der : crlPem(crl.crl, app.crlPemLabel));
+}
+
+/**
+ * certcrl.crl's Base64 form (CRLF line endings, reference §6.4), encoded once per CRL and label.
+ * Keyed by the parsed CRL, which the CA reuses for as long as the CRL is the newest one
+ * (`ca.latestCrl`): a newly published CRL is a new key, so the
+ * encoding can never outlive its CRL, and the entry goes with the CRL.
+ */
+const CRL_PEM = new WeakMap<Crl, Map<string, Buffer>>();
+
+function crlPem(crl: Crl, label: string): Buffer {
+  let byLabel = CRL_PEM.get(crl);
+  if (!byLabel) {
+    byLabel = new Map();
+    CRL_PEM.set(crl, byLabel);
+  }
+  let pem = byLabel.get(label);
+  if (!pem) {
+    pem = Buffer.from(encodePem(label, crl.der, { eol: '\r\n' }), 'utf8');
+    byLabel.set(label, pem);
+  }
+  return pem;
 }
 
 /**
