@@ -59,18 +59,48 @@ export function crlFile(crl: PublishedCrl): CertEnrollFile {
  *
  * @example
  * ```ts
- * const file = (await certEnrollFiles(ca)).find((f) => f.name === 'Contoso Issuing CA+.crl');
+ * const names = (await certEnrollFiles(ca)).map((f) => f.name);
  * ```
  */
 export async function certEnrollFiles(ca: CertificationAuthority): Promise<CertEnrollFile[]> {
   const files = caCertificateFiles(ca);
-  const roles = ca.standalone ? (['issuing'] as const) : (['issuing', 'root'] as const);
-  for (const authority of roles)
+  for (const authority of crlAuthorities(ca))
     for (const delta of [false, true]) {
       const latest = await ca.latestCrl({ delta, authority });
       if (latest) files.push(crlFile(latest));
     }
   return files;
+}
+
+/**
+ * The file of the folder named `name` (compared without case, as IIS does on NTFS), or
+ * undefined. Looks up only what the name can be: a `.crt` reads no CRL, and a `.crl` only the
+ * CRLs of its kind (a `+.crl` is a delta, reference §6.5: the CA name in a file name is the
+ * sanitized one, where a "+" of the name is written `!002b`), so that serving /CertEnroll/ does
+ * not fetch up to four CRLs from the database for each file.
+ *
+ * @example
+ * ```ts
+ * const file = await findCertEnrollFile(ca, 'Contoso Issuing CA+.crl'); // the latest delta CRL
+ * ```
+ */
+export async function findCertEnrollFile(
+  ca: CertificationAuthority,
+  name: string,
+): Promise<CertEnrollFile | undefined> {
+  const wanted = name.toLowerCase();
+  const named = (f: CertEnrollFile) => f.name.toLowerCase() === wanted;
+  if (!wanted.endsWith('.crl')) return caCertificateFiles(ca).find(named);
+  const delta = wanted.endsWith('+.crl');
+  for (const authority of crlAuthorities(ca)) {
+    const latest = await ca.latestCrl({ delta, authority });
+    if (latest && named(crlFile(latest))) return crlFile(latest);
+  }
+  return undefined;
+}
+
+function crlAuthorities(ca: CertificationAuthority): readonly ('issuing' | 'root')[] {
+  return ca.standalone ? ['issuing'] : ['issuing', 'root'];
 }
 
 /**

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Certificate, type Crl, encodePem } from '@certlab/pki';
 import type { RequestResult } from '../authority.js';
-import { certEnrollFiles } from '../cert-enroll.js';
+import { findCertEnrollFile } from '../cert-enroll.js';
 import { encodeCertsrvCertificates } from '../certsrv-encoding.js';
 import { isCaError } from '../errors.js';
 import { HRESULTS } from '../hresult.js';
@@ -171,8 +171,7 @@ export async function handleCertEnroll(app: CertsrvApp, ex: Exchange): Promise<v
     sendHtml(ex, renderNotFound(), 404);
     return;
   }
-  const name = ex.path.slice('/CertEnroll/'.length).toLowerCase();
-  const file = (await certEnrollFiles(app.ca)).find((f) => f.name.toLowerCase() === name);
+  const file = await findCertEnrollFile(app.ca, ex.path.slice('/CertEnroll/'.length));
   if (file) {
     ex.event = `certenroll:${file.type}`;
     const type = file.type === 'crl' ? 'application/pkix-crl' : 'application/x-x509-ca-cert';
