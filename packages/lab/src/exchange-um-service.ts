@@ -5,6 +5,7 @@
 // Behaviour follows exchange-um-lync.md §4 (2007 SP1) and §5.4 (2010). Event wording is OURS:
 // Microsoft's text for event 1112 and for the refusal of Enable-ExchangeCertificate in TCP mode
 // is not public, so every such message starts with "[SYNTHETIC]" (reference §4.3).
+// The event messages are in the lab's language (exchange-um-event-texts.ts); their data is not.
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -22,11 +23,13 @@ import { normalizeThumbprint, writeFileAtomic } from '@certlab/store-sim';
 import { certificateStatus, type ExchangeCertificateStatus, namesHost } from './certificate-status.js';
 import { createCrlCache } from './crl-cache.js';
 import { LabError } from './errors.js';
+import { umEventText } from './exchange-um-event-texts.js';
 import { isSelfSigned, issuerText, subjectText } from './internal/certificate-text.js';
 import { newestFirst } from './internal/newest-first.js';
 import type { ExchangeVersion } from './lab-config.js';
 import { HOST_STATE_DIR, type LabHost } from './lab-host.js';
 import type { LabNetwork } from './lab-network.js';
+import type { LabLang } from './localized.js';
 import { buildMachineChain } from './machine-chain.js';
 import type { TlsSide } from './mutual-tls.js';
 
@@ -87,6 +90,12 @@ export interface UmServiceState {
   readonly services: Readonly<Record<string, readonly ExchangeServiceName[]>>;
   /** The Exchange self-signed certificate setup created. */
   readonly selfSigned: string;
+  /**
+   * The language of the server's event messages: the lab's, fixed at install as a Windows
+   * display language is, so that every later command (lab run, lab um, lab check) writes in it
+   * without being told. Absent in labs prepared before it existed: English.
+   */
+  readonly lang?: LabLang;
   /** The state of the last start; null when the service never started. */
   readonly running: {
     readonly since: string;
@@ -176,16 +185,17 @@ export class ExchangeUmService {
    * Installs the UM role on a host as Exchange setup does: a self-signed certificate
    * (`CN=<NetBIOS name>`, SANs NetBIOS name and FQDN) with its key in LocalMachine\My, enabled
    * for IMAP, POP, IIS and SMTP, and a first start. 2007 SP1 starts secured (the lab's UM dial
-   * plan is `SIPSecured`, §4.1); 2010 starts in TCP mode, its default (§5.4).
+   * plan is `SIPSecured`, §4.1); 2010 starts in TCP mode, its default (§5.4). `lang` (default
+   * `en`) is the language of the event messages, kept for every later start.
    *
    * @example
    * ```ts
-   * const um = await ExchangeUmService.install(ex01, { version: '2010', network });
+   * const um = await ExchangeUmService.install(ex01, { version: '2010', network, lang: 'fr' });
    * ```
    */
   static async install(
     host: LabHost,
-    options: { version: ExchangeVersion; network: LabNetwork; now?: () => Date },
+    options: { version: ExchangeVersion; network: LabNetwork; now?: () => Date; lang?: LabLang },
   ): Promise<ExchangeUmService> {
     const now = options.now ?? (() => new Date());
     const keys = await generateKeyPair({ type: 'rsa', bits: 2048 });
@@ -216,6 +226,7 @@ export class ExchangeUmService {
       startupMode: options.version === '2007sp1' ? 'TLS' : 'TCP',
       services: { [thumb]: ['IMAP', 'POP', 'IIS', 'SMTP'] },
       selfSigned: thumb,
+      lang: options.lang ?? 'en',
       running: null,
     };
     const um = new ExchangeUmService(host, state, options.network, now);
@@ -374,6 +385,7 @@ export class ExchangeUmService {
   async restart(): Promise<UmStartResult> {
     const time = this.#now();
     const mode = this.#state.startupMode;
+    const lang = this.#state.lang ?? 'en';
     const log = this.host.eventLog;
     const skipped: UmStartResult['skipped'] = [];
     let chosen: CertificateEntry | undefined;
@@ -382,7 +394,7 @@ export class ExchangeUmService {
         level: 'Information',
         source: UM_EVENT_SOURCE,
         eventId: 1000,
-        message: `[SYNTHETIC] The Microsoft Exchange Unified Messaging service started in TCP mode: SIP over TCP on port 5060 only, no TLS listener on port 5061, no certificate loaded.`,
+        message: umEventText.tcpStart()[lang],
         synthetic: true,
         data: { mode },
       });
@@ -403,7 +415,7 @@ export class ExchangeUmService {
           level: 'Warning',
           source: UM_EVENT_SOURCE,
           eventId: UM_CERTIFICATE_EVENT,
-          message: `[SYNTHETIC] The certificate with thumbprint ${s.thumbprint} (subject "${s.subject}") was not considered for mutual TLS: ${s.problem}.`,
+          message: umEventText.skipped(s)[lang],
           synthetic: true,
           data: { thumbprint: s.thumbprint, problem: s.problem },
         });
@@ -425,7 +437,7 @@ export class ExchangeUmService {
             level: 'Warning',
             source: UM_EVENT_SOURCE,
             eventId: UM_CERTIFICATE_EVENT,
-            message: `[SYNTHETIC] The certificate with thumbprint ${chosen.thumbprint} enabled for UM has status ${status}; peers may refuse it.`,
+            message: umEventText.status({ thumbprint: chosen.thumbprint, status })[lang],
             synthetic: true,
             data: { thumbprint: chosen.thumbprint, status },
           });
@@ -438,7 +450,12 @@ export class ExchangeUmService {
           level: 'Information',
           source: UM_EVENT_SOURCE,
           eventId: UM_CERTIFICATE_EVENT,
-          message: `[SYNTHETIC] The Unified Messaging server loaded the certificate with thumbprint ${chosen.thumbprint} (subject "${subjectText(c)}", issuer "${issuerText(c)}", valid until ${c.notAfter.toISOString()}) for mutual TLS.`,
+          message: umEventText.loaded({
+            thumbprint: chosen.thumbprint,
+            subject: subjectText(c),
+            issuer: issuerText(c),
+            notAfter: c.notAfter,
+          })[lang],
           synthetic: true,
           data: { thumbprint: chosen.thumbprint, selfSigned: String(isSelfSigned(c)) },
         });
@@ -447,10 +464,7 @@ export class ExchangeUmService {
           level: 'Error',
           source: UM_EVENT_SOURCE,
           eventId: UM_CERTIFICATE_EVENT,
-          message:
-            this.#state.version === '2010'
-              ? '[SYNTHETIC] No certificate with a private key is enabled for UM on this server: the Unified Messaging service cannot accept SIP over TLS (port 5061). Use Enable-ExchangeCertificate -Services UM, then restart the service.'
-              : '[SYNTHETIC] No valid certificate for mutual TLS was found in the local computer store: the Unified Messaging service cannot accept SIP over TLS (port 5061).',
+          message: umEventText.noCertificate(this.#state.version)[lang],
           synthetic: true,
         });
     }

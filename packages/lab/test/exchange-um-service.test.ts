@@ -199,3 +199,166 @@ describe('EventLog', () => {
     ]);
   });
 });
+
+// Every kind of event a start writes, in an English and in a French lab: the message follows the
+// lab's language (the [SYNTHETIC] marker stays), the source, ID, level and data do not.
+describe('event messages in the language of the lab', () => {
+  const CN_CA = 'CN=Contoso Issuing CA';
+  const project = (e: ReturnType<LabHost['eventLog']['all']>[number]) => ({
+    level: e.level,
+    source: e.source,
+    eventId: e.eventId,
+    synthetic: e.synthetic,
+    data: e.data,
+  });
+
+  async function run2007(lang: 'en' | 'fr') {
+    let time = new Date();
+    const ex = await host();
+    const um = await ExchangeUmService.install(ex, { version: '2007sp1', network, now: () => time, lang });
+    const self = ex.machine.store('LocalMachine', 'My').get(um.state.selfSigned)!.certificate;
+    const noKey = await issue('ex01.contoso.com');
+    await ex.machine.store('LocalMachine', 'My').add(noKey.cert);
+    const before = ex.eventLog.all().length;
+    // Past the self-signed certificate's year: nothing usable, so the start logs the Error too.
+    time = new Date(self.notAfter.getTime() + 86_400_000);
+    await um.restart();
+    return {
+      self: { thumbprint: um.state.selfSigned, notAfter: self.notAfter.toISOString() },
+      noKey: await noKey.cert.thumbprint(),
+      install: ex.eventLog.all().slice(0, before),
+      restart: ex.eventLog.all().slice(before),
+    };
+  }
+
+  async function run2010(lang: 'en' | 'fr') {
+    const ex = await host();
+    const um = await ExchangeUmService.install(ex, { version: '2010', network, lang });
+    await um.setStartupMode('TLS');
+    await um.restart(); // the self-signed certificate is not enabled for UM: nothing to load
+    // Issued by the CA but the root is not in LocalMachine\Root: Status Untrusted.
+    const c = await issue('ex01.contoso.com');
+    await ex.machine.store('LocalMachine', 'My').add(c.cert, { key: c.key });
+    const thumb = await c.cert.thumbprint();
+    await um.enableCertificate(thumb, ['UM']);
+    await um.restart();
+    return { thumb, notAfter: c.cert.notAfter.toISOString(), events: ex.eventLog.all() };
+  }
+
+  it('Exchange 2007 SP1: certificate loaded, certificate passed over with its reason, no certificate', async () => {
+    const en = await run2007('en');
+    expect(en.install.map((e) => e.message)).toEqual([
+      `[SYNTHETIC] The Unified Messaging server loaded the certificate with thumbprint ${en.self.thumbprint} (subject "CN=EX01", issuer "CN=EX01", valid until ${en.self.notAfter}) for mutual TLS.`,
+    ]);
+    expect(en.restart.map((e) => e.message)).toEqual([
+      `[SYNTHETIC] The certificate with thumbprint ${en.noKey} (subject "CN=ex01.contoso.com") was not considered for mutual TLS: PrivateKeyMissing.`,
+      '[SYNTHETIC] No valid certificate for mutual TLS was found in the local computer store: the Unified Messaging service cannot accept SIP over TLS (port 5061).',
+    ]);
+
+    const fr = await run2007('fr');
+    expect(fr.install.map((e) => e.message)).toEqual([
+      `[SYNTHETIC] Le serveur de messagerie unifiée a chargé le certificat avec l'empreinte numérique ${fr.self.thumbprint} (objet « CN=EX01 », émetteur « CN=EX01 », valide jusqu'au ${fr.self.notAfter}) pour le TLS mutuel.`,
+    ]);
+    expect(fr.restart.map((e) => e.message)).toEqual([
+      `[SYNTHETIC] Le certificat avec l'empreinte numérique ${fr.noKey} (objet « CN=ex01.contoso.com ») n'a pas été retenu pour le TLS mutuel : clé privée absente (PrivateKeyMissing).`,
+      "[SYNTHETIC] Aucun certificat valide pour le TLS mutuel n'a été trouvé dans le magasin de l'ordinateur local : le service de messagerie unifiée ne peut pas accepter SIP sur TLS (port 5061).",
+    ]);
+
+    expect(fr.restart.map(project)).toEqual([
+      {
+        level: 'Warning',
+        source: 'MSExchange Unified Messaging',
+        eventId: 1112,
+        synthetic: true,
+        data: { thumbprint: fr.noKey, problem: 'PrivateKeyMissing' },
+      },
+      {
+        level: 'Error',
+        source: 'MSExchange Unified Messaging',
+        eventId: 1112,
+        synthetic: true,
+        data: undefined,
+      },
+    ]);
+    expect(en.restart.map(project)).toEqual(
+      fr.restart.map((e) => ({ ...project(e), data: e.data && { ...e.data, thumbprint: en.noKey } })),
+    );
+    expect(fr.install.map(project)).toEqual(
+      en.install.map((e) => ({
+        ...project(e),
+        data: e.data && { ...e.data, thumbprint: fr.self.thumbprint },
+      })),
+    );
+  });
+
+  it('Exchange 2010: TCP start, no certificate enabled for UM, status warning, certificate loaded', async () => {
+    const en = await run2010('en');
+    expect(en.events.map((e) => e.message)).toEqual([
+      '[SYNTHETIC] The Microsoft Exchange Unified Messaging service started in TCP mode: SIP over TCP on port 5060 only, no TLS listener on port 5061, no certificate loaded.',
+      '[SYNTHETIC] No certificate with a private key is enabled for UM on this server: the Unified Messaging service cannot accept SIP over TLS (port 5061). Use Enable-ExchangeCertificate -Services UM, then restart the service.',
+      `[SYNTHETIC] The certificate with thumbprint ${en.thumb} enabled for UM has status Untrusted; peers may refuse it.`,
+      `[SYNTHETIC] The Unified Messaging server loaded the certificate with thumbprint ${en.thumb} (subject "CN=ex01.contoso.com", issuer "${CN_CA}", valid until ${en.notAfter}) for mutual TLS.`,
+    ]);
+
+    const fr = await run2010('fr');
+    expect(fr.events.map((e) => e.message)).toEqual([
+      '[SYNTHETIC] Le service de messagerie unifiée Microsoft Exchange a démarré en mode TCP : SIP sur TCP sur le port 5060 uniquement, aucune écoute TLS sur le port 5061, aucun certificat chargé.',
+      "[SYNTHETIC] Aucun certificat doté d'une clé privée n'est activé pour la messagerie unifiée sur ce serveur : le service de messagerie unifiée ne peut pas accepter SIP sur TLS (port 5061). Utilisez Enable-ExchangeCertificate -Services UM, puis redémarrez le service.",
+      `[SYNTHETIC] Le certificat avec l'empreinte numérique ${fr.thumb} activé pour la messagerie unifiée a l'état Untrusted ; les serveurs homologues peuvent le refuser.`,
+      `[SYNTHETIC] Le serveur de messagerie unifiée a chargé le certificat avec l'empreinte numérique ${fr.thumb} (objet « CN=ex01.contoso.com », émetteur « ${CN_CA} », valide jusqu'au ${fr.notAfter}) pour le TLS mutuel.`,
+    ]);
+
+    expect(fr.events.map(project)).toEqual([
+      {
+        level: 'Information',
+        source: 'MSExchange Unified Messaging',
+        eventId: 1000,
+        synthetic: true,
+        data: { mode: 'TCP' },
+      },
+      {
+        level: 'Error',
+        source: 'MSExchange Unified Messaging',
+        eventId: 1112,
+        synthetic: true,
+        data: undefined,
+      },
+      {
+        level: 'Warning',
+        source: 'MSExchange Unified Messaging',
+        eventId: 1112,
+        synthetic: true,
+        data: { thumbprint: fr.thumb, status: 'Untrusted' },
+      },
+      {
+        level: 'Information',
+        source: 'MSExchange Unified Messaging',
+        eventId: 1112,
+        synthetic: true,
+        data: { thumbprint: fr.thumb, selfSigned: 'false' },
+      },
+    ]);
+    expect(en.events.map(project)).toEqual(
+      fr.events.map((e) => ({
+        ...project(e),
+        data: e.data?.thumbprint ? { ...e.data, thumbprint: en.thumb } : e.data,
+      })),
+    );
+  });
+
+  it('keeps the language of the install when the service is opened again', async () => {
+    const ex = await host();
+    const installed = await ExchangeUmService.install(ex, { version: '2010', network, lang: 'fr' });
+    const um = await ExchangeUmService.open(ex, { network, state: installed.state });
+    await um.restart();
+    expect(ex.eventLog.all().at(-1)?.message).toMatch(
+      /^\[SYNTHETIC\] Le service de messagerie unifiée .* mode TCP/,
+    );
+    // A state written before the language was kept (no lang) stays English.
+    const { lang: _, ...old } = um.state;
+    await (await ExchangeUmService.open(ex, { network, state: old })).restart();
+    expect(ex.eventLog.all().at(-1)?.message).toMatch(
+      /^\[SYNTHETIC\] The Microsoft Exchange Unified Messaging service/,
+    );
+  });
+});

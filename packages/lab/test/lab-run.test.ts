@@ -75,5 +75,10 @@ describe('lab run exchange-um', () => {
     ])
       expect(text).toContain(label);
     expect(text).not.toContain('Computer account');
+    // The UM server's events are written in the lab's language too (lab init keeps it).
+    expect(text).toMatch(
+      /ID de l'événement 1112 : \[SYNTHETIC\] Le serveur de messagerie unifiée a chargé le certificat avec l'empreinte numérique [0-9A-F]{40} \(objet « CN=ex01\.contoso\.com »/,
+    );
+    expect(text).not.toContain('[SYNTHETIC] The ');
   });
 });

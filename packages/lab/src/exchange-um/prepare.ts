@@ -53,5 +53,6 @@ export async function prepareExchangeUm(session: LabSession, ca: CertificationAu
     version: session.config.exchange,
     network: session.network,
     now: session.now,
+    lang: session.config.lang,
   });
 }
