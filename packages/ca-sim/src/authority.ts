@@ -970,14 +970,15 @@ export class CertificationAuthority {
 
   /**
    * The PublishedCrl of a stored CRL row, parsed and PEM-encoded once per CRL: every download
-   * (certcrl.crl, /CertEnroll/, reference §6.4/§6.5) looks up the newest row, and an unchanged
-   * CRL is not parsed and encoded again. The entry is reused only when the row is the same CRL
+   * (certcrl.crl, /CertEnroll/, reference §6.4/§6.5) looks up the newest CRL (its number only,
+   * see {@link latestCrl}, when the store can), and an unchanged CRL is not parsed and encoded
+   * again. The entry is reused only when the row is the same CRL
    * (same number, kind, key index, dates and DER bytes), so whatever the store returns is what
    * is served: a CRL published here, by another process sharing the database, or after a
    * renewal (new key index) replaces the entry at its first lookup, never a stale one.
    */
   #published(row: CrlRow, caName: string): PublishedCrl {
-    const key = `${row.authority}:${row.delta ? 'delta' : 'base'}`;
+    const key = crlCacheKey(row.authority, row.delta);
     const hit = this.#crlCache.get(key);
     if (hit && sameCrlRow(hit.row, row)) return hit.published;
     const fileName = crlFileName(caName, row.keyIndex, row.delta);
@@ -1122,7 +1123,19 @@ export class CertificationAuthority {
     options: { delta?: boolean; authority?: AuthorityRole } = {},
   ): Promise<PublishedCrl | undefined> {
     const authority = options.authority ?? 'issuing';
-    const row = await this.store.latestCrl(authority, options.delta === true);
+    const delta = options.delta === true;
+    // While the cached CRL is the newest, only its number is read, not the row (a 16 KB CRL
+    // makes the row several times slower to fetch). This is the same query as latestCrl's (same
+    // authority and kind; latestCrl has no key index or other filter), and (authority,
+    // crlNumber) is the table's key and CRL rows are never updated, so an equal number is the
+    // cached row. Any other answer (a CRL published since, here or by another instance on the
+    // database, after a renewal or not) reads the row as before.
+    const store = this.store;
+    const hit = this.#crlCache.get(crlCacheKey(authority, delta));
+    if (hit && store.latestCrlNumber) {
+      if ((await store.latestCrlNumber(authority, delta)) === hit.row.crlNumber) return hit.published;
+    }
+    const row = await store.latestCrl(authority, delta);
     return row ? this.#published(row, authority === 'root' ? this.rootName! : this.name) : undefined;
   }
 
@@ -1131,6 +1144,11 @@ export class CertificationAuthority {
     await this.#pool?.close();
     return this.store.close();
   }
+}
+
+/** The key of an authority's base or delta CRL in the CA's `#crlCache`. */
+function crlCacheKey(authority: AuthorityRole, delta: boolean): string {
+  return `${authority}:${delta ? 'delta' : 'base'}`;
 }
 
 /**

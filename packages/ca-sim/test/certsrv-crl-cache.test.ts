@@ -4,11 +4,12 @@
 // §5: a relying party trusts the newest CRL it can get until its nextUpdate).
 
 import { type Crl, decodeMsCaVersion, decodePem, OID, parseCrl } from '@certlab/pki';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   type CertificationAuthority,
   type CertsrvServer,
   createAuthority,
+  type RequestStore,
   startCertsrv,
   UserDirectory,
 } from '../src/index.js';
@@ -59,6 +60,20 @@ function pathsOf(delta: boolean, keyIndex = 0): string[] {
     `/certsrv/certcrl.crl?Type=${type}&Renewal=${keyIndex}&Enc=b64`,
     `/CertEnroll/${encodeURIComponent(`Contoso Issuing CA${suffix}${delta ? '+' : ''}.crl`)}`,
   ];
+}
+
+/**
+ * A second instance of the CA over the same store, as a second process on one database would
+ * be. Not to be closed: that would close the shared store.
+ */
+function otherInstance(): Promise<CertificationAuthority> {
+  return createAuthority({
+    name: 'Contoso Issuing CA',
+    root: { name: 'Contoso Root CA' },
+    keyType: 'ec',
+    baseUrl: 'http://pki.contoso.com',
+    db: ca.store,
+  });
 }
 
 async function issueAndRevoke(authority: CertificationAuthority): Promise<string> {
@@ -127,13 +142,7 @@ describe('CRL downloads after a publication', () => {
   it('a CRL published by another CA instance on the same database is served at its first lookup', async () => {
     // Two processes serving one CA database (e.g. PostgreSQL): the cache must follow the store,
     // not this instance's own publications. Not closed: that would close the shared store.
-    const other = await createAuthority({
-      name: 'Contoso Issuing CA',
-      root: { name: 'Contoso Root CA' },
-      keyType: 'ec',
-      baseUrl: 'http://pki.contoso.com',
-      db: ca.store,
-    });
+    const other = await otherInstance();
     expect(other.certificate.der).toEqual(ca.certificate.der);
     for (const delta of [false, true]) for (const path of pathsOf(delta)) await download(path);
     const serial = await issueAndRevoke(other);
@@ -173,6 +182,52 @@ describe('CRL downloads after a publication', () => {
   });
 });
 
+describe('CRL downloads read the CRL row only when it changed', () => {
+  it('an unchanged CRL is served without store.latestCrl; one published by another instance reads it', async () => {
+    // Runs after the renewal above: the paths of the current key.
+    const paths = (delta: boolean) => pathsOf(delta, ca.keyIndex);
+    for (const delta of [false, true]) for (const path of paths(delta)) await download(path);
+    const rows = vi.spyOn(ca.store, 'latestCrl');
+    try {
+      for (const delta of [false, true]) {
+        const der = (await ca.latestCrl({ delta }))!.crl.der;
+        for (const path of paths(delta)) expect(crlOf(await download(path)).der, path).toEqual(der);
+      }
+      expect(rows).not.toHaveBeenCalled();
+
+      // Published here: the publication itself fills the cache, so the number is enough.
+      const own = await ca.publishCrl();
+      for (const path of paths(false))
+        expect(crlOf(await download(path)).crlNumber, path).toBe(BigInt(own.crlNumber));
+      expect(rows).not.toHaveBeenCalled();
+
+      // Published by another instance on the database: the number differs, the row is read.
+      const other = await otherInstance();
+      const serial = await issueAndRevoke(other);
+      const [, base, delta] = await other.publishAllCrls();
+      rows.mockClear();
+      for (const [isDelta, published] of [
+        [false, base!],
+        [true, delta!],
+      ] as const) {
+        const [first, ...rest] = paths(isDelta);
+        const crl = crlOf(await download(first!));
+        expect(crl.crlNumber, first).toBe(BigInt(published.crlNumber));
+        // The base lists the revocation; the delta, over that base, has nothing newer.
+        if (!isDelta) expect(crl.lookup(serial), first).toBeDefined();
+        expect(rows).toHaveBeenLastCalledWith('issuing', isDelta);
+        // Read once: the next downloads reuse it.
+        const calls = rows.mock.calls.length;
+        for (const path of rest)
+          expect(crlOf(await download(path)).crlNumber, path).toBe(BigInt(published.crlNumber));
+        expect(rows.mock.calls.length).toBe(calls);
+      }
+    } finally {
+      rows.mockRestore();
+    }
+  });
+});
+
 describe('the CRL cache over an SQL store (PGlite)', () => {
   let factory: Awaited<ReturnType<typeof pgliteFactory>>;
   let sql: CertificationAuthority;
@@ -208,5 +263,39 @@ describe('the CRL cache over an SQL store (PGlite)', () => {
     const root = await sql.latestCrl({ authority: 'root' });
     expect(root!.fileName).toBe('Contoso Root CA.crl');
     expect(await sql.latestCrl({ authority: 'root' })).toBe(root);
+  });
+
+  it('an unchanged CRL reads only its number from the database, a published one its row', async () => {
+    for (const delta of [false, true]) await sql.latestCrl({ delta });
+    await sql.latestCrl({ authority: 'root' });
+    const rows = vi.spyOn(sql.store, 'latestCrl');
+    // latestCrlNumber is optional in RequestStore; the SQL store has it.
+    const numbers = vi.spyOn(sql.store as Required<RequestStore>, 'latestCrlNumber');
+    try {
+      for (const delta of [false, true]) {
+        const a = await sql.latestCrl({ delta });
+        expect(await sql.latestCrl({ delta })).toBe(a);
+      }
+      expect(await sql.latestCrl({ authority: 'root' })).toBeDefined();
+      expect(numbers).toHaveBeenCalledTimes(5);
+      expect(rows).not.toHaveBeenCalled();
+
+      // A CRL row another instance inserted: this instance's cache still holds the older one.
+      const other = await createAuthority({
+        name: 'Contoso Issuing CA',
+        root: { name: 'Contoso Root CA' },
+        keyType: 'ec',
+        db: sql.store,
+      });
+      const published = await other.publishCrl({ delta: true });
+      rows.mockClear();
+      const b = await sql.latestCrl({ delta: true });
+      expect(b!.crlNumber).toBe(published.crlNumber);
+      expect(b!.crl.der).toEqual(published.crl.der);
+      expect(rows).toHaveBeenCalledTimes(1);
+    } finally {
+      rows.mockRestore();
+      numbers.mockRestore();
+    }
   });
 });

@@ -185,6 +185,17 @@ class MemoryRequestStore implements RequestStore {
 
   async latestCrl(authority: AuthorityRole, delta: boolean): Promise<CrlRow | undefined> {
     this.#open();
+    return this.#latestCrl(authority, delta);
+  }
+
+  async latestCrlNumber(authority: AuthorityRole, delta: boolean): Promise<number | undefined> {
+    this.#open();
+    return this.#latestCrl(authority, delta)?.crlNumber;
+  }
+
+  // Shared by both lookups so that they always agree, and so that latestCrlNumber does not go
+  // through the public latestCrl (which callers may wrap or spy on).
+  #latestCrl(authority: AuthorityRole, delta: boolean): CrlRow | undefined {
     let best: CrlRow | undefined;
     for (const c of this.#crls)
       if (c.authority === authority && c.delta === delta && (!best || c.crlNumber > best.crlNumber)) best = c;

@@ -228,6 +228,19 @@ export interface RequestStore {
   ): Promise<CrlRow>;
   /** The newest base (delta = false) or delta CRL of `authority`. */
   latestCrl(authority: AuthorityRole, delta: boolean): Promise<CrlRow | undefined>;
+  /**
+   * The number of the CRL {@link latestCrl} would return, without reading its bytes: the CA
+   * serves every CRL download from a cached parse of the newest CRL and asks only whether that
+   * is still the newest (a 16 KB CRL row costs several times more to transfer than its number).
+   * Must match `latestCrl(authority, delta)?.crlNumber` (same filter and order). Optional: a
+   * store without it makes the CA read the whole row on each download.
+   *
+   * @example
+   * ```ts
+   * const n = await store.latestCrlNumber?.('issuing', true); // 3, or undefined if none
+   * ```
+   */
+  latestCrlNumber?(authority: AuthorityRole, delta: boolean): Promise<number | undefined>;
   /** Releases the database. Further calls throw ERR_CA_STORE_CLOSED. */
   close(): Promise<void>;
 }

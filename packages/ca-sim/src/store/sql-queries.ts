@@ -54,4 +54,7 @@ export const SQL = {
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
   latestCrl: `SELECT authority, crl_number, delta, base_crl_number, key_index, this_update, next_update, crl
     FROM ca_crls WHERE authority = $1 AND delta = $2 ORDER BY crl_number DESC LIMIT 1`,
+  // latestCrl's row without its columns: the same WHERE and ORDER BY, so the same CRL.
+  latestCrlNumber: `SELECT crl_number
+    FROM ca_crls WHERE authority = $1 AND delta = $2 ORDER BY crl_number DESC LIMIT 1`,
 } as const;

@@ -360,6 +360,13 @@ export class SqlRequestStore implements RequestStore {
     });
   }
 
+  latestCrlNumber(authority: AuthorityRole, delta: boolean): Promise<number | undefined> {
+    return this.#run('Reading the CRL number', async () => {
+      const { rows } = await this.#client.query<Row>(SQL.latestCrlNumber, [authority, delta]);
+      return rows[0] ? num(rows[0].crl_number) : undefined;
+    });
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

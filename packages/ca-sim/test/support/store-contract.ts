@@ -267,11 +267,56 @@ export function storeContract(name: string, factory: () => Promise<RequestStore>
       expect(await s.latestCrl('root', true)).toBeUndefined();
     });
 
+    it('gives the number of the newest base and delta CRL, as latestCrl, without the row', async () => {
+      const s = await fresh();
+      // Optional in RequestStore, but every store of the package has it.
+      const numberOf = (authority: 'issuing' | 'root', delta: boolean) =>
+        s.latestCrlNumber!(authority, delta);
+      for (const authority of ['issuing', 'root'] as const)
+        for (const delta of [false, true]) expect(await numberOf(authority, delta)).toBeUndefined();
+      const mk = (delta: boolean) => async (n: number) => ({
+        delta,
+        ...(delta ? { baseCrlNumber: 1 } : {}),
+        keyIndex: n > 4 ? 1 : 0,
+        thisUpdate: new Date(T0.getTime() + n * 1000),
+        nextUpdate: new Date(T0.getTime() + 86_400_000),
+        crl: Uint8Array.of(n),
+      });
+      const expectSame = async () => {
+        for (const authority of ['issuing', 'root'] as const)
+          for (const delta of [false, true])
+            expect(await numberOf(authority, delta), `${authority} ${delta}`).toBe(
+              (await s.latestCrl(authority, delta))?.crlNumber,
+            );
+      };
+      // Interleaved kinds and authorities, a newer key index (a renewal) from number 5 on.
+      for (const [authority, delta] of [
+        ['issuing', false],
+        ['issuing', true],
+        ['root', false],
+        ['issuing', true],
+        ['issuing', false],
+        ['root', false],
+        ['issuing', true],
+        ['issuing', true],
+      ] as const) {
+        await s.insertCrl(authority, mk(delta));
+        await expectSame();
+      }
+      expect(await numberOf('issuing', false)).toBe(4);
+      expect(await numberOf('issuing', true)).toBe(6);
+      expect(await numberOf('root', false)).toBe(2);
+      expect(await numberOf('root', true)).toBeUndefined();
+    });
+
     it('refuses work once closed', async () => {
       const s = await factory();
       await s.close();
       await expect(s.getRequest(1)).rejects.toSatisfy((e) => isCaError(e, 'ERR_CA_STORE_CLOSED'));
       await expect(s.insertRequest(async () => pending())).rejects.toSatisfy((e) =>
+        isCaError(e, 'ERR_CA_STORE_CLOSED'),
+      );
+      await expect(s.latestCrlNumber!('issuing', false)).rejects.toSatisfy((e) =>
         isCaError(e, 'ERR_CA_STORE_CLOSED'),
       );
     });
