@@ -993,7 +993,9 @@ export class CertificationAuthority {
       nextUpdate: row.nextUpdate,
       pem: encodePem('X509 CRL', row.crl),
     });
-    this.#crlCache.set(key, { row, published });
+    // A lookup that read row N may finish after a publish cached N+1: keep the newer entry
+    // (numbers only grow per authority), or the next download would read and parse N+1 again.
+    if (!hit || row.crlNumber >= hit.row.crlNumber) this.#crlCache.set(key, { row, published });
     return published;
   }
 

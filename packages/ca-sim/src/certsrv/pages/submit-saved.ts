@@ -16,10 +16,12 @@ export interface SubmitSavedPageOptions {
 
 // On submit: CertRequest = the pasted request; CertAttrib = the typed attributes, then
 // CertificateTemplate:<cn> (field 1 of the option value), then UserAgent:<UA>, each line CRLF;
-// FriendlyType gets the local date as certsrv appends it. The CertAttrib lines are the ones
-// certAttrib() in ../enroll-form.ts writes (the same rules serve this form posted without script,
-// in enroll-routes.ts); this inline classic script cannot import that module, so it spells them
-// out again in ES5 — change both together.
+// FriendlyType gets the local date as certsrv appends it. The CertAttrib lines follow the rules of
+// certAttrib() in ../enroll-form.ts (which serves this form posted without script, in
+// enroll-routes.ts); this inline classic script cannot import that module, so it spells them out
+// again in ES5 — change both together. Two differences the CA's parser (reference §8: lines split
+// on LF, trimmed) makes irrelevant: a lone CR inside a typed line is kept, and the UserAgent line
+// is always written (a browser always has a user agent).
 const SUBMIT_SCRIPT = String.raw`(function () {
   var form = document.getElementById('certrqxtForm');
   if (!form || !form.addEventListener) return;
