@@ -431,7 +431,8 @@ const mod: BenchModule = {
             : undefined,
         };
       };
-      const cf = modes.some((m) => m.key === 'cfssl') ? stat('cfssl') : undefined;
+      const measured = (key: string) => (modes.some((m) => m.key === key) ? stat(key) : undefined);
+      const cf = measured('cfssl');
       const rows = modes.map((m) => {
         const s = stat(m.key);
         const issuing = m.mode === 'enroll' || m.mode === 'submit';
@@ -480,7 +481,6 @@ const mod: BenchModule = {
         'CPU µs/op: user + system time of the process over the measured run (all threads: for certsrv the main thread, the signing workers, the libuv pool and V8 GC threads), divided by the operations; "of which main thread" is the node main thread alone (HTTP, pages, request database). Cores busy: server + client CPU over the run\'s wall time, so the idle share of the machine is what is left of the cores. Read from /proc, so Linux only.',
         `Sample certsrv certificate: ${sample}.`,
       );
-      const measured = (key: string) => (modes.some((m) => m.key === key) ? stat(key) : undefined);
       const oneEnroll = measured('one-enroll');
       const twoSubmit = measured('two-submit');
       const targetsOut: Target[] = [];

@@ -94,7 +94,8 @@ export async function findCertEnrollFile(
   const delta = wanted.endsWith('+.crl');
   for (const authority of crlAuthorities(ca)) {
     const latest = await ca.latestCrl({ delta, authority });
-    if (latest && named(crlFile(latest))) return crlFile(latest);
+    const file = latest && crlFile(latest);
+    if (file && named(file)) return file;
   }
   return undefined;
 }

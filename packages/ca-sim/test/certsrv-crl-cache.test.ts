@@ -66,13 +66,13 @@ function pathsOf(delta: boolean, keyIndex = 0): string[] {
  * A second instance of the CA over the same store, as a second process on one database would
  * be. Not to be closed: that would close the shared store.
  */
-function otherInstance(): Promise<CertificationAuthority> {
+function otherInstance(db: RequestStore = ca.store): Promise<CertificationAuthority> {
   return createAuthority({
     name: 'Contoso Issuing CA',
     root: { name: 'Contoso Root CA' },
     keyType: 'ec',
     baseUrl: 'http://pki.contoso.com',
-    db: ca.store,
+    db,
   });
 }
 
@@ -281,12 +281,7 @@ describe('the CRL cache over an SQL store (PGlite)', () => {
       expect(rows).not.toHaveBeenCalled();
 
       // A CRL row another instance inserted: this instance's cache still holds the older one.
-      const other = await createAuthority({
-        name: 'Contoso Issuing CA',
-        root: { name: 'Contoso Root CA' },
-        keyType: 'ec',
-        db: sql.store,
-      });
+      const other = await otherInstance(sql.store);
       const published = await other.publishCrl({ delta: true });
       rows.mockClear();
       const b = await sql.latestCrl({ delta: true });

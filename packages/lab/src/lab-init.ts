@@ -43,6 +43,29 @@ export interface CreateLabOptions {
 }
 
 /**
+ * Throws ERR_LAB_EXISTS when `dir` already holds a lab: a lab.json, readable or not, is a lab
+ * (an unreadable one is a lab to repair, not a directory to prepare again). createLab checks it,
+ * and so does anything that must refuse before creating something in `dir` (the CLI creates the
+ * CA first). `display` is how the directory is named in the message (default `dir`).
+ *
+ * @example
+ * ```ts
+ * await assertNoLab('/srv/labo', './labo'); // ERR_LAB_EXISTS if /srv/labo/lab.json exists
+ * ```
+ */
+export async function assertNoLab(dir: string, display: string = dir): Promise<void> {
+  const exists = await access(join(dir, LAB_CONFIG_FILE)).then(
+    () => true,
+    () => false,
+  );
+  if (exists)
+    throw new LabError(
+      'ERR_LAB_EXISTS',
+      `${display} already holds a lab: use another directory, or delete it to start again (see docs/lab-trainer.md, "Resetting").`,
+    );
+}
+
+/**
  * Creates a lab; ERR_LAB_EXISTS when `dir` already holds one.
  *
  * @example
@@ -60,15 +83,7 @@ export async function createLab(
       'ERR_LAB_OPTION_INVALID',
       `The Exchange version is 2007sp1 or 2010, not "${options.exchange}".`,
     );
-  const exists = await access(join(options.dir, LAB_CONFIG_FILE)).then(
-    () => true,
-    () => false,
-  );
-  if (exists)
-    throw new LabError(
-      'ERR_LAB_EXISTS',
-      `${options.dir} already holds a lab: use another directory, or delete it to start again (see docs/lab-trainer.md, "Resetting").`,
-    );
+  await assertNoLab(options.dir);
   const caDir = options.caDir ?? 'ca';
   await mkdir(options.dir, { recursive: true });
   await publishCaCertificates(options.ca, join(options.dir, caDir, CERT_ENROLL));

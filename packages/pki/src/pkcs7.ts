@@ -39,6 +39,7 @@ import {
   type Tlv,
 } from './internal/der.js';
 import { guard, misuse } from './internal/guard.js';
+import { OID_EC_PUBLIC_KEY, OID_RSA_ENCRYPTION } from './internal/key-der.js';
 import { sha1 } from './internal/sha.js';
 import type { PublicKey } from './keys.js';
 import { Name } from './names.js';
@@ -213,8 +214,6 @@ export function encodePkcs7Pem(
 
 const OID_CONTENT_TYPE_ATTR = '1.2.840.113549.1.9.3';
 const OID_MESSAGE_DIGEST_ATTR = '1.2.840.113549.1.9.4';
-const OID_RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
-const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
 
 /**
  * How a SignerInfo names its signer's certificate (RFC 5652 §5.3 SignerIdentifier): by issuer

@@ -20,11 +20,9 @@ export function caChainOf(ca: CertificationAuthority, cert: Certificate): Certif
   let cur = cert;
   for (let depth = 0; depth < 8 && !cur.isSelfIssued; depth++) {
     const aki = cur.authorityKeyIdentifier?.keyIdentifier;
-    const parent =
-      all.find((c) => {
-        const ski = aki && c.subjectKeyIdentifier;
-        return ski !== undefined && equalBytes(ski, aki!);
-      }) ?? all.find((c) => c.subject.equals(cur.issuer));
+    const bySki =
+      aki && all.find((c) => c.subjectKeyIdentifier !== undefined && equalBytes(c.subjectKeyIdentifier, aki));
+    const parent = bySki ?? all.find((c) => c.subject.equals(cur.issuer));
     if (!parent || out.includes(parent)) break;
     out.push(parent);
     cur = parent;

@@ -10,7 +10,6 @@ import { choiceOption } from '../args.js';
 import type { CaConfig } from '../ca-support.js';
 import { EXIT } from '../cli-error.js';
 import type { Command } from '../command.js';
-import { fileExists } from '../files.js';
 import { writeLines } from '../output.js';
 import { createCaInDir } from './ca-init.js';
 import { EXCHANGE_OPTION, LAB_DIR_OPTION, LAB_LANG_OPTION, labDir } from './lab-common.js';
@@ -35,12 +34,7 @@ export const labInit: Command = {
     const exchange = choiceOption(args, 'exchange', ['2007sp1', '2010'] as ExchangeVersion[], '2010', NAME);
     const lang = choiceOption(args, 'lang', ['en', 'fr'] as LabLang[], 'en', NAME);
     // Refuse before creating anything: a CA created over an existing lab would be orphaned.
-    // The same rule as lab.createLab: a lab.json, readable or not, is a lab.
-    if (await fileExists(ctx.io, join(dir, lab.LAB_CONFIG_FILE)))
-      throw new lab.LabError(
-        'ERR_LAB_EXISTS',
-        `${display} already holds a lab: use another directory, or delete it to start again.`,
-      );
+    await lab.assertNoLab(dir, display);
     const caHost = scenario.hosts.find((h) => h.role === 'ca');
     const config: CaConfig = {
       name: 'Contoso Issuing CA',
