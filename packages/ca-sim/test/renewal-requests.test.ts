@@ -4,7 +4,7 @@
 // signatures and, for a renewal, that it issued the signing certificate, which must be valid and
 // not revoked; on both the one-thread and the signing-worker paths, and through certfnsh.asp.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type CertificationAuthority,
@@ -13,10 +13,11 @@ import {
   startCertsrv,
   UserDirectory,
 } from '@certlab/ca-sim';
-import { createCsr, encodePem, generateKeyPair, type PrivateKey, subjectAltName } from '@certlab/pki';
+import { createCsr, encodePem, generateKeyPair } from '@certlab/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCmc } from '../../../test/support/cmc.js';
 import { basic, GO, submitFields } from './support/certsrv-fixture.js';
+import { makeCsr, put } from './support/csr.js';
 import { HAVE_OPENSSL, openssl } from './support/openssl.js';
 import { tempDir } from './support/temp.js';
 
@@ -32,27 +33,17 @@ async function issueOld(
   host: string,
 ): Promise<{ cert: string; key: string; serial: string }> {
   const { privateKey } = await generateKeyPair({ type: 'ec', curve: 'P-256' });
-  const csr = await createCsr({
+  const csr = await makeCsr({
     subject: `CN=${host}, O=Contoso, C=FR`,
+    san: [{ type: 'dns', value: host }],
     privateKey,
-    extensions: [subjectAltName([{ type: 'dns', value: host }])],
   });
   const r = await ca.submit(csr.toPem(), { template: 'WebServer', requester: { name: 'CONTOSO\\alice' } });
   expect(r.disposition).toBe('issued');
-  return writePair(r.certificate!.toPem(), privateKey, r.serialNumber!);
-}
-
-async function writePair(
-  certPem: string,
-  key: PrivateKey,
-  serial = '',
-): Promise<{ cert: string; key: string; serial: string }> {
   const id = ++n;
-  const cert = join(dir, `old-${id}.pem`);
-  const keyFile = join(dir, `old-${id}.key`);
-  writeFileSync(cert, certPem);
-  writeFileSync(keyFile, await key.toPem());
-  return { cert, key: keyFile, serial };
+  const cert = put(dir, `old-${id}.pem`, r.certificate!.toPem());
+  const key = put(dir, `old-${id}.key`, await privateKey.toPem());
+  return { cert, key, serial: r.serialNumber! };
 }
 
 /** A new P-256 request for `host`, wrapped in SignedData signed with the old certificate. */
@@ -62,10 +53,10 @@ async function renewal(
   extra: string[] = [],
 ): Promise<Uint8Array> {
   const { privateKey } = await generateKeyPair({ type: 'ec', curve: 'P-256' });
-  const csr = await createCsr({
+  const csr = await makeCsr({
     subject: `CN=${host}, O=Contoso, C=FR`,
+    san: [{ type: 'dns', value: host }],
     privateKey,
-    extensions: [subjectAltName([{ type: 'dns', value: host }])],
   });
   return cmsSign(old, csr.der, extra);
 }
@@ -73,9 +64,8 @@ async function renewal(
 /** `openssl cms -sign` of `content` (binary, attached) with the old certificate and key, as DER. */
 function cmsSign(old: { cert: string; key: string }, content: Uint8Array, extra: string[] = []): Uint8Array {
   const id = ++n;
-  const inFile = join(dir, `content-${id}.der`);
+  const inFile = put(dir, `content-${id}.der`, content);
   const out = join(dir, `signed-${id}.p7`);
-  writeFileSync(inFile, content);
   const sign = '-binary -nodetach -outform DER'.split(' ');
   openssl([
     'cms',
@@ -190,10 +180,10 @@ for (const signingWorkers of [0, 1]) {
 
     it('issues for a CMC request signed with its own key, and denies one whose CMS signature is broken', async () => {
       const { privateKey } = await generateKeyPair({ type: 'ec', curve: 'P-256' });
-      const csr = await createCsr({
+      const csr = await makeCsr({
         subject: 'CN=um01.contoso.com, O=Contoso, C=FR',
+        san: [{ type: 'dns', value: 'um01.contoso.com' }],
         privateKey,
-        extensions: [subjectAltName([{ type: 'dns', value: 'um01.contoso.com' }])],
       });
       const cmc = await buildCmc(csr, privateKey);
       const r = await ca.submit(encodePem('CMC', cmc), { template: 'WebServer' });

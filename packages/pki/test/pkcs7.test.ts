@@ -13,7 +13,6 @@ import {
   int,
   octets,
   oid,
-  readTlv,
   readWhole,
   seq,
   setRaw,
@@ -29,6 +28,7 @@ import {
   readPkcs7Certificates,
   readPkcs7Crls,
 } from '../src/pkcs7.js';
+import { toIndefinite } from './ber.js';
 
 const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
 const OID_DATA = '1.2.840.113549.1.7.1';
@@ -74,16 +74,6 @@ beforeAll(async () => {
 });
 
 const subjects = (cs: Certificate[]) => cs.map((c) => c.subject.toString());
-
-/** Rewrites constructed elements down to `depth` levels in the indefinite-length form (BER). */
-function toIndefinite(der: Uint8Array, depth: number): Uint8Array {
-  const t = readTlv(der, 0);
-  if (depth === 0 || (t.id & 0x20) === 0) return encodingOf(t);
-  const kids: Uint8Array[] = [];
-  const c = Cursor.of(t);
-  while (!c.done()) kids.push(toIndefinite(encodingOf(c.next()), depth - 1));
-  return concat([Uint8Array.of(t.id, 0x80), ...kids, Uint8Array.of(0, 0)]);
-}
 
 describe('createCertsOnlyPkcs7', () => {
   it('writes a degenerate SignedData (RFC 5652 §5) with the certificates in the given order', () => {

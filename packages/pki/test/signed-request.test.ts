@@ -38,6 +38,7 @@ import { generateKeyPair, type PrivateKey } from '../src/keys.js';
 import { decodePem } from '../src/pem.js';
 import { createCertsOnlyPkcs7, parsePkcs7 } from '../src/pkcs7.js';
 import { isSignedRequest, parseSignedRequest } from '../src/signed-request.js';
+import { toIndefinite } from './ber.js';
 import { mutate, mutation } from './mutation.js';
 
 let dir: string;
@@ -435,21 +436,6 @@ describe('isSignedRequest', () => {
     );
   });
 });
-
-function toIndefinite(der: Uint8Array, depth: number): Uint8Array {
-  const t = readWhole(der);
-  if (depth === 0 || (t.id & 0x20) === 0) return encodingOf(t);
-  const kids = children(t).map((k) => toIndefinite(encodingOf(k), depth - 1));
-  const len = kids.reduce((n, k) => n + k.length, 0);
-  const out = new Uint8Array(len + 4);
-  out.set([t.id, 0x80]);
-  let p = 2;
-  for (const k of kids) {
-    out.set(k, p);
-    p += k.length;
-  }
-  return out;
-}
 
 // --- malformed input ---------------------------------------------------------------------------
 

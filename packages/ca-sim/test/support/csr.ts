@@ -35,11 +35,13 @@ export async function makeCsr(
     key?: KeySpec;
     template?: string;
     extensions?: readonly Extension[];
+    /** Signs with this key instead of the cached `testKey(key)`. */
+    privateKey?: PrivateKey;
   } = {},
 ): Promise<CertificationRequest> {
   return createCsr({
     subject: o.subject ?? 'CN=exch01.contoso.com, O=Contoso, C=FR',
-    privateKey: await testKey(o.key),
+    privateKey: o.privateKey ?? (await testKey(o.key)),
     extensions: [...(o.san?.length ? [subjectAltName(o.san)] : []), ...(o.extensions ?? [])],
     ...(o.template ? { template: o.template } : {}),
   });
