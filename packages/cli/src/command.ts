@@ -28,6 +28,11 @@ export interface CommandContext {
   readonly io: ResolvedIo;
   /** Passwords seen so far; error output is masked with them. */
   readonly secrets: Set<string>;
+  /**
+   * The language of the lab a `certlab lab` command works on, once known (--lang, else the lab's):
+   * the lab's errors are reported in it.
+   */
+  lang?: 'en' | 'fr';
 }
 
 /** A leaf command such as `csr new`. */

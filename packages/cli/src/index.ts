@@ -110,7 +110,7 @@ export async function run(argv: string[], io?: CliIo): Promise<number> {
   try {
     return await dispatch(ctx, argv);
   } catch (e) {
-    const report = describeError(e, ctx.secrets, Boolean(resolved.env.CERTLAB_DEBUG));
+    const report = describeError(e, ctx.secrets, Boolean(resolved.env.CERTLAB_DEBUG), ctx.lang);
     writeLines(resolved.stderr, report.lines);
     return report.exitCode;
   }

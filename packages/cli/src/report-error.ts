@@ -41,8 +41,9 @@ export interface ErrorReport {
  * input) with its code in brackets, except crypto availability and signature failures (exit 1);
  * CaError (from `certlab ca`) is exit 1 with its code (an unknown request, a request in the wrong
  * state, another CA in the database), exit 2 for invalid options; LabError (from `certlab lab`)
- * likewise, exit 2 for a missing or existing lab and invalid options; anything else is an
- * unexpected failure (exit 1).
+ * likewise, exit 2 for a missing or existing lab and invalid options, its message in `lang` (the
+ * lab's language, for a lab command) when it has one; anything else is an unexpected failure
+ * (exit 1).
  *
  * @example
  * ```ts
@@ -50,7 +51,12 @@ export interface ErrorReport {
  * // { exitCode: 2, lines: ['certlab: No PEM block. [ERR_PKI_PEM_INVALID]'] }
  * ```
  */
-export function describeError(e: unknown, secrets: ReadonlySet<string>, debug = false): ErrorReport {
+export function describeError(
+  e: unknown,
+  secrets: ReadonlySet<string>,
+  debug = false,
+  lang?: 'en' | 'fr',
+): ErrorReport {
   let exitCode: ExitCode;
   const lines: string[] = [];
   if (e instanceof CliError) {
@@ -65,7 +71,7 @@ export function describeError(e: unknown, secrets: ReadonlySet<string>, debug = 
     lines.push(`certlab: ${e.message} [${e.code}]`);
   } else if (isLabError(e)) {
     exitCode = LAB_USAGE_ERRORS.has(e.code) ? EXIT.usage : EXIT.failed;
-    lines.push(`certlab: ${e.message} [${e.code}]`);
+    lines.push(`certlab: ${lang ? e.messageIn(lang) : e.message} [${e.code}]`);
   } else {
     exitCode = EXIT.failed;
     const msg = e instanceof Error ? e.message : String(e);

@@ -178,7 +178,17 @@ describe('a trainee session on certlab lab init', () => {
     // Task 5 (2010): refused in TCP mode, then the right order.
     const refused = await lab('um', 'assign', '--thumbprint', thumb!);
     expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      `certlab: [SYNTHETIC] The certificate ${thumb} cannot be enabled for UM: the UM startup mode of EX01 is TCP.`,
+    );
     expect(refused.stderr).toContain('[ERR_LAB_UM_STARTUP_MODE]');
+    // --lang fr on an English lab: the same refusal, in French.
+    const refusedFr = await lab('um', 'assign', '--thumbprint', thumb!, '--lang', 'fr');
+    expect(refusedFr.code).toBe(1);
+    expect(refusedFr.stderr).toContain(
+      `certlab: [SYNTHETIC] Le certificat ${thumb} ne peut pas être activé pour la messagerie unifiée : le mode de démarrage de la messagerie unifiée de EX01 est TCP.`,
+    );
+    expect(refusedFr.stderr).toContain('[ERR_LAB_UM_STARTUP_MODE]');
     check = await lab('check');
     expect(check.stdout).toContain('Result: failed at step 5 (UM_TCP_MODE).');
     expect(check.stdout).toContain('Mutual TLS handshake: FAILED — ECONNREFUSED');
@@ -202,5 +212,43 @@ describe('a trainee session on certlab lab init', () => {
     expect(json.steps).toHaveLength(6);
     expect(json.handshake.ok).toBe(true);
     expect((await lab('hint')).stdout).toContain('Every step passes.');
+  });
+});
+
+describe('lab errors in the language of the lab', () => {
+  it('reports them in French for a French lab, in English with --lang en, codes and exit codes unchanged', async () => {
+    const fr = (...a: string[]) => cli(dir, 'lab', ...a, '--dir', 'labo');
+    expect((await fr('init', 'exchange-um', '--lang', 'fr')).code).toBe(0);
+
+    const missing = await fr('um', 'assign', '--thumbprint', '00'.repeat(20));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe(
+      `certlab: Le certificat avec l'empreinte numérique ${'00'.repeat(20)} est introuvable dans LocalMachine\\My sur EX01 : importez-le d'abord sur ce serveur avec sa clé privée. [ERR_LAB_CERTIFICATE_NOT_FOUND]\n`,
+    );
+    const missingEn = await fr('um', 'assign', '--thumbprint', '00'.repeat(20), '--lang', 'en');
+    expect(missingEn.code).toBe(1);
+    expect(missingEn.stderr).toContain(
+      `certlab: The certificate with thumbprint ${'00'.repeat(20)} was not found in LocalMachine\\My on EX01`,
+    );
+
+    const again = await fr('init', 'exchange-um', '--lang', 'fr');
+    expect(again.code).toBe(2);
+    expect(again.stderr).toBe(
+      'certlab: labo contient déjà un labo : choisissez un autre répertoire, ou supprimez-le pour recommencer (voir docs/lab-trainer.md, « Resetting »). [ERR_LAB_EXISTS]\n',
+    );
+
+    // No lab to read the language from: --lang decides.
+    const none = await cli(dir, 'lab', 'check', '--dir', 'nowhere', '--lang', 'fr');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^certlab: Il n'y a pas de labo dans .*nowhere : préparez-en un avec/);
+    expect((await cli(dir, 'lab', 'check', '--dir', 'nowhere')).stderr).toMatch(
+      /^certlab: There is no lab in /,
+    );
+
+    const mistake = await cli(dir, 'lab', 'run', 'exchange-um', '--mistake', 'nope', '--lang', 'fr');
+    expect(mistake.code).toBe(2);
+    expect(mistake.stderr).toMatch(
+      /^certlab: « nope » n'est pas une erreur de exchange-um ; choisissez parmi : /,
+    );
   });
 });

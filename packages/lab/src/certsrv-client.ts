@@ -6,6 +6,7 @@
 // Protocol: ../shared/reference/certsrv-protocol.md.
 
 import { LabError } from './errors.js';
+import { l10n } from './localized.js';
 
 /**
  * A signed-in certsrv session.
@@ -41,16 +42,21 @@ export class CertsrvClient {
     } catch (e) {
       throw new LabError(
         'ERR_LAB_CERTSRV',
-        `The CA web site ${this.baseUrl} cannot be reached: is certsrv running?`,
-        {
-          cause: e,
-        },
+        l10n(
+          `The CA web site ${this.baseUrl} cannot be reached: is certsrv running?`,
+          `Le site web de l'autorité ${this.baseUrl} est injoignable : certsrv est-il lancé ?`,
+        ),
+        { cause: e, lang: this.#lang },
       );
     }
     if (!res.ok)
       throw new LabError(
         'ERR_LAB_CERTSRV',
-        `GET ${path} answered ${res.status} ${res.statusText}${res.status === 401 ? ': check the account and password' : ''}.`,
+        l10n(
+          `GET ${path} answered ${res.status} ${res.statusText}${res.status === 401 ? ': check the account and password' : ''}.`,
+          `GET ${path} a répondu ${res.status} ${res.statusText}${res.status === 401 ? ' : vérifiez le compte et le mot de passe' : ''}.`,
+        ),
+        { lang: this.#lang },
       );
     return res;
   }
@@ -116,10 +122,11 @@ export class CertsrvClient {
     } catch (e) {
       throw new LabError(
         'ERR_LAB_CERTSRV',
-        `The CA web site ${this.baseUrl} cannot be reached: is certsrv running?`,
-        {
-          cause: e,
-        },
+        l10n(
+          `The CA web site ${this.baseUrl} cannot be reached: is certsrv running?`,
+          `Le site web de l'autorité ${this.baseUrl} est injoignable : certsrv est-il lancé ?`,
+        ),
+        { cause: e, lang: this.#lang },
       );
     }
     const page = await res.text();
@@ -127,11 +134,11 @@ export class CertsrvClient {
     if (!res.ok || !m)
       throw new LabError(
         'ERR_LAB_CERTSRV',
-        `certfnsh.asp did not issue the certificate (HTTP ${res.status}): ${page
-          .replace(/<[^>]+>/g, ' ')
-          .replace(/\s+/g, ' ')
-          .trim()
-          .slice(0, 300)}`,
+        l10n(
+          `certfnsh.asp did not issue the certificate (HTTP ${res.status}): ${pageText(page)}`,
+          `certfnsh.asp n'a pas délivré le certificat (HTTP ${res.status}) : ${pageText(page)}`,
+        ),
+        { lang: this.#lang },
       );
     return { requestId: Number(m[1]), page };
   }
@@ -148,4 +155,13 @@ export class CertsrvClient {
     const res = await this.#get(`/certsrv/certnew.cer?ReqID=${requestId}&Enc=b64`);
     return new Uint8Array(await res.arrayBuffer());
   }
+}
+
+/** The start of a page's text, for an error message: tags and runs of white space removed. */
+function pageText(page: string): string {
+  return page
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 300);
 }

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '@certlab/store-sim';
 import { LabError } from './errors.js';
+import { l10n } from './localized.js';
 
 /**
  * One event, as Event Viewer shows it.
@@ -68,7 +69,10 @@ export class EventLog {
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
           throw new LabError(
             'ERR_LAB_CONFIG_INVALID',
-            `The event log ${file} cannot be read; delete it to start an empty log.`,
+            l10n(
+              `The event log ${file} cannot be read; delete it to start an empty log.`,
+              `Le journal d'événements ${file} est illisible ; supprimez-le pour repartir d'un journal vide.`,
+            ),
             { cause: e },
           );
       }

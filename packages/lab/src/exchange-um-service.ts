@@ -29,7 +29,7 @@ import { newestFirst } from './internal/newest-first.js';
 import type { ExchangeVersion } from './lab-config.js';
 import { HOST_STATE_DIR, type LabHost } from './lab-host.js';
 import type { LabNetwork } from './lab-network.js';
-import type { LabLang } from './localized.js';
+import { type LabLang, l10n } from './localized.js';
 import { buildMachineChain } from './machine-chain.js';
 import type { TlsSide } from './mutual-tls.js';
 
@@ -245,7 +245,7 @@ export class ExchangeUmService {
    */
   static async open(
     host: LabHost,
-    options: { network: LabNetwork; now?: () => Date; state?: UmServiceState },
+    options: { network: LabNetwork; now?: () => Date; state?: UmServiceState; lang?: LabLang },
   ): Promise<ExchangeUmService> {
     let state = options.state;
     const file = ExchangeUmService.#file(host);
@@ -255,13 +255,29 @@ export class ExchangeUmService {
       } catch (e) {
         throw new LabError(
           'ERR_LAB_NOT_FOUND',
-          `${host.name} has no Exchange UM service state (${file}); prepare the lab with 'certlab lab init'.`,
-          { cause: e },
+          l10n(
+            `${host.name} has no Exchange UM service state (${file}); prepare the lab with 'certlab lab init'.`,
+            `${host.name} n'a pas d'état du service de messagerie unifiée Exchange (${file}) ; préparez le labo avec 'certlab lab init'.`,
+          ),
+          { cause: e, ...(options.lang ? { lang: options.lang } : {}) },
         );
       }
     }
-    if (!state) throw new LabError('ERR_LAB_NOT_FOUND', `${host.name} has no Exchange UM service.`);
+    if (!state)
+      throw new LabError(
+        'ERR_LAB_NOT_FOUND',
+        l10n(
+          `${host.name} has no Exchange UM service.`,
+          `${host.name} n'a pas de service de messagerie unifiée Exchange.`,
+        ),
+        options.lang ? { lang: options.lang } : undefined,
+      );
     return new ExchangeUmService(host, state, options.network, options.now ?? (() => new Date()));
+  }
+
+  /** The language of the server's messages (events, refusals): the lab's, fixed at install. */
+  get #lang(): LabLang {
+    return this.#state.lang ?? 'en';
   }
 
   /** The current state. @example `um.state.startupMode` */
@@ -286,11 +302,22 @@ export class ExchangeUmService {
    */
   async setStartupMode(mode: UmStartupMode): Promise<void> {
     if (!['TCP', 'TLS', 'Dual'].includes(mode))
-      throw new LabError('ERR_LAB_OPTION_INVALID', `The UM startup mode is TCP, TLS or Dual, not "${mode}".`);
+      throw new LabError(
+        'ERR_LAB_OPTION_INVALID',
+        l10n(
+          `The UM startup mode is TCP, TLS or Dual, not "${mode}".`,
+          `Le mode de démarrage de la messagerie unifiée est TCP, TLS ou Dual, pas « ${mode} ».`,
+        ),
+        { lang: this.#lang },
+      );
     if (this.#state.version !== '2010')
       throw new LabError(
         'ERR_LAB_UM_VERSION',
-        "Exchange 2007 SP1 has no UM startup mode: it starts secured when its UM dial plan is SIPSecured or Secured (this lab's is). Restart the service instead.",
+        l10n(
+          "Exchange 2007 SP1 has no UM startup mode: it starts secured when its UM dial plan is SIPSecured or Secured (this lab's is). Restart the service instead.",
+          "Exchange 2007 SP1 n'a pas de mode de démarrage de la messagerie unifiée : il démarre en mode sécurisé quand son plan de numérotation est SIPSecured ou Secured (c'est le cas dans ce labo). Redémarrez plutôt le service.",
+        ),
+        { lang: this.#lang },
       );
     this.#state = { ...this.#state, startupMode: mode };
     await this.#save();
@@ -313,32 +340,54 @@ export class ExchangeUmService {
     if (this.#state.version !== '2010')
       throw new LabError(
         'ERR_LAB_UM_VERSION',
-        'Exchange 2007 SP1 chooses the UM certificate itself when the service starts: restart the Microsoft Exchange Unified Messaging service, then look for event 1112.',
+        l10n(
+          'Exchange 2007 SP1 chooses the UM certificate itself when the service starts: restart the Microsoft Exchange Unified Messaging service, then look for event 1112.',
+          "Exchange 2007 SP1 choisit lui-même le certificat de la messagerie unifiée au démarrage du service : redémarrez le service de messagerie unifiée Microsoft Exchange, puis cherchez l'événement 1112.",
+        ),
+        { lang: this.#lang },
       );
     let t: string;
     try {
       t = normalizeThumbprint(thumbprint);
     } catch (e) {
-      throw new LabError('ERR_LAB_OPTION_INVALID', `"${thumbprint}" is not a certificate thumbprint.`, {
-        cause: e,
-      });
+      throw new LabError(
+        'ERR_LAB_OPTION_INVALID',
+        l10n(
+          `"${thumbprint}" is not a certificate thumbprint.`,
+          `« ${thumbprint} » n'est pas une empreinte numérique de certificat.`,
+        ),
+        { cause: e, lang: this.#lang },
+      );
     }
     const entry = this.host.machine.store('LocalMachine', 'My').get(t);
     if (!entry)
       throw new LabError(
         'ERR_LAB_CERTIFICATE_NOT_FOUND',
-        `The certificate with thumbprint ${t} was not found in LocalMachine\\My on ${this.host.name}: import it on this server with its private key first.`,
+        l10n(
+          `The certificate with thumbprint ${t} was not found in LocalMachine\\My on ${this.host.name}: import it on this server with its private key first.`,
+          `Le certificat avec l'empreinte numérique ${t} est introuvable dans LocalMachine\\My sur ${this.host.name} : importez-le d'abord sur ce serveur avec sa clé privée.`,
+        ),
+        { lang: this.#lang },
       );
     if (!entry.hasPrivateKey)
       throw new LabError(
         'ERR_LAB_PRIVATE_KEY_MISSING',
         // Reported wording of the real refusal (reference §7), unverified.
-        `The certificate with thumbprint ${t} is not valid for use with Exchange Server (reason: PrivateKeyMissing). Import the certificate together with the key generated on ${this.host.name} (.pfx).`,
+        // The French text is ours, like the English (a translation of that reported wording).
+        l10n(
+          `The certificate with thumbprint ${t} is not valid for use with Exchange Server (reason: PrivateKeyMissing). Import the certificate together with the key generated on ${this.host.name} (.pfx).`,
+          `Le certificat avec l'empreinte numérique ${t} n'est pas valide pour une utilisation avec Exchange Server (raison : PrivateKeyMissing). Importez le certificat avec la clé générée sur ${this.host.name} (.pfx).`,
+        ),
+        { lang: this.#lang },
       );
     if (services.includes('UM') && this.#state.startupMode === 'TCP')
       throw new LabError(
         'ERR_LAB_UM_STARTUP_MODE',
-        `[SYNTHETIC] The certificate ${t} cannot be enabled for UM: the UM startup mode of ${this.host.name} is TCP. Set it to TLS or Dual first (Set-UMServer -Identity ${this.host.name} -UMStartupMode Dual).`,
+        l10n(
+          `[SYNTHETIC] The certificate ${t} cannot be enabled for UM: the UM startup mode of ${this.host.name} is TCP. Set it to TLS or Dual first (Set-UMServer -Identity ${this.host.name} -UMStartupMode Dual).`,
+          `[SYNTHETIC] Le certificat ${t} ne peut pas être activé pour la messagerie unifiée : le mode de démarrage de la messagerie unifiée de ${this.host.name} est TCP. Passez-le d'abord à TLS ou Dual (Set-UMServer -Identity ${this.host.name} -UMStartupMode Dual).`,
+        ),
+        { lang: this.#lang },
       );
     const had = this.#state.services[t] ?? [];
     this.#state = {
@@ -385,7 +434,7 @@ export class ExchangeUmService {
   async restart(): Promise<UmStartResult> {
     const time = this.#now();
     const mode = this.#state.startupMode;
-    const lang = this.#state.lang ?? 'en';
+    const lang = this.#lang;
     const log = this.host.eventLog;
     const skipped: UmStartResult['skipped'] = [];
     let chosen: CertificateEntry | undefined;

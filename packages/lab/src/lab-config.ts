@@ -4,7 +4,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LabError } from './errors.js';
-import type { LabLang } from './localized.js';
+import { type LabLang, l10n } from './localized.js';
 
 /** The file in a lab directory that describes the lab. @example `join(dir, LAB_CONFIG_FILE)` */
 export const LAB_CONFIG_FILE = 'lab.json';
@@ -87,7 +87,10 @@ export async function readLabConfig(dir: string): Promise<LabConfig> {
   } catch (e) {
     throw new LabError(
       'ERR_LAB_NOT_FOUND',
-      `There is no lab in ${dir}: prepare one with 'certlab lab init exchange-um --dir ${dir}'.`,
+      l10n(
+        `There is no lab in ${dir}: prepare one with 'certlab lab init exchange-um --dir ${dir}'.`,
+        `Il n'y a pas de labo dans ${dir} : préparez-en un avec 'certlab lab init exchange-um --dir ${dir} --lang fr'.`,
+      ),
       { cause: e },
     );
   }
@@ -95,14 +98,22 @@ export async function readLabConfig(dir: string): Promise<LabConfig> {
   try {
     v = JSON.parse(text) as Partial<LabConfig>;
   } catch (e) {
-    throw new LabError('ERR_LAB_CONFIG_INVALID', `${join(dir, LAB_CONFIG_FILE)} is not valid JSON.`, {
-      cause: e,
-    });
+    throw new LabError(
+      'ERR_LAB_CONFIG_INVALID',
+      l10n(
+        `${join(dir, LAB_CONFIG_FILE)} is not valid JSON.`,
+        `${join(dir, LAB_CONFIG_FILE)} n'est pas du JSON valide.`,
+      ),
+      { cause: e },
+    );
   }
   if (typeof v.scenario !== 'string' || !Array.isArray(v.hosts) || typeof v.ca?.dir !== 'string')
     throw new LabError(
       'ERR_LAB_CONFIG_INVALID',
-      `${join(dir, LAB_CONFIG_FILE)} is not a certlab lab description; run 'certlab lab init' in a new directory.`,
+      l10n(
+        `${join(dir, LAB_CONFIG_FILE)} is not a certlab lab description; run 'certlab lab init' in a new directory.`,
+        `${join(dir, LAB_CONFIG_FILE)} ne décrit pas un labo certlab ; lancez 'certlab lab init' dans un nouveau répertoire.`,
+      ),
     );
   return v as LabConfig;
 }
@@ -132,7 +143,11 @@ export function hostOf(config: LabConfig, role: HostRole): HostDefinition {
   if (!h)
     throw new LabError(
       'ERR_LAB_HOST_UNKNOWN',
-      `The lab has no ${role} host; re-create it with 'certlab lab init'.`,
+      l10n(
+        `The lab has no ${role} host; re-create it with 'certlab lab init'.`,
+        `Le labo n'a pas de serveur ${role} ; recréez-le avec 'certlab lab init'.`,
+      ),
+      { lang: config.lang },
     );
   return h;
 }

@@ -10,7 +10,7 @@ import { publishCaCertificates } from './ca-publication.js';
 import { LabError } from './errors.js';
 import { type ExchangeVersion, LAB_CONFIG_FILE, type LabConfig, writeLabConfig } from './lab-config.js';
 import { CERT_ENROLL, type LabSession, openLabSession } from './lab-session.js';
-import type { LabLang, Localized } from './localized.js';
+import { type LabLang, type Localized, l10n } from './localized.js';
 import { getScenario } from './scenario.js';
 
 /** The certsrv accounts file `certlab serve` reads in the CA directory. @example `join(dir, 'ca', CA_USERS_FILE)` */
@@ -46,14 +46,15 @@ export interface CreateLabOptions {
  * Throws ERR_LAB_EXISTS when `dir` already holds a lab: a lab.json, readable or not, is a lab
  * (an unreadable one is a lab to repair, not a directory to prepare again). createLab checks it,
  * and so does anything that must refuse before creating something in `dir` (the CLI creates the
- * CA first). `display` is how the directory is named in the message (default `dir`).
+ * CA first). `display` is how the directory is named in the message (default `dir`); `lang` is
+ * the message's language (default English; it has both, see LabError.messageIn).
  *
  * @example
  * ```ts
- * await assertNoLab('/srv/labo', './labo'); // ERR_LAB_EXISTS if /srv/labo/lab.json exists
+ * await assertNoLab('/srv/labo', './labo', 'fr'); // ERR_LAB_EXISTS if /srv/labo/lab.json exists
  * ```
  */
-export async function assertNoLab(dir: string, display: string = dir): Promise<void> {
+export async function assertNoLab(dir: string, display: string = dir, lang?: LabLang): Promise<void> {
   const exists = await access(join(dir, LAB_CONFIG_FILE)).then(
     () => true,
     () => false,
@@ -61,7 +62,11 @@ export async function assertNoLab(dir: string, display: string = dir): Promise<v
   if (exists)
     throw new LabError(
       'ERR_LAB_EXISTS',
-      `${display} already holds a lab: use another directory, or delete it to start again (see docs/lab-trainer.md, "Resetting").`,
+      l10n(
+        `${display} already holds a lab: use another directory, or delete it to start again (see docs/lab-trainer.md, "Resetting").`,
+        `${display} contient déjà un labo : choisissez un autre répertoire, ou supprimez-le pour recommencer (voir docs/lab-trainer.md, « Resetting »).`,
+      ),
+      lang === undefined ? undefined : { lang },
     );
 }
 
@@ -81,9 +86,13 @@ export async function createLab(
   if (options.exchange !== '2007sp1' && options.exchange !== '2010')
     throw new LabError(
       'ERR_LAB_OPTION_INVALID',
-      `The Exchange version is 2007sp1 or 2010, not "${options.exchange}".`,
+      l10n(
+        `The Exchange version is 2007sp1 or 2010, not "${options.exchange}".`,
+        `La version d'Exchange est 2007sp1 ou 2010, pas « ${options.exchange} ».`,
+      ),
+      { lang: options.lang },
     );
-  await assertNoLab(options.dir);
+  await assertNoLab(options.dir, options.dir, options.lang);
   const caDir = options.caDir ?? 'ca';
   await mkdir(options.dir, { recursive: true });
   await publishCaCertificates(options.ca, join(options.dir, caDir, CERT_ENROLL));

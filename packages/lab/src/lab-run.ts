@@ -20,7 +20,7 @@ import { LabError } from './errors.js';
 import type { ExchangeVersion } from './lab-config.js';
 import { createLab } from './lab-init.js';
 import { CERT_ENROLL } from './lab-session.js';
-import type { LabLang } from './localized.js';
+import { type LabLang, l10n } from './localized.js';
 import { type CheckReport, getScenario } from './scenario.js';
 
 /**
@@ -80,12 +80,20 @@ export async function runLab(options: RunLabOptions): Promise<RunLabResult> {
     if (!m)
       throw new LabError(
         'ERR_LAB_OPTION_INVALID',
-        `"${options.mistake}" is not a mistake of ${scenario.id}; choose one of: ${scenario.mistakes.map((x) => x.id).join(', ')}.`,
+        l10n(
+          `"${options.mistake}" is not a mistake of ${scenario.id}; choose one of: ${scenario.mistakes.map((x) => x.id).join(', ')}.`,
+          `« ${options.mistake} » n'est pas une erreur de ${scenario.id} ; choisissez parmi : ${scenario.mistakes.map((x) => x.id).join(', ')}.`,
+        ),
+        { lang },
       );
     if (m.exchange && !m.exchange.includes(options.exchange))
       throw new LabError(
         'ERR_LAB_OPTION_INVALID',
-        `The mistake "${m.id}" only exists with Exchange ${m.exchange.join(', ')}: add --exchange ${m.exchange[0]}.`,
+        l10n(
+          `The mistake "${m.id}" only exists with Exchange ${m.exchange.join(', ')}: add --exchange ${m.exchange[0]}.`,
+          `L'erreur « ${m.id} » n'existe qu'avec Exchange ${m.exchange.join(', ')} : ajoutez --exchange ${m.exchange[0]}.`,
+        ),
+        { lang },
       );
   }
   const temp = options.dir === undefined;

@@ -8,6 +8,7 @@ import { LabError } from './errors.js';
 import { type HostRole, hostOf, type LabConfig, readLabConfig } from './lab-config.js';
 import { type LabHost, openHost } from './lab-host.js';
 import { createLabNetwork, type LabNetwork } from './lab-network.js';
+import { l10n } from './localized.js';
 
 /** The CA directory's publication folder (as `certlab ca init` writes it). @example `join(dir, 'ca', CERT_ENROLL)` */
 export const CERT_ENROLL = 'CertEnroll';
@@ -64,7 +65,12 @@ export async function openLabSession(
     now,
     host(role) {
       const h = hosts.get(role);
-      if (!h) throw new LabError('ERR_LAB_HOST_UNKNOWN', `The lab has no ${role} host.`);
+      if (!h)
+        throw new LabError(
+          'ERR_LAB_HOST_UNKNOWN',
+          l10n(`The lab has no ${role} host.`, `Le labo n'a pas de serveur ${role}.`),
+          { lang: config.lang },
+        );
       return h;
     },
     async caCertificates() {
@@ -75,8 +81,11 @@ export async function openLabSession(
       } catch (e) {
         throw new LabError(
           'ERR_LAB_NOT_FOUND',
-          `The CA's publication folder ${certEnrollDir} is missing; re-create the lab with 'certlab lab init'.`,
-          { cause: e },
+          l10n(
+            `The CA's publication folder ${certEnrollDir} is missing; re-create the lab with 'certlab lab init'.`,
+            `Le dossier de publication de l'autorité ${certEnrollDir} est absent ; recréez le labo avec 'certlab lab init'.`,
+          ),
+          { cause: e, lang: config.lang },
         );
       }
       const certs = await Promise.all(
@@ -88,7 +97,11 @@ export async function openLabSession(
       if (!root || !issuing)
         throw new LabError(
           'ERR_LAB_NOT_FOUND',
-          `${certEnrollDir} does not hold the certificates of "${config.ca.rootName}" and "${config.ca.name}".`,
+          l10n(
+            `${certEnrollDir} does not hold the certificates of "${config.ca.rootName}" and "${config.ca.name}".`,
+            `${certEnrollDir} ne contient pas les certificats de « ${config.ca.rootName} » et « ${config.ca.name} ».`,
+          ),
+          { lang: config.lang },
         );
       cached = { root, issuing };
       return cached;

@@ -7,7 +7,7 @@ import { LabError } from './errors.js';
 import { exchangeUmScenario } from './exchange-um/scenario.js';
 import type { HostDefinition } from './lab-config.js';
 import type { LabSession } from './lab-session.js';
-import type { LabLang, Localized } from './localized.js';
+import { type LabLang, type Localized, l10n } from './localized.js';
 import type { HandshakeResult } from './mutual-tls.js';
 
 /**
@@ -149,7 +149,10 @@ export function getScenario(id: string): ScenarioDefinition {
   if (!s)
     throw new LabError(
       'ERR_LAB_SCENARIO_UNKNOWN',
-      `There is no lab scenario "${id}"; the scenarios are: ${[...REGISTRY.keys()].join(', ')}.`,
+      l10n(
+        `There is no lab scenario "${id}"; the scenarios are: ${[...REGISTRY.keys()].join(', ')}.`,
+        `Il n'y a pas de scénario de labo « ${id} » ; les scénarios sont : ${[...REGISTRY.keys()].join(', ')}.`,
+      ),
     );
   return s;
 }

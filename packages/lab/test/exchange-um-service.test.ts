@@ -11,6 +11,7 @@ import {
   createLabNetwork,
   EventLog,
   ExchangeUmService,
+  LabError,
   type LabHost,
   openHost,
   publishCrls,
@@ -360,5 +361,84 @@ describe('event messages in the language of the lab', () => {
     expect(ex.eventLog.all().at(-1)?.message).toMatch(
       /^\[SYNTHETIC\] The Microsoft Exchange Unified Messaging service/,
     );
+  });
+});
+
+describe('refusals in the language of the lab', () => {
+  // What a trainee meets at the console (Enable-ExchangeCertificate, Set-UMServer): the message
+  // follows the lab's language, the code does not, and both texts stay on the error.
+  async function refusals(lang: 'en' | 'fr') {
+    const ex = await host();
+    const um2010 = await ExchangeUmService.install(ex, { version: '2010', network, lang });
+    const c = await issue('ex01.contoso.com');
+    await ex.machine.store('LocalMachine', 'My').add(c.cert, { key: c.key });
+    const thumb = await c.cert.thumbprint();
+    const caught = async (p: Promise<unknown>): Promise<LabError> => {
+      const e = await p.then(
+        () => undefined,
+        (x: unknown) => x,
+      );
+      expect(e).toBeInstanceOf(LabError);
+      return e as LabError;
+    };
+    const tcp = await caught(um2010.enableCertificate(thumb));
+    const notThumb = await caught(um2010.enableCertificate('not-a-thumbprint'));
+    const mode = await caught(um2010.setStartupMode('Fast' as never));
+    await um2010.setStartupMode('TLS');
+    const noKey = await issue('ex01.contoso.com');
+    await ex.machine.store('LocalMachine', 'My').add(noKey.cert);
+    const keyMissing = await caught(um2010.enableCertificate(await noKey.cert.thumbprint()));
+    const ex2007 = await host();
+    const um2007 = await ExchangeUmService.install(ex2007, { version: '2007sp1', network, lang });
+    const version = await caught(um2007.setStartupMode('Dual'));
+    return { thumb, noKey: await noKey.cert.thumbprint(), tcp, notThumb, mode, keyMissing, version };
+  }
+
+  it('gives English in an English lab and French in a French lab, with the same codes', async () => {
+    const en = await refusals('en');
+    const fr = await refusals('fr');
+    expect([en.tcp, en.notThumb, en.mode, en.keyMissing, en.version].map((e) => e.code)).toEqual([
+      'ERR_LAB_UM_STARTUP_MODE',
+      'ERR_LAB_OPTION_INVALID',
+      'ERR_LAB_OPTION_INVALID',
+      'ERR_LAB_PRIVATE_KEY_MISSING',
+      'ERR_LAB_UM_VERSION',
+    ]);
+    expect([fr.tcp, fr.notThumb, fr.mode, fr.keyMissing, fr.version].map((e) => e.code)).toEqual(
+      [en.tcp, en.notThumb, en.mode, en.keyMissing, en.version].map((e) => e.code),
+    );
+    expect(en.tcp.message).toBe(
+      `[SYNTHETIC] The certificate ${en.thumb} cannot be enabled for UM: the UM startup mode of EX01 is TCP. Set it to TLS or Dual first (Set-UMServer -Identity EX01 -UMStartupMode Dual).`,
+    );
+    expect(fr.tcp.message).toBe(
+      `[SYNTHETIC] Le certificat ${fr.thumb} ne peut pas être activé pour la messagerie unifiée : le mode de démarrage de la messagerie unifiée de EX01 est TCP. Passez-le d'abord à TLS ou Dual (Set-UMServer -Identity EX01 -UMStartupMode Dual).`,
+    );
+    expect(fr.keyMissing.message).toBe(
+      `Le certificat avec l'empreinte numérique ${fr.noKey} n'est pas valide pour une utilisation avec Exchange Server (raison : PrivateKeyMissing). Importez le certificat avec la clé générée sur EX01 (.pfx).`,
+    );
+    expect(en.keyMissing.message).toContain('(reason: PrivateKeyMissing)');
+    expect(fr.notThumb.message).toBe("« not-a-thumbprint » n'est pas une empreinte numérique de certificat.");
+    expect(fr.mode.message).toMatch(/^Le mode de démarrage .* est TCP, TLS ou Dual, pas « Fast »\.$/);
+    expect(fr.version.message).toMatch(/^Exchange 2007 SP1 n'a pas de mode de démarrage/);
+    // Both texts stay on the error, whatever the lab's language.
+    for (const e of [fr.tcp, fr.notThumb, fr.mode, fr.keyMissing, fr.version]) {
+      expect(e.messageIn('fr')).toBe(e.message);
+      expect(e.messageIn('en')).not.toBe(e.message);
+    }
+    for (const e of [en.tcp, en.notThumb, en.mode, en.keyMissing, en.version]) {
+      expect(e.messageIn('en')).toBe(e.message);
+      expect(e.messageIn('fr')).not.toBe(e.message);
+    }
+    expect(fr.tcp.messageIn('en')).toBe(en.tcp.message.replace(en.thumb, fr.thumb));
+  });
+
+  it('keeps a plain message for both languages when the error has only one', () => {
+    const e = new LabError('ERR_LAB_CERTSRV', 'certsrv said no.');
+    expect([e.message, e.messageIn('fr'), e.messageIn('en'), e.localized]).toEqual([
+      'certsrv said no.',
+      'certsrv said no.',
+      'certsrv said no.',
+      undefined,
+    ]);
   });
 });

@@ -24,7 +24,7 @@ export const labCheck: Command = {
   async run(ctx, args) {
     const format = choiceOption(args, 'format', ['text', 'json'], 'text', 'lab check');
     const session = await openLab(ctx, args, 'lab check');
-    const lang = labLang(args, 'lab check', session.config.lang);
+    const lang = labLang(ctx, args, 'lab check', session.config.lang);
     const report = await lab.checkLab(session);
     if (format === 'json')
       writeJson(ctx.io.stdout, {
@@ -64,7 +64,7 @@ export const labHint: Command = {
   examples: ['lab hint --dir ./lab'],
   async run(ctx, args) {
     const session = await openLab(ctx, args, 'lab hint');
-    const lang = labLang(args, 'lab hint', session.config.lang);
+    const lang = labLang(ctx, args, 'lab hint', session.config.lang);
     const report = await lab.checkLab(session);
     const next = lab.nextHint(report);
     const fr = lang === 'fr';

@@ -41,9 +41,18 @@ export function labDir(
   return { dir: resolvePath(ctx.io, display), display };
 }
 
-/** --lang, or the lab's own language. @example `labLang(args, 'lab check', session.config.lang)` */
-export function labLang(args: ParsedArgs, command: string, fallback: LabLang): LabLang {
-  return choiceOption(args, 'lang', ['en', 'fr'] as LabLang[], fallback, command);
+/**
+ * --lang, or the lab's own language; errors from then on are reported in it.
+ *
+ * @example
+ * ```ts
+ * const lang = labLang(ctx, args, 'lab check', session.config.lang);
+ * ```
+ */
+export function labLang(ctx: CommandContext, args: ParsedArgs, command: string, fallback: LabLang): LabLang {
+  const lang = choiceOption(args, 'lang', ['en', 'fr'] as LabLang[], fallback, command);
+  ctx.lang = lang;
+  return lang;
 }
 
 export const CERTSRV_OPTION: OptionSpec = {
@@ -56,6 +65,8 @@ export const CERTSRV_OPTION: OptionSpec = {
 /** Opens the lab of --dir (with --certsrv when the command has it). @example `const session = await openLab(ctx, args, 'lab hint')` */
 export function openLab(ctx: CommandContext, args: ParsedArgs, command: string): Promise<LabSession> {
   const { dir, display } = labDir(ctx, args, command);
+  // Before the lab's language is known (no lab, an unreadable lab.json), --lang decides.
+  if (args.values.lang !== undefined) labLang(ctx, args, command, 'en');
   const certsrv = stringOption(args, 'certsrv');
   if (certsrv !== undefined && !/^https?:\/\/[^/]/i.test(certsrv))
     throw usageError(`--certsrv must be an http:// URL, not '${certsrv}'.`, command);

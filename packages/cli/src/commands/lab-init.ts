@@ -4,7 +4,7 @@
 
 import { join } from 'node:path';
 import { generatePassword } from '@certlab/ca-sim';
-import type { ExchangeVersion, LabLang } from '@certlab/lab';
+import type { ExchangeVersion } from '@certlab/lab';
 import * as lab from '@certlab/lab';
 import { choiceOption } from '../args.js';
 import type { CaConfig } from '../ca-support.js';
@@ -12,7 +12,7 @@ import { EXIT } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { writeLines } from '../output.js';
 import { createCaInDir } from './ca-init.js';
-import { EXCHANGE_OPTION, LAB_DIR_OPTION, LAB_LANG_OPTION, labDir } from './lab-common.js';
+import { EXCHANGE_OPTION, LAB_DIR_OPTION, LAB_LANG_OPTION, labDir, labLang } from './lab-common.js';
 
 const NAME = 'lab init';
 
@@ -29,12 +29,12 @@ export const labInit: Command = {
     'lab init exchange-um --dir ./labo --exchange 2007sp1 --lang fr',
   ],
   async run(ctx, args) {
+    const lang = labLang(ctx, args, NAME, 'en');
     const scenario = await lab.getScenario(args.positionals[0]!);
     const { dir, display } = labDir(ctx, args, NAME);
     const exchange = choiceOption(args, 'exchange', ['2007sp1', '2010'] as ExchangeVersion[], '2010', NAME);
-    const lang = choiceOption(args, 'lang', ['en', 'fr'] as LabLang[], 'en', NAME);
     // Refuse before creating anything: a CA created over an existing lab would be orphaned.
-    await lab.assertNoLab(dir, display);
+    await lab.assertNoLab(dir, display, lang);
     const caHost = scenario.hosts.find((h) => h.role === 'ca');
     const config: CaConfig = {
       name: 'Contoso Issuing CA',

@@ -1,13 +1,13 @@
 // `certlab lab run exchange-um`: the whole procedure automatically, over certsrv on loopback,
 // printed step by step with the article's numbering, then graded; the duration is printed.
 
-import type { ExchangeVersion, LabLang } from '@certlab/lab';
+import type { ExchangeVersion } from '@certlab/lab';
 import * as lab from '@certlab/lab';
 import { choiceOption, stringOption } from '../args.js';
 import { EXIT } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { resolvePath } from '../files.js';
-import { EXCHANGE_OPTION } from './lab-common.js';
+import { EXCHANGE_OPTION, labLang } from './lab-common.js';
 
 const NAME = 'lab run';
 
@@ -35,9 +35,9 @@ export const labRun: Command = {
     'lab run exchange-um --mistake root-in-user-store',
   ],
   async run(ctx, args) {
+    const lang = labLang(ctx, args, NAME, 'en');
     const scenario = await lab.getScenario(args.positionals[0]!);
     const exchange = choiceOption(args, 'exchange', ['2007sp1', '2010'] as ExchangeVersion[], '2010', NAME);
-    const lang = choiceOption(args, 'lang', ['en', 'fr'] as LabLang[], 'en', NAME);
     const mistake = stringOption(args, 'mistake');
     const dir = stringOption(args, 'dir');
     const { report } = await lab.runLab({

@@ -52,7 +52,7 @@ export const labUm: Command = {
     if (!(ACTIONS as readonly string[]).includes(action))
       throw usageError(`unknown action '${action}': use ${ACTIONS.join(', ')}.`, NAME);
     const session = await openLab(ctx, args, NAME);
-    const fr = labLang(args, NAME, session.config.lang) === 'fr';
+    const fr = labLang(ctx, args, NAME, session.config.lang) === 'fr';
     const ex = session.host('exchange-um');
     const um = await lab.ExchangeUmService.open(ex, { network: session.network });
     const out: string[] = [];

@@ -12,6 +12,7 @@ import { LabError } from '../errors.js';
 import { ExchangeUmService } from '../exchange-um-service.js';
 import { HOST_DOWNLOADS_DIR } from '../lab-host.js';
 import type { LabSession } from '../lab-session.js';
+import { l10n } from '../localized.js';
 
 /**
  * Provisions the CA host, the Lync front end and the Exchange UM server of a new lab.
@@ -39,7 +40,11 @@ export async function prepareExchangeUm(session: LabSession, ca: CertificationAu
   if (r.disposition !== 'issued' || !r.certificate)
     throw new LabError(
       'ERR_LAB_CERTSRV',
-      `The lab CA did not issue the Lync certificate (${r.status}); check the CA's WebServer template.`,
+      l10n(
+        `The lab CA did not issue the Lync certificate (${r.status}); check the CA's WebServer template.`,
+        `L'autorité du labo n'a pas délivré le certificat de Lync (${r.status}) ; vérifiez son modèle WebServer.`,
+      ),
+      { lang: session.config.lang },
     );
   await lync.machine.store('LocalMachine', 'My').add(r.certificate, {
     key: keys.privateKey,

@@ -21,7 +21,7 @@ import { ExchangeUmService, UM_CERTIFICATE_EVENT } from '../exchange-um-service.
 import { hostOf } from '../lab-config.js';
 import { HOST_DOWNLOADS_DIR } from '../lab-host.js';
 import { CERT_ENROLL, type LabSession } from '../lab-session.js';
-import { type Localized, l10n } from '../localized.js';
+import { type LabLang, type Localized, l10n } from '../localized.js';
 import type { ScenarioRunContext } from '../scenario.js';
 import { EXCHANGE_UM_MISTAKES, EXCHANGE_UM_STEPS } from './steps.js';
 
@@ -30,11 +30,18 @@ const EXCHANGE_UM_MISTAKE_TITLES: Record<string, Localized> = Object.fromEntries
 );
 
 /** The first certificate of a downloaded .cer (Base64 or DER) or .p7b. */
-async function firstCertificate(bytes: Uint8Array): Promise<Certificate> {
+async function firstCertificate(bytes: Uint8Array, lang: LabLang): Promise<Certificate> {
   const f = await readPkiFile(bytes);
   const c = f.kind === 'certificate' || f.kind === 'pkcs7' ? f.certificates[0] : undefined;
   if (!c)
-    throw new LabError('ERR_LAB_CERTSRV', `certsrv sent a ${f.kind} file where a certificate was expected.`);
+    throw new LabError(
+      'ERR_LAB_CERTSRV',
+      l10n(
+        `certsrv sent a ${f.kind} file where a certificate was expected.`,
+        `certsrv a envoyé un fichier ${f.kind} au lieu d'un certificat.`,
+      ),
+      { lang },
+    );
   return c;
 }
 
@@ -224,7 +231,7 @@ export async function runExchangeUm(session: LabSession, ctx: ScenarioRunContext
       '  1. Certificats (ordinateur local) → Autorités de certification racines de confiance → Certificats',
     ),
   );
-  const caCert = await firstCertificate(caCer);
+  const caCert = await firstCertificate(caCer, lang);
   const caThumb = await caCert.thumbprint();
   const present = ex.machine.store('LocalMachine', 'Root').get(caThumb) !== undefined;
   say(
@@ -336,7 +343,7 @@ export async function runExchangeUm(session: LabSession, ctx: ScenarioRunContext
   } finally {
     if (mistake === 'expired') ctx.setCaTime(session.now());
   }
-  const issued = await firstCertificate(cer);
+  const issued = await firstCertificate(cer, lang);
   let key: PrivateKey | undefined = keys.privateKey;
   if (mistake === 'no-private-key') {
     key = undefined;
