@@ -171,12 +171,12 @@ export async function runLab(options: RunLabOptions): Promise<RunLabResult> {
  */
 export function formatReport(report: CheckReport, lang: LabLang): string[] {
   const mark = { pass: 'PASS', fail: 'FAIL', pending: lang === 'fr' ? 'ATTENTE' : 'PENDING' } as const;
-  const hintWord = lang === 'fr' ? 'Indice' : 'Hint';
+  const hintWord = lang === 'fr' ? 'Indice :' : 'Hint:';
   const lines: string[] = [];
   for (const r of report.results) {
     lines.push(`  [${mark[r.status]}] ${r.step.number}. ${r.step.title[lang]}`);
     lines.push(`         ${r.detail[lang]}`);
-    if (r.status === 'fail' && r.hint) lines.push(`         ${hintWord}: ${r.hint[lang]}`);
+    if (r.status === 'fail' && r.hint) lines.push(`         ${hintWord} ${r.hint[lang]}`);
   }
   const h = report.handshake;
   if (h)

@@ -15,6 +15,7 @@ import { type Certificate, encodePem, type PrivateKey } from '@certlab/pki';
 import type { CrlCache } from './crl-cache.js';
 import type { LabHost } from './lab-host.js';
 import type { LabNetwork } from './lab-network.js';
+import { type Localized, l10n } from './localized.js';
 import { type PeerVerdict, verifyPeerChain } from './peer-verify.js';
 
 /**
@@ -70,7 +71,15 @@ export interface HandshakeFailure {
   readonly by: 'client' | 'server' | 'network';
   /** A policy HRESULT name (CERT_E_…, CRYPT_E_…) or a socket error code (ECONNREFUSED). */
   readonly code: string;
+  /** In English. */
   readonly message: string;
+  /** The message in English and French (the checks quote it in the lab's language). */
+  readonly localized?: Localized;
+}
+
+/** A failure whose message has both languages. */
+function failed(by: HandshakeFailure['by'], code: string, en: string, fr: string): HandshakeFailure {
+  return { by, code, message: en, localized: l10n(en, fr) };
 }
 
 /**
@@ -205,7 +214,10 @@ export async function mutualTlsHandshake(options: MutualTlsOptions): Promise<Han
       };
       const timer = setTimeout(
         () =>
-          done({ ok: false, failure: { by: 'network', code: 'ETIMEDOUT', message: 'No answer in time.' } }),
+          done({
+            ok: false,
+            failure: failed('network', 'ETIMEDOUT', 'No answer in time.', 'Pas de réponse à temps.'),
+          }),
         timeoutMs,
       );
       const socket = connect({
@@ -230,11 +242,12 @@ export async function mutualTlsHandshake(options: MutualTlsOptions): Promise<Han
               done({
                 ok: false,
                 clientVerdict: v,
-                failure: {
-                  by: 'client',
-                  code: v.chain.policy.name,
-                  message: `${options.client.host.fqdn} refused the certificate of ${options.serverName}: ${describe(v)}.`,
-                },
+                failure: failed(
+                  'client',
+                  v.chain.policy.name,
+                  `${options.client.host.fqdn} refused the certificate of ${options.serverName}: ${describe(v)}.`,
+                  `${options.client.host.fqdn} a refusé le certificat de ${options.serverName} : ${describe(v)}.`,
+                ),
               });
               return;
             }
@@ -259,28 +272,31 @@ export async function mutualTlsHandshake(options: MutualTlsOptions): Promise<Han
             done({ ok: false, failure: { by: 'client', code: 'ERR_VERIFY', message: String(e) } }),
           );
       });
-      const dropped = (code: string, message: string) => {
+      const dropped = (code: string, en: string, fr = en) => {
         if (clientVerdict?.trusted || options.server)
           done({
             ok: false,
             ...(clientVerdict ? { clientVerdict } : {}),
-            failure: { by: 'server', code, message },
+            failure: failed('server', code, en, fr),
           });
-        else done({ ok: false, failure: { by: 'network', code, message } });
+        else done({ ok: false, failure: failed('network', code, en, fr) });
       };
       socket.on('error', (e: NodeJS.ErrnoException) => {
         if (!options.server)
           done({
             ok: false,
-            failure: {
-              by: 'network',
-              code: e.code ?? 'ECONNRESET',
-              message: `${options.client.host.fqdn} could not open SIP over TLS to ${options.serverName}: ${e.code ?? e.message} (nothing listens for TLS).`,
-            },
+            failure: failed(
+              'network',
+              e.code ?? 'ECONNRESET',
+              `${options.client.host.fqdn} could not open SIP over TLS to ${options.serverName}: ${e.code ?? e.message} (nothing listens for TLS).`,
+              `${options.client.host.fqdn} n'a pas pu ouvrir SIP sur TLS vers ${options.serverName} : ${e.code ?? e.message} (rien n'écoute en TLS).`,
+            ),
           });
         else dropped(e.code ?? 'ECONNRESET', e.message);
       });
-      socket.on('close', () => dropped('ECONNRESET', 'The server closed the connection.'));
+      socket.on('close', () =>
+        dropped('ECONNRESET', 'The server closed the connection.', 'Le serveur a fermé la connexion.'),
+      );
     },
   );
   const sv = await Promise.race([
@@ -291,16 +307,18 @@ export async function mutualTlsHandshake(options: MutualTlsOptions): Promise<Han
   let failure = outcome.failure;
   if (failure?.by === 'server' && options.server) {
     failure = sv
-      ? {
-          by: 'server',
-          code: sv.chain.policy.name,
-          message: `${options.server.host.fqdn} refused the certificate of ${options.clientName}: ${describe(sv)}.`,
-        }
-      : {
-          by: 'server',
-          code: failure.code,
-          message: `${options.server.host.fqdn} closed the connection: ${failure.message}`,
-        };
+      ? failed(
+          'server',
+          sv.chain.policy.name,
+          `${options.server.host.fqdn} refused the certificate of ${options.clientName}: ${describe(sv)}.`,
+          `${options.server.host.fqdn} a refusé le certificat de ${options.clientName} : ${describe(sv)}.`,
+        )
+      : failed(
+          'server',
+          failure.code,
+          `${options.server.host.fqdn} closed the connection: ${failure.message}`,
+          `${options.server.host.fqdn} a fermé la connexion : ${failure.localized?.fr ?? failure.message}`,
+        );
   }
   return {
     ...outcome,

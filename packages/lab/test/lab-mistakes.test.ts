@@ -134,6 +134,15 @@ describe('lab check catches each classic mistake', () => {
       expect(report.handshake?.failure?.by).toBe(c.by);
       expect(report.handshake?.failure?.code).toBe(c.failure);
       expect(report.results.find((r) => r.step.number === 6)?.status).toBe('fail');
+      // The refusal is quoted in the check's detail in both languages.
+      const f = report.handshake!.failure!;
+      expect(f.localized?.en).toBe(f.message);
+      expect(f.localized?.fr).toMatch(
+        / a refusé le certificat de | n'a pas pu ouvrir SIP sur TLS vers | a fermé la connexion/,
+      );
+      const step6 = report.results.find((r) => r.step.number === 6)!;
+      expect(step6.detail.en).toContain(f.message);
+      expect(step6.detail.fr).toContain(f.localized!.fr);
     });
 
   it('a revoked certificate is caught from the CRL in the CA CertEnroll folder when certsrv is not running', async () => {

@@ -543,11 +543,16 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
     (f) => f === 'IS_UNTRUSTED_ROOT' || f === 'IS_PARTIAL_CHAIN',
   );
   const lyncImport = `certlab store import ROOT.cer --machine ${lyncDir} --location LocalMachine --store Root`;
-  const hs = handshake
+  // The handshake in words, in both languages: its failure message, or what was negotiated.
+  const hs: Localized = handshake
     ? handshake.ok
-      ? `${handshake.protocol} ${handshake.cipher}, ${handshake.sipResponse}`
-      : `${handshake.failure?.message}`
-    : 'no Lync certificate';
+      ? l10n(
+          `${handshake.protocol} ${handshake.cipher}, ${handshake.sipResponse}`,
+          `${handshake.protocol} ${handshake.cipher}, ${handshake.sipResponse}`,
+        )
+      : (handshake.failure?.localized ??
+        l10n(`${handshake.failure?.message}`, `${handshake.failure?.message}`))
+    : l10n('no Lync certificate', 'pas de certificat Lync');
   if (lyncRootMissing)
     results.push(
       result(
@@ -555,8 +560,8 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
         'fail',
         'LYNC_ROOT_MISSING',
         l10n(
-          `${lync.name} does not trust the root of the UM certificate (${lyncChain!.policy.name}). Handshake: ${hs}`,
-          `${lync.name} n'approuve pas la racine du certificat de messagerie unifiée (${lyncChain!.policy.name}). Négociation : ${hs}`,
+          `${lync.name} does not trust the root of the UM certificate (${lyncChain!.policy.name}). Handshake: ${hs.en}`,
+          `${lync.name} n'approuve pas la racine du certificat de messagerie unifiée (${lyncChain!.policy.name}). Négociation : ${hs.fr}`,
         ),
         l10n(
           `Article, IMPORTANT box: the Lync servers and the Exchange servers must have mutually trusted root CA certificates. Put "${config.ca.rootName}" into LocalMachine\\Root of ${lync.name}: ${lyncImport} (ROOT.cer: ${D}/${config.ca.dir}/CertEnroll/*${config.ca.rootName}.crt)`,
@@ -608,8 +613,8 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
         'fail',
         'HANDSHAKE_FAILED',
         l10n(
-          `Mutual TLS ${lync.fqdn} → ${ex.fqdn} failed: ${hs}`,
-          `Le TLS mutuel ${lync.fqdn} → ${ex.fqdn} a échoué : ${hs}`,
+          `Mutual TLS ${lync.fqdn} → ${ex.fqdn} failed: ${hs.en}`,
+          `Le TLS mutuel ${lync.fqdn} → ${ex.fqdn} a échoué : ${hs.fr}`,
         ),
         hint,
       ),
@@ -621,8 +626,8 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
         'pass',
         'OK',
         l10n(
-          `Mutual TLS ${lync.fqdn} → ${ex.fqdn}:5061 succeeded: ${hs}.`,
-          `TLS mutuel ${lync.fqdn} → ${ex.fqdn}:5061 réussi : ${hs}.`,
+          `Mutual TLS ${lync.fqdn} → ${ex.fqdn}:5061 succeeded: ${hs.en}.`,
+          `TLS mutuel ${lync.fqdn} → ${ex.fqdn}:5061 réussi : ${hs.fr}.`,
         ),
       ),
     );
