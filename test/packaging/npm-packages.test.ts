@@ -88,7 +88,7 @@ beforeAll(async () => {
   for (const f of ['package.json', 'tsconfig.base.json']) cpSync(join(root, f), join(ws, f));
   cpSync(join(root, 'scripts'), join(ws, 'scripts'), { recursive: true });
   for (const p of PACKAGES)
-    for (const f of ['package.json', 'tsconfig.json', 'src'])
+    for (const f of ['package.json', 'README.md', 'tsconfig.json', 'src'])
       cpSync(join(root, 'packages', p, f), join(ws, 'packages', p, f), { recursive: true });
   // Its node_modules: the workspace's, except that the certlab packages are the copy's.
   mkdirSync(join(ws, 'node_modules', '@certlab'), { recursive: true });
@@ -261,6 +261,31 @@ console.log(JSON.stringify(out));
     expect(run(process.execPath, [join(cli.dir, cli.manifest.bin!.certlab!), '--version'], app)).toBe(
       `certlab ${cli.manifest.version}\n`,
     );
+  });
+
+  it("run their README's example from the outside project", () => {
+    // What each example prints, in order (its `// …` comments say the same to the reader).
+    const expected: Record<string, string[]> = {
+      '@certlab/pki': ['CN=exch01.contoso.com,O=Contoso,C=FR true', 'csr'],
+      '@certlab/ca-sim': ['true', 'issued', '200 application/pkix-cert'],
+      '@certlab/store-sim': ['true []', 'Ce certificat est valide.'],
+      '@certlab/lab': ['false UM_TCP_MODE'],
+    };
+    for (const p of packed.values()) {
+      expect(p.files, p.name).toContain('README.md');
+      const readme = readFileSync(join(p.dir, 'README.md'), 'utf8');
+      expect(readme.startsWith(`# ${p.name}\n`), p.name).toBe(true);
+      const blocks = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);
+      if (p.name === 'certlab') {
+        expect(blocks).toEqual([]);
+        continue;
+      }
+      expect(blocks.length, p.name).toBe(1);
+      const file = join(app, `readme-${p.name.replace(/\W+/g, '-')}.mjs`);
+      writeFileSync(file, blocks[0]!);
+      const lines = run(process.execPath, [file], app).split('\n');
+      expect(lines.slice(0, expected[p.name]!.length), p.name).toEqual(expected[p.name]);
+    }
   });
 
   it('type-check in a strict NodeNext project, declaration files included', () => {
