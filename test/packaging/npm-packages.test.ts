@@ -10,7 +10,7 @@
 // does not hold after `npm ci`, and tests use no network. Declared dependencies are checked
 // statically instead (every bare import of a package's JavaScript must be declared).
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -261,6 +261,61 @@ console.log(JSON.stringify(out));
     expect(run(process.execPath, [join(cli.dir, cli.manifest.bin!.certlab!), '--version'], app)).toBe(
       `certlab ${cli.manifest.version}\n`,
     );
+  });
+
+  it('start certsrv from the packed bin as `npm start` does, and stop on SIGINT', async () => {
+    const cli = packed.get('certlab')!;
+    const child = spawn(
+      process.execPath,
+      [
+        join(cli.dir, cli.manifest.bin!.certlab!),
+        'serve',
+        '--format',
+        'json',
+        '--port',
+        '0',
+        '--https-port',
+        '0',
+      ],
+      { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      let report:
+        | {
+            http: string;
+            https: string | null;
+            accounts: { name: string; admin: boolean; password: string | null }[];
+          }
+        | undefined;
+      for (let i = 0; i < 1200 && !report; i++) {
+        try {
+          report = JSON.parse(stdout);
+        } catch {
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+      expect(report, stderr).toBeDefined();
+      // report.http is the /certsrv/ URL.
+      expect(report!.http).toMatch(/^http:\/\/localhost:\d+\/certsrv\/$/);
+      expect((await fetch(new URL('/health', report!.http))).status).toBe(200);
+      const user = report!.accounts.find((a) => !a.admin)!;
+      const home = await fetch(report!.http, {
+        headers: { authorization: `Basic ${btoa(`${user.name}:${user.password}`)}` },
+      });
+      expect(home.status).toBe(200);
+      expect(await home.text()).toContain('Microsoft Active Directory Certificate Services');
+      // The CA and its database are under ./.certlab, as the README's quick start says.
+      expect(existsSync(join(app, '.certlab'))).toBe(true);
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   it("run their README's example from the outside project", () => {
