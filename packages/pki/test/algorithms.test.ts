@@ -17,7 +17,7 @@ import {
   verifySignature,
 } from '../src/algorithms.js';
 import { type CryptoProvider, resetCryptoProvider, setCryptoProvider } from '../src/crypto-provider.js';
-import { PkiError, type PkiErrorCode } from '../src/errors.js';
+import { PkiError } from '../src/errors.js';
 import { fromHex, toHex } from '../src/internal/bytes.js';
 import { Cursor, encodingOf, int, oid, readBitString, readWhole, seq, T, tlv } from '../src/internal/der.js';
 import {
@@ -28,6 +28,7 @@ import {
   type PrivateKey,
   type PublicKey,
 } from '../src/keys.js';
+import { throwsPkiError } from './throws-pki-error.js';
 
 // ---------------------------------------------------------------------------------------------
 // OpenSSL harness
@@ -59,17 +60,6 @@ function opensslOk(...args: string[]): boolean {
   } catch {
     return false;
   }
-}
-
-function throwsWith(fn: () => unknown, code: PkiErrorCode): PkiError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(PkiError);
-    expect((e as PkiError).code).toBe(code);
-    return e as PkiError;
-  }
-  throw new Error(`expected a PkiError ${code}, but the call succeeded`);
 }
 
 const data = new TextEncoder().encode('The quick brown fox jumps over the lazy dog');
@@ -254,11 +244,11 @@ describe('parseSignatureAlgorithm', () => {
       ['300406022a03', '1.2.3'],
     ];
     for (const [hex, oidStr] of cases) {
-      const e = throwsWith(() => parseSignatureAlgorithm(fromHex(hex)), 'ERR_PKI_ALGORITHM_UNSUPPORTED');
+      const e = throwsPkiError(() => parseSignatureAlgorithm(fromHex(hex)), 'ERR_PKI_ALGORITHM_UNSUPPORTED');
       expect(e.message).toContain(oidStr);
     }
     // PSS with an MGF1 hash different from the message hash: WebCrypto cannot do it.
-    throwsWith(
+    throwsPkiError(
       () =>
         parseSignatureAlgorithm(
           fromHex(

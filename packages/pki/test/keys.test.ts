@@ -27,6 +27,7 @@ import {
 } from '../src/keys.js';
 import { decodePem } from '../src/pem.js';
 import { mutate, mutation } from './mutation.js';
+import { throwsPkiError } from './throws-pki-error.js';
 
 // ---------------------------------------------------------------------------------------------
 // OpenSSL harness
@@ -83,17 +84,6 @@ function derOf(file: string, label?: string): Uint8Array {
 async function rejectsWith(p: Promise<unknown>, code: PkiErrorCode): Promise<PkiError> {
   try {
     await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(PkiError);
-    expect((e as PkiError).code).toBe(code);
-    return e as PkiError;
-  }
-  throw new Error(`expected a PkiError ${code}, but the call succeeded`);
-}
-
-function throwsWith(fn: () => unknown, code: PkiErrorCode): PkiError {
-  try {
-    fn();
   } catch (e) {
     expect(e).toBeInstanceOf(PkiError);
     expect((e as PkiError).code).toBe(code);
@@ -306,7 +296,7 @@ describe('importPrivateKey from OpenSSL files', () => {
       const e = await rejectsWith(importPrivateKey(pemOf(file)), 'ERR_PKI_KEY_UNSUPPORTED');
       expect(e.message).toMatch(re);
       const pub = openssl('pkey', '-in', file, '-pubout', '-outform', 'DER');
-      expect(throwsWith(() => PublicKey.fromSpki(pub), 'ERR_PKI_KEY_UNSUPPORTED').message).toMatch(re);
+      expect(throwsPkiError(() => PublicKey.fromSpki(pub), 'ERR_PKI_KEY_UNSUPPORTED').message).toMatch(re);
       await rejectsWith(importPublicKey(pub), 'ERR_PKI_KEY_UNSUPPORTED');
     }
   });
@@ -594,7 +584,7 @@ describe('PublicKey', () => {
   it('refuses compressed EC points with a hint', async () => {
     const file = opensslFile('k.pem', 'ecparam', '-genkey', '-noout', '-name', 'prime256v1');
     const compressed = openssl('ec', '-in', file, '-pubout', '-conv_form', 'compressed', '-outform', 'DER');
-    expect(throwsWith(() => PublicKey.fromSpki(compressed), 'ERR_PKI_KEY_UNSUPPORTED').message).toContain(
+    expect(throwsPkiError(() => PublicKey.fromSpki(compressed), 'ERR_PKI_KEY_UNSUPPORTED').message).toContain(
       'uncompressed',
     );
   });
@@ -714,7 +704,7 @@ describe('crypto provider', () => {
 
   it('reports a missing WebCrypto and rejects non-providers', () => {
     vi.stubGlobal('crypto', undefined);
-    expect(throwsWith(() => getCryptoProvider(), 'ERR_PKI_CRYPTO_UNAVAILABLE').message).toContain(
+    expect(throwsPkiError(() => getCryptoProvider(), 'ERR_PKI_CRYPTO_UNAVAILABLE').message).toContain(
       'setCryptoProvider',
     );
     expect(() => randomBytes(4)).toThrow(PkiError);

@@ -40,6 +40,7 @@ import { createCertsOnlyPkcs7, parsePkcs7 } from '../src/pkcs7.js';
 import { isSignedRequest, parseSignedRequest } from '../src/signed-request.js';
 import { toIndefinite } from './ber.js';
 import { mutate, mutation } from './mutation.js';
+import { throwsPkiError } from './throws-pki-error.js';
 
 let dir: string;
 /** OpenSSL-made renewal requests: the new P-256 request signed with the old certificate. */
@@ -129,18 +130,6 @@ beforeAll(async () => {
   cmcCsr = await createCsr({ subject: 'CN=um01.contoso.com, O=Contoso', privateKey: cmcKey });
   cmc = await buildCmc(cmcCsr, cmcKey);
 });
-
-function expectPkiError(fn: () => unknown, code: string, message?: RegExp): PkiError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(PkiError);
-    expect((e as PkiError).code).toBe(code);
-    if (message) expect((e as PkiError).message).toMatch(message);
-    return e as PkiError;
-  }
-  throw new Error('expected a PkiError');
-}
 
 // --- PKCS #7 renewal requests made by OpenSSL --------------------------------------------------
 
@@ -265,7 +254,7 @@ describe('PKCS #7 renewal requests (openssl cms -sign)', () => {
   });
 
   it('rejects the wrong content and the wrong wrapper with coded errors', () => {
-    expectPkiError(
+    throwsPkiError(
       () => parseSignedRequest(createCertsOnlyPkcs7([oldRsa])),
       'ERR_PKI_PKCS7_INVALID',
       /no encapsulated content/,
@@ -284,9 +273,9 @@ describe('PKCS #7 renewal requests (openssl cms -sign)', () => {
     } catch (e) {
       expect((e as PkiError).code).toMatch(/^ERR_PKI_(CSR|DER)_/);
     }
-    expectPkiError(() => parseSignedRequest(newCsrDer), 'ERR_PKI_PKCS7_INVALID', /bare PKCS #10/);
-    expectPkiError(() => parseSignedRequest(oldRsa.der), 'ERR_PKI_PKCS7_INVALID', /not a PKCS #7 or CMC/);
-    expectPkiError(() => parseSignedRequest(new Uint8Array()), 'ERR_PKI_PKCS7_INVALID', /empty/);
+    throwsPkiError(() => parseSignedRequest(newCsrDer), 'ERR_PKI_PKCS7_INVALID', /bare PKCS #10/);
+    throwsPkiError(() => parseSignedRequest(oldRsa.der), 'ERR_PKI_PKCS7_INVALID', /not a PKCS #7 or CMC/);
+    throwsPkiError(() => parseSignedRequest(new Uint8Array()), 'ERR_PKI_PKCS7_INVALID', /empty/);
     expect(() => parseSignedRequest('x' as unknown as Uint8Array)).toThrow(TypeError);
   });
 });
@@ -382,20 +371,20 @@ describe('CMC Full PKI Requests (RFC 5272 §3.2)', () => {
   it('rejects a CMC request with only CRMF (crm [1]) or no request', async () => {
     const crmOnly = await buildCmc(cmcCsr, cmcKey, { requests: [tlv(0xa1, seq(seq(int(1))))] });
     expect(isSignedRequest(crmOnly)).toBe(true);
-    expectPkiError(
+    throwsPkiError(
       () => parseSignedRequest(crmOnly),
       'ERR_PKI_PKCS7_INVALID',
       /no PKCS #10 request \(only CRMF\)/,
     );
     const ormOnly = await buildCmc(cmcCsr, cmcKey, { requests: [tlv(0xa2, int(1))] });
-    expectPkiError(() => parseSignedRequest(ormOnly), 'ERR_PKI_PKCS7_INVALID', /only other request formats/);
+    throwsPkiError(() => parseSignedRequest(ormOnly), 'ERR_PKI_PKCS7_INVALID', /only other request formats/);
   });
 
   it('rejects a malformed PKIData, a bad inner request and another content type', async () => {
     const empty = await buildCmc(cmcCsr, cmcKey, { requests: [] });
-    expectPkiError(() => parseSignedRequest(empty), 'ERR_PKI_PKCS7_INVALID', /reqSequence is empty/);
+    throwsPkiError(() => parseSignedRequest(empty), 'ERR_PKI_PKCS7_INVALID', /reqSequence is empty/);
     const badTag = await buildCmc(cmcCsr, cmcKey, { requests: [int(5)] });
-    expectPkiError(() => parseSignedRequest(badTag), 'ERR_PKI_PKCS7_INVALID', /no TaggedRequest/);
+    throwsPkiError(() => parseSignedRequest(badTag), 'ERR_PKI_PKCS7_INVALID', /no TaggedRequest/);
     const badCsr = await buildCmc(cmcCsr, cmcKey, { requests: [tcr(1, seq(int(0)))] });
     expect(() => parseSignedRequest(badCsr)).toThrow(PkiError);
     try {
@@ -405,7 +394,7 @@ describe('CMC Full PKI Requests (RFC 5272 §3.2)', () => {
     }
     const response = await buildCmc(cmcCsr, cmcKey, { contentType: '1.3.6.1.5.5.7.12.3' });
     expect(isSignedRequest(response)).toBe(false);
-    expectPkiError(() => parseSignedRequest(response), 'ERR_PKI_PKCS7_INVALID', /CMC response/);
+    throwsPkiError(() => parseSignedRequest(response), 'ERR_PKI_PKCS7_INVALID', /CMC response/);
   });
 });
 
