@@ -10,6 +10,7 @@ import {
   int,
   nul,
   oid,
+  readAlgorithmIdentifier,
   readNull,
   readOid,
   readSmallInt,
@@ -306,10 +307,7 @@ function parsePssParams(params: Tlv, der: Uint8Array): SignatureAlgorithm {
 }
 
 function parseSlow(der: Uint8Array): SignatureAlgorithm {
-  const c = Cursor.of(readWhole(der, T.SEQUENCE));
-  const o = readOid(c.next());
-  const params = c.done() ? undefined : c.next();
-  c.end('AlgorithmIdentifier');
+  const { oid: o, params } = readAlgorithmIdentifier(readWhole(der, T.SEQUENCE));
   for (const h of HASHES) {
     if (o === RSA_PKCS1_OID[h]) {
       // RFC 4055 §5: NULL; absent parameters are tolerated as many verifiers do.

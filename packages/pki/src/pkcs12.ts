@@ -25,6 +25,7 @@ import {
   nul,
   octets,
   oid,
+  readAlgorithmIdentifier,
   readBigInt,
   readNull,
   readOctetString,
@@ -50,7 +51,6 @@ import {
   passwordForms,
   pbeDecrypt,
   pbeEncrypt,
-  readAlgorithm,
 } from './internal/pkcs12-pbe.js';
 import { sha1 } from './internal/sha.js';
 import { bufferSource, webcrypto } from './internal/webcrypto.js';
@@ -440,7 +440,7 @@ function readMacData(t: Tlv): MacInfo {
   // MacData ::= SEQUENCE { mac DigestInfo, macSalt OCTET STRING, iterations INTEGER DEFAULT 1 }
   const c = Cursor.of(t, T.SEQUENCE);
   const di = Cursor.of(c.next(T.SEQUENCE));
-  const alg = readAlgorithm(di.next(T.SEQUENCE));
+  const alg = readAlgorithmIdentifier(di.next(T.SEQUENCE));
   const digest = readOctetString(di.next());
   di.end('DigestInfo');
   const salt = readOctetString(c.next());

@@ -249,6 +249,18 @@ export function readOid(t: Tlv, id: number = T.OID): string {
   return decodeOidContent(t.bytes, t.valueStart, t.end);
 }
 
+/**
+ * AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL } (RFC 5280
+ * §4.1.1.2): the OID and the parameters' TLV when present, for the caller to check.
+ */
+export function readAlgorithmIdentifier(t: Tlv): { oid: string; params?: Tlv } {
+  const c = Cursor.of(t, T.SEQUENCE);
+  const o = readOid(c.next());
+  const params = c.done() ? undefined : c.next();
+  c.end('AlgorithmIdentifier');
+  return params ? { oid: o, params } : { oid: o };
+}
+
 export function decodeOidContent(bytes: Uint8Array, start: number, end: number): string {
   if (end <= start) fail('An OBJECT IDENTIFIER is empty.');
   if (end - start <= 24) {

@@ -21,10 +21,10 @@ import {
   int,
   octets,
   oid,
+  readAlgorithmIdentifier,
   readBigInt,
   readNull,
   readOctetString,
-  readOid,
   readSmallInt,
   readWhole,
   seq,
@@ -115,15 +115,6 @@ function invalid(msg: string): never {
 const REEXPORT =
   'Re-export the file with current algorithms, e.g. `openssl pkcs12 -legacy -in OLD.pfx -nodes | openssl pkcs12 -export -out NEW.pfx`.';
 
-/** Reads an AlgorithmIdentifier (RFC 5280 §4.1.1.2). */
-export function readAlgorithm(t: Tlv): { oid: string; params?: Tlv } {
-  const c = Cursor.of(t, T.SEQUENCE);
-  const o = readOid(c.next());
-  const params = c.done() ? undefined : c.next();
-  c.end('AlgorithmIdentifier');
-  return params ? { oid: o, params } : { oid: o };
-}
-
 /** A positive iteration count; huge values are kept as bigints so that the limit, not the DER reader, reports them. */
 function readIterations(t: Tlv, what: string): { n: number; declared: bigint } {
   const v = readBigInt(t);
@@ -136,7 +127,7 @@ function readIterations(t: Tlv, what: string): { n: number; declared: bigint } {
  * ERR_PKI_PKCS12_UNSUPPORTED naming the OID; malformed parameters ERR_PKI_PKCS12_INVALID.
  */
 export function parsePbe(algorithm: Tlv): Pbe {
-  const alg = readAlgorithm(algorithm);
+  const alg = readAlgorithmIdentifier(algorithm);
   const p12 = PKCS12_PBE[alg.oid];
   if (p12) {
     if (p12.cipher === 'rc4')
@@ -175,8 +166,8 @@ function parsePbes2(params: Tlv | undefined): Pbe {
   if (!params) invalid('The PBES2 parameters are missing (RFC 8018 §A.4).');
   // PBES2-params ::= SEQUENCE { keyDerivationFunc, encryptionScheme } (RFC 8018 §A.4)
   const p = Cursor.of(params, T.SEQUENCE);
-  const kdf = readAlgorithm(p.next(T.SEQUENCE));
-  const enc = readAlgorithm(p.next(T.SEQUENCE));
+  const kdf = readAlgorithmIdentifier(p.next(T.SEQUENCE));
+  const enc = readAlgorithmIdentifier(p.next(T.SEQUENCE));
   p.end('PBES2-params');
   if (kdf.oid !== OID_PBKDF2)
     unsupported(
@@ -210,7 +201,7 @@ function parsePbes2(params: Tlv | undefined): Pbe {
   }
   let prf: PrfHash = 'SHA-1';
   if (!k.done()) {
-    const a = readAlgorithm(k.next(T.SEQUENCE));
+    const a = readAlgorithmIdentifier(k.next(T.SEQUENCE));
     if (a.params) readNull(a.params);
     const h = PRF[a.oid];
     if (!h) {

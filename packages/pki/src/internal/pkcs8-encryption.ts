@@ -11,15 +11,14 @@ import {
   nul,
   octets,
   oid,
+  readAlgorithmIdentifier,
   readBigInt,
   readNull,
   readOctetString,
-  readOid,
   readSmallInt,
   readWhole,
   seq,
   T,
-  type Tlv,
 } from './der.js';
 import { parsePkcs8 } from './key-der.js';
 import { bufferSource, webcrypto } from './webcrypto.js';
@@ -97,19 +96,10 @@ interface Pbes2 {
   ciphertext: Uint8Array;
 }
 
-/** Reads an AlgorithmIdentifier's OID and optional parameters. */
-function readAlgId(t: Tlv): { oid: string; params?: Tlv } {
-  const c = Cursor.of(t, T.SEQUENCE);
-  const o = readOid(c.next());
-  const params = c.done() ? undefined : c.next();
-  c.end('AlgorithmIdentifier');
-  return params ? { oid: o, params } : { oid: o };
-}
-
 /** Parses EncryptedPrivateKeyInfo and its PBES2 parameters, enforcing `maxIterations` before any work. */
 function parseEncrypted(der: Uint8Array, maxIterations: number): Pbes2 {
   const c = Cursor.of(readWhole(der, T.SEQUENCE));
-  const scheme = readAlgId(c.next(T.SEQUENCE));
+  const scheme = readAlgorithmIdentifier(c.next(T.SEQUENCE));
   const ciphertext = readOctetString(c.next());
   c.end('EncryptedPrivateKeyInfo');
   if (scheme.oid !== OID_PBES2) unsupported(scheme.oid, 'encryption scheme');
@@ -117,8 +107,8 @@ function parseEncrypted(der: Uint8Array, maxIterations: number): Pbes2 {
 
   // PBES2-params ::= SEQUENCE { keyDerivationFunc, encryptionScheme } (RFC 8018 §A.4)
   const p = Cursor.of(scheme.params, T.SEQUENCE);
-  const kdf = readAlgId(p.next(T.SEQUENCE));
-  const enc = readAlgId(p.next(T.SEQUENCE));
+  const kdf = readAlgorithmIdentifier(p.next(T.SEQUENCE));
+  const enc = readAlgorithmIdentifier(p.next(T.SEQUENCE));
   p.end('PBES2-params');
 
   if (kdf.oid !== OID_PBKDF2) unsupported(kdf.oid, 'key derivation function');
@@ -156,7 +146,7 @@ function parseEncrypted(der: Uint8Array, maxIterations: number): Pbes2 {
   }
   let prf: PrfHash = 'SHA-1';
   if (!k.done()) {
-    const alg = readAlgId(k.next(T.SEQUENCE));
+    const alg = readAlgorithmIdentifier(k.next(T.SEQUENCE));
     if (alg.params) readNull(alg.params);
     const hash = PRF_BY_OID[alg.oid];
     if (!hash) {
