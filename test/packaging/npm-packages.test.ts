@@ -63,10 +63,13 @@ let tmp: TmpDir;
 let app: string;
 const packed = new Map<string, Packed>();
 
+/** Runs a command to completion (killed after 120 s: a synchronous call cannot be interrupted by the test timeout). */
 function run(cmd: string, args: string[], cwd: string): string {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (r.status !== 0)
-    throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20, timeout: 120_000 });
+  if (r.error || r.status !== 0)
+    throw new Error(
+      `${cmd} ${args.join(' ')} failed (${r.error ? r.error.message : `exit ${r.status}`}):\n${r.stdout}\n${r.stderr}`,
+    );
   return r.stdout;
 }
 
@@ -283,7 +286,21 @@ console.log(JSON.stringify(out));
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let gone = false;
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => {
+        gone = true;
+        resolve(code);
+      }),
+    );
+    // Bounded waits, shorter than the test timeout, so that a failure reports what it saw.
+    const within = <T>(p: Promise<T>, ms: number, what: string): Promise<T> =>
+      Promise.race([
+        p,
+        new Promise<T>((_, reject) =>
+          setTimeout(() => reject(new Error(`${what} within ${ms} ms; stderr: ${stderr}`)), ms).unref(),
+        ),
+      ]);
     try {
       let report:
         | {
@@ -292,14 +309,14 @@ console.log(JSON.stringify(out));
             accounts: { name: string; admin: boolean; password: string | null }[];
           }
         | undefined;
-      for (let i = 0; i < 1200 && !report; i++) {
+      for (let i = 0; i < 800 && !report && !gone; i++) {
         try {
           report = JSON.parse(stdout);
         } catch {
           await new Promise((r) => setTimeout(r, 50));
         }
       }
-      expect(report, stderr).toBeDefined();
+      expect(report, `no JSON report (exited: ${gone}); stderr: ${stderr}`).toBeDefined();
       // report.http is the /certsrv/ URL.
       expect(report!.http).toMatch(/^http:\/\/localhost:\d+\/certsrv\/$/);
       expect((await fetch(new URL('/health', report!.http))).status).toBe(200);
@@ -312,7 +329,7 @@ console.log(JSON.stringify(out));
       // The CA and its database are under ./.certlab, as the README's quick start says.
       expect(existsSync(join(app, '.certlab'))).toBe(true);
       child.kill('SIGINT');
-      expect(await exited).toBe(0);
+      expect(await within(exited, 20_000, 'serve did not exit on SIGINT')).toBe(0);
     } finally {
       child.kill('SIGKILL');
     }
@@ -325,6 +342,10 @@ console.log(JSON.stringify(out));
       '@certlab/ca-sim': ['true', 'issued', '200 application/pkix-cert'],
       '@certlab/store-sim': ['true []', 'Ce certificat est valide.'],
       '@certlab/lab': ['false UM_TCP_MODE'],
+    };
+    // Lines that must appear somewhere in what the example prints.
+    const contains: Record<string, RegExp[]> = {
+      '@certlab/lab': [/^ {2}\[PASS\] 1\. /, /^ {2}\[FAIL\] 5\. /, /^ {9}Indice : Set-UMServer /],
     };
     for (const p of packed.values()) {
       expect(p.files, p.name).toContain('README.md');
@@ -340,6 +361,11 @@ console.log(JSON.stringify(out));
       writeFileSync(file, blocks[0]!);
       const lines = run(process.execPath, [file], app).split('\n');
       expect(lines.slice(0, expected[p.name]!.length), p.name).toEqual(expected[p.name]);
+      for (const re of contains[p.name] ?? [])
+        expect(
+          lines.some((l) => re.test(l)),
+          `${p.name}: ${re}`,
+        ).toBe(true);
     }
   });
 
@@ -383,7 +409,11 @@ void [cn, lang, code, e, authority, startCertsrv, MemoryStoreAdapter, runLab];
         files: ['use.ts'],
       }),
     );
-    const r = spawnSync(process.execPath, [TSC, '-p', '.'], { cwd: app, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [TSC, '-p', '.'], { cwd: app, encoding: 'utf8', timeout: 120_000 });
+    // tsc ran (exit 0, or 1–2 with diagnostics on stdout), rather than failing to start.
+    expect(r.error).toBeUndefined();
+    expect(r.stderr).toBe('');
+    expect([0, 1, 2]).toContain(r.status);
     const errors = r.stdout
       .split('\n')
       .filter((l) => /error TS\d+/.test(l))

@@ -2,7 +2,7 @@
 // `lab init`, working with the ordinary commands (ca cert, store import, csr new, ca submit,
 // convert, lab um) while `lab check` and `lab hint` grade each step.
 
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, cli, removeTempDirs, tempDir } from './helpers.js';
@@ -235,6 +235,17 @@ describe('lab errors in the language of the lab', () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toBe(
       'certlab: labo contient déjà un labo : choisissez un autre répertoire, ou supprimez-le pour recommencer (voir docs/lab-trainer.md, « Resetting »). [ERR_LAB_EXISTS]\n',
+    );
+
+    // An error met while the lab is being opened (an unreadable event log) is French too.
+    const log = join(dir, 'labo', 'hosts', 'ex01', 'lab-state', 'application-log.json');
+    const saved = await readFile(log, 'utf8');
+    await writeFile(log, '{ not json');
+    const unreadable = await fr('check');
+    await writeFile(log, saved);
+    expect(unreadable.code).toBe(2);
+    expect(unreadable.stderr).toMatch(
+      /^certlab: Le journal d'événements .*application-log\.json est illisible ; supprimez-le pour repartir d'un journal vide\. \[ERR_LAB_CONFIG_INVALID\]\n$/,
     );
 
     // No lab to read the language from: --lang decides.

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '@certlab/store-sim';
 import { LabError } from './errors.js';
-import { l10n } from './localized.js';
+import { type LabLang, l10n } from './localized.js';
 
 /**
  * One event, as Event Viewer shows it.
@@ -51,14 +51,19 @@ export class EventLog {
   }
 
   /**
-   * Opens (or starts) a log; `file` undefined keeps it in memory.
+   * Opens (or starts) a log; `file` undefined keeps it in memory. `lang` is the language of the
+   * error for an unreadable file (the lab's; default English).
    *
    * @example
    * ```ts
    * const log = await EventLog.open(undefined); // in memory
    * ```
    */
-  static async open(file: string | undefined, now: () => Date = () => new Date()): Promise<EventLog> {
+  static async open(
+    file: string | undefined,
+    now: () => Date = () => new Date(),
+    lang?: LabLang,
+  ): Promise<EventLog> {
     let events: LabEvent[] = [];
     if (file) {
       try {
@@ -73,7 +78,7 @@ export class EventLog {
               `The event log ${file} cannot be read; delete it to start an empty log.`,
               `Le journal d'événements ${file} est illisible ; supprimez-le pour repartir d'un journal vide.`,
             ),
-            { cause: e },
+            { cause: e, ...(lang ? { lang } : {}) },
           );
       }
     }

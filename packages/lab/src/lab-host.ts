@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { DirectoryStoreAdapter, Machine, MemoryStoreAdapter } from '@certlab/store-sim';
 import { EventLog } from './event-log.js';
 import type { HostDefinition, HostRole } from './lab-config.js';
+import type { LabLang } from './localized.js';
 
 /** The folder of a host directory where the lab keeps service state and the event log. @example `join(ex01.dir!, HOST_STATE_DIR)` */
 export const HOST_STATE_DIR = 'lab-state';
@@ -33,7 +34,8 @@ export interface LabHost {
 }
 
 /**
- * Opens a host of a lab directory, or an in-memory host when `labDir` is undefined.
+ * Opens a host of a lab directory, or an in-memory host when `labDir` is undefined. `lang` is the
+ * language of the errors it may raise (the lab's; default English).
  *
  * @example
  * ```ts
@@ -44,6 +46,7 @@ export async function openHost(
   def: HostDefinition,
   labDir: string | undefined,
   now: () => Date = () => new Date(),
+  lang?: LabLang,
 ): Promise<LabHost> {
   const dir = labDir === undefined ? undefined : join(labDir, def.dir);
   const machine = await Machine.open({
@@ -54,6 +57,7 @@ export async function openHost(
   const eventLog = await EventLog.open(
     dir ? join(dir, HOST_STATE_DIR, 'application-log.json') : undefined,
     now,
+    lang,
   );
   return { role: def.role, name: def.name, fqdn: def.fqdn, dir, machine, eventLog };
 }

@@ -50,7 +50,7 @@ export async function openLabSession(
   const config = options.config ?? (await readLabConfig(dir));
   const now = options.now ?? (() => new Date());
   const hosts = new Map<HostRole, LabHost>();
-  for (const def of config.hosts) hosts.set(def.role, await openHost(def, dir, now));
+  for (const def of config.hosts) hosts.set(def.role, await openHost(def, dir, now, config.lang));
   const caHost = hostOf(config, 'ca');
   const certEnrollDir = join(dir, config.ca.dir, CERT_ENROLL);
   const network = createLabNetwork({

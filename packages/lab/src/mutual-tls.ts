@@ -269,7 +269,15 @@ export async function mutualTlsHandshake(options: MutualTlsOptions): Promise<Han
             );
           })
           .catch((e: unknown) =>
-            done({ ok: false, failure: { by: 'client', code: 'ERR_VERIFY', message: String(e) } }),
+            done({
+              ok: false,
+              failure: failed(
+                'client',
+                'ERR_VERIFY',
+                `${options.client.host.fqdn} could not check the chain of ${options.serverName}: ${String(e)}`,
+                `${options.client.host.fqdn} n'a pas pu vérifier la chaîne de ${options.serverName} : ${String(e)}`,
+              ),
+            }),
           );
       });
       const dropped = (code: string, en: string, fr = en) => {
@@ -292,6 +300,7 @@ export async function mutualTlsHandshake(options: MutualTlsOptions): Promise<Han
               `${options.client.host.fqdn} n'a pas pu ouvrir SIP sur TLS vers ${options.serverName} : ${e.code ?? e.message} (rien n'écoute en TLS).`,
             ),
           });
+        // Node's socket error text (e.g. "read ECONNRESET") is quoted as is in both languages.
         else dropped(e.code ?? 'ECONNRESET', e.message);
       });
       socket.on('close', () =>

@@ -550,8 +550,13 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
           `${handshake.protocol} ${handshake.cipher}, ${handshake.sipResponse}`,
           `${handshake.protocol} ${handshake.cipher}, ${handshake.sipResponse}`,
         )
-      : (handshake.failure?.localized ??
-        l10n(`${handshake.failure?.message}`, `${handshake.failure?.message}`))
+      : handshake.failure
+        ? (handshake.failure.localized ?? l10n(handshake.failure.message, handshake.failure.message))
+        : // No failure but no 200 either: the UM server answered SIP OPTIONS with something else.
+          l10n(
+            `SIP answered "${handshake.sipResponse ?? ''}"`,
+            `SIP a répondu « ${handshake.sipResponse ?? ''} »`,
+          )
     : l10n('no Lync certificate', 'pas de certificat Lync');
   if (lyncRootMissing)
     results.push(
