@@ -231,6 +231,15 @@ describe('lab errors in the language of the lab', () => {
       `certlab: The certificate with thumbprint ${'00'.repeat(20)} was not found in LocalMachine\\My on EX01`,
     );
 
+    // lab check --format json: the handshake's failure in the lab's language too.
+    const json = JSON.parse((await fr('check', '--format', 'json')).stdout);
+    expect(json.handshake.failure).toEqual({
+      by: 'network',
+      code: 'ECONNREFUSED',
+      message:
+        "lync01.contoso.com n'a pas pu ouvrir SIP sur TLS vers ex01.contoso.com : ECONNREFUSED (rien n'écoute en TLS).",
+    });
+
     const again = await fr('init', 'exchange-um', '--lang', 'fr');
     expect(again.code).toBe(2);
     expect(again.stderr).toBe(

@@ -44,7 +44,13 @@ export const labCheck: Command = {
               ok: report.handshake.ok,
               protocol: report.handshake.protocol ?? null,
               cipher: report.handshake.cipher ?? null,
-              failure: report.handshake.failure ?? null,
+              failure: report.handshake.failure
+                ? {
+                    by: report.handshake.failure.by,
+                    code: report.handshake.failure.code,
+                    message: report.handshake.failure.localized?.[lang] ?? report.handshake.failure.message,
+                  }
+                : null,
               durationMs: report.handshake.durationMs,
             }
           : null,
