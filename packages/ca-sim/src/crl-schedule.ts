@@ -24,14 +24,15 @@ export interface CrlScheduleOptions {
 }
 
 /**
- * A CRL schedule: `tick()` publishes a base CRL when none exists or the newest is a period old,
- * and a delta CRL when the newest delta is a delta period old or refers to an older base.
+ * A CRL schedule: `tick()` publishes a base CRL when none exists or the newest is a period old
+ * (the root's as well as the issuing CA's, for a two-tier CA), and a delta CRL when the newest
+ * delta is a delta period old or refers to an older base.
  * `start()` ticks on a timer; `stop()` ends it.
  *
  * @example
  * ```ts
  * const schedule = createCrlSchedule(ca, { clock });
- * await schedule.tick();       // publishes base + delta
+ * await schedule.tick();       // publishes the root's base CRL, the issuing CA's base + delta
  * clock.advance(25 * 3_600_000);
  * await schedule.tick();       // publishes a new delta
  * schedule.start(60_000);      // in a server: check every minute
@@ -50,6 +51,14 @@ export function createCrlSchedule(
   async function once(): Promise<PublishedCrl[]> {
     const now = clock.now().getTime();
     const out: PublishedCrl[] = [];
+    // The root's CRL too (two-tier CAs): the issuing CA certificate's CDP names it, so a client
+    // that checks revocation along the chain needs it in CertEnroll (reference §6.5, §11.4). AD CS
+    // leaves that to the offline root's administrator; here the root lives beside the issuing CA.
+    if (!ca.standalone) {
+      const root = await ca.latestCrl({ authority: 'root' });
+      if (!root || now >= root.thisUpdate.getTime() + baseHours * HOUR)
+        out.push(await ca.publishCrl({ authority: 'root' }));
+    }
     let base = await ca.latestCrl();
     if (!base || now >= base.thisUpdate.getTime() + baseHours * HOUR) {
       base = await ca.publishCrl();

@@ -6,6 +6,7 @@ import {
   createAuthority,
   createCrlSchedule,
   createTestCA,
+  findCertEnrollFile,
   isCaError,
   manualClock,
 } from '@certlab/ca-sim';
@@ -185,17 +186,23 @@ describe('revocation and CRLs', () => {
     const t = await createTestCA({ clock: local });
     const s = createCrlSchedule(t.authority, { clock: local });
     const first = await s.tick();
-    expect(first.map((c) => [c.crlNumber, c.delta])).toEqual([
-      [1, false],
-      [2, true],
+    // The root's CRL first: the issuing CA certificate's CDP names it.
+    expect(first.map((c) => [c.fileName, c.crlNumber, c.delta])).toEqual([
+      [`${t.authority.rootName}.crl`, 1, false],
+      [`${t.authority.name}.crl`, 1, false],
+      [`${t.authority.name}+.crl`, 2, true],
     ]);
+    expect(await findCertEnrollFile(t.authority, `${t.authority.rootName}.crl`)).toMatchObject({
+      type: 'crl',
+    });
     expect(await s.tick()).toEqual([]);
     local.advance(25 * HOUR);
     expect((await s.tick()).map((c) => [c.crlNumber, c.delta])).toEqual([[3, true]]);
     local.advance(7 * 24 * HOUR);
-    expect((await s.tick()).map((c) => [c.crlNumber, c.delta, c.baseCrlNumber])).toEqual([
-      [4, false, undefined],
-      [5, true, 4],
+    expect((await s.tick()).map((c) => [c.fileName, c.crlNumber, c.delta, c.baseCrlNumber])).toEqual([
+      [`${t.authority.rootName}.crl`, 2, false, undefined],
+      [`${t.authority.name}.crl`, 4, false, undefined],
+      [`${t.authority.name}+.crl`, 5, true, 4],
     ]);
     s.start(10);
     s.stop();
