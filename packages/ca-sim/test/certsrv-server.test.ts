@@ -375,6 +375,14 @@ describe('certfnsh.asp submissions (reference §5)', () => {
     expect(await bookmarked.text()).toMatch(/LastStatus:[^\t]+\t\t([^\r\n]+)/);
     const badMode = await post('/certsrv/certfnsh.asp', { Mode: 'other' });
     expect(badMode.status).toBe(200);
+    // A GET carrying a whole valid submission in its query is still the bookmark page (§5.3):
+    // a link or an image must not enrol in the signed-in user's name.
+    const { pem } = await csrPem();
+    const viaGet = await get(`/certsrv/certfnsh.asp?${new URLSearchParams(submitFields(pem))}`);
+    expect(viaGet.status).toBe(200);
+    const page = await viaGet.text();
+    expect(page).toContain('cannot be bookmarked');
+    expect(page).not.toContain('Certificate Issued');
     expect((await ca.list()).length).toBe(before);
   });
 

@@ -52,8 +52,9 @@ function sendNoRequest(
 }
 
 /**
- * certfnsh.asp. `bookmarked` is a GET without a mode: the error page of reference §5.3 (an
- * authenticated GET still answers 200, as relay-style clients expect, §2.2).
+ * certfnsh.asp. `bookmarked` is a GET or HEAD, with or without a query: the error page of
+ * reference §5.3, and no record (an authenticated GET still answers 200, as relay-style clients
+ * expect, §2.2). A POST reads its fields from the body, then from the query string.
  *
  * @example
  * ```ts
@@ -64,7 +65,7 @@ export async function handleSubmit(app: CertsrvApp, ex: Exchange, bookmarked = f
   if (bookmarked) {
     return sendNoRequest(ex, 'submit:no-mode', 'none', HRESULTS.ERROR_INVALID_PARAMETER, 'bookmark');
   }
-  const form = ex.req.method === 'POST' ? await app.readForm(ex) : ex.query;
+  const form = await app.readForm(ex);
   const get = (name: string) => form.get(name) ?? ex.query.get(name);
   const mode = get('Mode')?.trim().toLowerCase();
   if (mode === 'newreq') return newRequest(app, ex, form, get);

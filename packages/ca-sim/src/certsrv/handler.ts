@@ -267,7 +267,9 @@ async function route(app: CertsrvApp, ex: Exchange): Promise<void> {
         }),
       );
     case 'certfnsh.asp':
-      return method === 'POST' || ex.query.has('Mode') ? handleSubmit(app, ex) : handleSubmit(app, ex, true);
+      // Only a POST submits (reference §5.3): a GET, whatever its query, is the "cannot be
+      // bookmarked" page, so that a link or an image cannot enrol in the signed-in user's name.
+      return method === 'POST' ? handleSubmit(app, ex) : handleSubmit(app, ex, true);
     case 'certckpn.asp':
       return sendHtml(
         ex,
