@@ -34,7 +34,10 @@ describe('certlab lab run', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Observateur d'événements → ID de l'événement 1112");
     expect(r.stdout).toMatch(/Négociation TLS mutuelle : réussie/);
-    expect(r.stdout).toMatch(/Durée de l'exécution automatique : \d+\.\d\d s/);
+    expect(r.stdout).toMatch(/Durée de l'exécution automatique : \d+,\d\d s/);
+    // French marks, French handshake wording.
+    expect(r.stdout).toContain('  [RÉUSSI] 6. ');
+    expect(r.stdout).not.toMatch(/\[(PASS|FAIL)\]/);
   });
 
   it('shows an injected mistake: exit 1, the failing step and its hint', async () => {

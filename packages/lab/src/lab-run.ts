@@ -149,7 +149,7 @@ export async function runLab(options: RunLabOptions): Promise<RunLabResult> {
     print('');
     print(
       lang === 'fr'
-        ? `Durée de l'exécution automatique : ${(durationMs / 1000).toFixed(2)} s`
+        ? `Durée de l'exécution automatique : ${(durationMs / 1000).toFixed(2).replace('.', ',')} s`
         : `Automated run took ${(durationMs / 1000).toFixed(2)} s`,
     );
     return { report, durationMs, dir: temp ? undefined : dir };
@@ -159,6 +159,13 @@ export async function runLab(options: RunLabOptions): Promise<RunLabResult> {
     if (temp) await rm(dir, { recursive: true, force: true });
   }
 }
+
+/** Who ended a failed handshake, in French (the English line says "refused by <by>"). */
+const BY_FR: Record<'client' | 'server' | 'network', string> = {
+  client: 'refusé par le client',
+  server: 'refusé par le serveur',
+  network: 'réseau',
+};
 
 /**
  * The lines `lab check` prints for a report: one per step, with the detail and, for a failure,
@@ -170,7 +177,10 @@ export async function runLab(options: RunLabOptions): Promise<RunLabResult> {
  * ```
  */
 export function formatReport(report: CheckReport, lang: LabLang): string[] {
-  const mark = { pass: 'PASS', fail: 'FAIL', pending: lang === 'fr' ? 'ATTENTE' : 'PENDING' } as const;
+  const mark =
+    lang === 'fr'
+      ? ({ pass: 'RÉUSSI', fail: 'ÉCHEC', pending: 'ATTENTE' } as const)
+      : ({ pass: 'PASS', fail: 'FAIL', pending: 'PENDING' } as const);
   const hintWord = lang === 'fr' ? 'Indice :' : 'Hint:';
   const lines: string[] = [];
   for (const r of report.results) {
@@ -186,7 +196,7 @@ export function formatReport(report: CheckReport, lang: LabLang): string[] {
           ? `  Négociation TLS mutuelle : réussie (${h.protocol}, ${h.cipher}, ${h.durationMs} ms)`
           : `  Mutual TLS handshake: succeeded (${h.protocol}, ${h.cipher}, ${h.durationMs} ms)`
         : lang === 'fr'
-          ? `  Négociation TLS mutuelle : ÉCHEC — ${h.failure?.code} (${h.failure?.by})`
+          ? `  Négociation TLS mutuelle : ÉCHEC — ${h.failure?.code} (${h.failure ? BY_FR[h.failure.by] : ''})`
           : `  Mutual TLS handshake: FAILED — ${h.failure?.code} (refused by ${h.failure?.by})`,
     );
   lines.push(

@@ -70,7 +70,7 @@ describe('lab run exchange-um', () => {
       'Redémarrez le service de messagerie unifiée Microsoft Exchange',
       "Observateur d'événements → ID de l'événement 1112",
       'Tâche 5 — Assignez le certificat du serveur Exchange Server',
-      '[PASS] 4. Créez une demande de certificat pour le serveur Exchange Server et installez le certificat',
+      '[RÉUSSI] 4. Créez une demande de certificat pour le serveur Exchange Server et installez le certificat',
       'Résultat : toutes les étapes sont réussies.',
     ])
       expect(text).toContain(label);

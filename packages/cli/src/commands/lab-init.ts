@@ -62,7 +62,7 @@ export const labInit: Command = {
         fr
           ? `Labo « ${scenario.title.fr} » créé dans ${display}`
           : `Created the lab "${scenario.title.en}" in ${display}`,
-        `  Exchange:  ${exchange === '2010' ? 'Exchange 2010' : 'Exchange 2007 SP1'}`,
+        `  Exchange${fr ? ' :' : ': '} ${exchange === '2010' ? 'Exchange 2010' : 'Exchange 2007 SP1'}`,
         fr
           ? `  Autorité : ${ca.name} (racine ${ca.rootName}) dans ${display}/ca — certlab serve --dir ${display}/ca --lang fr`
           : `  CA:        ${ca.name} (root ${ca.rootName}) in ${display}/ca — certlab serve --dir ${display}/ca`,

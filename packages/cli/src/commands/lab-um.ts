@@ -14,6 +14,12 @@ import { LAB_DIR_OPTION, LAB_LANG_OPTION, labLang, openLab } from './lab-common.
 const NAME = 'lab um';
 const ACTIONS = ['restart', 'startup-mode', 'assign', 'certs', 'events'] as const;
 const SERVICES: readonly ExchangeServiceName[] = ['IMAP', 'POP', 'UM', 'IIS', 'SMTP', 'Federation'];
+/** Event levels as the French Event Viewer names them (Niveau). */
+const LEVEL_FR: Record<lab.LabEvent['level'], string> = {
+  Information: 'Information',
+  Warning: 'Avertissement',
+  Error: 'Erreur',
+};
 
 export const labUm: Command = {
   name: NAME,
@@ -65,7 +71,12 @@ export const labUm: Command = {
             ? `Service de messagerie unifiée Microsoft Exchange redémarré sur ${ex.name} : mode ${r.mode}, certificat ${r.certificate ?? 'aucun'}${r.selfSigned ? ' (auto-signé)' : ''}`
             : `Restarted the Microsoft Exchange Unified Messaging service on ${ex.name}: ${r.mode} mode, certificate ${r.certificate ?? 'none'}${r.selfSigned ? ' (self-signed)' : ''}`,
         );
-        for (const e of ex.eventLog.all().slice(before)) out.push(`  ${e.level} ${e.eventId}: ${e.message}`);
+        for (const e of ex.eventLog.all().slice(before))
+          out.push(
+            fr
+              ? `  ${LEVEL_FR[e.level]} ${e.eventId} : ${e.message}`
+              : `  ${e.level} ${e.eventId}: ${e.message}`,
+          );
         break;
       }
       case 'startup-mode': {
@@ -78,8 +89,8 @@ export const labUm: Command = {
         out.push(`Set-UMServer -Identity ${ex.name} -UMStartupMode ${mode}`);
         out.push(
           fr
-            ? 'Redémarrez le service pour appliquer : certlab lab um restart --dir …'
-            : 'Restart the service for it to take effect: certlab lab um restart --dir …',
+            ? `Redémarrez le service pour appliquer : certlab lab um restart --dir ${session.displayDir}`
+            : `Restart the service for it to take effect: certlab lab um restart --dir ${session.displayDir}`,
         );
         break;
       }
@@ -96,8 +107,8 @@ export const labUm: Command = {
         out.push(`Enable-ExchangeCertificate -Thumbprint ${t.toUpperCase()} -Services ${services.join(',')}`);
         out.push(
           fr
-            ? 'Redémarrez le service pour appliquer : certlab lab um restart --dir …'
-            : 'Restart the service for it to take effect: certlab lab um restart --dir …',
+            ? `Redémarrez le service pour appliquer : certlab lab um restart --dir ${session.displayDir}`
+            : `Restart the service for it to take effect: certlab lab um restart --dir ${session.displayDir}`,
         );
         break;
       }
@@ -122,7 +133,9 @@ export const labUm: Command = {
         const id = stringOption(args, 'id');
         const events = ex.eventLog.all().filter((e) => id === undefined || String(e.eventId) === id);
         for (const e of events)
-          out.push(`${e.time}  ${e.level.padEnd(11)} ${e.source}  ${e.eventId}  ${e.message}`);
+          out.push(
+            `${e.time}  ${fr ? LEVEL_FR[e.level].padEnd(13) : e.level.padEnd(11)} ${e.source}  ${e.eventId}  ${e.message}`,
+          );
         if (events.length === 0) out.push(fr ? '(aucun événement)' : '(no events)');
         break;
       }

@@ -276,7 +276,7 @@ export async function runExchangeUm(session: LabSession, ctx: ScenarioRunContext
       say(
         l10n(
           '  2. Select a task → "Request a certificate"',
-          '  2. Sélectionner une tâche → « Demander un certificat »',
+          '  2. Sélectionnez une tâche → « Demander un certificat »',
         ),
       );
       say(l10n('  3. "Advanced certificate request"', '  3. « Demande de certificat avancée »'));
