@@ -138,19 +138,21 @@ export function renderCaDownload(ctx: PageContext, options: CaDownloadPageOption
   // variant's when scripts are off (the encoding radios need script).
   const plainLinks: Lines = gens.map((g) => {
     const n = int(g.index);
+    // French puts a space before the colon.
+    const colon = ctx.lang === 'fr' ? ' : ' : ': ';
     const pair = (base: string): string =>
       `<a href="${base}&amp;Enc=bin">${escapeMessage(m.der)}</a> <a href="${base}&amp;Enc=b64">${escapeMessage(m.b64)}</a>`;
     return [
       `<h2 id="locCaGeneration${n}">${escapeHtml(g.label)}</h2>`,
       `<ul id="lstCaLinks${n}">`,
       `<li><a href="${caInstallHref(g.index)}">${escapeMessage(m.installCaCert)}</a></li>`,
-      `<li>${escapeMessage(m.downloadCaCert)}: ${pair(`certnew.cer?ReqID=CACert&amp;Renewal=${n}`)}</li>`,
-      `<li>${escapeMessage(m.downloadCaChain)}: ${pair(`certnew.p7b?ReqID=CACert&amp;Renewal=${n}`)}</li>`,
+      `<li>${escapeMessage(m.downloadCaCert)}${colon}${pair(`certnew.cer?ReqID=CACert&amp;Renewal=${n}`)}</li>`,
+      `<li>${escapeMessage(m.downloadCaChain)}${colon}${pair(`certnew.p7b?ReqID=CACert&amp;Renewal=${n}`)}</li>`,
       crlValid(g) &&
-        `<li>${escapeMessage(m.downloadBaseCrl)}: ${pair(`certcrl.crl?Type=base&amp;Renewal=${n}`)}</li>`,
+        `<li>${escapeMessage(m.downloadBaseCrl)}${colon}${pair(`certcrl.crl?Type=base&amp;Renewal=${n}`)}</li>`,
       crlValid(g) &&
         options.deltaCrl &&
-        `<li>${escapeMessage(m.downloadDeltaCrl)}: ${pair(`certcrl.crl?Type=delta&amp;Renewal=${n}`)}</li>`,
+        `<li>${escapeMessage(m.downloadDeltaCrl)}${colon}${pair(`certcrl.crl?Type=delta&amp;Renewal=${n}`)}</li>`,
       '</ul>',
     ];
   });
