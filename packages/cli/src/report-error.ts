@@ -81,8 +81,18 @@ export function describeError(
   return { exitCode, lines: lines.map((l) => mask(l, secrets)) };
 }
 
+/**
+ * Masks each known password where it stands as a whole token (not inside a longer run of
+ * letters and digits), as the last line of defence: no message is written to contain one. A
+ * password of one or two characters is not masked: replacing every "e" would break the message
+ * and, by the pattern of stars, show the password anyway.
+ */
 function mask(line: string, secrets: ReadonlySet<string>): string {
   let out = line;
-  for (const s of secrets) if (s.length > 0) out = out.split(s).join('********');
+  for (const s of secrets) {
+    if (s.length < 3) continue;
+    const escaped = s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    out = out.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'gu'), '********');
+  }
   return out;
 }
