@@ -305,6 +305,60 @@ describe('certlab store list / show / verify', () => {
     expect(j.elements).toHaveLength(3);
   });
 
+  it('verifies the copy --location and --store name when the certificate is in two stores', async () => {
+    // The root in CurrentUser\Root as well as LocalMachine\Root.
+    const imp = await cli(
+      dir,
+      'store',
+      'import',
+      'root.cer',
+      '--machine',
+      'ex01',
+      '--location',
+      'CurrentUser',
+      '--store',
+      'Root',
+    );
+    expect(imp.code).toBe(0);
+    for (const location of ['LocalMachine', 'CurrentUser']) {
+      const r = await cli(
+        dir,
+        'store',
+        'verify',
+        rootT,
+        '--machine',
+        'ex01',
+        '--location',
+        location,
+        '--store',
+        'Root',
+      );
+      expect(r.stderr, location).toBe('');
+      expect(r.code, location).toBe(0);
+      expect(r.stdout).toContain(`(${location}\\Root)`);
+    }
+    // Without them it is ambiguous: a usage error that names both copies.
+    const both = await cli(dir, 'store', 'verify', rootT, '--machine', 'ex01');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('CurrentUser\\Root, LocalMachine\\Root');
+    expect(
+      (
+        await cli(
+          dir,
+          'store',
+          'delete',
+          rootT,
+          '--machine',
+          'ex01',
+          '--location',
+          'CurrentUser',
+          '--store',
+          'Root',
+        )
+      ).code,
+    ).toBe(0);
+  });
+
   it('a wrong purpose is exit 1 with CERT_E_WRONG_USAGE', async () => {
     const r = await cli(dir, 'store', 'verify', leafT, '--machine', 'ex01', '--purpose', 'clientAuth');
     expect(r.code).toBe(1);

@@ -73,12 +73,20 @@ export const storeVerify: Command = {
     }
     const context = await locationOption(args);
     const machine = await openMachine(ctx, args, NAME, false);
-    // --location is the engine's context, not a filter on where the certificate is.
-    const entry = await findEntry(
-      machine,
-      { values: { ...args.values, location: undefined }, positionals: args.positionals },
-      NAME,
-    );
+    // --location is the engine's context, and also picks the copy when the certificate is in
+    // that location; a certificate found only in the other location is still verified in this
+    // context (a LocalMachine engine judging a user store's certificate).
+    let entry: Awaited<ReturnType<typeof findEntry>>;
+    try {
+      entry = await findEntry(machine, args, NAME);
+    } catch (e) {
+      if (context === undefined || !(e instanceof CliError) || e.exitCode !== EXIT.failed) throw e;
+      entry = await findEntry(
+        machine,
+        { values: { ...args.values, location: undefined }, positionals: args.positionals },
+        NAME,
+      );
+    }
     const chain = await storeCall(() =>
       ss.buildChain(machine, entry, {
         context: context ?? entry.location,
