@@ -1,8 +1,9 @@
 // Reading inputs and writing outputs with the CLI's rules: paths relative to the caller's cwd,
 // `-` for stdin/stdout, no silent overwrite (--force), private keys created with mode 0600.
 
-import { open, readFile, stat } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
+import { constants } from 'node:fs';
+import { access, open, readFile, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { CliError, EXIT, failure } from './cli-error.js';
 import type { ResolvedIo } from './io.js';
 
@@ -39,8 +40,9 @@ export async function readInput(io: ResolvedIo, path: string): Promise<Uint8Arra
 }
 
 /**
- * Fails early (exit 1) when an output file exists and `force` is not set, so that no work
- * (such as generating an RSA key) is wasted before the final write is refused.
+ * Fails early (exit 1) when an output file exists and `force` is not set, or when its folder
+ * does not exist or cannot take a new file, so that no work is done (an RSA key generated, a
+ * request submitted to the CA, a CRL published) before the final write is refused.
  *
  * @example
  * ```ts
@@ -48,13 +50,24 @@ export async function readInput(io: ResolvedIo, path: string): Promise<Uint8Arra
  * ```
  */
 export async function ensureWritable(io: ResolvedIo, path: string, force: boolean): Promise<void> {
-  if (path === STDIO || force) return;
+  if (path === STDIO) return;
+  const full = resolvePath(io, path);
+  if (
+    !force &&
+    (await stat(full).then(
+      () => true,
+      () => false,
+    ))
+  )
+    throw exists(path);
+  const folder = dirname(full);
   try {
-    await stat(resolvePath(io, path));
-  } catch {
-    return;
+    if (!(await stat(folder)).isDirectory())
+      throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    await access(folder, constants.W_OK);
+  } catch (e) {
+    throw failure(`cannot write ${path}: ${systemReason(e)}.`);
   }
-  throw exists(path);
 }
 
 function exists(path: string): CliError {

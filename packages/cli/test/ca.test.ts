@@ -109,6 +109,24 @@ describe('issue, retrieve, verify, revoke, CRL', () => {
   let id: number;
   let serial: string;
 
+  it('refuses an --out in a folder that does not exist before the request reaches the CA', async () => {
+    const before = (await cli(dir, 'ca', 'list', '--dir', 'pki', '--format', 'json')).stdout;
+    const r = await submit('--template', 'WebServer', '--out', 'no-such-folder/web01.cer');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('certlab: cannot write no-such-folder/web01.cer: no such file or directory.\n');
+    const crlNumber = async () =>
+      JSON.parse(
+        (await cli(dir, 'crl', 'show', 'pki/CertEnroll/Contoso Issuing CA.crl', '--format', 'json')).stdout,
+      )[0].crlNumber;
+    const number = await crlNumber();
+    expect(number).toBeDefined();
+    const crl = await cli(dir, 'ca', 'crl', '--dir', 'pki', '--out', 'no-such-folder/ca.crl');
+    expect(crl.code).toBe(1);
+    expect(await crlNumber()).toBe(number);
+    // Nothing was submitted or published.
+    expect((await cli(dir, 'ca', 'list', '--dir', 'pki', '--format', 'json')).stdout).toBe(before);
+  });
+
   it('submits a WebServer request: issued, written with --out', async () => {
     const r = await submit('--template', 'WebServer', '--out', 'web01.cer');
     expect(r.code, r.stderr).toBe(0);
