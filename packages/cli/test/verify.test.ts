@@ -229,11 +229,15 @@ describe('certlab verify', () => {
     expect(r.code).toBe(1);
     const j = JSON.parse(r.stdout) as {
       valid: boolean;
-      path: unknown[];
+      time: string;
+      path: { notBefore: string; notAfter: string }[];
       reasons: { code: string; index: number }[];
     };
     expect(j.valid).toBe(false);
     expect(j.path).toHaveLength(3);
+    // Times as docs/cli.md gives them: ISO 8601 UTC to the second.
+    for (const t of [j.time, ...j.path.flatMap((p) => [p.notBefore, p.notAfter])])
+      expect(t).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(j.reasons.map((x) => x.code)).toContain('ERR_PATH_POLICY');
   });
 

@@ -10,6 +10,7 @@ import { CliError, EXIT } from '../cli-error.js';
 import type { Command, CommandContext } from '../command.js';
 import { FORMAT_OPTION } from '../common-options.js';
 import { readInput } from '../files.js';
+import { isoSeconds } from '../format/dates.js';
 import { writeJson, writeLines } from '../output.js';
 
 const NAME = 'verify';
@@ -168,13 +169,13 @@ function toText(r: PathValidationResult, leafPath: string): string[] {
 function toJson(r: PathValidationResult, time: Date) {
   return {
     valid: r.valid,
-    time: time.toISOString(),
+    time: isoSeconds(time),
     path: r.path.map((c: Certificate) => ({
       subject: c.subject.toWindowsString(),
       issuer: c.issuer.toWindowsString(),
       serialNumber: c.serialNumber,
-      notBefore: c.notBefore.toISOString(),
-      notAfter: c.notAfter.toISOString(),
+      notBefore: isoSeconds(c.notBefore),
+      notAfter: isoSeconds(c.notAfter),
     })),
     reasons: r.reasons.map((x) => ({ code: x.code, index: x.index, message: x.message })),
   };

@@ -3,6 +3,7 @@
 // per-extension code and stays in step with the library's types.
 
 import { decodeExtension, type Extension, Name } from '@certlab/pki';
+import { isoSeconds } from './dates.js';
 import { extensionDisplayName } from './display-names.js';
 
 /** Any JSON value. */
@@ -23,7 +24,7 @@ export function toJson(v: unknown): Json {
   if (typeof v === 'bigint') return v.toString();
   if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
   if (v instanceof Name) return v.toWindowsString();
-  if (v instanceof Date) return v.toISOString();
+  if (v instanceof Date) return isoSeconds(v);
   if (Array.isArray(v)) return v.map(toJson);
   if (typeof v === 'object') {
     const out: { [key: string]: Json } = {};
