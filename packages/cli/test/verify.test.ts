@@ -245,7 +245,11 @@ describe('certlab verify', () => {
     expect((await cli(dir, 'verify', 'leaf.pem')).code).toBe(2);
     expect((await cli(dir, 'verify', 'leaf.pem', '--trust', 'missing.pem')).code).toBe(2);
     expect((await cli(dir, 'verify', 'garbage.pem', '--trust', 'root.pem')).code).toBe(2);
-    expect((await cli(dir, 'verify', 'leaf.pem', '--trust', 'root.pem', '--at', 'yesterday')).code).toBe(2);
+    const at = await cli(dir, 'verify', 'leaf.pem', '--trust', 'root.pem', '--at', 'yesterday');
+    expect(at.code).toBe(2);
+    // Usage errors end with the help hint, as every command's do.
+    expect(at.stderr.trimEnd().split('\n').at(-1)).toBe("Run 'certlab verify --help' for usage.");
+    expect((await cli(dir, 'verify', 'leaf.pem')).stderr).toContain("Run 'certlab verify --help' for usage.");
     expect(
       (await cli(dir, 'verify', 'leaf.pem', '--trust', 'root.pem', '--purpose', 'codeSigning')).code,
     ).toBe(2);

@@ -5,7 +5,7 @@
 import type { ChainResult } from '@certlab/store-sim';
 import * as ss from '@certlab/store-sim';
 import { choiceOption, stringOption } from '../args.js';
-import { CliError, EXIT } from '../cli-error.js';
+import { CliError, EXIT, usageError } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { FORMAT_OPTION } from '../common-options.js';
 import { writeJson, writeLines } from '../output.js';
@@ -66,9 +66,9 @@ export const storeVerify: Command = {
     if (atText !== undefined) {
       time = new Date(atText);
       if (Number.isNaN(time.getTime()))
-        throw new CliError(
-          EXIT.usage,
+        throw usageError(
           `--at must be an ISO 8601 time such as 2026-06-01T00:00:00Z, not '${atText}'.`,
+          NAME,
         );
     }
     const context = await locationOption(args);

@@ -6,7 +6,7 @@ import type { Certificate, Crl, PathPurpose, PathValidationResult } from '@certl
 // loads while the library's index lacks an export; the types are checked at build time.
 import * as pki from '@certlab/pki';
 import { booleanOption, choiceOption, listOption, stringOption } from '../args.js';
-import { CliError, EXIT } from '../cli-error.js';
+import { CliError, EXIT, usageError } from '../cli-error.js';
 import type { Command, CommandContext } from '../command.js';
 import { FORMAT_OPTION } from '../common-options.js';
 import { readInput } from '../files.js';
@@ -107,25 +107,21 @@ export const verify: Command = {
     );
     const trustFiles = listOption(args, 'trust');
     if (trustFiles.length === 0)
-      throw new CliError(
-        EXIT.usage,
-        '--trust is required: give the trusted root certificate(s).',
-        "Run 'certlab verify --help' for the options.",
-      );
+      throw usageError('--trust is required: give the trusted root certificate(s).', 'verify');
     const atText = stringOption(args, 'at');
     let time = new Date();
     if (atText !== undefined) {
       time = new Date(atText);
       if (Number.isNaN(time.getTime()))
-        throw new CliError(
-          EXIT.usage,
+        throw usageError(
           `--at must be an ISO 8601 time such as 2026-06-01T00:00:00Z, not '${atText}'.`,
+          'verify',
         );
     }
     const policies = listOption(args, 'policy', true);
     for (const p of policies)
       if (!/^[0-2](\.(0|[1-9][0-9]*))+$/.test(p))
-        throw new CliError(EXIT.usage, `--policy must be a dotted OID, not '${p}'.`);
+        throw usageError(`--policy must be a dotted OID, not '${p}'.`, 'verify');
     const leafPath = args.positionals[0]!;
     const leafCerts = await readCerts(ctx, leafPath);
     const trust = (await Promise.all(trustFiles.map((f) => readCerts(ctx, f)))).flat();
