@@ -184,6 +184,38 @@ describe('cert selfsign', () => {
 });
 
 describe('cert show', () => {
+  it('shows a certificate whose key type certlab does not read (Ed448), its signature not checked', async () => {
+    openssl(
+      dir,
+      'req',
+      '-x509',
+      '-newkey',
+      'ed448',
+      '-nodes',
+      '-keyout',
+      'ed448.key',
+      '-subj',
+      '/CN=ed448.example',
+      '-days',
+      '1',
+      '-out',
+      'ed448.pem',
+    );
+    const r = await cli(dir, 'cert', 'show', 'ed448.pem');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Algorithm ObjectId: 1.3.101.113 Ed448');
+    expect(r.stdout).toContain('The public key uses Ed448 (OID 1.3.101.113), which is not supported.');
+    expect(r.stdout).toContain('Signature not checked: ');
+    const j = JSON.parse((await cli(dir, 'cert', 'show', 'ed448.pem', '--format', 'json')).stdout) as {
+      publicKey: { algorithm: string | null; error: string };
+      signature: { valid: boolean | null };
+    }[];
+    expect(j[0]!.publicKey.algorithm).toBeNull();
+    expect(j[0]!.publicKey.error).toMatch(/Ed448/);
+    expect(j[0]!.signature.valid).toBeNull();
+    expect((await cli(dir, 'show', 'ed448.pem')).code).toBe(0);
+  });
+
   it('shows an OpenSSL certificate like certutil, with thumbprints matching OpenSSL', async () => {
     const r = await cli(dir, 'cert', 'show', 'openssl.pem');
     expect(r.code, r.stderr).toBe(0);

@@ -77,6 +77,10 @@ const SIGNATURE_ALGORITHMS: Record<string, string> = {
   '1.2.840.10045.4.3.3': 'sha384ECDSA',
   '1.2.840.10045.4.3.4': 'sha512ECDSA',
   '1.3.101.112': 'Ed25519',
+  // Shown, not checked: certlab reads neither DSA nor Ed448 keys.
+  '1.2.840.10040.4.3': 'sha1DSA',
+  '2.16.840.1.101.3.4.3.2': 'sha256DSA',
+  '1.3.101.113': 'Ed448',
 };
 
 const KEY_ALGORITHMS: Record<string, string> = {
