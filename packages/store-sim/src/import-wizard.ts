@@ -18,7 +18,8 @@ import { DIALOG_TEXTS } from './verdicts.js';
  * what Windows does: a lone certificate that is a CA (or has no basicConstraints) goes to CA —
  * even a self-signed root — others to AddressBook; in a PFX the key's certificate goes to My, a
  * self-signed CA to Root, other CAs to CA. `by-type` is the placement people expect: self-signed
- * CA → Root, other CA → CA, end entity → My.
+ * CA → Root, other CA → CA, end entity → My (a certificate without basicConstraints is an end
+ * entity unless it is self-issued).
  *
  * @example
  * ```ts
@@ -110,7 +111,9 @@ function autoStore(c: Certificate, hasKey: boolean, fromPfx: boolean, placement:
   const ca = isCa(c) || !hasBasicConstraints(c);
   if (placement === 'by-type') {
     if (hasKey) return 'My';
-    if (ca) return selfIssued(c) ? 'Root' : 'CA';
+    // Without basicConstraints only a self-issued certificate is taken for a CA here: AD CS's
+    // Web Server certificates carry none, and people expect them in My.
+    if (isCa(c) || (!hasBasicConstraints(c) && selfIssued(c))) return selfIssued(c) ? 'Root' : 'CA';
     return 'My';
   }
   if (!fromPfx) return ca ? 'CA' : 'AddressBook';

@@ -1,4 +1,10 @@
-import { createCertsOnlyPkcs7, readPkcs12 } from '@certlab/pki';
+import {
+  createCertificate,
+  createCertsOnlyPkcs7,
+  extKeyUsage,
+  generateKeyPair,
+  readPkcs12,
+} from '@certlab/pki';
 import { describe, expect, it } from 'vitest';
 import {
   exportCertificate,
@@ -163,6 +169,27 @@ describe('Import Wizard', () => {
     const r = await importFile(m, chainP7b, { location: 'LocalMachine', placement: 'by-type' });
     expect(r.certificates.map((e) => e.store)).toEqual(['My', 'CA', 'Root']);
     expect(r.certificates[0]?.hasPrivateKey).toBe(false);
+    // An end-entity certificate without basicConstraints, as AD CS's Web Server template issues:
+    // My by type, but CA with the wizard's automatic placement (Windows takes it for a CA).
+    const { ica } = await pki();
+    const keys = await generateKeyPair({ type: 'ec', curve: 'P-256' });
+    const web = await createCertificate({
+      subject: 'CN=web.contoso.com',
+      publicKey: keys.publicKey,
+      issuer: ica.cert,
+      signingKey: ica.keys.privateKey,
+      notBefore: NOW,
+      notAfter: new Date(NOW.getTime() + 86_400_000),
+      extensions: [extKeyUsage(['serverAuth'])],
+    });
+    expect(web.basicConstraints).toBeUndefined();
+    const byType = await importFile(await open(), web.der, {
+      location: 'LocalMachine',
+      placement: 'by-type',
+    });
+    expect(byType.certificates[0]?.store).toBe('My');
+    const wizard = await importFile(await open(), web.der, { location: 'LocalMachine' });
+    expect(wizard.certificates[0]?.store).toBe('CA');
   });
 
   it('a .p7b into Root puts every certificate there', async () => {
