@@ -165,6 +165,7 @@ describe('csr new', () => {
         "unknown key type 'dsa'",
       ],
       [['--key', 'rsa.key', '--out', 'a.csr'], '--subject is required'],
+      [['--key', 'rsa.key', '--subject', '', '--out', 'a.csr'], 'an empty --subject needs at least one SAN'],
       [['--key', 'rsa.key', '--subject', 'CN=x'], '--out is required'],
       [
         ['--key', 'rsa.key', '--subject', 'CN=x', '--ip', '10.0.0.300', '--out', 'a.csr'],
@@ -199,6 +200,27 @@ describe('csr new', () => {
       expect(r.stderr, args.join(' ')).toContain(message);
     }
     await expect(stat(join(dir, 'a.csr'))).rejects.toThrow();
+  });
+
+  it('makes a request with an empty subject and a critical SAN (RFC 5280 §4.2.1.6)', async () => {
+    const r = await cli(
+      dir,
+      'csr',
+      'new',
+      '--key',
+      'rsa.key',
+      '--subject',
+      '',
+      '--dns',
+      'empty.example',
+      '--out',
+      'empty.csr',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Subject:   (empty)');
+    const text = openssl(dir, 'req', '-in', 'empty.csr', '-noout', '-text');
+    expect(text).toMatch(/X509v3 Subject Alternative Name: critical\s+DNS:empty\.example/);
+    expect(openssl(dir, 'req', '-in', 'empty.csr', '-noout', '-subject').trim()).toBe('subject=');
   });
 
   it('refuses to overwrite the request or the new key without --force', async () => {

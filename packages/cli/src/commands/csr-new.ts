@@ -82,7 +82,11 @@ export const csrNew: Command = {
   ],
   async run(ctx, args) {
     const out = requireOption(args, 'out', NAME);
-    const subjectText = requireOption(args, 'subject', NAME);
+    // --subject "" asks for an empty subject: allowed with SANs, which are then critical (RFC 5280
+    // §4.2.1.6), as for a request whose names are all in the SAN.
+    const subjectText = stringOption(args, 'subject');
+    if (subjectText === undefined)
+      throw usageError('--subject is required (--subject "" for an empty subject with SANs).', NAME);
     const keyPath = stringOption(args, 'key');
     const newKeyType = stringOption(args, 'new-key');
     const keyOut = stringOption(args, 'key-out');
@@ -106,6 +110,11 @@ export const csrNew: Command = {
     // Validate everything that can be validated before any key is generated or file written.
     const subject = Name.parse(subjectText);
     const sans = subjectAltNamesFrom(args, NAME);
+    if (subject.isEmpty && sans.length === 0)
+      throw usageError(
+        'an empty --subject needs at least one SAN (--dns, --ip, --email, --upn, --uri).',
+        NAME,
+      );
     const ekus = ekusFrom(args, NAME);
     const usages = keyUsagesFrom(args, NAME);
     const template = stringOption(args, 'template');
