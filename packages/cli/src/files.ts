@@ -52,16 +52,19 @@ export async function readInput(io: ResolvedIo, path: string): Promise<Uint8Arra
 export async function ensureWritable(io: ResolvedIo, path: string, force: boolean): Promise<void> {
   if (path === STDIO) return;
   const full = resolvePath(io, path);
-  if (
-    !force &&
-    (await stat(full).then(
-      () => true,
-      () => false,
-    ))
-  )
-    throw exists(path);
-  const folder = dirname(full);
+  const present = await stat(full).then(
+    () => true,
+    () => false,
+  );
+  if (present && !force) throw exists(path);
   try {
+    if (present) {
+      // --force over an existing file: opening it for writing needs the file writable, not
+      // its folder.
+      await access(full, constants.W_OK);
+      return;
+    }
+    const folder = dirname(full);
     if (!(await stat(folder)).isDirectory())
       throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
     await access(folder, constants.W_OK);

@@ -92,7 +92,11 @@ function mask(line: string, secrets: ReadonlySet<string>): string {
   for (const s of secrets) {
     if (s.length < 3) continue;
     const escaped = s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    out = out.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'gu'), '********');
+    // The word-boundary guards only apply on a side where the password itself starts or ends
+    // with a letter or digit: "!secret" is masked in "x!secret".
+    const before = /^[\p{L}\p{N}]/u.test(s) ? '(?<![\\p{L}\\p{N}])' : '';
+    const after = /[\p{L}\p{N}]$/u.test(s) ? '(?![\\p{L}\\p{N}])' : '';
+    out = out.replace(new RegExp(`${before}${escaped}${after}`, 'gu'), '********');
   }
   return out;
 }

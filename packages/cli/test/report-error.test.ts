@@ -28,5 +28,8 @@ describe('describeError masks passwords', () => {
     ]);
     expect(lines('the abcdef store', 'abc')).toEqual(['certlab: the abcdef store']);
     expect(lines('the abc store', 'abc')).toEqual(['certlab: the ******** store']);
+    // A password that starts or ends with punctuation is masked even next to letters.
+    expect(lines('x!secret here', '!secret')).toEqual(['certlab: x******** here']);
+    expect(lines('word-secret-x', '-secret-')).toEqual(['certlab: word********x']);
   });
 });

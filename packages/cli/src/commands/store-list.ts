@@ -8,6 +8,7 @@ import { booleanOption, choiceOption } from '../args.js';
 import { EXIT } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { FORMAT_OPTION } from '../common-options.js';
+import { isoSeconds } from '../format/dates.js';
 import { writeJson, writeLines } from '../output.js';
 import {
   consoleName,
@@ -136,7 +137,7 @@ function row(e: CertificateEntry, v: View, lang: Lang) {
     physical: e.physical,
     issuedTo: consoleName(c.subject),
     issuedBy: consoleName(c.issuer),
-    expiration: c.notAfter.toISOString(),
+    expiration: isoSeconds(c.notAfter),
     intendedPurposes: ss.intendedPurposes(c, lang),
     friendlyName: e.properties.friendlyName,
     hasPrivateKey: e.hasPrivateKey,

@@ -492,10 +492,10 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
         'fail',
         'NOT_RESTARTED',
         l10n(
-          `UM still uses ${running?.certificate ?? 'no certificate'} (last start ${running?.since ?? 'never'}); the last event 1112 does not name ${good.thumbprint}.`,
+          `UM still uses ${running?.certificate ?? 'no certificate'} (${running ? `last start ${running.since}` : 'never started'}); the last event 1112 does not name ${good.thumbprint}.`,
           running?.certificate
             ? `La messagerie unifiée utilise encore ${running.certificate} (dernier démarrage ${running.since}) ; le dernier événement 1112 ne nomme pas ${good.thumbprint}.`
-            : `La messagerie unifiée n'utilise encore aucun certificat (dernier démarrage ${running?.since ?? 'jamais'}) ; le dernier événement 1112 ne nomme pas ${good.thumbprint}.`,
+            : `La messagerie unifiée n'utilise encore aucun certificat (${running ? `dernier démarrage ${running.since}` : 'jamais démarrée'}) ; le dernier événement 1112 ne nomme pas ${good.thumbprint}.`,
         ),
         l10n(
           v2010
