@@ -218,6 +218,17 @@ describe('a trainee session on certlab lab init', () => {
   });
 });
 
+describe('lab um reminders', () => {
+  it('quote a lab directory with a space, so the command can be pasted', async () => {
+    expect((await cli(dir, 'lab', 'init', 'exchange-um', '--dir', 'my lab')).code).toBe(0);
+    const r = await cli(dir, 'lab', 'um', 'startup-mode', 'Dual', '--dir', 'my lab');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      'Restart the service for it to take effect: certlab lab um restart --dir "my lab"',
+    );
+  });
+});
+
 describe('lab errors in the language of the lab', () => {
   it('reports them in French for a French lab, in English with --lang en, codes and exit codes unchanged', async () => {
     const fr = (...a: string[]) => cli(dir, 'lab', ...a, '--dir', 'labo');

@@ -33,7 +33,7 @@ import {
 import { EXIT, failure, usageError } from '../cli-error.js';
 import type { Command, CommandContext } from '../command.js';
 import { FORMAT_OPTION } from '../common-options.js';
-import { writeOutput } from '../files.js';
+import { shellWord, writeOutput } from '../files.js';
 import { isoSeconds } from '../format/dates.js';
 import type { Json } from '../format/json-value.js';
 import { describeKey } from '../key-spec.js';
@@ -303,6 +303,5 @@ async function report(
 }
 
 function displayDir(ctx: CommandContext, dir: string): string {
-  const rel = dir.startsWith(`${ctx.io.cwd}/`) ? dir.slice(ctx.io.cwd.length + 1) : dir;
-  return /\s/.test(rel) ? `"${rel}"` : rel;
+  return shellWord(dir.startsWith(`${ctx.io.cwd}/`) ? dir.slice(ctx.io.cwd.length + 1) : dir);
 }

@@ -8,6 +8,7 @@ import * as lab from '@certlab/lab';
 import { listOption, stringOption } from '../args.js';
 import { EXIT, usageError } from '../cli-error.js';
 import type { Command } from '../command.js';
+import { shellWord } from '../files.js';
 import { writeLines } from '../output.js';
 import { LAB_DIR_OPTION, LAB_LANG_OPTION, labLang, openLab } from './lab-common.js';
 
@@ -89,8 +90,8 @@ export const labUm: Command = {
         out.push(`Set-UMServer -Identity ${ex.name} -UMStartupMode ${mode}`);
         out.push(
           fr
-            ? `Redémarrez le service pour appliquer : certlab lab um restart --dir ${session.displayDir}`
-            : `Restart the service for it to take effect: certlab lab um restart --dir ${session.displayDir}`,
+            ? `Redémarrez le service pour appliquer : certlab lab um restart --dir ${shellWord(session.displayDir)}`
+            : `Restart the service for it to take effect: certlab lab um restart --dir ${shellWord(session.displayDir)}`,
         );
         break;
       }
@@ -107,8 +108,8 @@ export const labUm: Command = {
         out.push(`Enable-ExchangeCertificate -Thumbprint ${t.toUpperCase()} -Services ${services.join(',')}`);
         out.push(
           fr
-            ? `Redémarrez le service pour appliquer : certlab lab um restart --dir ${session.displayDir}`
-            : `Restart the service for it to take effect: certlab lab um restart --dir ${session.displayDir}`,
+            ? `Redémarrez le service pour appliquer : certlab lab um restart --dir ${shellWord(session.displayDir)}`
+            : `Restart the service for it to take effect: certlab lab um restart --dir ${shellWord(session.displayDir)}`,
         );
         break;
       }
