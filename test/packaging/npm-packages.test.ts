@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { filesUnder } from '../support/files.js';
 import { makeTmpDir, type TmpDir } from '../support/tmp.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -71,16 +72,6 @@ function run(cmd: string, args: string[], cwd: string): string {
       `${cmd} ${args.join(' ')} failed (${r.error ? r.error.message : `exit ${r.status}`}):\n${r.stdout}\n${r.stderr}`,
     );
   return r.stdout;
-}
-
-function walk(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...walk(p));
-    else out.push(p);
-  }
-  return out;
 }
 
 beforeAll(async () => {
@@ -196,9 +187,9 @@ describe('npm packages', () => {
         ...Object.keys(p.manifest.peerDependencies ?? {}),
       ]);
       const undeclared = new Set<string>();
-      for (const f of walk(join(p.dir, 'dist')).filter(
-        (x) => x.endsWith('.js') && !x.includes('/dist/browser/'),
-      )) {
+      for (const f of filesUnder(join(p.dir, 'dist'))
+        .map((f) => join(p.dir, 'dist', f))
+        .filter((x) => x.endsWith('.js') && !x.includes('/dist/browser/'))) {
         for (const spec of bareImports(readFileSync(f, 'utf8'))) {
           if (spec.startsWith('node:') || NODE_BUILTINS.has(spec)) {
             if (p.name === '@certlab/pki')
@@ -215,7 +206,9 @@ describe('npm packages', () => {
 
   it('keep pkijs and asn1js types inside (no declaration file names them)', () => {
     for (const p of packed.values())
-      for (const f of walk(join(p.dir, 'dist')).filter((x) => x.endsWith('.d.ts')))
+      for (const f of filesUnder(join(p.dir, 'dist'))
+        .map((f) => join(p.dir, 'dist', f))
+        .filter((x) => x.endsWith('.d.ts')))
         expect(readFileSync(f, 'utf8'), relative(app, f)).not.toMatch(
           /from ['"](pkijs|asn1js)['"]|import\(['"](pkijs|asn1js)['"]\)/,
         );

@@ -1,22 +1,15 @@
 // scripts/prune-dist.mjs: `npm run build` removes compiled files whose source is gone, so that
 // `npm pack` from a working tree does not ship a module deleted or renamed since the last build.
 
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 // @ts-expect-error a plain ESM script without declarations
 import { pruneStaleOutputs } from '../../scripts/prune-dist.mjs';
+import { filesUnder } from '../support/files.js';
 import { useTmpDir } from '../support/tmp.js';
 
 const tmp = useTmpDir('certlab-prune-');
-
-function files(dir: string, prefix = ''): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) =>
-      e.isDirectory() ? files(join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
-    )
-    .sort();
-}
 
 it('removes the outputs of deleted sources and the directories they leave empty, nothing else', async () => {
   const pkg = tmp.path;
@@ -48,7 +41,7 @@ it('removes the outputs of deleted sources and the directories they leave empty,
   for (const f of [...kept, ...stale]) put(f);
   const removed: string[] = await pruneStaleOutputs(pkg);
   expect(removed.sort()).toEqual(stale.sort());
-  expect(files(join(pkg, 'dist'))).toEqual(kept.map((f) => f.slice('dist/'.length)).sort());
+  expect(filesUnder(join(pkg, 'dist'))).toEqual(kept.map((f) => f.slice('dist/'.length)).sort());
   // Idempotent, and a package without dist/ is fine.
   expect(await pruneStaleOutputs(pkg)).toEqual([]);
   expect(await pruneStaleOutputs(join(pkg, 'src'))).toEqual([]);

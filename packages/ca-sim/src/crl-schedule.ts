@@ -51,16 +51,17 @@ export function createCrlSchedule(
   async function once(): Promise<PublishedCrl[]> {
     const now = clock.now().getTime();
     const out: PublishedCrl[] = [];
+    // A base CRL (the root's or the issuing CA's) is due when there is none or it is a period old.
+    const due = (crl: PublishedCrl | undefined) => !crl || now >= crl.thisUpdate.getTime() + baseHours * HOUR;
     // The root's CRL too (two-tier CAs): the issuing CA certificate's CDP names it, so a client
     // that checks revocation along the chain needs it in CertEnroll (reference §6.5, §11.4). AD CS
     // leaves that to the offline root's administrator; here the root lives beside the issuing CA.
     if (!ca.standalone) {
-      const root = await ca.latestCrl({ authority: 'root' });
-      if (!root || now >= root.thisUpdate.getTime() + baseHours * HOUR)
+      if (due(await ca.latestCrl({ authority: 'root' })))
         out.push(await ca.publishCrl({ authority: 'root' }));
     }
     let base = await ca.latestCrl();
-    if (!base || now >= base.thisUpdate.getTime() + baseHours * HOUR) {
+    if (!base || due(base)) {
       base = await ca.publishCrl();
       out.push(base);
     }

@@ -306,33 +306,13 @@ describe('certlab store list / show / verify', () => {
   });
 
   it('verifies the copy --location and --store name when the certificate is in two stores', async () => {
+    // `store <verb> [root.cer] <root> --machine ex01 --location <location> --store Root`
+    const inRoot = (verb: string, location: string, target = rootT) =>
+      cli(dir, 'store', verb, target, '--machine', 'ex01', '--location', location, '--store', 'Root');
     // The root in CurrentUser\Root as well as LocalMachine\Root.
-    const imp = await cli(
-      dir,
-      'store',
-      'import',
-      'root.cer',
-      '--machine',
-      'ex01',
-      '--location',
-      'CurrentUser',
-      '--store',
-      'Root',
-    );
-    expect(imp.code).toBe(0);
+    expect((await inRoot('import', 'CurrentUser', 'root.cer')).code).toBe(0);
     for (const location of ['LocalMachine', 'CurrentUser']) {
-      const r = await cli(
-        dir,
-        'store',
-        'verify',
-        rootT,
-        '--machine',
-        'ex01',
-        '--location',
-        location,
-        '--store',
-        'Root',
-      );
+      const r = await inRoot('verify', location);
       expect(r.stderr, location).toBe('');
       expect(r.code, location).toBe(0);
       expect(r.stdout).toContain(`(${location}\\Root)`);
@@ -341,22 +321,7 @@ describe('certlab store list / show / verify', () => {
     const both = await cli(dir, 'store', 'verify', rootT, '--machine', 'ex01');
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('CurrentUser\\Root, LocalMachine\\Root');
-    expect(
-      (
-        await cli(
-          dir,
-          'store',
-          'delete',
-          rootT,
-          '--machine',
-          'ex01',
-          '--location',
-          'CurrentUser',
-          '--store',
-          'Root',
-        )
-      ).code,
-    ).toBe(0);
+    expect((await inRoot('delete', 'CurrentUser')).code).toBe(0);
   });
 
   it('a wrong purpose is exit 1 with CERT_E_WRONG_USAGE', async () => {

@@ -78,7 +78,7 @@ export class EventLog {
               `The event log ${file} cannot be read; delete it to start an empty log.`,
               `Le journal d'événements ${file} est illisible ; supprimez-le pour repartir d'un journal vide.`,
             ),
-            { cause: e, ...(lang ? { lang } : {}) },
+            { cause: e, lang },
           );
       }
     }

@@ -236,7 +236,8 @@ export class ExchangeUmService {
   }
 
   /**
-   * Opens the service of a host where {@link ExchangeUmService.install} ran.
+   * Opens the service of a host where {@link ExchangeUmService.install} ran. `lang` is the
+   * language of the error when the host has no UM service (the lab's; default English).
    *
    * @example
    * ```ts
@@ -259,7 +260,7 @@ export class ExchangeUmService {
             `${host.name} has no Exchange UM service state (${file}); prepare the lab with 'certlab lab init'.`,
             `${host.name} n'a pas d'état du service de messagerie unifiée Exchange (${file}) ; préparez le labo avec 'certlab lab init'.`,
           ),
-          { cause: e, ...(options.lang ? { lang: options.lang } : {}) },
+          { cause: e, lang: options.lang },
         );
       }
     }
@@ -270,7 +271,7 @@ export class ExchangeUmService {
           `${host.name} has no Exchange UM service.`,
           `${host.name} n'a pas de service de messagerie unifiée Exchange.`,
         ),
-        options.lang ? { lang: options.lang } : undefined,
+        { lang: options.lang },
       );
     return new ExchangeUmService(host, state, options.network, options.now ?? (() => new Date()));
   }

@@ -108,15 +108,16 @@ function selfIssued(c: Certificate): boolean {
 }
 
 function autoStore(c: Certificate, hasKey: boolean, fromPfx: boolean, placement: AutoPlacement): string {
-  const ca = isCa(c) || !hasBasicConstraints(c);
   if (placement === 'by-type') {
     if (hasKey) return 'My';
     // Without basicConstraints only a self-issued certificate is taken for a CA here: AD CS's
     // Web Server certificates carry none, and people expect them in My.
-    if (isCa(c) || (!hasBasicConstraints(c) && selfIssued(c))) return selfIssued(c) ? 'Root' : 'CA';
+    const self = selfIssued(c);
+    if (isCa(c) || (self && !hasBasicConstraints(c))) return self ? 'Root' : 'CA';
     return 'My';
   }
-  if (!fromPfx) return ca ? 'CA' : 'AddressBook';
+  // Windows' wizard takes a lone certificate without basicConstraints for a CA.
+  if (!fromPfx) return isCa(c) || !hasBasicConstraints(c) ? 'CA' : 'AddressBook';
   if (hasKey) return 'My';
   if (isCa(c)) return selfIssued(c) ? 'Root' : 'CA';
   return 'AddressBook';

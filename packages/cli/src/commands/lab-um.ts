@@ -61,7 +61,15 @@ export const labUm: Command = {
     const session = await openLab(ctx, args, NAME);
     const fr = labLang(ctx, args, NAME, session.config.lang) === 'fr';
     const ex = session.host('exchange-um');
-    const um = await lab.ExchangeUmService.open(ex, { network: session.network });
+    const um = await lab.ExchangeUmService.open(ex, {
+      network: session.network,
+      lang: session.config.lang,
+    });
+    // What startup-mode and assign print last: both take effect at the next start.
+    const restart = `certlab lab um restart --dir ${shellWord(session.displayDir)}`;
+    const restartReminder = fr
+      ? `Redémarrez le service pour appliquer : ${restart}`
+      : `Restart the service for it to take effect: ${restart}`;
     const out: string[] = [];
     switch (action) {
       case 'restart': {
@@ -88,11 +96,7 @@ export const labUm: Command = {
         if (!mode) throw usageError('startup-mode needs TCP, TLS or Dual.', NAME);
         await um.setStartupMode(mode);
         out.push(`Set-UMServer -Identity ${ex.name} -UMStartupMode ${mode}`);
-        out.push(
-          fr
-            ? `Redémarrez le service pour appliquer : certlab lab um restart --dir ${shellWord(session.displayDir)}`
-            : `Restart the service for it to take effect: certlab lab um restart --dir ${shellWord(session.displayDir)}`,
-        );
+        out.push(restartReminder);
         break;
       }
       case 'assign': {
@@ -106,11 +110,7 @@ export const labUm: Command = {
         });
         await um.enableCertificate(t, services);
         out.push(`Enable-ExchangeCertificate -Thumbprint ${t.toUpperCase()} -Services ${services.join(',')}`);
-        out.push(
-          fr
-            ? `Redémarrez le service pour appliquer : certlab lab um restart --dir ${shellWord(session.displayDir)}`
-            : `Restart the service for it to take effect: certlab lab um restart --dir ${shellWord(session.displayDir)}`,
-        );
+        out.push(restartReminder);
         break;
       }
       case 'certs': {

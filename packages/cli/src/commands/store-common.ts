@@ -118,6 +118,8 @@ export function langOption(args: ParsedArgs, command: string): Lang {
 /**
  * The copy of a certificate a command works on: the one in --location / --store when given,
  * else the only physical copy; several copies and no --location / --store is a usage error.
+ * With `anyLocation` (store verify, whose --location is the chain engine's context) --location
+ * only prefers a copy: a certificate that is only in the other location is still found.
  *
  * @example
  * ```ts
@@ -128,17 +130,16 @@ export async function findEntry(
   machine: Machine,
   args: ParsedArgs,
   command: string,
+  options: { anyLocation?: boolean } = {},
 ): Promise<CertificateEntry> {
   const raw = args.positionals[0]!;
   const thumb = await storeCall(() => ss.normalizeThumbprint(raw));
   const location = await locationOption(args);
   const store = await storeOption(args);
-  const copies = machine
-    .locate(thumb)
-    .filter(
-      (e) =>
-        (location === undefined || e.location === location) && (store === undefined || e.store === store),
-    );
+  const inStore = machine.locate(thumb).filter((e) => store === undefined || e.store === store);
+  let copies = location === undefined ? inStore : inStore.filter((e) => e.location === location);
+  const elsewhere = copies.length === 0 && options.anyLocation === true && inStore.length > 0;
+  if (elsewhere) copies = inStore;
   if (copies.length === 0) {
     // A logical view may show a machine certificate from a user store (CurrentUser\Root sees LocalMachine\Root).
     if (location !== undefined && store !== undefined) {
@@ -151,9 +152,9 @@ export async function findEntry(
       `no certificate ${thumb} on ${machine.name}${where ? ` in ${where}` : ''}. [ERR_STORE_NOT_FOUND]`,
     );
   }
-  if (copies.length > 1 && !(location !== undefined && store !== undefined))
+  if (copies.length > 1 && !(location !== undefined && store !== undefined && !elsewhere))
     throw usageError(
-      `${thumb} is in ${copies.map((e) => `${e.location}\\${e.store}`).join(', ')}: give --location and --store.`,
+      `${thumb} is in ${copies.map((e) => `${e.location}\\${e.store}`).join(', ')}: give ${elsewhere ? '--store' : '--location and --store'}.`,
       command,
     );
   return copies[0]!;

@@ -5,7 +5,7 @@
 import type { ChainResult } from '@certlab/store-sim';
 import * as ss from '@certlab/store-sim';
 import { choiceOption, stringOption } from '../args.js';
-import { CliError, EXIT, usageError } from '../cli-error.js';
+import { EXIT, usageError } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { FORMAT_OPTION } from '../common-options.js';
 import { writeJson, writeLines } from '../output.js';
@@ -76,17 +76,7 @@ export const storeVerify: Command = {
     // --location is the engine's context, and also picks the copy when the certificate is in
     // that location; a certificate found only in the other location is still verified in this
     // context (a LocalMachine engine judging a user store's certificate).
-    let entry: Awaited<ReturnType<typeof findEntry>>;
-    try {
-      entry = await findEntry(machine, args, NAME);
-    } catch (e) {
-      if (context === undefined || !(e instanceof CliError) || e.exitCode !== EXIT.failed) throw e;
-      entry = await findEntry(
-        machine,
-        { values: { ...args.values, location: undefined }, positionals: args.positionals },
-        NAME,
-      );
-    }
+    const entry = await findEntry(machine, args, NAME, { anyLocation: true });
     const chain = await storeCall(() =>
       ss.buildChain(machine, entry, {
         context: context ?? entry.location,

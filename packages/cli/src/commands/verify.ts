@@ -107,7 +107,7 @@ export const verify: Command = {
     );
     const trustFiles = listOption(args, 'trust');
     if (trustFiles.length === 0)
-      throw usageError('--trust is required: give the trusted root certificate(s).', 'verify');
+      throw usageError('--trust is required: give the trusted root certificate(s).', NAME);
     const atText = stringOption(args, 'at');
     let time = new Date();
     if (atText !== undefined) {
@@ -115,13 +115,13 @@ export const verify: Command = {
       if (Number.isNaN(time.getTime()))
         throw usageError(
           `--at must be an ISO 8601 time such as 2026-06-01T00:00:00Z, not '${atText}'.`,
-          'verify',
+          NAME,
         );
     }
     const policies = listOption(args, 'policy', true);
     for (const p of policies)
       if (!/^[0-2](\.(0|[1-9][0-9]*))+$/.test(p))
-        throw usageError(`--policy must be a dotted OID, not '${p}'.`, 'verify');
+        throw usageError(`--policy must be a dotted OID, not '${p}'.`, NAME);
     const leafPath = args.positionals[0]!;
     const leafCerts = await readCerts(ctx, leafPath);
     const trust = (await Promise.all(trustFiles.map((f) => readCerts(ctx, f)))).flat();

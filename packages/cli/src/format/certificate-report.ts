@@ -6,7 +6,7 @@ import { isoSeconds } from './dates.js';
 import { signatureAlgorithmDisplayName } from './display-names.js';
 import { extensionSection } from './extension-section.js';
 import { extensionJson, type Json, toJson } from './json-value.js';
-import { publicKeySection } from './public-key.js';
+import { type PublicKeySection, publicKeySection } from './public-key.js';
 
 /** The outcome of checking a signature: true/false, or null when it was not checked. */
 export interface SignatureCheck {
@@ -29,14 +29,12 @@ export interface CertificateReport {
 async function checkSignature(
   cert: Certificate,
   issuerKey: PublicKey | undefined,
-  own: { key: PublicKey | undefined; json: Json },
+  own: PublicKeySection,
 ): Promise<SignatureCheck> {
   // A self-issued certificate with a key type certlab does not read (DSA, Ed448…) is shown, its
-  // signature not checked: own.key is undefined and own.json says why.
-  if (!issuerKey && cert.isSelfIssued && !own.key) {
-    const why = (own.json as { error?: string }).error ?? 'its key type is not supported';
-    return { valid: null, detail: `not checked: ${why}` };
-  }
+  // signature not checked: own.key is undefined and own.error says why.
+  if (!issuerKey && cert.isSelfIssued && !own.key)
+    return { valid: null, detail: `not checked: ${own.error ?? 'its key type is not supported'}` };
   const key = issuerKey ?? (cert.isSelfIssued ? own.key : undefined);
   if (!key) return { valid: null, detail: 'not checked: the issuer is not known (give --issuer FILE)' };
   const whose = issuerKey ? 'the issuer public key' : 'its own public key';

@@ -25,6 +25,8 @@ export interface PublicKeySection {
   readonly json: Json;
   /** The parsed key, when certlab supports its algorithm. */
   readonly key: PublicKey | undefined;
+  /** Why the key could not be read, when `key` is undefined. */
+  readonly error?: string;
 }
 
 /**
@@ -47,6 +49,7 @@ export async function publicKeySection(spki: Uint8Array): Promise<PublicKeySecti
     const reason = e instanceof Error ? e.message : String(e);
     return {
       key: undefined,
+      error: reason,
       text: [
         'Public Key Algorithm:',
         `    ${reason}`,

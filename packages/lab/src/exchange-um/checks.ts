@@ -103,7 +103,11 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
   const time = session.now();
   const { root, issuing } = await session.caCertificates();
   const caThumbs = new Set([await root.thumbprint(), await issuing.thumbprint()]);
-  const um = await ExchangeUmService.open(ex, { network: session.network, now: session.now });
+  const um = await ExchangeUmService.open(ex, {
+    network: session.network,
+    now: session.now,
+    lang: session.config.lang,
+  });
   // This check's CRLs: every candidate's status and both handshake sides read the same CDPs.
   // Made here, not on the session: the automated run keeps one session while it publishes CRLs.
   const crlCache = createCrlCache();
@@ -493,9 +497,7 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
         'NOT_RESTARTED',
         l10n(
           `UM still uses ${running?.certificate ?? 'no certificate'} (${running ? `last start ${running.since}` : 'never started'}); the last event 1112 does not name ${good.thumbprint}.`,
-          running?.certificate
-            ? `La messagerie unifiée utilise encore ${running.certificate} (dernier démarrage ${running.since}) ; le dernier événement 1112 ne nomme pas ${good.thumbprint}.`
-            : `La messagerie unifiée n'utilise encore aucun certificat (${running ? `dernier démarrage ${running.since}` : 'jamais démarrée'}) ; le dernier événement 1112 ne nomme pas ${good.thumbprint}.`,
+          `La messagerie unifiée ${running?.certificate ? `utilise encore ${running.certificate}` : "n'utilise encore aucun certificat"} (${running ? `dernier démarrage ${running.since}` : 'jamais démarrée'}) ; le dernier événement 1112 ne nomme pas ${good.thumbprint}.`,
         ),
         l10n(
           v2010

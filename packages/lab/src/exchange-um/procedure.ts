@@ -63,7 +63,11 @@ export async function runExchangeUm(session: LabSession, ctx: ScenarioRunContext
   const caFqdn = hostOf(session.config, 'ca').fqdn;
   const exDir = hostOf(session.config, 'exchange-um').dir;
   const web = new CertsrvClient(ctx.certsrvUrl, session.config.ca.account, lang);
-  const um = await ExchangeUmService.open(ex, { network: session.network, now: session.now });
+  const um = await ExchangeUmService.open(ex, {
+    network: session.network,
+    now: session.now,
+    lang: session.config.lang,
+  });
   const task = (n: number) => {
     const s = EXCHANGE_UM_STEPS[n - 1]!;
     ctx.print('');

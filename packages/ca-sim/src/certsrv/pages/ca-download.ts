@@ -136,10 +136,10 @@ export function renderCaDownload(ctx: PageContext, options: CaDownloadPageOption
 
   // Plain links per CA certificate and encoding: the text variant's links, and the browser
   // variant's when scripts are off (the encoding radios need script).
+  // French puts a space before the colon.
+  const colon = ctx.lang === 'fr' ? ' : ' : ': ';
   const plainLinks: Lines = gens.map((g) => {
     const n = int(g.index);
-    // French puts a space before the colon.
-    const colon = ctx.lang === 'fr' ? ' : ' : ': ';
     const pair = (base: string): string =>
       `<a href="${base}&amp;Enc=bin">${escapeMessage(m.der)}</a> <a href="${base}&amp;Enc=b64">${escapeMessage(m.b64)}</a>`;
     return [
