@@ -36,7 +36,7 @@ describe('certlab lab run', () => {
     expect(r.stdout).toMatch(/Négociation TLS mutuelle : réussie/);
     expect(r.stdout).toMatch(/Durée de l'exécution automatique : \d+,\d\d s/);
     // French marks, French handshake wording.
-    expect(r.stdout).toContain('  [RÉUSSI] 6. ');
+    expect(r.stdout).toContain('  [RÉUSSI]  6. ');
     expect(r.stdout).not.toMatch(/\[(PASS|FAIL)\]/);
   });
 

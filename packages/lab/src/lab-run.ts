@@ -182,11 +182,15 @@ export function formatReport(report: CheckReport, lang: LabLang): string[] {
       ? ({ pass: 'RÉUSSI', fail: 'ÉCHEC', pending: 'ATTENTE' } as const)
       : ({ pass: 'PASS', fail: 'FAIL', pending: 'PENDING' } as const);
   const hintWord = lang === 'fr' ? 'Indice :' : 'Hint:';
+  // Every mark padded to the language's widest ([PENDING], [ATTENTE]), so that step numbers line
+  // up and the detail and hint lines start under them whatever the mark.
+  const width = Math.max(...Object.values(mark).map((m) => m.length)) + 2;
+  const indent = ' '.repeat(2 + width + 1);
   const lines: string[] = [];
   for (const r of report.results) {
-    lines.push(`  [${mark[r.status]}] ${r.step.number}. ${r.step.title[lang]}`);
-    lines.push(`         ${r.detail[lang]}`);
-    if (r.status === 'fail' && r.hint) lines.push(`         ${hintWord} ${r.hint[lang]}`);
+    lines.push(`  ${`[${mark[r.status]}]`.padEnd(width)} ${r.step.number}. ${r.step.title[lang]}`);
+    lines.push(`${indent}${r.detail[lang]}`);
+    if (r.status === 'fail' && r.hint) lines.push(`${indent}${hintWord} ${r.hint[lang]}`);
   }
   const h = report.handshake;
   if (h)

@@ -3,7 +3,7 @@
 // walkthrough uses the French article's labels.
 
 import { describe, expect, it } from 'vitest';
-import { runLab } from '../src/index.js';
+import { formatReport, runLab } from '../src/index.js';
 
 describe('lab run exchange-um', () => {
   for (const exchange of ['2007sp1', '2010'] as const)
@@ -70,7 +70,7 @@ describe('lab run exchange-um', () => {
       'Redémarrez le service de messagerie unifiée Microsoft Exchange',
       "Observateur d'événements → ID de l'événement 1112",
       'Tâche 5 — Assignez le certificat du serveur Exchange Server',
-      '[RÉUSSI] 4. Créez une demande de certificat pour le serveur Exchange Server et installez le certificat',
+      '[RÉUSSI]  4. Créez une demande de certificat pour le serveur Exchange Server et installez le certificat',
       'Résultat : toutes les étapes sont réussies.',
     ])
       expect(text).toContain(label);
@@ -81,4 +81,48 @@ describe('lab run exchange-um', () => {
     );
     expect(text).not.toContain('[SYNTHETIC] The ');
   });
+});
+
+describe('formatReport', () => {
+  const step = (number: number, en: string, fr: string) => ({ id: `s${number}`, number, title: { en, fr } });
+  const report = {
+    scenario: 'exchange-um',
+    results: [
+      { step: step(1, 'One', 'Un'), status: 'pass', detail: { en: 'done', fr: 'fait' }, code: 'OK' },
+      {
+        step: step(2, 'Two', 'Deux'),
+        status: 'fail',
+        detail: { en: 'wrong', fr: 'faux' },
+        hint: { en: 'redo', fr: 'refaire' },
+        code: 'WRONG',
+      },
+      {
+        step: step(3, 'Three', 'Trois'),
+        status: 'pending',
+        detail: { en: 'later', fr: 'plus tard' },
+        code: 'WAIT',
+      },
+    ],
+    passed: false,
+    handshake: undefined,
+  } as const;
+  const full = { ...report, firstFailure: report.results[1] } as unknown as Parameters<
+    typeof formatReport
+  >[0];
+
+  for (const lang of ['en', 'fr'] as const)
+    it(`lines up step numbers, details and hints under every mark (${lang})`, () => {
+      const lines = formatReport(full, lang);
+      const steps = lines.filter((l) => /^ {2}\[/.test(l));
+      const others = lines.slice(0, 7).filter((l) => !/^ {2}\[/.test(l));
+      expect(steps).toHaveLength(3);
+      const column = steps[0]!.indexOf('1.');
+      for (const [i, l] of steps.entries()) expect(l.indexOf(`${i + 1}.`)).toBe(column);
+      expect(others).toHaveLength(4);
+      for (const l of others) expect(l.search(/\S/)).toBe(column);
+      expect(lines).toContain(
+        lang === 'fr' ? `${' '.repeat(column)}Indice : refaire` : `${' '.repeat(column)}Hint: redo`,
+      );
+      expect(steps[0]).toMatch(lang === 'fr' ? /^ {2}\[RÉUSSI\] +1\. Un$/ : /^ {2}\[PASS\] +1\. One$/);
+    });
 });
