@@ -2,15 +2,18 @@
 // is not charged to it:
 //   node --conditions=source --import tsx bench/certsrv-load-server.ts hello
 //   node --conditions=source --import tsx bench/certsrv-load-server.ts certsrv [--workers N] [--chain <file>]
+//   node --conditions=source --import tsx bench/certsrv-load-server.ts certsrv-cluster [--processes N] [--chain <file>]
 // It prints one line `READY <json>` ({ url, … }) on stdout once it listens, and exits when its
 // stdin closes (the parent died or is done). Add --cpu-prof to the node flags to see where the
 // server's time goes.
 
+import cluster from 'node:cluster';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { createAuthority, startCertsrv, UserDirectory } from '@certlab/ca-sim';
+import { createAuthority, openPostgresStore, startCertsrv, UserDirectory } from '@certlab/ca-sim';
+import { startPostgres } from '../packages/ca-sim/test/support/postgres-server.js';
 
 export const LOAD_USER = { name: 'alice', password: 'alice-Passw0rd' } as const;
 
@@ -53,6 +56,69 @@ async function main(): Promise<void> {
       await server.close();
       await ca.close();
     };
+  } else if (kind === 'certsrv-cluster') {
+    // N processes (node:cluster, one shared listening socket) over one PostgreSQL database: the
+    // issue's other way of using both cores. The primary starts PostgreSQL and creates the CA,
+    // then each process opens it and serves certsrv with everything in line (no signing workers).
+    const processes = Number(argValue(args, '--processes') ?? 2);
+    const pgServer = await startPostgres({ durable: process.env.CERTSRV_LOAD_PG_DURABLE !== 'false' });
+    const url = await pgServer.createDatabase('certlab_load');
+    const ca = await createAuthority({
+      name: 'Contoso Issuing CA',
+      root: { name: 'Contoso Root CA' },
+      keyType: 'ec',
+      baseUrl: 'http://pki.contoso.com',
+      db: await openPostgresStore({ connectionString: url }),
+    });
+    const chain = argValue(args, '--chain');
+    if (chain) writeFileSync(chain, ca.chain.map((c) => c.toPem()).join(''));
+    await ca.close();
+    cluster.setupPrimary({ exec: fileURLToPath(import.meta.url), args: ['cluster-child', url] });
+    const children = Array.from({ length: processes }, () => cluster.fork());
+    const urls = await Promise.all(
+      children.map(
+        (w) =>
+          new Promise<string>((resolve, reject) => {
+            w.once('message', (m: { url: string }) => resolve(m.url));
+            w.once('exit', (code) => reject(new Error(`cluster child exited (${code})`)));
+          }),
+      ),
+    );
+    info = { url: urls[0], processes, pids: children.map((w) => w.process.pid) };
+    stop = async () => {
+      // Asked, not killed: a child exits normally, so a --cpu-prof profile is written.
+      await Promise.all(
+        children.map(
+          (w) =>
+            new Promise<void>((resolve) => {
+              w.once('exit', () => resolve());
+              w.send('stop');
+            }),
+        ),
+      );
+      await pgServer.stop();
+    };
+  } else if (kind === 'cluster-child') {
+    const url = args[1]!;
+    const ca = await createAuthority({
+      name: 'Contoso Issuing CA',
+      root: { name: 'Contoso Root CA' },
+      keyType: 'ec',
+      baseUrl: 'http://pki.contoso.com',
+      db: await openPostgresStore({ connectionString: url, max: 16 }),
+    });
+    const users = new UserDirectory('CONTOSO');
+    await users.add(LOAD_USER.name, LOAD_USER.password);
+    const server = await startCertsrv({ ca, users, crlSchedule: false });
+    process.send!({ url: server.url });
+    process.on('message', (m) => {
+      if (m === 'stop')
+        void server
+          .close()
+          .then(() => ca.close())
+          .finally(() => process.exit(0));
+    });
+    return;
   } else {
     throw new Error(`unknown server kind ${String(kind)} (hello | certsrv)`);
   }

@@ -4,6 +4,7 @@
 //   - bare node:http answering "hello" (the ceiling of one node process),
 //   - certsrv, one process: P-256 root → P-256 issuing CA, memory database,
 //   - certsrv using both cores: the same, with `createAuthority({ signingWorkers: 2 })`,
+//   - certsrv in 2 node:cluster processes over one PostgreSQL database (when PostgreSQL runs),
 //   - `cfssl serve` (Debian golang-cfssl) with a P-256 CA, signing the same CSRs.
 // An enrollment = POST certfnsh.asp (Mode=newreq, CertRequest=<PEM>, CertAttrib=
 // CertificateTemplate:WebServer) then GET certnew.cer?ReqID=N&Enc=b64: two requests, one
@@ -19,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createCsr, generateKeyPair, parseCertificate, readCertificates, subjectAltName } from '@certlab/pki';
+import { postgresUnavailable } from '../packages/ca-sim/test/support/postgres-server.js';
 import type { LoadMode, LoadResult, LoadRunMessage } from './certsrv-load-client.js';
 import { LOAD_USER } from './certsrv-load-server.js';
 import {
@@ -221,6 +223,21 @@ function cpuMicros(pid: number | undefined, file = `/proc/${pid}/stat`): number 
   }
 }
 
+/**
+ * CPU time (user + system) of the whole machine, µs, from /proc/stat; undefined off Linux. For the
+ * multi-process target, whose CPU is spread over the cluster's processes and PostgreSQL's.
+ */
+function machineCpuMicros(): number | undefined {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal: all but idle and iowait are busy.
+    const busy = f[0]! + f[1]! + f[2]! + f[5]! + f[6]! + f[7]!;
+    return busy * 10_000;
+  } catch {
+    return undefined;
+  }
+}
+
 /** CPU time of a process's main thread (the thread whose id is the pid), µs; undefined off Linux. */
 function mainThreadCpuMicros(pid: number | undefined): number | undefined {
   return pid === undefined ? undefined : cpuMicros(pid, `/proc/${pid}/task/${pid}/stat`);
@@ -304,18 +321,28 @@ const mod: BenchModule = {
       );
       servers.push(two);
       const notes: string[] = [];
+      // The issue's other way of using both cores: several processes over PostgreSQL.
+      const pgMissing = postgresUnavailable();
+      const clusterChain = join(dir, 'cluster-chain.pem');
+      const multi = pgMissing
+        ? undefined
+        : await startNodeServer(['certsrv-cluster', '--processes', '2', '--chain', clusterChain], env);
+      if (multi) servers.push(multi);
+      else notes.push(`certsrv, 2 processes over PostgreSQL: not measured (${pgMissing}).`);
       const cfssl = await startCfssl(dir);
       if (typeof cfssl === 'string') notes.push(`cfssl: not measured (${cfssl}).`);
       else servers.push(cfssl);
 
       const sample = await checkCertsrv(one, csrs[0]!, oneChain);
       await checkCertsrv(two, csrs[1]!, twoChain);
+      if (multi) await checkCertsrv(multi, csrs[3]!, clusterChain);
       if (typeof cfssl !== 'string') await checkCfssl(cfssl, csrs[2]!);
 
       const targets: Record<string, Server> = {
         hello,
         one,
         two,
+        ...(multi ? { multi } : {}),
         ...(typeof cfssl !== 'string' ? { cfssl } : {}),
       };
       const modes: Mode[] = [
@@ -354,6 +381,24 @@ const mod: BenchModule = {
           mode: 'submit',
           what: 'submit only (1 request)',
         },
+        ...(multi
+          ? [
+              {
+                key: 'multi-enroll',
+                label: 'certsrv, 2 processes, PostgreSQL',
+                server: 'multi',
+                mode: 'enroll' as const,
+                what: 'enrollment (2 requests)',
+              },
+              {
+                key: 'multi-submit',
+                label: 'certsrv, 2 processes, PostgreSQL',
+                server: 'multi',
+                mode: 'submit' as const,
+                what: 'submit only (1 request)',
+              },
+            ]
+          : []),
         ...(typeof cfssl !== 'string'
           ? [
               {
@@ -387,15 +432,19 @@ const mod: BenchModule = {
           const m = modes[(i + round) % modes.length]!;
           const server = targets[m.server]!.child.pid;
           const node = targets[m.server] !== targets.cfssl;
-          const m0 = node ? mainThreadCpuMicros(server) : undefined;
-          const s0 = cpuMicros(server);
+          // The cluster's CPU is its processes' and PostgreSQL's: the machine's, less the client's.
+          const spread = m.server === 'multi';
+          const serverCpu = () => (spread ? machineCpuMicros() : cpuMicros(server));
+          const m0 = node && !spread ? mainThreadCpuMicros(server) : undefined;
+          const s0 = serverCpu();
           const c0 = cpuMicros(client.pid);
           const r: Measured = await client.run(targets[m.server]!.url, m.mode, measureMs);
-          const s1 = cpuMicros(server);
-          const m1 = node ? mainThreadCpuMicros(server) : undefined;
+          const s1 = serverCpu();
+          const m1 = node && !spread ? mainThreadCpuMicros(server) : undefined;
           const c1 = cpuMicros(client.pid);
           if (r.errors) throw new Error(`${m.key}: ${r.errors} errors, first: ${r.firstError}`);
-          if (s0 !== undefined && s1 !== undefined) r.serverCpu = (s1 - s0) / r.ops;
+          if (s0 !== undefined && s1 !== undefined)
+            r.serverCpu = (s1 - s0 - (spread && c0 !== undefined && c1 !== undefined ? c1 - c0 : 0)) / r.ops;
           if (m0 !== undefined && m1 !== undefined) r.serverMainCpu = (m1 - m0) / r.ops;
           if (c0 !== undefined && c1 !== undefined) r.clientCpu = (c1 - c0) / r.ops;
           results.get(m.key)!.push(r);
