@@ -91,6 +91,7 @@ async function main(): Promise<void> {
         children.map(
           (w) =>
             new Promise<void>((resolve) => {
+              if (w.isDead()) return resolve();
               w.once('exit', () => resolve());
               w.send('stop');
             }),
@@ -120,7 +121,7 @@ async function main(): Promise<void> {
     });
     return;
   } else {
-    throw new Error(`unknown server kind ${String(kind)} (hello | certsrv)`);
+    throw new Error(`unknown server kind ${String(kind)} (hello | certsrv | certsrv-cluster)`);
   }
   process.stdin.resume();
   process.stdin.on('end', () => {
