@@ -4,7 +4,9 @@
 
 import { execFile } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createCsr, encodePem, generateKeyPair, Name, subjectAltName } from '@certlab/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +68,8 @@ function basic(name: string, password: string): string {
   return `Basic ${Buffer.from(`${name}:${password}`).toString('base64')}`;
 }
 
+const REPO = fileURLToPath(new URL('../../..', import.meta.url));
+
 let cwd: string;
 let first: Started;
 let user: { name: string; password: string };
@@ -110,6 +114,36 @@ describe('certlab serve', () => {
     const r = await fetch(first.report.http, { headers: { authorization: basic(user.name, user.password) } });
     expect(r.status).toBe(200);
     expect(await r.text()).toContain('Contoso Issuing CA');
+  });
+
+  it('keeps another certlab process off its embedded database while it runs (PGlite takes one process)', async () => {
+    // Before the lock, `certlab ca submit` here issued a request that the server's database then
+    // lost (both processes wrote the same PGlite directory).
+    const r = await promisify(execFile)(
+      process.execPath,
+      [
+        '--conditions=source',
+        '--import',
+        createRequire(import.meta.url).resolve('tsx'),
+        join(REPO, 'packages/cli/src/bin.ts'),
+        'ca',
+        'list',
+        '--dir',
+        'site',
+      ],
+      { cwd, encoding: 'utf8' },
+    ).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`is in use by process ${process.pid}`);
+    expect(r.stderr).toContain('[ERR_CA_STORE_IN_USE]');
+    // The server still answers.
+    const again = await fetch(first.report.http, {
+      headers: { authorization: basic(user.name, user.password) },
+    });
+    expect(again.status).toBe(200);
   });
 
   describeWithTool('curl', 'over HTTPS with curl --cacert', () => {

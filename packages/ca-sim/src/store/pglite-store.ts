@@ -4,6 +4,7 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { CaError } from '../errors.js';
+import { type DirectoryLock, lockDataDirectory } from './directory-lock.js';
 import type { RequestStore } from './request-store.js';
 import type { SqlClient, SqlQueryable } from './sql-client.js';
 import { SqlRequestStore } from './sql-store.js';
@@ -40,9 +41,27 @@ export function pgliteClient(db: PGlite): SqlClient {
   };
 }
 
+/** The client of {@link openPgliteStore}: closing it also releases the directory's lock. */
+function lockedClient(db: PGlite, lock: DirectoryLock | undefined): SqlClient {
+  const client = pgliteClient(db);
+  if (!lock) return client;
+  return {
+    ...client,
+    close: async () => {
+      try {
+        await db.close();
+      } finally {
+        await lock.release();
+      }
+    },
+  };
+}
+
 /**
  * Opens (creating if needed) a PGlite database in `dataDir`, migrates it, and returns the store.
- * Without `dataDir` the database lives in memory (useful to test the SQL path).
+ * Without `dataDir` the database lives in memory (useful to test the SQL path). One process at a
+ * time: the store holds `<dataDir>.lock` until closed, and a second opener gets
+ * ERR_CA_STORE_IN_USE naming the first (a lock left by a process that died is taken over).
  *
  * @example
  * ```ts
@@ -53,20 +72,27 @@ export function pgliteClient(db: PGlite): SqlClient {
  */
 export async function openPgliteStore(options: { dataDir?: string } = {}): Promise<RequestStore> {
   let db: PGlite;
+  let lock: DirectoryLock | undefined;
   try {
-    if (options.dataDir !== undefined) await mkdir(options.dataDir, { recursive: true });
+    if (options.dataDir !== undefined) {
+      await mkdir(options.dataDir, { recursive: true });
+      lock = await lockDataDirectory(options.dataDir);
+    }
     db = await PGlite.create(options.dataDir);
   } catch (cause) {
+    await lock?.release();
+    if (cause instanceof CaError) throw cause;
     throw new CaError(
       'ERR_CA_STORE',
       `Could not open the PGlite database${options.dataDir ? ` in ${options.dataDir}` : ''}: ${(cause as Error).message}`,
       { cause },
     );
   }
+  const client = lockedClient(db, lock);
   try {
-    return await SqlRequestStore.open(pgliteClient(db));
+    return await SqlRequestStore.open(client);
   } catch (e) {
-    await db.close().catch(() => undefined);
+    await client.close().catch(() => undefined);
     throw e;
   }
 }
