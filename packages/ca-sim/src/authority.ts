@@ -71,6 +71,13 @@ export interface CrlPeriods {
   readonly deltaHours?: number;
 }
 
+/** A request id given to a CA method: a positive safe integer, else TypeError (misuse). */
+function checkRequestId(id: number): number {
+  if (!Number.isSafeInteger(id) || id < 1)
+    throw new TypeError(`A request id is a positive integer, not ${String(id)}.`);
+  return id;
+}
+
 /**
  * What {@link createAuthority} needs.
  *
@@ -760,7 +767,7 @@ export class CertificationAuthority {
    * ```
    */
   async retrieve(requestId: number): Promise<RequestResult> {
-    const row = await this.store.getRequest(requestId);
+    const row = await this.store.getRequest(checkRequestId(requestId));
     if (!row) throw new CaError('ERR_CA_REQUEST_NOT_FOUND', `There is no request ${requestId}.`);
     return this.#result(row);
   }
@@ -771,33 +778,36 @@ export class CertificationAuthority {
     allowed: readonly RequestStatus[],
     officer: string,
   ): Promise<RequestResult> {
-    const row = await this.store.updateRequest(requestId, async (cur): Promise<RequestChange> => {
-      if (!allowed.includes(cur.status))
-        throw new CaError(
-          'ERR_CA_REQUEST_STATE',
-          `Request ${requestId} is ${cur.status}; only ${allowed.join(' or ')} requests can be issued by an officer.`,
-        );
-      const now = this.#clock.now();
-      const attrs = parseRequestAttributes(cur.attributes);
-      const decision = await this.#policy(cur.request, attrs, parseRequester(cur.requester), true);
-      if (decision.outcome !== 'issue')
+    const row = await this.store.updateRequest(
+      checkRequestId(requestId),
+      async (cur): Promise<RequestChange> => {
+        if (!allowed.includes(cur.status))
+          throw new CaError(
+            'ERR_CA_REQUEST_STATE',
+            `Request ${requestId} is ${cur.status}; only ${allowed.join(' or ')} requests can be issued by an officer.`,
+          );
+        const now = this.#clock.now();
+        const attrs = parseRequestAttributes(cur.attributes);
+        const decision = await this.#policy(cur.request, attrs, parseRequester(cur.requester), true);
+        if (decision.outcome !== 'issue')
+          return {
+            status: 'denied',
+            disposition: CR_DISP.DENIED,
+            dispositionMessage: decision.message,
+            statusCode: decision.hresult.code,
+            resolvedAt: now,
+          };
         return {
-          status: 'denied',
-          disposition: CR_DISP.DENIED,
-          dispositionMessage: decision.message,
-          statusCode: decision.hresult.code,
+          status: 'issued',
+          disposition: CR_DISP.ISSUED,
+          dispositionMessage: `Resubmitted by ${officer}`,
+          statusCode: HRESULTS.S_OK.code,
           resolvedAt: now,
+          ...(decision.subject !== undefined ? { subject: decision.subject } : {}),
+          certificate: await this.#sign(decision, requestId, now),
         };
-      return {
-        status: 'issued',
-        disposition: CR_DISP.ISSUED,
-        dispositionMessage: `Resubmitted by ${officer}`,
-        statusCode: HRESULTS.S_OK.code,
-        resolvedAt: now,
-        ...(decision.subject !== undefined ? { subject: decision.subject } : {}),
-        certificate: await this.#sign(decision, requestId, now),
-      };
-    });
+      },
+    );
     return this.#result(row);
   }
 
@@ -839,7 +849,7 @@ export class CertificationAuthority {
    */
   async deny(requestId: number, options: { officer?: string } = {}): Promise<RequestResult> {
     const officer = options.officer ?? this.#officer;
-    const row = await this.store.updateRequest(requestId, async (cur) => {
+    const row = await this.store.updateRequest(checkRequestId(requestId), async (cur) => {
       if (cur.status !== 'pending')
         throw new CaError(
           'ERR_CA_REQUEST_STATE',
@@ -858,7 +868,7 @@ export class CertificationAuthority {
 
   async #target(serialOrId: number | string | bigint): Promise<RequestRow> {
     if (typeof serialOrId === 'number') {
-      const row = await this.store.getRequest(serialOrId);
+      const row = await this.store.getRequest(checkRequestId(serialOrId));
       if (!row) throw new CaError('ERR_CA_REQUEST_NOT_FOUND', `There is no request ${serialOrId}.`);
       return row;
     }

@@ -936,6 +936,61 @@ describe('10. the console refuses forged actions', () => {
   });
 });
 
+describe('10b. the console refuses malformed ids and unknown reasons before the CA', () => {
+  it('answers "not a request id" for ids the database would choke on, and never revokes for an unknown reason', async () => {
+    const key = await testKey({ type: 'ec', curve: 'P-256' }, 3);
+    const csr = await createCsr({ subject: Name.from([{ CN: 'reasons.contoso.com' }]), privateKey: key });
+    const id = resultOf(
+      (await post('/certsrv/certfnsh.asp', submitFields(csr.toPem(), 'WebServer'))).text,
+    )!.id;
+    expect((await ca.retrieve(id)).disposition).toBe('issued');
+    const csrf = /name="csrf" value="([^"]+)"/.exec((await get('/certsrv/admin/', ADMIN)).text)![1]!;
+    const act = (fields: Record<string, string>) =>
+      post('/certsrv/admin/action', { csrf, ...fields }, ADMIN, { origin: server.url });
+    const messageOf = (r: Reply) =>
+      new URL(String(r.headers.location), server.url).searchParams.get('message') ?? '';
+    const before = await rows();
+    for (const bad of ['abc', '1.5', '-3', '0', '99999999999999999999', '', ' ', '1e3', '0x10', SCRIPT])
+      for (const action of ['approve', 'deny', 'revoke', 'unrevoke']) {
+        const r = await act({ action, ReqID: bad });
+        expect(r.status, `${action} ${bad}`).toBe(303);
+        expect(String(r.headers.location), `${action} ${bad}`).toContain('done=failed');
+        const message = messageOf(r);
+        expect(message, `${action} ${bad}`).toMatch(/is not a request id\.$/);
+        expect(message, `${action} ${bad}`).not.toMatch(/database|bigint|syntax/i);
+      }
+    const page = await get(
+      `/certsrv/admin/?${new URLSearchParams({ done: 'failed', message: `"${SCRIPT}" is not a request id.` })}`,
+      ADMIN,
+    );
+    expectInert(page.text, 'the failed action page');
+    for (const reason of ['bogus', 'removeFromCRL', SCRIPT]) {
+      const r = await act({ action: 'revoke', ReqID: String(id), reason });
+      expect(String(r.headers.location), reason).toContain('done=failed');
+      expect(messageOf(r), reason).toContain(
+        'is not a revocation reason; one of: unspecified, keyCompromise',
+      );
+    }
+    expect((await ca.retrieve(id)).disposition).toBe('issued');
+    // A reason the console offers, in any case, revokes.
+    const ok = await act({ action: 'revoke', ReqID: String(id), reason: 'KEYCOMPROMISE' });
+    expect(String(ok.headers.location)).toContain('done=revoked');
+    expect((await ca.retrieve(id)).revocationReason).toBe('keyCompromise');
+    expect(await rows()).toBe(before);
+  });
+
+  it('the CA itself refuses such ids as misuse (TypeError), not as a database error', async () => {
+    for (const bad of [Number.NaN, 1.5, 0, -1, 2 ** 60])
+      for (const call of [
+        () => ca.retrieve(bad),
+        () => ca.approve(bad),
+        () => ca.deny(bad),
+        () => ca.revoke(bad),
+      ])
+        await expect(call()).rejects.toThrow(TypeError);
+  });
+});
+
 describe('the CA database and the log at the end', () => {
   it('request ids are unique and consecutive; every issued certificate parses and chains', async () => {
     const all = await ca.list();

@@ -125,8 +125,18 @@ export async function handleAdmin(app: CertsrvApp, ex: Exchange, sub: string): P
     return back('csrf');
   }
   const action = form.get('action')?.trim().toLowerCase();
-  const id = Number(form.get('ReqID')?.trim());
+  const rawId = form.get('ReqID')?.trim() ?? '';
+  const id = Number(rawId);
   const officer = account.name;
+  // The actions on one request need its id: digits only, so that neither the database nor the
+  // CA sees "abc", "1.5" or a number past 2^53 (reference §10 ids are positive integers).
+  if (
+    (action === 'approve' || action === 'deny' || action === 'revoke' || action === 'unrevoke') &&
+    (!/^\d{1,15}$/.test(rawId) || id < 1)
+  ) {
+    ex.event = `admin:${action}:bad-id`;
+    return back('failed', { message: `"${rawId.slice(0, 40)}" is not a request id.` });
+  }
   try {
     switch (action) {
       case 'approve': {
@@ -139,9 +149,17 @@ export async function handleAdmin(app: CertsrvApp, ex: Exchange, sub: string): P
         ex.event = `admin:deny:${id}`;
         return back('denied', { id });
       case 'revoke': {
-        const reasonText = form.get('reason')?.trim() ?? 'unspecified';
-        const reason =
-          ADMIN_REVOCATION_REASONS.find((r) => r.toLowerCase() === reasonText.toLowerCase()) ?? 'unspecified';
+        // A revocation is final (but for certificateHold): a reason the console does not offer is
+        // refused, never read as "unspecified".
+        const reasonText = form.get('reason')?.trim() || 'unspecified';
+        const reason = ADMIN_REVOCATION_REASONS.find((r) => r.toLowerCase() === reasonText.toLowerCase());
+        if (!reason) {
+          ex.event = `admin:revoke:${id}:bad-reason`;
+          return back('failed', {
+            id,
+            message: `"${reasonText.slice(0, 40)}" is not a revocation reason; one of: ${ADMIN_REVOCATION_REASONS.join(', ')}.`,
+          });
+        }
         await app.ca.revoke(id, reason, { officer });
         ex.event = `admin:revoke:${id}:${reason}`;
         return back('revoked', { id });
