@@ -18,7 +18,7 @@ import {
 import { publishCrls } from './ca-publication.js';
 import { LabError } from './errors.js';
 import type { ExchangeVersion } from './lab-config.js';
-import { createLab } from './lab-init.js';
+import { assertNoLab, createLab } from './lab-init.js';
 import { CERT_ENROLL } from './lab-session.js';
 import { type LabLang, l10n } from './localized.js';
 import { type CheckReport, getScenario } from './scenario.js';
@@ -97,6 +97,9 @@ export async function runLab(options: RunLabOptions): Promise<RunLabResult> {
       );
   }
   const temp = options.dir === undefined;
+  // An existing lab is refused before anything is written into it (the CRLs below would replace
+  // the lab CA's own, breaking a lab that passed).
+  if (options.dir !== undefined) await assertNoLab(options.dir, options.displayDir ?? options.dir, lang);
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'certlab-lab-')));
   const now = () => new Date();
   const clock = manualClock(new Date(Date.now() - 3 * 365 * 86_400_000));

@@ -2,6 +2,10 @@
 // certsrv on loopback, ends with a successful mutual-TLS handshake, in under 10 s; the French
 // walkthrough uses the French article's labels.
 
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatReport, runLab } from '../src/index.js';
 
@@ -125,4 +129,34 @@ describe('formatReport', () => {
       );
       expect(steps[0]).toMatch(lang === 'fr' ? /^ {2}\[RÉUSSI\] +1\. Un$/ : /^ {2}\[PASS\] +1\. One$/);
     });
+});
+
+describe('lab run into an existing lab', () => {
+  it('refuses with ERR_LAB_EXISTS before writing anything into it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'certlab-lab-exists-'));
+    try {
+      await runLab({ exchange: '2010', dir });
+      const enroll = join(dir, 'ca', 'CertEnroll');
+      const before = new Map<string, string>();
+      for (const f of await readdir(enroll))
+        before.set(
+          f,
+          createHash('sha256')
+            .update(await readFile(join(enroll, f)))
+            .digest('hex'),
+        );
+      expect(before.size).toBeGreaterThan(0);
+      await expect(runLab({ exchange: '2010', dir })).rejects.toMatchObject({ code: 'ERR_LAB_EXISTS' });
+      for (const [f, digest] of before)
+        expect(
+          createHash('sha256')
+            .update(await readFile(join(enroll, f)))
+            .digest('hex'),
+          f,
+        ).toBe(digest);
+      expect((await readdir(enroll)).sort()).toEqual([...before.keys()].sort());
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
