@@ -292,6 +292,21 @@ describe('issue, retrieve, verify, revoke, CRL', () => {
     );
     const show = await cli(dir, 'crl', 'show', 'delta.crl', '--serial', heldSerial);
     expect(show.code).toBe(1);
+    // Without --out the CRL is published to CertEnroll only (what the CDP URLs read), as
+    // certutil -CRL does; --enc without --out is a usage error.
+    const bare = await cli(dir, 'ca', 'crl', '--dir', 'pki', '--format', 'json');
+    expect(bare.code, bare.stderr).toBe(0);
+    const j = JSON.parse(bare.stdout) as { crlNumber: number; out: string | null; fileName: string };
+    expect(j.out).toBeNull();
+    const onDisk = parseCrl(await readFile(join(dir, 'pki', 'CertEnroll', j.fileName)));
+    expect(onDisk.crlNumber).toBe(BigInt(j.crlNumber));
+    const text = await cli(dir, 'ca', 'crl', '--dir', 'pki', '--root');
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/Published base CRL \d+ of CN=Contoso Root CA/);
+    expect(text.stdout).not.toContain('Wrote');
+    const encOnly = await cli(dir, 'ca', 'crl', '--dir', 'pki', '--enc', 'bin');
+    expect(encOnly.code).toBe(2);
+    expect(encOnly.stderr).toContain('give --out FILE too');
     const twice = await cli(dir, 'ca', 'unrevoke', '--dir', 'pki', '--id', String(held));
     expect(twice.code).toBe(1);
     expect(twice.stderr).toContain('[ERR_CA_REVOCATION_STATE]');

@@ -2,6 +2,7 @@
 // `lab init`, working with the ordinary commands (ca cert, store import, csr new, ca submit,
 // convert, lab um) while `lab check` and `lab hint` grade each step.
 
+import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,6 +47,37 @@ describe('certlab lab run', () => {
     expect(r.stdout).toContain('[injected mistake] The UM startup mode is left at TCP (Exchange 2010)');
     expect(r.stdout).toContain('Result: failed at step 5 (UM_TCP_MODE).');
     expect(r.stdout).toContain('Mutual TLS handshake: FAILED — ECONNREFUSED');
+  });
+
+  it("the LYNC_ROOT_MISSING hint's command can be pasted into a shell as printed, and fixes step 6", async () => {
+    const r = await cli(
+      dir,
+      'lab',
+      'run',
+      'exchange-um',
+      '--mistake',
+      'root-missing-on-lync',
+      '--dir',
+      'rootless',
+    );
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('LYNC_ROOT_MISSING');
+    const hint = (await cli(dir, 'lab', 'hint', '--dir', 'rootless')).stdout;
+    const command = /certlab (store import .*--store Root)/.exec(hint)?.[1];
+    expect(command, hint).toBeDefined();
+    // The words a POSIX shell makes of it (quotes removed, the glob expanded in the test's directory).
+    const words = execFileSync('bash', ['-c', `for w in ${command}; do printf '%s\\0' "$w"; done`], {
+      cwd: dir,
+      encoding: 'utf8',
+    })
+      .split('\0')
+      .slice(0, -1);
+    expect(words[2]).toMatch(/CertEnroll\/[^/]+_Contoso Root CA\.crt$/);
+    const imported = await cli(dir, ...words);
+    expect(imported.code, imported.stderr).toBe(0);
+    const check = await cli(dir, 'lab', 'check', '--dir', 'rootless', '--format', 'json');
+    const steps = (JSON.parse(check.stdout) as { steps: { number: number; code: string }[] }).steps;
+    expect(steps.find((x) => x.number === 6)?.code).toBe('OK');
   });
 
   it('rejects unknown scenarios and mistakes as usage errors', async () => {

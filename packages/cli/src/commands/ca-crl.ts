@@ -1,9 +1,9 @@
-// `certlab ca crl`: publish a base or delta CRL now (certutil -CRL) and write it out; the CA's
-// own copy in DIR/CertEnroll is refreshed too, as AD CS publishes to CertEnroll.
+// `certlab ca crl`: publish a base or delta CRL now (certutil -CRL) into DIR/CertEnroll, as AD CS
+// publishes to CertEnroll, and with --out write a copy too.
 
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { booleanOption, choiceOption, requireOption } from '../args.js';
+import { booleanOption, choiceOption, stringOption } from '../args.js';
 import { CERT_ENROLL_DIR, DB_OPTION, DIR_OPTION, ENC_OPTION, encOption, withCa } from '../ca-support.js';
 import { EXIT, usageError } from '../cli-error.js';
 import type { Command } from '../command.js';
@@ -16,43 +16,47 @@ const NAME = 'ca crl';
 
 export const caCrl: Command = {
   name: NAME,
-  summary: 'Publish a base or delta CRL now (certutil -CRL) and write it.',
-  usage: ['ca crl [--dir DIR] [--delta | --root] --out FILE [--enc b64|bin] [--format text|json]'],
-  description: `Publishes a CRL of the issuing CA: a base CRL of every revoked, unexpired certificate, or with --delta a delta CRL of the changes since the newest base (certificates released from hold appear as removeFromCRL). Each CRL gets the next CRL number. --root publishes the root CA's base CRL instead. The CRL is written to --out (b64: PEM "X509 CRL" with CRLF line ends; bin: DER) and, in DER, to DIR/${CERT_ENROLL_DIR} under AD CS's file name (<CA name>.crl, <CA name>+.crl for a delta).`,
+  summary: 'Publish a base or delta CRL now (certutil -CRL) to CertEnroll, and optionally write it.',
+  usage: ['ca crl [--dir DIR] [--delta | --root] [--out FILE [--enc b64|bin]] [--format text|json]'],
+  description: `Publishes a CRL of the issuing CA: a base CRL of every revoked, unexpired certificate, or with --delta a delta CRL of the changes since the newest base (certificates released from hold appear as removeFromCRL). Each CRL gets the next CRL number. --root publishes the root CA's base CRL instead. The CRL is written in DER to DIR/${CERT_ENROLL_DIR} under AD CS's file name (<CA name>.crl, <CA name>+.crl for a delta), where the CDP URLs find it, and, with --out, to FILE as well (b64: PEM "X509 CRL" with CRLF line ends; bin: DER).`,
   options: [
     DIR_OPTION,
     { name: 'delta', type: 'boolean', help: 'Publish a delta CRL.' },
     { name: 'root', type: 'boolean', help: "Publish the root CA's CRL (base only)." },
-    OUT_OPTION,
+    { ...OUT_OPTION, help: 'Also write the CRL to FILE (- for stdout).' },
     ENC_OPTION,
     FORCE_OPTION,
     DB_OPTION,
     FORMAT_OPTION,
   ],
   examples: [
-    'ca crl --dir ./pki --out "Contoso Issuing CA.crl" --enc bin',
+    'ca crl --dir ./pki',
     'ca crl --dir ./pki --delta --out delta.crl',
+    'ca crl --dir ./pki --out "Contoso Issuing CA.crl" --enc bin',
     'ca crl --dir ./pki --root --out root.crl',
   ],
   async run(ctx, args) {
     const format = choiceOption(args, 'format', ['text', 'json'], 'text', NAME);
-    const out = requireOption(args, 'out', NAME);
+    const out = stringOption(args, 'out');
     const enc = encOption(args, NAME);
     const delta = booleanOption(args, 'delta');
     const root = booleanOption(args, 'root');
     const force = booleanOption(args, 'force');
+    if (out === undefined && args.values.enc !== undefined)
+      throw usageError('--enc is the encoding of the --out copy: give --out FILE too.', NAME);
     if (delta && root)
       throw usageError('the root CA publishes base CRLs only: --delta and --root exclude each other.', NAME);
     if (out === STDIO && format === 'json')
       throw usageError('--format json and --out - cannot both use stdout.', NAME);
-    await ensureWritable(ctx.io, out, force);
+    if (out !== undefined) await ensureWritable(ctx.io, out, force);
     return withCa(ctx, args, NAME, async (ca, dir) => {
       const p = await ca.publishCrl({ delta, ...(root ? { authority: 'root' as const } : {}) });
-      await writeOutput(ctx.io, out, enc === 'bin' ? p.crl.der : p.crl.toPem({ eol: '\r\n' }), { force });
+      if (out !== undefined)
+        await writeOutput(ctx.io, out, enc === 'bin' ? p.crl.der : p.crl.toPem({ eol: '\r\n' }), { force });
       const folder = join(dir, CERT_ENROLL_DIR);
       await mkdir(folder, { recursive: true });
       await writeOutput(ctx.io, join(folder, p.fileName), p.crl.der, { force: true });
-      const written = out === STDIO ? 'stdout' : resolvePath(ctx.io, out);
+      const written = out === undefined ? null : out === STDIO ? 'stdout' : resolvePath(ctx.io, out);
       const entries = p.crl.entryCount;
       if (format === 'json')
         writeJson(ctx.io.stdout, {
@@ -74,7 +78,7 @@ export const caCrl: Command = {
           `  NextUpdate:  ${isoSeconds(p.nextUpdate)}`,
           `  Entries:     ${entries}`,
           `  CertEnroll:  ${CERT_ENROLL_DIR}/${p.fileName} (${p.url})`,
-          `Wrote ${written} (${enc === 'bin' ? 'DER' : 'PEM, CRLF'})`,
+          ...(written === null ? [] : [`Wrote ${written} (${enc === 'bin' ? 'DER' : 'PEM, CRLF'})`]),
         ]);
       return EXIT.ok;
     });

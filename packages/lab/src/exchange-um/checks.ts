@@ -94,6 +94,13 @@ interface Problem {
 export async function checkExchangeUm(session: LabSession): Promise<CheckReport> {
   const D = session.displayDir;
   const config = session.config;
+  // How to publish CRLs: the console while the trainee's certsrv runs (the CA's embedded database
+  // takes one process at a time, so certlab ca refuses it then), else the CLI.
+  const publishCrls = (): Localized =>
+    l10n(
+      `console /certsrv/admin/ → Publish CRL and Publish delta CRL; or, with certlab serve stopped, certlab ca crl --dir ${D}/${config.ca.dir}, then --delta, and --root for the root CA's`,
+      `console /certsrv/admin/ → Publier la liste de révocation et sa delta ; ou, certlab serve arrêté, certlab ca crl --dir ${D}/${config.ca.dir}, puis --delta, et --root pour celle de la racine`,
+    );
   const v2010 = config.exchange === '2010';
   const ex = session.host('exchange-um');
   const lync = session.host('lync');
@@ -295,8 +302,8 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
             `Aucun certificat émis par « ${config.ca.name} » dans LocalMachine\\My de ${ex.name}.`,
           ),
           l10n(
-            `Article, ${v2010 ? '"To create a certificate on Exchange Server 2010"' : '"To create a certificate request and install the certificate on Exchange Server 2007 (SP1)"'}: request a Web Server certificate named after the FQDN ${ex.fqdn}. Here: ${requestCmd}; certlab ca submit --dir ${D}/${config.ca.dir} ex01.req --template WebServer (or certsrv); certlab convert certnew.cer --to pfx --key ex01.key --password P --out ex01.pfx; certlab store import ex01.pfx --machine ${exDir} --location LocalMachine --store My --password P`,
-            `Article, ${v2010 ? '« Pour créer un certificat sur Exchange Server 2010 »' : '« Pour créer une demande de certificat et installer le certificat sur Exchange Server 2007 (SP1) »'} : demandez un certificat « Serveur web » au nom de domaine complet ${ex.fqdn}. Ici : ${requestCmd} ; certlab ca submit --dir ${D}/${config.ca.dir} ex01.req --template WebServer (ou certsrv) ; certlab convert certnew.cer --to pfx --key ex01.key --password P --out ex01.pfx ; certlab store import ex01.pfx --machine ${exDir} --location LocalMachine --store My --password P`,
+            `Article, ${v2010 ? '"To create a certificate on Exchange Server 2010"' : '"To create a certificate request and install the certificate on Exchange Server 2007 (SP1)"'}: request a Web Server certificate named after the FQDN ${ex.fqdn}. Here: ${requestCmd}; certlab ca submit --dir ${D}/${config.ca.dir} ex01.req --template WebServer --out certnew.cer (with certlab serve stopped; or through certsrv); certlab convert certnew.cer --to pfx --key ex01.key --password P --out ex01.pfx; certlab store import ex01.pfx --machine ${exDir} --location LocalMachine --store My --password P`,
+            `Article, ${v2010 ? '« Pour créer un certificat sur Exchange Server 2010 »' : '« Pour créer une demande de certificat et installer le certificat sur Exchange Server 2007 (SP1) »'} : demandez un certificat « Serveur web » au nom de domaine complet ${ex.fqdn}. Ici : ${requestCmd} ; certlab ca submit --dir ${D}/${config.ca.dir} ex01.req --template WebServer --out certnew.cer (certlab serve arrêté ; ou par certsrv) ; certlab convert certnew.cer --to pfx --key ex01.key --password P --out ex01.pfx ; certlab store import ex01.pfx --machine ${exDir} --location LocalMachine --store My --password P`,
           ),
         ),
       );
@@ -378,8 +385,8 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
             `L'état de révocation de ${e.thumbprint} ne peut pas être vérifié : ${st.unreachableCrls.join(', ') || 'la liste de révocation est périmée'} (CRYPT_E_REVOCATION_OFFLINE).`,
           ),
           hint: l10n(
-            `Lync requires a reachable HTTP CRL distribution point. Publish fresh CRLs: certlab ca crl --dir ${D}/${config.ca.dir} (and --delta).`,
-            `Lync exige un point de distribution de liste de révocation HTTP accessible. Publiez des listes à jour : certlab ca crl --dir ${D}/${config.ca.dir} (et --delta).`,
+            `Lync requires a reachable HTTP CRL distribution point. Publish fresh CRLs: ${publishCrls().en}.`,
+            `Lync exige un point de distribution de liste de révocation HTTP accessible. Publiez des listes à jour : ${publishCrls().fr}.`,
           ),
         });
       else if (st.status !== 'Valid')
@@ -546,7 +553,10 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
   const lyncRootMissing = lyncChain?.errors.some(
     (f) => f === 'IS_UNTRUSTED_ROOT' || f === 'IS_PARTIAL_CHAIN',
   );
-  const lyncImport = `certlab store import ROOT.cer --machine ${lyncDir} --location LocalMachine --store Root`;
+  // The root's file in CertEnroll is <ServerDNSName>_<root name>.crt: a glob outside the quotes
+  // finds it, and the quotes keep the spaces of the name, so the command can be pasted as is.
+  const rootFile = `"${D}/${config.ca.dir}/CertEnroll/"*"_${config.ca.rootName}.crt"`;
+  const lyncImport = `certlab store import ${rootFile} --machine ${lyncDir} --location LocalMachine --store Root`;
   // The handshake in words, in both languages: its failure message, or what was negotiated.
   const hs: Localized = handshake
     ? handshake.ok
@@ -573,8 +583,8 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
           `${lync.name} n'approuve pas la racine du certificat de messagerie unifiée (${lyncChain!.policy.name}). Négociation : ${hs.fr}`,
         ),
         l10n(
-          `Article, IMPORTANT box: the Lync servers and the Exchange servers must have mutually trusted root CA certificates. Put "${config.ca.rootName}" into LocalMachine\\Root of ${lync.name}: ${lyncImport} (ROOT.cer: ${D}/${config.ca.dir}/CertEnroll/*${config.ca.rootName}.crt)`,
-          `Article, encadré IMPORTANT : les serveurs Lync Server et Exchange doivent avoir des certificats d'autorité racine mutuellement approuvés. Placez « ${config.ca.rootName} » dans LocalMachine\\Root de ${lync.name} : ${lyncImport} (ROOT.cer : ${D}/${config.ca.dir}/CertEnroll/*${config.ca.rootName}.crt)`,
+          `Article, IMPORTANT box: the Lync servers and the Exchange servers must have mutually trusted root CA certificates. Put "${config.ca.rootName}" into LocalMachine\\Root of ${lync.name}: ${lyncImport}`,
+          `Article, encadré IMPORTANT : les serveurs Lync Server et Exchange doivent avoir des certificats d'autorité racine mutuellement approuvés. Placez « ${config.ca.rootName} » dans LocalMachine\\Root de ${lync.name} : ${lyncImport}`,
         ),
       ),
     );
@@ -591,25 +601,28 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
         `Nothing listens for SIP over TLS on ${ex.name}: the UM service runs in TCP mode or found no usable certificate at its last start (see step 5 and 'certlab lab um events --dir ${D}').`,
         `Rien n'écoute SIP sur TLS sur ${ex.name} : la messagerie unifiée est en mode TCP ou n'a trouvé aucun certificat utilisable à son dernier démarrage (voir l'étape 5 et 'certlab lab um events --dir ${D}').`,
       );
-    else if (f?.by === 'server')
-      hint = l10n(
-        `${ex.name} refuses the certificate of ${lync.name}: the CA certificate must be in LocalMachine\\Root of ${ex.name} (step 2, Computer account).`,
-        `${ex.name} refuse le certificat de ${lync.name} : le certificat d'autorité doit être dans LocalMachine\\Root de ${ex.name} (étape 2, Compte d'ordinateur).`,
-      );
-    else if (f?.code === 'CERT_E_CN_NO_MATCH')
+    else if (f?.by === 'client' && f.code === 'CERT_E_CN_NO_MATCH')
       hint = l10n(
         'The UM certificate must be issued to the FQDN (step 4).',
         'Le certificat de messagerie unifiée doit être délivré au nom de domaine complet (étape 4).',
       );
-    else if (f?.code === 'CRYPT_E_REVOKED' || f?.code === 'CERT_E_EXPIRED')
+    else if (f?.by === 'client' && (f.code === 'CRYPT_E_REVOKED' || f.code === 'CERT_E_EXPIRED'))
       hint = l10n(
         'Replace the UM certificate (step 4) and assign the new one (step 5).',
         'Remplacez le certificat de messagerie unifiée (étape 4) et assignez le nouveau (étape 5).',
       );
-    else if (f?.code === 'CRYPT_E_REVOCATION_OFFLINE' || f?.code === 'CRYPT_E_NO_REVOCATION_CHECK')
+    else if (f?.code === 'CRYPT_E_REVOCATION_OFFLINE' || f?.code === 'CRYPT_E_NO_REVOCATION_CHECK') {
+      // Either side checks the other's chain against the CRLs: name the one that could not.
+      const who = f.by === 'server' ? ex.name : lync.name;
+      const how = publishCrls();
       hint = l10n(
-        `${lync.name} cannot fetch the CRL: publish it (certlab ca crl --dir ${D}/${config.ca.dir}).`,
-        `${lync.name} ne peut pas télécharger la liste de révocation : publiez-la (certlab ca crl --dir ${D}/${config.ca.dir}).`,
+        `${who} cannot fetch a CRL of the chain: publish fresh CRLs (${how.en}).`,
+        `${who} ne peut pas télécharger une liste de révocation de la chaîne : publiez des listes à jour (${how.fr}).`,
+      );
+    } else if (f?.by === 'server')
+      hint = l10n(
+        `${ex.name} refuses the certificate of ${lync.name}: the CA certificate must be in LocalMachine\\Root of ${ex.name} (step 2, Computer account).`,
+        `${ex.name} refuse le certificat de ${lync.name} : le certificat d'autorité doit être dans LocalMachine\\Root de ${ex.name} (étape 2, Compte d'ordinateur).`,
       );
     else
       hint = l10n(
