@@ -3,8 +3,10 @@
 // graceful stop, and a second start that reuses everything.
 
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -289,6 +291,46 @@ describe('certlab serve', () => {
       expect(page).toMatch(/certnew\.cer\?ReqID=\d+&/);
     } finally {
       expect((await third.stop()).code).toBe(0);
+    }
+  });
+
+  it('a first start on a port in use creates nothing, so the next start shows its passwords', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const taken = (busy.address() as AddressInfo).port;
+    try {
+      for (const flags of [
+        ['--port', String(taken), '--no-https'],
+        ['--port', '0', '--https-port', String(taken)],
+      ]) {
+        let stderr = '';
+        const code = await run(['serve', '--dir', 'busy', ...flags], {
+          stdout: { write: () => true },
+          stderr: { write: (c: string | Uint8Array) => (stderr += String(c)) },
+          cwd,
+          env: {},
+        });
+        expect(code, flags.join(' ')).toBe(1);
+        expect(stderr).toContain(`cannot listen on 127.0.0.1:${taken} (EADDRINUSE`);
+        expect(stderr).toContain('Nothing was created or changed.');
+        expect(existsSync(join(cwd, 'busy', 'ca.json'))).toBe(false);
+        expect(existsSync(join(cwd, 'busy', 'users.json'))).toBe(false);
+      }
+    } finally {
+      await new Promise((r) => busy.close(r));
+    }
+    const fresh = await start(cwd, '--dir', 'busy', '--no-https', '--user', 'dora:Dora-Passw0rd');
+    try {
+      expect(fresh.report.outcome).toBe('created');
+      const generated = fresh.report.accounts.find((a) => a.admin)!;
+      expect(generated.password).toMatch(/^\S{20}$/);
+      const dora = fresh.report.accounts.find((a) => a.name === 'CONTOSO\\dora') as {
+        given?: boolean;
+        password: string | null;
+      };
+      expect(dora).toMatchObject({ password: null, given: true });
+    } finally {
+      expect((await fresh.stop()).code).toBe(0);
     }
   });
 

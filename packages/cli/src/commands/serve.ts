@@ -4,6 +4,7 @@
 // credentials. `npm start` runs it with the defaults under ./.certlab.
 
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import {
   type CertificationAuthority,
@@ -27,7 +28,7 @@ import {
   openAuthority,
   readCaConfig,
 } from '../ca-support.js';
-import { EXIT, usageError } from '../cli-error.js';
+import { CliError, EXIT, usageError } from '../cli-error.js';
 import type { Command, CommandContext } from '../command.js';
 import { fileExists, resolvePath } from '../files.js';
 import { writeJson, writeLines } from '../output.js';
@@ -158,6 +159,11 @@ export const serve: Command = {
       throw usageError(`--workers must be a number of threads (0-64), not '${workersText}'.`, NAME);
     const signingWorkers = Number(workersText);
 
+    // The ports first: a start that cannot listen must not create the CA, nor accounts whose
+    // generated passwords would then never be shown, nor record a base URL with a port it never had.
+    await assertCanListen(host, port, '--port');
+    if (https) await assertCanListen(host, httpsPort, '--https-port');
+
     const existing = await readCaConfig(dir);
     const created = !existing;
     const urlHost = host === '0.0.0.0' || host === '::' || host === '127.0.0.1' ? 'localhost' : host;
@@ -197,6 +203,8 @@ export const serve: Command = {
         ...(tls ? { https: { port: httpsPort, key: tls.key, cert: tls.cert } } : {}),
         ...(log ? { log } : {}),
       });
+      // Saved once the server listens, so that generated passwords are never stored unshown.
+      await accounts.save();
       const thumbprint = await ca.rootCertificate.thumbprint();
       const issuingThumbprint = await ca.certificate.thumbprint();
       const pageUrl = (u: string) => `${u.replace('//127.0.0.1:', '//localhost:')}/certsrv/`;
@@ -218,6 +226,7 @@ export const serve: Command = {
           name: a.name,
           admin: a.admin,
           password: accounts.generated.get(a.name) ?? null,
+          given: accounts.fromCommandLine.has(a.name),
         })),
       };
       if (format === 'json') writeJson(ctx.io.stdout, report);
@@ -261,7 +270,13 @@ async function loadAccounts(
   file: string,
   domain: string,
   given: readonly { name: string; password: string; admin: boolean }[],
-): Promise<{ directory: UserDirectory; generated: Map<string, string> }> {
+): Promise<{
+  directory: UserDirectory;
+  generated: Map<string, string>;
+  /** The accounts --user / --admin gave on this start (their passwords are the caller's). */
+  fromCommandLine: Set<string>;
+  save(): Promise<void>;
+}> {
   const generated = new Map<string, string>();
   let directory: UserDirectory;
   if (await fileExists(ctx.io, file)) directory = await UserDirectory.load(file);
@@ -278,12 +293,39 @@ async function loadAccounts(
       generated.set((await directory.add('admin', password, { admin: true })).name, password);
     }
   }
-  for (const u of given) await directory.add(u.name, u.password, { admin: u.admin });
-  if (generated.size > 0 || given.length > 0) {
+  const fromCommandLine = new Set<string>();
+  for (const u of given)
+    fromCommandLine.add((await directory.add(u.name, u.password, { admin: u.admin })).name);
+  const save = async () => {
+    if (generated.size === 0 && given.length === 0) return;
     await mkdir(dirname(file), { recursive: true, mode: 0o700 });
     await directory.save(file);
-  }
-  return { directory, generated };
+  };
+  return { directory, generated, fromCommandLine, save };
+}
+
+/**
+ * Refuses, as exit 1, a port this process cannot listen on (in use, or privileged), before the
+ * first start creates anything. Port 0 (any free port) always works.
+ */
+async function assertCanListen(host: string, port: number, flag: string): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve()));
+  }).catch((e: NodeJS.ErrnoException) => {
+    const why =
+      e.code === 'EADDRINUSE'
+        ? 'another program listens there'
+        : e.code === 'EACCES'
+          ? 'ports below 1024 need administrator rights'
+          : e.message;
+    throw new CliError(
+      EXIT.failed,
+      `cannot listen on ${host}:${port} (${e.code ?? 'error'}: ${why}): choose another ${flag}, or 0 for any free port. Nothing was created or changed.`,
+    );
+  });
 }
 
 /** DIR/tls/server.key + server.pem, issued by the CA when missing, near expiry, or lacking a name. */
@@ -341,7 +383,7 @@ function reportLines(
     certEnroll: string;
     health: string;
     database: string;
-    accounts: { name: string; admin: boolean; password: string | null }[];
+    accounts: { name: string; admin: boolean; password: string | null; given: boolean }[];
   },
   dir: string,
 ): string[] {
@@ -363,7 +405,7 @@ function reportLines(
   );
   for (const a of r.accounts)
     lines.push(
-      `  ${a.name}${a.admin ? ' (CA administrator)' : ''}  password: ${a.password ?? '(set earlier; not shown)'}`,
+      `  ${a.name}${a.admin ? ' (CA administrator)' : ''}  password: ${a.password ?? (a.given ? '(as given on the command line)' : '(set earlier; not shown)')}`,
     );
   if (r.accounts.some((a) => a.password))
     lines.push('', 'The passwords are shown once; they are stored hashed in users.json.');
