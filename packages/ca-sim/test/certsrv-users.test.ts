@@ -84,6 +84,16 @@ describe('UserDirectory', () => {
     expect(users.canonicalName('\\alice')).toBe('CONTOSO\\alice');
   });
 
+  it("signs in another domain's account as user@domain too, and keeps unknown UPNs as given", async () => {
+    const d = new UserDirectory('CONTOSO');
+    await d.add('OTHER\\eve', 'eve-Passw0rd');
+    expect(d.canonicalName('eve@OTHER')).toBe('OTHER\\eve');
+    expect(d.canonicalName('eve@other.example')).toBe('OTHER\\eve');
+    expect(d.canonicalName('mallory@OTHER')).toBe('mallory@OTHER');
+    expect(await d.authenticate('eve@other', 'eve-Passw0rd')).toEqual({ name: 'OTHER\\eve', admin: false });
+    expect(await d.authenticate('eve@other', 'wrong')).toBeUndefined();
+  });
+
   it('lists accounts sorted, without hashes', () => {
     expect(users.list()).toEqual([
       { name: 'CONTOSO\\alice', admin: false },

@@ -164,7 +164,8 @@ export class UserDirectory {
    * The canonical form of a user name (reference §2.1): `DOMAIN\user` stays (domain upper-cased;
    * a DNS domain whose first label is this directory's domain becomes the NetBIOS name),
    * `user@domain.tld` becomes `DOMAIN\user` when the first label of `domain.tld` is this
-   * directory's domain (case-insensitive) and is kept as given otherwise, a bare `user` becomes
+   * directory's domain (case-insensitive) or the domain of an account `DOMAIN\user` it holds,
+   * and is kept as given otherwise, a bare `user` becomes
    * `DOMAIN\user`. Surrounding blanks are removed; the user part keeps its spelling.
    *
    * @example
@@ -191,6 +192,9 @@ export class UserDirectory {
       const user = trimmed.slice(0, at);
       const label = trimmed.slice(at + 1).split('.')[0] ?? '';
       if (label.toUpperCase() === this.domain && user !== '') return `${this.domain}\\${user}`;
+      // Another domain's account (`OTHER\eve`, added with --user) signs in as eve@other too.
+      const other = `${label.toUpperCase()}\\${user}`;
+      if (user !== '' && label !== '' && this.#users.has(other.toLowerCase())) return other;
       return trimmed;
     }
     return `${this.domain}\\${trimmed}`;
