@@ -1,6 +1,7 @@
 // End-to-end tests of the certsrv server over loopback with a client written here (fetch, no
 // browser): every flow of the reference, the bytes, headers and markers clients rely on.
 
+import { Agent, request as httpRequest } from 'node:http';
 import {
   createCsr,
   generateKeyPair,
@@ -535,5 +536,54 @@ describe('logging', () => {
     expect(last.bytes).toBeGreaterThan(100);
     expect(JSON.stringify(logs)).not.toContain('alice-Passw0rd');
     expect(JSON.stringify(logs)).not.toContain('not-the-password');
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('answers a request in flight, then lets its keep-alive connection go at once instead of at the end of the grace period', async () => {
+    const users = new UserDirectory('CONTOSO');
+    await users.add('alice', 'alice-Passw0rd');
+    const own = await startCertsrv({ ca, users, crlSchedule: false, shutdownGraceMs: 5_000 });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const { port } = new URL(own.url);
+      const body = new URLSearchParams({ Mode: 'newreq', CertRequest: 'x' }).toString();
+      // A POST whose body is still coming when close() is called.
+      const answered = new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+        const req = httpRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'POST',
+            path: '/certsrv/certfnsh.asp',
+            agent,
+            headers: {
+              authorization: ALICE,
+              'content-type': 'application/x-www-form-urlencoded',
+              'content-length': String(body.length),
+            },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection }));
+          },
+        );
+        req.on('error', reject);
+        req.write(body.slice(0, 5));
+        setTimeout(() => req.end(body.slice(5)), 300);
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      const started = Date.now();
+      const closed = own.close();
+      const reply = await answered;
+      expect(reply.status).toBe(200);
+      await closed;
+      const ms = Date.now() - started;
+      // The body finishes ~200 ms after close(); the connection is then let go within ~50 ms.
+      expect(ms).toBeLessThan(2_000);
+    } finally {
+      agent.destroy();
+      await own.close();
+    }
   });
 });

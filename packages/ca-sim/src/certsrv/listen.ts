@@ -103,7 +103,12 @@ export async function startCertsrv(options: CertsrvListenOptions): Promise<Certs
   const host = options.host ?? '127.0.0.1';
   const t = options.timeouts ?? {};
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
-  const dispatch = (req: IncomingMessage, res: ServerResponse) => handler!(req, res);
+  let shuttingDown = false;
+  const dispatch = (req: IncomingMessage, res: ServerResponse) => {
+    // During shutdown every answer closes its connection, so keep-alive clients let go.
+    if (shuttingDown) res.shouldKeepAlive = false;
+    handler!(req, res);
+  };
   const serverOptions = {
     headersTimeout: t.headersMs ?? 20_000,
     requestTimeout: t.requestMs ?? 60_000,
@@ -147,14 +152,25 @@ export async function startCertsrv(options: CertsrvListenOptions): Promise<Certs
     close() {
       closing ??= (async () => {
         schedule?.stop();
+        shuttingDown = true;
         const grace = options.shutdownGraceMs ?? 5_000;
         const done = servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
-        for (const s of servers) s.closeIdleConnections();
+        const sweep = () => {
+          for (const s of servers) s.closeIdleConnections();
+        };
+        sweep();
+        // A request in flight when close() was called may have been answered keep-alive (its
+        // head was already written): its connection turns idle when the answer is sent, and is
+        // closed here within 50 ms rather than at the end of the grace period. No per-request
+        // bookkeeping on the hot path.
+        const sweeper = setInterval(sweep, 50);
+        sweeper.unref();
         const timer = setTimeout(() => {
           for (const s of servers) s.closeAllConnections();
         }, grace);
         timer.unref();
         await Promise.all(done);
+        clearInterval(sweeper);
         clearTimeout(timer);
       })();
       return closing;
