@@ -326,8 +326,9 @@ export class ExchangeUmService {
 
   /**
    * Enable-ExchangeCertificate -Thumbprint T -Services … (Exchange 2010). Services are added to
-   * those the certificate has. UM is refused while the startup mode is TCP; a certificate without
-   * its private key is refused. Takes effect at the next restart.
+   * those the certificate has; UM moves from the certificate that had it. UM is refused while the
+   * startup mode is TCP; a certificate without its private key is refused. Takes effect at the
+   * next restart.
    *
    * @example
    * ```ts
@@ -391,9 +392,19 @@ export class ExchangeUmService {
         { lang: this.#lang },
       );
     const had = this.#state.services[t] ?? [];
+    // Services add up on one certificate (reference §5.4), but UM uses one certificate: Exchange
+    // 2010 keeps it in the UM server's single UMCertificateThumbprint property, so enabling UM on
+    // a certificate takes the U from the one that had it (a trainee replacing a wrong certificate
+    // must not find the old one still chosen at restart).
+    const others = Object.fromEntries(
+      Object.entries(this.#state.services).map(([thumb, s]) => [
+        thumb,
+        services.includes('UM') && thumb !== t ? s.filter((x) => x !== 'UM') : s,
+      ]),
+    );
     this.#state = {
       ...this.#state,
-      services: { ...this.#state.services, [t]: [...new Set([...had, ...services])] },
+      services: { ...others, [t]: [...new Set([...had, ...services])] },
     };
     await this.#save();
   }

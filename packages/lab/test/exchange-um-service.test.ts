@@ -154,6 +154,15 @@ describe('Exchange 2010', () => {
     expect(r).toMatchObject({ mode: 'Dual', certificate: thumb });
     const side = await um.tlsSide();
     expect(side?.chain.length).toBeGreaterThanOrEqual(1);
+    // A replacement: UM moves to it, and the old certificate keeps its other services.
+    const next = await issue('ex01.contoso.com');
+    await ex.machine.store('LocalMachine', 'My').add(next.cert, { key: next.key });
+    const nextThumb = await next.cert.thumbprint();
+    await um.enableCertificate(nextThumb, ['UM']);
+    rows = await um.certificates();
+    expect(rows.find((x) => x.thumbprint === thumb)?.services).toBe('...W..');
+    expect(rows.find((x) => x.thumbprint === nextThumb)?.services).toBe('..U...');
+    expect(await um.restart()).toMatchObject({ mode: 'Dual', certificate: nextThumb });
   });
 
   it('refuses a certificate without its private key', async () => {
