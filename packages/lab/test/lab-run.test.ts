@@ -7,7 +7,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatReport, runLab } from '../src/index.js';
+import { checkLab, ExchangeUmService, formatReport, openLabSession, runLab } from '../src/index.js';
 
 describe('lab run exchange-um', () => {
   for (const exchange of ['2007sp1', '2010'] as const)
@@ -155,6 +155,29 @@ describe('lab run into an existing lab', () => {
           f,
         ).toBe(digest);
       expect((await readdir(enroll)).sort()).toEqual([...before.keys()].sort());
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('step 5 and the event log', () => {
+  it('needs event 1112 naming the certificate: a cleared log fails NOT_RESTARTED until UM is restarted', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'certlab-lab-events-'));
+    try {
+      const { report } = await runLab({ exchange: '2007sp1', dir });
+      expect(report.passed).toBe(true);
+      await rm(join(dir, 'hosts', 'ex01', 'lab-state', 'application-log.json'));
+      let session = await openLabSession(dir);
+      let step5 = (await checkLab(session)).results.find((r) => r.step.number === 5)!;
+      expect(step5).toMatchObject({ status: 'fail', code: 'NOT_RESTARTED' });
+      expect(step5.detail.en).toContain('the last event 1112 does not name');
+      const um = await ExchangeUmService.open(session.host('exchange-um'), { network: session.network });
+      await um.restart();
+      session = await openLabSession(dir);
+      step5 = (await checkLab(session)).results.find((r) => r.step.number === 5)!;
+      expect(step5).toMatchObject({ status: 'pass', code: 'OK' });
+      expect(step5.detail.en).toContain('the last event 1112 names it');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -10,7 +10,7 @@ import { buildChain, type CertificateEntry } from '@certlab/store-sim';
 import { certificateStatus, namesHost } from '../certificate-status.js';
 import { createCrlCache } from '../crl-cache.js';
 import { cdpUrls } from '../crl-fetch.js';
-import { ExchangeUmService } from '../exchange-um-service.js';
+import { ExchangeUmService, UM_CERTIFICATE_EVENT } from '../exchange-um-service.js';
 import { isSelfSigned, subjectText } from '../internal/certificate-text.js';
 import { newestFirst } from '../internal/newest-first.js';
 import { hostOf } from '../lab-config.js';
@@ -80,6 +80,14 @@ interface Problem {
   code: string;
   detail: Localized;
   hint: Localized;
+}
+
+/** The last event 1112 of an Information level (UM loaded a certificate) in a host's Application log. */
+function lastLoaded(host: LabHost) {
+  return host.eventLog
+    .find(UM_CERTIFICATE_EVENT)
+    .filter((e) => e.level === 'Information')
+    .at(-1);
 }
 
 /**
@@ -496,7 +504,13 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
         ),
       ),
     );
-  else if (running?.certificate !== good.thumbprint || running.mode === 'TCP')
+  else if (
+    running?.certificate !== good.thumbprint ||
+    running.mode === 'TCP' ||
+    // The article's proof is event 1112 naming the certificate: a log cleared since the last start
+    // (the trainer's reset) no longer shows it, so the service must be restarted to log it again.
+    lastLoaded(ex)?.data?.thumbprint !== good.thumbprint
+  )
     results.push(
       result(
         'assign',
