@@ -155,8 +155,8 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
         'fail',
         'CA_NOT_DOWNLOADED',
         l10n(
-          `No certificate of "${config.ca.name}" on ${ex.name} (${exDir}/${HOST_DOWNLOADS_DIR}/ is empty).`,
-          `Aucun certificat de « ${config.ca.name} » sur ${ex.name} (${exDir}/${HOST_DOWNLOADS_DIR}/ est vide).`,
+          `No certificate of "${config.ca.name}" on ${ex.name} (none in ${exDir}/${HOST_DOWNLOADS_DIR}/ nor in its stores).`,
+          `Aucun certificat de « ${config.ca.name} » sur ${ex.name} (ni dans ${exDir}/${HOST_DOWNLOADS_DIR}/ ni dans ses magasins).`,
         ),
         l10n(
           `Article, "To download the CA certificate", steps 1–4: open http://${caFqdn}/certsrv, "Download a CA certificate, certificate chain, or CRL", "Base 64", "Download CA certificate", Save. Here: run 'certlab serve --dir ${D}/${config.ca.dir}' and save http://localhost:8080/certsrv/certnew.cer?ReqID=CACert&Renewal=0&Enc=b64 (account ${config.ca.account.name}) as ${exDir}/${HOST_DOWNLOADS_DIR}/certnew.cer.`,
