@@ -229,10 +229,11 @@ export async function mutualTlsHandshake(options: MutualTlsOptions): Promise<Han
         rejectUnauthorized: false,
         minVersion: 'TLSv1.2',
       });
+      let clientCheck: Promise<unknown> | undefined;
       socket.on('secureConnect', () => {
         const protocol = socket.getProtocol() ?? undefined;
         const cipher = socket.getCipher()?.name;
-        verifyPeerChain(options.client.host, peerDers(socket), {
+        clientCheck = verifyPeerChain(options.client.host, peerDers(socket), {
           ...verifyOpts,
           expectedName: options.serverName,
         })
@@ -281,13 +282,21 @@ export async function mutualTlsHandshake(options: MutualTlsOptions): Promise<Han
           );
       });
       const dropped = (code: string, en: string, fr = en) => {
-        if (clientVerdict?.trusted || options.server)
-          done({
-            ok: false,
-            ...(clientVerdict ? { clientVerdict } : {}),
-            failure: failed('server', code, en, fr),
-          });
-        else done({ ok: false, failure: failed('network', code, en, fr) });
+        const decide = () => {
+          if (clientVerdict?.trusted || options.server)
+            done({
+              ok: false,
+              ...(clientVerdict ? { clientVerdict } : {}),
+              failure: failed('server', code, en, fr),
+            });
+          else done({ ok: false, failure: failed('network', code, en, fr) });
+        };
+        // Both sides judge the other's chain at once here; in a real handshake the client judges
+        // the server's certificate first (it receives it first). So a connection the server drops
+        // while the client's own check runs is decided by that check: a client refusal wins, and
+        // who refused no longer depends on which check finished first.
+        if (clientCheck) void clientCheck.then(decide, decide);
+        else decide();
       };
       socket.on('error', (e: NodeJS.ErrnoException) => {
         if (!options.server)

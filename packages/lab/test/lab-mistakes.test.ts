@@ -2,7 +2,7 @@
 // makes `lab check` fail at the right step with the hint tied to the real mistake, AND makes the
 // real mutual-TLS handshake fail the way a deployment would.
 
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -154,6 +154,26 @@ describe('lab check catches each classic mistake', () => {
     expect(report.firstFailure?.code).toBe('REVOKED');
     expect(report.handshake?.failure?.code).toBe('CRYPT_E_REVOKED');
     expect(report.handshake?.clientVerdict?.chain.errors).toContain('IS_REVOKED');
+  });
+
+  it('with no CRL anywhere both sides would refuse: the client (which judges first) is named, with the CRL hint', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'certlab-lab-test-'));
+    dirs.push(dir);
+    const lab = join(dir, 'lab');
+    await runLab({ exchange: '2010', dir: lab });
+    const enroll = join(lab, 'ca', 'CertEnroll');
+    for (const f of await readdir(enroll)) if (f.endsWith('.crl')) await rm(join(enroll, f));
+    const seen: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const report = await checkLab(lab);
+      const f = report.handshake?.failure;
+      seen.push(`${f?.by}:${f?.code}`);
+      const step6 = report.results.find((r) => r.step.number === 6)!;
+      expect(step6.hint?.en).toContain(
+        'cannot fetch a CRL of the chain: publish fresh CRLs (console /certsrv/admin/',
+      );
+    }
+    expect(new Set(seen)).toEqual(new Set(['client:CRYPT_E_REVOCATION_OFFLINE']));
   });
 
   it('is not a mistake to trust the root instead of the issuing CA: the issuing CA comes from the AIA URL', async () => {

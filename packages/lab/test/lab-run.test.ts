@@ -182,4 +182,31 @@ describe('step 5 and the event log', () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('TCP mode set without a restart: step 5 fails and says the service still listens until it restarts', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'certlab-lab-tcp-'));
+    try {
+      await runLab({ exchange: '2010', dir });
+      let session = await openLabSession(dir);
+      const um = await ExchangeUmService.open(session.host('exchange-um'), { network: session.network });
+      await um.setStartupMode('TCP');
+      session = await openLabSession(dir);
+      let report = await checkLab(session);
+      const step5 = report.results.find((r) => r.step.number === 5)!;
+      expect(step5).toMatchObject({ status: 'fail', code: 'UM_TCP_MODE' });
+      expect(step5.detail.en).toMatch(
+        /at its next restart UM stops listening for TLS on 5061 \(it still runs in Dual mode since /,
+      );
+      expect(step5.detail.fr).toContain('elle fonctionne encore en mode Dual depuis');
+      expect(report.handshake?.ok).toBe(true);
+      await um.restart();
+      report = await checkLab(await openLabSession(dir));
+      expect(report.results.find((r) => r.step.number === 5)?.detail.en).toContain(
+        'UM does not listen for TLS on 5061.',
+      );
+      expect(report.handshake?.failure?.by).toBe('network');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

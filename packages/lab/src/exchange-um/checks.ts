@@ -466,10 +466,17 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
         'assign',
         'fail',
         'UM_TCP_MODE',
-        l10n(
-          `The UM startup mode of ${ex.name} is TCP: Enable-ExchangeCertificate -Services UM is refused and UM does not listen for TLS on 5061.`,
-          `Le mode de démarrage de la messagerie unifiée de ${ex.name} est TCP : Enable-ExchangeCertificate -Services UM est refusé et la messagerie unifiée n'écoute pas TLS sur le port 5061.`,
-        ),
+        running && running.mode !== 'TCP'
+          ? // Set back to TCP without a restart: the running service still listens for TLS (step 6
+            // may pass) until it restarts.
+            l10n(
+              `The UM startup mode of ${ex.name} is TCP: Enable-ExchangeCertificate -Services UM is refused, and at its next restart UM stops listening for TLS on 5061 (it still runs in ${running.mode} mode since ${running.since}).`,
+              `Le mode de démarrage de la messagerie unifiée de ${ex.name} est TCP : Enable-ExchangeCertificate -Services UM est refusé, et à son prochain redémarrage la messagerie unifiée n'écoutera plus TLS sur le port 5061 (elle fonctionne encore en mode ${running.mode} depuis ${running.since}).`,
+            )
+          : l10n(
+              `The UM startup mode of ${ex.name} is TCP: Enable-ExchangeCertificate -Services UM is refused and UM does not listen for TLS on 5061.`,
+              `Le mode de démarrage de la messagerie unifiée de ${ex.name} est TCP : Enable-ExchangeCertificate -Services UM est refusé et la messagerie unifiée n'écoute pas TLS sur le port 5061.`,
+            ),
         l10n(
           `Set-UMServer -Identity ${ex.name} -UMStartupMode Dual (or TLS), then assign and restart. Here: certlab lab um startup-mode Dual --dir ${D}; ${assignCmd || `certlab lab um assign --dir ${D} --thumbprint THUMB`}; certlab lab um restart --dir ${D}`,
           `Set-UMServer -Identity ${ex.name} -UMStartupMode Dual (ou TLS), puis assignez et redémarrez. Ici : certlab lab um startup-mode Dual --dir ${D} ; ${assignCmd || `certlab lab um assign --dir ${D} --thumbprint EMPREINTE`} ; certlab lab um restart --dir ${D}`,
