@@ -918,7 +918,7 @@ describe('10. the console refuses forged actions', () => {
       [
         'GET with the token',
         get(`/certsrv/admin/action?${new URLSearchParams(approve(mine)).toString()}`, ADMIN),
-        404,
+        405,
       ],
     ];
     for (const [name, pending, status] of attempts) {

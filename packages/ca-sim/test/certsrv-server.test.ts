@@ -193,6 +193,14 @@ describe('navigation pages (reference §1, §4)', () => {
     const r = await get('/health', { auth: null });
     expect(r.status).toBe(200);
     expect(await r.json()).toMatchObject({ status: 'ok' });
+    for (const method of ['POST', 'PUT', 'DELETE', 'OPTIONS']) {
+      const other = await fetch(`${server.url}/health`, { method });
+      expect(other.status, method).toBe(405);
+      expect(other.headers.get('allow'), method).toBe('GET, HEAD');
+    }
+    const get405 = await get('/certsrv/admin/action', { auth: ADMIN });
+    expect(get405.status).toBe(405);
+    expect(get405.headers.get('allow')).toBe('POST');
   });
 });
 

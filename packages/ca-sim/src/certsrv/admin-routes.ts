@@ -9,7 +9,7 @@ import { isCaError } from '../errors.js';
 import type { CertsrvApp } from './app.js';
 import { type Exchange, redirect, sendHtml } from './exchange.js';
 import type { AdminPageModel } from './page-model.js';
-import { ADMIN_REVOCATION_REASONS, renderAdmin, renderNotFound } from './pages/index.js';
+import { ADMIN_REVOCATION_REASONS, renderAdmin, renderMethodNotAllowed, renderNotFound } from './pages/index.js';
 
 const FOLDERS: Record<AdminPageModel['folder'], RequestStatus> = {
   pending: 'pending',
@@ -101,8 +101,13 @@ export async function handleAdmin(app: CertsrvApp, ex: Exchange, sub: string): P
     ex.event = `admin:list:${folder}`;
     return sendHtml(ex, renderAdmin(ex.page(), model));
   }
-  if (sub !== 'action' || method !== 'POST') {
+  if (sub !== 'action') {
     sendHtml(ex, renderNotFound(), 404);
+    return;
+  }
+  if (method !== 'POST') {
+    // The console's actions are form posts only: a link or a bookmark must not act.
+    sendHtml(ex, renderMethodNotAllowed(), 405, { Allow: 'POST' });
     return;
   }
   const form = await app.readForm(ex);

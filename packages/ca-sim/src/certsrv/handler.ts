@@ -215,6 +215,10 @@ async function route(app: CertsrvApp, ex: Exchange): Promise<void> {
   const method = ex.req.method ?? 'GET';
   const p = ex.lowerPath;
   if (p === '/health') {
+    if (method !== 'GET' && method !== 'HEAD') {
+      sendHtml(ex, renderMethodNotAllowed(), 405, { Allow: 'GET, HEAD' });
+      return;
+    }
     ex.event = 'health';
     sendBytes(ex, 200, 'application/json', JSON.stringify({ status: 'ok', ca: app.ca.name }));
     return;
