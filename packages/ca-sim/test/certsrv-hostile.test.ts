@@ -181,9 +181,17 @@ describe('1. oversized bodies and headers', () => {
   });
 
   it('a request head over 16 KB: 431, the server keeps serving', async () => {
+    const logged = logs.length;
     const big = await rawExchange(port, [head('GET', '/certsrv/', { 'X-Pad': 'a'.repeat(17_000) })]);
     expect(big.status).toBe(431);
     expect(big.closed).toBe(true);
+    // Answered as HTTP.sys answers in front of IIS, and logged like any request.
+    expect(big.text).toMatch(/\r\nServer: Microsoft-HTTPAPI\/2\.0\r\n/);
+    expect(big.text).toContain('<h2>Bad Request - Request Too Long</h2>');
+    expect(logs.slice(logged).map((e) => [e.status, e.event])).toContainEqual([
+      431,
+      'unparsed:HPE_HEADER_OVERFLOW',
+    ]);
     const many: Record<string, string> = {};
     for (let i = 0; i < 1500; i++) many[`X-H${i}`] = 'value';
     const manyHeaders = await rawExchange(port, [head('GET', '/certsrv/', many)]);

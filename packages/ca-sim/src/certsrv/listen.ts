@@ -10,6 +10,7 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { createCrlSchedule } from '../crl-schedule.js';
 import { createCertsrvHandler } from './handler.js';
 import type { CertsrvOptions } from './options.js';
@@ -73,6 +74,59 @@ function urlOf(scheme: 'http' | 'https', host: string, server: Server): string {
   return `${scheme}://${h}:${port}`;
 }
 
+const UNPARSED: Record<string, readonly [number, string, string, string]> = {
+  // [status, reason phrase, page title, page text] as HTTP.sys words them.
+  HPE_HEADER_OVERFLOW: [
+    431,
+    'Request Header Fields Too Large',
+    'Bad Request - Request Too Long',
+    'HTTP Error 431. The size of the request headers is too long.',
+  ],
+  ERR_HTTP_REQUEST_TIMEOUT: [
+    408,
+    'Request Timeout',
+    'Request Timeout',
+    'HTTP Error 408. The request timed out.',
+  ],
+};
+const BAD_REQUEST = [
+  400,
+  'Bad Request',
+  'Bad Request',
+  'HTTP Error 400. The request is badly formed.',
+] as const;
+
+/** Answers a request node's parser refused (clientError) and logs it; never throws. */
+function refuseUnparsed(err: NodeJS.ErrnoException, socket: Duplex, options: CertsrvListenOptions): void {
+  const code = err.code ?? 'ERR_UNKNOWN';
+  // A reset or an already closed socket has nobody to answer.
+  if (code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, title, text] = UNPARSED[code] ?? BAD_REQUEST;
+  const body = `<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN""http://www.w3.org/TR/html4/strict.dtd">\r\n<HTML><HEAD><TITLE>${title}</TITLE>\r\n<META HTTP-EQUIV="Content-Type" Content="text/html; charset=us-ascii"></HEAD>\r\n<BODY><h2>${title}</h2>\r\n<hr><p>${text}</p>\r\n</BODY></HTML>\r\n`;
+  const date = (options.now?.() ?? new Date()).toUTCString();
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/html; charset=us-ascii\r\nServer: Microsoft-HTTPAPI/2.0\r\nDate: ${date}\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+  try {
+    options.log?.({
+      time: (options.now?.() ?? new Date()).toISOString(),
+      // Nothing of the request line is known for sure: '-' as in IIS logs.
+      method: '-',
+      path: '-',
+      status,
+      ms: 0,
+      bytes: Buffer.byteLength(body),
+      remote: (socket as { remoteAddress?: string }).remoteAddress ?? '',
+      event: `unparsed:${code}`,
+    });
+  } catch {
+    // A throwing log callback must not take the listener down.
+  }
+}
+
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -123,8 +177,10 @@ export async function startCertsrv(options: CertsrvListenOptions): Promise<Certs
     : undefined;
   const servers = [httpServer, ...(httpsServer ? [httpsServer] : [])];
   // The timeouts are applied by createServer from the options. Malformed heads, heads over
-  // maxHeaderSize and slow clients are node's default clientError handling: 400, 431 or 408
-  // with Connection: close, then the socket is destroyed.
+  // maxHeaderSize and slow clients never reach the handler: node's parser refuses them. They are
+  // answered here, as HTTP.sys answers them in front of IIS (its own pages and Server header),
+  // with Connection: close, and logged like any other request.
+  for (const s of servers) s.on('clientError', (err, socket) => refuseUnparsed(err, socket, options));
   await listen(httpServer, options.port ?? 0, host);
   try {
     if (httpsServer) await listen(httpsServer, options.https?.port ?? 0, host);
