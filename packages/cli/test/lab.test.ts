@@ -227,6 +227,7 @@ describe('a trainee session on certlab lab init', () => {
     check = await lab('check');
     expect(check.stdout).toContain('Result: failed at step 5 (UM_TCP_MODE).');
     expect(check.stdout).toContain('Mutual TLS handshake: FAILED — ECONNREFUSED');
+    expect((await lab('um', 'restart')).stdout).toContain(': TCP mode, no certificate (TCP)');
     expect((await lab('um', 'startup-mode', 'Dual')).code).toBe(0);
     expect((await lab('um', 'assign', '--thumbprint', thumb!)).code).toBe(0);
     check = await lab('check');

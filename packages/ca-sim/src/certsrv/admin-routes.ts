@@ -9,7 +9,12 @@ import { isCaError } from '../errors.js';
 import type { CertsrvApp } from './app.js';
 import { type Exchange, redirect, sendHtml } from './exchange.js';
 import type { AdminPageModel } from './page-model.js';
-import { ADMIN_REVOCATION_REASONS, renderAdmin, renderMethodNotAllowed, renderNotFound } from './pages/index.js';
+import {
+  ADMIN_REVOCATION_REASONS,
+  renderAdmin,
+  renderMethodNotAllowed,
+  renderNotFound,
+} from './pages/index.js';
 
 const FOLDERS: Record<AdminPageModel['folder'], RequestStatus> = {
   pending: 'pending',

@@ -77,8 +77,8 @@ export const labUm: Command = {
         const r = await um.restart();
         out.push(
           fr
-            ? `Service de messagerie unifiée Microsoft Exchange redémarré sur ${ex.name} : mode ${r.mode}, certificat ${r.certificate ?? 'aucun'}${r.selfSigned ? ' (auto-signé)' : ''}`
-            : `Restarted the Microsoft Exchange Unified Messaging service on ${ex.name}: ${r.mode} mode, certificate ${r.certificate ?? 'none'}${r.selfSigned ? ' (self-signed)' : ''}`,
+            ? `Service de messagerie unifiée Microsoft Exchange redémarré sur ${ex.name} : mode ${r.mode}, ${r.certificate ? `certificat ${r.certificate}${r.selfSigned ? ' (auto-signé)' : ''}` : r.mode === 'TCP' ? 'sans certificat (TCP)' : 'aucun certificat utilisable'}`
+            : `Restarted the Microsoft Exchange Unified Messaging service on ${ex.name}: ${r.mode} mode, ${r.certificate ? `certificate ${r.certificate}${r.selfSigned ? ' (self-signed)' : ''}` : r.mode === 'TCP' ? 'no certificate (TCP)' : 'no usable certificate'}`,
         );
         for (const e of ex.eventLog.all().slice(before))
           out.push(
