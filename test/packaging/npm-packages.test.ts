@@ -338,7 +338,7 @@ console.log(JSON.stringify(out));
     };
     // Lines that must appear somewhere in what the example prints.
     const contains: Record<string, RegExp[]> = {
-      '@certlab/lab': [/^ {2}\[RÉUSSI\] 1\. /, /^ {2}\[ÉCHEC\] 5\. /, /^ {9}Indice : Set-UMServer /],
+      '@certlab/lab': [/^ {2}\[RÉUSSI\] {2}1\. /, /^ {2}\[ÉCHEC\] {3}5\. /, /^ {12}Indice : Set-UMServer /],
     };
     for (const p of packed.values()) {
       expect(p.files, p.name).toContain('README.md');
