@@ -58,11 +58,11 @@ describe('certlab lab run', () => {
       '--mistake',
       'root-missing-on-lync',
       '--dir',
-      'rootless',
+      'root less',
     );
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('LYNC_ROOT_MISSING');
-    const hint = (await cli(dir, 'lab', 'hint', '--dir', 'rootless')).stdout;
+    const hint = (await cli(dir, 'lab', 'hint', '--dir', 'root less')).stdout;
     const command = /certlab (store import .*--store Root)/.exec(hint)?.[1];
     expect(command, hint).toBeDefined();
     // The words a POSIX shell makes of it (quotes removed, the glob expanded in the test's directory).
@@ -72,10 +72,12 @@ describe('certlab lab run', () => {
     })
       .split('\0')
       .slice(0, -1);
-    expect(words[2]).toMatch(/CertEnroll\/[^/]+_Contoso Root CA\.crt$/);
+    expect(words[2]).toMatch(/^root less\/ca\/CertEnroll\/[^/]+_Contoso Root CA\.crt$/);
+    // The lab directory's space is quoted in --machine too.
+    expect(words[words.indexOf('--machine') + 1]).toBe('root less/hosts/lync01');
     const imported = await cli(dir, ...words);
     expect(imported.code, imported.stderr).toBe(0);
-    const check = await cli(dir, 'lab', 'check', '--dir', 'rootless', '--format', 'json');
+    const check = await cli(dir, 'lab', 'check', '--dir', 'root less', '--format', 'json');
     const steps = (JSON.parse(check.stdout) as { steps: { number: number; code: string }[] }).steps;
     expect(steps.find((x) => x.number === 6)?.code).toBe('OK');
   });

@@ -13,6 +13,7 @@ import { cdpUrls } from '../crl-fetch.js';
 import { ExchangeUmService, UM_CERTIFICATE_EVENT } from '../exchange-um-service.js';
 import { isSelfSigned, subjectText } from '../internal/certificate-text.js';
 import { newestFirst } from '../internal/newest-first.js';
+import { shellWord } from '../internal/shell-word.js';
 import { hostOf } from '../lab-config.js';
 import { HOST_DOWNLOADS_DIR, type LabHost } from '../lab-host.js';
 import type { LabSession } from '../lab-session.js';
@@ -102,19 +103,21 @@ function lastLoaded(host: LabHost) {
 export async function checkExchangeUm(session: LabSession): Promise<CheckReport> {
   const D = session.displayDir;
   const config = session.config;
+  const dirArg = shellWord(D);
+  const caDir = shellWord(`${D}/${config.ca.dir}`);
   // How to publish CRLs: the console while the trainee's certsrv runs (the CA's embedded database
   // takes one process at a time, so certlab ca refuses it then), else the CLI.
   const publishCrls = (): Localized =>
     l10n(
-      `console /certsrv/admin/ → Publish CRL and Publish delta CRL; or, with certlab serve stopped, certlab ca crl --dir ${D}/${config.ca.dir}, then --delta, and --root for the root CA's`,
-      `console /certsrv/admin/ → Publier la liste de révocation et sa delta ; ou, certlab serve arrêté, certlab ca crl --dir ${D}/${config.ca.dir}, puis --delta, et --root pour celle de la racine`,
+      `console /certsrv/admin/ → Publish CRL and Publish delta CRL; or, with certlab serve stopped, certlab ca crl --dir ${caDir}, then --delta, and --root for the root CA's`,
+      `console /certsrv/admin/ → Publier la liste de révocation et sa delta ; ou, certlab serve arrêté, certlab ca crl --dir ${caDir}, puis --delta, et --root pour celle de la racine`,
     );
   const v2010 = config.exchange === '2010';
   const ex = session.host('exchange-um');
   const lync = session.host('lync');
   const caFqdn = hostOf(config, 'ca').fqdn;
-  const exDir = `${D}/${hostOf(config, 'exchange-um').dir}`;
-  const lyncDir = `${D}/${hostOf(config, 'lync').dir}`;
+  const exDir = shellWord(`${D}/${hostOf(config, 'exchange-um').dir}`);
+  const lyncDir = shellWord(`${D}/${hostOf(config, 'lync').dir}`);
   const time = session.now();
   const { root, issuing } = await session.caCertificates();
   const caThumbs = new Set([await root.thumbprint(), await issuing.thumbprint()]);
@@ -159,8 +162,8 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
           `Aucun certificat de « ${config.ca.name} » sur ${ex.name} (ni dans ${exDir}/${HOST_DOWNLOADS_DIR}/ ni dans ses magasins).`,
         ),
         l10n(
-          `Article, "To download the CA certificate", steps 1–4: open http://${caFqdn}/certsrv, "Download a CA certificate, certificate chain, or CRL", "Base 64", "Download CA certificate", Save. Here: run 'certlab serve --dir ${D}/${config.ca.dir}' and save http://localhost:8080/certsrv/certnew.cer?ReqID=CACert&Renewal=0&Enc=b64 (account ${config.ca.account.name}) as ${exDir}/${HOST_DOWNLOADS_DIR}/certnew.cer.`,
-          `Article, « Pour télécharger le certificat de l'autorité de certification », étapes 1 à 4 : ouvrez http://${caFqdn}/certsrv, « Télécharger un certificat d'autorité de certification, une chaîne de certificats ou la liste de révocation de certificats », « Méthode de codage Base 64 », « Télécharger un certificat de l'autorité de certification », « Enregistrer ». Ici : lancez 'certlab serve --dir ${D}/${config.ca.dir} --lang fr' et enregistrez http://localhost:8080/certsrv/certnew.cer?ReqID=CACert&Renewal=0&Enc=b64 (compte ${config.ca.account.name}) sous ${exDir}/${HOST_DOWNLOADS_DIR}/certnew.cer.`,
+          `Article, "To download the CA certificate", steps 1–4: open http://${caFqdn}/certsrv, "Download a CA certificate, certificate chain, or CRL", "Base 64", "Download CA certificate", Save. Here: run 'certlab serve --dir ${caDir}' and save http://localhost:8080/certsrv/certnew.cer?ReqID=CACert&Renewal=0&Enc=b64 (account ${config.ca.account.name}) as ${exDir}/${HOST_DOWNLOADS_DIR}/certnew.cer.`,
+          `Article, « Pour télécharger le certificat de l'autorité de certification », étapes 1 à 4 : ouvrez http://${caFqdn}/certsrv, « Télécharger un certificat d'autorité de certification, une chaîne de certificats ou la liste de révocation de certificats », « Méthode de codage Base 64 », « Télécharger un certificat de l'autorité de certification », « Enregistrer ». Ici : lancez 'certlab serve --dir ${caDir} --lang fr' et enregistrez http://localhost:8080/certsrv/certnew.cer?ReqID=CACert&Renewal=0&Enc=b64 (compte ${config.ca.account.name}) sous ${exDir}/${HOST_DOWNLOADS_DIR}/certnew.cer.`,
         ),
       ),
     );
@@ -310,8 +313,8 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
             `Aucun certificat émis par « ${config.ca.name} » dans LocalMachine\\My de ${ex.name}.`,
           ),
           l10n(
-            `Article, ${v2010 ? '"To create a certificate on Exchange Server 2010"' : '"To create a certificate request and install the certificate on Exchange Server 2007 (SP1)"'}: request a Web Server certificate named after the FQDN ${ex.fqdn}. Here: ${requestCmd}; certlab ca submit --dir ${D}/${config.ca.dir} ex01.req --template WebServer --out certnew.cer (with certlab serve stopped; or through certsrv); certlab convert certnew.cer --to pfx --key ex01.key --password P --out ex01.pfx; certlab store import ex01.pfx --machine ${exDir} --location LocalMachine --store My --password P`,
-            `Article, ${v2010 ? '« Pour créer un certificat sur Exchange Server 2010 »' : '« Pour créer une demande de certificat et installer le certificat sur Exchange Server 2007 (SP1) »'} : demandez un certificat « Serveur web » au nom de domaine complet ${ex.fqdn}. Ici : ${requestCmd} ; certlab ca submit --dir ${D}/${config.ca.dir} ex01.req --template WebServer --out certnew.cer (certlab serve arrêté ; ou par certsrv) ; certlab convert certnew.cer --to pfx --key ex01.key --password P --out ex01.pfx ; certlab store import ex01.pfx --machine ${exDir} --location LocalMachine --store My --password P`,
+            `Article, ${v2010 ? '"To create a certificate on Exchange Server 2010"' : '"To create a certificate request and install the certificate on Exchange Server 2007 (SP1)"'}: request a Web Server certificate named after the FQDN ${ex.fqdn}. Here: ${requestCmd}; certlab ca submit --dir ${caDir} ex01.req --template WebServer --out certnew.cer (with certlab serve stopped; or through certsrv); certlab convert certnew.cer --to pfx --key ex01.key --password P --out ex01.pfx; certlab store import ex01.pfx --machine ${exDir} --location LocalMachine --store My --password P`,
+            `Article, ${v2010 ? '« Pour créer un certificat sur Exchange Server 2010 »' : '« Pour créer une demande de certificat et installer le certificat sur Exchange Server 2007 (SP1) »'} : demandez un certificat « Serveur web » au nom de domaine complet ${ex.fqdn}. Ici : ${requestCmd} ; certlab ca submit --dir ${caDir} ex01.req --template WebServer --out certnew.cer (certlab serve arrêté ; ou par certsrv) ; certlab convert certnew.cer --to pfx --key ex01.key --password P --out ex01.pfx ; certlab store import ex01.pfx --machine ${exDir} --location LocalMachine --store My --password P`,
           ),
         ),
       );
@@ -369,8 +372,8 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
             `L'autorité a révoqué le certificat ${e.thumbprint} (numéro de série ${c.serialNumber}) ; sa liste de révocation l'indique (CRYPT_E_REVOKED).`,
           ),
           hint: l10n(
-            `A revoked certificate cannot be used again: request a new one (step 4), install it with its key and assign it (step 5). See the CA: certlab ca list --dir ${D}/${config.ca.dir}`,
-            `Un certificat révoqué ne peut pas resservir : demandez-en un nouveau (étape 4), installez-le avec sa clé et assignez-le (étape 5). Voir l'autorité : certlab ca list --dir ${D}/${config.ca.dir}`,
+            `A revoked certificate cannot be used again: request a new one (step 4), install it with its key and assign it (step 5). See the CA: certlab ca list --dir ${caDir}`,
+            `Un certificat révoqué ne peut pas resservir : demandez-en un nouveau (étape 4), installez-le avec sa clé et assignez-le (étape 5). Voir l'autorité : certlab ca list --dir ${caDir}`,
           ),
         });
       else if (st.status === 'Untrusted')
@@ -459,7 +462,7 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
 
   // --- 5. Assign the certificate ------------------------------------------------------------
   const running = um.state.running;
-  const assignCmd = good ? `certlab lab um assign --dir ${D} --thumbprint ${good.thumbprint}` : '';
+  const assignCmd = good ? `certlab lab um assign --dir ${dirArg} --thumbprint ${good.thumbprint}` : '';
   if (v2010 && um.state.startupMode === 'TCP')
     results.push(
       result(
@@ -478,8 +481,8 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
               `Le mode de démarrage de la messagerie unifiée de ${ex.name} est TCP : Enable-ExchangeCertificate -Services UM est refusé et la messagerie unifiée n'écoute pas TLS sur le port 5061.`,
             ),
         l10n(
-          `Set-UMServer -Identity ${ex.name} -UMStartupMode Dual (or TLS), then assign and restart. Here: certlab lab um startup-mode Dual --dir ${D}; ${assignCmd || `certlab lab um assign --dir ${D} --thumbprint THUMB`}; certlab lab um restart --dir ${D}`,
-          `Set-UMServer -Identity ${ex.name} -UMStartupMode Dual (ou TLS), puis assignez et redémarrez. Ici : certlab lab um startup-mode Dual --dir ${D} ; ${assignCmd || `certlab lab um assign --dir ${D} --thumbprint EMPREINTE`} ; certlab lab um restart --dir ${D}`,
+          `Set-UMServer -Identity ${ex.name} -UMStartupMode Dual (or TLS), then assign and restart. Here: certlab lab um startup-mode Dual --dir ${dirArg}; ${assignCmd || `certlab lab um assign --dir ${dirArg} --thumbprint THUMB`}; certlab lab um restart --dir ${dirArg}`,
+          `Set-UMServer -Identity ${ex.name} -UMStartupMode Dual (ou TLS), puis assignez et redémarrez. Ici : certlab lab um startup-mode Dual --dir ${dirArg} ; ${assignCmd || `certlab lab um assign --dir ${dirArg} --thumbprint EMPREINTE`} ; certlab lab um restart --dir ${dirArg}`,
         ),
       ),
     );
@@ -506,8 +509,8 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
           `Le certificat ${good.thumbprint} n'est pas activé pour la messagerie unifiée (Get-ExchangeCertificate : pas de U dans Services).`,
         ),
         l10n(
-          `Article, "To assign the certificate on Exchange Server 2010": Assign Services to a Certificate (Enable-ExchangeCertificate -Thumbprint ${good.thumbprint} -Services UM), then restart. Here: ${assignCmd}; certlab lab um restart --dir ${D}`,
-          `Article, « Pour attribuer le certificat au serveur Exchange Server 2010 » : « Attribuer des services à un certificat » (Enable-ExchangeCertificate -Thumbprint ${good.thumbprint} -Services UM), puis redémarrez. Ici : ${assignCmd} ; certlab lab um restart --dir ${D}`,
+          `Article, "To assign the certificate on Exchange Server 2010": Assign Services to a Certificate (Enable-ExchangeCertificate -Thumbprint ${good.thumbprint} -Services UM), then restart. Here: ${assignCmd}; certlab lab um restart --dir ${dirArg}`,
+          `Article, « Pour attribuer le certificat au serveur Exchange Server 2010 » : « Attribuer des services à un certificat » (Enable-ExchangeCertificate -Thumbprint ${good.thumbprint} -Services UM), puis redémarrez. Ici : ${assignCmd} ; certlab lab um restart --dir ${dirArg}`,
         ),
       ),
     );
@@ -529,11 +532,11 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
         ),
         l10n(
           v2010
-            ? `Restart MSExchangeUM after assigning: certlab lab um restart --dir ${D}`
-            : `Article, "To assign the certificate on Exchange Server 2007 (SP1)", steps 5–6: restart the Microsoft Exchange Unified Messaging service (2007 SP1 picks the certificate only at start), then find event ID 1112. Here: certlab lab um restart --dir ${D}; certlab lab um events --dir ${D}`,
+            ? `Restart MSExchangeUM after assigning: certlab lab um restart --dir ${dirArg}`
+            : `Article, "To assign the certificate on Exchange Server 2007 (SP1)", steps 5–6: restart the Microsoft Exchange Unified Messaging service (2007 SP1 picks the certificate only at start), then find event ID 1112. Here: certlab lab um restart --dir ${dirArg}; certlab lab um events --dir ${dirArg}`,
           v2010
-            ? `Redémarrez MSExchangeUM après l'attribution : certlab lab um restart --dir ${D}`
-            : `Article, « Pour attribuer le certificat au serveur Exchange Server 2007 (SP1) », étapes 5 et 6 : redémarrez le service de messagerie unifiée Microsoft Exchange (2007 SP1 ne choisit le certificat qu'au démarrage), puis recherchez l'ID de l'événement 1112. Ici : certlab lab um restart --dir ${D} ; certlab lab um events --dir ${D}`,
+            ? `Redémarrez MSExchangeUM après l'attribution : certlab lab um restart --dir ${dirArg}`
+            : `Article, « Pour attribuer le certificat au serveur Exchange Server 2007 (SP1) », étapes 5 et 6 : redémarrez le service de messagerie unifiée Microsoft Exchange (2007 SP1 ne choisit le certificat qu'au démarrage), puis recherchez l'ID de l'événement 1112. Ici : certlab lab um restart --dir ${dirArg} ; certlab lab um events --dir ${dirArg}`,
         ),
       ),
     );
@@ -619,8 +622,8 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
       );
     else if (f?.by === 'network')
       hint = l10n(
-        `Nothing listens for SIP over TLS on ${ex.name}: the UM service runs in TCP mode or found no usable certificate at its last start (see step 5 and 'certlab lab um events --dir ${D}').`,
-        `Rien n'écoute SIP sur TLS sur ${ex.name} : la messagerie unifiée est en mode TCP ou n'a trouvé aucun certificat utilisable à son dernier démarrage (voir l'étape 5 et 'certlab lab um events --dir ${D}').`,
+        `Nothing listens for SIP over TLS on ${ex.name}: the UM service runs in TCP mode or found no usable certificate at its last start (see step 5 and 'certlab lab um events --dir ${dirArg}').`,
+        `Rien n'écoute SIP sur TLS sur ${ex.name} : la messagerie unifiée est en mode TCP ou n'a trouvé aucun certificat utilisable à son dernier démarrage (voir l'étape 5 et 'certlab lab um events --dir ${dirArg}').`,
       );
     else if (f?.by === 'client' && f.code === 'CERT_E_CN_NO_MATCH')
       hint = l10n(

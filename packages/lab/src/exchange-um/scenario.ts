@@ -1,6 +1,7 @@
 // The Exchange UM ↔ Lync scenario as registry data: its hosts, steps and mistakes (steps.ts), and
 // its three functions (prepare.ts, checks.ts, procedure.ts).
 
+import { shellWord } from '../internal/shell-word.js';
 import { hostOf } from '../lab-config.js';
 import { HOST_DOWNLOADS_DIR } from '../lab-host.js';
 import { l10n } from '../localized.js';
@@ -41,18 +42,18 @@ export const exchangeUmScenario: ScenarioDefinition = {
       [
         'Task 1 — Download the CA certificate (article: "To download the CA certificate", steps 1–4).',
         `On ${ex.fqdn}, open http://${ca.fqdn}/certsrv. Here the CA's web site runs with:`,
-        `  certlab serve --dir ${D}/${session.config.ca.dir}`,
+        `  certlab serve --dir ${shellWord(`${D}/${session.config.ca.dir}`)}`,
         `Sign in as ${acct.name} (password: ${acct.password}), choose "Download a CA certificate, certificate chain, or CRL",`,
-        `"Base 64", "Download CA certificate", and save the file as ${D}/${ex.dir}/${HOST_DOWNLOADS_DIR}/certnew.cer.`,
-        `Then: certlab lab check --dir ${D}   (and certlab lab hint --dir ${D} when stuck)`,
+        `"Base 64", "Download CA certificate", and save the file as ${shellWord(`${D}/${ex.dir}/${HOST_DOWNLOADS_DIR}/certnew.cer`)}.`,
+        `Then: certlab lab check --dir ${shellWord(D)}   (and certlab lab hint --dir ${shellWord(D)} when stuck)`,
       ].join('\n'),
       [
         "Tâche 1 — Téléchargez le certificat d'autorité de certification (article : « Pour télécharger le certificat de l'autorité de certification », étapes 1 à 4).",
         `Sur ${ex.fqdn}, ouvrez http://${ca.fqdn}/certsrv. Ici, le site web de l'autorité se lance avec :`,
-        `  certlab serve --dir ${D}/${session.config.ca.dir} --lang fr`,
+        `  certlab serve --dir ${shellWord(`${D}/${session.config.ca.dir}`)} --lang fr`,
         `Connectez-vous en tant que ${acct.name} (mot de passe : ${acct.password}), cliquez sur « Télécharger un certificat d'autorité de certification, une chaîne de certificats ou la liste de révocation de certificats »,`,
-        `« Méthode de codage Base 64 », « Télécharger un certificat de l'autorité de certification », puis enregistrez le fichier sous ${D}/${ex.dir}/${HOST_DOWNLOADS_DIR}/certnew.cer.`,
-        `Ensuite : certlab lab check --dir ${D}   (et certlab lab hint --dir ${D} en cas de blocage)`,
+        `« Méthode de codage Base 64 », « Télécharger un certificat de l'autorité de certification », puis enregistrez le fichier sous ${shellWord(`${D}/${ex.dir}/${HOST_DOWNLOADS_DIR}/certnew.cer`)}.`,
+        `Ensuite : certlab lab check --dir ${shellWord(D)}   (et certlab lab hint --dir ${shellWord(D)} en cas de blocage)`,
       ].join('\n'),
     );
   },
