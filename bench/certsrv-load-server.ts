@@ -83,7 +83,12 @@ async function main(): Promise<void> {
             w.once('exit', (code) => reject(new Error(`cluster child exited (${code})`)));
           }),
       ),
-    );
+    ).catch(async (e: unknown) => {
+      // One child failed to start: leave nothing running behind the error.
+      for (const w of children) if (!w.isDead()) w.process.kill('SIGKILL');
+      await pgServer.stop();
+      throw e;
+    });
     info = { url: urls[0], processes, pids: children.map((w) => w.process.pid) };
     stop = async () => {
       // Asked, not killed: a child exits normally, so a --cpu-prof profile is written.

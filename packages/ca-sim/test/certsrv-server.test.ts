@@ -585,6 +585,8 @@ describe('graceful shutdown', () => {
       const closed = own.close();
       const reply = await answered;
       expect(reply.status).toBe(200);
+      // Its head was written after close(): it says so.
+      expect(reply.connection).toBe('close');
       await closed;
       const ms = Date.now() - started;
       // The body finishes ~200 ms after close(); the connection is then let go within ~50 ms.

@@ -87,11 +87,28 @@ describe('UserDirectory', () => {
   it("signs in another domain's account as user@domain too, and keeps unknown UPNs as given", async () => {
     const d = new UserDirectory('CONTOSO');
     await d.add('OTHER\\eve', 'eve-Passw0rd');
-    expect(d.canonicalName('eve@OTHER')).toBe('OTHER\\eve');
-    expect(d.canonicalName('eve@other.example')).toBe('OTHER\\eve');
-    expect(d.canonicalName('mallory@OTHER')).toBe('mallory@OTHER');
+    // Names stay what they are; only sign-in reaches the other domain's account.
+    expect(d.canonicalName('eve@OTHER')).toBe('eve@OTHER');
     expect(await d.authenticate('eve@other', 'eve-Passw0rd')).toEqual({ name: 'OTHER\\eve', admin: false });
+    expect(await d.authenticate('eve@other.example', 'eve-Passw0rd')).toEqual({
+      name: 'OTHER\\eve',
+      admin: false,
+    });
     expect(await d.authenticate('eve@other', 'wrong')).toBeUndefined();
+    expect(await d.authenticate('mallory@other', 'eve-Passw0rd')).toBeUndefined();
+    // A UPN account of that exact name comes first, and add/remove act on exact names only.
+    await d.add('eve@other', 'upn-Passw0rd');
+    expect(await d.authenticate('eve@other', 'upn-Passw0rd')).toEqual({ name: 'eve@other', admin: false });
+    expect(await d.authenticate('eve@other', 'eve-Passw0rd')).toBeUndefined();
+    expect(d.remove('eve@other')).toBe(true);
+    expect(d.list().map((a) => a.name)).toEqual(['OTHER\\eve']);
+    // The file form does not depend on the order of its entries.
+    const both = new UserDirectory('CONTOSO');
+    await both.add('OTHER\\eve', 'eve-Passw0rd');
+    await both.add('eve@other', 'upn-Passw0rd');
+    const json = both.toJSON() as { users: unknown[] };
+    for (const users of [json.users, [...json.users].reverse()])
+      expect(UserDirectory.fromJSON({ ...json, users }).list()).toHaveLength(2);
   });
 
   it('lists accounts sorted, without hashes', () => {

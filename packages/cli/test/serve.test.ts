@@ -355,5 +355,16 @@ describe('certlab serve', () => {
       expect(stderr).toMatch(message);
       expect(stderr).not.toContain('Secret-Passw0rd');
     }
+    // One port for both listeners: refused before anything is created.
+    let stderr = '';
+    const same = await run(['serve', '--dir', 'same-port', '--port', '18443', '--https-port', '18443'], {
+      stdout: { write: () => true },
+      stderr: { write: (c: string | Uint8Array) => (stderr += String(c)) },
+      cwd,
+      env: {},
+    });
+    expect(same).toBe(2);
+    expect(stderr).toContain('HTTP and HTTPS need a port each');
+    expect(existsSync(join(cwd, 'same-port'))).toBe(false);
   });
 });

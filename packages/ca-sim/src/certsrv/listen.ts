@@ -75,7 +75,7 @@ function urlOf(scheme: 'http' | 'https', host: string, server: Server): string {
 }
 
 const UNPARSED: Record<string, readonly [number, string, string, string]> = {
-  // [status, reason phrase, page title, page text] as HTTP.sys words them.
+  // [status, reason phrase, page title, page text], worded after HTTP.sys's pages.
   HPE_HEADER_OVERFLOW: [
     431,
     'Request Header Fields Too Large',
@@ -99,8 +99,10 @@ const BAD_REQUEST = [
 /** Answers a request node's parser refused (clientError) and logs it; never throws. */
 function refuseUnparsed(err: NodeJS.ErrnoException, socket: Duplex, options: CertsrvListenOptions): void {
   const code = err.code ?? 'ERR_UNKNOWN';
-  // A reset or an already closed socket has nobody to answer.
-  if (code === 'ECONNRESET' || !socket.writable) {
+  // A reset or an already closed socket has nobody to answer; an answer already under way (a
+  // timeout while it is being sent) must not be followed by a second one on the same bytes.
+  const current = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (code === 'ECONNRESET' || !socket.writable || current?.headersSent) {
     socket.destroy();
     return;
   }
@@ -158,9 +160,13 @@ export async function startCertsrv(options: CertsrvListenOptions): Promise<Certs
   const t = options.timeouts ?? {};
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   let shuttingDown = false;
+  // Answers not yet finished, so that close() can make them close their connections.
+  const inFlight = new Set<ServerResponse>();
   const dispatch = (req: IncomingMessage, res: ServerResponse) => {
     // During shutdown every answer closes its connection, so keep-alive clients let go.
     if (shuttingDown) res.shouldKeepAlive = false;
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
     handler!(req, res);
   };
   const serverOptions = {
@@ -178,8 +184,9 @@ export async function startCertsrv(options: CertsrvListenOptions): Promise<Certs
   const servers = [httpServer, ...(httpsServer ? [httpsServer] : [])];
   // The timeouts are applied by createServer from the options. Malformed heads, heads over
   // maxHeaderSize and slow clients never reach the handler: node's parser refuses them. They are
-  // answered here, as HTTP.sys answers them in front of IIS (its own pages and Server header),
-  // with Connection: close, and logged like any other request.
+  // answered here in the style of HTTP.sys in front of IIS (its page layout and Server header;
+  // HTTP.sys itself says 400 to an oversized head, we keep the more precise 431), with
+  // Connection: close, and logged like any other request.
   for (const s of servers) s.on('clientError', (err, socket) => refuseUnparsed(err, socket, options));
   await listen(httpServer, options.port ?? 0, host);
   try {
@@ -209,16 +216,17 @@ export async function startCertsrv(options: CertsrvListenOptions): Promise<Certs
       closing ??= (async () => {
         schedule?.stop();
         shuttingDown = true;
+        // An answer whose head is not written yet says Connection: close; one already on its way
+        // keep-alive has its connection closed by the sweep below once it is sent.
+        for (const res of inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
         const grace = options.shutdownGraceMs ?? 5_000;
         const done = servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
         const sweep = () => {
           for (const s of servers) s.closeIdleConnections();
         };
         sweep();
-        // A request in flight when close() was called may have been answered keep-alive (its
-        // head was already written): its connection turns idle when the answer is sent, and is
-        // closed here within 50 ms rather than at the end of the grace period. No per-request
-        // bookkeeping on the hot path.
+        // A connection whose answer went out keep-alive before close() turns idle when it is
+        // sent, and is closed here within 50 ms rather than at the end of the grace period.
         const sweeper = setInterval(sweep, 50);
         sweeper.unref();
         const timer = setTimeout(() => {

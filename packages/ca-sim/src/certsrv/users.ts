@@ -164,8 +164,7 @@ export class UserDirectory {
    * The canonical form of a user name (reference §2.1): `DOMAIN\user` stays (domain upper-cased;
    * a DNS domain whose first label is this directory's domain becomes the NetBIOS name),
    * `user@domain.tld` becomes `DOMAIN\user` when the first label of `domain.tld` is this
-   * directory's domain (case-insensitive) or the domain of an account `DOMAIN\user` it holds,
-   * and is kept as given otherwise, a bare `user` becomes
+   * directory's domain (case-insensitive) and is kept as given otherwise, a bare `user` becomes
    * `DOMAIN\user`. Surrounding blanks are removed; the user part keeps its spelling.
    *
    * @example
@@ -192,9 +191,6 @@ export class UserDirectory {
       const user = trimmed.slice(0, at);
       const label = trimmed.slice(at + 1).split('.')[0] ?? '';
       if (label.toUpperCase() === this.domain && user !== '') return `${this.domain}\\${user}`;
-      // Another domain's account (`OTHER\eve`, added with --user) signs in as eve@other too.
-      const other = `${label.toUpperCase()}\\${user}`;
-      if (user !== '' && label !== '' && this.#users.has(other.toLowerCase())) return other;
       return trimmed;
     }
     return `${this.domain}\\${trimmed}`;
@@ -202,6 +198,22 @@ export class UserDirectory {
 
   #key(name: string): string {
     return this.canonicalName(name).toLowerCase();
+  }
+
+  /**
+   * The account a sign-in name reaches: the account of that exact name; else, for `user@label…`
+   * with no such account, the account `LABEL\user` of another domain (`OTHER\eve` signs in as
+   * eve@other or eve@other.example, as AD maps a domain's UPN suffix to it). Only sign-in looks
+   * this far; add and remove work on the exact name.
+   */
+  #signInAccount(name: string): StoredUser | undefined {
+    const exact = this.#users.get(this.#key(name));
+    if (exact) return exact;
+    const canonical = this.canonicalName(name);
+    const at = canonical.lastIndexOf('@');
+    if (at <= 0 || canonical.includes('\\')) return undefined;
+    const label = canonical.slice(at + 1).split('.')[0] ?? '';
+    return label ? this.#users.get(`${label}\\${canonical.slice(0, at)}`.toLowerCase()) : undefined;
   }
 
   /**
@@ -262,7 +274,7 @@ export class UserDirectory {
    * ```
    */
   async authenticate(name: string, password: string): Promise<CertsrvAccount | undefined> {
-    const user = typeof name === 'string' ? this.#users.get(this.#key(name)) : undefined;
+    const user = typeof name === 'string' ? this.#signInAccount(name) : undefined;
     const hash = user?.password ?? (await getDummyHash());
     const ok = await verifyPassword(typeof password === 'string' ? password : '', hash);
     return ok && user ? user.account : undefined;

@@ -3,19 +3,35 @@
 // directory (postmaster.pid): two processes on one directory each replay and write the WAL on
 // their own, and the writes of one are lost when the other checkpoints (seen: a request issued by
 // `certlab ca submit` while `certlab serve` ran on the same directory was gone after a restart).
-// So the store takes a lock file beside the data directory, `<dataDir>.lock`, created exclusively,
-// holding the owner's pid and host; a lock whose process is gone (a crash, a kill -9) is taken over.
+// So the store takes a lock file inside the data directory, as postmaster.pid is: `certlab.lock`,
+// created exclusively, holding the owner's pid, host and start time. PGlite ignores the file.
+//
+// A lock whose process is gone (a crash, a kill -9) is taken over. "Gone" is: another pid on this
+// host that no longer runs, or this very pid when this process does not hold the lock (a
+// container restarts its service as pid 1 again). A lock from another host (a shared folder) is
+// never taken over: that process cannot be checked from here. The takeover renames the stale file
+// aside and checks it is still the stale one before deleting it, so two processes taking over at
+// once cannot delete each other's new lock.
 
-import { open, readFile, stat, unlink } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { link, open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { join } from 'node:path';
 import { CaError } from '../errors.js';
+
+/** The lock file's name inside the data directory. */
+export const LOCK_FILE = 'certlab.lock';
 
 interface LockOwner {
   readonly pid: number;
   readonly host: string;
   readonly since: string;
 }
+
+/** Lock files this process holds (real paths), to tell its own locks from a former incarnation's. */
+const held = new Set<string>();
+/** Lock files this process is taking right now: a second open here waits for no one, it is refused. */
+const taking = new Set<string>();
 
 /** True when a process with this pid exists on this machine (EPERM: it exists, not ours). */
 function alive(pid: number): boolean {
@@ -27,6 +43,27 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The file's text; undefined when it does not exist. */
+async function readText(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    return '';
+  }
+}
+
+function ownerOf(text: string): LockOwner | undefined {
+  try {
+    const v = JSON.parse(text) as Partial<LockOwner>;
+    if (typeof v.pid === 'number' && typeof v.host === 'string')
+      return { pid: v.pid, host: v.host, since: typeof v.since === 'string' ? v.since : '?' };
+  } catch {
+    // Half-written (its owner is between create and write, or died there): no owner.
+  }
+  return undefined;
+}
+
 /** True when the file was modified less than `ms` ago (false when it is gone). */
 async function youngerThan(path: string, ms: number): Promise<boolean> {
   try {
@@ -36,15 +73,21 @@ async function youngerThan(path: string, ms: number): Promise<boolean> {
   }
 }
 
-async function readOwner(path: string): Promise<LockOwner | undefined> {
+/**
+ * Removes a stale lock only if the file is still the one judged stale: it is renamed aside (one
+ * process wins the rename), re-read, and deleted when unchanged; anything else is put back with
+ * link(), which fails rather than replace a lock created meanwhile.
+ */
+async function removeIfUnchanged(path: string, judged: string): Promise<void> {
+  const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
   try {
-    const v = JSON.parse(await readFile(path, 'utf8')) as Partial<LockOwner>;
-    if (typeof v.pid === 'number' && typeof v.host === 'string')
-      return { pid: v.pid, host: v.host, since: typeof v.since === 'string' ? v.since : '?' };
+    await rename(path, aside);
   } catch {
-    // Unreadable or half-written (the owner died between create and write): no owner.
+    return; // Gone already, or another process moved it: look again.
   }
-  return undefined;
+  const now = await readText(aside);
+  if (now !== judged) await link(aside, path).catch(() => undefined);
+  await unlink(aside).catch(() => undefined);
 }
 
 /**
@@ -62,32 +105,52 @@ export interface DirectoryLock {
 }
 
 /**
- * Takes `<dataDir>.lock`, or throws ERR_CA_STORE_IN_USE naming the process that holds it. A lock
- * left by a process that no longer runs on this host is replaced. A lock from another host (a
- * shared folder) is never taken over: that process cannot be checked from here.
+ * Takes `<dataDir>/certlab.lock` (the directory must exist), or throws ERR_CA_STORE_IN_USE naming
+ * the process that holds it.
  *
  * @example
  * ```ts
- * const lock = await lockDataDirectory('.certlab/db'); // creates .certlab/db.lock
+ * const lock = await lockDataDirectory('.certlab/db'); // creates .certlab/db/certlab.lock
  * ```
  */
 export async function lockDataDirectory(dataDir: string): Promise<DirectoryLock> {
-  const path = `${resolve(dataDir)}.lock`;
+  // The real path: a symbolic link or a second spelling of the directory finds the same lock.
+  const dir = await realpath(dataDir).catch(() => dataDir);
+  const path = join(dir, LOCK_FILE);
   const me: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+  if (held.has(path) || taking.has(path))
+    throw inUse(dir, path, 'this process (the database is already open here)');
+  taking.add(path);
+  try {
+    return await take(dir, path, me);
+  } finally {
+    taking.delete(path);
+  }
+}
+
+function inUse(dir: string, path: string, who: string): CaError {
+  return new CaError(
+    'ERR_CA_STORE_IN_USE',
+    `The PGlite database in ${dir} is in use by ${who}, and an embedded database takes one process at a time. Stop that process (a running \`certlab serve\`, for example) or do the work through it (its certsrv pages), or put the CA on PostgreSQL to share it between processes. If no such process runs, delete ${path}.`,
+  );
+}
+
+async function take(dir: string, path: string, me: LockOwner): Promise<DirectoryLock> {
+  const text = `${JSON.stringify(me)}\n`;
   for (let attempt = 0; ; attempt++) {
     try {
       const f = await open(path, 'wx', 0o600);
       try {
-        await f.writeFile(`${JSON.stringify(me)}\n`);
+        await f.writeFile(text);
       } finally {
         await f.close();
       }
+      held.add(path);
       return {
         path,
         release: async () => {
-          const owner = await readOwner(path);
-          if (owner?.pid === me.pid && owner.host === me.host && owner.since === me.since)
-            await unlink(path).catch(() => undefined);
+          held.delete(path);
+          if ((await readText(path)) === text) await unlink(path).catch(() => undefined);
         },
       };
     } catch (e) {
@@ -98,26 +161,31 @@ export async function lockDataDirectory(dataDir: string): Promise<DirectoryLock>
           { cause: e },
         );
     }
-    const owner = await readOwner(path);
-    if (owner === undefined && attempt < 3 && (await youngerThan(path, 5_000))) {
-      // Its owner may be between creating the file and writing its pid: wait, then look again.
+    const judged = await readText(path);
+    if (judged === undefined && attempt < 10) continue; // Removed meanwhile: create it again.
+    const owner = judged === undefined ? undefined : ownerOf(judged);
+    if (owner === undefined && (await youngerThan(path, 5_000))) {
+      // Its owner may be between creating the file and writing its pid: wait, then look again; a
+      // new lock that still names no one is refused, not taken (its owner may just be slow).
+      if (attempt >= 3) throw inUse(dir, path, 'another process');
       await new Promise((r) => setTimeout(r, 200));
       continue;
     }
+    const local = owner !== undefined && owner.host === me.host;
+    // This pid without the lock in `held` is a former incarnation of this process (held and
+    // taking were checked before: this process does not hold it).
     const stale =
-      owner === undefined || (owner.host === me.host && owner.pid !== me.pid && !alive(owner.pid));
-    if (stale && attempt < 3) {
-      await unlink(path).catch(() => undefined);
+      judged !== undefined && (owner === undefined || (local && (owner.pid === me.pid || !alive(owner.pid))));
+    if (stale && attempt < 10) {
+      await removeIfUnchanged(path, judged);
       continue;
     }
-    const who = owner
-      ? owner.pid === me.pid && owner.host === me.host
-        ? 'this process (the database is already open here)'
-        : `process ${owner.pid}${owner.host === me.host ? '' : ` on ${owner.host}`}, since ${owner.since}`
-      : 'another process';
-    throw new CaError(
-      'ERR_CA_STORE_IN_USE',
-      `The PGlite database in ${resolve(dataDir)} is in use by ${who}, and an embedded database takes one process at a time. Stop that process (a running \`certlab serve\`, for example) or do the work through it (its certsrv pages), or put the CA on PostgreSQL to share it between processes. If no such process runs, delete ${path}.`,
+    throw inUse(
+      dir,
+      path,
+      owner
+        ? `process ${owner.pid}${local ? '' : ` on ${owner.host}`}, since ${owner.since}`
+        : 'another process',
     );
   }
 }

@@ -60,7 +60,7 @@ function lockedClient(db: PGlite, lock: DirectoryLock | undefined): SqlClient {
 /**
  * Opens (creating if needed) a PGlite database in `dataDir`, migrates it, and returns the store.
  * Without `dataDir` the database lives in memory (useful to test the SQL path). One process at a
- * time: the store holds `<dataDir>.lock` until closed, and a second opener gets
+ * time: the store holds `<dataDir>/certlab.lock` until closed, and a second opener gets
  * ERR_CA_STORE_IN_USE naming the first (a lock left by a process that died is taken over).
  *
  * @example

@@ -161,6 +161,8 @@ export const serve: Command = {
 
     // The ports first: a start that cannot listen must not create the CA, nor accounts whose
     // generated passwords would then never be shown, nor record a base URL with a port it never had.
+    if (https && port !== 0 && port === httpsPort)
+      throw usageError(`--port and --https-port are both ${port}: HTTP and HTTPS need a port each.`, NAME);
     await assertCanListen(host, port, '--port');
     if (https) await assertCanListen(host, httpsPort, '--https-port');
 
