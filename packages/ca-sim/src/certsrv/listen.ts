@@ -160,14 +160,17 @@ export async function startCertsrv(options: CertsrvListenOptions): Promise<Certs
   const t = options.timeouts ?? {};
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   let shuttingDown = false;
-  // Answers not yet finished, so that close() can make them close their connections.
-  const inFlight = new Set<ServerResponse>();
   const dispatch = (req: IncomingMessage, res: ServerResponse) => {
     // During shutdown every answer closes its connection, so keep-alive clients let go.
     if (shuttingDown) res.shouldKeepAlive = false;
-    inFlight.add(res);
-    res.once('close', () => inFlight.delete(res));
     handler!(req, res);
+  };
+  // Open connections (per connection, not per request: nothing on the hot path), so that close()
+  // can reach the answer each one is writing.
+  const sockets = new Set<Duplex>();
+  const track = (socket: Duplex) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
   };
   const serverOptions = {
     headersTimeout: t.headersMs ?? 20_000,
@@ -187,7 +190,11 @@ export async function startCertsrv(options: CertsrvListenOptions): Promise<Certs
   // answered here in the style of HTTP.sys in front of IIS (its page layout and Server header;
   // HTTP.sys itself says 400 to an oversized head, we keep the more precise 431), with
   // Connection: close, and logged like any other request.
-  for (const s of servers) s.on('clientError', (err, socket) => refuseUnparsed(err, socket, options));
+  for (const s of servers) {
+    s.on('clientError', (err, socket) => refuseUnparsed(err, socket, options));
+    // 'secureConnection' for HTTPS: its 'connection' socket is the raw TCP one, not the TLS one.
+    s.on(s === httpServer ? 'connection' : 'secureConnection', track);
+  }
   await listen(httpServer, options.port ?? 0, host);
   try {
     if (httpsServer) await listen(httpsServer, options.https?.port ?? 0, host);
@@ -218,7 +225,11 @@ export async function startCertsrv(options: CertsrvListenOptions): Promise<Certs
         shuttingDown = true;
         // An answer whose head is not written yet says Connection: close; one already on its way
         // keep-alive has its connection closed by the sweep below once it is sent.
-        for (const res of inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
+        for (const socket of sockets) {
+          // node's current answer on the connection (the property its own clientError handling reads).
+          const res = (socket as { _httpMessage?: ServerResponse })._httpMessage;
+          if (res && !res.headersSent) res.shouldKeepAlive = false;
+        }
         const grace = options.shutdownGraceMs ?? 5_000;
         const done = servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
         const sweep = () => {
