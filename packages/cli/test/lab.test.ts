@@ -11,6 +11,16 @@ import { type CliResult, cli, removeTempDirs, tempDir } from './helpers.js';
 let dir: string;
 let init: CliResult;
 
+/** The words a POSIX shell makes of a printed command (quotes removed, globs expanded in `dir`). */
+function shellWords(command: string): string[] {
+  return execFileSync('bash', ['-c', `for w in ${command}; do printf '%s\\0' "$w"; done`], {
+    cwd: dir,
+    encoding: 'utf8',
+  })
+    .split('\0')
+    .slice(0, -1);
+}
+
 beforeAll(async () => {
   dir = await tempDir();
   init = await cli(dir, 'lab', 'init', 'exchange-um', '--dir', 'lab', '--exchange', '2010');
@@ -65,13 +75,7 @@ describe('certlab lab run', () => {
     const hint = (await cli(dir, 'lab', 'hint', '--dir', 'root less')).stdout;
     const command = /certlab (store import .*--store Root)/.exec(hint)?.[1];
     expect(command, hint).toBeDefined();
-    // The words a POSIX shell makes of it (quotes removed, the glob expanded in the test's directory).
-    const words = execFileSync('bash', ['-c', `for w in ${command}; do printf '%s\\0' "$w"; done`], {
-      cwd: dir,
-      encoding: 'utf8',
-    })
-      .split('\0')
-      .slice(0, -1);
+    const words = shellWords(command!);
     expect(words[2]).toMatch(/^root less\/ca\/CertEnroll\/[^/]+_Contoso Root CA\.crt$/);
     // The lab directory's space is quoted in --machine too.
     expect(words[words.indexOf('--machine') + 1]).toBe('root less/hosts/lync01');
@@ -80,6 +84,18 @@ describe('certlab lab run', () => {
     const check = await cli(dir, 'lab', 'check', '--dir', 'root less', '--format', 'json');
     const steps = (JSON.parse(check.stdout) as { steps: { number: number; code: string }[] }).steps;
     expect(steps.find((x) => x.number === 6)?.code).toBe('OK');
+  });
+
+  it("the REVOKED hint's command reads the lab's published CRL and finds the serial, for a run's in-memory CA too", async () => {
+    const r = await cli(dir, 'lab', 'run', 'exchange-um', '--mistake', 'revoked', '--dir', 'revoked run');
+    expect(r.code).toBe(1);
+    const hint = (await cli(dir, 'lab', 'hint', '--dir', 'revoked run')).stdout;
+    const command = /certlab (crl show .*--serial [0-9A-F]+)/.exec(hint)?.[1];
+    expect(command, hint).toBeDefined();
+    const words = shellWords(command!);
+    const shown = await cli(dir, ...words);
+    expect(shown.stderr).toBe('');
+    expect(shown.stdout).toContain('REVOKED');
   });
 
   it('rejects unknown scenarios and mistakes as usage errors', async () => {

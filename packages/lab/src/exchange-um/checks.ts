@@ -105,6 +105,10 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
   const config = session.config;
   const dirArg = shellWord(D);
   const caDir = shellWord(`${D}/${config.ca.dir}`);
+  // The published CRL, not the CA's database: it is there for a lab run's CA (kept in memory) and
+  // readable while certlab serve holds the database.
+  const crlShow = (serial: string) =>
+    `certlab crl show ${shellWord(`${D}/${config.ca.dir}/CertEnroll/${config.ca.name}.crl`)} --serial ${serial}`;
   // How to publish CRLs: the console while the trainee's certsrv runs (the CA's embedded database
   // takes one process at a time, so certlab ca refuses it then), else the CLI.
   const publishCrls = (): Localized =>
@@ -372,8 +376,8 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
             `L'autorité a révoqué le certificat ${e.thumbprint} (numéro de série ${c.serialNumber}) ; sa liste de révocation l'indique (CRYPT_E_REVOKED).`,
           ),
           hint: l10n(
-            `A revoked certificate cannot be used again: request a new one (step 4), install it with its key and assign it (step 5). See the CA: certlab ca list --dir ${caDir}`,
-            `Un certificat révoqué ne peut pas resservir : demandez-en un nouveau (étape 4), installez-le avec sa clé et assignez-le (étape 5). Voir l'autorité : certlab ca list --dir ${caDir}`,
+            `A revoked certificate cannot be used again: request a new one (step 4), install it with its key and assign it (step 5). See it in the CRL: ${crlShow(c.serialNumber)}`,
+            `Un certificat révoqué ne peut pas resservir : demandez-en un nouveau (étape 4), installez-le avec sa clé et assignez-le (étape 5). Voyez-le dans la liste de révocation : ${crlShow(c.serialNumber)}`,
           ),
         });
       else if (st.status === 'Untrusted')
