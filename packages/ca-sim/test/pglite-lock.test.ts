@@ -22,6 +22,16 @@ afterAll(async () => {
 
 const lockOf = (dir: string) => join(dir, 'certlab.lock');
 
+/** The pid of a process that has already exited. */
+function deadPid(): number {
+  const pid = Number(
+    spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' })
+      .stdout,
+  );
+  expect(pid).toBeGreaterThan(0);
+  return pid;
+}
+
 async function refusal(dataDir: string): Promise<CaError> {
   const e = await openPgliteStore({ dataDir }).then(
     async (s) => {
@@ -69,11 +79,7 @@ describe('PGlite directory lock', () => {
   it('takes over a lock whose process is gone, or that is empty', async () => {
     const { store, dir } = await factory.open();
     await store.close();
-    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
-      encoding: 'utf8',
-    });
-    const dead = Number(child.stdout);
-    expect(dead).toBeGreaterThan(0);
+    const dead = deadPid();
     await writeFile(lockOf(dir), JSON.stringify({ pid: dead, host: hostname(), since: 'x' }));
     const s1 = await openPgliteStore({ dataDir: dir });
     expect(JSON.parse(await readFile(lockOf(dir), 'utf8')).pid).toBe(process.pid);
@@ -111,10 +117,7 @@ describe('PGlite directory lock', () => {
   it('never takes over a lock held from another host, even when that pid does not run here', async () => {
     const { store, dir } = await factory.open();
     await store.close();
-    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
-      encoding: 'utf8',
-    });
-    const dead = Number(child.stdout);
+    const dead = deadPid();
     await writeFile(lockOf(dir), JSON.stringify({ pid: dead, host: 'elsewhere.invalid', since: 'y' }));
     const e = await refusal(dir);
     expect(e.message).toContain(`process ${dead} on elsewhere.invalid`);
@@ -125,10 +128,7 @@ describe('PGlite directory lock, several processes at once', () => {
   it('of processes racing to take over one stale lock, exactly one gets it', async () => {
     const { store, dir } = await factory.open();
     await store.close();
-    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
-      encoding: 'utf8',
-    });
-    await writeFile(lockOf(dir), JSON.stringify({ pid: Number(child.stdout), host: hostname(), since: 'x' }));
+    await writeFile(lockOf(dir), JSON.stringify({ pid: deadPid(), host: hostname(), since: 'x' }));
     const tsx = createRequire(import.meta.url).resolve('tsx');
     const lockModule = pathToFileURL(
       fileURLToPath(new URL('../src/store/directory-lock.ts', import.meta.url)),

@@ -23,6 +23,7 @@ import { normalizeThumbprint, writeFileAtomic } from '@certlab/store-sim';
 import { certificateStatus, type ExchangeCertificateStatus, namesHost } from './certificate-status.js';
 import { createCrlCache } from './crl-cache.js';
 import { LabError } from './errors.js';
+import type { LabEvent } from './event-log.js';
 import { umEventText } from './exchange-um-event-texts.js';
 import { isSelfSigned, issuerText, subjectText } from './internal/certificate-text.js';
 import { newestFirst } from './internal/newest-first.js';
@@ -44,6 +45,22 @@ export const UM_EVENT_SOURCE = 'MSExchange Unified Messaging';
  * ```
  */
 export const UM_CERTIFICATE_EVENT = 1112;
+
+/**
+ * The last event 1112 of level Information in a host's Application log: UM loaded a certificate
+ * (its thumbprint in `data.thumbprint`), as the article's "find event ID 1112" step reads it.
+ *
+ * @example
+ * ```ts
+ * lastCertificateLoaded(ex01)?.data?.thumbprint;
+ * ```
+ */
+export function lastCertificateLoaded(host: LabHost): LabEvent | undefined {
+  return host.eventLog
+    .find(UM_CERTIFICATE_EVENT)
+    .filter((e) => e.level === 'Information')
+    .at(-1);
+}
 
 /**
  * How the UM service starts (Set-UMServer -UMStartupMode): TCP only, TLS only, or both.

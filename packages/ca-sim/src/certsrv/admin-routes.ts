@@ -15,6 +15,7 @@ import {
   renderMethodNotAllowed,
   renderNotFound,
 } from './pages/index.js';
+import { parseRequestId } from './request-id.js';
 
 const FOLDERS: Record<AdminPageModel['folder'], RequestStatus> = {
   pending: 'pending',
@@ -136,17 +137,19 @@ export async function handleAdmin(app: CertsrvApp, ex: Exchange, sub: string): P
   }
   const action = form.get('action')?.trim().toLowerCase();
   const rawId = form.get('ReqID')?.trim() ?? '';
-  const id = Number(rawId);
+  const parsedId = parseRequestId(rawId);
   const officer = account.name;
-  // The actions on one request need its id: digits only, so that neither the database nor the
-  // CA sees "abc", "1.5" or a number past 2^53 (reference §10 ids are positive integers).
+  // The actions on one request need its id, so that neither the database nor the CA sees "abc",
+  // "1.5" or 10^20.
   if (
     (action === 'approve' || action === 'deny' || action === 'revoke' || action === 'unrevoke') &&
-    (!/^\d{1,15}$/.test(rawId) || id < 1)
+    parsedId === undefined
   ) {
     ex.event = `admin:${action}:bad-id`;
     return back('failed', { message: `"${rawId.slice(0, 40)}" is not a request id.` });
   }
+  // Only the publish actions, which take no id, go on without one.
+  const id = parsedId ?? 0;
   try {
     switch (action) {
       case 'approve': {

@@ -5,6 +5,7 @@
 
 import { decodeFormComponent } from './form-fields.js';
 import type { PendingCookieEntry } from './page-model.js';
+import { isRequestId, parseRequestId } from './request-id.js';
 
 /** At most this many cookies are read from one header. */
 const MAX_COOKIES = 200;
@@ -118,10 +119,6 @@ function cleanField(text: string, max: number): string {
   return cleaned.length <= max ? cleaned : Array.from(cleaned).slice(0, max).join('');
 }
 
-function isRequestId(n: number): boolean {
-  return Number.isSafeInteger(n) && n >= 1 && n <= 0x7fffffff;
-}
-
 /**
  * The pending requests in a `Requests` cookie value (reference §9): the value is decoded like a
  * form component (`%XX`, `+` as space), then read as bracketed records
@@ -148,10 +145,10 @@ export function parseRequestsCookie(value: string | undefined): PendingCookieEnt
     if (close < 0) break;
     pos = close + 1;
     const fields = text.slice(open + 1, close).split(',');
-    const id = (fields[0] ?? '').trim();
-    if (!/^\d{1,10}$/.test(id) || !isRequestId(Number(id))) continue;
+    const requestId = parseRequestId(fields[0]);
+    if (requestId === undefined) continue;
     out.push({
-      requestId: Number(id),
+      requestId,
       targetStoreFlags: fields[1] ?? '',
       saveCert: fields[2] ?? '',
       // The friendly text should hold no comma; if an old cookie has some, keep them.

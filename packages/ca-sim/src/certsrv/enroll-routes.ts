@@ -22,6 +22,7 @@ import {
   renderPending,
   renderPendingRemoved,
 } from './pages/index.js';
+import { parseRequestId } from './request-id.js';
 import { requestBytesFromText } from './request-text.js';
 
 const SUMMARIES = {
@@ -138,13 +139,13 @@ function sendResult(
 }
 
 async function checkPending(app: CertsrvApp, ex: Exchange, idText: string | undefined): Promise<void> {
-  const id = idText?.trim() ?? '';
+  const id = parseRequestId(idText);
   const unknown = () =>
     sendNoRequest(ex, 'chkpnd:unknown', 'chkpnd', HRESULTS.CERTSRV_E_PROPERTY_EMPTY, 'unknown');
-  if (!/^\d{1,10}$/.test(id) || Number(id) < 1) return unknown();
+  if (id === undefined) return unknown();
   let r: RequestResult;
   try {
-    r = await app.ca.retrieve(Number(id));
+    r = await app.ca.retrieve(id);
   } catch (e) {
     if (isCaError(e, 'ERR_CA_REQUEST_NOT_FOUND')) return unknown();
     throw e;
@@ -171,12 +172,12 @@ export async function handleRemovePending(app: CertsrvApp, ex: Exchange): Promis
     return sendHtml(ex, renderInstalled(ex.page()));
   }
   if (action !== 'rmpn') return redirect(ex, 302, '/certsrv');
-  const id = Number((form.get('ReqID') ?? ex.query.get('ReqID'))?.trim());
+  const id = parseRequestId(form.get('ReqID') ?? ex.query.get('ReqID'));
   const entries = parseRequestsCookie(ex.cookies.get('Requests'));
   app.setRequestsCookie(
     ex,
     entries.filter((e) => e.requestId !== id),
   );
-  ex.event = `rmpn:${Number.isSafeInteger(id) ? id : 'none'}`;
+  ex.event = `rmpn:${id ?? 'none'}`;
   sendHtml(ex, renderPendingRemoved(ex.page()));
 }

@@ -16,6 +16,7 @@ import { parseRequestsCookie } from './cookies.js';
 import { noRequestDetails, requestErrorDetails } from './error-details.js';
 import { type Exchange, sendBytes, sendHtml } from './exchange.js';
 import { renderError, renderNotFound } from './pages/index.js';
+import { parseRequestId } from './request-id.js';
 
 /** `Enc=bin` → DER; anything else (or nothing) → Base64 with header (§6.2). */
 function wantsDer(ex: Exchange): boolean {
@@ -66,13 +67,14 @@ export async function handleCertNew(app: CertsrvApp, ex: Exchange, chain: boolea
     certs = chain ? [c, ...caChainOf(app.ca, c)] : [c];
     caCert = true;
   } else {
-    if (!/^\d{1,10}$/.test(id) || Number(id) < 1) {
+    const requestId = parseRequestId(id);
+    if (requestId === undefined) {
       ex.event = 'fetch:bad-id';
       return sendError(ex, noRequestDetails(mode, HRESULTS.CERTSRV_E_PROPERTY_EMPTY));
     }
     let r: RequestResult;
     try {
-      r = await app.ca.retrieve(Number(id));
+      r = await app.ca.retrieve(requestId);
     } catch (e) {
       if (!isCaError(e, 'ERR_CA_REQUEST_NOT_FOUND')) throw e;
       ex.event = 'fetch:unknown-id';

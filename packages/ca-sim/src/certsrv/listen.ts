@@ -96,31 +96,36 @@ const BAD_REQUEST = [
   'HTTP Error 400. The request is badly formed.',
 ] as const;
 
+/** node's current answer on a connection (the property its own clientError handling reads). */
+function currentAnswer(socket: Duplex): ServerResponse | undefined {
+  return (socket as { _httpMessage?: ServerResponse })._httpMessage;
+}
+
 /** Answers a request node's parser refused (clientError) and logs it; never throws. */
 function refuseUnparsed(err: NodeJS.ErrnoException, socket: Duplex, options: CertsrvListenOptions): void {
   const code = err.code ?? 'ERR_UNKNOWN';
   // A reset or an already closed socket has nobody to answer; an answer already under way (a
   // timeout while it is being sent) must not be followed by a second one on the same bytes.
-  const current = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-  if (code === 'ECONNRESET' || !socket.writable || current?.headersSent) {
+  if (code === 'ECONNRESET' || !socket.writable || currentAnswer(socket)?.headersSent) {
     socket.destroy();
     return;
   }
   const [status, reason, title, text] = UNPARSED[code] ?? BAD_REQUEST;
   const body = `<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01//EN""http://www.w3.org/TR/html4/strict.dtd">\r\n<HTML><HEAD><TITLE>${title}</TITLE>\r\n<META HTTP-EQUIV="Content-Type" Content="text/html; charset=us-ascii"></HEAD>\r\n<BODY><h2>${title}</h2>\r\n<hr><p>${text}</p>\r\n</BODY></HTML>\r\n`;
-  const date = (options.now?.() ?? new Date()).toUTCString();
+  const now = options.now?.() ?? new Date();
+  const bytes = Buffer.byteLength(body);
   socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/html; charset=us-ascii\r\nServer: Microsoft-HTTPAPI/2.0\r\nDate: ${date}\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/html; charset=us-ascii\r\nServer: Microsoft-HTTPAPI/2.0\r\nDate: ${now.toUTCString()}\r\nConnection: close\r\nContent-Length: ${bytes}\r\n\r\n${body}`,
   );
   try {
     options.log?.({
-      time: (options.now?.() ?? new Date()).toISOString(),
+      time: now.toISOString(),
       // Nothing of the request line is known for sure: '-' as in IIS logs.
       method: '-',
       path: '-',
       status,
       ms: 0,
-      bytes: Buffer.byteLength(body),
+      bytes,
       remote: (socket as { remoteAddress?: string }).remoteAddress ?? '',
       event: `unparsed:${code}`,
     });
@@ -226,8 +231,7 @@ export async function startCertsrv(options: CertsrvListenOptions): Promise<Certs
         // An answer whose head is not written yet says Connection: close; one already on its way
         // keep-alive has its connection closed by the sweep below once it is sent.
         for (const socket of sockets) {
-          // node's current answer on the connection (the property its own clientError handling reads).
-          const res = (socket as { _httpMessage?: ServerResponse })._httpMessage;
+          const res = currentAnswer(socket);
           if (res && !res.headersSent) res.shouldKeepAlive = false;
         }
         const grace = options.shutdownGraceMs ?? 5_000;

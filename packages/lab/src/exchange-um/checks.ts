@@ -10,7 +10,7 @@ import { buildChain, type CertificateEntry } from '@certlab/store-sim';
 import { certificateStatus, namesHost } from '../certificate-status.js';
 import { createCrlCache } from '../crl-cache.js';
 import { cdpUrls } from '../crl-fetch.js';
-import { ExchangeUmService, UM_CERTIFICATE_EVENT } from '../exchange-um-service.js';
+import { ExchangeUmService, lastCertificateLoaded } from '../exchange-um-service.js';
 import { isSelfSigned, subjectText } from '../internal/certificate-text.js';
 import { newestFirst } from '../internal/newest-first.js';
 import { shellWord } from '../internal/shell-word.js';
@@ -83,14 +83,6 @@ interface Problem {
   hint: Localized;
 }
 
-/** The last event 1112 of an Information level (UM loaded a certificate) in a host's Application log. */
-function lastLoaded(host: LabHost) {
-  return host.eventLog
-    .find(UM_CERTIFICATE_EVENT)
-    .filter((e) => e.level === 'Information')
-    .at(-1);
-}
-
 /**
  * Grades the Exchange UM lab.
  *
@@ -111,11 +103,10 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
     `certlab crl show ${shellWord(`${D}/${config.ca.dir}/CertEnroll/${config.ca.name}.crl`)} --serial ${serial}`;
   // How to publish CRLs: the console while the trainee's certsrv runs (the CA's embedded database
   // takes one process at a time, so certlab ca refuses it then), else the CLI.
-  const publishCrls = (): Localized =>
-    l10n(
-      `console /certsrv/admin/ → Publish CRL and Publish delta CRL (the issuing CA's; a running certlab serve republishes a missing or old root CRL itself); or, with certlab serve stopped, certlab ca crl --dir ${caDir}, then --delta, and --root for the root CA's`,
-      `console /certsrv/admin/ → Publier la liste de révocation et sa delta (celles de l'autorité émettrice ; un certlab serve lancé republie lui-même une liste de la racine absente ou ancienne) ; ou, certlab serve arrêté, certlab ca crl --dir ${caDir}, puis --delta, et --root pour celle de la racine`,
-    );
+  const publishCrls: Localized = l10n(
+    `console /certsrv/admin/ → Publish CRL and Publish delta CRL (the issuing CA's; a running certlab serve republishes a missing or old root CRL itself); or, with certlab serve stopped, certlab ca crl --dir ${caDir}, then --delta, and --root for the root CA's`,
+    `console /certsrv/admin/ → Publier la liste de révocation et sa delta (celles de l'autorité émettrice ; un certlab serve lancé republie lui-même une liste de la racine absente ou ancienne) ; ou, certlab serve arrêté, certlab ca crl --dir ${caDir}, puis --delta, et --root pour celle de la racine`,
+  );
   const v2010 = config.exchange === '2010';
   const ex = session.host('exchange-um');
   const lync = session.host('lync');
@@ -400,8 +391,8 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
             `L'état de révocation de ${e.thumbprint} ne peut pas être vérifié : ${st.unreachableCrls.join(', ') || 'la liste de révocation est périmée'} (CRYPT_E_REVOCATION_OFFLINE).`,
           ),
           hint: l10n(
-            `Lync requires a reachable HTTP CRL distribution point. Publish fresh CRLs: ${publishCrls().en}.`,
-            `Lync exige un point de distribution de liste de révocation HTTP accessible. Publiez des listes à jour : ${publishCrls().fr}.`,
+            `Lync requires a reachable HTTP CRL distribution point. Publish fresh CRLs: ${publishCrls.en}.`,
+            `Lync exige un point de distribution de liste de révocation HTTP accessible. Publiez des listes à jour : ${publishCrls.fr}.`,
           ),
         });
       else if (st.status !== 'Valid')
@@ -523,7 +514,7 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
     running.mode === 'TCP' ||
     // The article's proof is event 1112 naming the certificate: a log cleared since the last start
     // (the trainer's reset) no longer shows it, so the service must be restarted to log it again.
-    lastLoaded(ex)?.data?.thumbprint !== good.thumbprint
+    lastCertificateLoaded(ex)?.data?.thumbprint !== good.thumbprint
   )
     results.push(
       result(
@@ -642,10 +633,9 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
     else if (f?.code === 'CRYPT_E_REVOCATION_OFFLINE' || f?.code === 'CRYPT_E_NO_REVOCATION_CHECK') {
       // Either side checks the other's chain against the CRLs: name the one that could not.
       const who = f.by === 'server' ? ex.name : lync.name;
-      const how = publishCrls();
       hint = l10n(
-        `${who} cannot fetch a CRL of the chain: publish fresh CRLs (${how.en}).`,
-        `${who} ne peut pas télécharger une liste de révocation de la chaîne : publiez des listes à jour (${how.fr}).`,
+        `${who} cannot fetch a CRL of the chain: publish fresh CRLs (${publishCrls.en}).`,
+        `${who} ne peut pas télécharger une liste de révocation de la chaîne : publiez des listes à jour (${publishCrls.fr}).`,
       );
     } else if (f?.by === 'server')
       hint = l10n(

@@ -17,7 +17,7 @@ import { buildChain, certificateVerdict, importFile } from '@certlab/store-sim';
 import { publishCrls } from '../ca-publication.js';
 import { CertsrvClient } from '../certsrv-client.js';
 import { isLabError, LabError } from '../errors.js';
-import { ExchangeUmService, UM_CERTIFICATE_EVENT } from '../exchange-um-service.js';
+import { ExchangeUmService, lastCertificateLoaded } from '../exchange-um-service.js';
 import { hostOf } from '../lab-config.js';
 import { HOST_DOWNLOADS_DIR } from '../lab-host.js';
 import { CERT_ENROLL, type LabSession } from '../lab-session.js';
@@ -412,10 +412,7 @@ export async function runExchangeUm(session: LabSession, ctx: ScenarioRunContext
         ),
       );
     }
-    const last = ex.eventLog
-      .find(UM_CERTIFICATE_EVENT)
-      .filter((e) => e.level === 'Information')
-      .at(-1);
+    const last = lastCertificateLoaded(ex);
     say(
       l10n(
         `  6. Event Viewer → event ID 1112: ${last?.message ?? '(none)'}`,
