@@ -279,6 +279,16 @@ describe('CA certificate, chain and CRL downloads (reference §6)', () => {
     const root = await get('/CertEnroll/Contoso%20Root%20CA.crl', { auth: null });
     expect(root.status).toBe(200);
     expect((await get('/CertEnroll/missing.crl', { auth: null })).status).toBe(404);
+    // Another verb: 405 on a file that exists (IIS's static file handler), 404 on one that does not.
+    for (const method of ['POST', 'PUT', 'DELETE']) {
+      const r = await fetch(`${server.url}/CertEnroll/Contoso%20Issuing%20CA.crl`, { method });
+      expect(r.status, method).toBe(405);
+      expect(r.headers.get('allow'), method).toBe('GET, HEAD');
+      const missing = await fetch(`${server.url}/CertEnroll/missing.crl`, { method });
+      expect(missing.status, method).toBe(404);
+    }
+    const head = await fetch(`${server.url}/CertEnroll/Contoso%20Issuing%20CA.crl`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
   });
 });
 

@@ -15,7 +15,7 @@ import { caChainOf } from './ca-chain.js';
 import { parseRequestsCookie } from './cookies.js';
 import { noRequestDetails, requestErrorDetails } from './error-details.js';
 import { type Exchange, sendBytes, sendHtml } from './exchange.js';
-import { renderError, renderNotFound } from './pages/index.js';
+import { renderError, renderMethodNotAllowed, renderNotFound } from './pages/index.js';
 import { parseRequestId } from './request-id.js';
 
 /** `Enc=bin` → DER; anything else (or nothing) → Base64 with header (§6.2). */
@@ -169,11 +169,15 @@ function crlPem(crl: Crl, label: string): Buffer {
  */
 export async function handleCertEnroll(app: CertsrvApp, ex: Exchange): Promise<void> {
   const method = ex.req.method ?? 'GET';
+  const file = await findCertEnrollFile(app.ca, ex.path.slice('/CertEnroll/'.length));
+  // IIS's static file handler answers another verb on a file it has with 405.0 (and 404 for a
+  // file it does not have); RFC 9110 §15.5.6 asks for the Allow header.
   if (method !== 'GET' && method !== 'HEAD') {
-    sendHtml(ex, renderNotFound(), 404);
+    ex.event = file ? 'certenroll:method' : 'certenroll:not-found';
+    if (file) sendHtml(ex, renderMethodNotAllowed(), 405, { Allow: 'GET, HEAD' });
+    else sendHtml(ex, renderNotFound(), 404);
     return;
   }
-  const file = await findCertEnrollFile(app.ca, ex.path.slice('/CertEnroll/'.length));
   if (file) {
     ex.event = `certenroll:${file.type}`;
     const type = file.type === 'crl' ? 'application/pkix-crl' : 'application/x-x509-ca-cert';
