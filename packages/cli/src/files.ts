@@ -144,16 +144,3 @@ function systemReason(e: unknown): string {
       return e instanceof Error ? e.message : String(e);
   }
 }
-
-/**
- * A path as a word of a command line to copy and paste: in double quotes when it holds white
- * space.
- *
- * @example
- * ```ts
- * shellWord('My Lab'); // '"My Lab"'
- * ```
- */
-export function shellWord(path: string): string {
-  return /\s/.test(path) ? `"${path}"` : path;
-}

@@ -41,3 +41,4 @@ export * from './machine-chain.js';
 export * from './mutual-tls.js';
 export * from './peer-verify.js';
 export * from './scenario.js';
+export * from './shell-word.js';

@@ -14,6 +14,7 @@ import {
   type EditFlag,
   type PublishedCrl,
 } from '@certlab/ca-sim';
+import { shellWord } from '@certlab/lab';
 import { booleanOption, choiceOption, stringOption } from '../args.js';
 import {
   CA_CONFIG_FILE,
@@ -33,7 +34,7 @@ import {
 import { EXIT, failure, usageError } from '../cli-error.js';
 import type { Command, CommandContext } from '../command.js';
 import { FORMAT_OPTION } from '../common-options.js';
-import { shellWord, writeOutput } from '../files.js';
+import { writeOutput } from '../files.js';
 import { isoSeconds } from '../format/dates.js';
 import type { Json } from '../format/json-value.js';
 import { describeKey } from '../key-spec.js';

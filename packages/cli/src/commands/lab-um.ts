@@ -8,7 +8,6 @@ import * as lab from '@certlab/lab';
 import { listOption, stringOption } from '../args.js';
 import { EXIT, usageError } from '../cli-error.js';
 import type { Command } from '../command.js';
-import { shellWord } from '../files.js';
 import { writeLines } from '../output.js';
 import { LAB_DIR_OPTION, LAB_LANG_OPTION, labLang, openLab } from './lab-common.js';
 
@@ -66,7 +65,7 @@ export const labUm: Command = {
       lang: session.config.lang,
     });
     // What startup-mode and assign print last: both take effect at the next start.
-    const restart = `certlab lab um restart --dir ${shellWord(session.displayDir)}`;
+    const restart = `certlab lab um restart --dir ${lab.shellWord(session.displayDir)}`;
     const restartReminder = fr
       ? `Redémarrez le service pour appliquer : ${restart}`
       : `Restart the service for it to take effect: ${restart}`;

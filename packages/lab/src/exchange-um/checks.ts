@@ -13,13 +13,13 @@ import { cdpUrls } from '../crl-fetch.js';
 import { ExchangeUmService, lastCertificateLoaded } from '../exchange-um-service.js';
 import { isSelfSigned, subjectText } from '../internal/certificate-text.js';
 import { newestFirst } from '../internal/newest-first.js';
-import { shellWord } from '../internal/shell-word.js';
 import { hostOf } from '../lab-config.js';
 import { HOST_DOWNLOADS_DIR, type LabHost } from '../lab-host.js';
 import type { LabSession } from '../lab-session.js';
 import { type Localized, l10n } from '../localized.js';
 import { type HandshakeResult, mutualTlsHandshake, type TlsSide } from '../mutual-tls.js';
 import type { CheckReport, StepResult } from '../scenario.js';
+import { shellWord } from '../shell-word.js';
 import { EXCHANGE_UM_STEPS } from './steps.js';
 
 const step = (id: string) => EXCHANGE_UM_STEPS.find((s) => s.id === id)!;
@@ -572,9 +572,9 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
   const lyncRootMissing = lyncChain?.errors.some(
     (f) => f === 'IS_UNTRUSTED_ROOT' || f === 'IS_PARTIAL_CHAIN',
   );
-  // The root's file in CertEnroll is <ServerDNSName>_<root name>.crt: a glob outside the quotes
-  // finds it, and the quotes keep the spaces of the name, so the command can be pasted as is.
-  const rootFile = `"${D}/${config.ca.dir}/CertEnroll/"*"_${config.ca.rootName}.crt"`;
+  // The root's file in CertEnroll is <ServerDNSName>_<root name>.crt: a glob outside the quoted
+  // words finds it, and the quotes keep the spaces of the name, so the command can be pasted as is.
+  const rootFile = `${shellWord(`${D}/${config.ca.dir}/CertEnroll/`)}*${shellWord(`_${config.ca.rootName}.crt`)}`;
   const lyncImport = `certlab store import ${rootFile} --machine ${lyncDir} --location LocalMachine --store Root`;
   // The handshake in words, in both languages: its failure message, or what was negotiated.
   const hs: Localized = handshake
@@ -617,8 +617,8 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
       );
     else if (f?.by === 'network')
       hint = l10n(
-        `Nothing listens for SIP over TLS on ${ex.name}: the UM service runs in TCP mode or found no usable certificate at its last start (see step 5 and 'certlab lab um events --dir ${dirArg}').`,
-        `Rien n'écoute SIP sur TLS sur ${ex.name} : la messagerie unifiée est en mode TCP ou n'a trouvé aucun certificat utilisable à son dernier démarrage (voir l'étape 5 et 'certlab lab um events --dir ${dirArg}').`,
+        `Nothing listens for SIP over TLS on ${ex.name}: the UM service runs in TCP mode or found no usable certificate at its last start (see step 5, and certlab lab um events --dir ${dirArg}).`,
+        `Rien n'écoute SIP sur TLS sur ${ex.name} : la messagerie unifiée est en mode TCP ou n'a trouvé aucun certificat utilisable à son dernier démarrage (voir l'étape 5, et certlab lab um events --dir ${dirArg}).`,
       );
     else if (f?.by === 'client' && f.code === 'CERT_E_CN_NO_MATCH')
       hint = l10n(

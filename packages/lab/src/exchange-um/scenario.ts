@@ -1,11 +1,11 @@
 // The Exchange UM ↔ Lync scenario as registry data: its hosts, steps and mistakes (steps.ts), and
 // its three functions (prepare.ts, checks.ts, procedure.ts).
 
-import { shellWord } from '../internal/shell-word.js';
 import { hostOf } from '../lab-config.js';
 import { HOST_DOWNLOADS_DIR } from '../lab-host.js';
 import { l10n } from '../localized.js';
 import type { ScenarioDefinition } from '../scenario.js';
+import { shellWord } from '../shell-word.js';
 import { checkExchangeUm } from './checks.js';
 import { prepareExchangeUm } from './prepare.js';
 import { runExchangeUm } from './procedure.js';
