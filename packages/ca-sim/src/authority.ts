@@ -197,6 +197,8 @@ export interface PublishedCrl {
   readonly crlNumber: number;
   readonly delta: boolean;
   readonly baseCrlNumber?: number;
+  /** The CA key that signed it: 0 for the first key, then the certificate index of each new key. */
+  readonly keyIndex: number;
   /** `<CaName><CRLNameSuffix>[+].crl`. */
   readonly fileName: string;
   /** The CDP URL it is published at. */
@@ -364,6 +366,56 @@ export class CertificationAuthority {
     return best;
   }
 
+  /**
+   * The newest certificate of one CA key: it signs that key's CRLs (AD CS names a CRL after its
+   * key, `<CA>(k).crl`, and signs it with the key's latest certificate).
+   */
+  #newestOfKey(authority: AuthorityRole, keyIndex: number): LoadedCaCert {
+    const best = this.#newestOfKeyOrUndefined(authority, keyIndex);
+    if (!best)
+      throw new CaError(
+        'ERR_CA_OPTIONS_INVALID',
+        `This CA has no ${authority} CA key ${keyIndex}: its keys are ${this.crlKeyIndexes(authority, { all: true }).join(', ')}.`,
+      );
+    return best;
+  }
+
+  /**
+   * The CA keys that publish CRLs, the current one first: after a renewal with a new key, AD CS
+   * goes on publishing a CRL for each older key whose newest certificate has not expired, since
+   * certificates it issued still name that key's CRL ("CA certificates and CRLs issued by the CA
+   * before its renewal will be available after the CA has been renewed", Certification Authority
+   * Renewal; MS-CSRA §3.1.4.1.6: a CRL "for each CA Signing_Private_Key"). `all: true` lists
+   * every key, expired ones too (their last CRLs stay downloadable).
+   *
+   * @example
+   * ```ts
+   * await ca.renew({ newKey: true });
+   * ca.crlKeyIndexes(); // [1, 0]
+   * ```
+   */
+  crlKeyIndexes(authority: AuthorityRole = 'issuing', options: { all?: boolean } = {}): number[] {
+    const now = this.#clock.now().getTime();
+    const current = this.#certs.length > 0 ? this.#current(authority).keyIndex : undefined;
+    const keys = new Set<number>();
+    for (const c of this.#certs)
+      if (c.authority === authority && c.keyIndex !== current)
+        if (
+          options.all ||
+          this.#newestOfKeyOrUndefined(authority, c.keyIndex)!.certificate.notAfter.getTime() > now
+        )
+          keys.add(c.keyIndex);
+    return [...(current === undefined ? [] : [current]), ...[...keys].sort((a, b) => b - a)];
+  }
+
+  #newestOfKeyOrUndefined(authority: AuthorityRole, keyIndex: number): LoadedCaCert | undefined {
+    let best: LoadedCaCert | undefined;
+    for (const c of this.#certs)
+      if (c.authority === authority && c.keyIndex === keyIndex && (!best || c.certIndex > best.certIndex))
+        best = c;
+    return best;
+  }
+
   /** True for a single self-signed CA (no root above it). */
   get standalone(): boolean {
     return this.rootName === undefined;
@@ -421,7 +473,10 @@ export class CertificationAuthority {
   /**
    * Renews the issuing (or standalone) CA certificate, with the same key or a new one: the new
    * certificate gets the next certificate index (and key index for a new key), CA Version
-   * `V<key>.<cert>` and the previous certificate's hash. Old certificates are kept.
+   * `V<key>.<cert>` and the previous certificate's hash. Old certificates are kept. A new key
+   * publishes its first base (and delta) CRL at once, as the renewed AD CS does when it starts:
+   * the certificates it issues from now on name that CRL (`<CA>(k).crl`). The older keys' CRLs
+   * go on (see {@link crlKeyIndexes}).
    *
    * @example
    * ```ts
@@ -434,7 +489,9 @@ export class CertificationAuthority {
     const cur = this.#current('issuing');
     const all = this.#certs.filter((c) => c.authority === 'issuing');
     const certIndex = Math.max(...all.map((c) => c.certIndex)) + 1;
-    const keyIndex = options.newKey ? Math.max(...all.map((c) => c.keyIndex)) + 1 : cur.keyIndex;
+    // A new key takes the new certificate's index (Certification Authority Renewal's table:
+    // installation 0/0, new key 1/1, same key 2/1, 3/1, new key 4/4; MS-WCCE §3.2.1.4.3.2.39).
+    const keyIndex = options.newKey ? certIndex : cur.keyIndex;
     const key = options.newKey ? (await generateKeyPair(this.#keySpec)).privateKey : cur.key;
     const now = this.#clock.now();
     const root = this.standalone ? undefined : this.#current('root');
@@ -477,6 +534,10 @@ export class CertificationAuthority {
     this.#pool?.addIssuer({ certIndex, keyIndex, certificate: row.certificate, privateKey: row.privateKey });
     const loaded: LoadedCaCert = { authority: 'issuing', certIndex, keyIndex, certificate, key };
     this.#certs = [...this.#certs, loaded];
+    if (options.newKey) {
+      await this.publishCrl({ keyIndex });
+      if (this.#crl.deltaHours > 0) await this.publishCrl({ delta: true, keyIndex });
+    }
     return { authority: 'issuing', certIndex, keyIndex, certificate };
   }
 
@@ -988,7 +1049,7 @@ export class CertificationAuthority {
    * renewal (new key index) replaces the entry at its first lookup, never a stale one.
    */
   #published(row: CrlRow, caName: string): PublishedCrl {
-    const key = crlCacheKey(row.authority, row.delta);
+    const key = crlCacheKey(row.authority, row.delta, row.keyIndex);
     const hit = this.#crlCache.get(key);
     if (hit && sameCrlRow(hit.row, row)) return hit.published;
     const fileName = crlFileName(caName, row.keyIndex, row.delta);
@@ -997,6 +1058,7 @@ export class CertificationAuthority {
       crlNumber: row.crlNumber,
       delta: row.delta,
       ...(row.baseCrlNumber !== undefined ? { baseCrlNumber: row.baseCrlNumber } : {}),
+      keyIndex: row.keyIndex,
       fileName,
       url: certEnrollUrl(this.points.baseUrl, fileName),
       thisUpdate: row.thisUpdate,
@@ -1004,7 +1066,7 @@ export class CertificationAuthority {
       pem: encodePem('X509 CRL', row.crl),
     });
     // A lookup that read row N may finish after a publish cached N+1: keep the newer entry
-    // (numbers only grow per authority), or the next download would read and parse N+1 again.
+    // (numbers only grow per authority, so per key too), or the next download would read and parse N+1 again.
     if (!hit || row.crlNumber >= hit.row.crlNumber) this.#crlCache.set(key, { row, published });
     return published;
   }
@@ -1017,7 +1079,8 @@ export class CertificationAuthority {
   /**
    * Publishes every CRL the hierarchy has, as the console's Publish action or a new CA's
    * installation does: the root's base CRL (two-tier CAs), then the issuing CA's base and delta
-   * CRLs. Returns them in that order.
+   * CRLs for each key of {@link crlKeyIndexes} (the current key first). Returns them in that
+   * order.
    *
    * @example
    * ```ts
@@ -1028,23 +1091,30 @@ export class CertificationAuthority {
   async publishAllCrls(): Promise<PublishedCrl[]> {
     const out: PublishedCrl[] = [];
     if (!this.standalone) out.push(await this.publishCrl({ authority: 'root' }));
-    out.push(await this.publishCrl());
-    out.push(await this.publishCrl({ delta: true }));
+    for (const keyIndex of this.crlKeyIndexes()) {
+      out.push(await this.publishCrl({ keyIndex }));
+      if (this.#crl.deltaHours > 0) out.push(await this.publishCrl({ delta: true, keyIndex }));
+    }
     return out;
   }
 
   /**
    * Publishes a CRL now (certutil -CRL): a base CRL of every revoked, unexpired certificate,
    * or a delta CRL of the changes since the newest base (a base is published first when there
-   * is none). `authority: 'root'` publishes the root's (base) CRL.
+   * is none). `authority: 'root'` publishes the root's (base) CRL. `keyIndex` picks the CA key
+   * (default: the current one): an older key's CRL lists the revoked certificates that key
+   * signed, and is signed by it (see {@link crlKeyIndexes}).
    *
    * @example
    * ```ts
    * const base = await ca.publishCrl();
    * const delta = await ca.publishCrl({ delta: true });
+   * const old = await ca.publishCrl({ keyIndex: 0 }); // after a renewal with a new key
    * ```
    */
-  async publishCrl(options: { delta?: boolean; authority?: AuthorityRole } = {}): Promise<PublishedCrl> {
+  async publishCrl(
+    options: { delta?: boolean; authority?: AuthorityRole; keyIndex?: number } = {},
+  ): Promise<PublishedCrl> {
     const authority = options.authority ?? 'issuing';
     const delta = options.delta === true;
     if (authority === 'root' && this.standalone)
@@ -1053,27 +1123,23 @@ export class CertificationAuthority {
       throw new CaError('ERR_CA_OPTIONS_INVALID', 'The simulated root CA publishes base CRLs only.');
     if (delta && this.#crl.deltaHours <= 0)
       throw new CaError('ERR_CA_OPTIONS_INVALID', 'Delta CRLs are disabled (crl.deltaHours is 0).');
+    if (options.keyIndex !== undefined && !Number.isSafeInteger(options.keyIndex))
+      throw new TypeError(`keyIndex must be an integer, not ${String(options.keyIndex)}.`);
     const caName = authority === 'root' ? this.rootName! : this.name;
-    const ca = this.#current(authority);
+    const ca =
+      options.keyIndex === undefined
+        ? this.#current(authority)
+        : this.#newestOfKey(authority, options.keyIndex);
     let base: Crl | undefined;
     if (delta) {
+      // The delta's base is the newest base CRL of the same key (RFC 5280 §5.2.4: same scope).
       const b =
-        (await this.store.latestCrl('issuing', false)) ?? (await this.#publishedRow('issuing', false));
+        (await this.store.latestCrl('issuing', false, ca.keyIndex)) ??
+        (await this.#publishRow('issuing', false, undefined, ca, this.name));
       base = this.#published(b, this.name).crl;
     }
     const row = await this.#publishRow(authority, delta, base, ca, caName);
     return this.#published(row, caName);
-  }
-
-  async #publishedRow(authority: AuthorityRole, delta: boolean): Promise<CrlRow> {
-    const ca = this.#current(authority);
-    return this.#publishRow(
-      authority,
-      delta,
-      undefined,
-      ca,
-      authority === 'root' ? this.rootName! : this.name,
-    );
   }
 
   async #publishRow(
@@ -1124,30 +1190,32 @@ export class CertificationAuthority {
   }
 
   /**
-   * The newest published base or delta CRL, if any.
+   * The newest published base or delta CRL of a CA key (default: the current key), if any.
    *
    * @example
    * ```ts
    * const latest = await ca.latestCrl();
+   * const oldKey = await ca.latestCrl({ keyIndex: 0 }); // after a renewal with a new key
    * ```
    */
   async latestCrl(
-    options: { delta?: boolean; authority?: AuthorityRole } = {},
+    options: { delta?: boolean; authority?: AuthorityRole; keyIndex?: number } = {},
   ): Promise<PublishedCrl | undefined> {
     const authority = options.authority ?? 'issuing';
     const delta = options.delta === true;
+    const keyIndex = options.keyIndex ?? this.#current(authority).keyIndex;
     // While the cached CRL is the newest, only its number is read, not the row (a 16 KB CRL
     // makes the row several times slower to fetch). This is the same query as latestCrl's (same
-    // authority and kind; latestCrl has no key index or other filter), and (authority,
-    // crlNumber) is the table's key and CRL rows are never updated, so an equal number is the
-    // cached row. Any other answer (a CRL published since, here or by another instance on the
-    // database, after a renewal or not) reads the row as before.
+    // authority, kind and key), and (authority, crlNumber) is the table's key and CRL rows are
+    // never updated, so an equal number is the cached row. Any other answer (a CRL published
+    // since, here or by another instance on the database) reads the row as before.
     const store = this.store;
-    const hit = this.#crlCache.get(crlCacheKey(authority, delta));
+    const hit = this.#crlCache.get(crlCacheKey(authority, delta, keyIndex));
     if (hit && store.latestCrlNumber) {
-      if ((await store.latestCrlNumber(authority, delta)) === hit.row.crlNumber) return hit.published;
+      if ((await store.latestCrlNumber(authority, delta, keyIndex)) === hit.row.crlNumber)
+        return hit.published;
     }
-    const row = await store.latestCrl(authority, delta);
+    const row = await store.latestCrl(authority, delta, keyIndex);
     return row ? this.#published(row, authority === 'root' ? this.rootName! : this.name) : undefined;
   }
 
@@ -1158,9 +1226,9 @@ export class CertificationAuthority {
   }
 }
 
-/** The key of an authority's base or delta CRL in the CA's `#crlCache`. */
-function crlCacheKey(authority: AuthorityRole, delta: boolean): string {
-  return `${authority}:${delta ? 'delta' : 'base'}`;
+/** The key of an authority's base or delta CRL of one CA key in the CA's `#crlCache`. */
+function crlCacheKey(authority: AuthorityRole, delta: boolean, keyIndex: number): string {
+  return `${authority}:${delta ? 'delta' : 'base'}:${keyIndex}`;
 }
 
 /**

@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CertificationAuthority, PublishedCrl } from './authority.js';
-import { caCertificateFileName } from './ca-urls.js';
+import { caCertificateFileName, crlFileName } from './ca-urls.js';
 
 /**
  * One file of the CertEnroll folder, DER.
@@ -64,9 +64,9 @@ export function crlFile(crl: PublishedCrl): CertEnrollFile {
  */
 export async function certEnrollFiles(ca: CertificationAuthority): Promise<CertEnrollFile[]> {
   const files = caCertificateFiles(ca);
-  for (const authority of crlAuthorities(ca))
+  for (const { authority, keyIndex } of crlKeys(ca))
     for (const delta of [false, true]) {
-      const latest = await ca.latestCrl({ delta, authority });
+      const latest = await ca.latestCrl({ delta, authority, keyIndex });
       if (latest) files.push(crlFile(latest));
     }
   return files;
@@ -92,16 +92,26 @@ export async function findCertEnrollFile(
   const named = (f: CertEnrollFile) => f.name.toLowerCase() === wanted;
   if (!wanted.endsWith('.crl')) return caCertificateFiles(ca).find(named);
   const delta = wanted.endsWith('+.crl');
-  for (const authority of crlAuthorities(ca)) {
-    const latest = await ca.latestCrl({ delta, authority });
+  for (const { authority, keyIndex } of crlKeys(ca)) {
+    // The file name carries the key (`<CA>(k).crl`): only that key's CRL is read.
+    const caName = authority === 'root' ? ca.rootName! : ca.name;
+    if (crlFileName(caName, keyIndex, delta).toLowerCase() !== wanted) continue;
+    const latest = await ca.latestCrl({ delta, authority, keyIndex });
     const file = latest && crlFile(latest);
     if (file && named(file)) return file;
   }
   return undefined;
 }
 
-function crlAuthorities(ca: CertificationAuthority): readonly ('issuing' | 'root')[] {
-  return ca.standalone ? ['issuing'] : ['issuing', 'root'];
+/**
+ * Every CA key that may have CRLs in CertEnroll: each key of the issuing CA (an expired older
+ * key's last CRLs stay downloadable, as AD CS leaves them in the folder) and the root's.
+ */
+function crlKeys(ca: CertificationAuthority): { authority: 'issuing' | 'root'; keyIndex: number }[] {
+  const roles = ca.standalone ? (['issuing'] as const) : (['issuing', 'root'] as const);
+  return roles.flatMap((authority) =>
+    ca.crlKeyIndexes(authority, { all: true }).map((keyIndex) => ({ authority, keyIndex })),
+  );
 }
 
 /**

@@ -60,19 +60,23 @@ export function createCrlSchedule(
       if (due(await ca.latestCrl({ authority: 'root' })))
         out.push(await ca.publishCrl({ authority: 'root' }));
     }
-    let base = await ca.latestCrl();
-    if (!base || due(base)) {
-      base = await ca.publishCrl();
-      out.push(base);
-    }
-    if (deltaHours > 0) {
-      const delta = await ca.latestCrl({ delta: true });
-      if (
-        !delta ||
-        delta.baseCrlNumber !== base.crlNumber ||
-        now >= delta.thisUpdate.getTime() + deltaHours * HOUR
-      )
-        out.push(await ca.publishCrl({ delta: true }));
+    // The issuing CA's CRLs, one base and delta per CA key still in use (after a renewal with a
+    // new key, the older key's certificates still name its CRL).
+    for (const keyIndex of ca.crlKeyIndexes()) {
+      let base = await ca.latestCrl({ keyIndex });
+      if (!base || due(base)) {
+        base = await ca.publishCrl({ keyIndex });
+        out.push(base);
+      }
+      if (deltaHours > 0) {
+        const delta = await ca.latestCrl({ delta: true, keyIndex });
+        if (
+          !delta ||
+          delta.baseCrlNumber !== base.crlNumber ||
+          now >= delta.thisUpdate.getTime() + deltaHours * HOUR
+        )
+          out.push(await ca.publishCrl({ delta: true, keyIndex }));
+      }
     }
     return out;
   }

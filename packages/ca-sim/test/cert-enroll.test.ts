@@ -44,7 +44,7 @@ describe('findCertEnrollFile', () => {
       expect(await findCertEnrollFile(ca, name)).toBeUndefined();
   });
 
-  it('reads no CRL for a .crt and only the CRLs of its kind for a .crl', async () => {
+  it('reads no CRL for a .crt and, for a .crl, only the CRL its name designates', async () => {
     const spy = vi.spyOn(ca, 'latestCrl');
     try {
       const crt = (await certEnrollFiles(ca)).find((f) => f.type === 'certificate')!;
@@ -52,10 +52,13 @@ describe('findCertEnrollFile', () => {
       expect(await findCertEnrollFile(ca, crt.name)).toEqual(crt);
       expect(spy).not.toHaveBeenCalled();
       await findCertEnrollFile(ca, 'Contoso Root CA.crl');
-      expect(spy.mock.calls.map(([o]) => o?.delta)).toEqual([false, false]); // issuing, root
+      expect(spy.mock.calls.map(([o]) => o)).toEqual([{ delta: false, authority: 'root', keyIndex: 0 }]);
       spy.mockClear();
       await findCertEnrollFile(ca, 'Contoso Issuing CA+.crl');
-      expect(spy.mock.calls.map(([o]) => o?.delta)).toEqual([true]);
+      expect(spy.mock.calls.map(([o]) => o)).toEqual([{ delta: true, authority: 'issuing', keyIndex: 0 }]);
+      spy.mockClear();
+      await findCertEnrollFile(ca, 'Contoso Issuing CA(7).crl');
+      expect(spy).not.toHaveBeenCalled();
     } finally {
       spy.mockRestore();
     }

@@ -11,9 +11,8 @@ import {
   createAuthority,
   type RequestStore,
   startCertsrv,
-  UserDirectory,
 } from '../src/index.js';
-import { basic, contosoAuthority, GO } from './support/certsrv-fixture.js';
+import { aliceDirectory, basic, contosoAuthority, GO } from './support/certsrv-fixture.js';
 import { makeCsr } from './support/csr.js';
 import { pgliteFactory } from './support/pglite.js';
 
@@ -24,9 +23,7 @@ let server: CertsrvServer;
 
 beforeAll(async () => {
   ca = await contosoAuthority();
-  const users = new UserDirectory('CONTOSO');
-  await users.add('alice', 'alice-Passw0rd');
-  server = await startCertsrv({ ca, users, crlSchedule: false });
+  server = await startCertsrv({ ca, users: await aliceDirectory(), crlSchedule: false });
 }, 60_000);
 
 afterAll(async () => {
@@ -173,11 +170,13 @@ describe('CRL downloads after a publication', () => {
         });
         expect(await crl.verifySignature(ca.certificate), path).toBe(true);
       }
-      // The file of the previous key is no longer the newest CRL (§6.5 serves the latest only).
-      const old = await fetch(
-        `${server.url}/CertEnroll/${encodeURIComponent(`Contoso Issuing CA${isDelta ? '+' : ''}.crl`)}`,
+      // The previous key's CRL stays published under its own name, signed by the old key (its
+      // certificates name it): republished by publishAllCrls since its certificate is valid.
+      const old = crlOf(
+        await download(`/CertEnroll/${encodeURIComponent(`Contoso Issuing CA${isDelta ? '+' : ''}.crl`)}`),
       );
-      expect(old.status).toBe(404);
+      expect(decodeMsCaVersion(old.getExtension(OID.msCaVersion)!.value)).toMatchObject({ keyIndex: 0 });
+      expect(await old.verifySignature(ca.caCertificates()[0]!.certificate)).toBe(true);
     }
   });
 });
@@ -215,7 +214,7 @@ describe('CRL downloads read the CRL row only when it changed', () => {
         expect(crl.crlNumber, first).toBe(BigInt(published.crlNumber));
         // The base lists the revocation; the delta, over that base, has nothing newer.
         if (!isDelta) expect(crl.lookup(serial), first).toBeDefined();
-        expect(rows).toHaveBeenLastCalledWith('issuing', isDelta);
+        expect(rows).toHaveBeenLastCalledWith('issuing', isDelta, ca.keyIndex);
         // Read once: the next downloads reuse it.
         const calls = rows.mock.calls.length;
         for (const path of rest)

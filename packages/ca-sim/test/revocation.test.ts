@@ -224,12 +224,13 @@ describe('CA certificate renewal', () => {
     });
     expect(same.certificate.getExtension('1.3.6.1.4.1.311.21.2')).toBeDefined();
     const fresh = await a.renew({ newKey: true });
-    expect(fresh).toMatchObject({ certIndex: 2, keyIndex: 1 });
+    // A new key takes the certificate's index (Certification Authority Renewal: 0/0, 1/0, 2/2).
+    expect(fresh).toMatchObject({ certIndex: 2, keyIndex: 2 });
     expect(fresh.certificate.publicKey.equals(old.publicKey)).toBe(false);
     expect(a.caCertificates().map((c) => [c.certIndex, c.keyIndex])).toEqual([
       [0, 0],
       [1, 0],
-      [2, 1],
+      [2, 2],
     ]);
     const leaf = await t.issue({ dns: ['after-renewal.contoso.com'] });
     expect(await leaf.certificate.verifySignature(fresh.certificate.publicKey)).toBe(true);
@@ -238,10 +239,10 @@ describe('CA certificate renewal', () => {
       decodeCrlDistributionPoints(leaf.certificate.getExtension(OID.cRLDistributionPoints)!.value)[0]!
         .fullName,
     ).toEqual([
-      { type: 'uri', value: 'http://pki.certlab.test/CertEnroll/Certlab%20Test%20Issuing%20CA(1).crl' },
+      { type: 'uri', value: 'http://pki.certlab.test/CertEnroll/Certlab%20Test%20Issuing%20CA(2).crl' },
     ]);
     const crl = await a.publishCrl();
-    expect(crl.fileName).toBe('Certlab Test Issuing CA(1).crl');
+    expect(crl.fileName).toBe('Certlab Test Issuing CA(2).crl');
     expect(await crl.crl.verifySignature(fresh.certificate)).toBe(true);
     if (HAVE_OPENSSL) {
       const { dir: d, cleanup: c } = await tempDir();

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Certificate, type Crl, encodePem } from '@certlab/pki';
-import type { RequestResult } from '../authority.js';
+import type { CaCertificateInfo, RequestResult } from '../authority.js';
 import { findCertEnrollFile } from '../cert-enroll.js';
 import { encodeCertsrvCertificates } from '../certsrv-encoding.js';
 import { isCaError } from '../errors.js';
@@ -37,12 +37,18 @@ function sendError(ex: Exchange, details: Parameters<typeof renderError>[1]): vo
   sendHtml(ex, renderError(ex.page(), details));
 }
 
+/** The CA certificate generation of `Renewal=n` (-1 or absent: the current one). */
+function caGenerationOf(app: CertsrvApp, ex: Exchange): CaCertificateInfo | undefined {
+  const text = ex.query.get('Renewal')?.trim();
+  const generations = app.ca.caCertificates('issuing');
+  if (text === undefined || text === '' || text === '-1') return generations.at(-1);
+  if (!/^\d{1,6}$/.test(text)) return undefined;
+  return generations.find((g) => g.certIndex === Number(text));
+}
+
 /** The CA certificate of `Renewal=n` (-1 or absent: the current one). */
 function caCertificateOf(app: CertsrvApp, ex: Exchange): Certificate | undefined {
-  const text = ex.query.get('Renewal')?.trim();
-  if (text === undefined || text === '' || text === '-1') return app.ca.certificate;
-  if (!/^\d{1,6}$/.test(text)) return undefined;
-  return app.ca.caCertificates('issuing').find((g) => g.certIndex === Number(text))?.certificate;
+  return caGenerationOf(app, ex)?.certificate;
 }
 
 /**
@@ -113,7 +119,11 @@ export async function handleCertNew(app: CertsrvApp, ex: Exchange, chain: boolea
 }
 
 /**
- * certcrl.crl: `Type=base|delta`, `Renewal=n` (the CA key index), `Enc` (reference §6.4).
+ * certcrl.crl: `Type=base|delta`, `Renewal=n`, `Enc` (reference §6.4). `Renewal` is a CA
+ * certificate index, as certcarc.asp's list and links give it (§6.1): the CRL served is the
+ * newest one of that certificate's key, the CRL its certificates name (`<CA>(k).crl`). The
+ * indexes differ only after a renewal that kept the key (Certification Authority Renewal: the
+ * certificates 1, 2, 3 of one key share the CRL of key 1).
  *
  * @example
  * ```ts
@@ -122,12 +132,12 @@ export async function handleCertNew(app: CertsrvApp, ex: Exchange, chain: boolea
  */
 export async function handleCrl(app: CertsrvApp, ex: Exchange): Promise<void> {
   const delta = ex.query.get('Type')?.trim().toLowerCase() === 'delta';
-  const renewal = ex.query.get('Renewal')?.trim();
-  if (renewal !== undefined && renewal !== '' && renewal !== '-1' && renewal !== String(app.ca.keyIndex)) {
+  const generation = caGenerationOf(app, ex);
+  if (!generation) {
     ex.event = 'crl:no-key-index';
     return sendError(ex, noRequestDetails('getcrl', HRESULTS.ERROR_INVALID_PARAMETER));
   }
-  const crl = await app.ca.latestCrl({ delta });
+  const crl = await app.ca.latestCrl({ delta, keyIndex: generation.keyIndex });
   if (!crl) {
     ex.event = 'crl:none';
     return sendError(ex, noRequestDetails('getcrl', HRESULTS.CERTSRV_E_PROPERTY_EMPTY));

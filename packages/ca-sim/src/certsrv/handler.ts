@@ -302,7 +302,11 @@ async function caGenerations(
 ): Promise<Parameters<typeof renderCaDownload>[1]> {
   const ca = app.ca;
   const gens = ca.caCertificates('issuing');
-  const crl = await ca.latestCrl();
+  // A generation's CRL is its key's (certcrl.crl?Renewal=n serves it): valid (3) when that key
+  // has a base CRL, else 1. One lookup per key, not per generation.
+  const baseOfKey = new Map<number, boolean>();
+  for (const keyIndex of new Set(gens.map((g) => g.keyIndex)))
+    baseOfKey.set(keyIndex, (await ca.latestCrl({ keyIndex })) !== undefined);
   const delta = await ca.latestCrl({ delta: true });
   return {
     generations: gens
@@ -311,7 +315,7 @@ async function caGenerations(
       .map((g, i) => ({
         index: g.certIndex,
         label: caGenerationLabel(ca.name, g.certIndex, i === 0, lang),
-        crlState: crl && g.keyIndex === ca.keyIndex ? 3 : 1,
+        crlState: baseOfKey.get(g.keyIndex) ? 3 : 1,
       })),
     deltaCrl: delta !== undefined,
   };

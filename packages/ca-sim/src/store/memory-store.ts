@@ -183,22 +183,32 @@ class MemoryRequestStore implements RequestStore {
     });
   }
 
-  async latestCrl(authority: AuthorityRole, delta: boolean): Promise<CrlRow | undefined> {
+  async latestCrl(authority: AuthorityRole, delta: boolean, keyIndex?: number): Promise<CrlRow | undefined> {
     this.#open();
-    return this.#latestCrl(authority, delta);
+    return this.#latestCrl(authority, delta, keyIndex);
   }
 
-  async latestCrlNumber(authority: AuthorityRole, delta: boolean): Promise<number | undefined> {
+  async latestCrlNumber(
+    authority: AuthorityRole,
+    delta: boolean,
+    keyIndex?: number,
+  ): Promise<number | undefined> {
     this.#open();
-    return this.#latestCrl(authority, delta)?.crlNumber;
+    return this.#latestCrl(authority, delta, keyIndex)?.crlNumber;
   }
 
   // Shared by both lookups so that they always agree, and so that latestCrlNumber does not go
   // through the public latestCrl (which callers may wrap or spy on).
-  #latestCrl(authority: AuthorityRole, delta: boolean): CrlRow | undefined {
+  #latestCrl(authority: AuthorityRole, delta: boolean, keyIndex: number | undefined): CrlRow | undefined {
     let best: CrlRow | undefined;
     for (const c of this.#crls)
-      if (c.authority === authority && c.delta === delta && (!best || c.crlNumber > best.crlNumber)) best = c;
+      if (
+        c.authority === authority &&
+        c.delta === delta &&
+        (keyIndex === undefined || c.keyIndex === keyIndex) &&
+        (!best || c.crlNumber > best.crlNumber)
+      )
+        best = c;
     return best;
   }
 

@@ -226,21 +226,25 @@ export interface RequestStore {
     authority: AuthorityRole,
     build: (crlNumber: number) => Promise<Omit<CrlRow, 'authority' | 'crlNumber'>>,
   ): Promise<CrlRow>;
-  /** The newest base (delta = false) or delta CRL of `authority`. */
-  latestCrl(authority: AuthorityRole, delta: boolean): Promise<CrlRow | undefined>;
+  /**
+   * The newest base (delta = false) or delta CRL of `authority`; with `keyIndex`, the newest one
+   * signed by that CA key (a CA renewed with a new key publishes a CRL per key, MS-CSRA §3.1.1.4.1
+   * CRL_Name_Id).
+   */
+  latestCrl(authority: AuthorityRole, delta: boolean, keyIndex?: number): Promise<CrlRow | undefined>;
   /**
    * The number of the CRL {@link latestCrl} would return, without reading its bytes: the CA
    * serves every CRL download from a cached parse of the newest CRL and asks only whether that
    * is still the newest (a 16 KB CRL row costs several times more to transfer than its number).
-   * Must match `latestCrl(authority, delta)?.crlNumber` (same filter and order). Optional: a
-   * store without it makes the CA read the whole row on each download.
+   * Must match `latestCrl(authority, delta, keyIndex)?.crlNumber` (same filter and order).
+   * Optional: a store without it makes the CA read the whole row on each download.
    *
    * @example
    * ```ts
    * const n = await store.latestCrlNumber?.('issuing', true); // 3, or undefined if none
    * ```
    */
-  latestCrlNumber?(authority: AuthorityRole, delta: boolean): Promise<number | undefined>;
+  latestCrlNumber?(authority: AuthorityRole, delta: boolean, keyIndex?: number): Promise<number | undefined>;
   /** Releases the database. Further calls throw ERR_CA_STORE_CLOSED. */
   close(): Promise<void>;
 }

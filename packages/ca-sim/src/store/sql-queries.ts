@@ -57,4 +57,9 @@ export const SQL = {
   // latestCrl's row without its columns: the same WHERE and ORDER BY, so the same CRL.
   latestCrlNumber: `SELECT crl_number
     FROM ca_crls WHERE authority = $1 AND delta = $2 ORDER BY crl_number DESC LIMIT 1`,
+  // The same two for one CA key's CRLs (a CA renewed with a new key publishes a CRL per key).
+  latestCrlOfKey: `SELECT authority, crl_number, delta, base_crl_number, key_index, this_update, next_update, crl
+    FROM ca_crls WHERE authority = $1 AND delta = $2 AND key_index = $3 ORDER BY crl_number DESC LIMIT 1`,
+  latestCrlNumberOfKey: `SELECT crl_number
+    FROM ca_crls WHERE authority = $1 AND delta = $2 AND key_index = $3 ORDER BY crl_number DESC LIMIT 1`,
 } as const;

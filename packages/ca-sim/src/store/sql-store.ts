@@ -353,16 +353,22 @@ export class SqlRequestStore implements RequestStore {
     );
   }
 
-  latestCrl(authority: AuthorityRole, delta: boolean): Promise<CrlRow | undefined> {
+  latestCrl(authority: AuthorityRole, delta: boolean, keyIndex?: number): Promise<CrlRow | undefined> {
     return this.#run('Reading the CRL', async () => {
-      const { rows } = await this.#client.query<Row>(SQL.latestCrl, [authority, delta]);
+      const { rows } =
+        keyIndex === undefined
+          ? await this.#client.query<Row>(SQL.latestCrl, [authority, delta])
+          : await this.#client.query<Row>(SQL.latestCrlOfKey, [authority, delta, keyIndex]);
       return rows[0] ? crlFrom(rows[0]) : undefined;
     });
   }
 
-  latestCrlNumber(authority: AuthorityRole, delta: boolean): Promise<number | undefined> {
+  latestCrlNumber(authority: AuthorityRole, delta: boolean, keyIndex?: number): Promise<number | undefined> {
     return this.#run('Reading the CRL number', async () => {
-      const { rows } = await this.#client.query<Row>(SQL.latestCrlNumber, [authority, delta]);
+      const { rows } =
+        keyIndex === undefined
+          ? await this.#client.query<Row>(SQL.latestCrlNumber, [authority, delta])
+          : await this.#client.query<Row>(SQL.latestCrlNumberOfKey, [authority, delta, keyIndex]);
       return rows[0] ? num(rows[0].crl_number) : undefined;
     });
   }

@@ -2,7 +2,12 @@
 // been running), HTTP Basic header values, the User-Agents of the two page variants, and the
 // certfnsh.asp form a certrqxt.asp page script posts.
 
-import { type CertificationAuthority, createAuthority } from '../../src/index.js';
+import {
+  type AuthorityOptions,
+  type CertificationAuthority,
+  createAuthority,
+  UserDirectory,
+} from '../../src/index.js';
 
 /** A script client's User-Agent (text variant). */
 export const GO = 'Go-http-client/1.1';
@@ -15,14 +20,21 @@ export function basic(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
 }
 
-/** "Contoso Root CA" → "Contoso Issuing CA" (P-256, memory store) with root, base and delta CRLs published. */
-export async function contosoAuthority(name = 'Contoso Issuing CA'): Promise<CertificationAuthority> {
+/**
+ * "Contoso Root CA" → "Contoso Issuing CA" (P-256, memory store unless `more.db`) with root, base
+ * and delta CRLs published; `more` adds options (a clock, a store).
+ */
+export async function contosoAuthority(
+  name = 'Contoso Issuing CA',
+  more: Partial<AuthorityOptions> = {},
+): Promise<CertificationAuthority> {
   const ca = await createAuthority({
     name,
     root: { name: 'Contoso Root CA' },
     keyType: 'ec',
     baseUrl: 'http://pki.contoso.com',
     serverDnsName: 'pki.contoso.com',
+    ...more,
   });
   await ca.publishAllCrls();
   return ca;
@@ -44,4 +56,11 @@ export function submitFields(
     SaveCert: 'yes',
     ...extra,
   };
+}
+
+/** The CONTOSO directory with one user, alice (password `alice-Passw0rd`). */
+export async function aliceDirectory(): Promise<UserDirectory> {
+  const users = new UserDirectory('CONTOSO');
+  await users.add('alice', 'alice-Passw0rd');
+  return users;
 }
