@@ -359,8 +359,23 @@ describe('cert show', () => {
     expect(ok.stdout).toContain('Signature matches the issuer public key');
     const wrong = await cli(dir, 'cert', 'show', 'issued.cer', '--issuer', 'openssl.pem', '--verify');
     expect(wrong.code).toBe(1);
-    expect(wrong.stdout).toContain('ERROR: Signature does NOT match the issuer public key');
-    expect(wrong.stderr).toContain('certlab: certificate 0: signature does NOT match the issuer public key.');
+    // The key of --issuer is used whatever its name; the failure says that it is another name.
+    expect(wrong.stdout).toContain(
+      "ERROR: Signature does NOT match the issuer public key (the issuer given is CN=a.example, O=OpenSSL Test, C=FR, not this certificate's issuer)",
+    );
+    expect(wrong.stderr).toContain(
+      'certlab: certificate 0: signature does NOT match the issuer public key (',
+    );
+    // A file with a self-signed certificate that --issuer did not issue: that one is checked with
+    // its own key, as without --issuer (the root at the end of a chain file).
+    await writeFile(
+      join(dir, 'issued-and-other.pem'),
+      (await readFile(join(dir, 'issued.cer'), 'utf8')) + (await readFile(join(dir, 'openssl.pem'), 'utf8')),
+    );
+    const mixed = await cli(dir, 'cert', 'show', 'issued-and-other.pem', '--issuer', 'ca.cer', '--verify');
+    expect(mixed.code, mixed.stdout).toBe(0);
+    expect(mixed.stdout).toContain('Signature matches the issuer public key');
+    expect(mixed.stdout).toContain('Signature matches its own public key');
     const notChecked = await cli(dir, 'cert', 'show', 'issued.cer', '--verify');
     expect(notChecked.code).toBe(1);
     const notACert = await cli(dir, 'cert', 'show', 'issued.cer', '--issuer', 'issued.csr');

@@ -62,6 +62,8 @@ describe('csr new', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('Wrote certificate request');
     expect(r.stdout).toContain('Template:  WebServer');
+    // Windows' name, as csr show and cert show print it (certutil's sha256RSA).
+    expect(r.stdout).toContain('  Signature: sha256RSA\n');
     const pem = await readFile(join(dir, 'web01.csr'), 'utf8');
     expect(pem).toMatch(/^-----BEGIN CERTIFICATE REQUEST-----\n/);
     expect(opensslAll(dir, 'req', '-in', 'web01.csr', '-noout', '-verify')).toMatch(/verify OK/);

@@ -250,7 +250,12 @@ describe('a trainee session on certlab lab init', () => {
     expect(check.stdout).toContain('Mutual TLS handshake: FAILED — ECONNREFUSED');
     expect((await lab('um', 'restart')).stdout).toContain(': TCP mode, no certificate (TCP)');
     expect((await lab('um', 'startup-mode', 'Dual')).code).toBe(0);
-    expect((await lab('um', 'assign', '--thumbprint', thumb!)).code).toBe(0);
+    // The thumbprint as the MMC's Details tab copies it (lower case, spaced): the echoed cmdlet
+    // line has it in one word, as PowerShell needs it.
+    const spaced = thumb!.toLowerCase().replace(/(..)(?=.)/g, '$1 ');
+    const assigned = await lab('um', 'assign', '--thumbprint', spaced);
+    expect(assigned.code).toBe(0);
+    expect(assigned.stdout).toContain(`Enable-ExchangeCertificate -Thumbprint ${thumb} -Services UM`);
     check = await lab('check');
     expect(check.stdout).toContain('Result: failed at step 5 (NOT_RESTARTED).');
     const restart = await lab('um', 'restart');

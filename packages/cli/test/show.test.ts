@@ -65,12 +65,19 @@ beforeAll(async () => {
 afterAll(removeTempDirs);
 
 describe('show: certificates, requests, CRLs, keys', () => {
+  /** cert show and crl show take --issuer; show says where the signature can be checked. */
+  const asShowSays = (text: string, noun: 'cert' | 'crl') =>
+    text.replace(
+      'the issuer is not known (give --issuer FILE)',
+      `its issuer is not in this file (certlab ${noun} show FILE --issuer ISSUER checks it)`,
+    );
+
   it('shows one certificate exactly as cert show does', async () => {
     for (const f of ['leaf.pem', 'ica.cer', 'leaf.b64']) {
       const a = await cli(dir, 'show', f);
       const b = await cli(dir, 'cert', 'show', f);
       expect(a.code, a.stderr).toBe(0);
-      expect(a.stdout).toBe(b.stdout);
+      expect(a.stdout).toBe(asShowSays(b.stdout, 'cert'));
     }
   });
 
@@ -91,6 +98,15 @@ describe('show: certificates, requests, CRLs, keys', () => {
     ]);
     expect(j.objects[0].certificate.subject).toBe('CN=web01.contoso.com');
     expect(j.objects[0].certificate.signature.valid).toBe(true);
+    // A certificate whose issuer is not in the file: show has no --issuer, cert show has.
+    const leafOnly = (await readFile(join(dir, 'chain.pem'), 'utf8')).split(
+      /(?<=-----END CERTIFICATE-----\r?\n)/,
+    )[0]!;
+    await writeFile(join(dir, 'leaf-only.pem'), leafOnly);
+    const alone = await cli(dir, 'show', 'leaf-only.pem');
+    expect(alone.stdout).toContain(
+      'Signature not checked: its issuer is not in this file (certlab cert show FILE --issuer ISSUER checks it)',
+    );
   });
 
   it('shows a request as csr show does', async () => {
@@ -105,7 +121,7 @@ describe('show: certificates, requests, CRLs, keys', () => {
   it('shows a CRL as crl show does', async () => {
     const a = await cli(dir, 'show', 'ica.crl');
     expect(a.code, a.stderr).toBe(0);
-    expect(a.stdout).toBe((await cli(dir, 'crl', 'show', 'ica.crl')).stdout);
+    expect(a.stdout).toBe(asShowSays((await cli(dir, 'crl', 'show', 'ica.crl')).stdout, 'crl'));
     expect(a.stdout).toContain('X509 Certificate Revocation List:');
     const j = JSON.parse((await cli(dir, 'show', 'ica.crl', '--format', 'json')).stdout);
     expect(j.objects[0].crl.crlNumber).toBe('7');

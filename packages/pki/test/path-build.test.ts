@@ -47,6 +47,9 @@ describe('verifyCertificate: building and §6.1 basics', () => {
     });
     expect(res.valid).toBe(false);
     expect(res.reasons).toContainEqual(expect.objectContaining({ code: 'ERR_PATH_EXPIRED', index: 1 }));
+    expect(res.reasons.find((r) => r.code === 'ERR_PATH_EXPIRED')!.message).toMatch(
+      /^The certificate expired at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\.$/,
+    );
     const early = await verifyCertificate(l.cert, {
       trustAnchors: [r.cert],
       intermediates: [i.cert],

@@ -39,6 +39,9 @@ describe('revocation against CRLs (RFC 5280 §6.3)', () => {
       crls: [crl],
     });
     expect(res.reasons).toContainEqual(expect.objectContaining({ code: 'ERR_PATH_REVOKED', index: 0 }));
+    // Times in messages to the second, as X.509 has them (no ".000").
+    const revoked = res.reasons.find((r) => r.code === 'ERR_PATH_REVOKED')!;
+    expect(revoked.message).toMatch(/^The certificate was revoked on \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ[ .]/);
     const clean = await crlOf(i, ['01']);
     const ok = await verifyCertificate(l.cert, {
       trustAnchors: [r.cert],

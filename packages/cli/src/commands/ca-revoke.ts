@@ -117,7 +117,7 @@ export const caUnrevoke: Command = {
   summary: 'Release a certificate from hold (certutil -revoke SERIAL unrevoke).',
   usage: [`${UNREVOKE} [--dir DIR] (--serial HEX | --id N) [--format text|json]`],
   description:
-    'Takes a certificate revoked with reason certificateHold off hold: it is valid again, and the next delta CRL lists it as removeFromCRL. Any other revocation is final: exit 1 [ERR_CA_REVOCATION_STATE].',
+    'Takes a certificate revoked with reason certificateHold off hold: it is valid again; the next delta CRL lists it as removeFromCRL when the current base CRL lists the hold (RFC 5280 §5.2.4), and the next CRLs no longer list it. Any other revocation is final: exit 1 [ERR_CA_REVOCATION_STATE].',
   options: [DIR_OPTION, SERIAL_OPTION, ID_OPTION, DB_OPTION, FORMAT_OPTION],
   examples: [`${UNREVOKE} --dir ./pki --serial 320000000165A57F231A6E4CC1000000000001`],
   async run(ctx, args) {
@@ -127,7 +127,7 @@ export const caUnrevoke: Command = {
       const r = await ca.unrevoke(which);
       await print(ctx, format, r, [
         `Released request ${r.requestId}, serial number ${r.serialNumber} from hold: it is valid again.`,
-        "The next delta CRL ('certlab ca crl --delta') lists it as Remove From CRL.",
+        "The next CRLs no longer list it; the next delta CRL ('certlab ca crl --delta') lists it as Remove From CRL if the base CRL lists the hold.",
       ]);
       return EXIT.ok;
     });

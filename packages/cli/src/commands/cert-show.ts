@@ -1,7 +1,7 @@
 // `certlab cert show`: print every certificate of a file the way `certutil -dump` does, or as
 // JSON.
 
-import { type Certificate, PkiError, type PublicKey, readCertificates } from '@certlab/pki';
+import { type Certificate, PkiError, readCertificates } from '@certlab/pki';
 import { booleanOption, choiceOption, stringOption } from '../args.js';
 import { EXIT } from '../cli-error.js';
 import type { Command, CommandContext } from '../command.js';
@@ -40,13 +40,21 @@ export const certShow: Command = {
     const path = args.positionals[0]!;
     const certs = await readCertificateFile(ctx, path);
     const issuerPath = stringOption(args, 'issuer');
-    let issuerKey: PublicKey | undefined;
-    if (issuerPath !== undefined) {
-      const issuer: Certificate = (await readCertificateFile(ctx, issuerPath))[0]!;
-      issuerKey = issuer.publicKey;
-    }
+    const issuer: Certificate | undefined =
+      issuerPath === undefined ? undefined : (await readCertificateFile(ctx, issuerPath))[0]!;
     const reports = [];
-    for (const cert of certs) reports.push(await certificateReport(cert, issuerKey));
+    for (const cert of certs) {
+      // A self-issued certificate the --issuer certificate did not issue (the root at the end of a
+      // chain file) is checked with its own key, as without --issuer.
+      const byIssuer = issuer && !(cert.isSelfIssued && !cert.issuer.equals(issuer.subject));
+      reports.push(
+        await certificateReport(
+          cert,
+          byIssuer ? issuer.publicKey : undefined,
+          byIssuer ? { issuerSubject: issuer.subject } : {},
+        ),
+      );
+    }
     if (format === 'json') {
       writeJson(ctx.io.stdout, reports.map((r) => r.json) satisfies Json[]);
     } else {

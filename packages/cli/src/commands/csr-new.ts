@@ -21,6 +21,7 @@ import {
   SUBJECT_OPTION,
 } from '../common-options.js';
 import { ensureWritable, resolvePath, STDIO, writeOutput } from '../files.js';
+import { signatureAlgorithmDisplayName } from '../format/display-names.js';
 import { generalNameText } from '../format/general-name-text.js';
 import { HASH_OPTION, hashFrom } from '../hash-option.js';
 import { describeKey, KEY_SIZE_OPTIONS, keySpecFrom } from '../key-spec.js';
@@ -157,7 +158,7 @@ export const csrNew: Command = {
       `Wrote certificate request ${out === STDIO ? 'to stdout' : resolvePath(ctx.io, out)} (${der ? 'DER' : 'PEM'})`,
       `  Subject:   ${subject.isEmpty ? '(empty)' : subject.toWindowsString()}`,
       `  Key:       ${describeKey(privateKey)}${keyOut !== undefined ? `, new, ${protectionText(password)}, written to ${keyOut === STDIO ? 'stdout' : resolvePath(ctx.io, keyOut)}` : ` from ${keyPath}`}`,
-      `  Signature: ${csr.signatureAlgorithm.name}`,
+      `  Signature: ${signatureAlgorithmDisplayName(csr.signatureAlgorithmOid)}`,
     ];
     if (sans.length > 0) lines.push(`  SANs:      ${sans.map(generalNameText).join(', ')}`);
     if (template !== undefined) lines.push(`  Template:  ${template.trim()}`);

@@ -5,6 +5,7 @@
 
 import type { ExchangeServiceName, UmStartupMode } from '@certlab/lab';
 import * as lab from '@certlab/lab';
+import { normalizeThumbprint } from '@certlab/store-sim';
 import { listOption, stringOption } from '../args.js';
 import { EXIT, usageError } from '../cli-error.js';
 import type { Command } from '../command.js';
@@ -108,7 +109,11 @@ export const labUm: Command = {
           return m;
         });
         await um.enableCertificate(t, services);
-        out.push(`Enable-ExchangeCertificate -Thumbprint ${t.toUpperCase()} -Services ${services.join(',')}`);
+        // The cmdlet line as PowerShell takes it: the thumbprint in one word (the MMC's "e1 ff …"
+        // copy would be split into several arguments).
+        out.push(
+          `Enable-ExchangeCertificate -Thumbprint ${normalizeThumbprint(t)} -Services ${services.join(',')}`,
+        );
         out.push(restartReminder);
         break;
       }

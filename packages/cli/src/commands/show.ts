@@ -26,6 +26,10 @@ import { certificatesOf, type PkiItem, readPkiInput } from '../pki-input.js';
 
 const NAME = 'show';
 
+/** show checks signatures with the issuers in the same file; the named command takes --issuer. */
+const NOT_IN_FILE = (noun: 'cert' | 'crl') =>
+  `its issuer is not in this file (certlab ${noun} show FILE --issuer ISSUER checks it)`;
+
 /** The request inside a PKCS #7 renewal or CMC request; undefined for any other PKCS #7. */
 function signedRequestOf(p7: Pkcs7): SignedRequest | undefined {
   if (!isSignedRequest(p7.der)) return undefined;
@@ -125,12 +129,16 @@ export const show: Command = {
       single ? undefined : `${label} ${counters[kind]++}`;
 
     const showCertificate = async (cert: Certificate) => {
-      const r = await certificateReport(cert, certIssuerKey(cert, pool));
+      const r = await certificateReport(cert, certIssuerKey(cert, pool), {
+        unknownIssuer: NOT_IN_FILE('cert'),
+      });
       out.section(title('certificate', 'Certificate'), r.text);
       return r.json;
     };
     const showCrl = async (crl: Crl) => {
-      const r = await crlReport(crl, issuerKeyIn(crl, safeAki(crl), pool));
+      const r = await crlReport(crl, issuerKeyIn(crl, safeAki(crl), pool), {
+        unknownIssuer: NOT_IN_FILE('crl'),
+      });
       out.section(title('crl', 'CRL'), r.text);
       return r.json;
     };

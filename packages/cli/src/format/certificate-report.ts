@@ -1,7 +1,7 @@
 // `cert show` output for one certificate: the text form modelled on `certutil -dump`, and the
 // JSON form documented in docs/cli.md. Both come from one pass so they cannot disagree.
 
-import type { Certificate, PublicKey } from '@certlab/pki';
+import type { Certificate, Name, PublicKey } from '@certlab/pki';
 import { isoSeconds } from './dates.js';
 import { signatureAlgorithmDisplayName } from './display-names.js';
 import { extensionSection } from './extension-section.js';
@@ -30,13 +30,14 @@ async function checkSignature(
   cert: Certificate,
   issuerKey: PublicKey | undefined,
   own: PublicKeySection,
+  unknownIssuer: string,
 ): Promise<SignatureCheck> {
   // A self-issued certificate with a key type certlab does not read (DSA, Ed448…) is shown, its
   // signature not checked: own.key is undefined and own.error says why.
   if (!issuerKey && cert.isSelfIssued && !own.key)
     return { valid: null, detail: `not checked: ${own.error ?? 'its key type is not supported'}` };
   const key = issuerKey ?? (cert.isSelfIssued ? own.key : undefined);
-  if (!key) return { valid: null, detail: 'not checked: the issuer is not known (give --issuer FILE)' };
+  if (!key) return { valid: null, detail: `not checked: ${unknownIssuer}` };
   const whose = issuerKey ? 'the issuer public key' : 'its own public key';
   try {
     const ok = await cert.verifySignature(key);
@@ -58,13 +59,30 @@ async function checkSignature(
 export async function certificateReport(
   cert: Certificate,
   issuerKey?: PublicKey,
+  options: {
+    /** Why the signature is not checked when there is no issuer key (the command's remedy). */
+    readonly unknownIssuer?: string;
+    /** The subject of the certificate `issuerKey` comes from: a failed check says when it is not the issuer name. */
+    readonly issuerSubject?: Name;
+  } = {},
 ): Promise<CertificateReport> {
   const sigOid = cert.signatureAlgorithmOid;
   const sigName = signatureAlgorithmDisplayName(sigOid);
   const issuer = cert.issuer;
   const subject = cert.subject;
   const pub = await publicKeySection(cert.subjectPublicKeyInfo);
-  const signature = await checkSignature(cert, issuerKey, pub);
+  let signature = await checkSignature(
+    cert,
+    issuerKey,
+    pub,
+    options.unknownIssuer ?? 'the issuer is not known (give --issuer FILE)',
+  );
+  // The key is used whatever its certificate's name; a failure says when the names differ.
+  if (issuerKey && options.issuerSubject && signature.valid !== true && !issuer.equals(options.issuerSubject))
+    signature = {
+      ...signature,
+      detail: `${signature.detail} (the issuer given is ${options.issuerSubject.toWindowsString()}, not this certificate's issuer)`,
+    };
   const sha1 = await cert.thumbprint('SHA-1');
   const sha256 = await cert.thumbprint('SHA-256');
   const text = [

@@ -190,8 +190,12 @@ export function crlEntryReport(entry: CrlEntry): CrlEntryReport {
   return { text, json };
 }
 
-async function checkSignature(crl: Crl, issuerKey: PublicKey | undefined): Promise<SignatureCheck> {
-  if (!issuerKey) return { valid: null, detail: 'not checked: the issuer is not known (give --issuer FILE)' };
+async function checkSignature(
+  crl: Crl,
+  issuerKey: PublicKey | undefined,
+  unknownIssuer: string,
+): Promise<SignatureCheck> {
+  if (!issuerKey) return { valid: null, detail: `not checked: ${unknownIssuer}` };
   try {
     const ok = await crl.verifySignature(issuerKey);
     return {
@@ -212,7 +216,14 @@ async function checkSignature(crl: Crl, issuerKey: PublicKey | undefined): Promi
  * stdout.write(report.text.join('\n'));
  * ```
  */
-export async function crlReport(crl: Crl, issuerKey?: PublicKey): Promise<CrlReport> {
+export async function crlReport(
+  crl: Crl,
+  issuerKey?: PublicKey,
+  options: {
+    /** Why the signature is not checked when there is no issuer key (the command's remedy). */
+    readonly unknownIssuer?: string;
+  } = {},
+): Promise<CrlReport> {
   const sigOid = crl.signatureAlgorithmOid;
   const sigName = signatureAlgorithmDisplayName(sigOid);
   let extensions: readonly Extension[] = [];
@@ -228,7 +239,11 @@ export async function crlReport(crl: Crl, issuerKey?: PublicKey): Promise<CrlRep
   const aki = extensionError ? undefined : safe(() => crl.authorityKeyIdentifier);
   const idp = extensionError ? undefined : safe(() => crl.issuingDistributionPoint);
   const entries = [...crl.entries].map(crlEntryReport);
-  const signature = await checkSignature(crl, issuerKey);
+  const signature = await checkSignature(
+    crl,
+    issuerKey,
+    options.unknownIssuer ?? 'the issuer is not known (give --issuer FILE)',
+  );
   const sha1 = createHash('sha1').update(crl.der).digest('hex').toUpperCase();
   const sha256 = createHash('sha256').update(crl.der).digest('hex').toUpperCase();
   const next = crl.nextUpdate;

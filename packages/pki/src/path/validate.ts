@@ -5,6 +5,7 @@ import type { Certificate } from '../certificate.js';
 import { PkiError } from '../errors.js';
 import type { GeneralName } from '../general-names.js';
 import { equalBytes } from '../internal/bytes.js';
+import { isoTime } from '../internal/time.js';
 import { OID } from '../oids.js';
 import { type CertInfo, certInfo, HANDLED_EXTENSIONS, publicKeyOf } from './cert-info.js';
 import { checkHostname, isValidHostname } from './hostname.js';
@@ -187,9 +188,9 @@ export async function validatePath(
     // Validity is encoded to the second: compare at that granularity (RFC 5280 §4.1.2.5).
     const t = Math.floor(time.getTime() / 1000) * 1000;
     if (t < c.notBefore.getTime())
-      r.add('ERR_PATH_NOT_YET_VALID', j, `The certificate is not valid before ${c.notBefore.toISOString()}.`);
+      r.add('ERR_PATH_NOT_YET_VALID', j, `The certificate is not valid before ${isoTime(c.notBefore)}.`);
     if (t > c.notAfter.getTime())
-      r.add('ERR_PATH_EXPIRED', j, `The certificate expired at ${c.notAfter.toISOString()}.`);
+      r.add('ERR_PATH_EXPIRED', j, `The certificate expired at ${isoTime(c.notAfter)}.`);
   };
   const checkCritical = (j: number, inf: CertInfo) => {
     for (const e of inf.extensions) {
