@@ -303,6 +303,11 @@ describe('certlab store list / show / verify', () => {
     expect(j.trusted).toBe(true);
     expect(j.verdict).toMatchObject({ id: 'ok', pathStatus: 'Ce certificat est valide.' });
     expect(j.elements).toHaveLength(3);
+    // The text: the dialog's labels in French too.
+    const frText = await cli(dir, 'store', 'verify', leafT, '--machine', 'ex01', '--lang', 'fr');
+    expect(frText.stdout).toContain('État du certificat : Ce certificat est valide.');
+    expect(frText.stdout).toContain("Chemin d'accès de certification :");
+    expect(frText.stdout).not.toContain('Certificate status:');
   });
 
   it('verifies the copy --location and --store name when the certificate is in two stores', async () => {

@@ -114,24 +114,35 @@ export const storeVerify: Command = {
           reasons: e.reasons.map((r) => ({ code: r.code, message: r.message })),
         })),
       });
-    } else writeLines(ctx.io.stdout, text(chain, verdict));
+    } else writeLines(ctx.io.stdout, text(chain, verdict, lang));
     return chain.trusted ? EXIT.ok : EXIT.failed;
   },
 };
 
-function text(chain: ChainResult, v: ss.CertificateVerdict): string[] {
+/**
+ * The certificate dialog's labels of the Certification Path tab, in the verdict's language (the
+ * French ones as French Windows shows them; the CryptoAPI lines below them stay as they are, as
+ * certutil prints them in every language).
+ */
+const PATH_TAB = {
+  en: { status: 'Certificate status:', path: 'Certification path:' },
+  fr: { status: 'État du certificat :', path: "Chemin d'accès de certification :" },
+} as const;
+
+function text(chain: ChainResult, v: ss.CertificateVerdict, lang: 'en' | 'fr'): string[] {
+  const labels = PATH_TAB[lang];
   const lines = [v.general];
   for (const p of v.purposes) lines.push(`  • ${p}`);
   if (v.keyLine) lines.push(v.keyLine);
   lines.push(
     '',
-    `Certificate status: ${v.pathStatus}`,
+    `${labels.status} ${v.pathStatus}`,
     `Policy: ${chain.policy.name} (${hex(chain.policy.hresult)})`,
     `Chain engine: ${chain.context === 'LocalMachine' ? 'HCCE_LOCAL_MACHINE' : 'HCCE_CURRENT_USER'}`,
     `Chain error status: ${ss.formatTrustStatus(chain.errorStatus, 'error')}`,
     `Chain info status: ${ss.formatTrustStatus(chain.infoStatus, 'info')}`,
     '',
-    'Certification path:',
+    labels.path,
   );
   chain.elements.forEach((e, i) => {
     lines.push(
