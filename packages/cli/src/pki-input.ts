@@ -102,13 +102,18 @@ export function detectFile(bytes: Uint8Array, path: string): DetectedFile {
   }
 }
 
-/** Runs `fn`, naming the object in a library error when the file holds several of its kind. */
-function numbered<R>(what: string, index: number, count: number, fn: () => R): R {
+/** Runs `fn`, naming the file (and the object, when the file holds several of its kind) in a library error. */
+function numbered<R>(path: string, what: string, index: number, count: number, fn: () => R): R {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof PkiError && count > 1)
-      throw new PkiError(e.code, `${what} ${index + 1} of ${count}: ${e.message}`, { cause: e });
+    // The file's name first, as for a file that cannot be identified (detectFile).
+    if (e instanceof PkiError)
+      throw new PkiError(
+        e.code,
+        `${displayPath(path)}: ${count > 1 ? `${what} ${index + 1} of ${count}: ` : ''}${e.message}`,
+        { cause: e },
+      );
     throw e;
   }
 }
@@ -195,17 +200,17 @@ export async function parsePkiInput(
       case 'certificate':
         items.push({
           kind: 'certificate',
-          certificate: numbered('Certificate', i, n, () => parseCertificate(o.der)),
+          certificate: numbered(path, 'Certificate', i, n, () => parseCertificate(o.der)),
         });
         break;
       case 'csr':
-        items.push({ kind: 'csr', request: numbered('Request', i, n, () => parseCsr(o.der)) });
+        items.push({ kind: 'csr', request: numbered(path, 'Request', i, n, () => parseCsr(o.der)) });
         break;
       case 'crl':
-        items.push({ kind: 'crl', crl: numbered('CRL', i, n, () => parseCrl(o.der)) });
+        items.push({ kind: 'crl', crl: numbered(path, 'CRL', i, n, () => parseCrl(o.der)) });
         break;
       case 'pkcs7':
-        items.push({ kind: 'pkcs7', pkcs7: numbered('PKCS #7', i, n, () => parsePkcs7(o.der)) });
+        items.push({ kind: 'pkcs7', pkcs7: numbered(path, 'PKCS #7', i, n, () => parsePkcs7(o.der)) });
         break;
       case 'pkcs12': {
         const password = await pfxPassword(ctx, path, options.password, passwordOptions);

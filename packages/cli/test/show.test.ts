@@ -331,6 +331,20 @@ describe('show: errors', () => {
     }
   });
 
+  it('a PEM block whose DER is broken names the file, and the block when there are several', async () => {
+    const pem = await readFile(join(dir, 'leaf.pem'), 'utf8');
+    const b64 = pem.replace(/-----[^-]+-----|\s/g, '');
+    // The certificate's header announces more bytes than the block holds.
+    const cut = `-----BEGIN CERTIFICATE-----\n${b64.slice(0, 8)}\n-----END CERTIFICATE-----\n`;
+    await writeFile(join(dir, 'cut.pem'), cut);
+    const one = await cli(dir, 'show', 'cut.pem');
+    expect(one.code).toBe(2);
+    expect(one.stderr).toMatch(/^certlab: cut\.pem: .*\[ERR_PKI_DER_TRUNCATED\]/);
+    await writeFile(join(dir, 'cut2.pem'), pem + cut);
+    const two = await cli(dir, 'show', 'cut2.pem');
+    expect(two.stderr).toMatch(/^certlab: cut2\.pem: Certificate 2 of 2: .*\[ERR_PKI_DER_TRUNCATED\]/);
+  });
+
   it('usage errors are exit 2', async () => {
     for (const args of [
       ['show'],
