@@ -78,7 +78,12 @@ export function describeError(
     lines.push(`certlab: ${msg}`);
   }
   if (debug && e instanceof Error && e.stack) lines.push(e.stack);
-  return { exitCode, lines: lines.map((l) => mask(l, secrets)) };
+  const masked = lines.map((l) => mask(l, secrets));
+  // Stars in the middle of a sentence ("The ******** is wrong" for the password "password") read
+  // as if the message showed the password: say what they stand for.
+  if (masked.some((l, i) => l !== lines[i]))
+    masked.push('certlab: (******** stands for text equal to a password given to this command, hidden.)');
+  return { exitCode, lines: masked };
 }
 
 /**

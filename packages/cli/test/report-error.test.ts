@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeError } from '../src/report-error.js';
 
+const NOTE = 'certlab: (******** stands for text equal to a password given to this command, hidden.)';
 const lines = (message: string, ...secrets: string[]) =>
   describeError(new Error(message), new Set(secrets)).lines;
 
@@ -11,10 +12,12 @@ describe('describeError masks passwords', () => {
   it('masks a password that appears whole, even with regex metacharacters', () => {
     expect(lines('cannot connect to postgres://ca:Passw0rd!@db:5432/ca', 'Passw0rd!')).toEqual([
       'certlab: cannot connect to postgres://ca:********@db:5432/ca',
+      NOTE,
     ]);
-    expect(lines('bad value (a+b)*', '(a+b)*')).toEqual(['certlab: bad value ********']);
+    expect(lines('bad value (a+b)*', '(a+b)*')).toEqual(['certlab: bad value ********', NOTE]);
     expect(lines('user alice:s3cret-pw refused', 's3cret-pw')).toEqual([
       'certlab: user alice:******** refused',
+      NOTE,
     ]);
   });
 
@@ -27,9 +30,9 @@ describe('describeError masks passwords', () => {
       'certlab: Run certlab store export --help',
     ]);
     expect(lines('the abcdef store', 'abc')).toEqual(['certlab: the abcdef store']);
-    expect(lines('the abc store', 'abc')).toEqual(['certlab: the ******** store']);
+    expect(lines('the abc store', 'abc')).toEqual(['certlab: the ******** store', NOTE]);
     // A password that starts or ends with punctuation is masked even next to letters.
-    expect(lines('x!secret here', '!secret')).toEqual(['certlab: x******** here']);
-    expect(lines('word-secret-x', '-secret-')).toEqual(['certlab: word********x']);
+    expect(lines('x!secret here', '!secret')).toEqual(['certlab: x******** here', NOTE]);
+    expect(lines('word-secret-x', '-secret-')).toEqual(['certlab: word********x', NOTE]);
   });
 });
