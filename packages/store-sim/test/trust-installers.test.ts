@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { basicConstraints, createCertificate, generateKeyPair, keyUsage } from '@certlab/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithTool } from '../../../test/support/tools.js';
 import {
@@ -109,6 +110,29 @@ describeWithTool('certutil', 'NSS trust installer (certutil)', () => {
     );
     expect(await nss.isInstalled(p.root.cert)).toBe(false);
     expect((await nss.uninstall(p.root.cert)).changed).toBe(false);
+  });
+
+  it('tells apart two roots with the same name (a re-keyed root): list, install and uninstall each', async () => {
+    // certutil -L -n NICK -r prints every certificate of the nickname's subject, its own first.
+    const keys = await generateKeyPair({ type: 'ec', curve: 'P-256' });
+    const rekeyed = await createCertificate({
+      subject: 'CN=Contoso Root CA, O=Contoso, C=FR',
+      publicKey: keys.publicKey,
+      signingKey: keys.privateKey,
+      notBefore: p.root.cert.notBefore,
+      notAfter: p.root.cert.notAfter,
+      extensions: [basicConstraints({ ca: true }), keyUsage(['keyCertSign', 'cRLSign'])],
+    });
+    const nss = nssTrust({ dbDir: join(dir, 'nssdb-same-name') });
+    expect((await nss.install(p.root.cert)).changed).toBe(true);
+    expect((await nss.install(rekeyed)).changed).toBe(true);
+    const tps = (await nss.list()).map((e) => e.thumbprint).sort();
+    expect(tps).toEqual([rootTp, await rekeyed.thumbprint()].sort());
+    expect((await nss.install(p.root.cert)).changed).toBe(false);
+    expect((await nss.uninstall(p.root.cert)).changed).toBe(true);
+    expect(await nss.isInstalled(p.root.cert)).toBe(false);
+    expect(await nss.isInstalled(rekeyed)).toBe(true);
+    expect((await nss.list()).map((e) => e.thumbprint)).toEqual([await rekeyed.thumbprint()]);
   });
 });
 
