@@ -1,3 +1,10 @@
+import {
+  basicConstraints,
+  createCertificate,
+  extKeyUsage,
+  generateKeyPair,
+  subjectAltName,
+} from '@certlab/pki';
 import { describe, expect, it } from 'vitest';
 import {
   buildChain,
@@ -10,7 +17,7 @@ import {
   importFile,
   Machine,
 } from '../src/index.js';
-import { NOW, pki } from './fixtures.js';
+import { NOW, pki, T0, T1 } from './fixtures.js';
 
 /** EX01 as the procedure leaves it: root in LM\Root, issuing CA in LM\CA, leaf with its key in LM\My. */
 async function configured() {
@@ -257,6 +264,44 @@ describe('chain engine', () => {
     expect(c.errorStatus).toBe(0);
     expect(c.policy.name).toBe('CERT_E_CN_NO_MATCH');
     expect(c.trusted).toBe(false);
+  });
+
+  it('SSL policy: without a subjectAltName the subject CN is matched (wildcard in the left-most label); with one it is not', async () => {
+    const { m, p } = await configured();
+    const cnOnly = async (cn: string, san?: string) => {
+      const keys = await generateKeyPair({ type: 'ec', curve: 'P-256' });
+      const cert = await createCertificate({
+        subject: `CN=${cn}, O=Contoso`,
+        publicKey: keys.publicKey,
+        signingKey: p.ica.keys.privateKey,
+        issuer: p.ica.cert,
+        notBefore: T0,
+        notAfter: T1,
+        extensions: [
+          basicConstraints({ ca: false }),
+          extKeyUsage(['serverAuth']),
+          ...(san ? [subjectAltName([{ type: 'dns', value: san }])] : []),
+        ],
+      });
+      await m.store('LocalMachine', 'My').add(cert);
+      return cert.thumbprint();
+    };
+    const policy = async (t: string, host: string) =>
+      (await buildChain(m, t, { context: 'LocalMachine', time: NOW, host, purpose: 'serverAuth' })).policy
+        .name;
+    const legacy = await cnOnly('legacy.contoso.com');
+    expect(await policy(legacy, 'legacy.contoso.com')).toBe('S_OK');
+    expect(await policy(legacy, 'LEGACY.contoso.com')).toBe('S_OK');
+    expect(await policy(legacy, 'other.contoso.com')).toBe('CERT_E_CN_NO_MATCH');
+    const wild = await cnOnly('*.lab.contoso.com');
+    expect(await policy(wild, 'a.lab.contoso.com')).toBe('S_OK');
+    expect(await policy(wild, 'a.b.lab.contoso.com')).toBe('CERT_E_CN_NO_MATCH');
+    // A SAN, even one that does not name the host, makes the CN irrelevant.
+    const withSan = await cnOnly('cn.contoso.com', 'san.contoso.com');
+    expect(await policy(withSan, 'cn.contoso.com')).toBe('CERT_E_CN_NO_MATCH');
+    expect(await policy(withSan, 'san.contoso.com')).toBe('S_OK');
+    const c = await buildChain(m, legacy, { context: 'LocalMachine', time: NOW, host: 'legacy.contoso.com' });
+    expect(c.reasons.map((r) => r.code)).not.toContain('ERR_PATH_HOSTNAME');
   });
 
   it('a forged signature: IS_NOT_SIGNATURE_VALID', async () => {
