@@ -103,8 +103,13 @@ export interface MachineOptions {
   adapter?: StoreAdapter;
 }
 
+/**
+ * The key of a physical store in the machine's maps. Store names are case-insensitive in Windows
+ * (`my`, `MY`, `My`; reference §3), also the ones certlab does not know (`WebHosting`): the key
+ * folds case, the store keeps the spelling it was created with.
+ */
 function refKey(location: StoreLocation, store: string): string {
-  return `${location}\\${store}`;
+  return `${location}\\${store}`.toLowerCase();
 }
 
 /** The key container name certlab gives a key: derived from the public key, so stable. */
@@ -287,7 +292,7 @@ export class Machine {
   physicalStores(): string[] {
     return [...this.#stores.values()]
       .filter((p) => p.certs.size || p.crls.size)
-      .map((p) => refKey(p.ref.location, p.ref.store))
+      .map((p) => `${p.ref.location}\\${p.ref.store}`)
       .sort();
   }
 
@@ -331,7 +336,8 @@ export class Machine {
     return candidates.filter(
       (e) =>
         (location === undefined || e.location === location) &&
-        (query.store === undefined || e.store === normalizeStoreName(query.store)) &&
+        (query.store === undefined ||
+          e.store.toLowerCase() === normalizeStoreName(query.store).toLowerCase()) &&
         matchesQuery(e, q),
     );
   }

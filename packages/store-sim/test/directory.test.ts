@@ -94,6 +94,23 @@ describe('DirectoryStoreAdapter', () => {
     );
   });
 
+  it('folds the case of store names it does not know (WebHosting, webhosting): one store, its first spelling', async () => {
+    const dir = await tempDir();
+    const { leaf, root } = await pki();
+    const m1 = await Machine.open({ name: 'EX01', adapter: new DirectoryStoreAdapter(dir) });
+    await importFile(m1, leaf.cert.der, { location: 'LocalMachine', store: 'WebHosting' });
+    await importFile(m1, root.cert.der, { location: 'LocalMachine', store: 'webhosting' });
+    expect(m1.store('LocalMachine', 'WEBHOSTING').has(await leaf.cert.thumbprint())).toBe(true);
+    expect(m1.physicalStores()).toEqual(['LocalMachine\\WebHosting']);
+    expect(m1.find({ location: 'LocalMachine', store: 'webHosting' })).toHaveLength(2);
+    expect((await readdir(join(dir, 'LocalMachine'))).filter((d) => /webhosting/i.test(d))).toEqual([
+      'WebHosting',
+    ]);
+    const m2 = await Machine.open({ name: 'EX01', adapter: new DirectoryStoreAdapter(dir) });
+    expect(m2.physicalStores()).toEqual(['LocalMachine\\WebHosting']);
+    expect(m2.store('LocalMachine', 'webhosting').find({})).toHaveLength(2);
+  });
+
   it('loses nothing when many async writers add to one store', async () => {
     const dir = await tempDir();
     const { root, ica, leaf, expired, clientOnly, revokedLeaf, otherRoot } = await pki();
