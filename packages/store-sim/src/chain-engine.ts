@@ -229,9 +229,10 @@ function reasonBits(r: PathReason, cert: Certificate | undefined): number {
 }
 
 /**
- * The HRESULT of the base (or, with a host, SSL) policy for a chain's error bits. The first
- * three rows and the revocation codes follow the reference; explicit distrust is checked first
- * and the remaining order is an assumption.
+ * The HRESULT of the base (or, with a host, SSL) policy for a chain's error bits, first match
+ * wins. The first three rows (signature, untrusted root, chaining) and the revocation codes follow
+ * the reference (§10.3); explicit distrust, whose place is unverified there, comes right after
+ * them, ahead of expiry, usage and revocation; the remaining order is an assumption.
  *
  * @example
  * ```ts
@@ -240,10 +241,10 @@ function reasonBits(r: PathReason, cert: Certificate | undefined): number {
  */
 export function policyStatus(errorStatus: number, hostMismatch: boolean): ChainPolicyStatus {
   const rows: [number, number, string][] = [
-    [E.IS_EXPLICIT_DISTRUST, 0x800b0111, 'TRUST_E_EXPLICIT_DISTRUST'],
     [E.IS_NOT_SIGNATURE_VALID, 0x80096004, 'TRUST_E_CERT_SIGNATURE'],
     [E.IS_UNTRUSTED_ROOT, 0x800b0109, 'CERT_E_UNTRUSTEDROOT'],
     [E.IS_PARTIAL_CHAIN | E.IS_CYCLIC, 0x800b010a, 'CERT_E_CHAINING'],
+    [E.IS_EXPLICIT_DISTRUST, 0x800b0111, 'TRUST_E_EXPLICIT_DISTRUST'],
     [E.IS_NOT_TIME_VALID, 0x800b0101, 'CERT_E_EXPIRED'],
     [E.IS_NOT_VALID_FOR_USAGE, 0x800b0110, 'CERT_E_WRONG_USAGE'],
     [E.IS_REVOKED, 0x80092010, 'CRYPT_E_REVOKED'],

@@ -16,6 +16,7 @@ import {
   CERT_TRUST_INFO as I,
   importFile,
   Machine,
+  policyStatus,
 } from '../src/index.js';
 import { NOW, pki, T0, T1 } from './fixtures.js';
 
@@ -256,6 +257,17 @@ describe('chain engine', () => {
     const c = await buildChain(m, leafT, { context: 'LocalMachine', time: NOW });
     expect(c.elements[1]!.errors).toEqual(['IS_EXPLICIT_DISTRUST']);
     expect(c.policy.name).toBe('TRUST_E_EXPLICIT_DISTRUST');
+    // Distrust comes after the three rows the reference orders (signature, root, chaining), and
+    // before expiry.
+    expect(policyStatus(E.IS_EXPLICIT_DISTRUST | E.IS_NOT_SIGNATURE_VALID, false).name).toBe(
+      'TRUST_E_CERT_SIGNATURE',
+    );
+    expect(policyStatus(E.IS_EXPLICIT_DISTRUST | E.IS_UNTRUSTED_ROOT, false).name).toBe(
+      'CERT_E_UNTRUSTEDROOT',
+    );
+    expect(policyStatus(E.IS_EXPLICIT_DISTRUST | E.IS_NOT_TIME_VALID, false).name).toBe(
+      'TRUST_E_EXPLICIT_DISTRUST',
+    );
   });
 
   it('a wrong host name is a policy error, not a chain bit', async () => {
@@ -287,8 +299,7 @@ describe('chain engine', () => {
       return cert.thumbprint();
     };
     const policy = async (t: string, host: string) =>
-      (await buildChain(m, t, { context: 'LocalMachine', time: NOW, host, purpose: 'serverAuth' })).policy
-        .name;
+      (await buildChain(m, t, { context: 'LocalMachine', time: NOW, host, usage: 'serverAuth' })).policy.name;
     const legacy = await cnOnly('legacy.contoso.com');
     expect(await policy(legacy, 'legacy.contoso.com')).toBe('S_OK');
     expect(await policy(legacy, 'LEGACY.contoso.com')).toBe('S_OK');
