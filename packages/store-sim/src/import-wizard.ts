@@ -194,6 +194,9 @@ export async function importFile(
   let key: PrivateKey | undefined;
   let keyCert: Certificate | undefined;
   let friendlyName = options.friendlyName;
+  // Each certificate bag's friendlyName (RFC 7292 §4.2 PKCS #9 attribute) becomes the imported
+  // certificate's friendly name (CERT_FRIENDLY_NAME_PROP_ID), as PFXImportCertStore keeps it.
+  const bagNames = new Map<string, string>();
   switch (f.kind) {
     case 'certificate':
       certs = f.certificates;
@@ -215,6 +218,9 @@ export async function importFile(
       keyCert = f.contents.certificate;
       friendlyName ??= f.contents.friendlyName;
       certs = [...(keyCert ? [keyCert] : []), ...f.contents.chain];
+      for (const bag of f.contents.bags)
+        if (bag.type === 'certificate' && bag.certificate && bag.friendlyName !== undefined)
+          bagNames.set(await bag.certificate.thumbprint(), bag.friendlyName);
       break;
     }
     default:
@@ -238,7 +244,10 @@ export async function importFile(
       properties.keyContainer = keyContainerName(cert);
       properties.keyExportable = options.exportable === true;
       if (friendlyName !== undefined) properties.friendlyName = friendlyName;
-    } else if (options.friendlyName !== undefined) properties.friendlyName = options.friendlyName;
+    } else {
+      const name = options.friendlyName ?? bagNames.get(thumbprint);
+      if (name !== undefined) properties.friendlyName = name;
+    }
     planned.push({ cert, thumbprint, store, ...(withKey ? { key: key! } : {}), properties });
   }
   const crlStore = explicit ?? 'CA';

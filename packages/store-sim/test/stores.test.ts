@@ -1,4 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
+  type Certificate,
   createCertificate,
   createCertsOnlyPkcs7,
   extKeyUsage,
@@ -6,6 +11,7 @@ import {
   readPkcs12,
 } from '@certlab/pki';
 import { describe, expect, it } from 'vitest';
+import { itWithTool } from '../../../test/support/tools.js';
 import {
   exportCertificate,
   importFile,
@@ -213,6 +219,52 @@ describe('Import Wizard', () => {
     await m.store('CurrentUser', 'My').add(e.certificate, { properties: e.properties });
     expect(m.store('CurrentUser', 'My').get(e.thumbprint)?.hasPrivateKey).toBe(false);
   });
+
+  itWithTool(
+    'openssl',
+    'a .pfx keeps each certificate bag friendly name (openssl pkcs12 -caname)',
+    async () => {
+      const { leaf, ica, root } = await pki();
+      const dir = await mkdtemp(join(tmpdir(), 'certlab-pfx-names-'));
+      try {
+        await writeFile(join(dir, 'leaf.pem'), leaf.cert.toPem());
+        await writeFile(join(dir, 'key.pem'), await leaf.keys.privateKey.toPem());
+        await writeFile(join(dir, 'chain.pem'), ica.cert.toPem() + root.cert.toPem());
+        execFileSync('openssl', [
+          'pkcs12',
+          '-export',
+          '-in',
+          join(dir, 'leaf.pem'),
+          '-inkey',
+          join(dir, 'key.pem'),
+          '-certfile',
+          join(dir, 'chain.pem'),
+          '-name',
+          'UM 2026',
+          '-caname',
+          'Contoso Issuing',
+          '-caname',
+          'Contoso Root',
+          '-passout',
+          'pass:P@ss',
+          '-out',
+          join(dir, 'named.pfx'),
+        ]);
+        const m = await open();
+        await importFile(m, await readFile(join(dir, 'named.pfx')), {
+          location: 'LocalMachine',
+          password: 'P@ss',
+        });
+        const name = async (store: string, c: Certificate) =>
+          m.store('LocalMachine', store).get(await c.thumbprint())?.properties.friendlyName;
+        expect(await name('My', leaf.cert)).toBe('UM 2026');
+        expect(await name('CA', ica.cert)).toBe('Contoso Issuing');
+        expect(await name('Root', root.cert)).toBe('Contoso Root');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('a .pfx needs its password, and the right one', async () => {
     const m = await open();
