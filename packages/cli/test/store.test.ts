@@ -153,8 +153,28 @@ describe('certlab store import', () => {
     expect(fr.stdout).toContain("L'importation s'est terminée correctement.");
     // Automatic placement: a lone CA certificate goes to Intermediate Certification Authorities.
     expect(fr.stdout).toContain(
-      `LocalMachine\\CA (Autorités de certification intermédiaires): Store ICA  ${icaT}`,
+      `LocalMachine\\CA (Autorités de certification intermédiaires) : Store ICA  ${icaT}`,
     );
+    // A root into a user's Root store: the Security Warning in French too.
+    const warned = await cli(
+      dir,
+      'store',
+      'import',
+      'root.cer',
+      '--machine',
+      'm-import-fr',
+      '--location',
+      'CurrentUser',
+      '--store',
+      'Root',
+      '--lang',
+      'fr',
+    );
+    expect(warned.code).toBe(0);
+    expect(warned.stderr).toMatch(/^Avertissement de sécurité\nVous êtes sur le point d'installer un certificat/);
+    expect(warned.stderr).toContain('Empreinte numérique (sha1) : ');
+    expect(warned.stderr).toContain('Voulez-vous installer ce certificat ?\n(accepté)\n');
+    expect(warned.stderr).not.toMatch(/[A-Za-z] (the|certificate|install) /);
   });
 
   it('imports a .pfx with its key into My', async () => {

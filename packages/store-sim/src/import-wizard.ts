@@ -9,7 +9,7 @@ import { StoreError } from './errors.js';
 import { parseLocation, type StoreLocation } from './locations.js';
 import { keyContainerName, type Machine } from './machine.js';
 import type { CertificateProperties } from './properties.js';
-import { normalizeStoreName } from './store-names.js';
+import { type Lang, normalizeStoreName } from './store-names.js';
 import { formatThumbprintGroups } from './thumbprint.js';
 import { DIALOG_TEXTS } from './verdicts.js';
 
@@ -48,6 +48,8 @@ export interface ImportOptions {
   exportable?: boolean;
   /** Friendly name for the imported certificates (a PFX's own friendly name otherwise). */
   friendlyName?: string;
+  /** The language of the Security Warning (`securityWarnings`, `onSecurityWarning`); default English. */
+  lang?: Lang;
   /**
    * Answers the Security Warning shown when a root goes into a user's Root store; false cancels
    * the whole import (ERR_STORE_CANCELLED, 0x800704C7). Default: accepted (the text is reported).
@@ -124,26 +126,41 @@ function autoStore(c: Certificate, hasKey: boolean, fromPfx: boolean, placement:
 }
 
 /**
- * The Security Warning Windows shows before adding a root to a user's Root store.
+ * The Security Warning Windows shows before adding a root to a user's Root store, in English
+ * (reference §11) or French (as French Windows words the dialog; the reference gives only the
+ * English text, so the French wording is unverified).
  *
  * @example
  * ```ts
  * console.log(await securityWarningText(root));
+ * console.log(await securityWarningText(root, 'fr')); // Avertissement de sécurité …
  * ```
  */
-export async function securityWarningText(cert: Certificate): Promise<string> {
+export async function securityWarningText(cert: Certificate, lang: Lang = 'en'): Promise<string> {
   let cn: string;
   try {
     cn = cert.subject.commonName ?? cert.subject.toWindowsString();
   } catch {
     cn = '';
   }
+  const thumbprint = formatThumbprintGroups(await cert.thumbprint());
+  if (lang === 'fr')
+    return [
+      'Avertissement de sécurité',
+      "Vous êtes sur le point d'installer un certificat à partir d'une autorité de certification (AC) demandant à représenter :",
+      cn,
+      `Windows ne peut pas valider que le certificat provient réellement de « ${cn} ». Vous devez confirmer son origine en contactant « ${cn} ». Le nombre suivant va vous aider à effectuer cette opération :`,
+      `Empreinte numérique (sha1) : ${thumbprint}`,
+      'Avertissement :',
+      "Si vous installez ce certificat racine, Windows approuvera automatiquement tout certificat émis par cette AC. L'installation d'un certificat avec une empreinte numérique non confirmée présente un risque de sécurité. Si vous cliquez sur « Oui », vous reconnaissez ce risque.",
+      'Voulez-vous installer ce certificat ?',
+    ].join('\n');
   return [
     'Security Warning',
     'You are about to install a certificate from a certification authority (CA) claiming to represent:',
     cn,
     `Windows cannot validate that the certificate is actually from "${cn}". You should confirm its origin by contacting "${cn}". The following number will assist you in this process:`,
-    `Thumbprint (sha1): ${formatThumbprintGroups(await cert.thumbprint())}`,
+    `Thumbprint (sha1): ${thumbprint}`,
     'Warning:',
     'If you install this root certificate, Windows will automatically trust any certificate issued by this CA. Installing a certificate with an unconfirmed thumbprint is a security risk. If you click "Yes" you acknowledge this risk.',
     'Do you want to install this certificate?',
@@ -257,7 +274,7 @@ export async function importFile(
   if (location === 'CurrentUser')
     for (const p of planned) {
       if (p.store !== 'Root' || machine._own(location, 'Root', p.thumbprint)) continue;
-      const w = await securityWarningText(p.cert);
+      const w = await securityWarningText(p.cert, options.lang);
       securityWarnings.push(w);
       if (options.onSecurityWarning && !(await options.onSecurityWarning(w)))
         throw new StoreError(

@@ -21,6 +21,7 @@ import {
   normalizeStoreName,
   normalizeThumbprint,
   parseLocation,
+  securityWarningText,
   StoreError,
   storeDisplayName,
 } from '../src/index.js';
@@ -299,6 +300,12 @@ describe('Import Wizard', () => {
     const ok = await importFile(m, root.cert.der, { store: 'Root' });
     expect(ok.securityWarnings).toHaveLength(1);
     expect(m.store('CurrentUser', 'Root').list()).toHaveLength(1);
+    // In French: the same dialog, the same grouped thumbprint.
+    const fr = await securityWarningText(root.cert, 'fr');
+    expect(fr.split('\n')[0]).toBe('Avertissement de sécurité');
+    expect(fr).toContain("(AC) demandant à représenter :\nContoso Root CA\n");
+    expect(fr).toMatch(/Empreinte numérique \(sha1\) : [0-9A-F]{8}( [0-9A-F]{8}){4}\n/);
+    expect(fr.split('\n').at(-1)).toBe('Voulez-vous installer ce certificat ?');
     // No warning for the machine store.
     expect(
       (await importFile(m, root.cert.der, { location: 'LocalMachine', store: 'Root' })).securityWarnings,

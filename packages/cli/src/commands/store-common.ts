@@ -173,3 +173,16 @@ export function consoleName(name: { commonName?: string | undefined; toWindowsSt
 export function storeLabel(location: StoreLocation, store: string, lang: Lang): string {
   return `${location}\\${store} (${ss.storeDisplayName(store, lang)})`;
 }
+
+/**
+ * The colon between a label and its value: French puts a space before it (as Windows' French
+ * dialogs do, « Délivré à : »).
+ *
+ * @example
+ * ```ts
+ * `Root${colon('fr')}1`; // 'Root : 1'
+ * ```
+ */
+export function colon(lang: Lang): string {
+  return lang === 'fr' ? ' : ' : ': ';
+}

@@ -10,6 +10,7 @@ import { readInput } from '../files.js';
 import { writeJson, writeLines } from '../output.js';
 import { PASSWORD_FILE_OPTION, passwordOption } from '../password.js';
 import {
+  colon,
   consoleName,
   LANG_OPTION,
   LOCATION_OPTION,
@@ -75,9 +76,11 @@ export const storeImport: Command = {
         ...(password !== undefined ? { password } : {}),
         exportable: booleanOption(args, 'exportable'),
         ...(friendlyName !== undefined ? { friendlyName } : {}),
+        lang,
       }),
     );
-    for (const w of r.securityWarnings) ctx.io.stderr.write(`${w}\n(accepted)\n\n`);
+    for (const w of r.securityWarnings)
+      ctx.io.stderr.write(`${w}\n${lang === 'fr' ? '(accepté)' : '(accepted)'}\n\n`);
     if (format === 'json') {
       writeJson(ctx.io.stdout, {
         message: r.message[lang],
@@ -97,9 +100,10 @@ export const storeImport: Command = {
     const lines = [r.message[lang]];
     for (const e of r.certificates)
       lines.push(
-        `  ${storeLabel(e.location, e.store, lang)}: ${consoleName(e.certificate.subject)}  ${e.thumbprint}${e.hasPrivateKey ? '  [private key]' : ''}`,
+        `  ${storeLabel(e.location, e.store, lang)}${colon(lang)}${consoleName(e.certificate.subject)}  ${e.thumbprint}${e.hasPrivateKey ? (lang === 'fr' ? '  [clé privée]' : '  [private key]') : ''}`,
       );
-    for (const c of r.crls) lines.push(`  ${c}: CRL`);
+    for (const c of r.crls)
+      lines.push(`  ${c}${colon(lang)}${lang === 'fr' ? 'liste de révocation' : 'CRL'}`);
     writeLines(ctx.io.stdout, lines);
     return EXIT.ok;
   },

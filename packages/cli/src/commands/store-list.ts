@@ -11,6 +11,7 @@ import { FORMAT_OPTION } from '../common-options.js';
 import { isoSeconds } from '../format/dates.js';
 import { writeJson, writeLines } from '../output.js';
 import {
+  colon,
   consoleName,
   LANG_OPTION,
   LOCATION_OPTION,
@@ -88,7 +89,7 @@ export const storeList: Command = {
     const out: string[] = [];
     for (const v of views) {
       if (out.length) out.push('');
-      out.push(`${storeLabel(v.location, v.store, lang)}: ${v.entries.length}`);
+      out.push(`${storeLabel(v.location, v.store, lang)}${colon(lang)}${v.entries.length}`);
       const headers =
         lang === 'fr'
           ? [

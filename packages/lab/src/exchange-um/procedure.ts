@@ -215,11 +215,13 @@ export async function runExchangeUm(session: LabSession, ctx: ScenarioRunContext
   const imported = await importFile(ex.machine, caCer, {
     location: userAccount ? 'CurrentUser' : 'LocalMachine',
     store: auto ? 'auto' : 'Root',
+    lang,
   });
-  for (const w of imported.securityWarnings)
-    ctx.print(
-      `      ${lang === 'fr' ? 'Avertissement de sécurité' : 'Security Warning'}: ${w.split('\n')[1]} … ${w.split('\n').at(-1)}`,
-    );
+  // The dialog's title, its first sentence and its question, in the trainee's language.
+  for (const w of imported.securityWarnings) {
+    const lines = w.split('\n');
+    ctx.print(`      ${lines[0]}${lang === 'fr' ? ' : ' : ': '}${lines[1]} … ${lines.at(-1)}`);
+  }
   say(
     l10n(
       `  13. Next → Finish → "${imported.message.en}" (${imported.certificates.map((e) => `${e.location}\\${e.store}`).join(', ')})`,
