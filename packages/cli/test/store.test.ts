@@ -171,7 +171,9 @@ describe('certlab store import', () => {
       'fr',
     );
     expect(warned.code).toBe(0);
-    expect(warned.stderr).toMatch(/^Avertissement de sécurité\nVous êtes sur le point d'installer un certificat/);
+    expect(warned.stderr).toMatch(
+      /^Avertissement de sécurité\nVous êtes sur le point d'installer un certificat/,
+    );
     expect(warned.stderr).toContain('Empreinte numérique (sha1) : ');
     expect(warned.stderr).toContain('Voulez-vous installer ce certificat ?\n(accepté)\n');
     expect(warned.stderr).not.toMatch(/[A-Za-z] (the|certificate|install) /);

@@ -21,8 +21,8 @@ import {
   normalizeStoreName,
   normalizeThumbprint,
   parseLocation,
-  securityWarningText,
   StoreError,
+  securityWarningText,
   storeDisplayName,
 } from '../src/index.js';
 import { NOW, pki } from './fixtures.js';
@@ -303,7 +303,7 @@ describe('Import Wizard', () => {
     // In French: the same dialog, the same grouped thumbprint.
     const fr = await securityWarningText(root.cert, 'fr');
     expect(fr.split('\n')[0]).toBe('Avertissement de sécurité');
-    expect(fr).toContain("(AC) demandant à représenter :\nContoso Root CA\n");
+    expect(fr).toContain('(AC) demandant à représenter :\nContoso Root CA\n');
     expect(fr).toMatch(/Empreinte numérique \(sha1\) : [0-9A-F]{8}( [0-9A-F]{8}){4}\n/);
     expect(fr.split('\n').at(-1)).toBe('Voulez-vous installer ce certificat ?');
     // No warning for the machine store.
