@@ -101,6 +101,16 @@ describe('certlab lab run', () => {
     expect(shown.stdout).toContain('REVOKED');
   });
 
+  it('lab init quotes a lab directory with white space in every command it prints', async () => {
+    const r = await cli(dir, 'lab', 'init', 'exchange-um', '--dir', 'mon labo é', '--lang', 'fr');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('certlab serve --dir "mon labo é/ca" --lang fr');
+    expect(r.stdout).toMatch(/EX01 +ex01\.contoso\.com +--machine "mon labo é\/hosts\/ex01"/);
+    expect(r.stdout).not.toMatch(/--(dir|machine) mon labo/);
+    const none = await cli(dir, 'lab', 'check', '--dir', 'pas de labo');
+    expect(none.stderr).toMatch(/certlab lab init exchange-um --dir "[^"]*pas de labo"/);
+  });
+
   it('rejects unknown scenarios and mistakes as usage errors', async () => {
     expect((await cli(dir, 'lab', 'run', 'sharepoint')).code).toBe(2);
     const r = await cli(dir, 'lab', 'run', 'exchange-um', '--mistake', 'um-tcp', '--exchange', '2007sp1');

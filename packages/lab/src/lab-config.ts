@@ -5,6 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LabError } from './errors.js';
 import { type LabLang, l10n } from './localized.js';
+import { shellWord } from './shell-word.js';
 
 /** The file in a lab directory that describes the lab. @example `join(dir, LAB_CONFIG_FILE)` */
 export const LAB_CONFIG_FILE = 'lab.json';
@@ -88,8 +89,8 @@ export async function readLabConfig(dir: string): Promise<LabConfig> {
     throw new LabError(
       'ERR_LAB_NOT_FOUND',
       l10n(
-        `There is no lab in ${dir}: prepare one with 'certlab lab init exchange-um --dir ${dir}'.`,
-        `Il n'y a pas de labo dans ${dir} : préparez-en un avec 'certlab lab init exchange-um --dir ${dir} --lang fr'.`,
+        `There is no lab in ${dir}: prepare one with certlab lab init exchange-um --dir ${shellWord(dir)}`,
+        `Il n'y a pas de labo dans ${dir} : préparez-en un avec certlab lab init exchange-um --dir ${shellWord(dir)} --lang fr`,
       ),
       { cause: e },
     );

@@ -64,14 +64,16 @@ export const labInit: Command = {
           : `Created the lab "${scenario.title.en}" in ${display}`,
         `  Exchange${fr ? ' :' : ': '} ${exchange === '2010' ? 'Exchange 2010' : 'Exchange 2007 SP1'}`,
         fr
-          ? `  Autorité : ${ca.name} (racine ${ca.rootName}) dans ${display}/ca — certlab serve --dir ${display}/ca --lang fr`
-          : `  CA:        ${ca.name} (root ${ca.rootName}) in ${display}/ca — certlab serve --dir ${display}/ca`,
+          ? `  Autorité : ${ca.name} (racine ${ca.rootName}) dans ${display}/ca — certlab serve --dir ${lab.shellWord(`${display}/ca`)} --lang fr`
+          : `  CA:        ${ca.name} (root ${ca.rootName}) in ${display}/ca — certlab serve --dir ${lab.shellWord(`${display}/ca`)}`,
         fr
           ? `  Compte :   ${session.config.ca.account.name}  mot de passe : ${account.password}`
           : `  Account:   ${session.config.ca.account.name}  password: ${account.password}`,
       ];
       for (const h of session.config.hosts)
-        lines.push(`  ${h.name.padEnd(7)} ${h.fqdn.padEnd(20)} --machine ${display}/${h.dir}`);
+        lines.push(
+          `  ${h.name.padEnd(7)} ${h.fqdn.padEnd(20)} --machine ${lab.shellWord(`${display}/${h.dir}`)}`,
+        );
       lines.push('', firstStep[lang]);
       writeLines(ctx.io.stdout, lines);
     } finally {
