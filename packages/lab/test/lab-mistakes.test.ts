@@ -143,6 +143,12 @@ describe('lab check catches each classic mistake', () => {
       const step6 = report.results.find((r) => r.step.number === 6)!;
       expect(step6.detail.en).toContain(f.message);
       expect(step6.detail.fr).toContain(f.localized!.fr);
+      // The handshake hint names only the steps that did not pass (2007 SP1 not restarted: step 4
+      // passed, so only step 5).
+      if (c.mistake === 'no-restart') {
+        expect(step6.hint?.en).toMatch(/ Fix step 5\.$/);
+        expect(step6.hint?.fr).toMatch(/ Corrigez l'étape 5\.$/);
+      }
     });
 
   it('a revoked certificate is caught from the CRL in the CA CertEnroll folder when certsrv is not running', async () => {

@@ -642,11 +642,20 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
         `${ex.name} refuses the certificate of ${lync.name}: the CA certificate must be in LocalMachine\\Root of ${ex.name} (step 2, Computer account).`,
         `${ex.name} refuse le certificat de ${lync.name} : le certificat d'autorité doit être dans LocalMachine\\Root de ${ex.name} (étape 2, Compte d'ordinateur).`,
       );
-    else
+    else {
+      // Name only the steps that did not pass: with step 4 done, the usual cause is a UM service
+      // not restarted since (step 5).
+      const passed = (id: string) => results.find((r) => r.step.id === id)?.status === 'pass';
+      const fix = !passed('request-install')
+        ? { en: 'Fix step 4, then step 5.', fr: "Corrigez l'étape 4, puis l'étape 5." }
+        : !passed('assign')
+          ? { en: 'Fix step 5.', fr: "Corrigez l'étape 5." }
+          : { en: 'Check steps 4 and 5.', fr: 'Vérifiez les étapes 4 et 5.' };
       hint = l10n(
-        'UM presents a certificate Lync cannot validate (often the Exchange self-signed one: UM found nothing better at its last start). Fix step 4, then step 5.',
-        "La messagerie unifiée présente un certificat que Lync ne peut pas valider (souvent le certificat auto-signé d'Exchange : rien de mieux au dernier démarrage). Corrigez l'étape 4, puis l'étape 5.",
+        `UM presents a certificate Lync cannot validate (often the Exchange self-signed one: UM found nothing better at its last start). ${fix.en}`,
+        `La messagerie unifiée présente un certificat que Lync ne peut pas valider (souvent le certificat auto-signé d'Exchange : rien de mieux au dernier démarrage). ${fix.fr}`,
       );
+    }
     results.push(
       result(
         'mutual-tls',
