@@ -301,6 +301,10 @@ describe('certfnsh.asp submissions (reference §5)', () => {
     const html = await r.text();
     expect(html).toContain('Certificate Issued');
     expect(html).toContain('The certificate you requested was issued to you.');
+    // No language links on a POST's answer: following one would GET certfnsh.asp (an error page).
+    expect(html).not.toContain('id="lnkLangFr"');
+    expect(html).toMatch(/<span id="spnUser">[^<]*<\/span>\r\n<\/div>/);
+    expect(await (await get('/certsrv/')).text()).toContain('id="lnkLangFr"');
     const id = requestIdOf(html);
     expect(html).toContain(`certnew.cer?ReqID=${id}&amp;Enc=b64`);
     expect(html).toContain(`certnew.cer?ReqID=${id}&amp;Enc=bin`);

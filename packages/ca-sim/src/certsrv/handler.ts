@@ -174,6 +174,7 @@ function exchangeOf(app: CertsrvApp, req: IncomingMessage, res: ServerResponse):
         admin: this.account?.admin,
         secure,
         basePath: '/certsrv/',
+        answersPost: req.method === 'POST',
       };
     },
   };

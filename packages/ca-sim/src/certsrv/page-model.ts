@@ -48,6 +48,11 @@ export interface PageContext {
   readonly secure: boolean;
   /** The path of the certsrv directory, always `/certsrv/`. Links are relative to it. */
   readonly basePath: string;
+  /**
+   * Whether the page answers a POST (a certfnsh.asp result): its language links are left out,
+   * since following one would GET the page, which only a POST submits (reference §5).
+   */
+  readonly answersPost?: boolean | undefined;
 }
 
 /**

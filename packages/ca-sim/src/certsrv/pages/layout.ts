@@ -77,6 +77,7 @@ function frameOf(ctx: PageContext, keepQuery: string): Frame {
     ctx.user ?? null,
     ctx.admin === true,
     keepQuery,
+    ctx.answersPost === true,
   ]);
   let frame = frames.get(key);
   if (frame) return frame;
@@ -105,11 +106,16 @@ function frameOf(ctx: PageContext, keepQuery: string): Frame {
       '</tr>',
       '</table>',
       '<div id="divTools">',
-      ctx.user !== undefined && `<span id="spnUser">${m.signedInAs(escapeHtml(ctx.user))}</span> |`,
-      ctx.admin &&
-        `<a href="${escapeHtml(ctx.basePath)}admin/" id="lnkAdminConsole">${escapeMessage(m.adminConsole)}</a> |`,
-      `<span id="spnLanguage">${escapeMessage(m.language)}</span>`,
-      `${langLink('en', 'English')} | ${langLink('fr', 'Français')}`,
+      // A POST's answer cannot be fetched again in the other language: no links there.
+      [
+        ctx.user !== undefined && `<span id="spnUser">${m.signedInAs(escapeHtml(ctx.user))}</span>`,
+        ctx.admin &&
+          `<a href="${escapeHtml(ctx.basePath)}admin/" id="lnkAdminConsole">${escapeMessage(m.adminConsole)}</a>`,
+        !ctx.answersPost &&
+          `<span id="spnLanguage">${escapeMessage(m.language)}</span>\n${langLink('en', 'English')} | ${langLink('fr', 'Français')}`,
+      ]
+        .filter(Boolean)
+        .join(' |\n'),
       '</div>',
       '<div id="divMain" role="main">',
     ]),
