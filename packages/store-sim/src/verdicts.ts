@@ -47,7 +47,7 @@ export const DIALOG_TEXTS = {
   ),
   partialGeneral: text(
     'Windows does not have enough information to verify this certificate.',
-    'Windows ne dispose pas de suffisamment d’informations pour vérifier ce certificat.',
+    "Windows ne dispose pas de suffisamment d'informations pour vérifier ce certificat.",
   ),
   partialPath: text(
     'The issuer of this certificate could not be found.',

@@ -131,7 +131,7 @@ describe('chain engine', () => {
     const v = certificateVerdict(c);
     expect(v.general).toBe('Windows does not have enough information to verify this certificate.');
     expect(certificateVerdict(c, {}, 'fr').general).toBe(
-      'Windows ne dispose pas de suffisamment d’informations pour vérifier ce certificat.',
+      "Windows ne dispose pas de suffisamment d'informations pour vérifier ce certificat.",
     );
   });
 

@@ -38,14 +38,14 @@ const NOTICES: Record<Done, { en: string; fr: string }> = {
   },
   unrevoked: {
     en: 'The certificate of request {id} was released from hold.',
-    fr: 'Le certificat de la demande {id} n’est plus suspendu.',
+    fr: "Le certificat de la demande {id} n'est plus suspendu.",
   },
   crl: { en: 'Base CRL {id} was published.', fr: 'La liste de révocation de base {id} a été publiée.' },
   delta: { en: 'Delta CRL {id} was published.', fr: 'La liste de révocation delta {id} a été publiée.' },
-  failed: { en: 'The action failed: {message}', fr: 'L’action a échoué : {message}' },
+  failed: { en: 'The action failed: {message}', fr: "L'action a échoué : {message}" },
   csrf: {
     en: 'The form had expired; nothing was changed. Try again.',
-    fr: 'Le formulaire avait expiré ; rien n’a été modifié. Réessayez.',
+    fr: "Le formulaire avait expiré ; rien n'a été modifié. Réessayez.",
   },
 };
 

@@ -28,7 +28,7 @@ import { requestBytesFromText } from './request-text.js';
 const SUMMARIES = {
   bookmark: {
     en: 'This page must be reached by submitting the request form; it cannot be bookmarked or opened directly.',
-    fr: 'Cette page s’ouvre en envoyant le formulaire de demande ; elle ne peut pas être ouverte directement ni enregistrée dans les favoris.',
+    fr: "Cette page s'ouvre en envoyant le formulaire de demande ; elle ne peut pas être ouverte directement ni enregistrée dans les favoris.",
   },
   empty: {
     en: 'The request is empty: paste a Base64-encoded certificate request in the Saved Request box.',
