@@ -108,7 +108,7 @@ export interface AuthorityOptions {
   readonly templates?: readonly CertificateTemplate[];
   /** Policy EditFlags, e.g. EDITF_ATTRIBUTESUBJECTALTNAME2. */
   readonly editFlags?: readonly EditFlag[];
-  /** The CA's ValidityPeriod cap for issued certificates, days (AD CS: 730 Enterprise). */
+  /** The CA's ValidityPeriod cap for issued certificates, days; default 730 (an Enterprise CA's 2 years). */
   readonly validityDays?: number;
   /** CA certificate lifetimes in years: root 10, issuing (and standalone) 5. */
   readonly caValidityYears?: { readonly root?: number; readonly issuing?: number };
@@ -332,7 +332,10 @@ export class CertificationAuthority {
     this.#templates = new Map();
     for (const t of options.templates ?? STANDARD_TEMPLATES) this.#templates.set(t.name.toLowerCase(), t);
     this.#editFlags = new Set(options.editFlags ?? []);
-    this.#validityDays = options.validityDays ?? (this.rootName ? 730 : 365);
+    // ValidityPeriod: 2 years on an Enterprise CA, 1 year on a stand-alone one (reference §11.1).
+    // Every CA here runs the Enterprise policy module (templates), the single self-signed one too
+    // (an Enterprise root CA): 2 years.
+    this.#validityDays = options.validityDays ?? 730;
     this.#caYears = {
       root: options.caValidityYears?.root ?? 10,
       issuing: options.caValidityYears?.issuing ?? 5,
@@ -648,6 +651,7 @@ export class CertificationAuthority {
       now,
       maxValidityDays: this.#validityDays,
       clockSkewMinutes: this.#skew,
+      extensions: decision.extensions,
     });
     return {
       serialNumber: cert.serialNumber,

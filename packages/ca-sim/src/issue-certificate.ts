@@ -48,6 +48,8 @@ export interface IssueInit {
   readonly maxValidityDays: number;
   /** Clock skew allowance subtracted from notBefore (ClockSkewMinutes, default 10). */
   readonly clockSkewMinutes: number;
+  /** Extensions the policy adds after the template's (the SID, a sub CA's CA Version). */
+  readonly extensions?: readonly Extension[];
 }
 
 const DAY = 86_400_000;
@@ -91,6 +93,8 @@ export async function issueCertificate(init: IssueInit): Promise<Certificate> {
   if (init.altNames.length) exts.push(subjectAltName(init.altNames, init.subject.isEmpty));
   // [MS-WCCE] §2.2.2.7.7.3: v2 templates mirror the EKUs as application policies.
   if (t.schemaVersion === 2 && t.ekus.length) exts.push(msApplicationPolicies(t.ekus.map(ekuOid)));
+  // Last, as in a real Machine certificate: …, SubjectAltName, 1.3.6.1.4.1.311.25.2 (reference §11.3).
+  if (init.extensions) exts.push(...init.extensions);
   return createCertificate({
     subject: init.subject,
     publicKey: init.publicKey,

@@ -6,10 +6,13 @@ import {
   type Certificate,
   type CertificationRequest,
   decodeMsCertificateTemplate,
+  decodeMsNtdsCaSecurity,
+  type Extension,
   equalBytes,
   type GeneralName,
   isPkiError,
   isSignedRequest,
+  msNtdsCaSecurity,
   Name,
   OID,
   type PublicKey,
@@ -93,6 +96,8 @@ export type PolicyDecision =
       readonly subjectName: Name;
       readonly altNames: readonly GeneralName[];
       readonly publicKey: PublicKey;
+      /** Extensions the CA adds besides the template's: the requester's SID, a sub CA's CA Version. */
+      readonly extensions: readonly Extension[];
       /** Present with `deferSignatureCheck`: resolves to false when the request signature is bad. */
       readonly signatureCheck?: Promise<boolean>;
     });
@@ -120,6 +125,50 @@ function parseFailureHresult(e: unknown): HResult {
     return HRESULTS.ERROR_INVALID_DATA;
   if (isPkiError(e)) return HRESULTS.CRYPT_E_ASN1_BADTAG;
   return HRESULTS.ERROR_INVALID_PARAMETER;
+}
+
+/**
+ * The extensions the CA writes besides the template's own (reference §11.3):
+ * - NTDS CA Security (the SID, MS-WCCE §2.2.2.7.7.4), since the May 2022 updates: built from the
+ *   directory for a subject built from AD, copied from the request for an enrollee-supplied
+ *   subject, never with CT_FLAG_NO_SECURITY_EXTENSION;
+ * - for a subordinate CA (the SubCA template), the CA Version and Previous CA Certificate Hash its
+ *   request carries.
+ */
+function caAddedExtensions(
+  template: CertificateTemplate,
+  csr: CertificationRequest,
+  requester: RequesterIdentity | undefined,
+): Extension[] {
+  const out: Extension[] = [];
+  const requested = (oid: string): Extension | undefined => {
+    try {
+      return csr.getExtension(oid);
+    } catch {
+      return undefined; // an unreadable extension request: nothing is copied from it
+    }
+  };
+  if (!template.noSecurityExtension) {
+    if (template.subject === 'identity') {
+      if (requester?.sid !== undefined) out.push(msNtdsCaSecurity(requester.sid));
+    } else {
+      const sid = requested(OID.msNtdsCaSecurityExt);
+      // Copied only when it holds a SID: the value is re-encoded from it, not the request's bytes.
+      if (sid) {
+        try {
+          out.push(msNtdsCaSecurity(decodeMsNtdsCaSecurity(sid.value)));
+        } catch {
+          // not a SID: left out
+        }
+      }
+    }
+  }
+  if (template.ca)
+    for (const oid of [OID.msCaVersion, OID.msPreviousCaCertHash]) {
+      const e = requested(oid);
+      if (e) out.push({ oid, critical: false, value: e.value });
+    }
+  return out;
 }
 
 /** The template the request names: the submission attribute, else the request's own data. */
@@ -430,6 +479,7 @@ export async function evaluatePolicy(input: PolicyInput): Promise<PolicyDecision
       subjectName,
       altNames,
       publicKey,
+      extensions: caAddedExtensions(template, csr, input.requester),
     };
   };
   const decision = rules();

@@ -84,6 +84,7 @@ async function run(job: SigningJob): Promise<SigningOutcome> {
     now: new Date(job.now),
     maxValidityDays: init.validityDays,
     clockSkewMinutes: init.clockSkewMinutes,
+    extensions: decision.extensions,
   });
   return {
     ...base,

@@ -33,6 +33,11 @@ export interface RequesterIdentity {
   readonly upn?: string;
   /** mail. */
   readonly email?: string;
+  /**
+   * objectSid (`S-1-5-21-…`): written into the NTDS CA Security extension of certificates whose
+   * subject is built from the directory (reference §11.3).
+   */
+  readonly sid?: string;
 }
 
 /**
@@ -89,6 +94,11 @@ export interface CertificateTemplate {
   readonly managerApproval: boolean;
   /** Principals (`CONTOSO\Domain Admins`, `*`) with Enroll; undefined = everyone may enroll. */
   readonly enroll?: readonly string[];
+  /**
+   * CT_FLAG_NO_SECURITY_EXTENSION (msPKI-Enrollment-Flag 0x80000): no NTDS CA Security (SID)
+   * extension in the certificates of this template.
+   */
+  readonly noSecurityExtension?: boolean;
 }
 
 const KEY_TYPES: readonly TemplateKeyType[] = ['rsa', 'ec', 'ed25519'];
@@ -221,6 +231,9 @@ export function parseTemplate(input: unknown): CertificateTemplate {
     honorAttributeSans: bool(o, 'honorAttributeSans', where, true),
     managerApproval: bool(o, 'managerApproval', where, false),
     ...(o.enroll !== undefined ? { enroll: strings(o, 'enroll', where) } : {}),
+    ...(o.noSecurityExtension !== undefined
+      ? { noSecurityExtension: bool(o, 'noSecurityExtension', where, false) }
+      : {}),
   };
   return Object.freeze(t);
 }

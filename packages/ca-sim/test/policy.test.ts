@@ -172,6 +172,17 @@ describe('denials carry the AD CS disposition message and HRESULT', () => {
     expect(ok.requester).toEqual({ name: 'contoso\\domain admins' });
   });
 
+  it('caps validity at 2 years by default, the single self-signed CA too (an Enterprise root CA, reference §11.1)', async () => {
+    const DAY = 86_400_000;
+    for (const a of [ca, flagged]) {
+      const r = await a.submit((await makeCsr()).toPem(), { template: 'WebServer' });
+      const c = r.certificate!;
+      expect(c.notAfter.getTime() - c.notBefore.getTime(), a.rootName ?? 'single CA').toBeGreaterThan(
+        729 * DAY,
+      );
+    }
+  });
+
   it('directory-built subjects need the directory values (DNS, e-mail)', async () => {
     const csr = (await makeCsr()).toPem();
     const machine = await ca.submit(csr, { template: 'Machine', requester: { name: 'CONTOSO\\EXCH01$' } });

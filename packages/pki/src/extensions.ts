@@ -919,6 +919,53 @@ export function decodeMsCaVersion(value: Uint8Array): { certIndex: number; keyIn
   });
 }
 
+/** The otherName type of the SID in the NTDS CA Security extension (szOID_NTDS_OBJECTSID). */
+const NTDS_OBJECTSID = '1.3.6.1.4.1.311.25.2.1';
+
+/**
+ * Builds the NTDS CA Security extension (1.3.6.1.4.1.311.25.2, MS-WCCE §2.2.2.7.7.4): the
+ * requester's security identifier, which domain controllers use for strong certificate mapping
+ * (the May 2022 updates, KB5014754). Encoded as AD CS writes it: `SEQUENCE { [0] { OID
+ * 1.3.6.1.4.1.311.25.2.1, [0] OCTET STRING "S-1-5-21-…" } }`, a GeneralNames with one otherName
+ * holding the SID's string form in ASCII.
+ *
+ * @example
+ * ```ts
+ * msNtdsCaSecurity('S-1-5-21-3623811015-3361044348-30300820-1013');
+ * ```
+ */
+export function msNtdsCaSecurity(sid: string): Extension {
+  if (typeof sid !== 'string' || !/^S-1-\d{1,15}(-\d{1,10}){1,15}$/.test(sid))
+    throw new TypeError(`A SID reads S-1-5-21-…, not ${JSON.stringify(String(sid).slice(0, 80))}.`);
+  return {
+    oid: OID.msNtdsCaSecurityExt,
+    critical: false,
+    value: encodeGeneralNames([
+      { type: 'otherName', oid: NTDS_OBJECTSID, value: octets(new TextEncoder().encode(sid)) },
+    ]),
+  };
+}
+
+/**
+ * Decodes the SID of an NTDS CA Security extension.
+ *
+ * @example
+ * ```ts
+ * decodeMsNtdsCaSecurity(ext.value); // 'S-1-5-21-3623811015-3361044348-30300820-1013'
+ * ```
+ */
+export function decodeMsNtdsCaSecurity(value: Uint8Array): string {
+  return decodeWith('NTDS CA Security', value, (t) => {
+    for (const g of readGeneralNames(t))
+      if (g.type === 'otherName' && g.oid === NTDS_OBJECTSID) {
+        const sid = new TextDecoder().decode(readOctetString(readWhole(g.value)));
+        if (!/^S-1-[0-9-]+$/.test(sid)) bad(`The NTDS CA Security SID "${sid.slice(0, 80)}" is not a SID.`);
+        return sid;
+      }
+    return bad('The NTDS CA Security extension holds no SID (otherName 1.3.6.1.4.1.311.25.2.1).');
+  });
+}
+
 // --- generic decoding --------------------------------------------------------------------------
 
 /** An extension decoded to its typed value; `unknown` keeps only the raw extension. */
@@ -939,6 +986,7 @@ export type DecodedExtension =
   | { name: 'msCertificateTemplateName'; value: string }
   | { name: 'msCertificateTemplate'; value: MsTemplateInfo }
   | { name: 'msCaVersion'; value: { certIndex: number; keyIndex: number } }
+  | { name: 'msNtdsCaSecurity'; value: string }
   | { name: 'msApplicationPolicies'; value: string[] }
   | { name: 'unknown'; value: Uint8Array };
 
@@ -995,6 +1043,8 @@ export function decodeExtension(e: Extension): DecodedExtension {
       return { name: 'msCertificateTemplate', value: decodeMsCertificateTemplate(v) };
     case OID.msCaVersion:
       return { name: 'msCaVersion', value: decodeMsCaVersion(v) };
+    case OID.msNtdsCaSecurityExt:
+      return { name: 'msNtdsCaSecurity', value: decodeMsNtdsCaSecurity(v) };
     case OID.msApplicationPolicies:
       return { name: 'msApplicationPolicies', value: decodeMsApplicationPolicies(v) };
     default:

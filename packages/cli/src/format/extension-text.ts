@@ -166,6 +166,8 @@ function decodedText(d: DecodedExtension): string[] {
     }
     case 'msCaVersion':
       return [`V${d.value.certIndex}.${d.value.keyIndex}`];
+    case 'msNtdsCaSecurity':
+      return [`SID=${d.value}`];
     case 'unknown':
       return hexDump(d.value);
   }
