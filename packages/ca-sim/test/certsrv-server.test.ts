@@ -518,6 +518,15 @@ describe('pending requests, the console and the Requests cookie (reference §5.5
     );
     const serial = (await ca.retrieve(id)).serialNumber!;
     expect([...crl.entries].some((e) => e.serialNumber === serial)).toBe(true);
+    // Publish CRL also publishes a delta over the new base, as the console's "New CRL" does.
+    const delta = parseCrl(
+      new Uint8Array(await (await get('/certsrv/certcrl.crl?Type=delta&Enc=bin')).arrayBuffer()),
+    );
+    expect(delta.isDelta).toBe(true);
+    expect(delta.deltaCrlIndicator).toBe(crl.crlNumber);
+    const back = new URL(published.headers.get('location')!);
+    const notice = await (await get(`${back.pathname}${back.search}`, { auth: ADMIN })).text();
+    expect(notice).toContain(`Base CRL ${crl.crlNumber} and delta CRL ${delta.crlNumber} were published.`);
   });
 
   it('another user cannot check or fetch alice\u2019s request', async () => {

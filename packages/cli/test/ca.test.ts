@@ -296,14 +296,25 @@ describe('issue, retrieve, verify, revoke, CRL', () => {
     // certutil -CRL does; --enc without --out is a usage error.
     const bare = await cli(dir, 'ca', 'crl', '--dir', 'pki', '--format', 'json');
     expect(bare.code, bare.stderr).toBe(0);
-    const j = JSON.parse(bare.stdout) as { crlNumber: number; out: string | null; fileName: string };
+    const j = JSON.parse(bare.stdout) as {
+      crlNumber: number;
+      out: string | null;
+      fileName: string;
+      deltaPublished: { crlNumber: number; fileName: string } | null;
+    };
     expect(j.out).toBeNull();
     const onDisk = parseCrl(await readFile(join(dir, 'pki', 'CertEnroll', j.fileName)));
     expect(onDisk.crlNumber).toBe(BigInt(j.crlNumber));
+    // A base comes with a delta over it (certutil -CRL): the base's Freshest CRL finds a usable one.
+    expect(j.deltaPublished?.fileName).toBe('Contoso Issuing CA+.crl');
+    const deltaOnDisk = parseCrl(await readFile(join(dir, 'pki', 'CertEnroll', j.deltaPublished!.fileName)));
+    expect(deltaOnDisk.deltaCrlIndicator).toBe(BigInt(j.crlNumber));
+    expect(deltaOnDisk.crlNumber).toBe(BigInt(j.deltaPublished!.crlNumber));
     const text = await cli(dir, 'ca', 'crl', '--dir', 'pki', '--root');
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/Published base CRL \d+ of CN=Contoso Root CA/);
     expect(text.stdout).not.toContain('Wrote');
+    expect(text.stdout).not.toContain('Published delta CRL');
     const encOnly = await cli(dir, 'ca', 'crl', '--dir', 'pki', '--enc', 'bin');
     expect(encOnly.code).toBe(2);
     expect(encOnly.stderr).toContain('give --out FILE too');

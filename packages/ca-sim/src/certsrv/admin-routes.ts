@@ -24,7 +24,16 @@ const FOLDERS: Record<AdminPageModel['folder'], RequestStatus> = {
   failed: 'denied',
 };
 
-type Done = 'approved' | 'denied' | 'revoked' | 'unrevoked' | 'crl' | 'delta' | 'failed' | 'csrf';
+type Done =
+  | 'approved'
+  | 'denied'
+  | 'revoked'
+  | 'unrevoked'
+  | 'crl'
+  | 'crl-delta'
+  | 'delta'
+  | 'failed'
+  | 'csrf';
 
 const NOTICES: Record<Done, { en: string; fr: string }> = {
   approved: {
@@ -41,6 +50,10 @@ const NOTICES: Record<Done, { en: string; fr: string }> = {
     fr: "Le certificat de la demande {id} n'est plus suspendu.",
   },
   crl: { en: 'Base CRL {id} was published.', fr: 'La liste de révocation de base {id} a été publiée.' },
+  'crl-delta': {
+    en: 'Base CRL {id} and delta CRL {delta} were published.',
+    fr: 'La liste de révocation de base {id} et sa delta {delta} ont été publiées.',
+  },
   delta: { en: 'Delta CRL {id} was published.', fr: 'La liste de révocation delta {id} a été publiée.' },
   failed: { en: 'The action failed: {message}', fr: "L'action a échoué : {message}" },
   csrf: {
@@ -60,8 +73,12 @@ function notice(ex: Exchange): string | undefined {
   if (!done || !Object.hasOwn(NOTICES, done)) return undefined;
   // Function replacements: a `$&` or `$'` in the query is text, not a replacement pattern.
   const id = (ex.query.get('id') ?? '').replace(/[^0-9]/g, '').slice(0, 12);
+  const delta = (ex.query.get('delta') ?? '').replace(/[^0-9]/g, '').slice(0, 12);
   const message = (ex.query.get('message') ?? '').slice(0, 300);
-  return NOTICES[done][ex.lang].replace('{id}', () => id).replace('{message}', () => message);
+  return NOTICES[done][ex.lang]
+    .replace('{id}', () => id)
+    .replace('{delta}', () => delta)
+    .replace('{message}', () => message);
 }
 
 /** The host of an Origin header; undefined for `null` or anything unparseable (cross-site). */
@@ -186,6 +203,13 @@ export async function handleAdmin(app: CertsrvApp, ex: Exchange, sub: string): P
         const delta = action === 'publish-delta-crl';
         const crl = await app.ca.publishCrl({ delta });
         ex.event = `admin:crl:${crl.crlNumber}`;
+        // A new base CRL comes with a new delta over it, as the console's "New CRL" and certutil
+        // -CRL publish: the previous delta names the previous base (RFC 5280 §5.2.4), and the
+        // base's Freshest CRL points to the delta's file.
+        if (!delta && app.ca.crlPeriods.deltaHours > 0) {
+          const d = await app.ca.publishCrl({ delta: true });
+          return back('crl-delta', { id: crl.crlNumber, delta: d.crlNumber });
+        }
         return back(delta ? 'delta' : 'crl', { id: crl.crlNumber });
       }
       default:

@@ -18,7 +18,7 @@ export const caCrl: Command = {
   name: NAME,
   summary: 'Publish a base or delta CRL now (certutil -CRL) to CertEnroll, and optionally write it.',
   usage: ['ca crl [--dir DIR] [--delta | --root] [--out FILE [--enc b64|bin]] [--format text|json]'],
-  description: `Publishes a CRL of the issuing CA: a base CRL of every revoked, unexpired certificate, or with --delta a delta CRL of the changes since the newest base (certificates released from hold appear as removeFromCRL). Each CRL gets the next CRL number. --root publishes the root CA's base CRL instead. The CRL is written in DER to DIR/${CERT_ENROLL_DIR} under AD CS's file name (<CA name>.crl, <CA name>+.crl for a delta), where the CDP URLs find it, and, with --out, to FILE as well (b64: PEM "X509 CRL" with CRLF line ends; bin: DER).`,
+  description: `Publishes a CRL of the issuing CA: a base CRL of every revoked, unexpired certificate, or with --delta a delta CRL of the changes since the newest base (certificates released from hold appear as removeFromCRL). Each CRL gets the next CRL number. A base CRL comes with a new delta CRL over it when delta CRLs are enabled, as certutil -CRL publishes both (the previous delta would name the previous base). --root publishes the root CA's base CRL instead. The CRL is written in DER to DIR/${CERT_ENROLL_DIR} under AD CS's file name (<CA name>.crl, <CA name>+.crl for a delta), where the CDP URLs find it, and, with --out, to FILE as well (b64: PEM "X509 CRL" with CRLF line ends; bin: DER).`,
   options: [
     DIR_OPTION,
     { name: 'delta', type: 'boolean', help: 'Publish a delta CRL.' },
@@ -53,9 +53,14 @@ export const caCrl: Command = {
       const p = await ca.publishCrl({ delta, ...(root ? { authority: 'root' as const } : {}) });
       if (out !== undefined)
         await writeOutput(ctx.io, out, enc === 'bin' ? p.crl.der : p.crl.toPem({ eol: '\r\n' }), { force });
+      // certutil -CRL publishes a base with its delta: the base's Freshest CRL names the delta's
+      // file, which must then be over this base (RFC 5280 §5.2.4).
+      const d =
+        !delta && !root && ca.crlPeriods.deltaHours > 0 ? await ca.publishCrl({ delta: true }) : undefined;
       const folder = join(dir, CERT_ENROLL_DIR);
       await mkdir(folder, { recursive: true });
       await writeOutput(ctx.io, join(folder, p.fileName), p.crl.der, { force: true });
+      if (d) await writeOutput(ctx.io, join(folder, d.fileName), d.crl.der, { force: true });
       const written = out === undefined ? null : out === STDIO ? 'stdout' : resolvePath(ctx.io, out);
       const entries = p.crl.entryCount;
       if (format === 'json')
@@ -70,6 +75,7 @@ export const caCrl: Command = {
           fileName: p.fileName,
           url: p.url,
           out: written,
+          deltaPublished: d ? { crlNumber: d.crlNumber, fileName: d.fileName, url: d.url } : null,
         });
       else
         writeLines(summaryStream(ctx, out), [
@@ -78,6 +84,11 @@ export const caCrl: Command = {
           `  NextUpdate:  ${isoSeconds(p.nextUpdate)}`,
           `  Entries:     ${entries}`,
           `  CertEnroll:  ${CERT_ENROLL_DIR}/${p.fileName} (${p.url})`,
+          ...(d
+            ? [
+                `Published delta CRL ${d.crlNumber} (base CRL ${p.crlNumber}): ${CERT_ENROLL_DIR}/${d.fileName} (${d.url})`,
+              ]
+            : []),
           ...(written === null ? [] : [`Wrote ${written} (${enc === 'bin' ? 'DER' : 'PEM, CRLF'})`]),
         ]);
       return EXIT.ok;

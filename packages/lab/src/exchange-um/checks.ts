@@ -104,8 +104,8 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
   // How to publish CRLs: the console while the trainee's certsrv runs (the CA's embedded database
   // takes one process at a time, so certlab ca refuses it then), else the CLI.
   const publishCrls: Localized = l10n(
-    `console /certsrv/admin/ → Publish CRL and Publish delta CRL (the issuing CA's; a running certlab serve republishes a missing or old root CRL itself); or, with certlab serve stopped, certlab ca crl --dir ${caDir}, then --delta, and --root for the root CA's`,
-    `console /certsrv/admin/ → Publier la liste de révocation et sa delta (celles de l'autorité émettrice ; un certlab serve lancé republie lui-même une liste de la racine absente ou ancienne) ; ou, certlab serve arrêté, certlab ca crl --dir ${caDir}, puis --delta, et --root pour celle de la racine`,
+    `console /certsrv/admin/ → Publish CRL (the issuing CA's base and delta; a running certlab serve republishes a missing or old root CRL itself); or, with certlab serve stopped, certlab ca crl --dir ${caDir} (base and delta), then with --root for the root CA's`,
+    `console /certsrv/admin/ → Publier la liste de révocation (celles de l'autorité émettrice, de base et delta ; un certlab serve lancé republie lui-même une liste de la racine absente ou ancienne) ; ou, certlab serve arrêté, certlab ca crl --dir ${caDir} (de base et delta), puis avec --root pour celle de la racine`,
   );
   const v2010 = config.exchange === '2010';
   const ex = session.host('exchange-um');
