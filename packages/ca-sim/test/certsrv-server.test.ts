@@ -83,7 +83,14 @@ beforeAll(async () => {
   await users.add('alice', 'alice-Passw0rd');
   await users.add('bob', 'bob-Passw0rd');
   await users.add('caadmin', 'admin-Passw0rd', { admin: true });
-  server = await startCertsrv({ ca, users, crlSchedule: false, log: (e) => logs.push(e) });
+  server = await startCertsrv({
+    ca,
+    users,
+    crlSchedule: false,
+    log: (e) => logs.push(e),
+    // No HTTPS listener here: only where certrqma.asp over HTTP sends the browser.
+    httpsUrl: 'https://127.0.0.1:8443',
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -187,6 +194,35 @@ describe('navigation pages (reference §1, §4)', () => {
     expect(await r.text()).toContain('Bienvenue');
     const again = await get('/certsrv/', { headers: { cookie: 'CertsrvLang=fr' } });
     expect(await again.text()).toContain('Bienvenue');
+  });
+
+  it('certrqma.asp over HTTP links to HTTPS on the host name the browser used', async () => {
+    const port = Number(new URL(server.url).port);
+    const page = (host: string) =>
+      new Promise<string>((resolve, reject) => {
+        const req = httpRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/certsrv/certrqma.asp',
+            headers: { host, authorization: ALICE, 'user-agent': BROWSER },
+          },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (c: string) => (text += c));
+            res.on('end', () => resolve(text));
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+    const link = (html: string) => /<a href="([^"]*)" id="lnkHttps"/.exec(html)?.[1];
+    expect(link(await page(`localhost:${port}`))).toBe('https://localhost:8443/certsrv/certrqma.asp');
+    expect(link(await page(`[::1]:${port}`))).toBe('https://[::1]:8443/certsrv/certrqma.asp');
+    // A Host header that is not a plain host name: the configured URL.
+    expect(link(await page('a@b'))).toBe('https://127.0.0.1:8443/certsrv/certrqma.asp');
+    expect(link(await page('x/y'))).toBe('https://127.0.0.1:8443/certsrv/certrqma.asp');
   });
 
   it('answers /health anonymously', async () => {

@@ -268,7 +268,7 @@ async function route(app: CertsrvApp, ex: Exchange): Promise<void> {
         ex,
         renderCreateRequest(ctx, {
           templates: app.templateOptions(ex),
-          ...(app.httpsUrl ? { httpsUrl: `${app.httpsUrl.replace(/\/+$/, '')}/certsrv/certrqma.asp` } : {}),
+          ...(app.httpsUrl ? { httpsUrl: `${sameHostHttps(app.httpsUrl, ex)}/certsrv/certrqma.asp` } : {}),
         }),
       );
     case 'certfnsh.asp':
@@ -320,4 +320,24 @@ async function caGenerations(
       })),
     deltaCrl: delta !== undefined,
   };
+}
+
+/**
+ * The HTTPS site on the host name the browser used (`localhost`, not the listener's 127.0.0.1):
+ * the certsrv cookies (language, Requests) belong to that host, and its name is one the server's
+ * certificate carries. Falls back to the configured URL when the Host header is unusable.
+ */
+function sameHostHttps(httpsUrl: string, ex: Exchange): string {
+  const base = httpsUrl.replace(/\/+$/, '');
+  const host = ex.req.headers.host;
+  if (ex.secure || !host) return base;
+  try {
+    const site = new URL(base);
+    const asked = new URL(`http://${host}`);
+    if (asked.username || asked.password || asked.pathname !== '/') return base;
+    site.hostname = asked.hostname;
+    return site.origin;
+  } catch {
+    return base;
+  }
 }
