@@ -58,9 +58,11 @@ function describeParseError(e: unknown): string {
       return `unknown option '${option ?? msg}'.`;
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
       // Both "needs a value" and "takes no value" arrive with this code.
-      return msg.includes('does not take an argument')
-        ? `option '${option}' takes no value.`
-        : `option '${option}' needs a value.`;
+      if (msg.includes('does not take an argument')) return `option '${option}' takes no value.`;
+      // "--serial -5": parseArgs reads -5 as an option, not as the value.
+      if (msg.includes('ambiguous'))
+        return `option '${option}' needs a value; for a value starting with '-', write ${option}=-VALUE.`;
+      return `option '${option}' needs a value.`;
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return `unexpected argument ${quoted ? `'${quoted}'` : ''}.`.replace(' .', '.');
     default:

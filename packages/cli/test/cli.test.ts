@@ -156,6 +156,10 @@ describe('usage errors exit with 2 and a helpful message', () => {
     const cases: [string[], string][] = [
       [['key', 'new', '--colour'], "unknown option '--colour'"],
       [['key', 'new', '--out'], "option '--out' needs a value"],
+      [
+        ['key', 'new', '--out', '-k.pem'],
+        "option '--out' needs a value; for a value starting with '-', write --out=-VALUE.",
+      ],
       [['key', 'new', '--force=yes', '--out', 'x'], "option '--force' takes no value"],
       [['key', 'new', 'extra', '--out', 'x'], "unexpected argument 'extra'"],
       [['cert', 'show'], 'missing FILE argument'],
