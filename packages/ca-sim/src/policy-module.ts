@@ -7,6 +7,7 @@ import {
   type CertificationRequest,
   decodeMsCertificateTemplate,
   decodeMsNtdsCaSecurity,
+  decodeSmimeCapabilities,
   type Extension,
   equalBytes,
   type GeneralName,
@@ -19,6 +20,7 @@ import {
   parseCsr,
   parseSignedRequest,
   type SignedRequest,
+  smimeCapabilities,
 } from '@certlab/pki';
 import { formatHresult, HRESULTS, type HResult, hresultHex } from './hresult.js';
 import { parseSanAttribute, type RequestAttributes, SanAttributeError } from './request-attributes.js';
@@ -133,7 +135,8 @@ function parseFailureHresult(e: unknown): HResult {
  *   directory for a subject built from AD, copied from the request for an enrollee-supplied
  *   subject, never with CT_FLAG_NO_SECURITY_EXTENSION;
  * - for a subordinate CA (the SubCA template), the CA Version and Previous CA Certificate Hash its
- *   request carries.
+ *   request carries;
+ * - with CT_FLAG_INCLUDE_SYMMETRIC_ALGORITHMS (User), the request's S/MIME capabilities (RFC 4262).
  */
 function caAddedExtensions(
   template: CertificateTemplate,
@@ -168,6 +171,16 @@ function caAddedExtensions(
       const e = requested(oid);
       if (e) out.push({ oid, critical: false, value: e.value });
     }
+  if (template.includeSymmetricAlgorithms) {
+    // Re-encoded from what it decodes to, so that malformed bytes never reach a certificate.
+    const e = requested(OID.smimeCapabilities);
+    if (e)
+      try {
+        out.push(smimeCapabilities(decodeSmimeCapabilities(e.value)));
+      } catch {
+        // not an S/MIME capabilities list: left out
+      }
+  }
   return out;
 }
 

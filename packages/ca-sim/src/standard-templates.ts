@@ -89,6 +89,8 @@ export const USER_TEMPLATE: CertificateTemplate = parseTemplate({
   keyUsage: ['digitalSignature', 'keyEncipherment'],
   validityDays: 365,
   honorRequestSans: false,
+  // Reference §11.3: User certificates carry the S/MIME capabilities the request lists.
+  includeSymmetricAlgorithms: true,
 });
 
 /**

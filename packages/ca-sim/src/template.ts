@@ -99,6 +99,11 @@ export interface CertificateTemplate {
    * extension in the certificates of this template.
    */
   readonly noSecurityExtension?: boolean;
+  /**
+   * CT_FLAG_INCLUDE_SYMMETRIC_ALGORITHMS (msPKI-Enrollment-Flag 0x1, [MS-CRTD] §2.26): the client
+   * puts an S/MIME capabilities extension (RFC 4262) into its request, and the CA keeps it.
+   */
+  readonly includeSymmetricAlgorithms?: boolean;
 }
 
 const KEY_TYPES: readonly TemplateKeyType[] = ['rsa', 'ec', 'ed25519'];
@@ -233,6 +238,9 @@ export function parseTemplate(input: unknown): CertificateTemplate {
     ...(o.enroll !== undefined ? { enroll: strings(o, 'enroll', where) } : {}),
     ...(o.noSecurityExtension !== undefined
       ? { noSecurityExtension: bool(o, 'noSecurityExtension', where, false) }
+      : {}),
+    ...(o.includeSymmetricAlgorithms !== undefined
+      ? { includeSymmetricAlgorithms: bool(o, 'includeSymmetricAlgorithms', where, false) }
       : {}),
   };
   return Object.freeze(t);

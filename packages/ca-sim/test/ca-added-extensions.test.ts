@@ -14,11 +14,13 @@ import {
   type Certificate,
   decodeMsCaVersion,
   decodeMsNtdsCaSecurity,
+  decodeSmimeCapabilities,
   type Extension,
   msCaVersion,
   msNtdsCaSecurity,
   OID,
   parseCertificate,
+  smimeCapabilities,
 } from '@certlab/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCsr } from './support/csr.js';
@@ -93,6 +95,32 @@ describe.each([
     expect(sidOf(await issue('WebServer', [msNtdsCaSecurity(SID)]))).toBe(SID);
     const garbage = { oid: OID.msNtdsCaSecurityExt, critical: false, value: Uint8Array.of(0x05, 0x00) };
     expect(sidOf(await issue('WebServer', [garbage]))).toBeUndefined();
+  });
+
+  it('a User certificate keeps the S/MIME capabilities of its request (CT_FLAG_INCLUDE_SYMMETRIC_ALGORITHMS); a Web Server one does not', async () => {
+    const user = {
+      dn: 'CN=Alice,CN=Users,DC=contoso,DC=com',
+      upn: 'alice@contoso.com',
+      email: 'alice@contoso.com',
+    };
+    const caps = smimeCapabilities([
+      { oid: '2.16.840.1.101.3.4.1.42' },
+      { oid: '1.2.840.113549.3.2', parameters: Uint8Array.of(0x02, 0x02, 0x00, 0x80) },
+    ]);
+    const c = await issue('User', [caps], user);
+    const got = c.getExtension(OID.smimeCapabilities);
+    expect(got && decodeSmimeCapabilities(got.value)).toEqual([
+      { oid: '2.16.840.1.101.3.4.1.42' },
+      { oid: '1.2.840.113549.3.2', parameters: Uint8Array.of(0x02, 0x02, 0x00, 0x80) },
+    ]);
+    expect((await issue('WebServer', [caps])).getExtension(OID.smimeCapabilities)).toBeUndefined();
+    // Malformed capabilities are left out, not copied.
+    const bad = {
+      oid: OID.smimeCapabilities,
+      critical: false,
+      value: Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x01),
+    };
+    expect((await issue('User', [bad], user)).getExtension(OID.smimeCapabilities)).toBeUndefined();
   });
 
   it('a SubCA certificate keeps the CA Version its request carries', async () => {

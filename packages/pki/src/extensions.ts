@@ -919,6 +919,58 @@ export function decodeMsCaVersion(value: Uint8Array): { certIndex: number; keyIn
   });
 }
 
+/** One S/MIME capability: an algorithm OID and its parameters (DER), RFC 8551 §2.5.2. */
+export interface SmimeCapability {
+  readonly oid: string;
+  /** The DER of the parameters, e.g. an INTEGER key length for RC2; absent when there are none. */
+  readonly parameters?: Uint8Array;
+}
+
+/**
+ * Builds the S/MIME capabilities extension (1.2.840.113549.1.9.15, RFC 4262): the algorithms the
+ * subject's mail client supports, strongest first.
+ *
+ * @example
+ * ```ts
+ * smimeCapabilities([{ oid: '2.16.840.1.101.3.4.1.42' }, { oid: '2.16.840.1.101.3.4.1.2' }]); // AES-256-CBC, AES-128-CBC
+ * ```
+ */
+export function smimeCapabilities(caps: readonly SmimeCapability[]): Extension {
+  return {
+    oid: OID.smimeCapabilities,
+    critical: false,
+    value: seq(
+      ...caps.map((c) => {
+        if (c.parameters) readWhole(c.parameters); // one DER element, or a PkiError
+        return seq(encOid(c.oid), ...(c.parameters ? [c.parameters] : []));
+      }),
+    ),
+  };
+}
+
+/**
+ * Decodes an S/MIME capabilities extension (RFC 4262).
+ *
+ * @example
+ * ```ts
+ * decodeSmimeCapabilities(ext.value).map((c) => c.oid); // ['2.16.840.1.101.3.4.1.42', …]
+ * ```
+ */
+export function decodeSmimeCapabilities(value: Uint8Array): SmimeCapability[] {
+  return decodeWith('S/MIME capabilities', value, (t) => {
+    const c = Cursor.of(t, T.SEQUENCE);
+    const out: SmimeCapability[] = [];
+    while (!c.done()) {
+      const cap = Cursor.of(c.next(T.SEQUENCE));
+      const oid = readOid(cap.next(T.OID));
+      const params = cap.done() ? undefined : encodingOf(cap.next());
+      cap.end('SMIMECapability');
+      out.push(params ? { oid, parameters: params } : { oid });
+    }
+    return out;
+  });
+}
+
 /** The otherName type of the SID in the NTDS CA Security extension (szOID_NTDS_OBJECTSID). */
 const NTDS_OBJECTSID = '1.3.6.1.4.1.311.25.2.1';
 

@@ -38,6 +38,8 @@ export const OID = {
   unstructuredName: '1.2.840.113549.1.9.2',
   challengePassword: '1.2.840.113549.1.9.7',
   extensionRequest: '1.2.840.113549.1.9.14',
+  /** S/MIME capabilities (RFC 8551 §2.5.2), also a certificate extension (RFC 4262). */
+  smimeCapabilities: '1.2.840.113549.1.9.15',
   // Extensions (RFC 5280 §4.2)
   subjectKeyIdentifier: '2.5.29.14',
   keyUsage: '2.5.29.15',

@@ -34,6 +34,7 @@ const EXTENSIONS: Record<string, string> = {
   [OID.msApplicationPolicyMappings]: 'Application Policy Mappings',
   [OID.msApplicationPolicyConstraints]: 'Application Policy Constraints',
   [OID.msNtdsCaSecurityExt]: 'NTDS CA Security',
+  [OID.smimeCapabilities]: 'SMIME Capabilities',
   '1.3.6.1.4.1.311.21.4': 'Next CRL Publish',
   '1.3.6.1.4.1.311.21.14': 'Published CRL Locations',
   '1.3.6.1.4.1.11129.2.4.2': 'SCT List',
