@@ -22,8 +22,8 @@ import {
   parseCrl,
   parseSignedRequest,
 } from '@certlab/pki';
-import { createCaCertificate, issuerLocations, type PublicationPoints } from './ca-certificates.js';
-import { certEnrollUrl, crlFileName } from './ca-urls.js';
+import { createCaCertificate, crlUrls, issuerLocations, type PublicationPoints } from './ca-certificates.js';
+import { certEnrollUrl, crlFileName, type LdapPublication, ldapAiaUrl } from './ca-urls.js';
 import { type Clock, systemClock } from './clock.js';
 import { buildCrl, reasonName } from './crl-builder.js';
 import { CR_DISP, type Disposition, dispositionCode, type RequestStatus } from './disposition.js';
@@ -101,6 +101,13 @@ export interface AuthorityOptions {
   readonly db?: RequestStore;
   /** The HTTP location of `/CertEnroll/` (CDP and AIA URLs). Default `http://pki.contoso.com`. */
   readonly baseUrl?: string;
+  /**
+   * Active Directory publication: certificates then carry `ldap:///` CDP and AIA URLs, before the
+   * HTTP ones (reference §11.4). Used when the CA is created, then kept in its database.
+   */
+  readonly ldap?: LdapPublication;
+  /** False: no HTTP CDP and AIA URLs, only LDAP ones (needs `ldap`). Default true. */
+  readonly httpUrls?: boolean;
   /** `<ServerDNSName>` in CA certificate file names; default the host of `baseUrl`. */
   readonly serverDnsName?: string;
   readonly clock?: Clock;
@@ -324,7 +331,7 @@ export class CertificationAuthority {
     this.name = config.name!;
     this.rootName = config.rootName || undefined;
     this.store = init.store;
-    this.points = { baseUrl: config.baseUrl!, serverDnsName: config.serverDnsName! };
+    this.points = pointsOf(config);
     this.#serialPrefix = Number(config.serialPrefix);
     this.#subjectSuffix = config.subjectSuffix || undefined;
     this.#keySpec = JSON.parse(config.keySpec!) as KeySpec;
@@ -1165,10 +1172,10 @@ export class CertificationAuthority {
       authority === 'issuing'
         ? (await this.store.revocations()).filter((r) => keyOf.get(r.caCertIndex) === ca.keyIndex)
         : [];
-    const deltaUrl =
+    const deltaUrls =
       authority === 'issuing' && this.#crl.deltaHours > 0
-        ? certEnrollUrl(this.points.baseUrl, crlFileName(caName, ca.keyIndex, true))
-        : undefined;
+        ? crlUrls(this.points, caName, ca.keyIndex, true)
+        : [];
     return this.store.insertCrl(authority, async (crlNumber) => {
       const crl = await buildCrl({
         issuer: ca.certificate,
@@ -1180,7 +1187,7 @@ export class CertificationAuthority {
         nextUpdate,
         rows,
         ...(base ? { base } : {}),
-        ...(deltaUrl ? { deltaUrl } : {}),
+        ...(deltaUrls.length ? { deltaUrls } : {}),
       });
       return {
         delta,
@@ -1293,6 +1300,7 @@ export async function createAuthority(options: AuthorityOptions): Promise<Certif
   const store = options.db ?? createMemoryStore();
   const clock = options.clock ?? systemClock;
   const baseUrl = (options.baseUrl ?? 'http://pki.contoso.com').replace(/\/+$/, '');
+  checkLdapOptions(options);
   const serverDnsName = options.serverDnsName ?? hostOf(baseUrl);
   const spec = keySpec(options);
   const setup = await store.initializeCa(async () => {
@@ -1303,7 +1311,12 @@ export async function createAuthority(options: AuthorityOptions): Promise<Certif
       root: options.caValidityYears?.root ?? 10,
       issuing: options.caValidityYears?.issuing ?? 5,
     };
-    const points = { baseUrl, serverDnsName };
+    const points: PublicationPoints = {
+      baseUrl,
+      serverDnsName,
+      ...(options.ldap ? { ldap: options.ldap } : {}),
+      ...(options.httpUrls === false ? { http: false } : {}),
+    };
     const rows: CaCertificateRow[] = [];
     const issuingKey = (await generateKeyPair(spec)).privateKey;
     const issuingSubject = caSubject(options.name, options.subjectSuffix);
@@ -1375,6 +1388,13 @@ export async function createAuthority(options: AuthorityOptions): Promise<Certif
         subjectSuffix: options.subjectSuffix ?? '',
         baseUrl,
         serverDnsName,
+        ...(options.ldap
+          ? {
+              ldapConfigurationContainer: options.ldap.configurationContainer,
+              ldapServerShortName: options.ldap.serverShortName,
+            }
+          : {}),
+        ...(options.httpUrls === false ? { httpUrls: 'false' } : {}),
         keySpec: JSON.stringify(spec),
         serialPrefix: String(randomSerialPrefix()),
       },
@@ -1402,4 +1422,60 @@ export async function createAuthority(options: AuthorityOptions): Promise<Certif
         }))
     : undefined;
   return new CertificationAuthority({ options, config: cfg, certs, store, ...(issuers ? { issuers } : {}) });
+}
+
+/** The publication points a CA's stored configuration describes. */
+function pointsOf(config: Record<string, string | undefined>): PublicationPoints {
+  return {
+    baseUrl: config.baseUrl!,
+    serverDnsName: config.serverDnsName!,
+    ...(config.ldapConfigurationContainer && config.ldapServerShortName
+      ? {
+          ldap: {
+            configurationContainer: config.ldapConfigurationContainer,
+            serverShortName: config.ldapServerShortName,
+          },
+        }
+      : {}),
+    ...(config.httpUrls === 'false' ? { http: false } : {}),
+  };
+}
+
+/** The LDAP publication options, checked before anything is created. */
+function checkLdapOptions(options: AuthorityOptions): void {
+  if (options.httpUrls === false && !options.ldap)
+    throw new CaError(
+      'ERR_CA_OPTIONS_INVALID',
+      'httpUrls: false leaves certificates without CDP and AIA URLs: give ldap too.',
+    );
+  if (options.ldap)
+    checkLdapPublication(options.ldap, [options.name, ...(options.root ? [options.root.name] : [])]);
+}
+
+/**
+ * Checks an Active Directory publication for CAs of these names (ERR_CA_OPTIONS_INVALID): the
+ * configuration container's form, a NetBIOS server name, CA names AD CS would not shorten.
+ *
+ * @example
+ * ```ts
+ * checkLdapPublication({ configurationContainer: 'CN=Configuration,DC=contoso,DC=com', serverShortName: 'PKI' }, ['Contoso Issuing CA']);
+ * ```
+ */
+export function checkLdapPublication(ldap: LdapPublication, caNames: readonly string[]): void {
+  const bad = (why: string) => new CaError('ERR_CA_OPTIONS_INVALID', why);
+  const { configurationContainer, serverShortName } = ldap;
+  if (typeof configurationContainer !== 'string' || !/^CN=Configuration,DC=/i.test(configurationContainer))
+    throw bad(
+      `The LDAP configuration container must read CN=Configuration,DC=…, not ${JSON.stringify(configurationContainer)}.`,
+    );
+  if (typeof serverShortName !== 'string' || !/^[A-Za-z0-9-]{1,15}$/.test(serverShortName))
+    throw bad(
+      `The LDAP server name must be a NetBIOS computer name (1-15 letters, digits or -), not ${JSON.stringify(serverShortName)}.`,
+    );
+  for (const name of caNames)
+    try {
+      ldapAiaUrl(ldap, name);
+    } catch (e) {
+      throw bad((e as Error).message);
+    }
 }

@@ -21,10 +21,20 @@ import {
   randomSerialNumber,
   subjectKeyIdentifier,
 } from '@certlab/pki';
-import { caCertificateFileName, certEnrollUrl, crlFileName } from './ca-urls.js';
+import {
+  caCertificateFileName,
+  certEnrollUrl,
+  crlFileName,
+  type LdapPublication,
+  ldapAiaUrl,
+  ldapCdpUrl,
+} from './ca-urls.js';
 
 /**
- * Where a CA publishes its CRLs and certificate: the `<baseUrl>/CertEnroll/` HTTP location.
+ * Where a CA publishes its CRLs and certificate: the `<baseUrl>/CertEnroll/` HTTP location, and
+ * with `ldap` the Active Directory one too. The CDP and AIA extensions list the LDAP URL first,
+ * as a default AD CS installation does; `http: false` leaves the HTTP one out (a recent default
+ * install writes only LDAP URLs, reference §11.4). The lab needs the HTTP ones.
  *
  * @example
  * ```ts
@@ -34,6 +44,29 @@ import { caCertificateFileName, certEnrollUrl, crlFileName } from './ca-urls.js'
 export interface PublicationPoints {
   readonly baseUrl: string;
   readonly serverDnsName: string;
+  readonly ldap?: LdapPublication | undefined;
+  /** Default true. False needs `ldap`. */
+  readonly http?: boolean | undefined;
+}
+
+/**
+ * The CDP URLs of a CA key's base or delta CRL, in the order the extensions list them.
+ *
+ * @example
+ * ```ts
+ * crlUrls(points, 'Contoso Issuing CA', 0, true); // ['http://pki.contoso.com/CertEnroll/Contoso%20Issuing%20CA+.crl']
+ * ```
+ */
+export function crlUrls(
+  points: PublicationPoints,
+  caName: string,
+  keyIndex: number,
+  delta: boolean,
+): string[] {
+  return [
+    ...(points.ldap ? [ldapCdpUrl(points.ldap, caName, keyIndex, delta)] : []),
+    ...(points.http !== false ? [certEnrollUrl(points.baseUrl, crlFileName(caName, keyIndex, delta))] : []),
+  ];
 }
 
 /** szOID_CERTSRV_PREVIOUS_CERT_HASH (1.3.6.1.4.1.311.21.2): SHA-1 of the previous CA certificate. */
@@ -64,11 +97,22 @@ export function issuerLocations(
     points.baseUrl,
     caCertificateFileName(points.serverDnsName, caName, certIndex),
   );
+  const aiaUrls = [
+    ...(points.ldap ? [ldapAiaUrl(points.ldap, caName)] : []),
+    ...(points.http !== false ? [caCertUrl] : []),
+  ];
   return {
     crlUrl,
     caCertUrl,
-    cdp: crlDistributionPoints([{ fullName: [{ type: 'uri', value: crlUrl }] }]),
-    aia: authorityInfoAccess([{ method: 'caIssuers', location: { type: 'uri', value: caCertUrl } }]),
+    // One distribution point with every name (AD CS lists its URLs as fullName entries of one point).
+    cdp: crlDistributionPoints([
+      {
+        fullName: crlUrls(points, caName, keyIndex, false).map((value) => ({ type: 'uri' as const, value })),
+      },
+    ]),
+    aia: authorityInfoAccess(
+      aiaUrls.map((value) => ({ method: 'caIssuers' as const, location: { type: 'uri' as const, value } })),
+    ),
   };
 }
 

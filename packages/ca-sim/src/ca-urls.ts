@@ -65,3 +65,70 @@ function encodeFile(name: string): string {
 export function certEnrollUrl(baseUrl: string, fileName: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/CertEnroll/${encodeFile(fileName)}`;
 }
+
+/**
+ * Where AD CS publishes a CA's CRLs and certificate in Active Directory, for the `ldap:///` CDP and
+ * AIA URLs of its certificates (reference §11.4).
+ *
+ * @example
+ * ```ts
+ * const ldap: LdapPublication = { configurationContainer: 'CN=Configuration,DC=contoso,DC=com', serverShortName: 'PKI' };
+ * ```
+ */
+export interface LdapPublication {
+  /** `<ConfigurationContainer>`: the forest's configuration naming context. */
+  readonly configurationContainer: string;
+  /** `<ServerShortName>`: the CA server's NetBIOS name, under which its CDP container sits. */
+  readonly serverShortName: string;
+}
+
+/**
+ * `<CATruncatedName>`: the sanitized CA name, which AD CS truncates (with a hash) beyond 32
+ * characters for directory object names; certlab takes names that need no truncation.
+ */
+function caTruncatedName(caName: string): string {
+  const n = sanitizedCaName(caName);
+  if (n.length > 32)
+    throw new RangeError(
+      `LDAP publication needs a CA name of at most 32 characters once sanitized ("${n.slice(0, 40)}…" has ${n.length}): AD CS shortens longer ones with a hash certlab does not reproduce.`,
+    );
+  return n;
+}
+
+/** An LDAP URL as AD CS writes it: the DN's spaces and non-ASCII characters percent-encoded. */
+function ldapUrl(dn: string, query: string): string {
+  return `ldap:///${encodeURI(dn)}${query}`;
+}
+
+/**
+ * The `ldap:///` CDP URL of a CA key's base or delta CRL (`<CDPObjectClass>` expanded, reference
+ * §11.4).
+ *
+ * @example
+ * ```ts
+ * ldapCdpUrl({ configurationContainer: 'CN=Configuration,DC=contoso,DC=com', serverShortName: 'PKI' }, 'Contoso Issuing CA', 0, false);
+ * // 'ldap:///CN=Contoso%20Issuing%20CA,CN=PKI,CN=CDP,CN=Public%20Key%20Services,CN=Services,CN=Configuration,DC=contoso,DC=com?certificateRevocationList?base?objectClass=cRLDistributionPoint'
+ * ```
+ */
+export function ldapCdpUrl(ldap: LdapPublication, caName: string, keyIndex: number, delta: boolean): string {
+  return ldapUrl(
+    `CN=${caTruncatedName(caName)}${suffix(keyIndex)},CN=${ldap.serverShortName},CN=CDP,CN=Public Key Services,CN=Services,${ldap.configurationContainer}`,
+    `?${delta ? 'deltaRevocationList' : 'certificateRevocationList'}?base?objectClass=cRLDistributionPoint`,
+  );
+}
+
+/**
+ * The `ldap:///` AIA URL of a CA (`<CAObjectClass>` expanded, reference §11.4).
+ *
+ * @example
+ * ```ts
+ * ldapAiaUrl({ configurationContainer: 'CN=Configuration,DC=contoso,DC=com', serverShortName: 'PKI' }, 'Contoso Issuing CA');
+ * // 'ldap:///CN=Contoso%20Issuing%20CA,CN=AIA,CN=Public%20Key%20Services,CN=Services,CN=Configuration,DC=contoso,DC=com?cACertificate?base?objectClass=certificationAuthority'
+ * ```
+ */
+export function ldapAiaUrl(ldap: LdapPublication, caName: string): string {
+  return ldapUrl(
+    `CN=${caTruncatedName(caName)},CN=AIA,CN=Public Key Services,CN=Services,${ldap.configurationContainer}`,
+    '?cACertificate?base?objectClass=certificationAuthority',
+  );
+}

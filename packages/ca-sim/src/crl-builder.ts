@@ -48,6 +48,8 @@ export interface CrlBuildInit {
   readonly base?: Crl;
   /** Base CRLs: where the delta CRLs are (freshestCRL, RFC 5280 §5.2.6). */
   readonly deltaUrl?: string;
+  /** The same with several URLs (LDAP then HTTP), in this order; wins over `deltaUrl`. */
+  readonly deltaUrls?: readonly string[];
 }
 
 /**
@@ -62,6 +64,7 @@ export interface CrlBuildInit {
  */
 export async function buildCrl(init: CrlBuildInit): Promise<Crl> {
   const now = init.thisUpdate.getTime();
+  const deltaUrls = init.deltaUrls ?? (init.deltaUrl ? [init.deltaUrl] : []);
   const current = init.rows.filter((r) => r.revokedAt && r.notAfter.getTime() > now);
   let entries: CrlEntryInit[];
   if (!init.base) {
@@ -98,8 +101,8 @@ export async function buildCrl(init: CrlBuildInit): Promise<Crl> {
     nextUpdate: init.nextUpdate,
     entries,
     ...(init.base ? { deltaCrlIndicator: init.base.crlNumber ?? 0n } : {}),
-    ...(init.deltaUrl && !init.base
-      ? { freshestCrl: [{ fullName: [{ type: 'uri', value: init.deltaUrl }] }] }
+    ...(deltaUrls.length && !init.base
+      ? { freshestCrl: [{ fullName: deltaUrls.map((value) => ({ type: 'uri' as const, value })) }] }
       : {}),
     extensions: [msCaVersion({ certIndex: init.certIndex, keyIndex: init.keyIndex })],
   });

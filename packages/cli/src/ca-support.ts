@@ -10,6 +10,7 @@ import {
   createMemoryStore,
   type EditFlag,
   hresultHex,
+  type LdapPublication,
   openPgliteStore,
   openPostgresStore,
   type RequestResult,
@@ -194,7 +195,12 @@ export async function writeCaConfig(dir: string, config: CaConfig): Promise<void
 export async function openAuthority(
   config: CaConfig,
   db: DbLocation,
-  options: { readonly signingWorkers?: number } = {},
+  options: {
+    readonly signingWorkers?: number;
+    /** Active Directory publication, for a CA being created (its database keeps it). */
+    readonly ldap?: LdapPublication;
+    readonly httpUrls?: boolean;
+  } = {},
 ): Promise<CertificationAuthority> {
   const store = await openStore(db);
   try {
@@ -206,6 +212,8 @@ export async function openAuthority(
       editFlags: config.editFlags,
       db: store,
       ...(options.signingWorkers ? { signingWorkers: options.signingWorkers } : {}),
+      ...(options.ldap ? { ldap: options.ldap } : {}),
+      ...(options.httpUrls === false ? { httpUrls: false } : {}),
     });
   } catch (e) {
     await store.close().catch(() => undefined);

@@ -44,6 +44,46 @@ async function submit(...extra: string[]): Promise<CliResult> {
 }
 
 describe('ca init', () => {
+  it('--ldap adds ldap:/// CDP and AIA URLs before the HTTP ones (--ldap-only: LDAP alone)', async () => {
+    const ldapInit = (d: string, ...extra: string[]) =>
+      cli(
+        dir,
+        'ca',
+        'init',
+        '--dir',
+        d,
+        '--key-type',
+        'ec',
+        '--ldap',
+        'CN=Configuration,DC=contoso,DC=com',
+        ...extra,
+      );
+    const made = await ldapInit('ldap-pki');
+    expect(made.code, made.stderr).toBe(0);
+    expect((await cli(dir, 'ca', 'cert', '--dir', 'ldap-pki', '--out', 'ldap-issuing.cer')).code).toBe(0);
+    const shown = (await cli(dir, 'cert', 'show', 'ldap-issuing.cer')).stdout;
+    const ldapCdp =
+      'ldap:///CN=Contoso%20Root%20CA,CN=PKI,CN=CDP,CN=Public%20Key%20Services,CN=Services,CN=Configuration,DC=contoso,DC=com?certificateRevocationList?base?objectClass=cRLDistributionPoint';
+    expect(shown).toContain(ldapCdp);
+    expect(shown.indexOf(ldapCdp)).toBeLessThan(
+      shown.indexOf('http://pki.contoso.com/CertEnroll/Contoso%20Root%20CA.crl'),
+    );
+    const only = await ldapInit('ldap-only', '--ldap-server', 'CA01', '--ldap-only');
+    expect(only.code, only.stderr).toBe(0);
+    expect((await cli(dir, 'ca', 'cert', '--dir', 'ldap-only', '--out', 'ldap-only.cer')).code).toBe(0);
+    const onlyShown = (await cli(dir, 'cert', 'show', 'ldap-only.cer')).stdout;
+    expect(onlyShown).toContain('ldap:///CN=Contoso%20Root%20CA,CN=CA01,CN=CDP,');
+    expect(onlyShown).not.toContain('http://pki.contoso.com/CertEnroll/');
+    // Usage errors, before anything is created.
+    const lonely = await cli(dir, 'ca', 'init', '--dir', 'ldap-bad', '--ldap-only');
+    expect(lonely.code).toBe(2);
+    expect(lonely.stderr).toContain('go with --ldap CONFIG-DN');
+    const badDn = await cli(dir, 'ca', 'init', '--dir', 'ldap-bad', '--ldap', 'DC=contoso,DC=com');
+    expect(badDn.code).toBe(2);
+    expect(badDn.stderr).toContain('CN=Configuration');
+    expect(existsSync(join(dir, 'ldap-bad'))).toBe(false);
+  });
+
   it('creates the hierarchy, publishes CertEnroll and records the names', async () => {
     expect(init.code, init.stderr).toBe(0);
     expect(init.stdout).toContain(`Created the CA in ${join(dir, 'pki')}`);

@@ -10,8 +10,10 @@ import {
   caCertificateFileName,
   caCertificateFiles,
   certEnrollUrl,
+  checkLdapPublication,
   crlFile,
   type EditFlag,
+  type LdapPublication,
   type PublishedCrl,
 } from '@certlab/ca-sim';
 import { shellWord } from '@certlab/lab';
@@ -51,7 +53,8 @@ export const caInit: Command = {
   summary: 'Create a CA: a root and an issuing CA (or one standalone CA) with its database.',
   usage: [
     'ca init [--dir DIR] [--name CN] [--root-name CN | --standalone] [--key-type ec|rsa]',
-    '    [--base-url URL] [--attribute-san] [--db URL] [--format text|json]',
+    '    [--base-url URL] [--ldap CONFIG-DN [--ldap-server NAME] [--ldap-only]] [--attribute-san]',
+    '    [--db URL] [--format text|json]',
   ],
   description: `Creates the CA hierarchy in DIR (default ./.certlab): a self-signed root CA and an issuing CA it signs (the "CA émettrice"), or with --standalone a single self-signed CA. The CA certificates carry what AD CS puts there (basic constraints, key usage, key identifiers, CA Version, CRL and AIA URLs under <base-url>/CertEnroll/). The request database is PGlite (embedded PostgreSQL) in DIR/db unless --db says otherwise; it holds the CA keys, so it is created with mode 0700. The CA certificates and first CRLs are published in DIR/${CERT_ENROLL_DIR} with AD CS's file names, and the names are recorded in DIR/${CA_CONFIG_FILE}. Running it again on the same DIR with the same names prints the CA (exit 0); with other names it is exit 1.`,
   options: [
@@ -83,6 +86,19 @@ export const caInit: Command = {
       help: `Where /CertEnroll/ is served, for the CRL distribution point and AIA URLs (default ${DEFAULT_BASE_URL}).`,
     },
     {
+      name: 'ldap',
+      type: 'string',
+      value: 'CONFIG-DN',
+      help: 'The forest configuration container (CN=Configuration,DC=contoso,DC=com): certificates then list ldap:/// CDP and AIA URLs before the HTTP ones, as a default AD CS install does.',
+    },
+    {
+      name: 'ldap-server',
+      type: 'string',
+      value: 'NAME',
+      help: "With --ldap: the CA server's NetBIOS name in the CDP container (default: the first label of --base-url's host, in capitals).",
+    },
+    { name: 'ldap-only', type: 'boolean', help: 'With --ldap: no HTTP CDP and AIA URLs.' },
+    {
       name: 'attribute-san',
       type: 'boolean',
       help: 'Set EDITF_ATTRIBUTESUBJECTALTNAME2: a san: request attribute replaces the SAN of the request.',
@@ -110,6 +126,20 @@ export const caInit: Command = {
     const editFlags: EditFlag[] = booleanOption(args, 'attribute-san')
       ? ['EDITF_ATTRIBUTESUBJECTALTNAME2']
       : [];
+    const ldapDn = stringOption(args, 'ldap');
+    const ldapServer = stringOption(args, 'ldap-server');
+    const ldapOnly = booleanOption(args, 'ldap-only');
+    if (ldapDn === undefined && (ldapServer !== undefined || ldapOnly))
+      throw usageError('--ldap-server and --ldap-only go with --ldap CONFIG-DN.', NAME);
+    const ldap: LdapPublication | undefined =
+      ldapDn === undefined
+        ? undefined
+        : {
+            configurationContainer: ldapDn,
+            serverShortName: ldapServer ?? new URL(baseUrl).hostname.split('.')[0]!.toUpperCase(),
+          };
+    // Checked before the database or the directory is created.
+    if (ldap) checkLdapPublication(ldap, [name, ...(rootName !== null ? [rootName] : [])]);
     const dir = caDir(ctx, args);
     const requested: CaConfig = { name, rootName, keyType, baseUrl, db: null, editFlags };
 
@@ -131,7 +161,10 @@ export const caInit: Command = {
     }
 
     const db = caDbLocation(ctx, args, dir, undefined, NAME);
-    const { ca, published } = await createCaInDir(ctx, dir, requested, db);
+    const { ca, published } = await createCaInDir(ctx, dir, requested, db, {
+      ...(ldap ? { ldap } : {}),
+      ...(ldapOnly ? { httpUrls: false } : {}),
+    });
     try {
       await report(ctx, format, ca, dir, db, db.kind === 'memory' ? 'memory' : 'created', published);
     } finally {
@@ -156,7 +189,11 @@ export async function createCaInDir(
   dir: string,
   requested: CaConfig,
   db: DbLocation,
-  options: { readonly signingWorkers?: number } = {},
+  options: {
+    readonly signingWorkers?: number;
+    readonly ldap?: LdapPublication;
+    readonly httpUrls?: boolean;
+  } = {},
 ): Promise<{ ca: CertificationAuthority; published: PublishedCrl[] }> {
   // PGlite lives in DIR; for PostgreSQL, DIR is made only once the server has answered.
   if (db.kind === 'pglite') await mkdir(dir, { recursive: true, mode: 0o700 });
