@@ -406,7 +406,9 @@ export class CertificationAuthority {
    */
   crlKeyIndexes(authority: AuthorityRole = 'issuing', options: { all?: boolean } = {}): number[] {
     const now = this.#clock.now().getTime();
-    const current = this.#certs.length > 0 ? this.#current(authority).keyIndex : undefined;
+    const current = this.#certs.some((c) => c.authority === authority)
+      ? this.#current(authority).keyIndex
+      : undefined;
     const keys = new Set<number>();
     for (const c of this.#certs)
       if (c.authority === authority && c.keyIndex !== current)
@@ -1214,6 +1216,8 @@ export class CertificationAuthority {
   ): Promise<PublishedCrl | undefined> {
     const authority = options.authority ?? 'issuing';
     const delta = options.delta === true;
+    // A standalone CA has no root: nothing to return, as before keys were told apart.
+    if (!this.#certs.some((c) => c.authority === authority)) return undefined;
     const keyIndex = options.keyIndex ?? this.#current(authority).keyIndex;
     // While the cached CRL is the newest, only its number is read, not the row (a 16 KB CRL
     // makes the row several times slower to fetch). This is the same query as latestCrl's (same

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type CertificationAuthority,
   type CertsrvServer,
+  createAuthority,
   createCrlSchedule,
   manualClock,
   type RequestStore,
@@ -126,6 +127,16 @@ describe.each([
     expect((await schedule.tick()).map((p) => p.fileName)).not.toContain('Contoso Issuing CA.crl');
     expect(await ca.latestCrl({ keyIndex: 0 })).toBeDefined();
     clock.set(new Date(START.getTime() + 9 * DAY));
+  });
+
+  it('a standalone CA has no root CRL to look up: undefined, not an error', async () => {
+    const single = await createAuthority({ name: 'Contoso CA', keyType: 'ec' });
+    try {
+      expect(await single.latestCrl({ authority: 'root' })).toBeUndefined();
+      expect(single.crlKeyIndexes('root')).toEqual([]);
+    } finally {
+      await single.close();
+    }
   });
 
   it('refuses a key the CA never had', async () => {
