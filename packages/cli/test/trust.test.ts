@@ -107,6 +107,14 @@ describeWithTool('certutil', 'certlab trust --nss', () => {
     ).not.toContain('certlab');
     const u2 = await cli(dir, 'trust', 'uninstall', 'root.pem', '--nss', 'nssdb');
     expect(u2.stdout).toContain('Not installed');
+    expect(r.stdout).not.toContain('not a CA certificate');
+  });
+
+  it('installs a leaf certificate too, with a note that it is not a CA', async () => {
+    const r = await cli(dir, 'trust', 'install', 'leaf.pem', '--nss', 'leafdb');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Installed CN=web.contoso.com');
+    expect(r.stdout).toContain('Note: this is not a CA certificate (no basicConstraints cA)');
   });
 });
 

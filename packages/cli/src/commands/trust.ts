@@ -172,6 +172,12 @@ function changeCommand(action: 'install' | 'uninstall'): Command {
           : change.changed
             ? `Removed ${what} (${names}) from ${where}.`
             : `Not installed: ${what} is not in ${where}; nothing removed.`,
+        // Trusting a server's own certificate is legitimate, but rarely what "install a root" meant.
+        ...(installing && !isCaCertificate(cert)
+          ? [
+              'Note: this is not a CA certificate (no basicConstraints cA): it is trusted as itself, and certificates it did not sign are not.',
+            ]
+          : []),
       ]);
       return EXIT.ok;
     },
@@ -225,3 +231,12 @@ export const trustList: Command = {
     return EXIT.ok;
   },
 };
+
+/** Whether basicConstraints says cA (an unreadable extension counts as not a CA). */
+function isCaCertificate(cert: Certificate): boolean {
+  try {
+    return cert.basicConstraints?.ca === true;
+  } catch {
+    return false;
+  }
+}
