@@ -14,6 +14,7 @@ import {
   importPrivateKey,
   isSignedRequest,
   type KeySpec,
+  msNtdsCaSecurity,
   Name,
   type NamedCurve,
   type PrivateKey,
@@ -369,9 +370,7 @@ export class CertificationAuthority {
   // --- CA certificates --------------------------------------------------------------------------
 
   #current(authority: AuthorityRole): LoadedCaCert {
-    let best: LoadedCaCert | undefined;
-    for (const c of this.#certs)
-      if (c.authority === authority && (!best || c.certIndex > best.certIndex)) best = c;
+    const best = this.#newest(authority);
     if (!best) throw new CaError('ERR_CA_OPTIONS_INVALID', `This CA has no ${authority} CA.`);
     return best;
   }
@@ -381,12 +380,25 @@ export class CertificationAuthority {
    * key, `<CA>(k).crl`, and signs it with the key's latest certificate).
    */
   #newestOfKey(authority: AuthorityRole, keyIndex: number): LoadedCaCert {
-    const best = this.#newestOfKeyOrUndefined(authority, keyIndex);
+    const best = this.#newest(authority, keyIndex);
     if (!best)
       throw new CaError(
         'ERR_CA_OPTIONS_INVALID',
         `This CA has no ${authority} CA key ${keyIndex}: its keys are ${this.crlKeyIndexes(authority, { all: true }).join(', ')}.`,
       );
+    return best;
+  }
+
+  /** The newest certificate of an authority, or of one of its keys; undefined when there is none. */
+  #newest(authority: AuthorityRole, keyIndex?: number): LoadedCaCert | undefined {
+    let best: LoadedCaCert | undefined;
+    for (const c of this.#certs)
+      if (
+        c.authority === authority &&
+        (keyIndex === undefined || c.keyIndex === keyIndex) &&
+        (!best || c.certIndex > best.certIndex)
+      )
+        best = c;
     return best;
   }
 
@@ -405,27 +417,23 @@ export class CertificationAuthority {
    * ```
    */
   crlKeyIndexes(authority: AuthorityRole = 'issuing', options: { all?: boolean } = {}): number[] {
+    const current = this.#newest(authority);
+    if (!current) return []; // a standalone CA has no root
+    // The newest certificate of each key, in one pass.
+    const newestOfKey = new Map<number, LoadedCaCert>();
+    for (const c of this.#certs)
+      if (c.authority === authority) {
+        const seen = newestOfKey.get(c.keyIndex);
+        if (!seen || c.certIndex > seen.certIndex) newestOfKey.set(c.keyIndex, c);
+      }
     const now = this.#clock.now().getTime();
-    const current = this.#certs.some((c) => c.authority === authority)
-      ? this.#current(authority).keyIndex
-      : undefined;
-    const keys = new Set<number>();
-    for (const c of this.#certs)
-      if (c.authority === authority && c.keyIndex !== current)
-        if (
-          options.all ||
-          this.#newestOfKeyOrUndefined(authority, c.keyIndex)!.certificate.notAfter.getTime() > now
-        )
-          keys.add(c.keyIndex);
-    return [...(current === undefined ? [] : [current]), ...[...keys].sort((a, b) => b - a)];
-  }
-
-  #newestOfKeyOrUndefined(authority: AuthorityRole, keyIndex: number): LoadedCaCert | undefined {
-    let best: LoadedCaCert | undefined;
-    for (const c of this.#certs)
-      if (c.authority === authority && c.keyIndex === keyIndex && (!best || c.certIndex > best.certIndex))
-        best = c;
-    return best;
+    const older = [...newestOfKey.values()]
+      .filter(
+        (c) => c.keyIndex !== current.keyIndex && (options.all || c.certificate.notAfter.getTime() > now),
+      )
+      .map((c) => c.keyIndex)
+      .sort((a, b) => b - a);
+    return [current.keyIndex, ...older];
   }
 
   /** True for a single self-signed CA (no root above it). */
@@ -546,10 +554,7 @@ export class CertificationAuthority {
     this.#pool?.addIssuer({ certIndex, keyIndex, certificate: row.certificate, privateKey: row.privateKey });
     const loaded: LoadedCaCert = { authority: 'issuing', certIndex, keyIndex, certificate, key };
     this.#certs = [...this.#certs, loaded];
-    if (options.newKey) {
-      await this.publishCrl({ keyIndex });
-      if (this.#crl.deltaHours > 0) await this.publishCrl({ delta: true, keyIndex });
-    }
+    if (options.newKey) await this.publishBaseAndDelta({ keyIndex });
     return { authority: 'issuing', certIndex, keyIndex, certificate };
   }
 
@@ -685,6 +690,9 @@ export class CertificationAuthority {
    * ```
    */
   async submit(request: RequestInput, options: SubmitOptions = {}): Promise<RequestResult> {
+    // A malformed SID is the caller's mistake: a TypeError before anything is recorded, not in
+    // the middle of issuing (the policy writes it into the NTDS CA Security extension).
+    if (options.requester?.sid !== undefined) msNtdsCaSecurity(options.requester.sid);
     const attrs: Record<string, string> = { ...parseRequestAttributes(options.attributes) };
     if (options.template !== undefined) attrs.certificatetemplate = options.template;
     const now = this.#clock.now();
@@ -1105,10 +1113,29 @@ export class CertificationAuthority {
     const out: PublishedCrl[] = [];
     if (!this.standalone) out.push(await this.publishCrl({ authority: 'root' }));
     for (const keyIndex of this.crlKeyIndexes()) {
-      out.push(await this.publishCrl({ keyIndex }));
-      if (this.#crl.deltaHours > 0) out.push(await this.publishCrl({ delta: true, keyIndex }));
+      const { base, delta } = await this.publishBaseAndDelta({ keyIndex });
+      out.push(base, ...(delta ? [delta] : []));
     }
     return out;
+  }
+
+  /**
+   * Publishes a base CRL of the issuing CA and, when delta CRLs are enabled, a delta over it, as
+   * `certutil -CRL` and the console's "New CRL" do: the base's Freshest CRL names the delta's
+   * file, which must then build on this base (RFC 5280 §5.2.4), not on the previous one.
+   *
+   * @example
+   * ```ts
+   * const { base, delta } = await ca.publishBaseAndDelta();
+   * ```
+   */
+  async publishBaseAndDelta(
+    options: { keyIndex?: number } = {},
+  ): Promise<{ base: PublishedCrl; delta?: PublishedCrl }> {
+    const key = options.keyIndex !== undefined ? { keyIndex: options.keyIndex } : {};
+    const base = await this.publishCrl(key);
+    if (this.#crl.deltaHours <= 0) return { base };
+    return { base, delta: await this.publishCrl({ ...key, delta: true }) };
   }
 
   /**
@@ -1216,9 +1243,9 @@ export class CertificationAuthority {
   ): Promise<PublishedCrl | undefined> {
     const authority = options.authority ?? 'issuing';
     const delta = options.delta === true;
-    // A standalone CA has no root: nothing to return, as before keys were told apart.
-    if (!this.#certs.some((c) => c.authority === authority)) return undefined;
-    const keyIndex = options.keyIndex ?? this.#current(authority).keyIndex;
+    // A standalone CA has no root: nothing to return.
+    const keyIndex = options.keyIndex ?? this.#newest(authority)?.keyIndex;
+    if (keyIndex === undefined) return undefined;
     // While the cached CRL is the newest, only its number is read, not the row (a 16 KB CRL
     // makes the row several times slower to fetch). This is the same query as latestCrl's (same
     // authority, kind and key), and (authority, crlNumber) is the table's key and CRL rows are
@@ -1476,10 +1503,5 @@ export function checkLdapPublication(ldap: LdapPublication, caNames: readonly st
     throw bad(
       `The LDAP server name must be a NetBIOS computer name (1-15 letters, digits or -), not ${JSON.stringify(serverShortName)}.`,
     );
-  for (const name of caNames)
-    try {
-      ldapAiaUrl(ldap, name);
-    } catch (e) {
-      throw bad((e as Error).message);
-    }
+  for (const name of caNames) ldapAiaUrl(ldap, name); // ERR_CA_OPTIONS_INVALID for a name too long
 }

@@ -2,6 +2,8 @@
 // (certsrv reference §11.4, §6.5): `http://<ServerDNSName>/CertEnroll/<CaName><CRLNameSuffix>
 // <DeltaCRLAllowed>.crl` and `…/CertEnroll/<ServerDNSName>_<CaName><CertificateName>.crt`.
 
+import { CaError } from './errors.js';
+
 /**
  * The CA's sanitized name as AD CS writes it in file names: characters Windows file names cannot
  * hold become `!00xx` (the "sanitized name" of [MS-WCCE] §3.1.1.4.1.1).
@@ -89,7 +91,8 @@ export interface LdapPublication {
 function caTruncatedName(caName: string): string {
   const n = sanitizedCaName(caName);
   if (n.length > 32)
-    throw new RangeError(
+    throw new CaError(
+      'ERR_CA_OPTIONS_INVALID',
       `LDAP publication needs a CA name of at most 32 characters once sanitized ("${n.slice(0, 40)}…" has ${n.length}): AD CS shortens longer ones with a hash certlab does not reproduce.`,
     );
   return n;

@@ -89,16 +89,15 @@ export async function findCertEnrollFile(
   name: string,
 ): Promise<CertEnrollFile | undefined> {
   const wanted = name.toLowerCase();
-  const named = (f: CertEnrollFile) => f.name.toLowerCase() === wanted;
-  if (!wanted.endsWith('.crl')) return caCertificateFiles(ca).find(named);
+  if (!wanted.endsWith('.crl')) return caCertificateFiles(ca).find((f) => f.name.toLowerCase() === wanted);
   const delta = wanted.endsWith('+.crl');
   for (const { authority, keyIndex } of crlKeys(ca)) {
-    // The file name carries the key (`<CA>(k).crl`): only that key's CRL is read.
+    // The file name carries the key (`<CA>(k).crl`): only that key's CRL is read, and its
+    // published file has that very name.
     const caName = authority === 'root' ? ca.rootName! : ca.name;
     if (crlFileName(caName, keyIndex, delta).toLowerCase() !== wanted) continue;
     const latest = await ca.latestCrl({ delta, authority, keyIndex });
-    const file = latest && crlFile(latest);
-    if (file && named(file)) return file;
+    return latest && crlFile(latest);
   }
   return undefined;
 }

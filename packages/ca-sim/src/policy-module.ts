@@ -144,43 +144,26 @@ function caAddedExtensions(
   requester: RequesterIdentity | undefined,
 ): Extension[] {
   const out: Extension[] = [];
-  const requested = (oid: string): Extension | undefined => {
+  // A requested extension, made again from what it decodes to (so that malformed bytes never
+  // reach a certificate); left out when the request has none, or one that does not decode.
+  const copy = (oid: string, remake: (value: Uint8Array) => Extension): void => {
     try {
-      return csr.getExtension(oid);
+      const e = csr.getExtension(oid);
+      if (e) out.push(remake(e.value));
     } catch {
-      return undefined; // an unreadable extension request: nothing is copied from it
+      // an unreadable extension request or value: nothing copied
     }
   };
   if (!template.noSecurityExtension) {
-    if (template.subject === 'identity') {
-      if (requester?.sid !== undefined) out.push(msNtdsCaSecurity(requester.sid));
-    } else {
-      const sid = requested(OID.msNtdsCaSecurityExt);
-      // Copied only when it holds a SID: the value is re-encoded from it, not the request's bytes.
-      if (sid) {
-        try {
-          out.push(msNtdsCaSecurity(decodeMsNtdsCaSecurity(sid.value)));
-        } catch {
-          // not a SID: left out
-        }
-      }
-    }
+    if (template.subject !== 'identity')
+      copy(OID.msNtdsCaSecurityExt, (v) => msNtdsCaSecurity(decodeMsNtdsCaSecurity(v)));
+    else if (requester?.sid !== undefined) out.push(msNtdsCaSecurity(requester.sid));
   }
   if (template.ca)
-    for (const oid of [OID.msCaVersion, OID.msPreviousCaCertHash]) {
-      const e = requested(oid);
-      if (e) out.push({ oid, critical: false, value: e.value });
-    }
-  if (template.includeSymmetricAlgorithms) {
-    // Re-encoded from what it decodes to, so that malformed bytes never reach a certificate.
-    const e = requested(OID.smimeCapabilities);
-    if (e)
-      try {
-        out.push(smimeCapabilities(decodeSmimeCapabilities(e.value)));
-      } catch {
-        // not an S/MIME capabilities list: left out
-      }
-  }
+    for (const oid of [OID.msCaVersion, OID.msPreviousCaCertHash])
+      copy(oid, (value) => ({ oid, critical: false, value }));
+  if (template.includeSymmetricAlgorithms)
+    copy(OID.smimeCapabilities, (v) => smimeCapabilities(decodeSmimeCapabilities(v)));
   return out;
 }
 

@@ -85,6 +85,17 @@ describe.each([
     expect(c.extensions.map((e) => e.oid).indexOf(OID.subjectAltName)).toBe(c.extensions.length - 2);
   });
 
+  it('a malformed SID is a TypeError before anything is recorded', async () => {
+    const before = (await ca.list()).length;
+    await expect(
+      ca.submit((await makeCsr()).toPem(), {
+        template: 'Machine',
+        requester: { ...MACHINE, sid: 'S-1-5-x' },
+      }),
+    ).rejects.toThrow(TypeError);
+    expect((await ca.list()).length).toBe(before);
+  });
+
   it('no SID without one in the directory, nor with CT_FLAG_NO_SECURITY_EXTENSION', async () => {
     expect(sidOf(await issue('Machine', [], { dnsHostName: 'exch01.contoso.com' }))).toBeUndefined();
     expect(sidOf(await issue('MachineNoSid'))).toBeUndefined();

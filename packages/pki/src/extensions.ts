@@ -973,6 +973,8 @@ export function decodeSmimeCapabilities(value: Uint8Array): SmimeCapability[] {
 
 /** The otherName type of the SID in the NTDS CA Security extension (szOID_NTDS_OBJECTSID). */
 const NTDS_OBJECTSID = '1.3.6.1.4.1.311.25.2.1';
+/** A SID's string form (MS-DTYP §2.4.2.1): S-1, the authority, then sub-authorities. */
+const SID = /^S-1-\d{1,15}(-\d{1,10}){1,15}$/;
 
 /**
  * Builds the NTDS CA Security extension (1.3.6.1.4.1.311.25.2, MS-WCCE §2.2.2.7.7.4): the
@@ -987,7 +989,7 @@ const NTDS_OBJECTSID = '1.3.6.1.4.1.311.25.2.1';
  * ```
  */
 export function msNtdsCaSecurity(sid: string): Extension {
-  if (typeof sid !== 'string' || !/^S-1-\d{1,15}(-\d{1,10}){1,15}$/.test(sid))
+  if (typeof sid !== 'string' || !SID.test(sid))
     throw new TypeError(`A SID reads S-1-5-21-…, not ${JSON.stringify(String(sid).slice(0, 80))}.`);
   return {
     oid: OID.msNtdsCaSecurityExt,
@@ -1011,7 +1013,7 @@ export function decodeMsNtdsCaSecurity(value: Uint8Array): string {
     for (const g of readGeneralNames(t))
       if (g.type === 'otherName' && g.oid === NTDS_OBJECTSID) {
         const sid = new TextDecoder().decode(readOctetString(readWhole(g.value)));
-        if (!/^S-1-[0-9-]+$/.test(sid)) bad(`The NTDS CA Security SID "${sid.slice(0, 80)}" is not a SID.`);
+        if (!SID.test(sid)) bad(`The NTDS CA Security SID "${sid.slice(0, 80)}" is not a SID.`);
         return sid;
       }
     return bad('The NTDS CA Security extension holds no SID (otherName 1.3.6.1.4.1.311.25.2.1).');

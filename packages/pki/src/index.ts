@@ -19,6 +19,7 @@
 export * from './certificate.js';
 export * from './crl.js';
 export * from './csr.js';
+export * from './der-element.js';
 export * from './detect.js';
 export * from './errors.js';
 export * from './extensions.js';
@@ -33,3 +34,4 @@ export * from './pkcs7.js';
 export * from './pkcs12.js';
 export * from './serial.js';
 export * from './signed-request.js';
+export * from './time-text.js';

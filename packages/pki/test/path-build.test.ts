@@ -205,6 +205,24 @@ describe('verifyCertificate: building and §6.1 basics', () => {
       host: 'www.contoso.com',
     });
     expect(codes(res)).toEqual(['ERR_PATH_HOSTNAME']);
+    // hostCommonNameFallback (CryptoAPI's SSL policy): the CN of a certificate without a SAN.
+    const viaCn = await verifyCertificate(noSan.cert, {
+      trustAnchors: [r.cert],
+      time: AT,
+      host: 'www.contoso.com',
+      hostCommonNameFallback: true,
+    });
+    expect(codes(viaCn)).toEqual([]);
+    expect(
+      codes(
+        await verifyCertificate(noSan.cert, {
+          trustAnchors: [r.cert],
+          time: AT,
+          host: 'mail.contoso.com',
+          hostCommonNameFallback: true,
+        }),
+      ),
+    ).toEqual(['ERR_PATH_HOSTNAME']);
   });
 
   it('fails unknown critical extensions in the path but not in unused anchors', async () => {

@@ -7,7 +7,6 @@ import {
   type Crl,
   crlRevocationChecker,
   ekuOid,
-  matchDnsPattern,
   OID,
   type PathPurpose,
   type PathReason,
@@ -437,19 +436,15 @@ export async function buildChain(
         : checker(cert, issuer, index, when);
   }
   const path = chain.map((c) => c.certificate);
-  const validated = await validatePath(path, {
+  const reasons = await validatePath(path, {
     time,
     purpose: purpose ?? 'any',
-    ...(options.host !== undefined ? { host: options.host } : {}),
+    // CryptoAPI's SSL policy reads the subject CN when the certificate has no subjectAltName
+    // (reference §10.3: "server name not in SAN DNS (CN only if no SAN; wildcard = left-most
+    // label)").
+    ...(options.host !== undefined ? { host: options.host, hostCommonNameFallback: true } : {}),
     ...(revocation ? { revocation } : {}),
   });
-  // CryptoAPI's SSL policy reads the subject CN when the certificate has no subjectAltName
-  // (reference §10.3: "server name not in SAN DNS (CN only if no SAN; wildcard = left-most
-  // label)"); RFC 6125, which pki's check follows, never does.
-  const reasons =
-    options.host !== undefined && cnMatchesWithoutSan(path[0]!, options.host)
-      ? validated.filter((r) => r.code !== 'ERR_PATH_HOSTNAME')
-      : validated;
   let hostMismatch = false;
   for (const r of reasons) {
     if (r.code === 'ERR_PATH_HOSTNAME') hostMismatch = true;
@@ -497,11 +492,4 @@ export async function buildChain(
     trusted: errorStatus === 0 && policy.hresult === 0,
     reasons,
   };
-}
-
-/** Whether a certificate without a subjectAltName extension names `host` in a subject CN. */
-function cnMatchesWithoutSan(cert: Certificate, host: string): boolean {
-  if (safe(() => cert.getExtension(OID.subjectAltName), undefined) !== undefined) return false;
-  const cns = safe(() => cert.subject.getAll('CN'), [] as string[]);
-  return cns.some((cn) => matchDnsPattern(cn, host));
 }

@@ -333,11 +333,12 @@ export class Machine {
     const candidates: CertificateEntry[] = q.thumbprint
       ? this.locate(q.thumbprint)
       : [...this.#stores.values()].flatMap((p) => [...p.certs].map(([t, h]) => this.#entry(p, t, h)));
+    // Normalized once, not per candidate (a store may hold 100,000 certificates).
+    const store = query.store === undefined ? undefined : normalizeStoreName(query.store).toLowerCase();
     return candidates.filter(
       (e) =>
         (location === undefined || e.location === location) &&
-        (query.store === undefined ||
-          e.store.toLowerCase() === normalizeStoreName(query.store).toLowerCase()) &&
+        (store === undefined || e.store.toLowerCase() === store) &&
         matchesQuery(e, q),
     );
   }

@@ -200,17 +200,17 @@ export async function handleAdmin(app: CertsrvApp, ex: Exchange, sub: string): P
         return back('unrevoked', { id });
       case 'publish-crl':
       case 'publish-delta-crl': {
-        const delta = action === 'publish-delta-crl';
-        const crl = await app.ca.publishCrl({ delta });
-        ex.event = `admin:crl:${crl.crlNumber}`;
-        // A new base CRL comes with a new delta over it, as the console's "New CRL" and certutil
-        // -CRL publish: the previous delta names the previous base (RFC 5280 §5.2.4), and the
-        // base's Freshest CRL points to the delta's file.
-        if (!delta && app.ca.crlPeriods.deltaHours > 0) {
-          const d = await app.ca.publishCrl({ delta: true });
-          return back('crl-delta', { id: crl.crlNumber, delta: d.crlNumber });
+        if (action === 'publish-delta-crl') {
+          const crl = await app.ca.publishCrl({ delta: true });
+          ex.event = `admin:crl:${crl.crlNumber}`;
+          return back('delta', { id: crl.crlNumber });
         }
-        return back(delta ? 'delta' : 'crl', { id: crl.crlNumber });
+        // "New CRL": a base with a delta over it when deltas are enabled.
+        const { base, delta } = await app.ca.publishBaseAndDelta();
+        ex.event = `admin:crl:${base.crlNumber}`;
+        return delta
+          ? back('crl-delta', { id: base.crlNumber, delta: delta.crlNumber })
+          : back('crl', { id: base.crlNumber });
       }
       default:
         ex.event = 'admin:bad-action';

@@ -50,13 +50,13 @@ export const caCrl: Command = {
       throw usageError('--format json and --out - cannot both use stdout.', NAME);
     if (out !== undefined) await ensureWritable(ctx.io, out, force);
     return withCa(ctx, args, NAME, async (ca, dir) => {
-      const p = await ca.publishCrl({ delta, ...(root ? { authority: 'root' as const } : {}) });
+      // certutil -CRL publishes an issuing CA's base with its delta (publishBaseAndDelta).
+      const { base: p, delta: d } =
+        delta || root
+          ? { base: await ca.publishCrl({ delta, ...(root ? { authority: 'root' as const } : {}) }) }
+          : await ca.publishBaseAndDelta();
       if (out !== undefined)
         await writeOutput(ctx.io, out, enc === 'bin' ? p.crl.der : p.crl.toPem({ eol: '\r\n' }), { force });
-      // certutil -CRL publishes a base with its delta: the base's Freshest CRL names the delta's
-      // file, which must then be over this base (RFC 5280 §5.2.4).
-      const d =
-        !delta && !root && ca.crlPeriods.deltaHours > 0 ? await ca.publishCrl({ delta: true }) : undefined;
       const folder = join(dir, CERT_ENROLL_DIR);
       await mkdir(folder, { recursive: true });
       await writeOutput(ctx.io, join(folder, p.fileName), p.crl.der, { force: true });

@@ -8,6 +8,9 @@ import { extensionSection } from './extension-section.js';
 import { extensionJson, type Json, toJson } from './json-value.js';
 import { type PublicKeySection, publicKeySection } from './public-key.js';
 
+/** Why cert show and crl show leave a signature unchecked without an issuer: their remedy. */
+export const UNKNOWN_ISSUER = 'the issuer is not known (give --issuer FILE)';
+
 /** The outcome of checking a signature: true/false, or null when it was not checked. */
 export interface SignatureCheck {
   readonly valid: boolean | null;
@@ -71,12 +74,7 @@ export async function certificateReport(
   const issuer = cert.issuer;
   const subject = cert.subject;
   const pub = await publicKeySection(cert.subjectPublicKeyInfo);
-  let signature = await checkSignature(
-    cert,
-    issuerKey,
-    pub,
-    options.unknownIssuer ?? 'the issuer is not known (give --issuer FILE)',
-  );
+  let signature = await checkSignature(cert, issuerKey, pub, options.unknownIssuer ?? UNKNOWN_ISSUER);
   // The key is used whatever its certificate's name; a failure says when the names differ.
   if (issuerKey && options.issuerSubject && signature.valid !== true && !issuer.equals(options.issuerSubject))
     signature = {

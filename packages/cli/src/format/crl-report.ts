@@ -17,7 +17,7 @@ import {
   OID,
   type PublicKey,
 } from '@certlab/pki';
-import type { SignatureCheck } from './certificate-report.js';
+import { type SignatureCheck, UNKNOWN_ISSUER } from './certificate-report.js';
 import { isoSeconds } from './dates.js';
 import {
   crlReasonDisplayName,
@@ -239,11 +239,7 @@ export async function crlReport(
   const aki = extensionError ? undefined : safe(() => crl.authorityKeyIdentifier);
   const idp = extensionError ? undefined : safe(() => crl.issuingDistributionPoint);
   const entries = [...crl.entries].map(crlEntryReport);
-  const signature = await checkSignature(
-    crl,
-    issuerKey,
-    options.unknownIssuer ?? 'the issuer is not known (give --issuer FILE)',
-  );
+  const signature = await checkSignature(crl, issuerKey, options.unknownIssuer ?? UNKNOWN_ISSUER);
   const sha1 = createHash('sha1').update(crl.der).digest('hex').toUpperCase();
   const sha256 = createHash('sha256').update(crl.der).digest('hex').toUpperCase();
   const next = crl.nextUpdate;

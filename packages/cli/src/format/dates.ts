@@ -1,12 +1,4 @@
-/**
- * ISO 8601 in UTC to the second, `2026-11-29T22:40:00Z`: certificate times have no
- * milliseconds, so printing `.000` would suggest a precision that is not there.
- *
- * @example
- * ```ts
- * isoSeconds(new Date(Date.UTC(2030, 0, 1))); // '2030-01-01T00:00:00Z'
- * ```
- */
-export function isoSeconds(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+// Dates in command output: certificate and CRL times to the second, as @certlab/pki prints them
+// in its messages (one implementation for both).
+
+export { isoSeconds } from '@certlab/pki';

@@ -5,7 +5,8 @@
 
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Certificate, readPkiFile } from '@certlab/pki';
+import { crlFileName } from '@certlab/ca-sim';
+import { type Certificate, decodeMsCaVersion, OID, readPkiFile } from '@certlab/pki';
 import { buildChain, type CertificateEntry } from '@certlab/store-sim';
 import { certificateStatus, namesHost } from '../certificate-status.js';
 import { createCrlCache } from '../crl-cache.js';
@@ -97,10 +98,6 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
   const config = session.config;
   const dirArg = shellWord(D);
   const caDir = shellWord(`${D}/${config.ca.dir}`);
-  // The published CRL, not the CA's database: it is there for a lab run's CA (kept in memory) and
-  // readable while certlab serve holds the database.
-  const crlShow = (serial: string) =>
-    `certlab crl show ${shellWord(`${D}/${config.ca.dir}/CertEnroll/${config.ca.name}.crl`)} --serial ${serial}`;
   // How to publish CRLs: the console while the trainee's certsrv runs (the CA's embedded database
   // takes one process at a time, so certlab ca refuses it then), else the CLI.
   const publishCrls: Localized = l10n(
@@ -115,6 +112,13 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
   const lyncDir = shellWord(`${D}/${hostOf(config, 'lync').dir}`);
   const time = session.now();
   const { root, issuing } = await session.caCertificates();
+  // The published CRL, not the CA's database: it is there for a lab run's CA (kept in memory) and
+  // readable while certlab serve holds the database. Its file name is AD CS's, for the issuing
+  // CA's current key (the key index of its CA Version).
+  const version = issuing.getExtension(OID.msCaVersion);
+  const crlName = crlFileName(config.ca.name, version ? decodeMsCaVersion(version.value).keyIndex : 0, false);
+  const crlShow = (serial: string) =>
+    `certlab crl show ${shellWord(`${D}/${config.ca.dir}/CertEnroll/${crlName}`)} --serial ${serial}`;
   const caThumbs = new Set([await root.thumbprint(), await issuing.thumbprint()]);
   const um = await ExchangeUmService.open(ex, {
     network: session.network,

@@ -70,11 +70,3 @@ export function writeTime(d: Date): Uint8Array {
 
 /** RFC 5280 §4.1.2.5: 99991231235959Z means "no well-defined expiration date". */
 export const NO_EXPIRATION = new Date(Date.UTC(9999, 11, 31, 23, 59, 59));
-
-/**
- * A certificate or CRL time in messages: ISO 8601 to the second, as X.509 times are (RFC 5280
- * §4.1.2.5: seconds, no fractions), without `toISOString`'s `.000`.
- */
-export function isoTime(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}

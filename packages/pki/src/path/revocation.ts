@@ -9,8 +9,8 @@ import type { Certificate } from '../certificate.js';
 import { type Crl, parseCrl } from '../crl.js';
 import { decodeCrlDistributionPoints } from '../extensions.js';
 import type { GeneralName } from '../general-names.js';
-import { isoTime } from '../internal/time.js';
 import { OID } from '../oids.js';
+import { isoSeconds } from '../time-text.js';
 import { certInfo } from './cert-info.js';
 import type { RevocationChecker } from './validate.js';
 
@@ -197,7 +197,7 @@ export function crlRevocationChecker(crls: readonly Crl[], options: CrlCheckOpti
         const e = base.lookup(cert)!;
         return {
           code: 'ERR_PATH_REVOKED',
-          message: `The certificate was revoked on ${isoTime(e.revocationDate)}${e.reason ? ` (${e.reason})` : ''}.`,
+          message: `The certificate was revoked on ${isoSeconds(e.revocationDate)}${e.reason ? ` (${e.reason})` : ''}.`,
         };
       }
     } catch (e) {

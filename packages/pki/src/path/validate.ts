@@ -5,10 +5,10 @@ import type { Certificate } from '../certificate.js';
 import { PkiError } from '../errors.js';
 import type { GeneralName } from '../general-names.js';
 import { equalBytes } from '../internal/bytes.js';
-import { isoTime } from '../internal/time.js';
 import { OID } from '../oids.js';
+import { isoSeconds } from '../time-text.js';
 import { type CertInfo, certInfo, HANDLED_EXTENSIONS, publicKeyOf } from './cert-info.js';
-import { checkHostname, isValidHostname } from './hostname.js';
+import { checkHostname, isValidHostname, matchDnsPattern } from './hostname.js';
 import { NameConstraintState, prepareConstraints } from './name-constraints.js';
 import { PolicyBudgetError, PolicyTree } from './policy-tree.js';
 import { type PathReason, type PathReasonCode, reason } from './reasons.js';
@@ -35,6 +35,11 @@ export interface PathValidationOptions {
   readonly purpose?: PathPurpose;
   /** A DNS name or IP address literal the end-entity must be valid for (RFC 6125 / RFC 9525). */
   readonly host?: string;
+  /**
+   * Match `host` against the subject's common names when the end-entity has no subjectAltName
+   * extension, as CryptoAPI's SSL policy does (RFC 6125 never does; default false).
+   */
+  readonly hostCommonNameFallback?: boolean;
   /** user-initial-policy-set (default: anyPolicy). */
   readonly policies?: readonly string[];
   /** initial-explicit-policy. */
@@ -188,9 +193,9 @@ export async function validatePath(
     // Validity is encoded to the second: compare at that granularity (RFC 5280 §4.1.2.5).
     const t = Math.floor(time.getTime() / 1000) * 1000;
     if (t < c.notBefore.getTime())
-      r.add('ERR_PATH_NOT_YET_VALID', j, `The certificate is not valid before ${isoTime(c.notBefore)}.`);
+      r.add('ERR_PATH_NOT_YET_VALID', j, `The certificate is not valid before ${isoSeconds(c.notBefore)}.`);
     if (t > c.notAfter.getTime())
-      r.add('ERR_PATH_EXPIRED', j, `The certificate expired at ${isoTime(c.notAfter)}.`);
+      r.add('ERR_PATH_EXPIRED', j, `The certificate expired at ${isoSeconds(c.notAfter)}.`);
   };
   const checkCritical = (j: number, inf: CertInfo) => {
     for (const e of inf.extensions) {
@@ -445,7 +450,12 @@ export async function validatePath(
   }
   if (options.host !== undefined) {
     const sans: readonly GeneralName[] = leaf.san ?? [];
-    const bad = checkHostname(sans, options.host);
+    const host = options.host;
+    const byCommonName =
+      options.hostCommonNameFallback === true &&
+      leaf.san === undefined &&
+      leaf.subject.getAll('CN').some((cn) => matchDnsPattern(cn, host));
+    const bad = byCommonName ? undefined : checkHostname(sans, host);
     if (bad) r.add('ERR_PATH_HOSTNAME', 0, bad);
   }
   return r.list;

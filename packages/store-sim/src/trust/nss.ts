@@ -32,26 +32,6 @@ export function nssNickname(root: Certificate, thumbprint: string): string {
   return `certlab ${displayName(root)} ${thumbprint}`;
 }
 
-/**
- * The first DER element of `bytes`. `certutil -L -n NICK -r` prints every certificate with the
- * nickname's subject, one after the other, the nickname's own first (NSS looks certificates up by
- * subject): a root renewed under the same name, or another lab CA reusing it, makes a
- * concatenation that is not one certificate.
- */
-function firstDerElement(bytes: Uint8Array): Uint8Array {
-  if (bytes.length < 2) return bytes;
-  let length = bytes[1]!;
-  let header = 2;
-  if (length & 0x80) {
-    const n = length & 0x7f;
-    if (n === 0 || n > 4 || bytes.length < 2 + n) return bytes;
-    length = 0;
-    for (let i = 0; i < n; i++) length = length * 256 + bytes[2 + i]!;
-    header = 2 + n;
-  }
-  return header + length <= bytes.length ? bytes.subarray(0, header + length) : bytes;
-}
-
 /** Parses the table `certutil -L` prints into nickname and trust flags. */
 export function parseCertutilList(text: string): { nickname: string; trust: string }[] {
   const out: { nickname: string; trust: string }[] = [];
@@ -97,7 +77,9 @@ export function nssTrust(options: NssTrustOptions): TrustInstaller {
       const raw = await run(['-L', '-d', db, '-n', nickname, '-r']);
       if (raw.status === 0 && raw.stdoutBytes.length > 0) {
         try {
-          const cert = pki.parseCertificate(firstDerElement(new Uint8Array(raw.stdoutBytes)));
+          // certutil -L -n NICK -r prints every certificate of the nickname's subject back to
+          // back, the nickname's own first (a re-keyed root keeps its name).
+          const cert = pki.parseCertificate(pki.firstDerElement(new Uint8Array(raw.stdoutBytes)));
           thumbprint = await cert.thumbprint();
           subject = cert.subject.toWindowsString();
         } catch {
