@@ -492,8 +492,9 @@ export class CertificationAuthority {
 
   /**
    * Renews the issuing (or standalone) CA certificate, with the same key or a new one: the new
-   * certificate gets the next certificate index (and key index for a new key), CA Version
-   * `V<key>.<cert>` and the previous certificate's hash. Old certificates are kept. A new key
+   * certificate gets the next certificate index (and key index for a new key), the CA Version
+   * extension ((key index << 16) | certificate index, which certlab shows `V<cert>.<key>`) and
+   * the previous certificate's hash. Old certificates are kept. A new key
    * publishes its first base (and delta) CRL at once, as the renewed AD CS does when it starts:
    * the certificates it issues from now on name that CRL (`<CA>(k).crl`). The older keys' CRLs
    * go on (see {@link crlKeyIndexes}).

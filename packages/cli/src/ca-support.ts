@@ -16,6 +16,7 @@ import {
   type RequestResult,
   type RequestStore,
 } from '@certlab/ca-sim';
+import { shellWord } from '@certlab/lab';
 import { Name } from '@certlab/pki';
 import { choiceOption, stringOption } from './args.js';
 import { CliError, EXIT, usageError } from './cli-error.js';
@@ -254,6 +255,19 @@ export async function withCa<T>(
   } finally {
     await ca.close();
   }
+}
+
+/**
+ * The CA directory as a shell word for a command line printed to the user: relative to the
+ * current directory when it is inside it, quoted when it needs to be.
+ *
+ * @example
+ * ```ts
+ * displayCaDir(ctx, '/home/me/my pki'); // "'my pki'" when run in /home/me
+ * ```
+ */
+export function displayCaDir(ctx: CommandContext, dir: string): string {
+  return shellWord(dir.startsWith(`${ctx.io.cwd}/`) ? dir.slice(ctx.io.cwd.length + 1) : dir);
 }
 
 /** The --enc value. */

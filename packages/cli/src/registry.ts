@@ -6,6 +6,7 @@ import { caCert } from './commands/ca-cert.js';
 import { caCrl } from './commands/ca-crl.js';
 import { caInit } from './commands/ca-init.js';
 import { caList } from './commands/ca-list.js';
+import { caRenew } from './commands/ca-renew.js';
 import { caRetrieve } from './commands/ca-retrieve.js';
 import { caRevoke, caUnrevoke } from './commands/ca-revoke.js';
 import { caSubmit } from './commands/ca-submit.js';
@@ -47,8 +48,21 @@ export const NOUNS: readonly Noun[] = [
   { name: 'crl', summary: 'Certificate revocation lists: inspect, look up a serial.', verbs: [crlShow] },
   {
     name: 'ca',
-    summary: 'The simulated AD CS certification authority: create it, submit, approve, revoke, publish CRLs.',
-    verbs: [caInit, caSubmit, caRetrieve, caApprove, caDeny, caRevoke, caUnrevoke, caCrl, caList, caCert],
+    summary:
+      'The simulated AD CS certification authority: create it, submit, approve, revoke, publish CRLs, renew.',
+    verbs: [
+      caInit,
+      caSubmit,
+      caRetrieve,
+      caApprove,
+      caDeny,
+      caRevoke,
+      caUnrevoke,
+      caCrl,
+      caRenew,
+      caList,
+      caCert,
+    ],
   },
   {
     name: 'store',

@@ -2,6 +2,7 @@
 // Creating the PGlite database takes seconds, so one CA is made in beforeAll and every test
 // reuses it (request ids are read from the output, never assumed).
 
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -488,6 +489,98 @@ describe('renewal requests', () => {
   });
 });
 
+describe('ca renew', () => {
+  it('renews with the same key (V1.0), then a new key (V2.2) that gets its own CRLs; ca crl publishes every key', async () => {
+    const ca = (...a: string[]) => cli(dir, 'ca', ...a);
+    expect((await ca('init', '--dir', 'renew-pki', '--key-type', 'ec')).code).toBe(0);
+    const sub = (out: string) =>
+      ca('submit', '--dir', 'renew-pki', 'web.req', '--template', 'WebServer', '--out', out, '--force');
+    const before = await sub('renew-a.cer');
+    expect(before.code, before.stderr).toBe(0);
+    expect((await ca('cert', '--dir', 'renew-pki', '--out', 'renew-issuing0.cer', '--force')).code).toBe(0);
+    const issuing0 = parseCertificate(await readFile(join(dir, 'renew-issuing0.cer')));
+
+    const same = await ca('renew', '--dir', 'renew-pki', '--reuse-keys');
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stdout).toContain('with the same key');
+    expect(same.stdout).toContain('CA Version:        V1.0 (certificate index 1, key index 0)');
+    expect(same.stdout).toContain('CertEnroll/pki.contoso.com_Contoso Issuing CA(1).crt');
+    expect(same.stdout).not.toContain('CRL:');
+    expect(same.stdout).toContain(`Renews:            ${await issuing0.thumbprint()}`);
+
+    const renewed = await ca('renew', '--dir', 'renew-pki', '--format', 'json');
+    expect(renewed.code, renewed.stderr).toBe(0);
+    const j = JSON.parse(renewed.stdout);
+    expect(j).toMatchObject({
+      newKey: true,
+      certIndex: 2,
+      keyIndex: 2,
+      caVersion: 'V2.2',
+      certificateFile: 'CertEnroll/pki.contoso.com_Contoso Issuing CA(2).crt',
+      crlFile: 'CertEnroll/Contoso Issuing CA(2).crl',
+      deltaCrlFile: 'CertEnroll/Contoso Issuing CA(2)+.crl',
+    });
+    const folder = join(dir, 'renew-pki', 'CertEnroll');
+    const issuing2 = parseCertificate(
+      await readFile(join(folder, 'pki.contoso.com_Contoso Issuing CA(2).crt')),
+    );
+    expect(await issuing2.thumbprint()).toBe(j.thumbprint);
+    expect(issuing2.publicKey.equals(issuing0.publicKey)).toBe(false);
+    expect(existsSync(join(folder, 'pki.contoso.com_Contoso Issuing CA(1).crt'))).toBe(true);
+    expect(parseCrl(await readFile(join(folder, 'Contoso Issuing CA(2).crl'))).entryCount).toBe(0);
+
+    // Issued from now on: signed by the new key, naming its CRL.
+    expect((await sub('renew-b.cer')).code).toBe(0);
+    const b = parseCertificate(await readFile(join(dir, 'renew-b.cer')));
+    expect(await b.verifySignature(issuing2.publicKey)).toBe(true);
+    expect(
+      opensslAll(dir, 'x509', '-in', 'renew-b.cer', '-noout', '-ext', 'crlDistributionPoints'),
+    ).toContain('Contoso%20Issuing%20CA(2).crl');
+    expect((await ca('cert', '--dir', 'renew-pki', '--out', 'renew-issuing2.cer', '--force')).code).toBe(0);
+    expect(await parseCertificate(await readFile(join(dir, 'renew-issuing2.cer'))).thumbprint()).toBe(
+      j.thumbprint,
+    );
+
+    // The certificate issued before is revoked: ca crl publishes the old key's CRL too, where
+    // the old certificate's CDP finds it, and openssl sees it revoked.
+    const a = parseCertificate(await readFile(join(dir, 'renew-a.cer')));
+    expect((await ca('revoke', '--dir', 'renew-pki', '--serial', a.serialNumber)).code).toBe(0);
+    const crl = await ca('crl', '--dir', 'renew-pki', '--format', 'json');
+    expect(crl.code, crl.stderr).toBe(0);
+    const c = JSON.parse(crl.stdout);
+    expect(c.fileName).toBe('Contoso Issuing CA(2).crl');
+    expect(c.entries).toBe(0);
+    expect(c.olderKeys).toHaveLength(1);
+    expect(c.olderKeys[0]).toMatchObject({ keyIndex: 0, fileName: 'Contoso Issuing CA.crl', entries: 1 });
+    const oldCrl = parseCrl(await readFile(join(folder, 'Contoso Issuing CA.crl')));
+    expect(oldCrl.entryCount).toBe(1);
+    expect(await oldCrl.verifySignature(issuing0.publicKey)).toBe(true);
+    expect(
+      (await ca('cert', '--dir', 'renew-pki', '--root', '--out', 'renew-root.cer', '--force')).code,
+    ).toBe(0);
+    // openssl verify exits 2 for a revoked certificate: read what it printed either way.
+    const verify = (cert: string, issuing: string, crlFile: string) =>
+      spawnSync(
+        'openssl',
+        [
+          ...['verify', '-crl_check', '-CAfile', 'renew-root.cer', '-untrusted', issuing],
+          ...['-CRLfile', join('renew-pki', 'CertEnroll', crlFile), cert],
+        ],
+        { cwd: dir, encoding: 'utf8' },
+      );
+    const revoked = verify('renew-a.cer', 'renew-issuing0.cer', 'Contoso Issuing CA.crl');
+    expect(revoked.status).not.toBe(0);
+    expect(revoked.stdout + revoked.stderr).toContain('certificate revoked');
+    const ok = verify('renew-b.cer', 'renew-issuing2.cer', 'Contoso Issuing CA(2).crl');
+    expect(ok.stdout + ok.stderr).toContain('renew-b.cer: OK');
+    expect(ok.status).toBe(0);
+    const text = await ca('crl', '--dir', 'renew-pki');
+    expect(text.stdout).toMatch(
+      /of the older CA key 0 \(1 entry\): CertEnroll\/Contoso Issuing CA\.crl, delta CRL \d+/,
+    );
+  });
+});
+
 describe('usage errors exit with 2', () => {
   const cases: [string[], string][] = [
     [['ca', 'retrieve', '--dir', 'pki', '--out', 'x.cer'], '--id is required.'],
@@ -555,6 +648,7 @@ describe('help', () => {
       'revoke',
       'unrevoke',
       'crl',
+      'renew',
       'list',
       'cert',
     ])

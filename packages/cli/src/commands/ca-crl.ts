@@ -3,6 +3,7 @@
 
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { PublishedCrl } from '@certlab/ca-sim';
 import { booleanOption, choiceOption, stringOption } from '../args.js';
 import { CERT_ENROLL_DIR, DB_OPTION, DIR_OPTION, ENC_OPTION, encOption, withCa } from '../ca-support.js';
 import { EXIT, usageError } from '../cli-error.js';
@@ -18,7 +19,7 @@ export const caCrl: Command = {
   name: NAME,
   summary: 'Publish a base or delta CRL now (certutil -CRL) to CertEnroll, and optionally write it.',
   usage: ['ca crl [--dir DIR] [--delta | --root] [--out FILE [--enc b64|bin]] [--format text|json]'],
-  description: `Publishes a CRL of the issuing CA: a base CRL of every revoked, unexpired certificate, or with --delta a delta CRL of the changes since the newest base (certificates released from hold appear as removeFromCRL). Each CRL gets the next CRL number. A base CRL comes with a new delta CRL over it when delta CRLs are enabled, as certutil -CRL publishes both (the previous delta would name the previous base). --root publishes the root CA's base CRL instead. The CRL is written in DER to DIR/${CERT_ENROLL_DIR} under AD CS's file name (<CA name>.crl, <CA name>+.crl for a delta), where the CDP URLs find it, and, with --out, to FILE as well (b64: PEM "X509 CRL" with CRLF line ends; bin: DER).`,
+  description: `Publishes a CRL of the issuing CA: a base CRL of every revoked, unexpired certificate, or with --delta a delta CRL of the changes since the newest base (certificates released from hold appear as removeFromCRL). Each CRL gets the next CRL number. A base CRL comes with a new delta CRL over it when delta CRLs are enabled, as certutil -CRL publishes both (the previous delta would name the previous base). After a renewal with a new key (ca renew), the CRLs of every older key whose CA certificate has not expired are published too, as AD CS does: certificates that key signed name its CRL; --out is the current key's. --root publishes the root CA's base CRL instead. The CRL is written in DER to DIR/${CERT_ENROLL_DIR} under AD CS's file name (<CA name>.crl, <CA name>+.crl for a delta), where the CDP URLs find it, and, with --out, to FILE as well (b64: PEM "X509 CRL" with CRLF line ends; bin: DER).`,
   options: [
     DIR_OPTION,
     { name: 'delta', type: 'boolean', help: 'Publish a delta CRL.' },
@@ -50,17 +51,28 @@ export const caCrl: Command = {
       throw usageError('--format json and --out - cannot both use stdout.', NAME);
     if (out !== undefined) await ensureWritable(ctx.io, out, force);
     return withCa(ctx, args, NAME, async (ca, dir) => {
-      // certutil -CRL publishes an issuing CA's base with its delta (publishBaseAndDelta).
-      const { base: p, delta: d } =
-        delta || root
-          ? { base: await ca.publishCrl({ delta, ...(root ? { authority: 'root' as const } : {}) }) }
-          : await ca.publishBaseAndDelta();
+      // certutil -CRL publishes an issuing CA's base with its delta (publishBaseAndDelta), and
+      // does so for every CA key whose certificate has not expired: after a renewal with a new
+      // key, the certificates the older key signed still name its CRL (crlKeyIndexes).
+      const publishFor = async (keyIndex?: number) => {
+        const key = keyIndex === undefined ? {} : { keyIndex };
+        return delta || root
+          ? { base: await ca.publishCrl({ delta, ...key, ...(root ? { authority: 'root' as const } : {}) }) }
+          : await ca.publishBaseAndDelta(key);
+      };
+      const { base: p, delta: d } = await publishFor();
+      const older = root ? [] : ca.crlKeyIndexes().slice(1);
+      const others: { keyIndex: number; base: PublishedCrl; delta?: PublishedCrl }[] = [];
+      for (const keyIndex of older) others.push({ keyIndex, ...(await publishFor(keyIndex)) });
       if (out !== undefined)
         await writeOutput(ctx.io, out, enc === 'bin' ? p.crl.der : p.crl.toPem({ eol: '\r\n' }), { force });
       const folder = join(dir, CERT_ENROLL_DIR);
       await mkdir(folder, { recursive: true });
       await writeOutput(ctx.io, join(folder, p.fileName), p.crl.der, { force: true });
       if (d) await writeOutput(ctx.io, join(folder, d.fileName), d.crl.der, { force: true });
+      for (const o of others)
+        for (const c of [o.base, ...(o.delta ? [o.delta] : [])])
+          await writeOutput(ctx.io, join(folder, c.fileName), c.crl.der, { force: true });
       const written = out === undefined ? null : out === STDIO ? 'stdout' : resolvePath(ctx.io, out);
       const entries = p.crl.entryCount;
       if (format === 'json')
@@ -76,6 +88,17 @@ export const caCrl: Command = {
           url: p.url,
           out: written,
           deltaPublished: d ? { crlNumber: d.crlNumber, fileName: d.fileName, url: d.url } : null,
+          olderKeys: others.map((o) => ({
+            keyIndex: o.keyIndex,
+            delta: o.base.delta,
+            crlNumber: o.base.crlNumber,
+            fileName: o.base.fileName,
+            url: o.base.url,
+            entries: o.base.crl.entryCount,
+            deltaPublished: o.delta
+              ? { crlNumber: o.delta.crlNumber, fileName: o.delta.fileName, url: o.delta.url }
+              : null,
+          })),
         });
       else
         writeLines(summaryStream(ctx, out), [
@@ -89,6 +112,10 @@ export const caCrl: Command = {
                 `Published delta CRL ${d.crlNumber} (base CRL ${p.crlNumber}): ${CERT_ENROLL_DIR}/${d.fileName} (${d.url})`,
               ]
             : []),
+          ...others.map(
+            (o) =>
+              `Published ${o.base.delta ? 'delta' : 'base'} CRL ${o.base.crlNumber} of the older CA key ${o.keyIndex} (${o.base.crl.entryCount} ${o.base.crl.entryCount === 1 ? 'entry' : 'entries'}): ${CERT_ENROLL_DIR}/${o.base.fileName}${o.delta ? `, delta CRL ${o.delta.crlNumber}: ${CERT_ENROLL_DIR}/${o.delta.fileName}` : ''}`,
+          ),
           ...(written === null ? [] : [`Wrote ${written} (${enc === 'bin' ? 'DER' : 'PEM, CRLF'})`]),
         ]);
       return EXIT.ok;

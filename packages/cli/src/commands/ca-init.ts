@@ -5,19 +5,16 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  type CaCertificateInfo,
   type CertificationAuthority,
-  caCertificateFileName,
   caCertificateFiles,
-  certEnrollUrl,
   checkLdapPublication,
   crlFile,
   type EditFlag,
   type LdapPublication,
   type PublishedCrl,
 } from '@certlab/ca-sim';
-import { shellWord } from '@certlab/lab';
 import { booleanOption, choiceOption, stringOption } from '../args.js';
+import { caCertLines, caCertSummary, caCrlLines } from '../ca-summary.js';
 import {
   CA_CONFIG_FILE,
   type CaConfig,
@@ -29,6 +26,7 @@ import {
   DIR_OPTION,
   dbUrlText,
   describeDb,
+  displayCaDir,
   openAuthority,
   readCaConfig,
   writeCaConfig,
@@ -37,9 +35,7 @@ import { EXIT, failure, usageError } from '../cli-error.js';
 import type { Command, CommandContext } from '../command.js';
 import { FORMAT_OPTION } from '../common-options.js';
 import { writeOutput } from '../files.js';
-import { isoSeconds } from '../format/dates.js';
 import type { Json } from '../format/json-value.js';
-import { describeKey } from '../key-spec.js';
 import { writeJson, writeLines } from '../output.js';
 
 const NAME = 'ca init';
@@ -231,11 +227,6 @@ function issuingName(args: Parameters<Command['run']>[1], standalone: boolean): 
   return checkedName(v, a !== undefined ? 'name' : 'issuing-name');
 }
 
-/** The CertEnroll file names of a CA certificate. */
-function crtName(ca: CertificationAuthority, caName: string, info: CaCertificateInfo): string {
-  return caCertificateFileName(ca.points.serverDnsName, caName, info.certIndex);
-}
-
 /** Writes the CA certificates (DER .crt) and the given CRLs (DER .crl) to DIR/CertEnroll. */
 async function publishCaFiles(
   ctx: CommandContext,
@@ -263,29 +254,13 @@ async function report(
   const roles = ca.standalone ? (['issuing'] as const) : (['root', 'issuing'] as const);
   const cas = [];
   for (const role of roles) {
-    const cert = role === 'root' ? ca.rootCertificate : ca.certificate;
     const caName = role === 'root' ? ca.rootName! : ca.name;
     const info = ca.caCertificates(role).at(-1)!;
-    const crtFile = crtName(ca, caName, info);
     const base = role === 'root' ? await ca.latestCrl({ authority: 'root' }) : await ca.latestCrl();
     const delta = role === 'root' ? undefined : await ca.latestCrl({ delta: true });
     cas.push({
       role: ca.standalone ? 'standalone' : role,
-      name: caName,
-      subject: cert.subject.toWindowsString(),
-      thumbprint: await cert.thumbprint(),
-      sha256: await cert.thumbprint('SHA-256'),
-      serialNumber: cert.serialNumber,
-      notBefore: isoSeconds(cert.notBefore),
-      notAfter: isoSeconds(cert.notAfter),
-      key: describeKey(cert.publicKey),
-      certificateFile: `${CERT_ENROLL_DIR}/${crtFile}`,
-      certificateUrl: certEnrollUrl(ca.points.baseUrl, crtFile),
-      crlFile: base ? `${CERT_ENROLL_DIR}/${base.fileName}` : null,
-      crlUrl: base?.url ?? null,
-      crlNumber: base?.crlNumber ?? null,
-      deltaCrlFile: delta ? `${CERT_ENROLL_DIR}/${delta.fileName}` : null,
-      deltaCrlUrl: delta?.url ?? null,
+      ...(await caCertSummary(ca, caName, info, base, delta)),
     });
   }
   const templates = ca.templates.map((t) => t.name);
@@ -317,29 +292,13 @@ async function report(
   if (ca.editFlags.length > 0) lines.push(`  EditFlags: ${ca.editFlags.join(', ')}`);
   for (const c of cas) {
     const title = c.role === 'root' ? 'Root CA' : c.role === 'issuing' ? 'Issuing CA' : 'Standalone CA';
-    lines.push(
-      '',
-      `${title}: ${c.subject}`,
-      `  Cert Hash(sha1):   ${c.thumbprint}`,
-      `  Cert Hash(sha256): ${c.sha256}`,
-      `  Serial Number:     ${c.serialNumber}`,
-      `  Validity:          ${c.notBefore} to ${c.notAfter}`,
-      `  Key:               ${c.key}`,
-      `  Certificate:       ${c.certificateFile}`,
-    );
-    if (c.crlFile) lines.push(`  CRL:               ${c.crlFile} (CRL Number ${c.crlNumber})`);
-    if (c.deltaCrlFile) lines.push(`  Delta CRL:         ${c.deltaCrlFile}`);
-    if (c.crlUrl) lines.push(`  CDP URL:           ${c.crlUrl}`);
+    lines.push('', `${title}: ${c.subject}`, ...caCertLines(c), ...caCrlLines(c));
   }
   lines.push('', `Templates: ${templates.join(', ')}`);
   if (outcome === 'created')
     lines.push(
       '',
-      `Next: certlab ca submit --dir ${displayDir(ctx, dir)} REQ --template WebServer --out server.cer`,
+      `Next: certlab ca submit --dir ${displayCaDir(ctx, dir)} REQ --template WebServer --out server.cer`,
     );
   writeLines(ctx.io.stdout, lines);
-}
-
-function displayDir(ctx: CommandContext, dir: string): string {
-  return shellWord(dir.startsWith(`${ctx.io.cwd}/`) ? dir.slice(ctx.io.cwd.length + 1) : dir);
 }
