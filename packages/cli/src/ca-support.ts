@@ -5,6 +5,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  type CertificateTemplate,
   type CertificationAuthority,
   createAuthority,
   createMemoryStore,
@@ -13,8 +14,10 @@ import {
   type LdapPublication,
   openPgliteStore,
   openPostgresStore,
+  parseTemplate,
   type RequestResult,
   type RequestStore,
+  STANDARD_TEMPLATES,
 } from '@certlab/ca-sim';
 import { shellWord } from '@certlab/lab';
 import { Name } from '@certlab/pki';
@@ -63,7 +66,16 @@ export interface CaConfig {
   /** The database URL given to ca init; null for the default PGlite database in DIR/db. */
   readonly db: string | null;
   readonly editFlags: readonly EditFlag[];
+  /**
+   * The published templates when they differ from the standard set (`ca templates --add/--remove`):
+   * a built-in template by name (`"WebServer"`), or a custom one as the JSON object
+   * `parseTemplate` reads. Absent: the standard set of ca-sim.
+   */
+  readonly templates?: readonly TemplateEntry[];
 }
+
+/** A published template in ca.json: a built-in one's name, or a custom template object. */
+export type TemplateEntry = string | Readonly<Record<string, unknown>>;
 
 /** A parsed --db value. */
 export type DbLocation =
@@ -184,7 +196,55 @@ export async function readCaConfig(dir: string): Promise<CaConfig | undefined> {
     baseUrl: typeof v.baseUrl === 'string' ? v.baseUrl : 'http://pki.contoso.com',
     db: typeof v.db === 'string' ? v.db : null,
     editFlags: Array.isArray(v.editFlags) ? v.editFlags : [],
+    ...(Array.isArray(v.templates) ? { templates: v.templates } : {}),
   };
+}
+
+/**
+ * The templates a configuration publishes, parsed: the standard set when ca.json lists none. A
+ * name that is not a built-in template, or a custom template that does not parse, is exit 2
+ * naming ca.json.
+ *
+ * @example
+ * ```ts
+ * publishedTemplates({ ...config, templates: ['WebServer'] }, dir).map((t) => t.name); // ['WebServer']
+ * ```
+ */
+export function publishedTemplates(config: CaConfig, dir?: string): CertificateTemplate[] {
+  if (!config.templates) return [...STANDARD_TEMPLATES];
+  const where = dir === undefined ? CA_CONFIG_FILE : join(dir, CA_CONFIG_FILE);
+  return config.templates.map((entry) => templateOfEntry(entry, where));
+}
+
+/**
+ * The template of one ca.json entry: a built-in one by name, or a custom object parsed by
+ * ca-sim's `parseTemplate`. Anything else is exit 2 with `where` (the file it came from).
+ *
+ * @example
+ * ```ts
+ * templateOfEntry('WebServer', 'ca.json').validityDays; // 730
+ * ```
+ */
+export function templateOfEntry(entry: TemplateEntry, where: string): CertificateTemplate {
+  if (typeof entry === 'string') {
+    const builtIn = builtInTemplate(entry);
+    if (!builtIn)
+      throw new CliError(
+        EXIT.usage,
+        `${where} names the template "${entry}", which is not a built-in template (${STANDARD_TEMPLATES.map((t) => t.name).join(', ')}).`,
+      );
+    return builtIn;
+  }
+  try {
+    return parseTemplate(entry);
+  } catch (e) {
+    throw new CliError(EXIT.usage, `${where}: ${(e as Error).message}`);
+  }
+}
+
+/** The built-in template of a name (case-insensitive), if any. @example `builtInTemplate('webserver')?.name // 'WebServer'` */
+export function builtInTemplate(name: string): CertificateTemplate | undefined {
+  return STANDARD_TEMPLATES.find((t) => t.name.toLowerCase() === name.toLowerCase());
 }
 
 /** Writes DIR/ca.json. */
@@ -211,6 +271,7 @@ export async function openAuthority(
       keyType: config.keyType,
       baseUrl: config.baseUrl,
       editFlags: config.editFlags,
+      ...(config.templates ? { templates: publishedTemplates(config) } : {}),
       db: store,
       ...(options.signingWorkers ? { signingWorkers: options.signingWorkers } : {}),
       ...(options.ldap ? { ldap: options.ldap } : {}),

@@ -40,3 +40,23 @@ export function summaryStream(ctx: CommandContext, ...outputs: (string | undefin
 export function writeJson(stream: OutputStream, value: unknown): void {
   stream.write(`${JSON.stringify(value, null, 2)}\n`);
 }
+
+/**
+ * Rows as left-aligned columns separated by two spaces, trailing blanks trimmed (the first row is
+ * usually the header).
+ *
+ * @example
+ * ```ts
+ * columns([['Name', 'Validity'], ['WebServer', '730 days']]); // ['Name       Validity', 'WebServer  730 days']
+ * ```
+ */
+export function columns(rows: readonly (readonly string[])[]): string[] {
+  const n = Math.max(0, ...rows.map((r) => r.length));
+  const widths = Array.from({ length: n }, (_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) =>
+    r
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
+}

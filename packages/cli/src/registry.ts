@@ -10,6 +10,7 @@ import { caRenew } from './commands/ca-renew.js';
 import { caRetrieve } from './commands/ca-retrieve.js';
 import { caRevoke, caUnrevoke } from './commands/ca-revoke.js';
 import { caSubmit } from './commands/ca-submit.js';
+import { caTemplates } from './commands/ca-templates.js';
 import { certSelfsign } from './commands/cert-selfsign.js';
 import { certShow } from './commands/cert-show.js';
 import { convert } from './commands/convert.js';
@@ -49,7 +50,7 @@ export const NOUNS: readonly Noun[] = [
   {
     name: 'ca',
     summary:
-      'The simulated AD CS certification authority: create it, submit, approve, revoke, publish CRLs, renew.',
+      'The simulated AD CS certification authority: create it, submit, approve, revoke, publish CRLs, renew, templates.',
     verbs: [
       caInit,
       caSubmit,
@@ -62,6 +63,7 @@ export const NOUNS: readonly Noun[] = [
       caRenew,
       caList,
       caCert,
+      caTemplates,
     ],
   },
   {

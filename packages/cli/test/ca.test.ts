@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  decodeMsCertificateTemplate,
   parseCrl as parseCrlDer,
   parseCertificate as parseDer,
   parsePkcs7,
@@ -581,6 +582,131 @@ describe('ca renew', () => {
   });
 });
 
+describe('ca templates', () => {
+  it('lists, shows, adds a duplicated v2 template with a new OID, removes one; submissions follow', async () => {
+    const ca = (...a: string[]) => cli(dir, 'ca', ...a);
+    expect((await ca('init', '--dir', 'tmpl-pki', '--key-type', 'ec')).code).toBe(0);
+    const list = await ca('templates', '--dir', 'tmpl-pki');
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout.split('\n')[0]).toMatch(
+      /^Name +Display Name +Schema +Subject +Extended Key Usage +Validity +Issuance$/,
+    );
+    expect(list.stdout).toMatch(/^WebServer +Web Server +v1 +request +serverAuth +730 days +automatic$/m);
+    expect(list.stdout).toMatch(/^WebServer_Manual .* manager approval$/m);
+
+    const shown = await ca('templates', '--dir', 'tmpl-pki', '--show', 'webserver');
+    expect(shown.code, shown.stderr).toBe(0);
+    const web = JSON.parse(shown.stdout);
+    expect(web).toMatchObject({
+      name: 'WebServer',
+      schemaVersion: 1,
+      ekus: ['serverAuth'],
+      validityDays: 730,
+    });
+    // Duplicate Template: a v2 copy under another name, one year, no OID given.
+    await writeFile(
+      join(dir, 'corp-web.json'),
+      JSON.stringify({
+        ...web,
+        name: 'CorpWebServer',
+        displayName: 'Corp Web Server',
+        schemaVersion: 2,
+        validityDays: 365,
+      }),
+    );
+    const changed = await ca(
+      'templates',
+      '--dir',
+      'tmpl-pki',
+      '--add',
+      'corp-web.json',
+      '--remove',
+      'User',
+      '--format',
+      'json',
+    );
+    expect(changed.code, changed.stderr).toBe(0);
+    const j = JSON.parse(changed.stdout);
+    expect(j.templates.map((t: { name: string }) => t.name)).toEqual([
+      'WebServer',
+      'WebServer_Manual',
+      'Machine',
+      'SubCA',
+      'CorpWebServer',
+    ]);
+    const corp = j.templates.at(-1);
+    expect(corp.oid).toMatch(
+      /^1\.3\.6\.1\.4\.1\.311\.21\.8\.7638725\.13898300\.1985460\.3383425\.7519116\.119\.\d+\.\d+$/,
+    );
+    expect(corp).toMatchObject({ majorVersion: 100, minorVersion: 2, builtIn: false });
+    expect(j.changes).toEqual(['Removed User', `Added CorpWebServer (template OID ${corp.oid})`]);
+    const config = JSON.parse(await readFile(join(dir, 'tmpl-pki', 'ca.json'), 'utf8'));
+    expect(config.templates.slice(0, 4)).toEqual(['WebServer', 'WebServer_Manual', 'Machine', 'SubCA']);
+    expect(config.templates[4].oid).toBe(corp.oid);
+
+    // The CA issues from the new template (its OID in the template information extension, one
+    // year), and denies the removed one as an unsupported template.
+    const issued = await cli(
+      dir,
+      'ca',
+      'submit',
+      '--dir',
+      'tmpl-pki',
+      'web.req',
+      '--template',
+      'CorpWebServer',
+      '--out',
+      'corp.cer',
+    );
+    expect(issued.code, issued.stderr).toBe(0);
+    const cert = parseCertificate(await readFile(join(dir, 'corp.cer')));
+    const days = (cert.notAfter.getTime() - cert.notBefore.getTime()) / 86_400_000;
+    expect(days).toBeGreaterThan(365);
+    expect(days).toBeLessThan(366);
+    const ext = cert.extensions.find((e) => e.oid === '1.3.6.1.4.1.311.21.7');
+    expect(decodeMsCertificateTemplate(ext!.value)).toEqual({
+      templateId: corp.oid,
+      majorVersion: 100,
+      minorVersion: 2,
+    });
+    const denied = await cli(dir, 'ca', 'submit', '--dir', 'tmpl-pki', 'web.req', '--template', 'User');
+    expect(denied.code).toBe(1);
+    expect(denied.stdout).toContain('0x80094800');
+
+    // Errors change nothing: an unknown name, a bad file, a template that does not parse.
+    const before = await readFile(join(dir, 'tmpl-pki', 'ca.json'), 'utf8');
+    const missing = await ca('templates', '--dir', 'tmpl-pki', '--remove', 'Nope');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(
+      'Published: WebServer, WebServer_Manual, Machine, SubCA, CorpWebServer.',
+    );
+    await writeFile(join(dir, 'bad-template.json'), JSON.stringify({ name: 'Bad', ekus: ['noSuchUsage'] }));
+    const bad = await ca('templates', '--dir', 'tmpl-pki', '--add', 'bad-template.json');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(
+      'bad-template.json: template Bad: "noSuchUsage" is not a known EKU name or an OID.',
+    );
+    expect((await ca('templates', '--dir', 'tmpl-pki', '--add', 'Userr')).code).toBe(2);
+    expect(await readFile(join(dir, 'tmpl-pki', 'ca.json'), 'utf8')).toBe(before);
+
+    // A built-in template is published again by name.
+    const back = await ca('templates', '--dir', 'tmpl-pki', '--add', 'user');
+    expect(back.stdout).toContain('Added User');
+    expect(
+      (await cli(dir, 'ca', 'submit', '--dir', 'tmpl-pki', 'web.req', '--template', 'User')).stdout,
+    ).not.toContain('0x80094800');
+
+    // A ca.json edited by hand with a name that is no built-in template: exit 2, naming the file.
+    const path = join(dir, 'tmpl-pki', 'ca.json');
+    const good = await readFile(path, 'utf8');
+    await writeFile(path, JSON.stringify({ ...JSON.parse(good), templates: ['WebServer', 'Nope'] }));
+    const broken = await cli(dir, 'ca', 'list', '--dir', 'tmpl-pki');
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain('names the template "Nope", which is not a built-in template');
+    await writeFile(path, good);
+  });
+});
+
 describe('usage errors exit with 2', () => {
   const cases: [string[], string][] = [
     [['ca', 'retrieve', '--dir', 'pki', '--out', 'x.cer'], '--id is required.'],
@@ -651,6 +777,7 @@ describe('help', () => {
       'renew',
       'list',
       'cert',
+      'templates',
     ])
       expect(noun.stdout).toMatch(new RegExp(`^ {2}${v} `, 'm'));
     const submitHelp = await cli(dir, 'help', 'ca', 'submit');

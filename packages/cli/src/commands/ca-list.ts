@@ -8,7 +8,7 @@ import { EXIT } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { FORMAT_OPTION } from '../common-options.js';
 import { isoSeconds } from '../format/dates.js';
-import { writeJson, writeLines } from '../output.js';
+import { columns, writeJson, writeLines } from '../output.js';
 
 const NAME = 'ca list';
 
@@ -36,17 +36,6 @@ function row(r: RequestResult): string[] {
     r.certificate ? isoSeconds(r.certificate.notAfter) : '',
     commonNameOf(r) ?? '',
   ];
-}
-
-/** Left-aligned columns separated by two spaces, trailing blanks trimmed. */
-function table(rows: readonly (readonly string[])[]): string[] {
-  const widths = HEADERS.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) =>
-    r
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd(),
-  );
 }
 
 export const caList: Command = {
@@ -82,7 +71,7 @@ export const caList: Command = {
         writeJson(ctx.io.stdout, items);
       } else if (results.length === 0)
         writeLines(ctx.io.stdout, [`No ${statusFilter ? `${statusFilter} ` : ''}requests.`]);
-      else writeLines(ctx.io.stdout, table([[...HEADERS], ...results.map(row)]));
+      else writeLines(ctx.io.stdout, columns([[...HEADERS], ...results.map(row)]));
       return EXIT.ok;
     });
   },

@@ -1,0 +1,185 @@
+// `certlab ca templates`: the certificate templates the CA issues, as `certutil -CATemplates`
+// lists them and `certutil -SetCATemplates +Name,-Name` (the console's "Certificate Templates to
+// Issue") changes them. Custom templates are JSON objects in ca-sim's template format, kept in
+// ca.json; a schema version 2 template without an OID gets one under the simulated forest's
+// arc, as the Certificate Templates console assigns one to a duplicated template.
+
+import { existsSync } from 'node:fs';
+import { type CertificateTemplate, WEB_SERVER_MANUAL_TEMPLATE } from '@certlab/ca-sim';
+import { choiceOption, listOption, stringOption } from '../args.js';
+import {
+  builtInTemplate,
+  DB_OPTION,
+  DIR_OPTION,
+  publishedTemplates,
+  readCaConfig,
+  type TemplateEntry,
+  templateOfEntry,
+  withCa,
+  writeCaConfig,
+} from '../ca-support.js';
+import { type CliError, EXIT, failure, usageError } from '../cli-error.js';
+import type { Command } from '../command.js';
+import { FORMAT_OPTION } from '../common-options.js';
+import { readInput, resolvePath, STDIO } from '../files.js';
+import { columns, writeJson, writeLines } from '../output.js';
+
+const NAME = 'ca templates';
+
+/** The simulated forest's template OID arc (msPKI-Cert-Template-OID, [MS-CRTD] §2.20): its first six numbers after 1.3.6.1.4.1.311.21.8. */
+const FOREST_ARC = WEB_SERVER_MANUAL_TEMPLATE.oid!.split('.').slice(0, 15).join('.');
+
+export const caTemplates: Command = {
+  name: NAME,
+  summary: 'List, add or remove the certificate templates the CA issues (certutil -CATemplates).',
+  usage: [
+    'ca templates [--dir DIR] [--format text|json]',
+    'ca templates [--dir DIR] --show NAME',
+    'ca templates [--dir DIR] [--add FILE|NAME]... [--remove NAME]...',
+  ],
+  description: `Without options, lists the templates the CA publishes (the standard ones: WebServer, WebServer_Manual, Machine, User, SubCA). --show NAME prints a published template as JSON, the format --add reads: save it, change "name" (and what else differs), and add it to publish a copy, as the Certificate Templates console's Duplicate Template does. --add takes a JSON file holding a template or an array of them, or the name of a built-in template to publish again; a template with the name of a published one replaces it. A schema version 2 template without "oid" gets a new one under the simulated forest's arc (${FOREST_ARC}), and revision 100.2 unless given. --remove NAME stops issuing a template: requests for it are then denied with CERTSRV_E_UNSUPPORTED_CERT_TYPE. The list is kept in DIR/ca.json and used by every command and by certlab serve from their next start.`,
+  options: [
+    DIR_OPTION,
+    {
+      name: 'show',
+      type: 'string',
+      value: 'NAME',
+      help: 'Print a published template as JSON (the --add format).',
+    },
+    {
+      name: 'add',
+      type: 'string',
+      value: 'FILE|NAME',
+      multiple: true,
+      help: 'Publish the template(s) of a JSON file, or a built-in template by name.',
+    },
+    { name: 'remove', type: 'string', value: 'NAME', multiple: true, help: 'Stop issuing a template.' },
+    DB_OPTION,
+    FORMAT_OPTION,
+  ],
+  examples: [
+    'ca templates --dir ./pki',
+    'ca templates --dir ./pki --show WebServer > corp-web.json',
+    'ca templates --dir ./pki --add corp-web.json',
+    'ca templates --dir ./pki --remove WebServer_Manual --add User',
+  ],
+  async run(ctx, args) {
+    const format = choiceOption(args, 'format', ['text', 'json'], 'text', NAME);
+    const show = stringOption(args, 'show');
+    const adds = listOption(args, 'add');
+    const removes = listOption(args, 'remove');
+    if (show !== undefined && (adds.length > 0 || removes.length > 0))
+      throw usageError('--show prints a template: give it without --add or --remove.', NAME);
+    // Read the files before the CA is opened: a bad file changes nothing.
+    const added: TemplateEntry[] = [];
+    for (const a of adds) added.push(...(await addedEntries(ctx, a)));
+    return withCa(ctx, args, NAME, async (_ca, dir) => {
+      const config = (await readCaConfig(dir))!;
+      const current = publishedTemplates(config, dir);
+      if (show !== undefined) {
+        const t = current.find((x) => x.name.toLowerCase() === show.toLowerCase());
+        if (!t) throw notPublished(show, current);
+        writeJson(ctx.io.stdout, t);
+        return EXIT.ok;
+      }
+      let entries: TemplateEntry[] = config.templates ? [...config.templates] : current.map((t) => t.name);
+      const notes: string[] = [];
+      const nameOf = (e: TemplateEntry) => (typeof e === 'string' ? e : String(e.name)).toLowerCase();
+      for (const r of removes) {
+        const i = entries.findIndex((e) => nameOf(e) === r.toLowerCase());
+        if (i < 0) throw notPublished(r, publishedTemplates({ ...config, templates: entries }, dir));
+        notes.push(
+          `Removed ${typeof entries[i] === 'string' ? entries[i] : String((entries[i] as { name: unknown }).name)}`,
+        );
+        entries.splice(i, 1);
+      }
+      for (const e of added) {
+        const i = entries.findIndex((x) => nameOf(x) === nameOf(e));
+        const t = templateOfEntry(e, dir);
+        notes.push(
+          `${i >= 0 ? 'Replaced' : 'Added'} ${t.name}${t.oid && typeof e !== 'string' ? ` (template OID ${t.oid})` : ''}`,
+        );
+        if (i >= 0) entries[i] = e;
+        else entries = [...entries, e];
+      }
+      const templates = publishedTemplates({ ...config, templates: entries }, dir);
+      if (adds.length > 0 || removes.length > 0) await writeCaConfig(dir, { ...config, templates: entries });
+      if (format === 'json') {
+        writeJson(ctx.io.stdout, {
+          templates: templates.map((t) => ({ ...t, builtIn: builtInTemplate(t.name) === t })),
+          changes: notes,
+        });
+        return EXIT.ok;
+      }
+      writeLines(ctx.io.stdout, [
+        ...notes,
+        ...(notes.length > 0 ? [''] : []),
+        ...columns([
+          ['Name', 'Display Name', 'Schema', 'Subject', 'Extended Key Usage', 'Validity', 'Issuance'],
+          ...templates.map(row),
+        ]),
+      ]);
+      return EXIT.ok;
+    });
+  },
+};
+
+function row(t: CertificateTemplate): string[] {
+  return [
+    t.name,
+    t.displayName,
+    `v${t.schemaVersion}`,
+    t.subject === 'request' ? 'request' : `directory (${t.identity?.subjectName ?? 'dns'})`,
+    t.ca ? 'CA' : t.ekus.length > 0 ? t.ekus.join(', ') : 'any',
+    `${t.validityDays} days`,
+    t.managerApproval ? 'manager approval' : 'automatic',
+  ];
+}
+
+function notPublished(name: string, published: readonly CertificateTemplate[]): CliError {
+  return failure(
+    `The CA does not publish a template named "${name}".`,
+    `Published: ${published.map((t) => t.name).join(', ') || 'none'}.`,
+  );
+}
+
+/** The ca.json entries of one --add value: a JSON file's templates, or a built-in name. */
+async function addedEntries(ctx: Parameters<Command['run']>[0], value: string): Promise<TemplateEntry[]> {
+  if (value !== STDIO && !existsSync(resolvePath(ctx.io, value))) {
+    const builtIn = builtInTemplate(value);
+    if (builtIn) return [builtIn.name];
+    throw usageError(
+      `--add takes a JSON template file or a built-in template name: '${value}' is neither.`,
+      NAME,
+    );
+  }
+  const text = new TextDecoder().decode(await readInput(ctx.io, value));
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw usageError(`${value} is not JSON: give a template object or an array of them.`, NAME);
+  }
+  const list = Array.isArray(data) ? data : [data];
+  return list.map((o) => {
+    if (typeof o !== 'object' || o === null || Array.isArray(o))
+      throw usageError(`${value}: a template must be a JSON object.`, NAME);
+    const entry = withOid(o as Record<string, unknown>);
+    // Parsed now so that an invalid template is refused before anything changes.
+    templateOfEntry(entry, value === STDIO ? 'standard input' : value);
+    return entry;
+  });
+}
+
+/** A schema version 2 template without an OID gets one, and a revision, as a duplicated template does. */
+function withOid(o: Record<string, unknown>): Record<string, unknown> {
+  if (o.schemaVersion !== 2 || o.oid !== undefined) return o;
+  const r = new Uint32Array(2);
+  crypto.getRandomValues(r);
+  return {
+    ...o,
+    oid: `${FOREST_ARC}.${(r[0]! % 16_777_215) + 1}.${(r[1]! % 16_777_215) + 1}`,
+    majorVersion: o.majorVersion ?? 100,
+    minorVersion: o.minorVersion ?? 2,
+  };
+}
