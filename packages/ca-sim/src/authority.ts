@@ -34,6 +34,7 @@ import { issueCertificate } from './issue-certificate.js';
 import { badSignatureDecision, type EditFlag, evaluatePolicy, type PolicyDecision } from './policy-module.js';
 import {
   formatRequestAttributes,
+  objectGuidAltName,
   parseRequestAttributes,
   type RequestAttributes,
 } from './request-attributes.js';
@@ -694,6 +695,12 @@ export class CertificationAuthority {
     // A malformed SID is the caller's mistake: a TypeError before anything is recorded, not in
     // the middle of issuing (the policy writes it into the NTDS CA Security extension).
     if (options.requester?.sid !== undefined) msNtdsCaSecurity(options.requester.sid);
+    if (options.requester?.objectGuid !== undefined)
+      try {
+        objectGuidAltName(options.requester.objectGuid);
+      } catch (e) {
+        throw new TypeError(`requester.objectGuid: ${(e as Error).message}`);
+      }
     const attrs: Record<string, string> = { ...parseRequestAttributes(options.attributes) };
     if (options.template !== undefined) attrs.certificatetemplate = options.template;
     const now = this.#clock.now();

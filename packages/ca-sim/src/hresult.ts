@@ -76,6 +76,11 @@ export const HRESULTS = {
     'CERTSRV_E_SUBJECT_UPN_REQUIRED',
     'The UPN is unavailable and cannot be added to the Subject Alternate name.',
   ),
+  CERTSRV_E_SUBJECT_DIRECTORY_GUID_REQUIRED: h(
+    0x8009480e,
+    'CERTSRV_E_SUBJECT_DIRECTORY_GUID_REQUIRED',
+    'The directory GUID is unavailable and cannot be added to the Subject Alternate name.',
+  ),
   CERTSRV_E_SUBJECT_DNS_REQUIRED: h(
     0x8009480f,
     'CERTSRV_E_SUBJECT_DNS_REQUIRED',

@@ -23,7 +23,12 @@ import {
   smimeCapabilities,
 } from '@certlab/pki';
 import { formatHresult, HRESULTS, type HResult, hresultHex } from './hresult.js';
-import { parseSanAttribute, type RequestAttributes, SanAttributeError } from './request-attributes.js';
+import {
+  objectGuidAltName,
+  parseSanAttribute,
+  type RequestAttributes,
+  SanAttributeError,
+} from './request-attributes.js';
 import { decodeRequestInput, type RequestInput } from './request-encoding.js';
 import type { CertificateTemplate, RequesterIdentity } from './template.js';
 
@@ -368,55 +373,40 @@ export async function evaluatePolicy(input: PolicyInput): Promise<PolicyDecision
     if (template.subject === 'identity') {
       const id = input.requester ?? {};
       const spec = template.identity ?? { subjectName: 'dns', altNames: ['dns'] };
+      const denyFor = (hr: HResult) => deny(hr, deniedByPolicy(hr), named);
       if (spec.subjectName === 'dns') {
-        if (!id.dnsHostName)
-          return deny(
-            HRESULTS.CERTSRV_E_SUBJECT_DNS_REQUIRED,
-            deniedByPolicy(HRESULTS.CERTSRV_E_SUBJECT_DNS_REQUIRED),
-            named,
-          );
+        if (!id.dnsHostName) return denyFor(HRESULTS.CERTSRV_E_SUBJECT_DNS_REQUIRED);
         subjectName = Name.from([{ CN: id.dnsHostName }]);
+      } else if (spec.subjectName === 'none') {
+        // Kerberos Authentication, Domain Controller Authentication, Directory Email
+        // Replication: no subject, the names are in the SAN (made critical, RFC 5280 §4.2.1.6).
+        subjectName = Name.from([]);
       } else {
-        if (!id.dn)
-          return deny(
-            HRESULTS.CERTSRV_E_BAD_REQUESTSUBJECT,
-            deniedByPolicy(HRESULTS.CERTSRV_E_BAD_REQUESTSUBJECT),
-            named,
-          );
+        if (!id.dn) return denyFor(HRESULTS.CERTSRV_E_BAD_REQUESTSUBJECT);
         try {
           subjectName = Name.parse(id.dn);
         } catch {
-          return deny(
-            HRESULTS.CERTSRV_E_BAD_REQUESTSUBJECT,
-            deniedByPolicy(HRESULTS.CERTSRV_E_BAD_REQUESTSUBJECT),
-            named,
-          );
+          return denyFor(HRESULTS.CERTSRV_E_BAD_REQUESTSUBJECT);
         }
       }
       for (const a of spec.altNames) {
         if (a === 'dns') {
-          if (!id.dnsHostName)
-            return deny(
-              HRESULTS.CERTSRV_E_SUBJECT_DNS_REQUIRED,
-              deniedByPolicy(HRESULTS.CERTSRV_E_SUBJECT_DNS_REQUIRED),
-              named,
-            );
+          if (!id.dnsHostName) return denyFor(HRESULTS.CERTSRV_E_SUBJECT_DNS_REQUIRED);
           altNames.push({ type: 'dns', value: id.dnsHostName });
+        } else if (a === 'domainDns') {
+          // CT_FLAG_SUBJECT_ALT_REQUIRE_DOMAIN_DNS: the DNS name of the account's domain.
+          const domain = id.domainDnsName ?? id.dnsHostName?.split('.').slice(1).join('.');
+          if (!domain) return denyFor(HRESULTS.CERTSRV_E_SUBJECT_DNS_REQUIRED);
+          altNames.push({ type: 'dns', value: domain });
+        } else if (a === 'guid') {
+          // CT_FLAG_SUBJECT_ALT_REQUIRE_DIRECTORY_GUID: the DS Object Guid otherName.
+          if (!id.objectGuid) return denyFor(HRESULTS.CERTSRV_E_SUBJECT_DIRECTORY_GUID_REQUIRED);
+          altNames.push(objectGuidAltName(id.objectGuid));
         } else if (a === 'upn') {
-          if (!id.upn)
-            return deny(
-              HRESULTS.CERTSRV_E_SUBJECT_UPN_REQUIRED,
-              deniedByPolicy(HRESULTS.CERTSRV_E_SUBJECT_UPN_REQUIRED),
-              named,
-            );
+          if (!id.upn) return denyFor(HRESULTS.CERTSRV_E_SUBJECT_UPN_REQUIRED);
           altNames.push({ type: 'upn', value: id.upn });
         } else {
-          if (!id.email)
-            return deny(
-              HRESULTS.CERTSRV_E_SUBJECT_EMAIL_REQUIRED,
-              deniedByPolicy(HRESULTS.CERTSRV_E_SUBJECT_EMAIL_REQUIRED),
-              named,
-            );
+          if (!id.email) return denyFor(HRESULTS.CERTSRV_E_SUBJECT_EMAIL_REQUIRED);
           altNames.push({ type: 'email', value: id.email });
         }
       }

@@ -96,6 +96,21 @@ function guidBytes(text: string): Uint8Array {
 }
 
 /**
+ * The DS Object Guid otherName (1.3.6.1.4.1.311.25.1: an OCTET STRING of the GUID's 16 bytes in
+ * Microsoft's byte order) of a GUID in text form (`{…}`, with or without dashes). Throws
+ * SanAttributeError for text that is not a GUID.
+ *
+ * @example
+ * ```ts
+ * objectGuidAltName('{2f1b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d}'); // { type: 'otherName', oid: '1.3.6.1.4.1.311.25.1', value: … }
+ * ```
+ */
+export function objectGuidAltName(text: string): GeneralName {
+  const g = guidBytes(text);
+  return { type: 'otherName', oid: GUID_OTHER_NAME, value: Uint8Array.of(0x04, g.length, ...g) };
+}
+
+/**
  * Parses the value of a `san` request attribute: `type=value` entries joined by `&`, with the
  * types AD CS accepts (`dns`, `email`, `upn`, `ipaddress`, `url`, `guid`, `dn`; certsrv
  * reference §8). Values may be %-encoded. Throws SanAttributeError for an unknown type.
@@ -139,11 +154,9 @@ export function parseSanAttribute(value: string): GeneralName[] {
       case 'uri':
         out.push({ type: 'uri', value: v });
         break;
-      case 'guid': {
-        const g = guidBytes(v);
-        out.push({ type: 'otherName', oid: GUID_OTHER_NAME, value: Uint8Array.of(0x04, g.length, ...g) });
+      case 'guid':
+        out.push(objectGuidAltName(v));
         break;
-      }
       case 'dn': {
         let name: Name;
         try {

@@ -5,6 +5,17 @@
 import { type CertificateTemplate, parseTemplate } from './template.js';
 
 /**
+ * The simulated forest's msPKI-Cert-Template-OID arc ([MS-CRTD] §2.20): 1.3.6.1.4.1.311.21.8 and
+ * six numbers that AD draws at random once per forest; a template's OID adds two more.
+ *
+ * @example
+ * ```ts
+ * `${TEMPLATE_OID_FOREST_ARC}.${a}.${b}`; // a duplicated template's OID
+ * ```
+ */
+export const TEMPLATE_OID_FOREST_ARC = '1.3.6.1.4.1.311.21.8.7638725.13898300.1985460.3383425.7519116.119';
+
+/**
  * `WebServer` (Web Server): v1, subject supplied in the request, Server Authentication,
  * digitalSignature + keyEncipherment critical, 2 years, RSA ≥ 2048 or EC ≥ 256.
  *
@@ -39,7 +50,7 @@ export const WEB_SERVER_MANUAL_TEMPLATE: CertificateTemplate = parseTemplate({
   name: 'WebServer_Manual',
   displayName: 'Web Server (manager approval)',
   schemaVersion: 2,
-  oid: '1.3.6.1.4.1.311.21.8.7638725.13898300.1985460.3383425.7519116.119.16408497.1716465',
+  oid: `${TEMPLATE_OID_FOREST_ARC}.16408497.1716465`,
   majorVersion: 100,
   minorVersion: 2,
   managerApproval: true,
@@ -117,6 +128,166 @@ export const SUB_CA_TEMPLATE: CertificateTemplate = parseTemplate({
 });
 
 /**
+ * `Administrator`: v1, subject = the directory DN, SAN e-mail + UPN, Microsoft Trust List
+ * Signing + EFS + Secure Email + Client Authentication, 1 year.
+ *
+ * @example
+ * ```ts
+ * await ca.submit(csr, { template: 'Administrator', requester: { dn: 'CN=Administrator,CN=Users,DC=contoso,DC=com', upn: 'administrator@contoso.com', email: 'administrator@contoso.com' } });
+ * ```
+ */
+export const ADMINISTRATOR_TEMPLATE: CertificateTemplate = parseTemplate({
+  name: 'Administrator',
+  displayName: 'Administrator',
+  schemaVersion: 1,
+  subject: 'identity',
+  identity: { subjectName: 'dn', altNames: ['email', 'upn'] },
+  ekus: ['1.3.6.1.4.1.311.10.3.1', 'msEFS', 'emailProtection', 'clientAuth'],
+  keyUsage: ['digitalSignature', 'keyEncipherment'],
+  validityDays: 365,
+  honorRequestSans: false,
+  includeSymmetricAlgorithms: true,
+});
+
+/**
+ * `EFS` (Basic EFS): v1, subject = the directory DN, SAN UPN, Encrypting File System,
+ * keyEncipherment, 1 year.
+ *
+ * @example
+ * ```ts
+ * EFS_TEMPLATE.ekus; // ['msEFS']
+ * ```
+ */
+export const EFS_TEMPLATE: CertificateTemplate = parseTemplate({
+  name: 'EFS',
+  displayName: 'Basic EFS',
+  schemaVersion: 1,
+  subject: 'identity',
+  identity: { subjectName: 'dn', altNames: ['upn'] },
+  ekus: ['msEFS'],
+  keyUsage: ['keyEncipherment'],
+  validityDays: 365,
+  honorRequestSans: false,
+});
+
+/**
+ * `EFSRecovery` (EFS Recovery Agent): v1, subject = the directory DN, SAN UPN, File Recovery,
+ * keyEncipherment, 2 years.
+ *
+ * @example
+ * ```ts
+ * EFS_RECOVERY_TEMPLATE.ekus; // ['1.3.6.1.4.1.311.10.3.4.1']
+ * ```
+ */
+export const EFS_RECOVERY_TEMPLATE: CertificateTemplate = parseTemplate({
+  name: 'EFSRecovery',
+  displayName: 'EFS Recovery Agent',
+  schemaVersion: 1,
+  subject: 'identity',
+  identity: { subjectName: 'dn', altNames: ['upn'] },
+  ekus: ['1.3.6.1.4.1.311.10.3.4.1'],
+  keyUsage: ['keyEncipherment'],
+  validityDays: 730,
+  honorRequestSans: false,
+});
+
+/**
+ * `DomainController` (Domain Controller): v1, CN = dNSHostName, SAN DS Object Guid + DNS name,
+ * Client + Server Authentication, 1 year, S/MIME capabilities kept (reference §12).
+ *
+ * @example
+ * ```ts
+ * await ca.submit(csr, { template: 'DomainController', requester: { dnsHostName: 'dc01.contoso.com', objectGuid: '{2f1b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d}' } });
+ * ```
+ */
+export const DOMAIN_CONTROLLER_TEMPLATE: CertificateTemplate = parseTemplate({
+  name: 'DomainController',
+  displayName: 'Domain Controller',
+  schemaVersion: 1,
+  subject: 'identity',
+  identity: { subjectName: 'dns', altNames: ['guid', 'dns'] },
+  ekus: ['clientAuth', 'serverAuth'],
+  keyUsage: ['digitalSignature', 'keyEncipherment'],
+  validityDays: 365,
+  honorRequestSans: false,
+  includeSymmetricAlgorithms: true,
+});
+
+/**
+ * `DomainControllerAuthentication` (Domain Controller Authentication): v2, empty subject, SAN DNS
+ * name, Client + Server Authentication + Smart Card Logon, 1 year.
+ *
+ * @example
+ * ```ts
+ * await ca.submit(csr, { template: 'DomainControllerAuthentication', requester: { dnsHostName: 'dc01.contoso.com' } });
+ * ```
+ */
+export const DOMAIN_CONTROLLER_AUTHENTICATION_TEMPLATE: CertificateTemplate = parseTemplate({
+  name: 'DomainControllerAuthentication',
+  displayName: 'Domain Controller Authentication',
+  schemaVersion: 2,
+  // The built-in v2 templates' OIDs are the forest's arc and a fixed suffix (unverified suffixes).
+  oid: `${TEMPLATE_OID_FOREST_ARC}.1.28`,
+  majorVersion: 110,
+  minorVersion: 0,
+  subject: 'identity',
+  identity: { subjectName: 'none', altNames: ['dns'] },
+  ekus: ['clientAuth', 'serverAuth', 'smartcardLogon'],
+  keyUsage: ['digitalSignature', 'keyEncipherment'],
+  validityDays: 365,
+  honorRequestSans: false,
+});
+
+/**
+ * `KerberosAuthentication` (Kerberos Authentication): v2, empty subject, SAN DNS name + the
+ * domain's DNS name, Client + Server Authentication + Smart Card Logon + KDC Authentication
+ * (RFC 4556 id-pkinit-KPKdc), 1 year.
+ *
+ * @example
+ * ```ts
+ * await ca.submit(csr, { template: 'KerberosAuthentication', requester: { dnsHostName: 'dc01.contoso.com', domainDnsName: 'contoso.com' } });
+ * ```
+ */
+export const KERBEROS_AUTHENTICATION_TEMPLATE: CertificateTemplate = parseTemplate({
+  name: 'KerberosAuthentication',
+  displayName: 'Kerberos Authentication',
+  schemaVersion: 2,
+  oid: `${TEMPLATE_OID_FOREST_ARC}.1.33`,
+  majorVersion: 110,
+  minorVersion: 0,
+  subject: 'identity',
+  identity: { subjectName: 'none', altNames: ['dns', 'domainDns'] },
+  ekus: ['clientAuth', 'serverAuth', 'smartcardLogon', '1.3.6.1.5.2.3.5'],
+  keyUsage: ['digitalSignature', 'keyEncipherment'],
+  validityDays: 365,
+  honorRequestSans: false,
+});
+
+/**
+ * `DirectoryEmailReplication` (Directory Email Replication): v2, empty subject, SAN DS Object
+ * Guid + DNS name, Directory Service Email Replication, 1 year.
+ *
+ * @example
+ * ```ts
+ * DIRECTORY_EMAIL_REPLICATION_TEMPLATE.ekus; // ['1.3.6.1.4.1.311.21.19']
+ * ```
+ */
+export const DIRECTORY_EMAIL_REPLICATION_TEMPLATE: CertificateTemplate = parseTemplate({
+  name: 'DirectoryEmailReplication',
+  displayName: 'Directory Email Replication',
+  schemaVersion: 2,
+  oid: `${TEMPLATE_OID_FOREST_ARC}.1.29`,
+  majorVersion: 115,
+  minorVersion: 0,
+  subject: 'identity',
+  identity: { subjectName: 'none', altNames: ['guid', 'dns'] },
+  ekus: ['1.3.6.1.4.1.311.21.19'],
+  keyUsage: ['digitalSignature', 'keyEncipherment'],
+  validityDays: 365,
+  honorRequestSans: false,
+});
+
+/**
  * The templates a new simulated CA publishes.
  *
  * @example
@@ -130,4 +301,27 @@ export const STANDARD_TEMPLATES: readonly CertificateTemplate[] = Object.freeze(
   MACHINE_TEMPLATE,
   USER_TEMPLATE,
   SUB_CA_TEMPLATE,
+]);
+
+/**
+ * Every template certlab knows: the published set, then the other default templates of an
+ * Enterprise CA (reference §12: Administrator, EFS, EFSRecovery, DomainController,
+ * DomainControllerAuthentication, KerberosAuthentication, DirectoryEmailReplication). A new
+ * simulated CA publishes {@link STANDARD_TEMPLATES} only, so that certsrv's pages list what a
+ * lab's user can enroll for; pass others in `templates` (or `certlab ca templates --add NAME`).
+ *
+ * @example
+ * ```ts
+ * const ca = await createAuthority({ name: 'Contoso Issuing CA', templates: BUILT_IN_TEMPLATES });
+ * ```
+ */
+export const BUILT_IN_TEMPLATES: readonly CertificateTemplate[] = Object.freeze([
+  ...STANDARD_TEMPLATES,
+  ADMINISTRATOR_TEMPLATE,
+  EFS_TEMPLATE,
+  EFS_RECOVERY_TEMPLATE,
+  DOMAIN_CONTROLLER_TEMPLATE,
+  DOMAIN_CONTROLLER_AUTHENTICATION_TEMPLATE,
+  KERBEROS_AUTHENTICATION_TEMPLATE,
+  DIRECTORY_EMAIL_REPLICATION_TEMPLATE,
 ]);

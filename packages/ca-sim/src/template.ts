@@ -38,7 +38,27 @@ export interface RequesterIdentity {
    * subject is built from the directory (reference §11.3).
    */
   readonly sid?: string;
+  /**
+   * objectGUID (`{2f1b3c4d-…}` or 32 hex digits, in the usual text form): the DS Object Guid
+   * otherName (1.3.6.1.4.1.311.25.1) of Domain Controller and Directory Email Replication
+   * certificates.
+   */
+  readonly objectGuid?: string;
+  /**
+   * The DNS name of the account's domain (`contoso.com`), the second DNS name of Kerberos
+   * Authentication certificates; default: dnsHostName without its first label.
+   */
+  readonly domainDnsName?: string;
 }
+
+/** Where a directory-built subject comes from: CN=<dNSHostName>, the directory DN, or nothing (an empty subject, names in the SAN). */
+export type IdentitySubjectName = 'dns' | 'dn' | 'none';
+
+/**
+ * A SAN entry built from the directory (CT_FLAG_SUBJECT_ALT_REQUIRE_*, [MS-CRTD] §2.28): DNS
+ * name, UPN, e-mail, the DS object GUID, or the domain's DNS name.
+ */
+export type IdentityAltName = 'dns' | 'upn' | 'email' | 'guid' | 'domainDns';
 
 /**
  * A certificate template. Field names follow the AD attributes they model ([MS-CRTD]):
@@ -67,10 +87,10 @@ export interface CertificateTemplate {
   readonly subject: 'request' | 'identity';
   /** For `subject: 'identity'`: which directory values make the subject and the SAN. */
   readonly identity?: {
-    /** `dns`: CN=<dNSHostName> (Machine); `dn`: the directory DN (User). */
-    readonly subjectName: 'dns' | 'dn';
+    /** `dns`: CN=<dNSHostName> (Machine); `dn`: the directory DN (User); `none`: an empty subject (Kerberos Authentication). */
+    readonly subjectName: IdentitySubjectName;
     /** SAN entries added from the directory (CT_FLAG_SUBJECT_ALT_REQUIRE_*). */
-    readonly altNames: readonly ('dns' | 'upn' | 'email')[];
+    readonly altNames: readonly IdentityAltName[];
   };
   /** Allowed key algorithms. */
   readonly keyTypes: readonly TemplateKeyType[];
@@ -107,6 +127,8 @@ export interface CertificateTemplate {
 }
 
 const KEY_TYPES: readonly TemplateKeyType[] = ['rsa', 'ec', 'ed25519'];
+const IDENTITY_SUBJECT_NAMES: readonly IdentitySubjectName[] = ['dns', 'dn', 'none'];
+const IDENTITY_ALT_NAMES: readonly IdentityAltName[] = ['dns', 'upn', 'email', 'guid', 'domainDns'];
 
 function fail(msg: string): never {
   throw new CaError('ERR_CA_TEMPLATE_INVALID', msg);
@@ -174,13 +196,19 @@ export function parseTemplate(input: unknown): CertificateTemplate {
     const id = (o.identity ?? { subjectName: 'dns', altNames: ['dns'] }) as Record<string, unknown>;
     if (typeof id !== 'object' || id === null) fail(`${where}: "identity" must be an object.`);
     const subjectName = id.subjectName ?? 'dns';
-    if (subjectName !== 'dns' && subjectName !== 'dn')
-      fail(`${where}: "identity.subjectName" must be "dns" or "dn".`);
+    if (!(IDENTITY_SUBJECT_NAMES as readonly unknown[]).includes(subjectName))
+      fail(`${where}: "identity.subjectName" must be "dns", "dn" or "none".`);
     const altNames = strings(id, 'altNames', `${where} identity`, []);
     for (const a of altNames)
-      if (a !== 'dns' && a !== 'upn' && a !== 'email')
-        fail(`${where}: "identity.altNames" entries must be "dns", "upn" or "email", not "${a}".`);
-    identity = { subjectName, altNames: altNames as ('dns' | 'upn' | 'email')[] };
+      if (!(IDENTITY_ALT_NAMES as readonly string[]).includes(a))
+        fail(
+          `${where}: "identity.altNames" entries must be ${IDENTITY_ALT_NAMES.map((x) => `"${x}"`).join(', ')}, not "${a}".`,
+        );
+    if (subjectName === 'none' && altNames.length === 0)
+      fail(
+        `${where}: a template with an empty subject ("identity.subjectName": "none") needs "identity.altNames".`,
+      );
+    identity = { subjectName: subjectName as IdentitySubjectName, altNames: altNames as IdentityAltName[] };
   }
   const keyTypes = strings(o, 'keyTypes', where, ['rsa', 'ec']);
   for (const k of keyTypes)

@@ -5,6 +5,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  BUILT_IN_TEMPLATES,
   type CertificateTemplate,
   type CertificationAuthority,
   createAuthority,
@@ -231,7 +232,7 @@ export function templateOfEntry(entry: TemplateEntry, where: string): Certificat
     if (!builtIn)
       throw new CliError(
         EXIT.usage,
-        `${where} names the template "${entry}", which is not a built-in template (${STANDARD_TEMPLATES.map((t) => t.name).join(', ')}).`,
+        `${where} names the template "${entry}", which is not a built-in template (${BUILT_IN_TEMPLATES.map((t) => t.name).join(', ')}).`,
       );
     return builtIn;
   }
@@ -244,7 +245,7 @@ export function templateOfEntry(entry: TemplateEntry, where: string): Certificat
 
 /** The built-in template of a name (case-insensitive), if any. @example `builtInTemplate('webserver')?.name // 'WebServer'` */
 export function builtInTemplate(name: string): CertificateTemplate | undefined {
-  return STANDARD_TEMPLATES.find((t) => t.name.toLowerCase() === name.toLowerCase());
+  return BUILT_IN_TEMPLATES.find((t) => t.name.toLowerCase() === name.toLowerCase());
 }
 
 /** Writes DIR/ca.json. */

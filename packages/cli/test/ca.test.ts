@@ -690,8 +690,12 @@ describe('ca templates', () => {
     expect(await readFile(join(dir, 'tmpl-pki', 'ca.json'), 'utf8')).toBe(before);
 
     // A built-in template is published again by name.
-    const back = await ca('templates', '--dir', 'tmpl-pki', '--add', 'user');
+    const back = await ca('templates', '--dir', 'tmpl-pki', '--add', 'user', '--add', 'DomainController');
     expect(back.stdout).toContain('Added User');
+    expect(back.stdout).toContain('Added DomainController');
+    expect(back.stdout).toMatch(
+      /^DomainController +Domain Controller +v1 +directory \(dns\) +clientAuth, serverAuth +365 days/m,
+    );
     expect(
       (await cli(dir, 'ca', 'submit', '--dir', 'tmpl-pki', 'web.req', '--template', 'User')).stdout,
     ).not.toContain('0x80094800');

@@ -3,8 +3,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { createCertsOnlyPkcs7, createPkcs12, encodePkcs7Pem } from '@certlab/pki';
+import { createCertsOnlyPkcs7, createPkcs12, encodePkcs7Pem, toHex } from '@certlab/pki';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { generalNameText } from '../src/format/general-name-text.js';
 import { run } from '../src/index.js';
 import { cli, openssl, removeTempDirs, tempDir } from './helpers.js';
 import { makePki, type Pki } from './pki-fixtures.js';
@@ -371,5 +372,17 @@ describe('show: errors', () => {
     });
     expect(code).toBe(0);
     expect(out).toContain('Subject:\n    CN=web01.contoso.com');
+  });
+});
+
+describe('general names as certutil prints them', () => {
+  it('names the DS Object Guid otherName and keeps other otherNames by OID', () => {
+    const guid = Uint8Array.of(0x04, 0x02, 0xab, 0xcd);
+    expect(generalNameText({ type: 'otherName', oid: '1.3.6.1.4.1.311.25.1', value: guid })).toBe(
+      `Other Name: DS Object Guid=${toHex(guid)}`,
+    );
+    expect(generalNameText({ type: 'otherName', oid: '1.2.3.4', value: guid })).toBe(
+      `Other Name: 1.2.3.4=${toHex(guid)}`,
+    );
   });
 });

@@ -5,7 +5,7 @@
 // arc, as the Certificate Templates console assigns one to a duplicated template.
 
 import { existsSync } from 'node:fs';
-import { type CertificateTemplate, WEB_SERVER_MANUAL_TEMPLATE } from '@certlab/ca-sim';
+import { type CertificateTemplate, TEMPLATE_OID_FOREST_ARC } from '@certlab/ca-sim';
 import { choiceOption, listOption, stringOption } from '../args.js';
 import {
   builtInTemplate,
@@ -26,8 +26,7 @@ import { columns, writeJson, writeLines } from '../output.js';
 
 const NAME = 'ca templates';
 
-/** The simulated forest's template OID arc (msPKI-Cert-Template-OID, [MS-CRTD] §2.20): its first six numbers after 1.3.6.1.4.1.311.21.8. */
-const FOREST_ARC = WEB_SERVER_MANUAL_TEMPLATE.oid!.split('.').slice(0, 15).join('.');
+const FOREST_ARC = TEMPLATE_OID_FOREST_ARC;
 
 export const caTemplates: Command = {
   name: NAME,
@@ -37,7 +36,7 @@ export const caTemplates: Command = {
     'ca templates [--dir DIR] --show NAME',
     'ca templates [--dir DIR] [--add FILE|NAME]... [--remove NAME]...',
   ],
-  description: `Without options, lists the templates the CA publishes (the standard ones: WebServer, WebServer_Manual, Machine, User, SubCA). --show NAME prints a published template as JSON, the format --add reads: save it, change "name" (and what else differs), and add it to publish a copy, as the Certificate Templates console's Duplicate Template does. --add takes a JSON file holding a template or an array of them, or the name of a built-in template to publish again; a template with the name of a published one replaces it. A schema version 2 template without "oid" gets a new one under the simulated forest's arc (${FOREST_ARC}), and revision 100.2 unless given. --remove NAME stops issuing a template: requests for it are then denied with CERTSRV_E_UNSUPPORTED_CERT_TYPE. The list is kept in DIR/ca.json and used by every command and by certlab serve from their next start.`,
+  description: `Without options, lists the templates the CA publishes (the standard ones: WebServer, WebServer_Manual, Machine, User, SubCA). --show NAME prints a published template as JSON, the format --add reads: save it, change "name" (and what else differs), and add it to publish a copy, as the Certificate Templates console's Duplicate Template does. --add takes a JSON file holding a template or an array of them, or the name of a built-in template: one of the five, or another default template of an Enterprise CA (Administrator, EFS, EFSRecovery, DomainController, DomainControllerAuthentication, KerberosAuthentication, DirectoryEmailReplication; their subjects come from the directory, which only the library's requester identity provides); a template with the name of a published one replaces it. A schema version 2 template without "oid" gets a new one under the simulated forest's arc (${FOREST_ARC}), and revision 100.2 unless given. --remove NAME stops issuing a template: requests for it are then denied with CERTSRV_E_UNSUPPORTED_CERT_TYPE. The list is kept in DIR/ca.json and used by every command and by certlab serve from their next start.`,
   options: [
     DIR_OPTION,
     {

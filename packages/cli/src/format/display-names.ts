@@ -63,6 +63,7 @@ const EKUS: Record<string, string> = {
   '1.3.6.1.4.1.311.21.5': 'Private Key Archival',
   '1.3.6.1.4.1.311.21.6': 'Key Recovery Agent',
   '1.3.6.1.4.1.311.10.3.4.1': 'File Recovery',
+  '1.3.6.1.4.1.311.10.3.1': 'Microsoft Trust List Signing',
   '1.3.6.1.4.1.311.21.19': 'Directory Service Email Replication',
 };
 

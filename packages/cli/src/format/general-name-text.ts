@@ -3,6 +3,9 @@
 
 import { type GeneralName, toHex } from '@certlab/pki';
 
+/** szOID_NTDS_REPLICATION: the otherName that carries an AD object's GUID. */
+const DS_OBJECT_GUID = '1.3.6.1.4.1.311.25.1';
+
 /**
  * One GeneralName in Windows' wording.
  *
@@ -28,7 +31,8 @@ export function generalNameText(g: GeneralName): string {
     case 'registeredId':
       return `Registered ID=${g.value}`;
     case 'otherName':
-      return `Other Name: ${g.oid}=${toHex(g.value)}`;
+      // certutil's name for the AD object GUID otherName of domain controller certificates.
+      return `Other Name: ${g.oid === DS_OBJECT_GUID ? 'DS Object Guid' : g.oid}=${toHex(g.value)}`;
     case 'x400Address':
       return `X400 Address=${toHex(g.der)}`;
     case 'ediPartyName':
