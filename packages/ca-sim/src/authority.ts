@@ -1308,6 +1308,27 @@ function hostOf(url: string): string {
   }
 }
 
+/** Requests name a template by its cn (case-insensitive) or its OID: both must be unique. */
+function checkTemplateList(templates: readonly CertificateTemplate[]): void {
+  const names = new Set<string>();
+  const oids = new Map<string, string>();
+  for (const t of templates) {
+    if (names.has(t.name.toLowerCase()))
+      throw new CaError(
+        'ERR_CA_OPTIONS_INVALID',
+        `Two templates are named "${t.name}": template names must be unique.`,
+      );
+    names.add(t.name.toLowerCase());
+    const sameOid = t.oid !== undefined ? oids.get(t.oid) : undefined;
+    if (sameOid)
+      throw new CaError(
+        'ERR_CA_OPTIONS_INVALID',
+        `The templates "${sameOid}" and "${t.name}" have the same OID ${t.oid}: give each template its own.`,
+      );
+    if (t.oid !== undefined) oids.set(t.oid, t.name);
+  }
+}
+
 /**
  * Creates the CA, or opens it when `db` already holds one (its names must match). A root and an
  * issuing CA ("CA émettrice") when `root` is given, otherwise one self-signed CA. The CA
@@ -1340,6 +1361,7 @@ export async function createAuthority(options: AuthorityOptions): Promise<Certif
   const clock = options.clock ?? systemClock;
   const baseUrl = (options.baseUrl ?? 'http://pki.contoso.com').replace(/\/+$/, '');
   checkLdapOptions(options);
+  if (options.templates) checkTemplateList(options.templates);
   const serverDnsName = options.serverDnsName ?? hostOf(baseUrl);
   const spec = keySpec(options);
   const setup = await store.initializeCa(async () => {

@@ -22,7 +22,7 @@ import {
   subjectAltName,
   subjectKeyIdentifier,
 } from '@certlab/pki';
-import type { CertificateTemplate } from './template.js';
+import { type CertificateTemplate, templateRevision } from './template.js';
 
 /**
  * What {@link issueCertificate} needs.
@@ -82,8 +82,8 @@ export async function issueCertificate(init: IssueInit): Promise<Certificate> {
     exts.push(
       msCertificateTemplate({
         templateId: t.oid!,
-        majorVersion: t.majorVersion ?? 100,
-        minorVersion: t.minorVersion ?? 0,
+        majorVersion: templateRevision(t).major,
+        minorVersion: templateRevision(t).minor,
       }),
     );
   if (t.ca) exts.push(basicConstraints({ ca: true }, true));

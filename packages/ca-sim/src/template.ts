@@ -155,11 +155,49 @@ function strings(o: Record<string, unknown>, k: string, where: string, dflt?: st
   return v as string[];
 }
 
-function posInt(v: unknown, what: string): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0)
-    fail(`${what} must be a positive integer.`);
+function posInt(v: unknown, what: string, max: number): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0 || v > max)
+    fail(`${what} must be a whole number from 1 to ${max}.`);
   return v;
 }
+
+function principals(list: string[], where: string): string[] {
+  for (const p of list)
+    if (p === '' || CONTROL.test(p))
+      fail(`${where}: "enroll" entries must be account names such as CONTOSO\\Domain Admins.`);
+  return list;
+}
+
+/** C0 and C1 controls, DEL, and the Unicode line and paragraph separators. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/** The fields of a template object, as parseTemplate reads them (and JSON.stringify writes them). */
+const TEMPLATE_KEYS: readonly string[] = [
+  'name',
+  'displayName',
+  'schemaVersion',
+  'oid',
+  'majorVersion',
+  'minorVersion',
+  'subject',
+  'identity',
+  'keyTypes',
+  'minKeySize',
+  'ekus',
+  'keyUsage',
+  'keyUsageCritical',
+  'ca',
+  'validityDays',
+  'honorRequestSans',
+  'honorAttributeSans',
+  'managerApproval',
+  'enroll',
+  'noSecurityExtension',
+  'includeSymmetricAlgorithms',
+];
+/** revision and msPKI-Template-Minor-Revision are DWORDs; the template information extension's INTEGERs are read as 32-bit values by Windows and others. */
+const MAX_REVISION = 0x7fff_ffff;
+/** A hundred years: the CA caps validity anyway, but dates must stay representable. */
+const MAX_VALIDITY_DAYS = 36_500;
 
 /**
  * Checks a template given as data (a parsed JSON object) and returns it typed. Defaults:
@@ -178,9 +216,22 @@ export function parseTemplate(input: unknown): CertificateTemplate {
     fail('A template must be a JSON object.');
   const o = input as Record<string, unknown>;
   const name = str(o, 'name', 'template');
-  const where = `template ${name}`;
-  if (/[\r\n]/.test(name)) fail(`${where}: the name cannot contain line breaks.`);
+  const where = `template ${JSON.stringify(name).slice(1, -1)}`;
+  // The template's cn: at most 64 characters in AD (rangeUpper of cn); no control characters;
+  // no ';', which separates the fields of certsrv's template option values (reference §4); and no
+  // spaces at its ends, which request attributes lose (reference §8), so it could never be asked for.
+  if (name.length > 64)
+    fail(`${where}: the name is longer than 64 characters (the limit of an AD template's cn).`);
+  if (CONTROL.test(name)) fail(`${where}: the name cannot contain line breaks or other control characters.`);
+  if (name.includes(';'))
+    fail(`${where}: the name cannot contain ";", which separates the fields of certsrv's template list.`);
+  if (name.trim() !== name) fail(`${where}: the name cannot start or end with white space.`);
+  for (const k of Object.keys(o))
+    if (!TEMPLATE_KEYS.includes(k))
+      fail(`${where}: unknown field "${k}" (a template has ${TEMPLATE_KEYS.join(', ')}).`);
   const displayName = o.displayName === undefined ? name : str(o, 'displayName', where);
+  if (displayName.length > 256 || CONTROL.test(displayName))
+    fail(`${where}: "displayName" must be at most 256 characters, without control characters.`);
   const schemaVersion = o.schemaVersion ?? 1;
   if (schemaVersion !== 1 && schemaVersion !== 2) fail(`${where}: "schemaVersion" must be 1 or 2.`);
   const oid = o.oid === undefined ? undefined : str(o, 'oid', where);
@@ -194,7 +245,11 @@ export function parseTemplate(input: unknown): CertificateTemplate {
   let identity: CertificateTemplate['identity'];
   if (subject === 'identity') {
     const id = (o.identity ?? { subjectName: 'dns', altNames: ['dns'] }) as Record<string, unknown>;
-    if (typeof id !== 'object' || id === null) fail(`${where}: "identity" must be an object.`);
+    if (typeof id !== 'object' || id === null || Array.isArray(id))
+      fail(`${where}: "identity" must be an object.`);
+    for (const k of Object.keys(id))
+      if (k !== 'subjectName' && k !== 'altNames')
+        fail(`${where}: unknown field "identity.${k}" (subjectName, altNames).`);
     const subjectName = id.subjectName ?? 'dns';
     if (!(IDENTITY_SUBJECT_NAMES as readonly unknown[]).includes(subjectName))
       fail(`${where}: "identity.subjectName" must be "dns", "dn" or "none".`);
@@ -217,8 +272,11 @@ export function parseTemplate(input: unknown): CertificateTemplate {
   const mks = (o.minKeySize ?? { rsa: 2048, ec: 256 }) as Record<string, unknown>;
   if (typeof mks !== 'object' || mks === null) fail(`${where}: "minKeySize" must be an object.`);
   const minKeySize: { rsa?: number; ec?: number } = {};
-  if (mks.rsa !== undefined) minKeySize.rsa = posInt(mks.rsa, `${where}: "minKeySize.rsa"`);
-  if (mks.ec !== undefined) minKeySize.ec = posInt(mks.ec, `${where}: "minKeySize.ec"`);
+  for (const k of Object.keys(mks))
+    if (k !== 'rsa' && k !== 'ec') fail(`${where}: unknown field "minKeySize.${k}" (rsa, ec).`);
+  // The largest keys the simulator issues to: RSA 16384, EC P-521.
+  if (mks.rsa !== undefined) minKeySize.rsa = posInt(mks.rsa, `${where}: "minKeySize.rsa"`, 16_384);
+  if (mks.ec !== undefined) minKeySize.ec = posInt(mks.ec, `${where}: "minKeySize.ec"`, 521);
   const ekus = strings(o, 'ekus', where, []);
   for (const e of ekus) {
     try {
@@ -234,21 +292,26 @@ export function parseTemplate(input: unknown): CertificateTemplate {
     if (!(KEY_USAGE_FLAGS as readonly string[]).includes(k))
       fail(`${where}: "${k}" is not a key usage (use ${KEY_USAGE_FLAGS.join(', ')}).`);
   const validityDays =
-    o.validityDays === undefined ? 365 : posInt(o.validityDays, `${where}: "validityDays"`);
+    o.validityDays === undefined
+      ? 365
+      : posInt(o.validityDays, `${where}: "validityDays"`, MAX_VALIDITY_DAYS);
   const t: CertificateTemplate = {
     name,
     displayName,
     schemaVersion,
     ...(oid !== undefined ? { oid } : {}),
     ...(o.majorVersion !== undefined
-      ? { majorVersion: posInt(o.majorVersion, `${where}: "majorVersion"`) }
+      ? { majorVersion: posInt(o.majorVersion, `${where}: "majorVersion"`, MAX_REVISION) }
       : {}),
     ...(o.minorVersion !== undefined
       ? {
           minorVersion:
-            typeof o.minorVersion === 'number' && Number.isSafeInteger(o.minorVersion) && o.minorVersion >= 0
+            typeof o.minorVersion === 'number' &&
+            Number.isSafeInteger(o.minorVersion) &&
+            o.minorVersion >= 0 &&
+            o.minorVersion <= MAX_REVISION
               ? o.minorVersion
-              : fail(`${where}: "minorVersion" must be a non-negative integer.`),
+              : fail(`${where}: "minorVersion" must be a whole number from 0 to ${MAX_REVISION}.`),
         }
       : {}),
     subject,
@@ -263,7 +326,7 @@ export function parseTemplate(input: unknown): CertificateTemplate {
     honorRequestSans: bool(o, 'honorRequestSans', where, subject === 'request'),
     honorAttributeSans: bool(o, 'honorAttributeSans', where, true),
     managerApproval: bool(o, 'managerApproval', where, false),
-    ...(o.enroll !== undefined ? { enroll: strings(o, 'enroll', where) } : {}),
+    ...(o.enroll !== undefined ? { enroll: principals(strings(o, 'enroll', where), where) } : {}),
     ...(o.noSecurityExtension !== undefined
       ? { noSecurityExtension: bool(o, 'noSecurityExtension', where, false) }
       : {}),
@@ -272,6 +335,23 @@ export function parseTemplate(input: unknown): CertificateTemplate {
       : {}),
   };
   return Object.freeze(t);
+}
+
+/**
+ * The version a template's certificates and certsrv's template list give it: its revision and
+ * minor revision, 100.0 for a schema version 2 template that does not say (the revision of a
+ * template the Certificate Templates console creates), the schema version for a v1 template.
+ *
+ * @example
+ * ```ts
+ * templateRevision(WEB_SERVER_MANUAL_TEMPLATE); // { major: 100, minor: 2 }
+ * ```
+ */
+export function templateRevision(t: CertificateTemplate): { major: number; minor: number } {
+  return {
+    major: t.majorVersion ?? (t.schemaVersion === 2 ? 100 : t.schemaVersion),
+    minor: t.minorVersion ?? 0,
+  };
 }
 
 /**

@@ -40,7 +40,12 @@ import {
   templateOptions,
   templateOptionValue,
 } from '../src/certsrv/pages/index.js';
-import { MACHINE_TEMPLATE, WEB_SERVER_MANUAL_TEMPLATE, WEB_SERVER_TEMPLATE } from '../src/index.js';
+import {
+  MACHINE_TEMPLATE,
+  parseTemplate,
+  WEB_SERVER_MANUAL_TEMPLATE,
+  WEB_SERVER_TEMPLATE,
+} from '../src/index.js';
 
 const EVIL = '<script>alert("x")</script>';
 const LANGS: readonly CertsrvLanguage[] = ['en', 'fr'];
@@ -305,6 +310,13 @@ describe('navigation pages (§4)', () => {
     const manual = templateOptionValue(WEB_SERVER_MANUAL_TEMPLATE).split(';');
     expect(manual[1]).toBe('WebServer_Manual');
     expect(manual).toContain(WEB_SERVER_MANUAL_TEMPLATE.oid);
+    expect(manual.slice(10, 12)).toEqual(['100', '2']);
+    // A v2 template that gives no revision: 100.0 on the page, as in its certificates.
+    const bare = templateOptionValue(
+      parseTemplate({ name: 'Bare', schemaVersion: 2, oid: '1.3.6.1.4.1.311.21.8.1.1' }),
+    );
+    expect(bare.split(';').slice(10, 12)).toEqual(['100', '0']);
+    expect(templateOptionValue(WEB_SERVER_TEMPLATE).split(';').slice(10, 12)).toEqual(['1', '0']);
   });
 
   it('localizes the default template names in French only', () => {

@@ -150,11 +150,19 @@ describe('certsrv after renewals: every certificate index reaches its key CRL', 
   let ca: CertificationAuthority;
   let server: CertsrvServer;
 
+  let heldSerial: string;
+
   beforeAll(async () => {
     ca = await contosoAuthority();
+    // A certificate of the first key, on hold and in that key's CRLs, before the renewals.
+    heldSerial = await issue(ca, 'held.contoso.com');
+    await ca.revoke(heldSerial, 'certificateHold');
+    await ca.publishBaseAndDelta();
     await ca.renew({ newKey: true }); // certificate 1, key 1
     await ca.renew(); // certificate 2, key 1
-    server = await startCertsrv({ ca, users: await aliceDirectory(), crlSchedule: false });
+    const users = await aliceDirectory();
+    await users.add('caadmin', 'admin-Passw0rd', { admin: true });
+    server = await startCertsrv({ ca, users, crlSchedule: false });
   }, 60_000);
 
   afterAll(async () => {
@@ -196,6 +204,40 @@ describe('certsrv after renewals: every certificate index reaches its key CRL', 
       const r = await get(`/certsrv/${href[1]!.replaceAll('&amp;', '&')}`);
       expect(r.headers.get('content-type'), href[1]).toBe('application/pkix-crl');
     }
+  });
+
+  it("the console's Publish CRL and Publish delta CRL republish every key's CRLs (a release from hold reaches the old key's)", async () => {
+    const ADMIN = basic('caadmin', 'admin-Passw0rd');
+    const oldBase = async () =>
+      parseCrl(
+        new Uint8Array(await (await get('/certsrv/certcrl.crl?Type=base&Renewal=0&Enc=bin')).arrayBuffer()),
+      );
+    const before = await oldBase();
+    expect([...before.entries].map((e) => e.serialNumber)).toContain(heldSerial);
+    const page = await (
+      await fetch(`${server.url}/certsrv/admin/`, { headers: { authorization: ADMIN } })
+    ).text();
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
+    const action = (a: string) =>
+      fetch(`${server.url}/certsrv/admin/action`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { authorization: ADMIN, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ csrf, action: a }).toString(),
+      });
+    await ca.unrevoke(heldSerial);
+    const delta = await action('publish-delta-crl');
+    expect(delta.status).toBe(303);
+    const oldDelta = parseCrl(
+      new Uint8Array(await (await get('/certsrv/certcrl.crl?Type=delta&Renewal=0&Enc=bin')).arrayBuffer()),
+    );
+    expect(keyOf(oldDelta)).toBe(0);
+    expect(oldDelta.deltaCrlIndicator).toBe(before.crlNumber);
+    expect([...oldDelta.entries].find((e) => e.serialNumber === heldSerial)?.reason).toBe('removeFromCRL');
+    expect((await action('publish-crl')).status).toBe(303);
+    const after = await oldBase();
+    expect(after.crlNumber! > before.crlNumber!).toBe(true);
+    expect([...after.entries].map((e) => e.serialNumber)).not.toContain(heldSerial);
   });
 
   it('/CertEnroll/ serves both keys CRLs, and a name of no key is 404', async () => {

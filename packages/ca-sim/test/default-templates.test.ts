@@ -6,9 +6,11 @@ import {
   BUILT_IN_TEMPLATES,
   type CertificationAuthority,
   createAuthority,
+  KERBEROS_AUTHENTICATION_TEMPLATE,
   parseTemplate,
   type RequesterIdentity,
   STANDARD_TEMPLATES,
+  WEB_SERVER_TEMPLATE,
 } from '@certlab/ca-sim';
 import {
   type Certificate,
@@ -190,6 +192,20 @@ describe('the default templates of an Enterprise CA', () => {
       }),
     ).rejects.toThrow(TypeError);
     expect((await ca.store.listRequests()).length).toBe(before);
+  });
+
+  it('refuses two templates with one name or one OID', async () => {
+    const copy = parseTemplate({ ...KERBEROS_AUTHENTICATION_TEMPLATE, name: 'KerberosCopy' });
+    for (const templates of [
+      [WEB_SERVER_TEMPLATE, { ...WEB_SERVER_TEMPLATE, name: 'webserver' }],
+      [KERBEROS_AUTHENTICATION_TEMPLATE, copy],
+    ])
+      await expect(createAuthority({ name: 'Twice CA', templates })).rejects.toMatchObject({
+        code: 'ERR_CA_OPTIONS_INVALID',
+      });
+    await expect(
+      createAuthority({ name: 'Twice CA', templates: [KERBEROS_AUTHENTICATION_TEMPLATE, copy] }),
+    ).rejects.toThrow(/"KerberosAuthentication" and "KerberosCopy" have the same OID/);
   });
 
   it('a template with an empty subject needs SAN entries', () => {

@@ -344,6 +344,30 @@ describe('templates as data and HRESULT texts', () => {
     } catch (e) {
       expect(isCaError(e, 'ERR_CA_TEMPLATE_INVALID')).toBe(true);
     }
+    // What would break certsrv's template list, be silently ignored, or overflow the extension.
+    const refused: [Record<string, unknown>, RegExp][] = [
+      [{ name: 'Typo', managerAproval: true }, /unknown field "managerAproval"/],
+      [{ name: 'Semi;Colon' }, /cannot contain ";"/],
+      [{ name: ' Spacey ' }, /white space/],
+      [{ name: 'Tab\tName' }, /control characters/],
+      [{ name: 'x'.repeat(65) }, /longer than 64/],
+      [{ name: 'X', displayName: 'Two\r\nLines' }, /"displayName"/],
+      [
+        { name: 'X', schemaVersion: 2, oid: '1.2.3', majorVersion: 99_999_999_999_999 },
+        /"majorVersion" must be a whole number from 1 to 2147483647/,
+      ],
+      [{ name: 'X', schemaVersion: 2, oid: '1.2.3', minorVersion: 2 ** 31 }, /"minorVersion"/],
+      [{ name: 'X', validityDays: Number.MAX_SAFE_INTEGER }, /"validityDays"/],
+      [{ name: 'X', minKeySize: { ec: 100_000_000 } }, /"minKeySize.ec"/],
+      [{ name: 'X', minKeySize: { dsa: 1024 } }, /unknown field "minKeySize.dsa"/],
+      [
+        { name: 'X', subject: 'identity', identity: { subjectName: 'dns', altNames: ['dns'], extra: 1 } },
+        /unknown field "identity.extra"/,
+      ],
+      [{ name: 'X', enroll: [''] }, /"enroll"/],
+    ];
+    for (const [input, message] of refused)
+      expect(() => parseTemplate(input), JSON.stringify(input)).toThrow(message);
     const t = parseTemplate({ name: 'Minimal' });
     expect(t).toMatchObject({
       schemaVersion: 1,

@@ -689,6 +689,35 @@ describe('ca templates', () => {
     expect((await ca('templates', '--dir', 'tmpl-pki', '--add', 'Userr')).code).toBe(2);
     expect(await readFile(join(dir, 'tmpl-pki', 'ca.json'), 'utf8')).toBe(before);
 
+    // A copy of a v2 template keeps the original's OID in the file: it gets its own, as
+    // Duplicate Template gives one; a file naming one template twice is refused.
+    const manual = JSON.parse(
+      (await ca('templates', '--dir', 'tmpl-pki', '--show', 'WebServer_Manual')).stdout,
+    );
+    await writeFile(join(dir, 'manual-copy.json'), JSON.stringify({ ...manual, name: 'ManualCopy' }));
+    const copied = await ca(
+      'templates',
+      '--dir',
+      'tmpl-pki',
+      '--add',
+      'manual-copy.json',
+      '--format',
+      'json',
+    );
+    expect(copied.code, copied.stderr).toBe(0);
+    const copy = JSON.parse(copied.stdout).templates.find((t: { name: string }) => t.name === 'ManualCopy');
+    expect(copy.oid).not.toBe(manual.oid);
+    expect(copy.oid.startsWith('1.3.6.1.4.1.311.21.8.7638725.13898300.1985460.3383425.7519116.119.')).toBe(
+      true,
+    );
+    expect(JSON.parse(copied.stdout).changes[0]).toContain(
+      'WebServer_Manual has the OID the file gave, so the copy got a new one',
+    );
+    await writeFile(join(dir, 'twice.json'), JSON.stringify([{ name: 'Dup' }, { name: 'dup' }]));
+    const twice = await ca('templates', '--dir', 'tmpl-pki', '--add', 'twice.json');
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('is added twice');
+
     // A built-in template is published again by name.
     const back = await ca('templates', '--dir', 'tmpl-pki', '--add', 'user', '--add', 'DomainController');
     expect(back.stdout).toContain('Added User');

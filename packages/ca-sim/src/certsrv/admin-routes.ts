@@ -200,13 +200,20 @@ export async function handleAdmin(app: CertsrvApp, ex: Exchange, sub: string): P
         return back('unrevoked', { id });
       case 'publish-crl':
       case 'publish-delta-crl': {
+        // The CA publishes for every key whose certificate has not expired (crlKeyIndexes,
+        // current key first): certificates an older key signed name that key's CRL, and a
+        // release from hold must reach it too. The page reports the current key's numbers.
+        // One after the other: each CRL takes the next CRL number.
+        const [current, ...older] = app.ca.crlKeyIndexes();
         if (action === 'publish-delta-crl') {
-          const crl = await app.ca.publishCrl({ delta: true });
+          const crl = await app.ca.publishCrl({ delta: true, keyIndex: current });
+          for (const keyIndex of older) await app.ca.publishCrl({ delta: true, keyIndex });
           ex.event = `admin:crl:${crl.crlNumber}`;
           return back('delta', { id: crl.crlNumber });
         }
         // "New CRL": a base with a delta over it when deltas are enabled.
-        const { base, delta } = await app.ca.publishBaseAndDelta();
+        const { base, delta } = await app.ca.publishBaseAndDelta({ keyIndex: current });
+        for (const keyIndex of older) await app.ca.publishBaseAndDelta({ keyIndex });
         ex.event = `admin:crl:${base.crlNumber}`;
         return delta
           ? back('crl-delta', { id: base.crlNumber, delta: delta.crlNumber })

@@ -72,6 +72,10 @@ export const caTemplates: Command = {
     // Read the files before the CA is opened: a bad file changes nothing.
     const added: TemplateEntry[] = [];
     for (const a of adds) added.push(...(await addedEntries(ctx, a)));
+    const addedNames = added.map((e) => entryName(e).toLowerCase());
+    const twice = addedNames.find((n, i) => addedNames.indexOf(n) !== i);
+    if (twice !== undefined)
+      throw usageError(`the template "${twice}" is added twice: give each name once.`, NAME);
     return withCa(ctx, args, NAME, async (_ca, dir) => {
       const config = (await readCaConfig(dir))!;
       const current = publishedTemplates(config, dir);
@@ -83,20 +87,29 @@ export const caTemplates: Command = {
       }
       let entries: TemplateEntry[] = config.templates ? [...config.templates] : current.map((t) => t.name);
       const notes: string[] = [];
-      const nameOf = (e: TemplateEntry) => (typeof e === 'string' ? e : String(e.name)).toLowerCase();
+      const nameOf = (e: TemplateEntry) => entryName(e).toLowerCase();
       for (const r of removes) {
         const i = entries.findIndex((e) => nameOf(e) === r.toLowerCase());
         if (i < 0) throw notPublished(r, publishedTemplates({ ...config, templates: entries }, dir));
-        notes.push(
-          `Removed ${typeof entries[i] === 'string' ? entries[i] : String((entries[i] as { name: unknown }).name)}`,
-        );
+        notes.push(`Removed ${entryName(entries[i]!)}`);
         entries.splice(i, 1);
       }
-      for (const e of added) {
+      for (let e of added) {
         const i = entries.findIndex((x) => nameOf(x) === nameOf(e));
+        let note = '';
+        // A copy saved with --show keeps the original's OID: give it its own, as the Certificate
+        // Templates console's Duplicate Template does (two templates cannot share one OID).
+        const oid = typeof e === 'string' ? undefined : e.oid;
+        const owner = entries.find(
+          (x) => nameOf(x) !== nameOf(e) && templateOfEntry(x, dir).oid === oid && oid !== undefined,
+        );
+        if (owner && typeof e !== 'string') {
+          e = withOid({ ...e, oid: undefined });
+          note = `; ${entryName(owner)} has the OID the file gave, so the copy got a new one`;
+        }
         const t = templateOfEntry(e, dir);
         notes.push(
-          `${i >= 0 ? 'Replaced' : 'Added'} ${t.name}${t.oid && typeof e !== 'string' ? ` (template OID ${t.oid})` : ''}`,
+          `${i >= 0 ? 'Replaced' : 'Added'} ${t.name}${t.oid && typeof e !== 'string' ? ` (template OID ${t.oid}${note})` : ''}`,
         );
         if (i >= 0) entries[i] = e;
         else entries = [...entries, e];
@@ -168,6 +181,11 @@ async function addedEntries(ctx: Parameters<Command['run']>[0], value: string): 
     templateOfEntry(entry, value === STDIO ? 'standard input' : value);
     return entry;
   });
+}
+
+/** The name of a ca.json template entry. */
+function entryName(e: TemplateEntry): string {
+  return typeof e === 'string' ? e : String(e.name);
 }
 
 /** A schema version 2 template without an OID gets one, and a revision, as a duplicated template does. */

@@ -2,7 +2,7 @@
 // value of `lbCertTemplate` (field 1 = template cn, last field = display name) and the display
 // name in the page language.
 
-import type { CertificateTemplate } from '../../template.js';
+import { type CertificateTemplate, templateRevision } from '../../template.js';
 import type { CertsrvLanguage, TemplateOption } from '../page-model.js';
 
 // French display names of the default templates (Windows fr-FR), keyed by cn, used only when the
@@ -72,8 +72,8 @@ export function templateOptionValue(t: CertificateTemplate): string {
     0,
     '',
     t.oid ?? '',
-    t.majorVersion ?? t.schemaVersion,
-    t.minorVersion ?? 0,
+    templateRevision(t).major,
+    templateRevision(t).minor,
     t.displayName,
   ].join(';');
 }
