@@ -27,12 +27,30 @@ export const PASSWORD_OPTIONS: readonly OptionSpec[] = [
 ];
 
 /**
+ * How {@link passwordOption} treats an empty password. `allowEmpty`: the option may be a PKCS #12
+ * (.pfx) password, which may be empty (RFC 7292 B.1 encodes it as 00 00; Windows' export wizard,
+ * `openssl pkcs12 -passout pass:` and Java write such files).
+ *
+ * @example
+ * ```ts
+ * const options: PasswordOptionOptions = { allowEmpty: true };
+ * ```
+ */
+export interface PasswordOptionOptions {
+  readonly allowEmpty?: boolean;
+}
+
+/**
  * The password given with --password or --password-file (or, with `name`, `--NAME` and
- * `--NAME-file`), or undefined. Both at once, or an empty password, is a usage error.
+ * `--NAME-file`), or undefined. Both at once is a usage error; so is an empty password, unless
+ * `allowEmpty` (for the password of a .pfx: `--password ''`, or an empty first line of the file).
+ * A private key file is never protected by an empty password (PBES2 with an empty password
+ * protects nothing), so the options of those commands keep refusing it.
  *
  * @example
  * ```ts
  * const password = await passwordOption(ctx, args, 'key new');
+ * const pfxPassword = await passwordOption(ctx, args, 'show', 'password', { allowEmpty: true });
  * ```
  */
 export async function passwordOption(
@@ -40,6 +58,7 @@ export async function passwordOption(
   args: ParsedArgs,
   command: string,
   name = 'password',
+  options: PasswordOptionOptions = {},
 ): Promise<string | undefined> {
   const direct = stringOption(args, name);
   const file = stringOption(args, `${name}-file`);
@@ -52,7 +71,13 @@ export async function passwordOption(
     password = new TextDecoder().decode(bytes).split(/\r?\n/)[0] ?? '';
   }
   if (password === undefined) return undefined;
-  if (password === '') throw usageError('the password is empty.', command);
+  if (password === '') {
+    if (options.allowEmpty) return password;
+    throw usageError(
+      `the password is empty (--${name}${file !== undefined ? '-file' : ''}): a private key file needs a non-empty password.`,
+      command,
+    );
+  }
   ctx.secrets.add(password);
   return password;
 }

@@ -1,11 +1,15 @@
 // `certlab convert`: every target, checked by reading the result back with OpenSSL and with
 // `certlab show`.
 
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { createPkcs12, readPkcs12 } from '@certlab/pki';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { javaKeystore } from '../../../test/support/keytool.js';
+import { describeWithTool } from '../../../test/support/tools.js';
 import { run } from '../src/index.js';
 import { cli, openssl, opensslAll, removeTempDirs, tempDir } from './helpers.js';
 import { makePki, type Pki } from './pki-fixtures.js';
@@ -466,5 +470,188 @@ describe('convert: errors', () => {
     const f = await cli(dir, 'convert', 'leaf.pem', '--to', 'pem', '--out', 'exists.pem', '--force');
     expect(f.code, f.stderr).toBe(0);
     expect(await readFile(join(dir, 'exists.pem'), 'utf8')).toBe(pki.leaf.toPem());
+  });
+});
+
+describeWithTool('keytool', 'convert: a .pfx with several keys (keytool -genkeypair twice)', () => {
+  beforeAll(() => javaKeystore(dir, 'java.p12', 'P@ssw0rd'));
+
+  it('--to pem --include-key writes every key, each the key of one of the certificates', async () => {
+    const r = await cli(
+      dir,
+      'convert',
+      'java.p12',
+      '--password',
+      'P@ssw0rd',
+      '--to',
+      'pem',
+      '--include-key',
+      '--out',
+      'java.pem',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      'Wrote 2 certificates and 2 private keys (RSA 2048, EC P-256; unencrypted) as PEM',
+    );
+    const pem = await readFile(join(dir, 'java.pem'), 'utf8');
+    const keys = pem.match(/-----BEGIN PRIVATE KEY-----[^-]+-----END PRIVATE KEY-----\n/g) ?? [];
+    const certs = pem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----\n/g) ?? [];
+    expect(keys).toHaveLength(2);
+    const certKeys = certs.map((c) => {
+      writeFileSync(join(dir, 'one.pem'), c);
+      return openssl(dir, 'x509', '-in', 'one.pem', '-noout', '-pubkey');
+    });
+    for (const k of keys) {
+      writeFileSync(join(dir, 'one.key'), k);
+      expect(certKeys).toContain(openssl(dir, 'pkey', '-in', 'one.key', '-pubout'));
+    }
+  });
+
+  it('--to pfx writes one key and its certificate, and warns that the other key is left out', async () => {
+    const r = await cli(
+      dir,
+      'convert',
+      'java.p12',
+      '--password',
+      'P@ssw0rd',
+      '--to',
+      'pfx',
+      '--out',
+      'java-one.pfx',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /Warning: java\.p12 holds 2 private keys; the \.pfx gets only one \(RSA 2048, CN=jrsa\)/,
+    );
+    const back = await readPkcs12(new Uint8Array(await readFile(join(dir, 'java-one.pfx'))), 'P@ssw0rd');
+    expect(back.keys).toHaveLength(1);
+    expect(back.friendlyName).toBe('jrsa');
+    expect(back.certificate!.subject.commonName).toBe('jrsa');
+  });
+});
+
+describe('convert: empty .pfx passwords', () => {
+  it('reads and writes a .pfx with an explicitly empty password (as openssl -passout pass: writes it)', async () => {
+    openssl(
+      dir,
+      'pkcs12',
+      '-export',
+      '-in',
+      'leaf.pem',
+      '-inkey',
+      'leaf.key',
+      '-passout',
+      'pass:',
+      '-out',
+      'empty.pfx',
+    );
+    const r = await cli(dir, 'convert', 'empty.pfx', '--password', '', '--to', 'pem', '--out', 'empty.pem');
+    expect(r.code, r.stderr).toBe(0);
+    expect(await readFile(join(dir, 'empty.pem'), 'utf8')).toBe(pki.leaf.toPem());
+    await writeFile(join(dir, 'empty-pass.txt'), '\n');
+    const w = await cli(
+      dir,
+      'convert',
+      'leaf.pem',
+      '--key',
+      'leaf.key',
+      '--to',
+      'pfx',
+      '--pfx-password-file',
+      'empty-pass.txt',
+      '--out',
+      'empty-out.pfx',
+    );
+    expect(w.code, w.stderr).toBe(0);
+    expect(openssl(dir, 'pkcs12', '-in', 'empty-out.pfx', '-passin', 'pass:', '-nokeys')).toContain(
+      'BEGIN CERTIFICATE',
+    );
+    const w2 = await cli(
+      dir,
+      'convert',
+      'leaf.pem',
+      '--key',
+      'leaf.key',
+      '--to',
+      'pfx',
+      '--pfx-password',
+      '',
+      '--out',
+      'empty-out2.pfx',
+    );
+    expect(w2.code, w2.stderr).toBe(0);
+    expect(
+      (await readPkcs12(new Uint8Array(await readFile(join(dir, 'empty-out2.pfx'))), '')).certificate!.equals(
+        pki.leaf,
+      ),
+    ).toBe(true);
+  });
+
+  it('still refuses an empty password for a private key file (--key-password)', async () => {
+    const r = await cli(
+      dir,
+      'convert',
+      'leaf.pem',
+      '--key',
+      'leaf-enc.key',
+      '--key-password',
+      '',
+      '--to',
+      'pfx',
+      '--pfx-password',
+      'x',
+      '--out',
+      'nope.pfx',
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'the password is empty (--key-password): a private key file needs a non-empty password.',
+    );
+  });
+});
+
+describe('convert: re-exporting a .pfx keeps the friendly names of its CA certificates', () => {
+  it('writes each chain bag with the friendlyName it had (openssl -caname)', async () => {
+    openssl(
+      dir,
+      'pkcs12',
+      '-export',
+      '-in',
+      'leaf.pem',
+      '-inkey',
+      'leaf.key',
+      '-certfile',
+      'ica.pem',
+      '-name',
+      'web01',
+      '-caname',
+      'Contoso Issuing',
+      '-passout',
+      'pass:named',
+      '-out',
+      'named.pfx',
+    );
+    const r = await cli(
+      dir,
+      'convert',
+      'named.pfx',
+      '--password',
+      'named',
+      '--to',
+      'pfx',
+      '--out',
+      'named-again.pfx',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const back = await readPkcs12(new Uint8Array(await readFile(join(dir, 'named-again.pfx'))), 'named');
+    expect(back.friendlyName).toBe('web01');
+    expect(
+      back.bags
+        .filter((b) => b.type === 'certificate')
+        .map((b) => [b.certificate!.subject.commonName, b.friendlyName]),
+    ).toEqual([
+      [pki.leaf.subject.commonName, 'web01'],
+      [pki.ica.subject.commonName, 'Contoso Issuing'],
+    ]);
   });
 });

@@ -1,10 +1,13 @@
 // `certlab show`: any file, identified by content; OpenSSL-made containers as the reference.
 
+import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { createCertsOnlyPkcs7, createPkcs12, encodePkcs7Pem, toHex } from '@certlab/pki';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { javaKeystore } from '../../../test/support/keytool.js';
+import { describeWithTool } from '../../../test/support/tools.js';
 import { generalNameText } from '../src/format/general-name-text.js';
 import { run } from '../src/index.js';
 import { cli, openssl, removeTempDirs, tempDir } from './helpers.js';
@@ -384,5 +387,54 @@ describe('general names as certutil prints them', () => {
     expect(generalNameText({ type: 'otherName', oid: '1.2.3.4', value: guid })).toBe(
       `Other Name: 1.2.3.4=${toHex(guid)}`,
     );
+  });
+});
+
+describe('show: .pfx edge cases', () => {
+  it("opens a .pfx whose password is empty with --password '' or an empty --password-file", async () => {
+    openssl(
+      dir,
+      'pkcs12',
+      '-export',
+      '-in',
+      'leaf.pem',
+      '-inkey',
+      'leaf.key',
+      '-passout',
+      'pass:',
+      '-out',
+      'empty.pfx',
+    );
+    await writeFile(join(dir, 'empty-pass.txt'), '\n');
+    for (const args of [
+      ['--password', ''],
+      ['--password-file', 'empty-pass.txt'],
+    ]) {
+      const r = await cli(dir, 'show', 'empty.pfx', ...args);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('PKCS12 (PFX) File:');
+      expect(r.stdout).toContain('matches Certificate 0 (the leaf)');
+    }
+    // The wrong password is still wrong, empty or not.
+    const w = await cli(dir, 'show', 'web01.pfx', '--password', '');
+    expect(w.code).not.toBe(0);
+    expect(w.stderr).toContain('[ERR_PKI_PKCS12_PASSWORD]');
+  });
+});
+
+describeWithTool('keytool', 'show: a .pfx with several keys (keytool -genkeypair twice)', () => {
+  it('lists every key with its certificate, text and JSON', async () => {
+    javaKeystore(dir, 'java.p12', 'P@ssw0rd');
+    const r = await cli(dir, 'show', 'java.p12', '--password', 'P@ssw0rd');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Private Keys: 2 (the report below shows the one above)');
+    expect(r.stdout).toContain('  Key 0: RSA 2048, "jrsa", certificate CN=jrsa');
+    expect(r.stdout).toContain('  Key 1: EC P-256, "jec", certificate CN=jec');
+    const j = await cli(dir, 'show', 'java.p12', '--password', 'P@ssw0rd', '--format', 'json');
+    expect(j.code, j.stderr).toBe(0);
+    expect(JSON.parse(j.stdout).objects[0].pkcs12.keys).toEqual([
+      { key: 'RSA 2048', friendlyName: 'jrsa', certificate: 'CN=jrsa' },
+      { key: 'EC P-256', friendlyName: 'jec', certificate: 'CN=jec' },
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 // `certlab store`: import, list, show, verify, export and delete on a simulated machine kept in
 // a directory, and the usage errors (exit 2).
 
+import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -12,9 +13,12 @@ import {
   generateKeyPair,
   keyUsage,
   readPkcs7Certificates,
+  readPkcs12,
   subjectAltName,
 } from '@certlab/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { javaKeystore } from '../../../test/support/keytool.js';
+import { describeWithTool } from '../../../test/support/tools.js';
 import { cli, removeTempDirs, tempDir } from './helpers.js';
 
 const DAY = 86_400_000;
@@ -611,5 +615,82 @@ describe('certlab store usage errors', () => {
     const r = await cli(dir, 'store', 'show', 'AB'.repeat(20), '--machine', 'ex01');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('[ERR_STORE_NOT_FOUND]');
+  });
+});
+
+describeWithTool('keytool', 'store import: a .pfx with several keys (keytool -genkeypair twice)', () => {
+  it('imports each certificate into My with its own key (none lands in AddressBook without it)', async () => {
+    // Java 8's format (3DES keys, RC2-40 certificates, SHA-1 MAC), as older keystores are.
+    javaKeystore(dir, 'java.p12', 'P@ssw0rd', { legacy: true });
+    const r = await cli(
+      dir,
+      'store',
+      'import',
+      'java.p12',
+      '--machine',
+      'm-java',
+      '--password',
+      'P@ssw0rd',
+      '--exportable',
+      '--format',
+      'json',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      certificates: { store: string; subject: string; hasPrivateKey: boolean }[];
+      warnings: string[];
+    };
+    expect(out.certificates.map((c) => [c.subject, c.store, c.hasPrivateKey]).sort()).toEqual([
+      ['CN=jec', 'My', true],
+      ['CN=jrsa', 'My', true],
+    ]);
+    expect(out.warnings).toEqual([]);
+    expect(r.stderr).toBe('');
+  });
+});
+
+describe('store import and export: an empty .pfx password', () => {
+  it("imports a .pfx whose password is empty with --password '' and exports one with it", async () => {
+    const key = await generateKeyPair({ type: 'ec', curve: 'P-256' });
+    const cert = await createCertificate({
+      subject: 'CN=empty.contoso.com',
+      publicKey: key.publicKey,
+      signingKey: key.privateKey,
+    });
+    await writeFile(
+      join(dir, 'empty.pfx'),
+      await createPkcs12({ key: key.privateKey, certificate: cert, password: '' }),
+    );
+    const r = await cli(
+      dir,
+      'store',
+      'import',
+      'empty.pfx',
+      '--machine',
+      'm-empty',
+      '--password',
+      '',
+      '--exportable',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('[private key]');
+    const t = await cert.thumbprint();
+    const e = await cli(
+      dir,
+      'store',
+      'export',
+      t,
+      '--machine',
+      'm-empty',
+      '--as',
+      'pfx',
+      '--password',
+      '',
+      '--out',
+      'empty-back.pfx',
+    );
+    expect(e.code, e.stderr).toBe(0);
+    const back = await readPkcs12(new Uint8Array(await readFile(join(dir, 'empty-back.pfx'))), '');
+    expect(back.certificate!.equals(cert)).toBe(true);
   });
 });

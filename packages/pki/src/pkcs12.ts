@@ -40,7 +40,7 @@ import {
   tlv,
 } from './internal/der.js';
 import { guard, misuse } from './internal/guard.js';
-import { KDF_MAC, type Pkcs12KdfHash, pkcs12Kdf } from './internal/pkcs12-kdf.js';
+import { KDF_MAC, KDF_ROUND_COST_TENTHS, type Pkcs12KdfHash, pkcs12KdfSync } from './internal/pkcs12-kdf.js';
 
 export type { Pkcs12KdfHash };
 
@@ -123,10 +123,12 @@ export const PKCS12_DEFAULT_MAX_ITERATIONS = 2_000_000;
 
 /**
  * The work budget of one file, in units of `maxIterations`: the iteration count times the number
- * of hash chains of every key derivation (the MAC: one; a 3DES safe or key: three, two for the key
- * and one for the IV; PBES2: one per PBKDF2 output block), summed. At the defaults a hostile file
- * can cost at most 8,000,000 chain iterations, about 4 s of SHA-1 in Node 20; an NSS legacy export
- * (600,000 iterations, six chains) uses 3,600,000.
+ * of hash chains of every key derivation (the MAC: one, two with an empty password, which is
+ * tried in both of its encodings; a 3DES safe or key: three, two for the key and one for the IV;
+ * PBES2: one per PBKDF2 output block), summed, each weighted by the cost of its hash's round
+ * relative to SHA-1's (SHA-256 1.4, SHA-384 and SHA-512 6.4; PBKDF2 1). At the defaults a hostile
+ * file can cost at most 8,000,000 SHA-1-round equivalents, about 4-5 s in Node 20, whatever its
+ * hashes; an NSS legacy export (600,000 iterations, six chains) uses 3,600,000.
  *
  * @example
  * ```ts
@@ -156,6 +158,20 @@ const MAX_BAG_DEPTH = 4;
 export type Pkcs12Profile = 'modern' | 'legacy';
 
 /**
+ * A chain certificate of {@link createPkcs12} with the friendlyName of its bag (RFC 7292 §4.2,
+ * PKCS #9 friendlyName), which Windows shows as the certificate's Friendly Name after import.
+ *
+ * @example
+ * ```ts
+ * const chain: Pkcs12ChainCertificate[] = [{ certificate: issuingCa, friendlyName: 'Contoso Issuing CA 01' }];
+ * ```
+ */
+export interface Pkcs12ChainCertificate {
+  certificate: Certificate;
+  friendlyName?: string;
+}
+
+/**
  * What {@link createPkcs12} needs.
  *
  * @example
@@ -168,8 +184,11 @@ export interface Pkcs12Init {
   key: PrivateKey;
   /** The certificate of the key (the leaf). */
   certificate: Certificate;
-  /** Issuer certificates to include, usually issuing CA then root. */
-  chain?: readonly Certificate[];
+  /**
+   * Issuer certificates to include, usually issuing CA then root; each may come with its own
+   * friendly name (`{ certificate, friendlyName }`), written on its bag.
+   */
+  chain?: readonly (Certificate | Pkcs12ChainCertificate)[];
   /** The password; an empty string is allowed (as OpenSSL and Windows allow it) but protects nothing. */
   password: string;
   /** Shown by Windows ("Friendly name") and by `openssl pkcs12 -info`; set on the key and leaf bags. */
@@ -227,7 +246,7 @@ async function computeMac(
   iterations: number,
   data: Uint8Array,
 ): Promise<Uint8Array> {
-  const key = await pkcs12Kdf(hash, password, salt, KDF_MAC, iterations, HASH_BYTES[hash]);
+  const key = pkcs12KdfSync(hash, password, salt, KDF_MAC, iterations, HASH_BYTES[hash]);
   return hmac(hash, key, data);
 }
 
@@ -258,8 +277,17 @@ export async function createPkcs12(init: Pkcs12Init): Promise<Uint8Array> {
   if (!(key instanceof PrivateKey)) throw misuse('createPkcs12() needs `key`: a PrivateKey.');
   if (!(certificate instanceof Certificate))
     throw misuse('createPkcs12() needs `certificate`: a Certificate.');
-  if (!Array.isArray(chain) || !chain.every((c) => c instanceof Certificate))
-    throw misuse('The `chain` option must be an array of Certificates.');
+  const isChainEntry = (c: unknown): boolean =>
+    c instanceof Certificate ||
+    (typeof c === 'object' &&
+      c !== null &&
+      (c as Pkcs12ChainCertificate).certificate instanceof Certificate &&
+      ((c as Pkcs12ChainCertificate).friendlyName === undefined ||
+        typeof (c as Pkcs12ChainCertificate).friendlyName === 'string'));
+  if (!Array.isArray(chain) || !chain.every(isChainEntry))
+    throw misuse(
+      'The `chain` option must be an array of Certificates or { certificate, friendlyName? } objects.',
+    );
   if (typeof password !== 'string') throw misuse('createPkcs12() needs `password`: a string.');
   if (friendlyName !== undefined && typeof friendlyName !== 'string')
     throw misuse('The `friendlyName` option must be a string.');
@@ -285,7 +313,19 @@ export async function createPkcs12(init: Pkcs12Init): Promise<Uint8Array> {
   if (friendlyName !== undefined) attrs.push(attribute(OID_FRIENDLY_NAME, str(T.BMP_STRING, friendlyName)));
   const bagAttributes = setOf(attrs);
 
-  const certSafe = seq(certBag(certificate, bagAttributes), ...chain.map((c) => certBag(c)));
+  // A chain certificate's friendlyName goes on its own bag, without a localKeyId (it has no key),
+  // as Windows' PFXExportCertStoreEx and OpenSSL's -CAfile/-caname write them.
+  const chainBags = chain.map((c) =>
+    c instanceof Certificate
+      ? certBag(c)
+      : certBag(
+          c.certificate,
+          c.friendlyName === undefined
+            ? undefined
+            : setOf([attribute(OID_FRIENDLY_NAME, str(T.BMP_STRING, c.friendlyName))]),
+        ),
+  );
+  const certSafe = seq(certBag(certificate, bagAttributes), ...chainBags);
   const pkcs8 = await key.toPkcs8();
   // Independent salts and derivations: PBKDF2 for both may run in parallel off the main thread.
   const [certs, shrouded] = await Promise.all([
@@ -348,6 +388,29 @@ export interface Pkcs12Bag {
 }
 
 /**
+ * One private key of a PKCS#12 file with its certificate, as {@link readPkcs12} pairs them.
+ *
+ * @example
+ * ```ts
+ * for (const { key, certificate, friendlyName } of (await readPkcs12(der, password)).keys)
+ *   console.log(friendlyName, certificate?.subject.toWindowsString() ?? '(no certificate)', key.type);
+ * ```
+ */
+export interface Pkcs12KeyEntry {
+  key: PrivateKey;
+  /**
+   * The key's certificate: the one with the same localKeyId and public key, else one with the
+   * same public key (each certificate paired once), as Windows pairs them; undefined when the file
+   * has none.
+   */
+  certificate?: Certificate;
+  /** The key bag's friendlyName, else its certificate's. */
+  friendlyName?: string;
+  /** The key bag's localKeyId as uppercase hex. */
+  localKeyId?: string;
+}
+
+/**
  * What {@link readPkcs12} returns.
  *
  * @example
@@ -356,14 +419,22 @@ export interface Pkcs12Bag {
  * ```
  */
 export interface Pkcs12Contents {
-  /** The first private key of the file, if any. */
+  /**
+   * The private key of the file, when it has one; with several, the first (in file order) that
+   * has a certificate, else the first. Every key is in {@link Pkcs12Contents.keys}.
+   */
   key?: PrivateKey;
-  /** The key's certificate: same localKeyId and public key (or same public key), if present. */
+  /** The certificate of `key` (see {@link Pkcs12KeyEntry.certificate}), if present. */
   certificate?: Certificate;
-  /** The other certificates, the leaf's issuers first (by name, upwards), then the rest in file order. */
+  /**
+   * Every certificate but `certificate`: its issuers first (by name, upwards), then the rest in
+   * file order, including the certificates of the other keys.
+   */
   chain: Certificate[];
-  /** The key bag's friendlyName, else the leaf's. */
+  /** The friendlyName of the key bag of `key`, else that of its certificate. */
   friendlyName?: string;
+  /** Every private key of the file in file order, each with its certificate (key types certlab does not handle are left out). */
+  keys: Pkcs12KeyEntry[];
   /** Every bag, in file order. */
   bags: Pkcs12Bag[];
   /** The integrity MAC, or undefined when the file has none (then only decryption checks the password). */
@@ -398,18 +469,29 @@ function level(bytes: Uint8Array, expectId?: number): Tlv {
   return readWhole(berToDer(bytes), expectId);
 }
 
+/**
+ * What to do about a file over the iteration limits, for both audiences: library callers have
+ * the maxIterations option, CLI users (who do not) can re-export the file where it came from.
+ */
+const KDF_LIMIT_ADVICE =
+  'If you trust the file, re-export it with fewer iterations (openssl pkcs12 -in OLD.pfx -nodes | openssl pkcs12 -export -iter 2048 -macalg sha256 -out NEW.pfx) or, calling readPkcs12() from code, pass a higher maxIterations option.';
+
 /** Counts key-derivation work against the per-use and per-file limits before it is done. */
 class Budget {
+  /** Work charged so far, in tenths of a SHA-1 round (see KDF_ROUND_COST_TENTHS). */
   #used = 0n;
   #items = 0;
   constructor(readonly max: number) {}
 
-  /** Checks one derivation of `declared` iterations running `chains` hash chains, before it runs. */
-  charge(declared: bigint, chains: number, what: string): void {
+  /**
+   * Checks one derivation of `declared` iterations running `chains` hash chains of `hash`, before
+   * it runs. PBKDF2 (native, off the main thread) and the SHA-1 PBEs cost one SHA-1 round each.
+   */
+  charge(declared: bigint, chains: number, what: string, hash: Pkcs12KdfHash = 'SHA-1'): void {
     if (declared > BigInt(this.max)) {
       throw new PkiError(
         'ERR_PKI_KDF_LIMIT',
-        `The PKCS#12 file asks for ${declared} iterations for ${what}, above the limit of ${this.max}. If you trust the file, raise the limit with the maxIterations option.`,
+        `The PKCS#12 file asks for ${declared} iterations for ${what}, above the limit of ${this.max} iterations per key derivation. ${KDF_LIMIT_ADVICE}`,
       );
     }
     if (++this.#items > MAX_ENCRYPTED_ITEMS)
@@ -417,12 +499,12 @@ class Budget {
         'ERR_PKI_KDF_LIMIT',
         `The PKCS#12 file has more than ${MAX_ENCRYPTED_ITEMS} encrypted items, each needing its own key derivation.`,
       );
-    this.#used += declared * BigInt(chains);
+    this.#used += declared * BigInt(chains) * BigInt(KDF_ROUND_COST_TENTHS[hash]);
     const total = BigInt(this.max) * BigInt(PKCS12_BUDGET_FACTOR);
-    if (this.#used > total) {
+    if (this.#used > total * 10n) {
       throw new PkiError(
         'ERR_PKI_KDF_LIMIT',
-        `The key derivations of the PKCS#12 file add up to more than ${total} hash-chain iterations (${PKCS12_BUDGET_FACTOR} × maxIterations). If you trust the file, raise the limit with the maxIterations option.`,
+        `The key derivations of the PKCS#12 file add up to more than certlab's limit of ${total} SHA-1-round equivalents per file (${PKCS12_BUDGET_FACTOR} × ${this.max} iterations; a SHA-384 or SHA-512 round counts about 6.4). ${KDF_LIMIT_ADVICE}`,
       );
     }
   }
@@ -595,8 +677,9 @@ async function shield<R>(fn: () => Promise<R>): Promise<R> {
  * The MAC is verified before any decrypted byte is used (PBKDF2 derivations start meanwhile, off
  * the main thread), and every iteration count is checked against `maxIterations` before its
  * derivation runs; the whole file may cost {@link PKCS12_BUDGET_FACTOR} times it (in hash chains).
- * The first key of the file is imported; `bags` lists every bag. An empty password is tried both
- * as RFC 7292 says (00 00) and as a NULL password, as OpenSSL does.
+ * Every key of the file is imported and paired with its certificate (`keys`); `key` and
+ * `certificate` are the first pair (see {@link Pkcs12Contents.key}); `bags` lists every bag. An
+ * empty password is tried both as RFC 7292 says (00 00) and as a NULL password, as OpenSSL does.
  *
  * Errors: ERR_PKI_PKCS12_PASSWORD for a wrong password
  * (or a damaged file), ERR_PKI_KDF_LIMIT for too many iterations, ERR_PKI_PKCS12_UNSUPPORTED naming
@@ -660,13 +743,14 @@ async function read(der: Uint8Array, password: string, budget: Budget): Promise<
     pfx.end('PFX');
     return { authSafe, mac };
   });
-  if (mac) budget.charge(mac.declared, 1, 'the MAC');
+  // An empty password may take two MAC computations (see verifyMac): both are charged.
+  if (mac) budget.charge(mac.declared, password === '' ? 2 : 1, `the ${mac.hash} MAC`, mac.hash);
 
   // 2. The authenticated content: safes, the bags of plain safes, and the iteration counts of
   //    everything visible before decryption, checked now. A parse error here waits for the MAC:
   //    when the MAC fails, the file is damaged or the password wrong, and that is the answer.
   let parsed:
-    | { safes: Safe[]; bagLists: (RawBag[] | undefined)[]; keyBag?: RawBag; shrouded?: Shrouded }
+    | { safes: Safe[]; bagLists: (RawBag[] | undefined)[]; plainKeys: Map<RawBag, Shrouded | undefined> }
     | undefined;
   let parseError: unknown;
   try {
@@ -680,11 +764,12 @@ async function read(der: Uint8Array, password: string, budget: Budget): Promise<
         readBags(s.content, out, {});
         return out;
       });
-      const keyBag = bagLists
-        .flatMap((l) => l ?? [])
-        .find((b) => b.oid === BAG.shroudedKey || b.oid === BAG.key);
-      const shrouded = keyBag?.oid === BAG.shroudedKey ? readShrouded(keyBag.value) : undefined;
-      return { safes, bagLists, keyBag, shrouded };
+      // Every key bag of the plain safes (a Java keystore holds one per entry), not only the first.
+      const plainKeys = new Map<RawBag, Shrouded | undefined>();
+      for (const b of bagLists.flatMap((l) => l ?? []))
+        if (b.oid === BAG.shroudedKey || b.oid === BAG.key)
+          plainKeys.set(b, b.oid === BAG.shroudedKey ? readShrouded(b.value) : undefined);
+      return { safes, bagLists, plainKeys };
     });
   } catch (e) {
     if (!mac) throw e;
@@ -694,12 +779,9 @@ async function read(der: Uint8Array, password: string, budget: Budget): Promise<
     for (const s of parsed.safes)
       if (s.kind === 'encrypted')
         budget.charge(s.pbe.declaredIterations, s.pbe.chains, `a ${s.pbe.name} safe`);
-    if (parsed.shrouded)
-      budget.charge(
-        parsed.shrouded.pbe.declaredIterations,
-        parsed.shrouded.pbe.chains,
-        `a ${parsed.shrouded.pbe.name} key bag`,
-      );
+    for (const shrouded of parsed.plainKeys.values())
+      if (shrouded)
+        budget.charge(shrouded.pbe.declaredIterations, shrouded.pbe.chains, `a ${shrouded.pbe.name} key bag`);
   }
 
   // 3. Start the PBES2 derivations now: PBKDF2 runs off the main thread in WebCrypto while the
@@ -713,12 +795,12 @@ async function read(der: Uint8Array, password: string, budget: Budget): Promise<
     early.set(data, p);
   };
   for (const s of parsed?.safes ?? []) if (s.kind === 'encrypted') start(s.pbe, s.ciphertext);
-  if (parsed?.shrouded) start(parsed.shrouded.pbe, parsed.shrouded.data);
+  for (const shrouded of parsed?.plainKeys.values() ?? []) if (shrouded) start(shrouded.pbe, shrouded.data);
 
   // 4. Integrity (RFC 7292 §5.2), which also tells whether the password is right.
   if (mac) forms = await verifyMac(mac, password, authSafe);
   if (!parsed) throw parseError;
-  const { safes, bagLists, keyBag: plainKeyBag, shrouded: plainShrouded } = parsed;
+  const { safes, bagLists, plainKeys } = parsed;
 
   // 5. Decryption. Without a MAC, a failed decryption is the only sign of a wrong password.
   const wrongOrDamaged = (what: string): PkiError =>
@@ -763,9 +845,13 @@ async function read(der: Uint8Array, password: string, budget: Budget): Promise<
       if (shrouded) pkcs8.fill(0);
     }
   };
-  // The key of a plain safe is decrypted and imported while the encrypted safes are.
-  const plainKey = plainKeyBag ? toKey(plainKeyBag, plainShrouded) : undefined;
-  plainKey?.catch(() => undefined);
+  // The keys of the plain safes are decrypted and imported while the encrypted safes are.
+  const plainKeyPromises = new Map<RawBag, Promise<PrivateKey>>();
+  for (const [bag, shrouded] of plainKeys) {
+    const p = toKey(bag, shrouded);
+    p.catch(() => undefined);
+    plainKeyPromises.set(bag, p);
+  }
   await Promise.all(
     safes.map(async (s, i) => {
       if (s.kind !== 'encrypted') return;
@@ -785,11 +871,13 @@ async function read(der: Uint8Array, password: string, budget: Budget): Promise<
     }),
   );
 
-  // 6. The bags in file order; the first key is imported, the others are only listed.
+  // 6. The bags in file order; every key is imported (a file may hold several, each with its
+  //    own certificate: a Java keystore with two entries, a Windows export of several certificates).
   const raw = bagLists.flatMap((l) => l ?? []);
   const bags: Pkcs12Bag[] = [];
-  let first: { key: PrivateKey; localKeyId?: Uint8Array; friendlyName?: string } | undefined;
+  const keys: { key: PrivateKey; localKeyId?: Uint8Array; friendlyName?: string }[] = [];
   const certs: { cert: Certificate; localKeyId?: Uint8Array; friendlyName?: string }[] = [];
+  let unsupportedKey: PkiError | undefined;
   for (const r of raw) {
     const summary: Pkcs12Bag = { type: 'other', oid: r.oid };
     if (r.friendlyName !== undefined) summary.friendlyName = r.friendlyName;
@@ -801,28 +889,42 @@ async function read(der: Uint8Array, password: string, budget: Budget): Promise<
     bags.push(summary);
     if (r.oid === BAG.key || r.oid === BAG.shroudedKey) {
       summary.type = r.oid === BAG.key ? 'key' : 'shrouded-key';
-      const shrouded =
-        r === plainKeyBag ? plainShrouded : r.oid === BAG.shroudedKey ? readShrouded(r.value) : undefined;
+      const plain = plainKeyPromises.get(r);
+      const shrouded = plain
+        ? plainKeys.get(r)
+        : r.oid === BAG.shroudedKey
+          ? readShrouded(r.value)
+          : undefined;
       if (shrouded) {
         summary.encryption = shrouded.pbe.name;
         summary.iterations = shrouded.pbe.iterations;
       }
-      if (first) continue;
       let key: PrivateKey;
-      if (r === plainKeyBag) key = await plainKey!;
-      else {
-        // A key inside an encrypted safe (rare: most writers put it in a plain one).
-        if (shrouded)
-          budget.charge(
-            shrouded.pbe.declaredIterations,
-            shrouded.pbe.chains,
-            `a ${shrouded.pbe.name} key bag`,
-          );
-        key = await toKey(r, shrouded);
+      try {
+        if (plain) key = await plain;
+        else {
+          // A key inside an encrypted safe (rare: most writers put keys in a plain one).
+          if (shrouded)
+            budget.charge(
+              shrouded.pbe.declaredIterations,
+              shrouded.pbe.chains,
+              `a ${shrouded.pbe.name} key bag`,
+            );
+          key = await toKey(r, shrouded);
+        }
+      } catch (e) {
+        // A key type certlab does not handle (DSA…) next to keys it does: the others are still
+        // usable; the bag stays listed. Thrown below when no key at all could be imported.
+        if (e instanceof PkiError && e.code === 'ERR_PKI_KEY_UNSUPPORTED') {
+          unsupportedKey ??= e;
+          continue;
+        }
+        throw e;
       }
-      first = { key };
-      if (r.localKeyId) first.localKeyId = r.localKeyId;
-      if (r.friendlyName !== undefined) first.friendlyName = r.friendlyName;
+      const entry: (typeof keys)[number] = { key };
+      if (r.localKeyId) entry.localKeyId = r.localKeyId;
+      if (r.friendlyName !== undefined) entry.friendlyName = r.friendlyName;
+      keys.push(entry);
     } else if (r.oid === BAG.certificate) {
       const cert = readCertBag(r.value);
       if (!cert) continue;
@@ -832,26 +934,56 @@ async function read(der: Uint8Array, password: string, budget: Budget): Promise<
     } else if (r.oid === BAG.crl) summary.type = 'crl';
     else if (r.oid === BAG.secret) summary.type = 'secret';
   }
+  if (keys.length === 0 && unsupportedKey) throw unsupportedKey;
 
-  // 7. The leaf: the certificate of the key's public key, preferring the one whose localKeyId matches.
-  let leaf: (typeof certs)[number] | undefined;
-  if (first) {
-    const k = first;
-    const same = certs.filter((c) => {
-      try {
-        return c.cert.publicKey.equals(k.key.publicKey);
-      } catch {
-        return false;
-      }
-    });
-    leaf =
-      (k.localKeyId && same.find((c) => c.localKeyId && equalBytes(c.localKeyId, k.localKeyId!))) || same[0];
+  // 7. Each key's certificate, as Windows' PFXImportCertStore pairs them: the certificate with the
+  //    same localKeyId (RFC 7292 §4.2, PKCS #9 attribute) first, else one with the same public key;
+  //    a certificate is paired once. The public key must match either way.
+  const samePublicKey = (c: (typeof certs)[number], k: (typeof keys)[number]): boolean => {
+    try {
+      return c.cert.publicKey.equals(k.key.publicKey);
+    } catch {
+      return false;
+    }
+  };
+  const paired = new Map<(typeof keys)[number], (typeof certs)[number]>();
+  const taken = new Set<(typeof certs)[number]>();
+  for (const k of keys) {
+    if (!k.localKeyId) continue;
+    const c = certs.find(
+      (c) => !taken.has(c) && c.localKeyId && equalBytes(c.localKeyId, k.localKeyId!) && samePublicKey(c, k),
+    );
+    if (c) {
+      paired.set(k, c);
+      taken.add(c);
+    }
   }
+  for (const k of keys) {
+    if (paired.has(k)) continue;
+    const c = certs.find((c) => !taken.has(c) && samePublicKey(c, k));
+    if (c) {
+      paired.set(k, c);
+      taken.add(c);
+    }
+  }
+  const entries: Pkcs12KeyEntry[] = keys.map((k) => {
+    const e: Pkcs12KeyEntry = { key: k.key };
+    const c = paired.get(k);
+    if (c) e.certificate = c.cert;
+    const name = k.friendlyName ?? c?.friendlyName;
+    if (name !== undefined) e.friendlyName = name;
+    if (k.localKeyId) e.localKeyId = toHex(k.localKeyId, true);
+    return e;
+  });
+
+  // The key of the single-key fields: the first key that has a certificate, else the first key.
+  const chosen = keys.find((k) => paired.has(k)) ?? keys[0];
+  const leaf = chosen ? paired.get(chosen) : undefined;
   const rest = certs.filter((c) => c !== leaf).map((c) => c.cert);
-  const out: Pkcs12Contents = { chain: orderChain(leaf?.cert, rest), bags };
-  if (first) out.key = first.key;
+  const out: Pkcs12Contents = { chain: orderChain(leaf?.cert, rest), bags, keys: entries };
+  if (chosen) out.key = chosen.key;
   if (leaf) out.certificate = leaf.cert;
-  const name = first?.friendlyName ?? leaf?.friendlyName;
+  const name = chosen?.friendlyName ?? leaf?.friendlyName;
   if (name !== undefined) out.friendlyName = name;
   if (mac) out.mac = { hash: mac.hash, iterations: mac.iterations };
   return out;

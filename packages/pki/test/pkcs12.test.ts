@@ -50,7 +50,7 @@ import {
   rc2EncryptBlock,
   rc2ExpandKey,
 } from '../src/internal/rc2.js';
-import { sha1, sha256 } from '../src/internal/sha.js';
+import { sha1, sha256, sha384, sha512 } from '../src/internal/sha.js';
 import { tripleDesCbcDecrypt, tripleDesCbcEncrypt } from '../src/internal/triple-des.js';
 import { generateKeyPair, type KeyPair, type PrivateKey } from '../src/keys.js';
 import {
@@ -303,6 +303,47 @@ describe('synchronous SHA-1 and SHA-256 (FIPS 180-4)', () => {
   });
 });
 
+describe('synchronous SHA-384 and SHA-512 (FIPS 180-4 §6.4, §6.5)', () => {
+  it('match WebCrypto digest() and node:crypto at every padding boundary and for large inputs', async () => {
+    const lengths = [...Array.from({ length: 260 }, (_, i) => i), 1000, 4095, 4096, 100_000];
+    for (const len of lengths) {
+      const d = u8(nodeRandom(len));
+      for (const [h, name] of [
+        [sha384, 'SHA-384'],
+        [sha512, 'SHA-512'],
+      ] as const) {
+        const web = hex(new Uint8Array(await globalThis.crypto.subtle.digest(name, d)));
+        expect(hex(h.digest(d)), `${name} ${len}`).toBe(web);
+        expect(web).toBe(createHash(NODE_HASH[name]).update(d).digest('hex').toUpperCase());
+      }
+    }
+  });
+
+  it('give the FIPS 180-4 example digests of "abc"', () => {
+    const abc = new TextEncoder().encode('abc');
+    expect(hex(sha512.digest(abc))).toBe(
+      'DDAF35A193617ABACC417349AE20413112E6FA4E89A97EA20A9EEEE64B55D39A2192992A274FC1A836BA3C23A3FEEBBD454D4423643CE80E2A9AC94FA54CA49F',
+    );
+    expect(hex(sha384.digest(abc))).toBe(
+      'CB00753F45A35E8BB5A03D699AC65007272C32AB0EDED1631A8B605A43FF5BED8086072BA1E7CC2358BAECA134C825A7',
+    );
+  });
+
+  it('iterate() is H applied count times, as WebCrypto computes it', async () => {
+    for (const [h, name] of [
+      [sha384, 'SHA-384'],
+      [sha512, 'SHA-512'],
+    ] as const) {
+      for (const count of [1, 2, 3, 100]) {
+        const seed = u8(nodeRandom(150));
+        let x = new Uint8Array(await globalThis.crypto.subtle.digest(name, seed));
+        for (let i = 1; i < count; i++) x = new Uint8Array(await globalThis.crypto.subtle.digest(name, x));
+        expect(hex(h.iterate(seed, count)), `${name} ${count}`).toBe(hex(x));
+      }
+    }
+  });
+});
+
 describe('PKCS#12 KDF (RFC 7292 Appendix B)', () => {
   it('encodes passwords as BMPString with a NUL terminator (B.1), non-BMP characters as surrogate pairs', () => {
     expect(hex(bmpPassword(''))).toBe('0000');
@@ -339,13 +380,30 @@ describe('PKCS#12 KDF (RFC 7292 Appendix B)', () => {
     }
   });
 
-  it('runs SHA-384 and SHA-512 through WebCrypto (128-byte blocks), capped lower', async () => {
+  it('runs SHA-384 and SHA-512 synchronously (128-byte blocks), as node-forge computes them', async () => {
     const salt = u8(nodeRandom(8));
     for (const hash of ['SHA-384', 'SHA-512'] as const) {
-      const got = await pkcs12Kdf(hash, bmpPassword('pw'), salt, 3, 50, 100);
-      expect(hex(got)).toBe(hex(forgeKdf('pw', salt, 3, 50, 100, hash)));
+      for (const [id, n, iter] of [
+        [3, 100, 50],
+        [1, 24, 3],
+        [2, 8, 1],
+        [3, 200, 2],
+      ] as const) {
+        const got = await pkcs12Kdf(hash, bmpPassword('pw'), salt, id, iter, n);
+        expect(hex(got), `${hash} ${id} ${n}`).toBe(hex(forgeKdf('pw', salt, id, iter, n, hash)));
+      }
     }
-    await rejects(pkcs12Kdf('SHA-512', bmpPassword('pw'), salt, 3, 100_001, 64), 'ERR_PKI_KDF_LIMIT');
+  });
+
+  it('derives SHA-384/512 keys synchronously (no await per round), as node-forge does', () => {
+    // Speed is measured in bench/, not asserted here: what matters is that the rounds run in
+    // line (a Uint8Array, not a promise) and give the same bytes.
+    const salt = new Uint8Array(8).fill(7);
+    for (const hash of ['SHA-384', 'SHA-512'] as const) {
+      const got = pkcs12KdfSync(hash, bmpPassword('pw'), salt, 3, 2_000, 64);
+      expect(got).toBeInstanceOf(Uint8Array);
+      expect(hex(got), hash).toBe(hex(forgeKdf('pw', salt, 3, 2_000, 64, hash)));
+    }
   });
 });
 
@@ -645,6 +703,37 @@ describe('createPkcs12 and readPkcs12 round trips', () => {
     await rejects(readPkcs12(der, ' '), 'ERR_PKI_PKCS12_PASSWORD');
   });
 
+  it('writes a friendlyName on a chain certificate bag when given one ({ certificate, friendlyName })', async () => {
+    const f = byLabel('P-256');
+    const der = await createPkcs12({
+      key: f.pair.privateKey,
+      certificate: f.leaf,
+      chain: [{ certificate: intermediate, friendlyName: 'Contoso Issuing CA 01' }, root],
+      password: 'pw',
+      friendlyName: 'exch01',
+      iterations: 10,
+    });
+    const r = await readPkcs12(der, 'pw');
+    expect(
+      r.bags
+        .filter((b) => b.type === 'certificate')
+        .map((b) => [b.certificate!.subject.commonName, b.friendlyName, b.localKeyId !== undefined]),
+    ).toEqual([
+      ['exch01-P-256.contoso.com', 'exch01', true],
+      ['Contoso Issuing CA 01', 'Contoso Issuing CA 01', false],
+      ['Contoso Root CA', undefined, false],
+    ]);
+    expect(r.chain.map((c) => c.subject.commonName)).toEqual(['Contoso Issuing CA 01', 'Contoso Root CA']);
+    await expect(
+      createPkcs12({
+        key: f.pair.privateKey,
+        certificate: f.leaf,
+        chain: [{ certificate: intermediate, friendlyName: 5 as unknown as string }],
+        password: 'pw',
+      }),
+    ).rejects.toThrow(TypeError);
+  });
+
   it('rejects misuse with TypeErrors and a foreign key with ERR_PKI_KEY_INVALID', async () => {
     const f = byLabel('P-256');
     const g = byLabel('RSA');
@@ -770,18 +859,127 @@ describe('readPkcs12: what other writers produce', () => {
     ]);
   });
 
-  it('imports the first key only; later keys are listed without being decrypted', async () => {
+  it('imports every key with its own certificate (keys), the first pair as key/certificate', async () => {
+    const rsa = byLabel('RSA');
+    const ec = byLabel('P-256');
+    const idA = new Uint8Array([1, 2, 3]);
+    const idB = new Uint8Array([4, 5, 6]);
+    const der = pfx(
+      [
+        dataSafe(
+          bag(BAG_KEY, await rsa.pair.privateKey.toPkcs8(), attrs({ name: 'jrsa', keyId: idA })),
+          bag(BAG_KEY, await ec.pair.privateKey.toPkcs8(), attrs({ name: 'jec', keyId: idB })),
+          certBag(intermediate),
+          certBag(ec.leaf, attrs({ name: 'jec', keyId: idB })),
+          certBag(rsa.leaf, attrs({ name: 'jrsa', keyId: idA })),
+        ),
+      ],
+      'pw',
+    );
+    const r = await readPkcs12(der, 'pw');
+    expect(r.keys).toHaveLength(2);
+    expect(r.keys.map((k) => [k.friendlyName, k.localKeyId])).toEqual([
+      ['jrsa', '010203'],
+      ['jec', '040506'],
+    ]);
+    expect(r.keys[0]!.certificate!.equals(rsa.leaf)).toBe(true);
+    expect(r.keys[1]!.certificate!.equals(ec.leaf)).toBe(true);
+    expect(r.keys[1]!.key.publicKey.equals(ec.pair.publicKey)).toBe(true);
+    expect(await signsFor(r.keys[1]!.key, r.keys[1]!.certificate!)).toBe(true);
+    // The single-key fields keep their meaning: the first key, its certificate, the others in chain.
+    expect(r.key).toBe(r.keys[0]!.key);
+    expect(r.certificate!.equals(rsa.leaf)).toBe(true);
+    expect(r.friendlyName).toBe('jrsa');
+    expect(r.chain.map((c) => c.subject.commonName)).toEqual([
+      'Contoso Issuing CA 01',
+      'exch01-P-256.contoso.com',
+    ]);
+  });
+
+  it('takes the first key that has a certificate when the first key has none', async () => {
+    const rsa = byLabel('RSA');
+    const ec = byLabel('P-256');
+    const der = pfx(
+      [
+        dataSafe(
+          bag(BAG_KEY, await rsa.pair.privateKey.toPkcs8(), attrs({ name: 'orphan' })),
+          bag(BAG_KEY, await ec.pair.privateKey.toPkcs8(), attrs({ name: 'web' })),
+          certBag(ec.leaf),
+        ),
+      ],
+      'pw',
+    );
+    const r = await readPkcs12(der, 'pw');
+    expect(r.key!.publicKey.equals(ec.pair.publicKey)).toBe(true);
+    expect(r.certificate!.equals(ec.leaf)).toBe(true);
+    expect(r.friendlyName).toBe('web');
+    expect(r.keys.map((k) => [k.friendlyName, k.certificate?.subject.commonName])).toEqual([
+      ['orphan', undefined],
+      ['web', 'exch01-P-256.contoso.com'],
+    ]);
+    expect(r.chain).toEqual([]);
+  });
+
+  it('pairs by localKeyId first, then by public key, each certificate once', async () => {
+    const ec = byLabel('P-256');
+    // A renewal with the same key: two certificates for one key; the localKeyId picks the renewed one.
+    const renewed = await createCertificate({
+      subject: 'CN=exch01-renewed.contoso.com, O=Contoso, C=FR',
+      publicKey: ec.pair.publicKey,
+      signingKey: ec.pair.privateKey,
+    });
+    const id = new Uint8Array([9, 9]);
+    const der = pfx(
+      [
+        dataSafe(
+          certBag(ec.leaf),
+          certBag(renewed, attrs({ keyId: id })),
+          bag(BAG_KEY, await ec.pair.privateKey.toPkcs8(), attrs({ keyId: id })),
+        ),
+      ],
+      'pw',
+    );
+    const r = await readPkcs12(der, 'pw');
+    expect(r.certificate!.equals(renewed)).toBe(true);
+    expect(r.keys[0]!.certificate!.equals(renewed)).toBe(true);
+    expect(r.chain.map((c) => c.subject.commonName)).toEqual(['exch01-P-256.contoso.com']);
+    // A localKeyId on a certificate of another key does not pair: the public key must match.
+    const rsa = byLabel('RSA');
+    const liar = pfx(
+      [
+        dataSafe(
+          certBag(rsa.leaf, attrs({ keyId: id })),
+          certBag(ec.leaf),
+          bag(BAG_KEY, await ec.pair.privateKey.toPkcs8(), attrs({ keyId: id })),
+        ),
+      ],
+      'pw',
+    );
+    expect((await readPkcs12(liar, 'pw')).certificate!.equals(ec.leaf)).toBe(true);
+  });
+
+  it('decrypts every key bag: a damaged second key behind a valid MAC is ERR_PKI_PKCS12_INVALID', async () => {
     const f = byLabel('Ed25519');
     const pkcs8 = await f.pair.privateKey.toPkcs8();
     const garbage = seq(pkcs12PbeAlg(PBE_3DES, 10), octets(new Uint8Array(16)));
     const der = pfx([dataSafe(bag(BAG_KEY, pkcs8), bag(BAG_SHROUDED, garbage), certBag(f.leaf))], 'pw');
+    await rejects(readPkcs12(der, 'pw'), 'ERR_PKI_PKCS12_INVALID');
+  });
+
+  it('leaves out a key of a type certlab does not handle next to keys it does, and lists its bag', async () => {
+    const f = byLabel('Ed25519');
+    // PrivateKeyInfo of a DSA key (RFC 5958 §2, OID 1.2.840.10040.4.1): certlab does not read DSA.
+    const dsa = seq(int(0), seq(oid('1.2.840.10040.4.1'), seq(int(23), int(11), int(4))), octets(int(3)));
+    const only = pfx([dataSafe(bag(BAG_KEY, dsa))], 'pw');
+    await rejects(readPkcs12(only, 'pw'), 'ERR_PKI_KEY_UNSUPPORTED');
+    const der = pfx(
+      [dataSafe(bag(BAG_KEY, dsa), bag(BAG_KEY, await f.pair.privateKey.toPkcs8()), certBag(f.leaf))],
+      'pw',
+    );
     const r = await readPkcs12(der, 'pw');
-    expect(r.key!.publicKey.equals(f.pair.publicKey)).toBe(true);
-    expect(r.bags.map((b) => [b.type, b.encryption])).toEqual([
-      ['key', undefined],
-      ['shrouded-key', 'pbeWithSHAAnd3-KeyTripleDES-CBC'],
-      ['certificate', undefined],
-    ]);
+    expect(r.keys).toHaveLength(1);
+    expect(r.certificate!.equals(f.leaf)).toBe(true);
+    expect(r.bags.map((b) => b.type)).toEqual(['key', 'key', 'certificate']);
   });
 
   it('reads a certificate-only file (a trust store): no key, no leaf, all certificates in the chain', async () => {
@@ -923,6 +1121,11 @@ describe('readPkcs12: hostile input', () => {
     );
     const limited = await rejects(readPkcs12(der, 'pw', { maxIterations: 2999 }), 'ERR_PKI_KDF_LIMIT');
     expect(limited.message).toMatch(/3000 iterations .* above the limit of 2999.*maxIterations/);
+    // Useful without the library option too (CLI users): how to re-export, never the password.
+    expect(limited.message).toMatch(
+      /openssl pkcs12 -in OLD\.pfx -nodes \| openssl pkcs12 -export -iter 2048/,
+    );
+    expect(limited.message).not.toContain('pw');
     expect((await readPkcs12(der, 'pw', { maxIterations: 3000 })).key).toBeDefined();
   });
 
@@ -949,6 +1152,51 @@ describe('readPkcs12: hostile input', () => {
     );
     await rejects(readPkcs12(pfx(many, 'pw'), 'pw'), 'ERR_PKI_KDF_LIMIT');
     expect(performance.now() - t0).toBeLessThan(1000);
+  });
+
+  it('charges a SHA-384/SHA-512 MAC by its cost per round, not as a SHA-1 chain', async () => {
+    const { authSafe } = dissect(plain);
+    const file = (hash: MacHash, iterations: number) =>
+      seq(
+        int(3),
+        seq(oid(OID_DATA), explicit(0, octets(authSafe))),
+        macData(authSafe, 'pw', { hash, iterations, computeWith: 1 }),
+      );
+    // 90,000 SHA-512 rounds cost about 6.4 × 90,000 SHA-1 rounds: above a budget of 4 × 100,000.
+    for (const hash of ['SHA-384', 'SHA-512'] as const) {
+      const e = await rejects(
+        readPkcs12(file(hash, 90_000), 'pw', { maxIterations: 100_000 }),
+        'ERR_PKI_KDF_LIMIT',
+      );
+      expect(e.message).toMatch(/add up to more than .*400000/);
+    }
+    // The same count with SHA-1 is within the budget (the MAC, keyed with 1 iteration, then fails).
+    await rejects(
+      readPkcs12(file('SHA-1', 90_000), 'pw', { maxIterations: 100_000 }),
+      'ERR_PKI_PKCS12_PASSWORD',
+    );
+    // A real SHA-512 MAC within the budget verifies.
+    const ok = seq(
+      int(3),
+      seq(oid(OID_DATA), explicit(0, octets(authSafe))),
+      macData(authSafe, 'pw', { hash: 'SHA-512', iterations: 20_000 }),
+    );
+    expect((await readPkcs12(ok, 'pw')).mac).toEqual({ hash: 'SHA-512', iterations: 20_000 });
+  });
+
+  it('charges the second MAC attempt of an empty password (NULL form) to the budget', async () => {
+    // With maxIterations 100,000 the file may cost 400,000: an RC2-40 safe (2 chains) at 100,000,
+    // a 3DES key (3 chains) at 30,000 and the MAC at 100,000 make 390,000, or 490,000 when the
+    // empty password's MAC is computed twice.
+    const safes = [
+      encryptedSafe(pkcs12PbeAlg('1.2.840.113549.1.12.1.6', 100_000), new Uint8Array(8)),
+      dataSafe(bag(BAG_SHROUDED, seq(pkcs12PbeAlg(PBE_3DES, 30_000), octets(new Uint8Array(8))))),
+    ];
+    const der = pfx(safes, 'other', { mac: { hash: 'SHA-1', iterations: 100_000, computeWith: 1 } });
+    const opts = { maxIterations: 100_000 };
+    await rejects(readPkcs12(der, 'x', opts), 'ERR_PKI_PKCS12_PASSWORD');
+    const e = await rejects(readPkcs12(der, '', opts), 'ERR_PKI_KDF_LIMIT');
+    expect(e.message).toMatch(/add up to more than/);
   });
 
   it('names the OID of unsupported algorithms and modes (ERR_PKI_PKCS12_UNSUPPORTED)', async () => {

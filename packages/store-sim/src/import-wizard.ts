@@ -1,7 +1,8 @@
 // The Certificate Import Wizard: .cer (PEM, DER, Base64), .p7b (every certificate), .crl and
-// .pfx (key attached), automatic placement or one explicit store, the Security Warning for a
-// user's Root store. All or nothing: the file is read and checked completely before the first
-// write, and writes done before a failure are undone.
+// .pfx (every key attached to its certificate, as PFXImportCertStore does), automatic placement
+// or one explicit store, the Security Warning for a user's Root store. All or nothing: the file
+// is read and checked completely before the first write, and writes done before a failure are
+// undone.
 
 import { type Certificate, type Crl, PkiError, type PrivateKey, readPkiFile } from '@certlab/pki';
 import type { CertificateEntry } from './entry.js';
@@ -74,6 +75,11 @@ export interface ImportResult {
   readonly crls: string[];
   /** Security Warning texts shown (user Root store). */
   readonly securityWarnings: string[];
+  /**
+   * What was not imported and why, in English: a private key of a .pfx without a certificate
+   * (Windows keeps no key without a certificate to hold it).
+   */
+  readonly warnings: string[];
   readonly message: { readonly en: string; readonly fr: string };
 }
 
@@ -208,9 +214,9 @@ export async function importFile(
   const f = await read(input, options);
   let certs: Certificate[] = [];
   let crls: Crl[] = [];
-  let key: PrivateKey | undefined;
-  let keyCert: Certificate | undefined;
-  let friendlyName = options.friendlyName;
+  // The certificates of a PFX that have their private key, each with its key and friendly name.
+  const keyed = new Map<Certificate, { key: PrivateKey; friendlyName: string | undefined }>();
+  const warnings: string[] = [];
   // Each certificate bag's friendlyName (RFC 7292 §4.2 PKCS #9 attribute) becomes the imported
   // certificate's friendly name (CERT_FRIENDLY_NAME_PROP_ID), as PFXImportCertStore keeps it.
   const bagNames = new Map<string, string>();
@@ -231,10 +237,28 @@ export async function importFile(
           'ERR_STORE_PASSWORD_REQUIRED',
           'A PKCS #12 (.pfx) file needs its password to be imported.',
         );
-      key = f.contents.key;
-      keyCert = f.contents.certificate;
-      friendlyName ??= f.contents.friendlyName;
-      certs = [...(keyCert ? [keyCert] : []), ...f.contents.chain];
+      // Every key with its own certificate (a Java keystore or a Windows export of several
+      // certificates holds several), not only the first: the wizard imports each pair.
+      const pairs = f.contents.keys;
+      let orphans = 0;
+      for (const pair of pairs) {
+        if (!pair.certificate) {
+          orphans++;
+          continue;
+        }
+        keyed.set(pair.certificate, {
+          key: pair.key,
+          friendlyName: options.friendlyName ?? pair.friendlyName,
+        });
+      }
+      if (orphans > 0)
+        warnings.push(
+          `${orphans === 1 ? 'A private key' : `${orphans} private keys`} of the .pfx ${orphans === 1 ? 'has' : 'have'} no certificate in the file and ${orphans === 1 ? 'was' : 'were'} not imported (a key is kept with its certificate).`,
+        );
+      // The key's certificates first (the chosen one leads), then the others in chain order.
+      const first = f.contents.certificate;
+      const withKeys = [...keyed.keys()].sort((a, b) => Number(b === first) - Number(a === first));
+      certs = [...withKeys, ...f.contents.chain.filter((c) => !keyed.has(c))];
       for (const bag of f.contents.bags)
         if (bag.type === 'certificate' && bag.certificate && bag.friendlyName !== undefined)
           bagNames.set(await bag.certificate.thumbprint(), bag.friendlyName);
@@ -252,7 +276,8 @@ export async function importFile(
   // Plan every write first: thumbprints, target stores, properties.
   const planned: Planned[] = [];
   for (const cert of certs) {
-    const withKey = !!key && cert === keyCert;
+    const pair = keyed.get(cert);
+    const withKey = pair !== undefined;
     const thumbprint = await cert.thumbprint();
     if (planned.some((p) => p.thumbprint === thumbprint)) continue;
     const store = explicit ?? autoStore(cert, withKey, f.kind === 'pkcs12', placement);
@@ -260,12 +285,12 @@ export async function importFile(
     if (withKey) {
       properties.keyContainer = keyContainerName(cert);
       properties.keyExportable = options.exportable === true;
-      if (friendlyName !== undefined) properties.friendlyName = friendlyName;
+      if (pair.friendlyName !== undefined) properties.friendlyName = pair.friendlyName;
     } else {
       const name = options.friendlyName ?? bagNames.get(thumbprint);
       if (name !== undefined) properties.friendlyName = name;
     }
-    planned.push({ cert, thumbprint, store, ...(withKey ? { key: key! } : {}), properties });
+    planned.push({ cert, thumbprint, store, ...(pair ? { key: pair.key } : {}), properties });
   }
   const crlStore = explicit ?? 'CA';
 
@@ -315,6 +340,7 @@ export async function importFile(
     certificates: done,
     crls: crlsDone,
     securityWarnings,
+    warnings,
     message: { en: DIALOG_TEXTS.importSuccessful.en, fr: DIALOG_TEXTS.importSuccessful.fr },
   };
 }

@@ -11,6 +11,7 @@ import {
   readPkcs12,
 } from '@certlab/pki';
 import { describe, expect, it } from 'vitest';
+import { javaKeystore } from '../../../test/support/keytool.js';
 import { itWithTool } from '../../../test/support/tools.js';
 import {
   exportCertificate,
@@ -266,6 +267,86 @@ describe('Import Wizard', () => {
       }
     },
   );
+
+  itWithTool(
+    'keytool',
+    'a .pfx with several keys (a Java keystore): every certificate goes to My with its own key',
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'certlab-pfx-java-'));
+      try {
+        const store = join(dir, 'java.p12');
+        javaKeystore(dir, store, 'P@ssw0rd');
+        const m = await open();
+        const r = await importFile(m, await readFile(store), {
+          location: 'LocalMachine',
+          password: 'P@ssw0rd',
+          exportable: true,
+        });
+        expect(r.warnings).toEqual([]);
+        const mine = r.certificates.map((e) => [e.certificate.subject.commonName, e.store, e.hasPrivateKey]);
+        expect(mine.sort()).toEqual([
+          ['jec', 'My', true],
+          ['jrsa', 'My', true],
+        ]);
+        for (const e of r.certificates) {
+          expect(e.properties.friendlyName).toBe(e.certificate.subject.commonName);
+          expect((await m.privateKey(e))!.publicKey.equals(e.certificate.publicKey)).toBe(true);
+        }
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it('a .pfx whose first key has no certificate: the second key goes to My with its certificate, and a warning', async () => {
+    const { leaf, root } = await pki();
+    // RFC 7292 §4: PFX { version 3, authSafe data { SafeContents of keyBags and a certBag } }, no
+    // MAC, no encryption (the password is then not checked), written by hand as node-forge would.
+    const der = (tag: number, ...parts: Uint8Array[]): Uint8Array => {
+      const body = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+      let o = 0;
+      for (const p of parts) {
+        body.set(p, o);
+        o += p.length;
+      }
+      const len =
+        body.length < 0x80
+          ? [body.length]
+          : body.length < 0x100
+            ? [0x81, body.length]
+            : [0x82, body.length >> 8, body.length & 0xff];
+      return Uint8Array.from([tag, ...len, ...body]);
+    };
+    const oid = (dotted: string) => {
+      const [a, b, ...rest] = dotted.split('.').map(Number);
+      const out = [a! * 40 + b!];
+      for (const n of rest) {
+        const septets = [n & 0x7f];
+        for (let v = n >>> 7; v > 0; v >>>= 7) septets.unshift((v & 0x7f) | 0x80);
+        out.push(...septets);
+      }
+      return der(0x06, Uint8Array.from(out));
+    };
+    const keyBag = async (k: typeof leaf.keys) =>
+      der(0x30, oid('1.2.840.113549.1.12.10.1.1'), der(0xa0, await k.privateKey.toPkcs8()));
+    const certBag = der(
+      0x30,
+      oid('1.2.840.113549.1.12.10.1.3'),
+      der(0xa0, der(0x30, oid('1.2.840.113549.1.9.22.1'), der(0xa0, der(0x04, leaf.cert.der)))),
+    );
+    const safe = der(0x30, await keyBag(root.keys), await keyBag(leaf.keys), certBag);
+    const data = (content: Uint8Array) =>
+      der(0x30, oid('1.2.840.113549.1.7.1'), der(0xa0, der(0x04, content)));
+    const pfx = der(0x30, der(0x02, Uint8Array.of(3)), data(der(0x30, data(safe))));
+    expect((await readPkcs12(pfx, 'x')).keys).toHaveLength(2);
+    const m = await open();
+    const r = await importFile(m, pfx, { location: 'LocalMachine', password: 'x' });
+    expect(r.certificates.map((e) => [e.store, e.hasPrivateKey])).toEqual([['My', true]]);
+    expect((await m.privateKey(r.certificates[0]!))!.publicKey.equals(leaf.keys.publicKey)).toBe(true);
+    expect(r.warnings).toEqual([
+      'A private key of the .pfx has no certificate in the file and was not imported (a key is kept with its certificate).',
+    ]);
+  });
 
   it('a .pfx needs its password, and the right one', async () => {
     const m = await open();

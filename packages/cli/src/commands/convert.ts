@@ -123,6 +123,10 @@ interface Contents {
   /** True when IN has a private key (imported or not). */
   readonly hasPrivateKey: boolean;
   readonly friendlyName: string | undefined;
+  /** The friendly name of each key of a .pfx IN (its key bag's, else its certificate's). */
+  readonly keyNames: ReadonlyMap<PrivateKey, string>;
+  /** The friendlyName of each certificate bag of a .pfx IN, by certificate (RFC 7292 §4.2). */
+  readonly certificateNames: readonly { certificate: Certificate; friendlyName: string }[];
 }
 
 function contentsOf(input: PkiInput): Contents {
@@ -131,6 +135,8 @@ function contentsOf(input: PkiInput): Contents {
   const privateKeys: PrivateKey[] = [];
   let hasPrivateKey = false;
   let friendlyName: string | undefined;
+  const keyNames = new Map<PrivateKey, string>();
+  const certificateNames: { certificate: Certificate; friendlyName: string }[] = [];
   for (const item of input.items) {
     if (item.kind === 'csr') requests.push(item.request);
     else if (item.kind === 'public-key') publicKeys.push(item.key);
@@ -139,10 +145,16 @@ function contentsOf(input: PkiInput): Contents {
       if (item.key) privateKeys.push(item.key);
     } else if (item.kind === 'pkcs12') {
       friendlyName ??= item.contents.friendlyName;
-      if (item.contents.key) {
+      // Every key of the .pfx (a Java keystore holds one per entry), the chosen one first.
+      const { key, keys } = item.contents;
+      for (const k of key ? [key, ...keys.map((e) => e.key).filter((x) => x !== key)] : []) {
         hasPrivateKey = true;
-        privateKeys.push(item.contents.key);
+        privateKeys.push(k);
       }
+      for (const e of keys) if (e.friendlyName !== undefined) keyNames.set(e.key, e.friendlyName);
+      for (const b of item.contents.bags)
+        if (b.certificate && b.friendlyName !== undefined)
+          certificateNames.push({ certificate: b.certificate, friendlyName: b.friendlyName });
     }
   }
   return {
@@ -153,6 +165,8 @@ function contentsOf(input: PkiInput): Contents {
     privateKeys,
     hasPrivateKey,
     friendlyName,
+    keyNames,
+    certificateNames,
   };
 }
 
@@ -203,7 +217,12 @@ function listText(parts: readonly string[]): string {
 async function promptNewPassword(ctx: CommandContext, out: string): Promise<string | undefined> {
   const first = await promptPassword(ctx, `New password for ${displayPath(out)}: `);
   if (first === undefined) return undefined;
-  if (first === '') throw usageError('the password is empty.', NAME);
+  // An empty answer is more likely a slip than a choice: an unprotected .pfx needs the explicit option.
+  if (first === '')
+    throw usageError(
+      "the password is empty: to write a .pfx with an empty password, give --pfx-password '' (or an empty --pfx-password-file).",
+      NAME,
+    );
   const again = await promptPassword(ctx, 'Repeat the password: ');
   if (again !== first) throw usageError('the passwords do not match.', NAME);
   return first;
@@ -253,8 +272,10 @@ export const convert: Command = {
     const keyPath = stringOption(args, 'key');
     await ensureWritable(ctx.io, out, force);
 
-    const password = await passwordOption(ctx, args, NAME);
-    const pfxPassword = await passwordOption(ctx, args, NAME, 'pfx-password');
+    // The .pfx passwords may be empty when given explicitly (RFC 7292 B.1 allows it; Windows and
+    // OpenSSL read and write such files); a --key file's password may not.
+    const password = await passwordOption(ctx, args, NAME, 'password', { allowEmpty: true });
+    const pfxPassword = await passwordOption(ctx, args, NAME, 'pfx-password', { allowEmpty: true });
     const keyPassword = await passwordOption(ctx, args, NAME, 'key-password');
     const input = await readPkiInput(ctx, inPath, {
       password: password ?? pfxPassword,
@@ -298,10 +319,15 @@ export const convert: Command = {
           c.publicKeys.length ? plural(c.publicKeys.length, 'public key') : '',
         ].filter(Boolean);
         if (includeKey) {
-          const key = c.privateKeys[0];
-          if (!key) throw new CliError(EXIT.usage, `${name} holds no private key for --include-key.`);
-          parts.push(await key.toPem());
-          written.push(`the private key (${describeKey(key)}, unencrypted)`);
+          // Every key of IN: a .pfx or a PEM bundle may hold several.
+          if (c.privateKeys.length === 0)
+            throw new CliError(EXIT.usage, `${name} holds no private key for --include-key.`);
+          for (const key of c.privateKeys) parts.push(await key.toPem());
+          written.push(
+            c.privateKeys.length === 1
+              ? `the private key (${describeKey(c.privateKeys[0]!)}, unencrypted)`
+              : `${c.privateKeys.length} private keys (${c.privateKeys.map((k) => describeKey(k)).join(', ')}; unencrypted)`,
+          );
           secret = true;
         } else if (c.hasPrivateKey)
           notes.push('The private key is not written: add --include-key to write it.');
@@ -351,15 +377,17 @@ export const convert: Command = {
         break;
       }
       case 'pfx': {
+        const matching = (k: PrivateKey) => certificates.find((x) => x.publicKey.equals(k.publicKey));
+        // Without --key: the first key of IN that has a certificate (a .pfx's chosen key first).
         const key = keyPath
           ? await loadPrivateKey(ctx, keyPath, keyPassword, KEY_PASSWORD_OPTIONS)
-          : c.privateKeys[0];
+          : (c.privateKeys.find((k) => matching(k) !== undefined) ?? c.privateKeys[0]);
         if (!key)
           throw new CliError(
             EXIT.usage,
             `${name} holds no private key (it holds ${inventory(c)}): give the key with --key FILE.`,
           );
-        const leaf = certificates.find((x) => x.publicKey.equals(key.publicKey));
+        const leaf = matching(key);
         if (!leaf)
           throw new CliError(
             EXIT.usage,
@@ -375,11 +403,25 @@ export const convert: Command = {
             EXIT.usage,
             '--to pfx needs a password for the new file: give --pfx-password-file F or --pfx-password P (or --password).',
           );
-        const friendlyName = stringOption(args, 'friendly-name') ?? c.friendlyName;
+        // A .pfx written here holds one key: say so when IN had more, rather than drop them quietly.
+        const others = keyPath ? [] : c.privateKeys.filter((k) => k !== key);
+        if (others.length)
+          notes.push(
+            `Warning: ${name} holds ${c.privateKeys.length} private keys; the .pfx gets only one (${describeKey(key)}, ${leaf.subject.toWindowsString() || 'its certificate'}), the other ${others.length === 1 ? 'key is' : `${others.length} keys are`} not written, their certificates are written as chain certificates. Write every key with --to pem --include-key.`,
+          );
+        // The name of the key written: its own from a .pfx IN (not another key's), else IN's.
+        const friendlyName =
+          stringOption(args, 'friendly-name') ??
+          (!keyPath && c.keyNames.size > 0 ? c.keyNames.get(key) : c.friendlyName);
+        // The chain certificates keep their friendly names from a .pfx IN (openssl -caname, Windows).
+        const chainNamed = pfxChain.map((certificate) => {
+          const named = c.certificateNames.find((n) => n.certificate.equals(certificate));
+          return named ? { certificate, friendlyName: named.friendlyName } : certificate;
+        });
         data = await createPkcs12({
           key,
           certificate: leaf,
-          chain: pfxChain,
+          chain: chainNamed,
           password: newPassword,
           profile,
           ...(friendlyName !== undefined && friendlyName !== '' ? { friendlyName } : {}),

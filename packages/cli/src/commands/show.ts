@@ -118,7 +118,8 @@ export const show: Command = {
   async run(ctx, args) {
     const format = choiceOption(args, 'format', ['text', 'json'], 'text', NAME);
     const path = args.positionals[0]!;
-    const password = await passwordOption(ctx, args, NAME);
+    // A .pfx may have an empty password (RFC 7292 B.1; Windows and OpenSSL write them).
+    const password = await passwordOption(ctx, args, NAME, 'password', { allowEmpty: true });
     const input = await readPkiInput(ctx, path, { password });
     const pool = certificatesOf(input);
     const out = new TextOut();

@@ -55,7 +55,8 @@ export const storeExport: Command = {
     const as = choiceOption(args, 'as', FORMATS, undefined, NAME);
     if (as === undefined) throw usageError('--as is required (cer, cer-base64, p7b or pfx).', NAME);
     const out = requireOption(args, 'out', NAME);
-    const password = await passwordOption(ctx, args, NAME);
+    // A .pfx may have an empty password, as certutil -exportPFX writes it when asked.
+    const password = await passwordOption(ctx, args, NAME, 'password', { allowEmpty: true });
     if (as === 'pfx' && password === undefined)
       throw usageError('--as pfx needs --password or --password-file.', NAME);
     const force = booleanOption(args, 'force');

@@ -61,7 +61,8 @@ export const storeImport: Command = {
     const format = choiceOption(args, 'format', ['text', 'json'], 'text', NAME);
     const placement = choiceOption(args, 'placement', ['wizard', 'by-type'] as const, 'wizard', NAME);
     const lang = langOption(args, NAME);
-    const password = await passwordOption(ctx, args, NAME);
+    // A .pfx may have an empty password (RFC 7292 B.1; Windows and OpenSSL write them).
+    const password = await passwordOption(ctx, args, NAME, 'password', { allowEmpty: true });
     const path = args.positionals[0]!;
     const bytes = await readInput(ctx.io, path);
     const machine = await openMachine(ctx, args, NAME, true);
@@ -81,6 +82,8 @@ export const storeImport: Command = {
     );
     for (const w of r.securityWarnings)
       ctx.io.stderr.write(`${w}\n${lang === 'fr' ? '(accepté)' : '(accepted)'}\n\n`);
+    // What the wizard left out (a .pfx key without a certificate), never silently.
+    for (const w of r.warnings) ctx.io.stderr.write(`Warning: ${w}\n`);
     if (format === 'json') {
       writeJson(ctx.io.stdout, {
         message: r.message[lang],
@@ -94,6 +97,7 @@ export const storeImport: Command = {
         })),
         crls: r.crls,
         securityWarnings: r.securityWarnings.length,
+        warnings: r.warnings,
       });
       return EXIT.ok;
     }

@@ -120,7 +120,19 @@ export function pkcs12Header(c: Pkcs12Contents): ContainerHeader {
     keyLine = keyMatchesLeaf(c)
       ? `Private Key: ${describeKey(c.key)}, matches Certificate 0 (the leaf)`
       : `Private Key: ${describeKey(c.key)}, does NOT match Certificate 0`;
-  text.push(keyLine, `Bag Count: ${c.bags.length}`);
+  text.push(keyLine);
+  // A file with several keys (a Java keystore, a Windows export of several certificates): the
+  // report below shows the one above; list every key so that none goes unnoticed.
+  if (c.keys.length > 1) {
+    text.push(`Private Keys: ${c.keys.length} (the report below shows the one above)`);
+    c.keys.forEach((k, i) => {
+      const cert = k.certificate?.subject.toWindowsString();
+      text.push(
+        `  Key ${i}: ${describeKey(k.key)}${k.friendlyName !== undefined ? `, "${k.friendlyName}"` : ''}, ${cert === undefined ? 'no certificate' : `certificate ${cert || '(empty subject)'}`}`,
+      );
+    });
+  }
+  text.push(`Bag Count: ${c.bags.length}`);
   c.bags.forEach((b, i) => {
     text.push(...bagText(b, i));
   });
@@ -130,6 +142,11 @@ export function pkcs12Header(c: Pkcs12Contents): ContainerHeader {
       friendlyName: c.friendlyName ?? null,
       mac: c.mac ? { hash: c.mac.hash, iterations: c.mac.iterations } : null,
       bags: c.bags.map(bagJson),
+      keys: c.keys.map((k) => ({
+        key: describeKey(k.key),
+        friendlyName: k.friendlyName ?? null,
+        certificate: k.certificate ? k.certificate.subject.toWindowsString() : null,
+      })),
     },
   };
 }

@@ -1,14 +1,12 @@
 // The PKCS#12 key derivation function (RFC 7292 Appendix B.2), used for the MAC key of every
 // PKCS#12 file (ID 3) and for the key and IV of the legacy pbeWithSHAAnd… ciphers (ID 1 and 2,
-// RFC 7292 Appendix C). It iterates a hash over its own output; SHA-1 and SHA-256 run on the
-// synchronous implementation in ./sha.ts, about 0.5 µs per round in Node 20 (a WebCrypto
-// `digest()` await per round would cost tens of µs). SHA-384 and SHA-512, which OpenSSL can
-// write with `-macalg`, go through WebCrypto one round at a time and so get a lower cap.
+// RFC 7292 Appendix C). It iterates a hash over its own output, so every hash runs on a
+// synchronous implementation in ./sha.ts (per round in Node 20: SHA-1 about 0.6 µs, SHA-256 0.8,
+// SHA-384 and SHA-512 3.7). A WebCrypto `digest()`
+// await per round costs tens of µs: 100,000 SHA-512 rounds took 6-10 s that way.
 
-import { subtleFor } from '../crypto-provider.js';
 import { PkiError } from '../errors.js';
-import { type SyncHash, sha1, sha256 } from './sha.js';
-import { bufferSource, webcrypto } from './webcrypto.js';
+import { sha1, sha256, sha384, sha512 } from './sha.js';
 
 /** Hashes the PKCS#12 KDF accepts. */
 export type Pkcs12KdfHash = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
@@ -18,17 +16,23 @@ export const KDF_KEY = 1;
 export const KDF_IV = 2;
 export const KDF_MAC = 3;
 
-const SYNC: Partial<Record<Pkcs12KdfHash, SyncHash>> = { 'SHA-1': sha1, 'SHA-256': sha256 };
-const ASYNC_SIZES: Partial<Record<Pkcs12KdfHash, { u: number; v: number }>> = {
-  'SHA-384': { u: 48, v: 128 },
-  'SHA-512': { u: 64, v: 128 },
-};
+/** The synchronous hash of each {@link Pkcs12KdfHash}, with `v` (blockSize) and `u` (outputSize). */
+const HASHES: Record<
+  Pkcs12KdfHash,
+  { blockSize: number; outputSize: number; iterate(data: Uint8Array, count: number): Uint8Array }
+> = { 'SHA-1': sha1, 'SHA-256': sha256, 'SHA-384': sha384, 'SHA-512': sha512 };
 
 /**
- * Iterations allowed on the WebCrypto path (SHA-384/512), where every round is an await: at
- * roughly 10-20 µs a round this keeps one derivation under about two seconds.
+ * The cost of one round of each hash's chain relative to a SHA-1 round, in tenths, measured in
+ * Node 20 (SHA-1 0.6 µs, SHA-256 0.8 µs, SHA-384/512 3.7 µs): what the read budget of a PKCS#12
+ * file charges per iteration, so that a SHA-512 MAC cannot cost six times what its count says.
  */
-export const ASYNC_KDF_MAX_ITERATIONS = 100_000;
+export const KDF_ROUND_COST_TENTHS: Record<Pkcs12KdfHash, number> = {
+  'SHA-1': 10,
+  'SHA-256': 14,
+  'SHA-384': 64,
+  'SHA-512': 64,
+};
 
 /**
  * The password as RFC 7292 B.1 wants it: BMPString (UTF-16 big-endian) with a two-byte NUL
@@ -68,17 +72,18 @@ function addBlocks(I: Uint8Array, A: Uint8Array, v: number): void {
 
 /**
  * Derives `n` bytes with the RFC 7292 B.2 KDF. `password` is already encoded (see
- * {@link bmpPassword}; empty for a NULL password). Synchronous: SHA-1 and SHA-256 only.
+ * {@link bmpPassword}; empty for a NULL password). Synchronous, for every {@link Pkcs12KdfHash}.
  */
 export function pkcs12KdfSync(
-  hash: 'SHA-1' | 'SHA-256',
+  hash: Pkcs12KdfHash,
   password: Uint8Array,
   salt: Uint8Array,
   id: number,
   iterations: number,
   n: number,
 ): Uint8Array {
-  const h = SYNC[hash]!;
+  const h = HASHES[hash];
+  if (!h) throw new PkiError('ERR_PKI_PKCS12_UNSUPPORTED', `The PKCS#12 KDF does not support ${hash}.`);
   const v = h.blockSize;
   const u = h.outputSize;
   const I = concat2(fill(salt, v), fill(password, v));
@@ -95,7 +100,7 @@ export function pkcs12KdfSync(
   return out;
 }
 
-/** The same KDF for any {@link Pkcs12KdfHash}: SHA-384/512 go through WebCrypto, one await per round. */
+/** {@link pkcs12KdfSync} behind a promise, for callers written against the former WebCrypto path. */
 export async function pkcs12Kdf(
   hash: Pkcs12KdfHash,
   password: Uint8Array,
@@ -104,35 +109,7 @@ export async function pkcs12Kdf(
   iterations: number,
   n: number,
 ): Promise<Uint8Array> {
-  if (hash === 'SHA-1' || hash === 'SHA-256') return pkcs12KdfSync(hash, password, salt, id, iterations, n);
-  const sizes = ASYNC_SIZES[hash];
-  if (!sizes) throw new PkiError('ERR_PKI_PKCS12_UNSUPPORTED', `The PKCS#12 KDF does not support ${hash}.`);
-  if (iterations > ASYNC_KDF_MAX_ITERATIONS) {
-    throw new PkiError(
-      'ERR_PKI_KDF_LIMIT',
-      `The PKCS#12 file asks for ${iterations} iterations of the ${hash} key derivation, above the limit of ${ASYNC_KDF_MAX_ITERATIONS} for this hash (it cannot be computed quickly in this runtime). Re-export the file with an HMAC-SHA256 MAC.`,
-    );
-  }
-  const { u, v } = sizes;
-  const subtle = await subtleFor(hash);
-  const digest = (data: Uint8Array) =>
-    webcrypto(
-      'ERR_PKI_CRYPTO_UNAVAILABLE',
-      `${hash} is not available from WebCrypto.`,
-      async () => new Uint8Array(await subtle.digest(hash, bufferSource(data))),
-    );
-  const I = concat2(fill(salt, v), fill(password, v));
-  const input = new Uint8Array(v + I.length);
-  input.fill(id, 0, v);
-  const out = new Uint8Array(n);
-  for (let o = 0; o < n; o += u) {
-    input.set(I, v);
-    let A = await digest(input);
-    for (let r = 1; r < iterations; r++) A = await digest(A);
-    out.set(A.subarray(0, Math.min(u, n - o)), o);
-    if (o + u < n) addBlocks(I, A, v);
-  }
-  return out;
+  return pkcs12KdfSync(hash, password, salt, id, iterations, n);
 }
 
 function concat2(a: Uint8Array, b: Uint8Array): Uint8Array {
