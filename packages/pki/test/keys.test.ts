@@ -307,7 +307,8 @@ describe('importPrivateKey from OpenSSL files', () => {
     expect(e1.message).toContain('openssl pkcs8 -topk8 -v2 aes-256-cbc');
 
     const plain = opensslFile('ed.pem', 'genpkey', '-algorithm', 'ED25519');
-    for (const args of [['-v1', 'PBE-SHA1-3DES'], ['-v2', 'des3'], ['-scrypt']]) {
+    const legacy = ['-provider', 'legacy', '-provider', 'default'];
+    for (const args of [['-v1', 'PBE-MD5-DES', ...legacy], ['-scrypt']]) {
       const file = opensslFile('enc.pem', 'pkcs8', '-topk8', '-in', plain, '-passout', 'pass:x', ...args);
       const e = await rejectsWith(
         importPrivateKey(pemOf(file), { password: 'x' }),
@@ -316,6 +317,54 @@ describe('importPrivateKey from OpenSSL files', () => {
       expect(e.message).toContain('openssl pkcs8 -topk8 -v2 aes-256-cbc');
       expect(e.message).not.toContain('pass:x');
     }
+  });
+
+  it('reads the older encryptions OpenSSL 1.x wrote: PKCS#12 PBE with 3DES or RC2, PBES2 with 3DES', async () => {
+    const plain = opensslFile('ed-old.pem', 'genpkey', '-algorithm', 'ED25519');
+    const expected = await (await importPrivateKey(pemOf(plain))).toPkcs8();
+    const legacy = ['-provider', 'legacy', '-provider', 'default'];
+    for (const args of [
+      ['-v1', 'PBE-SHA1-3DES'],
+      ['-v1', 'PBE-SHA1-2DES'],
+      ['-v1', 'PBE-SHA1-RC2-40', ...legacy],
+      ['-v1', 'PBE-SHA1-RC2-128', ...legacy],
+      ['-v2', 'des3'],
+    ]) {
+      const file = opensslFile(
+        'old.pem',
+        'pkcs8',
+        '-topk8',
+        '-in',
+        plain,
+        '-passout',
+        'pass:s3cret é',
+        ...args,
+      );
+      const key = await importPrivateKey(pemOf(file), { password: 's3cret é' });
+      expect(await key.toPkcs8(), args.join(' ')).toEqual(expected);
+      const wrong = await rejectsWith(
+        importPrivateKey(pemOf(file), { password: 'nope' }),
+        'ERR_PKI_KEY_PASSWORD',
+      );
+      expect(wrong.message).not.toContain('nope');
+      await rejectsWith(importPrivateKey(pemOf(file)), 'ERR_PKI_KEY_ENCRYPTED');
+    }
+    // The PKCS#12 KDF runs in JavaScript: its iteration count is capped lower than PBKDF2's.
+    const heavy = opensslFile(
+      'heavy.pem',
+      'pkcs8',
+      '-topk8',
+      '-in',
+      plain,
+      '-passout',
+      'pass:x',
+      '-v1',
+      'PBE-SHA1-3DES',
+      '-iter',
+      '2000001',
+    );
+    const e = await rejectsWith(importPrivateKey(pemOf(heavy), { password: 'x' }), 'ERR_PKI_KDF_LIMIT');
+    expect(e.message).toContain('2000001');
   });
 
   it('says what it found when the input is not a private key', async () => {

@@ -1,6 +1,10 @@
 // EncryptedPrivateKeyInfo (RFC 5958 §3) with PBES2 (RFC 8018 §6.2): PBKDF2 (§5.2) and AES-CBC
 // (RFC 3565 §4.1 OIDs). This is what `openssl pkcs8 -topk8 -v2 aes-256-cbc` writes and what every
-// current tool reads. Legacy PBES1 / PKCS#12 PBE (DES, RC2, 3DES) is refused with a way out.
+// current tool reads. Older key files are read too, never written: the PKCS#12 PBE schemes with
+// 3DES or RC2 (RFC 7292 Appendix C; OpenSSL 1.x's `pkcs8 -topk8` wrote pbeWithSHAAnd3-KeyTripleDES-CBC
+// by default, `-v1 PBE-SHA1-RC2-40` the weakest) and PBES2 with DES-EDE3-CBC (`-v2 des3`), through
+// the PKCS#12 code that .pfx files need anyway. PBES1 (single DES, RC2-64) and RC4 are refused
+// with a way out.
 
 import { randomBytes, subtleFor } from '../crypto-provider.js';
 import { PkiError } from '../errors.js';
@@ -21,6 +25,7 @@ import {
   T,
 } from './der.js';
 import { parsePkcs8 } from './key-der.js';
+import { type Pbe, parsePbe, passwordForms, pbeDecrypt } from './pkcs12-pbe.js';
 import { bufferSource, webcrypto } from './webcrypto.js';
 
 const OID_PBES2 = '1.2.840.113549.1.5.13';
@@ -213,35 +218,102 @@ async function deriveAesKey(
   );
 }
 
+/** The PKCS#12 PBE schemes read here (RFC 7292 Appendix C); the RC4 ones stay refused. */
+const PKCS12_PBE_OIDS = new Set([
+  '1.2.840.113549.1.12.1.3',
+  '1.2.840.113549.1.12.1.4',
+  '1.2.840.113549.1.12.1.5',
+  '1.2.840.113549.1.12.1.6',
+]);
+const OID_DES_EDE3_CBC = '1.2.840.113549.3.7';
+/**
+ * The PKCS#12 KDF runs in JavaScript (SHA-1, about 0.6 µs a round): a key file may ask no more of
+ * it than one derivation of a .pfx may (PKCS12_DEFAULT_MAX_ITERATIONS).
+ */
+const PKCS12_KDF_MAX_ITERATIONS = 2_000_000;
+
+/**
+ * The scheme of an older encrypted key (PKCS#12 PBE, or PBES2 with 3DES), parsed and checked
+ * against the limits before any work; undefined for the PBES2 + AES keys of {@link parseEncrypted}.
+ */
+function legacyScheme(
+  der: Uint8Array,
+  maxIterations: number,
+): { pbe: Pbe; ciphertext: Uint8Array } | undefined {
+  const c = Cursor.of(readWhole(der, T.SEQUENCE));
+  const algorithm = c.next(T.SEQUENCE);
+  const ciphertext = readOctetString(c.next());
+  c.end('EncryptedPrivateKeyInfo');
+  const alg = readAlgorithmIdentifier(algorithm);
+  let legacy = PKCS12_PBE_OIDS.has(alg.oid);
+  if (!legacy && alg.oid === OID_PBES2 && alg.params) {
+    try {
+      const p = Cursor.of(alg.params, T.SEQUENCE);
+      p.next(T.SEQUENCE);
+      legacy = readAlgorithmIdentifier(p.next(T.SEQUENCE)).oid === OID_DES_EDE3_CBC;
+    } catch {
+      // Malformed: parseEncrypted reports it.
+    }
+  }
+  if (!legacy) return undefined;
+  let pbe: Pbe;
+  try {
+    pbe = parsePbe(algorithm);
+  } catch (e) {
+    const code =
+      e instanceof PkiError && e.code === 'ERR_PKI_PKCS12_UNSUPPORTED'
+        ? 'ERR_PKI_KEY_UNSUPPORTED'
+        : 'ERR_PKI_KEY_INVALID';
+    throw new PkiError(code, `The encryption parameters of the private key cannot be used. ${REENCRYPT}`, {
+      cause: e,
+    });
+  }
+  const limit = pbe.kdf === 'pkcs12' ? Math.min(maxIterations, PKCS12_KDF_MAX_ITERATIONS) : maxIterations;
+  if (pbe.declaredIterations > BigInt(limit))
+    throw new PkiError(
+      'ERR_PKI_KDF_LIMIT',
+      `The encrypted private key asks for ${pbe.declaredIterations} ${pbe.name} iterations, above the limit of ${limit}. If you trust the file, re-encrypt it (${REENCRYPT.replace(/^Re-encrypt it with PBES2 and AES: /, '')}).`,
+    );
+  return { pbe, ciphertext };
+}
+
 /**
  * Decrypts EncryptedPrivateKeyInfo to PrivateKeyInfo DER. Throws ERR_PKI_KEY_ENCRYPTED without a
  * password, ERR_PKI_KDF_LIMIT for too many iterations, ERR_PKI_KEY_PASSWORD when the password is
  * wrong (bad padding or a plaintext that is not a private key), ERR_PKI_KEY_UNSUPPORTED for
- * legacy schemes.
+ * PBES1 and RC4 (the PKCS#12 PBE schemes with 3DES or RC2, and PBES2 with 3DES, are read).
  */
 export async function decryptPkcs8(
   der: Uint8Array,
   password: string | undefined,
   maxIterations: number,
 ): Promise<Uint8Array> {
-  const p = parseEncrypted(der, maxIterations);
+  const legacy = legacyScheme(der, maxIterations);
+  const p = legacy ? undefined : parseEncrypted(der, maxIterations);
   if (password === undefined) {
     throw new PkiError(
       'ERR_PKI_KEY_ENCRYPTED',
       'The private key is encrypted: pass its password (the password option).',
     );
   }
-  const key = await deriveAesKey(password, p.salt, p.iterations, p.prf, p.keyBytes, 'decrypt');
-  const aes = await subtleFor('AES-CBC');
   const wrong = 'The password is wrong, or the encrypted private key is corrupt.';
   let plain: Uint8Array;
-  try {
-    plain = new Uint8Array(
-      await aes.decrypt({ name: 'AES-CBC', iv: bufferSource(p.iv) }, key, bufferSource(p.ciphertext)),
-    );
-  } catch (e) {
-    // AES-CBC fails on bad PKCS#7 padding, which is what a wrong key almost always produces.
-    throw new PkiError('ERR_PKI_KEY_PASSWORD', wrong, { cause: e });
+  if (legacy) {
+    // The PKCS#12 KDF takes the password as a BMPString, PBKDF2 as UTF-8 (RFC 7292 B.1, RFC 8018 §4.2).
+    const out = await pbeDecrypt(legacy.pbe, legacy.ciphertext, passwordForms(password));
+    if (!out) throw new PkiError('ERR_PKI_KEY_PASSWORD', wrong);
+    plain = out;
+  } else {
+    const key = await deriveAesKey(password, p!.salt, p!.iterations, p!.prf, p!.keyBytes, 'decrypt');
+    const aes = await subtleFor('AES-CBC');
+    try {
+      plain = new Uint8Array(
+        await aes.decrypt({ name: 'AES-CBC', iv: bufferSource(p!.iv) }, key, bufferSource(p!.ciphertext)),
+      );
+    } catch (e) {
+      // AES-CBC fails on bad PKCS#7 padding, which is what a wrong key almost always produces.
+      throw new PkiError('ERR_PKI_KEY_PASSWORD', wrong, { cause: e });
+    }
   }
   try {
     parsePkcs8(plain);
