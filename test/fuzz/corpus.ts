@@ -224,6 +224,7 @@ export async function buildCorpus(): Promise<Corpus> {
       KEY_PEMS.p256,
       KEY_PEMS.p256Sec1,
       KEY_PEMS.p256Encrypted,
+      KEY_PEMS.p256Pbe3des,
       KEY_PEMS.rsa1024,
       KEY_PEMS.rsa1024Pkcs1,
     ].map(der),
