@@ -740,6 +740,46 @@ describe('ca templates', () => {
   });
 });
 
+describe('ca submit --directory: templates that build the subject from Active Directory', () => {
+  it('Machine takes the DNS name; DomainController the GUID too, shown as certutil names it', async () => {
+    const denied = await submit('--template', 'Machine');
+    expect(denied.code).toBe(1);
+    expect(denied.stdout).toContain('0x8009480f');
+    const machine = await submit(
+      ...['--template', 'Machine', '--requester', 'CONTOSO\\EXCH01$'],
+      ...['--directory', 'dns=exch01.contoso.com', '--out', 'exch01.cer', '--force'],
+    );
+    expect(machine.code, machine.stderr).toBe(0);
+    const cert = parseCertificate(await readFile(join(dir, 'exch01.cer')));
+    expect(cert.subject.toString()).toBe('CN=exch01.contoso.com');
+    expect(cert.subjectAltNames).toEqual([{ type: 'dns', value: 'exch01.contoso.com' }]);
+
+    expect((await cli(dir, 'ca', 'templates', '--dir', 'pki', '--add', 'DomainController')).code).toBe(0);
+    const guid = '{2f1b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d}';
+    const dc = await submit(
+      ...['--template', 'DomainController', '--directory', 'dns=dc01.contoso.com'],
+      ...['--directory', `guid=${guid}`, '--directory', 'sid=S-1-5-21-1004336348-1177238915-682003330-1000'],
+      ...['--out', 'dc01.cer', '--force'],
+    );
+    expect(dc.code, dc.stdout + dc.stderr).toBe(0);
+    const shown = await cli(dir, 'cert', 'show', 'dc01.cer');
+    expect(shown.stdout).toContain('Other Name: DS Object Guid=04104d3c1b2f6f5e7b4a8c9d0e1f2a3b4c5d');
+    expect(shown.stdout).toContain('DNS Name=dc01.contoso.com');
+    expect((await cli(dir, 'ca', 'templates', '--dir', 'pki', '--remove', 'DomainController')).code).toBe(0);
+
+    for (const bad of [
+      ['--directory', 'host=x'],
+      ['--directory', 'guid=nope'],
+      ['--directory', 'sid=S-1'],
+      ['--directory', 'dns='],
+    ]) {
+      const r = await submit('--template', 'Machine', ...bad);
+      expect(r.code, bad.join(' ')).toBe(2);
+      expect(r.stderr, bad.join(' ')).toContain('--directory');
+    }
+  });
+});
+
 describe('usage errors exit with 2', () => {
   const cases: [string[], string][] = [
     [['ca', 'retrieve', '--dir', 'pki', '--out', 'x.cer'], '--id is required.'],

@@ -1,7 +1,14 @@
 // `certlab ca submit`: submit a PKCS #10 request to the CA as `certreq -submit` does, print the
 // request id and disposition with AD CS's message, and save the certificate when it is issued.
 
-import { caChainOf, encodeCertsrvCertificates, type SubmitOptions } from '@certlab/ca-sim';
+import {
+  caChainOf,
+  encodeCertsrvCertificates,
+  objectGuidAltName,
+  type RequesterIdentity,
+  type SubmitOptions,
+} from '@certlab/ca-sim';
+import { msNtdsCaSecurity } from '@certlab/pki';
 import { booleanOption, choiceOption, listOption, stringOption } from '../args.js';
 import {
   DB_OPTION,
@@ -22,15 +29,72 @@ import { summaryStream, writeJson, writeLines } from '../output.js';
 
 const NAME = 'ca submit';
 
+/**
+ * --directory keys and the RequesterIdentity field each sets: the account's distinguishedName,
+ * dNSHostName, userPrincipalName, mail, objectSid, objectGUID and its domain's DNS name.
+ */
+const DIRECTORY_KEYS = {
+  dn: 'dn',
+  dns: 'dnsHostName',
+  upn: 'upn',
+  email: 'email',
+  sid: 'sid',
+  guid: 'objectGuid',
+  domain: 'domainDnsName',
+} as const satisfies Record<string, keyof RequesterIdentity>;
+
+/** The requester identity of --requester and --directory, checked before the CA is opened. */
+function requesterIdentity(
+  name: string | undefined,
+  entries: readonly string[],
+): RequesterIdentity | undefined {
+  const id: Record<string, string> = {};
+  if (name !== undefined && name.trim() !== '') id.name = name.trim();
+  for (const entry of entries) {
+    const eq = entry.indexOf('=');
+    const key = (eq < 0 ? entry : entry.slice(0, eq)).trim().toLowerCase();
+    const value = eq < 0 ? '' : entry.slice(eq + 1).trim();
+    const field = (DIRECTORY_KEYS as Record<string, keyof RequesterIdentity>)[key];
+    if (!field)
+      throw usageError(
+        `--directory takes KEY=VALUE with KEY one of ${Object.keys(DIRECTORY_KEYS).join(', ')}, not '${entry}'.`,
+        NAME,
+      );
+    if (value === '') throw usageError(`--directory ${key}= needs a value.`, NAME);
+    if (id[field] !== undefined) throw usageError(`--directory ${key} is given twice.`, NAME);
+    id[field] = value;
+  }
+  // The CA writes these into the certificate: a malformed one is the caller's mistake, said now.
+  if (id.sid !== undefined)
+    try {
+      msNtdsCaSecurity(id.sid);
+    } catch {
+      throw usageError(
+        `--directory sid=${id.sid} is not a SID such as S-1-5-21-1004336348-1177238915-682003330-1105.`,
+        NAME,
+      );
+    }
+  if (id.objectGuid !== undefined)
+    try {
+      objectGuidAltName(id.objectGuid);
+    } catch {
+      throw usageError(
+        `--directory guid=${id.objectGuid} is not a GUID such as {2f1b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d}.`,
+        NAME,
+      );
+    }
+  return Object.keys(id).length > 0 ? (id as RequesterIdentity) : undefined;
+}
+
 export const caSubmit: Command = {
   name: NAME,
   summary: 'Submit a certificate request to the CA (certreq -submit): request id and disposition.',
   usage: [
     'ca submit [--dir DIR] REQ [--template NAME] [--attrib "Name:Value\\nName:Value"]…',
-    '    [--out FILE [--enc b64|bin] [--chain]] [--format text|json]',
+    '    [--requester NAME] [--directory KEY=VALUE]… [--out FILE [--enc b64|bin] [--chain]] [--format text|json]',
   ],
   description:
-    'Submits a PKCS #10 request, a PKCS #7 renewal request (a PKCS #10 signed with the certificate it renews) or a CMC request (PEM, Base64 or DER; - for stdin) to the CA of DIR. Every submission gets the next request id, whatever its outcome. The policy module decides as AD CS does: the template (from --template, a CertificateTemplate attribute, or the request itself) sets the certificate; a template with manager approval (WebServer_Manual) leaves the request pending; an unknown template, a key that is too small or a missing subject denies it with AD CS\'s message and HRESULT. Like certreq, it prints "RequestId: N" and the disposition: "Certificate retrieved(Issued) Issued", "Certificate request is pending: Taken Under Submission (0)", or "Certificate not issued (Denied) …" with the status. Exit 0 when issued or pending, 1 when denied. With --out the issued certificate is written there (nothing is written for a pending or denied request: approve it and use ca retrieve).',
+    'Submits a PKCS #10 request, a PKCS #7 renewal request (a PKCS #10 signed with the certificate it renews) or a CMC request (PEM, Base64 or DER; - for stdin) to the CA of DIR. Every submission gets the next request id, whatever its outcome. The policy module decides as AD CS does: the template (from --template, a CertificateTemplate attribute, or the request itself) sets the certificate; a template with manager approval (WebServer_Manual) leaves the request pending; an unknown template, a key that is too small or a missing subject denies it with AD CS\'s message and HRESULT. Templates that build the subject from Active Directory (Machine, User, DomainController…) take what the directory knows about the requester from --directory (dns=, dn=, upn=, email=, sid=, guid=, domain=); without it they are denied as AD CS denies an account that lacks the value (e.g. CERTSRV_E_SUBJECT_DNS_REQUIRED). Like certreq, it prints "RequestId: N" and the disposition: "Certificate retrieved(Issued) Issued", "Certificate request is pending: Taken Under Submission (0)", or "Certificate not issued (Denied) …" with the status. Exit 0 when issued or pending, 1 when denied. With --out the issued certificate is written there (nothing is written for a pending or denied request: approve it and use ca retrieve).',
   options: [
     DIR_OPTION,
     {
@@ -54,6 +118,13 @@ export const caSubmit: Command = {
       help: 'The requester recorded with the request, e.g. CONTOSO\\alice (default: none).',
     },
     {
+      name: 'directory',
+      type: 'string',
+      multiple: true,
+      value: 'KEY=VALUE',
+      help: `What Active Directory knows about the requester, for templates that build the subject from it (Machine, User, DomainController…): ${Object.keys(DIRECTORY_KEYS).join(', ')}, e.g. dns=exch01.contoso.com. Repeatable.`,
+    },
+    {
       name: 'out',
       type: 'string',
       short: 'o',
@@ -75,6 +146,7 @@ export const caSubmit: Command = {
     'ca submit --dir ./pki web01.req --template WebServer --out web01.cer',
     'ca submit --dir ./pki web02.req --attrib "CertificateTemplate:WebServer_Manual"',
     'ca submit --dir ./pki web03.req --attrib "CertificateTemplate:WebServer\\nsan:dns=web03.contoso.com&dns=www.contoso.com" --format json',
+    "ca submit --dir ./pki exch01.req --template Machine --requester 'CONTOSO\\EXCH01$' --directory dns=exch01.contoso.com",
   ],
   async run(ctx, args) {
     const format = choiceOption(args, 'format', ['text', 'json'], 'text', NAME);
@@ -92,16 +164,14 @@ export const caSubmit: Command = {
       throw usageError('--template needs a template name.', NAME);
     // certreq -attrib separates attributes with the two characters \n.
     const attributes = listOption(args, 'attrib').flatMap((a) => a.split(/\\n|\r?\n/));
-    const requester = stringOption(args, 'requester');
+    const requester = requesterIdentity(stringOption(args, 'requester'), listOption(args, 'directory'));
     const path = args.positionals[0]!;
     if (out !== undefined) await ensureWritable(ctx.io, out, force);
     const request = await readInput(ctx.io, path);
     const options: SubmitOptions = {
       ...(template !== undefined ? { template: template.trim() } : {}),
       ...(attributes.length > 0 ? { attributes } : {}),
-      ...(requester !== undefined && requester.trim() !== ''
-        ? { requester: { name: requester.trim() } }
-        : {}),
+      ...(requester ? { requester } : {}),
     };
     return withCa(ctx, args, NAME, async (ca) => {
       const r = await ca.submit(request, options);
