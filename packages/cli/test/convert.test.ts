@@ -507,7 +507,7 @@ describeWithTool('keytool', 'convert: a .pfx with several keys (keytool -genkeyp
     }
   });
 
-  it('--to pfx writes one key and its certificate, and warns that the other key is left out', async () => {
+  it('--to pfx writes every key with its own certificate (re-encrypting a keystore keeps both)', async () => {
     const r = await cli(
       dir,
       'convert',
@@ -517,16 +517,30 @@ describeWithTool('keytool', 'convert: a .pfx with several keys (keytool -genkeyp
       '--to',
       'pfx',
       '--out',
-      'java-one.pfx',
+      'java-both.pfx',
     );
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(
-      /Warning: java\.p12 holds 2 private keys; the \.pfx gets only one \(RSA 2048, CN=jrsa\)/,
+    expect(r.stdout).not.toContain('Warning');
+    expect(r.stdout).toContain('1 other key with its certificate (CN=jec)');
+    const back = await readPkcs12(new Uint8Array(await readFile(join(dir, 'java-both.pfx'))), 'P@ssw0rd');
+    expect(back.keys.map((k) => [k.friendlyName, k.certificate?.subject.commonName])).toEqual([
+      ['jrsa', 'jrsa'],
+      ['jec', 'jec'],
+    ]);
+    for (const k of back.keys) expect(k.key.publicKey.equals(k.certificate!.publicKey)).toBe(true);
+    // openssl sees two keys, each tied to its certificate by localKeyID.
+    const info = opensslAll(
+      dir,
+      'pkcs12',
+      '-in',
+      'java-both.pfx',
+      '-passin',
+      'pass:P@ssw0rd',
+      '-nodes',
+      '-info',
     );
-    const back = await readPkcs12(new Uint8Array(await readFile(join(dir, 'java-one.pfx'))), 'P@ssw0rd');
-    expect(back.keys).toHaveLength(1);
-    expect(back.friendlyName).toBe('jrsa');
-    expect(back.certificate!.subject.commonName).toBe('jrsa');
+    expect(info.match(/-----BEGIN PRIVATE KEY-----/g)).toHaveLength(2);
+    expect(info.match(/localKeyID:/g)?.length).toBe(4);
   });
 });
 

@@ -197,6 +197,26 @@ export interface Pkcs12Init {
   profile?: Pkcs12Profile;
   /** Iterations for every key derivation in the file (default {@link PKCS12_DEFAULT_ITERATIONS}). */
   iterations?: number;
+  /**
+   * More private keys, each with its certificate and friendly name, after the first (a Java
+   * keystore or a Windows export of several certificates holds several): each pair gets its own
+   * localKeyId, as `key` and `certificate` do.
+   */
+  otherKeys?: readonly Pkcs12OtherKey[];
+}
+
+/**
+ * A further key of {@link createPkcs12} with its certificate.
+ *
+ * @example
+ * ```ts
+ * const other: Pkcs12OtherKey = { key: ecKey, certificate: ecLeaf, friendlyName: 'jec' };
+ * ```
+ */
+export interface Pkcs12OtherKey {
+  key: PrivateKey;
+  certificate: Certificate;
+  friendlyName?: string;
 }
 
 function attribute(type: string, value: Uint8Array): Uint8Array {
@@ -295,23 +315,46 @@ export async function createPkcs12(init: Pkcs12Init): Promise<Uint8Array> {
     throw misuse(`The profile must be "modern" or "legacy", not ${JSON.stringify(profile)}.`);
   if (!Number.isInteger(iterations) || iterations < 1 || iterations > PKCS12_DEFAULT_MAX_ITERATIONS)
     throw misuse(`iterations must be an integer from 1 to ${PKCS12_DEFAULT_MAX_ITERATIONS}.`);
-  let matches = false;
-  try {
-    matches = certificate.publicKey.equals(key.publicKey);
-  } catch {
-    // A certificate key certlab does not support cannot be this key's.
+  const otherKeys = init.otherKeys ?? [];
+  if (
+    !Array.isArray(otherKeys) ||
+    !otherKeys.every(
+      (o) =>
+        typeof o === 'object' &&
+        o !== null &&
+        o.key instanceof PrivateKey &&
+        o.certificate instanceof Certificate &&
+        (o.friendlyName === undefined || typeof o.friendlyName === 'string'),
+    )
+  )
+    throw misuse('The `otherKeys` option must be an array of { key, certificate, friendlyName? } objects.');
+  const pairs = [{ key, certificate, friendlyName }, ...otherKeys];
+  for (const p of pairs) {
+    let matches = false;
+    try {
+      matches = p.certificate.publicKey.equals(p.key.publicKey);
+    } catch {
+      // A certificate key certlab does not support cannot be this key's.
+    }
+    if (!matches)
+      throw new PkiError(
+        'ERR_PKI_KEY_INVALID',
+        `The private key does not belong to the certificate${p.certificate === certificate ? '' : ` ${p.certificate.subject.toWindowsString()}`} (their public keys differ): pass the key the certificate was issued for.`,
+      );
   }
-  if (!matches)
-    throw new PkiError(
-      'ERR_PKI_KEY_INVALID',
-      'The private key does not belong to the certificate (their public keys differ): pass the key the certificate was issued for.',
-    );
+  const thumbprints = new Set(pairs.map((p) => toHex(sha1.digest(p.certificate.der))));
+  if (thumbprints.size !== pairs.length)
+    throw misuse('Each key of createPkcs12() needs its own certificate: a certificate appears twice.');
 
-  // localKeyId: the leaf's SHA-1 thumbprint, as OpenSSL (PKCS12_create) and Windows write it.
-  const localKeyId = sha1.digest(certificate.der);
-  const attrs = [attribute(OID_LOCAL_KEY_ID, octets(localKeyId))];
-  if (friendlyName !== undefined) attrs.push(attribute(OID_FRIENDLY_NAME, str(T.BMP_STRING, friendlyName)));
-  const bagAttributes = setOf(attrs);
+  // localKeyId: the certificate's SHA-1 thumbprint, as OpenSSL (PKCS12_create) and Windows write
+  // it; it ties each key bag to its certificate bag (RFC 7292 §4.2, PKCS #9 localKeyId).
+  const attributesOf = (p: { certificate: Certificate; friendlyName?: string | undefined }) => {
+    const attrs = [attribute(OID_LOCAL_KEY_ID, octets(sha1.digest(p.certificate.der)))];
+    if (p.friendlyName !== undefined)
+      attrs.push(attribute(OID_FRIENDLY_NAME, str(T.BMP_STRING, p.friendlyName)));
+    return setOf(attrs);
+  };
+  const bagAttributes = attributesOf({ certificate, friendlyName });
 
   // A chain certificate's friendlyName goes on its own bag, without a localKeyId (it has no key),
   // as Windows' PFXExportCertStoreEx and OpenSSL's -CAfile/-caname write them.
@@ -325,23 +368,30 @@ export async function createPkcs12(init: Pkcs12Init): Promise<Uint8Array> {
             : setOf([attribute(OID_FRIENDLY_NAME, str(T.BMP_STRING, c.friendlyName))]),
         ),
   );
-  const certSafe = seq(certBag(certificate, bagAttributes), ...chainBags);
-  const pkcs8 = await key.toPkcs8();
-  // Independent salts and derivations: PBKDF2 for both may run in parallel off the main thread.
-  const [certs, shrouded] = await Promise.all([
+  const otherAttributes = otherKeys.map(attributesOf);
+  const certSafe = seq(
+    certBag(certificate, bagAttributes),
+    ...otherKeys.map((o, i) => certBag(o.certificate, otherAttributes[i])),
+    ...chainBags,
+  );
+  const pkcs8s = await Promise.all(pairs.map((p) => p.key.toPkcs8()));
+  // Independent salts and derivations: PBKDF2 for each may run in parallel off the main thread.
+  const [certs, ...shrouded] = await Promise.all([
     pbeEncrypt(profile, certSafe, password, iterations),
-    pbeEncrypt(profile, pkcs8, password, iterations),
+    ...pkcs8s.map((pkcs8) => pbeEncrypt(profile, pkcs8, password, iterations)),
   ]);
-  pkcs8.fill(0);
+  for (const pkcs8 of pkcs8s) pkcs8.fill(0);
   // EncryptedPrivateKeyInfo ::= SEQUENCE { encryptionAlgorithm, encryptedData } (RFC 5958 §3)
-  const keyBag = safeBag(
-    BAG.shroudedKey,
-    seq(shrouded.algorithm, octets(shrouded.ciphertext)),
-    bagAttributes,
+  const keyBags = shrouded.map((k, i) =>
+    safeBag(
+      BAG.shroudedKey,
+      seq(k.algorithm, octets(k.ciphertext)),
+      i === 0 ? bagAttributes : otherAttributes[i - 1],
+    ),
   );
   const authSafe = seq(
     encryptedDataContentInfo(certs.algorithm, certs.ciphertext),
-    dataContentInfo(seq(keyBag)),
+    dataContentInfo(seq(...keyBags)),
   );
 
   // MacData ::= SEQUENCE { mac DigestInfo, macSalt OCTET STRING, iterations INTEGER } (RFC 7292 §4)

@@ -703,6 +703,52 @@ describe('createPkcs12 and readPkcs12 round trips', () => {
     await rejects(readPkcs12(der, ' '), 'ERR_PKI_PKCS12_PASSWORD');
   });
 
+  it('writes several keys, each with its certificate and localKeyId (otherKeys)', async () => {
+    const ec = byLabel('P-256');
+    const ed = byLabel('Ed25519');
+    const der = await createPkcs12({
+      key: ec.pair.privateKey,
+      certificate: ec.leaf,
+      otherKeys: [{ key: ed.pair.privateKey, certificate: ed.leaf, friendlyName: 'second' }],
+      chain: [intermediate, root],
+      password: 'pw',
+      friendlyName: 'first',
+      iterations: 10,
+    });
+    const r = await readPkcs12(der, 'pw');
+    expect(
+      r.keys.map((k) => [k.friendlyName, k.certificate?.equals(k === r.keys[0] ? ec.leaf : ed.leaf)]),
+    ).toEqual([
+      ['first', true],
+      ['second', true],
+    ]);
+    expect(r.keys[1]!.key.publicKey.equals(ed.pair.publicKey)).toBe(true);
+    expect(r.keys[0]!.localKeyId).not.toBe(r.keys[1]!.localKeyId);
+    expect(r.chain.map((c) => c.subject.commonName)).toEqual([
+      'Contoso Issuing CA 01',
+      'Contoso Root CA',
+      ed.leaf.subject.commonName,
+    ]);
+    // A key that is not its certificate's, or one certificate twice, is refused.
+    await rejects(
+      createPkcs12({
+        key: ec.pair.privateKey,
+        certificate: ec.leaf,
+        otherKeys: [{ key: ec.pair.privateKey, certificate: ed.leaf }],
+        password: 'pw',
+      }),
+      'ERR_PKI_KEY_INVALID',
+    );
+    await expect(
+      createPkcs12({
+        key: ec.pair.privateKey,
+        certificate: ec.leaf,
+        otherKeys: [{ key: ec.pair.privateKey, certificate: ec.leaf }],
+        password: 'pw',
+      }),
+    ).rejects.toThrow(TypeError);
+  });
+
   it('writes a friendlyName on a chain certificate bag when given one ({ certificate, friendlyName })', async () => {
     const f = byLabel('P-256');
     const der = await createPkcs12({

@@ -393,9 +393,18 @@ export const convert: Command = {
             EXIT.usage,
             `no certificate of ${name}${chain.length ? ' or --chain' : ''} matches the private key (${describeKey(key)}).`,
           );
+        // The other keys of a .pfx IN go along, each with its certificate (a Java keystore holds
+        // several); a key without a certificate cannot be written (Windows keeps none either).
+        const otherKeys = (keyPath ? [] : c.privateKeys.filter((k) => k !== key)).flatMap((k) => {
+          const certificate = certificates.find((x) => x !== leaf && x.publicKey.equals(k.publicKey));
+          const friendlyName = c.keyNames.get(k);
+          return certificate
+            ? [{ key: k, certificate, ...(friendlyName !== undefined ? { friendlyName } : {}) }]
+            : [];
+        });
         const pfxChain = orderChain(
           leaf,
-          certificates.filter((x) => x !== leaf),
+          certificates.filter((x) => x !== leaf && !otherKeys.some((o) => o.certificate === x)),
         );
         const newPassword = pfxPassword ?? password ?? (await promptNewPassword(ctx, out));
         if (newPassword === undefined)
@@ -403,11 +412,10 @@ export const convert: Command = {
             EXIT.usage,
             '--to pfx needs a password for the new file: give --pfx-password-file F or --pfx-password P (or --password).',
           );
-        // A .pfx written here holds one key: say so when IN had more, rather than drop them quietly.
-        const others = keyPath ? [] : c.privateKeys.filter((k) => k !== key);
-        if (others.length)
+        const orphans = keyPath ? 0 : c.privateKeys.length - 1 - otherKeys.length;
+        if (orphans > 0)
           notes.push(
-            `Warning: ${name} holds ${c.privateKeys.length} private keys; the .pfx gets only one (${describeKey(key)}, ${leaf.subject.toWindowsString() || 'its certificate'}), the other ${others.length === 1 ? 'key is' : `${others.length} keys are`} not written, their certificates are written as chain certificates. Write every key with --to pem --include-key.`,
+            `Warning: ${orphans === 1 ? 'a private key' : `${orphans} private keys`} of ${name} ${orphans === 1 ? 'has' : 'have'} no certificate and ${orphans === 1 ? 'is' : 'are'} not written (a .pfx keeps a key with its certificate). Write every key with --to pem --include-key.`,
           );
         // The name of the key written: its own from a .pfx IN (not another key's), else IN's.
         const friendlyName =
@@ -421,13 +429,14 @@ export const convert: Command = {
         data = await createPkcs12({
           key,
           certificate: leaf,
+          ...(otherKeys.length ? { otherKeys } : {}),
           chain: chainNamed,
           password: newPassword,
           profile,
           ...(friendlyName !== undefined && friendlyName !== '' ? { friendlyName } : {}),
         });
         secret = true;
-        what = `a PKCS#12 (${profile} profile) with the private key (${describeKey(key)}), ${leaf.subject.toWindowsString() || 'the certificate'}${pfxChain.length ? ` and ${plural(pfxChain.length, 'chain certificate')}` : ''}`;
+        what = `a PKCS#12 (${profile} profile) with the private key (${describeKey(key)}), ${leaf.subject.toWindowsString() || 'the certificate'}${otherKeys.length ? `, ${plural(otherKeys.length, 'other key')} with ${otherKeys.length === 1 ? 'its certificate' : 'their certificates'} (${otherKeys.map((o) => o.certificate.subject.toWindowsString() || describeKey(o.key)).join('; ')})` : ''}${pfxChain.length ? ` and ${plural(pfxChain.length, 'chain certificate')}` : ''}`;
         if (c.crls.length || c.requests.length)
           notes.push('CRLs and requests are not written: a .pfx holds keys and certificates.');
         break;
