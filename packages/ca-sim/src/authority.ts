@@ -1308,8 +1308,16 @@ function hostOf(url: string): string {
   }
 }
 
-/** Requests name a template by its cn (case-insensitive) or its OID: both must be unique. */
-function checkTemplateList(templates: readonly CertificateTemplate[]): void {
+/**
+ * Checks a list of templates to publish: requests name a template by its cn (case-insensitive) or
+ * its OID, so both must be unique. Throws ERR_CA_OPTIONS_INVALID naming the two templates.
+ *
+ * @example
+ * ```ts
+ * checkTemplateList([WEB_SERVER_TEMPLATE, { ...WEB_SERVER_TEMPLATE, name: 'webserver' }]); // throws
+ * ```
+ */
+export function checkTemplateList(templates: readonly CertificateTemplate[]): void {
   const names = new Set<string>();
   const oids = new Map<string, string>();
   for (const t of templates) {

@@ -72,7 +72,7 @@ export const HRESULTS = {
     'The request contains no certificate template information.',
   ),
   CERTSRV_E_SUBJECT_UPN_REQUIRED: h(
-    0x8009480c,
+    0x8009480d,
     'CERTSRV_E_SUBJECT_UPN_REQUIRED',
     'The UPN is unavailable and cannot be added to the Subject Alternate name.',
   ),

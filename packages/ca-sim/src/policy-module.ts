@@ -30,7 +30,16 @@ import {
   SanAttributeError,
 } from './request-attributes.js';
 import { decodeRequestInput, type RequestInput } from './request-encoding.js';
-import type { CertificateTemplate, RequesterIdentity } from './template.js';
+import type { CertificateTemplate, IdentityAltName, RequesterIdentity } from './template.js';
+
+/** The order AD CS writes SAN entries built from the directory (see the policy module below). */
+const ALT_NAME_ORDER: Readonly<Record<IdentityAltName, number>> = {
+  upn: 0,
+  guid: 1,
+  email: 2,
+  dns: 3,
+  domainDns: 4,
+};
 
 /**
  * CA policy EditFlags the simulator honours ([MS-WCCE] §3.2.1.4.2.1.2 / certutil -setreg
@@ -389,7 +398,11 @@ export async function evaluatePolicy(input: PolicyInput): Promise<PolicyDecision
           return denyFor(HRESULTS.CERTSRV_E_BAD_REQUESTSUBJECT);
         }
       }
-      for (const a of spec.altNames) {
+      // AD CS's policy module writes the directory names in one order, whatever the template
+      // lists: UPN, DS Object Guid, e-mail, then DNS names (the Windows SDK's policy module
+      // sample, _AddAltSubjectName).
+      const ordered = [...spec.altNames].sort((a, b) => ALT_NAME_ORDER[a] - ALT_NAME_ORDER[b]);
+      for (const a of ordered) {
         if (a === 'dns') {
           if (!id.dnsHostName) return denyFor(HRESULTS.CERTSRV_E_SUBJECT_DNS_REQUIRED);
           altNames.push({ type: 'dns', value: id.dnsHostName });
@@ -398,6 +411,10 @@ export async function evaluatePolicy(input: PolicyInput): Promise<PolicyDecision
           const domain = id.domainDnsName ?? id.dnsHostName?.split('.').slice(1).join('.');
           if (!domain) return denyFor(HRESULTS.CERTSRV_E_SUBJECT_DNS_REQUIRED);
           altNames.push({ type: 'dns', value: domain });
+          // Kerberos Authentication certificates also name the domain's NetBIOS name, as KDC
+          // certificates issued by AD CS show it (DNS Name=CONTOSO); taken from DOMAIN\account.
+          const netbios = /^([^\\]+)\\/.exec(id.name ?? '')?.[1];
+          if (netbios) altNames.push({ type: 'dns', value: netbios });
         } else if (a === 'guid') {
           // CT_FLAG_SUBJECT_ALT_REQUIRE_DIRECTORY_GUID: the DS Object Guid otherName.
           if (!id.objectGuid) return denyFor(HRESULTS.CERTSRV_E_SUBJECT_DIRECTORY_GUID_REQUIRED);

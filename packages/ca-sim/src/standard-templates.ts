@@ -128,7 +128,7 @@ export const SUB_CA_TEMPLATE: CertificateTemplate = parseTemplate({
 });
 
 /**
- * `Administrator`: v1, subject = the directory DN, SAN e-mail + UPN, Microsoft Trust List
+ * `Administrator`: v1, subject = the directory DN, SAN UPN + e-mail, Microsoft Trust List
  * Signing + EFS + Secure Email + Client Authentication, 1 year.
  *
  * @example
@@ -141,7 +141,7 @@ export const ADMINISTRATOR_TEMPLATE: CertificateTemplate = parseTemplate({
   displayName: 'Administrator',
   schemaVersion: 1,
   subject: 'identity',
-  identity: { subjectName: 'dn', altNames: ['email', 'upn'] },
+  identity: { subjectName: 'dn', altNames: ['upn', 'email'] },
   ekus: ['1.3.6.1.4.1.311.10.3.1', 'msEFS', 'emailProtection', 'clientAuth'],
   keyUsage: ['digitalSignature', 'keyEncipherment'],
   validityDays: 365,
@@ -239,9 +239,9 @@ export const DOMAIN_CONTROLLER_AUTHENTICATION_TEMPLATE: CertificateTemplate = pa
 });
 
 /**
- * `KerberosAuthentication` (Kerberos Authentication): v2, empty subject, SAN DNS name + the
- * domain's DNS name, Client + Server Authentication + Smart Card Logon + KDC Authentication
- * (RFC 4556 id-pkinit-KPKdc), 1 year.
+ * `KerberosAuthentication` (Kerberos Authentication): v2, empty subject, SAN DNS name, the
+ * domain's DNS name and its NetBIOS name, Client + Server Authentication + Smart Card Logon + KDC
+ * Authentication (RFC 4556 id-pkinit-KPKdc), 1 year.
  *
  * @example
  * ```ts

@@ -3,6 +3,7 @@
 // DirectoryEmailReplication, with subjects and SANs built from the directory.
 
 import {
+  ADMINISTRATOR_TEMPLATE,
   BUILT_IN_TEMPLATES,
   type CertificationAuthority,
   createAuthority,
@@ -130,6 +131,7 @@ describe('the default templates of an Enterprise CA', () => {
     expect(c.subjectAltNames).toEqual([
       { type: 'dns', value: 'dc01.contoso.com' },
       { type: 'dns', value: 'contoso.com' },
+      { type: 'dns', value: 'CONTOSO' },
     ]);
     expect(sanCritical(c)).toBe(true);
     expect(c.extKeyUsage).toEqual([OID.clientAuth, OID.serverAuth, OID.msSmartcardLogin, OID.kpKdc]);
@@ -140,7 +142,7 @@ describe('the default templates of an Enterprise CA', () => {
     });
     // The domain comes from the directory when it knows it.
     const other = await issue('KerberosAuthentication', { ...DC, domainDnsName: 'corp.contoso.com' });
-    expect(other.subjectAltNames.at(-1)).toEqual({ type: 'dns', value: 'corp.contoso.com' });
+    expect(other.subjectAltNames[1]).toEqual({ type: 'dns', value: 'corp.contoso.com' });
     // Without a DNS name there is nothing to put in the SAN.
     const r = await ca.submit((await makeCsr()).der, {
       template: 'KerberosAuthentication',
@@ -164,10 +166,23 @@ describe('the default templates of an Enterprise CA', () => {
   it('Administrator, EFS and EFSRecovery: the directory DN with UPN (and e-mail)', async () => {
     const admin = await issue('Administrator', ADMIN);
     expect(admin.subject.toString()).toBe('CN=Administrator,CN=Users,DC=contoso,DC=com');
+    // AD CS's order, whatever the template lists: UPN before e-mail.
     expect(admin.subjectAltNames).toEqual([
-      { type: 'email', value: 'administrator@contoso.com' },
       { type: 'upn', value: 'administrator@contoso.com' },
+      { type: 'email', value: 'administrator@contoso.com' },
     ]);
+    const reversed = parseTemplate({
+      ...ADMINISTRATOR_TEMPLATE,
+      name: 'AdminReversed',
+      identity: { subjectName: 'dn', altNames: ['email', 'upn'] },
+    });
+    const other = await createAuthority({ name: 'Order CA', keyType: 'ec', templates: [reversed] });
+    try {
+      const r = await other.submit((await makeCsr()).der, { template: 'AdminReversed', requester: ADMIN });
+      expect(r.certificate!.subjectAltNames.map((n) => n.type)).toEqual(['upn', 'email']);
+    } finally {
+      await other.close();
+    }
     expect(admin.extKeyUsage).toEqual([
       '1.3.6.1.4.1.311.10.3.1',
       OID.msEFS,
@@ -251,6 +266,7 @@ describe('with signing workers', () => {
       expect(k.certificate!.subjectAltNames).toEqual([
         { type: 'dns', value: 'dc01.contoso.com' },
         { type: 'dns', value: 'contoso.com' },
+        { type: 'dns', value: 'CONTOSO' },
       ]);
       const d = await pooled.submit((await makeCsr()).der, { template: 'DomainController', requester: DC });
       expect(d.certificate!.subjectAltNames).toEqual([GUID_NAME, { type: 'dns', value: 'dc01.contoso.com' }]);

@@ -297,6 +297,8 @@ export async function withCa<T>(
   args: ParsedArgs,
   command: string,
   fn: (ca: CertificationAuthority, dir: string) => Promise<T>,
+  /** `ignoreTemplates`: open the CA with the standard templates, whatever ca.json publishes. */
+  options: { readonly ignoreTemplates?: boolean } = {},
 ): Promise<T> {
   const dir = caDir(ctx, args);
   const config = await readCaConfig(dir);
@@ -311,7 +313,8 @@ export async function withCa<T>(
       'a memory: database holds nothing between commands: it is only for trying ca init options.',
       command,
     );
-  const ca = await openAuthority(config, db);
+  const { templates: _published, ...standard } = config;
+  const ca = await openAuthority(options.ignoreTemplates ? standard : config, db);
   try {
     return await fn(ca, dir);
   } finally {

@@ -638,7 +638,8 @@ describe('ca templates', () => {
     expect(corp.oid).toMatch(
       /^1\.3\.6\.1\.4\.1\.311\.21\.8\.7638725\.13898300\.1985460\.3383425\.7519116\.119\.\d+\.\d+$/,
     );
-    expect(corp).toMatchObject({ majorVersion: 100, minorVersion: 2, builtIn: false });
+    expect(corp).toMatchObject({ builtIn: false });
+    expect(corp.majorVersion).toBeUndefined();
     expect(j.changes).toEqual(['Removed User', `Added CorpWebServer (template OID ${corp.oid})`]);
     const config = JSON.parse(await readFile(join(dir, 'tmpl-pki', 'ca.json'), 'utf8'));
     expect(config.templates.slice(0, 4)).toEqual(['WebServer', 'WebServer_Manual', 'Machine', 'SubCA']);
@@ -667,7 +668,7 @@ describe('ca templates', () => {
     expect(decodeMsCertificateTemplate(ext!.value)).toEqual({
       templateId: corp.oid,
       majorVersion: 100,
-      minorVersion: 2,
+      minorVersion: 0,
     });
     const denied = await cli(dir, 'ca', 'submit', '--dir', 'tmpl-pki', 'web.req', '--template', 'User');
     expect(denied.code).toBe(1);
@@ -717,6 +718,36 @@ describe('ca templates', () => {
     const twice = await ca('templates', '--dir', 'tmpl-pki', '--add', 'twice.json');
     expect(twice.code).toBe(2);
     expect(twice.stderr).toContain('is added twice');
+
+    // WebServer_Manual removed and its renamed copy keeping the OID would be fine; adding the
+    // built-in back next to a copy that has its OID is refused, and nothing is written.
+    await writeFile(join(dir, 'same-oid.json'), JSON.stringify({ ...manual, name: 'SameOid' }));
+    const path0 = join(dir, 'tmpl-pki', 'ca.json');
+    const kept = JSON.parse(await readFile(path0, 'utf8'));
+    await writeFile(
+      path0,
+      JSON.stringify({
+        ...kept,
+        templates: [
+          ...kept.templates.filter((t: unknown) => t !== 'WebServer_Manual'),
+          { ...manual, name: 'SameOid' },
+        ],
+      }),
+    );
+    const clash = await ca('templates', '--dir', 'tmpl-pki', '--add', 'WebServer_Manual');
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toContain('have the same OID');
+    // A list that no longer opens (edited by hand) is reported, and can be repaired.
+    await writeFile(
+      path0,
+      JSON.stringify({ ...kept, templates: [...kept.templates, { ...manual, name: 'SameOid' }] }),
+    );
+    const listed = await ca('templates', '--dir', 'tmpl-pki');
+    expect(listed.code).toBe(2);
+    expect(listed.stderr).toContain('have the same OID');
+    const repaired = await ca('templates', '--dir', 'tmpl-pki', '--remove', 'SameOid');
+    expect(repaired.code, repaired.stderr).toBe(0);
+    expect((await ca('list', '--dir', 'tmpl-pki')).code).toBe(0);
 
     // A built-in template is published again by name.
     const back = await ca('templates', '--dir', 'tmpl-pki', '--add', 'user', '--add', 'DomainController');

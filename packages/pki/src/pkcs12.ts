@@ -825,13 +825,20 @@ async function read(der: Uint8Array, password: string, budget: Budget): Promise<
     if (!mac) throw e;
     parseError = e;
   }
+  // Without a MAC, an empty password that fails a PKCS#12 PBE is tried again in its NULL form
+  // (see decrypt below): such a derivation may run twice, and is charged twice.
+  const chainsOf = (pbe: Pbe) => pbe.chains * (!mac && password === '' && pbe.pkcs12 ? 2 : 1);
   if (parsed) {
     for (const s of parsed.safes)
       if (s.kind === 'encrypted')
-        budget.charge(s.pbe.declaredIterations, s.pbe.chains, `a ${s.pbe.name} safe`);
+        budget.charge(s.pbe.declaredIterations, chainsOf(s.pbe), `a ${s.pbe.name} safe`);
     for (const shrouded of parsed.plainKeys.values())
       if (shrouded)
-        budget.charge(shrouded.pbe.declaredIterations, shrouded.pbe.chains, `a ${shrouded.pbe.name} key bag`);
+        budget.charge(
+          shrouded.pbe.declaredIterations,
+          chainsOf(shrouded.pbe),
+          `a ${shrouded.pbe.name} key bag`,
+        );
   }
 
   // 3. Start the PBES2 derivations now: PBKDF2 runs off the main thread in WebCrypto while the
@@ -957,7 +964,7 @@ async function read(der: Uint8Array, password: string, budget: Budget): Promise<
           if (shrouded)
             budget.charge(
               shrouded.pbe.declaredIterations,
-              shrouded.pbe.chains,
+              chainsOf(shrouded.pbe),
               `a ${shrouded.pbe.name} key bag`,
             );
           key = await toKey(r, shrouded);

@@ -1245,6 +1245,21 @@ describe('readPkcs12: hostile input', () => {
     expect(e.message).toMatch(/add up to more than/);
   });
 
+  it('charges twice a PKCS#12 PBE that an empty password may retry in its NULL form (no MAC)', async () => {
+    // maxIterations 100,000: a budget of 400,000 rounds. An RC2-40 safe (2 chains) at 60,000 and
+    // a 3DES key (3 chains) at 40,000 cost 240,000 with a password, 480,000 when each may run
+    // twice for the empty password's two forms.
+    const safes = [
+      encryptedSafe(pkcs12PbeAlg('1.2.840.113549.1.12.1.6', 60_000), new Uint8Array(8)),
+      dataSafe(bag(BAG_SHROUDED, seq(pkcs12PbeAlg(PBE_3DES, 40_000), octets(new Uint8Array(8))))),
+    ];
+    const der = pfx(safes, null, { mac: false });
+    const opts = { maxIterations: 100_000 };
+    await rejects(readPkcs12(der, 'x', opts), 'ERR_PKI_PKCS12_PASSWORD');
+    const e = await rejects(readPkcs12(der, '', opts), 'ERR_PKI_KDF_LIMIT');
+    expect(e.message).toMatch(/add up to more than/);
+  });
+
   it('names the OID of unsupported algorithms and modes (ERR_PKI_PKCS12_UNSUPPORTED)', async () => {
     const algs: [Uint8Array, string][] = [
       [pkcs12PbeAlg('1.2.840.113549.1.12.1.1', 1), '1.2.840.113549.1.12.1.1'], // RC4-128

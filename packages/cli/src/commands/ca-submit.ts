@@ -54,7 +54,9 @@ function requesterIdentity(
     const eq = entry.indexOf('=');
     const key = (eq < 0 ? entry : entry.slice(0, eq)).trim().toLowerCase();
     const value = eq < 0 ? '' : entry.slice(eq + 1).trim();
-    const field = (DIRECTORY_KEYS as Record<string, keyof RequesterIdentity>)[key];
+    const field = Object.hasOwn(DIRECTORY_KEYS, key)
+      ? (DIRECTORY_KEYS as Record<string, keyof RequesterIdentity>)[key]
+      : undefined;
     if (!field)
       throw usageError(
         `--directory takes KEY=VALUE with KEY one of ${Object.keys(DIRECTORY_KEYS).join(', ')}, not '${entry}'.`,

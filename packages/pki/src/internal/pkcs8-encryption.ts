@@ -227,10 +227,11 @@ const PKCS12_PBE_OIDS = new Set([
 ]);
 const OID_DES_EDE3_CBC = '1.2.840.113549.3.7';
 /**
- * The PKCS#12 KDF runs in JavaScript (SHA-1, about 0.6 µs a round): a key file may ask no more of
- * it than one derivation of a .pfx may (PKCS12_DEFAULT_MAX_ITERATIONS).
+ * The PKCS#12 KDF runs in JavaScript on the calling thread (SHA-1, about 0.6 µs a round), once
+ * per hash chain (3DES: two for the key, one for the IV): a key file may cost at most this many
+ * rounds in all, about 2.5 s, twice one .pfx derivation at its default limit.
  */
-const PKCS12_KDF_MAX_ITERATIONS = 2_000_000;
+const PKCS12_KDF_MAX_ROUNDS = 4_000_000;
 
 /**
  * The scheme of an older encrypted key (PKCS#12 PBE, or PBES2 with 3DES), parsed and checked
@@ -268,7 +269,11 @@ function legacyScheme(
       cause: e,
     });
   }
-  const limit = pbe.kdf === 'pkcs12' ? Math.min(maxIterations, PKCS12_KDF_MAX_ITERATIONS) : maxIterations;
+  // PBKDF2 runs natively (WebCrypto): the caller's limit applies as is.
+  const limit =
+    pbe.kdf === 'pkcs12'
+      ? Math.min(maxIterations, Math.floor(PKCS12_KDF_MAX_ROUNDS / pbe.chains))
+      : maxIterations;
   if (pbe.declaredIterations > BigInt(limit))
     throw new PkiError(
       'ERR_PKI_KDF_LIMIT',
