@@ -83,6 +83,13 @@ beforeAll(async () => {
   await users.add('alice', 'alice-Passw0rd');
   await users.add('bob', 'bob-Passw0rd');
   await users.add('caadmin', 'admin-Passw0rd', { admin: true });
+  await users.add('carol', 'carol-Passw0rd', {
+    directory: {
+      dn: 'CN=Carol,CN=Users,DC=contoso,DC=com',
+      upn: 'carol@contoso.com',
+      email: 'carol@contoso.com',
+    },
+  });
   server = await startCertsrv({
     ca,
     users,
@@ -563,6 +570,24 @@ describe('pending requests, the console and the Requests cookie (reference §5.5
     const back = new URL(published.headers.get('location')!);
     const notice = await (await get(`${back.pathname}${back.search}`, { auth: ADMIN })).text();
     expect(notice).toContain(`Base CRL ${crl.crlNumber} and delta CRL ${delta.crlNumber} were published.`);
+  });
+
+  it('the User template builds the subject from what the directory knows of the account', async () => {
+    const { pem } = await csrPem('ignored.contoso.com');
+    const CAROL = basic('carol', 'carol-Passw0rd');
+    const html = await (
+      await post('/certsrv/certfnsh.asp', submitFields(pem, 'User'), { auth: CAROL })
+    ).text();
+    expect(html).toContain('Certificate Issued');
+    const cert = (await ca.retrieve(requestIdOf(html))).certificate!;
+    expect(cert.subject.toString()).toBe('CN=Carol,CN=Users,DC=contoso,DC=com');
+    expect(cert.subjectAltNames).toEqual([
+      { type: 'upn', value: 'carol@contoso.com' },
+      { type: 'email', value: 'carol@contoso.com' },
+    ]);
+    // alice has no directory attributes: denied as AD CS denies an account without them.
+    const denied = await (await post('/certsrv/certfnsh.asp', submitFields(pem, 'User'))).text();
+    expect(denied).toContain('Certificate Request Denied');
   });
 
   it('another user cannot check or fetch alice\u2019s request', async () => {

@@ -197,6 +197,25 @@ describe('UserDirectory', () => {
       [{ domain: 'CONTOSO', users: [{ name: 'alice', password: 'alice-pass' }] }, /never a plain password/],
       [{ domain: 'CONTOSO', users: [{ name: 'alice', admin: 'yes', password: hash }] }, /"admin"/],
       [
+        { domain: 'CONTOSO', users: [{ name: 'alice', password: hash, directory: [] }] },
+        /"directory" must be an object/,
+      ],
+      [
+        {
+          domain: 'CONTOSO',
+          users: [{ name: 'alice', password: hash, directory: { mail: 'a@contoso.com' } }],
+        },
+        /unknown field "mail"/,
+      ],
+      [
+        { domain: 'CONTOSO', users: [{ name: 'alice', password: hash, directory: { upn: '' } }] },
+        /"directory.upn"/,
+      ],
+      [
+        { domain: 'CONTOSO', users: [{ name: 'alice', password: hash, directory: { sid: 'S-1' } }] },
+        /"directory.sid"/,
+      ],
+      [
         {
           domain: 'CONTOSO',
           users: [
@@ -238,6 +257,26 @@ describe('UserDirectory', () => {
     } finally {
       await cleanup();
     }
+  });
+});
+
+describe('UserDirectory: what Active Directory knows of an account', () => {
+  it('keeps the directory attributes in the users file and across a password change', async () => {
+    const dirs = new UserDirectory('CONTOSO');
+    const directory = {
+      dn: 'CN=Alice,CN=Users,DC=contoso,DC=com',
+      upn: 'alice@contoso.com',
+      email: 'alice@contoso.com',
+    };
+    await dirs.add('alice', 'alice-Passw0rd', { directory });
+    const back = UserDirectory.fromJSON(JSON.parse(JSON.stringify(dirs.toJSON())));
+    expect(back.list()).toEqual([{ name: 'CONTOSO\\alice', admin: false, directory }]);
+    expect((await back.authenticate('alice@contoso.com', 'alice-Passw0rd'))?.directory).toEqual(directory);
+    await back.add('alice', 'new-Passw0rd');
+    expect(back.list()[0]?.directory).toEqual(directory);
+    await expect(back.add('bob', 'bob-Passw0rd', { directory: { objectGuid: 'nope' } })).rejects.toThrow(
+      TypeError,
+    );
   });
 });
 

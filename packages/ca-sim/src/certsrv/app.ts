@@ -65,7 +65,7 @@ export class CertsrvApp {
 
   /** The templates the request pages list: schema v1/v2 templates the account may enroll (reference §4). */
   templateOptions(ex: Exchange): TemplateOption[] {
-    const requester = ex.account ? { name: ex.account.name } : undefined;
+    const requester = ex.account ? { ...ex.account.directory, name: ex.account.name } : undefined;
     return templateOptions(
       this.ca.templates.filter((t) => mayEnroll(t, requester)),
       ex.lang,

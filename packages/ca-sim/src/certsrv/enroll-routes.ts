@@ -102,7 +102,7 @@ async function newRequest(
   }
   const r = await app.ca.submit(bytes, {
     attributes: requestAttributes(ex, form),
-    ...(ex.account ? { requester: { name: ex.account.name } } : {}),
+    ...(ex.account ? { requester: { ...ex.account.directory, name: ex.account.name } } : {}),
   });
   ex.event = `submit:${r.disposition}:${r.requestId}`;
   if (r.disposition === 'pending') {

@@ -7,7 +7,10 @@
 import { randomBytes, randomInt, scrypt, timingSafeEqual } from 'node:crypto';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { msNtdsCaSecurity } from '@certlab/pki';
 import { CaError } from '../errors.js';
+import { objectGuidAltName } from '../request-attributes.js';
+import type { RequesterIdentity } from '../template.js';
 
 /** scrypt cost parameters (RFC 7914 §2): N = 2^14, r = 8, p = 1 — about 50 ms, 16 MiB. */
 const SCRYPT_N = 16384;
@@ -104,6 +107,58 @@ export interface CertsrvAccount {
   readonly name: string;
   /** Whether the account is a CA administrator (sees the console). */
   readonly admin: boolean;
+  /**
+   * What Active Directory knows about the account (distinguished name, UPN, mail, objectSid…),
+   * for templates that build the subject from the directory (User, Machine…): without it such a
+   * request is denied, as AD CS denies an account that lacks the value.
+   */
+  readonly directory?: AccountDirectory;
+}
+
+/**
+ * The directory attributes of a certsrv account: {@link RequesterIdentity} without the name.
+ *
+ * @example
+ * ```ts
+ * const d: AccountDirectory = { dn: 'CN=Alice,CN=Users,DC=contoso,DC=com', upn: 'alice@contoso.com', email: 'alice@contoso.com' };
+ * ```
+ */
+export type AccountDirectory = Readonly<Omit<RequesterIdentity, 'name'>>;
+
+/** The attributes a users file may give an account's "directory" object. */
+const DIRECTORY_FIELDS: readonly (keyof AccountDirectory)[] = [
+  'dn',
+  'dnsHostName',
+  'upn',
+  'email',
+  'sid',
+  'objectGuid',
+  'domainDnsName',
+];
+
+/** Checks a directory object (from code or a users file); returns it, or throws `fail(message)`. */
+function checkDirectory(value: unknown, fail: (message: string) => Error): AccountDirectory {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw fail('"directory" must be an object such as { "upn": "alice@contoso.com" }');
+  for (const [k, v] of Object.entries(value)) {
+    if (!(DIRECTORY_FIELDS as readonly string[]).includes(k))
+      throw fail(`"directory" has an unknown field "${k}" (${DIRECTORY_FIELDS.join(', ')})`);
+    if (typeof v !== 'string' || v.trim() === '' || /[\u0000-\u001f]/.test(v))
+      throw fail(`"directory.${k}" must be a non-empty string without control characters`);
+  }
+  // The CA writes these into certificates: a malformed one is refused here, not at issuance.
+  const d = value as AccountDirectory;
+  try {
+    if (d.sid !== undefined) msNtdsCaSecurity(d.sid);
+  } catch {
+    throw fail(`"directory.sid" must be a SID such as S-1-5-21-1004336348-1177238915-682003330-1105`);
+  }
+  try {
+    if (d.objectGuid !== undefined) objectGuidAltName(d.objectGuid);
+  } catch {
+    throw fail(`"directory.objectGuid" must be a GUID such as {2f1b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d}`);
+  }
+  return { ...d };
 }
 
 interface StoredUser {
@@ -225,13 +280,26 @@ export class UserDirectory {
    * await users.add('CONTOSO\\certadmin', 'S3cret!', { admin: true });
    * ```
    */
-  async add(name: string, password: string, options: { admin?: boolean } = {}): Promise<CertsrvAccount> {
+  async add(
+    name: string,
+    password: string,
+    options: { admin?: boolean; directory?: AccountDirectory } = {},
+  ): Promise<CertsrvAccount> {
     const canonical = this.canonicalName(name);
     if (!userPart(canonical)) throw new TypeError('A certsrv user needs a non-empty user name.');
     if (typeof password !== 'string' || password === '') {
       throw new TypeError(`The password for ${canonical} is empty; give a non-empty password.`);
     }
-    const account: CertsrvAccount = { name: canonical, admin: options.admin === true };
+    // A new password (--user NAME:PASS again) keeps what the directory knew of the account.
+    const directory =
+      options.directory !== undefined
+        ? checkDirectory(options.directory, (m) => new TypeError(`${canonical}: ${m}.`))
+        : this.#users.get(canonical.toLowerCase())?.account.directory;
+    const account: CertsrvAccount = {
+      name: canonical,
+      admin: options.admin === true,
+      ...(directory ? { directory } : {}),
+    };
     const hash = await hashPassword(password);
     this.#users.set(canonical.toLowerCase(), { account, password: hash });
     return account;
@@ -288,10 +356,18 @@ export class UserDirectory {
    * const text = JSON.stringify(users, null, 2);
    * ```
    */
-  toJSON(): { domain: string; users: { name: string; admin: boolean; password: string }[] } {
+  toJSON(): {
+    domain: string;
+    users: { name: string; admin: boolean; password: string; directory?: AccountDirectory }[];
+  } {
     const users = [...this.#users.values()]
       .sort((a, b) => compare(a.account.name, b.account.name))
-      .map((u) => ({ name: u.account.name, admin: u.account.admin, password: u.password }));
+      .map((u) => ({
+        name: u.account.name,
+        admin: u.account.admin,
+        password: u.password,
+        ...(u.account.directory ? { directory: u.account.directory } : {}),
+      }));
     return { domain: this.domain, users };
   }
 
@@ -320,7 +396,12 @@ export class UserDirectory {
     v.users.forEach((u: unknown, i: number) => {
       const where = `User entry ${i + 1} of the users file`;
       if (typeof u !== 'object' || u === null) throw usersError(`${where} is not an object. ${fix}`);
-      const { name, admin, password } = u as { name?: unknown; admin?: unknown; password?: unknown };
+      const { name, admin, password, directory } = u as {
+        name?: unknown;
+        admin?: unknown;
+        password?: unknown;
+        directory?: unknown;
+      };
       if (typeof name !== 'string' || !userPart(dir.canonicalName(name))) {
         throw usersError(`${where} needs a "name" such as "${dir.domain}\\\\alice". ${fix}`);
       }
@@ -335,7 +416,14 @@ export class UserDirectory {
       const canonical = dir.canonicalName(name);
       const key = canonical.toLowerCase();
       if (dir.#users.has(key)) throw usersError(`${where}: ${canonical} appears twice. ${fix}`);
-      dir.#users.set(key, { account: { name: canonical, admin: admin === true }, password });
+      const known =
+        directory === undefined
+          ? undefined
+          : checkDirectory(directory, (m) => usersError(`${where} (${name}): ${m}. ${fix}`));
+      dir.#users.set(key, {
+        account: { name: canonical, admin: admin === true, ...(known ? { directory: known } : {}) },
+        password,
+      });
     });
     return dir;
   }
