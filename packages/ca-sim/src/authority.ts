@@ -14,7 +14,6 @@ import {
   importPrivateKey,
   isSignedRequest,
   type KeySpec,
-  msNtdsCaSecurity,
   Name,
   type NamedCurve,
   type PrivateKey,
@@ -34,7 +33,6 @@ import { issueCertificate } from './issue-certificate.js';
 import { badSignatureDecision, type EditFlag, evaluatePolicy, type PolicyDecision } from './policy-module.js';
 import {
   formatRequestAttributes,
-  objectGuidAltName,
   parseRequestAttributes,
   type RequestAttributes,
 } from './request-attributes.js';
@@ -53,7 +51,7 @@ import type {
   RequestRow,
   RequestStore,
 } from './store/request-store.js';
-import type { CertificateTemplate, RequesterIdentity } from './template.js';
+import { type CertificateTemplate, type RequesterIdentity, requesterIdentityProblem } from './template.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -692,15 +690,10 @@ export class CertificationAuthority {
    * ```
    */
   async submit(request: RequestInput, options: SubmitOptions = {}): Promise<RequestResult> {
-    // A malformed SID is the caller's mistake: a TypeError before anything is recorded, not in
-    // the middle of issuing (the policy writes it into the NTDS CA Security extension).
-    if (options.requester?.sid !== undefined) msNtdsCaSecurity(options.requester.sid);
-    if (options.requester?.objectGuid !== undefined)
-      try {
-        objectGuidAltName(options.requester.objectGuid);
-      } catch (e) {
-        throw new TypeError(`requester.objectGuid: ${(e as Error).message}`);
-      }
+    // A malformed SID or GUID is the caller's mistake: a TypeError before anything is recorded,
+    // not in the middle of issuing (the policy writes them into the certificate).
+    const problem = requesterIdentityProblem(options.requester);
+    if (problem) throw new TypeError(`requester.${problem.field} ${problem.message}.`);
     const attrs: Record<string, string> = { ...parseRequestAttributes(options.attributes) };
     if (options.template !== undefined) attrs.certificatetemplate = options.template;
     const now = this.#clock.now();

@@ -46,9 +46,7 @@ export interface CrlBuildInit {
   readonly rows: readonly CertificateRow[];
   /** For a delta CRL: the base CRL it updates. */
   readonly base?: Crl;
-  /** Base CRLs: where the delta CRLs are (freshestCRL, RFC 5280 §5.2.6). */
-  readonly deltaUrl?: string;
-  /** The same with several URLs (LDAP then HTTP), in this order; wins over `deltaUrl`. */
+  /** Base CRLs: where the delta CRLs are (freshestCRL, RFC 5280 §5.2.6), LDAP then HTTP. */
   readonly deltaUrls?: readonly string[];
 }
 
@@ -64,7 +62,7 @@ export interface CrlBuildInit {
  */
 export async function buildCrl(init: CrlBuildInit): Promise<Crl> {
   const now = init.thisUpdate.getTime();
-  const deltaUrls = init.deltaUrls ?? (init.deltaUrl ? [init.deltaUrl] : []);
+  const deltaUrls = init.deltaUrls ?? [];
   const current = init.rows.filter((r) => r.revokedAt && r.notAfter.getTime() > now);
   let entries: CrlEntryInit[];
   if (!init.base) {

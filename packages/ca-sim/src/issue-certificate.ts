@@ -78,14 +78,10 @@ export async function issueCertificate(init: IssueInit): Promise<Certificate> {
     init.aia,
   ];
   if (t.schemaVersion === 1) exts.push(msCertificateTemplateName(t.name));
-  else
-    exts.push(
-      msCertificateTemplate({
-        templateId: t.oid!,
-        majorVersion: templateRevision(t).major,
-        minorVersion: templateRevision(t).minor,
-      }),
-    );
+  else {
+    const { major, minor } = templateRevision(t);
+    exts.push(msCertificateTemplate({ templateId: t.oid!, majorVersion: major, minorVersion: minor }));
+  }
   if (t.ca) exts.push(basicConstraints({ ca: true }, true));
   if (t.keyUsage.length) exts.push(keyUsage(t.keyUsage, t.keyUsageCritical));
   if (t.ekus.length) exts.push(extKeyUsage(t.ekus.map(ekuOid)));

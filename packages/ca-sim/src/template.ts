@@ -1,8 +1,9 @@
 // Certificate templates as data: the subset of the AD template object ([MS-CRTD] §2) that decides
 // what the simulated Enterprise policy module accepts and what the issued certificate contains.
 
-import { ekuOid, KEY_USAGE_FLAGS, type KeyUsageFlag } from '@certlab/pki';
+import { ekuOid, KEY_USAGE_FLAGS, type KeyUsageFlag, msNtdsCaSecurity } from '@certlab/pki';
 import { CaError } from './errors.js';
+import { objectGuidAltName } from './request-attributes.js';
 
 /**
  * Key algorithms a template may allow.
@@ -49,6 +50,38 @@ export interface RequesterIdentity {
    * Authentication certificates; default: dnsHostName without its first label.
    */
   readonly domainDnsName?: string;
+}
+
+/**
+ * What is wrong with the directory values the CA writes into certificates as given (the SID into
+ * the NTDS CA Security extension, the GUID into the DS Object Guid otherName), or undefined: one
+ * check for every way an identity comes in (the library, a users file, the CLI), before anything
+ * is recorded.
+ *
+ * @example
+ * ```ts
+ * requesterIdentityProblem({ sid: 'S-1' }); // { field: 'sid', message: 'must be a SID such as S-1-5-21-…' }
+ * ```
+ */
+export function requesterIdentityProblem(
+  id: Partial<RequesterIdentity> | undefined,
+): { field: 'sid' | 'objectGuid'; message: string } | undefined {
+  if (id?.sid !== undefined)
+    try {
+      msNtdsCaSecurity(id.sid);
+    } catch {
+      return { field: 'sid', message: 'must be a SID such as S-1-5-21-1004336348-1177238915-682003330-1105' };
+    }
+  if (id?.objectGuid !== undefined)
+    try {
+      objectGuidAltName(id.objectGuid);
+    } catch {
+      return {
+        field: 'objectGuid',
+        message: 'must be a GUID such as {2f1b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d}',
+      };
+    }
+  return undefined;
 }
 
 /** Where a directory-built subject comes from: CN=<dNSHostName>, the directory DN, or nothing (an empty subject, names in the SAN). */
@@ -155,9 +188,9 @@ function strings(o: Record<string, unknown>, k: string, where: string, dflt?: st
   return v as string[];
 }
 
-function posInt(v: unknown, what: string, max: number): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0 || v > max)
-    fail(`${what} must be a whole number from 1 to ${max}.`);
+function intIn(v: unknown, what: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max)
+    fail(`${what} must be a whole number from ${min} to ${max}.`);
   return v;
 }
 
@@ -275,8 +308,8 @@ export function parseTemplate(input: unknown): CertificateTemplate {
   for (const k of Object.keys(mks))
     if (k !== 'rsa' && k !== 'ec') fail(`${where}: unknown field "minKeySize.${k}" (rsa, ec).`);
   // The largest keys the simulator issues to: RSA 16384, EC P-521.
-  if (mks.rsa !== undefined) minKeySize.rsa = posInt(mks.rsa, `${where}: "minKeySize.rsa"`, 16_384);
-  if (mks.ec !== undefined) minKeySize.ec = posInt(mks.ec, `${where}: "minKeySize.ec"`, 521);
+  if (mks.rsa !== undefined) minKeySize.rsa = intIn(mks.rsa, `${where}: "minKeySize.rsa"`, 1, 16_384);
+  if (mks.ec !== undefined) minKeySize.ec = intIn(mks.ec, `${where}: "minKeySize.ec"`, 1, 521);
   const ekus = strings(o, 'ekus', where, []);
   for (const e of ekus) {
     try {
@@ -294,25 +327,17 @@ export function parseTemplate(input: unknown): CertificateTemplate {
   const validityDays =
     o.validityDays === undefined
       ? 365
-      : posInt(o.validityDays, `${where}: "validityDays"`, MAX_VALIDITY_DAYS);
+      : intIn(o.validityDays, `${where}: "validityDays"`, 1, MAX_VALIDITY_DAYS);
   const t: CertificateTemplate = {
     name,
     displayName,
     schemaVersion,
     ...(oid !== undefined ? { oid } : {}),
     ...(o.majorVersion !== undefined
-      ? { majorVersion: posInt(o.majorVersion, `${where}: "majorVersion"`, MAX_REVISION) }
+      ? { majorVersion: intIn(o.majorVersion, `${where}: "majorVersion"`, 1, MAX_REVISION) }
       : {}),
     ...(o.minorVersion !== undefined
-      ? {
-          minorVersion:
-            typeof o.minorVersion === 'number' &&
-            Number.isSafeInteger(o.minorVersion) &&
-            o.minorVersion >= 0 &&
-            o.minorVersion <= MAX_REVISION
-              ? o.minorVersion
-              : fail(`${where}: "minorVersion" must be a whole number from 0 to ${MAX_REVISION}.`),
-        }
+      ? { minorVersion: intIn(o.minorVersion, `${where}: "minorVersion"`, 0, MAX_REVISION) }
       : {}),
     subject,
     ...(identity ? { identity } : {}),

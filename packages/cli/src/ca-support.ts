@@ -6,6 +6,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   BUILT_IN_TEMPLATES,
+  type CertEnrollFile,
   type CertificateTemplate,
   type CertificationAuthority,
   createAuthority,
@@ -25,7 +26,7 @@ import { Name } from '@certlab/pki';
 import { choiceOption, stringOption } from './args.js';
 import { CliError, EXIT, usageError } from './cli-error.js';
 import type { CommandContext, OptionSpec, ParsedArgs } from './command.js';
-import { resolvePath } from './files.js';
+import { resolvePath, writeOutput } from './files.js';
 import { isoSeconds } from './format/dates.js';
 import type { Json } from './format/json-value.js';
 
@@ -333,6 +334,25 @@ export async function withCa<T>(
  */
 export function displayCaDir(ctx: CommandContext, dir: string): string {
   return shellWord(dir.startsWith(`${ctx.io.cwd}/`) ? dir.slice(ctx.io.cwd.length + 1) : dir);
+}
+
+/**
+ * Writes CA certificates and CRLs (DER) to DIR/CertEnroll under AD CS's file names, where the CDP
+ * and AIA URLs find them, replacing older copies.
+ *
+ * @example
+ * ```ts
+ * await writeCertEnroll(ctx, dir, [...caCertificateFiles(ca), ...published.map(crlFile)]);
+ * ```
+ */
+export async function writeCertEnroll(
+  ctx: CommandContext,
+  dir: string,
+  files: readonly CertEnrollFile[],
+): Promise<void> {
+  const folder = join(dir, CERT_ENROLL_DIR);
+  await mkdir(folder, { recursive: true });
+  for (const f of files) await writeOutput(ctx.io, join(folder, f.name), f.der, { force: true });
 }
 
 /** The --enc value. */

@@ -342,19 +342,18 @@ export async function createPkcs12(init: Pkcs12Init): Promise<Uint8Array> {
         `The private key does not belong to the certificate${p.certificate === certificate ? '' : ` ${p.certificate.subject.toWindowsString()}`} (their public keys differ): pass the key the certificate was issued for.`,
       );
   }
-  const thumbprints = new Set(pairs.map((p) => toHex(sha1.digest(p.certificate.der))));
-  if (thumbprints.size !== pairs.length)
-    throw misuse('Each key of createPkcs12() needs its own certificate: a certificate appears twice.');
-
   // localKeyId: the certificate's SHA-1 thumbprint, as OpenSSL (PKCS12_create) and Windows write
   // it; it ties each key bag to its certificate bag (RFC 7292 §4.2, PKCS #9 localKeyId).
-  const attributesOf = (p: { certificate: Certificate; friendlyName?: string | undefined }) => {
-    const attrs = [attribute(OID_LOCAL_KEY_ID, octets(sha1.digest(p.certificate.der)))];
-    if (p.friendlyName !== undefined)
-      attrs.push(attribute(OID_FRIENDLY_NAME, str(T.BMP_STRING, p.friendlyName)));
-    return setOf(attrs);
-  };
-  const bagAttributes = attributesOf({ certificate, friendlyName });
+  const localKeyIds = pairs.map((p) => sha1.digest(p.certificate.der));
+  if (new Set(localKeyIds.map((id) => toHex(id))).size !== pairs.length)
+    throw misuse('Each key of createPkcs12() needs its own certificate: a certificate appears twice.');
+  const friendlyNameAttribute = (name: string) => attribute(OID_FRIENDLY_NAME, str(T.BMP_STRING, name));
+  const [bagAttributes, ...otherAttributes] = pairs.map((p, i) =>
+    setOf([
+      attribute(OID_LOCAL_KEY_ID, octets(localKeyIds[i]!)),
+      ...(p.friendlyName !== undefined ? [friendlyNameAttribute(p.friendlyName)] : []),
+    ]),
+  );
 
   // A chain certificate's friendlyName goes on its own bag, without a localKeyId (it has no key),
   // as Windows' PFXExportCertStoreEx and OpenSSL's -CAfile/-caname write them.
@@ -363,12 +362,9 @@ export async function createPkcs12(init: Pkcs12Init): Promise<Uint8Array> {
       ? certBag(c)
       : certBag(
           c.certificate,
-          c.friendlyName === undefined
-            ? undefined
-            : setOf([attribute(OID_FRIENDLY_NAME, str(T.BMP_STRING, c.friendlyName))]),
+          c.friendlyName === undefined ? undefined : setOf([friendlyNameAttribute(c.friendlyName)]),
         ),
   );
-  const otherAttributes = otherKeys.map(attributesOf);
   const certSafe = seq(
     certBag(certificate, bagAttributes),
     ...otherKeys.map((o, i) => certBag(o.certificate, otherAttributes[i])),

@@ -7,10 +7,8 @@
 import { randomBytes, randomInt, scrypt, timingSafeEqual } from 'node:crypto';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { msNtdsCaSecurity } from '@certlab/pki';
 import { CaError } from '../errors.js';
-import { objectGuidAltName } from '../request-attributes.js';
-import type { RequesterIdentity } from '../template.js';
+import { type RequesterIdentity, requesterIdentityProblem } from '../template.js';
 
 /** scrypt cost parameters (RFC 7914 §2): N = 2^14, r = 8, p = 1 — about 50 ms, 16 MiB. */
 const SCRYPT_N = 16384;
@@ -148,16 +146,8 @@ function checkDirectory(value: unknown, fail: (message: string) => Error): Accou
   }
   // The CA writes these into certificates: a malformed one is refused here, not at issuance.
   const d = value as AccountDirectory;
-  try {
-    if (d.sid !== undefined) msNtdsCaSecurity(d.sid);
-  } catch {
-    throw fail(`"directory.sid" must be a SID such as S-1-5-21-1004336348-1177238915-682003330-1105`);
-  }
-  try {
-    if (d.objectGuid !== undefined) objectGuidAltName(d.objectGuid);
-  } catch {
-    throw fail(`"directory.objectGuid" must be a GUID such as {2f1b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d}`);
-  }
+  const problem = requesterIdentityProblem(d);
+  if (problem) throw fail(`"directory.${problem.field}" ${problem.message}`);
   return { ...d };
 }
 

@@ -1,11 +1,17 @@
 // `certlab ca crl`: publish a base or delta CRL now (certutil -CRL) into DIR/CertEnroll, as AD CS
 // publishes to CertEnroll, and with --out write a copy too.
 
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { PublishedCrl } from '@certlab/ca-sim';
+import { crlFile, type PublishedCrl } from '@certlab/ca-sim';
 import { booleanOption, choiceOption, stringOption } from '../args.js';
-import { CERT_ENROLL_DIR, DB_OPTION, DIR_OPTION, ENC_OPTION, encOption, withCa } from '../ca-support.js';
+import {
+  CERT_ENROLL_DIR,
+  DB_OPTION,
+  DIR_OPTION,
+  ENC_OPTION,
+  encOption,
+  withCa,
+  writeCertEnroll,
+} from '../ca-support.js';
 import { EXIT, usageError } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { FORCE_OPTION, FORMAT_OPTION, OUT_OPTION } from '../common-options.js';
@@ -66,13 +72,12 @@ export const caCrl: Command = {
       for (const keyIndex of older) others.push({ keyIndex, ...(await publishFor(keyIndex)) });
       if (out !== undefined)
         await writeOutput(ctx.io, out, enc === 'bin' ? p.crl.der : p.crl.toPem({ eol: '\r\n' }), { force });
-      const folder = join(dir, CERT_ENROLL_DIR);
-      await mkdir(folder, { recursive: true });
-      await writeOutput(ctx.io, join(folder, p.fileName), p.crl.der, { force: true });
-      if (d) await writeOutput(ctx.io, join(folder, d.fileName), d.crl.der, { force: true });
-      for (const o of others)
-        for (const c of [o.base, ...(o.delta ? [o.delta] : [])])
-          await writeOutput(ctx.io, join(folder, c.fileName), c.crl.der, { force: true });
+      const published = [
+        p,
+        ...(d ? [d] : []),
+        ...others.flatMap((o) => [o.base, ...(o.delta ? [o.delta] : [])]),
+      ];
+      await writeCertEnroll(ctx, dir, published.map(crlFile));
       const written = out === undefined ? null : out === STDIO ? 'stdout' : resolvePath(ctx.io, out);
       const entries = p.crl.entryCount;
       if (format === 'json')

@@ -3,7 +3,6 @@
 // DIR/ca.json so that the other `ca` commands can open it.
 
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import {
   type CertificationAuthority,
   caCertificateFiles,
@@ -30,11 +29,11 @@ import {
   openAuthority,
   readCaConfig,
   writeCaConfig,
+  writeCertEnroll,
 } from '../ca-support.js';
 import { EXIT, failure, usageError } from '../cli-error.js';
 import type { Command, CommandContext } from '../command.js';
 import { FORMAT_OPTION } from '../common-options.js';
-import { writeOutput } from '../files.js';
 import type { Json } from '../format/json-value.js';
 import { writeJson, writeLines } from '../output.js';
 
@@ -201,7 +200,7 @@ export async function createCaInDir(
       // A new CA publishes its CRLs at once (AD CS does at installation); a database that
       // already held this CA (ca.json was removed) keeps its CRL numbers.
       if (!(await ca.latestCrl())) published.push(...(await ca.publishAllCrls()));
-      await publishCaFiles(ctx, ca, dir, published);
+      await writeCertEnroll(ctx, dir, [...caCertificateFiles(ca), ...published.map(crlFile)]);
       await writeCaConfig(dir, { ...requested, db: dbUrlText(db, dir) });
     }
     return { ca, published };
@@ -225,19 +224,6 @@ function issuingName(args: Parameters<Command['run']>[1], standalone: boolean): 
   const v = a ?? b;
   if (v === undefined) return standalone ? DEFAULT_STANDALONE : DEFAULT_ISSUING;
   return checkedName(v, a !== undefined ? 'name' : 'issuing-name');
-}
-
-/** Writes the CA certificates (DER .crt) and the given CRLs (DER .crl) to DIR/CertEnroll. */
-async function publishCaFiles(
-  ctx: CommandContext,
-  ca: CertificationAuthority,
-  dir: string,
-  crls: readonly PublishedCrl[],
-): Promise<void> {
-  const folder = join(dir, CERT_ENROLL_DIR);
-  await mkdir(folder, { recursive: true });
-  for (const f of [...caCertificateFiles(ca), ...crls.map(crlFile)])
-    await writeOutput(ctx.io, join(folder, f.name), f.der, { force: true });
 }
 
 type Outcome = 'created' | 'exists' | 'memory';

@@ -3,16 +3,20 @@
 // publishes in CertEnroll: the new certificate under its (n) suffix and, for a new key, that
 // key's first CRLs ("Certification Authority Renewal" in the Windows docs gives the indexes).
 
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { caCertificateFiles, crlFile, type PublishedCrl } from '@certlab/ca-sim';
 import { booleanOption, choiceOption } from '../args.js';
 import { caCertLines, caCertSummary, caCrlLines } from '../ca-summary.js';
-import { CERT_ENROLL_DIR, DB_OPTION, DIR_OPTION, displayCaDir, withCa } from '../ca-support.js';
+import {
+  CERT_ENROLL_DIR,
+  DB_OPTION,
+  DIR_OPTION,
+  displayCaDir,
+  withCa,
+  writeCertEnroll,
+} from '../ca-support.js';
 import { EXIT } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { FORMAT_OPTION } from '../common-options.js';
-import { writeOutput } from '../files.js';
 import { writeJson, writeLines } from '../output.js';
 
 const NAME = 'ca renew';
@@ -39,7 +43,6 @@ export const caRenew: Command = {
     return withCa(ctx, args, NAME, async (ca, dir) => {
       const previous = ca.certificate;
       const info = await ca.renew({ newKey: !reuseKeys });
-      const cert = info.certificate;
       // renew() published the new key's first base and delta; look them up to write them out.
       const crls: PublishedCrl[] = [];
       if (!reuseKeys) {
@@ -47,10 +50,7 @@ export const caRenew: Command = {
         const delta = await ca.latestCrl({ keyIndex: info.keyIndex, delta: true });
         for (const c of [base, delta]) if (c) crls.push(c);
       }
-      const folder = join(dir, CERT_ENROLL_DIR);
-      await mkdir(folder, { recursive: true });
-      for (const f of [...caCertificateFiles(ca), ...crls.map(crlFile)])
-        await writeOutput(ctx.io, join(folder, f.name), f.der, { force: true });
+      await writeCertEnroll(ctx, dir, [...caCertificateFiles(ca), ...crls.map(crlFile)]);
       const base = crls.find((c) => !c.delta);
       const delta = crls.find((c) => c.delta);
       const caVersion = `V${info.certIndex}.${info.keyIndex}`;

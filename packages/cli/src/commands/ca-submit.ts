@@ -4,11 +4,10 @@
 import {
   caChainOf,
   encodeCertsrvCertificates,
-  objectGuidAltName,
   type RequesterIdentity,
+  requesterIdentityProblem,
   type SubmitOptions,
 } from '@certlab/ca-sim';
-import { msNtdsCaSecurity } from '@certlab/pki';
 import { booleanOption, choiceOption, listOption, stringOption } from '../args.js';
 import {
   DB_OPTION,
@@ -67,24 +66,11 @@ function requesterIdentity(
     id[field] = value;
   }
   // The CA writes these into the certificate: a malformed one is the caller's mistake, said now.
-  if (id.sid !== undefined)
-    try {
-      msNtdsCaSecurity(id.sid);
-    } catch {
-      throw usageError(
-        `--directory sid=${id.sid} is not a SID such as S-1-5-21-1004336348-1177238915-682003330-1105.`,
-        NAME,
-      );
-    }
-  if (id.objectGuid !== undefined)
-    try {
-      objectGuidAltName(id.objectGuid);
-    } catch {
-      throw usageError(
-        `--directory guid=${id.objectGuid} is not a GUID such as {2f1b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d}.`,
-        NAME,
-      );
-    }
+  const problem = requesterIdentityProblem(id);
+  if (problem) {
+    const key = problem.field === 'objectGuid' ? 'guid' : problem.field;
+    throw usageError(`--directory ${key}=${id[problem.field]} ${problem.message}.`, NAME);
+  }
   return Object.keys(id).length > 0 ? (id as RequesterIdentity) : undefined;
 }
 

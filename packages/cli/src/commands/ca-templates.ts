@@ -33,8 +33,6 @@ import { columns, writeJson, writeLines } from '../output.js';
 
 const NAME = 'ca templates';
 
-const FOREST_ARC = TEMPLATE_OID_FOREST_ARC;
-
 export const caTemplates: Command = {
   name: NAME,
   summary: 'List, add or remove the certificate templates the CA issues (certutil -CATemplates).',
@@ -43,7 +41,7 @@ export const caTemplates: Command = {
     'ca templates [--dir DIR] --show NAME',
     'ca templates [--dir DIR] [--add FILE|NAME]... [--remove NAME]...',
   ],
-  description: `Without options, lists the templates the CA publishes (the standard ones: WebServer, WebServer_Manual, Machine, User, SubCA). --show NAME prints a published template as JSON, the format --add reads: save it, change "name" (and what else differs), and add it to publish a copy, as the Certificate Templates console's Duplicate Template does. --add takes a JSON file holding a template or an array of them, or the name of a built-in template: one of the five, or another default template of an Enterprise CA (Administrator, EFS, EFSRecovery, DomainController, DomainControllerAuthentication, KerberosAuthentication, DirectoryEmailReplication; their subjects come from the directory, which only the library's requester identity provides); a template with the name of a published one replaces it. A schema version 2 template without "oid" (or with the OID of another published template, as a renamed copy has) gets a new one under the simulated forest's arc (${FOREST_ARC}); its revision is 100.0 unless given. --remove NAME stops issuing a template: requests for it are then denied with CERTSRV_E_UNSUPPORTED_CERT_TYPE. The list is kept in DIR/ca.json and used by every command and by certlab serve from their next start.`,
+  description: `Without options, lists the templates the CA publishes (the standard ones: WebServer, WebServer_Manual, Machine, User, SubCA). --show NAME prints a published template as JSON, the format --add reads: save it, change "name" (and what else differs), and add it to publish a copy, as the Certificate Templates console's Duplicate Template does. --add takes a JSON file holding a template or an array of them, or the name of a built-in template: one of the five, or another default template of an Enterprise CA (Administrator, EFS, EFSRecovery, DomainController, DomainControllerAuthentication, KerberosAuthentication, DirectoryEmailReplication; their subjects come from what the directory knows of the requester: ca submit --directory, a certsrv account's directory attributes, or the library); a template with the name of a published one replaces it. A schema version 2 template without "oid" (or with the OID of another published template, as a renamed copy has) gets a new one under the simulated forest's arc (${TEMPLATE_OID_FOREST_ARC}); its revision is 100.0 unless given. --remove NAME stops issuing a template: requests for it are then denied with CERTSRV_E_UNSUPPORTED_CERT_TYPE. The list is kept in DIR/ca.json and used by every command and by certlab serve from their next start.`,
   options: [
     DIR_OPTION,
     {
@@ -243,5 +241,5 @@ function withOid(o: Record<string, unknown>): Record<string, unknown> {
   crypto.getRandomValues(r);
   // The revision stays as given: certificates and certsrv's list use 100.0 when it is absent
   // (templateRevision).
-  return { ...o, oid: `${FOREST_ARC}.${(r[0]! % 16_777_215) + 1}.${(r[1]! % 16_777_215) + 1}` };
+  return { ...o, oid: `${TEMPLATE_OID_FOREST_ARC}.${(r[0]! % 16_777_215) + 1}.${(r[1]! % 16_777_215) + 1}` };
 }

@@ -235,7 +235,7 @@ export const trustList: Command = {
 /** Whether basicConstraints says cA (an unreadable extension counts as not a CA). */
 function isCaCertificate(cert: Certificate): boolean {
   try {
-    return cert.basicConstraints?.ca === true;
+    return cert.isCA;
   } catch {
     return false;
   }

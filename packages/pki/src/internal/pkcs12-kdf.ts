@@ -2,11 +2,11 @@
 // PKCS#12 file (ID 3) and for the key and IV of the legacy pbeWithSHAAnd… ciphers (ID 1 and 2,
 // RFC 7292 Appendix C). It iterates a hash over its own output, so every hash runs on a
 // synchronous implementation in ./sha.ts (per round in Node 20: SHA-1 about 0.6 µs, SHA-256 0.8,
-// SHA-384 and SHA-512 3.7). A WebCrypto `digest()`
-// await per round costs tens of µs: 100,000 SHA-512 rounds took 6-10 s that way.
+// SHA-384 and SHA-512 3.7). A WebCrypto `digest()` await per round costs tens of µs: 100,000
+// SHA-512 rounds took 6-10 s that way.
 
 import { PkiError } from '../errors.js';
-import { sha1, sha256, sha384, sha512 } from './sha.js';
+import { type SyncHash, sha1, sha256, sha384, sha512 } from './sha.js';
 
 /** Hashes the PKCS#12 KDF accepts. */
 export type Pkcs12KdfHash = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
@@ -17,10 +17,12 @@ export const KDF_IV = 2;
 export const KDF_MAC = 3;
 
 /** The synchronous hash of each {@link Pkcs12KdfHash}, with `v` (blockSize) and `u` (outputSize). */
-const HASHES: Record<
-  Pkcs12KdfHash,
-  { blockSize: number; outputSize: number; iterate(data: Uint8Array, count: number): Uint8Array }
-> = { 'SHA-1': sha1, 'SHA-256': sha256, 'SHA-384': sha384, 'SHA-512': sha512 };
+const HASHES: Record<Pkcs12KdfHash, SyncHash> = {
+  'SHA-1': sha1,
+  'SHA-256': sha256,
+  'SHA-384': sha384,
+  'SHA-512': sha512,
+};
 
 /**
  * The cost of one round of each hash's chain relative to a SHA-1 round, in tenths, measured in
@@ -98,18 +100,6 @@ export function pkcs12KdfSync(
     if (o + u < n) addBlocks(I, A, v);
   }
   return out;
-}
-
-/** {@link pkcs12KdfSync} behind a promise, for callers written against the former WebCrypto path. */
-export async function pkcs12Kdf(
-  hash: Pkcs12KdfHash,
-  password: Uint8Array,
-  salt: Uint8Array,
-  id: number,
-  iterations: number,
-  n: number,
-): Promise<Uint8Array> {
-  return pkcs12KdfSync(hash, password, salt, id, iterations, n);
 }
 
 function concat2(a: Uint8Array, b: Uint8Array): Uint8Array {

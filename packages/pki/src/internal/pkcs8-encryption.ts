@@ -52,8 +52,8 @@ const AES_CBC_BY_OID: Record<string, number> = {
 };
 const OID_AES256_CBC = '2.16.840.1.101.3.4.1.42';
 
-const REENCRYPT =
-  'Re-encrypt it with PBES2 and AES: openssl pkcs8 -topk8 -v2 aes-256-cbc -in OLD.pem -out NEW.pem';
+const REENCRYPT_COMMAND = 'openssl pkcs8 -topk8 -v2 aes-256-cbc -in OLD.pem -out NEW.pem';
+const REENCRYPT = `Re-encrypt it with PBES2 and AES: ${REENCRYPT_COMMAND}`;
 
 /** Legacy schemes we recognise, to name them in the error. */
 const LEGACY: Record<string, string> = {
@@ -277,7 +277,7 @@ function legacyScheme(
   if (pbe.declaredIterations > BigInt(limit))
     throw new PkiError(
       'ERR_PKI_KDF_LIMIT',
-      `The encrypted private key asks for ${pbe.declaredIterations} ${pbe.name} iterations, above the limit of ${limit}. If you trust the file, re-encrypt it (${REENCRYPT.replace(/^Re-encrypt it with PBES2 and AES: /, '')}).`,
+      `The encrypted private key asks for ${pbe.declaredIterations} ${pbe.name} iterations, above the limit of ${limit}. If you trust the file, re-encrypt it (${REENCRYPT_COMMAND}).`,
     );
   return { pbe, ciphertext };
 }

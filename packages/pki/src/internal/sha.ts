@@ -1,8 +1,9 @@
 // Synchronous SHA-1, SHA-256, SHA-384 and SHA-512 (FIPS 180-4 §6.1, §6.2, §6.4, §6.5) for the
 // PKCS#12 key derivation function (RFC 7292 Appendix B.2), which hashes its own output thousands
-// of times (OpenSSL writes MACs with SHA-384/512 too: `openssl pkcs12 -export -macalg sha512`). WebCrypto
-// has no such KDF and one `digest()` await per round costs far more than the round itself, so
-// the rounds run here, on 32-bit words, without converting the state to bytes in between.
+// of times (OpenSSL writes MACs with SHA-384/512 too: `openssl pkcs12 -export -macalg sha512`).
+// WebCrypto has no such KDF and one `digest()` await per round costs far more than the round
+// itself, so the rounds run here, on 32-bit words, without converting the state to bytes in
+// between.
 // Key identifiers (RFC 5280 §4.2.1.2, SHA-1 of a public key) use it too: one digest per issued
 // certificate is cheaper here than a WebCrypto round trip, and so are certificate thumbprints (a store
 // loads 100k of them). PBKDF2, HMAC and AES stay on WebCrypto.

@@ -61,6 +61,7 @@ export function templateOptionValue(t: CertificateTemplate): string {
   const offline = t.subject === 'request';
   const keySpec = t.keyUsage.some((k) => KEY_USAGE_KEY_EXCHANGE.has(k)) ? 1 : 2;
   const minKey = t.minKeySize.rsa ?? t.minKeySize.ec ?? 0;
+  const revision = templateRevision(t);
   return [
     offline ? 'O' : 'E',
     t.name,
@@ -72,8 +73,8 @@ export function templateOptionValue(t: CertificateTemplate): string {
     0,
     '',
     t.oid ?? '',
-    templateRevision(t).major,
-    templateRevision(t).minor,
+    revision.major,
+    revision.minor,
     t.displayName,
   ].join(';');
 }
