@@ -24,6 +24,7 @@ import { BROWSER, basic, contosoAuthority, GO, submitFields } from './support/ce
 
 let ca: CertificationAuthority;
 let server: CertsrvServer;
+let users: UserDirectory;
 const logs: CertsrvLogEntry[] = [];
 
 const ALICE = basic('alice', 'alice-Passw0rd');
@@ -79,7 +80,7 @@ function requestIdOf(html: string): number {
 
 beforeAll(async () => {
   ca = await contosoAuthority('Contoso Issuing CA');
-  const users = new UserDirectory('CONTOSO');
+  users = new UserDirectory('CONTOSO');
   await users.add('alice', 'alice-Passw0rd');
   await users.add('bob', 'bob-Passw0rd');
   await users.add('caadmin', 'admin-Passw0rd', { admin: true });
@@ -134,6 +135,21 @@ describe('authentication (reference §2.1)', () => {
       basic('alice@contoso.com', 'alice-Passw0rd'),
     ])
       expect((await get('/certsrv/', { auth })).status).toBe(200);
+  });
+
+  it('follows account changes at once: a removed account, an old password, a lost admin right', async () => {
+    const DAVE = basic('dave', 'dave-Passw0rd');
+    await users.add('dave', 'dave-Passw0rd', { admin: true });
+    expect((await get('/certsrv/', { auth: DAVE })).status).toBe(200); // now in the credential cache
+    expect((await get('/certsrv/admin/', { auth: DAVE })).status).toBe(200);
+    await users.update('dave', { admin: false });
+    expect((await get('/certsrv/admin/', { auth: DAVE })).status).toBe(403);
+    await users.update('dave', { password: 'dave-N3w' });
+    expect((await get('/certsrv/', { auth: DAVE })).status).toBe(401);
+    expect((await get('/certsrv/', { auth: basic('dave', 'dave-N3w') })).status).toBe(200);
+    users.remove('dave');
+    expect((await get('/certsrv/', { auth: basic('dave', 'dave-N3w') })).status).toBe(401);
+    expect((await get('/certsrv/', { auth: ALICE })).status).toBe(200); // others keep working
   });
 
   it('checks credentials before the /certsrv courtesy redirect, which is absolute', async () => {

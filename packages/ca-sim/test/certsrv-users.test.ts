@@ -280,6 +280,57 @@ describe('UserDirectory: what Active Directory knows of an account', () => {
   });
 });
 
+describe('UserDirectory: changing accounts', () => {
+  it('update changes the admin flag, the directory and the password; unknown names are undefined', async () => {
+    const users = new UserDirectory('CONTOSO');
+    await users.add('alice', 'alice-Passw0rd', { directory: { upn: 'alice@contoso.com' } });
+    const r0 = users.revision;
+    expect(await users.update('CONTOSO\\ALICE', { admin: true })).toEqual({
+      name: 'CONTOSO\\alice',
+      admin: true,
+      directory: { upn: 'alice@contoso.com' },
+    });
+    expect(users.revision).toBeGreaterThan(r0);
+    await users.update('alice', { directory: { email: 'alice@contoso.com' } }); // replaces, not merges
+    expect(users.list()[0]?.directory).toEqual({ email: 'alice@contoso.com' });
+    await users.update('alice', { directory: null });
+    expect(users.list()[0]).toEqual({ name: 'CONTOSO\\alice', admin: true });
+    expect(await users.authenticate('alice', 'alice-Passw0rd')).toBeDefined(); // password kept
+    await users.update('alice', { password: 'new-Passw0rd' });
+    expect(await users.authenticate('alice', 'alice-Passw0rd')).toBeUndefined();
+    expect(await users.authenticate('alice', 'new-Passw0rd')).toBeDefined();
+    expect(await users.update('bob', { admin: true })).toBeUndefined();
+    const r1 = users.revision;
+    await expect(users.update('alice', { password: '' })).rejects.toThrow(TypeError);
+    await expect(users.update('alice', { directory: { sid: 'S-1' } })).rejects.toThrow(TypeError);
+    expect(users.revision).toBe(r1); // a refused change changes nothing
+    expect(users.remove('nobody')).toBe(false);
+    expect(users.revision).toBe(r1);
+    users.remove('alice');
+    expect(users.revision).toBeGreaterThan(r1);
+  });
+
+  it('replaceAll takes the accounts of a reloaded file of the same domain only', async () => {
+    const users = new UserDirectory('CONTOSO');
+    await users.add('alice', 'alice-Passw0rd');
+    const file = new UserDirectory('contoso');
+    await file.add('bob', 'bob-Passw0rd', { admin: true });
+    const r0 = users.revision;
+    users.replaceAll(file);
+    expect(users.list()).toEqual([{ name: 'CONTOSO\\bob', admin: true }]);
+    expect(users.revision).toBeGreaterThan(r0);
+    expect(await users.authenticate('bob', 'bob-Passw0rd')).toBeDefined();
+    let error: unknown;
+    try {
+      users.replaceAll(new UserDirectory('FABRIKAM'));
+    } catch (e) {
+      error = e;
+    }
+    expect(isCaError(error) && error.code).toBe('ERR_CA_USERS_INVALID');
+    expect(users.list()).toHaveLength(1);
+  });
+});
+
 describe('parseUserSpec', () => {
   it('splits at the first colon; the password may contain colons', () => {
     expect(parseUserSpec('alice:secret')).toEqual({ name: 'alice', password: 'secret' });

@@ -33,6 +33,7 @@ import { storeList } from './commands/store-list.js';
 import { storeShow } from './commands/store-show.js';
 import { storeVerify } from './commands/store-verify.js';
 import { trustInstall, trustList, trustUninstall } from './commands/trust.js';
+import { userAdd, userList, userRemove, userSet } from './commands/user.js';
 import { verify } from './commands/verify.js';
 
 /** A noun and its verbs. */
@@ -76,6 +77,11 @@ export const NOUNS: readonly Noun[] = [
     name: 'trust',
     summary: 'Host trust stores (NSS, Debian system, Java): install, uninstall and list root CAs.',
     verbs: [trustInstall, trustUninstall, trustList],
+  },
+  {
+    name: 'user',
+    summary: 'Accounts of the certsrv site and what the directory knows of them: list, add, set, remove.',
+    verbs: [userList, userAdd, userSet, userRemove],
   },
   {
     name: 'lab',

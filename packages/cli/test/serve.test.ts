@@ -14,7 +14,7 @@ import { createCsr, encodePem, generateKeyPair, Name, subjectAltName } from '@ce
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithTool } from '../../../test/support/tools.js';
 import { run } from '../src/index.js';
-import { openssl, removeTempDirs, tempDir } from './helpers.js';
+import { cli, openssl, removeTempDirs, tempDir } from './helpers.js';
 
 interface Started {
   report: {
@@ -25,6 +25,8 @@ interface Started {
     accounts: { name: string; admin: boolean; password: string | null }[];
   };
   stop(): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** What the server wrote to stderr so far (its request log). */
+  log(): string;
 }
 
 /** Runs `certlab serve …` in-process until its JSON report is printed. */
@@ -53,6 +55,7 @@ async function start(cwd: string, ...args: string[]): Promise<Started> {
       const report = JSON.parse(stdout) as Started['report'];
       return {
         report,
+        log: () => stderr,
         async stop() {
           controller.abort();
           const code = await done;
@@ -116,6 +119,60 @@ describe('certlab serve', () => {
     const r = await fetch(first.report.http, { headers: { authorization: basic(user.name, user.password) } });
     expect(r.status).toBe(200);
     expect(await r.text()).toContain('Contoso Issuing CA');
+  });
+
+  it('applies certlab user add, set and remove to the running site at once', async () => {
+    const carol = basic('carol', 'carol-Passw0rd');
+    const status = async (auth: string) =>
+      (await fetch(first.report.http, { headers: { authorization: auth } })).status;
+    /** The status the site answers once the accounts file change reached it (it logs the reload). */
+    const settle = async (auth: string, want: number) => {
+      const deadline = Date.now() + 10_000;
+      let got = await status(auth);
+      while (got !== want && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+        got = await status(auth);
+      }
+      return got;
+    };
+    expect(await status(carol)).toBe(401);
+    await writeFile(join(cwd, 'carol.txt'), 'carol-Passw0rd\n');
+    const add = await cli(cwd, 'user', 'add', 'carol', '--dir', 'site', '--password-file', 'carol.txt');
+    expect(add.code, add.stderr).toBe(0);
+    expect(await settle(carol, 200)).toBe(200);
+    const reset = await cli(
+      cwd,
+      'user',
+      'set',
+      'carol',
+      '--dir',
+      'site',
+      '--reset-password',
+      '--format',
+      'json',
+    );
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(await settle(carol, 401)).toBe(401); // the old password, verified and cached before
+    const { password } = JSON.parse(reset.stdout) as { password: string };
+    expect(await status(basic('carol', password))).toBe(200);
+    const removed = await cli(cwd, 'user', 'remove', 'carol', '--dir', 'site');
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(await settle(basic('carol', password), 401)).toBe(401);
+    // An invalid file leaves the accounts as they were.
+    const file = join(cwd, 'site', 'users.json');
+    const good = await readFile(file, 'utf8');
+    await writeFile(file, '{ not json');
+    const deadline = Date.now() + 10_000;
+    while (!first.log().includes('"event":"users-kept"') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    const kept = first
+      .log()
+      .split('\n')
+      .find((l) => l.includes('"event":"users-kept"'));
+    expect(kept).toContain('is not valid JSON');
+    expect(await status(basic(user.name, user.password))).toBe(200);
+    await writeFile(file, good);
+    expect(first.log()).toMatch(/"event":"users-reloaded","accounts":3/);
   });
 
   it('keeps another certlab process off its embedded database while it runs (PGlite takes one process)', async () => {

@@ -15,7 +15,7 @@ import { type FieldMap, parseLenientUrlEncoded } from './form-fields.js';
 import type { CertsrvLogEntry, CertsrvOptions } from './options.js';
 import type { CertsrvLanguage, PendingCookieEntry, TemplateOption } from './page-model.js';
 import { DEFAULT_PENDING_TIMEOUT_DAYS, templateOptions } from './pages/index.js';
-import type { UserDirectory } from './users.js';
+import type { CertsrvAccount, UserDirectory } from './users.js';
 
 /** ASP's AspMaxRequestEntityAllowed default. */
 export const DEFAULT_MAX_BODY = 200_000;
@@ -40,6 +40,8 @@ export class CertsrvApp {
   readonly httpsUrl: string | undefined;
   readonly assetsDir: string;
   readonly credentials = new CredentialCache();
+  /** The {@link UserDirectory.revision} the credential cache was filled under. */
+  #usersRevision: number;
   readonly throttle: AuthThrottle;
   readonly log: ((entry: CertsrvLogEntry) => void) | undefined;
   readonly now: () => Date;
@@ -49,6 +51,7 @@ export class CertsrvApp {
   constructor(options: CertsrvOptions) {
     this.ca = options.ca;
     this.users = options.users;
+    this.#usersRevision = options.users.revision;
     this.realm = options.realm ?? options.ca.points.serverDnsName;
     this.defaultLanguage = options.defaultLanguage ?? 'en';
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
@@ -61,6 +64,28 @@ export class CertsrvApp {
     this.throttle = new AuthThrottle({ maxFailures: options.maxAuthFailures ?? 10 });
     this.log = options.log;
     this.now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * The account remembered for this Authorization header. An account added, changed or removed
+   * since (the users file reloaded, `users.remove()`…) empties the cache first, so a removed
+   * account or an old password stops working at once rather than when its entry expires.
+   */
+  cachedAccount(header: string): CertsrvAccount | undefined {
+    if (this.users.revision !== this.#usersRevision) {
+      this.credentials.clear();
+      this.#usersRevision = this.users.revision;
+    }
+    return this.credentials.get(header);
+  }
+
+  /**
+   * Remembers a verification made while the accounts were at `revision` (read before the
+   * password check began); one that raced a change of the accounts is not kept.
+   */
+  rememberAccount(header: string, account: CertsrvAccount, revision: number): void {
+    if (revision === this.users.revision && revision === this.#usersRevision)
+      this.credentials.set(header, account);
   }
 
   /** The templates the request pages list: schema v1/v2 templates the account may enroll (reference §4). */

@@ -185,7 +185,7 @@ function exchangeOf(app: CertsrvApp, req: IncomingMessage, res: ServerResponse):
 async function signIn(app: CertsrvApp, ex: Exchange): Promise<boolean> {
   const header = ex.req.headers.authorization;
   if (header) {
-    const cached = app.credentials.get(header);
+    const cached = app.cachedAccount(header);
     if (cached) {
       ex.account = cached;
       return true;
@@ -194,10 +194,11 @@ async function signIn(app: CertsrvApp, ex: Exchange): Promise<boolean> {
     const creds = parseBasicAuthorization(header);
     if (creds && !app.throttle.allowed(remote)) ex.event = 'auth-throttled';
     else if (creds) {
+      const revision = app.users.revision;
       const account = await app.users.authenticate(creds.user, creds.password);
       if (account) {
         app.throttle.succeed(remote);
-        app.credentials.set(header, account);
+        app.rememberAccount(header, account, revision);
         ex.account = account;
         return true;
       }

@@ -186,6 +186,7 @@ export class UserDirectory {
   /** The NetBIOS domain name, upper-case (`CONTOSO`). */
   readonly domain: string;
   readonly #users = new Map<string, StoredUser>();
+  #revision = 0;
 
   /**
    * @param domain the NetBIOS domain that bare user names belong to; stored upper-case.
@@ -292,12 +293,91 @@ export class UserDirectory {
     };
     const hash = await hashPassword(password);
     this.#users.set(canonical.toLowerCase(), { account, password: hash });
+    this.#revision++;
     return account;
   }
 
   /**
-   * Removes an account; returns whether there was one. Remember to clear a
-   * {@link CredentialCache} afterwards, or the account keeps working until its entry expires.
+   * Changes an existing account: its administrator flag, its directory attributes (`null` removes
+   * them all; an object replaces them all) and/or its password. Returns the account as it now is,
+   * or undefined when there is no account of that name. Throws a TypeError for an empty password
+   * or malformed directory attributes (nothing is changed then).
+   *
+   * @example
+   * ```ts
+   * await users.update('alice', { directory: { upn: 'alice@contoso.com', email: 'alice@contoso.com' } });
+   * await users.update('alice', { admin: true });
+   * ```
+   */
+  async update(
+    name: string,
+    changes: { admin?: boolean; directory?: AccountDirectory | null; password?: string },
+  ): Promise<CertsrvAccount | undefined> {
+    if (changes.password !== undefined && (typeof changes.password !== 'string' || changes.password === ''))
+      throw new TypeError(
+        `The password for ${this.canonicalName(name)} is empty; give a non-empty password.`,
+      );
+    // Hashed first, so that what follows reads and writes the entry in one synchronous step.
+    const hash = changes.password !== undefined ? await hashPassword(changes.password) : undefined;
+    const key = this.#key(name);
+    const before = this.#users.get(key);
+    if (!before) return undefined;
+    const canonical = before.account.name;
+    const directory =
+      changes.directory === undefined
+        ? before.account.directory
+        : changes.directory === null
+          ? undefined
+          : checkDirectory(changes.directory, (m) => new TypeError(`${canonical}: ${m}.`));
+    const account: CertsrvAccount = {
+      name: canonical,
+      admin: changes.admin ?? before.account.admin,
+      ...(directory ? { directory } : {}),
+    };
+    this.#users.set(key, { account, password: hash ?? before.password });
+    this.#revision++;
+    return account;
+  }
+
+  /**
+   * Replaces every account with those of `other` (a directory of the same domain), as when the
+   * users file changed under a running server. Throws a CaError ERR_CA_USERS_INVALID, changing
+   * nothing, when the domains differ.
+   *
+   * @example
+   * ```ts
+   * users.replaceAll(await UserDirectory.load('.certlab/users.json'));
+   * ```
+   */
+  replaceAll(other: UserDirectory): void {
+    if (other.domain !== this.domain)
+      throw usersError(
+        `The users file now names the domain ${other.domain}, not ${this.domain}: restart the server to change the domain.`,
+      );
+    this.#users.clear();
+    for (const [key, user] of other.#users) this.#users.set(key, user);
+    this.#revision++;
+  }
+
+  /**
+   * A number that changes whenever an account is added, changed or removed, so that a cache of
+   * verified credentials (the certsrv server's {@link CredentialCache}) knows to forget them.
+   *
+   * @example
+   * ```ts
+   * const seen = users.revision;
+   * users.remove('alice');
+   * users.revision !== seen; // true
+   * ```
+   */
+  get revision(): number {
+    return this.#revision;
+  }
+
+  /**
+   * Removes an account; returns whether there was one. A certsrv server using this directory
+   * stops accepting the account at its next request (its credential cache follows
+   * {@link UserDirectory.revision}); a {@link CredentialCache} of your own needs a `clear()`.
    *
    * @example
    * ```ts
@@ -305,7 +385,9 @@ export class UserDirectory {
    * ```
    */
   remove(name: string): boolean {
-    return this.#users.delete(this.#key(name));
+    const removed = this.#users.delete(this.#key(name));
+    if (removed) this.#revision++;
+    return removed;
   }
 
   /**

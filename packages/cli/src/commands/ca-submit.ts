@@ -5,7 +5,6 @@ import {
   caChainOf,
   encodeCertsrvCertificates,
   type RequesterIdentity,
-  requesterIdentityProblem,
   type SubmitOptions,
 } from '@certlab/ca-sim';
 import { booleanOption, choiceOption, listOption, stringOption } from '../args.js';
@@ -23,54 +22,20 @@ import {
 import { EXIT, usageError } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { FORCE_OPTION, FORMAT_OPTION } from '../common-options.js';
+import { checkDirectory, DIRECTORY_KEYS, parseDirectoryEntries } from '../directory-option.js';
 import { ensureWritable, readInput, resolvePath, STDIO, writeOutput } from '../files.js';
 import { summaryStream, writeJson, writeLines } from '../output.js';
 
 const NAME = 'ca submit';
-
-/**
- * --directory keys and the RequesterIdentity field each sets: the account's distinguishedName,
- * dNSHostName, userPrincipalName, mail, objectSid, objectGUID and its domain's DNS name.
- */
-const DIRECTORY_KEYS = {
-  dn: 'dn',
-  dns: 'dnsHostName',
-  upn: 'upn',
-  email: 'email',
-  sid: 'sid',
-  guid: 'objectGuid',
-  domain: 'domainDnsName',
-} as const satisfies Record<string, keyof RequesterIdentity>;
 
 /** The requester identity of --requester and --directory, checked before the CA is opened. */
 function requesterIdentity(
   name: string | undefined,
   entries: readonly string[],
 ): RequesterIdentity | undefined {
-  const id: Record<string, string> = {};
+  const id: Record<string, string> = { ...(parseDirectoryEntries(entries, NAME) as Record<string, string>) };
   if (name !== undefined && name.trim() !== '') id.name = name.trim();
-  for (const entry of entries) {
-    const eq = entry.indexOf('=');
-    const key = (eq < 0 ? entry : entry.slice(0, eq)).trim().toLowerCase();
-    const value = eq < 0 ? '' : entry.slice(eq + 1).trim();
-    const field = Object.hasOwn(DIRECTORY_KEYS, key)
-      ? (DIRECTORY_KEYS as Record<string, keyof RequesterIdentity>)[key]
-      : undefined;
-    if (!field)
-      throw usageError(
-        `--directory takes KEY=VALUE with KEY one of ${Object.keys(DIRECTORY_KEYS).join(', ')}, not '${entry}'.`,
-        NAME,
-      );
-    if (value === '') throw usageError(`--directory ${key}= needs a value.`, NAME);
-    if (id[field] !== undefined) throw usageError(`--directory ${key} is given twice.`, NAME);
-    id[field] = value;
-  }
-  // The CA writes these into the certificate: a malformed one is the caller's mistake, said now.
-  const problem = requesterIdentityProblem(id);
-  if (problem) {
-    const key = problem.field === 'objectGuid' ? 'guid' : problem.field;
-    throw usageError(`--directory ${key}=${id[problem.field]} ${problem.message}.`, NAME);
-  }
+  checkDirectory(id, NAME);
   return Object.keys(id).length > 0 ? (id as RequesterIdentity) : undefined;
 }
 

@@ -30,12 +30,19 @@ import {
 } from '../ca-support.js';
 import { CliError, EXIT, usageError } from '../cli-error.js';
 import type { Command, CommandContext } from '../command.js';
-import { fileExists, resolvePath } from '../files.js';
+import { fileExists } from '../files.js';
 import { writeJson, writeLines } from '../output.js';
+import {
+  DOMAIN_OPTION,
+  USERS_FILE,
+  USERS_OPTION,
+  type UsersFileEvent,
+  usersFileOf,
+  watchUsersFile,
+} from '../users-file.js';
 import { createCaInDir } from './ca-init.js';
 
 const NAME = 'serve';
-const USERS_FILE = 'users.json';
 const TLS_DIR = 'tls';
 const DAY = 86_400_000;
 
@@ -47,7 +54,7 @@ export const serve: Command = {
     '    [--user NAME:PASS]... [--admin NAME:PASS]... [--users FILE] [--domain NAME] [--lang en|fr]',
     '    [--db URL] [--tls-name NAME]... [--key-type ec|rsa] [--workers N] [--log text|json|none] [--format text|json]',
   ],
-  description: `Serves /certsrv (home, CA certificate/chain/CRL downloads, saved-request and in-browser requests, certfnsh.asp results, pending checks), the anonymous /CertEnroll/ files, the administrator console /certsrv/admin/ and /health, answering as AD CS web enrollment does. Sign-in is HTTP Basic with the accounts of DIR/${USERS_FILE} (scrypt-hashed); --user and --admin add or replace accounts (administrators reach the console). On first start in a directory without a CA it creates one (a root and an issuing CA, as ca init does, with CDP/AIA URLs on this server), the accounts "user" and "admin" with generated passwords unless given, and a TLS certificate issued by the CA for localhost and each --tls-name (kept in DIR/${TLS_DIR}, renewed when it is 30 days from expiry or lacks a name); it prints the URLs, the CA thumbprint and the credentials. Passwords are printed only when generated. Request logs go to stderr (text on a terminal, JSON lines otherwise). Ctrl-C (SIGINT) or SIGTERM stops it gracefully: requests in flight finish.`,
+  description: `Serves /certsrv (home, CA certificate/chain/CRL downloads, saved-request and in-browser requests, certfnsh.asp results, pending checks), the anonymous /CertEnroll/ files, the administrator console /certsrv/admin/ and /health, answering as AD CS web enrollment does. Sign-in is HTTP Basic with the accounts of DIR/${USERS_FILE} (scrypt-hashed); --user and --admin add or replace accounts (administrators reach the console); the certlab user commands (list, add, set, remove) manage them and what the directory knows of them, and the running site applies every change of the file at once (a line in the log says so). On first start in a directory without a CA it creates one (a root and an issuing CA, as ca init does, with CDP/AIA URLs on this server), the accounts "user" and "admin" with generated passwords unless given, and a TLS certificate issued by the CA for localhost and each --tls-name (kept in DIR/${TLS_DIR}, renewed when it is 30 days from expiry or lacks a name); it prints the URLs, the CA thumbprint and the credentials. Passwords are printed only when generated. Request logs go to stderr (text on a terminal, JSON lines otherwise). Ctrl-C (SIGINT) or SIGTERM stops it gracefully: requests in flight finish.`,
   options: [
     DIR_OPTION,
     {
@@ -84,18 +91,8 @@ export const serve: Command = {
       value: 'NAME:PASS',
       help: 'A CA administrator account (the console).',
     },
-    {
-      name: 'users',
-      type: 'string',
-      value: 'FILE',
-      help: `The accounts file (default DIR/${USERS_FILE}): JSON written by serve, passwords scrypt-hashed.`,
-    },
-    {
-      name: 'domain',
-      type: 'string',
-      value: 'NAME',
-      help: 'NetBIOS domain of bare user names (default CONTOSO; first start only).',
-    },
+    USERS_OPTION,
+    DOMAIN_OPTION,
     {
       name: 'lang',
       type: 'string',
@@ -186,14 +183,10 @@ export const serve: Command = {
       : await openAuthority(config, db, { signingWorkers });
 
     let server: CertsrvServer | undefined;
+    let stopWatching: (() => void) | undefined;
     try {
-      const usersFile = stringOption(args, 'users');
-      const accounts = await loadAccounts(
-        ctx,
-        usersFile !== undefined ? resolvePath(ctx.io, usersFile) : join(dir, USERS_FILE),
-        stringOption(args, 'domain') ?? 'CONTOSO',
-        users,
-      );
+      const usersFile = usersFileOf(ctx, args);
+      const accounts = await loadAccounts(ctx, usersFile, stringOption(args, 'domain') ?? 'CONTOSO', users);
       const tls = https ? await tlsCredentials(ca, dir, listOption(args, 'tls-name')) : undefined;
       const log = logger(ctx, logFormat);
       server = await startCertsrv({
@@ -207,6 +200,10 @@ export const serve: Command = {
       });
       // Saved once the server listens, so that generated passwords are never stored unshown.
       await accounts.save();
+      // From now on `certlab user …` (or an edit) changes the accounts of the running site.
+      stopWatching = watchUsersFile(usersFile, accounts.directory, (e) =>
+        notice(ctx, logFormat, e, usersFile),
+      );
       const thumbprint = await ca.rootCertificate.thumbprint();
       const issuingThumbprint = await ca.certificate.thumbprint();
       const pageUrl = (u: string) => `${u.replace('//127.0.0.1:', '//localhost:')}/certsrv/`;
@@ -236,6 +233,7 @@ export const serve: Command = {
       await waitForStop(ctx);
       if (format === 'text') writeLines(ctx.io.stdout, ['Stopping: letting requests in flight finish\u2026']);
     } finally {
+      stopWatching?.();
       await server?.close();
       await ca.close();
     }
@@ -359,6 +357,21 @@ async function tlsCredentials(
   await rename(`${keyFile}.tmp`, keyFile);
   await writeFile(certFile, tls.cert);
   return tls;
+}
+
+/** A line on stderr, in the request log's format, when the accounts file was reloaded or refused. */
+function notice(
+  ctx: CommandContext,
+  format: 'text' | 'json' | 'none',
+  e: UsersFileEvent,
+  file: string,
+): void {
+  if (format === 'none') return;
+  const time = new Date().toISOString();
+  if (format === 'json') ctx.io.stderr.write(`${JSON.stringify({ time, ...e, file })}\n`);
+  else if (e.event === 'users-reloaded')
+    ctx.io.stderr.write(`${time} accounts reloaded from ${file}: ${e.accounts}\n`);
+  else ctx.io.stderr.write(`${time} accounts of ${file} not applied, the previous ones kept: ${e.reason}\n`);
 }
 
 function logger(
