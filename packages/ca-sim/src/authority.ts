@@ -309,7 +309,6 @@ export class CertificationAuthority {
   readonly #skew: number;
   readonly #officer: string;
   readonly #keySpec: KeySpec;
-  readonly #subjectSuffix: string | undefined;
   #certs: LoadedCaCert[];
   readonly #pool: SigningPool | undefined;
   readonly #randomBlock = new Uint8Array(4096);
@@ -333,7 +332,6 @@ export class CertificationAuthority {
     this.store = init.store;
     this.points = pointsOf(config);
     this.#serialPrefix = Number(config.serialPrefix);
-    this.#subjectSuffix = config.subjectSuffix || undefined;
     this.#keySpec = JSON.parse(config.keySpec!) as KeySpec;
     this.#clock = options.clock ?? systemClock;
     this.#templates = new Map();
