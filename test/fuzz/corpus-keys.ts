@@ -80,6 +80,56 @@ kSfupHK9/OpNAzne4VWT2BNuLyFZwv5DOnWZifCQoBQ=
 `,
 } as const;
 
+/**
+ * KEY_PEMS.p256 encrypted (password `fuzz`, 1,000 iterations) with the older schemes OpenSSL 1.x
+ * wrote, generated once with OpenSSL 3.0 (`openssl pkcs8 -topk8 -iter 1000`, RC2 with the legacy
+ * provider). KEY_PEMS.p256Pbe3des is the fifth, pbeWithSHAAnd3-KeyTripleDES-CBC.
+ */
+export const LEGACY_PKCS8_PEMS = {
+  /** `-v1 PBE-SHA1-2DES`: pbeWithSHAAnd2-KeyTripleDES-CBC. */
+  pbeSha1TwoKeyDes: `-----BEGIN ENCRYPTED PRIVATE KEY-----
+MIGxMBwGCiqGSIb3DQEMAQQwDgQIY0H6BuWZWD8CAgPoBIGQMcrWS01sDPzXI5QA
++jtV69Krel/pjtMPmeWbjfnDmUnir6gJwa/RTkukNX9IKAjm9ElMATAWOnNbHkgo
+ffqyouRX0VKs+7GQgAFumrsi9N9nG/y6h9FxQTtvb2F5GMD/udn0wacDH40BSfmq
+pg/0RSjT42XTZdk6xrj05JCxeh3vtzppSmqe/1sqfkSU5A6+
+-----END ENCRYPTED PRIVATE KEY-----
+`,
+  /** `-v1 PBE-SHA1-RC2-40`: pbeWithSHAAnd40BitRC2-CBC. */
+  pbeSha1Rc2_40: `-----BEGIN ENCRYPTED PRIVATE KEY-----
+MIGxMBwGCiqGSIb3DQEMAQYwDgQI1KXG2PikjJgCAgPoBIGQI1n/WLVgYxQEtK+S
+L19rCQ1BsehzHuZ07gJKknro618hGT288SCps2HexMB6Md+HL7g/PYm9rRZ5X078
+K6+TFJCLK2w3/XIt53lok7j/UHgObl6XKcBhRPBP0AEQxJbGJtUQxejV6aIz3xPM
+qyb1+iuxL0QPEgTcFm5jeYiOrmkg5FT44Q1wPpXNBJ0c99au
+-----END ENCRYPTED PRIVATE KEY-----
+`,
+  /** `-v1 PBE-SHA1-RC2-128`: pbeWithSHAAnd128BitRC2-CBC. */
+  pbeSha1Rc2_128: `-----BEGIN ENCRYPTED PRIVATE KEY-----
+MIGxMBwGCiqGSIb3DQEMAQUwDgQIlTpk9czHrQYCAgPoBIGQRrxLfuMMcIiasDRh
+A1raLdJOiLIHMnzIt+FbKG5ZJrAgKKOAIj86OqSLujUqPz+agC7rzyHm1ZKGnl5X
+a8AYQ8SG9XY1/6yvFXPqsDH1dqM4VnG7iIteL5AjK69qfW5MMMFIiyqKq4T/Pyl0
+lo4GR2b3nqXpt6Rqt/mqmOy9+vksoZDL2vHvZ7Ybr+Jtwn/z
+-----END ENCRYPTED PRIVATE KEY-----
+`,
+  /** `-v2 des3`: PBES2, PBKDF2-HMAC-SHA256, DES-EDE3-CBC. */
+  pbes2Des3: `-----BEGIN ENCRYPTED PRIVATE KEY-----
+MIHjME4GCSqGSIb3DQEFDTBBMCkGCSqGSIb3DQEFDDAcBAjbg8SkqL4JWAICA+gw
+DAYIKoZIhvcNAgkFADAUBggqhkiG9w0DBwQIRV4+FGGKBugEgZD6pBfd4zzq0hvg
+fArfKnnhNamEFXjhNbnN9wdq/IZO/Q7iZS+ImLDydXAPIgcduDYpJjsY0Ccrm/XO
+gAWAk3QQAXKRVVVZ09pu6FuaIJi6XhSJWpcGU/7aIShpKefTfXR78NKeYFyvRNoX
+qVsiwMKxDAdyf+zeBvi/ic3s5cweJzm46ux3W5xPgzVhRduvHsw=
+-----END ENCRYPTED PRIVATE KEY-----
+`,
+  /** `-v2 des3 -v2prf hmacWithSHA1`: PBES2, PBKDF2 with the default PRF (absent), DES-EDE3-CBC. */
+  pbes2Des3Sha1: `-----BEGIN ENCRYPTED PRIVATE KEY-----
+MIHVMEAGCSqGSIb3DQEFDTAzMBsGCSqGSIb3DQEFDDAOBAjvXE6hqidh3AICA+gw
+FAYIKoZIhvcNAwcECCt1KFnk+HJTBIGQtKQPbT/CtU3/uCaP2gUrWCJacN+FSqJM
+V+X81KwIMRzOcLnSFm+MLukQbj0vV/vFh5FNAs4TlLf7aFXFTmTYyIm9jXK+oePZ
+N5E01QkXLWfU4QfhsoR8cEzB4LC76TuolFcy4K9SrlMCakI0hbfAUA5XncBtiYMd
++FfvlPfFbzU8facY7AUJ420rN19ZjNw5
+-----END ENCRYPTED PRIVATE KEY-----
+`,
+} as const;
+
 /** SubjectPublicKeyInfo DER (hex) for every key type and curve. */
 export const SPKI_HEX = {
   ed25519: '302a300506032b6570032100a47ea0c10a4d15d32d124824d7862a6fefedd725a8eb4863e39ec57d33a4b246',

@@ -396,7 +396,8 @@ function fromPem(text: string): DetectedFile {
       skipped.push(b.label);
       continue;
     }
-    const byLabel = LABEL_KINDS[b.label];
+    // Own keys only: a block labelled "constructor" or "__proto__" is an unknown label.
+    const byLabel = Object.hasOwn(LABEL_KINDS, b.label) ? LABEL_KINDS[b.label] : undefined;
     const legacyEncrypted = b.headers !== undefined && /ENCRYPTED/i.test(b.headers['Proc-Type'] ?? '');
     if (legacyEncrypted && byLabel?.kind === 'private-key') {
       objects.push({ ...byLabel, der: b.bytes, label: b.label, encrypted: true, headers: b.headers! });
@@ -413,7 +414,9 @@ function fromPem(text: string): DetectedFile {
     } else {
       skipped.push(b.label);
       reasons.push({
-        msg: LABEL_HINTS[b.label] ?? `The PEM block "${b.label}" is not a known PKI object. ${s.why}`,
+        msg:
+          (Object.hasOwn(LABEL_HINTS, b.label) ? LABEL_HINTS[b.label] : undefined) ??
+          `The PEM block "${b.label}" is not a known PKI object. ${s.why}`,
         cause: s.cause,
       });
     }

@@ -229,8 +229,8 @@ const EKU_NAMES: Record<string, string> = {
  * ```
  */
 export function ekuOid(nameOrOid: string): string {
-  const hit = EKU_NAMES[nameOrOid];
-  if (hit) return hit;
+  // Own keys only: "constructor" or "__proto__" would otherwise find Object.prototype members.
+  if (Object.hasOwn(EKU_NAMES, nameOrOid)) return EKU_NAMES[nameOrOid]!;
   if (/^[0-2](\.(0|[1-9][0-9]*))+$/.test(nameOrOid)) return nameOrOid;
   throw new PkiError(
     'ERR_PKI_EXTENSION_INVALID',

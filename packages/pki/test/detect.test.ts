@@ -276,6 +276,18 @@ describe('detectFormat: PEM and Base64', () => {
     );
     expect(() => detectFormat(42 as unknown as string)).toThrow(TypeError);
   });
+
+  it('treats labels named like Object.prototype members as unknown labels', async () => {
+    // Regression: "constructor" found Object.prototype.constructor in the label table, so
+    // detectFormat returned an object without a kind and readPkiFile resolved to undefined.
+    for (const label of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+      const pem = `-----BEGIN ${label}-----\nAAAA\n-----END ${label}-----\n`;
+      expect(() => detectFormat(pem), label).toThrow(
+        expect.objectContaining({ code: 'ERR_PKI_FORMAT_UNKNOWN' }),
+      );
+      await expect(readPkiFile(pem), label).rejects.toMatchObject({ code: 'ERR_PKI_FORMAT_UNKNOWN' });
+    }
+  });
 });
 
 describe('readPkiFile', () => {

@@ -23,6 +23,7 @@ import {
   decodeNameConstraints,
   decodePolicyConstraints,
   decodePolicyMappings,
+  ekuOid,
   encodeExtensions,
   extKeyUsage,
   inhibitAnyPolicy,
@@ -73,6 +74,16 @@ describe('extension encodings match what OpenSSL and AD CS write', () => {
       OID.serverAuth,
       OID.clientAuth,
     ]);
+    // Regression: names were looked up in a plain object, so "constructor" resolved to
+    // Object.prototype.constructor and extKeyUsage failed with "dotted.slice is not a function".
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+      expect(() => ekuOid(name), name).toThrow(
+        expect.objectContaining({ code: 'ERR_PKI_EXTENSION_INVALID' }),
+      );
+      expect(() => extKeyUsage([name]), name).toThrow(
+        expect.objectContaining({ code: 'ERR_PKI_EXTENSION_INVALID' }),
+      );
+    }
   });
   it('subjectAltName with every GeneralName form', () => {
     const names = [
