@@ -280,6 +280,40 @@ describe('UserDirectory: what Active Directory knows of an account', () => {
   });
 });
 
+describe('UserDirectory: names and values a certificate or a log line cannot carry', () => {
+  it('refuses control characters, line separators, lone surrogates and outer spaces', async () => {
+    const users = new UserDirectory('CONTOSO');
+    for (const name of ['alice\u0000', 'ali\nce', 'ali\u2028ce', 'ali\u0085ce', 'ali\ud800ce', 'ali\u007fce'])
+      await expect(users.add(name, 'x-Passw0rd'), JSON.stringify(name)).rejects.toThrow(TypeError);
+    for (const upn of [
+      ' a@contoso.com',
+      'a@contoso.com ',
+      'a\u007f@contoso.com',
+      'a\u0085@contoso.com',
+      'a\udc00@contoso.com',
+    ])
+      await expect(
+        users.add('alice', 'x-Passw0rd', { directory: { upn } }),
+        JSON.stringify(upn),
+      ).rejects.toThrow(/without control characters or outer spaces/);
+    expect(users.list()).toEqual([]);
+    const hash = await hashPassword('x');
+    for (const entry of [
+      { name: 'ali\nce', password: hash },
+      { name: 'alice', password: hash, directory: { dn: 'CN=Alice\u2029' } },
+    ]) {
+      let error: unknown;
+      try {
+        UserDirectory.fromJSON({ domain: 'CONTOSO', users: [entry] });
+      } catch (e) {
+        error = e;
+      }
+      expect(isCaError(error) && error.code, JSON.stringify(entry)).toBe('ERR_CA_USERS_INVALID');
+      expect(String((error as Error).message)).not.toMatch(/[\n\u2029]/);
+    }
+  });
+});
+
 describe('UserDirectory: changing accounts', () => {
   it('update changes the admin flag, the directory and the password; unknown names are undefined', async () => {
     const users = new UserDirectory('CONTOSO');

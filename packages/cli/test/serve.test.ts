@@ -399,6 +399,7 @@ describe('certlab serve', () => {
       [['--user', 'nocolon'], /--user/],
       [['--user', ':Secret-Passw0rd'], /user name before the colon is empty/],
       [['--users', 'broken-users.json'], /ERR_CA_USERS_INVALID/],
+      [['--user', 'ali\u0007ce:Secret-Passw0rd'], /--user: A certsrv user name cannot hold control characters/],
     ];
     for (const [args, message] of cases) {
       let stderr = '';
@@ -408,7 +409,7 @@ describe('certlab serve', () => {
         cwd,
         env: {},
       });
-      expect(code, args.join(' ')).toBe(2);
+      expect(code, `${args.join(' ')}: ${stderr}`).toBe(2);
       expect(stderr).toMatch(message);
       expect(stderr).not.toContain('Secret-Passw0rd');
     }

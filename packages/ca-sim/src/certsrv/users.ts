@@ -134,6 +134,13 @@ const DIRECTORY_FIELDS: readonly (keyof AccountDirectory)[] = [
   'domainDnsName',
 ];
 
+/**
+ * Characters no account name or directory value may hold: C0 and C1 controls and DEL (\p{Cc}),
+ * the line and paragraph separators, and unpaired surrogates (which have no UTF-8 form, so no
+ * certificate could carry them). They would also split the request log's text lines.
+ */
+const UNPRINTABLE = /[\p{Cc}\p{Cs}\u2028\u2029]/u;
+
 /** Checks a directory object (from code or a users file); returns it, or throws `fail(message)`. */
 function checkDirectory(value: unknown, fail: (message: string) => Error): AccountDirectory {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
@@ -141,8 +148,8 @@ function checkDirectory(value: unknown, fail: (message: string) => Error): Accou
   for (const [k, v] of Object.entries(value)) {
     if (!(DIRECTORY_FIELDS as readonly string[]).includes(k))
       throw fail(`"directory" has an unknown field "${k}" (${DIRECTORY_FIELDS.join(', ')})`);
-    if (typeof v !== 'string' || v.trim() === '' || /[\u0000-\u001f]/.test(v))
-      throw fail(`"directory.${k}" must be a non-empty string without control characters`);
+    if (typeof v !== 'string' || v.trim() === '' || UNPRINTABLE.test(v) || v.trim() !== v)
+      throw fail(`"directory.${k}" must be a non-empty string without control characters or outer spaces`);
   }
   // The CA writes these into certificates: a malformed one is refused here, not at issuance.
   const d = value as AccountDirectory;
@@ -278,6 +285,8 @@ export class UserDirectory {
   ): Promise<CertsrvAccount> {
     const canonical = this.canonicalName(name);
     if (!userPart(canonical)) throw new TypeError('A certsrv user needs a non-empty user name.');
+    if (UNPRINTABLE.test(canonical))
+      throw new TypeError('A certsrv user name cannot hold control characters or line separators.');
     if (typeof password !== 'string' || password === '') {
       throw new TypeError(`The password for ${canonical} is empty; give a non-empty password.`);
     }
@@ -477,6 +486,8 @@ export class UserDirectory {
       if (typeof name !== 'string' || !userPart(dir.canonicalName(name))) {
         throw usersError(`${where} needs a "name" such as "${dir.domain}\\\\alice". ${fix}`);
       }
+      if (UNPRINTABLE.test(name))
+        throw usersError(`${where}: the name holds control characters or line separators. ${fix}`);
       if (admin !== undefined && typeof admin !== 'boolean') {
         throw usersError(`${where} (${name}): "admin" must be true or false. ${fix}`);
       }

@@ -295,7 +295,13 @@ async function loadAccounts(
   }
   const fromCommandLine = new Set<string>();
   for (const u of given)
-    fromCommandLine.add((await directory.add(u.name, u.password, { admin: u.admin })).name);
+    try {
+      fromCommandLine.add((await directory.add(u.name, u.password, { admin: u.admin })).name);
+    } catch (e) {
+      // The library's TypeError is about the name given (control characters…): a usage error.
+      if (e instanceof TypeError) throw usageError(`--${u.admin ? 'admin' : 'user'}: ${e.message}`, NAME);
+      throw e;
+    }
   const save = async () => {
     if (generated.size === 0 && given.length === 0) return;
     await mkdir(dirname(file), { recursive: true, mode: 0o700 });
