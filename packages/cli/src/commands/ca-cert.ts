@@ -16,7 +16,7 @@ const NAME = 'ca cert';
 export const caCert: Command = {
   name: NAME,
   summary: 'Write the issuing CA certificate, the root certificate, or the chain (.p7b).',
-  usage: ['ca cert [--dir DIR] [--root] [--chain] [--enc b64|bin] --out FILE [--format text|json]'],
+  usage: ['ca cert [--dir DIR] [--root | --chain] [--enc b64|bin] --out FILE [--format text|json]'],
   description:
     "Writes the current issuing CA certificate (or the standalone CA's), or with --root the root CA certificate (the trust anchor to give to clients), as certsrv's certcarc.asp offers them: b64 is PEM with CRLF line ends, bin is DER. --chain writes a certs-only PKCS #7 (.p7b) with the issuing CA then the root (Base64 under the CERTIFICATE label with CRLF, or DER).",
   options: [

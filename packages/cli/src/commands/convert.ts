@@ -109,7 +109,7 @@ const OPTIONS: readonly OptionSpec[] = [
   {
     name: 'include-key',
     type: 'boolean',
-    help: 'With --to pem: also write the private key of IN, unencrypted PKCS#8 (the file gets mode 0600).',
+    help: 'With --to pem: also write the private keys of IN, unencrypted PKCS#8 (the file gets mode 0600).',
   },
 ];
 
@@ -237,7 +237,7 @@ export const convert: Command = {
     '        [--pfx-profile modern|legacy] [--friendly-name NAME] --out FILE',
   ],
   description:
-    'IN may be anything `certlab show` reads: certificates (PEM, DER, Base64), a .p7b (DER or PEM), a .pfx (give its password), a CRL, a request, a key, or a PEM bundle of several. --to pem writes every certificate, CRL, request and public key as PEM (LF line ends), the key too with --include-key. --to der writes the one object IN holds (several are an error: use pem or p7b). --to p7b and p7b-pem write a certs-only PKCS #7 with the certificates of IN and --chain, and the CRLs of IN. --to pfx writes a PKCS#12 with the private key (from IN, a .pfx or a PEM bundle, or --key), the certificate that matches it and the other certificates of IN and --chain as its chain; files with a key get mode 0600. The new .pfx password is --pfx-password, else --password (so a .pfx re-encrypted with one password needs only --password), else asked at a terminal. --out - writes to stdout.',
+    'IN may be anything `certlab show` reads: certificates (PEM, DER, Base64), a .p7b (DER or PEM), a .pfx (give its password), a CRL, a request, a key, or a PEM bundle of several. --to pem writes every certificate, CRL, request and public key as PEM (LF line ends), and with --include-key every private key (a .pfx may hold several, e.g. a Java keystore). --to der writes the one object IN holds (several are an error: use pem or p7b). --to p7b and p7b-pem write a certs-only PKCS #7 with the certificates of IN and --chain, and the CRLs of IN. --to pfx writes a PKCS#12 with the private key (from IN, a .pfx or a PEM bundle, or --key), the certificate that matches it and the other certificates of IN and --chain as its chain; the other keys of IN stay in it, each with its certificate (with --key, only that key is written); files with a key get mode 0600. The new .pfx password is --pfx-password, else --password (so a .pfx re-encrypted with one password needs only --password), else asked at a terminal. --out - writes to stdout.',
   options: OPTIONS,
   positionals: { names: ['IN'], min: 1 },
   examples: [
@@ -330,7 +330,11 @@ export const convert: Command = {
           );
           secret = true;
         } else if (c.hasPrivateKey)
-          notes.push('The private key is not written: add --include-key to write it.');
+          notes.push(
+            c.privateKeys.length > 1
+              ? `The ${c.privateKeys.length} private keys are not written: add --include-key to write them.`
+              : 'The private key is not written: add --include-key to write it.',
+          );
         if (parts.length === 0)
           throw new CliError(
             EXIT.usage,

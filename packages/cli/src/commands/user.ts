@@ -176,7 +176,7 @@ export const userAdd: Command = {
     if (users.list().some((a) => a.name.toLowerCase() === canonical.toLowerCase()))
       throw failure(
         `${canonical} exists already in ${file}.`,
-        `Change it with 'certlab user set ${JSON.stringify(canonical).slice(1, -1)} …', or remove it first.`,
+        `Change it with 'certlab user set ${canonical} …', or remove it first.`,
       );
     const { password, generated } = await newPassword(ctx, args, command, canonical);
     const account = await asUsage(command, () =>

@@ -24,7 +24,7 @@ export interface KeyFacts {
 
 const PRIVATE_CONTAINERS: Record<KeyFormat, string> = {
   pkcs8: 'PKCS#8',
-  'encrypted-pkcs8': 'encrypted PKCS#8 (PBES2)',
+  'encrypted-pkcs8': 'encrypted PKCS#8',
   pkcs1: 'PKCS#1 (OpenSSL traditional)',
   sec1: 'SEC 1 (OpenSSL traditional)',
   spki: 'SubjectPublicKeyInfo',

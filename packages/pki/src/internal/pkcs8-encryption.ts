@@ -79,7 +79,7 @@ function unsupported(oidStr: string, what: string): never {
   const name = LEGACY[oidStr];
   throw new PkiError(
     'ERR_PKI_KEY_UNSUPPORTED',
-    `The private key is encrypted with ${name ? `${name} (OID ${oidStr})` : `an unsupported ${what} (OID ${oidStr})`}; only PBES2 with PBKDF2 and AES-CBC is supported. ${REENCRYPT}`,
+    `The private key is encrypted with ${name ? `${name} (OID ${oidStr})` : `an unsupported ${what} (OID ${oidStr})`}; certlab reads PBES2 with PBKDF2 and AES-CBC or 3DES, and the PKCS #12 schemes with 3DES or RC2. ${REENCRYPT}`,
   );
 }
 
