@@ -306,6 +306,20 @@ describe('parseResultPage', () => {
     });
   });
 
+  it('keeps unknown entities named like Object.prototype members as text', () => {
+    // Regression: entity names were looked up in a plain object, so "&constructor;" became
+    // Object's source text.
+    expect(
+      parseResultPage(
+        '<p id="locDenied">Your certificate request was denied.</p> The disposition message is "Denied: &constructor; &Constructor; &amp;".',
+      ),
+    ).toEqual({ kind: 'denied', message: 'Denied: &constructor; &Constructor; &' });
+    expect(parseResultPage('<p id=locPageTitle>&constructor; &lt;x&gt;</p>')).toEqual({
+      kind: 'error',
+      message: '&constructor; <x>',
+    });
+  });
+
   it('reads the error page items, else says the page was unexpected', () => {
     expect(
       parseResultPage(

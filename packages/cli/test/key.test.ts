@@ -182,6 +182,21 @@ describe('key show', () => {
     expect(trad.stdout).toContain('SEC 1');
   });
 
+  it('skips PEM blocks labelled like Object.prototype members when naming the container', async () => {
+    // Regression: labels were matched with `in` on a plain object, so a "constructor" block came
+    // first and the container printed as Object's source text.
+    const key = await readFile(join(dir, 'show.key'), 'utf8');
+    for (const label of ['constructor', 'toString', 'hasOwnProperty']) {
+      await writeFile(
+        join(dir, 'proto.key'),
+        `-----BEGIN ${label}-----\nAAAA\n-----END ${label}-----\n${key}`,
+      );
+      const r = await cli(dir, 'key', 'show', 'proto.key');
+      expect(r.code, label).toBe(0);
+      expect(r.stdout, label).toContain('Container: PKCS#8 (PEM "PRIVATE KEY")');
+    }
+  });
+
   it('rejects garbage with exit 2', async () => {
     await writeFile(join(dir, 'junk.key'), 'not a key at all!');
     const r = await cli(dir, 'key', 'show', 'junk.key');

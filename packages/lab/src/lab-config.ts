@@ -116,6 +116,15 @@ export async function readLabConfig(dir: string): Promise<LabConfig> {
         `${join(dir, LAB_CONFIG_FILE)} ne décrit pas un labo certlab ; lancez 'certlab lab init' dans un nouveau répertoire.`,
       ),
     );
+  // The language picks texts out of { en, fr } objects: "constructor" would find Object.prototype's.
+  if (v.lang !== 'en' && v.lang !== 'fr')
+    throw new LabError(
+      'ERR_LAB_CONFIG_INVALID',
+      l10n(
+        `${join(dir, LAB_CONFIG_FILE)}: "lang" must be "en" or "fr", not ${JSON.stringify(v.lang)}.`,
+        `${join(dir, LAB_CONFIG_FILE)} : "lang" doit valoir "en" ou "fr", et non ${JSON.stringify(v.lang)}.`,
+      ),
+    );
   return v as LabConfig;
 }
 

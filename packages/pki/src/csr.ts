@@ -171,7 +171,8 @@ export class CertificationRequest {
 
   /** Microsoft enrollment name-value pairs (1.3.6.1.4.1.311.13.2.1), e.g. `{ CertificateTemplate: 'WebServer' }`. */
   get nameValuePairs(): Record<string, string> {
-    const out: Record<string, string> = {};
+    // No prototype: a pair named "__proto__" must be a key, not a prototype assignment.
+    const out: Record<string, string> = Object.create(null);
     for (const a of this.attributes) {
       if (a.oid !== OID.msEnrollmentNameValuePair) continue;
       for (const v of a.values) {

@@ -134,5 +134,6 @@ Object.assign(NAMES, {
  * ```
  */
 export function oidName(oid: string): string {
-  return NAMES[oid] ?? oid;
+  // Own keys only: "constructor" or "__proto__" would otherwise find Object.prototype members.
+  return Object.hasOwn(NAMES, oid) ? NAMES[oid]! : oid;
 }

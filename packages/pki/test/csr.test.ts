@@ -67,6 +67,34 @@ describe('PKCS #10 requests', () => {
     expect(csr.template).toBeUndefined();
   });
 
+  it('keeps enrollment name-value pairs named like Object.prototype members', async () => {
+    // Regression: the pairs were written into a plain object, where "__proto__" set the prototype
+    // (a no-op for a string) instead of a key, so the pair vanished from nameValuePairs.
+    const bmp = (s: string) => {
+      const b = new Uint8Array(2 + 2 * s.length);
+      b[0] = 0x1e;
+      b[1] = 2 * s.length;
+      for (let i = 0; i < s.length; i++) b[3 + 2 * i] = s.charCodeAt(i);
+      return b;
+    };
+    const pair = (name: string, value: string) => {
+      const n = bmp(name);
+      const v = bmp(value);
+      return Uint8Array.of(0x30, n.length + v.length, ...n, ...v);
+    };
+    const { privateKey } = await generateKeyPair();
+    const names = ['__proto__', 'constructor', 'toString'];
+    const csr = await createCsr({
+      subject: 'CN=a',
+      privateKey,
+      attributes: [{ oid: OID.msEnrollmentNameValuePair, values: names.map((n) => pair(n, `v-${n}`)) }],
+    });
+    const p = parseCsr(csr.der);
+    expect(Object.keys(p.nameValuePairs).sort()).toEqual([...names].sort());
+    for (const n of names) expect(Object.getOwnPropertyDescriptor(p.nameValuePairs, n)?.value).toBe(`v-${n}`);
+    expect(p.template).toBeUndefined();
+  });
+
   it('rejects malformed requests with coded errors', () => {
     for (const bad of [
       Uint8Array.of(0x30, 0x00),

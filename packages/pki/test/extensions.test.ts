@@ -42,7 +42,7 @@ import { parseGeneralName } from '../src/general-names.js';
 import { fromHex, toHex } from '../src/internal/bytes.js';
 import { readWhole } from '../src/internal/der.js';
 import { Name } from '../src/names.js';
-import { OID } from '../src/oids.js';
+import { OID, oidName } from '../src/oids.js';
 
 describe('extension encodings match what OpenSSL and AD CS write', () => {
   it('basicConstraints', () => {
@@ -84,6 +84,13 @@ describe('extension encodings match what OpenSSL and AD CS write', () => {
         expect.objectContaining({ code: 'ERR_PKI_EXTENSION_INVALID' }),
       );
     }
+  });
+  it('oidName gives a string for any input', () => {
+    expect(oidName(OID.extKeyUsage)).toBe('extKeyUsage');
+    expect(oidName('1.2.3.4')).toBe('1.2.3.4');
+    // Regression: the name table is a plain object, so "constructor" returned Object itself.
+    for (const s of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'])
+      expect(oidName(s), s).toBe(s);
   });
   it('subjectAltName with every GeneralName form', () => {
     const names = [

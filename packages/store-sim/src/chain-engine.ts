@@ -410,7 +410,8 @@ export async function buildChain(
 
   // --- validate with the pki path validator ------------------------------------------------
   const usage = options.usage ?? 'any';
-  const purpose = PURPOSES[usage];
+  // Own keys only: "constructor" or "toString" would otherwise pass as a purpose.
+  const purpose = Object.hasOwn(PURPOSES, usage) ? PURPOSES[usage] : undefined;
   let usageOid: string | undefined;
   if (!purpose) {
     try {

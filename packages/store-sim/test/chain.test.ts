@@ -186,6 +186,13 @@ describe('chain engine', () => {
       (await buildChain(m, p.clientOnly.cert, { context: 'LocalMachine', time: NOW, usage: 'codeSigning' }))
         .errorStatus,
     ).toBe(E.IS_NOT_VALID_FOR_USAGE);
+    // Regression: usage names were looked up in a plain object, so "constructor" passed as a
+    // purpose and the chain was judged with no usage check at all.
+    for (const usage of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'])
+      await expect(
+        buildChain(m, p.clientOnly.cert, { context: 'LocalMachine', time: NOW, usage }),
+        usage,
+      ).rejects.toMatchObject({ code: 'ERR_STORE_NAME_INVALID' });
   });
 
   it('revoked with a CRL in the CA store: IS_REVOKED, CRYPT_E_REVOKED; no CRL: offline revocation', async () => {

@@ -15,7 +15,7 @@ const NAME = 'key show';
 
 const CONTAINERS: Record<string, string> = {
   'PRIVATE KEY': 'PKCS#8',
-  'ENCRYPTED PRIVATE KEY': 'encrypted PKCS#8 (PBES2)',
+  'ENCRYPTED PRIVATE KEY': 'encrypted PKCS#8',
   'RSA PRIVATE KEY': 'PKCS#1 (OpenSSL traditional)',
   'EC PRIVATE KEY': 'SEC 1 (OpenSSL traditional)',
   'PUBLIC KEY': 'SubjectPublicKeyInfo',
@@ -26,7 +26,8 @@ const CONTAINERS: Record<string, string> = {
 function pemLabel(bytes: Uint8Array): string | undefined {
   const text = new TextDecoder('latin1').decode(bytes);
   if (!isPem(text)) return undefined;
-  return decodePem(text).find((b) => b.label in CONTAINERS)?.label;
+  // Own keys only: `in` also finds inherited names, so a block labelled "constructor" would match.
+  return decodePem(text).find((b) => Object.hasOwn(CONTAINERS, b.label))?.label;
 }
 
 export const keyShow: Command = {

@@ -260,7 +260,9 @@ function decodeEntities(s: string): string {
         e[1] === 'x' || e[1] === 'X' ? Number.parseInt(e.slice(2), 16) : Number.parseInt(e.slice(1), 10);
       return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
     }
-    return ENTITIES[e.toLowerCase()] ?? m;
+    // Own keys only: "&constructor;" would otherwise find Object.prototype.constructor.
+    const name = e.toLowerCase();
+    return Object.hasOwn(ENTITIES, name) ? ENTITIES[name]! : m;
   });
 }
 
