@@ -314,6 +314,51 @@ describe('UserDirectory: names and values a certificate or a log line cannot car
   });
 });
 
+describe('UserDirectory: NT hashes for NTLM', () => {
+  it('keeps them only with ntlm on, from the next password set, in the file too; off forgets them', async () => {
+    const users = new UserDirectory('CONTOSO');
+    await users.add('bob', 'bob-Passw0rd');
+    expect(users.withoutNtHash()).toEqual([]); // NTLM off: nothing is missing
+    users.ntlm = true;
+    await users.add('alice', 'Password');
+    expect(users.withoutNtHash()).toEqual(['CONTOSO\\bob']);
+    const json = users.toJSON();
+    expect(json.ntlm).toBe(true);
+    // MS-NLMP §4.2.2.1.2: NTOWFv1("Password").
+    expect(json.users.find((u) => u.name === 'CONTOSO\\alice')?.ntHash).toBe(
+      'a4f49c406510bdcab6824ee7c30fd852',
+    );
+    expect(json.users.find((u) => u.name === 'CONTOSO\\bob')?.ntHash).toBeUndefined();
+    await users.update('bob', { password: 'bob-N3w' });
+    expect(users.withoutNtHash()).toEqual([]);
+    const back = UserDirectory.fromJSON(JSON.parse(JSON.stringify(users.toJSON())));
+    expect(back.ntlm).toBe(true);
+    expect(back.toJSON()).toEqual(users.toJSON());
+    await users.update('bob', { admin: true }); // no new password: the NT hash stays
+    expect(users.withoutNtHash()).toEqual([]);
+    users.ntlm = false;
+    expect(users.toJSON().ntlm).toBeUndefined();
+    expect(users.toJSON().users.some((u) => u.ntHash !== undefined)).toBe(false);
+    const hash = await hashPassword('x');
+    for (const file of [
+      {
+        domain: 'CONTOSO',
+        users: [{ name: 'a', password: hash, ntHash: 'a4f49c406510bdcab6824ee7c30fd852' }],
+      },
+      { domain: 'CONTOSO', ntlm: true, users: [{ name: 'a', password: hash, ntHash: 'A4F4' }] },
+      { domain: 'CONTOSO', ntlm: 'yes', users: [] },
+    ]) {
+      let error: unknown;
+      try {
+        UserDirectory.fromJSON(file);
+      } catch (e) {
+        error = e;
+      }
+      expect(isCaError(error) && error.code, JSON.stringify(file)).toBe('ERR_CA_USERS_INVALID');
+    }
+  });
+});
+
 describe('UserDirectory: changing accounts', () => {
   it('update changes the admin flag, the directory and the password; unknown names are undefined', async () => {
     const users = new UserDirectory('CONTOSO');

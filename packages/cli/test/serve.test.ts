@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createCsr, encodePem, generateKeyPair, Name, subjectAltName } from '@certlab/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeWithTool } from '../../../test/support/tools.js';
+import { describeWithTool, itWithTool } from '../../../test/support/tools.js';
 import { run } from '../src/index.js';
 import { cli, openssl, removeTempDirs, tempDir } from './helpers.js';
 
@@ -351,6 +351,73 @@ describe('certlab serve', () => {
     }
   });
 
+  itWithTool(
+    'curl',
+    '--ntlm --no-basic: Windows Integrated authentication only, NT hashes kept, user add gets one too',
+    async () => {
+      const ntlmSite = await start(
+        cwd,
+        '--dir',
+        'site',
+        '--no-https',
+        '--ntlm',
+        '--no-basic',
+        '--users',
+        'ntlm-users.json',
+      );
+      try {
+        expect(ntlmSite.report).toMatchObject({ signIn: ['Negotiate', 'NTLM'], withoutNtHash: [] });
+        const saved = JSON.parse(await readFile(join(cwd, 'ntlm-users.json'), 'utf8')) as {
+          ntlm: boolean;
+          users: { ntHash?: string }[];
+        };
+        expect(saved.ntlm).toBe(true);
+        for (const u of saved.users) expect(u.ntHash).toMatch(/^[0-9a-f]{32}$/);
+        const plain = await fetch(ntlmSite.report.http);
+        expect(plain.headers.get('www-authenticate')).toBe('Negotiate, NTLM');
+        await writeFile(join(cwd, 'dave.txt'), 'Dave-Passw0rd\n');
+        const add = await cli(
+          cwd,
+          'user',
+          'add',
+          'dave',
+          '--users',
+          'ntlm-users.json',
+          '--password-file',
+          'dave.txt',
+        );
+        expect(add.code, add.stderr).toBe(0);
+        const curlStatus = async () =>
+          (
+            await promisify(execFile)(
+              'curl',
+              [
+                '-s',
+                '-o',
+                '/dev/null',
+                '-w',
+                '%{http_code}',
+                '--ntlm',
+                '-u',
+                'CONTOSO\\dave:Dave-Passw0rd',
+                ntlmSite.report.http,
+              ],
+              { encoding: 'utf8' },
+            )
+          ).stdout;
+        const deadline = Date.now() + 10_000;
+        let status = await curlStatus();
+        while (status !== '200' && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 100));
+          status = await curlStatus();
+        }
+        expect(status).toBe('200');
+      } finally {
+        expect((await ntlmSite.stop()).code).toBe(0);
+      }
+    },
+  );
+
   it('a first start on a port in use creates nothing, so the next start shows its passwords', async () => {
     const busy = createServer();
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
@@ -399,7 +466,10 @@ describe('certlab serve', () => {
       [['--user', 'nocolon'], /--user/],
       [['--user', ':Secret-Passw0rd'], /user name before the colon is empty/],
       [['--users', 'broken-users.json'], /ERR_CA_USERS_INVALID/],
-      [['--user', 'ali\u0007ce:Secret-Passw0rd'], /--user: A certsrv user name cannot hold control characters/],
+      [
+        ['--user', 'ali\u0007ce:Secret-Passw0rd'],
+        /--user: A certsrv user name cannot hold control characters/,
+      ],
     ];
     for (const [args, message] of cases) {
       let stderr = '';

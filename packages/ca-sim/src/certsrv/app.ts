@@ -17,6 +17,17 @@ import type { CertsrvLanguage, PendingCookieEntry, TemplateOption } from './page
 import { DEFAULT_PENDING_TIMEOUT_DAYS, templateOptions } from './pages/index.js';
 import type { CertsrvAccount, UserDirectory } from './users.js';
 
+/** What one TCP connection's NTLM handshake has reached. */
+export interface NtlmConnection {
+  /** The scheme word the client used (`NTLM` or `Negotiate`), answered with the same. */
+  scheme?: string;
+  /** The server challenge of the type 2 message, until the type 3 message uses it. */
+  challenge?: Uint8Array;
+  /** The account signed in on this connection, and the accounts' revision it was checked at. */
+  account?: CertsrvAccount;
+  revision?: number;
+}
+
 /** ASP's AspMaxRequestEntityAllowed default. */
 export const DEFAULT_MAX_BODY = 200_000;
 
@@ -40,6 +51,14 @@ export class CertsrvApp {
   readonly httpsUrl: string | undefined;
   readonly assetsDir: string;
   readonly credentials = new CredentialCache();
+  /** Whether NTLM (and Negotiate carrying NTLM) and Basic are offered. */
+  readonly ntlm: boolean;
+  readonly basic: boolean;
+  /**
+   * NTLM state per TCP connection (reference §2.2): the challenge sent in the type 2 message, then
+   * the account the type 3 message signed in, which later requests on the connection keep.
+   */
+  readonly ntlmConnections = new WeakMap<object, NtlmConnection>();
   /** The {@link UserDirectory.revision} the credential cache was filled under. */
   #usersRevision: number;
   readonly throttle: AuthThrottle;
@@ -51,6 +70,13 @@ export class CertsrvApp {
   constructor(options: CertsrvOptions) {
     this.ca = options.ca;
     this.users = options.users;
+    this.ntlm = options.ntlm === true;
+    this.basic = options.basic !== false;
+    if (!this.ntlm && !this.basic)
+      throw new CaError(
+        'ERR_CA_OPTIONS_INVALID',
+        'certsrv needs an authentication scheme: turn on ntlm or basic.',
+      );
     this.#usersRevision = options.users.revision;
     this.realm = options.realm ?? options.ca.points.serverDnsName;
     this.defaultLanguage = options.defaultLanguage ?? 'en';

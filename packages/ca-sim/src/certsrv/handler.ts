@@ -13,6 +13,7 @@ import { handleRemovePending, handleSubmit } from './enroll-routes.js';
 import { type Exchange, redirect, sendBytes, sendHtml } from './exchange.js';
 import { handleAsset, handleCertEnroll, handleCertNew, handleCrl } from './fetch-routes.js';
 import { parseQueryString } from './form-fields.js';
+import { ntlmConnectionAccount, ntlmStep } from './ntlm-sign-in.js';
 import type { CertsrvOptions } from './options.js';
 import type { PageContext } from './page-model.js';
 import {
@@ -181,10 +182,35 @@ function exchangeOf(app: CertsrvApp, req: IncomingMessage, res: ServerResponse):
   return ex;
 }
 
-/** Signs the request in with HTTP Basic; answers 401 itself and returns false when it cannot. */
+/**
+ * Signs the request in (reference §2): a connection an NTLM handshake signed in, an NTLM step, or
+ * HTTP Basic. Answers 401 itself and returns false when it cannot.
+ */
 async function signIn(app: CertsrvApp, ex: Exchange): Promise<boolean> {
   const header = ex.req.headers.authorization;
-  if (header) {
+  if (app.ntlm) {
+    if (header) {
+      const step = ntlmStep(app, ex, header);
+      if (step.kind === 'signed-in') return true;
+      if (step.kind === 'challenge') {
+        // Only the type 2 message: the client answers it on this connection.
+        sendHtml(ex, renderUnauthorized(), 401, { 'WWW-Authenticate': step.header });
+        return false;
+      }
+      if (step.kind === 'failed') {
+        ex.event = step.event;
+        challenge(app, ex);
+        return false;
+      }
+    } else {
+      const account = ntlmConnectionAccount(app, ex);
+      if (account) {
+        ex.account = account;
+        return true;
+      }
+    }
+  }
+  if (header && app.basic) {
     const cached = app.cachedAccount(header);
     if (cached) {
       ex.account = cached;
@@ -205,12 +231,18 @@ async function signIn(app: CertsrvApp, ex: Exchange): Promise<boolean> {
       app.throttle.fail(remote);
       ex.event = 'auth-failed';
     } else ex.event = 'auth-malformed';
-  }
-  // One header per implemented scheme (reference §2.1): only Basic is implemented.
-  sendHtml(ex, renderUnauthorized(), 401, {
-    'WWW-Authenticate': `Basic realm="${app.realm.replace(/["\\]/g, '')}"`,
-  });
+  } else if (header) ex.event = 'auth-malformed';
+  challenge(app, ex);
   return false;
+}
+
+/** The 401 with one WWW-Authenticate header per scheme on offer, in IIS's order (reference §2.1). */
+function challenge(app: CertsrvApp, ex: Exchange): void {
+  const schemes: string[] = app.ntlm ? ['Negotiate', 'NTLM'] : [];
+  if (app.basic) schemes.push(`Basic realm="${app.realm.replace(/["\\]/g, '')}"`);
+  sendHtml(ex, renderUnauthorized(), 401, {
+    'WWW-Authenticate': schemes.length === 1 ? schemes[0]! : schemes,
+  });
 }
 
 async function route(app: CertsrvApp, ex: Exchange): Promise<void> {

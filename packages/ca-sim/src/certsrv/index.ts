@@ -3,6 +3,7 @@
 export * from './ca-chain.js';
 export * from './handler.js';
 export * from './listen.js';
+export * from './ntlm.js';
 export * from './options.js';
 export type * from './page-model.js';
 export * from './tls-certificate.js';

@@ -43,8 +43,16 @@ export interface CertsrvLogEntry {
 export interface CertsrvOptions {
   /** The CA behind the pages. The server never closes it. */
   readonly ca: CertificationAuthority;
-  /** Accounts allowed to sign in (HTTP Basic). */
+  /** Accounts allowed to sign in. */
   readonly users: UserDirectory;
+  /**
+   * Windows Integrated authentication as IIS offers it (reference §2.2): the 401 advertises
+   * `Negotiate` and `NTLM`, and an NTLMv2 handshake (raw NTLMSSP, under either scheme word)
+   * signs the TCP connection in. Needs `users.ntlm` (NT hashes). Default false.
+   */
+  readonly ntlm?: boolean;
+  /** HTTP Basic (RFC 7617), advertised after NTLM when both are on. Default true. */
+  readonly basic?: boolean;
   /** The Basic realm (default: the CA's server DNS name). */
   readonly realm?: string;
   /** The language when neither the `Lang` switch nor Accept-Language picks one (default `en`). */

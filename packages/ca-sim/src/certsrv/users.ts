@@ -9,6 +9,7 @@ import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CaError } from '../errors.js';
 import { type RequesterIdentity, requesterIdentityProblem } from '../template.js';
+import { ntHash, verifyNtlmV2 } from './ntlm.js';
 
 /** scrypt cost parameters (RFC 7914 §2): N = 2^14, r = 8, p = 1 — about 50 ms, 16 MiB. */
 const SCRYPT_N = 16384;
@@ -161,7 +162,11 @@ function checkDirectory(value: unknown, fail: (message: string) => Error): Accou
 interface StoredUser {
   readonly account: CertsrvAccount;
   readonly password: string;
+  /** MD4 of the UTF-16LE password (NTOWFv1), hex, when the directory keeps NT hashes for NTLM. */
+  readonly ntHash?: string;
 }
+
+const NT_HASH_RE = /^[0-9a-f]{32}$/;
 
 /** A hash to verify against when the user does not exist, so that both paths cost one scrypt. */
 let dummyHash: Promise<string> | undefined;
@@ -194,6 +199,7 @@ export class UserDirectory {
   readonly domain: string;
   readonly #users = new Map<string, StoredUser>();
   #revision = 0;
+  #ntlm = false;
 
   /**
    * @param domain the NetBIOS domain that bare user names belong to; stored upper-case.
@@ -301,7 +307,11 @@ export class UserDirectory {
       ...(directory ? { directory } : {}),
     };
     const hash = await hashPassword(password);
-    this.#users.set(canonical.toLowerCase(), { account, password: hash });
+    this.#users.set(canonical.toLowerCase(), {
+      account,
+      password: hash,
+      ...(this.#ntlm ? { ntHash: hex(ntHash(password)) } : {}),
+    });
     this.#revision++;
     return account;
   }
@@ -343,7 +353,17 @@ export class UserDirectory {
       admin: changes.admin ?? before.account.admin,
       ...(directory ? { directory } : {}),
     };
-    this.#users.set(key, { account, password: hash ?? before.password });
+    const nt =
+      changes.password !== undefined
+        ? this.#ntlm
+          ? hex(ntHash(changes.password))
+          : undefined
+        : before.ntHash;
+    this.#users.set(key, {
+      account,
+      password: hash ?? before.password,
+      ...(nt !== undefined ? { ntHash: nt } : {}),
+    });
     this.#revision++;
     return account;
   }
@@ -365,6 +385,7 @@ export class UserDirectory {
       );
     this.#users.clear();
     for (const [key, user] of other.#users) this.#users.set(key, user);
+    this.#ntlm = other.#ntlm;
     this.#revision++;
   }
 
@@ -381,6 +402,79 @@ export class UserDirectory {
    */
   get revision(): number {
     return this.#revision;
+  }
+
+  /**
+   * Whether the directory keeps each account's NT hash (MD4 of the UTF-16LE password, MS-NLMP
+   * §3.3.1 NTOWFv1), which NTLM sign-in needs. Off by default: unlike the scrypt hash, an NT hash
+   * signs in over NTLM by itself (Active Directory keeps it for the same reason), so a users file
+   * with NT hashes must be guarded like the passwords. Turning it on keeps the accounts as they
+   * are: an account gets its NT hash when its password is next set (add or update). Turning it off
+   * forgets every NT hash. Saved in the users file (`"ntlm": true`).
+   *
+   * @example
+   * ```ts
+   * users.ntlm = true;
+   * await users.add('alice', 'P@ssw0rd'); // can sign in with NTLM as well as Basic
+   * ```
+   */
+  get ntlm(): boolean {
+    return this.#ntlm;
+  }
+
+  set ntlm(on: boolean) {
+    if (on === this.#ntlm) return;
+    this.#ntlm = on === true;
+    if (!this.#ntlm)
+      for (const [key, { account, password }] of this.#users) this.#users.set(key, { account, password });
+    this.#revision++;
+  }
+
+  /**
+   * The accounts that cannot sign in with NTLM because their NT hash is not known (their password
+   * was set before {@link UserDirectory.ntlm} was turned on). Empty when NTLM is off.
+   *
+   * @example
+   * ```ts
+   * users.withoutNtHash(); // ['CONTOSO\\bob']: set bob's password again
+   * ```
+   */
+  withoutNtHash(): string[] {
+    if (!this.#ntlm) return [];
+    return [...this.#users.values()]
+      .filter((u) => u.ntHash === undefined)
+      .map((u) => u.account.name)
+      .sort(compare);
+  }
+
+  /**
+   * Checks an NTLMv2 response (MS-NLMP §3.3.2) for the user and domain named in an
+   * AUTHENTICATE_MESSAGE; the account when it matches, else undefined. The domain may be the
+   * NetBIOS name, the DNS name or empty (this directory's), or another domain for a foreign
+   * account; the proof is computed with the domain exactly as the client sent it.
+   *
+   * @example
+   * ```ts
+   * const account = users.authenticateNtlm({ user: 'alice', domain: 'CONTOSO', serverChallenge, ntResponse });
+   * ```
+   */
+  authenticateNtlm(o: {
+    user: string;
+    domain: string;
+    serverChallenge: Uint8Array;
+    ntResponse: Uint8Array;
+  }): CertsrvAccount | undefined {
+    if (!this.#ntlm || o.user === '') return undefined;
+    const stored = this.#signInAccount(o.domain === '' ? o.user : `${o.domain}\\${o.user}`);
+    if (!stored?.ntHash) return undefined;
+    const ok = verifyNtlmV2({
+      ntHash: Buffer.from(stored.ntHash, 'hex'),
+      user: o.user,
+      domain: o.domain,
+      serverChallenge: o.serverChallenge,
+      ntResponse: o.ntResponse,
+    });
+    return ok ? stored.account : undefined;
   }
 
   /**
@@ -439,7 +533,14 @@ export class UserDirectory {
    */
   toJSON(): {
     domain: string;
-    users: { name: string; admin: boolean; password: string; directory?: AccountDirectory }[];
+    ntlm?: true;
+    users: {
+      name: string;
+      admin: boolean;
+      password: string;
+      ntHash?: string;
+      directory?: AccountDirectory;
+    }[];
   } {
     const users = [...this.#users.values()]
       .sort((a, b) => compare(a.account.name, b.account.name))
@@ -447,9 +548,10 @@ export class UserDirectory {
         name: u.account.name,
         admin: u.account.admin,
         password: u.password,
+        ...(u.ntHash !== undefined ? { ntHash: u.ntHash } : {}),
         ...(u.account.directory ? { directory: u.account.directory } : {}),
       }));
-    return { domain: this.domain, users };
+    return { domain: this.domain, ...(this.#ntlm ? { ntlm: true as const } : {}), users };
   }
 
   /**
@@ -466,22 +568,32 @@ export class UserDirectory {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw usersError(`The users file must hold a JSON object { "domain": …, "users": […] }. ${fix}`);
     }
-    const v = value as { domain?: unknown; users?: unknown };
+    const v = value as { domain?: unknown; users?: unknown; ntlm?: unknown };
     if (typeof v.domain !== 'string' || !DOMAIN_RE.test(v.domain)) {
       throw usersError(
         `The users file needs a "domain" such as "CONTOSO" (letters, digits, '.', '_', '-'). ${fix}`,
       );
     }
     if (!Array.isArray(v.users)) throw usersError(`The users file needs a "users" array. ${fix}`);
+    if (v.ntlm !== undefined && typeof v.ntlm !== 'boolean')
+      throw usersError(`The users file's "ntlm" must be true or false. ${fix}`);
     const dir = new UserDirectory(v.domain);
+    dir.#ntlm = v.ntlm === true;
     v.users.forEach((u: unknown, i: number) => {
       const where = `User entry ${i + 1} of the users file`;
       if (typeof u !== 'object' || u === null) throw usersError(`${where} is not an object. ${fix}`);
-      const { name, admin, password, directory } = u as {
+      const {
+        name,
+        admin,
+        password,
+        directory,
+        ntHash: nt,
+      } = u as {
         name?: unknown;
         admin?: unknown;
         password?: unknown;
         directory?: unknown;
+        ntHash?: unknown;
       };
       if (typeof name !== 'string' || !userPart(dir.canonicalName(name))) {
         throw usersError(`${where} needs a "name" such as "${dir.domain}\\\\alice". ${fix}`);
@@ -496,6 +608,10 @@ export class UserDirectory {
           `${where} (${name}): "password" must be a hash "scrypt$16384$8$1$<salt>$<key>", never a plain password. ${fix}`,
         );
       }
+      if (nt !== undefined && (!dir.#ntlm || typeof nt !== 'string' || !NT_HASH_RE.test(nt)))
+        throw usersError(
+          `${where} (${name}): "ntHash" must be 32 lower-case hex digits, in a file with "ntlm": true. ${fix}`,
+        );
       const canonical = dir.canonicalName(name);
       const key = canonical.toLowerCase();
       if (dir.#users.has(key)) throw usersError(`${where}: ${canonical} appears twice. ${fix}`);
@@ -506,6 +622,7 @@ export class UserDirectory {
       dir.#users.set(key, {
         account: { name: canonical, admin: admin === true, ...(known ? { directory: known } : {}) },
         password,
+        ...(typeof nt === 'string' ? { ntHash: nt } : {}),
       });
     });
     return dir;
@@ -590,6 +707,10 @@ function userPart(canonical: string): string {
   if (slash >= 0) return canonical.slice(slash + 1);
   const at = canonical.lastIndexOf('@');
   return at >= 0 ? canonical.slice(0, at) : canonical;
+}
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex');
 }
 
 function compare(a: string, b: string): number {

@@ -78,6 +78,12 @@ export const serve: Command = {
     },
     { name: 'no-https', type: 'boolean', help: 'Serve HTTP only.' },
     {
+      name: 'ntlm',
+      type: 'boolean',
+      help: 'Windows Integrated authentication too (Negotiate and NTLM, NTLMv2): users.json then keeps NT hashes.',
+    },
+    { name: 'no-basic', type: 'boolean', help: 'No HTTP Basic (with --ntlm: as a default IIS install).' },
+    {
       name: 'user',
       type: 'string',
       multiple: true,
@@ -145,6 +151,9 @@ export const serve: Command = {
     const host = stringOption(args, 'host') ?? '127.0.0.1';
     const port = portOption(args, 'port', 8080);
     const https = !booleanOption(args, 'no-https');
+    const ntlm = booleanOption(args, 'ntlm');
+    const basic = !booleanOption(args, 'no-basic');
+    if (!ntlm && !basic) throw usageError('--no-basic needs --ntlm: the site needs a way to sign in.', NAME);
     const httpsPort = portOption(args, 'https-port', 8443);
     const users = [
       ...listOption(args, 'user').map((s) => spec(ctx, s, false)),
@@ -186,12 +195,20 @@ export const serve: Command = {
     let stopWatching: (() => void) | undefined;
     try {
       const usersFile = usersFileOf(ctx, args);
-      const accounts = await loadAccounts(ctx, usersFile, stringOption(args, 'domain') ?? 'CONTOSO', users);
+      const accounts = await loadAccounts(
+        ctx,
+        usersFile,
+        stringOption(args, 'domain') ?? 'CONTOSO',
+        users,
+        ntlm,
+      );
       const tls = https ? await tlsCredentials(ca, dir, listOption(args, 'tls-name')) : undefined;
       const log = logger(ctx, logFormat);
       server = await startCertsrv({
         ca,
         users: accounts.directory,
+        ntlm,
+        basic,
         host,
         port,
         defaultLanguage: lang,
@@ -221,6 +238,8 @@ export const serve: Command = {
         certEnroll: `${server.url.replace('//127.0.0.1:', '//localhost:')}/CertEnroll/`,
         health: `${server.url.replace('//127.0.0.1:', '//localhost:')}/health`,
         rootCertificate: join(dir, 'CertEnroll'),
+        signIn: [...(ntlm ? ['Negotiate', 'NTLM'] : []), ...(basic ? ['Basic'] : [])],
+        withoutNtHash: accounts.directory.withoutNtHash(),
         accounts: accounts.directory.list().map((a) => ({
           name: a.name,
           admin: a.admin,
@@ -270,6 +289,7 @@ async function loadAccounts(
   file: string,
   domain: string,
   given: readonly { name: string; password: string; admin: boolean }[],
+  ntlm: boolean,
 ): Promise<{
   directory: UserDirectory;
   generated: Map<string, string>;
@@ -279,9 +299,16 @@ async function loadAccounts(
 }> {
   const generated = new Map<string, string>();
   let directory: UserDirectory;
-  if (await fileExists(ctx.io, file)) directory = await UserDirectory.load(file);
-  else {
-    directory = new UserDirectory(domain.toUpperCase());
+  let changed = false;
+  const existed = await fileExists(ctx.io, file);
+  if (existed) directory = await UserDirectory.load(file);
+  else directory = new UserDirectory(domain.toUpperCase());
+  // NTLM needs the NT hashes: kept from now on, for each password set from now on.
+  if (ntlm && !directory.ntlm) {
+    directory.ntlm = true;
+    changed = true;
+  }
+  if (!existed) {
     if (!given.some((u) => !u.admin)) {
       const password = generatePassword();
       ctx.secrets.add(password);
@@ -303,7 +330,7 @@ async function loadAccounts(
       throw e;
     }
   const save = async () => {
-    if (generated.size === 0 && given.length === 0) return;
+    if (!changed && generated.size === 0 && given.length === 0) return;
     await mkdir(dirname(file), { recursive: true, mode: 0o700 });
     await directory.save(file);
   };
@@ -404,6 +431,8 @@ function reportLines(
     certEnroll: string;
     health: string;
     database: string;
+    signIn: string[];
+    withoutNtHash: string[];
     accounts: { name: string; admin: boolean; password: string | null; given: boolean }[];
   },
   dir: string,
@@ -422,7 +451,7 @@ function reportLines(
     `CertEnroll:       ${r.certEnroll}`,
     `Health:           ${r.health}`,
     '',
-    'Accounts (HTTP Basic):',
+    `Accounts (${r.signIn.map((x) => (x === 'Basic' ? 'HTTP Basic' : x)).join(', ')}):`,
   );
   for (const a of r.accounts)
     lines.push(
@@ -430,6 +459,11 @@ function reportLines(
     );
   if (r.accounts.some((a) => a.password))
     lines.push('', 'The passwords are shown once; they are stored hashed in users.json.');
+  if (r.withoutNtHash.length > 0)
+    lines.push(
+      '',
+      `No NT hash yet for ${r.withoutNtHash.join(', ')} (their passwords were set before NTLM was on): they sign in with Basic until their password is set again (certlab user set NAME --password-file F).`,
+    );
   lines.push('', 'Press Ctrl-C to stop.');
   return lines;
 }

@@ -104,7 +104,7 @@ export const userList: Command = {
   name: 'user list',
   summary: 'List the accounts of the certsrv site and what the directory knows of them.',
   usage: ['user list [--dir DIR] [--users FILE] [--format text|json]'],
-  description: `Prints every account of DIR/users.json (or --users FILE), sorted by name: DOMAIN\\name, whether it is a CA administrator (it reaches the console), and its directory attributes in --directory's spelling (${Object.keys(DIRECTORY_KEYS).join(', ')}). Passwords are stored as scrypt hashes and never shown. A file that does not exist yet lists nothing.`,
+  description: `Prints every account of DIR/users.json (or --users FILE), sorted by name: DOMAIN\\name, whether it is a CA administrator (it reaches the console), and its directory attributes in --directory's spelling (${Object.keys(DIRECTORY_KEYS).join(', ')}). Passwords are stored as scrypt hashes and never shown. In a file that keeps NT hashes for NTLM (certlab serve --ntlm), the accounts that have none yet are named. A file that does not exist yet lists nothing.`,
   options: [DIR_OPTION, USERS_OPTION, FORMAT_OPTION],
   examples: ['user list', 'user list --dir ./pki --format json'],
   async run(ctx, args) {
@@ -113,7 +113,13 @@ export const userList: Command = {
     const users = await readUsers(ctx, file, { create: true });
     const accounts = users.list();
     if (format === 'json') {
-      writeJson(ctx.io.stdout, { file, domain: users.domain, accounts: accounts.map(accountJson) });
+      writeJson(ctx.io.stdout, {
+        file,
+        domain: users.domain,
+        ntlm: users.ntlm,
+        withoutNtHash: users.withoutNtHash(),
+        accounts: accounts.map(accountJson),
+      });
       return EXIT.ok;
     }
     if (accounts.length === 0) {
@@ -131,6 +137,12 @@ export const userList: Command = {
         ]),
       ]),
     );
+    const missing = users.withoutNtHash();
+    if (missing.length > 0)
+      writeLines(ctx.io.stdout, [
+        '',
+        `No NT hash for NTLM sign-in yet: ${missing.join(', ')} (set the password again with user set NAME --password-file F).`,
+      ]);
     return EXIT.ok;
   },
 };
@@ -142,7 +154,7 @@ export const userAdd: Command = {
     'user add NAME [--admin] [--password P | --password-file F] [--directory KEY=VALUE]...',
     '    [--dir DIR] [--users FILE] [--domain NAME] [--format text|json]',
   ],
-  description: `Adds an account to DIR/users.json (created if missing, with --domain), as an administrator creates a user in Active Directory. NAME is DOMAIN\\name, name@domain or a bare name of the file's domain. The password comes from --password or --password-file, else it is asked twice at a terminal, else one is generated and printed once; only its scrypt hash is stored. --admin makes a CA administrator (the console at /certsrv/admin/). --directory gives what the directory knows of the account (${DIRECTORY_HELP}): the User template needs dn=, upn= and email=, the Machine template dns=. An account that exists already is an error (change it with user set). ${LIVE_NOTE}`,
+  description: `Adds an account to DIR/users.json (created if missing, with --domain), as an administrator creates a user in Active Directory. NAME is DOMAIN\\name, name@domain or a bare name of the file's domain. The password comes from --password or --password-file, else it is asked twice at a terminal, else one is generated and printed once; only its scrypt hash is stored (and its NT hash in a file kept for NTLM sign-in, see certlab serve --ntlm). --admin makes a CA administrator (the console at /certsrv/admin/). --directory gives what the directory knows of the account (${DIRECTORY_HELP}): the User template needs dn=, upn= and email=, the Machine template dns=. An account that exists already is an error (change it with user set). ${LIVE_NOTE}`,
   positionals: { names: ['NAME'], min: 1 },
   options: [
     { name: 'admin', type: 'boolean', help: 'A CA administrator (reaches the certsrv console).' },

@@ -1,0 +1,109 @@
+// NTLM sign-in over HTTP as IIS does it (certsrv reference §2.2; MS-NLMP, and RFC 4559 for the
+// `Negotiate` header): the client's NEGOTIATE_MESSAGE (type 1) gets a 401 carrying our
+// CHALLENGE_MESSAGE (type 2) under the scheme word the client used; its AUTHENTICATE_MESSAGE
+// (type 3), on the same TCP connection, signs that connection in, and later requests on it need
+// no header (IIS's default, authPersistSingleRequest off). NTLMv2 only; Kerberos and
+// SPNEGO-wrapped tokens are not understood, so such a client is answered with the plain
+// challenges again and falls back to NTLM or Basic.
+
+import { randomBytes } from 'node:crypto';
+import type { CertsrvApp } from './app.js';
+import type { Exchange } from './exchange.js';
+import {
+  buildChallengeMessage,
+  ntlmMessageType,
+  parseAuthenticateMessage,
+  parseNegotiateMessage,
+} from './ntlm.js';
+
+/** What an Authorization header did to the NTLM handshake of its connection. */
+export type NtlmStep =
+  /** The header is not NTLM (Basic, or nothing NTLM understands). */
+  | { readonly kind: 'not-ntlm' }
+  /** A type 1 message: answer 401 with this WWW-Authenticate value. */
+  | { readonly kind: 'challenge'; readonly header: string }
+  /** A type 3 message that verified: the connection is signed in. */
+  | { readonly kind: 'signed-in' }
+  /** A malformed message, a type 3 without a challenge, or a response that did not verify. */
+  | { readonly kind: 'failed'; readonly event: string };
+
+const SCHEME_RE = /^(NTLM|Negotiate)[ \t]+([A-Za-z0-9+/=]+)[ \t]*$/i;
+
+/**
+ * Runs one step of the NTLM handshake for `header`; on success sets `ex.account`. Never throws.
+ */
+export function ntlmStep(app: CertsrvApp, ex: Exchange, header: string): NtlmStep {
+  const m = SCHEME_RE.exec(header);
+  if (!m) return { kind: 'not-ntlm' };
+  const scheme = m[1]!.toLowerCase() === 'ntlm' ? 'NTLM' : 'Negotiate';
+  const token = new Uint8Array(Buffer.from(m[2]!, 'base64'));
+  const type = ntlmMessageType(token);
+  // A Kerberos or SPNEGO token under Negotiate: not something we can answer.
+  if (type === undefined) return { kind: 'failed', event: 'auth-unsupported' };
+  const socket = ex.req.socket as object;
+  const conn = app.ntlmConnections.get(socket) ?? {};
+  app.ntlmConnections.set(socket, conn);
+  try {
+    if (type === 1) {
+      const { flags } = parseNegotiateMessage(token);
+      const challenge = new Uint8Array(randomBytes(8));
+      const host = app.ca.points.serverDnsName.toLowerCase();
+      const dot = host.indexOf('.');
+      const message = buildChallengeMessage({
+        negotiateFlags: flags,
+        serverChallenge: challenge,
+        netbiosDomain: app.users.domain,
+        netbiosComputer: (dot > 0 ? host.slice(0, dot) : host).toUpperCase().slice(0, 15),
+        dnsDomain: dot > 0 ? host.slice(dot + 1) : host,
+        dnsComputer: host,
+        now: app.now(),
+      });
+      conn.scheme = scheme;
+      conn.challenge = challenge;
+      conn.account = undefined;
+      ex.event = 'ntlm-challenge';
+      return { kind: 'challenge', header: `${scheme} ${Buffer.from(message).toString('base64')}` };
+    }
+    if (type !== 3) return { kind: 'failed', event: 'auth-malformed' };
+    const challenge = conn.challenge;
+    // The challenge is good for one answer, right or wrong.
+    conn.challenge = undefined;
+    if (!challenge) return { kind: 'failed', event: 'ntlm-no-challenge' };
+    const remote = ex.req.socket.remoteAddress ?? '';
+    if (!app.throttle.allowed(remote)) return { kind: 'failed', event: 'auth-throttled' };
+    const msg = parseAuthenticateMessage(token);
+    const revision = app.users.revision;
+    const account = app.users.authenticateNtlm({
+      user: msg.user,
+      domain: msg.domain,
+      serverChallenge: challenge,
+      ntResponse: msg.ntResponse,
+    });
+    if (!account) {
+      app.throttle.fail(remote);
+      return { kind: 'failed', event: 'auth-failed' };
+    }
+    app.throttle.succeed(remote);
+    conn.account = account;
+    conn.revision = revision;
+    ex.account = account;
+    ex.event = 'ntlm';
+    return { kind: 'signed-in' };
+  } catch {
+    return { kind: 'failed', event: 'auth-malformed' };
+  }
+}
+
+/**
+ * The account an earlier NTLM handshake signed this connection in as, while the accounts have
+ * not changed since (a removed account or a new password needs a new handshake).
+ */
+export function ntlmConnectionAccount(app: CertsrvApp, ex: Exchange) {
+  const conn = app.ntlmConnections.get(ex.req.socket as object);
+  if (!conn?.account) return undefined;
+  if (conn.revision !== app.users.revision) {
+    conn.account = undefined;
+    return undefined;
+  }
+  return conn.account;
+}
