@@ -399,6 +399,39 @@ describeWithTool('chromium', 'certsrv in Chromium', () => {
     }
   });
 
+  it('signs in with NTLM (Windows Integrated authentication, no Basic offered), as a browser on a domain does', async () => {
+    const users = new UserDirectory('CONTOSO');
+    users.ntlm = true;
+    await users.add(ALICE.username, ALICE.password);
+    const events: (string | undefined)[] = [];
+    const ntlmSite = await startCertsrv({
+      ca,
+      users,
+      ntlm: true,
+      basic: false,
+      crlSchedule: false,
+      log: (e) => events.push(e.event),
+    });
+    const context = await browser.newContext({
+      httpCredentials: { ...ALICE, username: `CONTOSO\\${ALICE.username}` },
+    });
+    contexts.push(context);
+    try {
+      const page = await context.newPage();
+      const r = await page.goto(`${ntlmSite.url}/certsrv/`);
+      expect(r?.status()).toBe(200);
+      expect(await title(page)).toBe('Welcome');
+      await page.click('#locDownloadCA');
+      await page.waitForURL(/certcarc\.asp/);
+      expect(await page.locator('#lbCaID option').count()).toBeGreaterThan(0);
+    } finally {
+      await ntlmSite.close();
+    }
+    // Chromium ran the handshake itself: a challenge, then the signed-in connection.
+    expect(events).toContain('ntlm-challenge');
+    expect(events).toContain('ntlm');
+  });
+
   describe('English language switch', () => {
     it('?Lang=fr and back through the header links', async () => {
       const page = await newPage(LANGUAGES[0]!, ALICE);
