@@ -207,19 +207,38 @@ function requestedTemplate(
 
 /**
  * Whether the template's ACL grants Enroll to the requester ([MS-CRTD] §2.3: no list or `*` means
- * everyone). The policy module denies with CERTSRV_E_TEMPLATE_DENIED otherwise; certsrv lists only
- * the templates this allows.
+ * everyone): an entry names the account, one of its groups, or a group every such account is in
+ * without listing it, as in Active Directory: `Everyone`, `NT AUTHORITY\\Authenticated Users`,
+ * `DOMAIN\\Domain Users` (user accounts) and `DOMAIN\\Domain Computers` (`host$` accounts). An
+ * entry without a domain (`Domain Admins`) matches that name in any domain. Compared
+ * case-insensitively. The policy module denies with CERTSRV_E_TEMPLATE_DENIED otherwise; certsrv
+ * lists only the templates this allows (reference §12: an ordinary user does not see Web Server).
  *
  * @example
  * ```ts
  * mayEnroll(WEB_SERVER_TEMPLATE, { name: 'CONTOSO\\alice' }); // true: no enroll list
+ * mayEnroll({ ...WEB_SERVER_TEMPLATE, enroll: ['CONTOSO\\Domain Admins'] },
+ *   { name: 'CONTOSO\\exchadmin', groups: ['CONTOSO\\Domain Admins'] }); // true
  * ```
  */
 export function mayEnroll(t: CertificateTemplate, requester: RequesterIdentity | undefined): boolean {
   if (!t.enroll) return true;
   if (t.enroll.includes('*')) return true;
-  const who = requester?.name?.toLowerCase();
-  return who !== undefined && t.enroll.some((p) => p.toLowerCase() === who);
+  const name = requester?.name;
+  if (name === undefined || name === '') return false;
+  const held = new Set<string>([name, ...(requester?.groups ?? [])].map((p) => p.toLowerCase()));
+  held.add('everyone');
+  held.add('nt authority\\authenticated users');
+  const slash = name.indexOf('\\');
+  if (slash > 0) {
+    const domain = name.slice(0, slash).toLowerCase();
+    held.add(name.endsWith('$') ? `${domain}\\domain computers` : `${domain}\\domain users`);
+  }
+  const bare = new Set([...held].map((p) => p.slice(p.indexOf('\\') + 1)));
+  return t.enroll.some((entry) => {
+    const e = entry.toLowerCase();
+    return e.includes('\\') ? held.has(e) : bare.has(e);
+  });
 }
 
 /**

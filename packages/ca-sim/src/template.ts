@@ -50,6 +50,14 @@ export interface RequesterIdentity {
    * Authentication certificates; default: dnsHostName without its first label.
    */
   readonly domainDnsName?: string;
+  /**
+   * The groups the account belongs to (memberOf, nested groups included), as `DOMAIN\Group`
+   * names: checked against the template's `enroll` list with the account's name. Every account is
+   * also in `Everyone` and `NT AUTHORITY\Authenticated Users`, a user account in
+   * `DOMAIN\Domain Users` and a computer account (`DOMAIN\host$`) in `DOMAIN\Domain Computers`,
+   * as in Active Directory, without listing them.
+   */
+  readonly groups?: readonly string[];
 }
 
 /**
@@ -65,7 +73,17 @@ export interface RequesterIdentity {
  */
 export function requesterIdentityProblem(
   id: Partial<RequesterIdentity> | undefined,
-): { field: 'sid' | 'objectGuid'; message: string } | undefined {
+): { field: 'sid' | 'objectGuid' | 'groups'; message: string } | undefined {
+  if (
+    id?.groups !== undefined &&
+    (!Array.isArray(id.groups) ||
+      id.groups.length > MAX_GROUPS ||
+      id.groups.some((g) => typeof g !== 'string' || g.trim() === '' || g.trim() !== g || CONTROL.test(g)))
+  )
+    return {
+      field: 'groups',
+      message: `must be a list of at most ${MAX_GROUPS} group names such as CONTOSO\\Domain Admins, without control characters or outer spaces`,
+    };
   if (id?.sid !== undefined)
     try {
       msNtdsCaSecurity(id.sid);
@@ -203,6 +221,8 @@ function principals(list: string[], where: string): string[] {
 
 /** C0 and C1 controls, DEL, and the Unicode line and paragraph separators. */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/** More groups than any token holds (Windows caps a token's groups at 1,015). */
+const MAX_GROUPS = 1015;
 /** The fields of a template object, as parseTemplate reads them (and JSON.stringify writes them). */
 const TEMPLATE_KEYS: readonly string[] = [
   'name',

@@ -17,6 +17,7 @@ import {
   type CertificationAuthority,
   type CertsrvLogEntry,
   type CertsrvServer,
+  STANDARD_TEMPLATES,
   startCertsrv,
   UserDirectory,
 } from '../src/index.js';
@@ -192,6 +193,54 @@ describe('navigation pages (reference §1, §4)', () => {
     expect(html).toContain('id="lbCertTemplateID"');
     const values = [...html.matchAll(/<option[^>]*value="([^"]*)"/g)].map((m) => m[1]!.split(';')[1]);
     expect(values).toContain('WebServer');
+  });
+
+  it('lists Web Server only to members of the groups its ACL names, and denies the others 0x80094012', async () => {
+    const acl = await contosoAuthority('Contoso ACL CA', {
+      templates: STANDARD_TEMPLATES.map((t) =>
+        t.name === 'WebServer'
+          ? { ...t, enroll: ['CONTOSO\\Domain Admins', 'CONTOSO\\Enterprise Admins'] }
+          : t,
+      ),
+    });
+    const dir = new UserDirectory('CONTOSO');
+    await dir.add('alice', 'alice-Passw0rd');
+    await dir.add('exchadmin', 'exch-Passw0rd', { directory: { groups: ['CONTOSO\\Domain Admins'] } });
+    const site = await startCertsrv({ ca: acl, users: dir, crlSchedule: false });
+    try {
+      const templatesOf = async (auth: string) =>
+        [
+          ...(
+            await (
+              await fetch(`${site.url}/certsrv/certrqxt.asp`, {
+                headers: { authorization: auth, 'user-agent': GO },
+              })
+            ).text()
+          ).matchAll(/<option[^>]*value="([^"]*)"/g),
+        ].map((m) => m[1]!.split(';')[1]);
+      expect(await templatesOf(basic('alice', 'alice-Passw0rd'))).not.toContain('WebServer');
+      expect(await templatesOf(basic('exchadmin', 'exch-Passw0rd'))).toContain('WebServer');
+      const submitAs = async (auth: string) =>
+        (
+          await fetch(`${site.url}/certsrv/certfnsh.asp`, {
+            method: 'POST',
+            headers: {
+              authorization: auth,
+              'user-agent': GO,
+              'content-type': 'application/x-www-form-urlencoded',
+            },
+            body: new URLSearchParams(submitFields((await csrPem()).pem, 'WebServer')).toString(),
+          })
+        ).text();
+      const deniedPage = await submitAs(basic('alice', 'alice-Passw0rd'));
+      expect(deniedPage).toContain('The disposition message is "Denied by Policy Module"');
+      const id = Number(/Your Request Id is (\d+)/.exec(deniedPage)?.[1]);
+      expect((await acl.retrieve(id)).hresult).toBe(0x80094012);
+      expect(await submitAs(basic('exchadmin', 'exch-Passw0rd'))).toMatch(/certnew\.cer\?ReqID=\d+&/);
+    } finally {
+      await site.close();
+      await acl.close();
+    }
   });
 
   it('serves every navigation page', async () => {

@@ -7,10 +7,12 @@ import {
   formatHresult,
   HRESULTS,
   isCaError,
+  mayEnroll,
   parseRequestAttributes,
   parseSanAttribute,
   parseTemplate,
   parseTemplatesJson,
+  requesterIdentityProblem,
   STANDARD_TEMPLATES,
 } from '@certlab/ca-sim';
 import { decodeMsApplicationPolicies, decodeMsCertificateTemplate, OID } from '@certlab/pki';
@@ -170,6 +172,42 @@ describe('denials carry the AD CS disposition message and HRESULT', () => {
     });
     expect(ok.disposition).toBe('issued');
     expect(ok.requester).toEqual({ name: 'contoso\\domain admins' });
+  });
+
+  it('template ACL through groups: a member of Domain Admins is issued, the implicit groups count, others are denied', async () => {
+    const csr = (await makeCsr()).toPem();
+    const exchadmin = { name: 'CONTOSO\\exchadmin', groups: ['CONTOSO\\Domain Admins'] };
+    const ok = await ca.submit(csr, { template: 'AdminsOnly', requester: exchadmin });
+    expect(ok.disposition).toBe('issued');
+    expect(ok.requester).toEqual(exchadmin);
+    const denied = await ca.submit(csr, {
+      template: 'AdminsOnly',
+      requester: { name: 'CONTOSO\\alice', groups: ['CONTOSO\\Exchange Organization Administrators'] },
+    });
+    expect(denied.hresult).toBe(0x80094012);
+    const t = (enroll: string[]) => ({ ...STANDARD_TEMPLATES[0]!, enroll });
+    const alice = { name: 'CONTOSO\\alice' };
+    const host = { name: 'CONTOSO\\EXCH01$' };
+    expect(mayEnroll(t(['CONTOSO\\Domain Users']), alice)).toBe(true);
+    expect(mayEnroll(t(['CONTOSO\\Domain Users']), host)).toBe(false);
+    expect(mayEnroll(t(['CONTOSO\\Domain Computers']), host)).toBe(true);
+    expect(mayEnroll(t(['CONTOSO\\Domain Computers']), alice)).toBe(false);
+    expect(mayEnroll(t(['FABRIKAM\\Domain Users']), alice)).toBe(false);
+    expect(mayEnroll(t(['NT AUTHORITY\\Authenticated Users']), alice)).toBe(true);
+    expect(mayEnroll(t(['Everyone']), host)).toBe(true);
+    expect(mayEnroll(t(['Domain Admins']), exchadmin)).toBe(true); // no domain: any domain's
+    expect(mayEnroll(t(['contoso\\DOMAIN ADMINS']), exchadmin)).toBe(true);
+    expect(mayEnroll(t(['CONTOSO\\Enterprise Admins']), exchadmin)).toBe(false);
+    expect(mayEnroll(t(['Everyone']), undefined)).toBe(false); // nobody signed in
+    expect(mayEnroll(t(['Everyone']), { groups: ['Everyone'] })).toBe(false);
+    expect(mayEnroll({ ...STANDARD_TEMPLATES[0]! }, undefined)).toBe(true); // no ACL: anyone
+    expect(requesterIdentityProblem({ groups: [''] })?.field).toBe('groups');
+    expect(requesterIdentityProblem({ groups: ['CONTOSO\\A\u0000'] })?.field).toBe('groups');
+    expect(requesterIdentityProblem({ groups: 'CONTOSO\\A' as unknown as string[] })?.field).toBe('groups');
+    expect(requesterIdentityProblem({ groups: ['CONTOSO\\A'] })).toBeUndefined();
+    await expect(
+      ca.submit(csr, { template: 'AdminsOnly', requester: { name: 'x', groups: [' A'] } }),
+    ).rejects.toThrow(/groups/);
   });
 
   it('caps validity at 2 years by default, the single self-signed CA too (an Enterprise root CA, reference §11.1)', async () => {

@@ -565,6 +565,7 @@ describe('requesterIdentityProblem: any value of any field', () => {
     'sid',
     'objectGuid',
     'domainDnsName',
+    'groups',
   ] as const;
   const sidish = trickyString(
     ['S-1-', '5-21-', '-', '1004336348', '0', '9'.repeat(16), ' ', '\u0000', '١'],
@@ -573,6 +574,10 @@ describe('requesterIdentityProblem: any value of any field', () => {
   const guidish = trickyString(['{', '}', '-', '2f1b3c4d', '5e6f', 'g', '0'.repeat(32), ' ', '\u0000'], 30);
   const value = fc.oneof(
     { weight: 4, arbitrary: anyString },
+    {
+      weight: 1,
+      arbitrary: fc.array(fc.oneof(anyString, fc.constant('CONTOSO\\Domain Admins')), { maxLength: 3 }),
+    },
     { weight: 3, arbitrary: sidish },
     { weight: 3, arbitrary: guidish },
     {
@@ -616,9 +621,14 @@ describe('requesterIdentityProblem: any value of any field', () => {
             if (id.sid !== undefined) expect(() => msNtdsCaSecurity(id.sid as string)).not.toThrow();
             if (id.objectGuid !== undefined)
               expect(() => objectGuidAltName(id.objectGuid as string)).not.toThrow();
+            if (id.groups !== undefined) {
+              expect(Array.isArray(id.groups)).toBe(true);
+              for (const g of id.groups as unknown[])
+                expect(typeof g === 'string' && g.trim() === g && g !== '').toBe(true);
+            }
           } else {
             problems++;
-            expect(['sid', 'objectGuid']).toContain(r.field);
+            expect(['sid', 'objectGuid', 'groups']).toContain(r.field);
             expect(typeof r.message === 'string' && r.message.length > 0).toBe(true);
             expect(id[r.field]).not.toBeUndefined();
           }

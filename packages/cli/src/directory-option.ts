@@ -73,8 +73,9 @@ export function parseDirectoryEntries(
  */
 export function checkDirectory<T extends AccountDirectory>(directory: T, command: string): T {
   const problem = requesterIdentityProblem(directory);
+  if (problem?.field === 'groups') throw usageError(`--group: the groups ${problem.message}.`, command);
   if (problem) {
-    const value = (directory as Record<string, string | undefined>)[problem.field];
+    const value = directory[problem.field];
     throw usageError(`--directory ${directoryKeyOf(problem.field)}=${value} ${problem.message}.`, command);
   }
   return directory;

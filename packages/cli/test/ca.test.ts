@@ -811,6 +811,33 @@ describe('ca submit --directory: templates that build the subject from Active Di
   });
 });
 
+describe('template ACLs: Web Server for Domain Admins only, as AD CS sets it (reference §12)', () => {
+  it('a requester in --group Domain Admins is issued; another is denied with 0x80094012', async () => {
+    const shown = await cli(dir, 'ca', 'templates', '--dir', 'pki', '--show', 'WebServer');
+    expect(shown.code, shown.stderr).toBe(0);
+    const web = JSON.parse(shown.stdout) as Record<string, unknown>;
+    await writeFile(
+      join(dir, 'web-acl.json'),
+      JSON.stringify({ ...web, enroll: ['CONTOSO\\Domain Admins', 'CONTOSO\\Enterprise Admins'] }),
+    );
+    expect((await cli(dir, 'ca', 'templates', '--dir', 'pki', '--add', 'web-acl.json')).code).toBe(0);
+    try {
+      const denied = await submit('--template', 'WebServer', '--requester', 'CONTOSO\\alice');
+      expect(denied.code).toBe(1);
+      expect(denied.stdout).toContain('0x80094012');
+      const issued = await submit(
+        ...['--template', 'WebServer', '--requester', 'CONTOSO\\exchadmin'],
+        ...['--group', 'CONTOSO\\Domain Admins'],
+      );
+      expect(issued.code, issued.stdout + issued.stderr).toBe(0);
+      expect(issued.stdout).toContain('Issued');
+    } finally {
+      // Back to the built-in template (no ACL) for the other tests.
+      expect((await cli(dir, 'ca', 'templates', '--dir', 'pki', '--add', 'WebServer')).code).toBe(0);
+    }
+  });
+});
+
 describe('usage errors exit with 2', () => {
   const cases: [string[], string][] = [
     [['ca', 'retrieve', '--dir', 'pki', '--out', 'x.cer'], '--id is required.'],

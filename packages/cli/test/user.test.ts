@@ -93,7 +93,7 @@ describe('certlab user', () => {
     const r = await cli(cwd, 'user', 'list', '--dir', 'site');
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^Account\s+Role\s+Directory$/);
+    expect(lines[0]).toMatch(/^Account\s+Role\s+Groups\s+Directory$/);
     expect(lines[1]).toMatch(
       /^CONTOSO\\alice\s+user\s+dn=CN=Alice Martin,CN=Users,DC=contoso,DC=com upn=alice@contoso.com email=alice@contoso.com$/,
     );
@@ -161,6 +161,41 @@ describe('certlab user', () => {
     expect((await users.authenticate('alice', password))?.directory).toEqual({
       dnsHostName: 'ws01.contoso.com',
     });
+  });
+
+  it('adds and removes group memberships, case-insensitively, and lists them', async () => {
+    let r = await cli(
+      cwd,
+      'user',
+      'set',
+      'alice',
+      '--dir',
+      'site',
+      '--group',
+      'CONTOSO\\Domain Admins',
+      '--group',
+      'CONTOSO\\Exchange Admins',
+      '--group',
+      'contoso\\domain admins',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Member of: CONTOSO\\Exchange Admins');
+    expect((await listed('site'))[0]?.directory.groups).toEqual([
+      'CONTOSO\\Domain Admins',
+      'CONTOSO\\Exchange Admins',
+    ]);
+    r = await cli(cwd, 'user', 'list', '--dir', 'site');
+    expect(r.stdout).toMatch(
+      /CONTOSO\\alice\s+user\s+CONTOSO\\Domain Admins, CONTOSO\\Exchange Admins\s+dns=ws01/,
+    );
+    r = await cli(cwd, 'user', 'set', 'alice', '--dir', 'site', '--remove-group', 'CONTOSO\\DOMAIN ADMINS');
+    expect(r.code, r.stderr).toBe(0);
+    expect((await listed('site'))[0]?.directory.groups).toEqual(['CONTOSO\\Exchange Admins']);
+    r = await cli(cwd, 'user', 'set', 'alice', '--dir', 'site', '--remove-group', 'CONTOSO\\Exchange Admins');
+    expect((await listed('site'))[0]?.directory.groups).toBeUndefined();
+    r = await cli(cwd, 'user', 'set', 'alice', '--dir', 'site', '--group', 'CONTOSO\\A\u0007');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--group: the groups must be a list');
   });
 
   it('removes an account', async () => {

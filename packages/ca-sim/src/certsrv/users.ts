@@ -133,6 +133,7 @@ const DIRECTORY_FIELDS: readonly (keyof AccountDirectory)[] = [
   'sid',
   'objectGuid',
   'domainDnsName',
+  'groups',
 ];
 
 /**
@@ -149,14 +150,20 @@ function checkDirectory(value: unknown, fail: (message: string) => Error): Accou
   for (const [k, v] of Object.entries(value)) {
     if (!(DIRECTORY_FIELDS as readonly string[]).includes(k))
       throw fail(`"directory" has an unknown field "${k}" (${DIRECTORY_FIELDS.join(', ')})`);
-    if (typeof v !== 'string' || v.trim() === '' || UNPRINTABLE.test(v) || v.trim() !== v)
-      throw fail(`"directory.${k}" must be a non-empty string without control characters or outer spaces`);
+    const values = k === 'groups' && Array.isArray(v) ? (v as unknown[]) : [v];
+    for (const x of values)
+      if (typeof x !== 'string' || x.trim() === '' || UNPRINTABLE.test(x) || x.trim() !== x)
+        throw fail(
+          k === 'groups'
+            ? '"directory.groups" must be a list of group names such as ["CONTOSO\\\\Exchange Admins"], without control characters or outer spaces'
+            : `"directory.${k}" must be a non-empty string without control characters or outer spaces`,
+        );
   }
   // The CA writes these into certificates: a malformed one is refused here, not at issuance.
   const d = value as AccountDirectory;
   const problem = requesterIdentityProblem(d);
   if (problem) throw fail(`"directory.${problem.field}" ${problem.message}`);
-  return { ...d };
+  return { ...d, ...(d.groups ? { groups: [...d.groups] } : {}) };
 }
 
 interface StoredUser {

@@ -32,9 +32,13 @@ const NAME = 'ca submit';
 function requesterIdentity(
   name: string | undefined,
   entries: readonly string[],
+  groups: readonly string[],
 ): RequesterIdentity | undefined {
-  const id: Record<string, string> = { ...(parseDirectoryEntries(entries, NAME) as Record<string, string>) };
+  const id: Record<string, string | string[]> = {
+    ...(parseDirectoryEntries(entries, NAME) as Record<string, string>),
+  };
   if (name !== undefined && name.trim() !== '') id.name = name.trim();
+  if (groups.length > 0) id.groups = groups.map((g) => g.trim());
   checkDirectory(id, NAME);
   return Object.keys(id).length > 0 ? (id as RequesterIdentity) : undefined;
 }
@@ -44,10 +48,10 @@ export const caSubmit: Command = {
   summary: 'Submit a certificate request to the CA (certreq -submit): request id and disposition.',
   usage: [
     'ca submit [--dir DIR] REQ [--template NAME] [--attrib "Name:Value\\nName:Value"]…',
-    '    [--requester NAME] [--directory KEY=VALUE]… [--out FILE [--enc b64|bin] [--chain]] [--format text|json]',
+    '    [--requester NAME] [--directory KEY=VALUE]… [--group GROUP]… [--out FILE [--enc b64|bin] [--chain]] [--format text|json]',
   ],
   description:
-    'Submits a PKCS #10 request, a PKCS #7 renewal request (a PKCS #10 signed with the certificate it renews) or a CMC request (PEM, Base64 or DER; - for stdin) to the CA of DIR. Every submission gets the next request id, whatever its outcome. The policy module decides as AD CS does: the template (from --template, a CertificateTemplate attribute, or the request itself) sets the certificate; a template with manager approval (WebServer_Manual) leaves the request pending; an unknown template, a key that is too small or a missing subject denies it with AD CS\'s message and HRESULT. Templates that build the subject from Active Directory (Machine, User, DomainController…) take what the directory knows about the requester from --directory (dns=, dn=, upn=, email=, sid=, guid=, domain=); without it they are denied as AD CS denies an account that lacks the value (e.g. CERTSRV_E_SUBJECT_DNS_REQUIRED). KerberosAuthentication also names the NetBIOS domain of --requester DOMAIN\\name. Like certreq, it prints "RequestId: N" and the disposition: "Certificate retrieved(Issued) Issued", "Certificate request is pending: Taken Under Submission (0)", or "Certificate not issued (Denied) …" with the status. Exit 0 when issued or pending, 1 when denied. With --out the issued certificate is written there (nothing is written for a pending or denied request: approve it and use ca retrieve).',
+    'Submits a PKCS #10 request, a PKCS #7 renewal request (a PKCS #10 signed with the certificate it renews) or a CMC request (PEM, Base64 or DER; - for stdin) to the CA of DIR. Every submission gets the next request id, whatever its outcome. The policy module decides as AD CS does: the template (from --template, a CertificateTemplate attribute, or the request itself) sets the certificate; a template with manager approval (WebServer_Manual) leaves the request pending; an unknown template, a key that is too small or a missing subject denies it with AD CS\'s message and HRESULT. Templates that build the subject from Active Directory (Machine, User, DomainController…) take what the directory knows about the requester from --directory (dns=, dn=, upn=, email=, sid=, guid=, domain=); without it they are denied as AD CS denies an account that lacks the value (e.g. CERTSRV_E_SUBJECT_DNS_REQUIRED). KerberosAuthentication also names the NetBIOS domain of --requester DOMAIN\\name. A template with an enroll list (its ACL) issues only to a requester it names, directly, through a --group, or through the groups every account is in (Everyone, Authenticated Users, DOMAIN\\Domain Users, or DOMAIN\\Domain Computers for host$ accounts); others are denied with CERTSRV_E_TEMPLATE_DENIED (0x80094012). Like certreq, it prints "RequestId: N" and the disposition: "Certificate retrieved(Issued) Issued", "Certificate request is pending: Taken Under Submission (0)", or "Certificate not issued (Denied) …" with the status. Exit 0 when issued or pending, 1 when denied. With --out the issued certificate is written there (nothing is written for a pending or denied request: approve it and use ca retrieve).',
   options: [
     DIR_OPTION,
     {
@@ -76,6 +80,13 @@ export const caSubmit: Command = {
       multiple: true,
       value: 'KEY=VALUE',
       help: `What Active Directory knows about the requester, for templates that build the subject from it (Machine, User, DomainController…): ${Object.keys(DIRECTORY_KEYS).join(', ')}, e.g. dns=exch01.contoso.com. Repeatable.`,
+    },
+    {
+      name: 'group',
+      type: 'string',
+      multiple: true,
+      value: 'GROUP',
+      help: 'A group the requester is a member of (DOMAIN\\Group), for templates whose enroll list names groups. Repeatable.',
     },
     {
       name: 'out',
@@ -117,7 +128,11 @@ export const caSubmit: Command = {
       throw usageError('--template needs a template name.', NAME);
     // certreq -attrib separates attributes with the two characters \n.
     const attributes = listOption(args, 'attrib').flatMap((a) => a.split(/\\n|\r?\n/));
-    const requester = requesterIdentity(stringOption(args, 'requester'), listOption(args, 'directory'));
+    const requester = requesterIdentity(
+      stringOption(args, 'requester'),
+      listOption(args, 'directory'),
+      listOption(args, 'group'),
+    );
     const path = args.positionals[0]!;
     if (out !== undefined) await ensureWritable(ctx.io, out, force);
     const request = await readInput(ctx.io, path);

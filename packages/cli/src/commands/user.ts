@@ -36,6 +36,26 @@ const DIRECTORY_HELP = `${Object.keys(DIRECTORY_KEYS).join(', ')}: the distingui
 const LIVE_NOTE =
   'A running certlab serve using this file applies the change at once: a removed account or an old password stops working with the next request.';
 
+/** --group GROUP: a group the account is a member of. */
+const GROUP_OPTION: OptionSpec = {
+  name: 'group',
+  type: 'string',
+  multiple: true,
+  value: 'GROUP',
+  help: 'A group the account is a member of, e.g. "CONTOSO\\Domain Admins". Repeatable.',
+};
+
+/** The --group values, trimmed, each once (case-insensitively); an empty one is a usage error. */
+function groupList(values: readonly string[], command: string): string[] {
+  const out: string[] = [];
+  for (const v of values) {
+    const g = v.trim();
+    if (g === '') throw usageError('--group needs a group name such as "CONTOSO\\Domain Admins".', command);
+    if (!out.some((o) => o.toLowerCase() === g.toLowerCase())) out.push(g);
+  }
+  return out;
+}
+
 /** Directory attributes as `key=value` words in --directory's spelling, in a fixed order. */
 function directoryWords(d: AccountDirectory | undefined): string[] {
   if (!d) return [];
@@ -52,6 +72,7 @@ function accountLines(a: CertsrvAccount): string[] {
   return [
     `  Account:   ${a.name}${a.admin ? ' (CA administrator)' : ''}`,
     ...directoryWords(a.directory).map((w) => `  Directory: ${w}`),
+    ...(a.directory?.groups ?? []).map((g) => `  Member of: ${g}`),
   ];
 }
 
@@ -129,10 +150,11 @@ export const userList: Command = {
     writeLines(
       ctx.io.stdout,
       columns([
-        ['Account', 'Role', 'Directory'],
+        ['Account', 'Role', 'Groups', 'Directory'],
         ...accounts.map((a) => [
           a.name,
           a.admin ? 'CA administrator' : 'user',
+          (a.directory?.groups ?? []).join(', '),
           directoryWords(a.directory).join(' '),
         ]),
       ]),
@@ -151,10 +173,10 @@ export const userAdd: Command = {
   name: 'user add',
   summary: 'Create a certsrv account, with its directory attributes.',
   usage: [
-    'user add NAME [--admin] [--password P | --password-file F] [--directory KEY=VALUE]...',
+    'user add NAME [--admin] [--password P | --password-file F] [--directory KEY=VALUE]... [--group GROUP]...',
     '    [--dir DIR] [--users FILE] [--domain NAME] [--format text|json]',
   ],
-  description: `Adds an account to DIR/users.json (created if missing, with --domain), as an administrator creates a user in Active Directory. NAME is DOMAIN\\name, name@domain or a bare name of the file's domain. The password comes from --password or --password-file, else it is asked twice at a terminal, else one is generated and printed once; only its scrypt hash is stored (and its NT hash in a file kept for NTLM sign-in, see certlab serve --ntlm). --admin makes a CA administrator (the console at /certsrv/admin/). --directory gives what the directory knows of the account (${DIRECTORY_HELP}): the User template needs dn=, upn= and email=, the Machine template dns=. An account that exists already is an error (change it with user set). ${LIVE_NOTE}`,
+  description: `Adds an account to DIR/users.json (created if missing, with --domain), as an administrator creates a user in Active Directory. NAME is DOMAIN\\name, name@domain or a bare name of the file's domain. The password comes from --password or --password-file, else it is asked twice at a terminal, else one is generated and printed once; only its scrypt hash is stored (and its NT hash in a file kept for NTLM sign-in, see certlab serve --ntlm). --admin makes a CA administrator (the console at /certsrv/admin/). --directory gives what the directory knows of the account (${DIRECTORY_HELP}): the User template needs dn=, upn= and email=, the Machine template dns=. --group makes it a member of a group (DOMAIN\\Group), for templates whose enroll list names groups (e.g. Web Server's Domain Admins, as AD CS sets it: certlab ca templates --show WebServer, add "enroll", --add the file). An account that exists already is an error (change it with user set). ${LIVE_NOTE}`,
   positionals: { names: ['NAME'], min: 1 },
   options: [
     { name: 'admin', type: 'boolean', help: 'A CA administrator (reaches the certsrv console).' },
@@ -166,6 +188,7 @@ export const userAdd: Command = {
       value: 'KEY=VALUE',
       help: `A directory attribute (${Object.keys(DIRECTORY_KEYS).join(', ')}), e.g. upn=alice@contoso.com. Repeatable.`,
     },
+    GROUP_OPTION,
     DIR_OPTION,
     USERS_OPTION,
     DOMAIN_OPTION,
@@ -180,7 +203,11 @@ export const userAdd: Command = {
     const format = choiceOption(args, 'format', ['text', 'json'], 'text', command);
     const name = nameOf(args, command);
     const parsed = parseDirectoryEntries(listOption(args, 'directory'), command);
-    const directory = checkDirectory(parsed as AccountDirectory, command);
+    const groups = groupList(listOption(args, 'group'), command);
+    const directory = checkDirectory(
+      { ...(parsed as AccountDirectory), ...(groups.length > 0 ? { groups } : {}) },
+      command,
+    );
     const file = usersFileOf(ctx, args);
     const domain = stringOption(args, 'domain');
     const users = await readUsers(ctx, file, { create: true, ...(domain !== undefined ? { domain } : {}) });
@@ -218,10 +245,10 @@ export const userSet: Command = {
   name: 'user set',
   summary: 'Change a certsrv account: administrator or not, directory attributes, password.',
   usage: [
-    'user set NAME [--admin | --no-admin] [--directory KEY=VALUE]... [--clear-directory]',
+    'user set NAME [--admin | --no-admin] [--directory KEY=VALUE]... [--clear-directory] [--group G]... [--remove-group G]...',
     '    [--password P | --password-file F | --reset-password] [--dir DIR] [--users FILE] [--format text|json]',
   ],
-  description: `Changes an account of DIR/users.json. --directory KEY=VALUE sets an attribute (${DIRECTORY_HELP}) and KEY= removes it; the others are kept, unless --clear-directory removes them all first. --password or --password-file sets a new password; --reset-password generates one and prints it once. ${LIVE_NOTE}`,
+  description: `Changes an account of DIR/users.json. --directory KEY=VALUE sets an attribute (${DIRECTORY_HELP}) and KEY= removes it; the others are kept, unless --clear-directory removes them all first (groups included). --group adds a group membership, --remove-group takes one away. --password or --password-file sets a new password; --reset-password generates one and prints it once. ${LIVE_NOTE}`,
   positionals: { names: ['NAME'], min: 1 },
   options: [
     { name: 'admin', type: 'boolean', help: 'Make the account a CA administrator.' },
@@ -234,6 +261,14 @@ export const userSet: Command = {
       help: `Set a directory attribute (${Object.keys(DIRECTORY_KEYS).join(', ')}); KEY= removes it. Repeatable.`,
     },
     { name: 'clear-directory', type: 'boolean', help: 'Remove every directory attribute first.' },
+    GROUP_OPTION,
+    {
+      name: 'remove-group',
+      type: 'string',
+      multiple: true,
+      value: 'GROUP',
+      help: 'Take the account out of a group. Repeatable.',
+    },
     ...PASSWORD_OPTIONS,
     { name: 'reset-password', type: 'boolean', help: 'Generate a new password and print it once.' },
     DIR_OPTION,
@@ -254,13 +289,24 @@ export const userSet: Command = {
     if (admin && notAdmin) throw usageError('give --admin or --no-admin, not both.', command);
     const entries = parseDirectoryEntries(listOption(args, 'directory'), command, true);
     const clear = booleanOption(args, 'clear-directory');
+    const addGroups = groupList(listOption(args, 'group'), command);
+    const removeGroups = groupList(listOption(args, 'remove-group'), command);
     const reset = booleanOption(args, 'reset-password');
     const given = await accountPassword(ctx, args, command);
     if (reset && given !== undefined)
       throw usageError('give --reset-password or a password, not both.', command);
-    if (!admin && !notAdmin && !clear && !reset && given === undefined && Object.keys(entries).length === 0)
+    if (
+      !admin &&
+      !notAdmin &&
+      !clear &&
+      !reset &&
+      given === undefined &&
+      Object.keys(entries).length === 0 &&
+      addGroups.length === 0 &&
+      removeGroups.length === 0
+    )
       throw usageError(
-        'nothing to change: give --admin, --no-admin, --directory, --clear-directory or a password.',
+        'nothing to change: give --admin, --no-admin, --directory, --clear-directory, --group, --remove-group or a password.',
         command,
       );
     const file = usersFileOf(ctx, args);
@@ -273,11 +319,17 @@ export const userSet: Command = {
         `There is no account ${canonical} in ${file}.`,
         "See 'certlab user list'.",
       );
-    const next: Record<string, string> = clear ? {} : { ...before.directory };
+    const next: Record<string, unknown> = clear ? {} : { ...before.directory };
     for (const [field, value] of Object.entries(entries)) {
       if (value === null) delete next[field];
       else next[field] = value;
     }
+    // Group names compare case-insensitively, as Windows compares account names.
+    const gone = new Set(removeGroups.map((g) => g.toLowerCase()));
+    const kept = ((next.groups as string[] | undefined) ?? []).filter((g) => !gone.has(g.toLowerCase()));
+    for (const g of addGroups) if (!kept.some((k) => k.toLowerCase() === g.toLowerCase())) kept.push(g);
+    if (kept.length > 0) next.groups = kept;
+    else delete next.groups;
     const directory = checkDirectory(next as AccountDirectory, command);
     const password = reset ? generatePassword() : given;
     if (reset && password) ctx.secrets.add(password);
