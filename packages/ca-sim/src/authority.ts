@@ -457,9 +457,25 @@ export class CertificationAuthority {
     return this.#current('issuing').keyIndex;
   }
 
-  /** The issuing CA certificate then its parents up to the root (the order of certnew.p7b). */
+  /**
+   * The issuing CA certificate then its parents up to the root (the order of certnew.p7b): the
+   * root certificate of the key that signed it, the newest of that key (after a root renewal
+   * with a new key, the issuing CA still chains to the older root until it is renewed itself).
+   */
   get chain(): Certificate[] {
-    return this.standalone ? [this.certificate] : [this.certificate, this.rootCertificate];
+    if (this.standalone) return [this.certificate];
+    const issuing = this.certificate;
+    const aki = issuing.authorityKeyIdentifier?.keyIdentifier;
+    let parent: Certificate | undefined;
+    if (aki)
+      for (const c of this.#certs)
+        if (
+          c.authority === 'root' &&
+          c.certificate.subjectKeyIdentifier !== undefined &&
+          equalBytes(c.certificate.subjectKeyIdentifier, aki)
+        )
+          parent = c.certificate; // oldest first: the last match is the newest
+    return [issuing, parent ?? this.rootCertificate];
   }
 
   /**
@@ -488,34 +504,43 @@ export class CertificationAuthority {
   }
 
   /**
-   * Renews the issuing (or standalone) CA certificate, with the same key or a new one: the new
-   * certificate gets the next certificate index (and key index for a new key), the CA Version
-   * extension ((key index << 16) | certificate index, which certlab shows `V<cert>.<key>`) and
-   * the previous certificate's hash. Old certificates are kept. A new key
-   * publishes its first base (and delta) CRL at once, as the renewed AD CS does when it starts:
-   * the certificates it issues from now on name that CRL (`<CA>(k).crl`). The older keys' CRLs
-   * go on (see {@link crlKeyIndexes}).
+   * Renews a CA certificate, with the same key or a new one: the issuing (or standalone) CA's by
+   * default, the root CA's with `authority: 'root'` (renewing a root, certutil -renewCert on the
+   * root, gives a new self-signed certificate for the same name). The new certificate gets the
+   * next certificate index (and key index for a new key), the CA Version extension ((key index
+   * << 16) | certificate index, which certlab shows `V<cert>.<key>`) and the previous
+   * certificate's hash. Old certificates are kept. A new key publishes its first CRLs at once (an
+   * issuing CA its base and delta, a root its base), as the renewed AD CS does when it starts: the
+   * certificates it signs from now on name them (`<CA>(k).crl`). The older keys' CRLs go on (see
+   * {@link crlKeyIndexes}). After a root renewal with a new key, the issuing CA's certificate still
+   * chains to the older root certificate until the issuing CA is renewed, which the new root key
+   * then signs. No cross certificates are made.
    *
    * @example
    * ```ts
    * await ca.renew({ newKey: true });
    * ca.certIndex; // 1
    * ca.keyIndex;  // 1
+   * await ca.renew({ authority: 'root', newKey: true }); // the root's V1.1
    * ```
    */
-  async renew(options: { newKey?: boolean } = {}): Promise<CaCertificateInfo> {
-    const cur = this.#current('issuing');
-    const all = this.#certs.filter((c) => c.authority === 'issuing');
+  async renew(options: { newKey?: boolean; authority?: AuthorityRole } = {}): Promise<CaCertificateInfo> {
+    const authority = options.authority ?? 'issuing';
+    if (authority === 'root' && this.standalone)
+      throw new CaError('ERR_CA_OPTIONS_INVALID', 'This CA is standalone: it has no root CA to renew.');
+    const cur = this.#current(authority);
+    const all = this.#certs.filter((c) => c.authority === authority);
     const certIndex = Math.max(...all.map((c) => c.certIndex)) + 1;
     // A new key takes the new certificate's index (Certification Authority Renewal's table:
     // installation 0/0, new key 1/1, same key 2/1, 3/1, new key 4/4; MS-WCCE §3.2.1.4.3.2.39).
     const keyIndex = options.newKey ? certIndex : cur.keyIndex;
     const key = options.newKey ? (await generateKeyPair(this.#keySpec)).privateKey : cur.key;
     const now = this.#clock.now();
-    const root = this.standalone ? undefined : this.#current('root');
+    const root = authority === 'root' || this.standalone ? undefined : this.#current('root');
+    const years = authority === 'root' ? this.#caYears.root : this.#caYears.issuing;
     const notAfter = new Date(
       Math.min(
-        now.getTime() + this.#caYears.issuing * 365 * DAY,
+        now.getTime() + years * 365 * DAY,
         root ? root.certificate.notAfter.getTime() : Number.POSITIVE_INFINITY,
       ),
     );
@@ -541,7 +566,7 @@ export class CertificationAuthority {
       notAfter,
     });
     const row: CaCertificateRow = {
-      authority: 'issuing',
+      authority,
       certIndex,
       keyIndex,
       certificate: certificate.der,
@@ -549,11 +574,20 @@ export class CertificationAuthority {
       createdAt: now,
     };
     await this.store.addCaCertificate(row);
-    this.#pool?.addIssuer({ certIndex, keyIndex, certificate: row.certificate, privateKey: row.privateKey });
-    const loaded: LoadedCaCert = { authority: 'issuing', certIndex, keyIndex, certificate, key };
+    if (authority === 'issuing')
+      this.#pool?.addIssuer({
+        certIndex,
+        keyIndex,
+        certificate: row.certificate,
+        privateKey: row.privateKey,
+      });
+    const loaded: LoadedCaCert = { authority, certIndex, keyIndex, certificate, key };
     this.#certs = [...this.#certs, loaded];
-    if (options.newKey) await this.publishBaseAndDelta({ keyIndex });
-    return { authority: 'issuing', certIndex, keyIndex, certificate };
+    if (options.newKey) {
+      if (authority === 'root') await this.publishCrl({ authority: 'root', keyIndex });
+      else await this.publishBaseAndDelta({ keyIndex });
+    }
+    return { authority, certIndex, keyIndex, certificate };
   }
 
   // --- requests ---------------------------------------------------------------------------------
@@ -1110,7 +1144,9 @@ export class CertificationAuthority {
    */
   async publishAllCrls(): Promise<PublishedCrl[]> {
     const out: PublishedCrl[] = [];
-    if (!this.standalone) out.push(await this.publishCrl({ authority: 'root' }));
+    if (!this.standalone)
+      for (const keyIndex of this.crlKeyIndexes('root'))
+        out.push(await this.publishCrl({ authority: 'root', keyIndex }));
     for (const keyIndex of this.crlKeyIndexes()) {
       const { base, delta } = await this.publishBaseAndDelta({ keyIndex });
       out.push(base, ...(delta ? [delta] : []));

@@ -56,10 +56,12 @@ export function createCrlSchedule(
     // The root's CRL too (two-tier CAs): the issuing CA certificate's CDP names it, so a client
     // that checks revocation along the chain needs it in CertEnroll (reference §6.5, §11.4). AD CS
     // leaves that to the offline root's administrator; here the root lives beside the issuing CA.
-    if (!ca.standalone) {
-      if (due(await ca.latestCrl({ authority: 'root' })))
-        out.push(await ca.publishCrl({ authority: 'root' }));
-    }
+    // One per root key still in use, as for the issuing CA below (a renewed root's older key
+    // signed issuing CA certificates that name its CRL).
+    if (!ca.standalone)
+      for (const keyIndex of ca.crlKeyIndexes('root'))
+        if (due(await ca.latestCrl({ authority: 'root', keyIndex })))
+          out.push(await ca.publishCrl({ authority: 'root', keyIndex }));
     // The issuing CA's CRLs, one base and delta per CA key still in use (after a renewal with a
     // new key, the older key's certificates still name its CRL).
     for (const keyIndex of ca.crlKeyIndexes()) {

@@ -582,6 +582,73 @@ describe('ca renew', () => {
   });
 });
 
+describe('ca renew --root', () => {
+  it('renews the root with a new key; ca crl --root publishes both root keys; after renewing the issuing CA, openssl verifies a new certificate to the new root', async () => {
+    const ca = (...a: string[]) => cli(dir, 'ca', ...a);
+    expect((await ca('init', '--dir', 'root-pki', '--key-type', 'ec')).code).toBe(0);
+    expect((await ca('cert', '--dir', 'root-pki', '--root', '--out', 'root0.cer', '--force')).code).toBe(0);
+    const r = await ca('renew', '--dir', 'root-pki', '--root', '--format', 'json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      authority: 'root',
+      newKey: true,
+      caVersion: 'V1.1',
+      name: 'Contoso Root CA',
+      certificateFile: 'CertEnroll/pki.contoso.com_Contoso Root CA(1).crt',
+      crlFile: 'CertEnroll/Contoso Root CA(1).crl',
+      deltaCrlFile: null,
+    });
+    const text = await ca('renew', '--dir', 'root-pki', '--root', '--reuse-keys');
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('Renewed the root CA certificate with the same key');
+    expect(text.stdout).toContain('V2.1');
+    const crl = await ca('crl', '--dir', 'root-pki', '--root', '--format', 'json');
+    expect(crl.code, crl.stderr).toBe(0);
+    const c = JSON.parse(crl.stdout);
+    expect(c.fileName).toBe('Contoso Root CA(1).crl');
+    expect(c.olderKeys.map((o: { fileName: string }) => o.fileName)).toEqual(['Contoso Root CA.crl']);
+    // The issuing CA still chains to the first root until it is renewed too.
+    expect(
+      (await ca('cert', '--dir', 'root-pki', '--chain', '--enc', 'bin', '--out', 'chain0.p7b', '--force'))
+        .code,
+    ).toBe(0);
+    const chain0 = opensslAll(dir, 'pkcs7', '-inform', 'DER', '-in', 'chain0.p7b', '-print_certs', '-noout');
+    expect(chain0).toContain('subject=CN = Contoso Root CA');
+    expect((await ca('renew', '--dir', 'root-pki')).code).toBe(0);
+    expect((await ca('cert', '--dir', 'root-pki', '--root', '--out', 'root2.cer', '--force')).code).toBe(0);
+    expect((await ca('cert', '--dir', 'root-pki', '--out', 'issuing-new.cer', '--force')).code).toBe(0);
+    const sub = await ca(
+      'submit',
+      '--dir',
+      'root-pki',
+      'web.req',
+      '--template',
+      'WebServer',
+      '--out',
+      'root-leaf.cer',
+      '--force',
+    );
+    expect(sub.code, sub.stderr).toBe(0);
+    const verify = (anchor: string) =>
+      spawnSync('openssl', ['verify', '-CAfile', anchor, '-untrusted', 'issuing-new.cer', 'root-leaf.cer'], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
+    const ok = verify('root2.cer');
+    expect(ok.stdout + ok.stderr).toContain('root-leaf.cer: OK');
+    const old = verify('root0.cer');
+    expect(old.status).not.toBe(0); // the old root key did not sign the renewed issuing CA
+    expect(
+      opensslAll(dir, 'x509', '-in', 'issuing-new.cer', '-noout', '-ext', 'crlDistributionPoints'),
+    ).toContain('Contoso%20Root%20CA(1).crl');
+    const standalone = await ca('init', '--dir', 'solo-pki', '--standalone', '--key-type', 'ec');
+    expect(standalone.code, standalone.stderr).toBe(0);
+    const solo = await ca('renew', '--dir', 'solo-pki', '--root');
+    expect(solo.code).toBe(2);
+    expect(solo.stderr).toContain('no root CA to renew');
+  });
+});
+
 describe('ca templates', () => {
   it('lists, shows, adds a duplicated v2 template with a new OID, removes one; submissions follow', async () => {
     const ca = (...a: string[]) => cli(dir, 'ca', ...a);

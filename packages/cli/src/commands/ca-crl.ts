@@ -25,7 +25,7 @@ export const caCrl: Command = {
   name: NAME,
   summary: 'Publish a base or delta CRL now (certutil -CRL) to CertEnroll, and optionally write it.',
   usage: ['ca crl [--dir DIR] [--delta | --root] [--out FILE [--enc b64|bin]] [--format text|json]'],
-  description: `Publishes a CRL of the issuing CA: a base CRL of every revoked, unexpired certificate, or with --delta a delta CRL of the changes since the newest base (certificates released from hold appear as removeFromCRL). Each CRL gets the next CRL number. A base CRL comes with a new delta CRL over it when delta CRLs are enabled, as certutil -CRL publishes both (the previous delta would name the previous base). After a renewal with a new key (ca renew), the CRLs of every older key whose CA certificate has not expired are published too, as AD CS does: certificates that key signed name its CRL; --out is the current key's. --root publishes the root CA's base CRL instead. The CRL is written in DER to DIR/${CERT_ENROLL_DIR} under AD CS's file name (<CA name>.crl, <CA name>+.crl for a delta), where the CDP URLs find it, and, with --out, to FILE as well (b64: PEM "X509 CRL" with CRLF line ends; bin: DER).`,
+  description: `Publishes a CRL of the issuing CA: a base CRL of every revoked, unexpired certificate, or with --delta a delta CRL of the changes since the newest base (certificates released from hold appear as removeFromCRL). Each CRL gets the next CRL number. A base CRL comes with a new delta CRL over it when delta CRLs are enabled, as certutil -CRL publishes both (the previous delta would name the previous base). After a renewal with a new key (ca renew), the CRLs of every older key whose CA certificate has not expired are published too, as AD CS does: certificates that key signed name its CRL; --out is the current key's. --root publishes the root CA's base CRLs instead (one per root key still valid, after ca renew --root with a new key). The CRL is written in DER to DIR/${CERT_ENROLL_DIR} under AD CS's file name (<CA name>.crl, <CA name>+.crl for a delta), where the CDP URLs find it, and, with --out, to FILE as well (b64: PEM "X509 CRL" with CRLF line ends; bin: DER).`,
   options: [
     DIR_OPTION,
     { name: 'delta', type: 'boolean', help: 'Publish a delta CRL.' },
@@ -67,7 +67,7 @@ export const caCrl: Command = {
           : await ca.publishBaseAndDelta(key);
       };
       const { base: p, delta: d } = await publishFor();
-      const older = root ? [] : ca.crlKeyIndexes().slice(1);
+      const older = ca.crlKeyIndexes(root ? 'root' : 'issuing').slice(1);
       const others: { keyIndex: number; base: PublishedCrl; delta?: PublishedCrl }[] = [];
       for (const keyIndex of older) others.push({ keyIndex, ...(await publishFor(keyIndex)) });
       if (out !== undefined)
