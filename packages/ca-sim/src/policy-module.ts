@@ -226,14 +226,17 @@ export function mayEnroll(t: CertificateTemplate, requester: RequesterIdentity |
   if (t.enroll.includes('*')) return true;
   const name = requester?.name;
   if (name === undefined || name === '') return false;
-  const held = new Set<string>([name, ...(requester?.groups ?? [])].map((p) => p.toLowerCase()));
+  const slash = name.indexOf('\\');
+  const domain = slash > 0 ? name.slice(0, slash).toLowerCase() : undefined;
+  // A group given without its domain (`Domain Admins`) is the account's domain's.
+  const groups = (requester?.groups ?? [])
+    .map((g) => g.toLowerCase())
+    .map((g) => (g.includes('\\') || domain === undefined ? g : `${domain}\\${g}`));
+  const held = new Set<string>([name.toLowerCase(), ...groups]);
   held.add('everyone');
   held.add('nt authority\\authenticated users');
-  const slash = name.indexOf('\\');
-  if (slash > 0) {
-    const domain = name.slice(0, slash).toLowerCase();
+  if (domain !== undefined)
     held.add(name.endsWith('$') ? `${domain}\\domain computers` : `${domain}\\domain users`);
-  }
   const bare = new Set([...held].map((p) => p.slice(p.indexOf('\\') + 1)));
   return t.enroll.some((entry) => {
     const e = entry.toLowerCase();

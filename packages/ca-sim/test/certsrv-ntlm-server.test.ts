@@ -27,6 +27,8 @@ let server: CertsrvServer;
 let basicOnly: CertsrvServer;
 let ntlmOnly: CertsrvServer;
 const logs: CertsrvLogEntry[] = [];
+/** The Authorization header of the last type 3 message {@link handshake} sent. */
+let lastType3 = '';
 
 interface Answer {
   status: number;
@@ -100,9 +102,8 @@ async function handshake(
     password,
     workstation: 'EXCH01',
   });
-  const second = await conn.send(path, {
-    authorization: `${scheme} ${Buffer.from(type3).toString('base64')}`,
-  });
+  lastType3 = `${scheme} ${Buffer.from(type3).toString('base64')}`;
+  const second = await conn.send(path, { authorization: lastType3 });
   return { first, second };
 }
 
@@ -126,6 +127,16 @@ afterAll(async () => {
 });
 
 describe('NTLM sign-in (reference §2.2)', () => {
+  it('refuses to start NTLM over accounts without NT hashes, or with no scheme at all', async () => {
+    const plain = new UserDirectory('CONTOSO');
+    await expect(startCertsrv({ ca, users: plain, ntlm: true, crlSchedule: false })).rejects.toMatchObject({
+      code: 'ERR_CA_OPTIONS_INVALID',
+    });
+    await expect(startCertsrv({ ca, users, basic: false, crlSchedule: false })).rejects.toMatchObject({
+      code: 'ERR_CA_OPTIONS_INVALID',
+    });
+  });
+
   it('offers Negotiate, NTLM and Basic, one header each, in that order; Basic alone by default', async () => {
     const c = connection(server.url);
     const r = await c.send('/certsrv/');
@@ -230,6 +241,24 @@ describe('NTLM sign-in (reference §2.2)', () => {
       expect(r.challenges, token).toEqual(['Negotiate', 'NTLM', 'Basic realm="pki.contoso.com"']);
     }
     c.close();
+  });
+
+  it('any other credentials on a signed-in connection end its sign-in, even when they fail', async () => {
+    for (const [label, header] of [
+      ['replayed type 3', undefined],
+      ['wrong Basic', basic('alice', 'wrong')],
+      ['garbage NTLM', 'NTLM AAAA'],
+      ['SPNEGO', `Negotiate ${Buffer.from([0x60, 0x03, 0x06, 0x01, 0x00]).toString('base64')}`],
+      ['good Basic of bob', basic('bob', 'bob-Passw0rd')],
+    ] as const) {
+      const c = connection(server.url);
+      const { second } = await handshake(c, 'alice', 'CONTOSO', 'alice-Passw0rd');
+      expect(second.status, label).toBe(200);
+      const again = await c.send('/certsrv/', { authorization: header ?? lastType3 });
+      expect(again.status, label).toBe(label === 'good Basic of bob' ? 200 : 401);
+      expect((await c.send('/certsrv/')).status, label).toBe(401);
+      c.close();
+    }
   });
 
   it('a removed account or a new password ends the signed-in connection at its next request', async () => {

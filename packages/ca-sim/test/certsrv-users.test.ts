@@ -340,11 +340,14 @@ describe('UserDirectory: NT hashes for NTLM', () => {
     expect(users.toJSON().ntlm).toBeUndefined();
     expect(users.toJSON().users.some((u) => u.ntHash !== undefined)).toBe(false);
     const hash = await hashPassword('x');
+    // "ntlm": false (or none) forgets the NT hashes a file still has: the next save drops them.
+    const off = UserDirectory.fromJSON({
+      domain: 'CONTOSO',
+      ntlm: false,
+      users: [{ name: 'a', password: hash, ntHash: 'a4f49c406510bdcab6824ee7c30fd852' }],
+    });
+    expect(off.toJSON().users[0]?.ntHash).toBeUndefined();
     for (const file of [
-      {
-        domain: 'CONTOSO',
-        users: [{ name: 'a', password: hash, ntHash: 'a4f49c406510bdcab6824ee7c30fd852' }],
-      },
       { domain: 'CONTOSO', ntlm: true, users: [{ name: 'a', password: hash, ntHash: 'A4F4' }] },
       { domain: 'CONTOSO', ntlm: 'yes', users: [] },
     ]) {

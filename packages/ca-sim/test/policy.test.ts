@@ -196,6 +196,13 @@ describe('denials carry the AD CS disposition message and HRESULT', () => {
     expect(mayEnroll(t(['NT AUTHORITY\\Authenticated Users']), alice)).toBe(true);
     expect(mayEnroll(t(['Everyone']), host)).toBe(true);
     expect(mayEnroll(t(['Domain Admins']), exchadmin)).toBe(true); // no domain: any domain's
+    // A group given without its domain is the account's domain's.
+    expect(
+      mayEnroll(t(['CONTOSO\\Domain Admins']), { name: 'CONTOSO\\bob', groups: ['Domain Admins'] }),
+    ).toBe(true);
+    expect(
+      mayEnroll(t(['FABRIKAM\\Domain Admins']), { name: 'CONTOSO\\bob', groups: ['Domain Admins'] }),
+    ).toBe(false);
     expect(mayEnroll(t(['contoso\\DOMAIN ADMINS']), exchadmin)).toBe(true);
     expect(mayEnroll(t(['CONTOSO\\Enterprise Admins']), exchadmin)).toBe(false);
     expect(mayEnroll(t(['Everyone']), undefined)).toBe(false); // nobody signed in

@@ -5,7 +5,13 @@
 
 import { decodeMsCaVersion, OID, verifyCertificate } from '@certlab/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CertificationAuthority, caCertificateFiles, certEnrollFiles, isCaError } from '../src/index.js';
+import {
+  type CertificationAuthority,
+  caCertificateFiles,
+  caChainOf,
+  certEnrollFiles,
+  isCaError,
+} from '../src/index.js';
 import { contosoAuthority } from './support/certsrv-fixture.js';
 import { makeCsr } from './support/csr.js';
 
@@ -119,6 +125,7 @@ describe('renew({ authority: "root" })', () => {
       expect(r.valid, JSON.stringify(r.reasons)).toBe(true);
     }
     expect(ca.chain[1]).toBe(info.certificate); // the newest root certificate of the signing key
+    expect(caChainOf(ca, leaf)).toEqual([ca.certificate, info.certificate]); // certnew.p7b's chain too
   });
 
   it('a standalone CA has no root to renew', async () => {

@@ -84,8 +84,9 @@ export type UsersFileEvent =
  * Applies changes of the accounts file to a running server's directory: `certlab user add`,
  * `set` and `remove` (or an edit) take effect at once, as an account change in Active Directory
  * does for IIS. The directory's revision changes, so the server's credential cache forgets what
- * it had verified. A file that cannot be read, is invalid or names another domain leaves the
- * accounts as they were (reported through `onEvent`). Returns the function that stops watching.
+ * it had verified. A file that cannot be read, is invalid, names another domain or (with
+ * `ntlm`, for a server that signs in with NTLM) turns NT hashes off leaves the accounts as they
+ * were (reported through `onEvent`). Returns the function that stops watching.
  *
  * @example
  * ```ts
@@ -97,13 +98,23 @@ export function watchUsersFile(
   file: string,
   users: UserDirectory,
   onEvent: (e: UsersFileEvent) => void,
+  options: { ntlm?: boolean } = {},
 ): () => void {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let again = false;
   const reload = async (): Promise<void> => {
     try {
-      users.replaceAll(await UserDirectory.load(file));
+      const next = await UserDirectory.load(file);
+      // A site that signs in with NTLM needs the NT hashes a file with "ntlm": false forgets.
+      if (options.ntlm && !next.ntlm) {
+        onEvent({
+          event: 'users-kept',
+          reason: `${file} says "ntlm": false, but this server signs in with NTLM (--ntlm): restart it without --ntlm to stop keeping NT hashes.`,
+        });
+        return;
+      }
+      users.replaceAll(next);
       onEvent({ event: 'users-reloaded', accounts: users.list().length });
     } catch (e) {
       onEvent({ event: 'users-kept', reason: (e as Error).message });

@@ -412,6 +412,17 @@ describe('certlab serve', () => {
           status = await curlStatus();
         }
         expect(status).toBe('200');
+        // A file that turns NT hashes off is not applied under --ntlm.
+        const file = join(cwd, 'ntlm-users.json');
+        const good = await readFile(file, 'utf8');
+        await writeFile(file, good.replace('"ntlm": true', '"ntlm": false'));
+        const refused = 'but this server signs in with NTLM';
+        const until = Date.now() + 10_000;
+        while (!ntlmSite.log().includes(refused) && Date.now() < until)
+          await new Promise((r) => setTimeout(r, 50));
+        expect(ntlmSite.log()).toContain(refused);
+        expect(await curlStatus()).toBe('200');
+        await writeFile(file, good);
       } finally {
         expect((await ntlmSite.stop()).code).toBe(0);
       }

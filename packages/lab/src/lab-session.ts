@@ -3,7 +3,7 @@
 
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Certificate, parseCertificate } from '@certlab/pki';
+import { type Certificate, decodeMsCaVersion, equalBytes, OID, parseCertificate } from '@certlab/pki';
 import { LabError } from './errors.js';
 import { type HostRole, hostOf, type LabConfig, readLabConfig } from './lab-config.js';
 import { type LabHost, openHost } from './lab-host.js';
@@ -89,11 +89,29 @@ export async function openLabSession(
         );
       }
       const certs = await Promise.all(
-        names.sort().map(async (n) => parseCertificate(await readFile(join(certEnrollDir, n)))),
+        names.map(async (n) => parseCertificate(await readFile(join(certEnrollDir, n)))),
       );
-      const byCn = (cn: string) => certs.filter((c) => c.subject.commonName === cn).at(-1);
-      const root = byCn(config.ca.rootName);
-      const issuing = byCn(config.ca.name);
+      // The newest certificate of a CA: the highest CA Version certificate index (the file names
+      // sort wrongly from 10 renewals on: "(10)" comes before "(2)"), and for the root, the one
+      // whose key signed the issuing CA's certificate (after a root renewal with a new key, the
+      // issuing CA chains to the older root until it is renewed itself).
+      const newest = (list: Certificate[]) =>
+        list.reduce<Certificate | undefined>(
+          (best, c) => (best === undefined || caCertIndex(c) >= caCertIndex(best) ? c : best),
+          undefined,
+        );
+      const issuing = newest(certs.filter((c) => c.subject.commonName === config.ca.name));
+      const roots = certs.filter((c) => c.subject.commonName === config.ca.rootName);
+      const aki = issuing?.authorityKeyIdentifier?.keyIdentifier;
+      const root =
+        newest(
+          roots.filter(
+            (c) =>
+              aki !== undefined &&
+              c.subjectKeyIdentifier !== undefined &&
+              equalBytes(c.subjectKeyIdentifier, aki),
+          ),
+        ) ?? newest(roots);
       if (!root || !issuing)
         throw new LabError(
           'ERR_LAB_NOT_FOUND',
@@ -107,4 +125,14 @@ export async function openLabSession(
       return cached;
     },
   };
+}
+
+/** The certificate index of a CA certificate's CA Version extension (0 without one). */
+function caCertIndex(c: Certificate): number {
+  const ext = c.getExtension(OID.msCaVersion);
+  try {
+    return ext ? decodeMsCaVersion(ext.value).certIndex : 0;
+  } catch {
+    return 0;
+  }
 }

@@ -77,6 +77,11 @@ export class CertsrvApp {
         'ERR_CA_OPTIONS_INVALID',
         'certsrv needs an authentication scheme: turn on ntlm or basic.',
       );
+    if (this.ntlm && !options.users.ntlm)
+      throw new CaError(
+        'ERR_CA_OPTIONS_INVALID',
+        "NTLM sign-in needs the accounts' NT hashes: set users.ntlm = true before adding them (or setting their passwords).",
+      );
     this.#usersRevision = options.users.revision;
     this.realm = options.realm ?? options.ca.points.serverDnsName;
     this.defaultLanguage = options.defaultLanguage ?? 'en';

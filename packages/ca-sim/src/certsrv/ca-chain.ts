@@ -13,15 +13,20 @@ import type { CertificationAuthority } from '../authority.js';
  * ```
  */
 export function caChainOf(ca: CertificationAuthority, cert: Certificate): Certificate[] {
-  const all = [...ca.caCertificates('issuing'), ...(ca.standalone ? [] : ca.caCertificates('root'))].map(
-    (i) => i.certificate,
-  );
+  const issuing = ca.caCertificates('issuing').map((i) => i.certificate);
+  const roots = ca.standalone ? [] : ca.caCertificates('root').map((i) => i.certificate);
+  const all = [...issuing, ...roots];
   const out: Certificate[] = [];
   let cur = cert;
   for (let depth = 0; depth < 8 && !cur.isSelfIssued; depth++) {
     const aki = cur.authorityKeyIdentifier?.keyIdentifier;
-    const bySki =
-      aki && all.find((c) => c.subjectKeyIdentifier !== undefined && equalBytes(c.subjectKeyIdentifier, aki));
+    const matches = aki
+      ? all.filter((c) => c.subjectKeyIdentifier !== undefined && equalBytes(c.subjectKeyIdentifier, aki))
+      : [];
+    // Several root certificates of one key (a root renewed with the same key): the newest, as
+    // ca.chain takes it, so that a chain never ends in the older, sooner-expiring one. Among
+    // issuing CA certificates of one key, the first, as before.
+    const bySki = matches.find((c) => !roots.includes(c)) ?? matches.at(-1);
     const parent = bySki ?? all.find((c) => c.subject.equals(cur.issuer));
     if (!parent || out.includes(parent)) break;
     out.push(parent);

@@ -13,7 +13,7 @@ import { handleRemovePending, handleSubmit } from './enroll-routes.js';
 import { type Exchange, redirect, sendBytes, sendHtml } from './exchange.js';
 import { handleAsset, handleCertEnroll, handleCertNew, handleCrl } from './fetch-routes.js';
 import { parseQueryString } from './form-fields.js';
-import { ntlmConnectionAccount, ntlmStep } from './ntlm-sign-in.js';
+import { forgetNtlmConnection, ntlmConnectionAccount, ntlmStep } from './ntlm-sign-in.js';
 import type { CertsrvOptions } from './options.js';
 import type { PageContext } from './page-model.js';
 import {
@@ -202,6 +202,9 @@ async function signIn(app: CertsrvApp, ex: Exchange): Promise<boolean> {
         challenge(app, ex);
         return false;
       }
+      // Any other credentials sent on a connection an NTLM handshake signed in replace that
+      // sign-in, whether they verify or not: a 401 must not leave the old identity behind.
+      forgetNtlmConnection(app, ex);
     } else {
       const account = ntlmConnectionAccount(app, ex);
       if (account) {

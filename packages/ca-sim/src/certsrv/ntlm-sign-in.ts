@@ -39,10 +39,17 @@ export function ntlmStep(app: CertsrvApp, ex: Exchange, header: string): NtlmSte
   const token = new Uint8Array(Buffer.from(m[2]!, 'base64'));
   const type = ntlmMessageType(token);
   // A Kerberos or SPNEGO token under Negotiate: not something we can answer.
-  if (type === undefined) return { kind: 'failed', event: 'auth-unsupported' };
+  if (type === undefined) {
+    forgetNtlmConnection(app, ex);
+    return { kind: 'failed', event: 'auth-unsupported' };
+  }
   const socket = ex.req.socket as object;
   const conn = app.ntlmConnections.get(socket) ?? {};
   app.ntlmConnections.set(socket, conn);
+  // A new NTLM message starts over: whatever it leads to, the connection's earlier sign-in ends
+  // here (a failed attempt to sign in as someone else must not leave the old identity behind).
+  conn.account = undefined;
+  conn.revision = undefined;
   try {
     if (type === 1) {
       const { flags } = parseNegotiateMessage(token);
@@ -60,7 +67,6 @@ export function ntlmStep(app: CertsrvApp, ex: Exchange, header: string): NtlmSte
       });
       conn.scheme = scheme;
       conn.challenge = challenge;
-      conn.account = undefined;
       ex.event = 'ntlm-challenge';
       return { kind: 'challenge', header: `${scheme} ${Buffer.from(message).toString('base64')}` };
     }
@@ -106,4 +112,9 @@ export function ntlmConnectionAccount(app: CertsrvApp, ex: Exchange) {
     return undefined;
   }
   return conn.account;
+}
+
+/** Ends whatever an NTLM handshake left on this connection: its sign-in and any open challenge. */
+export function forgetNtlmConnection(app: CertsrvApp, ex: Exchange): void {
+  app.ntlmConnections.delete(ex.req.socket as object);
 }

@@ -174,6 +174,8 @@ interface StoredUser {
 }
 
 const NT_HASH_RE = /^[0-9a-f]{32}$/;
+/** An NT hash no password has, for verifying against when the account is unknown. */
+const DUMMY_NT_HASH = new Uint8Array(randomBytes(16));
 
 /** A hash to verify against when the user does not exist, so that both paths cost one scrypt. */
 let dummyHash: Promise<string> | undefined;
@@ -473,15 +475,16 @@ export class UserDirectory {
   }): CertsrvAccount | undefined {
     if (!this.#ntlm || o.user === '') return undefined;
     const stored = this.#signInAccount(o.domain === '' ? o.user : `${o.domain}\\${o.user}`);
-    if (!stored?.ntHash) return undefined;
+    // An unknown account (or one without an NT hash) costs the same HMACs as a known one, so
+    // the answer's timing does not tell which names exist.
     const ok = verifyNtlmV2({
-      ntHash: Buffer.from(stored.ntHash, 'hex'),
+      ntHash: stored?.ntHash ? Buffer.from(stored.ntHash, 'hex') : DUMMY_NT_HASH,
       user: o.user,
       domain: o.domain,
       serverChallenge: o.serverChallenge,
       ntResponse: o.ntResponse,
     });
-    return ok ? stored.account : undefined;
+    return ok && stored?.ntHash ? stored.account : undefined;
   }
 
   /**
@@ -615,10 +618,8 @@ export class UserDirectory {
           `${where} (${name}): "password" must be a hash "scrypt$16384$8$1$<salt>$<key>", never a plain password. ${fix}`,
         );
       }
-      if (nt !== undefined && (!dir.#ntlm || typeof nt !== 'string' || !NT_HASH_RE.test(nt)))
-        throw usersError(
-          `${where} (${name}): "ntHash" must be 32 lower-case hex digits, in a file with "ntlm": true. ${fix}`,
-        );
+      if (nt !== undefined && (typeof nt !== 'string' || !NT_HASH_RE.test(nt)))
+        throw usersError(`${where} (${name}): "ntHash" must be 32 lower-case hex digits. ${fix}`);
       const canonical = dir.canonicalName(name);
       const key = canonical.toLowerCase();
       if (dir.#users.has(key)) throw usersError(`${where}: ${canonical} appears twice. ${fix}`);
@@ -629,7 +630,8 @@ export class UserDirectory {
       dir.#users.set(key, {
         account: { name: canonical, admin: admin === true, ...(known ? { directory: known } : {}) },
         password,
-        ...(typeof nt === 'string' ? { ntHash: nt } : {}),
+        // "ntlm": false forgets the NT hashes (the next save drops them): set it to stop keeping them.
+        ...(typeof nt === 'string' && dir.#ntlm ? { ntHash: nt } : {}),
       });
     });
     return dir;

@@ -54,7 +54,7 @@ export const serve: Command = {
     '    [--user NAME:PASS]... [--admin NAME:PASS]... [--users FILE] [--domain NAME] [--lang en|fr]',
     '    [--db URL] [--tls-name NAME]... [--key-type ec|rsa] [--workers N] [--log text|json|none] [--format text|json]',
   ],
-  description: `Serves /certsrv (home, CA certificate/chain/CRL downloads, saved-request and in-browser requests, certfnsh.asp results, pending checks), the anonymous /CertEnroll/ files, the administrator console /certsrv/admin/ and /health, answering as AD CS web enrollment does. Sign-in is HTTP Basic with the accounts of DIR/${USERS_FILE} (scrypt-hashed); --user and --admin add or replace accounts (administrators reach the console); the certlab user commands (list, add, set, remove) manage them and what the directory knows of them, and the running site applies every change of the file at once (a line in the log says so). On first start in a directory without a CA it creates one (a root and an issuing CA, as ca init does, with CDP/AIA URLs on this server), the accounts "user" and "admin" with generated passwords unless given, and a TLS certificate issued by the CA for localhost and each --tls-name (kept in DIR/${TLS_DIR}, renewed when it is 30 days from expiry or lacks a name); it prints the URLs, the CA thumbprint and the credentials. Passwords are printed only when generated. Request logs go to stderr (text on a terminal, JSON lines otherwise). Ctrl-C (SIGINT) or SIGTERM stops it gracefully: requests in flight finish.`,
+  description: `Serves /certsrv (home, CA certificate/chain/CRL downloads, saved-request and in-browser requests, certfnsh.asp results, pending checks), the anonymous /CertEnroll/ files, the administrator console /certsrv/admin/ and /health, answering as AD CS web enrollment does. Sign-in is HTTP Basic with the accounts of DIR/${USERS_FILE} (scrypt-hashed), and NTLM with --ntlm; --user and --admin add or replace accounts (administrators reach the console); the certlab user commands (list, add, set, remove) manage them and what the directory knows of them, and the running site applies every change of the file within a moment (a line in the log says so). With --ntlm the site also offers Windows Integrated authentication (Negotiate, NTLM; NTLMv2), and users.json keeps NT hashes from then on; --no-basic leaves HTTP Basic out. On first start in a directory without a CA it creates one (a root and an issuing CA, as ca init does, with CDP/AIA URLs on this server), the accounts "user" and "admin" with generated passwords unless given, and a TLS certificate issued by the CA for localhost and each --tls-name (kept in DIR/${TLS_DIR}, renewed when it is 30 days from expiry or lacks a name); it prints the URLs, the CA thumbprint and the credentials. Passwords are printed only when generated. Request logs go to stderr (text on a terminal, JSON lines otherwise). Ctrl-C (SIGINT) or SIGTERM stops it gracefully: requests in flight finish.`,
   options: [
     DIR_OPTION,
     {
@@ -218,10 +218,16 @@ export const serve: Command = {
       // Saved once the server listens, so that generated passwords are never stored unshown.
       await accounts.save();
       // From now on `certlab user …` (or an edit) changes the accounts of the running site.
-      stopWatching = watchUsersFile(usersFile, accounts.directory, (e) =>
-        notice(ctx, logFormat, e, usersFile),
+      stopWatching = watchUsersFile(
+        usersFile,
+        accounts.directory,
+        (e) => notice(ctx, logFormat, e, usersFile),
+        { ntlm },
       );
-      const thumbprint = await ca.rootCertificate.thumbprint();
+      // The root clients must trust for this site's certificates: the one that signed the
+      // issuing CA (after a root renewal with a new key, the older root until the issuing CA is
+      // renewed too).
+      const thumbprint = await ca.chain.at(-1)!.thumbprint();
       const issuingThumbprint = await ca.certificate.thumbprint();
       const pageUrl = (u: string) => `${u.replace('//127.0.0.1:', '//localhost:')}/certsrv/`;
       const report = {

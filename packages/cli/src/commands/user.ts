@@ -34,7 +34,7 @@ const PASSWORD_OPTIONS: readonly OptionSpec[] = [
 const DIRECTORY_HELP = `${Object.keys(DIRECTORY_KEYS).join(', ')}: the distinguishedName, dNSHostName, userPrincipalName, mail, objectSid, objectGUID and domain DNS name the CA reads from the directory`;
 
 const LIVE_NOTE =
-  'A running certlab serve using this file applies the change at once: a removed account or an old password stops working with the next request.';
+  'A running certlab serve using this file applies the change within a moment (it reads the file again when it changes): a removed account or an old password stops working from then on.';
 
 /** --group GROUP: a group the account is a member of. */
 const GROUP_OPTION: OptionSpec = {
