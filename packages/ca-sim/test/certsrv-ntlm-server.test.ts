@@ -127,6 +127,22 @@ afterAll(async () => {
 });
 
 describe('NTLM sign-in (reference §2.2)', () => {
+  it('negotiate: false offers NTLM without Negotiate, and answers Negotiate with the challenges', async () => {
+    const site = await startCertsrv({ ca, users, ntlm: true, negotiate: false, crlSchedule: false });
+    try {
+      const c = connection(site.url);
+      expect((await c.send('/certsrv/')).challenges).toEqual(['NTLM', 'Basic realm="pki.contoso.com"']);
+      const negotiate = await c.send('/certsrv/', {
+        authorization: `Negotiate ${Buffer.from(buildNegotiateMessage()).toString('base64')}`,
+      });
+      expect(negotiate.challenges).toEqual(['NTLM', 'Basic realm="pki.contoso.com"']);
+      expect((await handshake(c, 'alice', 'CONTOSO', 'alice-Passw0rd')).second.status).toBe(200);
+      c.close();
+    } finally {
+      await site.close();
+    }
+  });
+
   it('refuses to start NTLM over accounts without NT hashes, or with no scheme at all', async () => {
     const plain = new UserDirectory('CONTOSO');
     await expect(startCertsrv({ ca, users: plain, ntlm: true, crlSchedule: false })).rejects.toMatchObject({

@@ -53,6 +53,7 @@ export class CertsrvApp {
   readonly credentials = new CredentialCache();
   /** Whether NTLM (and Negotiate carrying NTLM) and Basic are offered. */
   readonly ntlm: boolean;
+  readonly negotiate: boolean;
   readonly basic: boolean;
   /**
    * NTLM state per TCP connection (reference §2.2): the challenge sent in the type 2 message, then
@@ -71,6 +72,7 @@ export class CertsrvApp {
     this.ca = options.ca;
     this.users = options.users;
     this.ntlm = options.ntlm === true;
+    this.negotiate = this.ntlm && options.negotiate !== false;
     this.basic = options.basic !== false;
     if (!this.ntlm && !this.basic)
       throw new CaError(

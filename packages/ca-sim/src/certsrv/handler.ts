@@ -241,7 +241,7 @@ async function signIn(app: CertsrvApp, ex: Exchange): Promise<boolean> {
 
 /** The 401 with one WWW-Authenticate header per scheme on offer, in IIS's order (reference §2.1). */
 function challenge(app: CertsrvApp, ex: Exchange): void {
-  const schemes: string[] = app.ntlm ? ['Negotiate', 'NTLM'] : [];
+  const schemes: string[] = app.ntlm ? (app.negotiate ? ['Negotiate', 'NTLM'] : ['NTLM']) : [];
   if (app.basic) schemes.push(`Basic realm="${app.realm.replace(/["\\]/g, '')}"`);
   sendHtml(ex, renderUnauthorized(), 401, {
     'WWW-Authenticate': schemes.length === 1 ? schemes[0]! : schemes,

@@ -36,6 +36,11 @@ export function ntlmStep(app: CertsrvApp, ex: Exchange, header: string): NtlmSte
   const m = SCHEME_RE.exec(header);
   if (!m) return { kind: 'not-ntlm' };
   const scheme = m[1]!.toLowerCase() === 'ntlm' ? 'NTLM' : 'Negotiate';
+  // Not offered, not answered: the client is told the schemes that are.
+  if (scheme === 'Negotiate' && !app.negotiate) {
+    forgetNtlmConnection(app, ex);
+    return { kind: 'failed', event: 'auth-unsupported' };
+  }
   const token = new Uint8Array(Buffer.from(m[2]!, 'base64'));
   const type = ntlmMessageType(token);
   // A Kerberos or SPNEGO token under Negotiate: not something we can answer.

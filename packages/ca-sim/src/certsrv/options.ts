@@ -51,6 +51,13 @@ export interface CertsrvOptions {
    * signs the TCP connection in. Needs `users.ntlm` (NT hashes). Default false.
    */
   readonly ntlm?: boolean;
+  /**
+   * With `ntlm`, whether the 401 also advertises `Negotiate` (default true, as IIS does). Only raw
+   * NTLMSSP is understood under it: a client that wraps NTLM in SPNEGO (as Windows' Negotiate
+   * package does without a Kerberos ticket) fails there, and with `negotiate: false` can use the
+   * `NTLM` scheme instead.
+   */
+  readonly negotiate?: boolean;
   /** HTTP Basic (RFC 7617), advertised after NTLM when both are on. Default true. */
   readonly basic?: boolean;
   /** The Basic realm (default: the CA's server DNS name). */

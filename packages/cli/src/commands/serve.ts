@@ -52,6 +52,7 @@ export const serve: Command = {
   usage: [
     'serve [--dir DIR] [--host H] [--port 8080] [--https-port 8443] [--no-https]',
     '    [--user NAME:PASS]... [--admin NAME:PASS]... [--users FILE] [--domain NAME] [--lang en|fr]',
+    '    [--ntlm [--no-negotiate]] [--no-basic]',
     '    [--db URL] [--tls-name NAME]... [--key-type ec|rsa] [--workers N] [--log text|json|none] [--format text|json]',
   ],
   description: `Serves /certsrv (home, CA certificate/chain/CRL downloads, saved-request and in-browser requests, certfnsh.asp results, pending checks), the anonymous /CertEnroll/ files, the administrator console /certsrv/admin/ and /health, answering as AD CS web enrollment does. Sign-in is HTTP Basic with the accounts of DIR/${USERS_FILE} (scrypt-hashed), and NTLM with --ntlm; --user and --admin add or replace accounts (administrators reach the console); the certlab user commands (list, add, set, remove) manage them and what the directory knows of them, and the running site applies every change of the file within a moment (a line in the log says so). With --ntlm the site also offers Windows Integrated authentication (Negotiate, NTLM; NTLMv2), and users.json keeps NT hashes from then on; --no-basic leaves HTTP Basic out. On first start in a directory without a CA it creates one (a root and an issuing CA, as ca init does, with CDP/AIA URLs on this server), the accounts "user" and "admin" with generated passwords unless given, and a TLS certificate issued by the CA for localhost and each --tls-name (kept in DIR/${TLS_DIR}, renewed when it is 30 days from expiry or lacks a name); it prints the URLs, the CA thumbprint and the credentials. Passwords are printed only when generated. Request logs go to stderr (text on a terminal, JSON lines otherwise). Ctrl-C (SIGINT) or SIGTERM stops it gracefully: requests in flight finish.`,
@@ -83,6 +84,11 @@ export const serve: Command = {
       help: 'Windows Integrated authentication too (Negotiate and NTLM, NTLMv2): users.json then keeps NT hashes.',
     },
     { name: 'no-basic', type: 'boolean', help: 'No HTTP Basic (with --ntlm: as a default IIS install).' },
+    {
+      name: 'no-negotiate',
+      type: 'boolean',
+      help: 'With --ntlm: offer NTLM but not Negotiate (for Windows clients that wrap NTLM in SPNEGO).',
+    },
     {
       name: 'user',
       type: 'string',
@@ -153,6 +159,8 @@ export const serve: Command = {
     const https = !booleanOption(args, 'no-https');
     const ntlm = booleanOption(args, 'ntlm');
     const basic = !booleanOption(args, 'no-basic');
+    const negotiate = !booleanOption(args, 'no-negotiate');
+    if (!negotiate && !ntlm) throw usageError('--no-negotiate needs --ntlm.', NAME);
     if (!ntlm && !basic) throw usageError('--no-basic needs --ntlm: the site needs a way to sign in.', NAME);
     const httpsPort = portOption(args, 'https-port', 8443);
     const users = [
@@ -208,6 +216,7 @@ export const serve: Command = {
         ca,
         users: accounts.directory,
         ntlm,
+        negotiate,
         basic,
         host,
         port,
@@ -244,7 +253,10 @@ export const serve: Command = {
         certEnroll: `${server.url.replace('//127.0.0.1:', '//localhost:')}/CertEnroll/`,
         health: `${server.url.replace('//127.0.0.1:', '//localhost:')}/health`,
         rootCertificate: join(dir, 'CertEnroll'),
-        signIn: [...(ntlm ? ['Negotiate', 'NTLM'] : []), ...(basic ? ['Basic'] : [])],
+        signIn: [
+          ...(ntlm ? (negotiate ? ['Negotiate', 'NTLM'] : ['NTLM']) : []),
+          ...(basic ? ['Basic'] : []),
+        ],
         withoutNtHash: accounts.directory.withoutNtHash(),
         accounts: accounts.directory.list().map((a) => ({
           name: a.name,
