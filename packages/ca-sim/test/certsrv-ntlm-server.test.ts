@@ -143,6 +143,34 @@ describe('NTLM sign-in (reference §2.2)', () => {
     }
   });
 
+  it("signing in now and then with an account of one's own buys no more guesses at another one", async () => {
+    const site = await startCertsrv({ ca, users, ntlm: true, crlSchedule: false, maxAuthFailures: 3 });
+    try {
+      const status = async (auth: string) => {
+        const c = connection(site.url);
+        const r = await c.send('/certsrv/', { authorization: auth });
+        c.close();
+        return r;
+      };
+      for (let round = 0; round < 2; round++) {
+        for (let i = 0; i < 2; i++)
+          expect((await status(basic('alice', `guess-${round}-${i}`))).status).toBe(401);
+        // The attacker's own account, with a header not seen before (no cache): resets the address.
+        expect((await status(basic('bob', 'bob-Passw0rd'))).status).toBe(200);
+      }
+      // alice's count reached 3 from this address: her right password is refused for a while,
+      // while bob (another account) still signs in, and over NTLM alice is refused too.
+      const refused = await status(basic('alice', 'alice-Passw0rd'));
+      expect(refused.status).toBe(401);
+      const c = connection(site.url);
+      expect((await handshake(c, 'alice', 'CONTOSO', 'alice-Passw0rd')).second.status).toBe(401);
+      c.close();
+      expect((await status(basic('CONTOSO\\bob', 'bob-Passw0rd'))).status).toBe(200);
+    } finally {
+      await site.close();
+    }
+  });
+
   it('refuses to start NTLM over accounts without NT hashes, or with no scheme at all', async () => {
     const plain = new UserDirectory('CONTOSO');
     await expect(startCertsrv({ ca, users: plain, ntlm: true, crlSchedule: false })).rejects.toMatchObject({

@@ -100,6 +100,32 @@ export class CertsrvApp {
   }
 
   /**
+   * Whether a sign-in as `user` from `remote` may be tried now. Failures count per address and
+   * per address and account: a success resets the address's count (a user who mistyped), but
+   * only a success as that same account resets the other, so that signing in now and then with
+   * an account of one's own does not buy more guesses at someone else's password.
+   */
+  mayTrySignIn(remote: string, user: string): boolean {
+    return this.throttle.allowed(remote) && this.throttle.allowed(this.#accountKey(remote, user));
+  }
+
+  /** Records a sign-in attempt's outcome for {@link CertsrvApp.mayTrySignIn}. */
+  signInOutcome(remote: string, user: string, ok: boolean): void {
+    const key = this.#accountKey(remote, user);
+    if (ok) {
+      this.throttle.succeed(remote);
+      this.throttle.succeed(key);
+    } else {
+      this.throttle.fail(remote);
+      this.throttle.fail(key);
+    }
+  }
+
+  #accountKey(remote: string, user: string): string {
+    return `${remote}\u0000${this.users.canonicalName(user).toLowerCase()}`;
+  }
+
+  /**
    * The account remembered for this Authorization header. An account added, changed or removed
    * since (the users file reloaded, `users.remove()`…) empties the cache first, so a removed
    * account or an old password stops working at once rather than when its entry expires.

@@ -221,17 +221,16 @@ async function signIn(app: CertsrvApp, ex: Exchange): Promise<boolean> {
     }
     const remote = ex.req.socket.remoteAddress ?? '';
     const creds = parseBasicAuthorization(header);
-    if (creds && !app.throttle.allowed(remote)) ex.event = 'auth-throttled';
+    if (creds && !app.mayTrySignIn(remote, creds.user)) ex.event = 'auth-throttled';
     else if (creds) {
       const revision = app.users.revision;
       const account = await app.users.authenticate(creds.user, creds.password);
+      app.signInOutcome(remote, creds.user, account !== undefined);
       if (account) {
-        app.throttle.succeed(remote);
         app.rememberAccount(header, account, revision);
         ex.account = account;
         return true;
       }
-      app.throttle.fail(remote);
       ex.event = 'auth-failed';
     } else ex.event = 'auth-malformed';
   } else if (header) ex.event = 'auth-malformed';

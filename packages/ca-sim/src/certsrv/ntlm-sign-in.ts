@@ -81,8 +81,9 @@ export function ntlmStep(app: CertsrvApp, ex: Exchange, header: string): NtlmSte
     conn.challenge = undefined;
     if (!challenge) return { kind: 'failed', event: 'ntlm-no-challenge' };
     const remote = ex.req.socket.remoteAddress ?? '';
-    if (!app.throttle.allowed(remote)) return { kind: 'failed', event: 'auth-throttled' };
     const msg = parseAuthenticateMessage(token);
+    const who = msg.domain === '' ? msg.user : `${msg.domain}\\${msg.user}`;
+    if (!app.mayTrySignIn(remote, who)) return { kind: 'failed', event: 'auth-throttled' };
     const revision = app.users.revision;
     const account = app.users.authenticateNtlm({
       user: msg.user,
@@ -90,11 +91,8 @@ export function ntlmStep(app: CertsrvApp, ex: Exchange, header: string): NtlmSte
       serverChallenge: challenge,
       ntResponse: msg.ntResponse,
     });
-    if (!account) {
-      app.throttle.fail(remote);
-      return { kind: 'failed', event: 'auth-failed' };
-    }
-    app.throttle.succeed(remote);
+    app.signInOutcome(remote, who, account !== undefined);
+    if (!account) return { kind: 'failed', event: 'auth-failed' };
     conn.account = account;
     conn.revision = revision;
     ex.account = account;
