@@ -5,7 +5,12 @@
 // enrollment only to an account that has those values (certsrv reference §12); a running
 // `certlab serve` picks every change up at once, as a domain controller would.
 
-import { type AccountDirectory, type CertsrvAccount, generatePassword } from '@certlab/ca-sim';
+import {
+  type AccountDirectory,
+  type CertsrvAccount,
+  generatePassword,
+  type UserDirectory,
+} from '@certlab/ca-sim';
 import { booleanOption, choiceOption, listOption, stringOption } from '../args.js';
 import { DIR_OPTION } from '../ca-support.js';
 import { CliError, EXIT, failure, usageError } from '../cli-error.js';
@@ -210,14 +215,22 @@ export const userAdd: Command = {
     );
     const file = usersFileOf(ctx, args);
     const domain = stringOption(args, 'domain');
-    const users = await readUsers(ctx, file, { create: true, ...(domain !== undefined ? { domain } : {}) });
-    const canonical = users.canonicalName(name);
-    if (users.list().some((a) => a.name.toLowerCase() === canonical.toLowerCase()))
-      throw failure(
-        `${canonical} exists already in ${file}.`,
-        `Change it with 'certlab user set ${canonical} …', or remove it first.`,
-      );
+    const read = () => readUsers(ctx, file, { create: true, ...(domain !== undefined ? { domain } : {}) });
+    const refuseExisting = (users: UserDirectory) => {
+      const canonical = users.canonicalName(name);
+      if (users.list().some((a) => a.name.toLowerCase() === canonical.toLowerCase()))
+        throw failure(
+          `${canonical} exists already in ${file}.`,
+          `Change it with 'certlab user set ${canonical} …', or remove it first.`,
+        );
+      return canonical;
+    };
+    const canonical = refuseExisting(await read());
     const { password, generated } = await newPassword(ctx, args, command, canonical);
+    // Read again after the prompt, which may have waited: another command may have changed the
+    // file meanwhile, and writing back what was read before would undo its change.
+    const users = await read();
+    refuseExisting(users);
     const account = await asUsage(command, () =>
       users.add(name, password, {
         admin: booleanOption(args, 'admin'),
