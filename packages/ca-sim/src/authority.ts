@@ -465,17 +465,33 @@ export class CertificationAuthority {
   get chain(): Certificate[] {
     if (this.standalone) return [this.certificate];
     const issuing = this.certificate;
-    const aki = issuing.authorityKeyIdentifier?.keyIdentifier;
-    let parent: Certificate | undefined;
-    if (aki)
-      for (const c of this.#certs)
-        if (
-          c.authority === 'root' &&
-          c.certificate.subjectKeyIdentifier !== undefined &&
-          equalBytes(c.certificate.subjectKeyIdentifier, aki)
-        )
-          parent = c.certificate; // oldest first: the last match is the newest
-    return [issuing, parent ?? this.rootCertificate];
+    return [issuing, this.issuerOf(issuing) ?? this.rootCertificate];
+  }
+
+  /**
+   * The CA certificate of this hierarchy that signed `cert`, found by authority key identifier
+   * among every generation (a certificate issued before a renewal chains to the older CA
+   * certificate): an issuing CA certificate first, the oldest of its key; of several root
+   * certificates of one key (a root renewed with the same key), the newest, so that a chain
+   * never ends in the older, sooner-expiring one. Else by issuer name; undefined when no CA
+   * certificate here signed it.
+   *
+   * @example
+   * ```ts
+   * ca.issuerOf(leaf); // the issuing CA certificate that signed leaf
+   * ```
+   */
+  issuerOf(cert: Certificate): Certificate | undefined {
+    const issuing = this.caCertificates('issuing').map((i) => i.certificate);
+    const roots = this.standalone ? [] : this.caCertificates('root').map((i) => i.certificate);
+    const aki = cert.authorityKeyIdentifier?.keyIdentifier;
+    if (aki) {
+      const signedBy = (c: Certificate) =>
+        c.subjectKeyIdentifier !== undefined && equalBytes(c.subjectKeyIdentifier, aki);
+      const found = issuing.find(signedBy) ?? roots.filter(signedBy).at(-1);
+      if (found) return found;
+    }
+    return [...issuing, ...roots].find((c) => c.subject.equals(cert.issuer));
   }
 
   /**

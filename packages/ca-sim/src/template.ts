@@ -4,6 +4,7 @@
 import { ekuOid, KEY_USAGE_FLAGS, type KeyUsageFlag, msNtdsCaSecurity } from '@certlab/pki';
 import { CaError } from './errors.js';
 import { objectGuidAltName } from './request-attributes.js';
+import { CONTROL_CHARACTERS as CONTROL, UNPRINTABLE } from './text-checks.js';
 
 /**
  * Key algorithms a template may allow.
@@ -78,7 +79,9 @@ export function requesterIdentityProblem(
     id?.groups !== undefined &&
     (!Array.isArray(id.groups) ||
       id.groups.length > MAX_GROUPS ||
-      id.groups.some((g) => typeof g !== 'string' || g.trim() === '' || g.trim() !== g || CONTROL.test(g)))
+      id.groups.some(
+        (g) => typeof g !== 'string' || g.trim() === '' || g.trim() !== g || UNPRINTABLE.test(g),
+      ))
   )
     return {
       field: 'groups',
@@ -219,8 +222,6 @@ function principals(list: string[], where: string): string[] {
   return list;
 }
 
-/** C0 and C1 controls, DEL, and the Unicode line and paragraph separators. */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 /** More groups than any token holds (Windows caps a token's groups at 1,015). */
 const MAX_GROUPS = 1015;
 /** The fields of a template object, as parseTemplate reads them (and JSON.stringify writes them). */

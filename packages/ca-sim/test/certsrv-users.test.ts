@@ -382,6 +382,8 @@ describe('UserDirectory: changing accounts', () => {
     expect(await users.authenticate('alice', 'alice-Passw0rd')).toBeUndefined();
     expect(await users.authenticate('alice', 'new-Passw0rd')).toBeDefined();
     expect(await users.update('bob', { admin: true })).toBeUndefined();
+    expect(users.get('contoso\\ALICE')?.name).toBe('CONTOSO\\alice');
+    expect(users.get('bob')).toBeUndefined();
     const r1 = users.revision;
     await expect(users.update('alice', { password: '' })).rejects.toThrow(TypeError);
     await expect(users.update('alice', { directory: { sid: 'S-1' } })).rejects.toThrow(TypeError);

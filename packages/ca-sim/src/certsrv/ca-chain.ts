@@ -1,7 +1,7 @@
 // The CA certificates above a certificate, found by key identifier among every CA certificate
 // generation (a certificate issued before a CA renewal chains to the older CA certificate).
 
-import { type Certificate, equalBytes } from '@certlab/pki';
+import type { Certificate } from '@certlab/pki';
 import type { CertificationAuthority } from '../authority.js';
 
 /**
@@ -13,21 +13,10 @@ import type { CertificationAuthority } from '../authority.js';
  * ```
  */
 export function caChainOf(ca: CertificationAuthority, cert: Certificate): Certificate[] {
-  const issuing = ca.caCertificates('issuing').map((i) => i.certificate);
-  const roots = ca.standalone ? [] : ca.caCertificates('root').map((i) => i.certificate);
-  const all = [...issuing, ...roots];
   const out: Certificate[] = [];
   let cur = cert;
   for (let depth = 0; depth < 8 && !cur.isSelfIssued; depth++) {
-    const aki = cur.authorityKeyIdentifier?.keyIdentifier;
-    const matches = aki
-      ? all.filter((c) => c.subjectKeyIdentifier !== undefined && equalBytes(c.subjectKeyIdentifier, aki))
-      : [];
-    // Several root certificates of one key (a root renewed with the same key): the newest, as
-    // ca.chain takes it, so that a chain never ends in the older, sooner-expiring one. Among
-    // issuing CA certificates of one key, the first, as before.
-    const bySki = matches.find((c) => !roots.includes(c)) ?? matches.at(-1);
-    const parent = bySki ?? all.find((c) => c.subject.equals(cur.issuer));
+    const parent = ca.issuerOf(cur);
     if (!parent || out.includes(parent)) break;
     out.push(parent);
     cur = parent;

@@ -9,6 +9,7 @@ import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CaError } from '../errors.js';
 import { type RequesterIdentity, requesterIdentityProblem } from '../template.js';
+import { UNPRINTABLE } from '../text-checks.js';
 import { ntHash, verifyNtlmV2 } from './ntlm.js';
 
 /** scrypt cost parameters (RFC 7914 §2): N = 2^14, r = 8, p = 1 — about 50 ms, 16 MiB. */
@@ -136,13 +137,6 @@ const DIRECTORY_FIELDS: readonly (keyof AccountDirectory)[] = [
   'groups',
 ];
 
-/**
- * Characters no account name or directory value may hold: C0 and C1 controls and DEL (\p{Cc}),
- * the line and paragraph separators, and unpaired surrogates (which have no UTF-8 form, so no
- * certificate could carry them). They would also split the request log's text lines.
- */
-const UNPRINTABLE = /[\p{Cc}\p{Cs}\u2028\u2029]/u;
-
 /** Checks a directory object (from code or a users file); returns it, or throws `fail(message)`. */
 function checkDirectory(value: unknown, fail: (message: string) => Error): AccountDirectory {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
@@ -150,14 +144,9 @@ function checkDirectory(value: unknown, fail: (message: string) => Error): Accou
   for (const [k, v] of Object.entries(value)) {
     if (!(DIRECTORY_FIELDS as readonly string[]).includes(k))
       throw fail(`"directory" has an unknown field "${k}" (${DIRECTORY_FIELDS.join(', ')})`);
-    const values = k === 'groups' && Array.isArray(v) ? (v as unknown[]) : [v];
-    for (const x of values)
-      if (typeof x !== 'string' || x.trim() === '' || UNPRINTABLE.test(x) || x.trim() !== x)
-        throw fail(
-          k === 'groups'
-            ? '"directory.groups" must be a list of group names such as ["CONTOSO\\\\Exchange Admins"], without control characters or outer spaces'
-            : `"directory.${k}" must be a non-empty string without control characters or outer spaces`,
-        );
+    // The groups are a list, checked with the rest of the identity below.
+    if (k !== 'groups' && (typeof v !== 'string' || v.trim() === '' || UNPRINTABLE.test(v) || v.trim() !== v))
+      throw fail(`"directory.${k}" must be a non-empty string without control characters or outer spaces`);
   }
   // The CA writes these into certificates: a malformed one is refused here, not at issuance.
   const d = value as AccountDirectory;
@@ -501,6 +490,19 @@ export class UserDirectory {
     const removed = this.#users.delete(this.#key(name));
     if (removed) this.#revision++;
     return removed;
+  }
+
+  /**
+   * The account of exactly this name (any accepted form of it, compared without case, as add and
+   * remove take it), or undefined.
+   *
+   * @example
+   * ```ts
+   * users.get('contoso\\ALICE')?.admin; // false
+   * ```
+   */
+  get(name: string): CertsrvAccount | undefined {
+    return this.#users.get(this.#key(name))?.account;
   }
 
   /**

@@ -5,7 +5,7 @@
 
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import {
   type CertificationAuthority,
   type CertsrvLogEntry,
@@ -14,7 +14,7 @@ import {
   issueTlsCertificate,
   parseUserSpec,
   startCertsrv,
-  UserDirectory,
+  type UserDirectory,
 } from '@certlab/ca-sim';
 import { readCertificates } from '@certlab/pki';
 import { booleanOption, choiceOption, listOption, stringOption } from '../args.js';
@@ -34,11 +34,13 @@ import { fileExists } from '../files.js';
 import { writeJson, writeLines } from '../output.js';
 import {
   DOMAIN_OPTION,
+  readUsers,
   USERS_FILE,
   USERS_OPTION,
   type UsersFileEvent,
   usersFileOf,
   watchUsersFile,
+  writeUsers,
 } from '../users-file.js';
 import { createCaInDir } from './ca-init.js';
 
@@ -316,11 +318,9 @@ async function loadAccounts(
   save(): Promise<void>;
 }> {
   const generated = new Map<string, string>();
-  let directory: UserDirectory;
   let changed = false;
   const existed = await fileExists(ctx.io, file);
-  if (existed) directory = await UserDirectory.load(file);
-  else directory = new UserDirectory(domain.toUpperCase());
+  const directory = await readUsers(ctx, file, { create: true, domain });
   // NTLM needs the NT hashes: kept from now on, for each password set from now on.
   if (ntlm && !directory.ntlm) {
     directory.ntlm = true;
@@ -349,8 +349,7 @@ async function loadAccounts(
     }
   const save = async () => {
     if (!changed && generated.size === 0 && given.length === 0) return;
-    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-    await directory.save(file);
+    await writeUsers(directory, file);
   };
   return { directory, generated, fromCommandLine, save };
 }

@@ -218,7 +218,7 @@ export const userAdd: Command = {
     const read = () => readUsers(ctx, file, { create: true, ...(domain !== undefined ? { domain } : {}) });
     const refuseExisting = (users: UserDirectory) => {
       const canonical = users.canonicalName(name);
-      if (users.list().some((a) => a.name.toLowerCase() === canonical.toLowerCase()))
+      if (users.get(name))
         throw failure(
           `${canonical} exists already in ${file}.`,
           `Change it with 'certlab user set ${canonical} …', or remove it first.`,
@@ -325,7 +325,7 @@ export const userSet: Command = {
     const file = usersFileOf(ctx, args);
     const users = await readUsers(ctx, file);
     const canonical = users.canonicalName(name);
-    const before = users.list().find((a) => a.name.toLowerCase() === canonical.toLowerCase());
+    const before = users.get(name);
     if (!before)
       throw new CliError(
         EXIT.failed,
