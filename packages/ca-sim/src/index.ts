@@ -23,6 +23,7 @@ export * from './certsrv-encoding.js';
 export * from './clock.js';
 export * from './crl-builder.js';
 export * from './crl-schedule.js';
+export * from './default-permissions.js';
 export * from './disposition.js';
 export * from './errors.js';
 export * from './hresult.js';

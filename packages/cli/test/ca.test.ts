@@ -4,7 +4,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   decodeMsCertificateTemplate,
@@ -898,7 +898,25 @@ describe('template ACLs: Web Server for Domain Admins only, as AD CS sets it (re
       );
       expect(issued.code, issued.stdout + issued.stderr).toBe(0);
       expect(issued.stdout).toContain('Issued');
+      // --requester names an account of DIR/users.json: its groups come with it.
+      await writeFile(join(dir, 'ops.pw'), 'Ops!passw0rd\n');
+      for (const [name, ...more] of [['ops', '--group', 'CONTOSO\\Domain Admins'], ['clerk']])
+        expect(
+          (await cli(dir, 'user', 'add', '--dir', 'pki', name!, '--password-file', 'ops.pw', ...more)).code,
+        ).toBe(0);
+      const fromFile = await submit('--template', 'WebServer', '--requester', 'ops', '--format', 'json');
+      expect(fromFile.code, fromFile.stdout + fromFile.stderr).toBe(0);
+      expect(JSON.parse(fromFile.stdout).requester).toBe('CONTOSO\\ops');
+      const clerk = await submit('--template', 'WebServer', '--requester', 'clerk');
+      expect(clerk.code).toBe(1);
+      expect(clerk.stdout).toContain('0x80094012');
+      // ... and --group adds to them.
+      const helped = await submit(
+        ...['--template', 'WebServer', '--requester', 'clerk', '--group', 'Enterprise Admins'],
+      );
+      expect(helped.code, helped.stdout + helped.stderr).toBe(0);
     } finally {
+      await rm(join(dir, 'pki', 'users.json'), { force: true });
       // Back to the built-in template (no ACL) for the other tests.
       expect((await cli(dir, 'ca', 'templates', '--dir', 'pki', '--add', 'WebServer')).code).toBe(0);
     }

@@ -194,18 +194,18 @@ describe('a trainee session on certlab lab init', () => {
         )
       ).code,
     ).toBe(0);
-    const submit = await cli(
-      dir,
-      'ca',
-      'submit',
-      '--dir',
-      'lab/ca',
-      'ex01.req',
-      '--template',
-      'WebServer',
-      '--out',
-      'certnew.cer',
-    );
+    // The lab CA has AD CS's default permissions: Web Server is for Domain Admins and Enterprise
+    // Admins, so a request with no requester (or an ordinary one) is denied, and the lab's
+    // administrator (in both groups, per DIR/ca/users.json) gets the certificate.
+    const submitWeb = (...extra: string[]) =>
+      cli(dir, ...['ca', 'submit', '--dir', 'lab/ca', 'ex01.req', '--template', 'WebServer'], ...extra);
+    const anonymous = await submitWeb();
+    expect(anonymous.code).toBe(1);
+    expect(anonymous.stdout).toContain('0x80094012 (-2146877422 CERTSRV_E_TEMPLATE_DENIED)');
+    check = await lab('check');
+    expect(check.stdout).toContain('the account is not in Domain Admins: sign in as CONTOSO\\administrator.');
+    expect(check.stdout).toContain('--template WebServer --requester administrator --out certnew.cer');
+    const submit = await submitWeb('--requester', 'administrator', '--out', 'certnew.cer');
     expect(submit.code).toBe(0);
     expect(
       (

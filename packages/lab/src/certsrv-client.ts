@@ -19,11 +19,14 @@ import { l10n } from './localized.js';
  */
 export class CertsrvClient {
   readonly baseUrl: string;
+  /** The account name it signs in with. */
+  readonly account: string;
   readonly #auth: string;
   readonly #lang: 'en' | 'fr';
 
   constructor(baseUrl: string, account: { name: string; password: string }, lang: 'en' | 'fr' = 'en') {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.account = account.name;
     this.#auth = `Basic ${Buffer.from(`${account.name}:${account.password}`, 'utf8').toString('base64')}`;
     this.#lang = lang;
   }
@@ -89,15 +92,35 @@ export class CertsrvClient {
   }
 
   /**
-   * Posts a PKCS #10 request (PEM) to certfnsh.asp with a template; returns the request id and
-   * the page text (issued, pending or denied).
+   * The templates the advanced request page (certrqxt.asp) offers the signed-in account: only
+   * those it may enroll for (reference §4), as `{ name, displayName }` in the page's order
+   * (`name` is the cn, field 1 of the option value).
    *
    * @example
    * ```ts
-   * const { requestId } = await web.submit(csr.toPem(), 'WebServer');
+   * (await web.templates()).map((t) => t.displayName); // ['Web Server', 'User', …]
    * ```
    */
-  async submit(csrPem: string, template = 'WebServer'): Promise<{ requestId: number; page: string }> {
+  async templates(): Promise<{ name: string; displayName: string }[]> {
+    const html = await (await this.#get('/certsrv/certrqxt.asp')).text();
+    return [...html.matchAll(/<option value="([^"]*)"[^>]*>([^<]*)<\/option>/g)]
+      .map((m) => ({ name: unescapeHtml(m[1]!.split(';')[1] ?? ''), displayName: unescapeHtml(m[2]!) }))
+      .filter((t) => t.name !== '');
+  }
+
+  /**
+   * Posts a PKCS #10 request (PEM) to certfnsh.asp with a template; returns the request id, what
+   * the CA decided (the result page: Certificate Issued, Certificate Pending or Certificate
+   * Request Denied with its disposition message) and the page text. Throws ERR_LAB_CERTSRV when
+   * the answer is not a result page (no request id: the site is down, the sign-in failed…).
+   *
+   * @example
+   * ```ts
+   * const r = await web.submit(csr.toPem(), 'WebServer');
+   * if (r.disposition === 'denied') console.log(r.message); // 'Denied by Policy Module'
+   * ```
+   */
+  async submit(csrPem: string, template = 'WebServer'): Promise<CertsrvSubmission> {
     const body = new URLSearchParams({
       Mode: 'newreq',
       CertRequest: csrPem,
@@ -114,6 +137,8 @@ export class CertsrvClient {
         headers: {
           authorization: this.#auth,
           'user-agent': 'certlab-lab/0.1',
+          // English result pages whatever the lab's language: their markers are what is read here.
+          'accept-language': 'en-US',
           'content-type': 'application/x-www-form-urlencoded',
         },
         body: body.toString(),
@@ -130,17 +155,25 @@ export class CertsrvClient {
       );
     }
     const page = await res.text();
-    const m = /certnew\.cer\?ReqID=(\d+)&/.exec(page) ?? /Request Id is (\d+)/i.exec(page);
+    const issued = /certnew\.cer\?ReqID=(\d+)&/.exec(page);
+    const other = /Your Request Id is (\d+)\./.exec(page);
+    const m = issued ?? other;
     if (!res.ok || !m)
       throw new LabError(
         'ERR_LAB_CERTSRV',
         l10n(
-          `certfnsh.asp did not issue the certificate (HTTP ${res.status}): ${pageText(page)}`,
-          `certfnsh.asp n'a pas délivré le certificat (HTTP ${res.status}) : ${pageText(page)}`,
+          `certfnsh.asp did not take the request (HTTP ${res.status}): ${pageText(page)}`,
+          `certfnsh.asp n'a pas pris la demande (HTTP ${res.status}) : ${pageText(page)}`,
         ),
         { lang: this.#lang },
       );
-    return { requestId: Number(m[1]), page };
+    const requestId = Number(m[1]);
+    if (issued) return { requestId, disposition: 'issued', page };
+    if (page.includes('id="locDenied"')) {
+      const message = /The disposition message is "([^"]*)"/.exec(page)?.[1];
+      return { requestId, disposition: 'denied', page, message: unescapeHtml(message ?? '') };
+    }
+    return { requestId, disposition: 'pending', page };
   }
 
   /**
@@ -155,6 +188,31 @@ export class CertsrvClient {
     const res = await this.#get(`/certsrv/certnew.cer?ReqID=${requestId}&Enc=b64`);
     return new Uint8Array(await res.arrayBuffer());
   }
+}
+
+/**
+ * What certfnsh.asp answered to a submission: the request id and the CA's decision as the result
+ * page shows it (`message`: the disposition message of a denied request, e.g. "Denied by Policy
+ * Module").
+ *
+ * @example
+ * ```ts
+ * const r: CertsrvSubmission = { requestId: 7, disposition: 'issued', page: '<!DOCTYPE html>…' };
+ * ```
+ */
+export interface CertsrvSubmission {
+  readonly requestId: number;
+  readonly disposition: 'issued' | 'pending' | 'denied';
+  /** The disposition message of a denied request. */
+  readonly message?: string;
+  readonly page: string;
+}
+
+/** The characters certsrv's pages escape, back to text. */
+function unescapeHtml(s: string): string {
+  return s.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_, e: string) =>
+    e === 'amp' ? '&' : e === 'lt' ? '<' : e === 'gt' ? '>' : e === 'quot' ? '"' : "'",
+  );
 }
 
 /** The start of a page's text, for an error message: tags and runs of white space removed. */

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { type CertificationAuthority, UserDirectory } from '@certlab/ca-sim';
 import { publishCaCertificates } from './ca-publication.js';
 import { LabError } from './errors.js';
+import { ADMIN_GROUPS } from './internal/lab-accounts.js';
 import { type ExchangeVersion, LAB_CONFIG_FILE, type LabConfig, writeLabConfig } from './lab-config.js';
 import { CERT_ENROLL, type LabSession, openLabSession } from './lab-session.js';
 import { type LabLang, type Localized, l10n } from './localized.js';
@@ -33,7 +34,10 @@ export interface CreateLabOptions {
   readonly ca: CertificationAuthority;
   /** The CA directory relative to `dir` (default `ca`). */
   readonly caDir?: string;
-  /** The certsrv account of the trainee; written to DIR/ca/users.json. */
+  /**
+   * The certsrv account of the trainee; written to DIR/ca/users.json as a CA administrator in
+   * CONTOSO\Domain Admins and CONTOSO\Enterprise Admins.
+   */
   readonly account: { readonly name: string; readonly password: string };
   readonly now?: () => Date;
   /** A running certsrv (CDP URLs are then fetched from it). */
@@ -97,7 +101,12 @@ export async function createLab(
   await mkdir(options.dir, { recursive: true });
   await publishCaCertificates(options.ca, join(options.dir, caDir, CERT_ENROLL));
   const users = new UserDirectory('CONTOSO');
-  await users.add(options.account.name, options.account.password, { admin: true });
+  // The domain's Administrator: a CA administrator, and in the groups Web Server's default
+  // permissions let enroll (the lab CA publishes them, see withDefaultPermissions).
+  await users.add(options.account.name, options.account.password, {
+    admin: true,
+    directory: { groups: [...ADMIN_GROUPS] },
+  });
   await users.save(join(options.dir, caDir, CA_USERS_FILE));
   const now = options.now ?? (() => new Date());
   const config: LabConfig = {

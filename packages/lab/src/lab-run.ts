@@ -12,11 +12,14 @@ import {
   createMemoryStore,
   generatePassword,
   manualClock,
+  STANDARD_TEMPLATES,
   startCertsrv,
   UserDirectory,
+  withDefaultPermissions,
 } from '@certlab/ca-sim';
 import { publishCrls } from './ca-publication.js';
 import { LabError } from './errors.js';
+import { ADMIN_GROUPS, ORDINARY_ACCOUNT } from './internal/lab-accounts.js';
 import type { ExchangeVersion } from './lab-config.js';
 import { assertNoLab, createLab } from './lab-init.js';
 import { CERT_ENROLL } from './lab-session.js';
@@ -110,6 +113,9 @@ export async function runLab(options: RunLabOptions): Promise<RunLabResult> {
     baseUrl: 'http://ca01.contoso.com',
     db: createMemoryStore(),
     clock,
+    // As a new AD CS forest has them (`lab init` publishes the same): Web Server for the
+    // administrators only.
+    templates: withDefaultPermissions(STANDARD_TEMPLATES),
   });
   let server: Awaited<ReturnType<typeof startCertsrv>> | undefined;
   try {
@@ -117,7 +123,10 @@ export async function runLab(options: RunLabOptions): Promise<RunLabResult> {
     await publishCrls(ca, join(dir, 'ca', CERT_ENROLL));
     const account = { name: 'administrator', password: generatePassword() };
     const users = new UserDirectory('CONTOSO');
-    await users.add(account.name, account.password, { admin: true });
+    await users.add(account.name, account.password, {
+      admin: true,
+      directory: { groups: [...ADMIN_GROUPS] },
+    });
     server = await startCertsrv({ ca, users, crlSchedule: false, defaultLanguage: lang });
     const { session } = await createLab({
       dir,
@@ -143,6 +152,11 @@ export async function runLab(options: RunLabOptions): Promise<RunLabResult> {
       certsrvUrl: server.url,
       ca,
       setCaTime: (t) => clock.set(t),
+      ordinaryAccount: async () => {
+        const password = generatePassword();
+        await users.add(ORDINARY_ACCOUNT, password);
+        return { name: ORDINARY_ACCOUNT, password };
+      },
     });
     const report = await scenario.check(session);
     print('');

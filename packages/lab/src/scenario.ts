@@ -83,7 +83,7 @@ export interface CheckReport {
  *
  * @example
  * ```ts
- * const o: ScenarioRunContext = { lang: 'fr', mistake: 'wrong-fqdn', print: console.log, certsrvUrl, ca };
+ * const o: ScenarioRunContext = { lang: 'fr', mistake: 'wrong-fqdn', print: console.log, certsrvUrl, ca, setCaTime, ordinaryAccount };
  * ```
  */
 export interface ScenarioRunContext {
@@ -96,6 +96,12 @@ export interface ScenarioRunContext {
   readonly ca: CertificationAuthority;
   /** Moves the CA's clock (to issue an already expired certificate). */
   readonly setCaTime: (t: Date) => void;
+  /**
+   * Adds a certsrv account of the lab's domain that is in no group but Domain Users (not a CA
+   * administrator) and returns its credentials: the account a mistake signs in with when the
+   * trainee is not an administrator.
+   */
+  readonly ordinaryAccount: () => Promise<{ readonly name: string; readonly password: string }>;
 }
 
 /**

@@ -84,6 +84,26 @@ const CASES: Case[] = [
   },
   {
     exchange: '2010',
+    mistake: 'template-denied',
+    step: 4,
+    code: 'NO_CERTIFICATE',
+    hint: /"Certificate Request Denied" \(status 0x80094012, CERTSRV_E_TEMPLATE_DENIED\), the account is not in Domain Admins: sign in as CONTOSO\\administrator\.$/,
+    // Nothing to assign: 2010 UM has no certificate for TLS, so no listener.
+    by: 'network',
+    failure: 'ECONNREFUSED',
+  },
+  {
+    exchange: '2007sp1',
+    mistake: 'template-denied',
+    step: 4,
+    code: 'NO_CERTIFICATE',
+    hint: /--template WebServer --requester administrator --out certnew\.cer .*sign in as CONTOSO\\administrator\.$/,
+    // 2007 SP1 falls back to its self-signed certificate, which LYNC01 does not trust.
+    by: 'client',
+    failure: 'CERT_E_UNTRUSTEDROOT',
+  },
+  {
+    exchange: '2010',
     mistake: 'expired',
     step: 4,
     code: 'EXPIRED',
@@ -150,6 +170,30 @@ describe('lab check catches each classic mistake', () => {
         expect(step6.hint?.fr).toMatch(/ Corrigez l'étape 5\.$/);
       }
     });
+
+  it('template-denied: certsrv does not offer Web Server to an ordinary account and the CA records the denial', async () => {
+    for (const lang of ['en', 'fr'] as const) {
+      const lines: string[] = [];
+      await runLab({ exchange: '2007sp1', lang, mistake: 'template-denied', print: (l) => lines.push(l) });
+      const text = lines.join('\n');
+      if (lang === 'en') {
+        expect(text).toContain('(signed in as CONTOSO\\exchadmin)');
+        expect(text).toContain('  5. Certificate Template: "Web Server" is not in the list (User):');
+        expect(text).toMatch(
+          /→ "Certificate Request Denied": Your Request Id is \d+\. The disposition message is "Denied by Policy Module"\./,
+        );
+        expect(text).toMatch(
+          /Failed Requests → Request \d+, Request Status Code: The permissions on the certificate template do not allow the current user to enroll for this type of certificate\. 0x80094012 \(-2146877422 CERTSRV_E_TEMPLATE_DENIED\)/,
+        );
+        expect(text).toContain('No certificate from "Contoso Issuing CA" is listed.');
+      } else {
+        // French pages: the template's French display name.
+        expect(text).toContain("« Serveur web » n'est pas dans la liste (Utilisateur)");
+        expect(text).toContain('Demandes ayant échoué');
+      }
+      expect(text).not.toMatch(/LocalMachine\\My \+=/);
+    }
+  });
 
   it('a revoked certificate is caught from the CRL in the CA CertEnroll folder when certsrv is not running', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'certlab-lab-test-'));

@@ -1,6 +1,7 @@
 // `certlab ca submit`: submit a PKCS #10 request to the CA as `certreq -submit` does, print the
 // request id and disposition with AD CS's message, and save the certificate when it is issued.
 
+import { join } from 'node:path';
 import {
   caChainOf,
   encodeCertsrvCertificates,
@@ -9,6 +10,7 @@ import {
 } from '@certlab/ca-sim';
 import { booleanOption, choiceOption, listOption, stringOption } from '../args.js';
 import {
+  caDir,
   DB_OPTION,
   DIR_OPTION,
   dispositionLines,
@@ -23,8 +25,9 @@ import { EXIT, usageError } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { FORCE_OPTION, FORMAT_OPTION } from '../common-options.js';
 import { checkDirectory, DIRECTORY_KEYS, parseDirectoryEntries } from '../directory-option.js';
-import { ensureWritable, readInput, resolvePath, STDIO, writeOutput } from '../files.js';
+import { ensureWritable, fileExists, readInput, resolvePath, STDIO, writeOutput } from '../files.js';
 import { summaryStream, writeJson, writeLines } from '../output.js';
+import { readUsers, USERS_FILE } from '../users-file.js';
 
 const NAME = 'ca submit';
 
@@ -43,6 +46,30 @@ function requesterIdentity(
   return Object.keys(id).length > 0 ? (id as RequesterIdentity) : undefined;
 }
 
+/**
+ * The requester as the CA's directory knows it: when DIR/users.json (the certsrv accounts) has an
+ * account of that name, its canonical name, directory attributes and groups, as AD CS takes the
+ * caller's token and directory entry; --directory values replace the file's, --group adds groups.
+ * A name the file does not hold (or no file) is recorded as given.
+ */
+async function withAccount(
+  ctx: Parameters<Command['run']>[0],
+  file: string,
+  id: RequesterIdentity | undefined,
+): Promise<RequesterIdentity | undefined> {
+  if (id?.name === undefined || !(await fileExists(ctx.io, file))) return id;
+  const account = (await readUsers(ctx, file)).get(id.name);
+  if (!account) return id;
+  const { groups: fileGroups = [], ...fileDirectory } = account.directory ?? {};
+  const groups = [...new Set([...fileGroups, ...(id.groups ?? [])])];
+  return {
+    ...fileDirectory,
+    ...id,
+    name: account.name,
+    ...(groups.length > 0 ? { groups } : {}),
+  };
+}
+
 export const caSubmit: Command = {
   name: NAME,
   summary: 'Submit a certificate request to the CA (certreq -submit): request id and disposition.',
@@ -51,7 +78,7 @@ export const caSubmit: Command = {
     '    [--requester NAME] [--directory KEY=VALUE]… [--group GROUP]… [--out FILE [--enc b64|bin] [--chain]] [--format text|json]',
   ],
   description:
-    'Submits a PKCS #10 request, a PKCS #7 renewal request (a PKCS #10 signed with the certificate it renews) or a CMC request (PEM, Base64 or DER; - for stdin) to the CA of DIR. Every submission gets the next request id, whatever its outcome. The policy module decides as AD CS does: the template (from --template, a CertificateTemplate attribute, or the request itself) sets the certificate; a template with manager approval (WebServer_Manual) leaves the request pending; an unknown template, a key that is too small or a missing subject denies it with AD CS\'s message and HRESULT. Templates that build the subject from Active Directory (Machine, User, DomainController…) take what the directory knows about the requester from --directory (dns=, dn=, upn=, email=, sid=, guid=, domain=); without it they are denied as AD CS denies an account that lacks the value (e.g. CERTSRV_E_SUBJECT_DNS_REQUIRED). KerberosAuthentication also names the NetBIOS domain of --requester DOMAIN\\name. A template with an enroll list (its ACL) issues only to a requester it names, directly, through a --group, or through the groups every account is in (Everyone, Authenticated Users, DOMAIN\\Domain Users, or DOMAIN\\Domain Computers for host$ accounts); others are denied with CERTSRV_E_TEMPLATE_DENIED (0x80094012). Like certreq, it prints "RequestId: N" and the disposition: "Certificate retrieved(Issued) Issued", "Certificate request is pending: Taken Under Submission (0)", or "Certificate not issued (Denied) …" with the status. Exit 0 when issued or pending, 1 when denied. With --out the issued certificate is written there (nothing is written for a pending or denied request: approve it and use ca retrieve).',
+    'Submits a PKCS #10 request, a PKCS #7 renewal request (a PKCS #10 signed with the certificate it renews) or a CMC request (PEM, Base64 or DER; - for stdin) to the CA of DIR. Every submission gets the next request id, whatever its outcome. The policy module decides as AD CS does: the template (from --template, a CertificateTemplate attribute, or the request itself) sets the certificate; a template with manager approval (WebServer_Manual) leaves the request pending; an unknown template, a key that is too small or a missing subject denies it with AD CS\'s message and HRESULT. Templates that build the subject from Active Directory (Machine, User, DomainController…) take what the directory knows about the requester from --directory (dns=, dn=, upn=, email=, sid=, guid=, domain=); without it they are denied as AD CS denies an account that lacks the value (e.g. CERTSRV_E_SUBJECT_DNS_REQUIRED). KerberosAuthentication also names the NetBIOS domain of --requester DOMAIN\\name. --requester NAME is the account the request comes from; when DIR/users.json (the certsrv accounts) has it, its directory attributes and groups come with it, as AD CS knows the caller. A template with an enroll list (its ACL) issues only to a requester it names, directly, through a --group or a group of the account, or through the groups every account is in (Everyone, Authenticated Users, DOMAIN\\Domain Users, or DOMAIN\\Domain Computers for host$ accounts); others are denied with CERTSRV_E_TEMPLATE_DENIED (0x80094012). Like certreq, it prints "RequestId: N" and the disposition: "Certificate retrieved(Issued) Issued", "Certificate request is pending: Taken Under Submission (0)", or "Certificate not issued (Denied) …" with the status. Exit 0 when issued or pending, 1 when denied. With --out the issued certificate is written there (nothing is written for a pending or denied request: approve it and use ca retrieve).',
   options: [
     DIR_OPTION,
     {
@@ -72,7 +99,7 @@ export const caSubmit: Command = {
       name: 'requester',
       type: 'string',
       value: 'NAME',
-      help: 'The requester recorded with the request, e.g. CONTOSO\\alice (default: none).',
+      help: `The requester recorded with the request, e.g. CONTOSO\\alice (default: none). When DIR/${USERS_FILE} (the certsrv accounts, see certlab user) has that account, its directory attributes and groups are the requester's too, e.g. --requester administrator in a lab.`,
     },
     {
       name: 'directory',
@@ -128,10 +155,14 @@ export const caSubmit: Command = {
       throw usageError('--template needs a template name.', NAME);
     // certreq -attrib separates attributes with the two characters \n.
     const attributes = listOption(args, 'attrib').flatMap((a) => a.split(/\\n|\r?\n/));
-    const requester = requesterIdentity(
-      stringOption(args, 'requester'),
-      listOption(args, 'directory'),
-      listOption(args, 'group'),
+    const requester = await withAccount(
+      ctx,
+      join(caDir(ctx, args), USERS_FILE),
+      requesterIdentity(
+        stringOption(args, 'requester'),
+        listOption(args, 'directory'),
+        listOption(args, 'group'),
+      ),
     );
     const path = args.positionals[0]!;
     if (out !== undefined) await ensureWritable(ctx.io, out, force);

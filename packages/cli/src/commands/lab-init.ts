@@ -3,7 +3,7 @@
 // trainee works on it with `certlab serve --dir DIR/ca` and `certlab ca … --dir DIR/ca`.
 
 import { join } from 'node:path';
-import { generatePassword } from '@certlab/ca-sim';
+import { generatePassword, STANDARD_TEMPLATES, withDefaultPermissions } from '@certlab/ca-sim';
 import type { ExchangeVersion } from '@certlab/lab';
 import * as lab from '@certlab/lab';
 import { choiceOption } from '../args.js';
@@ -21,7 +21,7 @@ export const labInit: Command = {
   summary: 'Prepare a training lab: the CA, the Exchange UM server and the Lync front end.',
   usage: ['lab init exchange-um --dir DIR [--exchange 2007sp1|2010] [--lang en|fr]'],
   description:
-    'Creates the hosts of a scenario in DIR: the CA host (a root and an issuing CA in DIR/ca, created as ca init creates one, with a certsrv account in DIR/ca/users.json), the Lync Server front end (DIR/hosts/lync01: its certificate with its key and the root, already deployed) and the Exchange UM server (DIR/hosts/ex01: Exchange installed with its self-signed certificate, nothing from the CA yet). Then prints the first step. Work with the ordinary commands (certlab serve --dir DIR/ca, certlab store … --machine DIR/hosts/ex01, certlab csr new, certlab ca submit --dir DIR/ca) and certlab lab um / check / hint.',
+    "Creates the hosts of a scenario in DIR: the CA host (a root and an issuing CA in DIR/ca, created as ca init creates one, publishing the standard templates with AD CS's default permissions (Web Server for Domain Admins and Enterprise Admins), with a certsrv account in DIR/ca/users.json: CONTOSO\\administrator, a CA administrator in both groups), the Lync Server front end (DIR/hosts/lync01: its certificate with its key and the root, already deployed) and the Exchange UM server (DIR/hosts/ex01: Exchange installed with its self-signed certificate, nothing from the CA yet). Then prints the first step. Work with the ordinary commands (certlab serve --dir DIR/ca, certlab store … --machine DIR/hosts/ex01, certlab csr new, certlab ca submit --dir DIR/ca --requester administrator) and certlab lab um / check / hint.",
   options: [LAB_DIR_OPTION, EXCHANGE_OPTION, LAB_LANG_OPTION],
   positionals: { names: ['SCENARIO'], min: 1 },
   examples: [
@@ -43,6 +43,9 @@ export const labInit: Command = {
       baseUrl: `http://${caHost?.fqdn ?? 'ca01.contoso.com'}`,
       db: null,
       editFlags: [],
+      // AD CS's default template permissions, as a new forest has them (reference §12): Web Server
+      // for Domain Admins and Enterprise Admins, the groups of the lab's administrator account.
+      templates: withDefaultPermissions(STANDARD_TEMPLATES).map((t) => ({ ...t })),
     };
     const caDir = join(dir, 'ca');
     const { ca } = await createCaInDir(ctx, caDir, config, { kind: 'pglite', path: join(caDir, 'db') });

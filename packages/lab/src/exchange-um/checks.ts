@@ -276,6 +276,8 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
     .list()
     .filter(ours)
     .sort(newestFirst('notBefore'));
+  // The lab's account, by its user name: ca submit takes its groups from DIR/ca/users.json.
+  const requester = shellWord(config.ca.account.name.slice(config.ca.account.name.indexOf('\\') + 1));
   const requestCmd = `certlab csr new --new-key rsa --key-out ex01.key --subject "CN=${ex.fqdn}" --dns ${ex.fqdn} --template WebServer --out ex01.req`;
   let good: CertificateEntry | undefined;
   let umCertForLync: Certificate | undefined;
@@ -312,8 +314,8 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
             `Aucun certificat émis par « ${config.ca.name} » dans LocalMachine\\My de ${ex.name}.`,
           ),
           l10n(
-            `Article, ${v2010 ? '"To create a certificate on Exchange Server 2010"' : '"To create a certificate request and install the certificate on Exchange Server 2007 (SP1)"'}: request a Web Server certificate named after the FQDN ${ex.fqdn}. Here: ${requestCmd}; certlab ca submit --dir ${caDir} ex01.req --template WebServer --out certnew.cer (with certlab serve stopped; or through certsrv); certlab convert certnew.cer --to pfx --key ex01.key --password P --out ex01.pfx; certlab store import ex01.pfx --machine ${exDir} --location LocalMachine --store My --password P`,
-            `Article, ${v2010 ? '« Pour créer un certificat sur Exchange Server 2010 »' : '« Pour créer une demande de certificat et installer le certificat sur Exchange Server 2007 (SP1) »'} : demandez un certificat « Serveur web » au nom de domaine complet ${ex.fqdn}. Ici : ${requestCmd} ; certlab ca submit --dir ${caDir} ex01.req --template WebServer --out certnew.cer (certlab serve arrêté ; ou par certsrv) ; certlab convert certnew.cer --to pfx --key ex01.key --password P --out ex01.pfx ; certlab store import ex01.pfx --machine ${exDir} --location LocalMachine --store My --password P`,
+            `Article, ${v2010 ? '"To create a certificate on Exchange Server 2010"' : '"To create a certificate request and install the certificate on Exchange Server 2007 (SP1)"'}: request a Web Server certificate named after the FQDN ${ex.fqdn}. Here: ${requestCmd}; certlab ca submit --dir ${caDir} ex01.req --template WebServer --requester ${requester} --out certnew.cer (with certlab serve stopped; or through certsrv); certlab convert certnew.cer --to pfx --key ex01.key --password P --out ex01.pfx; certlab store import ex01.pfx --machine ${exDir} --location LocalMachine --store My --password P. If certsrv did not offer "Web Server", or answered "Certificate Request Denied" (status 0x80094012, CERTSRV_E_TEMPLATE_DENIED), the account is not in Domain Admins: sign in as ${config.ca.account.name}.`,
+            `Article, ${v2010 ? '« Pour créer un certificat sur Exchange Server 2010 »' : '« Pour créer une demande de certificat et installer le certificat sur Exchange Server 2007 (SP1) »'} : demandez un certificat « Serveur web » au nom de domaine complet ${ex.fqdn}. Ici : ${requestCmd} ; certlab ca submit --dir ${caDir} ex01.req --template WebServer --requester ${requester} --out certnew.cer (certlab serve arrêté ; ou par certsrv) ; certlab convert certnew.cer --to pfx --key ex01.key --password P --out ex01.pfx ; certlab store import ex01.pfx --machine ${exDir} --location LocalMachine --store My --password P. Si certsrv n'a pas proposé « Serveur web », ou a répondu « Demande de certificat refusée » (état 0x80094012, CERTSRV_E_TEMPLATE_DENIED), le compte n'est pas membre de Admins du domaine : connectez-vous en tant que ${config.ca.account.name}.`,
           ),
         ),
       );

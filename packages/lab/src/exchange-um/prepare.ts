@@ -10,6 +10,7 @@ import type { CertificationAuthority } from '@certlab/ca-sim';
 import { createCsr, generateKeyPair, subjectAltName } from '@certlab/pki';
 import { LabError } from '../errors.js';
 import { ExchangeUmService } from '../exchange-um-service.js';
+import { ADMIN_GROUPS } from '../internal/lab-accounts.js';
 import { HOST_DOWNLOADS_DIR } from '../lab-host.js';
 import type { LabSession } from '../lab-session.js';
 import { l10n } from '../localized.js';
@@ -36,7 +37,12 @@ export async function prepareExchangeUm(session: LabSession, ca: CertificationAu
     extensions: [subjectAltName([{ type: 'dns', value: lync.fqdn }])],
     template: 'WebServer',
   });
-  const r = await ca.submit(csr.toPem(), { template: 'WebServer' });
+  // Requested by the lab's administrator: Web Server's default permissions (lab CAs publish
+  // them) let only Domain Admins and Enterprise Admins enroll.
+  const r = await ca.submit(csr.toPem(), {
+    template: 'WebServer',
+    requester: { name: session.config.ca.account.name, groups: [...ADMIN_GROUPS] },
+  });
   if (r.disposition !== 'issued' || !r.certificate)
     throw new LabError(
       'ERR_LAB_CERTSRV',

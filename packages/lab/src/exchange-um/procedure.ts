@@ -62,7 +62,14 @@ export async function runExchangeUm(session: LabSession, ctx: ScenarioRunContext
   const lync = session.host('lync');
   const caFqdn = hostOf(session.config, 'ca').fqdn;
   const exDir = hostOf(session.config, 'exchange-um').dir;
-  const web = new CertsrvClient(ctx.certsrvUrl, session.config.ca.account, lang);
+  // `template-denied`: the trainee works under an Exchange administrator's account that is not in
+  // Domain Admins, so the lab CA's Web Server template (AD CS's default permissions) refuses it.
+  const denied = mistake === 'template-denied';
+  const web = new CertsrvClient(
+    ctx.certsrvUrl,
+    denied ? await ctx.ordinaryAccount() : session.config.ca.account,
+    lang,
+  );
   const um = await ExchangeUmService.open(ex, {
     network: session.network,
     now: session.now,
@@ -92,8 +99,8 @@ export async function runExchangeUm(session: LabSession, ctx: ScenarioRunContext
   await web.home();
   say(
     l10n(
-      `  1. On ${ex.fqdn}: Start, Run, http://${caFqdn}/certsrv, OK → GET /certsrv/ 200 (signed in as ${session.config.ca.account.name})`,
-      `  1. Sur ${ex.fqdn} : Démarrer, Exécuter, http://${caFqdn}/certsrv, OK → GET /certsrv/ 200 (connecté en tant que ${session.config.ca.account.name})`,
+      `  1. On ${ex.fqdn}: Start, Run, http://${caFqdn}/certsrv, OK → GET /certsrv/ 200 (signed in as ${web.account})`,
+      `  1. Sur ${ex.fqdn} : Démarrer, Exécuter, http://${caFqdn}/certsrv, OK → GET /certsrv/ 200 (connecté en tant que ${web.account})`,
     ),
   );
   say(
@@ -268,8 +275,39 @@ export async function runExchangeUm(session: LabSession, ctx: ScenarioRunContext
     ctx.setCaTime(new Date(session.now().getTime() - 25 * 30 * 86_400_000));
     mistakeNote(EXCHANGE_UM_MISTAKE_TITLES.expired!);
   }
-  let requestId: number;
-  let cer: Uint8Array;
+  /** Submits the request; undefined when the CA denies it (the page and the CA's status are printed). */
+  const submit = async (): Promise<number | undefined> => {
+    const r = await web.submit(csr.toPem(), 'WebServer');
+    if (r.disposition === 'issued') return r.requestId;
+    const status = (await ctx.ca.retrieve(r.requestId)).status;
+    say(
+      l10n(
+        `     → "Certificate Request Denied": Your Request Id is ${r.requestId}. The disposition message is "${r.message ?? r.disposition}".`,
+        `     → « Demande de certificat refusée » : Votre ID de demande est ${r.requestId}. Le message de décision est « ${r.message ?? r.disposition} ».`,
+      ),
+    );
+    say(
+      l10n(
+        `     On ${caFqdn}: Certification Authority → Failed Requests → Request ${r.requestId}, Request Status Code: ${status}`,
+        `     Sur ${caFqdn} : Autorité de certification → Demandes ayant échoué → demande ${r.requestId}, code d'état : ${status}`,
+      ),
+    );
+    return undefined;
+  };
+  /** With `template-denied`: the templates certsrv offers the account, Web Server not among them. */
+  const templateList = async (prefix: string) => {
+    const offered = (await web.templates()).map((t) => t.displayName);
+    const list = offered.length > 0 ? offered.join(', ') : lang === 'fr' ? '(aucun)' : '(none)';
+    say(
+      l10n(
+        `${prefix}Certificate Template: "Web Server" is not in the list (${list}): certsrv lists only the templates the account may enroll for`,
+        `${prefix}Modèle de certificat : « Serveur web » n'est pas dans la liste (${list}) : certsrv ne propose que les modèles que le compte peut demander`,
+      ),
+    );
+    mistakeNote(EXCHANGE_UM_MISTAKE_TITLES['template-denied']!);
+  };
+  let requestId: number | undefined;
+  let cer: Uint8Array | undefined;
   try {
     if (!v2010) {
       say(
@@ -292,7 +330,9 @@ export async function runExchangeUm(session: LabSession, ctx: ScenarioRunContext
           '  4. « Créer et soumettre une demande de certification auprès de cette Autorité de certification »',
         ),
       );
-      say(l10n('  5. Certificate Template: "Web Server"', '  5. Modèle de certificat : « Serveur web »'));
+      if (denied) await templateList('  5. ');
+      else
+        say(l10n('  5. Certificate Template: "Web Server"', '  5. Modèle de certificat : « Serveur web »'));
       say(
         l10n(
           `  6. "Identifying Information For Offline Template" → Name: ${name}`,
@@ -306,21 +346,30 @@ export async function runExchangeUm(session: LabSession, ctx: ScenarioRunContext
           "  7. Options de la clé → « Stocker le certificat dans le magasin de certificats de l'ordinateur local » (activé : clé de l'ordinateur)",
         ),
       );
-      ({ requestId } = await web.submit(csr.toPem(), 'WebServer'));
-      say(
-        l10n(
-          `  8. Submit → POST certfnsh.asp → Request Id ${requestId}`,
-          `  8. Envoyer → POST certfnsh.asp → ID de demande ${requestId}`,
-        ),
-      );
-      say(l10n('  9. Yes', '  9. Oui'));
-      cer = await web.downloadCertificate(requestId);
-      say(
-        l10n(
-          `  10. "Certificate Issued" → "Install this certificate" → certnew.cer?ReqID=${requestId}&Enc=b64`,
-          `  10. « Certificat émis » → « Installer ce certificat » → certnew.cer?ReqID=${requestId}&Enc=b64`,
-        ),
-      );
+      if (denied)
+        say(
+          l10n(
+            '  8. Submit, with the Web Server template requested anyway (CertificateTemplate:WebServer) → POST certfnsh.asp',
+            '  8. Envoyer, en demandant quand même le modèle Serveur web (CertificateTemplate:WebServer) → POST certfnsh.asp',
+          ),
+        );
+      requestId = await submit();
+      if (requestId !== undefined) {
+        say(
+          l10n(
+            `  8. Submit → POST certfnsh.asp → Request Id ${requestId}`,
+            `  8. Envoyer → POST certfnsh.asp → ID de demande ${requestId}`,
+          ),
+        );
+        say(l10n('  9. Yes', '  9. Oui'));
+        cer = await web.downloadCertificate(requestId);
+        say(
+          l10n(
+            `  10. "Certificate Issued" → "Install this certificate" → certnew.cer?ReqID=${requestId}&Enc=b64`,
+            `  10. « Certificat émis » → « Installer ce certificat » → certnew.cer?ReqID=${requestId}&Enc=b64`,
+          ),
+        );
+      }
     } else {
       say(
         l10n(
@@ -336,29 +385,55 @@ export async function runExchangeUm(session: LabSession, ctx: ScenarioRunContext
       );
       if (mistake === 'wrong-fqdn') mistakeNote(EXCHANGE_UM_MISTAKE_TITLES['wrong-fqdn']!);
       await writeFile(join(downloads, 'ex01.req'), csr.toPem());
-      ({ requestId } = await web.submit(csr.toPem(), 'WebServer'));
-      cer = await web.downloadCertificate(requestId);
-      await writeFile(join(downloads, 'certnew-ex01.cer'), cer);
-      say(
-        l10n(
-          `     certsrv: "Submit a certificate request by using a base-64-encoded … file" (certrqxt.asp), template "Web Server" → POST certfnsh.asp → Request Id ${requestId} → Base 64 → "Download certificate" (certnew.cer?ReqID=${requestId}&Enc=b64)`,
-          `     certsrv : « Soumettre une demande de certificat en utilisant un fichier … codé en base 64 » (certrqxt.asp), modèle « Serveur web » → POST certfnsh.asp → ID de demande ${requestId} → Base 64 → « Télécharger le certificat » (certnew.cer?ReqID=${requestId}&Enc=b64)`,
-        ),
-      );
+      if (denied) {
+        say(
+          l10n(
+            '     certsrv: "Submit a certificate request by using a base-64-encoded … file" (certrqxt.asp)',
+            '     certsrv : « Soumettre une demande de certificat en utilisant un fichier … codé en base 64 » (certrqxt.asp)',
+          ),
+        );
+        await templateList('     ');
+        say(
+          l10n(
+            '     The request is submitted with the Web Server template anyway (CertificateTemplate:WebServer) → POST certfnsh.asp',
+            '     La demande est envoyée quand même avec le modèle Serveur web (CertificateTemplate:WebServer) → POST certfnsh.asp',
+          ),
+        );
+      }
+      requestId = await submit();
+      if (requestId !== undefined) {
+        cer = await web.downloadCertificate(requestId);
+        await writeFile(join(downloads, 'certnew-ex01.cer'), cer);
+        say(
+          l10n(
+            `     certsrv: "Submit a certificate request by using a base-64-encoded … file" (certrqxt.asp), template "Web Server" → POST certfnsh.asp → Request Id ${requestId} → Base 64 → "Download certificate" (certnew.cer?ReqID=${requestId}&Enc=b64)`,
+            `     certsrv : « Soumettre une demande de certificat en utilisant un fichier … codé en base 64 » (certrqxt.asp), modèle « Serveur web » → POST certfnsh.asp → ID de demande ${requestId} → Base 64 → « Télécharger le certificat » (certnew.cer?ReqID=${requestId}&Enc=b64)`,
+          ),
+        );
+      }
     }
   } finally {
     if (mistake === 'expired') ctx.setCaTime(session.now());
   }
-  const issued = await firstCertificate(cer, lang);
+  const issued = cer ? await firstCertificate(cer, lang) : undefined;
   let key: PrivateKey | undefined = keys.privateKey;
   if (mistake === 'no-private-key') {
     key = undefined;
     mistakeNote(EXCHANGE_UM_MISTAKE_TITLES['no-private-key']!);
   }
-  const entry = await ex.machine
-    .store('LocalMachine', 'My')
-    .add(issued, { ...(key ? { key } : {}), properties: { friendlyName: 'Exchange UM' } });
-  if (!v2010) {
+  const entry = issued
+    ? await ex.machine
+        .store('LocalMachine', 'My')
+        .add(issued, { ...(key ? { key } : {}), properties: { friendlyName: 'Exchange UM' } })
+    : undefined;
+  if (!entry)
+    say(
+      l10n(
+        `     No certificate: nothing is installed in LocalMachine\\My of ${ex.name}.`,
+        `     Aucun certificat : rien n'est installé dans LocalMachine\\My de ${ex.name}.`,
+      ),
+    );
+  else if (!v2010) {
     say(
       l10n(
         `  11. Yes → LocalMachine\\My += ${entry.thumbprint}${entry.hasPrivateKey ? ' (with its private key)' : ' (NO private key)'}`,
@@ -378,7 +453,7 @@ export async function runExchangeUm(session: LabSession, ctx: ScenarioRunContext
         `     « Importer un certificat Exchange » : Import-ExchangeCertificate -FileData … → LocalMachine\\My += ${entry.thumbprint}${entry.hasPrivateKey ? ' (avec sa clé privée)' : ' (SANS clé privée)'}`,
       ),
     );
-  if (mistake === 'revoked') {
+  if (mistake === 'revoked' && issued) {
     await ctx.ca.revoke(issued.serialNumber, 'keyCompromise');
     await publishCrls(ctx.ca, join(session.dir, session.config.ca.dir, CERT_ENROLL));
     mistakeNote(EXCHANGE_UM_MISTAKE_TITLES.revoked!);
@@ -389,20 +464,30 @@ export async function runExchangeUm(session: LabSession, ctx: ScenarioRunContext
   if (!v2010) {
     say(l10n('  1. Open the MMC (Computer account)', "  1. Ouvrez la console MMC (Compte d'ordinateur)"));
     say(l10n('  2. Personal → Certificates', '  2. Personnel → Certificats'));
-    say(
-      l10n(
-        `  3. The personal certificate is listed: ${issued.subject.commonName} (${entry.thumbprint})`,
-        `  3. Le certificat personnel est affiché : ${issued.subject.commonName} (${entry.thumbprint})`,
-      ),
-    );
-    const chain = await buildChain(ex.machine, entry, { context: 'LocalMachine' });
-    const verdict = certificateVerdict(chain, { hasPrivateKey: entry.hasPrivateKey }, lang);
-    say(
-      l10n(
-        `  4. Double-click: "${verdict.pathStatus}"${verdict.keyLine ? ` — "${verdict.keyLine}"` : ''}`,
-        `  4. Double-clic : « ${verdict.pathStatus} »${verdict.keyLine ? ` — « ${verdict.keyLine} »` : ''}`,
-      ),
-    );
+    if (issued && entry) {
+      say(
+        l10n(
+          `  3. The personal certificate is listed: ${issued.subject.commonName} (${entry.thumbprint})`,
+          `  3. Le certificat personnel est affiché : ${issued.subject.commonName} (${entry.thumbprint})`,
+        ),
+      );
+      const chain = await buildChain(ex.machine, entry, { context: 'LocalMachine' });
+      const verdict = certificateVerdict(chain, { hasPrivateKey: entry.hasPrivateKey }, lang);
+      say(
+        l10n(
+          `  4. Double-click: "${verdict.pathStatus}"${verdict.keyLine ? ` — "${verdict.keyLine}"` : ''}`,
+          `  4. Double-clic : « ${verdict.pathStatus} »${verdict.keyLine ? ` — « ${verdict.keyLine} »` : ''}`,
+        ),
+      );
+    } else {
+      say(
+        l10n(
+          `  3. No certificate from "${session.config.ca.name}" is listed.`,
+          `  3. Aucun certificat de « ${session.config.ca.name} » n'est affiché.`,
+        ),
+      );
+      say(l10n('  4. (nothing to double-click)', '  4. (rien à ouvrir)'));
+    }
     if (mistake === 'no-restart') {
       mistakeNote(EXCHANGE_UM_MISTAKE_TITLES['no-restart']!);
     } else {
@@ -436,13 +521,21 @@ export async function runExchangeUm(session: LabSession, ctx: ScenarioRunContext
       await um.setStartupMode('Dual');
       ctx.print(`     Set-UMServer -Identity ${ex.name} -UMStartupMode Dual`);
     }
-    ctx.print(`     Enable-ExchangeCertificate -Thumbprint ${entry.thumbprint} -Services UM`);
-    try {
-      await um.enableCertificate(entry.thumbprint, ['UM']);
-    } catch (e) {
-      if (!isLabError(e)) throw e;
-      ctx.print(`       ${e.message}`);
-    }
+    if (entry) {
+      ctx.print(`     Enable-ExchangeCertificate -Thumbprint ${entry.thumbprint} -Services UM`);
+      try {
+        await um.enableCertificate(entry.thumbprint, ['UM']);
+      } catch (e) {
+        if (!isLabError(e)) throw e;
+        ctx.print(`       ${e.message}`);
+      }
+    } else
+      say(
+        l10n(
+          '     (no certificate from the CA to give Enable-ExchangeCertificate)',
+          "     (aucun certificat de l'autorité à donner à Enable-ExchangeCertificate)",
+        ),
+      );
     const r = await um.restart();
     ctx.print(
       `     Restart-Service MSExchangeUM → ${r.mode}, ${r.certificate ?? (lang === 'fr' ? 'aucun certificat' : 'no certificate')}`,
