@@ -1,7 +1,6 @@
 // `certlab convert`: every target, checked by reading the result back with OpenSSL and with
 // `certlab show`.
 
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -1,6 +1,5 @@
 // `certlab show`: any file, identified by content; OpenSSL-made containers as the reference.
 
-import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';

@@ -1,7 +1,6 @@
 // `certlab store`: import, list, show, verify, export and delete on a simulated machine kept in
 // a directory, and the usage errors (exit 2).
 
-import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
