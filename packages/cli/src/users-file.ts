@@ -4,7 +4,7 @@
 import { watch } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { UserDirectory } from '@certlab/ca-sim';
+import { lockUsersFile, UserDirectory } from '@certlab/ca-sim';
 import { stringOption } from './args.js';
 import { caDir } from './ca-support.js';
 import type { CommandContext, OptionSpec, ParsedArgs } from './command.js';
@@ -73,6 +73,31 @@ export async function readUsers(
 export async function writeUsers(users: UserDirectory, file: string): Promise<void> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   await users.save(file);
+}
+
+/**
+ * Runs a read-change-write of the accounts file holding its write lock (`FILE.lock`), so that two
+ * `certlab user` commands at the same instant do not write back what each read and lose the
+ * other's change. Waits up to 10 s for another writer (then ERR_CA_USERS_IN_USE).
+ *
+ * @example
+ * ```ts
+ * await changeUsers(file, async () => {
+ *   const users = await readUsers(ctx, file);
+ *   users.remove('alice');
+ *   await writeUsers(users, file);
+ * });
+ * ```
+ */
+export async function changeUsers<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  // The lock file lives beside the accounts file, whose directory may not exist yet.
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  const lock = await lockUsersFile(file);
+  try {
+    return await fn();
+  } finally {
+    await lock.release();
+  }
 }
 
 /** What {@link watchUsersFile} reports: the accounts reloaded, or a file left unapplied and why. */

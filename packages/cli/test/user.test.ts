@@ -1,8 +1,13 @@
 // `certlab user list|add|set|remove`: the certsrv accounts file (DIR/users.json) managed from the
 // command line, with the directory attributes the User and Machine templates need.
 
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { UserDirectory } from '@certlab/ca-sim';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -332,5 +337,39 @@ describe('--directory KEY=VALUE', () => {
       }),
       { seed: 20261130, numRuns: 2000 },
     );
+  });
+});
+
+describe('certlab user commands at the same instant', () => {
+  it('six processes adding, changing and removing accounts together lose none of the changes', async () => {
+    const repo = fileURLToPath(new URL('../../..', import.meta.url));
+    const bin = (...args: string[]) =>
+      promisify(execFile)(
+        process.execPath,
+        [
+          '--conditions=source',
+          '--import',
+          createRequire(import.meta.url).resolve('tsx'),
+          join(repo, 'packages/cli/src/bin.ts'),
+          ...args,
+        ],
+        { cwd, encoding: 'utf8' },
+      );
+    const dir = 'together';
+    for (const n of ['keep', 'gone'])
+      expect((await cli(cwd, 'user', 'add', n, '--dir', dir, '--password-file', 'alice.txt')).code).toBe(0);
+    // Each read-change-write takes a password hash (~50 ms) between its read and its write: without
+    // the users file's write lock, concurrent commands write back what each read and undo the others.
+    await Promise.all([
+      ...[1, 2, 3, 4].map((i) => bin('user', 'add', `u${i}`, '--dir', dir, '--password-file', 'alice.txt')),
+      bin('user', 'set', 'keep', '--dir', dir, '--admin', '--password-file', 'alice.txt'),
+      bin('user', 'remove', 'gone', '--dir', dir),
+    ]);
+    const accounts = await listed(dir);
+    expect(accounts.map((a) => a.name).sort()).toEqual(
+      ['CONTOSO\\keep', 'CONTOSO\\u1', 'CONTOSO\\u2', 'CONTOSO\\u3', 'CONTOSO\\u4'].sort(),
+    );
+    expect(accounts.find((a) => a.name === 'CONTOSO\\keep')?.admin).toBe(true);
+    expect(existsSync(join(cwd, dir, 'users.json.lock'))).toBe(false);
   });
 });

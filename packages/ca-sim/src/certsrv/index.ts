@@ -8,3 +8,4 @@ export * from './options.js';
 export type * from './page-model.js';
 export * from './tls-certificate.js';
 export * from './users.js';
+export * from './users-lock.js';

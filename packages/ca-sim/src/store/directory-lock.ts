@@ -117,12 +117,19 @@ export async function lockDataDirectory(dataDir: string): Promise<DirectoryLock>
   // The real path: a symbolic link or a second spelling of the directory finds the same lock.
   const dir = await realpath(dataDir).catch(() => dataDir);
   const path = join(dir, LOCK_FILE);
-  const me: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
   if (held.has(path) || taking.has(path))
     throw inUse(dir, path, 'this process (the database is already open here)');
   taking.add(path);
   try {
-    return await take(dir, path, me);
+    return await takeLockFile(path, {
+      inUse: (who) => inUse(dir, path, who),
+      failed: (e) =>
+        new CaError(
+          'ERR_CA_STORE',
+          `Could not create the lock file ${path} of the PGlite database: ${(e as Error).message}`,
+          { cause: e },
+        ),
+    });
   } finally {
     taking.delete(path);
   }
@@ -135,7 +142,38 @@ function inUse(dir: string, path: string, who: string): CaError {
   );
 }
 
-async function take(dir: string, path: string, me: LockOwner): Promise<DirectoryLock> {
+/**
+ * Takes the lock file `path` (created exclusively, holding this process's pid, host and start
+ * time), taking over a stale one; while a live process holds it, waits up to `waitMs` (default 0)
+ * and then throws `inUse(who)`. `failed` makes the error for a file that cannot be created. The
+ * caller keeps one process from taking the same lock twice (a second take here would see its own
+ * pid and judge the lock stale).
+ *
+ * @example
+ * ```ts
+ * const lock = await takeLockFile('/srv/ca/users.json.lock', { waitMs: 10_000, inUse, failed });
+ * try { … } finally { await lock.release(); }
+ * ```
+ */
+export async function takeLockFile(
+  path: string,
+  options: {
+    readonly waitMs?: number;
+    readonly inUse: (who: string) => Error;
+    readonly failed: (cause: unknown) => Error;
+  },
+): Promise<DirectoryLock> {
+  const me: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+  return take(path, me, options.inUse, options.failed, Date.now() + (options.waitMs ?? 0));
+}
+
+async function take(
+  path: string,
+  me: LockOwner,
+  inUse: (who: string) => Error,
+  failed: (cause: unknown) => Error,
+  deadline: number,
+): Promise<DirectoryLock> {
   const text = `${JSON.stringify(me)}\n`;
   for (let attempt = 0; ; attempt++) {
     try {
@@ -154,20 +192,16 @@ async function take(dir: string, path: string, me: LockOwner): Promise<Directory
         },
       };
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
-        throw new CaError(
-          'ERR_CA_STORE',
-          `Could not create the lock file ${path} of the PGlite database: ${(e as Error).message}`,
-          { cause: e },
-        );
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw failed(e);
     }
     const judged = await readText(path);
-    if (judged === undefined && attempt < 10) continue; // Removed meanwhile: create it again.
+    // Removed meanwhile: create it again.
+    if (judged === undefined && (attempt < 10 || Date.now() < deadline)) continue;
     const owner = judged === undefined ? undefined : ownerOf(judged);
     if (owner === undefined && (await youngerThan(path, 5_000))) {
       // Its owner may be between creating the file and writing its pid: wait, then look again; a
       // new lock that still names no one is refused, not taken (its owner may just be slow).
-      if (attempt >= 3) throw inUse(dir, path, 'another process');
+      if (attempt >= 3 && Date.now() >= deadline) throw inUse('another process');
       await new Promise((r) => setTimeout(r, 200));
       continue;
     }
@@ -180,9 +214,12 @@ async function take(dir: string, path: string, me: LockOwner): Promise<Directory
       await removeIfUnchanged(path, judged);
       continue;
     }
+    // Held by a live process: wait for it while the caller allows.
+    if (Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 25 + Math.random() * 25));
+      continue;
+    }
     throw inUse(
-      dir,
-      path,
       owner
         ? `process ${owner.pid}${local ? '' : ` on ${owner.host}`}, since ${owner.since}`
         : 'another process',

@@ -24,7 +24,14 @@ import {
 } from '../directory-option.js';
 import { columns, writeJson, writeLines } from '../output.js';
 import { PASSWORD_FILE_OPTION, passwordOption, promptPassword } from '../password.js';
-import { DOMAIN_OPTION, readUsers, USERS_OPTION, usersFileOf, writeUsers } from '../users-file.js';
+import {
+  changeUsers,
+  DOMAIN_OPTION,
+  readUsers,
+  USERS_OPTION,
+  usersFileOf,
+  writeUsers,
+} from '../users-file.js';
 
 const PASSWORD_OPTIONS: readonly OptionSpec[] = [
   {
@@ -228,16 +235,20 @@ export const userAdd: Command = {
     const canonical = refuseExisting(await read());
     const { password, generated } = await newPassword(ctx, args, command, canonical);
     // Read again after the prompt, which may have waited: another command may have changed the
-    // file meanwhile, and writing back what was read before would undo its change.
-    const users = await read();
-    refuseExisting(users);
-    const account = await asUsage(command, () =>
-      users.add(name, password, {
-        admin: booleanOption(args, 'admin'),
-        ...(Object.keys(directory).length > 0 ? { directory } : {}),
-      }),
-    );
-    await writeUsers(users, file);
+    // file meanwhile, and writing back what was read before would undo its change. The write lock
+    // keeps a command running at the same instant from doing the same to this one.
+    const account = await changeUsers(file, async () => {
+      const users = await read();
+      refuseExisting(users);
+      const added = await asUsage(command, () =>
+        users.add(name, password, {
+          admin: booleanOption(args, 'admin'),
+          ...(Object.keys(directory).length > 0 ? { directory } : {}),
+        }),
+      );
+      await writeUsers(users, file);
+      return added;
+    });
     if (format === 'json') {
       writeJson(ctx.io.stdout, {
         file,
@@ -322,39 +333,42 @@ export const userSet: Command = {
         'nothing to change: give --admin, --no-admin, --directory, --clear-directory, --group, --remove-group or a password.',
         command,
       );
-    const file = usersFileOf(ctx, args);
-    const users = await readUsers(ctx, file);
-    const canonical = users.canonicalName(name);
-    const before = users.get(name);
-    if (!before)
-      throw new CliError(
-        EXIT.failed,
-        `There is no account ${canonical} in ${file}.`,
-        "See 'certlab user list'.",
-      );
-    const next: Record<string, unknown> = clear ? {} : { ...before.directory };
-    for (const [field, value] of Object.entries(entries)) {
-      if (value === null) delete next[field];
-      else next[field] = value;
-    }
-    // Group names compare case-insensitively, as Windows compares account names.
-    const gone = new Set(removeGroups.map((g) => g.toLowerCase()));
-    const kept = ((next.groups as string[] | undefined) ?? []).filter((g) => !gone.has(g.toLowerCase()));
-    for (const g of addGroups) if (!kept.some((k) => k.toLowerCase() === g.toLowerCase())) kept.push(g);
-    if (kept.length > 0) next.groups = kept;
-    else delete next.groups;
-    const directory = checkDirectory(next as AccountDirectory, command);
     const password = reset ? generatePassword() : given;
     if (reset && password) ctx.secrets.add(password);
-    const account = await asUsage(command, () =>
-      users.update(name, {
-        ...(admin || notAdmin ? { admin } : {}),
-        directory: Object.keys(directory).length > 0 ? directory : null,
-        ...(password !== undefined ? { password } : {}),
-      }),
-    );
-    if (!account) throw failure(`There is no account ${canonical} in ${file}.`);
-    await writeUsers(users, file);
+    const file = usersFileOf(ctx, args);
+    const account = await changeUsers(file, async () => {
+      const users = await readUsers(ctx, file);
+      const canonical = users.canonicalName(name);
+      const before = users.get(name);
+      if (!before)
+        throw new CliError(
+          EXIT.failed,
+          `There is no account ${canonical} in ${file}.`,
+          "See 'certlab user list'.",
+        );
+      const next: Record<string, unknown> = clear ? {} : { ...before.directory };
+      for (const [field, value] of Object.entries(entries)) {
+        if (value === null) delete next[field];
+        else next[field] = value;
+      }
+      // Group names compare case-insensitively, as Windows compares account names.
+      const gone = new Set(removeGroups.map((g) => g.toLowerCase()));
+      const kept = ((next.groups as string[] | undefined) ?? []).filter((g) => !gone.has(g.toLowerCase()));
+      for (const g of addGroups) if (!kept.some((k) => k.toLowerCase() === g.toLowerCase())) kept.push(g);
+      if (kept.length > 0) next.groups = kept;
+      else delete next.groups;
+      const directory = checkDirectory(next as AccountDirectory, command);
+      const account = await asUsage(command, () =>
+        users.update(name, {
+          ...(admin || notAdmin ? { admin } : {}),
+          directory: Object.keys(directory).length > 0 ? directory : null,
+          ...(password !== undefined ? { password } : {}),
+        }),
+      );
+      if (!account) throw failure(`There is no account ${canonical} in ${file}.`);
+      await writeUsers(users, file);
+      return account;
+    });
     if (format === 'json') {
       writeJson(ctx.io.stdout, {
         file,
@@ -384,15 +398,18 @@ export const userRemove: Command = {
     const format = choiceOption(args, 'format', ['text', 'json'], 'text', command);
     const name = nameOf(args, command);
     const file = usersFileOf(ctx, args);
-    const users = await readUsers(ctx, file);
-    const canonical = users.canonicalName(name);
-    if (!users.remove(name))
-      throw new CliError(
-        EXIT.failed,
-        `There is no account ${canonical} in ${file}.`,
-        "See 'certlab user list'.",
-      );
-    await writeUsers(users, file);
+    const canonical = await changeUsers(file, async () => {
+      const users = await readUsers(ctx, file);
+      const removed = users.canonicalName(name);
+      if (!users.remove(name))
+        throw new CliError(
+          EXIT.failed,
+          `There is no account ${removed} in ${file}.`,
+          "See 'certlab user list'.",
+        );
+      await writeUsers(users, file);
+      return removed;
+    });
     if (format === 'json') writeJson(ctx.io.stdout, { file, removed: canonical });
     else writeLines(ctx.io.stdout, [`Removed ${canonical} from ${file}`]);
     return EXIT.ok;
