@@ -67,11 +67,34 @@ function missingMessage(name: string, title: string): string {
  * ```
  */
 export function describeWithTool(name: string, title: string, fn: () => void): void {
-  if (hasTool(name)) {
+  describeWhen(hasTool(name), missingMessage(name, title), name, title, fn);
+}
+
+/**
+ * `describe` that needs something other than a command on PATH (a library, a plug-in, a feature
+ * of a tool), with the same rule as {@link describeWithTool}: `ok` says whether it is there,
+ * `missing` what is missing and how to get it.
+ *
+ * @example
+ * ```ts
+ * describeWithRequirement(existsSync(SO), 'gss-ntlmssp is not installed (apt-get install gss-ntlmssp).', 'gss-ntlmssp', 'curl --negotiate', () => {});
+ * ```
+ */
+export function describeWithRequirement(
+  ok: boolean,
+  missing: string,
+  requirement: string,
+  title: string,
+  fn: () => void,
+): void {
+  describeWhen(ok, `${missing} The tests "${title}" need it.`, requirement, title, fn);
+}
+
+function describeWhen(ok: boolean, msg: string, name: string, title: string, fn: () => void): void {
+  if (ok) {
     describe(title, fn);
     return;
   }
-  const msg = missingMessage(name, title);
   if (isCI()) {
     describe(title, () => {
       it(`requires ${name}`, () => {

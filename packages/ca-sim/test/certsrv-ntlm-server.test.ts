@@ -3,12 +3,11 @@
 // refusals, and curl --ntlm as a real client that enrolls through it.
 
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, type IncomingHttpHeaders, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createCsr, generateKeyPair, Name, subjectAltName } from '@certlab/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithTool } from '../../../test/support/tools.js';
 import { buildAuthenticateMessage, buildNegotiateMessage } from '../src/certsrv/ntlm.js';
@@ -19,7 +18,7 @@ import {
   startCertsrv,
   UserDirectory,
 } from '../src/index.js';
-import { basic, contosoAuthority } from './support/certsrv-fixture.js';
+import { basic, contosoAuthority, writeExchangeRequest } from './support/certsrv-fixture.js';
 
 let ca: CertificationAuthority;
 let users: UserDirectory;
@@ -360,13 +359,7 @@ describeWithTool('curl', 'curl --ntlm, a real NTLM client', () => {
     expect(await curl(`${ntlmOnly.url}/certsrv/`)).toContain(
       'Microsoft Active Directory Certificate Services',
     );
-    const { privateKey } = await generateKeyPair({ type: 'ec', curve: 'P-256' });
-    const csr = await createCsr({
-      subject: Name.from([{ CN: 'exch01.contoso.com' }]),
-      privateKey,
-      extensions: [subjectAltName([{ type: 'dns', value: 'exch01.contoso.com' }])],
-    });
-    await writeFile(join(dir, 'exch01.req'), csr.toPem());
+    await writeExchangeRequest(dir);
     const page = await curl(
       '--data-urlencode',
       'Mode=newreq',

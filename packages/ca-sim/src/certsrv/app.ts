@@ -26,6 +26,11 @@ export interface NtlmConnection {
   /** The account signed in on this connection, and the accounts' revision it was checked at. */
   account?: CertsrvAccount;
   revision?: number;
+  /**
+   * A SPNEGO handshake in progress: the DER of the client's mechanism list (what the mechListMICs
+   * sign) and whether they are required (NTLMSSP was not the client's first mechanism).
+   */
+  spnego?: { mechTypesDer: Uint8Array; micRequired: boolean };
 }
 
 /** ASP's AspMaxRequestEntityAllowed default. */

@@ -191,7 +191,11 @@ async function signIn(app: CertsrvApp, ex: Exchange): Promise<boolean> {
   if (app.ntlm) {
     if (header) {
       const step = ntlmStep(app, ex, header);
-      if (step.kind === 'signed-in') return true;
+      if (step.kind === 'signed-in') {
+        // SPNEGO's last token (accept-completed, our mechListMIC) rides on the response itself.
+        if (step.header) ex.res.setHeader('WWW-Authenticate', step.header);
+        return true;
+      }
       if (step.kind === 'challenge') {
         // Only the type 2 message: the client answers it on this connection.
         sendHtml(ex, renderUnauthorized(), 401, { 'WWW-Authenticate': step.header });

@@ -2,12 +2,17 @@
 // `Negotiate` header): the client's NEGOTIATE_MESSAGE (type 1) gets a 401 carrying our
 // CHALLENGE_MESSAGE (type 2) under the scheme word the client used; its AUTHENTICATE_MESSAGE
 // (type 3), on the same TCP connection, signs that connection in, and later requests on it need
-// no header (IIS's default, authPersistSingleRequest off). NTLMv2 only; Kerberos and
-// SPNEGO-wrapped tokens are not understood, so such a client is answered with the plain
-// challenges again and falls back to NTLM or Basic.
+// no header (IIS's default, authPersistSingleRequest off). NTLMv2 only.
+//
+// Under `Negotiate` the messages come either bare (what Windows sends when it knows only NTLM can
+// work) or inside SPNEGO (RFC 4178; MS-SPNG): a NegTokenInit naming the NTLMSSP mechanism, then
+// NegTokenResp tokens. We answer SPNEGO with SPNEGO: the type 2 message in a NegTokenResp
+// (accept-incomplete, NTLMSSP chosen), and on the final 200 a NegTokenResp accept-completed with
+// our mechListMIC, after checking the client's (signed with the NTLM session keys: MS-NLMP §3.4).
+// A list without NTLMSSP (Kerberos alone) is answered with the plain challenges again.
 
 import { randomBytes } from 'node:crypto';
-import type { CertsrvApp } from './app.js';
+import type { CertsrvApp, NtlmConnection } from './app.js';
 import type { Exchange } from './exchange.js';
 import {
   buildChallengeMessage,
@@ -15,6 +20,8 @@ import {
   parseAuthenticateMessage,
   parseNegotiateMessage,
 } from './ntlm.js';
+import { NtlmSessionSecurity } from './ntlm-session.js';
+import { buildNegTokenResp, NEG_STATE, NTLMSSP_OID, parseSpnegoToken } from './spnego.js';
 
 /** What an Authorization header did to the NTLM handshake of its connection. */
 export type NtlmStep =
@@ -22,12 +29,17 @@ export type NtlmStep =
   | { readonly kind: 'not-ntlm' }
   /** A type 1 message: answer 401 with this WWW-Authenticate value. */
   | { readonly kind: 'challenge'; readonly header: string }
-  /** A type 3 message that verified: the connection is signed in. */
-  | { readonly kind: 'signed-in' }
+  /**
+   * A type 3 message that verified: the connection is signed in. `header`: a WWW-Authenticate
+   * value for the response (SPNEGO's final token).
+   */
+  | { readonly kind: 'signed-in'; readonly header?: string }
   /** A malformed message, a type 3 without a challenge, or a response that did not verify. */
   | { readonly kind: 'failed'; readonly event: string };
 
 const SCHEME_RE = /^(NTLM|Negotiate)[ \t]+([A-Za-z0-9+/=]+)[ \t]*$/i;
+
+const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
 /**
  * Runs one step of the NTLM handshake for `header`; on success sets `ex.account`. Never throws.
@@ -42,65 +54,175 @@ export function ntlmStep(app: CertsrvApp, ex: Exchange, header: string): NtlmSte
     return { kind: 'failed', event: 'auth-unsupported' };
   }
   const token = new Uint8Array(Buffer.from(m[2]!, 'base64'));
-  const type = ntlmMessageType(token);
-  // A Kerberos or SPNEGO token under Negotiate: not something we can answer.
-  if (type === undefined) {
-    forgetNtlmConnection(app, ex);
-    return { kind: 'failed', event: 'auth-unsupported' };
-  }
   const socket = ex.req.socket as object;
-  const conn = app.ntlmConnections.get(socket) ?? {};
+  const previous = app.ntlmConnections.get(socket);
+  const conn: NtlmConnection = previous ?? {};
   app.ntlmConnections.set(socket, conn);
   // A new NTLM message starts over: whatever it leads to, the connection's earlier sign-in ends
   // here (a failed attempt to sign in as someone else must not leave the old identity behind).
   conn.account = undefined;
   conn.revision = undefined;
   try {
-    if (type === 1) {
-      const { flags } = parseNegotiateMessage(token);
-      const challenge = new Uint8Array(randomBytes(8));
-      const host = app.ca.points.serverDnsName.toLowerCase();
-      const dot = host.indexOf('.');
-      const message = buildChallengeMessage({
-        negotiateFlags: flags,
-        serverChallenge: challenge,
-        netbiosDomain: app.users.domain,
-        netbiosComputer: (dot > 0 ? host.slice(0, dot) : host).toUpperCase().slice(0, 15),
-        dnsDomain: dot > 0 ? host.slice(dot + 1) : host,
-        dnsComputer: host,
-        now: app.now(),
-      });
-      conn.scheme = scheme;
-      conn.challenge = challenge;
-      ex.event = 'ntlm-challenge';
-      return { kind: 'challenge', header: `${scheme} ${Buffer.from(message).toString('base64')}` };
+    const type = ntlmMessageType(token);
+    if (type !== undefined) {
+      // Bare NTLM (under either word): no SPNEGO state survives it.
+      conn.spnego = undefined;
+      if (type === 1) return challengeStep(app, ex, conn, scheme, token);
+      if (type === 3) return authenticateStep(app, ex, conn, token);
+      return { kind: 'failed', event: 'auth-malformed' };
     }
-    if (type !== 3) return { kind: 'failed', event: 'auth-malformed' };
-    const challenge = conn.challenge;
-    // The challenge is good for one answer, right or wrong.
-    conn.challenge = undefined;
-    if (!challenge) return { kind: 'failed', event: 'ntlm-no-challenge' };
-    const remote = ex.req.socket.remoteAddress ?? '';
-    const msg = parseAuthenticateMessage(token);
-    const who = msg.domain === '' ? msg.user : `${msg.domain}\\${msg.user}`;
-    if (!app.mayTrySignIn(remote, who)) return { kind: 'failed', event: 'auth-throttled' };
-    const revision = app.users.revision;
-    const account = app.users.authenticateNtlm({
-      user: msg.user,
-      domain: msg.domain,
-      serverChallenge: challenge,
-      ntResponse: msg.ntResponse,
-    });
-    app.signInOutcome(remote, who, account !== undefined);
-    if (!account) return { kind: 'failed', event: 'auth-failed' };
-    conn.account = account;
-    conn.revision = revision;
-    ex.account = account;
-    ex.event = 'ntlm';
-    return { kind: 'signed-in' };
+    if (scheme !== 'Negotiate') return { kind: 'failed', event: 'auth-malformed' };
+    return spnegoStep(app, ex, conn, token);
   } catch {
+    conn.challenge = undefined;
+    conn.spnego = undefined;
     return { kind: 'failed', event: 'auth-malformed' };
   }
+}
+
+/** Our CHALLENGE_MESSAGE for a NEGOTIATE_MESSAGE; the connection keeps its server challenge. */
+function challengeFor(app: CertsrvApp, ex: Exchange, conn: NtlmConnection, type1: Uint8Array): Uint8Array {
+  const { flags } = parseNegotiateMessage(type1);
+  const challenge = new Uint8Array(randomBytes(8));
+  const host = app.ca.points.serverDnsName.toLowerCase();
+  const dot = host.indexOf('.');
+  const message = buildChallengeMessage({
+    negotiateFlags: flags,
+    serverChallenge: challenge,
+    netbiosDomain: app.users.domain,
+    netbiosComputer: (dot > 0 ? host.slice(0, dot) : host).toUpperCase().slice(0, 15),
+    dnsDomain: dot > 0 ? host.slice(dot + 1) : host,
+    dnsComputer: host,
+    now: app.now(),
+  });
+  conn.challenge = challenge;
+  ex.event = 'ntlm-challenge';
+  return message;
+}
+
+function challengeStep(
+  app: CertsrvApp,
+  ex: Exchange,
+  conn: NtlmConnection,
+  scheme: string,
+  type1: Uint8Array,
+): NtlmStep {
+  const message = challengeFor(app, ex, conn, type1);
+  conn.scheme = scheme;
+  return { kind: 'challenge', header: `${scheme} ${b64(message)}` };
+}
+
+/** Checks a type 3 message against the connection's challenge (used once, right or wrong). */
+function verifyAuthenticate(
+  app: CertsrvApp,
+  ex: Exchange,
+  conn: NtlmConnection,
+  type3: Uint8Array,
+):
+  | { ok: true; sessionBaseKey: Uint8Array; msg: ReturnType<typeof parseAuthenticateMessage> }
+  | { ok: false; event: string } {
+  const challenge = conn.challenge;
+  conn.challenge = undefined;
+  if (!challenge) return { ok: false, event: 'ntlm-no-challenge' };
+  const remote = ex.req.socket.remoteAddress ?? '';
+  const msg = parseAuthenticateMessage(type3);
+  const who = msg.domain === '' ? msg.user : `${msg.domain}\\${msg.user}`;
+  if (!app.mayTrySignIn(remote, who)) return { ok: false, event: 'auth-throttled' };
+  const revision = app.users.revision;
+  const r = app.users.signInNtlm({
+    user: msg.user,
+    domain: msg.domain,
+    serverChallenge: challenge,
+    ntResponse: msg.ntResponse,
+  });
+  app.signInOutcome(remote, who, r !== undefined);
+  if (!r) return { ok: false, event: 'auth-failed' };
+  conn.account = r.account;
+  conn.revision = revision;
+  ex.account = r.account;
+  ex.event = 'ntlm';
+  return { ok: true, sessionBaseKey: r.sessionBaseKey, msg };
+}
+
+function authenticateStep(app: CertsrvApp, ex: Exchange, conn: NtlmConnection, type3: Uint8Array): NtlmStep {
+  const r = verifyAuthenticate(app, ex, conn, type3);
+  return r.ok ? { kind: 'signed-in' } : { kind: 'failed', event: r.event };
+}
+
+/** One SPNEGO token of the handshake (MS-SPNG §3.2.5 for the acceptor). */
+function spnegoStep(app: CertsrvApp, ex: Exchange, conn: NtlmConnection, token: Uint8Array): NtlmStep {
+  const t = parseSpnegoToken(token);
+  conn.scheme = 'Negotiate';
+  const answer = (negState: number, more: { supportedMech?: string; responseToken?: Uint8Array }) =>
+    `Negotiate ${b64(buildNegTokenResp({ negState, ...more }))}`;
+  if (t.kind === 'init') {
+    conn.challenge = undefined;
+    conn.spnego = undefined;
+    // Kerberos alone (or NEGOEX): nothing we can answer; the plain challenges again.
+    if (!t.mechTypes.includes(NTLMSSP_OID)) return { kind: 'failed', event: 'auth-unsupported' };
+    // RFC 4178 §5: when the chosen mechanism is not the client's first, the MICs are required.
+    conn.spnego = { mechTypesDer: t.mechTypesDer, micRequired: t.mechTypes[0] !== NTLMSSP_OID };
+    const optimistic = t.mechToken && ntlmMessageType(t.mechToken) === 1 ? t.mechToken : undefined;
+    if (!optimistic) {
+      // The optimistic token (if any) is another mechanism's: choose NTLMSSP, wait for its type 1.
+      ex.event = 'spnego-select';
+      return {
+        kind: 'challenge',
+        header: answer(NEG_STATE.acceptIncomplete, { supportedMech: NTLMSSP_OID }),
+      };
+    }
+    const type2 = challengeFor(app, ex, conn, optimistic);
+    return {
+      kind: 'challenge',
+      header: answer(NEG_STATE.acceptIncomplete, { supportedMech: NTLMSSP_OID, responseToken: type2 }),
+    };
+  }
+  const state = conn.spnego;
+  const inner = t.responseToken;
+  if (!state || !inner) {
+    conn.challenge = undefined;
+    conn.spnego = undefined;
+    return { kind: 'failed', event: state ? 'auth-malformed' : 'ntlm-no-challenge' };
+  }
+  const type = ntlmMessageType(inner);
+  if (type === 1 && !conn.challenge) {
+    const type2 = challengeFor(app, ex, conn, inner);
+    return { kind: 'challenge', header: answer(NEG_STATE.acceptIncomplete, { responseToken: type2 }) };
+  }
+  conn.spnego = undefined;
+  if (type !== 3) {
+    conn.challenge = undefined;
+    return { kind: 'failed', event: 'auth-malformed' };
+  }
+  const r = verifyAuthenticate(app, ex, conn, inner);
+  if (!r.ok) return { kind: 'failed', event: r.event };
+  const signOut = (event: string): NtlmStep => {
+    conn.account = undefined;
+    conn.revision = undefined;
+    ex.account = undefined;
+    return { kind: 'failed', event };
+  };
+  // The mechListMIC binds the mechanism list the client sent to this sign-in (a downgrade
+  // would change it). Checked when sent, and required when NTLMSSP was not the first choice.
+  if (!t.mechListMic && !state.micRequired)
+    return { kind: 'signed-in', header: answer(NEG_STATE.acceptCompleted, {}) };
+  if (!t.mechListMic) return signOut('spnego-mic-missing');
+  let security: NtlmSessionSecurity;
+  try {
+    security = new NtlmSessionSecurity({
+      sessionBaseKey: r.sessionBaseKey,
+      flags: r.msg.flags,
+      encryptedRandomSessionKey: r.msg.encryptedRandomSessionKey,
+    });
+  } catch {
+    return signOut('spnego-mic-unsupported');
+  }
+  if (!security.verifyClientMic(state.mechTypesDer, t.mechListMic)) return signOut('spnego-mic-failed');
+  const mechListMic = security.serverMic(state.mechTypesDer);
+  return {
+    kind: 'signed-in',
+    header: `Negotiate ${b64(buildNegTokenResp({ negState: NEG_STATE.acceptCompleted, mechListMic }))}`,
+  };
 }
 
 /**

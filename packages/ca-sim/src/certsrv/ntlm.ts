@@ -14,6 +14,7 @@
 
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { CaError } from '../errors.js';
+import { Rc4 } from './rc4.js';
 
 /**
  * The NegotiateFlags bits (MS-NLMP §2.2.2.5), under their names in the specification (note
@@ -338,8 +339,19 @@ export function ntHash(password: string): Uint8Array {
   return md4(utf16le(password));
 }
 
-/** §3.3.2 NTOWFv2: HMAC-MD5(NTOWFv1, UTF-16LE(Uppercase(User) + UserDom)). */
-function ntowfV2(nt: Uint8Array, user: string, domain: string): Uint8Array {
+/**
+ * NT one-way function v2 (MS-NLMP §3.3.2 NTOWFv2): HMAC-MD5(NT hash, UTF-16LE(Uppercase(User) +
+ * UserDom)), the NTLMv2 response key (ResponseKeyNT), from which the session base key comes too.
+ *
+ * @example
+ * ```ts
+ * const key = ntowfV2(ntHash('Password'), 'User', 'Domain'); // §4.2.4.1.1: 0c868a40…
+ * ```
+ */
+export function ntowfV2(nt: Uint8Array, user: string, domain: string): Uint8Array {
+  requireBytes(nt, 'ntHash', 16);
+  requireString(user, 'user');
+  requireString(domain, 'domain');
   return hmacMd5(nt, utf16le(upcase(user) + domain));
 }
 
@@ -511,7 +523,8 @@ export function buildChallengeMessage(o: {
  * own NegotiateFlags, else as latin1 (OEM). Every field's offset and length are checked against
  * the message (a non-empty field must lie after the 64-byte fixed part and end within the
  * message). The responses are returned as sent: pass `ntResponse` to {@link verifyNtlmV2}. The
- * Version, MIC and EncryptedRandomSessionKey are not used (no session security over HTTP).
+ * Version and MIC are not used; EncryptedRandomSessionKey is returned for the session keys
+ * (SPNEGO's mechListMIC is signed with them).
  * Throws a CaError ERR_CA_NTLM_INVALID on malformed input (TypeError only when `token` is not a
  * Uint8Array).
  *
@@ -528,6 +541,7 @@ export function parseAuthenticateMessage(token: Uint8Array): {
   workstation: string;
   lmResponse: Uint8Array;
   ntResponse: Uint8Array;
+  encryptedRandomSessionKey: Uint8Array;
 } {
   requireMessage(token, 3, AUTHENTICATE_HEADER);
   const flags = readU32(token, 60);
@@ -536,8 +550,8 @@ export function parseAuthenticateMessage(token: Uint8Array): {
   const domainBytes = fieldAt(token, 28, AUTHENTICATE_HEADER, 'DomainName');
   const userBytes = fieldAt(token, 36, AUTHENTICATE_HEADER, 'UserName');
   const workstationBytes = fieldAt(token, 44, AUTHENTICATE_HEADER, 'Workstation');
-  // Checked although unused, so that a message is either well-formed throughout or refused.
-  fieldAt(token, 52, AUTHENTICATE_HEADER, 'EncryptedRandomSessionKey');
+  // With NTLMSSP_NEGOTIATE_KEY_EXCH, the session key the client chose, RC4-encrypted (§3.1.5.1.2).
+  const encryptedRandomSessionKey = fieldAt(token, 52, AUTHENTICATE_HEADER, 'EncryptedRandomSessionKey');
   const unicode = (flags & F.NTLMSSP_NEGOTIATE_UNICODE) !== 0;
   const decode = (bytes: Uint8Array, field: string) =>
     unicode ? decodeUtf16(bytes, field) : decodeLatin1(bytes);
@@ -548,6 +562,7 @@ export function parseAuthenticateMessage(token: Uint8Array): {
     workstation: decode(workstationBytes, 'Workstation'),
     lmResponse,
     ntResponse,
+    encryptedRandomSessionKey,
   };
 }
 
@@ -669,8 +684,9 @@ function findAvPair(targetInfo: Uint8Array, id: number): Uint8Array | undefined 
  * time, the client challenge, Z(4), the server's TargetInfo as received, Z(4). The time is
  * `now` when given, else the server's MsvAvTimestamp, else the current time. As §3.1.5.1.2
  * says, the LmChallengeResponse is Z(24) when the server sent a timestamp and the LMv2 response
- * otherwise. Strings are UTF-16LE when the challenge negotiated Unicode, else latin1. No MIC,
- * no session key exchange (KEY_EXCH is cleared from the flags): HTTP sign-in needs neither.
+ * otherwise. Strings are UTF-16LE when the challenge negotiated Unicode, else latin1. No MIC;
+ * no session key exchange (KEY_EXCH is cleared from the flags) unless `randomSessionKey` is given
+ * and the challenge offers it (SPNEGO's mechListMIC is then signed with keys from that key).
  * Meant for tests and scripts driving the server. Throws a CaError ERR_CA_NTLM_INVALID when
  * `challenge` is not a well-formed CHALLENGE_MESSAGE, TypeError on misuse (a client challenge
  * that is not 8 bytes, a string that cannot be sent as OEM).
@@ -689,6 +705,11 @@ export function buildAuthenticateMessage(o: {
   workstation?: string;
   clientChallenge?: Uint8Array;
   now?: Date;
+  /**
+   * With NTLMSSP_NEGOTIATE_KEY_EXCH in the challenge: the 16-byte session key to send,
+   * RC4-encrypted with the SessionBaseKey (§3.1.5.1.2), KEY_EXCH kept in the flags.
+   */
+  randomSessionKey?: Uint8Array;
 }): Uint8Array {
   requireString(o.user, 'user');
   requireString(o.domain, 'domain');
@@ -716,7 +737,14 @@ export function buildAuthenticateMessage(o: {
     ? new Uint8Array(24)
     : concat([hmacMd5(key, challenge.serverChallenge, clientChallenge), clientChallenge]);
 
-  const flags = (challenge.flags & ~F.NTLMSSP_NEGOTIATE_KEY_EXCH) >>> 0;
+  if (o.randomSessionKey !== undefined) requireBytes(o.randomSessionKey, 'randomSessionKey', 16);
+  const keyExchange =
+    o.randomSessionKey !== undefined && (challenge.flags & F.NTLMSSP_NEGOTIATE_KEY_EXCH) !== 0;
+  const flags = (keyExchange ? challenge.flags : challenge.flags & ~F.NTLMSSP_NEGOTIATE_KEY_EXCH) >>> 0;
+  // KXKEY with NTLMv2 is the SessionBaseKey, HMAC-MD5(NTOWFv2, NTProofStr) (§3.3.2, §3.4.5.1).
+  const encryptedKey = keyExchange
+    ? new Rc4(hmacMd5(key, ntResponse.subarray(0, 16))).update(o.randomSessionKey!)
+    : new Uint8Array(0);
   const unicode = (flags & F.NTLMSSP_NEGOTIATE_UNICODE) !== 0;
   const encode = (s: string, name: string) => (unicode ? utf16le(s) : oem(s, name));
   const domain = encode(o.domain, 'domain');
@@ -725,7 +753,7 @@ export function buildAuthenticateMessage(o: {
   const version = flags & F.NTLMSSP_NEGOTIATE_VERSION ? versionField(CLIENT_VERSION) : new Uint8Array(0);
 
   // Payload in the order Windows uses: DomainName, UserName, Workstation, Lm-, NtChallengeResponse.
-  const payload = [domain, user, ws, lmResponse, ntResponse];
+  const payload = [domain, user, ws, lmResponse, ntResponse, encryptedKey];
   for (const p of payload) if (p.length > 0xffff) throw new TypeError('A field is longer than 65535 bytes.');
   const offsets: number[] = [];
   let at = AUTHENTICATE_HEADER + version.length;
@@ -743,7 +771,7 @@ export function buildAuthenticateMessage(o: {
     fields(domain, offsets[0]!),
     fields(user, offsets[1]!),
     fields(ws, offsets[2]!),
-    fields(new Uint8Array(0), at), // EncryptedRandomSessionKey: none without KEY_EXCH
+    fields(encryptedKey, offsets[5]!), // EncryptedRandomSessionKey: empty without KEY_EXCH
     u32(flags),
     version,
     ...payload,

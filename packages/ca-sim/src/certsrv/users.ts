@@ -10,7 +10,8 @@ import { basename, dirname, join } from 'node:path';
 import { CaError } from '../errors.js';
 import { type RequesterIdentity, requesterIdentityProblem } from '../template.js';
 import { UNPRINTABLE } from '../text-checks.js';
-import { ntHash, verifyNtlmV2 } from './ntlm.js';
+import { ntHash, ntowfV2, verifyNtlmV2 } from './ntlm.js';
+import { ntlmV2SessionBaseKey } from './ntlm-session.js';
 
 /** scrypt cost parameters (RFC 7914 §2): N = 2^14, r = 8, p = 1 — about 50 ms, 16 MiB. */
 const SCRYPT_N = 16384;
@@ -462,18 +463,42 @@ export class UserDirectory {
     serverChallenge: Uint8Array;
     ntResponse: Uint8Array;
   }): CertsrvAccount | undefined {
+    return this.signInNtlm(o)?.account;
+  }
+
+  /**
+   * {@link authenticateNtlm}, also returning the NTLMv2 SessionBaseKey (MS-NLMP §3.3.2) of the
+   * sign-in, from which the NTLM session keys come (SPNEGO's mechListMIC is signed with them).
+   *
+   * @example
+   * ```ts
+   * const r = users.signInNtlm({ user: 'alice', domain: 'CONTOSO', serverChallenge, ntResponse });
+   * if (r) new NtlmSessionSecurity({ sessionBaseKey: r.sessionBaseKey, flags });
+   * ```
+   */
+  signInNtlm(o: {
+    user: string;
+    domain: string;
+    serverChallenge: Uint8Array;
+    ntResponse: Uint8Array;
+  }): { account: CertsrvAccount; sessionBaseKey: Uint8Array } | undefined {
     if (!this.#ntlm || o.user === '') return undefined;
     const stored = this.#signInAccount(o.domain === '' ? o.user : `${o.domain}\\${o.user}`);
     // An unknown account (or one without an NT hash) costs the same HMACs as a known one, so
     // the answer's timing does not tell which names exist.
+    const nt = stored?.ntHash ? Buffer.from(stored.ntHash, 'hex') : DUMMY_NT_HASH;
     const ok = verifyNtlmV2({
-      ntHash: stored?.ntHash ? Buffer.from(stored.ntHash, 'hex') : DUMMY_NT_HASH,
+      ntHash: nt,
       user: o.user,
       domain: o.domain,
       serverChallenge: o.serverChallenge,
       ntResponse: o.ntResponse,
     });
-    return ok && stored?.ntHash ? stored.account : undefined;
+    if (!ok || !stored?.ntHash) return undefined;
+    return {
+      account: stored.account,
+      sessionBaseKey: ntlmV2SessionBaseKey(ntowfV2(nt, o.user, o.domain), o.ntResponse),
+    };
   }
 
   /**

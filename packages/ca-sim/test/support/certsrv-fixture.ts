@@ -2,6 +2,9 @@
 // been running), HTTP Basic header values, the User-Agents of the two page variants, and the
 // certfnsh.asp form a certrqxt.asp page script posts.
 
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createCsr, generateKeyPair, Name, subjectAltName } from '@certlab/pki';
 import {
   type AuthorityOptions,
   type CertificationAuthority,
@@ -63,4 +66,18 @@ export async function aliceDirectory(): Promise<UserDirectory> {
   const users = new UserDirectory('CONTOSO');
   await users.add('alice', 'alice-Passw0rd');
   return users;
+}
+
+/**
+ * Writes `dir/exch01.req`: a P-256 request for exch01.contoso.com (CN and a DNS SAN), what the
+ * real clients of the sign-in tests (curl) post to certfnsh.asp.
+ */
+export async function writeExchangeRequest(dir: string): Promise<void> {
+  const { privateKey } = await generateKeyPair({ type: 'ec', curve: 'P-256' });
+  const csr = await createCsr({
+    subject: Name.from([{ CN: 'exch01.contoso.com' }]),
+    privateKey,
+    extensions: [subjectAltName([{ type: 'dns', value: 'exch01.contoso.com' }])],
+  });
+  await writeFile(join(dir, 'exch01.req'), csr.toPem());
 }

@@ -89,7 +89,7 @@ export const serve: Command = {
     {
       name: 'no-negotiate',
       type: 'boolean',
-      help: 'With --ntlm: offer NTLM but not Negotiate (for Windows clients that wrap NTLM in SPNEGO).',
+      help: 'With --ntlm: offer NTLM but not Negotiate (NTLM bare or in SPNEGO), for clients that would try Kerberos under Negotiate.',
     },
     {
       name: 'user',
