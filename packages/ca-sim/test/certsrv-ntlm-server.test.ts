@@ -270,6 +270,42 @@ describe('NTLM sign-in (reference §2.2)', () => {
     expect(logs.some((l) => l.event === 'ntlm-no-challenge')).toBe(true);
   });
 
+  it('checks the MIC a client sends over the three messages (MS-NLMP §3.2.5.1.2): a changed message or MIC fails', async () => {
+    const keyExch = buildNegotiateMessage(0xe2088297); // KEY_EXCH, SIGN, SEAL too
+    for (const [label, type1, tamper, status] of [
+      ['MIC', buildNegotiateMessage(), undefined, 200],
+      ['MIC with KEY_EXCH', keyExch, undefined, 200],
+      ['MIC byte changed', buildNegotiateMessage(), 'mic', 401],
+      ['another type 1 than the one sent (a downgrade)', keyExch, 'type1', 401],
+    ] as const) {
+      const c = connection(server.url);
+      const first = await c.send('/certsrv/', {
+        authorization: `NTLM ${Buffer.from(type1).toString('base64')}`,
+      });
+      const type2 = new Uint8Array(Buffer.from(first.challenges[0]!.slice(5), 'base64'));
+      const type3 = buildAuthenticateMessage({
+        challenge: type2,
+        user: 'alice',
+        domain: 'CONTOSO',
+        password: 'alice-Passw0rd',
+        randomSessionKey: new Uint8Array(16).fill(9),
+        negotiateMessage: tamper === 'type1' ? buildNegotiateMessage() : type1,
+      });
+      if (tamper === 'mic') type3[80]! ^= 0x10;
+      const from = logs.length;
+      const r = await c.send('/certsrv/', { authorization: `NTLM ${Buffer.from(type3).toString('base64')}` });
+      expect(r.status, label).toBe(status);
+      if (status === 401) {
+        expect(
+          logs.slice(from).map((l) => l.event),
+          label,
+        ).toContain('ntlm-mic-failed');
+        expect((await c.send('/certsrv/')).status, label).toBe(401);
+      }
+      c.close();
+    }
+  });
+
   it('answers garbage, SPNEGO and Kerberos tokens with the challenges again, never a 500', async () => {
     const c = connection(server.url);
     for (const token of [

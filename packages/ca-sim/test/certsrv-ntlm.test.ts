@@ -8,6 +8,7 @@ import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  authenticateMessageMic,
   buildAuthenticateMessage,
   buildChallengeMessage,
   buildNegotiateMessage,
@@ -250,6 +251,9 @@ describe('NTLMv2 (MS-NLMP §3.3.2) against the §4.2.4 examples', () => {
     expect(hex(msg.lmResponse)).toBe(hex(SPEC_LM_RESPONSE));
     expect(hex(msg.ntResponse)).toBe(hex(SPEC_NT_RESPONSE));
     expect(verifySpec({ user: msg.user, domain: msg.domain, ntResponse: msg.ntResponse })).toBe(true);
+    // Its EncryptedRandomSessionKey (KEY_EXCH); no MsvAvFlags, so no MIC.
+    expect(hex(msg.encryptedRandomSessionKey)).toBe('c5dad2544fc9799094ce1ce90bc9d03e');
+    expect(authenticateMessageMic(SPEC_AUTHENTICATE)).toBeUndefined();
   });
 
   it('builds the §4.2.4.2 LMv2 and NTLMv2 responses from the §4.2.4.3 CHALLENGE_MESSAGE', () => {

@@ -14,6 +14,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithRequirement, itWithTool } from '../../../test/support/tools.js';
 import {
+  authenticateMessageMic,
   buildAuthenticateMessage,
   buildNegotiateMessage,
   buildNegTokenInit,
@@ -429,6 +430,11 @@ describeWithRequirement(
       const finals = [...home.stderr.matchAll(/^< WWW-Authenticate: (Negotiate \S+)\r?$/gim)].map(
         (m) => m[1]!,
       );
+      // curl's type 3 (second Authorization header) announces a MIC over the three NTLM
+      // messages, which the server checked (MS-NLMP §3.2.5.1.2), as well as the mechListMIC.
+      const sent = [...home.stderr.matchAll(/^> Authorization: (Negotiate \S+)\r?$/gim)].map((m) => m[1]!);
+      const type3 = tokenOf(sent[1]);
+      expect(type3.kind === 'resp' && authenticateMessageMic(type3.responseToken!)?.mic.length).toBe(16);
       const last = tokenOf(finals.at(-1));
       expect(last).toMatchObject({ kind: 'resp', negState: NEG_STATE.acceptCompleted });
       expect(last.kind === 'resp' && last.mechListMic?.length).toBe(16);

@@ -23,6 +23,8 @@ export interface NtlmConnection {
   scheme?: string;
   /** The server challenge of the type 2 message, until the type 3 message uses it. */
   challenge?: Uint8Array;
+  /** The type 1 and type 2 messages of that exchange, which the type 3 message's MIC covers. */
+  messages?: { negotiate: Uint8Array; challenge: Uint8Array };
   /** The account signed in on this connection, and the accounts' revision it was checked at. */
   account?: CertsrvAccount;
   revision?: number;

@@ -47,6 +47,46 @@ export function ntlmV2SessionBaseKey(responseKeyNt: Uint8Array, ntResponse: Uint
 }
 
 /**
+ * The ExportedSessionKey (MS-NLMP §3.2.5.1.2): with NTLMv2 the KeyExchangeKey is the
+ * SessionBaseKey (§3.4.5.1); under NTLMSSP_NEGOTIATE_KEY_EXCH the client sent its own key
+ * RC4-encrypted with it. Throws a CaError ERR_CA_NTLM_INVALID when that key is not 16 bytes.
+ *
+ * @example
+ * ```ts
+ * const key = ntlmExportedSessionKey(sessionBaseKey, msg.flags, msg.encryptedRandomSessionKey);
+ * ```
+ */
+export function ntlmExportedSessionKey(
+  sessionBaseKey: Uint8Array,
+  flags: number,
+  encryptedRandomSessionKey?: Uint8Array,
+): Uint8Array {
+  const enc = encryptedRandomSessionKey;
+  if ((flags & F.NTLMSSP_NEGOTIATE_KEY_EXCH) === 0 || !enc || enc.length === 0) return sessionBaseKey.slice();
+  if (enc.length !== 16)
+    throw new CaError('ERR_CA_NTLM_INVALID', 'The EncryptedRandomSessionKey is not 16 bytes.');
+  return new Rc4(sessionBaseKey).update(enc);
+}
+
+/**
+ * The MIC of an NTLM handshake (MS-NLMP §3.1.5.1.2): HMAC-MD5 under the ExportedSessionKey of the
+ * NEGOTIATE, CHALLENGE and AUTHENTICATE messages, the last with its MIC field zeroed.
+ *
+ * @example
+ * ```ts
+ * const mic = ntlmMic(exportedSessionKey, type1, type2, zeroedType3);
+ * ```
+ */
+export function ntlmMic(
+  exportedSessionKey: Uint8Array,
+  negotiate: Uint8Array,
+  challenge: Uint8Array,
+  authenticateZeroed: Uint8Array,
+): Uint8Array {
+  return hmacMd5(exportedSessionKey, negotiate, challenge, authenticateZeroed);
+}
+
+/**
  * One side of an NTLM security context with extended session security, for signing: the
  * acceptor's (`server`) view checks what the client signed and signs for the client. Each
  * direction has its own sequence number and RC4 handle.
@@ -77,15 +117,8 @@ export class NtlmSessionSecurity {
         'ERR_CA_NTLM_INVALID',
         'The NTLM client did not negotiate extended session security, which signing here needs.',
       );
-    // §3.4.5.1: with NTLMv2, KeyExchangeKey = SessionBaseKey.
-    const kx = o.sessionBaseKey;
     this.#keyExchange = (o.flags & F.NTLMSSP_NEGOTIATE_KEY_EXCH) !== 0;
-    const enc = o.encryptedRandomSessionKey;
-    if (this.#keyExchange && enc && enc.length > 0) {
-      if (enc.length !== 16)
-        throw new CaError('ERR_CA_NTLM_INVALID', 'The EncryptedRandomSessionKey is not 16 bytes.');
-      this.exportedSessionKey = new Rc4(kx).update(enc);
-    } else this.exportedSessionKey = kx.slice();
+    this.exportedSessionKey = ntlmExportedSessionKey(o.sessionBaseKey, o.flags, o.encryptedRandomSessionKey);
     // §3.4.5.3: the sealing key is cut to the negotiated strength before it is hashed.
     const k = this.exportedSessionKey;
     const sealBase =

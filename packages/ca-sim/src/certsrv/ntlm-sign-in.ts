@@ -11,16 +11,17 @@
 // our mechListMIC, after checking the client's (signed with the NTLM session keys: MS-NLMP §3.4).
 // A list without NTLMSSP (Kerberos alone) is answered with the plain challenges again.
 
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { CertsrvApp, NtlmConnection } from './app.js';
 import type { Exchange } from './exchange.js';
 import {
+  authenticateMessageMic,
   buildChallengeMessage,
   ntlmMessageType,
   parseAuthenticateMessage,
   parseNegotiateMessage,
 } from './ntlm.js';
-import { NtlmSessionSecurity } from './ntlm-session.js';
+import { NtlmSessionSecurity, ntlmExportedSessionKey, ntlmMic } from './ntlm-session.js';
 import { buildNegTokenResp, NEG_STATE, NTLMSSP_OID, parseSpnegoToken } from './spnego.js';
 
 /** What an Authorization header did to the NTLM handshake of its connection. */
@@ -96,6 +97,8 @@ function challengeFor(app: CertsrvApp, ex: Exchange, conn: NtlmConnection, type1
     now: app.now(),
   });
   conn.challenge = challenge;
+  // Kept for the MIC of the type 3 message, which covers all three.
+  conn.messages = { negotiate: type1.slice(), challenge: message };
   ex.event = 'ntlm-challenge';
   return message;
 }
@@ -122,8 +125,10 @@ function verifyAuthenticate(
   | { ok: true; sessionBaseKey: Uint8Array; msg: ReturnType<typeof parseAuthenticateMessage> }
   | { ok: false; event: string } {
   const challenge = conn.challenge;
+  const messages = conn.messages;
   conn.challenge = undefined;
-  if (!challenge) return { ok: false, event: 'ntlm-no-challenge' };
+  conn.messages = undefined;
+  if (!challenge || !messages) return { ok: false, event: 'ntlm-no-challenge' };
   const remote = ex.req.socket.remoteAddress ?? '';
   const msg = parseAuthenticateMessage(type3);
   const who = msg.domain === '' ? msg.user : `${msg.domain}\\${msg.user}`;
@@ -135,8 +140,17 @@ function verifyAuthenticate(
     serverChallenge: challenge,
     ntResponse: msg.ntResponse,
   });
-  app.signInOutcome(remote, who, r !== undefined);
-  if (!r) return { ok: false, event: 'auth-failed' };
+  // MS-NLMP §3.2.5.1.2: a client that announces a MIC (MsvAvFlags 0x2) binds the three messages
+  // with it, so that nobody in between can change the flags it asked for; a wrong MIC fails.
+  let event = r ? undefined : 'auth-failed';
+  const mic = r ? authenticateMessageMic(type3) : undefined;
+  if (r && mic) {
+    const key = ntlmExportedSessionKey(r.sessionBaseKey, msg.flags, msg.encryptedRandomSessionKey);
+    const expected = ntlmMic(key, messages.negotiate, messages.challenge, mic.zeroed);
+    if (!timingSafeEqual(expected, mic.mic)) event = 'ntlm-mic-failed';
+  }
+  app.signInOutcome(remote, who, event === undefined);
+  if (!r || event !== undefined) return { ok: false, event: event ?? 'auth-failed' };
   conn.account = r.account;
   conn.revision = revision;
   ex.account = r.account;

@@ -63,6 +63,7 @@ const AV = {
   DNS_COMPUTER_NAME: 3,
   DNS_DOMAIN_NAME: 4,
   DNS_TREE_NAME: 5,
+  FLAGS: 6,
   TIMESTAMP: 7,
 } as const;
 
@@ -665,6 +666,36 @@ function parseChallengeMessage(token: Uint8Array): {
   };
 }
 
+/** Where the MIC of an AUTHENTICATE_MESSAGE is: after the fixed part and the Version (§2.2.1.3). */
+const MIC_OFFSET = 72;
+
+/**
+ * The MIC of an AUTHENTICATE_MESSAGE (MS-NLMP §2.2.1.3) when the client says it sent one: the
+ * MsvAvFlags pair of its NTLMv2 response has bit 0x2 (§2.2.2.1); then the 16 bytes after the
+ * Version, and the message with them zeroed, which the MIC covers (with the NEGOTIATE and
+ * CHALLENGE messages before it, §3.1.5.1.2). Undefined without a MIC or for an NTLMv1 response.
+ *
+ * @example
+ * ```ts
+ * const m = authenticateMessageMic(type3);
+ * if (m) ok = timingSafeEqual(m.mic, ntlmMic(exportedSessionKey, type1, type2, m.zeroed));
+ * ```
+ */
+export function authenticateMessageMic(
+  type3: Uint8Array,
+): { mic: Uint8Array; zeroed: Uint8Array } | undefined {
+  const { ntResponse } = parseAuthenticateMessage(type3);
+  // NTProofStr (16), then the NTLMv2_CLIENT_CHALLENGE: 28 bytes before its AV pairs (§2.2.2.7).
+  if (ntResponse.length < MIN_NTLMV2_RESPONSE) return undefined;
+  const flags = findAvPair(ntResponse.subarray(16 + 28), AV.FLAGS);
+  if (flags?.length !== 4 || (readU32(flags, 0) & 0x2) === 0) return undefined;
+  if (type3.length < MIC_OFFSET + 16)
+    throw invalid('the AUTHENTICATE_MESSAGE announces a MIC but is too short to hold one.');
+  const zeroed = type3.slice();
+  zeroed.fill(0, MIC_OFFSET, MIC_OFFSET + 16);
+  return { mic: type3.slice(MIC_OFFSET, MIC_OFFSET + 16), zeroed };
+}
+
 /** The value of AV pair `id` in a TargetInfo (§2.2.2.1), undefined when absent or malformed. */
 function findAvPair(targetInfo: Uint8Array, id: number): Uint8Array | undefined {
   let at = 0;
@@ -710,6 +741,12 @@ export function buildAuthenticateMessage(o: {
    * RC4-encrypted with the SessionBaseKey (§3.1.5.1.2), KEY_EXCH kept in the flags.
    */
   randomSessionKey?: Uint8Array;
+  /**
+   * The NEGOTIATE_MESSAGE sent before `challenge`: with it the message carries a MIC over the
+   * three messages (MsvAvFlags 0x2 in the response, the MIC after the Version, §3.1.5.1.2), as
+   * Windows and Chromium send it.
+   */
+  negotiateMessage?: Uint8Array;
 }): Uint8Array {
   requireString(o.user, 'user');
   requireString(o.domain, 'domain');
@@ -724,12 +761,14 @@ export function buildAuthenticateMessage(o: {
   const time =
     o.now !== undefined ? fileTime(o.now) : serverTime?.length === 8 ? serverTime : fileTime(new Date());
   const key = ntowfV2(ntHash(o.password), o.user, o.domain);
+  const withMic = o.negotiateMessage !== undefined;
+  if (withMic) requireBytes(o.negotiateMessage, 'negotiateMessage');
   const temp = concat([
     new Uint8Array([1, 1, 0, 0, 0, 0, 0, 0]),
     time,
     clientChallenge,
     new Uint8Array(4),
-    challenge.targetInfo,
+    withMic ? withAvFlags(challenge.targetInfo, 0x2) : challenge.targetInfo,
     new Uint8Array(4),
   ]);
   const ntResponse = concat([hmacMd5(key, challenge.serverChallenge, temp), temp]);
@@ -740,7 +779,9 @@ export function buildAuthenticateMessage(o: {
   if (o.randomSessionKey !== undefined) requireBytes(o.randomSessionKey, 'randomSessionKey', 16);
   const keyExchange =
     o.randomSessionKey !== undefined && (challenge.flags & F.NTLMSSP_NEGOTIATE_KEY_EXCH) !== 0;
-  const flags = (keyExchange ? challenge.flags : challenge.flags & ~F.NTLMSSP_NEGOTIATE_KEY_EXCH) >>> 0;
+  let flags = (keyExchange ? challenge.flags : challenge.flags & ~F.NTLMSSP_NEGOTIATE_KEY_EXCH) >>> 0;
+  // The MIC sits after the Version: a message with a MIC has one.
+  if (withMic) flags = (flags | F.NTLMSSP_NEGOTIATE_VERSION) >>> 0;
   // KXKEY with NTLMv2 is the SessionBaseKey, HMAC-MD5(NTOWFv2, NTProofStr) (§3.3.2, §3.4.5.1).
   const encryptedKey = keyExchange
     ? new Rc4(hmacMd5(key, ntResponse.subarray(0, 16))).update(o.randomSessionKey!)
@@ -751,19 +792,20 @@ export function buildAuthenticateMessage(o: {
   const user = encode(o.user, 'user');
   const ws = encode(workstation, 'workstation');
   const version = flags & F.NTLMSSP_NEGOTIATE_VERSION ? versionField(CLIENT_VERSION) : new Uint8Array(0);
+  const micField = new Uint8Array(withMic ? 16 : 0);
 
   // Payload in the order Windows uses: DomainName, UserName, Workstation, Lm-, NtChallengeResponse.
   const payload = [domain, user, ws, lmResponse, ntResponse, encryptedKey];
   for (const p of payload) if (p.length > 0xffff) throw new TypeError('A field is longer than 65535 bytes.');
   const offsets: number[] = [];
-  let at = AUTHENTICATE_HEADER + version.length;
+  let at = AUTHENTICATE_HEADER + version.length + micField.length;
   for (const p of payload) {
     offsets.push(at);
     at += p.length;
   }
   const fields = (bytes: Uint8Array, offset: number) =>
     concat([u16(bytes.length), u16(bytes.length), u32(offset)]);
-  return concat([
+  const message = concat([
     new Uint8Array(SIGNATURE),
     u32(3),
     fields(lmResponse, offsets[3]!),
@@ -774,6 +816,30 @@ export function buildAuthenticateMessage(o: {
     fields(encryptedKey, offsets[5]!), // EncryptedRandomSessionKey: empty without KEY_EXCH
     u32(flags),
     version,
+    micField,
     ...payload,
   ]);
+  if (withMic) {
+    // Computed over the message with its MIC field still zero; the key is the exported one.
+    const sessionBaseKey = hmacMd5(key, ntResponse.subarray(0, 16));
+    const exported = keyExchange ? o.randomSessionKey! : sessionBaseKey;
+    message.set(hmacMd5(exported, o.negotiateMessage!, o.challenge, message), MIC_OFFSET);
+  }
+  return message;
+}
+
+/** A TargetInfo with MsvAvFlags (§2.2.2.1) holding `bits` too, placed before MsvAvEOL. */
+function withAvFlags(targetInfo: Uint8Array, bits: number): Uint8Array {
+  const pairs: Uint8Array[] = [];
+  let flags = bits;
+  let at = 0;
+  while (at + 4 <= targetInfo.length) {
+    const id = readU16(targetInfo, at);
+    const len = readU16(targetInfo, at + 2);
+    if (id === AV.EOL || at + 4 + len > targetInfo.length) break;
+    if (id === AV.FLAGS && len === 4) flags |= readU32(targetInfo, at + 4);
+    else pairs.push(targetInfo.subarray(at, at + 4 + len));
+    at += 4 + len;
+  }
+  return concat([...pairs, u16(AV.FLAGS), u16(4), u32(flags >>> 0), u16(AV.EOL), u16(0)]);
 }
