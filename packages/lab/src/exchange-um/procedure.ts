@@ -275,21 +275,30 @@ export async function runExchangeUm(session: LabSession, ctx: ScenarioRunContext
     ctx.setCaTime(new Date(session.now().getTime() - 25 * 30 * 86_400_000));
     mistakeNote(EXCHANGE_UM_MISTAKE_TITLES.expired!);
   }
-  /** Submits the request; undefined when the CA denies it (the page and the CA's status are printed). */
+  /** Submits the request; undefined when the CA does not issue it (the page and the CA's status are printed). */
   const submit = async (): Promise<number | undefined> => {
     const r = await web.submit(csr.toPem(), 'WebServer');
     if (r.disposition === 'issued') return r.requestId;
     const status = (await ctx.ca.retrieve(r.requestId)).status;
     say(
-      l10n(
-        `     → "Certificate Request Denied": Your Request Id is ${r.requestId}. The disposition message is "${r.message ?? r.disposition}".`,
-        `     → « Demande de certificat refusée » : Votre ID de demande est ${r.requestId}. Le message de décision est « ${r.message ?? r.disposition} ».`,
-      ),
+      r.disposition === 'pending'
+        ? l10n(
+            `     → "Certificate Pending": Your Request Id is ${r.requestId}.`,
+            `     → « Certificat en attente » : Votre ID de demande est ${r.requestId}.`,
+          )
+        : l10n(
+            `     → "Certificate Request Denied": Your Request Id is ${r.requestId}. The disposition message is "${r.message}".`,
+            `     → « Demande de certificat refusée » : Votre ID de demande est ${r.requestId}. Le message de décision est « ${r.message} ».`,
+          ),
     );
+    const folder =
+      r.disposition === 'pending'
+        ? l10n('Pending Requests', 'Demandes en attente')
+        : l10n('Failed Requests', 'Demandes ayant échoué');
     say(
       l10n(
-        `     On ${caFqdn}: Certification Authority → Failed Requests → Request ${r.requestId}, Request Status Code: ${status}`,
-        `     Sur ${caFqdn} : Autorité de certification → Demandes ayant échoué → demande ${r.requestId}, code d'état : ${status}`,
+        `     On ${caFqdn}: Certification Authority → ${folder.en} → Request ${r.requestId}, Request Status Code: ${status}`,
+        `     Sur ${caFqdn} : Autorité de certification → ${folder.fr} → demande ${r.requestId}, code d'état : ${status}`,
       ),
     );
     return undefined;
