@@ -103,6 +103,16 @@ const CASES: Case[] = [
     failure: 'CERT_E_UNTRUSTEDROOT',
   },
   {
+    exchange: '2007sp1',
+    mistake: 'cert-in-user-store',
+    step: 4,
+    code: 'CERT_IN_USER_STORE',
+    hint: /step 7: tick "Store certificate in the local computer certificate store"/,
+    // UM does not see CurrentUser\\My: it falls back to its self-signed certificate.
+    by: 'client',
+    failure: 'CERT_E_UNTRUSTEDROOT',
+  },
+  {
     exchange: '2010',
     mistake: 'expired',
     step: 4,

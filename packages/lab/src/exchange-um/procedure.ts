@@ -65,6 +65,9 @@ export async function runExchangeUm(session: LabSession, ctx: ScenarioRunContext
   // `template-denied`: the trainee works under an Exchange administrator's account that is not in
   // Domain Admins, so the lab CA's Web Server template (AD CS's default permissions) refuses it.
   const denied = mistake === 'template-denied';
+  // `cert-in-user-store` (2007 SP1, request step 7 not ticked): the browser keeps the key and the
+  // certificate in the signed-in user's profile.
+  const userStore = mistake === 'cert-in-user-store';
   const web = new CertsrvClient(
     ctx.certsrvUrl,
     denied ? await ctx.ordinaryAccount() : session.config.ca.account,
@@ -349,12 +352,21 @@ export async function runExchangeUm(session: LabSession, ctx: ScenarioRunContext
         ),
       );
       if (mistake === 'wrong-fqdn') mistakeNote(EXCHANGE_UM_MISTAKE_TITLES['wrong-fqdn']!);
-      say(
-        l10n(
-          '  7. Key Options → "Store certificate in the local computer certificate store" (ticked: machine key set)',
-          "  7. Options de la clé → « Stocker le certificat dans le magasin de certificats de l'ordinateur local » (activé : clé de l'ordinateur)",
-        ),
-      );
+      if (userStore) {
+        say(
+          l10n(
+            '  7. Key Options → "Store certificate in the local computer certificate store" (NOT ticked: user key set)',
+            "  7. Options de la clé → « Stocker le certificat dans le magasin de certificats de l'ordinateur local » (NON activé : clé de l'utilisateur)",
+          ),
+        );
+        mistakeNote(EXCHANGE_UM_MISTAKE_TITLES['cert-in-user-store']!);
+      } else
+        say(
+          l10n(
+            '  7. Key Options → "Store certificate in the local computer certificate store" (ticked: machine key set)',
+            "  7. Options de la clé → « Stocker le certificat dans le magasin de certificats de l'ordinateur local » (activé : clé de l'ordinateur)",
+          ),
+        );
       if (denied)
         say(
           l10n(
@@ -432,9 +444,10 @@ export async function runExchangeUm(session: LabSession, ctx: ScenarioRunContext
   }
   const entry = issued
     ? await ex.machine
-        .store('LocalMachine', 'My')
+        .store(userStore ? 'CurrentUser' : 'LocalMachine', 'My')
         .add(issued, { ...(key ? { key } : {}), properties: { friendlyName: 'Exchange UM' } })
     : undefined;
+  const installedIn = userStore ? 'CurrentUser\\My' : 'LocalMachine\\My';
   if (!entry)
     say(
       l10n(
@@ -445,8 +458,8 @@ export async function runExchangeUm(session: LabSession, ctx: ScenarioRunContext
   else if (!v2010) {
     say(
       l10n(
-        `  11. Yes → LocalMachine\\My += ${entry.thumbprint}${entry.hasPrivateKey ? ' (with its private key)' : ' (NO private key)'}`,
-        `  11. Oui → LocalMachine\\My += ${entry.thumbprint}${entry.hasPrivateKey ? ' (avec sa clé privée)' : ' (SANS clé privée)'}`,
+        `  11. Yes → ${installedIn} += ${entry.thumbprint}${entry.hasPrivateKey ? ' (with its private key)' : ' (NO private key)'}`,
+        `  11. Oui → ${installedIn} += ${entry.thumbprint}${entry.hasPrivateKey ? ' (avec sa clé privée)' : ' (SANS clé privée)'}`,
       ),
     );
     say(
@@ -473,7 +486,7 @@ export async function runExchangeUm(session: LabSession, ctx: ScenarioRunContext
   if (!v2010) {
     say(l10n('  1. Open the MMC (Computer account)', "  1. Ouvrez la console MMC (Compte d'ordinateur)"));
     say(l10n('  2. Personal → Certificates', '  2. Personnel → Certificats'));
-    if (issued && entry) {
+    if (issued && entry && !userStore) {
       say(
         l10n(
           `  3. The personal certificate is listed: ${issued.subject.commonName} (${entry.thumbprint})`,

@@ -115,6 +115,15 @@ export const EXCHANGE_UM_MISTAKES: readonly MistakeDefinition[] = [
     ),
   },
   {
+    id: 'cert-in-user-store',
+    step: 'request-install',
+    exchange: ['2007sp1'],
+    title: l10n(
+      '"Store certificate in the local computer certificate store" is not ticked: the certificate and its key land in CurrentUser\\My (Exchange 2007 SP1)',
+      "« Stocker le certificat dans le magasin de certificats de l'ordinateur local » n'est pas activé : le certificat et sa clé arrivent dans CurrentUser\\My (Exchange 2007 SP1)",
+    ),
+  },
+  {
     id: 'no-private-key',
     step: 'request-install',
     title: l10n(
