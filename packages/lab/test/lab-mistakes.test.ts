@@ -132,6 +132,15 @@ const CASES: Case[] = [
   },
   {
     exchange: '2010',
+    mistake: 'cdp-down',
+    step: 4,
+    code: 'CRL_UNREACHABLE',
+    hint: /Check that the URL answers \(the CA host's web site: certlab serve --dir DIR\/ca/,
+    by: 'client',
+    failure: 'CRYPT_E_REVOCATION_OFFLINE',
+  },
+  {
+    exchange: '2010',
     mistake: 'um-tcp',
     step: 5,
     code: 'UM_TCP_MODE',

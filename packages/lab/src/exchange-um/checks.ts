@@ -397,8 +397,8 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
             `L'état de révocation de ${e.thumbprint} ne peut pas être vérifié : ${st.unreachableCrls.join(', ') || 'la liste de révocation est périmée'} (CRYPT_E_REVOCATION_OFFLINE).`,
           ),
           hint: l10n(
-            `Lync requires a reachable HTTP CRL distribution point. Publish fresh CRLs: ${publishCrls.en}.`,
-            `Lync exige un point de distribution de liste de révocation HTTP accessible. Publiez des listes à jour : ${publishCrls.fr}.`,
+            `Lync requires a reachable HTTP CRL distribution point. Check that the URL answers (the CA host's web site: certlab serve --dir ${caDir}, or its CertEnroll folder), then publish fresh CRLs: ${publishCrls.en}.`,
+            `Lync exige un point de distribution de liste de révocation HTTP accessible. Vérifiez que l'URL répond (le site web de l'autorité : certlab serve --dir ${caDir}, ou son dossier CertEnroll), puis publiez des listes à jour : ${publishCrls.fr}.`,
           ),
         });
       else if (st.status !== 'Valid')

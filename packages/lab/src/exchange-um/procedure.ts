@@ -567,4 +567,11 @@ export async function runExchangeUm(session: LabSession, ctx: ScenarioRunContext
     for (const row of rows)
       ctx.print(`       ${row.thumbprint}  ${row.services}  ${row.subject}  ${row.status}`);
   }
+  if (mistake === 'cdp-down') {
+    // After the procedure, so that what it did went through: from now on the CA host's web site
+    // (its /CertEnroll/, where the certificates' CDP and AIA URLs point) does not answer.
+    session.network.set(caFqdn, {});
+    ctx.print('');
+    mistakeNote(EXCHANGE_UM_MISTAKE_TITLES['cdp-down']!);
+  }
 }

@@ -145,6 +145,14 @@ export const EXCHANGE_UM_MISTAKES: readonly MistakeDefinition[] = [
     ),
   },
   {
+    id: 'cdp-down',
+    step: 'request-install',
+    title: l10n(
+      "The CA's web server is down: the CRL distribution point http://ca01.contoso.com/CertEnroll/… does not answer",
+      "Le serveur web de l'autorité est arrêté : le point de distribution de la liste de révocation http://ca01.contoso.com/CertEnroll/… ne répond pas",
+    ),
+  },
+  {
     id: 'um-tcp',
     step: 'assign',
     exchange: ['2010'],
