@@ -429,6 +429,43 @@ describe('certlab serve', () => {
     },
   );
 
+  it('serves a training lab’s CA (Web Server for Domain Admins): its own TLS certificate, the lab’s administrator enrolls', async () => {
+    // Before the fix, a lab CA denied the server's own TLS certificate (its requester was in no
+    // group), so `certlab serve --dir DIR/ca` on a new lab did not start.
+    expect((await cli(cwd, 'lab', 'init', 'exchange-um', '--dir', 'training')).code).toBe(0);
+    const lab = JSON.parse(await readFile(join(cwd, 'training', 'lab.json'), 'utf8')) as {
+      ca: { account: { name: string; password: string } };
+    };
+    const site = await start(cwd, '--dir', 'training/ca', '--no-https');
+    try {
+      const { privateKey } = await generateKeyPair({ type: 'ec', curve: 'P-256' });
+      const csr = await createCsr({ subject: Name.from([{ CN: 'ex01.contoso.com' }]), privateKey });
+      const submit = async (authorization: string) =>
+        (
+          await fetch(`${site.report.http}certfnsh.asp`, {
+            method: 'POST',
+            headers: { authorization },
+            body: new URLSearchParams({
+              Mode: 'newreq',
+              CertRequest: csr.toPem(),
+              CertAttrib: 'CertificateTemplate:WebServer',
+            }),
+          })
+        ).text();
+      expect(await submit(basic(lab.ca.account.name, lab.ca.account.password))).toMatch(
+        /certnew\.cer\?ReqID=\d+&/,
+      );
+    } finally {
+      expect((await site.stop()).code).toBe(0);
+    }
+    const tls = await start(cwd, '--dir', 'training/ca');
+    try {
+      expect(tls.report.https).toMatch(/^https:/);
+    } finally {
+      expect((await tls.stop()).code).toBe(0);
+    }
+  });
+
   it('a first start on a port in use creates nothing, so the next start shows its passwords', async () => {
     const busy = createServer();
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
