@@ -277,6 +277,9 @@ describe('NTLM sign-in (reference §2.2)', () => {
       ['MIC with KEY_EXCH', keyExch, undefined, 200],
       ['MIC byte changed', buildNegotiateMessage(), 'mic', 401],
       ['another type 1 than the one sent (a downgrade)', keyExch, 'type1', 401],
+      // Right password, malformed session key: the same answer and event as a wrong MIC (an
+      // error here must not tell that the password was right), and counted by the throttle.
+      ['a 15-byte session key', keyExch, 'key', 401],
     ] as const) {
       const c = connection(server.url);
       const first = await c.send('/certsrv/', {
@@ -292,6 +295,7 @@ describe('NTLM sign-in (reference §2.2)', () => {
         negotiateMessage: tamper === 'type1' ? buildNegotiateMessage() : type1,
       });
       if (tamper === 'mic') type3[80]! ^= 0x10;
+      if (tamper === 'key') type3[52] = 15; // EncryptedRandomSessionKey 15 bytes long
       const from = logs.length;
       const r = await c.send('/certsrv/', { authorization: `NTLM ${Buffer.from(type3).toString('base64')}` });
       expect(r.status, label).toBe(status);

@@ -382,6 +382,34 @@ describe('Negotiate with SPNEGO on the certsrv site', () => {
     const krb = await c.send(`Negotiate ${b64(buildNegTokenInit({ mechTypes: [KRB5] }))}`);
     expect(krb.status).toBe(401);
     expect(krb.challenges).toEqual(['Negotiate', 'NTLM', 'Basic realm="pki.contoso.com"']);
+    // A type 3 unwrapped after a challenge sent in SPNEGO: refused (it would skip the
+    // mechListMIC, required here since Kerberos came first).
+    const krbFirst = [KRB5, NTLMSSP_OID];
+    expect(
+      tokenOf((await c.send(`Negotiate ${b64(buildNegTokenInit({ mechTypes: krbFirst }))}`)).challenges[0]),
+    ).toMatchObject({ supportedMech: NTLMSSP_OID });
+    const sel = tokenOf(
+      (await c.send(`Negotiate ${b64(buildNegTokenResp({ responseToken: buildNegotiateMessage() }))}`))
+        .challenges[0],
+    );
+    if (sel.kind !== 'resp') throw new Error('not a NegTokenResp');
+    const bare = answer(sel.responseToken!).type3;
+    expect((await c.send(`Negotiate ${b64(bare)}`)).status).toBe(401);
+    expect((await c.send()).status).toBe(401);
+    // An NTLM type 1 as the optimistic token of a list that starts with Kerberos is Kerberos's
+    // token (RFC 4178 §4.2.1): dropped, and NTLMSSP's type 1 asked for.
+    const dropped = tokenOf(
+      (
+        await c.send(
+          `Negotiate ${b64(buildNegTokenInit({ mechTypes: krbFirst, mechToken: buildNegotiateMessage() }))}`,
+        )
+      ).challenges[0],
+    );
+    expect(dropped).toEqual({
+      kind: 'resp',
+      negState: NEG_STATE.acceptIncomplete,
+      supportedMech: NTLMSSP_OID,
+    });
     // A NegTokenResp without a NegTokenInit before it on this connection.
     const lone = await c.send(`Negotiate ${b64(buildNegTokenResp({ responseToken: type3 }))}`);
     expect(lone.status).toBe(401);

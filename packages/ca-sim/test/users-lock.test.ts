@@ -3,7 +3,7 @@
 // taken over, and the lock file is gone after release.
 
 import { existsSync } from 'node:fs';
-import { unlink, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { CaError, lockUsersFile, UserDirectory } from '@certlab/ca-sim';
@@ -72,5 +72,25 @@ describe('lockUsersFile', () => {
     await lock.release();
     await lock.release(); // twice is harmless
     expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it('one lock through two spellings of a path (a symbolic link), and callers of this process count against the wait', async () => {
+    await mkdir(join(dir, 'real'));
+    await symlink(join(dir, 'real'), join(dir, 'link'));
+    const a = await lockUsersFile(join(dir, 'real', 'users.json'));
+    let bGot = false;
+    const b = lockUsersFile(join(dir, 'link', 'users.json')).then((l) => {
+      bGot = true;
+      return l;
+    });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(bGot).toBe(false); // the same lock: B waits for A
+    // A third caller with a short wait gives up while A holds it, naming this process.
+    const c = await lockUsersFile(join(dir, 'real', 'users.json'), { waitMs: 100 }).catch((e: unknown) => e);
+    expect((c as CaError).code).toBe('ERR_CA_USERS_IN_USE');
+    expect((c as CaError).message).toContain('another caller in this process');
+    await a.release();
+    await (await b).release();
+    expect(existsSync(join(dir, 'real', 'users.json.lock'))).toBe(false);
   });
 });

@@ -90,14 +90,28 @@ export async function writeUsers(users: UserDirectory, file: string): Promise<vo
  * ```
  */
 export async function changeUsers<T>(file: string, fn: () => Promise<T>): Promise<T> {
-  // The lock file lives beside the accounts file, whose directory may not exist yet.
-  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  const lock = await lockUsersFile(file);
+  const lock = await usersFileLock(file);
   try {
     return await fn();
   } finally {
     await lock.release();
   }
+}
+
+/**
+ * Takes the accounts file's write lock (`FILE.lock`, waiting up to 10 s), creating the file's
+ * directory for it if need be. Release it once the file is written.
+ *
+ * @example
+ * ```ts
+ * const lock = await usersFileLock(file);
+ * try { … } finally { await lock.release(); }
+ * ```
+ */
+export async function usersFileLock(file: string): Promise<{ release(): Promise<void> }> {
+  // The lock file lives beside the accounts file, whose directory may not exist yet.
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  return lockUsersFile(file);
 }
 
 /** What {@link watchUsersFile} reports: the accounts reloaded, or a file left unapplied and why. */

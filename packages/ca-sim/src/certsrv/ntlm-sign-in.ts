@@ -66,9 +66,17 @@ export function ntlmStep(app: CertsrvApp, ex: Exchange, header: string): NtlmSte
   try {
     const type = ntlmMessageType(token);
     if (type !== undefined) {
-      // Bare NTLM (under either word): no SPNEGO state survives it.
+      // Bare NTLM (under either word). A type 3 answering a challenge sent inside SPNEGO must
+      // come inside SPNEGO too: unwrapped, it would skip the mechListMIC that binds the client's
+      // mechanism list (a downgrade from Kerberos would go unseen).
+      const wrapped = conn.spnego !== undefined;
       conn.spnego = undefined;
       if (type === 1) return challengeStep(app, ex, conn, scheme, token);
+      if (type === 3 && wrapped) {
+        conn.challenge = undefined;
+        conn.messages = undefined;
+        return { kind: 'failed', event: 'auth-malformed' };
+      }
       if (type === 3) return authenticateStep(app, ex, conn, token);
       return { kind: 'failed', event: 'auth-malformed' };
     }
@@ -143,11 +151,20 @@ function verifyAuthenticate(
   // MS-NLMP §3.2.5.1.2: a client that announces a MIC (MsvAvFlags 0x2) binds the three messages
   // with it, so that nobody in between can change the flags it asked for; a wrong MIC fails.
   let event = r ? undefined : 'auth-failed';
-  const mic = r ? authenticateMessageMic(type3) : undefined;
-  if (r && mic) {
-    const key = ntlmExportedSessionKey(r.sessionBaseKey, msg.flags, msg.encryptedRandomSessionKey);
-    const expected = ntlmMic(key, messages.negotiate, messages.challenge, mic.zeroed);
-    if (!timingSafeEqual(expected, mic.mic)) event = 'ntlm-mic-failed';
+  if (r) {
+    // A message too short for the MIC it announces, or a session key of the wrong size, fails
+    // as a wrong MIC does: counted by the throttle, and not told apart from one (it would tell
+    // that the password was right).
+    try {
+      const mic = authenticateMessageMic(type3);
+      if (mic) {
+        const key = ntlmExportedSessionKey(r.sessionBaseKey, msg.flags, msg.encryptedRandomSessionKey);
+        const expected = ntlmMic(key, messages.negotiate, messages.challenge, mic.zeroed);
+        if (!timingSafeEqual(expected, mic.mic)) event = 'ntlm-mic-failed';
+      }
+    } catch {
+      event = 'ntlm-mic-failed';
+    }
   }
   app.signInOutcome(remote, who, event === undefined);
   if (!r || event !== undefined) return { ok: false, event: event ?? 'auth-failed' };
@@ -176,9 +193,14 @@ function spnegoStep(app: CertsrvApp, ex: Exchange, conn: NtlmConnection, token: 
     if (!t.mechTypes.includes(NTLMSSP_OID)) return { kind: 'failed', event: 'auth-unsupported' };
     // RFC 4178 §5: when the chosen mechanism is not the client's first, the MICs are required.
     conn.spnego = { mechTypesDer: t.mechTypesDer, micRequired: t.mechTypes[0] !== NTLMSSP_OID };
-    const optimistic = t.mechToken && ntlmMessageType(t.mechToken) === 1 ? t.mechToken : undefined;
+    // The optimistic token is the first mechanism's (RFC 4178 §4.2.1): used only when that is
+    // NTLMSSP, else dropped.
+    const optimistic =
+      t.mechTypes[0] === NTLMSSP_OID && t.mechToken && ntlmMessageType(t.mechToken) === 1
+        ? t.mechToken
+        : undefined;
     if (!optimistic) {
-      // The optimistic token (if any) is another mechanism's: choose NTLMSSP, wait for its type 1.
+      // Another mechanism came first (or no token): choose NTLMSSP, wait for its type 1.
       ex.event = 'spnego-select';
       return {
         kind: 'challenge',

@@ -5,7 +5,8 @@
 // owner's lock taken over), waiting a moment for another writer rather than failing. Readers
 // (`certlab serve`'s watcher, UserDirectory.load) need no lock: the rename is atomic.
 
-import { resolve } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { CaError } from '../errors.js';
 import { type DirectoryLock, takeLockFile } from '../store/directory-lock.js';
 
@@ -33,7 +34,18 @@ export async function lockUsersFile(
   file: string,
   options: { readonly waitMs?: number } = {},
 ): Promise<{ release(): Promise<void> }> {
-  const path = `${resolve(file)}.lock`;
+  // The real path: a symbolic link or another spelling of the directory reaches the same queue
+  // and lock file (the lock judges a file naming this pid stale unless this process holds it).
+  const abs = resolve(file);
+  const dir = await realpath(dirname(abs)).catch(() => dirname(abs));
+  const path = `${join(dir, basename(abs))}.lock`;
+  const waitMs = options.waitMs ?? 10_000;
+  const deadline = Date.now() + waitMs;
+  const inUse = (who: string) =>
+    new CaError(
+      'ERR_CA_USERS_IN_USE',
+      `The accounts file ${file} is being changed by ${who}. Try again when it is done; if no certlab command is changing it, delete ${path}.`,
+    );
   const before = queues.get(path) ?? Promise.resolve();
   let done!: () => void;
   const mine = new Promise<void>((r) => {
@@ -45,16 +57,19 @@ export async function lockUsersFile(
     done();
     if (queues.get(path) === tail) queues.delete(path);
   };
-  await before;
   let lock: DirectoryLock;
   try {
+    // The callers before this one in this process count against the same wait.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((r) => {
+      timer = setTimeout(() => r('late'), waitMs);
+    });
+    const first = await Promise.race([before.then(() => 'ready' as const), late]);
+    clearTimeout(timer);
+    if (first === 'late') throw inUse('another caller in this process');
     lock = await takeLockFile(path, {
-      waitMs: options.waitMs ?? 10_000,
-      inUse: (who) =>
-        new CaError(
-          'ERR_CA_USERS_IN_USE',
-          `The accounts file ${file} is being changed by ${who}. Try again when it is done; if no certlab command is changing it, delete ${path}.`,
-        ),
+      waitMs: Math.max(0, deadline - Date.now()),
+      inUse,
       failed: (e) =>
         new CaError(
           'ERR_CA_USERS_INVALID',

@@ -209,7 +209,8 @@ async function take(
     // This pid without the lock in `held` is a former incarnation of this process (held and
     // taking were checked before: this process does not hold it).
     const stale =
-      judged !== undefined && (owner === undefined || (local && (owner.pid === me.pid || !alive(owner.pid))));
+      judged !== undefined &&
+      (owner === undefined || (local && ((owner.pid === me.pid && !held.has(path)) || !alive(owner.pid))));
     if (stale && attempt < 10) {
       await removeIfUnchanged(path, judged);
       continue;

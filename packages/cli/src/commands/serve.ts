@@ -38,6 +38,7 @@ import {
   USERS_FILE,
   USERS_OPTION,
   type UsersFileEvent,
+  usersFileLock,
   usersFileOf,
   watchUsersFile,
   writeUsers,
@@ -203,6 +204,7 @@ export const serve: Command = {
 
     let server: CertsrvServer | undefined;
     let stopWatching: (() => void) | undefined;
+    let releaseAccounts: (() => Promise<void>) | undefined;
     try {
       const usersFile = usersFileOf(ctx, args);
       const accounts = await loadAccounts(
@@ -212,6 +214,7 @@ export const serve: Command = {
         users,
         ntlm,
       );
+      releaseAccounts = accounts.release;
       const tls = https ? await tlsCredentials(ca, dir, listOption(args, 'tls-name')) : undefined;
       const log = logger(ctx, logFormat);
       server = await startCertsrv({
@@ -272,6 +275,7 @@ export const serve: Command = {
       await waitForStop(ctx);
       if (format === 'text') writeLines(ctx.io.stdout, ['Stopping: letting requests in flight finish\u2026']);
     } finally {
+      await releaseAccounts?.();
       stopWatching?.();
       await server?.close();
       await ca.close();
@@ -315,8 +319,30 @@ async function loadAccounts(
   generated: Map<string, string>;
   /** The accounts --user / --admin gave on this start (their passwords are the caller's). */
   fromCommandLine: Set<string>;
+  /** Writes the file if this start changed it, and lets go of its write lock. */
   save(): Promise<void>;
+  /** Lets go of the write lock without writing (a start that failed). */
+  release(): Promise<void>;
 }> {
+  // Held from this read to the write in save(): a `certlab user` command run meanwhile waits
+  // instead of being overwritten by what was read here.
+  const lock = await usersFileLock(file);
+  try {
+    return await readAccounts(ctx, file, domain, given, ntlm, lock);
+  } catch (e) {
+    await lock.release();
+    throw e;
+  }
+}
+
+async function readAccounts(
+  ctx: CommandContext,
+  file: string,
+  domain: string,
+  given: readonly { name: string; password: string; admin: boolean }[],
+  ntlm: boolean,
+  lock: { release(): Promise<void> },
+): Promise<Awaited<ReturnType<typeof loadAccounts>>> {
   const generated = new Map<string, string>();
   let changed = false;
   const existed = await fileExists(ctx.io, file);
@@ -348,10 +374,14 @@ async function loadAccounts(
       throw e;
     }
   const save = async () => {
-    if (!changed && generated.size === 0 && given.length === 0) return;
-    await writeUsers(directory, file);
+    try {
+      if (!changed && generated.size === 0 && given.length === 0) return;
+      await writeUsers(directory, file);
+    } finally {
+      await lock.release();
+    }
   };
-  return { directory, generated, fromCommandLine, save };
+  return { directory, generated, fromCommandLine, save, release: () => lock.release() };
 }
 
 /**
