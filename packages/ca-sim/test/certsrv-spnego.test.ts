@@ -351,6 +351,58 @@ describe('Negotiate with SPNEGO on the certsrv site', () => {
     }
   });
 
+  it('answers 1,000 mutated SPNEGO tokens (fast-check, fixed seed) with a 401, never a 500, and keeps serving', async () => {
+    const c = connection(server.url);
+    const first = await c.send(
+      `Negotiate ${b64(buildNegTokenInit({ mechToken: buildNegotiateMessage(KEY_EXCH_FLAGS) }))}`,
+    );
+    const t2 = tokenOf(first.challenges[0]);
+    if (t2.kind !== 'resp') throw new Error('not a NegTokenResp');
+    const { type3, security } = answer(t2.responseToken!);
+    const seeds = [
+      buildNegTokenInit({ mechTypes: [KRB5, NTLMSSP_OID], mechToken: buildNegotiateMessage() }),
+      buildNegTokenResp({
+        responseToken: type3,
+        mechListMic: security.clientMic(mechTypeListDer([NTLMSSP_OID])),
+      }),
+      buildNegTokenResp({ responseToken: buildNegotiateMessage() }),
+    ];
+    const tokens = fc.sample(
+      fc
+        .tuple(
+          fc.integer({ min: 0, max: seeds.length - 1 }),
+          fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 3 }),
+        )
+        .map(([i, edits]) => {
+          const b = seeds[i]!.slice();
+          for (const [at, v] of edits) b[at % b.length] = v;
+          return b;
+        }),
+      { seed: 20261130, numRuns: 1000 },
+    );
+    const statuses = new Set<number>();
+    for (const t of tokens) statuses.add((await c.send(`Negotiate ${b64(t)}`)).status);
+    // A mutated type 3 cannot sign in: its challenge is spent at the first try (or never issued).
+    expect([...statuses]).toEqual([401]);
+    c.close();
+    const fresh = connection(server.url);
+    const ok = tokenOf(
+      (await fresh.send(`Negotiate ${b64(buildNegTokenInit({ mechToken: buildNegotiateMessage() }))}`))
+        .challenges[0],
+    );
+    if (ok.kind !== 'resp') throw new Error('not a NegTokenResp');
+    const plain = buildAuthenticateMessage({
+      challenge: ok.responseToken!,
+      user: 'alice',
+      domain: 'CONTOSO',
+      password: 'alice-Passw0rd',
+    });
+    expect((await fresh.send(`Negotiate ${b64(buildNegTokenResp({ responseToken: plain }))}`)).status).toBe(
+      200,
+    );
+    fresh.close();
+  });
+
   it('refuses a wrong MIC, a wrong password, Kerberos alone, and a NegTokenResp out of the blue', async () => {
     const c = connection(server.url);
     const mechTypes = [NTLMSSP_OID];
