@@ -656,10 +656,12 @@ describe('ca templates', () => {
     const list = await ca('templates', '--dir', 'tmpl-pki');
     expect(list.code, list.stderr).toBe(0);
     expect(list.stdout.split('\n')[0]).toMatch(
-      /^Name +Display Name +Schema +Subject +Extended Key Usage +Validity +Issuance$/,
+      /^Name +Display Name +Schema +Subject +Extended Key Usage +Validity +Issuance +Enroll$/,
     );
-    expect(list.stdout).toMatch(/^WebServer +Web Server +v1 +request +serverAuth +730 days +automatic$/m);
-    expect(list.stdout).toMatch(/^WebServer_Manual .* manager approval$/m);
+    expect(list.stdout).toMatch(
+      /^WebServer +Web Server +v1 +request +serverAuth +730 days +automatic +everyone$/m,
+    );
+    expect(list.stdout).toMatch(/^WebServer_Manual .* manager approval +everyone$/m);
 
     const shown = await ca('templates', '--dir', 'tmpl-pki', '--show', 'webserver');
     expect(shown.code, shown.stderr).toBe(0);

@@ -41,7 +41,7 @@ export const caTemplates: Command = {
     'ca templates [--dir DIR] --show NAME',
     'ca templates [--dir DIR] [--add FILE|NAME]... [--remove NAME]...',
   ],
-  description: `Without options, lists the templates the CA publishes (the standard ones: WebServer, WebServer_Manual, Machine, User, SubCA). --show NAME prints a published template as JSON, the format --add reads: save it, change "name" (and what else differs), and add it to publish a copy, as the Certificate Templates console's Duplicate Template does. --add takes a JSON file holding a template or an array of them, or the name of a built-in template: one of the five, or another default template of an Enterprise CA (Administrator, EFS, EFSRecovery, DomainController, DomainControllerAuthentication, KerberosAuthentication, DirectoryEmailReplication; their subjects come from what the directory knows of the requester: ca submit --directory, a certsrv account's directory attributes, or the library); a template with the name of a published one replaces it. A schema version 2 template without "oid" (or with the OID of another published template, as a renamed copy has) gets a new one under the simulated forest's arc (${TEMPLATE_OID_FOREST_ARC}); its revision is 100.0 unless given. --remove NAME stops issuing a template: requests for it are then denied with CERTSRV_E_UNSUPPORTED_CERT_TYPE. The list is kept in DIR/ca.json and used by every command and by certlab serve from their next start.`,
+  description: `Without options, lists the templates the CA publishes (the standard ones: WebServer, WebServer_Manual, Machine, User, SubCA) and who may enroll for each (its "enroll" list, or everyone). --show NAME prints a published template as JSON, the format --add reads: save it, change "name" (and what else differs), and add it to publish a copy, as the Certificate Templates console's Duplicate Template does. --add takes a JSON file holding a template or an array of them, or the name of a built-in template: one of the five, or another default template of an Enterprise CA (Administrator, EFS, EFSRecovery, DomainController, DomainControllerAuthentication, KerberosAuthentication, DirectoryEmailReplication; their subjects come from what the directory knows of the requester: ca submit --directory, a certsrv account's directory attributes, or the library); a template with the name of a published one replaces it. A schema version 2 template without "oid" (or with the OID of another published template, as a renamed copy has) gets a new one under the simulated forest's arc (${TEMPLATE_OID_FOREST_ARC}); its revision is 100.0 unless given. --remove NAME stops issuing a template: requests for it are then denied with CERTSRV_E_UNSUPPORTED_CERT_TYPE. The list is kept in DIR/ca.json and used by every command and by certlab serve from their next start.`,
   options: [
     DIR_OPTION,
     {
@@ -161,7 +161,16 @@ export const caTemplates: Command = {
           ...notes,
           ...(notes.length > 0 ? [''] : []),
           ...columns([
-            ['Name', 'Display Name', 'Schema', 'Subject', 'Extended Key Usage', 'Validity', 'Issuance'],
+            [
+              'Name',
+              'Display Name',
+              'Schema',
+              'Subject',
+              'Extended Key Usage',
+              'Validity',
+              'Issuance',
+              'Enroll',
+            ],
             ...templates.map(row),
           ]),
         ]);
@@ -181,6 +190,8 @@ function row(t: CertificateTemplate): string[] {
     t.ca ? 'CA' : t.ekus.length > 0 ? t.ekus.join(', ') : 'any',
     `${t.validityDays} days`,
     t.managerApproval ? 'manager approval' : 'automatic',
+    // Who may enroll (the template's ACL): without a list, every signed-in account.
+    t.enroll ? t.enroll.join(', ') : 'everyone',
   ];
 }
 
