@@ -84,6 +84,7 @@ export function ntlmStep(app: CertsrvApp, ex: Exchange, header: string): NtlmSte
     return spnegoStep(app, ex, conn, token);
   } catch {
     conn.challenge = undefined;
+    conn.messages = undefined;
     conn.spnego = undefined;
     return { kind: 'failed', event: 'auth-malformed' };
   }
@@ -188,6 +189,7 @@ function spnegoStep(app: CertsrvApp, ex: Exchange, conn: NtlmConnection, token: 
     `Negotiate ${b64(buildNegTokenResp({ negState, ...more }))}`;
   if (t.kind === 'init') {
     conn.challenge = undefined;
+    conn.messages = undefined;
     conn.spnego = undefined;
     // Kerberos alone (or NEGOEX): nothing we can answer; the plain challenges again.
     if (!t.mechTypes.includes(NTLMSSP_OID)) return { kind: 'failed', event: 'auth-unsupported' };
@@ -217,6 +219,7 @@ function spnegoStep(app: CertsrvApp, ex: Exchange, conn: NtlmConnection, token: 
   const inner = t.responseToken;
   if (!state || !inner) {
     conn.challenge = undefined;
+    conn.messages = undefined;
     conn.spnego = undefined;
     return { kind: 'failed', event: state ? 'auth-malformed' : 'ntlm-no-challenge' };
   }
@@ -228,6 +231,7 @@ function spnegoStep(app: CertsrvApp, ex: Exchange, conn: NtlmConnection, token: 
   conn.spnego = undefined;
   if (type !== 3) {
     conn.challenge = undefined;
+    conn.messages = undefined;
     return { kind: 'failed', event: 'auth-malformed' };
   }
   const r = verifyAuthenticate(app, ex, conn, inner);
