@@ -111,7 +111,7 @@ export const EXCHANGE_UM_MISTAKES: readonly MistakeDefinition[] = [
     step: 'request-install',
     title: l10n(
       'The certificate is requested with an account that is not in Domain Admins: Web Server is not offered and the CA denies it (CERTSRV_E_TEMPLATE_DENIED 0x80094012)',
-      "Le certificat est demandé avec un compte qui n'est pas membre de Admins du domaine : Serveur web n'est pas proposé et l'autorité refuse la demande (CERTSRV_E_TEMPLATE_DENIED 0x80094012)",
+      "Le certificat est demandé avec un compte qui n'est pas membre du groupe Admins du domaine : Serveur web n'est pas proposé et l'autorité refuse la demande (CERTSRV_E_TEMPLATE_DENIED 0x80094012)",
     ),
   },
   {
