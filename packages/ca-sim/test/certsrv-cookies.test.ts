@@ -66,6 +66,18 @@ describe('newAspSessionCookie (reference §1)', () => {
     expect(newAspSessionCookie(true)).not.toBe(newAspSessionCookie(true));
   });
 
+  it('draws fresh letters for every cookie across refills of its random pool (3,000 cookies, all distinct)', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 3000; i++) seen.add(newAspSessionCookie(false));
+    expect(seen.size).toBe(3000);
+    // Each letter about as frequent as the others: 3,000 × 32 letters from rejection sampling.
+    const counts = new Map<string, number>();
+    for (const c of seen)
+      for (const ch of c.slice(12).replace(/[=;].*$/, '')) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+    expect(counts.size).toBe(26);
+    for (const n of counts.values()) expect(n).toBeGreaterThan((3000 * 8) / 26 / 2);
+  });
+
   it('uses the random source given', () => {
     expect(newAspSessionCookie(false, (n) => new Uint8Array(n))).toBe(
       `ASPSESSIONID${'A'.repeat(8)}=${'A'.repeat(24)}; path=/`,

@@ -54,8 +54,24 @@ export function parseCookieHeader(header: string | undefined): Map<string, strin
 
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
+/**
+ * Random bytes drawn from a pool refilled 4 KB at a time: a client that does not send the session
+ * cookie back (a script without a cookie jar) gets a new one on every request, and one
+ * getRandomValues call per cookie cost ~9 % of such a request's CPU (benchmarks.md). Each byte
+ * is used once.
+ */
+const POOL = new Uint8Array(4096);
+let poolAt = POOL.length;
+
 function defaultRandom(n: number): Uint8Array {
-  return globalThis.crypto.getRandomValues(new Uint8Array(n));
+  if (n > POOL.length) return globalThis.crypto.getRandomValues(new Uint8Array(n));
+  if (poolAt + n > POOL.length) {
+    globalThis.crypto.getRandomValues(POOL);
+    poolAt = 0;
+  }
+  const out = POOL.slice(poolAt, poolAt + n);
+  poolAt += n;
+  return out;
 }
 
 /** `count` upper-case letters; rejection sampling (bytes < 234 = 9·26) avoids modulo bias. */
