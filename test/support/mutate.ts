@@ -290,13 +290,19 @@ const SPECIAL = [
   'é',
 ];
 
-export function textMutationsArb(max = 3): fc.Arbitrary<TextMutation[]> {
-  const at = fc.nat();
-  const text = fc.oneof(
+/**
+ * 1 to `max` text edits (insert, delete, replace, truncate, duplicate) at any offset; inserted and
+ * replacing text from `text` (default: PEM/JSON-ish specials, short strings, lone surrogates).
+ */
+export function textMutationsArb(
+  max = 3,
+  text: fc.Arbitrary<string> = fc.oneof(
     fc.constantFrom(...SPECIAL),
     fc.string({ maxLength: 8 }),
     fc.string({ unit: 'binary', maxLength: 4 }),
-  );
+  ),
+): fc.Arbitrary<TextMutation[]> {
+  const at = fc.nat();
   const one: fc.Arbitrary<TextMutation> = fc.oneof(
     fc.record({ kind: fc.constant('insert' as const), at, text }),
     fc.record({ kind: fc.constant('delete' as const), at, count: fc.integer({ min: 1, max: 16 }) }),

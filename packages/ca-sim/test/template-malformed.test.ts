@@ -20,7 +20,7 @@ import {
 import { ekuOid, KEY_USAGE_FLAGS, msNtdsCaSecurity } from '@certlab/pki';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mutateText, type TextMutation } from '../../../test/support/mutate.js';
+import { mutateText, type TextMutation, textMutationsArb } from '../../../test/support/mutate.js';
 import { anyString, SEED, trickyString } from './support/arbitraries.js';
 
 const RUNS = 400;
@@ -510,22 +510,14 @@ describe('parseTemplate / parseTemplatesJson / checkTemplateList: mutated input'
     '\u2028',
     '😀',
   ];
-  const textEdits: fc.Arbitrary<TextMutation[]> = (() => {
-    const at = fc.nat();
-    const text = fc.oneof(
+  const textEdits: fc.Arbitrary<TextMutation[]> = textMutationsArb(
+    3,
+    fc.oneof(
       fc.constantFrom(...JSON_PIECES),
       fc.string({ maxLength: 6 }),
       anyString.map((s) => s.slice(0, 4)),
-    );
-    const one: fc.Arbitrary<TextMutation> = fc.oneof(
-      fc.record({ kind: fc.constant('insert' as const), at, text }),
-      fc.record({ kind: fc.constant('delete' as const), at, count: fc.integer({ min: 1, max: 16 }) }),
-      fc.record({ kind: fc.constant('replace' as const), at, text }),
-      fc.record({ kind: fc.constant('truncate' as const), at }),
-      fc.record({ kind: fc.constant('duplicate' as const), at, count: fc.integer({ min: 1, max: 80 }) }),
-    );
-    return fc.array(one, { minLength: 1, maxLength: 3 });
-  })();
+    ),
+  );
 
   it('mutated template JSON text (one template, or a list): templates or ERR_CA_TEMPLATE_INVALID', () => {
     const tally = newTally();

@@ -13,7 +13,13 @@ import { join } from 'node:path';
 import { CaError, UserDirectory } from '@certlab/ca-sim';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mutate, mutateText, mutationsArb, type TextMutation } from '../../../test/support/mutate.js';
+import {
+  mutate,
+  mutateText,
+  mutationsArb,
+  type TextMutation,
+  textMutationsArb,
+} from '../../../test/support/mutate.js';
 import { anyString, SEED, trickyString } from './support/arbitraries.js';
 import { tempDir } from './support/temp.js';
 
@@ -388,18 +394,10 @@ describe('UserDirectory.fromJSON: mutated users files', () => {
     '\u2028',
     '😀',
   ];
-  const textEdits: fc.Arbitrary<TextMutation[]> = (() => {
-    const at = fc.nat();
-    const text = fc.oneof(fc.constantFrom(...JSON_PIECES), fc.string({ maxLength: 6 }));
-    const one: fc.Arbitrary<TextMutation> = fc.oneof(
-      fc.record({ kind: fc.constant('insert' as const), at, text }),
-      fc.record({ kind: fc.constant('delete' as const), at, count: fc.integer({ min: 1, max: 16 }) }),
-      fc.record({ kind: fc.constant('replace' as const), at, text }),
-      fc.record({ kind: fc.constant('truncate' as const), at }),
-      fc.record({ kind: fc.constant('duplicate' as const), at, count: fc.integer({ min: 1, max: 80 }) }),
-    );
-    return fc.array(one, { minLength: 1, maxLength: 3 });
-  })();
+  const textEdits: fc.Arbitrary<TextMutation[]> = textMutationsArb(
+    3,
+    fc.oneof(fc.constantFrom(...JSON_PIECES), fc.string({ maxLength: 6 })),
+  );
 
   it('mutated file text that is still JSON: a faithful directory or ERR_CA_USERS_INVALID', () => {
     const tally: Tally = { ok: 0, invalid: 0 };

@@ -157,7 +157,7 @@ function verifyAuthenticate(
     // as a wrong MIC does: counted by the throttle, and not told apart from one (it would tell
     // that the password was right).
     try {
-      const mic = authenticateMessageMic(type3);
+      const mic = authenticateMessageMic(type3, msg);
       if (mic) {
         const key = ntlmExportedSessionKey(r.sessionBaseKey, msg.flags, msg.encryptedRandomSessionKey);
         const expected = ntlmMic(key, messages.negotiate, messages.challenge, mic.zeroed);

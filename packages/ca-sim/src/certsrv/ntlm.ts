@@ -674,6 +674,7 @@ const MIC_OFFSET = 72;
  * MsvAvFlags pair of its NTLMv2 response has bit 0x2 (§2.2.2.1); then the 16 bytes after the
  * Version, and the message with them zeroed, which the MIC covers (with the NEGOTIATE and
  * CHALLENGE messages before it, §3.1.5.1.2). Undefined without a MIC or for an NTLMv1 response.
+ * `parsed`: the message as {@link parseAuthenticateMessage} read it, when the caller has it.
  *
  * @example
  * ```ts
@@ -683,8 +684,9 @@ const MIC_OFFSET = 72;
  */
 export function authenticateMessageMic(
   type3: Uint8Array,
+  parsed: { ntResponse: Uint8Array } = parseAuthenticateMessage(type3),
 ): { mic: Uint8Array; zeroed: Uint8Array } | undefined {
-  const { ntResponse } = parseAuthenticateMessage(type3);
+  const { ntResponse } = parsed;
   // NTProofStr (16), then the NTLMv2_CLIENT_CHALLENGE: 28 bytes before its AV pairs (§2.2.2.7).
   if (ntResponse.length < MIN_NTLMV2_RESPONSE) return undefined;
   const flags = findAvPair(ntResponse.subarray(16 + 28), AV.FLAGS);

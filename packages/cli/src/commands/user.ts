@@ -88,6 +88,31 @@ function accountLines(a: CertsrvAccount): string[] {
   ];
 }
 
+/**
+ * What `user add` and `user set` print: the account (JSON: file, account, the password when it
+ * was generated here, else null), under `heading` in text, with the generated password shown once
+ * or, when `changed`, the word that it changed.
+ */
+function reportAccount(
+  ctx: CommandContext,
+  format: string,
+  file: string,
+  heading: string,
+  account: CertsrvAccount,
+  password: { shown?: string; changed?: boolean },
+): number {
+  if (format === 'json') {
+    writeJson(ctx.io.stdout, { file, account: accountJson(account), password: password.shown ?? null });
+    return EXIT.ok;
+  }
+  const lines = [heading, ...accountLines(account)];
+  if (password.shown !== undefined)
+    lines.push(`  Password:  ${password.shown}`, '', 'The password is shown once; it is stored hashed.');
+  else if (password.changed) lines.push('  Password:  changed');
+  writeLines(ctx.io.stdout, lines);
+  return EXIT.ok;
+}
+
 /** The account name positional, checked. */
 function nameOf(args: ParsedArgs, command: string): string {
   const name = args.positionals[0]?.trim() ?? '';
@@ -249,19 +274,9 @@ export const userAdd: Command = {
       await writeUsers(users, file);
       return added;
     });
-    if (format === 'json') {
-      writeJson(ctx.io.stdout, {
-        file,
-        account: accountJson(account),
-        password: generated ? password : null,
-      });
-      return EXIT.ok;
-    }
-    const lines = [`Added ${account.name} to ${file}`, ...accountLines(account)];
-    if (generated)
-      lines.push(`  Password:  ${password}`, '', 'The password is shown once; it is stored hashed.');
-    writeLines(ctx.io.stdout, lines);
-    return EXIT.ok;
+    return reportAccount(ctx, format, file, `Added ${account.name} to ${file}`, account, {
+      ...(generated ? { shown: password } : {}),
+    });
   },
 };
 
@@ -369,19 +384,10 @@ export const userSet: Command = {
       await writeUsers(users, file);
       return account;
     });
-    if (format === 'json') {
-      writeJson(ctx.io.stdout, {
-        file,
-        account: accountJson(account),
-        password: reset ? password : null,
-      });
-      return EXIT.ok;
-    }
-    const lines = [`Changed ${account.name} in ${file}`, ...accountLines(account)];
-    if (reset) lines.push(`  Password:  ${password}`, '', 'The password is shown once; it is stored hashed.');
-    else if (password !== undefined) lines.push('  Password:  changed');
-    writeLines(ctx.io.stdout, lines);
-    return EXIT.ok;
+    return reportAccount(ctx, format, file, `Changed ${account.name} in ${file}`, account, {
+      ...(reset && password !== undefined ? { shown: password } : {}),
+      changed: password !== undefined,
+    });
   },
 };
 
