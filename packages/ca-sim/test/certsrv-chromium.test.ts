@@ -144,6 +144,8 @@ let browser: Browser;
 let base: string;
 let assetsDir: string;
 let home: string;
+/** The HTTPS listeners' certificate (Chromium trusts its key by SPKI pin). */
+let tls: Awaited<ReturnType<typeof issueTlsCertificate>>;
 const contexts: BrowserContext[] = [];
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -242,7 +244,7 @@ describeWithTool('chromium', 'certsrv in Chromium', () => {
     const mod = (await import(buildScript)) as { buildBrowserAssets(dir: string): Promise<unknown> };
     await mod.buildBrowserAssets(assetsDir);
 
-    const tls = await issueTlsCertificate(ca, ['localhost']);
+    tls = await issueTlsCertificate(ca, ['localhost']);
     server = await startCertsrv({
       ca,
       users,
@@ -430,6 +432,53 @@ describeWithTool('chromium', 'certsrv in Chromium', () => {
     // Chromium ran the handshake itself: a challenge, then the signed-in connection.
     expect(events).toContain('ntlm-challenge');
     expect(events).toContain('ntlm');
+  });
+
+  it('signs in with NTLM under Extended Protection (require): its channel binding over HTTPS, its SPN over HTTP', async () => {
+    const users = new UserDirectory('CONTOSO');
+    users.ntlm = true;
+    await users.add(ALICE.username, ALICE.password);
+    const events: (string | undefined)[] = [];
+    const start = (servicePrincipalNames?: string[]) =>
+      startCertsrv({
+        ca,
+        users,
+        ntlm: true,
+        basic: false,
+        extendedProtection: 'require',
+        ...(servicePrincipalNames ? { servicePrincipalNames } : {}),
+        https: { key: tls.key, cert: tls.cert },
+        crlSchedule: false,
+        log: (e) => events.push(e.event),
+      });
+    const epaSite = await start();
+    // The same site, but its SPN list leaves out the name Chromium uses: Chromium's target name is
+    // really looked at.
+    const otherName = await start(['HTTP/pki.contoso.com']);
+    const context = await browser.newContext({
+      httpCredentials: { ...ALICE, username: `CONTOSO\\${ALICE.username}` },
+    });
+    contexts.push(context);
+    const port = (url: string) => new URL(url).port;
+    try {
+      const page = await context.newPage();
+      // HTTPS: Chromium hashes the certificate it was given (RFC 5929) into MsvAvChannelBindings;
+      // under require, a missing or different value would be a 401.
+      let r = await page.goto(`https://localhost:${port(epaSite.httpsUrl!)}/certsrv/`);
+      expect(r?.status()).toBe(200);
+      expect(await title(page)).toBe('Welcome');
+      // HTTP: its MsvAvTargetName, HTTP/localhost, is one of the site's SPNs by default.
+      r = await page.goto(`http://localhost:${port(epaSite.url)}/certsrv/`);
+      expect(r?.status()).toBe(200);
+      expect(events.filter((e) => e === 'ntlm')).toHaveLength(2);
+      events.length = 0;
+      r = await page.goto(`http://localhost:${port(otherName.url)}/certsrv/`);
+      expect(r?.status()).toBe(401);
+      expect(events).toContain('ntlm-bad-spn');
+    } finally {
+      await epaSite.close();
+      await otherName.close();
+    }
   });
 
   describe('English language switch', () => {

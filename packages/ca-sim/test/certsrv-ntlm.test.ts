@@ -7,7 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { checkExtendedProtection } from '../src/certsrv/extended-protection.js';
 import {
+  authenticateMessageBindings,
   authenticateMessageMic,
   buildAuthenticateMessage,
   buildChallengeMessage,
@@ -729,6 +731,19 @@ describe('malformed messages', () => {
         ntResponse: msg.ntResponse,
       });
       expect(typeof ok).toBe('boolean');
+      // Extended Protection reads the AV pairs of whatever verified: never a throw.
+      const bindings = authenticateMessageBindings(msg);
+      for (const expectedBindings of [new Uint8Array(16).fill(7), undefined])
+        expect([undefined, 'ntlm-bad-bindings', 'ntlm-no-bindings', 'ntlm-bad-spn', 'ntlm-no-spn']).toContain(
+          checkExtendedProtection(
+            {
+              mode: 'require',
+              ...(expectedBindings ? { expectedBindings } : {}),
+              servicePrincipalNames: ['HTTP/ca01.contoso.com'],
+            },
+            bindings,
+          ),
+        );
     }
   }
 
@@ -748,10 +763,27 @@ describe('malformed messages', () => {
     clientChallenge: fromHex('0102030405060708'),
   });
 
+  // With a MIC, a channel binding and a target name (what Chromium sends over HTTPS).
+  const BOUND_TYPE3 = buildAuthenticateMessage({
+    challenge: buildChallengeMessage({
+      negotiateFlags: 0xa2088207,
+      serverChallenge: SERVER_CHALLENGE,
+      now: NOW,
+      ...SITE,
+    }),
+    user: 'alice',
+    domain: 'CONTOSO',
+    password: 'x',
+    clientChallenge: fromHex('0102030405060708'),
+    negotiateMessage: buildNegotiateMessage(),
+    channelBindings: new Uint8Array(16).fill(7),
+    targetName: 'HTTP/ca01.contoso.com',
+  });
+
   it('mutated type 3 messages (Unicode and OEM) parse or throw CaError; verification never throws', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom(SPEC_AUTHENTICATE, OEM_TYPE3),
+        fc.constantFrom(SPEC_AUTHENTICATE, OEM_TYPE3, BOUND_TYPE3),
         fc.array(mutation, { minLength: 1, maxLength: 4 }),
         (base, ms) => exerciseAll(mutate(base, TYPE3_FIELDS, ms)),
       ),

@@ -23,6 +23,7 @@ import {
   type CertificationAuthority,
   type CertsrvLogEntry,
   type CertsrvServer,
+  issueTlsCertificate,
   mechTypeListDer,
   NEG_STATE,
   NTLM_FLAGS,
@@ -539,6 +540,46 @@ describeWithRequirement(
       expect(events.filter((e) => e?.startsWith('spnego-mic'))).toEqual([]);
       const wrong = await curl('bad', '-o', '/dev/null', '-w', '%{http_code}', `${server.url}/certsrv/`);
       expect(wrong.stdout).toBe('401');
+    });
+
+    it('under Extended Protection: its SPN passes service binding over HTTP; over HTTPS it binds no channel', async () => {
+      const users = new UserDirectory('CONTOSO');
+      users.ntlm = true;
+      await users.add('alice', 'alice-Passw0rd');
+      const tls = await issueTlsCertificate(ca, ['localhost']);
+      await writeFile(join(dir, 'root.pem'), ca.chain.map((c) => c.toPem()).join(''));
+      const events: (string | undefined)[] = [];
+      const sites = await Promise.all(
+        (['require', 'allow'] as const).map((extendedProtection) =>
+          startCertsrv({
+            ca,
+            users,
+            ntlm: true,
+            extendedProtection,
+            https: { key: tls.key, cert: tls.cert },
+            crlSchedule: false,
+            log: (e) => events.push(e.event),
+          }),
+        ),
+      );
+      const [require, allow] = sites as [CertsrvServer, CertsrvServer];
+      const status = async (url: string) =>
+        (await curl('good', '--cacert', 'root.pem', '-o', '/dev/null', '-w', '%{http_code}', url)).stdout;
+      const port = (url: string) => new URL(url).port;
+      try {
+        // gss-ntlmssp names the service it meant in MsvAvTargetName: HTTP/localhost, one of ours.
+        expect(await status(`http://localhost:${port(require.url)}/certsrv/`)).toBe('200');
+        // curl 7.88 hands GSS-API no channel bindings, so over HTTPS require refuses it (a
+        // curl that binds would pass, as Chromium does) and allow lets it in. Never a wrong one.
+        const overTls = await status(`https://localhost:${port(require.httpsUrl!)}/certsrv/`);
+        expect(['200', '401']).toContain(overTls);
+        if (overTls === '401') expect(events).toContain('ntlm-no-bindings');
+        expect(await status(`https://localhost:${port(allow.httpsUrl!)}/certsrv/`)).toBe('200');
+        expect(events).not.toContain('ntlm-bad-bindings');
+        expect(events).not.toContain('ntlm-bad-spn');
+      } finally {
+        for (const site of sites) await site.close();
+      }
     });
   },
 );

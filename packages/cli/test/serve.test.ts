@@ -5,11 +5,13 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
 import { createRequire } from 'node:module';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { buildAuthenticateMessage, buildNegotiateMessage } from '@certlab/ca-sim';
 import { createCsr, encodePem, generateKeyPair, Name, subjectAltName } from '@certlab/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithTool, itWithTool } from '../../../test/support/tools.js';
@@ -429,6 +431,68 @@ describe('certlab serve', () => {
     },
   );
 
+  it('--extended-protection require --spn: an NTLM client naming another service is refused (relay), ours signs in', async () => {
+    const site = await start(
+      cwd,
+      '--dir',
+      'site',
+      '--no-https',
+      '--ntlm',
+      '--extended-protection',
+      'require',
+      '--spn',
+      'HTTP/ca01.contoso.com',
+      '--users',
+      'epa-users.json',
+      '--user',
+      'erin:Erin-Passw0rd',
+    );
+    try {
+      expect(site.report).toMatchObject({ extendedProtection: 'require' });
+      // One keep-alive connection per sign-in: type 1, then the type 3 naming `targetName`.
+      const signIn = async (targetName?: string) => {
+        const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+        const get = (authorization: string) =>
+          new Promise<{ status: number; challenge: string }>((resolve, reject) => {
+            const req = request(site.report.http, { agent, headers: { authorization } }, (res) => {
+              res.resume();
+              res.on('end', () =>
+                resolve({
+                  status: res.statusCode ?? 0,
+                  challenge: String(res.headers['www-authenticate'] ?? ''),
+                }),
+              );
+            });
+            req.on('error', reject);
+            req.end();
+          });
+        try {
+          const type1 = buildNegotiateMessage();
+          const first = await get(`NTLM ${Buffer.from(type1).toString('base64')}`);
+          const type3 = buildAuthenticateMessage({
+            challenge: new Uint8Array(Buffer.from(first.challenge.split(' ')[1] ?? '', 'base64')),
+            user: 'erin',
+            domain: 'CONTOSO',
+            password: 'Erin-Passw0rd',
+            negotiateMessage: type1,
+            ...(targetName ? { targetName } : {}),
+          });
+          return (await get(`NTLM ${Buffer.from(type3).toString('base64')}`)).status;
+        } finally {
+          agent.destroy();
+        }
+      };
+      expect(await signIn('HTTP/ca01.contoso.com')).toBe(200);
+      // --spn replaces the default list: localhost is no longer one of ours.
+      expect(await signIn('HTTP/localhost')).toBe(401);
+      expect(await signIn()).toBe(401);
+      expect(site.log()).toContain('ntlm-bad-spn');
+      expect(site.log()).toContain('ntlm-no-spn');
+    } finally {
+      expect((await site.stop()).code).toBe(0);
+    }
+  });
+
   it('serves a training lab’s CA (Web Server for Domain Admins): its own TLS certificate, the lab’s administrator enrolls', async () => {
     // Before the fix, a lab CA denied the server's own TLS certificate (its requester was in no
     // group), so `certlab serve --dir DIR/ca` on a new lab did not start.
@@ -511,6 +575,13 @@ describe('certlab serve', () => {
     const cases: [string[], RegExp][] = [
       [['--port', 'http'], /--port must be a port number/],
       [['--workers', 'many'], /--workers must be a number of threads/],
+      [['--extended-protection', 'require'], /--extended-protection needs --ntlm/],
+      [['--ntlm', '--extended-protection', 'always'], /--extended-protection/],
+      [
+        ['--ntlm', '--extended-protection', 'require', '--spn', 'ca01'],
+        /--spn takes a service principal name/,
+      ],
+      [['--ntlm', '--spn', 'HTTP/ca01.contoso.com'], /--spn needs --extended-protection/],
       [['--user', 'nocolon'], /--user/],
       [['--user', ':Secret-Passw0rd'], /user name before the colon is empty/],
       [['--users', 'broken-users.json'], /ERR_CA_USERS_INVALID/],

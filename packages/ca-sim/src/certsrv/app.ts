@@ -11,6 +11,7 @@ import { AuthThrottle } from './auth-throttle.js';
 import { CredentialCache } from './basic-auth.js';
 import { formatRequestsCookie } from './cookies.js';
 import type { Exchange } from './exchange.js';
+import { EXTENDED_PROTECTION_MODES, type ExtendedProtection } from './extended-protection.js';
 import { type FieldMap, parseLenientUrlEncoded } from './form-fields.js';
 import type { CertsrvLogEntry, CertsrvOptions } from './options.js';
 import type { CertsrvLanguage, PendingCookieEntry, TemplateOption } from './page-model.js';
@@ -62,6 +63,9 @@ export class CertsrvApp {
   readonly ntlm: boolean;
   readonly negotiate: boolean;
   readonly basic: boolean;
+  /** NTLM's Extended Protection, and the SPNs service binding accepts over plain HTTP. */
+  readonly extendedProtection: ExtendedProtection;
+  readonly servicePrincipalNames: readonly string[];
   /**
    * NTLM state per TCP connection (reference §2.2): the challenge sent in the type 2 message, then
    * the account the type 3 message signed in, which later requests on the connection keep.
@@ -81,6 +85,18 @@ export class CertsrvApp {
     this.ntlm = options.ntlm === true;
     this.negotiate = this.ntlm && options.negotiate !== false;
     this.basic = options.basic !== false;
+    const epa = options.extendedProtection ?? 'none';
+    if (!EXTENDED_PROTECTION_MODES.includes(epa))
+      throw new TypeError(`extendedProtection must be one of ${EXTENDED_PROTECTION_MODES.join(', ')}.`);
+    if (epa !== 'none' && !this.ntlm)
+      throw new CaError(
+        'ERR_CA_OPTIONS_INVALID',
+        'extendedProtection protects NTLM sign-ins: turn on ntlm too.',
+      );
+    this.extendedProtection = epa;
+    this.servicePrincipalNames = Object.freeze([
+      ...(options.servicePrincipalNames ?? [`HTTP/${options.ca.points.serverDnsName}`, 'HTTP/localhost']),
+    ]);
     if (!this.ntlm && !this.basic)
       throw new CaError(
         'ERR_CA_OPTIONS_INVALID',

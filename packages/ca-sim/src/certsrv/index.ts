@@ -1,6 +1,12 @@
 // The certsrv web-enrollment server's public surface.
 
 export * from './ca-chain.js';
+export {
+  EXTENDED_PROTECTION_MODES,
+  type ExtendedProtection,
+  ntlmChannelBindingsHash,
+  tlsServerEndPoint,
+} from './extended-protection.js';
 export * from './handler.js';
 export * from './listen.js';
 export * from './ntlm.js';

@@ -14,7 +14,9 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { CertsrvApp, NtlmConnection } from './app.js';
 import type { Exchange } from './exchange.js';
+import { checkExtendedProtection, socketChannelBindings } from './extended-protection.js';
 import {
+  authenticateMessageBindings,
   authenticateMessageMic,
   buildChallengeMessage,
   ntlmMessageType,
@@ -165,6 +167,19 @@ function verifyAuthenticate(
       }
     } catch {
       event = 'ntlm-mic-failed';
+    }
+    // Extended Protection (KB5005413): a relayed sign-in names another channel or service. Like a
+    // wrong MIC, counted by the throttle and answered as a wrong password is.
+    if (event === undefined && app.extendedProtection !== 'none') {
+      const expectedBindings = socketChannelBindings(ex.req.socket);
+      event = checkExtendedProtection(
+        {
+          mode: app.extendedProtection,
+          ...(expectedBindings ? { expectedBindings } : {}),
+          servicePrincipalNames: app.servicePrincipalNames,
+        },
+        authenticateMessageBindings(msg),
+      );
     }
   }
   app.signInOutcome(remote, who, event === undefined);

@@ -65,6 +65,8 @@ const AV = {
   DNS_TREE_NAME: 5,
   FLAGS: 6,
   TIMESTAMP: 7,
+  TARGET_NAME: 9,
+  CHANNEL_BINDINGS: 10,
 } as const;
 
 /** Fixed part of a NEGOTIATE_MESSAGE with its DomainNameFields and WorkstationFields (§2.2.1.1). */
@@ -712,6 +714,33 @@ function findAvPair(targetInfo: Uint8Array, id: number): Uint8Array | undefined 
 }
 
 /**
+ * What an NTLMv2 response says of the channel and the service the client meant (MS-NLMP
+ * §2.2.2.1): its MsvAvChannelBindings (16 bytes, the MD5 of the TLS channel bindings, all zeros
+ * when the client has none) and its MsvAvTargetName (the SPN, UTF-16LE), each absent when not sent
+ * or malformed. Extended Protection compares them with the server's (see
+ * {@link checkExtendedProtection}). `parsed`: the message as {@link parseAuthenticateMessage} read it.
+ *
+ * @example
+ * ```ts
+ * const { channelBindings, targetName } = authenticateMessageBindings(parseAuthenticateMessage(type3));
+ * ```
+ */
+export function authenticateMessageBindings(parsed: { ntResponse: Uint8Array }): {
+  channelBindings?: Uint8Array;
+  targetName?: string;
+} {
+  const { ntResponse } = parsed;
+  if (ntResponse.length < MIN_NTLMV2_RESPONSE) return {};
+  const pairs = ntResponse.subarray(16 + 28);
+  const bindings = findAvPair(pairs, AV.CHANNEL_BINDINGS);
+  const target = findAvPair(pairs, AV.TARGET_NAME);
+  return {
+    ...(bindings?.length === 16 ? { channelBindings: bindings } : {}),
+    ...(target && target.length % 2 === 0 ? { targetName: new TextDecoder('utf-16le').decode(target) } : {}),
+  };
+}
+
+/**
  * Builds the AUTHENTICATE_MESSAGE (type 3, MS-NLMP §2.2.1.3) a client sends in answer to the
  * CHALLENGE_MESSAGE `challenge`, with an NTLMv2 response (§3.3.2): temp = 0x01 0x01, Z(6), the
  * time, the client challenge, Z(4), the server's TargetInfo as received, Z(4). The time is
@@ -749,6 +778,13 @@ export function buildAuthenticateMessage(o: {
    * Windows and Chromium send it.
    */
   negotiateMessage?: Uint8Array;
+  /**
+   * MsvAvChannelBindings to send (16 bytes, see {@link ntlmChannelBindingsHash}), as a client does
+   * over TLS for Extended Protection.
+   */
+  channelBindings?: Uint8Array;
+  /** MsvAvTargetName to send: the SPN the client means to sign in to (`HTTP/ca01.contoso.com`). */
+  targetName?: string;
 }): Uint8Array {
   requireString(o.user, 'user');
   requireString(o.domain, 'domain');
@@ -765,12 +801,19 @@ export function buildAuthenticateMessage(o: {
   const key = ntowfV2(ntHash(o.password), o.user, o.domain);
   const withMic = o.negotiateMessage !== undefined;
   if (withMic) requireBytes(o.negotiateMessage, 'negotiateMessage');
+  if (o.channelBindings !== undefined) requireBytes(o.channelBindings, 'channelBindings', 16);
+  if (o.targetName !== undefined) requireString(o.targetName, 'targetName');
+  const extra: Uint8Array[] = [];
+  if (o.channelBindings !== undefined) extra.push(avPair(AV.CHANNEL_BINDINGS, o.channelBindings));
+  if (o.targetName !== undefined) extra.push(avPair(AV.TARGET_NAME, utf16le(o.targetName)));
   const temp = concat([
     new Uint8Array([1, 1, 0, 0, 0, 0, 0, 0]),
     time,
     clientChallenge,
     new Uint8Array(4),
-    withMic ? withAvFlags(challenge.targetInfo, 0x2) : challenge.targetInfo,
+    withMic || extra.length > 0
+      ? withAvPairs(challenge.targetInfo, withMic ? 0x2 : 0, extra)
+      : challenge.targetInfo,
     new Uint8Array(4),
   ]);
   const ntResponse = concat([hmacMd5(key, challenge.serverChallenge, temp), temp]);
@@ -830,8 +873,11 @@ export function buildAuthenticateMessage(o: {
   return message;
 }
 
-/** A TargetInfo with MsvAvFlags (§2.2.2.1) holding `bits` too, placed before MsvAvEOL. */
-function withAvFlags(targetInfo: Uint8Array, bits: number): Uint8Array {
+/**
+ * A TargetInfo with MsvAvFlags (§2.2.2.1) holding `bits` too (when any), and `extra` pairs, placed
+ * before MsvAvEOL.
+ */
+function withAvPairs(targetInfo: Uint8Array, bits: number, extra: readonly Uint8Array[]): Uint8Array {
   const pairs: Uint8Array[] = [];
   let flags = bits;
   let at = 0;
@@ -843,5 +889,6 @@ function withAvFlags(targetInfo: Uint8Array, bits: number): Uint8Array {
     else pairs.push(targetInfo.subarray(at, at + 4 + len));
     at += 4 + len;
   }
-  return concat([...pairs, u16(AV.FLAGS), u16(4), u32(flags >>> 0), u16(AV.EOL), u16(0)]);
+  const flagPair = flags !== 0 ? [u16(AV.FLAGS), u16(4), u32(flags >>> 0)] : [];
+  return concat([...pairs, ...flagPair, ...extra, u16(AV.EOL), u16(0)]);
 }

@@ -2,6 +2,7 @@
 // knobs the reference marks as "unverified, keep it configurable".
 
 import type { CertificationAuthority } from '../authority.js';
+import type { ExtendedProtection } from './extended-protection.js';
 import type { CertsrvLanguage } from './page-model.js';
 import type { UserDirectory } from './users.js';
 
@@ -52,12 +53,25 @@ export interface CertsrvOptions {
    */
   readonly ntlm?: boolean;
   /**
-   * With `ntlm`, whether the 401 also advertises `Negotiate` (default true, as IIS does). Only raw
-   * NTLMSSP is understood under it: a client that wraps NTLM in SPNEGO (as Windows' Negotiate
-   * package does without a Kerberos ticket) fails there, and with `negotiate: false` can use the
-   * `NTLM` scheme instead.
+   * With `ntlm`, whether the 401 also advertises `Negotiate` (default true, as IIS does). Under it
+   * NTLM comes bare (raw NTLMSSP) or inside SPNEGO (RFC 4178, as Windows' Negotiate package sends
+   * it without a Kerberos ticket); Kerberos itself is not understood, so a client that would try
+   * it first can be given `negotiate: false` and use the `NTLM` scheme.
    */
   readonly negotiate?: boolean;
+  /**
+   * With `ntlm`, Extended Protection for Authentication, as IIS's tokenChecking (`none`, the
+   * default as in IIS; `allow`; `require`, what KB5005413 asks of AD CS web enrollment against
+   * NTLM relay): over HTTPS the client's channel binding must be this connection's certificate
+   * (RFC 5929 tls-server-end-point), over HTTP its target name one of `servicePrincipalNames`.
+   * `allow` accepts a client that sends neither; `require` refuses it.
+   */
+  readonly extendedProtection?: ExtendedProtection;
+  /**
+   * The SPNs a client's NTLM target name may name over plain HTTP under `extendedProtection`
+   * (IIS's <spn> list). Default: `HTTP/` and the CA's server DNS name, and `HTTP/localhost`.
+   */
+  readonly servicePrincipalNames?: readonly string[];
   /** HTTP Basic (RFC 7617), advertised after NTLM when both are on. Default true. */
   readonly basic?: boolean;
   /** The Basic realm (default: the CA's server DNS name). */

@@ -10,6 +10,7 @@ import {
   type CertificationAuthority,
   type CertsrvLogEntry,
   type CertsrvServer,
+  EXTENDED_PROTECTION_MODES,
   generatePassword,
   issueTlsCertificate,
   parseUserSpec,
@@ -55,10 +56,10 @@ export const serve: Command = {
   usage: [
     'serve [--dir DIR] [--host H] [--port 8080] [--https-port 8443] [--no-https]',
     '    [--user NAME:PASS]... [--admin NAME:PASS]... [--users FILE] [--domain NAME] [--lang en|fr]',
-    '    [--ntlm [--no-negotiate]] [--no-basic]',
+    '    [--ntlm [--no-negotiate] [--extended-protection none|allow|require] [--spn HTTP/NAME]...] [--no-basic]',
     '    [--db URL] [--tls-name NAME]... [--key-type ec|rsa] [--workers N] [--log text|json|none] [--format text|json]',
   ],
-  description: `Serves /certsrv (home, CA certificate/chain/CRL downloads, saved-request and in-browser requests, certfnsh.asp results, pending checks), the anonymous /CertEnroll/ files, the administrator console /certsrv/admin/ and /health, answering as AD CS web enrollment does. Sign-in is HTTP Basic with the accounts of DIR/${USERS_FILE} (scrypt-hashed), and NTLM with --ntlm; --user and --admin add or replace accounts (administrators reach the console); the certlab user commands (list, add, set, remove) manage them and what the directory knows of them, and the running site applies every change of the file within a moment (a line in the log says so). With --ntlm the site also offers Windows Integrated authentication (Negotiate, NTLM; NTLMv2), and users.json keeps NT hashes from then on; --no-basic leaves HTTP Basic out. On first start in a directory without a CA it creates one (a root and an issuing CA, as ca init does, with CDP/AIA URLs on this server), the accounts "user" and "admin" with generated passwords unless given, and a TLS certificate issued by the CA for localhost and each --tls-name (kept in DIR/${TLS_DIR}, renewed when it is 30 days from expiry or lacks a name); it prints the URLs, the CA thumbprint and the credentials. Passwords are printed only when generated. Request logs go to stderr (text on a terminal, JSON lines otherwise). Ctrl-C (SIGINT) or SIGTERM stops it gracefully: requests in flight finish.`,
+  description: `Serves /certsrv (home, CA certificate/chain/CRL downloads, saved-request and in-browser requests, certfnsh.asp results, pending checks), the anonymous /CertEnroll/ files, the administrator console /certsrv/admin/ and /health, answering as AD CS web enrollment does. Sign-in is HTTP Basic with the accounts of DIR/${USERS_FILE} (scrypt-hashed), and NTLM with --ntlm; --user and --admin add or replace accounts (administrators reach the console); the certlab user commands (list, add, set, remove) manage them and what the directory knows of them, and the running site applies every change of the file within a moment (a line in the log says so). With --ntlm the site also offers Windows Integrated authentication (Negotiate, NTLM; NTLMv2), and users.json keeps NT hashes from then on; --no-basic leaves HTTP Basic out; --extended-protection allow|require turns on IIS's Extended Protection for NTLM sign-ins (KB5005413's mitigation of NTLM relay): over HTTPS the client's channel binding must name this site's certificate, over HTTP its SPN one of --spn (default HTTP/ with the CA's server name, localhost and each --tls-name); require also refuses clients that send neither. On first start in a directory without a CA it creates one (a root and an issuing CA, as ca init does, with CDP/AIA URLs on this server), the accounts "user" and "admin" with generated passwords unless given, and a TLS certificate issued by the CA for localhost and each --tls-name (kept in DIR/${TLS_DIR}, renewed when it is 30 days from expiry or lacks a name); it prints the URLs, the CA thumbprint and the credentials. Passwords are printed only when generated. Request logs go to stderr (text on a terminal, JSON lines otherwise). Ctrl-C (SIGINT) or SIGTERM stops it gracefully: requests in flight finish.`,
   options: [
     DIR_OPTION,
     {
@@ -87,6 +88,19 @@ export const serve: Command = {
       help: 'Windows Integrated authentication too (Negotiate and NTLM, NTLMv2): users.json then keeps NT hashes.',
     },
     { name: 'no-basic', type: 'boolean', help: 'No HTTP Basic (with --ntlm: as a default IIS install).' },
+    {
+      name: 'extended-protection',
+      type: 'string',
+      value: 'none|allow|require',
+      help: "With --ntlm: IIS's Extended Protection (tokenChecking); default none, as IIS.",
+    },
+    {
+      name: 'spn',
+      type: 'string',
+      multiple: true,
+      value: 'HTTP/NAME',
+      help: 'With --extended-protection: an SPN NTLM clients may name over HTTP (default HTTP/ with the CA server name, localhost, each --tls-name).',
+    },
     {
       name: 'no-negotiate',
       type: 'boolean',
@@ -165,6 +179,24 @@ export const serve: Command = {
     const negotiate = !booleanOption(args, 'no-negotiate');
     if (!negotiate && !ntlm) throw usageError('--no-negotiate needs --ntlm.', NAME);
     if (!ntlm && !basic) throw usageError('--no-basic needs --ntlm: the site needs a way to sign in.', NAME);
+    const extendedProtection = choiceOption(
+      args,
+      'extended-protection',
+      EXTENDED_PROTECTION_MODES,
+      'none',
+      NAME,
+    );
+    if (extendedProtection !== 'none' && !ntlm)
+      throw usageError('--extended-protection needs --ntlm: it protects NTLM sign-ins.', NAME);
+    const spns = listOption(args, 'spn');
+    for (const spn of spns)
+      if (!/^[A-Za-z][A-Za-z0-9-]*\/[^/\s]+(\/[^\s]*)?$/.test(spn))
+        throw usageError(
+          `--spn takes a service principal name such as HTTP/ca01.contoso.com, not '${spn}'.`,
+          NAME,
+        );
+    if (spns.length > 0 && extendedProtection === 'none')
+      throw usageError('--spn needs --extended-protection allow or require.', NAME);
     const httpsPort = portOption(args, 'https-port', 8443);
     const users = [
       ...listOption(args, 'user').map((s) => spec(ctx, s, false)),
@@ -223,6 +255,17 @@ export const serve: Command = {
         ntlm,
         negotiate,
         basic,
+        extendedProtection,
+        servicePrincipalNames:
+          spns.length > 0
+            ? spns
+            : [
+                ...new Set(
+                  [ca.points.serverDnsName, 'localhost', ...listOption(args, 'tls-name')].map(
+                    (n) => `HTTP/${n.trim().toLowerCase()}`,
+                  ),
+                ),
+              ],
         host,
         port,
         defaultLanguage: lang,
@@ -262,6 +305,7 @@ export const serve: Command = {
           ...(ntlm ? (negotiate ? ['Negotiate', 'NTLM'] : ['NTLM']) : []),
           ...(basic ? ['Basic'] : []),
         ],
+        extendedProtection,
         withoutNtHash: accounts.directory.withoutNtHash(),
         accounts: accounts.directory.list().map((a) => ({
           name: a.name,
@@ -479,6 +523,7 @@ function reportLines(
     health: string;
     database: string;
     signIn: string[];
+    extendedProtection: string;
     withoutNtHash: string[];
     accounts: { name: string; admin: boolean; password: string | null; given: boolean }[];
   },
@@ -498,7 +543,7 @@ function reportLines(
     `CertEnroll:       ${r.certEnroll}`,
     `Health:           ${r.health}`,
     '',
-    `Accounts (${r.signIn.map((x) => (x === 'Basic' ? 'HTTP Basic' : x)).join(', ')}):`,
+    `Accounts (${r.signIn.map((x) => (x === 'Basic' ? 'HTTP Basic' : x)).join(', ')}${r.extendedProtection === 'none' ? '' : `; NTLM Extended Protection: ${r.extendedProtection}`}):`,
   );
   for (const a of r.accounts)
     lines.push(
