@@ -3,8 +3,8 @@
 // MsvAvChannelBindings must be the hash of this connection's certificate (RFC 5929
 // tls-server-end-point), over HTTP its MsvAvTargetName one of the server's SPNs. A relay is
 // played by a client that computes its bindings for another certificate or names another host,
-// as a victim talking to the relay would. Chromium, an independent NTLM client, is in
-// certsrv-chromium.test.ts.
+// as a victim talking to the relay would. Chromium and curl + gss-ntlmssp, independent NTLM
+// clients, are in certsrv-chromium.test.ts and certsrv-spnego.test.ts.
 
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -13,7 +13,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { decodePem } from '@certlab/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itWithTool } from '../../../test/support/tools.js';
-import { checkExtendedProtection, tlsServerEndPoint } from '../src/certsrv/extended-protection.js';
+import { checkExtendedProtection } from '../src/certsrv/extended-protection.js';
 import {
   authenticateMessageBindings,
   buildAuthenticateMessage,
@@ -22,13 +22,21 @@ import {
   parseAuthenticateMessage,
 } from '../src/certsrv/ntlm.js';
 import {
+  buildNegTokenInit,
+  buildNegTokenResp,
+  NTLMSSP_OID,
+  parseSpnegoToken,
+} from '../src/certsrv/spnego.js';
+import {
   type CertificationAuthority,
   type CertsrvServer,
+  defaultServicePrincipalNames,
   type ExtendedProtection,
   issueTlsCertificate,
   ntlmChannelBindingsHash,
   startCertsrv,
   type TlsCredentials,
+  tlsServerEndPoint,
   UserDirectory,
 } from '../src/index.js';
 import { contosoAuthority } from './support/certsrv-fixture.js';
@@ -43,8 +51,10 @@ const events: (string | undefined)[] = [];
 
 const der = (pem: string) => decodePem(pem)[0]!.bytes;
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+const ours = () => ntlmChannelBindingsHash(tlsServerEndPoint(der(tls.cert))!);
+const relays = () => ntlmChannelBindingsHash(tlsServerEndPoint(der(relayTls.cert))!);
 
-/** One keep-alive connection to `url` (http or https); `send` answers status and challenges. */
+/** One keep-alive connection to `url` (http or https); `send` answers status and challenge. */
 function connection(url: string) {
   const https = url.startsWith('https:');
   const agent = https
@@ -66,38 +76,63 @@ function connection(url: string) {
   return { send, close: () => agent.destroy() };
 }
 
-/** Signs in as alice over one connection, the type 3 carrying `bindings`; the final status. */
+/**
+ * Signs in as alice over one connection, the type 3 carrying `bindings` (with a MIC unless
+ * `noMic`; inside SPNEGO under Negotiate with `spnego`); the final status.
+ */
 async function signIn(
   url: string,
   bindings: { channelBindings?: Uint8Array; targetName?: string } = {},
-  password = 'alice-Passw0rd',
+  o: { password?: string; noMic?: boolean; spnego?: boolean } = {},
 ): Promise<number> {
   const conn = connection(url);
   try {
     const type1 = buildNegotiateMessage();
-    const first = await conn.send({ authorization: `NTLM ${b64(type1)}` });
+    const first = await conn.send({
+      authorization: o.spnego
+        ? `Negotiate ${b64(buildNegTokenInit({ mechTypes: [NTLMSSP_OID], mechToken: type1 }))}`
+        : `NTLM ${b64(type1)}`,
+    });
     expect(first.status).toBe(401);
-    const type2 = new Uint8Array(Buffer.from(first.challenge.split(' ')[1] ?? '', 'base64'));
+    const token = new Uint8Array(Buffer.from(first.challenge.split(' ')[1] ?? '', 'base64'));
+    let type2: Uint8Array = token;
+    if (o.spnego) {
+      const answer = parseSpnegoToken(token);
+      if (answer.kind !== 'resp' || !answer.responseToken) throw new Error('no type 2 in SPNEGO');
+      type2 = answer.responseToken;
+    }
     const type3 = buildAuthenticateMessage({
       challenge: type2,
       user: 'alice',
       domain: 'CONTOSO',
-      password,
-      negotiateMessage: type1,
+      password: o.password ?? 'alice-Passw0rd',
+      ...(o.noMic ? {} : { negotiateMessage: type1 }),
       ...bindings,
     });
-    return (await conn.send({ authorization: `NTLM ${b64(type3)}` })).status;
+    const authorization = o.spnego
+      ? `Negotiate ${b64(buildNegTokenResp({ responseToken: type3 }))}`
+      : `NTLM ${b64(type3)}`;
+    return (await conn.send({ authorization })).status;
   } finally {
     conn.close();
   }
 }
 
-function site(mode: ExtendedProtection): CertsrvServer {
-  return servers.get(mode)!;
-}
+const site = (mode: ExtendedProtection) => servers.get(mode)!;
 const httpsUrl = (mode: ExtendedProtection) => `https://localhost:${new URL(site(mode).httpsUrl!).port}`;
-const httpUrl = (mode: ExtendedProtection, host = 'localhost') =>
-  `http://${host}:${new URL(site(mode).url).port}`;
+const httpUrl = (mode: ExtendedProtection) => `http://localhost:${new URL(site(mode).url).port}`;
+
+/** A self-signed certificate and its key from `openssl req -x509` with `args`. */
+function opensslCertificate(args: string[]): { cert: string; key: string } {
+  const out = execFileSync(
+    'openssl',
+    ['req', '-x509', ...args, '-nodes', '-subj', '/CN=localhost', '-keyout', '-'],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  const block = (label: string) =>
+    new RegExp(`-----BEGIN ${label}-----[\\s\\S]+?-----END ${label}-----\\n`).exec(out)![0];
+  return { cert: block('CERTIFICATE'), key: block('PRIVATE KEY') };
+}
 
 beforeAll(async () => {
   ca = await contosoAuthority('Contoso Issuing CA');
@@ -114,7 +149,8 @@ beforeAll(async () => {
         users,
         ntlm: true,
         basic: false,
-        extendedProtection: mode,
+        // none: the option left out, the default.
+        ...(mode === 'none' ? {} : { extendedProtection: mode }),
         https: { key: tls.key, cert: tls.cert },
         crlSchedule: false,
         log: (e) => events.push(e.event),
@@ -128,9 +164,6 @@ afterAll(async () => {
 });
 
 describe('Extended Protection over HTTPS: channel binding (RFC 5929 tls-server-end-point)', () => {
-  const ours = () => ntlmChannelBindingsHash(tlsServerEndPoint(der(tls.cert)));
-  const relays = () => ntlmChannelBindingsHash(tlsServerEndPoint(der(relayTls.cert)));
-
   it('require: our certificate signs in; a relay’s certificate, none, or all zeros are refused', async () => {
     expect(await signIn(httpsUrl('require'), { channelBindings: ours() })).toBe(200);
     events.length = 0;
@@ -142,7 +175,7 @@ describe('Extended Protection over HTTPS: channel binding (RFC 5929 tls-server-e
     expect(events.filter((e) => e === 'ntlm-no-bindings')).toHaveLength(2);
     // The binding comes after the password: a wrong one is still a wrong password.
     events.length = 0;
-    expect(await signIn(httpsUrl('require'), { channelBindings: ours() }, 'wrong')).toBe(401);
+    expect(await signIn(httpsUrl('require'), { channelBindings: ours() }, { password: 'wrong' })).toBe(401);
     expect(events).toContain('auth-failed');
   });
 
@@ -151,14 +184,50 @@ describe('Extended Protection over HTTPS: channel binding (RFC 5929 tls-server-e
     expect(await signIn(httpsUrl('allow'))).toBe(200);
     expect(await signIn(httpsUrl('allow'), { channelBindings: new Uint8Array(16) })).toBe(200);
     expect(await signIn(httpsUrl('allow'), { channelBindings: relays() })).toBe(401);
+    // A binding that is not 16 bytes is a wrong one, not a missing one.
+    expect(await signIn(httpsUrl('allow'), { channelBindings: ours().subarray(0, 8) })).toBe(401);
   });
 
-  it('none (the default, as IIS): the relay’s binding is not looked at', async () => {
+  it('allow: no binding but a target name that is not ours (a victim sent over HTTP to a relay) is refused', async () => {
+    events.length = 0;
+    expect(await signIn(httpsUrl('allow'), { targetName: 'HTTP/relay.contoso.com' })).toBe(401);
+    expect(events).toContain('ntlm-bad-spn');
+    expect(await signIn(httpsUrl('allow'), { targetName: 'HTTP/localhost' })).toBe(200);
+  });
+
+  it('none, the default (as IIS): the relay’s binding is not looked at', async () => {
     expect(await signIn(httpsUrl('none'), { channelBindings: relays() })).toBe(200);
   });
 
+  it('checks inside SPNEGO as bare, with or without a MIC; a wrong binding counts as a failed sign-in', async () => {
+    expect(await signIn(httpsUrl('require'), { channelBindings: relays() }, { spnego: true })).toBe(401);
+    expect(await signIn(httpsUrl('require'), { channelBindings: ours() }, { spnego: true })).toBe(200);
+    expect(await signIn(httpsUrl('require'), { channelBindings: relays() }, { noMic: true })).toBe(401);
+    expect(await signIn(httpsUrl('require'), { channelBindings: ours() }, { noMic: true })).toBe(200);
+    const strict = await startCertsrv({
+      ca,
+      users,
+      ntlm: true,
+      extendedProtection: 'require',
+      https: { key: tls.key, cert: tls.cert },
+      maxAuthFailures: 2,
+      crlSchedule: false,
+      log: (e) => events.push(e.event),
+    });
+    try {
+      const url = `https://localhost:${new URL(strict.httpsUrl!).port}`;
+      expect(await signIn(url, { channelBindings: relays() })).toBe(401);
+      expect(await signIn(url, { channelBindings: relays() })).toBe(401);
+      events.length = 0;
+      expect(await signIn(url, { channelBindings: ours() })).toBe(401);
+      expect(events).toContain('auth-throttled');
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('the value is MD5 over an address-less gss_channel_bindings_struct around the certificate hash', () => {
-    const appData = tlsServerEndPoint(der(tls.cert));
+    const appData = tlsServerEndPoint(der(tls.cert))!;
     const certHash = createHash('sha256').update(der(tls.cert)).digest();
     expect(Buffer.from(appData)).toEqual(Buffer.concat([Buffer.from('tls-server-end-point:'), certHash]));
     const struct = Buffer.concat([Buffer.alloc(16), Buffer.from([appData.length, 0, 0, 0]), appData]);
@@ -167,37 +236,42 @@ describe('Extended Protection over HTTPS: channel binding (RFC 5929 tls-server-e
 
   itWithTool(
     'openssl',
-    'hashes with the certificate’s signature hash, SHA-256 for SHA-1 (RFC 5929 §4.1)',
+    'hashes with the signature’s hash, SHA-256 for SHA-1 (RFC 5929 §4.1), and defines none for Ed25519',
     () => {
-      for (const [curve, digest, expected] of [
-        ['P-384', 'sha384', 'sha384'],
-        ['P-256', 'sha1', 'sha256'],
-        ['P-521', 'sha512', 'sha512'],
-      ] as const) {
-        const pem = execFileSync(
-          'openssl',
-          [
-            'req',
-            '-x509',
-            '-newkey',
-            'ec',
-            '-pkeyopt',
-            `ec_paramgen_curve:${curve}`,
-            `-${digest}`,
-            '-nodes',
-            '-subj',
-            '/CN=relay',
-            '-keyout',
-            '/dev/null',
-          ],
-          { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
-        );
-        const cert = der(pem);
+      const cases: [string[], string | undefined][] = [
+        [['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384', '-sha384'], 'sha384'],
+        [['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-sha1'], 'sha256'],
+        [['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-521', '-sha512'], 'sha512'],
+        [['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-sha224'], 'sha224'],
+        [['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-sha3-256'], 'sha3-256'],
+        [['-newkey', 'rsa:2048', '-sha256'], 'sha256'],
+        [['-newkey', 'rsa:2048', '-sha224'], 'sha224'],
+        [['-newkey', 'rsa:2048', '-sha384', '-sigopt', 'rsa_padding_mode:pss'], 'sha384'],
+        [['-newkey', 'ed25519'], undefined],
+      ];
+      for (const [args, expected] of cases) {
+        const cert = der(opensslCertificate(args).cert);
         const appData = tlsServerEndPoint(cert);
-        expect(Buffer.from(appData.subarray(21)).toString('hex'), `${curve} ${digest}`).toBe(
-          createHash(expected).update(cert).digest('hex'),
-        );
+        if (expected === undefined) expect(appData, args.join(' ')).toBeUndefined();
+        else
+          expect(Buffer.from(appData!.subarray(21)).toString('hex'), args.join(' ')).toBe(
+            createHash(expected).update(cert).digest('hex'),
+          );
       }
+    },
+  );
+
+  itWithTool(
+    'openssl',
+    'does not start when the HTTPS certificate defines no binding (Ed25519)',
+    async () => {
+      const ed = opensslCertificate(['-newkey', 'ed25519']);
+      await expect(
+        startCertsrv({ ca, users, ntlm: true, extendedProtection: 'allow', https: ed, crlSchedule: false }),
+      ).rejects.toMatchObject({ code: 'ERR_CA_OPTIONS_INVALID' });
+      // Without Extended Protection the same certificate serves.
+      const plain = await startCertsrv({ ca, users, ntlm: true, https: ed, crlSchedule: false });
+      await plain.close();
     },
   );
 });
@@ -206,7 +280,7 @@ describe('Extended Protection over HTTP: service binding (the SPN the client mea
   it('require: our SPN signs in (any case, with a port); another host, or none, is refused', async () => {
     expect(await signIn(httpUrl('require'), { targetName: 'HTTP/localhost' })).toBe(200);
     expect(await signIn(httpUrl('require'), { targetName: 'http/LOCALHOST:8080' })).toBe(200);
-    // The CA's server DNS name (pki.contoso.com here) is the other default SPN.
+    // The CA's server DNS name (pki.contoso.com here) is a default SPN too.
     expect(await signIn(httpUrl('require'), { targetName: 'HTTP/pki.contoso.com' })).toBe(200);
     events.length = 0;
     expect(await signIn(httpUrl('require'), { targetName: 'HTTP/relay.contoso.com' })).toBe(401);
@@ -222,7 +296,7 @@ describe('Extended Protection over HTTP: service binding (the SPN the client mea
     expect(await signIn(httpUrl('allow'), { targetName: 'HTTP/relay.contoso.com' })).toBe(401);
   });
 
-  it('the SPN list is an option; extendedProtection needs NTLM and a known mode', async () => {
+  it('the SPN list is an option, checked at start; extendedProtection needs NTLM and a known mode', async () => {
     const custom = await startCertsrv({
       ca,
       users,
@@ -242,15 +316,42 @@ describe('Extended Protection over HTTP: service binding (the SPN the client mea
     ).rejects.toMatchObject({
       code: 'ERR_CA_OPTIONS_INVALID',
     });
+    const mode = 'always' as ExtendedProtection;
     await expect(
-      startCertsrv({
-        ca,
-        users,
-        ntlm: true,
-        extendedProtection: 'always' as ExtendedProtection,
-        crlSchedule: false,
-      }),
+      startCertsrv({ ca, users, ntlm: true, extendedProtection: mode, crlSchedule: false }),
     ).rejects.toThrow(TypeError);
+    for (const bad of [['ca01.contoso.com'], 'HTTP/ca01.contoso.com', [7]] as unknown as string[][])
+      await expect(
+        startCertsrv({
+          ca,
+          users,
+          ntlm: true,
+          extendedProtection: 'require',
+          servicePrincipalNames: bad,
+          crlSchedule: false,
+        }),
+      ).rejects.toThrow(TypeError);
+  });
+
+  it('compares SPNs by service class and host, any case, a trailing dot dropped, IPv6 bracketed; ports when both name one', () => {
+    const check = (spns: string[], targetName: string) =>
+      checkExtendedProtection({ mode: 'require', servicePrincipalNames: spns }, { targetName });
+    expect(check(['HTTP/ca01.contoso.com'], 'http/CA01.contoso.com.')).toBeUndefined();
+    expect(check(['HTTP/::1'], 'HTTP/[::1]:8080')).toBeUndefined();
+    expect(check(['HTTP/[::1]'], 'HTTP/[::1]')).toBeUndefined();
+    expect(check(['HTTP/ca01.contoso.com:8080'], 'HTTP/ca01.contoso.com:8081')).toBe('ntlm-bad-spn');
+    expect(check(['HTTP/ca01.contoso.com:8080'], 'HTTP/ca01.contoso.com')).toBeUndefined();
+    expect(check(['HTTP/ca01.contoso.com'], 'HTTP/ca01.contoso.com/extra')).toBeUndefined();
+    expect(check(['HTTP/ca01.contoso.com'], 'HTTP/ca01.contoso.com.evil')).toBe('ntlm-bad-spn');
+    expect(check(['HTTP/ca01.contoso.com'], 'HOST/ca01.contoso.com')).toBe('ntlm-bad-spn');
+    expect(check(['HTTP/ca01.contoso.com'], 'garbage')).toBe('ntlm-bad-spn');
+    expect(defaultServicePrincipalNames(['pki.contoso.com', 'PKI.contoso.com', '::1', '10.0.0.5'])).toEqual([
+      'HTTP/PKI.contoso.com',
+      'HTTP/[::1]',
+      'HTTP/10.0.0.5',
+      'HTTP/localhost',
+      'HTTP/127.0.0.1',
+    ]);
   });
 });
 
@@ -280,36 +381,19 @@ describe('the bindings in an AUTHENTICATE_MESSAGE', () => {
     expect(read.targetName).toBe('HTTP/ca01.contoso.com');
     expect(Buffer.from(read.channelBindings!)).toEqual(Buffer.from(channelBindings));
     const spns = ['HTTP/ca01.contoso.com'];
-    expect(
+    const check = (
+      expectedBindings: Uint8Array | undefined,
+      servicePrincipalNames: string[],
+      mode: ExtendedProtection = 'require',
+    ) =>
       checkExtendedProtection(
-        { mode: 'require', expectedBindings: channelBindings, servicePrincipalNames: spns },
+        { mode, ...(expectedBindings ? { expectedBindings } : {}), servicePrincipalNames },
         read,
-      ),
-    ).toBeUndefined();
-    expect(
-      checkExtendedProtection(
-        { mode: 'require', expectedBindings: new Uint8Array(16).fill(8), servicePrincipalNames: spns },
-        read,
-      ),
-    ).toBe('ntlm-bad-bindings');
-    expect(checkExtendedProtection({ mode: 'require', servicePrincipalNames: spns }, read)).toBeUndefined();
-    expect(checkExtendedProtection({ mode: 'require', servicePrincipalNames: ['HTTP/x'] }, read)).toBe(
-      'ntlm-bad-spn',
-    );
-    expect(
-      checkExtendedProtection({ mode: 'none', servicePrincipalNames: ['HTTP/x'] }, read),
-    ).toBeUndefined();
-    expect(
-      checkExtendedProtection(
-        { mode: 'require', servicePrincipalNames: spns },
-        { targetName: 'HTTP/[::1]:80' },
-      ),
-    ).toBe('ntlm-bad-spn');
-    expect(
-      checkExtendedProtection(
-        { mode: 'require', servicePrincipalNames: ['HTTP/[::1]'] },
-        { targetName: 'HTTP/[::1]:80' },
-      ),
-    ).toBeUndefined();
+      );
+    expect(check(channelBindings, spns)).toBeUndefined();
+    expect(check(new Uint8Array(16).fill(8), spns)).toBe('ntlm-bad-bindings');
+    expect(check(undefined, spns)).toBeUndefined();
+    expect(check(undefined, ['HTTP/x'])).toBe('ntlm-bad-spn');
+    expect(check(undefined, ['HTTP/x'], 'none')).toBeUndefined();
   });
 });

@@ -11,7 +11,12 @@ import { AuthThrottle } from './auth-throttle.js';
 import { CredentialCache } from './basic-auth.js';
 import { formatRequestsCookie } from './cookies.js';
 import type { Exchange } from './exchange.js';
-import { EXTENDED_PROTECTION_MODES, type ExtendedProtection } from './extended-protection.js';
+import {
+  defaultServicePrincipalNames,
+  EXTENDED_PROTECTION_MODES,
+  type ExtendedProtection,
+  isServicePrincipalName,
+} from './extended-protection.js';
 import { type FieldMap, parseLenientUrlEncoded } from './form-fields.js';
 import type { CertsrvLogEntry, CertsrvOptions } from './options.js';
 import type { CertsrvLanguage, PendingCookieEntry, TemplateOption } from './page-model.js';
@@ -94,9 +99,11 @@ export class CertsrvApp {
         'extendedProtection protects NTLM sign-ins: turn on ntlm too.',
       );
     this.extendedProtection = epa;
-    this.servicePrincipalNames = Object.freeze([
-      ...(options.servicePrincipalNames ?? [`HTTP/${options.ca.points.serverDnsName}`, 'HTTP/localhost']),
-    ]);
+    const spns =
+      options.servicePrincipalNames ?? defaultServicePrincipalNames([options.ca.points.serverDnsName]);
+    if (!Array.isArray(spns) || !spns.every((x) => typeof x === 'string' && isServicePrincipalName(x)))
+      throw new TypeError('servicePrincipalNames must be an array of SPNs such as HTTP/ca01.contoso.com.');
+    this.servicePrincipalNames = Object.freeze([...spns]);
     if (!this.ntlm && !this.basic)
       throw new CaError(
         'ERR_CA_OPTIONS_INVALID',

@@ -19,7 +19,7 @@
 // nothing, §2.2.2.1); `require` refuses that client too.
 
 import { createHash } from 'node:crypto';
-import type { Socket } from 'node:net';
+import { isIPv6, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { parseCertificate } from '@certlab/pki';
 
@@ -34,7 +34,14 @@ import { parseCertificate } from '@certlab/pki';
  */
 export type ExtendedProtection = 'none' | 'allow' | 'require';
 
-/** The values of {@link ExtendedProtection}, for option parsing. */
+/**
+ * The values of {@link ExtendedProtection}, for option parsing.
+ *
+ * @example
+ * ```ts
+ * if (!EXTENDED_PROTECTION_MODES.includes(text as ExtendedProtection)) throw new Error(`not a mode: ${text}`);
+ * ```
+ */
 export const EXTENDED_PROTECTION_MODES: readonly ExtendedProtection[] = Object.freeze([
   'none',
   'allow',
@@ -44,28 +51,58 @@ export const EXTENDED_PROTECTION_MODES: readonly ExtendedProtection[] = Object.f
 const PREFIX = new TextEncoder().encode('tls-server-end-point:');
 
 /**
+ * Signature algorithms whose hash certlab's parser does not name, by OID: SHA-224 and the SHA-3
+ * family (RSA PKCS #1 v1.5, ECDSA, DSA), MD5 and DSA with SHA-1/SHA-256.
+ */
+const HASH_BY_OID: Readonly<Record<string, string>> = {
+  '1.2.840.113549.1.1.4': 'md5', // md5WithRSAEncryption
+  '1.2.840.10040.4.3': 'sha1', // dsa-with-sha1
+  '1.2.840.113549.1.1.14': 'sha224', // sha224WithRSAEncryption
+  '1.2.840.10045.4.3.1': 'sha224', // ecdsa-with-SHA224
+  '2.16.840.1.101.3.4.3.1': 'sha224', // dsa-with-sha224
+  '2.16.840.1.101.3.4.3.2': 'sha256', // dsa-with-sha256
+  '2.16.840.1.101.3.4.3.9': 'sha3-224', // id-ecdsa-with-sha3-224
+  '2.16.840.1.101.3.4.3.10': 'sha3-256',
+  '2.16.840.1.101.3.4.3.11': 'sha3-384',
+  '2.16.840.1.101.3.4.3.12': 'sha3-512',
+  '2.16.840.1.101.3.4.3.13': 'sha3-224', // id-rsassa-pkcs1-v1_5-with-sha3-224
+  '2.16.840.1.101.3.4.3.14': 'sha3-256',
+  '2.16.840.1.101.3.4.3.15': 'sha3-384',
+  '2.16.840.1.101.3.4.3.16': 'sha3-512',
+};
+
+const NODE_HASH = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' } as const;
+
+/** RFC 5929 §4.1's hash for a certificate: its signature's, MD5 and SHA-1 made SHA-256; or none. */
+function endPointHash(cert: ReturnType<typeof parseCertificate>): string | undefined {
+  let hash: string | undefined;
+  try {
+    const h = cert.signatureAlgorithm.hash;
+    hash = h === undefined ? undefined : NODE_HASH[h];
+  } catch {
+    hash = HASH_BY_OID[cert.signatureAlgorithmOid];
+  }
+  if (hash === 'md5' || hash === 'sha1') return 'sha256';
+  return hash;
+}
+
+/**
  * RFC 5929 §4: the `tls-server-end-point` channel binding of a server certificate (DER):
  * `tls-server-end-point:` followed by the certificate's hash, where the hash is the one of its
- * signature algorithm, except that MD5 and SHA-1 become SHA-256 (§4.1). Ed25519 names no hash
- * (RFC 5929 predates it); SHA-256 is used, as the other signatures' default. Throws the pki's
- * coded error when `certificate` is not a certificate.
+ * signature algorithm (RSA-PSS: its hash parameter), except that MD5 and SHA-1 become SHA-256
+ * (§4.1). Undefined for a signature that names no single hash (Ed25519, Ed448: RFC 5929 predates
+ * them, and clients such as Chromium then send no binding) or one certlab does not know. Throws
+ * the pki's coded error when `certificate` is not a certificate.
  *
  * @example
  * ```ts
  * const appData = tlsServerEndPoint(serverCertificateDer);
- * const avValue = ntlmChannelBindingsHash(appData); // what MsvAvChannelBindings holds
+ * const avValue = appData && ntlmChannelBindingsHash(appData); // what MsvAvChannelBindings holds
  * ```
  */
-export function tlsServerEndPoint(certificate: Uint8Array): Uint8Array {
-  const cert = parseCertificate(certificate);
-  let hash = 'sha256';
-  try {
-    const h = cert.signatureAlgorithm.hash;
-    if (h === 'SHA-384') hash = 'sha384';
-    else if (h === 'SHA-512') hash = 'sha512';
-  } catch {
-    // An algorithm certlab cannot name: SHA-256, as for MD5 and SHA-1.
-  }
+export function tlsServerEndPoint(certificate: Uint8Array): Uint8Array | undefined {
+  const hash = endPointHash(parseCertificate(certificate));
+  if (hash === undefined) return undefined;
   const digest = createHash(hash).update(certificate).digest();
   const out = new Uint8Array(PREFIX.length + digest.length);
   out.set(PREFIX, 0);
@@ -92,26 +129,94 @@ export function ntlmChannelBindingsHash(applicationData: Uint8Array): Uint8Array
   return new Uint8Array(createHash('md5').update(header).update(applicationData).digest());
 }
 
-/** The service class and host of an SPN (`HTTP/host[:port][/name]`), lower-cased; undefined if none. */
-function spnServiceAndHost(spn: string): string | undefined {
+/**
+ * An SPN (`HTTP/host[:port][/name]`) as compared: the service class and host lower-cased, a
+ * trailing dot dropped, a bare IPv6 literal bracketed, and the port when one is named; undefined
+ * when it is not an SPN.
+ */
+function parseSpn(spn: string): { service: string; host: string; port?: string } | undefined {
+  if (typeof spn !== 'string') return undefined;
   const slash = spn.indexOf('/');
   if (slash <= 0) return undefined;
   const service = spn.slice(0, slash).toLowerCase();
-  let host = spn.slice(slash + 1);
-  const next = host.indexOf('/');
-  if (next >= 0) host = host.slice(0, next);
-  if (host.startsWith('[')) {
-    // An IPv6 literal keeps its brackets, not its port.
-    const end = host.indexOf(']');
-    if (end > 0) host = host.slice(0, end + 1);
-  } else if (/^[^:]*:\d+$/.test(host)) {
-    host = host.slice(0, host.indexOf(':'));
+  let rest = spn.slice(slash + 1);
+  const next = rest.indexOf('/');
+  if (next >= 0) rest = rest.slice(0, next);
+  let host = rest;
+  let port: string | undefined;
+  if (isIPv6(rest)) host = `[${rest}]`;
+  else if (rest.startsWith('[')) {
+    const m = /^(\[[^\]]+\])(?::(\d+))?$/.exec(rest);
+    if (!m) return undefined;
+    host = m[1]!;
+    port = m[2];
+  } else {
+    const m = /^([^:]+)(?::(\d+))?$/.exec(rest);
+    if (!m) return undefined;
+    host = m[1]!;
+    port = m[2];
   }
-  if (host === '') return undefined;
-  return `${service}/${host.toLowerCase()}`;
+  host = host.toLowerCase().replace(/\.$/, '');
+  if (host === '' || host === '[]') return undefined;
+  return { service, host, ...(port !== undefined ? { port } : {}) };
 }
 
-/** What a client's AUTHENTICATE_MESSAGE said about the channel and the service it meant. */
+/**
+ * Whether a client's SPN is one of ours: same service class and host; when both name a port, the
+ * same port (an SPN of ours without one stands for any).
+ */
+function spnMatches(ours: string, client: string): boolean {
+  const a = parseSpn(ours);
+  const b = parseSpn(client);
+  if (!a || !b || a.service !== b.service || a.host !== b.host) return false;
+  return a.port === undefined || b.port === undefined || a.port === b.port;
+}
+
+/**
+ * Whether `spn` is a service principal name certsrv can compare (`HTTP/host`, `HTTP/host:port`,
+ * `HTTP/[::1]`…).
+ *
+ * @example
+ * ```ts
+ * isServicePrincipalName('HTTP/ca01.contoso.com'); // true
+ * isServicePrincipalName('ca01'); // false
+ * ```
+ */
+export function isServicePrincipalName(spn: string): boolean {
+  return parseSpn(spn) !== undefined;
+}
+
+/**
+ * The SPNs a certsrv site answers to by default: `HTTP/` with each of `hosts` (the CA's server DNS
+ * name, say, and the names of its TLS certificate), then `localhost`, `127.0.0.1` and `[::1]` for
+ * a site used on one machine; duplicates dropped.
+ *
+ * @example
+ * ```ts
+ * defaultServicePrincipalNames(['pki.contoso.com']);
+ * // ['HTTP/pki.contoso.com', 'HTTP/localhost', 'HTTP/127.0.0.1', 'HTTP/[::1]']
+ * ```
+ */
+export function defaultServicePrincipalNames(hosts: readonly string[] = []): string[] {
+  const out = new Map<string, string>();
+  for (const h of [...hosts, 'localhost', '127.0.0.1', '::1']) {
+    const name = h.trim();
+    if (name === '') continue;
+    const spn = `HTTP/${isIPv6(name) ? `[${name}]` : name}`;
+    const key = parseSpn(spn);
+    if (key) out.set(`${key.host}:${key.port ?? ''}`, spn);
+  }
+  return [...out.values()];
+}
+
+/**
+ * What a client's AUTHENTICATE_MESSAGE said about the channel and the service it meant.
+ *
+ * @example
+ * ```ts
+ * const client: NtlmClientBindings = { targetName: 'HTTP/ca01.contoso.com' };
+ * ```
+ */
 export interface NtlmClientBindings {
   /** MsvAvChannelBindings: 16 bytes; absent, or all zeros, when the client has none. */
   readonly channelBindings?: Uint8Array;
@@ -119,7 +224,14 @@ export interface NtlmClientBindings {
   readonly targetName?: string;
 }
 
-/** What {@link checkExtendedProtection} compares a client's bindings with. */
+/**
+ * What {@link checkExtendedProtection} compares a client's bindings with.
+ *
+ * @example
+ * ```ts
+ * const context: ExtendedProtectionContext = { mode: 'require', servicePrincipalNames: ['HTTP/ca01.contoso.com'] };
+ * ```
+ */
 export interface ExtendedProtectionContext {
   readonly mode: ExtendedProtection;
   /** Our MsvAvChannelBindings value on this connection: set over TLS, undefined over plain HTTP. */
@@ -145,17 +257,21 @@ export function checkExtendedProtection(
   client: NtlmClientBindings,
 ): string | undefined {
   if (context.mode === 'none') return undefined;
+  const target = client.targetName;
+  const spnOk = () => context.servicePrincipalNames.some((s) => spnMatches(s, target!));
   if (context.expectedBindings) {
     const sent = client.channelBindings;
-    const none = sent === undefined || sent.every((b) => b === 0);
-    if (none) return context.mode === 'require' ? 'ntlm-no-bindings' : undefined;
-    return sent.length === 16 && equal(sent, context.expectedBindings) ? undefined : 'ntlm-bad-bindings';
+    const none = sent === undefined || (sent.length === 16 && sent.every((b) => b === 0));
+    if (!none) return equal(sent, context.expectedBindings) ? undefined : 'ntlm-bad-bindings';
+    if (context.mode === 'require') return 'ntlm-no-bindings';
+    // No binding over TLS, yet a target name: the client's own connection was plain HTTP, so
+    // something in between ended ours. Its SPN must then be ours (a victim lured over HTTP to a
+    // relay names the relay).
+    if (target !== undefined && target !== '' && !spnOk()) return 'ntlm-bad-spn';
+    return undefined;
   }
-  const target = client.targetName;
   if (target === undefined || target === '') return context.mode === 'require' ? 'ntlm-no-spn' : undefined;
-  const spn = spnServiceAndHost(target);
-  if (spn === undefined) return 'ntlm-bad-spn';
-  return context.servicePrincipalNames.some((s) => spnServiceAndHost(s) === spn) ? undefined : 'ntlm-bad-spn';
+  return spnOk() ? undefined : 'ntlm-bad-spn';
 }
 
 function equal(a: Uint8Array, b: Uint8Array): boolean {
@@ -169,7 +285,13 @@ const bindingsBySocket = new WeakMap<object, Uint8Array>();
 
 /**
  * Our MsvAvChannelBindings value on `socket`: the hash of the certificate its TLS handshake
- * presented, or undefined on a plain TCP socket (or a TLS one without a certificate).
+ * presented, or undefined on a plain TCP socket (or a TLS one without a certificate, or with one
+ * that defines no binding, see {@link tlsServerEndPoint}). Kept per socket.
+ *
+ * @example
+ * ```ts
+ * const expectedBindings = socketChannelBindings(req.socket);
+ * ```
  */
 export function socketChannelBindings(socket: Socket): Uint8Array | undefined {
   const tls = socket as Partial<TLSSocket>;
@@ -179,7 +301,9 @@ export function socketChannelBindings(socket: Socket): Uint8Array | undefined {
   const cert = tls.getCertificate();
   const raw = cert && 'raw' in cert ? (cert.raw as Buffer | undefined) : undefined;
   if (!raw) return undefined;
-  const value = ntlmChannelBindingsHash(tlsServerEndPoint(new Uint8Array(raw)));
+  const appData = tlsServerEndPoint(new Uint8Array(raw));
+  if (!appData) return undefined;
+  const value = ntlmChannelBindingsHash(appData);
   bindingsBySocket.set(socket, value);
   return value;
 }

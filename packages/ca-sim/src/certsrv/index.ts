@@ -2,8 +2,10 @@
 
 export * from './ca-chain.js';
 export {
+  defaultServicePrincipalNames,
   EXTENDED_PROTECTION_MODES,
   type ExtendedProtection,
+  isServicePrincipalName,
   ntlmChannelBindingsHash,
   tlsServerEndPoint,
 } from './extended-protection.js';

@@ -11,7 +11,10 @@ import {
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { decodePem } from '@certlab/pki';
 import { createCrlSchedule } from '../crl-schedule.js';
+import { CaError } from '../errors.js';
+import { tlsServerEndPoint } from './extended-protection.js';
 import { createCertsrvHandler } from './handler.js';
 import type { CertsrvOptions } from './options.js';
 
@@ -161,6 +164,7 @@ function listen(server: Server, port: number, host: string): Promise<void> {
  * ```
  */
 export async function startCertsrv(options: CertsrvListenOptions): Promise<CertsrvServer> {
+  if (options.https && (options.extendedProtection ?? 'none') !== 'none') assertBindable(options.https.cert);
   const host = options.host ?? '127.0.0.1';
   const t = options.timeouts ?? {};
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
@@ -255,4 +259,24 @@ export async function startCertsrv(options: CertsrvListenOptions): Promise<Certs
       return closing;
     },
   };
+}
+
+/**
+ * Extended Protection over HTTPS needs a certificate clients can bind to (RFC 5929 §4.1): one
+ * whose signature names a hash. Checked before listening, so that a site that would refuse every
+ * NTLM sign-in over HTTPS does not start.
+ */
+function assertBindable(certPem: string): void {
+  let bindable = false;
+  try {
+    const first = decodePem(certPem)[0];
+    bindable = first !== undefined && tlsServerEndPoint(first.bytes) !== undefined;
+  } catch {
+    bindable = false;
+  }
+  if (!bindable)
+    throw new CaError(
+      'ERR_CA_OPTIONS_INVALID',
+      "Extended Protection cannot bind NTLM sign-ins to this HTTPS certificate: its signature names no hash for RFC 5929's tls-server-end-point (Ed25519, Ed448, or not a certificate certlab reads). Use an RSA or ECDSA certificate, or extendedProtection 'none'.",
+    );
 }

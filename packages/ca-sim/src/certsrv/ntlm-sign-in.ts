@@ -171,15 +171,21 @@ function verifyAuthenticate(
     // Extended Protection (KB5005413): a relayed sign-in names another channel or service. Like a
     // wrong MIC, counted by the throttle and answered as a wrong password is.
     if (event === undefined && app.extendedProtection !== 'none') {
-      const expectedBindings = socketChannelBindings(ex.req.socket);
-      event = checkExtendedProtection(
-        {
-          mode: app.extendedProtection,
-          ...(expectedBindings ? { expectedBindings } : {}),
-          servicePrincipalNames: app.servicePrincipalNames,
-        },
-        authenticateMessageBindings(msg),
-      );
+      try {
+        const expectedBindings = socketChannelBindings(ex.req.socket);
+        event = checkExtendedProtection(
+          {
+            mode: app.extendedProtection,
+            ...(expectedBindings ? { expectedBindings } : {}),
+            servicePrincipalNames: app.servicePrincipalNames,
+          },
+          authenticateMessageBindings(msg),
+        );
+      } catch {
+        // Nothing of the client's throws here (the options and certificate were checked at
+        // start); should anything, the sign-in fails and is counted, as a wrong binding.
+        event = 'ntlm-bad-bindings';
+      }
     }
   }
   app.signInOutcome(remote, who, event === undefined);

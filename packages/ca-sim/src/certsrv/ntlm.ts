@@ -578,7 +578,8 @@ export function parseAuthenticateMessage(token: Uint8Array): {
  * throws, for any response that is not NTLMv2: shorter than 16 + 28 bytes (including the
  * 24-byte NTLMv1 and empty or LM-only answers, refused as with LmCompatibilityLevel 5), or whose
  * temp does not start with RespType 1, HiRespType 1. The timestamp and AV pairs inside temp are
- * not checked (IIS does not either); replay protection is the caller's: use each server
+ * not checked here (nor by IIS without Extended Protection; with it, certsrv reads the bindings
+ * with {@link authenticateMessageBindings}); replay protection is the caller's: use each server
  * challenge for one answer only. Throws TypeError when `ntHash` is not 16 bytes or
  * `serverChallenge` not 8 (misuse, not a bad response).
  *
@@ -715,10 +716,10 @@ function findAvPair(targetInfo: Uint8Array, id: number): Uint8Array | undefined 
 
 /**
  * What an NTLMv2 response says of the channel and the service the client meant (MS-NLMP
- * §2.2.2.1): its MsvAvChannelBindings (16 bytes, the MD5 of the TLS channel bindings, all zeros
- * when the client has none) and its MsvAvTargetName (the SPN, UTF-16LE), each absent when not sent
- * or malformed. Extended Protection compares them with the server's (see
- * {@link checkExtendedProtection}). `parsed`: the message as {@link parseAuthenticateMessage} read it.
+ * §2.2.2.1): its MsvAvChannelBindings (16 bytes when well-formed, the MD5 of the TLS channel
+ * bindings; all zeros when the client has none) and its MsvAvTargetName (the SPN, UTF-16LE), each
+ * absent when not sent (a target name of odd length too). certsrv's Extended Protection compares
+ * them with its own. `parsed`: the message as {@link parseAuthenticateMessage} read it.
  *
  * @example
  * ```ts
@@ -735,7 +736,8 @@ export function authenticateMessageBindings(parsed: { ntResponse: Uint8Array }):
   const bindings = findAvPair(pairs, AV.CHANNEL_BINDINGS);
   const target = findAvPair(pairs, AV.TARGET_NAME);
   return {
-    ...(bindings?.length === 16 ? { channelBindings: bindings } : {}),
+    // Any length: one that is not 16 bytes is a wrong binding, not a missing one.
+    ...(bindings ? { channelBindings: bindings } : {}),
     ...(target && target.length % 2 === 0 ? { targetName: new TextDecoder('utf-16le').decode(target) } : {}),
   };
 }
@@ -780,7 +782,7 @@ export function buildAuthenticateMessage(o: {
   negotiateMessage?: Uint8Array;
   /**
    * MsvAvChannelBindings to send (16 bytes, see {@link ntlmChannelBindingsHash}), as a client does
-   * over TLS for Extended Protection.
+   * over TLS for Extended Protection; another length is sent as given.
    */
   channelBindings?: Uint8Array;
   /** MsvAvTargetName to send: the SPN the client means to sign in to (`HTTP/ca01.contoso.com`). */
@@ -801,7 +803,8 @@ export function buildAuthenticateMessage(o: {
   const key = ntowfV2(ntHash(o.password), o.user, o.domain);
   const withMic = o.negotiateMessage !== undefined;
   if (withMic) requireBytes(o.negotiateMessage, 'negotiateMessage');
-  if (o.channelBindings !== undefined) requireBytes(o.channelBindings, 'channelBindings', 16);
+  // Any length: a test of a server may send a malformed one.
+  if (o.channelBindings !== undefined) requireBytes(o.channelBindings, 'channelBindings');
   if (o.targetName !== undefined) requireString(o.targetName, 'targetName');
   const extra: Uint8Array[] = [];
   if (o.channelBindings !== undefined) extra.push(avPair(AV.CHANNEL_BINDINGS, o.channelBindings));

@@ -69,7 +69,10 @@ export interface CertsrvOptions {
   readonly extendedProtection?: ExtendedProtection;
   /**
    * The SPNs a client's NTLM target name may name over plain HTTP under `extendedProtection`
-   * (IIS's <spn> list). Default: `HTTP/` and the CA's server DNS name, and `HTTP/localhost`.
+   * (IIS's <spn> list). Default: `HTTP/` and the CA's server DNS name, then `localhost`,
+   * `127.0.0.1` and `[::1]` (see {@link defaultServicePrincipalNames}). An SPN without a port
+   * accepts any; note that a relay on one of these hosts (a one-machine lab's localhost) passes
+   * service binding: over HTTPS, channel binding has no such gap.
    */
   readonly servicePrincipalNames?: readonly string[];
   /** HTTP Basic (RFC 7617), advertised after NTLM when both are on. Default true. */

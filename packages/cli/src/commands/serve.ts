@@ -10,8 +10,10 @@ import {
   type CertificationAuthority,
   type CertsrvLogEntry,
   type CertsrvServer,
+  defaultServicePrincipalNames,
   EXTENDED_PROTECTION_MODES,
   generatePassword,
+  isServicePrincipalName,
   issueTlsCertificate,
   parseUserSpec,
   startCertsrv,
@@ -59,7 +61,7 @@ export const serve: Command = {
     '    [--ntlm [--no-negotiate] [--extended-protection none|allow|require] [--spn HTTP/NAME]...] [--no-basic]',
     '    [--db URL] [--tls-name NAME]... [--key-type ec|rsa] [--workers N] [--log text|json|none] [--format text|json]',
   ],
-  description: `Serves /certsrv (home, CA certificate/chain/CRL downloads, saved-request and in-browser requests, certfnsh.asp results, pending checks), the anonymous /CertEnroll/ files, the administrator console /certsrv/admin/ and /health, answering as AD CS web enrollment does. Sign-in is HTTP Basic with the accounts of DIR/${USERS_FILE} (scrypt-hashed), and NTLM with --ntlm; --user and --admin add or replace accounts (administrators reach the console); the certlab user commands (list, add, set, remove) manage them and what the directory knows of them, and the running site applies every change of the file within a moment (a line in the log says so). With --ntlm the site also offers Windows Integrated authentication (Negotiate, NTLM; NTLMv2), and users.json keeps NT hashes from then on; --no-basic leaves HTTP Basic out; --extended-protection allow|require turns on IIS's Extended Protection for NTLM sign-ins (KB5005413's mitigation of NTLM relay): over HTTPS the client's channel binding must name this site's certificate, over HTTP its SPN one of --spn (default HTTP/ with the CA's server name, localhost and each --tls-name); require also refuses clients that send neither. On first start in a directory without a CA it creates one (a root and an issuing CA, as ca init does, with CDP/AIA URLs on this server), the accounts "user" and "admin" with generated passwords unless given, and a TLS certificate issued by the CA for localhost and each --tls-name (kept in DIR/${TLS_DIR}, renewed when it is 30 days from expiry or lacks a name); it prints the URLs, the CA thumbprint and the credentials. Passwords are printed only when generated. Request logs go to stderr (text on a terminal, JSON lines otherwise). Ctrl-C (SIGINT) or SIGTERM stops it gracefully: requests in flight finish.`,
+  description: `Serves /certsrv (home, CA certificate/chain/CRL downloads, saved-request and in-browser requests, certfnsh.asp results, pending checks), the anonymous /CertEnroll/ files, the administrator console /certsrv/admin/ and /health, answering as AD CS web enrollment does. Sign-in is HTTP Basic with the accounts of DIR/${USERS_FILE} (scrypt-hashed), and NTLM with --ntlm; --user and --admin add or replace accounts (administrators reach the console); the certlab user commands (list, add, set, remove) manage them and what the directory knows of them, and the running site applies every change of the file within a moment (a line in the log says so). With --ntlm the site also offers Windows Integrated authentication (Negotiate, NTLM; NTLMv2), and users.json keeps NT hashes from then on; --no-basic leaves HTTP Basic out; --extended-protection allow|require turns on IIS's Extended Protection for NTLM sign-ins (KB5005413's mitigation of NTLM relay): over HTTPS the client's channel binding must name this site's certificate, over HTTP its SPN one of --spn (default HTTP/ with the CA's server name, each --tls-name, a specific --host, localhost, 127.0.0.1 and [::1]); require also refuses clients that send neither. On first start in a directory without a CA it creates one (a root and an issuing CA, as ca init does, with CDP/AIA URLs on this server), the accounts "user" and "admin" with generated passwords unless given, and a TLS certificate issued by the CA for localhost and each --tls-name (kept in DIR/${TLS_DIR}, renewed when it is 30 days from expiry or lacks a name); it prints the URLs, the CA thumbprint and the credentials. Passwords are printed only when generated. Request logs go to stderr (text on a terminal, JSON lines otherwise). Ctrl-C (SIGINT) or SIGTERM stops it gracefully: requests in flight finish.`,
   options: [
     DIR_OPTION,
     {
@@ -99,7 +101,7 @@ export const serve: Command = {
       type: 'string',
       multiple: true,
       value: 'HTTP/NAME',
-      help: 'With --extended-protection: an SPN NTLM clients may name over HTTP (default HTTP/ with the CA server name, localhost, each --tls-name).',
+      help: 'With --extended-protection: an SPN NTLM clients may name over HTTP (default HTTP/ with the CA server name, each --tls-name, localhost, 127.0.0.1, [::1]).',
     },
     {
       name: 'no-negotiate',
@@ -190,7 +192,7 @@ export const serve: Command = {
       throw usageError('--extended-protection needs --ntlm: it protects NTLM sign-ins.', NAME);
     const spns = listOption(args, 'spn');
     for (const spn of spns)
-      if (!/^[A-Za-z][A-Za-z0-9-]*\/[^/\s]+(\/[^\s]*)?$/.test(spn))
+      if (!isServicePrincipalName(spn))
         throw usageError(
           `--spn takes a service principal name such as HTTP/ca01.contoso.com, not '${spn}'.`,
           NAME,
@@ -256,16 +258,16 @@ export const serve: Command = {
         negotiate,
         basic,
         extendedProtection,
+        // The names a client may use for this site: the CA's server name, the TLS certificate's,
+        // and the interface it listens on when that is a specific one.
         servicePrincipalNames:
           spns.length > 0
             ? spns
-            : [
-                ...new Set(
-                  [ca.points.serverDnsName, 'localhost', ...listOption(args, 'tls-name')].map(
-                    (n) => `HTTP/${n.trim().toLowerCase()}`,
-                  ),
-                ),
-              ],
+            : defaultServicePrincipalNames([
+                ca.points.serverDnsName,
+                ...listOption(args, 'tls-name'),
+                ...(['0.0.0.0', '::', '127.0.0.1'].includes(host) ? [] : [host]),
+              ]),
         host,
         port,
         defaultLanguage: lang,
