@@ -3,7 +3,7 @@
 // MsvAvChannelBindings must be the hash of this connection's certificate (RFC 5929
 // tls-server-end-point), over HTTP its MsvAvTargetName one of the server's SPNs. A relay is
 // played by a client that computes its bindings for another certificate or names another host,
-// as a victim talking to the relay would. Chromium and curl + gss-ntlmssp, independent NTLM
+// as a victim talking to the relay would. Require SSL, the other mitigation, at the end. Chromium and curl + gss-ntlmssp, independent NTLM
 // clients, are in certsrv-chromium.test.ts and certsrv-spnego.test.ts.
 
 import { execFileSync } from 'node:child_process';
@@ -395,5 +395,47 @@ describe('the bindings in an AUTHENTICATE_MESSAGE', () => {
     expect(check(undefined, spns)).toBeUndefined();
     expect(check(undefined, ['HTTP/x'])).toBe('ntlm-bad-spn');
     expect(check(undefined, ['HTTP/x'], 'none')).toBeUndefined();
+  });
+});
+
+describe('Require SSL (KB5005413’s other mitigation)', () => {
+  it('answers /certsrv over HTTP with the 403 and no challenge; CertEnroll and /health stay on HTTP; HTTPS signs in', async () => {
+    const log: (string | undefined)[] = [];
+    const strict = await startCertsrv({
+      ca,
+      users,
+      ntlm: true,
+      requireSsl: true,
+      https: { key: tls.key, cert: tls.cert },
+      crlSchedule: false,
+      log: (e) => log.push(e.event),
+    });
+    try {
+      for (const path of [
+        '/certsrv/',
+        '/certsrv/certfnsh.asp',
+        '/certsrv/admin/',
+        '/CERTSRV/certnew.cer?ReqID=CACert',
+      ]) {
+        const r = await fetch(`${strict.url}${path}`, {
+          headers: { authorization: `NTLM ${b64(buildNegotiateMessage())}` },
+        });
+        expect(r.status, path).toBe(403);
+        expect(r.headers.get('www-authenticate'), path).toBeNull();
+        expect(await r.text()).toContain('403 - Forbidden: Access is denied.');
+      }
+      expect(log.filter((e) => e === 'ssl-required')).toHaveLength(4);
+      expect((await fetch(`${strict.url}/health`)).status).toBe(200);
+      const crl = await fetch(`${strict.url}/CertEnroll/Contoso%20Issuing%20CA.crl`);
+      expect(crl.status).toBe(200);
+      expect(crl.headers.get('content-type')).toBe('application/pkix-crl');
+      const url = `https://localhost:${new URL(strict.httpsUrl!).port}`;
+      expect(await signIn(url, { channelBindings: ours() })).toBe(200);
+    } finally {
+      await strict.close();
+    }
+    await expect(startCertsrv({ ca, users, requireSsl: true, crlSchedule: false })).rejects.toMatchObject({
+      code: 'ERR_CA_OPTIONS_INVALID',
+    });
   });
 });

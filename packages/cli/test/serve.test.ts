@@ -71,6 +71,14 @@ async function start(cwd: string, ...args: string[]): Promise<Started> {
   throw new Error(`serve did not start: ${stderr}`);
 }
 
+/** curl's HTTP status code for `args` (the body dropped). */
+async function curlHttpStatus(...args: string[]): Promise<string> {
+  const r = await promisify(execFile)('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', ...args], {
+    encoding: 'utf8',
+  });
+  return r.stdout;
+}
+
 function basic(name: string, password: string): string {
   return `Basic ${Buffer.from(`${name}:${password}`).toString('base64')}`;
 }
@@ -389,24 +397,8 @@ describe('certlab serve', () => {
           'dave.txt',
         );
         expect(add.code, add.stderr).toBe(0);
-        const curlStatus = async () =>
-          (
-            await promisify(execFile)(
-              'curl',
-              [
-                '-s',
-                '-o',
-                '/dev/null',
-                '-w',
-                '%{http_code}',
-                '--ntlm',
-                '-u',
-                'CONTOSO\\dave:Dave-Passw0rd',
-                ntlmSite.report.http,
-              ],
-              { encoding: 'utf8' },
-            )
-          ).stdout;
+        const curlStatus = () =>
+          curlHttpStatus('--ntlm', '-u', 'CONTOSO\\dave:Dave-Passw0rd', ntlmSite.report.http);
         const deadline = Date.now() + 10_000;
         let status = await curlStatus();
         while (status !== '200' && Date.now() < deadline) {
@@ -493,6 +485,34 @@ describe('certlab serve', () => {
     }
   });
 
+  itWithTool(
+    'curl',
+    '--require-ssl: /certsrv over HTTP is 403 without a challenge, CertEnroll stays; HTTPS signs in',
+    async () => {
+      const site = await start(cwd, '--dir', 'site', '--require-ssl');
+      try {
+        expect(site.report).toMatchObject({ requireSsl: true });
+        const plain = await fetch(site.report.http, {
+          headers: { authorization: basic(user.name, user.password) },
+        });
+        expect(plain.status).toBe(403);
+        expect(plain.headers.get('www-authenticate')).toBeNull();
+        expect((await fetch(site.report.http.replace('/certsrv/', '/health'))).status).toBe(200);
+        const status = await curlHttpStatus(
+          '--cacert',
+          join(cwd, 'root.pem'),
+          '-u',
+          `${user.name}:${user.password}`,
+          site.report.https!,
+        );
+        expect(status).toBe('200');
+        expect(site.log()).toContain('ssl-required');
+      } finally {
+        expect((await site.stop()).code).toBe(0);
+      }
+    },
+  );
+
   it('serves a training lab’s CA (Web Server for Domain Admins): its own TLS certificate, the lab’s administrator enrolls', async () => {
     // Before the fix, a lab CA denied the server's own TLS certificate (its requester was in no
     // group), so `certlab serve --dir DIR/ca` on a new lab did not start.
@@ -576,6 +596,7 @@ describe('certlab serve', () => {
       [['--port', 'http'], /--port must be a port number/],
       [['--workers', 'many'], /--workers must be a number of threads/],
       [['--extended-protection', 'require'], /--extended-protection needs --ntlm/],
+      [['--require-ssl'], /--require-ssl needs the HTTPS listener/],
       [['--ntlm', '--extended-protection', 'always'], /--extended-protection/],
       [
         ['--ntlm', '--extended-protection', 'require', '--spn', 'ca01'],

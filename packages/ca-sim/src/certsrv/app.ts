@@ -68,6 +68,8 @@ export class CertsrvApp {
   readonly ntlm: boolean;
   readonly negotiate: boolean;
   readonly basic: boolean;
+  /** Whether /certsrv answers over TLS only (IIS's Require SSL). */
+  readonly requireSsl: boolean;
   /** NTLM's Extended Protection, and the SPNs service binding accepts over plain HTTP. */
   readonly extendedProtection: ExtendedProtection;
   readonly servicePrincipalNames: readonly string[];
@@ -90,6 +92,7 @@ export class CertsrvApp {
     this.ntlm = options.ntlm === true;
     this.negotiate = this.ntlm && options.negotiate !== false;
     this.basic = options.basic !== false;
+    this.requireSsl = options.requireSsl === true;
     const epa = options.extendedProtection ?? 'none';
     if (!EXTENDED_PROTECTION_MODES.includes(epa))
       throw new TypeError(`extendedProtection must be one of ${EXTENDED_PROTECTION_MODES.join(', ')}.`);

@@ -269,6 +269,13 @@ async function route(app: CertsrvApp, ex: Exchange): Promise<void> {
     sendHtml(ex, renderNotFound(), 404);
     return;
   }
+  // IIS checks Require SSL before authentication: the 403 (substatus 4) carries no challenge, so
+  // no credentials, NTLM or Basic, ever cross plain HTTP.
+  if (app.requireSsl && !ex.secure) {
+    ex.event = 'ssl-required';
+    sendHtml(ex, renderForbidden(), 403);
+    return;
+  }
   // Authentication comes before everything under /certsrv, the courtesy redirect included.
   if (!(await signIn(app, ex))) return;
   if (p === '/certsrv') return redirect(ex, 301, '/certsrv/');

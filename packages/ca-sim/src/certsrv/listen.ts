@@ -165,6 +165,11 @@ function listen(server: Server, port: number, host: string): Promise<void> {
  */
 export async function startCertsrv(options: CertsrvListenOptions): Promise<CertsrvServer> {
   if (options.https && (options.extendedProtection ?? 'none') !== 'none') assertBindable(options.https.cert);
+  if (options.requireSsl && !options.https)
+    throw new CaError(
+      'ERR_CA_OPTIONS_INVALID',
+      'requireSsl leaves /certsrv to HTTPS: give the https listener (key and cert) too.',
+    );
   const host = options.host ?? '127.0.0.1';
   const t = options.timeouts ?? {};
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;

@@ -75,6 +75,13 @@ export interface CertsrvOptions {
    * service binding: over HTTPS, channel binding has no such gap.
    */
   readonly servicePrincipalNames?: readonly string[];
+  /**
+   * IIS's "Require SSL" on the CertSrv application (sslFlags="Ssl"), KB5005413's other mitigation
+   * of NTLM relay: a request for /certsrv over plain HTTP gets IIS's 403 before any sign-in. The
+   * anonymous /CertEnroll/ files (the CDP and AIA URLs clients fetch over HTTP) and /health stay
+   * on HTTP. Default false.
+   */
+  readonly requireSsl?: boolean;
   /** HTTP Basic (RFC 7617), advertised after NTLM when both are on. Default true. */
   readonly basic?: boolean;
   /** The Basic realm (default: the CA's server DNS name). */

@@ -56,12 +56,12 @@ export const serve: Command = {
   name: NAME,
   summary: 'Run the CA\u2019s certsrv web-enrollment site (HTTP and HTTPS).',
   usage: [
-    'serve [--dir DIR] [--host H] [--port 8080] [--https-port 8443] [--no-https]',
+    'serve [--dir DIR] [--host H] [--port 8080] [--https-port 8443] [--no-https | --require-ssl]',
     '    [--user NAME:PASS]... [--admin NAME:PASS]... [--users FILE] [--domain NAME] [--lang en|fr]',
     '    [--ntlm [--no-negotiate] [--extended-protection none|allow|require] [--spn HTTP/NAME]...] [--no-basic]',
     '    [--db URL] [--tls-name NAME]... [--key-type ec|rsa] [--workers N] [--log text|json|none] [--format text|json]',
   ],
-  description: `Serves /certsrv (home, CA certificate/chain/CRL downloads, saved-request and in-browser requests, certfnsh.asp results, pending checks), the anonymous /CertEnroll/ files, the administrator console /certsrv/admin/ and /health, answering as AD CS web enrollment does. Sign-in is HTTP Basic with the accounts of DIR/${USERS_FILE} (scrypt-hashed), and NTLM with --ntlm; --user and --admin add or replace accounts (administrators reach the console); the certlab user commands (list, add, set, remove) manage them and what the directory knows of them, and the running site applies every change of the file within a moment (a line in the log says so). With --ntlm the site also offers Windows Integrated authentication (Negotiate, NTLM; NTLMv2), and users.json keeps NT hashes from then on; --no-basic leaves HTTP Basic out; --extended-protection allow|require turns on IIS's Extended Protection for NTLM sign-ins (KB5005413's mitigation of NTLM relay): over HTTPS the client's channel binding must name this site's certificate, over HTTP its SPN one of --spn (default HTTP/ with the CA's server name, each --tls-name, a specific --host, localhost, 127.0.0.1 and [::1]); require also refuses clients that send neither. On first start in a directory without a CA it creates one (a root and an issuing CA, as ca init does, with CDP/AIA URLs on this server), the accounts "user" and "admin" with generated passwords unless given, and a TLS certificate issued by the CA for localhost and each --tls-name (kept in DIR/${TLS_DIR}, renewed when it is 30 days from expiry or lacks a name); it prints the URLs, the CA thumbprint and the credentials. Passwords are printed only when generated. Request logs go to stderr (text on a terminal, JSON lines otherwise). Ctrl-C (SIGINT) or SIGTERM stops it gracefully: requests in flight finish.`,
+  description: `Serves /certsrv (home, CA certificate/chain/CRL downloads, saved-request and in-browser requests, certfnsh.asp results, pending checks), the anonymous /CertEnroll/ files, the administrator console /certsrv/admin/ and /health, answering as AD CS web enrollment does. Sign-in is HTTP Basic with the accounts of DIR/${USERS_FILE} (scrypt-hashed), and NTLM with --ntlm; --user and --admin add or replace accounts (administrators reach the console); the certlab user commands (list, add, set, remove) manage them and what the directory knows of them, and the running site applies every change of the file within a moment (a line in the log says so). With --ntlm the site also offers Windows Integrated authentication (Negotiate, NTLM; NTLMv2), and users.json keeps NT hashes from then on; --no-basic leaves HTTP Basic out; --require-ssl answers /certsrv over HTTP with IIS's 403 (Require SSL), leaving CertEnroll and /health on HTTP; --extended-protection allow|require turns on IIS's Extended Protection for NTLM sign-ins (KB5005413's mitigation of NTLM relay): over HTTPS the client's channel binding must name this site's certificate, over HTTP its SPN one of --spn (default HTTP/ with the CA's server name, each --tls-name, a specific --host, localhost, 127.0.0.1 and [::1]); require also refuses clients that send neither. On first start in a directory without a CA it creates one (a root and an issuing CA, as ca init does, with CDP/AIA URLs on this server), the accounts "user" and "admin" with generated passwords unless given, and a TLS certificate issued by the CA for localhost and each --tls-name (kept in DIR/${TLS_DIR}, renewed when it is 30 days from expiry or lacks a name); it prints the URLs, the CA thumbprint and the credentials. Passwords are printed only when generated. Request logs go to stderr (text on a terminal, JSON lines otherwise). Ctrl-C (SIGINT) or SIGTERM stops it gracefully: requests in flight finish.`,
   options: [
     DIR_OPTION,
     {
@@ -84,6 +84,11 @@ export const serve: Command = {
       help: 'HTTPS port (default 8443; 0 = any free port).',
     },
     { name: 'no-https', type: 'boolean', help: 'Serve HTTP only.' },
+    {
+      name: 'require-ssl',
+      type: 'boolean',
+      help: "IIS's Require SSL on /certsrv: over HTTP it answers 403 (CertEnroll and /health stay on HTTP).",
+    },
     {
       name: 'ntlm',
       type: 'boolean',
@@ -176,6 +181,9 @@ export const serve: Command = {
     const host = stringOption(args, 'host') ?? '127.0.0.1';
     const port = portOption(args, 'port', 8080);
     const https = !booleanOption(args, 'no-https');
+    const requireSsl = booleanOption(args, 'require-ssl');
+    if (requireSsl && !https)
+      throw usageError('--require-ssl needs the HTTPS listener: drop --no-https.', NAME);
     const ntlm = booleanOption(args, 'ntlm');
     const basic = !booleanOption(args, 'no-basic');
     const negotiate = !booleanOption(args, 'no-negotiate');
@@ -257,6 +265,7 @@ export const serve: Command = {
         ntlm,
         negotiate,
         basic,
+        requireSsl,
         extendedProtection,
         // The names a client may use for this site: the CA's server name, the TLS certificate's,
         // and the interface it listens on when that is a specific one.
@@ -308,6 +317,7 @@ export const serve: Command = {
           ...(basic ? ['Basic'] : []),
         ],
         extendedProtection,
+        requireSsl,
         withoutNtHash: accounts.directory.withoutNtHash(),
         accounts: accounts.directory.list().map((a) => ({
           name: a.name,
@@ -526,6 +536,7 @@ function reportLines(
     database: string;
     signIn: string[];
     extendedProtection: string;
+    requireSsl: boolean;
     withoutNtHash: string[];
     accounts: { name: string; admin: boolean; password: string | null; given: boolean }[];
   },
@@ -537,7 +548,7 @@ function reportLines(
     `  Root CA:         ${r.rootCa ?? r.ca}`,
     `  Root thumbprint: ${r.rootThumbprint} (SHA-1, as certmgr shows it)`,
     '',
-    `certsrv (HTTP):   ${r.http}`,
+    `certsrv (HTTP):   ${r.http}${r.requireSsl ? ' (403: --require-ssl; CertEnroll stays on HTTP)' : ''}`,
   ];
   if (r.https) lines.push(`certsrv (HTTPS):  ${r.https}`);
   lines.push(
