@@ -12,8 +12,10 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { accessSync, constants } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
+import { createServer as createTlsServer, connect as tlsConnect } from 'node:tls';
 import { pathToFileURL } from 'node:url';
 import {
   createCsr,
@@ -146,6 +148,8 @@ let assetsDir: string;
 let home: string;
 /** The HTTPS listeners' certificate (Chromium trusts its key by SPKI pin). */
 let tls: Awaited<ReturnType<typeof issueTlsCertificate>>;
+/** A relay's certificate: same CA and name, another key (pinned too, as a victim would accept it). */
+let relayTls: Awaited<ReturnType<typeof issueTlsCertificate>>;
 const contexts: BrowserContext[] = [];
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -245,6 +249,7 @@ describeWithTool('chromium', 'certsrv in Chromium', () => {
     await mod.buildBrowserAssets(assetsDir);
 
     tls = await issueTlsCertificate(ca, ['localhost']);
+    relayTls = await issueTlsCertificate(ca, ['localhost']);
     server = await startCertsrv({
       ca,
       users,
@@ -259,7 +264,10 @@ describeWithTool('chromium', 'certsrv in Chromium', () => {
     browser = await chromium.launch({
       executablePath: chromiumPath(),
       env: { ...process.env, HOME: home },
-      args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${spkiPin(tls.cert)}`],
+      args: [
+        ...CHROMIUM_ARGS,
+        `--ignore-certificate-errors-spki-list=${spkiPin(tls.cert)},${spkiPin(relayTls.cert)}`,
+      ],
     });
   }, 60_000);
 
@@ -434,18 +442,18 @@ describeWithTool('chromium', 'certsrv in Chromium', () => {
     expect(events).toContain('ntlm');
   });
 
-  it('signs in with NTLM under Extended Protection (require): its channel binding over HTTPS, its SPN over HTTP', async () => {
+  it('signs in with NTLM under Extended Protection (require): its channel binding over HTTPS, its SPN over HTTP; through a TLS relay it is refused', async () => {
     const users = new UserDirectory('CONTOSO');
     users.ntlm = true;
     await users.add(ALICE.username, ALICE.password);
     const events: (string | undefined)[] = [];
-    const start = (servicePrincipalNames?: string[]) =>
+    const start = (servicePrincipalNames?: string[], extendedProtection: 'none' | 'require' = 'require') =>
       startCertsrv({
         ca,
         users,
         ntlm: true,
         basic: false,
-        extendedProtection: 'require',
+        extendedProtection,
         ...(servicePrincipalNames ? { servicePrincipalNames } : {}),
         https: { key: tls.key, cert: tls.cert },
         crlSchedule: false,
@@ -455,6 +463,8 @@ describeWithTool('chromium', 'certsrv in Chromium', () => {
     // The same site, but its SPN list leaves out the name Chromium uses: Chromium's target name is
     // really looked at.
     const otherName = await start(['HTTP/pki.contoso.com']);
+    // IIS's default: the relay below gets through to it.
+    const unprotected = await start(undefined, 'none');
     const context = await browser.newContext({
       httpCredentials: { ...ALICE, username: `CONTOSO\\${ALICE.username}` },
     });
@@ -475,9 +485,52 @@ describeWithTool('chromium', 'certsrv in Chromium', () => {
       r = await page.goto(`http://localhost:${port(otherName.url)}/certsrv/`);
       expect(r?.status()).toBe(401);
       expect(events).toContain('ntlm-bad-spn');
+      // A relay: Chromium's TLS ends at a proxy with another certificate, which passes the bytes
+      // on over its own TLS connection to the site. Chromium binds the proxy's certificate.
+      const piped = new Set<{ destroy(): void }>();
+      let target = epaSite;
+      const relay = createTlsServer({ key: relayTls.key, cert: relayTls.cert }, (victim) => {
+        const upstream = tlsConnect({
+          host: '127.0.0.1',
+          port: Number(port(target.httpsUrl!)),
+          servername: 'localhost',
+          ca: ca.chain.map((c) => c.toPem()).join(''),
+        });
+        piped.add(victim).add(upstream);
+        victim.pipe(upstream).pipe(victim);
+        victim.on('error', () => upstream.destroy());
+        upstream.on('error', () => victim.destroy());
+      });
+      await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+      try {
+        events.length = 0;
+        const relayed = await context.newPage();
+        r = await relayed.goto(`https://localhost:${(relay.address() as AddressInfo).port}/certsrv/`);
+        expect(r?.status()).toBe(401);
+        expect(events).toContain('ntlm-bad-bindings');
+        expect(events).not.toContain('ntlm');
+        await relayed.close();
+        // The same relay to a site without Extended Protection: the victim's sign-in goes through.
+        target = unprotected;
+        events.length = 0;
+        // A new context: in this one the origin has already refused the credentials.
+        const fresh = await browser.newContext({
+          httpCredentials: { ...ALICE, username: `CONTOSO\\${ALICE.username}` },
+        });
+        contexts.push(fresh);
+        const through = await fresh.newPage();
+        r = await through.goto(`https://localhost:${(relay.address() as AddressInfo).port}/certsrv/`);
+        expect(r?.status(), JSON.stringify(events)).toBe(200);
+        expect(events).toContain('ntlm');
+      } finally {
+        // Chromium keeps its connection alive: end it, or close() waits for it.
+        for (const socket of piped) socket.destroy();
+        await new Promise((resolve) => relay.close(resolve));
+      }
     } finally {
       await epaSite.close();
       await otherName.close();
+      await unprotected.close();
     }
   });
 
