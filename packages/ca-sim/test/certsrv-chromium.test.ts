@@ -447,8 +447,12 @@ describeWithTool('chromium', 'certsrv in Chromium', () => {
     users.ntlm = true;
     await users.add(ALICE.username, ALICE.password);
     const events: (string | undefined)[] = [];
-    const start = (servicePrincipalNames?: string[], extendedProtection: 'none' | 'require' = 'require') =>
-      startCertsrv({
+    const sites: CertsrvServer[] = [];
+    const start = async (
+      servicePrincipalNames?: string[],
+      extendedProtection: 'none' | 'require' = 'require',
+    ) => {
+      const site = await startCertsrv({
         ca,
         users,
         ntlm: true,
@@ -459,18 +463,21 @@ describeWithTool('chromium', 'certsrv in Chromium', () => {
         crlSchedule: false,
         log: (e) => events.push(e.event),
       });
-    const epaSite = await start();
-    // The same site, but its SPN list leaves out the name Chromium uses: Chromium's target name is
-    // really looked at.
-    const otherName = await start(['HTTP/pki.contoso.com']);
-    // IIS's default: the relay below gets through to it.
-    const unprotected = await start(undefined, 'none');
+      sites.push(site);
+      return site;
+    };
     const context = await browser.newContext({
       httpCredentials: { ...ALICE, username: `CONTOSO\\${ALICE.username}` },
     });
     contexts.push(context);
     const port = (url: string) => new URL(url).port;
     try {
+      const epaSite = await start();
+      // The same site, but its SPN list leaves out the name Chromium uses: Chromium's target name
+      // is really looked at.
+      const otherName = await start(['HTTP/pki.contoso.com']);
+      // IIS's default: the relay below gets through to it.
+      const unprotected = await start(undefined, 'none');
       const page = await context.newPage();
       // HTTPS: Chromium hashes the certificate it was given (RFC 5929) into MsvAvChannelBindings;
       // under require, a missing or different value would be a 401.
@@ -528,9 +535,7 @@ describeWithTool('chromium', 'certsrv in Chromium', () => {
         await new Promise((resolve) => relay.close(resolve));
       }
     } finally {
-      await epaSite.close();
-      await otherName.close();
-      await unprotected.close();
+      for (const site of sites) await site.close();
     }
   });
 

@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { decodePem } from '@certlab/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itWithTool } from '../../../test/support/tools.js';
@@ -331,6 +332,19 @@ describe('Extended Protection over HTTP: service binding (the SPN the client mea
           crlSchedule: false,
         }),
       ).rejects.toThrow(TypeError);
+    // A refused start takes no port: the same port is free at once.
+    const probe = createNetServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    await expect(
+      startCertsrv({ ca, users, port, extendedProtection: 'require', crlSchedule: false }),
+    ).rejects.toMatchObject({ code: 'ERR_CA_OPTIONS_INVALID' });
+    const again = createNetServer();
+    await new Promise<void>((resolve, reject) =>
+      again.once('error', reject).listen(port, '127.0.0.1', resolve),
+    );
+    await new Promise((resolve) => again.close(resolve));
   });
 
   it('compares SPNs by service class and host, any case, a trailing dot dropped, IPv6 bracketed; ports when both name one', () => {
@@ -411,20 +425,30 @@ describe('Require SSL (KB5005413’s other mitigation)', () => {
       log: (e) => log.push(e.event),
     });
     try {
-      for (const path of [
-        '/certsrv/',
-        '/certsrv/certfnsh.asp',
-        '/certsrv/admin/',
-        '/CERTSRV/certnew.cer?ReqID=CACert',
-      ]) {
+      const cases: [string, string][] = [
+        ['GET', '/certsrv/'],
+        ['GET', '/certsrv'],
+        ['POST', '/certsrv/certfnsh.asp'],
+        ['GET', '/certsrv/admin/'],
+        ['GET', '/CERTSRV/certnew.cer?ReqID=CACert'],
+        ['GET', '/%63ertsrv/certcarc.asp'],
+        ['HEAD', '/certsrv/'],
+        ['OPTIONS', '/certsrv/'],
+      ];
+      for (const [method, path] of cases) {
         const r = await fetch(`${strict.url}${path}`, {
+          method,
           headers: { authorization: `NTLM ${b64(buildNegotiateMessage())}` },
         });
-        expect(r.status, path).toBe(403);
+        expect(r.status, `${method} ${path}`).toBe(403);
         expect(r.headers.get('www-authenticate'), path).toBeNull();
-        expect(await r.text()).toContain('403 - Forbidden: Access is denied.');
+        if (method !== 'HEAD') expect(await r.text()).toContain('403 - Forbidden: Access is denied.');
       }
-      expect(log.filter((e) => e === 'ssl-required')).toHaveLength(4);
+      expect(log.filter((e) => e === 'ssl-required')).toHaveLength(cases.length);
+      // The courtesy redirect of / goes to the HTTPS site.
+      const root = await fetch(`${strict.url}/`, { redirect: 'manual' });
+      expect(root.status).toBe(302);
+      expect(root.headers.get('location')).toBe(`${strict.httpsUrl}/certsrv/`);
       expect((await fetch(`${strict.url}/health`)).status).toBe(200);
       const crl = await fetch(`${strict.url}/CertEnroll/Contoso%20Issuing%20CA.crl`);
       expect(crl.status).toBe(200);

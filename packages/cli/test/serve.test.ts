@@ -23,6 +23,7 @@ interface Started {
     outcome: string;
     http: string;
     https: string | null;
+    certEnroll: string;
     rootThumbprint: string;
     accounts: { name: string; admin: boolean; password: string | null }[];
   };
@@ -440,7 +441,10 @@ describe('certlab serve', () => {
       'erin:Erin-Passw0rd',
     );
     try {
-      expect(site.report).toMatchObject({ extendedProtection: 'require' });
+      expect(site.report).toMatchObject({
+        extendedProtection: 'require',
+        servicePrincipalNames: ['HTTP/ca01.contoso.com'],
+      });
       // One keep-alive connection per sign-in: type 1, then the type 3 naming `targetName`.
       const signIn = async (targetName?: string) => {
         const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -498,6 +502,9 @@ describe('certlab serve', () => {
         expect(plain.status).toBe(403);
         expect(plain.headers.get('www-authenticate')).toBeNull();
         expect((await fetch(site.report.http.replace('/certsrv/', '/health'))).status).toBe(200);
+        const crl = await fetch(`${site.report.certEnroll}Contoso%20Issuing%20CA.crl`);
+        expect(crl.status).toBe(200);
+        expect(crl.headers.get('content-type')).toBe('application/pkix-crl');
         const status = await curlHttpStatus(
           '--cacert',
           join(cwd, 'root.pem'),

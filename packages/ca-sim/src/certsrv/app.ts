@@ -41,6 +41,59 @@ export interface NtlmConnection {
   spnego?: { mechTypesDer: Uint8Array; micRequired: boolean };
 }
 
+/**
+ * The sign-in options resolved and checked: TypeError for a value of the wrong kind (an unknown
+ * Extended Protection mode, SPNs that are not SPNs), ERR_CA_OPTIONS_INVALID for settings that
+ * cannot go together. {@link startCertsrv} calls it before it listens, so that a refused option
+ * leaves no port open.
+ *
+ * @example
+ * ```ts
+ * const { ntlm, extendedProtection } = resolveSignInOptions(options);
+ * ```
+ */
+export function resolveSignInOptions(options: CertsrvOptions): {
+  ntlm: boolean;
+  negotiate: boolean;
+  basic: boolean;
+  requireSsl: boolean;
+  extendedProtection: ExtendedProtection;
+  servicePrincipalNames: readonly string[];
+} {
+  const ntlm = options.ntlm === true;
+  const basic = options.basic !== false;
+  const extendedProtection = options.extendedProtection ?? 'none';
+  if (!EXTENDED_PROTECTION_MODES.includes(extendedProtection))
+    throw new TypeError(`extendedProtection must be one of ${EXTENDED_PROTECTION_MODES.join(', ')}.`);
+  const spns =
+    options.servicePrincipalNames ?? defaultServicePrincipalNames([options.ca.points.serverDnsName]);
+  if (!Array.isArray(spns) || !spns.every((x) => typeof x === 'string' && isServicePrincipalName(x)))
+    throw new TypeError('servicePrincipalNames must be an array of SPNs such as HTTP/ca01.contoso.com.');
+  if (!ntlm && !basic)
+    throw new CaError(
+      'ERR_CA_OPTIONS_INVALID',
+      'certsrv needs an authentication scheme: turn on ntlm or basic.',
+    );
+  if (ntlm && !options.users.ntlm)
+    throw new CaError(
+      'ERR_CA_OPTIONS_INVALID',
+      "NTLM sign-in needs the accounts' NT hashes: set users.ntlm = true before adding them (or setting their passwords).",
+    );
+  if (extendedProtection !== 'none' && !ntlm)
+    throw new CaError(
+      'ERR_CA_OPTIONS_INVALID',
+      'extendedProtection protects NTLM sign-ins: turn on ntlm too.',
+    );
+  return {
+    ntlm,
+    negotiate: ntlm && options.negotiate !== false,
+    basic,
+    requireSsl: options.requireSsl === true,
+    extendedProtection,
+    servicePrincipalNames: Object.freeze([...spns]),
+  };
+}
+
 /** ASP's AspMaxRequestEntityAllowed default. */
 export const DEFAULT_MAX_BODY = 200_000;
 
@@ -89,34 +142,13 @@ export class CertsrvApp {
   constructor(options: CertsrvOptions) {
     this.ca = options.ca;
     this.users = options.users;
-    this.ntlm = options.ntlm === true;
-    this.negotiate = this.ntlm && options.negotiate !== false;
-    this.basic = options.basic !== false;
-    this.requireSsl = options.requireSsl === true;
-    const epa = options.extendedProtection ?? 'none';
-    if (!EXTENDED_PROTECTION_MODES.includes(epa))
-      throw new TypeError(`extendedProtection must be one of ${EXTENDED_PROTECTION_MODES.join(', ')}.`);
-    if (epa !== 'none' && !this.ntlm)
-      throw new CaError(
-        'ERR_CA_OPTIONS_INVALID',
-        'extendedProtection protects NTLM sign-ins: turn on ntlm too.',
-      );
-    this.extendedProtection = epa;
-    const spns =
-      options.servicePrincipalNames ?? defaultServicePrincipalNames([options.ca.points.serverDnsName]);
-    if (!Array.isArray(spns) || !spns.every((x) => typeof x === 'string' && isServicePrincipalName(x)))
-      throw new TypeError('servicePrincipalNames must be an array of SPNs such as HTTP/ca01.contoso.com.');
-    this.servicePrincipalNames = Object.freeze([...spns]);
-    if (!this.ntlm && !this.basic)
-      throw new CaError(
-        'ERR_CA_OPTIONS_INVALID',
-        'certsrv needs an authentication scheme: turn on ntlm or basic.',
-      );
-    if (this.ntlm && !options.users.ntlm)
-      throw new CaError(
-        'ERR_CA_OPTIONS_INVALID',
-        "NTLM sign-in needs the accounts' NT hashes: set users.ntlm = true before adding them (or setting their passwords).",
-      );
+    const signIn = resolveSignInOptions(options);
+    this.ntlm = signIn.ntlm;
+    this.negotiate = signIn.negotiate;
+    this.basic = signIn.basic;
+    this.requireSsl = signIn.requireSsl;
+    this.extendedProtection = signIn.extendedProtection;
+    this.servicePrincipalNames = signIn.servicePrincipalNames;
     this.#usersRevision = options.users.revision;
     this.realm = options.realm ?? options.ca.points.serverDnsName;
     this.defaultLanguage = options.defaultLanguage ?? 'en';

@@ -96,16 +96,17 @@ export function sendHtml(
 }
 
 /**
- * Sends a redirect with an absolute Location, as IIS writes it.
+ * Sends a redirect with an absolute Location, as IIS writes it: on this request's scheme and host,
+ * or on `origin` when given.
  *
  * @example
  * ```ts
  * redirect(ex, 301, '/certsrv/');
  * ```
  */
-export function redirect(ex: Exchange, status: 301 | 302 | 303, path: string): void {
+export function redirect(ex: Exchange, status: 301 | 302 | 303, path: string, origin?: string): void {
   const host = ex.req.headers.host ?? 'localhost';
-  const location = `${ex.secure ? 'https' : 'http'}://${host}${path}`;
+  const location = `${origin ?? `${ex.secure ? 'https' : 'http'}://${host}`}${path}`;
   const body = `<head><title>Document Moved</title></head>\r\n<body><h1>Object Moved</h1>This document may be found <a HREF="${path.replace(/"/g, '%22').replace(/</g, '%3C')}">here</a></body>`;
   sendBytes(ex, status, 'text/html', body, { Location: location });
 }

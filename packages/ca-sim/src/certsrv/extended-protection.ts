@@ -51,8 +51,8 @@ export const EXTENDED_PROTECTION_MODES: readonly ExtendedProtection[] = Object.f
 const PREFIX = new TextEncoder().encode('tls-server-end-point:');
 
 /**
- * Signature algorithms whose hash certlab's parser does not name, by OID: SHA-224 and the SHA-3
- * family (RSA PKCS #1 v1.5, ECDSA, DSA), MD5 and DSA with SHA-1/SHA-256.
+ * Signature algorithms whose hash certlab's parser does not name, by OID: MD5 with RSA, DSA with
+ * SHA-1, SHA-224 and SHA-256, SHA-224 with RSA or ECDSA, and RSA or ECDSA with SHA-3.
  */
 const HASH_BY_OID: Readonly<Record<string, string>> = {
   '1.2.840.113549.1.1.4': 'md5', // md5WithRSAEncryption
@@ -119,7 +119,7 @@ export function tlsServerEndPoint(certificate: Uint8Array): Uint8Array | undefin
  *
  * @example
  * ```ts
- * const expected = ntlmChannelBindingsHash(tlsServerEndPoint(certDer));
+ * const expected = ntlmChannelBindingsHash(tlsServerEndPoint(certDer)!);
  * ```
  */
 export function ntlmChannelBindingsHash(applicationData: Uint8Array): Uint8Array {

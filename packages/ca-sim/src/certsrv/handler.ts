@@ -264,7 +264,12 @@ async function route(app: CertsrvApp, ex: Exchange): Promise<void> {
     return;
   }
   if (p.startsWith('/certenroll/')) return handleCertEnroll(app, ex);
-  if (p === '/') return redirect(ex, 302, '/certsrv/');
+  if (p === '/') {
+    // Under Require SSL the courtesy redirect goes to the HTTPS site, not to a 403.
+    if (app.requireSsl && !ex.secure && app.httpsUrl)
+      return redirect(ex, 302, '/certsrv/', sameHostHttps(app.httpsUrl, ex));
+    return redirect(ex, 302, '/certsrv/');
+  }
   if (p !== '/certsrv' && !p.startsWith('/certsrv/')) {
     sendHtml(ex, renderNotFound(), 404);
     return;

@@ -14,6 +14,7 @@ import type { Duplex } from 'node:stream';
 import { decodePem } from '@certlab/pki';
 import { createCrlSchedule } from '../crl-schedule.js';
 import { CaError } from '../errors.js';
+import { resolveSignInOptions } from './app.js';
 import { tlsServerEndPoint } from './extended-protection.js';
 import { createCertsrvHandler } from './handler.js';
 import type { CertsrvOptions } from './options.js';
@@ -164,8 +165,10 @@ function listen(server: Server, port: number, host: string): Promise<void> {
  * ```
  */
 export async function startCertsrv(options: CertsrvListenOptions): Promise<CertsrvServer> {
-  if (options.https && (options.extendedProtection ?? 'none') !== 'none') assertBindable(options.https.cert);
-  if (options.requireSsl && !options.https)
+  // Every option the handler would refuse is refused before a port is taken.
+  const signIn = resolveSignInOptions(options);
+  if (options.https && signIn.extendedProtection !== 'none') assertBindable(options.https.cert);
+  if (signIn.requireSsl && !options.https)
     throw new CaError(
       'ERR_CA_OPTIONS_INVALID',
       'requireSsl leaves /certsrv to HTTPS: give the https listener (key and cert) too.',

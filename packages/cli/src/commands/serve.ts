@@ -106,7 +106,7 @@ export const serve: Command = {
       type: 'string',
       multiple: true,
       value: 'HTTP/NAME',
-      help: 'With --extended-protection: an SPN NTLM clients may name over HTTP (default HTTP/ with the CA server name, each --tls-name, localhost, 127.0.0.1, [::1]).',
+      help: 'With --extended-protection: an SPN NTLM clients may name over HTTP (default HTTP/ with the CA server name, each --tls-name, a specific --host, localhost, 127.0.0.1, [::1]).',
     },
     {
       name: 'no-negotiate',
@@ -259,6 +259,12 @@ export const serve: Command = {
       releaseAccounts = accounts.release;
       const tls = https ? await tlsCredentials(ca, dir, listOption(args, 'tls-name')) : undefined;
       const log = logger(ctx, logFormat);
+      // The names a client may use for this site: the CA's server name, the TLS certificate's,
+      // and the interface it listens on when that is a specific one.
+      const servicePrincipalNames =
+        spns.length > 0
+          ? spns
+          : defaultServicePrincipalNames([ca.points.serverDnsName, ...listOption(args, 'tls-name'), urlHost]);
       server = await startCertsrv({
         ca,
         users: accounts.directory,
@@ -267,16 +273,7 @@ export const serve: Command = {
         basic,
         requireSsl,
         extendedProtection,
-        // The names a client may use for this site: the CA's server name, the TLS certificate's,
-        // and the interface it listens on when that is a specific one.
-        servicePrincipalNames:
-          spns.length > 0
-            ? spns
-            : defaultServicePrincipalNames([
-                ca.points.serverDnsName,
-                ...listOption(args, 'tls-name'),
-                ...(['0.0.0.0', '::', '127.0.0.1'].includes(host) ? [] : [host]),
-              ]),
+        servicePrincipalNames,
         host,
         port,
         defaultLanguage: lang,
@@ -317,6 +314,7 @@ export const serve: Command = {
           ...(basic ? ['Basic'] : []),
         ],
         extendedProtection,
+        ...(extendedProtection === 'none' ? {} : { servicePrincipalNames }),
         requireSsl,
         withoutNtHash: accounts.directory.withoutNtHash(),
         accounts: accounts.directory.list().map((a) => ({
@@ -536,6 +534,7 @@ function reportLines(
     database: string;
     signIn: string[];
     extendedProtection: string;
+    servicePrincipalNames?: readonly string[];
     requireSsl: boolean;
     withoutNtHash: string[];
     accounts: { name: string; admin: boolean; password: string | null; given: boolean }[];
@@ -556,7 +555,13 @@ function reportLines(
     `CertEnroll:       ${r.certEnroll}`,
     `Health:           ${r.health}`,
     '',
-    `Accounts (${r.signIn.map((x) => (x === 'Basic' ? 'HTTP Basic' : x)).join(', ')}${r.extendedProtection === 'none' ? '' : `; NTLM Extended Protection: ${r.extendedProtection}`}):`,
+    ...(r.extendedProtection === 'none'
+      ? []
+      : [
+          `NTLM Extended Protection: ${r.extendedProtection} (channel binding over HTTPS; over HTTP the SPNs ${(r.servicePrincipalNames ?? []).join(', ')})`,
+          '',
+        ]),
+    `Accounts (${r.signIn.map((x) => (x === 'Basic' ? 'HTTP Basic' : x)).join(', ')}):`,
   );
   for (const a of r.accounts)
     lines.push(
