@@ -43,6 +43,7 @@ const TSC = join(root, 'node_modules/typescript/bin/tsc');
 interface Manifest {
   name: string;
   version: string;
+  license?: string;
   bin?: Record<string, string>;
   exports: Record<string, { types: string; default: string; source?: string }>;
   dependencies?: Record<string, string>;
@@ -82,7 +83,7 @@ beforeAll(async () => {
   for (const f of ['package.json', 'tsconfig.base.json']) cpSync(join(root, f), join(ws, f));
   cpSync(join(root, 'scripts'), join(ws, 'scripts'), { recursive: true });
   for (const p of PACKAGES)
-    for (const f of ['package.json', 'README.md', 'tsconfig.json', 'src'])
+    for (const f of ['package.json', 'README.md', 'LICENSE', 'tsconfig.json', 'src'])
       cpSync(join(root, 'packages', p, f), join(ws, 'packages', p, f), { recursive: true });
   // Its node_modules: the workspace's, except that the certlab packages are the copy's.
   mkdirSync(join(ws, 'node_modules', '@certlab'), { recursive: true });
@@ -165,6 +166,9 @@ describe('npm packages', () => {
         expect(f, p.name).not.toMatch(/(^|\/)test\/|\.test\.|\.tsbuildinfo$/);
         expect(f, p.name).toMatch(/^(package\.json|README\.md|LICENSE|dist\/.*|src\/.*)$/);
       }
+      // The licence package.json names travels with the code (MIT asks for its text in copies).
+      expect(p.files, p.name).toContain('LICENSE');
+      expect(p.manifest.license, p.name).toBe('MIT');
       // Every .js has its declarations next to it.
       for (const f of p.files.filter(
         (x) => x.startsWith('dist/') && x.endsWith('.js') && !x.startsWith('dist/browser/'),
