@@ -360,7 +360,7 @@ describe('Extended Protection over HTTP: service binding (the SPN the client mea
     expect(check(['HTTP/ca01.contoso.com'], 'HOST/ca01.contoso.com')).toBe('ntlm-bad-spn');
     expect(check(['HTTP/ca01.contoso.com'], 'garbage')).toBe('ntlm-bad-spn');
     expect(defaultServicePrincipalNames(['pki.contoso.com', 'PKI.contoso.com', '::1', '10.0.0.5'])).toEqual([
-      'HTTP/PKI.contoso.com',
+      'HTTP/pki.contoso.com',
       'HTTP/[::1]',
       'HTTP/10.0.0.5',
       'HTTP/localhost',

@@ -189,7 +189,7 @@ export function isServicePrincipalName(spn: string): boolean {
 /**
  * The SPNs a certsrv site answers to by default: `HTTP/` with each of `hosts` (the CA's server DNS
  * name, say, and the names of its TLS certificate), then `localhost`, `127.0.0.1` and `[::1]` for
- * a site used on one machine; duplicates dropped.
+ * a site used on one machine; a name given twice (in any case) is kept once, as first spelled.
  *
  * @example
  * ```ts
@@ -204,7 +204,9 @@ export function defaultServicePrincipalNames(hosts: readonly string[] = []): str
     if (name === '') continue;
     const spn = `HTTP/${isIPv6(name) ? `[${name}]` : name}`;
     const key = parseSpn(spn);
-    if (key) out.set(`${key.host}:${key.port ?? ''}`, spn);
+    const id = key && `${key.host}:${key.port ?? ''}`;
+    // The first spelling of a name stays.
+    if (id && !out.has(id)) out.set(id, spn);
   }
   return [...out.values()];
 }
