@@ -8,8 +8,6 @@
 
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { decodePem } from '@certlab/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +39,7 @@ import {
   UserDirectory,
 } from '../src/index.js';
 import { contosoAuthority } from './support/certsrv-fixture.js';
+import { keepAliveConnection } from './support/keep-alive-client.js';
 
 let ca: CertificationAuthority;
 let users: UserDirectory;
@@ -55,26 +54,16 @@ const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 const ours = () => ntlmChannelBindingsHash(tlsServerEndPoint(der(tls.cert))!);
 const relays = () => ntlmChannelBindingsHash(tlsServerEndPoint(der(relayTls.cert))!);
 
-/** One keep-alive connection to `url` (http or https); `send` answers status and challenge. */
+/** One keep-alive connection to `url` (http or https, trusting the CA); `send` GETs /certsrv/. */
 function connection(url: string) {
-  const https = url.startsWith('https:');
-  const agent = https
-    ? new HttpsAgent({ keepAlive: true, maxSockets: 1, ca: ca.chain.map((c) => c.toPem()).join('') })
-    : new HttpAgent({ keepAlive: true, maxSockets: 1 });
-  const request = https ? httpsRequest : httpRequest;
-  const send = (headers: Record<string, string>) =>
-    new Promise<{ status: number; challenge: string }>((resolve, reject) => {
-      const req = request(`${url}/certsrv/`, { agent, headers }, (res: IncomingMessage) => {
-        res.resume();
-        res.on('end', () => {
-          const h = res.headers['www-authenticate'];
-          resolve({ status: res.statusCode ?? 0, challenge: (Array.isArray(h) ? h[0] : h) ?? '' });
-        });
-      });
-      req.on('error', reject);
-      req.end();
-    });
-  return { send, close: () => agent.destroy() };
+  const c = keepAliveConnection(url, { ca: ca.chain.map((cert) => cert.toPem()).join('') });
+  return {
+    send: async (headers: Record<string, string>) => {
+      const r = await c.send('/certsrv/', headers);
+      return { status: r.status, challenge: r.challenges[0] ?? '' };
+    },
+    close: c.close,
+  };
 }
 
 /**

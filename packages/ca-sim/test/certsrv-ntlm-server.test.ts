@@ -4,7 +4,6 @@
 
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { Agent, type IncomingHttpHeaders, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -19,6 +18,7 @@ import {
   UserDirectory,
 } from '../src/index.js';
 import { basic, contosoAuthority, writeExchangeRequest } from './support/certsrv-fixture.js';
+import { type KeepAliveAnswer, keepAliveConnection } from './support/keep-alive-client.js';
 
 let ca: CertificationAuthority;
 let users: UserDirectory;
@@ -29,57 +29,10 @@ const logs: CertsrvLogEntry[] = [];
 /** The Authorization header of the last type 3 message {@link handshake} sent. */
 let lastType3 = '';
 
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  /** WWW-Authenticate headers one by one (node joins them in `headers`). */
-  challenges: string[];
-  body: string;
-  port: number;
-}
+type Answer = KeepAliveAnswer;
 
 /** A client on one keep-alive connection: every request goes over the same socket. */
-function connection(base: string) {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const send = (path: string, headers: Record<string, string> = {}, body?: string) =>
-    new Promise<Answer>((resolve, reject) => {
-      const req = request(
-        `${base}${path}`,
-        {
-          agent,
-          method: body === undefined ? 'GET' : 'POST',
-          headers: {
-            'user-agent': 'Go-http-client/1.1',
-            ...(body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
-            ...headers,
-          },
-        },
-        (res) => {
-          // Read now: at 'end' the socket has gone back to the agent.
-          const port = res.socket.localPort ?? 0;
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (c: string) => (text += c));
-          res.on('end', () => {
-            const challenges: string[] = [];
-            for (let i = 0; i < res.rawHeaders.length; i += 2)
-              if (res.rawHeaders[i]!.toLowerCase() === 'www-authenticate')
-                challenges.push(res.rawHeaders[i + 1]!);
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              challenges,
-              body: text,
-              port,
-            });
-          });
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
-  return { send, close: () => agent.destroy() };
-}
+const connection = (base: string) => keepAliveConnection(base);
 
 /** The NTLM handshake on `conn`: type 1, then type 3 answering the type 2; the type 3 answer. */
 async function handshake(

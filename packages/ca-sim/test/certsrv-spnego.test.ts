@@ -6,7 +6,6 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -39,6 +38,7 @@ import {
   UserDirectory,
 } from '../src/index.js';
 import { contosoAuthority, writeExchangeRequest } from './support/certsrv-fixture.js';
+import { keepAliveConnection } from './support/keep-alive-client.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const fromHex = (h: string) => new Uint8Array(Buffer.from(h.replace(/\s+/g, ''), 'hex'));
@@ -209,33 +209,13 @@ afterAll(async () => {
   await ca?.close();
 });
 
-interface Answer {
-  status: number;
-  challenges: string[];
-}
-
+/** One keep-alive connection; `send` GETs /certsrv/ with an Authorization header or none. */
 function connection(base: string) {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const send = (authorization?: string) =>
-    new Promise<Answer>((resolve, reject) => {
-      const req = request(
-        `${base}/certsrv/`,
-        { agent, headers: authorization ? { authorization } : {} },
-        (res) => {
-          res.resume();
-          res.on('end', () => {
-            const challenges: string[] = [];
-            for (let i = 0; i < res.rawHeaders.length; i += 2)
-              if (res.rawHeaders[i]!.toLowerCase() === 'www-authenticate')
-                challenges.push(res.rawHeaders[i + 1]!);
-            resolve({ status: res.statusCode ?? 0, challenges });
-          });
-        },
-      );
-      req.on('error', reject);
-      req.end();
-    });
-  return { send, close: () => agent.destroy() };
+  const c = keepAliveConnection(base);
+  return {
+    send: (authorization?: string) => c.send('/certsrv/', authorization ? { authorization } : {}),
+    close: c.close,
+  };
 }
 
 /** The SPNEGO token of a `Negotiate <base64>` header. */
