@@ -6,12 +6,16 @@
 // as a victim talking to the relay would. Require SSL, the other mitigation, at the end. Chromium and curl + gss-ntlmssp, independent NTLM
 // clients, are in certsrv-chromium.test.ts and certsrv-spnego.test.ts.
 
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { decodePem } from '@certlab/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { itWithTool } from '../../../test/support/tools.js';
+import { describeWithRequirement, itWithTool } from '../../../test/support/tools.js';
 import { checkExtendedProtection } from '../src/certsrv/extended-protection.js';
 import {
   authenticateMessageBindings,
@@ -452,3 +456,71 @@ describe('Require SSL (KB5005413’s other mitigation)', () => {
     });
   });
 });
+
+// requests-ntlm (Debian python3-requests-ntlm 1.1, on ntlm-auth 1.4): the NTLM of Python
+// enrollment scripts and libraries (reference: clients that parse certsrv's pages). Over HTTPS it
+// computes the channel binding itself from the certificate it was shown: an implementation of
+// RFC 5929 and the bindings hash that is not ours, nor Chromium's.
+const PYTHON = '/usr/bin/python3';
+const hasRequestsNtlm = () =>
+  spawnSync(PYTHON, ['-c', 'import requests_ntlm'], { stdio: 'ignore' }).status === 0;
+const REQUESTS_NTLM_GET = [
+  'import sys, requests',
+  'from requests_ntlm import HttpNtlmAuth',
+  "r = requests.get(sys.argv[1], auth=HttpNtlmAuth('CONTOSO\\\\alice', 'alice-Passw0rd'), verify=sys.argv[2])",
+  'print(r.status_code)',
+].join('\n');
+
+describeWithRequirement(
+  hasRequestsNtlm(),
+  `Python's requests-ntlm is needed (apt-get install python3-requests-ntlm; ${PYTHON}).`,
+  'python3-requests-ntlm',
+  'Extended Protection with requests-ntlm, a real Python NTLM client',
+  () => {
+    it('binds the HTTPS channel as we do: signs in under require; names no SPN, so HTTP require refuses it', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'certlab-requests-ntlm-'));
+      try {
+        const caFile = join(dir, 'ca.pem');
+        await writeFile(caFile, ca.chain.map((c) => c.toPem()).join(''));
+        // ntlm-auth hashes passwords with hashlib's MD4, which OpenSSL 3 keeps in its legacy
+        // provider (as Node's does): a Debian 12 user of requests-ntlm loads it the same way.
+        const openSslConf = join(dir, 'openssl.cnf');
+        await writeFile(
+          openSslConf,
+          [
+            'openssl_conf = openssl_init',
+            '[openssl_init]',
+            'providers = provider_sect',
+            '[provider_sect]',
+            'default = default_sect',
+            'legacy = legacy_sect',
+            '[default_sect]',
+            'activate = 1',
+            '[legacy_sect]',
+            'activate = 1',
+            '',
+          ].join('\n'),
+        );
+        // Asynchronously: the server answering it runs in this process.
+        const get = async (url: string) =>
+          (
+            await promisify(execFile)(PYTHON, ['-c', REQUESTS_NTLM_GET, `${url}/certsrv/`, caFile], {
+              encoding: 'utf8',
+              timeout: 30_000,
+              env: { ...process.env, OPENSSL_CONF: openSslConf },
+            })
+          ).stdout.trim();
+        events.length = 0;
+        expect(await get(httpsUrl('require'))).toBe('200');
+        expect(events).toContain('ntlm');
+        expect(await get(httpsUrl('allow'))).toBe('200');
+        events.length = 0;
+        expect(await get(httpUrl('require'))).toBe('401');
+        expect(events).toContain('ntlm-no-spn');
+        expect(await get(httpUrl('allow'))).toBe('200');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  },
+);
