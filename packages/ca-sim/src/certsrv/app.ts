@@ -27,10 +27,11 @@ import type { CertsrvAccount, UserDirectory } from './users.js';
 export interface NtlmConnection {
   /** The scheme word the client used (`NTLM` or `Negotiate`), answered with the same. */
   scheme?: string;
-  /** The server challenge of the type 2 message, until the type 3 message uses it. */
-  challenge?: Uint8Array;
-  /** The type 1 and type 2 messages of that exchange, which the type 3 message's MIC covers. */
-  messages?: { negotiate: Uint8Array; challenge: Uint8Array };
+  /**
+   * The handshake waiting for its type 3 message, which uses it once: the server challenge of our
+   * type 2 message, and the type 1 and type 2 messages, which the type 3 message's MIC covers.
+   */
+  pending?: { serverChallenge: Uint8Array; negotiate: Uint8Array; challenge: Uint8Array };
   /** The account signed in on this connection, and the accounts' revision it was checked at. */
   account?: CertsrvAccount;
   revision?: number;

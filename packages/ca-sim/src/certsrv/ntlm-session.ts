@@ -4,18 +4,14 @@
 // each direction (§3.4.5.2 SIGNKEY, §3.4.5.3 SEALKEY) and GSS_GetMIC with extended session
 // security (§3.4.4.2).
 
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { CaError } from '../errors.js';
+import { hmacMd5, u32le } from './internal/ntlm-bytes.js';
 import { NTLM_FLAGS as F } from './ntlm.js';
 import { Rc4 } from './rc4.js';
 
 const md5 = (...parts: Uint8Array[]) => {
   const h = createHash('md5');
-  for (const p of parts) h.update(p);
-  return new Uint8Array(h.digest());
-};
-const hmacMd5 = (key: Uint8Array, ...parts: Uint8Array[]) => {
-  const h = createHmac('md5', key);
   for (const p of parts) h.update(p);
   return new Uint8Array(h.digest());
 };
@@ -25,12 +21,6 @@ const CLIENT_SIGN = ascii('session key to client-to-server signing key magic con
 const SERVER_SIGN = ascii('session key to server-to-client signing key magic constant\0');
 const CLIENT_SEAL = ascii('session key to client-to-server sealing key magic constant\0');
 const SERVER_SEAL = ascii('session key to server-to-client sealing key magic constant\0');
-
-function u32le(v: number): Uint8Array {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, v >>> 0, true);
-  return b;
-}
 
 /**
  * The NTLMv2 SessionBaseKey (MS-NLMP §3.3.2): HMAC-MD5(NTOWFv2, NTProofStr), where NTProofStr is

@@ -75,8 +75,7 @@ export function ntlmStep(app: CertsrvApp, ex: Exchange, header: string): NtlmSte
       conn.spnego = undefined;
       if (type === 1) return challengeStep(app, ex, conn, scheme, token);
       if (type === 3 && wrapped) {
-        conn.challenge = undefined;
-        conn.messages = undefined;
+        conn.pending = undefined;
         return { kind: 'failed', event: 'auth-malformed' };
       }
       if (type === 3) return authenticateStep(app, ex, conn, token);
@@ -85,8 +84,7 @@ export function ntlmStep(app: CertsrvApp, ex: Exchange, header: string): NtlmSte
     if (scheme !== 'Negotiate') return { kind: 'failed', event: 'auth-malformed' };
     return spnegoStep(app, ex, conn, token);
   } catch {
-    conn.challenge = undefined;
-    conn.messages = undefined;
+    conn.pending = undefined;
     conn.spnego = undefined;
     return { kind: 'failed', event: 'auth-malformed' };
   }
@@ -107,9 +105,8 @@ function challengeFor(app: CertsrvApp, ex: Exchange, conn: NtlmConnection, type1
     dnsComputer: host,
     now: app.now(),
   });
-  conn.challenge = challenge;
-  // Kept for the MIC of the type 3 message, which covers all three.
-  conn.messages = { negotiate: type1.slice(), challenge: message };
+  // The messages are kept for the MIC of the type 3 message, which covers all three.
+  conn.pending = { serverChallenge: challenge, negotiate: type1.slice(), challenge: message };
   ex.event = 'ntlm-challenge';
   return message;
 }
@@ -135,11 +132,9 @@ function verifyAuthenticate(
 ):
   | { ok: true; sessionBaseKey: Uint8Array; msg: ReturnType<typeof parseAuthenticateMessage> }
   | { ok: false; event: string } {
-  const challenge = conn.challenge;
-  const messages = conn.messages;
-  conn.challenge = undefined;
-  conn.messages = undefined;
-  if (!challenge || !messages) return { ok: false, event: 'ntlm-no-challenge' };
+  const pending = conn.pending;
+  conn.pending = undefined;
+  if (!pending) return { ok: false, event: 'ntlm-no-challenge' };
   const remote = ex.req.socket.remoteAddress ?? '';
   const msg = parseAuthenticateMessage(type3);
   const who = msg.domain === '' ? msg.user : `${msg.domain}\\${msg.user}`;
@@ -148,7 +143,7 @@ function verifyAuthenticate(
   const r = app.users.signInNtlm({
     user: msg.user,
     domain: msg.domain,
-    serverChallenge: challenge,
+    serverChallenge: pending.serverChallenge,
     ntResponse: msg.ntResponse,
   });
   // MS-NLMP §3.2.5.1.2: a client that announces a MIC (MsvAvFlags 0x2) binds the three messages
@@ -162,7 +157,7 @@ function verifyAuthenticate(
       const mic = authenticateMessageMic(type3, msg);
       if (mic) {
         const key = ntlmExportedSessionKey(r.sessionBaseKey, msg.flags, msg.encryptedRandomSessionKey);
-        const expected = ntlmMic(key, messages.negotiate, messages.challenge, mic.zeroed);
+        const expected = ntlmMic(key, pending.negotiate, pending.challenge, mic.zeroed);
         if (!timingSafeEqual(expected, mic.mic)) event = 'ntlm-mic-failed';
       }
     } catch {
@@ -209,8 +204,7 @@ function spnegoStep(app: CertsrvApp, ex: Exchange, conn: NtlmConnection, token: 
   const answer = (negState: number, more: { supportedMech?: string; responseToken?: Uint8Array }) =>
     `Negotiate ${b64(buildNegTokenResp({ negState, ...more }))}`;
   if (t.kind === 'init') {
-    conn.challenge = undefined;
-    conn.messages = undefined;
+    conn.pending = undefined;
     conn.spnego = undefined;
     // Kerberos alone (or NEGOEX): nothing we can answer; the plain challenges again.
     if (!t.mechTypes.includes(NTLMSSP_OID)) return { kind: 'failed', event: 'auth-unsupported' };
@@ -239,20 +233,18 @@ function spnegoStep(app: CertsrvApp, ex: Exchange, conn: NtlmConnection, token: 
   const state = conn.spnego;
   const inner = t.responseToken;
   if (!state || !inner) {
-    conn.challenge = undefined;
-    conn.messages = undefined;
+    conn.pending = undefined;
     conn.spnego = undefined;
     return { kind: 'failed', event: state ? 'auth-malformed' : 'ntlm-no-challenge' };
   }
   const type = ntlmMessageType(inner);
-  if (type === 1 && !conn.challenge) {
+  if (type === 1 && !conn.pending) {
     const type2 = challengeFor(app, ex, conn, inner);
     return { kind: 'challenge', header: answer(NEG_STATE.acceptIncomplete, { responseToken: type2 }) };
   }
   conn.spnego = undefined;
   if (type !== 3) {
-    conn.challenge = undefined;
-    conn.messages = undefined;
+    conn.pending = undefined;
     return { kind: 'failed', event: 'auth-malformed' };
   }
   const r = verifyAuthenticate(app, ex, conn, inner);

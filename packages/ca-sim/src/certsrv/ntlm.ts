@@ -12,8 +12,9 @@
 // offset/length pair is checked against the message before a byte is read, and malformed input
 // raises a CaError ERR_CA_NTLM_INVALID, never a RangeError from a DataView.
 
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { CaError } from '../errors.js';
+import { hmacMd5, u32le } from './internal/ntlm-bytes.js';
 import { Rc4 } from './rc4.js';
 
 /**
@@ -117,10 +118,6 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 
 function u16(v: number): Uint8Array {
   return new Uint8Array([v & 0xff, (v >>> 8) & 0xff]);
-}
-
-function u32(v: number): Uint8Array {
-  return new Uint8Array([v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff]);
 }
 
 function readU16(b: Uint8Array, at: number): number {
@@ -358,12 +355,6 @@ export function ntowfV2(nt: Uint8Array, user: string, domain: string): Uint8Arra
   return hmacMd5(nt, utf16le(upcase(user) + domain));
 }
 
-function hmacMd5(key: Uint8Array, ...data: Uint8Array[]): Uint8Array {
-  const h = createHmac('md5', key);
-  for (const d of data) h.update(d);
-  return new Uint8Array(h.digest());
-}
-
 // ---------------------------------------------------------------------------------------------
 // Messages
 // ---------------------------------------------------------------------------------------------
@@ -504,16 +495,16 @@ export function buildChallengeMessage(o: {
   const targetInfoOffset = targetNameOffset + targetName.length;
   return concat([
     new Uint8Array(SIGNATURE),
-    u32(2),
+    u32le(2),
     u16(targetName.length),
     u16(targetName.length),
-    u32(targetNameOffset),
-    u32(flags),
+    u32le(targetNameOffset),
+    u32le(flags),
     o.serverChallenge,
     new Uint8Array(8), // Reserved
     u16(targetInfo.length),
     u16(targetInfo.length),
-    u32(targetInfoOffset),
+    u32le(targetInfoOffset),
     versionField(SERVER_VERSION),
     targetName,
     targetInfo,
@@ -643,8 +634,8 @@ export function buildNegotiateMessage(flags?: number): Uint8Array {
     (f & ~(F.NTLMSSP_NEGOTIATE_OEM_DOMAIN_SUPPLIED | F.NTLMSSP_NEGOTIATE_OEM_WORKSTATION_SUPPLIED)) >>> 0;
   return concat([
     new Uint8Array(SIGNATURE),
-    u32(1),
-    u32(sent),
+    u32le(1),
+    u32le(sent),
     new Uint8Array(16), // DomainNameFields, WorkstationFields: empty
     sent & F.NTLMSSP_NEGOTIATE_VERSION ? versionField(CLIENT_VERSION) : new Uint8Array(0),
   ]);
@@ -831,9 +822,8 @@ export function buildAuthenticateMessage(o: {
   // The MIC sits after the Version: a message with a MIC has one.
   if (withMic) flags = (flags | F.NTLMSSP_NEGOTIATE_VERSION) >>> 0;
   // KXKEY with NTLMv2 is the SessionBaseKey, HMAC-MD5(NTOWFv2, NTProofStr) (§3.3.2, §3.4.5.1).
-  const encryptedKey = keyExchange
-    ? new Rc4(hmacMd5(key, ntResponse.subarray(0, 16))).update(o.randomSessionKey!)
-    : new Uint8Array(0);
+  const sessionBaseKey = hmacMd5(key, ntResponse.subarray(0, 16));
+  const encryptedKey = keyExchange ? new Rc4(sessionBaseKey).update(o.randomSessionKey!) : new Uint8Array(0);
   const unicode = (flags & F.NTLMSSP_NEGOTIATE_UNICODE) !== 0;
   const encode = (s: string, name: string) => (unicode ? utf16le(s) : oem(s, name));
   const domain = encode(o.domain, 'domain');
@@ -852,24 +842,23 @@ export function buildAuthenticateMessage(o: {
     at += p.length;
   }
   const fields = (bytes: Uint8Array, offset: number) =>
-    concat([u16(bytes.length), u16(bytes.length), u32(offset)]);
+    concat([u16(bytes.length), u16(bytes.length), u32le(offset)]);
   const message = concat([
     new Uint8Array(SIGNATURE),
-    u32(3),
+    u32le(3),
     fields(lmResponse, offsets[3]!),
     fields(ntResponse, offsets[4]!),
     fields(domain, offsets[0]!),
     fields(user, offsets[1]!),
     fields(ws, offsets[2]!),
     fields(encryptedKey, offsets[5]!), // EncryptedRandomSessionKey: empty without KEY_EXCH
-    u32(flags),
+    u32le(flags),
     version,
     micField,
     ...payload,
   ]);
   if (withMic) {
     // Computed over the message with its MIC field still zero; the key is the exported one.
-    const sessionBaseKey = hmacMd5(key, ntResponse.subarray(0, 16));
     const exported = keyExchange ? o.randomSessionKey! : sessionBaseKey;
     message.set(hmacMd5(exported, o.negotiateMessage!, o.challenge, message), MIC_OFFSET);
   }
@@ -892,6 +881,6 @@ function withAvPairs(targetInfo: Uint8Array, bits: number, extra: readonly Uint8
     else pairs.push(targetInfo.subarray(at, at + 4 + len));
     at += 4 + len;
   }
-  const flagPair = flags !== 0 ? [u16(AV.FLAGS), u16(4), u32(flags >>> 0)] : [];
+  const flagPair = flags !== 0 ? [u16(AV.FLAGS), u16(4), u32le(flags >>> 0)] : [];
   return concat([...pairs, ...flagPair, ...extra, u16(AV.EOL), u16(0)]);
 }
