@@ -398,6 +398,23 @@ describe('CA certificate, chain and CRL downloads (reference §6)', () => {
     const head = await fetch(`${server.url}/CertEnroll/Contoso%20Issuing%20CA.crl`, { method: 'HEAD' });
     expect(head.status).toBe(200);
   });
+
+  it('/CertEnroll itself is not listed (IIS 403.14 without directory browsing), and the slash-less name redirects', async () => {
+    for (const path of ['/CertEnroll/', '/certenroll/', '/CERTENROLL/']) {
+      const r = await get(path, { auth: null });
+      expect(r.status, path).toBe(403);
+      expect(r.headers.get('www-authenticate'), path).toBeNull();
+      const html = await r.text();
+      expect(html, path).toContain('403 - Forbidden: Access is denied.');
+      // No file name of the folder leaks through the refusal.
+      expect(html, path).not.toMatch(/\.crl|\.crt/);
+    }
+    for (const path of ['/CertEnroll', '/certenroll']) {
+      const r = await get(path, { auth: null });
+      expect(r.status, path).toBe(301);
+      expect(r.headers.get('location'), path).toBe(`${server.url}/CertEnroll/`);
+    }
+  });
 });
 
 describe('certfnsh.asp submissions (reference §5)', () => {

@@ -24,6 +24,7 @@ interface Started {
     http: string;
     https: string | null;
     certEnroll: string;
+    certEnrollFiles: string[];
     rootThumbprint: string;
     accounts: { name: string; admin: boolean; password: string | null }[];
   };
@@ -118,6 +119,23 @@ describe('certlab serve', () => {
       ['CONTOSO\\user', false],
     ]);
     for (const a of first.report.accounts) expect(a.password).toMatch(/^\S{20}$/);
+  });
+
+  it('prints the CertEnroll files by URL (the folder is not listed), each downloadable anonymously', async () => {
+    expect((await fetch(first.report.certEnroll)).status).toBe(403);
+    const names = first.report.certEnrollFiles.map((u) =>
+      decodeURIComponent(u.slice(first.report.certEnroll.length)),
+    );
+    // Both CA certificates and each CA's base and delta CRL, as the folder on disk holds them.
+    expect(names.sort()).toEqual((await readdir(join(cwd, 'site', 'CertEnroll'))).sort());
+    expect(names.filter((n) => n.endsWith('.crt'))).toHaveLength(2);
+    for (const url of first.report.certEnrollFiles) {
+      const r = await fetch(url);
+      expect(r.status, url).toBe(200);
+      expect(r.headers.get('content-type'), url).toBe(
+        url.endsWith('.crl') ? 'application/pkix-crl' : 'application/x-x509-ca-cert',
+      );
+    }
   });
 
   it('keeps the passwords hashed at rest', async () => {

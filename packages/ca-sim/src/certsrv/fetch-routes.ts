@@ -15,7 +15,7 @@ import { caChainOf } from './ca-chain.js';
 import { parseRequestsCookie } from './cookies.js';
 import { noRequestDetails, requestErrorDetails } from './error-details.js';
 import { type Exchange, sendBytes, sendHtml } from './exchange.js';
-import { renderError, renderMethodNotAllowed, renderNotFound } from './pages/index.js';
+import { renderError, renderForbidden, renderMethodNotAllowed, renderNotFound } from './pages/index.js';
 import { parseRequestId } from './request-id.js';
 
 /** `Enc=bin` → DER; anything else (or nothing) → Base64 with header (§6.2). */
@@ -179,6 +179,14 @@ function crlPem(crl: Crl, label: string): Buffer {
  */
 export async function handleCertEnroll(app: CertsrvApp, ex: Exchange): Promise<void> {
   const method = ex.req.method ?? 'GET';
+  if (ex.path.length === '/CertEnroll/'.length) {
+    // The folder itself: AD CS's CertEnroll virtual directory has no default document and IIS
+    // leaves directory browsing off, so IIS answers 403.14 ("not configured to list the contents
+    // of this directory"), which remote clients see as the plain 403 page.
+    ex.event = 'certenroll:listing';
+    sendHtml(ex, renderForbidden(), 403);
+    return;
+  }
   const file = await findCertEnrollFile(app.ca, ex.path.slice('/CertEnroll/'.length));
   // IIS's static file handler answers another verb on a file it has with 405.0 (and 404 for a
   // file it does not have); RFC 9110 §15.5.6 asks for the Allow header.

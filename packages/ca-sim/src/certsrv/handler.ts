@@ -264,6 +264,8 @@ async function route(app: CertsrvApp, ex: Exchange): Promise<void> {
     return;
   }
   if (p.startsWith('/certenroll/')) return handleCertEnroll(app, ex);
+  // IIS's courtesy redirect from a folder named without its slash (anonymous, as the folder is).
+  if (p === '/certenroll') return redirect(ex, 301, '/CertEnroll/');
   if (p === '/') {
     // Under Require SSL the courtesy redirect goes to the HTTPS site, not to a 403.
     if (app.requireSsl && !ex.secure && app.httpsUrl)

@@ -10,6 +10,7 @@ import {
   type CertificationAuthority,
   type CertsrvLogEntry,
   type CertsrvServer,
+  certEnrollFiles,
   defaultServicePrincipalNames,
   EXTENDED_PROTECTION_MODES,
   generatePassword,
@@ -295,6 +296,11 @@ export const serve: Command = {
       const thumbprint = await ca.chain.at(-1)!.thumbprint();
       const issuingThumbprint = await ca.certificate.thumbprint();
       const pageUrl = (u: string) => `${u.replace('//127.0.0.1:', '//localhost:')}/certsrv/`;
+      const siteUrl = server.url.replace('//127.0.0.1:', '//localhost:');
+      // The CertEnroll folder itself is not listed (IIS 403.14): the report names its files.
+      const enrollFiles = (await certEnrollFiles(ca)).map(
+        (f) => `${siteUrl}/CertEnroll/${encodeURIComponent(f.name).replace(/%2B/g, '+')}`,
+      );
       const report = {
         outcome: created ? 'created' : 'opened',
         dir,
@@ -306,8 +312,9 @@ export const serve: Command = {
         http: pageUrl(server.url),
         https: server.httpsUrl ? pageUrl(server.httpsUrl) : null,
         console: `${pageUrl(server.httpsUrl ?? server.url)}admin/`,
-        certEnroll: `${server.url.replace('//127.0.0.1:', '//localhost:')}/CertEnroll/`,
-        health: `${server.url.replace('//127.0.0.1:', '//localhost:')}/health`,
+        certEnroll: `${siteUrl}/CertEnroll/`,
+        certEnrollFiles: enrollFiles,
+        health: `${siteUrl}/health`,
         rootCertificate: join(dir, 'CertEnroll'),
         signIn: [
           ...(ntlm ? (negotiate ? ['Negotiate', 'NTLM'] : ['NTLM']) : []),
@@ -530,6 +537,7 @@ function reportLines(
     https: string | null;
     console: string;
     certEnroll: string;
+    certEnrollFiles: string[];
     health: string;
     database: string;
     signIn: string[];
@@ -552,7 +560,8 @@ function reportLines(
   if (r.https) lines.push(`certsrv (HTTPS):  ${r.https}`);
   lines.push(
     `Console:          ${r.console}`,
-    `CertEnroll:       ${r.certEnroll}`,
+    `CertEnroll:       ${r.certEnroll} (anonymous; the folder is not listed, its files are:)`,
+    ...r.certEnrollFiles.map((u) => `                  ${u}`),
     `Health:           ${r.health}`,
     '',
     ...(r.extendedProtection === 'none'
