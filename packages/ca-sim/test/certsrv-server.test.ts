@@ -183,6 +183,31 @@ describe('navigation pages (reference §1, §4)', () => {
     }
   });
 
+  it('starts an ASP session only on ASP answers: not on IIS’s 401, static CertEnroll files, 404s or /health', async () => {
+    const asp = await get('/certsrv/certrqxt.asp');
+    expect(asp.headers.get('set-cookie')).toMatch(/^ASPSESSIONID[A-Z]{8}=[A-Z]{24}; path=\//);
+    // A client that sends its session back gets no new one.
+    const again = await get('/certsrv/', {
+      headers: { cookie: asp.headers.get('set-cookie')!.split(';')[0]! },
+    });
+    expect(again.status).toBe(200);
+    expect(again.headers.get('set-cookie')).toBeNull();
+    for (const [path, auth, status] of [
+      ['/certsrv/', null, 401],
+      ['/certsrv/', basic('alice', 'wrong'), 401],
+      ['/CertEnroll/Contoso%20Issuing%20CA.crl', null, 200],
+      ['/CertEnroll/', null, 403],
+      ['/nothing-here', null, 404],
+      ['/health', null, 200],
+    ] as const) {
+      const r = await get(path, { auth });
+      expect(r.status, path).toBe(status);
+      expect(r.headers.get('set-cookie'), path).toBeNull();
+      expect(r.headers.get('cache-control'), path).toBeNull();
+      expect(r.headers.get('server'), path).toBe('Microsoft-IIS/10.0');
+    }
+  });
+
   it('links the request page by variant: certrqus.asp for browsers, certrqxt.asp for scripts', async () => {
     expect(await (await get('/certsrv/', { ua: BROWSER })).text()).toContain('certrqus.asp');
     expect(await (await get('/certsrv/', { ua: GO })).text()).toContain('certrqxt.asp');

@@ -3,6 +3,7 @@
 // account, and the response helpers that add the headers IIS sends on every answer.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { newAspSessionCookie } from './cookies.js';
 import type { FieldMap } from './form-fields.js';
 import type { CertsrvLanguage, PageContext, PageVariant } from './page-model.js';
 import type { CertsrvAccount } from './users.js';
@@ -31,6 +32,15 @@ export interface Exchange {
   account?: CertsrvAccount;
   /** Extra `Set-Cookie` values for the response. */
   readonly setCookies: string[];
+  /**
+   * True once the request reached an ASP page (signed in under /certsrv): only ASP answers carry
+   * `Cache-Control: private` and start a session. IIS's own answers (the 401 and the Require SSL
+   * 403 before authentication, static /CertEnroll/ files, 404s) come before ASP runs (reference
+   * §2.1's 401 has neither header).
+   */
+  asp: boolean;
+  /** The client sent an ASP session cookie (an ASP answer starts a session otherwise). */
+  readonly hasSession: boolean;
   /** Set by routes for the log record. */
   event?: string;
   /** Body bytes sent, for the log record. */
@@ -42,7 +52,6 @@ export interface Exchange {
 /** The headers IIS + ASP put on every answer (reference §1, observed on Windows Server 2019). */
 function baseHeaders(ex: Exchange, contentType: string, length: number): Record<string, string | string[]> {
   const h: Record<string, string | string[]> = {
-    'Cache-Control': 'private',
     'Content-Type': contentType,
     'Content-Length': String(length),
     Server: 'Microsoft-IIS/10.0',
@@ -50,7 +59,10 @@ function baseHeaders(ex: Exchange, contentType: string, length: number): Record<
     // Not sent by IIS; harmless to clients and stops browsers from sniffing echoed text as HTML.
     'X-Content-Type-Options': 'nosniff',
   };
-  if (ex.setCookies.length) h['Set-Cookie'] = ex.setCookies;
+  if (ex.asp) h['Cache-Control'] = 'private';
+  const cookies =
+    ex.asp && !ex.hasSession ? [...ex.setCookies, newAspSessionCookie(ex.secure)] : ex.setCookies;
+  if (cookies.length) h['Set-Cookie'] = cookies;
   return h;
 }
 

@@ -8,7 +8,7 @@ import { isCaError } from '../errors.js';
 import { handleAdmin } from './admin-routes.js';
 import { CertsrvApp } from './app.js';
 import { parseBasicAuthorization } from './basic-auth.js';
-import { newAspSessionCookie, parseCookieHeader, parseRequestsCookie } from './cookies.js';
+import { parseCookieHeader, parseRequestsCookie } from './cookies.js';
 import { handleRemovePending, handleSubmit } from './enroll-routes.js';
 import { type Exchange, redirect, sendBytes, sendHtml } from './exchange.js';
 import { handleAsset, handleCertEnroll, handleCertNew, handleCrl } from './fetch-routes.js';
@@ -152,8 +152,7 @@ function exchangeOf(app: CertsrvApp, req: IncomingMessage, res: ServerResponse):
   );
   if (chosen !== undefined && /^(en|fr)$/i.test(chosen))
     setCookies.push(`${LANG_COOKIE}=${lang}; path=/certsrv${secure ? '; secure' : ''}`);
-  if (![...cookies.keys()].some((k) => k.toUpperCase().startsWith('ASPSESSIONID')))
-    setCookies.push(newAspSessionCookie(secure));
+  const hasSession = [...cookies.keys()].some((k) => k.toUpperCase().startsWith('ASPSESSIONID'));
   const variant = selectVariant(req.headers['user-agent']);
   const ex: Exchange = {
     req,
@@ -166,6 +165,8 @@ function exchangeOf(app: CertsrvApp, req: IncomingMessage, res: ServerResponse):
     lang,
     variant,
     setCookies,
+    asp: false,
+    hasSession,
     page(): PageContext {
       return {
         lang,
@@ -286,6 +287,7 @@ async function route(app: CertsrvApp, ex: Exchange): Promise<void> {
   // Authentication comes before everything under /certsrv, the courtesy redirect included.
   if (!(await signIn(app, ex))) return;
   if (p === '/certsrv') return redirect(ex, 301, '/certsrv/');
+  ex.asp = true;
   const page = p.slice('/certsrv/'.length);
   if (page.startsWith('admin/') || page === 'admin') {
     if (!ex.account?.admin) {
