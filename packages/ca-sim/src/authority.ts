@@ -30,7 +30,13 @@ import { CR_DISP, type Disposition, dispositionCode, type RequestStatus } from '
 import { CaError } from './errors.js';
 import { formatHresult, HRESULTS, hresultByCode, hresultHex } from './hresult.js';
 import { issueCertificate } from './issue-certificate.js';
-import { badSignatureDecision, type EditFlag, evaluatePolicy, type PolicyDecision } from './policy-module.js';
+import {
+  badSignatureDecision,
+  EDIT_FLAGS,
+  type EditFlag,
+  evaluatePolicy,
+  type PolicyDecision,
+} from './policy-module.js';
 import {
   formatRequestAttributes,
   parseRequestAttributes,
@@ -336,6 +342,9 @@ export class CertificationAuthority {
     this.#clock = options.clock ?? systemClock;
     this.#templates = new Map();
     for (const t of options.templates ?? STANDARD_TEMPLATES) this.#templates.set(t.name.toLowerCase(), t);
+    for (const flag of options.editFlags ?? [])
+      if (!EDIT_FLAGS.includes(flag))
+        throw new TypeError(`editFlags: ${String(flag)} is not one of ${EDIT_FLAGS.join(', ')}.`);
     this.#editFlags = new Set(options.editFlags ?? []);
     // ValidityPeriod: 2 years on an Enterprise CA, 1 year on a stand-alone one (reference §11.1).
     // Every CA here runs the Enterprise policy module (templates), the single self-signed one too
@@ -714,6 +723,7 @@ export class CertificationAuthority {
       maxValidityDays: this.#validityDays,
       clockSkewMinutes: this.#skew,
       extensions: decision.extensions,
+      ...(decision.requestedValidity ? { requestedValidity: decision.requestedValidity } : {}),
     });
     return {
       serialNumber: cert.serialNumber,

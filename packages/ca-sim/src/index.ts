@@ -31,6 +31,7 @@ export * from './issue-certificate.js';
 export * from './policy-module.js';
 export * from './request-attributes.js';
 export * from './request-encoding.js';
+export * from './request-validity.js';
 export * from './serial-number.js';
 export * from './standard-templates.js';
 export * from './store/memory-store.js';

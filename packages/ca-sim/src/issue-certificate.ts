@@ -22,6 +22,7 @@ import {
   subjectAltName,
   subjectKeyIdentifier,
 } from '@certlab/pki';
+import { type RequestedValidity, validityEnd } from './request-validity.js';
 import { type CertificateTemplate, templateRevision } from './template.js';
 
 /**
@@ -50,13 +51,16 @@ export interface IssueInit {
   readonly clockSkewMinutes: number;
   /** Extensions the policy adds after the template's (the SID, a sub CA's CA Version). */
   readonly extensions?: readonly Extension[];
+  /** What the request's attributes ask for, under EDITF_ATTRIBUTEENDDATE: it may only shorten. */
+  readonly requestedValidity?: RequestedValidity;
 }
 
 const DAY = 86_400_000;
 
 /**
  * Signs the certificate. notAfter = min(template validity, CA ValidityPeriod, CA certificate's
- * notAfter) (reference §11.1); notBefore = now − clock skew.
+ * notAfter, the request's validity attributes under EDITF_ATTRIBUTEENDDATE) (reference §11.1,
+ * KB 254632); notBefore = now − clock skew.
  *
  * @example
  * ```ts
@@ -67,9 +71,18 @@ export async function issueCertificate(init: IssueInit): Promise<Certificate> {
   const t = init.template;
   const now = init.now.getTime();
   const notBefore = new Date(Math.max(now - init.clockSkewMinutes * 60_000, init.issuer.notBefore.getTime()));
-  const notAfter = new Date(
-    Math.min(now + t.validityDays * DAY, now + init.maxValidityDays * DAY, init.issuer.notAfter.getTime()),
+  let end = Math.min(
+    now + t.validityDays * DAY,
+    now + init.maxValidityDays * DAY,
+    init.issuer.notAfter.getTime(),
   );
+  if (init.requestedValidity) {
+    // An end before the certificate begins (a past ExpirationDate) or beyond what a Date holds is
+    // not a validity: the attribute is ignored (unverified: AD CS's answer is not documented).
+    const asked = validityEnd(init.requestedValidity, init.now).getTime();
+    if (Number.isFinite(asked) && asked > notBefore.getTime()) end = Math.min(end, asked);
+  }
+  const notAfter = new Date(end);
   const issuerSki = init.issuer.subjectKeyIdentifier ?? (await init.issuer.publicKey.keyIdentifier());
   const exts: Extension[] = [
     subjectKeyIdentifier(await init.publicKey.keyIdentifier()),

@@ -30,6 +30,7 @@ import {
   SanAttributeError,
 } from './request-attributes.js';
 import { decodeRequestInput, type RequestInput } from './request-encoding.js';
+import { type RequestedValidity, requestedValidity } from './request-validity.js';
 import type { CertificateTemplate, IdentityAltName, RequesterIdentity } from './template.js';
 
 /** The order AD CS writes SAN entries built from the directory (see the policy module below). */
@@ -44,14 +45,25 @@ const ALT_NAME_ORDER: Readonly<Record<IdentityAltName, number>> = {
 /**
  * CA policy EditFlags the simulator honours ([MS-WCCE] §3.2.1.4.2.1.2 / certutil -setreg
  * policy\EditFlags): EDITF_ATTRIBUTESUBJECTALTNAME2 lets a `san:` request attribute replace
- * the request's SAN.
+ * the request's SAN; EDITF_ATTRIBUTEENDDATE lets `ExpirationDate` or `ValidityPeriod` +
+ * `ValidityPeriodUnits` attributes shorten the certificate's validity (reference §8, §11.1).
  *
  * @example
  * ```ts
- * const flags: EditFlag[] = ['EDITF_ATTRIBUTESUBJECTALTNAME2'];
+ * const flags: EditFlag[] = ['EDITF_ATTRIBUTESUBJECTALTNAME2', 'EDITF_ATTRIBUTEENDDATE'];
  * ```
  */
-export type EditFlag = 'EDITF_ATTRIBUTESUBJECTALTNAME2';
+export type EditFlag = 'EDITF_ATTRIBUTESUBJECTALTNAME2' | 'EDITF_ATTRIBUTEENDDATE';
+
+/**
+ * Every EditFlag the simulator honours, for validating configuration.
+ *
+ * @example
+ * ```ts
+ * EDIT_FLAGS.includes('EDITF_ATTRIBUTEENDDATE'); // true
+ * ```
+ */
+export const EDIT_FLAGS: readonly EditFlag[] = ['EDITF_ATTRIBUTESUBJECTALTNAME2', 'EDITF_ATTRIBUTEENDDATE'];
 
 /**
  * What the policy module looks at.
@@ -114,6 +126,8 @@ export type PolicyDecision =
       readonly publicKey: PublicKey;
       /** Extensions the CA adds besides the template's: the requester's SID, a sub CA's CA Version. */
       readonly extensions: readonly Extension[];
+      /** The validity the request's attributes ask for, when EDITF_ATTRIBUTEENDDATE is set. */
+      readonly requestedValidity?: RequestedValidity;
       /** Present with `deferSignatureCheck`: resolves to false when the request signature is bad. */
       readonly signatureCheck?: Promise<boolean>;
     });
@@ -479,6 +493,11 @@ export async function evaluatePolicy(input: PolicyInput): Promise<PolicyDecision
         );
       }
     }
+    // EDITF_ATTRIBUTEENDDATE: ExpirationDate or ValidityPeriod(+Units) may shorten the validity;
+    // without the flag they are ignored (reference §8).
+    const validity = input.editFlags.has('EDITF_ATTRIBUTEENDDATE')
+      ? requestedValidity(input.attributes)
+      : undefined;
     const issuedSubject = { ...named, subject: subjectName.toString() };
     if (subjectName.isEmpty && altNames.length === 0)
       return deny(
@@ -505,6 +524,7 @@ export async function evaluatePolicy(input: PolicyInput): Promise<PolicyDecision
       altNames,
       publicKey,
       extensions: caAddedExtensions(template, csr, input.requester),
+      ...(validity ? { requestedValidity: validity } : {}),
     };
   };
   const decision = rules();

@@ -11,6 +11,7 @@ import {
   type CertificationAuthority,
   createAuthority,
   createMemoryStore,
+  EDIT_FLAGS,
   type EditFlag,
   hresultHex,
   type LdapPublication,
@@ -191,6 +192,14 @@ export async function readCaConfig(dir: string): Promise<CaConfig | undefined> {
   }
   if (typeof v.name !== 'string' || (v.rootName !== null && typeof v.rootName !== 'string'))
     throw new CliError(EXIT.usage, `${join(dir, CA_CONFIG_FILE)} is not a certlab CA configuration.`);
+  const unknownFlag = (Array.isArray(v.editFlags) ? (v.editFlags as unknown[]) : []).find(
+    (f) => !EDIT_FLAGS.includes(f as EditFlag),
+  );
+  if (unknownFlag !== undefined)
+    throw new CliError(
+      EXIT.usage,
+      `${join(dir, CA_CONFIG_FILE)} names an EditFlag certlab does not know: ${JSON.stringify(unknownFlag)} (it knows ${EDIT_FLAGS.join(', ')}).`,
+    );
   return {
     name: v.name,
     rootName: v.rootName,

@@ -127,6 +127,39 @@ describe('ca init', () => {
     expect(standalone.code).toBe(1);
   });
 
+  it('--attribute-end-date sets EDITF_ATTRIBUTEENDDATE: ValidityPeriod attributes shorten the certificate; ca.json naming an unknown flag is exit 2', async () => {
+    const made = await cli(
+      dir,
+      'ca',
+      'init',
+      '--dir',
+      'end-date',
+      '--key-type',
+      'ec',
+      '--attribute-end-date',
+    );
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stdout).toContain('EditFlags: EDITF_ATTRIBUTEENDDATE');
+    const r = await cli(
+      dir,
+      ...['ca', 'submit', '--dir', 'end-date', 'web.req', '--template', 'WebServer', '--out', 'short.cer'],
+      ...['--attrib', 'ValidityPeriod:Days', '--attrib', 'ValidityPeriodUnits:3'],
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const cert = parseCertificate(await readFile(join(dir, 'short.cer'), 'utf8'));
+    // notBefore is ten minutes back (clock skew); notAfter three days from issuance.
+    expect(cert.notAfter.getTime() - cert.notBefore.getTime()).toBe(3 * 86_400_000 + 10 * 60_000);
+    const config = join(dir, 'end-date', 'ca.json');
+    const json = JSON.parse(await readFile(config, 'utf8'));
+    await writeFile(
+      config,
+      JSON.stringify({ ...json, editFlags: ['EDITF_ATTRIBUTEENDDATE', 'EDITF_NOSUCHFLAG'] }),
+    );
+    const bad = await cli(dir, 'ca', 'list', '--dir', 'end-date');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('names an EditFlag certlab does not know: "EDITF_NOSUCHFLAG"');
+  });
+
   it('with --db memory: creates a throwaway CA and writes nothing', async () => {
     const r = await cli(
       dir,

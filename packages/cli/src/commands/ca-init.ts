@@ -98,6 +98,11 @@ export const caInit: Command = {
       type: 'boolean',
       help: 'Set EDITF_ATTRIBUTESUBJECTALTNAME2: a san: request attribute replaces the SAN of the request.',
     },
+    {
+      name: 'attribute-end-date',
+      type: 'boolean',
+      help: 'Set EDITF_ATTRIBUTEENDDATE: ExpirationDate, or ValidityPeriod with ValidityPeriodUnits, request attributes may shorten the validity of the certificate.',
+    },
     DB_OPTION,
     FORMAT_OPTION,
   ],
@@ -118,9 +123,10 @@ export const caInit: Command = {
     const baseUrl = (stringOption(args, 'base-url') ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
     if (!/^https?:\/\/[^/]/i.test(baseUrl) || !URL.canParse(baseUrl))
       throw usageError(`--base-url must be an http:// or https:// URL, not '${baseUrl}'.`, NAME);
-    const editFlags: EditFlag[] = booleanOption(args, 'attribute-san')
-      ? ['EDITF_ATTRIBUTESUBJECTALTNAME2']
-      : [];
+    const editFlags: EditFlag[] = [
+      ...(booleanOption(args, 'attribute-san') ? (['EDITF_ATTRIBUTESUBJECTALTNAME2'] as const) : []),
+      ...(booleanOption(args, 'attribute-end-date') ? (['EDITF_ATTRIBUTEENDDATE'] as const) : []),
+    ];
     const ldapDn = stringOption(args, 'ldap');
     const ldapServer = stringOption(args, 'ldap-server');
     const ldapOnly = booleanOption(args, 'ldap-only');

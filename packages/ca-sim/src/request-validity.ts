@@ -1,0 +1,160 @@
+// The validity a request asks for through its attributes, which the policy module honours only
+// when the CA's EditFlags include EDITF_ATTRIBUTEENDDATE (reference §8 and §11.1; Microsoft's
+// "Change the expiration date of certificates that are issued by Certificate Authority",
+// KB 254632): `ExpirationDate:<date>` (Windows Server 2008 and later), or `ValidityPeriod:<unit>`
+// with `ValidityPeriodUnits:<n>`. The certificate's notAfter is then the earliest of the
+// template's validity, the CA's ValidityPeriod, the CA certificate's notAfter and this: a request
+// can shorten its certificate's life, never lengthen it.
+
+import type { RequestAttributes } from './request-attributes.js';
+
+/**
+ * The units AD CS's ValidityPeriod values name (the CA registry's `ValidityPeriod`, certreq's).
+ *
+ * @example
+ * ```ts
+ * const unit: ValidityUnit = 'days';
+ * ```
+ */
+export type ValidityUnit = 'seconds' | 'minutes' | 'hours' | 'days' | 'weeks' | 'months' | 'years';
+
+const UNITS: ReadonlySet<string> = new Set([
+  'seconds',
+  'minutes',
+  'hours',
+  'days',
+  'weeks',
+  'months',
+  'years',
+]);
+
+/**
+ * A validity asked for in request attributes: an end date, or a period from the time of issuance.
+ *
+ * @example
+ * ```ts
+ * const v: RequestedValidity = { period: 'days', units: 30 };
+ * ```
+ */
+export type RequestedValidity =
+  | { readonly expirationDate: Date }
+  | { readonly period: ValidityUnit; readonly units: number };
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+// RFC 1123 / RFC 9110 IMF-fixdate as Windows writes it ("Tue, 21 Nov 2028 01:06:53 GMT"), the
+// weekday optional, seconds optional, GMT/UTC/Z or a numeric offset.
+const RFC1123 =
+  /^(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{2}):(\d{2})(?::(\d{2}))?\s*(GMT|UTC|Z|[+-]\d{4})?$/;
+// ISO 8601: a date (midnight UTC), or a date and time with Z or an offset.
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T\s](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+function utc(y: number, mo: number, d: number, h: number, mi: number, s: number, offsetMinutes: number) {
+  if (mo < 0 || mo > 11 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return undefined;
+  const t = Date.UTC(y, mo, d, h, mi, s);
+  // Reject 31 Feb and the like instead of letting Date roll them over.
+  if (new Date(t).getUTCDate() !== d) return undefined;
+  return new Date(t - offsetMinutes * 60_000);
+}
+
+function offsetOf(zone: string | undefined): number {
+  if (!zone || /^(gmt|utc|z)$/i.test(zone)) return 0;
+  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
+  if (!m) return 0;
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+}
+
+/**
+ * Parses an `ExpirationDate` value: RFC 1123 (`Tue, 21 Nov 2028 01:06:53 GMT`, as Windows writes
+ * it) or ISO 8601 (`2028-11-21`, `2028-11-21T01:06:53Z`); times without a zone are UTC.
+ * Undefined for anything else.
+ *
+ * @example
+ * ```ts
+ * parseExpirationDate('Tue, 21 Nov 2028 01:06:53 GMT')?.toISOString(); // '2028-11-21T01:06:53.000Z'
+ * ```
+ */
+export function parseExpirationDate(value: string): Date | undefined {
+  const v = value.trim();
+  let m = RFC1123.exec(v);
+  if (m) {
+    const month = MONTHS.indexOf(m[2]!.toLowerCase());
+    return utc(
+      Number(m[3]),
+      month,
+      Number(m[1]),
+      Number(m[4]),
+      Number(m[5]),
+      Number(m[6] ?? 0),
+      offsetOf(m[7]),
+    );
+  }
+  m = ISO.exec(v);
+  if (m)
+    return utc(
+      Number(m[1]),
+      Number(m[2]) - 1,
+      Number(m[3]),
+      Number(m[4] ?? 0),
+      Number(m[5] ?? 0),
+      Number(m[6] ?? 0),
+      offsetOf(m[7]),
+    );
+  return undefined;
+}
+
+/**
+ * The validity the attributes ask for, or undefined when they ask for none or for one that does
+ * not parse (an unknown unit, a count that is not a positive whole number, a date in another
+ * format): such attributes are ignored, as the flag's absence ignores them (unverified: AD CS's
+ * answer to a malformed value is not documented). `ExpirationDate` wins over a period when both
+ * are given (unverified).
+ *
+ * @example
+ * ```ts
+ * requestedValidity({ validityperiod: 'Days', validityperiodunits: '30' }); // { period: 'days', units: 30 }
+ * ```
+ */
+export function requestedValidity(attributes: RequestAttributes): RequestedValidity | undefined {
+  const date = attributes.expirationdate;
+  if (date !== undefined) {
+    const expirationDate = parseExpirationDate(date);
+    if (expirationDate) return { expirationDate };
+  }
+  const unit = attributes.validityperiod?.trim().toLowerCase();
+  const count = attributes.validityperiodunits?.trim();
+  if (!unit || !count || !UNITS.has(unit) || !/^\d{1,9}$/.test(count) || Number(count) === 0)
+    return undefined;
+  return { period: unit as ValidityUnit, units: Number(count) };
+}
+
+const UNIT_MS: Record<Exclude<ValidityUnit, 'months' | 'years'>, number> = {
+  seconds: 1_000,
+  minutes: 60_000,
+  hours: 3_600_000,
+  days: 86_400_000,
+  weeks: 7 * 86_400_000,
+};
+
+/**
+ * When a requested validity ends for a certificate issued at `now`: months and years are
+ * calendar months and years in UTC (31 January + 1 month is the last day of February).
+ *
+ * @example
+ * ```ts
+ * validityEnd({ period: 'weeks', units: 2 }, new Date('2026-12-01T00:00:00Z')).toISOString(); // '2026-12-15T00:00:00.000Z'
+ * ```
+ */
+export function validityEnd(v: RequestedValidity, now: Date): Date {
+  if ('expirationDate' in v) return v.expirationDate;
+  if (v.period !== 'months' && v.period !== 'years')
+    return new Date(now.getTime() + v.units * UNIT_MS[v.period]);
+  const months = v.period === 'years' ? v.units * 12 : v.units;
+  const end = new Date(now.getTime());
+  const day = end.getUTCDate();
+  end.setUTCDate(1);
+  end.setUTCMonth(end.getUTCMonth() + months);
+  const last = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() + 1, 0)).getUTCDate();
+  end.setUTCDate(Math.min(day, last));
+  return end;
+}

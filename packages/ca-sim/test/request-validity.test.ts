@@ -1,0 +1,178 @@
+// EDITF_ATTRIBUTEENDDATE (reference §8, §11.1; KB 254632): ExpirationDate or ValidityPeriod +
+// ValidityPeriodUnits request attributes shorten the certificate's validity, never lengthen it,
+// and only when the CA's EditFlags say so; on the main thread and on signing workers alike.
+
+import {
+  type CertificationAuthority,
+  createAuthority,
+  manualClock,
+  parseExpirationDate,
+  parseRequestAttributes,
+  requestedValidity,
+  validityEnd,
+} from '@certlab/ca-sim';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeCsr } from './support/csr.js';
+
+const NOW = new Date('2026-12-01T10:00:00.000Z');
+const SKEW = 10 * 60_000;
+const DAY = 86_400_000;
+
+describe('parsing the attributes', () => {
+  it('reads ExpirationDate in RFC 1123 (as Windows writes it) and ISO 8601, in UTC unless told', () => {
+    const cases: [string, string | undefined][] = [
+      ['Tue, 21 Nov 2028 01:06:53 GMT', '2028-11-21T01:06:53.000Z'],
+      ['21 Nov 2028 01:06 UTC', '2028-11-21T01:06:00.000Z'],
+      ['Tue, 21 Nov 2028 01:06:53 +0200', '2028-11-20T23:06:53.000Z'],
+      ['2028-11-21', '2028-11-21T00:00:00.000Z'],
+      ['2028-11-21T01:06:53Z', '2028-11-21T01:06:53.000Z'],
+      ['2028-11-21T01:06:53.250-05:00', '2028-11-21T06:06:53.000Z'],
+      ['2028-02-30', undefined],
+      ['31 Foo 2028 01:00:00 GMT', undefined],
+      ['2028-13-01', undefined],
+      ['next tuesday', undefined],
+      ['2028', undefined],
+      ['', undefined],
+    ];
+    for (const [text, iso] of cases) expect(parseExpirationDate(text)?.toISOString(), text).toBe(iso);
+  });
+
+  it('takes ValidityPeriod units case-insensitively with a positive whole count; ignores the rest', () => {
+    const v = (lines: string[]) => requestedValidity(parseRequestAttributes(lines));
+    expect(v(['ValidityPeriod:Days', 'ValidityPeriodUnits:30'])).toEqual({ period: 'days', units: 30 });
+    expect(v(['validityperiod: WEEKS ', 'Validity-Period-Units: 2'])).toEqual({ period: 'weeks', units: 2 });
+    expect(v(['ValidityPeriod:Years', 'ValidityPeriodUnits:1'])).toEqual({ period: 'years', units: 1 });
+    for (const bad of [
+      ['ValidityPeriod:Fortnights', 'ValidityPeriodUnits:1'],
+      ['ValidityPeriod:Days', 'ValidityPeriodUnits:0'],
+      ['ValidityPeriod:Days', 'ValidityPeriodUnits:-3'],
+      ['ValidityPeriod:Days', 'ValidityPeriodUnits:1.5'],
+      ['ValidityPeriod:Days'],
+      ['ValidityPeriodUnits:7'],
+      ['ExpirationDate:someday'],
+    ])
+      expect(v(bad), bad.join(' ')).toBeUndefined();
+    // An end date wins over a period; a malformed one leaves the period in force.
+    expect(v(['ExpirationDate:2027-01-01', 'ValidityPeriod:Days', 'ValidityPeriodUnits:3'])).toEqual({
+      expirationDate: new Date('2027-01-01T00:00:00Z'),
+    });
+    expect(v(['ExpirationDate:soon', 'ValidityPeriod:Days', 'ValidityPeriodUnits:3'])).toEqual({
+      period: 'days',
+      units: 3,
+    });
+  });
+
+  it('never throws on hostile values: mutated dates and periods give a valid date or nothing', () => {
+    const seeds = ['Tue, 21 Nov 2028 01:06:53 GMT', '2028-11-21T01:06:53.250-05:00', 'Days', '30'];
+    const mutated = fc.oneof(
+      fc.string({ maxLength: 60 }),
+      fc
+        .tuple(fc.constantFrom(...seeds), fc.nat(40), fc.string({ maxLength: 4 }))
+        .map(([s, i, insert]) => s.slice(0, i % (s.length + 1)) + insert + s.slice(i % (s.length + 1))),
+    );
+    fc.assert(
+      fc.property(mutated, mutated, mutated, (date, unit, count) => {
+        const d = parseExpirationDate(date);
+        if (d !== undefined) expect(Number.isFinite(d.getTime())).toBe(true);
+        const v = requestedValidity(
+          parseRequestAttributes([
+            `ExpirationDate:${date}`,
+            `ValidityPeriod:${unit}`,
+            `ValidityPeriodUnits:${count}`,
+          ]),
+        );
+        if (v) validityEnd(v, NOW);
+      }),
+      { seed: 20261201, numRuns: 2_000 },
+    );
+  });
+
+  it('adds periods from the time of issuance, months and years on the UTC calendar', () => {
+    const at = (iso: string) => new Date(iso);
+    const end = (period: Parameters<typeof validityEnd>[0], from: string) =>
+      validityEnd(period, at(from)).toISOString();
+    expect(end({ period: 'seconds', units: 90 }, '2026-12-01T10:00:00Z')).toBe('2026-12-01T10:01:30.000Z');
+    expect(end({ period: 'hours', units: 36 }, '2026-12-01T10:00:00Z')).toBe('2026-12-02T22:00:00.000Z');
+    expect(end({ period: 'weeks', units: 2 }, '2026-12-01T10:00:00Z')).toBe('2026-12-15T10:00:00.000Z');
+    expect(end({ period: 'months', units: 1 }, '2027-01-31T10:00:00Z')).toBe('2027-02-28T10:00:00.000Z');
+    expect(end({ period: 'months', units: 13 }, '2027-01-31T10:00:00Z')).toBe('2028-02-29T10:00:00.000Z');
+    expect(end({ period: 'years', units: 1 }, '2028-02-29T10:00:00Z')).toBe('2029-02-28T10:00:00.000Z');
+    expect(end({ expirationDate: at('2027-06-01T00:00:00Z') }, '2026-12-01T10:00:00Z')).toBe(
+      '2027-06-01T00:00:00.000Z',
+    );
+  });
+});
+
+describe('issuance', () => {
+  let plain: CertificationAuthority;
+  let flagged: CertificationAuthority;
+  let workers: CertificationAuthority;
+
+  beforeAll(async () => {
+    const base = {
+      name: 'Contoso Issuing CA',
+      root: { name: 'Contoso Root CA' },
+      keyType: 'ec' as const,
+      clock: manualClock(NOW),
+    };
+    plain = await createAuthority(base);
+    flagged = await createAuthority({ ...base, editFlags: ['EDITF_ATTRIBUTEENDDATE'] });
+    workers = await createAuthority({ ...base, editFlags: ['EDITF_ATTRIBUTEENDDATE'], signingWorkers: 1 });
+  });
+  afterAll(async () => {
+    await Promise.all([plain?.close(), flagged?.close(), workers?.close()]);
+  });
+
+  async function notAfter(ca: CertificationAuthority, attrs: string[]): Promise<string> {
+    const r = await ca.submit((await makeCsr()).toPem(), {
+      attributes: ['CertificateTemplate:WebServer', ...attrs],
+    });
+    expect(r.disposition, r.message).toBe('issued');
+    expect(r.certificate!.notBefore.toISOString()).toBe(new Date(NOW.getTime() - SKEW).toISOString());
+    return r.certificate!.notAfter.toISOString();
+  }
+
+  const twoYears = new Date(NOW.getTime() + 730 * DAY).toISOString();
+
+  it('without the flag the attributes are ignored: the Web Server template’s two years', async () => {
+    expect(await notAfter(plain, ['ValidityPeriod:Days', 'ValidityPeriodUnits:7'])).toBe(twoYears);
+    expect(await notAfter(plain, ['ExpirationDate:2027-01-01'])).toBe(twoYears);
+  });
+
+  for (const [label, ca] of [
+    ['main thread', () => flagged],
+    ['signing worker', () => workers],
+  ] as const)
+    it(`with EDITF_ATTRIBUTEENDDATE they shorten the validity (${label})`, async () => {
+      expect(await notAfter(ca(), ['ValidityPeriod:Days', 'ValidityPeriodUnits:7'])).toBe(
+        new Date(NOW.getTime() + 7 * DAY).toISOString(),
+      );
+      expect(await notAfter(ca(), ['ValidityPeriod:Hours', 'ValidityPeriodUnits:1'])).toBe(
+        '2026-12-01T11:00:00.000Z',
+      );
+      expect(await notAfter(ca(), ['ExpirationDate:Fri, 01 Jan 2027 00:00:00 GMT'])).toBe(
+        '2027-01-01T00:00:00.000Z',
+      );
+      // Never longer than the template, the CA's ValidityPeriod or the CA certificate.
+      expect(await notAfter(ca(), ['ValidityPeriod:Years', 'ValidityPeriodUnits:5'])).toBe(twoYears);
+      expect(await notAfter(ca(), ['ExpirationDate:2099-01-01'])).toBe(twoYears);
+      // An end before the certificate begins, a count beyond what a date holds, or a value that
+      // does not parse: ignored.
+      expect(await notAfter(ca(), ['ExpirationDate:2020-01-01'])).toBe(twoYears);
+      expect(await notAfter(ca(), ['ValidityPeriod:Years', 'ValidityPeriodUnits:999999999'])).toBe(twoYears);
+      expect(await notAfter(ca(), ['ValidityPeriod:Days', 'ValidityPeriodUnits:soon'])).toBe(twoYears);
+    });
+
+  it('refuses an EditFlag it does not know (TypeError)', async () => {
+    await expect(
+      createAuthority({
+        name: 'Contoso Issuing CA',
+        root: { name: 'Contoso Root CA' },
+        keyType: 'ec',
+        // @ts-expect-error: a flag the simulator does not honour
+        editFlags: ['EDITF_ADDOLDKEYUSAGE'],
+      }),
+    ).rejects.toThrow(TypeError);
+  });
+});
