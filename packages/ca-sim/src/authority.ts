@@ -342,9 +342,6 @@ export class CertificationAuthority {
     this.#clock = options.clock ?? systemClock;
     this.#templates = new Map();
     for (const t of options.templates ?? STANDARD_TEMPLATES) this.#templates.set(t.name.toLowerCase(), t);
-    for (const flag of options.editFlags ?? [])
-      if (!EDIT_FLAGS.includes(flag))
-        throw new TypeError(`editFlags: ${String(flag)} is not one of ${EDIT_FLAGS.join(', ')}.`);
     this.#editFlags = new Set(options.editFlags ?? []);
     // ValidityPeriod: 2 years on an Enterprise CA, 1 year on a stand-alone one (reference §11.1).
     // Every CA here runs the Enterprise policy module (templates), the single self-signed one too
@@ -1423,6 +1420,13 @@ export async function createAuthority(options: AuthorityOptions): Promise<Certif
   const baseUrl = (options.baseUrl ?? 'http://pki.contoso.com').replace(/\/+$/, '');
   checkLdapOptions(options);
   if (options.templates) checkTemplateList(options.templates);
+  // Checked before the store is touched, so that a refused option creates no CA.
+  for (const flag of options.editFlags ?? [])
+    if (!EDIT_FLAGS.includes(flag))
+      throw new CaError(
+        'ERR_CA_OPTIONS_INVALID',
+        `editFlags: ${String(flag)} is not an EditFlag certlab honours (${EDIT_FLAGS.join(', ')}).`,
+      );
   const serverDnsName = options.serverDnsName ?? hostOf(baseUrl);
   const spec = keySpec(options);
   const setup = await store.initializeCa(async () => {

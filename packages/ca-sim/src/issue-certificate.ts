@@ -77,10 +77,10 @@ export async function issueCertificate(init: IssueInit): Promise<Certificate> {
     init.issuer.notAfter.getTime(),
   );
   if (init.requestedValidity) {
-    // An end before the certificate begins (a past ExpirationDate) or beyond what a Date holds is
-    // not a validity: the attribute is ignored (unverified: AD CS's answer is not documented).
+    // The policy module refused ends that have come; a period beyond what a Date holds (a
+    // billion years) is simply longer than every other bound.
     const asked = validityEnd(init.requestedValidity, init.now).getTime();
-    if (Number.isFinite(asked) && asked > notBefore.getTime()) end = Math.min(end, asked);
+    if (Number.isFinite(asked)) end = Math.min(end, asked);
   }
   const notAfter = new Date(end);
   const issuerSki = init.issuer.subjectKeyIdentifier ?? (await init.issuer.publicKey.keyIdentifier());

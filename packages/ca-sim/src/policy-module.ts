@@ -30,7 +30,13 @@ import {
   SanAttributeError,
 } from './request-attributes.js';
 import { decodeRequestInput, type RequestInput } from './request-encoding.js';
-import { type RequestedValidity, requestedValidity } from './request-validity.js';
+import {
+  type RequestedValidity,
+  requestedValidity,
+  ValidityAttributeError,
+  validityEnd,
+} from './request-validity.js';
+
 import type { CertificateTemplate, IdentityAltName, RequesterIdentity } from './template.js';
 
 /** The order AD CS writes SAN entries built from the directory (see the policy module below). */
@@ -494,10 +500,27 @@ export async function evaluatePolicy(input: PolicyInput): Promise<PolicyDecision
       }
     }
     // EDITF_ATTRIBUTEENDDATE: ExpirationDate or ValidityPeriod(+Units) may shorten the validity;
-    // without the flag they are ignored (reference §8).
-    const validity = input.editFlags.has('EDITF_ATTRIBUTEENDDATE')
-      ? requestedValidity(input.attributes)
-      : undefined;
+    // without the flag they are ignored (reference §8). Unreadable values, and an end that has
+    // already come (a pending request approved after it), are refused like an unreadable san:
+    // issuing the CA's full validity instead would lengthen what was asked.
+    let validity: RequestedValidity | undefined;
+    if (input.editFlags.has('EDITF_ATTRIBUTEENDDATE')) {
+      let refused = false;
+      try {
+        validity = requestedValidity(input.attributes);
+      } catch (e) {
+        if (!(e instanceof ValidityAttributeError)) throw e;
+        refused = true;
+      }
+      const now = input.now ?? new Date();
+      if (validity && validityEnd(validity, now).getTime() <= now.getTime()) refused = true;
+      if (refused)
+        return deny(
+          HRESULTS.ERROR_INVALID_PARAMETER,
+          deniedByPolicy(HRESULTS.ERROR_INVALID_PARAMETER),
+          named,
+        );
+    }
     const issuedSubject = { ...named, subject: subjectName.toString() };
     if (subjectName.isEmpty && altNames.length === 0)
       return deny(

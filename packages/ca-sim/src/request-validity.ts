@@ -49,18 +49,38 @@ const RFC1123 =
 // ISO 8601: a date (midnight UTC), or a date and time with Z or an offset.
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T\s](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
-function utc(y: number, mo: number, d: number, h: number, mi: number, s: number, offsetMinutes: number) {
-  if (mo < 0 || mo > 11 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return undefined;
+function utc(
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+  offsetMinutes: number | undefined,
+) {
+  if (
+    offsetMinutes === undefined ||
+    y < 1000 ||
+    mo < 0 ||
+    mo > 11 ||
+    d < 1 ||
+    d > 31 ||
+    h > 23 ||
+    mi > 59 ||
+    s > 59
+  )
+    return undefined;
   const t = Date.UTC(y, mo, d, h, mi, s);
   // Reject 31 Feb and the like instead of letting Date roll them over.
   if (new Date(t).getUTCDate() !== d) return undefined;
   return new Date(t - offsetMinutes * 60_000);
 }
 
-function offsetOf(zone: string | undefined): number {
+/** Minutes east of UTC, or undefined for an offset no zone has (beyond ±14:00, minutes over 59). */
+function offsetOf(zone: string | undefined): number | undefined {
   if (!zone || /^(gmt|utc|z)$/i.test(zone)) return 0;
   const m = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
-  if (!m) return 0;
+  if (!m || Number(m[2]) > 14 || Number(m[3]) > 59) return undefined;
   return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
 }
 
@@ -104,11 +124,29 @@ export function parseExpirationDate(value: string): Date | undefined {
 }
 
 /**
- * The validity the attributes ask for, or undefined when they ask for none or for one that does
- * not parse (an unknown unit, a count that is not a positive whole number, a date in another
- * format): such attributes are ignored, as the flag's absence ignores them (unverified: AD CS's
- * answer to a malformed value is not documented). `ExpirationDate` wins over a period when both
- * are given (unverified).
+ * Validity attributes that do not parse (thrown by {@link requestedValidity}); the policy module
+ * denies such a request with 0x80070057, as it does an unreadable `san:` attribute.
+ *
+ * @example
+ * ```ts
+ * try { requestedValidity({ validityperiod: 'Fortnights', validityperiodunits: '1' }); }
+ * catch (e) { if (e instanceof ValidityAttributeError) console.error(e.message); }
+ * ```
+ */
+export class ValidityAttributeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ValidityAttributeError';
+  }
+}
+
+/**
+ * The validity the attributes ask for, or undefined when they name none. `ExpirationDate` wins
+ * over a period when both are given (unverified). Throws {@link ValidityAttributeError} for a
+ * value that does not parse: a date in another format, an unknown unit, a count that is not a
+ * positive whole number, a unit without its count or a count without its unit (unverified: AD CS
+ * documents no answer to malformed values; refusing them tells the requester, where ignoring them
+ * would issue a certificate longer than asked).
  *
  * @example
  * ```ts
@@ -119,12 +157,24 @@ export function requestedValidity(attributes: RequestAttributes): RequestedValid
   const date = attributes.expirationdate;
   if (date !== undefined) {
     const expirationDate = parseExpirationDate(date);
-    if (expirationDate) return { expirationDate };
+    if (!expirationDate)
+      throw new ValidityAttributeError(
+        `ExpirationDate "${date.slice(0, 64)}" is neither an RFC 1123 nor an ISO 8601 date.`,
+      );
+    return { expirationDate };
   }
-  const unit = attributes.validityperiod?.trim().toLowerCase();
+  const unitText = attributes.validityperiod;
   const count = attributes.validityperiodunits?.trim();
-  if (!unit || !count || !UNITS.has(unit) || !/^\d{1,9}$/.test(count) || Number(count) === 0)
-    return undefined;
+  if (unitText === undefined && count === undefined) return undefined;
+  const unit = unitText?.trim().toLowerCase();
+  if (!unit || !UNITS.has(unit))
+    throw new ValidityAttributeError(
+      `ValidityPeriod "${(unitText ?? '').slice(0, 32)}" is not one of Seconds, Minutes, Hours, Days, Weeks, Months, Years.`,
+    );
+  if (!count || !/^\d{1,9}$/.test(count) || Number(count) === 0)
+    throw new ValidityAttributeError(
+      `ValidityPeriodUnits "${(count ?? '').slice(0, 32)}" is not a positive whole number.`,
+    );
   return { period: unit as ValidityUnit, units: Number(count) };
 }
 

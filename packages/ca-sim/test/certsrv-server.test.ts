@@ -198,6 +198,8 @@ describe('navigation pages (reference §1, §4)', () => {
       ['/CertEnroll/Contoso%20Issuing%20CA.crl', null, 200],
       ['/CertEnroll/', null, 403],
       ['/nothing-here', null, 404],
+      ['/certsrv/nothing.asp', undefined, 404],
+      ['/certsrv/?Lang=fr', null, 401],
       ['/health', null, 200],
     ] as const) {
       const r = await get(path, { auth });

@@ -5,10 +5,12 @@
 import {
   type CertificationAuthority,
   createAuthority,
+  createMemoryStore,
   manualClock,
   parseExpirationDate,
   parseRequestAttributes,
   requestedValidity,
+  ValidityAttributeError,
   validityEnd,
 } from '@certlab/ca-sim';
 import fc from 'fast-check';
@@ -25,6 +27,9 @@ describe('parsing the attributes', () => {
       ['Tue, 21 Nov 2028 01:06:53 GMT', '2028-11-21T01:06:53.000Z'],
       ['21 Nov 2028 01:06 UTC', '2028-11-21T01:06:00.000Z'],
       ['Tue, 21 Nov 2028 01:06:53 +0200', '2028-11-20T23:06:53.000Z'],
+      ['Tue, 21 Nov 2028 01:06:53 +9999', undefined],
+      ['2028-11-21T01:06:53+14:60', undefined],
+      ['0050-01-01', undefined],
       ['2028-11-21', '2028-11-21T00:00:00.000Z'],
       ['2028-11-21T01:06:53Z', '2028-11-21T01:06:53.000Z'],
       ['2028-11-21T01:06:53.250-05:00', '2028-11-21T06:06:53.000Z'],
@@ -38,8 +43,9 @@ describe('parsing the attributes', () => {
     for (const [text, iso] of cases) expect(parseExpirationDate(text)?.toISOString(), text).toBe(iso);
   });
 
-  it('takes ValidityPeriod units case-insensitively with a positive whole count; ignores the rest', () => {
+  it('takes ValidityPeriod units case-insensitively with a positive whole count; throws for the rest', () => {
     const v = (lines: string[]) => requestedValidity(parseRequestAttributes(lines));
+    expect(v(['CertificateTemplate:WebServer'])).toBeUndefined();
     expect(v(['ValidityPeriod:Days', 'ValidityPeriodUnits:30'])).toEqual({ period: 'days', units: 30 });
     expect(v(['validityperiod: WEEKS ', 'Validity-Period-Units: 2'])).toEqual({ period: 'weeks', units: 2 });
     expect(v(['ValidityPeriod:Years', 'ValidityPeriodUnits:1'])).toEqual({ period: 'years', units: 1 });
@@ -51,19 +57,17 @@ describe('parsing the attributes', () => {
       ['ValidityPeriod:Days'],
       ['ValidityPeriodUnits:7'],
       ['ExpirationDate:someday'],
+      ['ExpirationDate:'],
+      ['ExpirationDate:soon', 'ValidityPeriod:Days', 'ValidityPeriodUnits:3'],
     ])
-      expect(v(bad), bad.join(' ')).toBeUndefined();
-    // An end date wins over a period; a malformed one leaves the period in force.
+      expect(() => v(bad), bad.join(' ')).toThrow(ValidityAttributeError);
+    // An end date wins over a period.
     expect(v(['ExpirationDate:2027-01-01', 'ValidityPeriod:Days', 'ValidityPeriodUnits:3'])).toEqual({
       expirationDate: new Date('2027-01-01T00:00:00Z'),
     });
-    expect(v(['ExpirationDate:soon', 'ValidityPeriod:Days', 'ValidityPeriodUnits:3'])).toEqual({
-      period: 'days',
-      units: 3,
-    });
   });
 
-  it('never throws on hostile values: mutated dates and periods give a valid date or nothing', () => {
+  it('never throws on hostile values but ValidityAttributeError: mutated dates and periods give a valid date, nothing, or that error', () => {
     const seeds = ['Tue, 21 Nov 2028 01:06:53 GMT', '2028-11-21T01:06:53.250-05:00', 'Days', '30'];
     const mutated = fc.oneof(
       fc.string({ maxLength: 60 }),
@@ -75,14 +79,17 @@ describe('parsing the attributes', () => {
       fc.property(mutated, mutated, mutated, (date, unit, count) => {
         const d = parseExpirationDate(date);
         if (d !== undefined) expect(Number.isFinite(d.getTime())).toBe(true);
-        const v = requestedValidity(
-          parseRequestAttributes([
-            `ExpirationDate:${date}`,
-            `ValidityPeriod:${unit}`,
-            `ValidityPeriodUnits:${count}`,
-          ]),
-        );
-        if (v) validityEnd(v, NOW);
+        for (const lines of [
+          [`ExpirationDate:${date}`],
+          [`ValidityPeriod:${unit}`, `ValidityPeriodUnits:${count}`],
+        ]) {
+          try {
+            const v = requestedValidity(parseRequestAttributes(lines));
+            if (v) validityEnd(v, NOW);
+          } catch (e) {
+            expect(e).toBeInstanceOf(ValidityAttributeError);
+          }
+        }
       }),
       { seed: 20261201, numRuns: 2_000 },
     );
@@ -157,22 +164,83 @@ describe('issuance', () => {
       // Never longer than the template, the CA's ValidityPeriod or the CA certificate.
       expect(await notAfter(ca(), ['ValidityPeriod:Years', 'ValidityPeriodUnits:5'])).toBe(twoYears);
       expect(await notAfter(ca(), ['ExpirationDate:2099-01-01'])).toBe(twoYears);
-      // An end before the certificate begins, a count beyond what a date holds, or a value that
-      // does not parse: ignored.
-      expect(await notAfter(ca(), ['ExpirationDate:2020-01-01'])).toBe(twoYears);
+      // A count beyond what a date holds is longer than every bound.
       expect(await notAfter(ca(), ['ValidityPeriod:Years', 'ValidityPeriodUnits:999999999'])).toBe(twoYears);
-      expect(await notAfter(ca(), ['ValidityPeriod:Days', 'ValidityPeriodUnits:soon'])).toBe(twoYears);
+      // An end that has come (even one inside the clock skew) or a value that does not parse is
+      // refused as an unreadable san: is, 0x80070057: never issued longer than asked.
+      for (const attrs of [
+        ['ExpirationDate:2020-01-01'],
+        ['ExpirationDate:2026-12-01T09:55:00Z'],
+        ['ExpirationDate:2026-12-01T10:00:00Z'],
+        ['ValidityPeriod:Days', 'ValidityPeriodUnits:soon'],
+        ['ValidityPeriod:Fortnights', 'ValidityPeriodUnits:1'],
+        ['ValidityPeriodUnits:7'],
+        ['ExpirationDate:soon', 'ValidityPeriod:Days', 'ValidityPeriodUnits:3'],
+      ]) {
+        const r = await ca().submit((await makeCsr()).toPem(), {
+          attributes: ['CertificateTemplate:WebServer', ...attrs],
+        });
+        expect(r, attrs.join(' ')).toMatchObject({
+          disposition: 'denied',
+          hresult: 0x80070057,
+          message: 'Denied by Policy Module  0x80070057, The parameter is incorrect.',
+        });
+        expect(r.certificate, attrs.join(' ')).toBeUndefined();
+      }
     });
 
-  it('refuses an EditFlag it does not know (TypeError)', async () => {
+  it('a pending request approved after the end it asked for is denied, not issued for two years', async () => {
+    const clock = manualClock(NOW);
+    const ca = await createAuthority({
+      name: 'Contoso Issuing CA',
+      root: { name: 'Contoso Root CA' },
+      keyType: 'ec',
+      clock,
+      editFlags: ['EDITF_ATTRIBUTEENDDATE'],
+    });
+    try {
+      const submit = async (attrs: string[]) =>
+        ca.submit((await makeCsr()).toPem(), {
+          attributes: ['CertificateTemplate:WebServer_Manual', ...attrs],
+        });
+      const late = await submit(['ExpirationDate:2026-12-02T10:00:00Z']);
+      const period = await submit(['ValidityPeriod:Days', 'ValidityPeriodUnits:1']);
+      expect([late.disposition, period.disposition]).toEqual(['pending', 'pending']);
+      clock.advance(2 * DAY);
+      const approvedLate = await ca.approve(late.requestId);
+      expect(approvedLate).toMatchObject({ disposition: 'denied', hresult: 0x80070057 });
+      // A period counts from the approval, when the certificate is made.
+      const approved = await ca.approve(period.requestId);
+      expect(approved.disposition, approved.message).toBe('issued');
+      expect(approved.certificate!.notAfter.toISOString()).toBe(
+        new Date(NOW.getTime() + 3 * DAY).toISOString(),
+      );
+    } finally {
+      await ca.close();
+    }
+  });
+
+  it('refuses an EditFlag it does not know before it creates anything (ERR_CA_OPTIONS_INVALID)', async () => {
+    const db = createMemoryStore();
     await expect(
       createAuthority({
         name: 'Contoso Issuing CA',
         root: { name: 'Contoso Root CA' },
         keyType: 'ec',
+        db,
         // @ts-expect-error: a flag the simulator does not honour
         editFlags: ['EDITF_ADDOLDKEYUSAGE'],
       }),
-    ).rejects.toThrow(TypeError);
+    ).rejects.toMatchObject({ code: 'ERR_CA_OPTIONS_INVALID' });
+    // The store holds no CA: a later createAuthority on it starts from nothing.
+    let created = false;
+    await db
+      .initializeCa(async () => {
+        created = true;
+        throw new Error('stop here');
+      })
+      .catch(() => undefined);
+    expect(created).toBe(true);
+    await db.close();
   });
 });

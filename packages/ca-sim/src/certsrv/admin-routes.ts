@@ -7,14 +7,9 @@ import { timingSafeEqual } from 'node:crypto';
 import type { RequestStatus } from '../disposition.js';
 import { isCaError } from '../errors.js';
 import type { CertsrvApp } from './app.js';
-import { type Exchange, redirect, sendHtml } from './exchange.js';
+import { type Exchange, redirect, sendHtml, sendNotFound } from './exchange.js';
 import type { AdminPageModel } from './page-model.js';
-import {
-  ADMIN_REVOCATION_REASONS,
-  renderAdmin,
-  renderMethodNotAllowed,
-  renderNotFound,
-} from './pages/index.js';
+import { ADMIN_REVOCATION_REASONS, renderAdmin, renderMethodNotAllowed } from './pages/index.js';
 import { parseRequestId } from './request-id.js';
 
 const FOLDERS: Record<AdminPageModel['folder'], RequestStatus> = {
@@ -125,7 +120,7 @@ export async function handleAdmin(app: CertsrvApp, ex: Exchange, sub: string): P
     return sendHtml(ex, renderAdmin(ex.page(), model));
   }
   if (sub !== 'action') {
-    sendHtml(ex, renderNotFound(), 404);
+    sendNotFound(ex);
     return;
   }
   if (method !== 'POST') {

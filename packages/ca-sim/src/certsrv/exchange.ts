@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { newAspSessionCookie } from './cookies.js';
 import type { FieldMap } from './form-fields.js';
 import type { CertsrvLanguage, PageContext, PageVariant } from './page-model.js';
+import { renderNotFound } from './pages/iis-errors.js';
 import type { CertsrvAccount } from './users.js';
 
 /**
@@ -59,10 +60,12 @@ function baseHeaders(ex: Exchange, contentType: string, length: number): Record<
     // Not sent by IIS; harmless to clients and stops browsers from sniffing echoed text as HTML.
     'X-Content-Type-Options': 'nosniff',
   };
-  if (ex.asp) h['Cache-Control'] = 'private';
-  const cookies =
-    ex.asp && !ex.hasSession ? [...ex.setCookies, newAspSessionCookie(ex.secure)] : ex.setCookies;
-  if (cookies.length) h['Set-Cookie'] = cookies;
+  // Cookies (the session, the language switch, the Requests list) are ASP's, like the header.
+  if (ex.asp) {
+    h['Cache-Control'] = 'private';
+    const cookies = ex.hasSession ? ex.setCookies : [...ex.setCookies, newAspSessionCookie(ex.secure)];
+    if (cookies.length) h['Set-Cookie'] = cookies;
+  }
   return h;
 }
 
@@ -121,4 +124,18 @@ export function redirect(ex: Exchange, status: 301 | 302 | 303, path: string, or
   const location = `${origin ?? `${ex.secure ? 'https' : 'http'}://${host}`}${path}`;
   const body = `<head><title>Document Moved</title></head>\r\n<body><h1>Object Moved</h1>This document may be found <a HREF="${path.replace(/"/g, '%22').replace(/</g, '%3C')}">here</a></body>`;
   sendBytes(ex, status, 'text/html', body, { Location: location });
+}
+
+/**
+ * IIS's 404 page: a file that does not exist is answered before ASP runs (no session cookie, no
+ * `Cache-Control: private`), under /certsrv as anywhere else.
+ *
+ * @example
+ * ```ts
+ * sendNotFound(ex); // GET /certsrv/nothing.asp
+ * ```
+ */
+export function sendNotFound(ex: Exchange): void {
+  ex.asp = false;
+  sendHtml(ex, renderNotFound(), 404);
 }

@@ -14,8 +14,8 @@ import type { CertsrvApp } from './app.js';
 import { caChainOf } from './ca-chain.js';
 import { parseRequestsCookie } from './cookies.js';
 import { noRequestDetails, requestErrorDetails } from './error-details.js';
-import { type Exchange, sendBytes, sendHtml } from './exchange.js';
-import { renderError, renderForbidden, renderMethodNotAllowed, renderNotFound } from './pages/index.js';
+import { type Exchange, sendBytes, sendHtml, sendNotFound } from './exchange.js';
+import { renderError, renderForbidden, renderMethodNotAllowed } from './pages/index.js';
 import { parseRequestId } from './request-id.js';
 
 /** `Enc=bin` → DER; anything else (or nothing) → Base64 with header (§6.2). */
@@ -193,7 +193,7 @@ export async function handleCertEnroll(app: CertsrvApp, ex: Exchange): Promise<v
   if (method !== 'GET' && method !== 'HEAD') {
     ex.event = file ? 'certenroll:method' : 'certenroll:not-found';
     if (file) sendHtml(ex, renderMethodNotAllowed(), 405, { Allow: 'GET, HEAD' });
-    else sendHtml(ex, renderNotFound(), 404);
+    else sendNotFound(ex);
     return;
   }
   if (file) {
@@ -202,7 +202,7 @@ export async function handleCertEnroll(app: CertsrvApp, ex: Exchange): Promise<v
     return sendBytes(ex, 200, type, file.der);
   }
   ex.event = 'certenroll:not-found';
-  sendHtml(ex, renderNotFound(), 404);
+  sendNotFound(ex);
 }
 
 const ASSETS = new Map<string, Promise<Buffer>>();
@@ -228,7 +228,7 @@ export async function handleAsset(app: CertsrvApp, ex: Exchange, name: string): 
     body = await p;
   } catch {
     ex.event = 'asset:missing';
-    sendHtml(ex, renderNotFound(), 404);
+    sendNotFound(ex);
     return;
   }
   sendBytes(ex, 200, 'text/javascript', body);

@@ -10,7 +10,7 @@ import { CertsrvApp } from './app.js';
 import { parseBasicAuthorization } from './basic-auth.js';
 import { parseCookieHeader, parseRequestsCookie } from './cookies.js';
 import { handleRemovePending, handleSubmit } from './enroll-routes.js';
-import { type Exchange, redirect, sendBytes, sendHtml } from './exchange.js';
+import { type Exchange, redirect, sendBytes, sendHtml, sendNotFound } from './exchange.js';
 import { handleAsset, handleCertEnroll, handleCertNew, handleCrl } from './fetch-routes.js';
 import { parseQueryString } from './form-fields.js';
 import { forgetNtlmConnection, ntlmConnectionAccount, ntlmStep } from './ntlm-sign-in.js';
@@ -25,7 +25,6 @@ import {
   renderForbidden,
   renderHome,
   renderMethodNotAllowed,
-  renderNotFound,
   renderNotImplemented,
   renderPendingList,
   renderRequestCertificate,
@@ -274,7 +273,7 @@ async function route(app: CertsrvApp, ex: Exchange): Promise<void> {
     return redirect(ex, 302, '/certsrv/');
   }
   if (p !== '/certsrv' && !p.startsWith('/certsrv/')) {
-    sendHtml(ex, renderNotFound(), 404);
+    sendNotFound(ex);
     return;
   }
   // IIS checks Require SSL before authentication: the 403 (substatus 4) carries no challenge, so
@@ -348,7 +347,7 @@ async function route(app: CertsrvApp, ex: Exchange): Promise<void> {
     case 'assets/certrqma.js':
       return handleAsset(app, ex, 'certrqma.js');
     default:
-      sendHtml(ex, renderNotFound(), 404);
+      sendNotFound(ex);
   }
 }
 
