@@ -10,11 +10,14 @@ import {
   parseExpirationDate,
   parseRequestAttributes,
   requestedValidity,
+  startCertsrv,
   ValidityAttributeError,
   validityEnd,
 } from '@certlab/ca-sim';
+import { parseCertificate, readDerOrPem } from '@certlab/pki';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aliceDirectory, basic, GO, submitFields } from './support/certsrv-fixture.js';
 import { makeCsr } from './support/csr.js';
 
 const NOW = new Date('2026-12-01T10:00:00.000Z');
@@ -188,6 +191,32 @@ describe('issuance', () => {
         expect(r.certificate, attrs.join(' ')).toBeUndefined();
       }
     });
+
+  it('certsrv: CertAttrib on certfnsh.asp carries them, as a web client sends certreq -attrib', async () => {
+    const users = await aliceDirectory();
+    const server = await startCertsrv({ ca: flagged, users, crlSchedule: false });
+    try {
+      const form = submitFields((await makeCsr()).toPem(), 'WebServer', {
+        CertAttrib: 'CertificateTemplate:WebServer\r\nValidityPeriod:Weeks\r\nValidityPeriodUnits:2\r\n',
+      });
+      const headers = { authorization: basic('alice', 'alice-Passw0rd'), 'user-agent': GO };
+      const r = await fetch(`${server.url}/certsrv/certfnsh.asp`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(form).toString(),
+      });
+      const html = await r.text();
+      expect(html).toContain('Certificate Issued');
+      const id = /certnew\.cer\?ReqID=(\d+)&/.exec(html)![1];
+      const pem = await (
+        await fetch(`${server.url}/certsrv/certnew.cer?ReqID=${id}&Enc=b64`, { headers })
+      ).text();
+      const cert = parseCertificate(readDerOrPem(pem, 'CERTIFICATE'));
+      expect(cert.notAfter.toISOString()).toBe(new Date(NOW.getTime() + 14 * DAY).toISOString());
+    } finally {
+      await server.close();
+    }
+  });
 
   it('a pending request approved after the end it asked for is denied, not issued for two years', async () => {
     const clock = manualClock(NOW);

@@ -258,6 +258,24 @@ export function builtInTemplate(name: string): CertificateTemplate | undefined {
   return BUILT_IN_TEMPLATES.find((t) => t.name.toLowerCase() === name.toLowerCase());
 }
 
+/**
+ * DIR/ca.json of a command that needs a CA: exit 2 naming `ca init` when the directory holds none.
+ *
+ * @example
+ * ```ts
+ * const config = await requireCaConfig(args, caDir(ctx, args));
+ * ```
+ */
+export async function requireCaConfig(args: ParsedArgs, dir: string): Promise<CaConfig> {
+  const config = await readCaConfig(dir);
+  if (!config)
+    throw new CliError(
+      EXIT.usage,
+      `there is no CA in ${dir}: create one with 'certlab ca init --dir ${stringOption(args, 'dir') ?? DEFAULT_CA_DIR}'.`,
+    );
+  return config;
+}
+
 /** Writes DIR/ca.json. */
 export async function writeCaConfig(dir: string, config: CaConfig): Promise<void> {
   await writeFile(join(dir, CA_CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
@@ -311,12 +329,7 @@ export async function withCa<T>(
   options: { readonly ignoreTemplates?: boolean } = {},
 ): Promise<T> {
   const dir = caDir(ctx, args);
-  const config = await readCaConfig(dir);
-  if (!config)
-    throw new CliError(
-      EXIT.usage,
-      `there is no CA in ${dir}: create one with 'certlab ca init --dir ${stringOption(args, 'dir') ?? DEFAULT_CA_DIR}'.`,
-    );
+  const config = await requireCaConfig(args, dir);
   const db = caDbLocation(ctx, args, dir, config, command);
   if (db.kind === 'memory')
     throw usageError(

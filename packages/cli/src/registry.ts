@@ -4,6 +4,7 @@ import type { Command } from './command.js';
 import { caApprove, caDeny } from './commands/ca-approve.js';
 import { caCert } from './commands/ca-cert.js';
 import { caCrl } from './commands/ca-crl.js';
+import { caEditFlags } from './commands/ca-editflags.js';
 import { caInit } from './commands/ca-init.js';
 import { caList } from './commands/ca-list.js';
 import { caRenew } from './commands/ca-renew.js';
@@ -65,6 +66,7 @@ export const NOUNS: readonly Noun[] = [
       caList,
       caCert,
       caTemplates,
+      caEditFlags,
     ],
   },
   {

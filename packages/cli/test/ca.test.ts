@@ -127,7 +127,7 @@ describe('ca init', () => {
     expect(standalone.code).toBe(1);
   });
 
-  it('--attribute-end-date sets EDITF_ATTRIBUTEENDDATE: ValidityPeriod attributes shorten the certificate; ca.json naming an unknown flag is exit 2', async () => {
+  it('--attribute-end-date sets EDITF_ATTRIBUTEENDDATE: ValidityPeriod attributes shorten the certificate; ca editflags clears and sets it; ca.json naming an unknown flag is exit 2', async () => {
     const made = await cli(
       dir,
       'ca',
@@ -140,15 +140,46 @@ describe('ca init', () => {
     );
     expect(made.code, made.stderr).toBe(0);
     expect(made.stdout).toContain('EditFlags: EDITF_ATTRIBUTEENDDATE');
-    const r = await cli(
-      dir,
-      ...['ca', 'submit', '--dir', 'end-date', 'web.req', '--template', 'WebServer', '--out', 'short.cer'],
-      ...['--attrib', 'ValidityPeriod:Days', '--attrib', 'ValidityPeriodUnits:3'],
-    );
-    expect(r.code, r.stderr).toBe(0);
-    const cert = parseCertificate(await readFile(join(dir, 'short.cer'), 'utf8'));
-    // notBefore is ten minutes back (clock skew); notAfter three days from issuance.
-    expect(cert.notAfter.getTime() - cert.notBefore.getTime()).toBe(3 * 86_400_000 + 10 * 60_000);
+    // A Web Server request asking for three days: the certificate's length, notBefore being ten
+    // minutes back (clock skew).
+    const lifetime = async (out: string) => {
+      const r = await cli(
+        dir,
+        ...['ca', 'submit', '--dir', 'end-date', 'web.req', '--template', 'WebServer', '--out', out],
+        ...['--attrib', 'ValidityPeriod:Days', '--attrib', 'ValidityPeriodUnits:3'],
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const cert = parseCertificate(await readFile(join(dir, out), 'utf8'));
+      return cert.notAfter.getTime() - cert.notBefore.getTime() - 10 * 60_000;
+    };
+    expect(await lifetime('short.cer')).toBe(3 * 86_400_000);
+    // ca editflags: list, clear (the attributes are then ignored), set again by its short name.
+    const flags = (...extra: string[]) => cli(dir, 'ca', 'editflags', '--dir', 'end-date', ...extra);
+    const listed = await flags();
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain('[x] EDITF_ATTRIBUTEENDDATE');
+    expect(listed.stdout).toContain('[ ] EDITF_ATTRIBUTESUBJECTALTNAME2');
+    const cleared = await flags('--remove', 'EDITF_ATTRIBUTEENDDATE', '--format', 'json');
+    expect(JSON.parse(cleared.stdout)).toEqual({
+      editFlags: [],
+      changes: ['Cleared EDITF_ATTRIBUTEENDDATE'],
+    });
+    expect(await lifetime('full.cer')).toBe(730 * 86_400_000);
+    const set = await flags('--add', 'attributeenddate', '--add', 'EDITF_ATTRIBUTESUBJECTALTNAME2');
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toMatch(/^Set EDITF_ATTRIBUTESUBJECTALTNAME2\nSet EDITF_ATTRIBUTEENDDATE\n/);
+    expect(JSON.parse((await flags('--format', 'json')).stdout).editFlags).toEqual([
+      'EDITF_ATTRIBUTESUBJECTALTNAME2',
+      'EDITF_ATTRIBUTEENDDATE',
+    ]);
+    for (const bad of [
+      ['--add', 'EDITF_NOSUCHFLAG'],
+      ['--add', 'ATTRIBUTEENDDATE', '--remove', 'attributeenddate'],
+    ]) {
+      const r = await flags(...bad);
+      expect(r.code, bad.join(' ')).toBe(2);
+    }
+    expect((await cli(dir, 'ca', 'editflags', '--dir', 'no-ca-here')).stderr).toContain('there is no CA in');
     const config = join(dir, 'end-date', 'ca.json');
     const json = JSON.parse(await readFile(config, 'utf8'));
     await writeFile(
