@@ -25,6 +25,7 @@ interface Started {
     https: string | null;
     certEnroll: string;
     certEnrollFiles: string[];
+    editFlags: string[];
     rootThumbprint: string;
     accounts: { name: string; admin: boolean; password: string | null }[];
   };
@@ -306,8 +307,11 @@ describe('certlab serve', () => {
     expect(stderr).not.toContain(user.password);
   });
 
-  it('a second start reuses the CA, the accounts and the TLS certificate, and adds --user accounts', async () => {
+  it('a second start reuses the CA, the accounts and the TLS certificate, adds --user accounts and applies ca editflags', async () => {
     const tlsBefore = await readFile(join(cwd, 'site', 'tls', 'server.pem'), 'utf8');
+    expect(first.report.editFlags).toEqual([]);
+    const flag = await cli(cwd, 'ca', 'editflags', '--dir', 'site', '--add', 'EDITF_ATTRIBUTEENDDATE');
+    expect(flag.code, flag.stderr).toBe(0);
     const second = await start(
       cwd,
       '--dir',
@@ -319,6 +323,7 @@ describe('certlab serve', () => {
     );
     try {
       expect(second.report.outcome).toBe('opened');
+      expect(second.report.editFlags).toEqual(['EDITF_ATTRIBUTEENDDATE']);
       expect(second.report.rootThumbprint).toBe(first.report.rootThumbprint);
       expect(second.report.accounts.every((a) => a.password === null)).toBe(true);
       expect(second.report.accounts.map((a) => a.name)).toContain('CONTOSO\\exchadmin');
@@ -332,6 +337,7 @@ describe('certlab serve', () => {
       }
     } finally {
       expect((await second.stop()).code).toBe(0);
+      await cli(cwd, 'ca', 'editflags', '--dir', 'site', '--remove', 'EDITF_ATTRIBUTEENDDATE');
     }
   });
 

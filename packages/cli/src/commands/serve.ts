@@ -323,6 +323,7 @@ export const serve: Command = {
         extendedProtection,
         ...(extendedProtection === 'none' ? {} : { servicePrincipalNames }),
         requireSsl,
+        editFlags: ca.editFlags,
         withoutNtHash: accounts.directory.withoutNtHash(),
         accounts: accounts.directory.list().map((a) => ({
           name: a.name,
@@ -544,6 +545,7 @@ function reportLines(
     extendedProtection: string;
     servicePrincipalNames?: readonly string[];
     requireSsl: boolean;
+    editFlags: readonly string[];
     withoutNtHash: string[];
     accounts: { name: string; admin: boolean; password: string | null; given: boolean }[];
   },
@@ -554,6 +556,7 @@ function reportLines(
     `  Database:        ${r.database}`,
     `  Root CA:         ${r.rootCa ?? r.ca}`,
     `  Root thumbprint: ${r.rootThumbprint} (SHA-1, as certmgr shows it)`,
+    ...(r.editFlags.length > 0 ? [`  EditFlags:       ${r.editFlags.join(', ')}`] : []),
     '',
     `certsrv (HTTP):   ${r.http}${r.requireSsl ? ' (403: --require-ssl; CertEnroll stays on HTTP)' : ''}`,
   ];
