@@ -2,7 +2,7 @@
 // request database (--db), the --enc choice, and how a request's state is printed (the way
 // `certreq -submit` / `-retrieve` print it) and rendered as JSON.
 
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   BUILT_IN_TEMPLATES,
@@ -24,6 +24,7 @@ import {
 } from '@certlab/ca-sim';
 import { shellWord } from '@certlab/lab';
 import { Name } from '@certlab/pki';
+import { writeFileAtomic } from '@certlab/store-sim';
 import { choiceOption, stringOption } from './args.js';
 import { CliError, EXIT, usageError } from './cli-error.js';
 import type { CommandContext, OptionSpec, ParsedArgs } from './command.js';
@@ -192,9 +193,12 @@ export async function readCaConfig(dir: string): Promise<CaConfig | undefined> {
   }
   if (typeof v.name !== 'string' || (v.rootName !== null && typeof v.rootName !== 'string'))
     throw new CliError(EXIT.usage, `${join(dir, CA_CONFIG_FILE)} is not a certlab CA configuration.`);
-  const unknownFlag = (Array.isArray(v.editFlags) ? (v.editFlags as unknown[]) : []).find(
-    (f) => !EDIT_FLAGS.includes(f as EditFlag),
-  );
+  if (v.editFlags !== undefined && !Array.isArray(v.editFlags))
+    throw new CliError(
+      EXIT.usage,
+      `${join(dir, CA_CONFIG_FILE)}: "editFlags" must be a list of EditFlag names (${EDIT_FLAGS.join(', ')}).`,
+    );
+  const unknownFlag = ((v.editFlags ?? []) as unknown[]).find((f) => !EDIT_FLAGS.includes(f as EditFlag));
   if (unknownFlag !== undefined)
     throw new CliError(
       EXIT.usage,
@@ -268,6 +272,8 @@ export function builtInTemplate(name: string): CertificateTemplate | undefined {
  */
 export async function requireCaConfig(args: ParsedArgs, dir: string): Promise<CaConfig> {
   const config = await readCaConfig(dir);
+  if (!config && (await stat(dir).catch(() => undefined))?.isDirectory() === false)
+    throw new CliError(EXIT.usage, `${dir} is a file, not a CA directory: give --dir the CA's directory.`);
   if (!config)
     throw new CliError(
       EXIT.usage,
@@ -276,9 +282,12 @@ export async function requireCaConfig(args: ParsedArgs, dir: string): Promise<Ca
   return config;
 }
 
-/** Writes DIR/ca.json. */
+/**
+ * Writes DIR/ca.json atomically (a temporary file renamed over it): a `certlab serve` starting
+ * meanwhile reads the old file or the new one, never half of one.
+ */
 export async function writeCaConfig(dir: string, config: CaConfig): Promise<void> {
-  await writeFile(join(dir, CA_CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  await writeFileAtomic(join(dir, CA_CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`, 0o600);
 }
 
 /** Opens the CA of a configuration over a database; `signingWorkers` as createAuthority takes it. */

@@ -52,7 +52,7 @@ export const NOUNS: readonly Noun[] = [
   {
     name: 'ca',
     summary:
-      'The simulated AD CS certification authority: create it, submit, approve, revoke, publish CRLs, renew, templates.',
+      'The simulated AD CS certification authority: create it, submit, approve, revoke, publish CRLs, renew, templates, EditFlags.',
     verbs: [
       caInit,
       caSubmit,

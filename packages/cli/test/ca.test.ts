@@ -140,6 +140,13 @@ describe('ca init', () => {
     );
     expect(made.code, made.stderr).toBe(0);
     expect(made.stdout).toContain('EditFlags: EDITF_ATTRIBUTEENDDATE');
+    // init again with another flag: the CA is left as it is, and the way to change it named.
+    const again = await cli(dir, 'ca', 'init', '--dir', 'end-date', '--key-type', 'ec', '--attribute-san');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('EditFlags: EDITF_ATTRIBUTEENDDATE\n');
+    expect(again.stderr).toContain(
+      'certlab ca editflags --dir end-date --add EDITF_ATTRIBUTESUBJECTALTNAME2',
+    );
     // A Web Server request asking for three days: the certificate's length, notBefore being ten
     // minutes back (clock skew).
     const lifetime = async (out: string) => {
@@ -180,6 +187,11 @@ describe('ca init', () => {
       expect(r.code, bad.join(' ')).toBe(2);
     }
     expect((await cli(dir, 'ca', 'editflags', '--dir', 'no-ca-here')).stderr).toContain('there is no CA in');
+    const file = await cli(dir, 'ca', 'editflags', '--dir', 'web.req');
+    expect([file.code, file.stderr]).toEqual([
+      2,
+      expect.stringContaining('web.req is a file, not a CA directory'),
+    ]);
     const config = join(dir, 'end-date', 'ca.json');
     const json = JSON.parse(await readFile(config, 'utf8'));
     await writeFile(
@@ -189,6 +201,10 @@ describe('ca init', () => {
     const bad = await cli(dir, 'ca', 'list', '--dir', 'end-date');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('names an EditFlag certlab does not know: "EDITF_NOSUCHFLAG"');
+    await writeFile(config, JSON.stringify({ ...json, editFlags: 'EDITF_ATTRIBUTEENDDATE' }));
+    const notList = await flags();
+    expect(notList.code).toBe(2);
+    expect(notList.stderr).toContain('"editFlags" must be a list of EditFlag names');
   });
 
   it('with --db memory: creates a throwaway CA and writes nothing', async () => {

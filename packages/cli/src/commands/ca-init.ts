@@ -49,7 +49,7 @@ export const caInit: Command = {
   usage: [
     'ca init [--dir DIR] [--name CN] [--root-name CN | --standalone] [--key-type ec|rsa]',
     '    [--base-url URL] [--ldap CONFIG-DN [--ldap-server NAME] [--ldap-only]] [--attribute-san]',
-    '    [--db URL] [--format text|json]',
+    '    [--attribute-end-date] [--db URL] [--format text|json]',
   ],
   description: `Creates the CA hierarchy in DIR (default ./.certlab): a self-signed root CA and an issuing CA it signs (the "CA émettrice"), or with --standalone a single self-signed CA. The CA certificates carry what AD CS puts there (basic constraints, key usage, key identifiers, CA Version, CRL and AIA URLs under <base-url>/CertEnroll/). The request database is PGlite (embedded PostgreSQL) in DIR/db unless --db says otherwise; it holds the CA keys, so it is created with mode 0700. The CA certificates and first CRLs are published in DIR/${CERT_ENROLL_DIR} with AD CS's file names, and the names are recorded in DIR/${CA_CONFIG_FILE}. Running it again on the same DIR with the same names prints the CA (exit 0); with other names it is exit 1.`,
   options: [
@@ -158,6 +158,12 @@ export const caInit: Command = {
       } finally {
         await ca.close();
       }
+      // The flags of an existing CA are changed by ca editflags, not by running init again.
+      const missing = editFlags.filter((f) => !existing.editFlags.includes(f));
+      if (missing.length > 0)
+        writeLines(ctx.io.stderr, [
+          `certlab: the existing CA keeps its EditFlags; to set ${missing.join(', ')}: certlab ca editflags --dir ${displayCaDir(ctx, dir)}${missing.map((f) => ` --add ${f}`).join('')}`,
+        ]);
       return EXIT.ok;
     }
 
