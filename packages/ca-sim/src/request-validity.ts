@@ -42,7 +42,7 @@ export type RequestedValidity =
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
-// RFC 1123 / RFC 9110 IMF-fixdate as Windows writes it ("Tue, 21 Nov 2028 01:06:53 GMT"), the
+// RFC 1123 / RFC 9110 IMF-fixdate, the HTTP date ("Tue, 21 Nov 2028 01:06:53 GMT"), the
 // weekday optional, seconds optional, GMT/UTC/Z or a numeric offset.
 const RFC1123 =
   /^(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{2}):(\d{2})(?::(\d{2}))?\s*(GMT|UTC|Z|[+-]\d{4})?$/;
@@ -85,9 +85,10 @@ function offsetOf(zone: string | undefined): number | undefined {
 }
 
 /**
- * Parses an `ExpirationDate` value: RFC 1123 (`Tue, 21 Nov 2028 01:06:53 GMT`, as Windows writes
- * it) or ISO 8601 (`2028-11-21`, `2028-11-21T01:06:53Z`); times without a zone are UTC.
- * Undefined for anything else.
+ * Parses an `ExpirationDate` value: RFC 1123, the HTTP date (`Tue, 21 Nov 2028 01:06:53 GMT`),
+ * or ISO 8601 (`2028-11-21`, `2028-11-21T01:06:53Z`); times without a zone are UTC. Undefined
+ * for anything else. (Which formats AD CS itself accepts is not documented beyond "a date";
+ * these are the two unambiguous ones, where a locale's `11/21/2028` is not.)
  *
  * @example
  * ```ts

@@ -25,7 +25,7 @@ const SKEW = 10 * 60_000;
 const DAY = 86_400_000;
 
 describe('parsing the attributes', () => {
-  it('reads ExpirationDate in RFC 1123 (as Windows writes it) and ISO 8601, in UTC unless told', () => {
+  it('reads ExpirationDate in RFC 1123 (the HTTP date) and ISO 8601, in UTC unless told', () => {
     const cases: [string, string | undefined][] = [
       ['Tue, 21 Nov 2028 01:06:53 GMT', '2028-11-21T01:06:53.000Z'],
       ['21 Nov 2028 01:06 UTC', '2028-11-21T01:06:00.000Z'],
