@@ -192,30 +192,92 @@ describe('issuance', () => {
       }
     });
 
-  it('certsrv: CertAttrib on certfnsh.asp carries them, as a web client sends certreq -attrib', async () => {
-    const users = await aliceDirectory();
-    const server = await startCertsrv({ ca: flagged, users, crlSchedule: false });
-    try {
-      const form = submitFields((await makeCsr()).toPem(), 'WebServer', {
-        CertAttrib: 'CertificateTemplate:WebServer\r\nValidityPeriod:Weeks\r\nValidityPeriodUnits:2\r\n',
-      });
-      const headers = { authorization: basic('alice', 'alice-Passw0rd'), 'user-agent': GO };
+  describe('through certsrv', () => {
+    let server: CertsrvServer;
+    const headers = { authorization: basic('alice', 'alice-Passw0rd'), 'user-agent': GO };
+    beforeAll(async () => {
+      server = await startCertsrv({ ca: flagged, users: await aliceDirectory(), crlSchedule: false });
+    });
+    afterAll(() => server?.close());
+
+    /** Posts a request with these CertAttrib lines to certfnsh.asp; the page's status and text. */
+    async function post(pem: string, attrib: string): Promise<{ status: number; html: string }> {
+      const form = submitFields(pem, 'WebServer', { CertAttrib: attrib });
       const r = await fetch(`${server.url}/certsrv/certfnsh.asp`, {
         method: 'POST',
         headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams(form).toString(),
       });
-      const html = await r.text();
-      expect(html).toContain('Certificate Issued');
+      return { status: r.status, html: await r.text() };
+    }
+
+    async function issuedCertificate(html: string) {
       const id = /certnew\.cer\?ReqID=(\d+)&/.exec(html)![1];
       const pem = await (
         await fetch(`${server.url}/certsrv/certnew.cer?ReqID=${id}&Enc=b64`, { headers })
       ).text();
-      const cert = parseCertificate(readDerOrPem(pem, 'CERTIFICATE'));
-      expect(cert.notAfter.toISOString()).toBe(new Date(NOW.getTime() + 14 * DAY).toISOString());
-    } finally {
-      await server.close();
+      return parseCertificate(readDerOrPem(pem, 'CERTIFICATE'));
     }
+
+    it('CertAttrib on certfnsh.asp carries them, as a web client sends certreq -attrib', async () => {
+      const { html } = await post(
+        (await makeCsr()).toPem(),
+        'CertificateTemplate:WebServer\r\nValidityPeriod:Weeks\r\nValidityPeriodUnits:2\r\n',
+      );
+      expect(html).toContain('Certificate Issued');
+      const cert = await issuedCertificate(html);
+      expect(cert.notAfter.toISOString()).toBe(new Date(NOW.getTime() + 14 * DAY).toISOString());
+    });
+
+    it('fast-check: mutated validity attributes get the issued page (never longer than asked) or the policy denial, one request id each, never an error', async () => {
+      const pem = (await makeCsr()).toPem();
+      const before = (await flagged.list()).length;
+      const value = fc.oneof(
+        fc.constantFrom('Days', 'weeks', 'Fortnights', '', '7', '0', '-1', '999999999', '2027-01-01', 'soon'),
+        fc.string({ maxLength: 12 }),
+      );
+      // Half well-formed (a unit and a count, or a date to come), half pairs of mutated lines.
+      const lines = fc.oneof(
+        fc
+          .tuple(
+            fc.constantFrom('Hours', 'days', 'Weeks', 'Months', 'YEARS'),
+            fc.integer({ min: 1, max: 5000 }),
+          )
+          .map(([unit, n]) => `ValidityPeriod:${unit}\r\nValidityPeriodUnits:${n}`),
+        fc
+          .integer({ min: 1, max: 4000 })
+          .map((days) => `ExpirationDate:${new Date(NOW.getTime() + days * DAY).toUTCString()}`),
+        fc
+          .tuple(
+            fc.constantFrom('ValidityPeriod', 'validity-period', 'ValidityPeriodUnits', 'ExpirationDate'),
+            value,
+            fc.constantFrom('ValidityPeriod', 'ValidityPeriodUnits', 'ExpirationDate'),
+            value,
+          )
+          .map(([n1, v1, n2, v2]) => `${n1}:${v1}\r\n${n2}:${v2}`),
+      );
+      let runs = 0;
+      let issued = 0;
+      await fc.assert(
+        fc.asyncProperty(lines, async (attrib) => {
+          runs++;
+          const { status, html } = await post(pem, `CertificateTemplate:WebServer\r\n${attrib}\r\n`);
+          expect(status).toBe(200);
+          if (html.includes('Certificate Issued')) {
+            issued++;
+            const cert = await issuedCertificate(html);
+            expect(cert.notAfter.getTime()).toBeGreaterThan(NOW.getTime());
+            expect(cert.notAfter.getTime()).toBeLessThanOrEqual(NOW.getTime() + 730 * DAY);
+          } else expect(html).toContain('Denied by Policy Module  0x80070057, The parameter is incorrect.');
+        }),
+        { seed: 20261201, numRuns: 60 },
+      );
+      // Every submission has its request row: none was refused before the CA, none lost.
+      expect((await flagged.list()).length - before).toBe(runs);
+      // Both answers were exercised.
+      expect(issued).toBeGreaterThan(5);
+      expect(runs - issued).toBeGreaterThan(5);
+    });
   });
 
   it('a pending request approved after the end it asked for is denied, not issued for two years', async () => {
