@@ -4,6 +4,7 @@
 
 import {
   type CertificationAuthority,
+  type CertsrvServer,
   createAuthority,
   createMemoryStore,
   manualClock,
