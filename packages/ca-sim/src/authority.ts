@@ -195,6 +195,12 @@ export interface RequestResult {
   readonly certificate?: Certificate;
   readonly revokedAt?: Date;
   readonly revocationReason?: CrlReason;
+  /**
+   * The request's attributes as stored, `name:value` lines (CRLF) — the CA console's "Request
+   * Attributes" column, e.g. `certificatetemplate:WebServer` and `validityperiod:Days`. Absent
+   * when the request carried none.
+   */
+  readonly attributes?: string;
 }
 
 /**
@@ -876,6 +882,7 @@ export class CertificationAuthority {
       submittedAt: row.submittedAt,
       ...(row.resolvedAt ? { resolvedAt: row.resolvedAt } : {}),
       ...(c ? { serialNumber: c.serialNumber } : {}),
+      ...(row.attributes ? { attributes: row.attributes } : {}),
     };
     if (c) {
       // Parsed on first read: certsrv's result pages never look at it, and a submission under

@@ -819,6 +819,30 @@ describe('admin console', () => {
     expect(html).toContain('value="publish-delta-crl"');
     expect(html).toContain('No CRL has been published yet.');
   });
+  it('pending folder: the Request Attributes column, one line each, escaped; not in the other folders', () => {
+    const withAttributes = (disposition: RequestResult['disposition']) => [
+      result({
+        disposition,
+        requestId: 3,
+        attributes: `certificatetemplate:WebServer_Manual\r\nvalidityperiod:Days\r\nvalidityperiodunits:7\r\nuseragent:${EVIL}\r\n`,
+      }),
+    ];
+    const html = renderAdmin(c, { folder: 'pending', rows: withAttributes('pending'), csrfToken: 't' });
+    expect(html).toContain('<th scope="col">Request Attributes</th>');
+    expect(html).toContain(
+      '<td class="attributes">certificatetemplate:WebServer_Manual<br>validityperiod:Days<br>validityperiodunits:7<br>useragent:',
+    );
+    expect(html).not.toContain('<script>alert');
+    const fr = renderAdmin(ctx('fr', 'browser', { admin: true }), {
+      folder: 'pending',
+      rows: withAttributes('pending'),
+      csrfToken: 't',
+    });
+    expect(fr).toContain('<th scope="col">Attributs de la demande</th>');
+    const issued = renderAdmin(c, { folder: 'issued', rows: withAttributes('issued'), csrfToken: 't' });
+    expect(issued).not.toContain('Request Attributes');
+  });
+
   it('issued folder: revoke with a reason', () => {
     const html = renderAdmin(c, {
       folder: 'issued',

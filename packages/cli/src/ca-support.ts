@@ -479,6 +479,7 @@ export async function requestJson(r: RequestResult): Promise<Json> {
     subject: r.subject ?? null,
     commonName: commonNameOf(r) ?? null,
     requester: r.requester?.name ?? null,
+    attributes: r.attributes ?? null,
     submittedAt: isoSeconds(r.submittedAt),
     resolvedAt: r.resolvedAt ? isoSeconds(r.resolvedAt) : null,
     serialNumber: r.serialNumber ?? null,

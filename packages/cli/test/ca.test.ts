@@ -160,6 +160,16 @@ describe('ca init', () => {
       return cert.notAfter.getTime() - cert.notBefore.getTime() - 10 * 60_000;
     };
     expect(await lifetime('short.cer')).toBe(3 * 86_400_000);
+    // The request keeps the attributes it came with (the console's Request Attributes column).
+    const listed0 = JSON.parse(
+      (await cli(dir, 'ca', 'list', '--dir', 'end-date', '--format', 'json')).stdout,
+    );
+    expect(listed0.at(-1).attributes.split('\r\n').sort()).toEqual([
+      '',
+      'certificatetemplate:WebServer',
+      'validityperiod:Days',
+      'validityperiodunits:3',
+    ]);
     // ca editflags: list, clear (the attributes are then ignored), set again by its short name.
     const flags = (...extra: string[]) => cli(dir, 'ca', 'editflags', '--dir', 'end-date', ...extra);
     const listed = await flags();

@@ -237,6 +237,7 @@ export interface Messages {
       readonly revoked: string;
       readonly reason: string;
       readonly message: string;
+      readonly attributes: string;
       readonly actions: string;
     };
     readonly empty: string;
@@ -462,6 +463,7 @@ const EN: Messages = {
       revoked: 'Revocation Date',
       reason: 'Revocation Reason',
       message: 'Request Disposition Message',
+      attributes: 'Request Attributes',
       actions: 'Actions',
     },
     empty: 'There are no items to show in this view.',
@@ -683,6 +685,7 @@ const FR: Messages = {
       revoked: 'Date de révocation',
       reason: 'Motif de la révocation',
       message: 'Message de décision de la demande',
+      attributes: 'Attributs de la demande',
       actions: 'Actions',
     },
     empty: "Il n'y a aucun élément à afficher dans cet affichage.",

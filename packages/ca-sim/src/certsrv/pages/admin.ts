@@ -78,6 +78,9 @@ function reasonText(ctx: PageContext, r: RequestResult): string {
 export function renderAdmin(ctx: PageContext, model: AdminPageModel): string {
   const m = messages(ctx.lang).admin;
   const revokedFolder = model.folder === 'revoked';
+  // Where an officer decides, the attributes the request came with (a validity it asks for, a
+  // san:) are shown, as the console's Request Attributes column does.
+  const pendingFolder = model.folder === 'pending';
   const hasActions = model.folder !== 'failed';
   const headers = [
     m.columns.requestId,
@@ -89,6 +92,7 @@ export function renderAdmin(ctx: PageContext, model: AdminPageModel): string {
     m.columns.resolved,
     ...(revokedFolder ? [m.columns.revoked, m.columns.reason] : []),
     m.columns.message,
+    ...(pendingFolder ? [m.columns.attributes] : []),
     ...(hasActions ? [m.columns.actions] : []),
   ];
   const table: Lines =
@@ -110,6 +114,12 @@ export function renderAdmin(ctx: PageContext, model: AdminPageModel): string {
               dateCell(r.resolvedAt, ctx),
               revokedFolder && [dateCell(r.revokedAt, ctx), `<td>${escapeMessage(reasonText(ctx, r))}</td>`],
               `<td>${escapeHtml(r.message)}</td>`,
+              pendingFolder &&
+                `<td class="attributes">${(r.attributes ?? '')
+                  .split(/\r?\n/)
+                  .filter((l) => l !== '')
+                  .map((l) => escapeHtml(l))
+                  .join('<br>')}</td>`,
               hasActions && ['<td>', actions(ctx, model, r), '</td>'],
               '</tr>',
             ];
