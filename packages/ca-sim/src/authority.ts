@@ -625,6 +625,7 @@ export class CertificationAuthority {
     attributes: RequestAttributes,
     requester: RequesterIdentity | undefined,
     officerApproved: boolean,
+    now: Date,
     deferSignatureCheck = false,
   ) {
     const { input, signerRevoked } = await this.#prepare(request);
@@ -637,7 +638,9 @@ export class CertificationAuthority {
       officerApproved,
       deferSignatureCheck,
       caCertificates: this.#issuingCertificates(),
-      now: this.#clock.now(),
+      // The submission's instant: the policy's view of time (a renewal's signer, a requested end
+      // date) is the one the certificate is then signed at.
+      now,
       ...(signerRevoked ? { signerRevoked } : {}),
     });
   }
@@ -726,7 +729,7 @@ export class CertificationAuthority {
       maxValidityDays: this.#validityDays,
       clockSkewMinutes: this.#skew,
       extensions: decision.extensions,
-      ...(decision.requestedValidity ? { requestedValidity: decision.requestedValidity } : {}),
+      ...(decision.requestedNotAfter ? { requestedNotAfter: decision.requestedNotAfter } : {}),
     });
     return {
       serialNumber: cert.serialNumber,
@@ -759,7 +762,7 @@ export class CertificationAuthority {
     if (options.template !== undefined) attrs.certificatetemplate = options.template;
     const now = this.#clock.now();
     if (this.#pool) return this.#submitPooled(this.#pool, request, attrs, options.requester, now);
-    let decision = await this.#policy(request, attrs, options.requester, false, true);
+    let decision = await this.#policy(request, attrs, options.requester, false, now, true);
     const row = await this.store.insertRequest(async (requestId) => {
       // The request signature was still being checked: sign meanwhile (both run on WebCrypto's
       // thread pool), and keep the certificate only if the request's signature holds.
@@ -933,7 +936,7 @@ export class CertificationAuthority {
           );
         const now = this.#clock.now();
         const attrs = parseRequestAttributes(cur.attributes);
-        const decision = await this.#policy(cur.request, attrs, parseRequester(cur.requester), true);
+        const decision = await this.#policy(cur.request, attrs, parseRequester(cur.requester), true, now);
         if (decision.outcome !== 'issue')
           return {
             status: 'denied',

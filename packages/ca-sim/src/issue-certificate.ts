@@ -22,7 +22,6 @@ import {
   subjectAltName,
   subjectKeyIdentifier,
 } from '@certlab/pki';
-import { type RequestedValidity, validityEnd } from './request-validity.js';
 import { type CertificateTemplate, templateRevision } from './template.js';
 
 /**
@@ -51,8 +50,8 @@ export interface IssueInit {
   readonly clockSkewMinutes: number;
   /** Extensions the policy adds after the template's (the SID, a sub CA's CA Version). */
   readonly extensions?: readonly Extension[];
-  /** What the request's attributes ask for, under EDITF_ATTRIBUTEENDDATE: it may only shorten. */
-  readonly requestedValidity?: RequestedValidity;
+  /** The end the request's attributes ask for (EDITF_ATTRIBUTEENDDATE): it may only shorten. */
+  readonly requestedNotAfter?: Date;
 }
 
 const DAY = 86_400_000;
@@ -71,18 +70,14 @@ export async function issueCertificate(init: IssueInit): Promise<Certificate> {
   const t = init.template;
   const now = init.now.getTime();
   const notBefore = new Date(Math.max(now - init.clockSkewMinutes * 60_000, init.issuer.notBefore.getTime()));
-  let end = Math.min(
-    now + t.validityDays * DAY,
-    now + init.maxValidityDays * DAY,
-    init.issuer.notAfter.getTime(),
+  const notAfter = new Date(
+    Math.min(
+      now + t.validityDays * DAY,
+      now + init.maxValidityDays * DAY,
+      init.issuer.notAfter.getTime(),
+      init.requestedNotAfter?.getTime() ?? Number.POSITIVE_INFINITY,
+    ),
   );
-  if (init.requestedValidity) {
-    // The policy module refused ends that have come; a period beyond what a Date holds (a
-    // billion years) is simply longer than every other bound.
-    const asked = validityEnd(init.requestedValidity, init.now).getTime();
-    if (Number.isFinite(asked)) end = Math.min(end, asked);
-  }
-  const notAfter = new Date(end);
   const issuerSki = init.issuer.subjectKeyIdentifier ?? (await init.issuer.publicKey.keyIdentifier());
   const exts: Extension[] = [
     subjectKeyIdentifier(await init.publicKey.keyIdentifier()),

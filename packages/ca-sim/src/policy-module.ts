@@ -30,13 +30,7 @@ import {
   SanAttributeError,
 } from './request-attributes.js';
 import { decodeRequestInput, type RequestInput } from './request-encoding.js';
-import {
-  type RequestedValidity,
-  requestedValidity,
-  ValidityAttributeError,
-  validityEnd,
-} from './request-validity.js';
-
+import { requestedValidity, ValidityAttributeError, validityEnd } from './request-validity.js';
 import type { CertificateTemplate, IdentityAltName, RequesterIdentity } from './template.js';
 
 /** The order AD CS writes SAN entries built from the directory (see the policy module below). */
@@ -132,8 +126,11 @@ export type PolicyDecision =
       readonly publicKey: PublicKey;
       /** Extensions the CA adds besides the template's: the requester's SID, a sub CA's CA Version. */
       readonly extensions: readonly Extension[];
-      /** The validity the request's attributes ask for, when EDITF_ATTRIBUTEENDDATE is set. */
-      readonly requestedValidity?: RequestedValidity;
+      /**
+       * The end the request's attributes ask for under EDITF_ATTRIBUTEENDDATE, reckoned from
+       * `now`: the certificate ends then unless something else ends it sooner.
+       */
+      readonly requestedNotAfter?: Date;
       /** Present with `deferSignatureCheck`: resolves to false when the request signature is bad. */
       readonly signatureCheck?: Promise<boolean>;
     });
@@ -503,17 +500,20 @@ export async function evaluatePolicy(input: PolicyInput): Promise<PolicyDecision
     // without the flag they are ignored (reference §8). Unreadable values, and an end that has
     // already come (a pending request approved after it), are refused like an unreadable san:
     // issuing the CA's full validity instead would lengthen what was asked.
-    let validity: RequestedValidity | undefined;
+    let requestedNotAfter: Date | undefined;
     if (input.editFlags.has('EDITF_ATTRIBUTEENDDATE')) {
       let refused = false;
       try {
-        validity = requestedValidity(input.attributes);
+        const validity = requestedValidity(input.attributes);
+        const now = input.now ?? new Date();
+        const end = validity && validityEnd(validity, now);
+        if (end && end.getTime() <= now.getTime()) refused = true;
+        // A period beyond what a Date holds (a billion years) is longer than every other bound.
+        else if (end && Number.isFinite(end.getTime())) requestedNotAfter = end;
       } catch (e) {
         if (!(e instanceof ValidityAttributeError)) throw e;
         refused = true;
       }
-      const now = input.now ?? new Date();
-      if (validity && validityEnd(validity, now).getTime() <= now.getTime()) refused = true;
       if (refused)
         return deny(
           HRESULTS.ERROR_INVALID_PARAMETER,
@@ -547,7 +547,7 @@ export async function evaluatePolicy(input: PolicyInput): Promise<PolicyDecision
       altNames,
       publicKey,
       extensions: caAddedExtensions(template, csr, input.requester),
-      ...(validity ? { requestedValidity: validity } : {}),
+      ...(requestedNotAfter ? { requestedNotAfter } : {}),
     };
   };
   const decision = rules();

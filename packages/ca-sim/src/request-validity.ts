@@ -8,6 +8,8 @@
 
 import type { RequestAttributes } from './request-attributes.js';
 
+const UNITS = ['seconds', 'minutes', 'hours', 'days', 'weeks', 'months', 'years'] as const;
+
 /**
  * The units AD CS's ValidityPeriod values name (the CA registry's `ValidityPeriod`, certreq's).
  *
@@ -16,17 +18,7 @@ import type { RequestAttributes } from './request-attributes.js';
  * const unit: ValidityUnit = 'days';
  * ```
  */
-export type ValidityUnit = 'seconds' | 'minutes' | 'hours' | 'days' | 'weeks' | 'months' | 'years';
-
-const UNITS: ReadonlySet<string> = new Set([
-  'seconds',
-  'minutes',
-  'hours',
-  'days',
-  'weeks',
-  'months',
-  'years',
-]);
+export type ValidityUnit = (typeof UNITS)[number];
 
 /**
  * A validity asked for in request attributes: an end date, or a period from the time of issuance.
@@ -168,7 +160,7 @@ export function requestedValidity(attributes: RequestAttributes): RequestedValid
   const count = attributes.validityperiodunits?.trim();
   if (unitText === undefined && count === undefined) return undefined;
   const unit = unitText?.trim().toLowerCase();
-  if (!unit || !UNITS.has(unit))
+  if (!unit || !(UNITS as readonly string[]).includes(unit))
     throw new ValidityAttributeError(
       `ValidityPeriod "${(unitText ?? '').slice(0, 32)}" is not one of Seconds, Minutes, Hours, Days, Weeks, Months, Years.`,
     );

@@ -85,7 +85,7 @@ async function run(job: SigningJob): Promise<SigningOutcome> {
     maxValidityDays: init.validityDays,
     clockSkewMinutes: init.clockSkewMinutes,
     extensions: decision.extensions,
-    ...(decision.requestedValidity ? { requestedValidity: decision.requestedValidity } : {}),
+    ...(decision.requestedNotAfter ? { requestedNotAfter: decision.requestedNotAfter } : {}),
   });
   return {
     ...base,
