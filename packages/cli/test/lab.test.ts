@@ -89,6 +89,44 @@ describe('certlab lab run', () => {
     expect(steps.find((x) => x.number === 6)?.code).toBe('OK');
   });
 
+  it('chain-into-root passes with a warning (exit 0); the warning is in JSON and lab hint, and its command clears it', async () => {
+    const labDir = 'p7b run';
+    const r = await cli(dir, 'lab', 'run', 'exchange-um', '--mistake', 'chain-into-root', '--dir', labDir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      'Warning [CHAIN_IN_ROOT]: LocalMachine\\Root of EX01 also holds "Contoso Issuing CA"',
+    );
+    expect(r.stdout).toContain('Result: every step passed.');
+    const json = async () =>
+      JSON.parse((await cli(dir, 'lab', 'check', '--dir', labDir, '--format', 'json')).stdout) as {
+        passed: boolean;
+        steps: { number: number; warnings: { code: string; detail: string; hint: string | null }[] }[];
+      };
+    const before = await json();
+    expect(before.passed).toBe(true);
+    expect(before.steps.map((s) => s.warnings.map((w) => w.code))).toEqual([
+      [],
+      ['CHAIN_IN_ROOT'],
+      [],
+      [],
+      [],
+      [],
+    ]);
+    const hint = await cli(dir, 'lab', 'hint', '--dir', labDir);
+    expect(hint.code).toBe(0);
+    expect(hint.stdout).toMatch(
+      /^Every step passes\.\nWarning, step 2 — Install the CA certificate \[CHAIN_IN_ROOT\]\n/,
+    );
+    const command = /certlab (store delete [0-9A-F]{40} .*--store Root)$/m.exec(hint.stdout)?.[1];
+    expect(command, hint.stdout).toBeDefined();
+    const deleted = await cli(dir, ...shellWords(command!));
+    expect(deleted.code, deleted.stderr).toBe(0);
+    const after = await json();
+    expect(after.passed).toBe(true);
+    expect(after.steps.flatMap((s) => s.warnings)).toEqual([]);
+    expect((await cli(dir, 'lab', 'hint', '--dir', labDir)).stdout).toBe('Every step passes.\n');
+  });
+
   it("the REVOKED hint's command reads the lab's published CRL and finds the serial, for a run's in-memory CA too", async () => {
     const r = await cli(dir, 'lab', 'run', 'exchange-um', '--mistake', 'revoked', '--dir', 'revoked run');
     expect(r.code).toBe(1);

@@ -92,6 +92,21 @@ export class CertsrvClient {
   }
 
   /**
+   * The CA certificate chain as the "Download CA certificate chain" link serves it: a PKCS #7
+   * `.p7b`, issuing CA first then up to the root (reference §6.3), Base64 or, with `bin`, DER.
+   *
+   * @example
+   * ```ts
+   * await writeFile('certnew.p7b', await web.downloadCaChain());
+   * ```
+   */
+  async downloadCaChain(enc: 'b64' | 'bin' = 'b64'): Promise<Uint8Array> {
+    await this.#get('/certsrv/certcarc.asp');
+    const res = await this.#get(`/certsrv/certnew.p7b?ReqID=CACert&Renewal=0&Enc=${enc}`);
+    return new Uint8Array(await res.arrayBuffer());
+  }
+
+  /**
    * The templates the advanced request page (certrqxt.asp) offers the signed-in account: only
    * those it may enroll for (reference §4), as `{ name, displayName }` in the page's order
    * (`name` is the cn, field 1 of the option value).

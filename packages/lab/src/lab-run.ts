@@ -186,7 +186,7 @@ const BY_FR: Record<'client' | 'server' | 'network', string> = {
 
 /**
  * The lines `lab check` prints for a report: one per step, with the detail and, for a failure,
- * the hint.
+ * the hint; then each warning of the step (a wrong practice that works) with its own hint.
  *
  * @example
  * ```ts
@@ -199,6 +199,7 @@ export function formatReport(report: CheckReport, lang: LabLang): string[] {
       ? ({ pass: 'RÉUSSI', fail: 'ÉCHEC', pending: 'ATTENTE' } as const)
       : ({ pass: 'PASS', fail: 'FAIL', pending: 'PENDING' } as const);
   const hintWord = lang === 'fr' ? 'Indice :' : 'Hint:';
+  const warningWord = lang === 'fr' ? 'Avertissement' : 'Warning';
   // Every mark padded to the language's widest ([PENDING], [ATTENTE]), so that step numbers line
   // up and the detail and hint lines start under them whatever the mark.
   const width = Math.max(...Object.values(mark).map((m) => m.length)) + 2;
@@ -208,6 +209,10 @@ export function formatReport(report: CheckReport, lang: LabLang): string[] {
     lines.push(`  ${`[${mark[r.status]}]`.padEnd(width)} ${r.step.number}. ${r.step.title[lang]}`);
     lines.push(`${indent}${r.detail[lang]}`);
     if (r.status === 'fail' && r.hint) lines.push(`${indent}${hintWord} ${r.hint[lang]}`);
+    for (const w of r.warnings ?? []) {
+      lines.push(`${indent}${warningWord} [${w.code}]${lang === 'fr' ? ' : ' : ': '}${w.detail[lang]}`);
+      if (w.hint) lines.push(`${indent}${hintWord} ${w.hint[lang]}`);
+    }
   }
   const h = report.handshake;
   if (h)

@@ -34,11 +34,34 @@ export interface StepDefinition {
  */
 export interface MistakeDefinition {
   readonly id: string;
-  /** The step `lab check` must fail at. */
+  /** The step `lab check` fails at, or, for a `warning`, passes with a warning on. */
   readonly step: string;
   readonly title: Localized;
+  /**
+   * What `lab check` makes of it: a failure (the default), or, for a wrong practice that works
+   * (exchange-um-lync.md §7: "a lint warning, not a failure"), a warning on a passing step.
+   */
+  readonly outcome?: 'failure' | 'warning';
   /** Exchange versions the mistake applies to (default both). */
   readonly exchange?: readonly string[];
+}
+
+/**
+ * A wrong practice found on a step that works all the same (exchange-um-lync.md §7: "a lint
+ * warning, not a failure"): it does not fail the step.
+ *
+ * @example
+ * ```ts
+ * for (const w of r.warnings ?? []) console.log(w.code, w.detail.en, w.hint?.en);
+ * ```
+ */
+export interface StepWarning {
+  /** A stable code (`CHAIN_IN_ROOT`). */
+  readonly code: string;
+  /** What was found. */
+  readonly detail: Localized;
+  /** How to put it right. */
+  readonly hint?: Localized;
 }
 
 /**
@@ -59,6 +82,8 @@ export interface StepResult {
   readonly hint?: Localized;
   /** A stable code for the finding (`ROOT_IN_USER_STORE`, `WRONG_NAME`…), for tests and graders. */
   readonly code: string;
+  /** Wrong practices found on the step, whatever its status; absent when there are none. */
+  readonly warnings?: readonly StepWarning[];
 }
 
 /**

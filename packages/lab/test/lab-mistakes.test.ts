@@ -249,7 +249,10 @@ describe('lab check catches each classic mistake', () => {
     const dir = await mkdtemp(join(tmpdir(), 'certlab-lab-test-'));
     dirs.push(dir);
     const lab = join(dir, 'lab');
-    await runLab({ exchange: '2010', dir: lab });
+    const { report: article } = await runLab({ exchange: '2010', dir: lab });
+    // The article's procedure on a two-tier hierarchy (the issuing CA alone in Root): no warning.
+    expect(article.passed).toBe(true);
+    expect(article.results.flatMap((r) => r.warnings ?? [])).toEqual([]);
     const session = await openLabSession(lab);
     const { root, issuing } = await session.caCertificates();
     const ex01 = session.host('exchange-um');
@@ -258,5 +261,72 @@ describe('lab check catches each classic mistake', () => {
     const report = await checkLab(lab);
     expect(report.results.map((r) => r.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
     expect(report.handshake?.ok).toBe(true);
+    expect(report.results.flatMap((r) => r.warnings ?? [])).toEqual([]);
+  });
+
+  it('chain-into-root: a .p7b chain in Root works, so every step passes, with a warning on step 2 (reference §7)', async () => {
+    for (const [exchange, lang] of [
+      ['2010', 'en'],
+      ['2007sp1', 'fr'],
+    ] as const) {
+      const lines: string[] = [];
+      const { report } = await runLab({
+        exchange,
+        lang,
+        mistake: 'chain-into-root',
+        print: (l) => lines.push(l),
+      });
+      expect(report.passed).toBe(true);
+      expect(report.handshake?.ok).toBe(true);
+      expect(nextHint(report)).toBeUndefined();
+      const warned = report.results.filter((r) => r.warnings);
+      expect(warned.map((r) => r.step.id)).toEqual(['install-ca']);
+      const [w] = warned[0]!.warnings!;
+      expect(w!.code).toBe('CHAIN_IN_ROOT');
+      expect(w!.detail.en).toMatch(
+        /^LocalMachine\\Root of EX01 also holds "Contoso Issuing CA", an intermediate CA issued by "Contoso Root CA", which is there too: /,
+      );
+      expect(w!.detail.fr).toMatch(/^LocalMachine\\Root de EX01 contient aussi « Contoso Issuing CA », /);
+      expect(w!.hint?.en).toMatch(
+        /import the CA certificate \(\.cer\), not the chain\. .*: certlab store delete [0-9A-F]{40} --machine DIR\/hosts\/ex01 --location LocalMachine --store Root$/,
+      );
+      const text = lines.join('\n');
+      if (lang === 'en') {
+        expect(text).toContain(
+          '"Download CA certificate chain" → certnew.p7b?ReqID=CACert&Renewal=0&Enc=b64',
+        );
+        expect(text).toContain('  10. Browse → hosts/ex01/Downloads/certnew.p7b → Next');
+        expect(text).toMatch(/\n {12}Warning \[CHAIN_IN_ROOT\]: LocalMachine\\Root of EX01 /);
+        expect(text).toMatch(/\n {12}Hint: Article, "To install the CA certificate": /);
+      } else {
+        expect(text).toContain(
+          "« Télécharger la chaîne de certificats d'autorité de certification » → certnew.p7b",
+        );
+        expect(text).toMatch(/\n {12}Avertissement \[CHAIN_IN_ROOT\] : LocalMachine\\Root de EX01 /);
+        expect(text).toContain('  Résultat : toutes les étapes sont réussies.');
+      }
+    }
+  });
+
+  it("a chain put into the Lync front end's Root (fixing its trust) is a warning on step 6; deleting the intermediate clears it", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'certlab-lab-test-'));
+    dirs.push(dir);
+    const lab = join(dir, 'lab');
+    await runLab({ exchange: '2010', dir: lab });
+    const session = await openLabSession(lab);
+    const { issuing } = await session.caCertificates();
+    const lyncRoot = session.host('lync').machine.store('LocalMachine', 'Root');
+    await lyncRoot.add(issuing);
+    let report = await checkLab(lab);
+    expect(report.passed).toBe(true);
+    const step6 = report.results.find((r) => r.step.id === 'mutual-tls')!;
+    expect(step6.warnings?.map((w) => w.code)).toEqual(['CHAIN_IN_ROOT']);
+    expect(step6.warnings?.[0]?.hint?.en).toContain(
+      `certlab store delete ${await issuing.thumbprint()} --machine ${lab}/hosts/lync01 --location LocalMachine --store Root`,
+    );
+    expect(report.results.find((r) => r.step.id === 'install-ca')!.warnings).toBeUndefined();
+    await lyncRoot.remove(await issuing.thumbprint());
+    report = await checkLab(lab);
+    expect(report.results.flatMap((r) => r.warnings ?? [])).toEqual([]);
   });
 });

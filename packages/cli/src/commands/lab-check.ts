@@ -14,7 +14,7 @@ export const labCheck: Command = {
   summary: 'Grade every step of the lab, ending with a real mutual-TLS handshake.',
   usage: ['lab check --dir DIR [--lang en|fr] [--certsrv URL] [--format text|json]'],
   description:
-    'Grades each task of the article on the hosts as they are now (stores, private keys, the UM service, the CA CRLs in DIR/ca/CertEnroll) and then opens SIP over mutual TLS from the Lync front end to the UM server on loopback, each side judging the other with its own stores. Each failure says what is wrong and gives a hint tied to the article step. Exit 0 when every step passes, 1 otherwise.',
+    'Grades each task of the article on the hosts as they are now (stores, private keys, the UM service, the CA CRLs in DIR/ca/CertEnroll) and then opens SIP over mutual TLS from the Lync front end to the UM server on loopback, each side judging the other with its own stores. Each failure says what is wrong and gives a hint tied to the article step. A wrong practice that works (an intermediate CA imported into Trusted Root Certification Authorities with its root, from a .p7b chain) is a warning under its step, not a failure. Exit 0 when every step passes (warnings or not), 1 otherwise.',
   options: [LAB_DIR_OPTION, LAB_LANG_OPTION, CERTSRV_OPTION, FORMAT_OPTION],
   examples: [
     'lab check --dir ./lab',
@@ -38,6 +38,11 @@ export const labCheck: Command = {
           code: r.code,
           detail: r.detail[lang],
           hint: r.hint?.[lang] ?? null,
+          warnings: (r.warnings ?? []).map((w) => ({
+            code: w.code,
+            detail: w.detail[lang],
+            hint: w.hint?.[lang] ?? null,
+          })),
         })),
         handshake: report.handshake
           ? {
@@ -65,7 +70,7 @@ export const labHint: Command = {
   summary: 'Print the next thing to do in the lab.',
   usage: ['lab hint --dir DIR [--lang en|fr] [--certsrv URL]'],
   description:
-    'Runs the check and prints the hint of the first failing step (or the first step still waiting). Exit 0.',
+    'Runs the check and prints the hint of the first failing step (or the first step still waiting); when every step passes, the hint of the first warning (a wrong practice that works, such as an intermediate CA in Trusted Root Certification Authorities), if any. Exit 0.',
   options: [LAB_DIR_OPTION, LAB_LANG_OPTION, CERTSRV_OPTION],
   examples: ['lab hint --dir ./lab'],
   async run(ctx, args) {
@@ -74,8 +79,20 @@ export const labHint: Command = {
     const report = await lab.checkLab(session);
     const next = lab.nextHint(report);
     const fr = lang === 'fr';
-    if (!next) writeLines(ctx.io.stdout, [fr ? 'Toutes les étapes sont réussies.' : 'Every step passes.']);
-    else {
+    if (!next) {
+      // Every step passes; a wrong practice that works (a warning) is still worth putting right.
+      const warned = report.results.flatMap((r) => (r.warnings ?? []).map((w) => ({ r, w })));
+      const first = warned[0];
+      writeLines(ctx.io.stdout, [
+        fr ? 'Toutes les étapes sont réussies.' : 'Every step passes.',
+        ...(first
+          ? [
+              `${fr ? 'Avertissement, étape' : 'Warning, step'} ${first.r.step.number} — ${first.r.step.title[lang]} [${first.w.code}]`,
+              (first.w.hint ?? first.w.detail)[lang],
+            ]
+          : []),
+      ]);
+    } else {
       const title = report.results.find((r) => r.step.number === next.step)!.step.title[lang];
       writeLines(ctx.io.stdout, [
         `${fr ? 'Étape' : 'Step'} ${next.step} — ${title} [${next.code}]`,

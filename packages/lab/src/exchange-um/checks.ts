@@ -12,14 +12,14 @@ import { certificateStatus, namesHost } from '../certificate-status.js';
 import { createCrlCache } from '../crl-cache.js';
 import { cdpUrls } from '../crl-fetch.js';
 import { ExchangeUmService, lastCertificateLoaded } from '../exchange-um-service.js';
-import { isSelfSigned, subjectText } from '../internal/certificate-text.js';
+import { isSelfSigned, issuerText, subjectText } from '../internal/certificate-text.js';
 import { newestFirst } from '../internal/newest-first.js';
 import { hostOf } from '../lab-config.js';
 import { HOST_DOWNLOADS_DIR, type LabHost } from '../lab-host.js';
 import type { LabSession } from '../lab-session.js';
 import { type Localized, l10n } from '../localized.js';
 import { type HandshakeResult, mutualTlsHandshake, type TlsSide } from '../mutual-tls.js';
-import type { CheckReport, StepResult } from '../scenario.js';
+import type { CheckReport, StepResult, StepWarning } from '../scenario.js';
 import { shellWord } from '../shell-word.js';
 import { EXCHANGE_UM_STEPS } from './steps.js';
 
@@ -54,6 +54,57 @@ async function downloadedCaFile(host: LabHost, caThumbs: Set<string>): Promise<s
     }
   }
   return undefined;
+}
+
+/** The canonical name, undefined when it cannot be decoded (a trainee's store may hold anything). */
+function canonicalOf(read: () => { canonical: string }): string | undefined {
+  try {
+    return read().canonical;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The subject's (or issuer's) common name, else the whole name as Windows prints it. */
+function commonNameOr(c: Certificate, whole: () => string, issuer = false): string {
+  try {
+    return (issuer ? c.issuer : c.subject).commonName ?? whole();
+  } catch {
+    return whole();
+  }
+}
+
+/**
+ * Intermediate CA certificates in LocalMachine\Root next to the root that issued them: what
+ * importing a `.p7b` chain with "Place all certificates in the following store" → Trusted Root
+ * Certification Authorities does (windows-stores.md, "PKCS#7 files": every certificate of the bag
+ * goes to the chosen store). It works, so it is a warning, not a failure (exchange-um-lync.md §7).
+ * An issuing CA alone in Root (the article's "Download CA certificate" on a two-tier hierarchy) is
+ * the only anchor there and is not flagged.
+ */
+function chainInRoot(host: LabHost, machineArg: string): StepWarning[] {
+  const root = host.machine.store('LocalMachine', 'Root').list();
+  const subjects = new Set(root.map((e) => canonicalOf(() => e.certificate.subject)));
+  const warnings: StepWarning[] = [];
+  for (const e of root) {
+    const issuer = canonicalOf(() => e.certificate.issuer);
+    if (isSelfSigned(e.certificate) || issuer === undefined || !subjects.has(issuer)) continue;
+    const name = commonNameOr(e.certificate, () => subjectText(e.certificate));
+    const by = commonNameOr(e.certificate, () => issuerText(e.certificate), true);
+    const del = `certlab store delete ${e.thumbprint} --machine ${machineArg} --location LocalMachine --store Root`;
+    warnings.push({
+      code: 'CHAIN_IN_ROOT',
+      detail: l10n(
+        `LocalMachine\\Root of ${host.name} also holds "${name}", an intermediate CA issued by "${by}", which is there too: the .p7b chain was imported with "Place all certificates in the following store" → Trusted Root Certification Authorities, which puts every certificate of it there. It works, but the intermediate is now a trust anchor of its own, trusted even if its root is removed or distrusted.`,
+        `LocalMachine\\Root de ${host.name} contient aussi « ${name} », une autorité intermédiaire délivrée par « ${by} », qui s'y trouve aussi : la chaîne .p7b a été importée avec « Placer tous les certificats dans le magasin suivant » → Autorités de certification racines de confiance, qui y place chacun de ses certificats. Cela fonctionne, mais l'autorité intermédiaire devient à elle seule une racine de confiance, approuvée même si sa racine est retirée ou n'est plus approuvée.`,
+      ),
+      hint: l10n(
+        `Article, "To install the CA certificate": Trusted Root Certification Authorities is for root certificates; import the CA certificate (.cer), not the chain. Remove the intermediate from it (the chain engine finds it in Intermediate Certification Authorities or through the AIA URL): ${del}`,
+        `Article, « Pour installer le certificat de l'autorité de certification » : Autorités de certification racines de confiance est le magasin des certificats racines ; importez le certificat d'autorité (.cer), pas la chaîne. Retirez-en l'autorité intermédiaire (le moteur de chaînes la trouve dans Autorités de certification intermédiaires ou par l'URL AIA) : ${del}`,
+      ),
+    });
+  }
+  return warnings;
 }
 
 /** The Lync front end's TLS side: its own CA-issued certificate with key, and the intermediates. */
@@ -686,6 +737,16 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
         ),
       ),
     );
+
+  // Wrong practices that work: on the step that put them there (UM: task 2), or, for the Lync
+  // front end, which the trainee touches only to fix its trust, on the handshake's step.
+  for (const [id, warnings] of [
+    ['install-ca', chainInRoot(ex, exDir)],
+    ['mutual-tls', chainInRoot(lync, lyncDir)],
+  ] as const) {
+    const i = results.findIndex((r) => r.step.id === id);
+    if (warnings.length > 0 && i >= 0) results[i] = { ...results[i]!, warnings };
+  }
 
   const firstFailure = results.find((r) => r.status === 'fail');
   return {

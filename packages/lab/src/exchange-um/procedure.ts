@@ -112,20 +112,30 @@ export async function runExchangeUm(session: LabSession, ctx: ScenarioRunContext
       "  2. Sélectionnez une tâche → « Télécharger un certificat d'autorité de certification, une chaîne de certificats ou la liste de révocation de certificats » → certcarc.asp",
     ),
   );
-  const caCer = await web.downloadCaCertificate('b64');
+  // `chain-into-root`: the chain link (certnew.p7b: the issuing CA, then the root) instead of the
+  // CA certificate's; task 2 then puts every certificate of it into Root.
+  const chainFile = mistake === 'chain-into-root';
+  const caFile = chainFile ? 'certnew.p7b' : 'certnew.cer';
+  const caCer = chainFile ? await web.downloadCaChain('b64') : await web.downloadCaCertificate('b64');
   say(
-    l10n(
-      `  3. "Base 64" → "Download CA certificate" → certnew.cer?ReqID=CACert&Renewal=0&Enc=b64 (${caCer.length} bytes)`,
-      `  3. « Méthode de codage Base 64 » → « Télécharger un certificat de l'autorité de certification » → certnew.cer?ReqID=CACert&Renewal=0&Enc=b64 (${caCer.length} octets)`,
-    ),
+    chainFile
+      ? l10n(
+          `  3. "Base 64" → "Download CA certificate chain" → certnew.p7b?ReqID=CACert&Renewal=0&Enc=b64 (${caCer.length} bytes)`,
+          `  3. « Méthode de codage Base 64 » → « Télécharger la chaîne de certificats d'autorité de certification » → certnew.p7b?ReqID=CACert&Renewal=0&Enc=b64 (${caCer.length} octets)`,
+        )
+      : l10n(
+          `  3. "Base 64" → "Download CA certificate" → certnew.cer?ReqID=CACert&Renewal=0&Enc=b64 (${caCer.length} bytes)`,
+          `  3. « Méthode de codage Base 64 » → « Télécharger un certificat de l'autorité de certification » → certnew.cer?ReqID=CACert&Renewal=0&Enc=b64 (${caCer.length} octets)`,
+        ),
   );
+  if (chainFile) mistakeNote(EXCHANGE_UM_MISTAKE_TITLES['chain-into-root']!);
   const downloads = join(ex.dir!, HOST_DOWNLOADS_DIR);
   await mkdir(downloads, { recursive: true });
-  await writeFile(join(downloads, 'certnew.cer'), caCer);
+  await writeFile(join(downloads, caFile), caCer);
   say(
     l10n(
-      `  4. File Download → Save → ${exDir}/${HOST_DOWNLOADS_DIR}/certnew.cer (no store changes yet)`,
-      `  4. Téléchargement de fichier → Enregistrer → ${exDir}/${HOST_DOWNLOADS_DIR}/certnew.cer (aucun magasin modifié)`,
+      `  4. File Download → Save → ${exDir}/${HOST_DOWNLOADS_DIR}/${caFile} (no store changes yet)`,
+      `  4. Téléchargement de fichier → Enregistrer → ${exDir}/${HOST_DOWNLOADS_DIR}/${caFile} (aucun magasin modifié)`,
     ),
   );
 
@@ -195,8 +205,8 @@ export async function runExchangeUm(session: LabSession, ctx: ScenarioRunContext
   say(l10n('  9. Next', '  9. Suivant'));
   say(
     l10n(
-      `  10. Browse → ${exDir}/${HOST_DOWNLOADS_DIR}/certnew.cer → Next`,
-      `  10. Parcourir → ${exDir}/${HOST_DOWNLOADS_DIR}/certnew.cer → Suivant`,
+      `  10. Browse → ${exDir}/${HOST_DOWNLOADS_DIR}/${caFile} → Next`,
+      `  10. Parcourir → ${exDir}/${HOST_DOWNLOADS_DIR}/${caFile} → Suivant`,
     ),
   );
   if (auto) {

@@ -91,6 +91,15 @@ export const EXCHANGE_UM_MISTAKES: readonly MistakeDefinition[] = [
     ),
   },
   {
+    id: 'chain-into-root',
+    step: 'install-ca',
+    outcome: 'warning',
+    title: l10n(
+      '"Download CA certificate chain" instead of the CA certificate: the .p7b puts the issuing CA into Trusted Root Certification Authorities next to the root',
+      "« Télécharger la chaîne de certificats d'autorité de certification » au lieu du certificat : le .p7b place l'autorité émettrice dans Autorités de certification racines de confiance à côté de la racine",
+    ),
+  },
+  {
     id: 'root-missing-on-lync',
     step: 'mutual-tls',
     title: l10n(
