@@ -26,6 +26,12 @@ import {
   parsePkcs7,
   readPkcs12,
 } from '@certlab/pki';
+import {
+  decodeSerializedStore,
+  isSerializedStore,
+  isStoreError,
+  type SerializedStore,
+} from '@certlab/store-sim';
 import { CliError, EXIT } from './cli-error.js';
 import type { CommandContext } from './command.js';
 import { readInput, STDIO } from './files.js';
@@ -186,6 +192,21 @@ export async function parsePkiInput(
   path: string,
   options: PkiInputOptions = {},
 ): Promise<PkiInput> {
+  // A Microsoft serialized store (.sst) is read by the store package: its certificates and CRLs.
+  if (isSerializedStore(bytes)) {
+    let sst: SerializedStore;
+    try {
+      sst = decodeSerializedStore(bytes);
+    } catch (e) {
+      if (isStoreError(e)) throw new CliError(EXIT.usage, `${displayPath(path)}: ${e.message} [${e.code}]`);
+      throw e;
+    }
+    const items: PkiItem[] = [
+      ...sst.certificates.map((c) => ({ kind: 'certificate' as const, certificate: c.certificate })),
+      ...sst.crls.map((crl) => ({ kind: 'crl' as const, crl })),
+    ].filter((i) => !options.only || options.only.includes(i.kind));
+    return { path, kind: items[0]?.kind ?? 'certificate', encoding: 'der', items, skippedLabels: [] };
+  }
   const d = detectFile(bytes, path);
   const passwordOptions = options.passwordOptions ?? DEFAULT_PASSWORD_OPTIONS;
   const count = (kind: PkiObjectKind) => d.objects.filter((o) => o.kind === kind).length;

@@ -497,6 +497,58 @@ describe('certlab store export / delete', () => {
     ).toBe(1);
   });
 
+  it('exports a .sst with the chain that imports into another machine and that show lists', async () => {
+    const r = await cli(
+      dir,
+      'store',
+      'export',
+      leafT,
+      '--machine',
+      'ex01',
+      '--as',
+      'sst',
+      '--chain',
+      '--out',
+      'out.sst',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const bytes = new Uint8Array(await readFile(join(dir, 'out.sst')));
+    // version 0, "CERT" ([MS-OSHARED] 2.3.9.1), then the leaf's entries.
+    expect([...bytes.subarray(0, 8)]).toEqual([0, 0, 0, 0, 0x43, 0x45, 0x52, 0x54]);
+    const imported = await cli(
+      dir,
+      'store',
+      'import',
+      'out.sst',
+      '--machine',
+      'sst-target',
+      '--location',
+      'LocalMachine',
+      '--store',
+      'TrustedPeople',
+      '--format',
+      'json',
+    );
+    expect(imported.code, imported.stderr).toBe(0);
+    const thumbs = (
+      JSON.parse(imported.stdout) as { certificates: { thumbprint: string }[] }
+    ).certificates.map((c) => c.thumbprint);
+    expect(thumbs).toEqual([leafT, icaT, rootT]);
+    const shown = await cli(dir, 'show', 'out.sst');
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain('CN=Store Root, O=Contoso');
+    // A cut file: a coded error naming the file, exit 2.
+    await writeFile(join(dir, 'cut.sst'), bytes.subarray(0, bytes.length - 12));
+    const cut = await cli(dir, 'show', 'cut.sst');
+    expect(cut.code).toBe(2);
+    expect(cut.stderr).toMatch(
+      /^certlab: cut\.sst: The serialized certificate store \(\.sst\) cannot be read: the file ends at byte \d+ without its end marker \(truncated\?\)\. \[ERR_STORE_IMPORT_INVALID\]\n$/,
+    );
+    const cutImport = await cli(dir, 'store', 'import', 'cut.sst', '--machine', 'sst-target');
+    expect(cutImport.code).toBe(2);
+    expect(cutImport.stderr).toContain('[ERR_STORE_IMPORT_INVALID]');
+  });
+
   it('a key not marked exportable cannot go to a .pfx (exit 1)', async () => {
     const r = await cli(
       dir,

@@ -1,22 +1,24 @@
-// The Certificate Export Wizard: DER or Base-64 .cer, .p7b (optionally with the chain), .pfx
-// (key required and exportable).
+// The Certificate Export Wizard: DER or Base-64 .cer, .p7b or .sst (optionally with the chain),
+// .pfx (key required and exportable).
 
 import { createCertsOnlyPkcs7, createPkcs12, encodePem } from '@certlab/pki';
 import { buildChain } from './chain-engine.js';
 import { StoreError } from './errors.js';
 import { parseLocation, type StoreLocation } from './locations.js';
 import type { Machine } from './machine.js';
+import { encodeSerializedStore } from './serialized-store.js';
 
 /**
  * The export formats: `cer` (DER encoded binary X.509), `cer-base64` (Base-64 encoded X.509,
- * PEM with CRLF), `p7b` (PKCS #7), `pfx` (PKCS #12 with the private key).
+ * PEM with CRLF), `p7b` (PKCS #7), `sst` (Microsoft Serialized Certificate Store, with the
+ * certificate's friendly name and description), `pfx` (PKCS #12 with the private key).
  *
  * @example
  * ```ts
  * const f: ExportFormat = 'cer-base64';
  * ```
  */
-export type ExportFormat = 'cer' | 'cer-base64' | 'p7b' | 'pfx';
+export type ExportFormat = 'cer' | 'cer-base64' | 'p7b' | 'sst' | 'pfx';
 
 /**
  * Options of {@link exportCertificate}.
@@ -28,7 +30,7 @@ export type ExportFormat = 'cer' | 'cer-base64' | 'p7b' | 'pfx';
  */
 export interface ExportOptions {
   format: ExportFormat;
-  /** "Include all certificates in the certification path if possible" (p7b, pfx). */
+  /** "Include all certificates in the certification path if possible" (p7b, sst, pfx). */
   includeChain?: boolean;
   /** PFX password (required for pfx). */
   password?: string;
@@ -66,6 +68,20 @@ export async function exportCertificate(
       return encodePem('CERTIFICATE', entry.certificate.der, { eol: '\r\n' });
     case 'p7b':
       return createCertsOnlyPkcs7([entry.certificate, ...(await chain())], { order: 'der' });
+    case 'sst': {
+      // Export-Certificate -Type SST: the certificates with their extended properties.
+      const { friendlyName, description } = entry.properties;
+      return encodeSerializedStore([
+        {
+          certificate: entry.certificate,
+          properties: {
+            ...(friendlyName !== undefined ? { friendlyName } : {}),
+            ...(description !== undefined ? { description } : {}),
+          },
+        },
+        ...(await chain()).map((certificate) => ({ certificate })),
+      ]);
+    }
     case 'pfx': {
       if (typeof options.password !== 'string')
         throw new StoreError('ERR_STORE_EXPORT_INVALID', 'A .pfx export needs a password (it may be empty).');
@@ -93,7 +109,7 @@ export async function exportCertificate(
     default:
       throw new StoreError(
         'ERR_STORE_EXPORT_INVALID',
-        `The export format must be cer, cer-base64, p7b or pfx, not ${JSON.stringify(options?.format)}.`,
+        `The export format must be cer, cer-base64, p7b, sst or pfx, not ${JSON.stringify(options?.format)}.`,
       );
   }
 }

@@ -1,4 +1,5 @@
-// The Certificate Import Wizard: .cer (PEM, DER, Base64), .p7b (every certificate), .crl and
+// The Certificate Import Wizard: .cer (PEM, DER, Base64), .p7b (every certificate), .sst (every
+// certificate and CRL with its friendly name, description and archived flag), .crl and
 // .pfx (every key attached to its certificate, as PFXImportCertStore does), automatic placement
 // or one explicit store, the Security Warning for a user's Root store. All or nothing: the file
 // is read and checked completely before the first write, and writes done before a failure are
@@ -10,6 +11,7 @@ import { StoreError } from './errors.js';
 import { parseLocation, type StoreLocation } from './locations.js';
 import { keyContainerName, type Machine } from './machine.js';
 import type { CertificateProperties } from './properties.js';
+import { decodeSerializedStore, isSerializedStore } from './serialized-store.js';
 import { type Lang, normalizeStoreName } from './store-names.js';
 import { formatThumbprintGroups } from './thumbprint.js';
 import { DIALOG_TEXTS } from './verdicts.js';
@@ -211,7 +213,12 @@ export async function importFile(
       ? undefined
       : normalizeStoreName(options.store);
   const placement = options.placement ?? 'wizard';
-  const f = await read(input, options);
+  // A serialized store (.sst) is Windows' own format, not a PKI file: read here, with the
+  // properties each certificate carried.
+  const sst =
+    input instanceof Uint8Array && isSerializedStore(input) ? decodeSerializedStore(input) : undefined;
+  const f = sst ? ({ kind: 'sst' } as const) : await read(input, options);
+  const sstProperties = new Map<Certificate, CertificateProperties>();
   let certs: Certificate[] = [];
   let crls: Crl[] = [];
   // The certificates of a PFX that have their private key, each with its key and friendly name.
@@ -221,6 +228,17 @@ export async function importFile(
   // certificate's friendly name (CERT_FRIENDLY_NAME_PROP_ID), as PFXImportCertStore keeps it.
   const bagNames = new Map<string, string>();
   switch (f.kind) {
+    case 'sst':
+      for (const c of sst!.certificates) {
+        certs.push(c.certificate);
+        sstProperties.set(c.certificate, c.properties);
+      }
+      crls = sst!.crls;
+      if (sst!.skippedCtls > 0)
+        warnings.push(
+          `${sst!.skippedCtls === 1 ? 'A certificate trust list' : `${sst!.skippedCtls} certificate trust lists`} of the .sst ${sst!.skippedCtls === 1 ? 'was' : 'were'} not imported (CTLs are not modelled).`,
+        );
+      break;
     case 'certificate':
       certs = f.certificates;
       break;
@@ -267,7 +285,7 @@ export async function importFile(
     default:
       throw new StoreError(
         'ERR_STORE_IMPORT_UNSUPPORTED',
-        `A ${f.kind} file cannot be imported into a certificate store (use .cer, .crt, .p7b, .crl or .pfx).`,
+        `A ${f.kind} file cannot be imported into a certificate store (use .cer, .crt, .p7b, .sst, .crl or .pfx).`,
       );
   }
   if (certs.length === 0 && crls.length === 0)
@@ -281,7 +299,9 @@ export async function importFile(
     const thumbprint = await cert.thumbprint();
     if (planned.some((p) => p.thumbprint === thumbprint)) continue;
     const store = explicit ?? autoStore(cert, withKey, f.kind === 'pkcs12', placement);
-    const properties: CertificateProperties = {};
+    // An .sst's own properties (friendly name, description, archived) come along, as
+    // "Include all extended properties" keeps them.
+    const properties: CertificateProperties = { ...sstProperties.get(cert) };
     if (withKey) {
       properties.keyContainer = keyContainerName(cert);
       properties.keyExportable = options.exportable === true;

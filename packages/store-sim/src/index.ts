@@ -35,6 +35,7 @@ export {
   type MachineOptions,
 } from './machine.js';
 export type { CertificateProperties } from './properties.js';
+export * from './serialized-store.js';
 export * from './service-check.js';
 export * from './store-names.js';
 export * from './thumbprint.js';

@@ -1,5 +1,5 @@
 // `certlab store export`: the Certificate Export Wizard on a simulated machine: DER or Base-64
-// .cer, .p7b (optionally with the chain), .pfx (private key required and exportable).
+// .cer, .p7b or .sst (optionally with the chain), .pfx (private key required and exportable).
 
 import type { ExportFormat } from '@certlab/store-sim';
 import * as ss from '@certlab/store-sim';
@@ -20,27 +20,32 @@ import {
 } from './store-common.js';
 
 const NAME = 'store export';
-const FORMATS = ['cer', 'cer-base64', 'p7b', 'pfx'] as const satisfies readonly ExportFormat[];
+const FORMATS = ['cer', 'cer-base64', 'p7b', 'sst', 'pfx'] as const satisfies readonly ExportFormat[];
 
 export const storeExport: Command = {
   name: NAME,
-  summary: 'Export a certificate of a store as .cer (DER or Base-64), .p7b or .pfx.',
+  summary: 'Export a certificate of a store as .cer (DER or Base-64), .p7b, .sst or .pfx.',
   usage: [
-    'store export THUMBPRINT --machine DIR --as cer|cer-base64|p7b|pfx --out FILE',
+    'store export THUMBPRINT --machine DIR --as cer|cer-base64|p7b|sst|pfx --out FILE',
     '       [--location LocalMachine|CurrentUser] [--store NAME] [--chain] [--password P] [--force]',
   ],
   description:
-    'The Certificate Export Wizard: cer is "DER encoded binary X.509", cer-base64 "Base-64 encoded X.509" (PEM with CRLF), p7b "Cryptographic Message Syntax Standard – PKCS #7" and pfx "Personal Information Exchange – PKCS #12", which needs the private key on the machine, marked exportable at import, and --password. --chain adds the certification path (p7b, pfx). The .pfx is written with mode 0600.',
+    'The Certificate Export Wizard: cer is "DER encoded binary X.509", cer-base64 "Base-64 encoded X.509" (PEM with CRLF), p7b "Cryptographic Message Syntax Standard – PKCS #7", sst "Microsoft Serialized Certificate Store" (with the friendly name and description) and pfx "Personal Information Exchange – PKCS #12", which needs the private key on the machine, marked exportable at import, and --password. --chain adds the certification path (p7b, sst, pfx). The .pfx is written with mode 0600.',
   options: [
     MACHINE_OPTION,
-    { name: 'as', type: 'string', value: 'cer|cer-base64|p7b|pfx', help: 'Export file format. Required.' },
+    {
+      name: 'as',
+      type: 'string',
+      value: 'cer|cer-base64|p7b|sst|pfx',
+      help: 'Export file format. Required.',
+    },
     OUT_OPTION,
     LOCATION_OPTION,
     STORE_OPTION,
     {
       name: 'chain',
       type: 'boolean',
-      help: 'Include all certificates in the certification path (p7b, pfx).',
+      help: 'Include all certificates in the certification path (p7b, sst, pfx).',
     },
     { name: 'password', type: 'string', value: 'P', help: 'Password of the .pfx.' },
     PASSWORD_FILE_OPTION,
@@ -53,7 +58,7 @@ export const storeExport: Command = {
   ],
   async run(ctx, args) {
     const as = choiceOption(args, 'as', FORMATS, undefined, NAME);
-    if (as === undefined) throw usageError('--as is required (cer, cer-base64, p7b or pfx).', NAME);
+    if (as === undefined) throw usageError('--as is required (cer, cer-base64, p7b, sst or pfx).', NAME);
     const out = requireOption(args, 'out', NAME);
     // A .pfx may have an empty password, as certutil -exportPFX writes it when asked.
     const password = await passwordOption(ctx, args, NAME, 'password', { allowEmpty: true });

@@ -1,5 +1,5 @@
 // `certlab store import`: the Certificate Import Wizard on a simulated machine kept in a
-// directory. .cer / .crt (PEM, DER), .p7b, .crl and .pfx; automatic placement or one store.
+// directory. .cer / .crt (PEM, DER), .p7b, .sst, .crl and .pfx; automatic placement or one store.
 
 import * as ss from '@certlab/store-sim';
 import { booleanOption, choiceOption, stringOption } from '../args.js';
@@ -26,14 +26,14 @@ const NAME = 'store import';
 
 export const storeImport: Command = {
   name: NAME,
-  summary: 'Import a .cer, .p7b, .crl or .pfx into a store, as the Certificate Import Wizard does.',
+  summary: 'Import a .cer, .p7b, .sst, .crl or .pfx into a store, as the Certificate Import Wizard does.',
   usage: [
     'store import FILE --machine DIR [--location LocalMachine|CurrentUser] [--store NAME|auto]',
     '       [--placement wizard|by-type] [--password P] [--exportable] [--friendly-name TEXT]',
     '       [--lang en|fr] [--format text|json]',
   ],
   description:
-    "Reads FILE (PEM or DER certificate, .p7b, .crl, or .pfx with --password) and adds what it holds to the stores of the machine kept in DIR (created when missing), all or nothing. --store auto (default) is the wizard's \"Automatically select the certificate store\": a lone CA certificate goes to CA (Intermediate Certification Authorities), a lone end-entity certificate to AddressBook (Other People); in a .pfx each key's certificate goes to My (Personal) with its key (a key without a certificate is reported and skipped), a self-signed CA to Root, other CAs to CA. --placement by-type puts a self-signed CA in Root and an end entity in My instead. --location defaults to CurrentUser, as the wizard opened from a file. Prints each certificate with the store it went to (the console's name, in French with --lang fr) and its thumbprint; adding a root to CurrentUser\\Root prints the Security Warning on stderr (accepted).",
+    "Reads FILE (PEM or DER certificate, .p7b, .sst serialized store with the friendly names it carries, .crl, or .pfx with --password) and adds what it holds to the stores of the machine kept in DIR (created when missing), all or nothing. --store auto (default) is the wizard's \"Automatically select the certificate store\": each certificate of a .cer, .p7b or .sst that is a CA goes to CA (Intermediate Certification Authorities), an end-entity certificate to AddressBook (Other People); in a .pfx each key's certificate goes to My (Personal) with its key (a key without a certificate is reported and skipped), a self-signed CA to Root, other CAs to CA. --placement by-type puts a self-signed CA in Root and an end entity in My instead. --location defaults to CurrentUser, as the wizard opened from a file. Prints each certificate with the store it went to (the console's name, in French with --lang fr) and its thumbprint; adding a root to CurrentUser\\Root prints the Security Warning on stderr (accepted).",
   options: [
     MACHINE_OPTION,
     LOCATION_OPTION,
