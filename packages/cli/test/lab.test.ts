@@ -3,8 +3,9 @@
 // convert, lab um) while `lab check` and `lab hint` grade each step.
 
 import { execFileSync } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readPkiFile } from '@certlab/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, cli, removeTempDirs, tempDir } from './helpers.js';
 
@@ -322,6 +323,31 @@ describe('a trainee session on certlab lab init', () => {
     expect(json.steps).toHaveLength(6);
     expect(json.handshake.ok).toBe(true);
     expect((await lab('hint')).stdout).toContain('Every step passes.');
+  });
+
+  it('sees a revocation published only in a delta CRL (announced by the base CRL), and a delta CRL it cannot fetch', async () => {
+    // AD CS announces its delta CRLs in the base CRL's Freshest CRL extension, not in the
+    // certificates: a client that reads only the certificates' CDP misses the revocation.
+    const serial = (await readPkiFile(await readFile(join(dir, 'certnew.cer')))).certificates[0]!
+      .serialNumber;
+    expect(
+      (await cli(dir, 'ca', 'revoke', '--dir', 'lab/ca', '--serial', serial, '--reason', 'keyCompromise'))
+        .code,
+    ).toBe(0);
+    expect((await cli(dir, 'ca', 'crl', '--dir', 'lab/ca', '--delta')).code).toBe(0);
+    let check = await lab('check');
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain('Result: failed at step 4 (REVOKED).');
+    expect(check.stdout).toMatch(/Mutual TLS handshake: FAILED — CRYPT_E_REVOKED/);
+    // The delta CRL cannot be fetched (IIS refusing the "+" of its name, reference §6.5): the base
+    // alone is not trusted, the revocation status is offline.
+    const delta = join(dir, 'lab/ca/CertEnroll/Contoso Issuing CA+.crl');
+    const saved = await readFile(delta);
+    await rm(delta);
+    check = await lab('check');
+    expect(check.stdout).toContain('Result: failed at step 4 (CRL_UNREACHABLE).');
+    expect(check.stdout).toContain('Contoso%20Issuing%20CA+.crl');
+    await writeFile(delta, saved);
   });
 });
 

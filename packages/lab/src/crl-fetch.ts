@@ -1,6 +1,10 @@
 // Downloads the CRLs a chain points to (cRLDistributionPoints and freshestCRL, RFC 5280
 // §4.2.1.13 and §4.2.1.15) the way CryptoAPI's URL retrieval does: HTTP URLs only, each once
-// per chain, and once per command when the command passes its CrlCache.
+// per chain, and once per command when the command passes its CrlCache. A base CRL's own
+// freshestCRL extension (RFC 5280 §5.2.6) is followed too: AD CS announces its delta CRLs there
+// ("Include in CRLs. Clients use this to find Delta CRL locations."), not in the certificates, so
+// a revocation published only in a delta CRL is seen, and an unreachable delta (IIS rejecting the
+// `+` of its name, certsrv-protocol.md §6.5) is reported as the CDP it is.
 
 import {
   type Certificate,
@@ -22,6 +26,7 @@ import type { LabNetwork } from './lab-network.js';
  * ```
  */
 export interface FetchedCrls {
+  /** The CRLs to judge with: a base CRL whose announced delta was unreachable is left out. */
   readonly crls: Crl[];
   /** URLs fetched and parsed. */
   readonly fetched: string[];
@@ -38,11 +43,27 @@ export interface FetchedCrls {
  * ```
  */
 export function cdpUrls(cert: Certificate, delta = true): string[] {
+  return httpUrls(cert, delta ? [OID.cRLDistributionPoints, OID.freshestCRL] : [OID.cRLDistributionPoints]);
+}
+
+/**
+ * The HTTP URLs of a base CRL's freshestCRL extension: where its delta CRLs are (RFC 5280 §5.2.6).
+ *
+ * @example
+ * ```ts
+ * deltaCrlUrls(baseCrl); // ['http://ca01.contoso.com/CertEnroll/Contoso%20Issuing%20CA+.crl']
+ * ```
+ */
+export function deltaCrlUrls(crl: Crl): string[] {
+  return httpUrls(crl, [OID.freshestCRL]);
+}
+
+function httpUrls(source: Pick<Certificate | Crl, 'getExtension'>, oids: readonly string[]): string[] {
   const out: string[] = [];
-  for (const oid of delta ? [OID.cRLDistributionPoints, OID.freshestCRL] : [OID.cRLDistributionPoints]) {
+  for (const oid of oids) {
     let ext: ReturnType<Certificate['getExtension']>;
     try {
-      ext = cert.getExtension(oid);
+      ext = source.getExtension(oid);
     } catch {
       continue;
     }
@@ -91,18 +112,34 @@ export async function fetchChainCrls(
   network: LabNetwork,
   cache?: CrlCache,
 ): Promise<FetchedCrls> {
-  const urls = [...new Set(certs.flatMap((c) => cdpUrls(c)))];
   const crls: Crl[] = [];
   const fetched: string[] = [];
   const unreachable: string[] = [];
-  await Promise.all(
-    urls.map(async (url) => {
-      const crl = await (cache ? cache.get(url, () => downloadCrl(url, network)) : downloadCrl(url, network));
-      if (crl) {
-        crls.push(crl);
-        fetched.push(url);
-      } else unreachable.push(url);
-    }),
-  );
-  return { crls, fetched, unreachable };
+  const seen = new Set<string>();
+  const fetchAll = async (urls: readonly string[]) => {
+    const fresh = [...new Set(urls)].filter((u) => !seen.has(u));
+    for (const u of fresh) seen.add(u);
+    const got: Crl[] = [];
+    await Promise.all(
+      fresh.map(async (url) => {
+        const crl = await (cache
+          ? cache.get(url, () => downloadCrl(url, network))
+          : downloadCrl(url, network));
+        if (crl) {
+          crls.push(crl);
+          got.push(crl);
+          fetched.push(url);
+        } else unreachable.push(url);
+      }),
+    );
+    return got;
+  };
+  const bases = await fetchAll(certs.flatMap((c) => cdpUrls(c)));
+  // One level: the deltas the base CRLs announce (a delta CRL's own freshestCRL is not followed).
+  await fetchAll(bases.filter((c) => !c.isDelta).flatMap((c) => deltaCrlUrls(c)));
+  // A base CRL whose announced delta could not be fetched is not used on its own: CryptoAPI then
+  // reports the revocation status offline (CRYPT_E_REVOCATION_OFFLINE) rather than trusting a
+  // base that may predate the revocation (exchange-um-lync.md §7, "delta CRL blocked by IIS").
+  const usable = crls.filter((c) => c.isDelta || !deltaCrlUrls(c).some((u) => unreachable.includes(u)));
+  return { crls: usable, fetched, unreachable };
 }

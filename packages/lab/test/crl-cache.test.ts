@@ -19,6 +19,8 @@ import {
 
 const ISSUING_CRL = 'http://ca01.contoso.com/CertEnroll/Contoso%20Issuing%20CA.crl';
 const ROOT_CRL = 'http://ca01.contoso.com/CertEnroll/Contoso%20Root%20CA.crl';
+// The issuing CA's delta CRL, which its base CRL announces (Freshest CRL); the root publishes none.
+const ISSUING_DELTA = 'http://ca01.contoso.com/CertEnroll/Contoso%20Issuing%20CA+.crl';
 
 let dir: string;
 let lab: string;
@@ -68,12 +70,12 @@ describe('CRL downloads of one check', () => {
     const report = await checkLab(session);
     expect(report.results.map((r) => r.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
     expect(report.handshake?.ok).toBe(true);
-    // The issuing CA's CRL (the leaves' CDP) and the root's (the issuing CA's CDP).
-    expect(Object.fromEntries(reads)).toEqual({ [ISSUING_CRL]: 1, [ROOT_CRL]: 1 });
+    // The issuing CA's CRL (the leaves' CDP) with its delta, and the root's (the issuing CA's CDP).
+    expect(Object.fromEntries(reads)).toEqual({ [ISSUING_CRL]: 1, [ISSUING_DELTA]: 1, [ROOT_CRL]: 1 });
 
     // The next check is another command: it reads the files again.
     await checkLab(session);
-    expect(Object.fromEntries(reads)).toEqual({ [ISSUING_CRL]: 2, [ROOT_CRL]: 2 });
+    expect(Object.fromEntries(reads)).toEqual({ [ISSUING_CRL]: 2, [ISSUING_DELTA]: 2, [ROOT_CRL]: 2 });
   });
 
   it('reads a CDP URL once per status with no cache, once in all with one', async () => {
@@ -82,7 +84,7 @@ describe('CRL downloads of one check', () => {
     const certs = caIssued(session);
 
     for (const c of certs) await certificateStatus(ex01, c, { network: session.network });
-    expect(Object.fromEntries(reads)).toEqual({ [ISSUING_CRL]: 2, [ROOT_CRL]: 2 });
+    expect(Object.fromEntries(reads)).toEqual({ [ISSUING_CRL]: 2, [ISSUING_DELTA]: 2, [ROOT_CRL]: 2 });
 
     reads.clear();
     const crlCache = createCrlCache();
@@ -90,6 +92,6 @@ describe('CRL downloads of one check', () => {
       certs.map((c) => certificateStatus(ex01, c, { network: session.network, crlCache })),
     );
     expect(statuses.map((s) => s.status)).toEqual(['Valid', 'Valid']);
-    expect(Object.fromEntries(reads)).toEqual({ [ISSUING_CRL]: 1, [ROOT_CRL]: 1 });
+    expect(Object.fromEntries(reads)).toEqual({ [ISSUING_CRL]: 1, [ISSUING_DELTA]: 1, [ROOT_CRL]: 1 });
   });
 });
