@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readPkiFile } from '@certlab/pki';
+import { readCertificates } from '@certlab/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, cli, removeTempDirs, tempDir } from './helpers.js';
 
@@ -328,7 +328,7 @@ describe('a trainee session on certlab lab init', () => {
   it('sees a revocation published only in a delta CRL (announced by the base CRL), and a delta CRL it cannot fetch', async () => {
     // AD CS announces its delta CRLs in the base CRL's Freshest CRL extension, not in the
     // certificates: a client that reads only the certificates' CDP misses the revocation.
-    const serial = (await readPkiFile(await readFile(join(dir, 'certnew.cer')))).certificates[0]!
+    const serial = readCertificates(new Uint8Array(await readFile(join(dir, 'certnew.cer'))))[0]!
       .serialNumber;
     expect(
       (await cli(dir, 'ca', 'revoke', '--dir', 'lab/ca', '--serial', serial, '--reason', 'keyCompromise'))
