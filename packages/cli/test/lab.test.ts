@@ -351,6 +351,25 @@ describe('a trainee session on certlab lab init', () => {
   });
 });
 
+describe('lab um arguments', () => {
+  it('refuses a stray VALUE instead of ignoring it (exit 2, nothing changed)', async () => {
+    expect((await cli(dir, 'lab', 'init', 'exchange-um', '--dir', 'stray')).code).toBe(0);
+    const um = (...a: string[]) => cli(dir, 'lab', 'um', ...a, '--dir', 'stray');
+    // A thumbprint variable split by the shell: the second half must not be dropped silently.
+    const split = await um('assign', '--thumbprint', 'E1E81C23B3AD33F9B4D1', '717B20AB65DBB91AC630');
+    expect(split.code).toBe(2);
+    expect(split.stderr).toContain(
+      "certlab: unexpected argument '717B20AB65DBB91AC630': the thumbprint is given by --thumbprint already (quote a thumbprint that has spaces).",
+    );
+    const restart = await um('restart', 'now');
+    expect(restart.code).toBe(2);
+    expect(restart.stderr).toContain("certlab: unexpected argument 'now': restart takes none.");
+    expect((await um('events')).stdout).not.toContain('1112');
+    // The positional forms still work.
+    expect((await um('startup-mode', 'dual')).code).toBe(0);
+  });
+});
+
 describe('lab um reminders', () => {
   it('quote a lab directory with a space, so the command can be pasted', async () => {
     expect((await cli(dir, 'lab', 'init', 'exchange-um', '--dir', 'my lab')).code).toBe(0);

@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   basicConstraints,
+  type Certificate,
   createCertificate,
   extKeyUsage,
   generateKeyPair,
@@ -168,6 +169,15 @@ export interface UmStartResult {
   readonly selfSigned: boolean;
   /** Certificates passed over, with why (2007 SP1 selection). */
   readonly skipped: { thumbprint: string; subject: string; problem: CandidateProblem }[];
+}
+
+/**
+ * The Status Get-ExchangeCertificate shows: Exchange's own self-signed certificate is Valid
+ * although no root vouches for it (the chain engine calls it Untrusted); every listing and event
+ * of the simulator says the same.
+ */
+function exchangeStatus(c: Certificate, status: ExchangeCertificateStatus): ExchangeCertificateStatus {
+  return isSelfSigned(c) && status === 'Untrusted' ? 'Valid' : status;
 }
 
 /**
@@ -505,11 +515,16 @@ export class ExchangeUmService {
         .sort(newestFirst('notAfter'));
       chosen = assigned[0];
       if (chosen) {
-        const { status } = await certificateStatus(this.host, chosen.certificate, {
-          network: this.#network,
-          time,
-          revocation: false,
-        });
+        const status = exchangeStatus(
+          chosen.certificate,
+          (
+            await certificateStatus(this.host, chosen.certificate, {
+              network: this.#network,
+              time,
+              revocation: false,
+            })
+          ).status,
+        );
         if (status !== 'Valid')
           await log.write({
             level: 'Warning',
@@ -587,7 +602,7 @@ export class ExchangeUmService {
         services: SERVICE_LETTERS.map(([s, l]) => (enabled.includes(s) ? l : '.')).join(''),
         subject: subjectText(c),
         issuer: issuerText(c),
-        status: isSelfSigned(c) && status === 'Untrusted' ? 'Valid' : status,
+        status: exchangeStatus(c, status),
         hasPrivateKey: e.hasPrivateKey,
         isSelfSigned: isSelfSigned(c),
         notAfter: c.notAfter,

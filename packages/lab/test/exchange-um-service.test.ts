@@ -165,6 +165,19 @@ describe('Exchange 2010', () => {
     expect(await um.restart()).toMatchObject({ mode: 'Dual', certificate: nextThumb });
   });
 
+  it('its own self-signed certificate, given UM, is Valid both in Get-ExchangeCertificate and at restart (no Untrusted warning)', async () => {
+    const ex = await host();
+    const um = await ExchangeUmService.install(ex, { version: '2010', network });
+    await um.setStartupMode('Dual');
+    const self = um.state.selfSigned;
+    await um.enableCertificate(self, ['UM']);
+    expect((await um.certificates()).find((r) => r.thumbprint === self)?.status).toBe('Valid');
+    const before = ex.eventLog.all().length;
+    expect(await um.restart()).toMatchObject({ certificate: self, selfSigned: true });
+    const events = ex.eventLog.all().slice(before);
+    expect(events.map((e) => e.level)).toEqual(['Information']);
+  });
+
   it('refuses a certificate without its private key', async () => {
     const ex = await host();
     const um = await ExchangeUmService.install(ex, { version: '2010', network });

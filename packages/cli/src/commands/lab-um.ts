@@ -58,6 +58,19 @@ export const labUm: Command = {
     const action = args.positionals[0]!;
     if (!(ACTIONS as readonly string[]).includes(action))
       throw usageError(`unknown action '${action}': use ${ACTIONS.join(', ')}.`, NAME);
+    // VALUE belongs to startup-mode (the mode) and assign (the thumbprint, when --thumbprint is
+    // not given): anywhere else it is a stray word, such as half of a thumbprint split by the
+    // shell, that must not be ignored.
+    const value = args.positionals[1];
+    const takesValue =
+      action === 'startup-mode' || (action === 'assign' && stringOption(args, 'thumbprint') === undefined);
+    if (value !== undefined && !takesValue)
+      throw usageError(
+        action === 'assign'
+          ? `unexpected argument '${value}': the thumbprint is given by --thumbprint already (quote a thumbprint that has spaces).`
+          : `unexpected argument '${value}': ${action} takes none.`,
+        NAME,
+      );
     const session = await openLab(ctx, args, NAME);
     const fr = labLang(ctx, args, NAME, session.config.lang) === 'fr';
     const ex = session.host('exchange-um');
