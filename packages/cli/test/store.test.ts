@@ -17,6 +17,7 @@ import {
 } from '@certlab/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { javaKeystore } from '../../../test/support/keytool.js';
+import { openssl } from '../../../test/support/openssl.js';
 import { describeWithTool } from '../../../test/support/tools.js';
 import { cli, removeTempDirs, tempDir } from './helpers.js';
 
@@ -745,3 +746,91 @@ describe('store import and export: an empty .pfx password', () => {
     expect(back.certificate!.equals(cert)).toBe(true);
   });
 });
+
+describeWithTool(
+  'openssl',
+  'store import: a .pfx written without a password (openssl pkcs12 -export)',
+  () => {
+    it('opens with no --password, as the wizard with its password box left empty; a protected one still asks', async () => {
+      openssl(
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:P-256',
+          '-nodes',
+          '-subj',
+          '/CN=nopass.contoso.com',
+          '-days',
+          '30',
+          '-keyout',
+          'nopass.key',
+          '-out',
+          'nopass.crt',
+        ],
+        { cwd: dir },
+      );
+      // An empty password (MAC over it), and no protection at all (no MAC, no encryption).
+      openssl(
+        [
+          'pkcs12',
+          '-export',
+          '-in',
+          'nopass.crt',
+          '-inkey',
+          'nopass.key',
+          '-passout',
+          'pass:',
+          '-out',
+          'empty-pass.pfx',
+        ],
+        { cwd: dir },
+      );
+      openssl(
+        [
+          'pkcs12',
+          '-export',
+          '-in',
+          'nopass.crt',
+          '-inkey',
+          'nopass.key',
+          '-nomac',
+          '-keypbe',
+          'NONE',
+          '-certpbe',
+          'NONE',
+          '-passout',
+          'pass:',
+          '-out',
+          'no-mac.pfx',
+        ],
+        { cwd: dir },
+      );
+      for (const f of ['empty-pass.pfx', 'no-mac.pfx']) {
+        const r = await cli(dir, 'store', 'import', f, '--machine', `m-${f}`, '--location', 'LocalMachine');
+        expect(r.code, `${f}: ${r.stderr}`).toBe(0);
+        expect(r.stdout).toMatch(/LocalMachine\\My \(Personal\): nopass\.contoso\.com .*\[private key\]/);
+      }
+      openssl(
+        [
+          'pkcs12',
+          '-export',
+          '-in',
+          'nopass.crt',
+          '-inkey',
+          'nopass.key',
+          '-passout',
+          'pass:Secret-1',
+          '-out',
+          'protected.pfx',
+        ],
+        { cwd: dir },
+      );
+      const asked = await cli(dir, 'store', 'import', 'protected.pfx', '--machine', 'm-protected');
+      expect(asked.code).toBe(2);
+      expect(asked.stderr).toContain('[ERR_STORE_PASSWORD_REQUIRED]');
+    });
+  },
+);

@@ -20,7 +20,8 @@ import { DIALOG_TEXTS } from './verdicts.js';
  * How "Automatically select the certificate store" places certificates. `wizard` (default) is
  * what Windows does: a lone certificate that is a CA (or has no basicConstraints) goes to CA —
  * even a self-signed root — others to AddressBook; in a PFX the key's certificate goes to My, a
- * self-signed CA to Root, other CAs to CA. `by-type` is the placement people expect: self-signed
+ * self-signed CA to Root, other CAs to CA (a certificate without basicConstraints counting as a CA
+ * there too). `by-type` is the placement people expect: self-signed
  * CA → Root, other CA → CA, end entity → My (a certificate without basicConstraints is an end
  * entity unless it is self-issued).
  *
@@ -129,7 +130,9 @@ function autoStore(c: Certificate, hasKey: boolean, fromPfx: boolean, placement:
   // Windows' wizard takes a lone certificate without basicConstraints for a CA.
   if (!fromPfx) return isCa(c) || !hasBasicConstraints(c) ? 'CA' : 'AddressBook';
   if (hasKey) return 'My';
-  if (isCa(c)) return selfIssued(c) ? 'Root' : 'CA';
+  // The same test of "a CA" as for a lone certificate: a version 1 root (no basicConstraints)
+  // in a .pfx goes to Root, not to Other People.
+  if (isCa(c) || !hasBasicConstraints(c)) return selfIssued(c) ? 'Root' : 'CA';
   return 'AddressBook';
 }
 
@@ -176,11 +179,21 @@ export async function securityWarningText(cert: Certificate, lang: Lang = 'en'):
 }
 
 async function read(input: Uint8Array | string, options: ImportOptions) {
-  try {
-    const f = await readPkiFile(input, {
-      ...(options.password !== undefined ? { password: options.password } : {}),
+  const open = (password: string | undefined) =>
+    readPkiFile(input, {
+      ...(password !== undefined ? { password } : {}),
       ...(options.maxIterations !== undefined ? { maxIterations: options.maxIterations } : {}),
     });
+  try {
+    const f = await open(options.password);
+    // No password given: the wizard's password box left empty, which opens a .pfx written
+    // without one (an empty password, or no MAC and no encryption: RFC 7292 allows both).
+    if (f.kind === 'pkcs12' && !f.contents && options.password === undefined)
+      try {
+        return await open('');
+      } catch (e) {
+        if (!(e instanceof PkiError && e.code === 'ERR_PKI_PKCS12_PASSWORD')) throw e;
+      }
     return f;
   } catch (e) {
     if (e instanceof PkiError)

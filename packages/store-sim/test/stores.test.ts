@@ -6,6 +6,7 @@ import {
   type Certificate,
   createCertificate,
   createCertsOnlyPkcs7,
+  createPkcs12,
   extKeyUsage,
   generateKeyPair,
   readPkcs12,
@@ -198,6 +199,41 @@ describe('Import Wizard', () => {
     expect(byType.certificates[0]?.store).toBe('My');
     const wizard = await importFile(await open(), web.der, { location: 'LocalMachine' });
     expect(wizard.certificates[0]?.store).toBe('CA');
+  });
+
+  it('a .pfx with a root without basicConstraints (as version 1 roots are): the root → Root, as a lone one counts as a CA', async () => {
+    const rootKeys = await generateKeyPair({ type: 'ec', curve: 'P-256' });
+    const leafKeys = await generateKeyPair({ type: 'ec', curve: 'P-256' });
+    const v1 = await createCertificate({
+      subject: 'CN=Legacy Root',
+      publicKey: rootKeys.publicKey,
+      signingKey: rootKeys.privateKey,
+      notBefore: NOW,
+      notAfter: new Date(NOW.getTime() + 86_400_000),
+      extensions: [],
+    });
+    expect(v1.basicConstraints).toBeUndefined();
+    const leafCert = await createCertificate({
+      subject: 'CN=legacy.contoso.com',
+      publicKey: leafKeys.publicKey,
+      issuer: v1,
+      signingKey: rootKeys.privateKey,
+      notBefore: NOW,
+      notAfter: new Date(NOW.getTime() + 86_400_000),
+      extensions: [extKeyUsage(['serverAuth'])],
+    });
+    const pfx = await createPkcs12({
+      key: leafKeys.privateKey,
+      certificate: leafCert,
+      chain: [v1],
+      password: 'x',
+    });
+    const r = await importFile(await open(), pfx, { location: 'LocalMachine', password: 'x' });
+    expect(r.certificates.map((e) => e.store)).toEqual(['My', 'Root']);
+    // Alone, the same root goes to CA (the wizard's rule for a single certificate).
+    expect(
+      (await importFile(await open(), v1.der, { location: 'LocalMachine' })).certificates[0]?.store,
+    ).toBe('CA');
   });
 
   it('a .p7b into Root puts every certificate there', async () => {
