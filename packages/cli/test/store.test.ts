@@ -7,7 +7,9 @@ import {
   basicConstraints,
   type Certificate,
   createCertificate,
+  createCrl,
   createPkcs12,
+  crlDistributionPoints,
   extKeyUsage,
   generateKeyPair,
   keyUsage,
@@ -834,3 +836,74 @@ describeWithTool(
     });
   },
 );
+
+describe('store verify --revocation', () => {
+  it('checks the CRLs of the stores and --crl files: revoked, offline, good (CryptoAPI HRESULTs)', async () => {
+    const now = Date.now();
+    const [rk, lk] = await Promise.all([0, 1].map(() => generateKeyPair({ type: 'ec', curve: 'P-256' })));
+    const r = await createCertificate({
+      subject: 'CN=Revocation Root',
+      publicKey: rk!.publicKey,
+      signingKey: rk!.privateKey,
+      notBefore: new Date(now - DAY),
+      notAfter: new Date(now + 30 * DAY),
+      extensions: [basicConstraints({ ca: true }), keyUsage(['keyCertSign', 'cRLSign'])],
+    });
+    const l = await createCertificate({
+      subject: 'CN=revoked.contoso.com',
+      publicKey: lk!.publicKey,
+      signingKey: rk!.privateKey,
+      issuer: r,
+      notBefore: new Date(now - DAY),
+      notAfter: new Date(now + 30 * DAY),
+      extensions: [
+        extKeyUsage(['serverAuth']),
+        crlDistributionPoints([{ fullName: [{ type: 'uri', value: 'http://pki.contoso.com/root.crl' }] }]),
+      ],
+    });
+    const crl = (crlNumber: number, revoked: boolean) =>
+      createCrl({
+        issuer: r,
+        signingKey: rk!.privateKey,
+        crlNumber,
+        thisUpdate: new Date(now - DAY),
+        nextUpdate: new Date(now + 7 * DAY),
+        entries: revoked
+          ? [{ serialNumber: l.serialNumber, revocationDate: new Date(now - DAY), reason: 'keyCompromise' }]
+          : [],
+      });
+    await writeFile(join(dir, 'rev-root.cer'), r.der);
+    await writeFile(join(dir, 'rev-leaf.cer'), l.der);
+    await writeFile(join(dir, 'revoked.crl'), (await crl(2, true)).toPem());
+    await writeFile(join(dir, 'good.crl'), (await crl(1, false)).der);
+    const m = ['--machine', 'm-rev', '--location', 'LocalMachine'];
+    expect((await cli(dir, 'store', 'import', 'rev-root.cer', ...m, '--store', 'Root')).code).toBe(0);
+    expect((await cli(dir, 'store', 'import', 'rev-leaf.cer', ...m, '--store', 'My')).code).toBe(0);
+    const t = await l.thumbprint();
+    const verify = async (...extra: string[]) => {
+      const v = await cli(dir, 'store', 'verify', t, ...m, '--format', 'json', ...extra);
+      return { code: v.code, stderr: v.stderr, json: v.stdout ? JSON.parse(v.stdout) : undefined };
+    };
+    // Without --revocation (the default none) the CRLs play no part.
+    expect((await verify()).json.policy.name).toBe('S_OK');
+    // No CRL anywhere for a certificate with a CDP: offline.
+    let v = await verify('--revocation', 'chain-exclude-root');
+    expect(v.code).toBe(1);
+    expect(v.json.policy.name).toBe('CRYPT_E_REVOCATION_OFFLINE');
+    expect(v.json.elements[0].errors).toEqual(['REVOCATION_STATUS_UNKNOWN', 'IS_OFFLINE_REVOCATION']);
+    // The revoking CRL given on the command line.
+    v = await verify('--revocation', 'end-certificate', '--crl', 'revoked.crl');
+    expect(v.code).toBe(1);
+    expect(v.json.policy.name).toBe('CRYPT_E_REVOKED');
+    expect(v.json.elements[0].errors).toContain('IS_REVOKED');
+    // A good CRL imported into the machine's CA store.
+    expect((await cli(dir, 'store', 'import', 'good.crl', ...m, '--store', 'CA')).code).toBe(0);
+    v = await verify('--revocation', 'chain-exclude-root');
+    expect(v.code, v.stderr).toBe(0);
+    expect(v.json.policy.name).toBe('S_OK');
+    // --crl alone would be ignored: a usage error instead.
+    const alone = await cli(dir, 'store', 'verify', t, ...m, '--crl', 'good.crl');
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('--crl needs --revocation end-certificate or chain-exclude-root.');
+  });
+});

@@ -4,10 +4,11 @@
 
 import type { ChainResult } from '@certlab/store-sim';
 import * as ss from '@certlab/store-sim';
-import { choiceOption, stringOption } from '../args.js';
+import { choiceOption, listOption, stringOption } from '../args.js';
 import { EXIT, usageError } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { FORMAT_OPTION } from '../common-options.js';
+import { readCrlFile } from '../crl-files.js';
 import { writeJson, writeLines } from '../output.js';
 import {
   consoleName,
@@ -31,11 +32,12 @@ export const storeVerify: Command = {
   summary: "Build a certificate's chain over the machine's stores: Windows verdict and CERT_TRUST_* flags.",
   usage: [
     'store verify THUMBPRINT --machine DIR [--location LocalMachine|CurrentUser] [--store NAME]',
-    '       [--purpose serverAuth|clientAuth|any|OID] [--host NAME] [--at ISO-TIME] [--lang en|fr]',
+    '       [--purpose serverAuth|clientAuth|any|OID] [--host NAME] [--at ISO-TIME]',
+    '       [--revocation none|end-certificate|chain-exclude-root] [--crl FILE]… [--lang en|fr]',
     '       [--format text|json]',
   ],
   description:
-    'Runs the chain engine of --location (HCCE_CURRENT_USER by default when the certificate is in a CurrentUser store, HCCE_LOCAL_MACHINE when it is in a LocalMachine store; a LocalMachine engine never sees user stores): issuers are searched in Root, CA, My and Trust, anchors come from Root, anything in Disallowed is explicitly distrusted. Prints the certificate dialog\'s status ("This certificate is OK.", "Windows does not have enough information to verify this certificate.", …), the policy result (S_OK, CERT_E_UNTRUSTEDROOT, CERT_E_CHAINING…), and each element from the end certificate to the root with its CERT_TRUST_* error and info bits, in hex and by name. --store only selects which copy when the certificate is in several stores. Exit status: 0 trusted, 1 not trusted, 2 bad usage.',
+    'Runs the chain engine of --location (HCCE_CURRENT_USER by default when the certificate is in a CurrentUser store, HCCE_LOCAL_MACHINE when it is in a LocalMachine store; a LocalMachine engine never sees user stores): issuers are searched in Root, CA, My and Trust, anchors come from Root, anything in Disallowed is explicitly distrusted. Prints the certificate dialog\'s status ("This certificate is OK.", "Windows does not have enough information to verify this certificate.", …), the policy result (S_OK, CERT_E_UNTRUSTEDROOT, CERT_E_CHAINING…), and each element from the end certificate to the root with its CERT_TRUST_* error and info bits, in hex and by name. --store only selects which copy when the certificate is in several stores. --revocation checks revocation as CertGetCertificateChain\'s CERT_CHAIN_REVOCATION_CHECK_END_CERT or _CHAIN_EXCLUDE_ROOT flags do (Test-Certificate and certutil -verify check by default; certlab, offline, only when asked): against the CRLs in the context\'s CA and Root stores (store import x.crl) and the --crl files, a revoked certificate giving CRYPT_E_REVOKED, one whose CRL is missing or stale CRYPT_E_REVOCATION_OFFLINE, one without a CRL distribution point CRYPT_E_NO_REVOCATION_CHECK. Exit status: 0 trusted, 1 not trusted, 2 bad usage.',
   options: [
     MACHINE_OPTION,
     { ...LOCATION_OPTION, help: 'Chain engine context (default: the location holding the certificate).' },
@@ -48,6 +50,19 @@ export const storeVerify: Command = {
     },
     { name: 'host', type: 'string', value: 'NAME', help: 'SSL policy: the server name it must match.' },
     { name: 'at', type: 'string', value: 'ISO-TIME', help: 'Validation time (default now).' },
+    {
+      name: 'revocation',
+      type: 'string',
+      value: 'none|end-certificate|chain-exclude-root',
+      help: 'Which certificates get a revocation check (default none).',
+    },
+    {
+      name: 'crl',
+      type: 'string',
+      multiple: true,
+      value: 'FILE',
+      help: 'A CRL "downloaded" for this check, besides those in the stores (PEM or DER).',
+    },
     LANG_OPTION,
     FORMAT_OPTION,
   ],
@@ -55,6 +70,7 @@ export const storeVerify: Command = {
   examples: [
     'store verify 63c6ce5fc512933179d3c0a5e94ecba98092f93d --machine ex01 --purpose serverAuth',
     'store verify 63c6ce5f… --machine ex01 --location LocalMachine --lang fr --format json',
+    'store verify 8f2a… --machine ex01 --revocation chain-exclude-root --crl issuing.crl',
   ],
   async run(ctx, args) {
     const format = choiceOption(args, 'format', ['text', 'json'], 'text', NAME);
@@ -71,6 +87,16 @@ export const storeVerify: Command = {
           NAME,
         );
     }
+    const revocation = choiceOption(
+      args,
+      'revocation',
+      ['none', 'end-certificate', 'chain-exclude-root'],
+      'none',
+      NAME,
+    );
+    const crls = (await Promise.all(listOption(args, 'crl').map((f) => readCrlFile(ctx, f)))).flat();
+    if (crls.length > 0 && revocation === 'none')
+      throw usageError('--crl needs --revocation end-certificate or chain-exclude-root.', NAME);
     const context = await locationOption(args);
     const machine = await openMachine(ctx, args, NAME, false);
     // --location is the engine's context, and also picks the copy when the certificate is in
@@ -83,6 +109,8 @@ export const storeVerify: Command = {
         time,
         ...(purpose !== undefined && purpose.toLowerCase() !== 'any' ? { usage: purpose } : {}),
         ...(host !== undefined ? { host } : {}),
+        revocation,
+        crls,
       }),
     );
     const verdict = ss.certificateVerdict(chain, { hasPrivateKey: entry.hasPrivateKey }, lang);

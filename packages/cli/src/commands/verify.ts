@@ -1,7 +1,7 @@
 // `certlab verify`: build a path from a certificate to trusted roots and validate it (RFC 5280
 // §6), saying why when the answer is no. Exit 0 valid, 1 not valid, 2 bad usage or input.
 
-import type { Certificate, Crl, PathPurpose, PathValidationResult } from '@certlab/pki';
+import type { Certificate, PathPurpose, PathValidationResult } from '@certlab/pki';
 // Values are read from the namespace at run time (not as named imports) so that the CLI still
 // loads while the library's index lacks an export; the types are checked at build time.
 import * as pki from '@certlab/pki';
@@ -9,6 +9,7 @@ import { booleanOption, choiceOption, listOption, stringOption } from '../args.j
 import { CliError, EXIT, usageError } from '../cli-error.js';
 import type { Command, CommandContext } from '../command.js';
 import { FORMAT_OPTION } from '../common-options.js';
+import { readCrlFile } from '../crl-files.js';
 import { readInput } from '../files.js';
 import { isoSeconds } from '../format/dates.js';
 import { writeJson, writeLines } from '../output.js';
@@ -128,7 +129,7 @@ export const verify: Command = {
     const untrusted = (await Promise.all(listOption(args, 'untrusted').map((f) => readCerts(ctx, f)))).flat();
     // Extra certificates in the leaf's file are candidate intermediates, as in a server's chain file.
     untrusted.push(...leafCerts.slice(1));
-    const crls = (await Promise.all(listOption(args, 'crl').map((f) => readCrls(ctx, f)))).flat();
+    const crls = (await Promise.all(listOption(args, 'crl').map((f) => readCrlFile(ctx, f)))).flat();
     const host = stringOption(args, 'host');
     const result = await pki.verifyCertificate(leafCerts[0]!, {
       trustAnchors: trust,
@@ -196,20 +197,6 @@ async function readCerts(ctx: CommandContext, path: string): Promise<Certificate
     throw new CliError(
       EXIT.usage,
       `cannot read certificates from ${path}: ${e instanceof Error ? e.message : String(e)}`,
-    );
-  }
-}
-
-async function readCrls(ctx: CommandContext, path: string): Promise<Crl[]> {
-  const bytes = await readInput(ctx.io, path);
-  try {
-    const text = new TextDecoder('latin1').decode(bytes);
-    if (pki.isPem(text)) return pki.decodePem(text, { label: 'X509 CRL' }).map((b) => pki.parseCrl(b.bytes));
-    return [pki.parseCrl(bytes)];
-  } catch (e) {
-    throw new CliError(
-      EXIT.usage,
-      `cannot read the CRL ${path}: ${e instanceof Error ? e.message : String(e)}`,
     );
   }
 }
