@@ -205,6 +205,10 @@ describe('a trainee session on certlab lab init', () => {
     const hint = await lab('hint', '--lang', 'fr');
     expect(hint.stdout).toContain('Étape 2');
     expect(hint.stdout).toContain("« Compte d'ordinateur », pas « Mon compte d'utilisateur »");
+    // The file the trainee saved, and the French console names for the import it suggests.
+    expect(hint.stdout).toContain(
+      'certlab store import lab/hosts/ex01/Downloads/certnew.cer --machine lab/hosts/ex01 --location LocalMachine --store Root --lang fr',
+    );
     expect(
       (
         await cli(
@@ -291,7 +295,7 @@ describe('a trainee session on certlab lab init', () => {
     const refusedFr = await lab('um', 'assign', '--thumbprint', thumb!, '--lang', 'fr');
     expect(refusedFr.code).toBe(1);
     expect(refusedFr.stderr).toContain(
-      `certlab: [SYNTHETIC] Le certificat ${thumb} ne peut pas être activé pour la messagerie unifiée : le mode de démarrage de la messagerie unifiée de EX01 est TCP.`,
+      `certlab: [SYNTHETIC] Le certificat ${thumb} ne peut pas être activé pour la messagerie unifiée : le mode de démarrage de la messagerie unifiée d'EX01 est TCP.`,
     );
     expect(refusedFr.stderr).toContain('[ERR_LAB_UM_STARTUP_MODE]');
     check = await lab('check');

@@ -27,6 +27,7 @@ import { LabError } from './errors.js';
 import type { LabEvent } from './event-log.js';
 import { umEventText } from './exchange-um-event-texts.js';
 import { isSelfSigned, issuerText, subjectText } from './internal/certificate-text.js';
+import { deFr } from './internal/french-de.js';
 import { newestFirst } from './internal/newest-first.js';
 import type { ExchangeVersion } from './lab-config.js';
 import { HOST_STATE_DIR, type LabHost } from './lab-host.js';
@@ -414,7 +415,7 @@ export class ExchangeUmService {
         'ERR_LAB_UM_STARTUP_MODE',
         l10n(
           `[SYNTHETIC] The certificate ${t} cannot be enabled for UM: the UM startup mode of ${this.host.name} is TCP. Set it to TLS or Dual first (Set-UMServer -Identity ${this.host.name} -UMStartupMode Dual).`,
-          `[SYNTHETIC] Le certificat ${t} ne peut pas être activé pour la messagerie unifiée : le mode de démarrage de la messagerie unifiée de ${this.host.name} est TCP. Passez-le d'abord à TLS ou Dual (Set-UMServer -Identity ${this.host.name} -UMStartupMode Dual).`,
+          `[SYNTHETIC] Le certificat ${t} ne peut pas être activé pour la messagerie unifiée : le mode de démarrage de la messagerie unifiée ${deFr(this.host.name)} est TCP. Passez-le d'abord à TLS ou Dual (Set-UMServer -Identity ${this.host.name} -UMStartupMode Dual).`,
         ),
         { lang: this.#lang },
       );

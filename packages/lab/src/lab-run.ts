@@ -93,8 +93,8 @@ export async function runLab(options: RunLabOptions): Promise<RunLabResult> {
       throw new LabError(
         'ERR_LAB_OPTION_INVALID',
         l10n(
-          `The mistake "${m.id}" only exists with Exchange ${m.exchange.join(', ')}: add --exchange ${m.exchange[0]}.`,
-          `L'erreur « ${m.id} » n'existe qu'avec Exchange ${m.exchange.join(', ')} : ajoutez --exchange ${m.exchange[0]}.`,
+          `The mistake "${m.id}" only exists with Exchange ${m.exchange.map(exchangeLabel).join(', ')}: add --exchange ${m.exchange[0]}.`,
+          `L'erreur « ${m.id} » n'existe qu'avec Exchange ${m.exchange.map(exchangeLabel).join(', ')} : ajoutez --exchange ${m.exchange[0]}.`,
         ),
         { lang },
       );
@@ -176,6 +176,9 @@ export async function runLab(options: RunLabOptions): Promise<RunLabResult> {
     if (temp) await rm(dir, { recursive: true, force: true });
   }
 }
+
+/** An Exchange version as people write it: `2007sp1` → `2007 SP1`. */
+const exchangeLabel = (v: string) => (v === '2007sp1' ? '2007 SP1' : v);
 
 /** Who ended a failed handshake, in French (the English line says "refused by <by>"). */
 const BY_FR: Record<'client' | 'server' | 'network', string> = {

@@ -13,6 +13,7 @@ import { createServer as createNetServer } from 'node:net';
 import { connect, createServer, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { type Certificate, encodePem, type PrivateKey } from '@certlab/pki';
 import type { CrlCache } from './crl-cache.js';
+import { deFr } from './internal/french-de.js';
 import type { LabHost } from './lab-host.js';
 import type { LabNetwork } from './lab-network.js';
 import { type Localized, l10n } from './localized.js';
@@ -135,9 +136,10 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-function describe(v: PeerVerdict): string {
+/** The refusal in words: the policy's HRESULT and the chain's error flags (French puts a space before the colon). */
+function describe(v: PeerVerdict, lang: 'en' | 'fr' = 'en'): string {
   const flags = v.chain.errors.join(', ');
-  return `${v.chain.policy.name} (0x${v.chain.policy.hresult.toString(16).padStart(8, '0')})${flags ? `: ${flags}` : ''}`;
+  return `${v.chain.policy.name} (0x${v.chain.policy.hresult.toString(16).padStart(8, '0')})${flags ? `${lang === 'fr' ? ' : ' : ': '}${flags}` : ''}`;
 }
 
 /**
@@ -247,7 +249,7 @@ export async function mutualTlsHandshake(options: MutualTlsOptions): Promise<Han
                   'client',
                   v.chain.policy.name,
                   `${options.client.host.fqdn} refused the certificate of ${options.serverName}: ${describe(v)}.`,
-                  `${options.client.host.fqdn} a refusé le certificat de ${options.serverName} : ${describe(v)}.`,
+                  `${options.client.host.fqdn} a refusé le certificat ${deFr(options.serverName)} : ${describe(v, 'fr')}.`,
                 ),
               });
               return;
@@ -276,7 +278,7 @@ export async function mutualTlsHandshake(options: MutualTlsOptions): Promise<Han
                 'client',
                 'ERR_VERIFY',
                 `${options.client.host.fqdn} could not check the chain of ${options.serverName}: ${String(e)}`,
-                `${options.client.host.fqdn} n'a pas pu vérifier la chaîne de ${options.serverName} : ${String(e)}`,
+                `${options.client.host.fqdn} n'a pas pu vérifier la chaîne ${deFr(options.serverName)} : ${String(e)}`,
               ),
             }),
           );
@@ -329,7 +331,7 @@ export async function mutualTlsHandshake(options: MutualTlsOptions): Promise<Han
           'server',
           sv.chain.policy.name,
           `${options.server.host.fqdn} refused the certificate of ${options.clientName}: ${describe(sv)}.`,
-          `${options.server.host.fqdn} a refusé le certificat de ${options.clientName} : ${describe(sv)}.`,
+          `${options.server.host.fqdn} a refusé le certificat ${deFr(options.clientName)} : ${describe(sv, 'fr')}.`,
         )
       : failed(
           'server',

@@ -433,7 +433,7 @@ describe('refusals in the language of the lab', () => {
       `[SYNTHETIC] The certificate ${en.thumb} cannot be enabled for UM: the UM startup mode of EX01 is TCP. Set it to TLS or Dual first (Set-UMServer -Identity EX01 -UMStartupMode Dual).`,
     );
     expect(fr.tcp.message).toBe(
-      `[SYNTHETIC] Le certificat ${fr.thumb} ne peut pas être activé pour la messagerie unifiée : le mode de démarrage de la messagerie unifiée de EX01 est TCP. Passez-le d'abord à TLS ou Dual (Set-UMServer -Identity EX01 -UMStartupMode Dual).`,
+      `[SYNTHETIC] Le certificat ${fr.thumb} ne peut pas être activé pour la messagerie unifiée : le mode de démarrage de la messagerie unifiée d'EX01 est TCP. Passez-le d'abord à TLS ou Dual (Set-UMServer -Identity EX01 -UMStartupMode Dual).`,
     );
     expect(fr.keyMissing.message).toBe(
       `Le certificat avec l'empreinte numérique ${fr.noKey} n'est pas valide pour une utilisation avec Exchange Server (raison : PrivateKeyMissing). Importez le certificat avec la clé générée sur EX01 (.pfx).`,

@@ -2,7 +2,7 @@
 // makes `lab check` fail at the right step with the hint tied to the real mistake, AND makes the
 // real mutual-TLS handshake fail the way a deployment would.
 
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -177,8 +177,10 @@ describe('lab check catches each classic mistake', () => {
       const f = report.handshake!.failure!;
       expect(f.localized?.en).toBe(f.message);
       expect(f.localized?.fr).toMatch(
-        / a refusé le certificat de | n'a pas pu ouvrir SIP sur TLS vers | a fermé la connexion/,
+        / a refusé le certificat (de |d')| n'a pas pu ouvrir SIP sur TLS vers | a fermé la connexion/,
       );
+      // French typography: a space before the colon that introduces the chain's flags.
+      expect(f.localized?.fr).not.toMatch(/\(0x[0-9a-f]{8}\):/);
       const step6 = report.results.find((r) => r.step.number === 6)!;
       expect(step6.detail.en).toContain(f.message);
       expect(step6.detail.fr).toContain(f.localized!.fr);
@@ -214,6 +216,21 @@ describe('lab check catches each classic mistake', () => {
     }
   });
 
+  it("step 2's hint imports the file the trainee saved, whatever its name", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'certlab-lab-test-'));
+    dirs.push(dir);
+    const lab = join(dir, 'lab');
+    await runLab({ exchange: '2010', mistake: 'auto-placement', dir: lab });
+    const downloads = join(lab, 'hosts', 'ex01', 'Downloads');
+    await rename(join(downloads, 'certnew.cer'), join(downloads, 'contoso ca.cer'));
+    const report = await checkLab(lab, { displayDir: 'L' });
+    expect(report.firstFailure?.code).toBe('AUTO_PLACEMENT');
+    expect(report.firstFailure?.hint?.en).toContain(
+      'certlab store import "L/hosts/ex01/Downloads/contoso ca.cer" --machine L/hosts/ex01 --location LocalMachine --store Root',
+    );
+    expect(report.firstFailure?.hint?.fr).toMatch(/--store Root --lang fr$/);
+  });
+
   it('a revoked certificate is caught from the CRL in the CA CertEnroll folder when certsrv is not running', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'certlab-lab-test-'));
     dirs.push(dir);
@@ -239,7 +256,7 @@ describe('lab check catches each classic mistake', () => {
       seen.push(`${f?.by}:${f?.code}`);
       const step6 = report.results.find((r) => r.step.number === 6)!;
       expect(step6.hint?.en).toContain(
-        'cannot fetch a CRL of the chain: publish fresh CRLs (console /certsrv/admin/',
+        'cannot fetch a CRL of the chain; publish fresh CRLs: console /certsrv/admin/',
       );
     }
     expect(new Set(seen)).toEqual(new Set(['client:CRYPT_E_REVOCATION_OFFLINE']));
@@ -286,7 +303,7 @@ describe('lab check catches each classic mistake', () => {
       expect(w!.detail.en).toMatch(
         /^LocalMachine\\Root of EX01 also holds "Contoso Issuing CA", an intermediate CA issued by "Contoso Root CA", which is there too: /,
       );
-      expect(w!.detail.fr).toMatch(/^LocalMachine\\Root de EX01 contient aussi « Contoso Issuing CA », /);
+      expect(w!.detail.fr).toMatch(/^LocalMachine\\Root d'EX01 contient aussi « Contoso Issuing CA », /);
       expect(w!.hint?.en).toMatch(
         /import the CA certificate \(\.cer\), not the chain\. .*: certlab store delete [0-9A-F]{40} --machine DIR\/hosts\/ex01 --location LocalMachine --store Root$/,
       );
@@ -302,7 +319,7 @@ describe('lab check catches each classic mistake', () => {
         expect(text).toContain(
           "« Télécharger la chaîne de certificats d'autorité de certification » → certnew.p7b",
         );
-        expect(text).toMatch(/\n {12}Avertissement \[CHAIN_IN_ROOT\] : LocalMachine\\Root de EX01 /);
+        expect(text).toMatch(/\n {12}Avertissement \[CHAIN_IN_ROOT\] : LocalMachine\\Root d'EX01 /);
         expect(text).toContain('  Résultat : toutes les étapes sont réussies.');
       }
     }

@@ -13,6 +13,7 @@ import { createCrlCache } from '../crl-cache.js';
 import { cdpUrls } from '../crl-fetch.js';
 import { ExchangeUmService, lastCertificateLoaded } from '../exchange-um-service.js';
 import { isSelfSigned, issuerText, subjectText } from '../internal/certificate-text.js';
+import { deFr } from '../internal/french-de.js';
 import { newestFirst } from '../internal/newest-first.js';
 import { hostOf } from '../lab-config.js';
 import { HOST_DOWNLOADS_DIR, type LabHost } from '../lab-host.js';
@@ -96,7 +97,7 @@ function chainInRoot(host: LabHost, machineArg: string): StepWarning[] {
       code: 'CHAIN_IN_ROOT',
       detail: l10n(
         `LocalMachine\\Root of ${host.name} also holds "${name}", an intermediate CA issued by "${by}", which is there too: the .p7b chain was imported with "Place all certificates in the following store" → Trusted Root Certification Authorities, which puts every certificate of it there. It works, but the intermediate is now a trust anchor of its own, trusted even if its root is removed or distrusted.`,
-        `LocalMachine\\Root de ${host.name} contient aussi « ${name} », une autorité intermédiaire délivrée par « ${by} », qui s'y trouve aussi : la chaîne .p7b a été importée avec « Placer tous les certificats dans le magasin suivant » → Autorités de certification racines de confiance, qui y place chacun de ses certificats. Cela fonctionne, mais l'autorité intermédiaire devient à elle seule une racine de confiance, approuvée même si sa racine est retirée ou n'est plus approuvée.`,
+        `LocalMachine\\Root ${deFr(host.name)} contient aussi « ${name} », une autorité intermédiaire délivrée par « ${by} », qui s'y trouve aussi : la chaîne .p7b a été importée avec « Placer tous les certificats dans le magasin suivant » → Autorités de certification racines de confiance, qui y place chacun de ses certificats. Cela fonctionne, mais l'autorité intermédiaire devient à elle seule une racine de confiance, approuvée même si sa racine est retirée ou n'est plus approuvée.`,
       ),
       hint: l10n(
         `Article, "To install the CA certificate": Trusted Root Certification Authorities is for root certificates; import the CA certificate (.cer), not the chain. Remove the intermediate from it (the chain engine finds it in Intermediate Certification Authorities or through the AIA URL): ${del}`,
@@ -197,7 +198,7 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
             )
           : l10n(
               `The CA certificate reached ${ex.name}'s stores.`,
-              `Le certificat d'autorité est dans les magasins de ${ex.name}.`,
+              `Le certificat d'autorité est dans les magasins ${deFr(ex.name)}.`,
             ),
       ),
     );
@@ -220,7 +221,12 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
 
   // --- 2. Install the CA certificate into LocalMachine\Root ------------------------------------
   const copies = [...caThumbs].flatMap((t) => ex.machine.locate(t));
-  const importCmd = `certlab store import ${exDir}/${HOST_DOWNLOADS_DIR}/certnew.cer --machine ${exDir} --location LocalMachine --store Root`;
+  // The file the trainee saved (task 1), whatever its name; certnew.cer when there is none yet.
+  const caFile = shellWord(
+    `${D}/${hostOf(config, 'exchange-um').dir}/${file ?? `${HOST_DOWNLOADS_DIR}/certnew.cer`}`,
+  );
+  const importCmd = `certlab store import ${caFile} --machine ${exDir} --location LocalMachine --store Root`;
+  const importCmdFr = `${importCmd} --lang fr`;
   if (copies.some((e) => e.location === 'LocalMachine' && e.store === 'Root'))
     results.push(
       result(
@@ -229,7 +235,7 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
         'OK',
         l10n(
           `The CA certificate is in LocalMachine\\Root (Trusted Root Certification Authorities, Computer account) of ${ex.name}.`,
-          `Le certificat d'autorité est dans LocalMachine\\Root (Autorités de certification racines de confiance, Compte d'ordinateur) de ${ex.name}.`,
+          `Le certificat d'autorité est dans LocalMachine\\Root (Autorités de certification racines de confiance, Compte d'ordinateur) ${deFr(ex.name)}.`,
         ),
       ),
     );
@@ -245,7 +251,7 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
         ),
         l10n(
           `Article, "To install the CA certificate", step 4: in the Certificates snap-in dialog choose "Computer account", not "My user account" (the Security Warning you got on import was the sign). Import it again: ${importCmd}`,
-          `Article, « Pour installer le certificat de l'autorité de certification », étape 4 : dans la boîte de dialogue « Composant logiciel enfichable Certificats », cliquez sur « Compte d'ordinateur », pas « Mon compte d'utilisateur » (l'avertissement de sécurité affiché à l'importation en était le signe). Importez-le à nouveau : ${importCmd}`,
+          `Article, « Pour installer le certificat de l'autorité de certification », étape 4 : dans la boîte de dialogue « Composant logiciel enfichable Certificats », cliquez sur « Compte d'ordinateur », pas « Mon compte d'utilisateur » (l'avertissement de sécurité affiché à l'importation en était le signe). Importez-le à nouveau : ${importCmdFr}`,
         ),
       ),
     );
@@ -261,7 +267,7 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
         ),
         l10n(
           `Article, "To install the CA certificate", steps 11–12: choose "Place all certificates in the following store", Browse, "Trusted Root Certification Authorities". Here: ${importCmd}`,
-          `Article, « Pour installer le certificat de l'autorité de certification », étapes 11 et 12 : cliquez sur « Placer tous les certificats dans le magasin suivant », « Parcourir », « Autorités de certification racines de confiance ». Ici : ${importCmd}`,
+          `Article, « Pour installer le certificat de l'autorité de certification », étapes 11 et 12 : cliquez sur « Placer tous les certificats dans le magasin suivant », « Parcourir », « Autorités de certification racines de confiance ». Ici : ${importCmdFr}`,
         ),
       ),
     );
@@ -273,11 +279,11 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
         'CA_NOT_INSTALLED',
         l10n(
           `The CA certificate is not in LocalMachine\\Root of ${ex.name}.`,
-          `Le certificat d'autorité n'est pas dans LocalMachine\\Root de ${ex.name}.`,
+          `Le certificat d'autorité n'est pas dans LocalMachine\\Root ${deFr(ex.name)}.`,
         ),
         l10n(
           `Article, "To install the CA certificate", steps 1–13 (mmc, Certificates snap-in, Computer account, Trusted Root Certification Authorities, All Tasks, Import). Here: ${importCmd}`,
-          `Article, « Pour installer le certificat de l'autorité de certification », étapes 1 à 13 (mmc, composant Certificats, Compte d'ordinateur, Autorités de certification racines de confiance, Toutes les tâches, Importer). Ici : ${importCmd}`,
+          `Article, « Pour installer le certificat de l'autorité de certification », étapes 1 à 13 (mmc, composant Certificats, Compte d'ordinateur, Autorités de certification racines de confiance, Toutes les tâches, Importer). Ici : ${importCmdFr}`,
         ),
       ),
     );
@@ -292,7 +298,7 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
         'OK',
         l10n(
           `"${config.ca.name}" chains to a trusted root in the machine context of ${ex.name}.`,
-          `« ${config.ca.name} » remonte à une racine de confiance dans le contexte ordinateur de ${ex.name}.`,
+          `« ${config.ca.name} » remonte à une racine de confiance dans le contexte ordinateur ${deFr(ex.name)}.`,
         ),
       ),
     );
@@ -362,7 +368,7 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
           'NO_CERTIFICATE',
           l10n(
             `No certificate issued by "${config.ca.name}" in LocalMachine\\My of ${ex.name}.`,
-            `Aucun certificat émis par « ${config.ca.name} » dans LocalMachine\\My de ${ex.name}.`,
+            `Aucun certificat émis par « ${config.ca.name} » dans LocalMachine\\My ${deFr(ex.name)}.`,
           ),
           l10n(
             `Article, ${v2010 ? '"To create a certificate on Exchange Server 2010"' : '"To create a certificate request and install the certificate on Exchange Server 2007 (SP1)"'}: request a Web Server certificate named after the FQDN ${ex.fqdn}. Here: ${requestCmd}; certlab ca submit --dir ${caDir} ex01.req --template WebServer --requester ${requester} --out certnew.cer (with certlab serve stopped; or through certsrv); certlab convert certnew.cer --to pfx --key ex01.key --password P --out ex01.pfx; certlab store import ex01.pfx --machine ${exDir} --location LocalMachine --store My --password P. If certsrv did not offer "Web Server", or answered "Certificate Request Denied" (status 0x80094012, CERTSRV_E_TEMPLATE_DENIED), the account is not in Domain Admins: sign in as ${config.ca.account.name}.`,
@@ -459,10 +465,15 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
             `The certificate ${e.thumbprint} is not valid for Server Authentication (${st.chain.policy.name}).`,
             `Le certificat ${e.thumbprint} n'est pas valide pour l'authentification du serveur (${st.chain.policy.name}).`,
           ),
-          hint: l10n(
-            'Article, 2007 SP1 request, step 5: select "Web Server" or another template configured for server authentication.',
-            "Article, demande 2007 SP1, étape 5 : sélectionnez « Serveur web » ou un autre modèle de certificat du serveur configuré pour l'authentification du serveur.",
-          ),
+          hint: v2010
+            ? l10n(
+                'Article, "To create a certificate on Exchange Server 2010" ("Create a New Exchange Certificate"): submit the request to the CA with the "Web Server" template, or another template configured for server authentication, then import the new certificate.',
+                "Article, « Pour créer un certificat sur Exchange Server 2010 » (« Créer un certificat Exchange ») : soumettez la demande à l'autorité avec le modèle « Serveur web », ou un autre modèle configuré pour l'authentification du serveur, puis importez le nouveau certificat.",
+              )
+            : l10n(
+                'Article, 2007 SP1 request, step 5: select "Web Server" or another template configured for server authentication.',
+                "Article, demande 2007 SP1, étape 5 : sélectionnez « Serveur web » ou un autre modèle de certificat du serveur configuré pour l'authentification du serveur.",
+              ),
         });
       if (cdpUrls(c, false).length === 0)
         problems.push({
@@ -526,11 +537,11 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
             // may pass) until it restarts.
             l10n(
               `The UM startup mode of ${ex.name} is TCP: Enable-ExchangeCertificate -Services UM is refused, and at its next restart UM stops listening for TLS on 5061 (it still runs in ${running.mode} mode since ${running.since}).`,
-              `Le mode de démarrage de la messagerie unifiée de ${ex.name} est TCP : Enable-ExchangeCertificate -Services UM est refusé, et à son prochain redémarrage la messagerie unifiée n'écoutera plus TLS sur le port 5061 (elle fonctionne encore en mode ${running.mode} depuis ${running.since}).`,
+              `Le mode de démarrage de la messagerie unifiée ${deFr(ex.name)} est TCP : Enable-ExchangeCertificate -Services UM est refusé, et à son prochain redémarrage la messagerie unifiée n'écoutera plus TLS sur le port 5061 (elle fonctionne encore en mode ${running.mode} depuis ${running.since}).`,
             )
           : l10n(
               `The UM startup mode of ${ex.name} is TCP: Enable-ExchangeCertificate -Services UM is refused and UM does not listen for TLS on 5061.`,
-              `Le mode de démarrage de la messagerie unifiée de ${ex.name} est TCP : Enable-ExchangeCertificate -Services UM est refusé et la messagerie unifiée n'écoute pas TLS sur le port 5061.`,
+              `Le mode de démarrage de la messagerie unifiée ${deFr(ex.name)} est TCP : Enable-ExchangeCertificate -Services UM est refusé et la messagerie unifiée n'écoute pas TLS sur le port 5061.`,
             ),
         l10n(
           `Set-UMServer -Identity ${ex.name} -UMStartupMode Dual (or TLS), then assign and restart. Here: certlab lab um startup-mode Dual --dir ${dirArg}; ${assignCmd || `certlab lab um assign --dir ${dirArg} --thumbprint THUMB`}; certlab lab um restart --dir ${dirArg}`,
@@ -660,7 +671,7 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
         ),
         l10n(
           `Article, IMPORTANT box: the Lync servers and the Exchange servers must have mutually trusted root CA certificates. Put "${config.ca.rootName}" into LocalMachine\\Root of ${lync.name}: ${lyncImport}`,
-          `Article, encadré IMPORTANT : les serveurs Lync Server et Exchange doivent avoir des certificats d'autorité racine mutuellement approuvés. Placez « ${config.ca.rootName} » dans LocalMachine\\Root de ${lync.name} : ${lyncImport}`,
+          `Article, encadré IMPORTANT : les serveurs Lync Server et Exchange doivent avoir des certificats d'autorité racine mutuellement approuvés. Placez « ${config.ca.rootName} » dans LocalMachine\\Root ${deFr(lync.name)} : ${lyncImport}`,
         ),
       ),
     );
@@ -691,13 +702,13 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
       // Either side checks the other's chain against the CRLs: name the one that could not.
       const who = f.by === 'server' ? ex.name : lync.name;
       hint = l10n(
-        `${who} cannot fetch a CRL of the chain: publish fresh CRLs (${publishCrls.en}).`,
-        `${who} ne peut pas télécharger une liste de révocation de la chaîne : publiez des listes à jour (${publishCrls.fr}).`,
+        `${who} cannot fetch a CRL of the chain; publish fresh CRLs: ${publishCrls.en}.`,
+        `${who} ne peut pas télécharger une liste de révocation de la chaîne ; publiez des listes à jour : ${publishCrls.fr}.`,
       );
     } else if (f?.by === 'server')
       hint = l10n(
         `${ex.name} refuses the certificate of ${lync.name}: the CA certificate must be in LocalMachine\\Root of ${ex.name} (step 2, Computer account).`,
-        `${ex.name} refuse le certificat de ${lync.name} : le certificat d'autorité doit être dans LocalMachine\\Root de ${ex.name} (étape 2, Compte d'ordinateur).`,
+        `${ex.name} refuse le certificat ${deFr(lync.name)} : le certificat d'autorité doit être dans LocalMachine\\Root ${deFr(ex.name)} (étape 2, Compte d'ordinateur).`,
       );
     else {
       // Name only the steps that did not pass: with step 4 done, the usual cause is a UM service

@@ -18,6 +18,7 @@ import { publishCrls } from '../ca-publication.js';
 import { CertsrvClient } from '../certsrv-client.js';
 import { isLabError, LabError } from '../errors.js';
 import { ExchangeUmService, lastCertificateLoaded } from '../exchange-um-service.js';
+import { deFr } from '../internal/french-de.js';
 import { hostOf } from '../lab-config.js';
 import { HOST_DOWNLOADS_DIR } from '../lab-host.js';
 import { CERT_ENROLL, type LabSession } from '../lab-session.js';
@@ -92,7 +93,7 @@ export async function runExchangeUm(session: LabSession, ctx: ScenarioRunContext
     mistakeNote(
       l10n(
         `Only the UM server is configured: "${session.config.ca.rootName}" is removed from LocalMachine\\Root of ${lync.name}.`,
-        `Seul le serveur de messagerie unifiée est configuré : « ${session.config.ca.rootName} » est retiré de LocalMachine\\Root de ${lync.name}.`,
+        `Seul le serveur de messagerie unifiée est configuré : « ${session.config.ca.rootName} » est retiré de LocalMachine\\Root ${deFr(lync.name)}.`,
       ),
     );
   }
@@ -462,7 +463,7 @@ export async function runExchangeUm(session: LabSession, ctx: ScenarioRunContext
     say(
       l10n(
         `     No certificate: nothing is installed in LocalMachine\\My of ${ex.name}.`,
-        `     Aucun certificat : rien n'est installé dans LocalMachine\\My de ${ex.name}.`,
+        `     Aucun certificat : rien n'est installé dans LocalMachine\\My ${deFr(ex.name)}.`,
       ),
     );
   else if (!v2010) {
