@@ -19,6 +19,7 @@ import { hostOf } from '../lab-config.js';
 import { HOST_DOWNLOADS_DIR, type LabHost } from '../lab-host.js';
 import type { LabSession } from '../lab-session.js';
 import { type Localized, l10n } from '../localized.js';
+import { buildMachineChain } from '../machine-chain.js';
 import { type HandshakeResult, mutualTlsHandshake, type TlsSide } from '../mutual-tls.js';
 import type { CheckReport, StepResult, StepWarning } from '../scenario.js';
 import { shellWord } from '../shell-word.js';
@@ -289,7 +290,15 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
     );
 
   // --- 3. Verify the CA is trusted (machine context) -------------------------------------------
-  const caChain = await buildChain(ex.machine, issuing, { context: 'LocalMachine', time });
+  // Online, as the certificate dialog and certutil -verify build it: a root missing from the
+  // machine's stores is fetched from the AIA URL and then reported untrusted
+  // (CERT_E_UNTRUSTEDROOT, exchange-um-lync.md §7), the same code step 4 and the handshake give.
+  const { chain: caChain } = await buildMachineChain(ex, issuing, {
+    network: session.network,
+    time,
+    usage: 'any',
+    revocation: false,
+  });
   if (caChain.trusted)
     results.push(
       result(
@@ -631,11 +640,14 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
       crlCache,
     });
   const lyncChain = umCertForLync
-    ? await buildChain(lync.machine, umCertForLync, {
-        context: 'LocalMachine',
-        time,
-        additionalCertificates: [issuing],
-      })
+    ? (
+        await buildMachineChain(lync, umCertForLync, {
+          network: session.network,
+          time,
+          additional: [issuing],
+          revocation: false,
+        })
+      ).chain
     : undefined;
   const lyncRootMissing = lyncChain?.errors.some(
     (f) => f === 'IS_UNTRUSTED_ROOT' || f === 'IS_PARTIAL_CHAIN',
