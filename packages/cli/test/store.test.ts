@@ -17,6 +17,7 @@ import {
   readPkcs12,
   subjectAltName,
 } from '@certlab/pki';
+import { DirectoryStoreAdapter, Machine } from '@certlab/store-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { javaKeystore } from '../../../test/support/keytool.js';
 import { openssl } from '../../../test/support/openssl.js';
@@ -283,10 +284,49 @@ describe('certlab store list / show / verify', () => {
     expect(r.stdout).toContain('Friendly Name: Contoso Web');
     expect(r.stdout).toContain('www.contoso.com');
     expect(r.stdout).toContain('You have a private key that corresponds to this certificate.');
+    // The issuer is in the machine's CA store: the signature is checked with it, as certutil does.
+    expect(r.stdout).toContain('Signature matches the issuer public key');
+    // The key part as certutil -store prints it, with a real self-test of the key.
+    expect(r.stdout).toMatch(
+      /\n {2}Key Container = certlab-[0-9a-f]+\n(Private key is NOT exportable\n)?Signature test passed\n/,
+    );
     const root = await cli(dir, 'store', 'show', rootT, '--machine', 'ex01', '--format', 'json');
-    const j = JSON.parse(root.stdout) as { hasPrivateKey: boolean; stores: { store: string }[] };
+    const j = JSON.parse(root.stdout) as {
+      hasPrivateKey: boolean;
+      privateKeyTest: string | null;
+      stores: { store: string }[];
+    };
     expect(j.hasPrivateKey).toBe(false);
+    expect(j.privateKeyTest).toBeNull();
     expect(j.stores.map((s) => s.store)).toEqual(['Root']);
+    const rootText = await cli(dir, 'store', 'show', rootT, '--machine', 'ex01');
+    expect(rootText.stdout).toContain(
+      'No key provider information\nCannot find the certificate and private key for decryption.\n',
+    );
+    expect(rootText.stdout).not.toContain('You have a private key');
+  });
+
+  it('a key linked to the wrong certificate fails the self-test', async () => {
+    // The KEY_PROV_INFO link pointing at another certificate's container, as a wrong
+    // certutil -repairstore would leave it.
+    const other = await generateKeyPair({ type: 'ec', curve: 'P-256' });
+    const otherCert = await createCertificate({
+      subject: 'CN=other',
+      publicKey: other.publicKey,
+      signingKey: other.privateKey,
+    });
+    const m = await Machine.open({
+      name: 'WRONG',
+      adapter: new DirectoryStoreAdapter(join(dir, 'wrong-key')),
+    });
+    const my = m.store('LocalMachine', 'My');
+    const owner = await my.add(otherCert, { key: other.privateKey });
+    await my.add(leaf, { properties: { keyContainer: owner.properties.keyContainer! } });
+    const r = await cli(dir, 'store', 'show', leafT, '--machine', 'wrong-key', '--format', 'json');
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { privateKeyTest: string }).privateKeyTest).toBe('failed');
+    const text = await cli(dir, 'store', 'show', leafT, '--machine', 'wrong-key');
+    expect(text.stdout).toContain('ERROR: Signature test FAILED: the key does not match the certificate');
   });
 
   it('verifies a trusted chain: OK verdict, CERT_TRUST flags, exit 0', async () => {

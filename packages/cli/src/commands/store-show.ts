@@ -1,6 +1,7 @@
 // `certlab store show`: one certificate of a simulated machine: where it is, its properties,
 // the certificate itself (as `certlab cert show` prints it) and the private-key line.
 
+import * as pki from '@certlab/pki';
 import * as ss from '@certlab/store-sim';
 import { choiceOption } from '../args.js';
 import { EXIT } from '../cli-error.js';
@@ -21,6 +22,24 @@ import {
 
 const NAME = 'store show';
 
+/** certutil's key self-test: a signature made with the machine's key verifies with the certificate's public key. */
+async function selfTest(machine: ss.Machine, entry: ss.CertificateEntry): Promise<boolean> {
+  const key = await machine.privateKey(entry);
+  if (!key) return false;
+  try {
+    const alg = pki.signatureAlgorithmFor(key);
+    const data = crypto.getRandomValues(new Uint8Array(32));
+    return await pki.verifySignature(
+      entry.certificate.publicKey,
+      alg,
+      data,
+      await pki.signData(key, alg, data),
+    );
+  } catch {
+    return false;
+  }
+}
+
 export const storeShow: Command = {
   name: NAME,
   summary: 'Show a certificate of a store: where it is, its properties, its fields, its private key.',
@@ -29,7 +48,7 @@ export const storeShow: Command = {
     '       [--lang en|fr] [--format text|json]',
   ],
   description:
-    'THUMBPRINT is the SHA-1 thumbprint, spaces and colons allowed. Prints every store holding it, the friendly name and other properties, the certificate as `certlab cert show` does, and "You have a private key that corresponds to this certificate." when its key is on the machine. Give --location and --store when the certificate is in several stores.',
+    'THUMBPRINT is the SHA-1 thumbprint, spaces and colons allowed. Prints every store holding it, the friendly name and other properties, the certificate as `certlab cert show` does (its signature checked with the issuer the machine\'s chain engine finds), then the key part as certutil -store prints it: "Key Container = …", "Private key is NOT exportable" and a signature self-test with the key, or "No key provider information" and "Cannot find the certificate and private key for decryption." when the machine has no key for it; and "You have a private key that corresponds to this certificate." when its key is on the machine. Give --location and --store when the certificate is in several stores.',
   options: [MACHINE_OPTION, LOCATION_OPTION, STORE_OPTION, LANG_OPTION, FORMAT_OPTION],
   positionals: { names: ['THUMBPRINT'], min: 1 },
   examples: [
@@ -42,8 +61,19 @@ export const storeShow: Command = {
     const machine = await openMachine(ctx, args, NAME, false);
     const entry = await findEntry(machine, args, NAME);
     const copies = machine.locate(entry.thumbprint);
-    const report = await certificateReport(entry.certificate);
+    // The signature is checked with the issuer the machine's chain engine finds (certutil -store
+    // has the store at hand; cert show needs --issuer).
+    const chain = await ss.buildChain(machine, entry, { context: entry.location });
+    const issuer = entry.certificate.isSelfIssued ? undefined : chain.elements[1]?.certificate;
+    const report = await certificateReport(
+      entry.certificate,
+      issuer?.publicKey,
+      issuer
+        ? { issuerSubject: issuer.subject }
+        : { unknownIssuer: "the issuer is not in the machine's stores" },
+    );
     const keyLine = entry.hasPrivateKey ? ss.DIALOG_TEXTS.privateKey[lang] : undefined;
+    const keyTest = entry.hasPrivateKey ? await selfTest(machine, entry) : undefined;
     const p = entry.properties;
     if (format === 'json') {
       writeJson(ctx.io.stdout, {
@@ -56,6 +86,7 @@ export const storeShow: Command = {
         properties: p,
         hasPrivateKey: entry.hasPrivateKey,
         privateKeyLine: keyLine ?? null,
+        privateKeyTest: keyTest === undefined ? null : keyTest ? 'passed' : 'failed',
         certificate: report.json,
       });
       return EXIT.ok;
@@ -68,12 +99,25 @@ export const storeShow: Command = {
     ];
     if (p.description !== undefined) lines.push(`Description: ${p.description}`);
     if (p.archived) lines.push('Archived: yes');
-    if (p.keyContainer !== undefined)
-      lines.push(
-        `Key container: ${p.keyContainer}${entry.hasPrivateKey ? '' : ' (missing)'}${p.keyExportable ? ', exportable' : ''}`,
-      );
     if (p.enhancedKeyUsage) lines.push(`Enhanced key usage property: ${p.enhancedKeyUsage.join(', ')}`);
     lines.push('', ...report.text);
+    // The key part as certutil -store prints it (windows-stores.md §5): the KEY_PROV_INFO link,
+    // whether the key may be exported, and a self-test with the key on the machine.
+    if (p.keyContainer !== undefined) {
+      lines.push(`  Key Container = ${p.keyContainer}`);
+      if (p.keyProvider !== undefined) lines.push(`  Provider = ${p.keyProvider}`);
+    }
+    if (keyTest !== undefined) {
+      if (p.keyExportable !== true) lines.push('Private key is NOT exportable');
+      lines.push(
+        keyTest
+          ? 'Signature test passed'
+          : 'ERROR: Signature test FAILED: the key does not match the certificate',
+      );
+    } else {
+      if (p.keyContainer === undefined) lines.push('No key provider information');
+      lines.push('Cannot find the certificate and private key for decryption.');
+    }
     if (keyLine) lines.push('', keyLine);
     writeLines(ctx.io.stdout, lines);
     return EXIT.ok;
