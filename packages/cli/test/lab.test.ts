@@ -128,6 +128,28 @@ describe('certlab lab run', () => {
     expect((await cli(dir, 'lab', 'hint', '--dir', labDir)).stdout).toBe('Every step passes.\n');
   });
 
+  it("the NO_PRIVATE_KEY detail's store show command prints certutil's 'No key provider information'", async () => {
+    expect(
+      (await cli(dir, 'lab', 'run', 'exchange-um', '--mistake', 'no-private-key', '--dir', 'nokey run')).code,
+    ).toBe(1);
+    const check = JSON.parse(
+      (await cli(dir, 'lab', 'check', '--dir', 'nokey run', '--format', 'json')).stdout,
+    ) as {
+      steps: { number: number; code: string; detail: string }[];
+    };
+    const step4 = check.steps.find((x) => x.number === 4)!;
+    expect(step4.code).toBe('NO_PRIVATE_KEY');
+    const command = /certlab (store show [0-9A-F]{40} --machine "nokey run\/hosts\/ex01")/.exec(
+      step4.detail,
+    )?.[1];
+    expect(command, step4.detail).toBeDefined();
+    const shown = await cli(dir, ...shellWords(command!));
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain(
+      'No key provider information\nCannot find the certificate and private key for decryption.',
+    );
+  });
+
   it("the REVOKED hint's command reads the lab's published CRL and finds the serial, for a run's in-memory CA too", async () => {
     const r = await cli(dir, 'lab', 'run', 'exchange-um', '--mistake', 'revoked', '--dir', 'revoked run');
     expect(r.code).toBe(1);

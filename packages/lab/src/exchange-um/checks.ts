@@ -410,8 +410,8 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
         problems.push({
           code: 'NO_PRIVATE_KEY',
           detail: l10n(
-            `The certificate ${e.thumbprint} has no private key on ${ex.name} (certutil: "No key provider information"; HasPrivateKey False).`,
-            `Le certificat ${e.thumbprint} n'a pas de clé privée sur ${ex.name} (certutil : « No key provider information » ; HasPrivateKey False).`,
+            `The certificate ${e.thumbprint} has no private key on ${ex.name} (certutil -store my: "No key provider information", as certlab store show ${e.thumbprint} --machine ${exDir} prints it; HasPrivateKey False).`,
+            `Le certificat ${e.thumbprint} n'a pas de clé privée sur ${ex.name} (certutil -store my : « No key provider information », comme l'affiche certlab store show ${e.thumbprint} --machine ${exDir} ; HasPrivateKey False).`,
           ),
           hint: l10n(
             `The key stays where the request was made: import the certificate together with that key (certlab convert certnew.cer --to pfx --key ex01.key --password P --out ex01.pfx; certlab store import ex01.pfx --machine ${exDir} --location LocalMachine --store My --password P), or make the request on the UM server itself.`,
