@@ -201,6 +201,11 @@ export async function parsePkiInput(
       if (isStoreError(e)) throw new CliError(EXIT.usage, `${displayPath(path)}: ${e.message} [${e.code}]`);
       throw e;
     }
+    if (sst.certificates.length === 0 && sst.crls.length === 0)
+      throw new CliError(
+        EXIT.usage,
+        `${displayPath(path)}: the serialized certificate store (.sst) holds no certificate and no CRL.`,
+      );
     const items: PkiItem[] = [
       ...sst.certificates.map((c) => ({ kind: 'certificate' as const, certificate: c.certificate })),
       ...sst.crls.map((crl) => ({ kind: 'crl' as const, crl })),

@@ -287,13 +287,16 @@ describe('certlab store list / show / verify', () => {
     // The issuer is in the machine's CA store: the signature is checked with it, as certutil does.
     expect(r.stdout).toContain('Signature matches the issuer public key');
     // The key part as certutil -store prints it, with a real self-test of the key.
-    expect(r.stdout).toMatch(
-      /\n {2}Key Container = certlab-[0-9a-f]+\n(Private key is NOT exportable\n)?Signature test passed\n/,
+    // Imported with --exportable: no "NOT exportable" line; EC: the signature self-test.
+    expect(r.stdout).toMatch(/\n {2}Key Container = certlab-[0-9a-f]+\nSignature test passed\n/);
+    const notExportable = await cli(dir, 'store', 'show', leafT, '--machine', 'm-json');
+    expect(notExportable.stdout).toMatch(
+      /\n {2}Key Container = certlab-[0-9a-f]+\nPrivate key is NOT exportable\nSignature test passed\n/,
     );
     const root = await cli(dir, 'store', 'show', rootT, '--machine', 'ex01', '--format', 'json');
     const j = JSON.parse(root.stdout) as {
       hasPrivateKey: boolean;
-      privateKeyTest: string | null;
+      privateKeyTest: { kind: string; passed: boolean } | null;
       stores: { store: string }[];
     };
     expect(j.hasPrivateKey).toBe(false);
@@ -304,6 +307,45 @@ describe('certlab store list / show / verify', () => {
       'No key provider information\nCannot find the certificate and private key for decryption.\n',
     );
     expect(rootText.stdout).not.toContain('You have a private key');
+  });
+
+  it("an RSA key gets certutil's encryption test; a link to a container that is gone has no test", async () => {
+    const rsa = await generateKeyPair({ type: 'rsa', bits: 2048 });
+    const cert = await createCertificate({
+      subject: 'CN=rsa.contoso.com',
+      publicKey: rsa.publicKey,
+      signingKey: rsa.privateKey,
+    });
+    await writeFile(
+      join(dir, 'rsa.pfx'),
+      await createPkcs12({ key: rsa.privateKey, certificate: cert, password: PASS }),
+    );
+    const m = ['--machine', 'm-rsa', '--location', 'LocalMachine'];
+    expect(
+      (await cli(dir, 'store', 'import', 'rsa.pfx', ...m, '--store', 'My', '--password', PASS)).code,
+    ).toBe(0);
+    const t = await cert.thumbprint();
+    const shown = await cli(dir, 'store', 'show', t, ...m, '--format', 'json');
+    expect((JSON.parse(shown.stdout) as { privateKeyTest: unknown }).privateKeyTest).toEqual({
+      kind: 'encryption',
+      passed: true,
+    });
+    expect((await cli(dir, 'store', 'show', t, ...m)).stdout).toContain(
+      'Private key is NOT exportable\nEncryption test passed\n',
+    );
+    // The key container deleted behind the certificate's back: the link stays, the key is gone.
+    const machine = await Machine.open({
+      name: 'M-RSA',
+      adapter: new DirectoryStoreAdapter(join(dir, 'm-rsa')),
+    });
+    const entry = machine.store('LocalMachine', 'My').get(t)!;
+    await machine._deleteKey('LocalMachine', entry.properties.keyContainer!);
+    const gone = await cli(dir, 'store', 'show', t, ...m);
+    expect(gone.stdout).toMatch(
+      /\n {2}Key Container = certlab-[0-9a-f]+\nCannot find the certificate and private key for decryption\.\n/,
+    );
+    expect(gone.stdout).not.toContain('No key provider information');
+    expect(gone.stdout).not.toContain('You have a private key');
   });
 
   it('a key linked to the wrong certificate fails the self-test', async () => {
@@ -324,7 +366,10 @@ describe('certlab store list / show / verify', () => {
     await my.add(leaf, { properties: { keyContainer: owner.properties.keyContainer! } });
     const r = await cli(dir, 'store', 'show', leafT, '--machine', 'wrong-key', '--format', 'json');
     expect(r.code, r.stderr).toBe(0);
-    expect((JSON.parse(r.stdout) as { privateKeyTest: string }).privateKeyTest).toBe('failed');
+    expect((JSON.parse(r.stdout) as { privateKeyTest: unknown }).privateKeyTest).toEqual({
+      kind: 'signature',
+      passed: false,
+    });
     const text = await cli(dir, 'store', 'show', leafT, '--machine', 'wrong-key');
     expect(text.stdout).toContain('ERROR: Signature test FAILED: the key does not match the certificate');
   });
@@ -586,6 +631,16 @@ describe('certlab store export / delete', () => {
     expect(cut.code).toBe(2);
     expect(cut.stderr).toMatch(
       /^certlab: cut\.sst: The serialized certificate store \(\.sst\) cannot be read: the file ends at byte \d+ without its end marker \(truncated\?\)\. \[ERR_STORE_IMPORT_INVALID\]\n$/,
+    );
+    // An empty store (header and end marker): said, not shown as nothing.
+    await writeFile(
+      join(dir, 'empty.sst'),
+      Uint8Array.of(0, 0, 0, 0, 0x43, 0x45, 0x52, 0x54, ...new Uint8Array(12)),
+    );
+    const empty = await cli(dir, 'show', 'empty.sst');
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toBe(
+      'certlab: empty.sst: the serialized certificate store (.sst) holds no certificate and no CRL.\n',
     );
     const cutImport = await cli(dir, 'store', 'import', 'cut.sst', '--machine', 'sst-target');
     expect(cutImport.code).toBe(2);
@@ -942,8 +997,11 @@ describe('store verify --revocation', () => {
     expect(v.code, v.stderr).toBe(0);
     expect(v.json.policy.name).toBe('S_OK');
     // --crl alone would be ignored: a usage error instead.
-    const alone = await cli(dir, 'store', 'verify', t, ...m, '--crl', 'good.crl');
-    expect(alone.code).toBe(2);
-    expect(alone.stderr).toContain('--crl needs --revocation end-certificate or chain-exclude-root.');
+    // Checked before the files are read: a missing file gets the same usage error.
+    for (const f of ['good.crl', 'missing.crl']) {
+      const alone = await cli(dir, 'store', 'verify', t, ...m, '--crl', f);
+      expect(alone.code).toBe(2);
+      expect(alone.stderr).toContain('--crl needs --revocation end-certificate or chain-exclude-root.');
+    }
   });
 });

@@ -26,7 +26,7 @@ import type { LabNetwork } from './lab-network.js';
  * ```
  */
 export interface FetchedCrls {
-  /** The CRLs to judge with: a base CRL whose announced delta was unreachable is left out. */
+  /** The CRLs to judge with: a base CRL none of whose announced delta locations answered is left out. */
   readonly crls: Crl[];
   /** URLs fetched and parsed. */
   readonly fetched: string[];
@@ -137,9 +137,13 @@ export async function fetchChainCrls(
   const bases = await fetchAll(certs.flatMap((c) => cdpUrls(c)));
   // One level: the deltas the base CRLs announce (a delta CRL's own freshestCRL is not followed).
   await fetchAll(bases.filter((c) => !c.isDelta).flatMap((c) => deltaCrlUrls(c)));
-  // A base CRL whose announced delta could not be fetched is not used on its own: CryptoAPI then
-  // reports the revocation status offline (CRYPT_E_REVOCATION_OFFLINE) rather than trusting a
-  // base that may predate the revocation (exchange-um-lync.md §7, "delta CRL blocked by IIS").
-  const usable = crls.filter((c) => c.isDelta || !deltaCrlUrls(c).some((u) => unreachable.includes(u)));
+  // A base CRL whose announced delta could not be fetched from any of its locations is not used
+  // on its own: CryptoAPI then reports the revocation status offline (CRYPT_E_REVOCATION_OFFLINE)
+  // rather than trusting a base that may predate the revocation (exchange-um-lync.md §7, "delta
+  // CRL blocked by IIS"). One reachable location is enough, as CryptoAPI takes the first that works.
+  const usable = crls.filter((c) => {
+    const deltas = c.isDelta ? [] : deltaCrlUrls(c);
+    return deltas.length === 0 || deltas.some((u) => fetched.includes(u));
+  });
   return { crls: usable, fetched, unreachable };
 }

@@ -2,9 +2,10 @@
 // makes `lab check` fail at the right step with the hint tied to the real mistake, AND makes the
 // real mutual-TLS handshake fail the way a deployment would.
 
-import { mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createCertsOnlyPkcs7 } from '@certlab/pki';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkLab, nextHint, openLabSession, runLab } from '../src/index.js';
 
@@ -234,6 +235,30 @@ describe('lab check catches each classic mistake', () => {
       'certlab store import "L/hosts/ex01/Downloads/contoso ca.cer" --machine L/hosts/ex01 --location LocalMachine --store Root',
     );
     expect(report.firstFailure?.hint?.fr).toMatch(/--store Root --lang fr$/);
+  });
+
+  it("step 2's hint never suggests importing a saved chain (.p7b) into Root: it asks for the CA certificate", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'certlab-lab-test-'));
+    dirs.push(dir);
+    const lab = join(dir, 'lab');
+    await runLab({ exchange: '2010', dir: lab });
+    const session = await openLabSession(lab);
+    const { root, issuing } = await session.caCertificates();
+    await session
+      .host('exchange-um')
+      .machine.store('LocalMachine', 'Root')
+      .remove(await issuing.thumbprint());
+    const downloads = join(lab, 'hosts', 'ex01', 'Downloads');
+    await rm(join(downloads, 'certnew.cer'));
+    await writeFile(join(downloads, 'certnew.p7b'), createCertsOnlyPkcs7([issuing, root]));
+    const report = await checkLab(lab, { displayDir: 'L' });
+    expect(report.firstFailure?.code).toBe('CA_NOT_INSTALLED');
+    const hint = report.firstFailure!.hint!;
+    expect(hint.en).toContain(
+      'certlab store import L/hosts/ex01/Downloads/certnew.cer --machine L/hosts/ex01 --location LocalMachine --store Root (Downloads/certnew.p7b is the chain: save "Download CA certificate" as Downloads/certnew.cer first, task 1)',
+    );
+    expect(hint.en).not.toContain('store import L/hosts/ex01/Downloads/certnew.p7b');
+    expect(hint.fr).toContain('--store Root --lang fr (Downloads/certnew.p7b est la chaîne : ');
   });
 
   it('a revoked certificate is caught from the CRL in the CA CertEnroll folder when certsrv is not running', async () => {

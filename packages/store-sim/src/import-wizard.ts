@@ -192,7 +192,9 @@ async function read(input: Uint8Array | string, options: ImportOptions) {
       try {
         return await open('');
       } catch (e) {
-        if (!(e instanceof PkiError && e.code === 'ERR_PKI_PKCS12_PASSWORD')) throw e;
+        // Not an empty password after all (or a file the empty one cannot open): the password
+        // is needed, whatever the attempt failed on.
+        if (!(e instanceof PkiError)) throw e;
       }
     return f;
   } catch (e) {

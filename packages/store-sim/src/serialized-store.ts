@@ -114,7 +114,13 @@ export function decodeSerializedStore(bytes: Uint8Array): SerializedStore {
     const id = view.getUint32(offset, true);
     const length = view.getUint32(offset + 8, true);
     const start = offset + 12;
-    if (id === 0) break; // The end marker ([MS-OSHARED] 2.3.2.5.2); what follows is not read.
+    if (id === 0) {
+      // The end marker ([MS-OSHARED] 2.3.2.5.2): id 0 and eight zero bytes. Anything else there is
+      // a damaged entry, not the end: stopping would import a silently truncated store.
+      if (view.getUint32(offset + 4, true) !== 0 || length !== 0)
+        throw invalid(`the entry at byte ${offset} has id 0 but is not the 12-byte zero end marker.`);
+      break; // what follows the end marker is not read
+    }
     if (length > bytes.length - start)
       throw invalid(
         `the entry at byte ${offset} (id ${id}) claims ${length} bytes; ${bytes.length - start} remain.`,

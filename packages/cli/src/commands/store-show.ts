@@ -22,21 +22,51 @@ import {
 
 const NAME = 'store show';
 
-/** certutil's key self-test: a signature made with the machine's key verifies with the certificate's public key. */
-async function selfTest(machine: ss.Machine, entry: ss.CertificateEntry): Promise<boolean> {
+/**
+ * certutil's key self-test (windows-stores.md §5): for an RSA key, "Encryption test" (RSA-OAEP:
+ * encrypted with the certificate's public key, decrypted with the machine's key, as certutil tests
+ * a key-exchange key); otherwise, or for an RSA key OAEP refuses (RSA-PSS), "Signature test" (a
+ * signature made with the machine's key verified with the certificate's public key).
+ */
+async function selfTest(
+  machine: ss.Machine,
+  entry: ss.CertificateEntry,
+): Promise<{ kind: 'Encryption' | 'Signature'; ok: boolean }> {
   const key = await machine.privateKey(entry);
-  if (!key) return false;
+  if (!key) return { kind: 'Signature', ok: false };
+  const data = crypto.getRandomValues(new Uint8Array(32));
+  if (key.type === 'rsa') {
+    const oaep = { name: 'RSA-OAEP', hash: 'SHA-256' };
+    try {
+      const pub = await crypto.subtle.importKey(
+        'spki',
+        new Uint8Array(entry.certificate.publicKey.spki),
+        oaep,
+        false,
+        ['encrypt'],
+      );
+      const priv = await crypto.subtle.importKey('pkcs8', new Uint8Array(await key.toPkcs8()), oaep, false, [
+        'decrypt',
+      ]);
+      const back = new Uint8Array(
+        await crypto.subtle.decrypt(oaep, priv, await crypto.subtle.encrypt(oaep, pub, data)),
+      );
+      return { kind: 'Encryption', ok: back.length === data.length && back.every((b, i) => b === data[i]) };
+    } catch {
+      // An RSA-PSS key (OAEP refuses it) or a pair that does not match: the signature test decides.
+    }
+  }
   try {
     const alg = pki.signatureAlgorithmFor(key);
-    const data = crypto.getRandomValues(new Uint8Array(32));
-    return await pki.verifySignature(
+    const ok = await pki.verifySignature(
       entry.certificate.publicKey,
       alg,
       data,
       await pki.signData(key, alg, data),
     );
+    return { kind: 'Signature', ok };
   } catch {
-    return false;
+    return { kind: 'Signature', ok: false };
   }
 }
 
@@ -86,7 +116,8 @@ export const storeShow: Command = {
         properties: p,
         hasPrivateKey: entry.hasPrivateKey,
         privateKeyLine: keyLine ?? null,
-        privateKeyTest: keyTest === undefined ? null : keyTest ? 'passed' : 'failed',
+        privateKeyTest:
+          keyTest === undefined ? null : { kind: keyTest.kind.toLowerCase(), passed: keyTest.ok },
         certificate: report.json,
       });
       return EXIT.ok;
@@ -110,9 +141,9 @@ export const storeShow: Command = {
     if (keyTest !== undefined) {
       if (p.keyExportable !== true) lines.push('Private key is NOT exportable');
       lines.push(
-        keyTest
-          ? 'Signature test passed'
-          : 'ERROR: Signature test FAILED: the key does not match the certificate',
+        keyTest.ok
+          ? `${keyTest.kind} test passed`
+          : `ERROR: ${keyTest.kind} test FAILED: the key does not match the certificate`,
       );
     } else {
       if (p.keyContainer === undefined) lines.push('No key provider information');

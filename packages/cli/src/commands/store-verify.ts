@@ -94,9 +94,10 @@ export const storeVerify: Command = {
       'none',
       NAME,
     );
-    const crls = (await Promise.all(listOption(args, 'crl').map((f) => readCrlFile(ctx, f)))).flat();
-    if (crls.length > 0 && revocation === 'none')
+    const crlFiles = listOption(args, 'crl');
+    if (crlFiles.length > 0 && revocation === 'none')
       throw usageError('--crl needs --revocation end-certificate or chain-exclude-root.', NAME);
+    const crls = (await Promise.all(crlFiles.map((f) => readCrlFile(ctx, f)))).flat();
     const context = await locationOption(args);
     const machine = await openMachine(ctx, args, NAME, false);
     // --location is the engine's context, and also picks the copy when the certificate is in

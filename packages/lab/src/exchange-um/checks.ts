@@ -37,7 +37,15 @@ function result(
   return { step: step(id), status, code, detail, ...(hint ? { hint } : {}) };
 }
 
-async function downloadedCaFile(host: LabHost, caThumbs: Set<string>): Promise<string | undefined> {
+/**
+ * The CA's certificate saved in the host's Downloads folder (task 1): its path under the host, and
+ * whether it is a chain (a .p7b, or several certificates), which must not go into Root whole.
+ * A single-certificate file is preferred when there are both.
+ */
+async function downloadedCaFile(
+  host: LabHost,
+  caThumbs: Set<string>,
+): Promise<{ path: string; chain: boolean } | undefined> {
   if (!host.dir) return undefined;
   const folder = join(host.dir, HOST_DOWNLOADS_DIR);
   let names: string[] = [];
@@ -46,16 +54,22 @@ async function downloadedCaFile(host: LabHost, caThumbs: Set<string>): Promise<s
   } catch {
     return undefined;
   }
-  for (const n of names) {
+  let chainFile: { path: string; chain: boolean } | undefined;
+  for (const n of names.sort()) {
     try {
       const f = await readPkiFile(await readFile(join(folder, n)));
       const certs = f.kind === 'certificate' || f.kind === 'pkcs7' ? f.certificates : [];
-      for (const c of certs) if (caThumbs.has(await c.thumbprint())) return join(HOST_DOWNLOADS_DIR, n);
+      let ours = false;
+      for (const c of certs) if (caThumbs.has(await c.thumbprint())) ours = true;
+      if (!ours) continue;
+      const found = { path: join(HOST_DOWNLOADS_DIR, n), chain: f.kind === 'pkcs7' || certs.length > 1 };
+      if (!found.chain) return found;
+      chainFile ??= found;
     } catch {
       // Not a certificate file: the Downloads folder may hold anything.
     }
   }
-  return undefined;
+  return chainFile;
 }
 
 /** The canonical name, undefined when it cannot be decoded (a trainee's store may hold anything). */
@@ -194,8 +208,8 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
         'OK',
         file
           ? l10n(
-              `The CA certificate was saved on ${ex.name}: ${file}.`,
-              `Le certificat d'autorité a été enregistré sur ${ex.name} : ${file}.`,
+              `The CA certificate was saved on ${ex.name}: ${file.path}.`,
+              `Le certificat d'autorité a été enregistré sur ${ex.name} : ${file.path}.`,
             )
           : l10n(
               `The CA certificate reached ${ex.name}'s stores.`,
@@ -222,12 +236,20 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
 
   // --- 2. Install the CA certificate into LocalMachine\Root ------------------------------------
   const copies = [...caThumbs].flatMap((t) => ex.machine.locate(t));
-  // The file the trainee saved (task 1), whatever its name; certnew.cer when there is none yet.
-  const caFile = shellWord(
-    `${D}/${hostOf(config, 'exchange-um').dir}/${file ?? `${HOST_DOWNLOADS_DIR}/certnew.cer`}`,
-  );
-  const importCmd = `certlab store import ${caFile} --machine ${exDir} --location LocalMachine --store Root`;
-  const importCmdFr = `${importCmd} --lang fr`;
+  // The file the trainee saved (task 1), whatever its name; certnew.cer when there is none yet, or
+  // when only the chain (.p7b) was saved: "Place all certificates" would put the issuing CA and
+  // the root into Root (CHAIN_IN_ROOT), so the hint asks for the CA certificate itself.
+  const single = file && !file.chain ? file.path : `${HOST_DOWNLOADS_DIR}/certnew.cer`;
+  const caFile = shellWord(`${D}/${hostOf(config, 'exchange-um').dir}/${single}`);
+  const chainOnly: Localized =
+    file?.chain === true
+      ? l10n(
+          ` (${file.path} is the chain: save "Download CA certificate" as ${HOST_DOWNLOADS_DIR}/certnew.cer first, task 1)`,
+          ` (${file.path} est la chaîne : enregistrez d'abord « Télécharger un certificat de l'autorité de certification » sous ${HOST_DOWNLOADS_DIR}/certnew.cer, tâche 1)`,
+        )
+      : l10n('', '');
+  const importCmd = `certlab store import ${caFile} --machine ${exDir} --location LocalMachine --store Root${chainOnly.en}`;
+  const importCmdFr = `certlab store import ${caFile} --machine ${exDir} --location LocalMachine --store Root --lang fr${chainOnly.fr}`;
   if (copies.some((e) => e.location === 'LocalMachine' && e.store === 'Root'))
     results.push(
       result(

@@ -1,6 +1,6 @@
 // French elision of "de" before a host or certificate name: "d'EX01", "d'ex01.contoso.com", but
-// "de LYNC01". Names start with a letter or a digit; "h" is left alone (aspirated or not cannot
-// be told from a name, and host names rarely begin with one).
+// "de LYNC01". Names start with a letter or a digit; "h" and "y" are left alone (whether they
+// elide cannot be told from a name: "de Yammer01", and host names rarely begin with "h").
 
 /**
  * `de NAME` or `d'NAME` as French writes it.
@@ -12,5 +12,5 @@
  * ```
  */
 export function deFr(name: string): string {
-  return /^[aeiouyàâéèêëîïôûù]/i.test(name) ? `d'${name}` : `de ${name}`;
+  return /^[aeiouàâéèêëîïôûù]/i.test(name) ? `d'${name}` : `de ${name}`;
 }
