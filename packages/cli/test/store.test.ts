@@ -18,7 +18,7 @@ import {
   subjectAltName,
 } from '@certlab/pki';
 import { DirectoryStoreAdapter, Machine } from '@certlab/store-sim';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { javaKeystore } from '../../../test/support/keytool.js';
 import { openssl } from '../../../test/support/openssl.js';
 import { describeWithTool } from '../../../test/support/tools.js';
@@ -1003,5 +1003,51 @@ describe('store verify --revocation', () => {
       expect(alone.code).toBe(2);
       expect(alone.stderr).toContain('--crl needs --revocation end-certificate or chain-exclude-root.');
     }
+  });
+});
+
+describe('store import at a terminal: the Security Warning asks', () => {
+  /** Runs store import with stdin and stdout as terminals, answering the question with `answer`. */
+  async function importAtTerminal(machine: string, answer: string, lang: 'en' | 'fr' = 'en') {
+    const { PassThrough } = await import('node:stream');
+    const { run } = await import('../src/index.js');
+    const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: (_raw: boolean) => stdin });
+    let stdout = '';
+    let stderr = '';
+    const pending = run(
+      ['store', 'import', 'root.cer', '--machine', machine, '--store', 'Root', '--lang', lang],
+      {
+        stdout: { write: (c: string | Uint8Array) => (stdout += String(c)) },
+        stderr: { write: (c: string | Uint8Array) => (stderr += String(c)) },
+        stdin,
+        cwd: dir,
+        isTTY: true,
+      },
+    );
+    await vi.waitFor(() => expect(stderr).toMatch(/\[(y|o)\/N\] $/));
+    stdin.write(`${answer}\n`);
+    return { code: await pending, stdout, stderr };
+  }
+
+  it('Yes installs the root into CurrentUser\\Root; No (or Enter) cancels the import, exit 1', async () => {
+    const yes = await importAtTerminal('m-tty-yes', 'y');
+    expect(yes.code).toBe(0);
+    expect(yes.stderr).toContain('Security Warning\nYou are about to install a certificate');
+    expect(yes.stderr).toMatch(/Do you want to install this certificate\? \[y\/N\] $/);
+    expect(yes.stderr).not.toContain('(accepted)');
+    expect(yes.stdout).toContain(
+      `CurrentUser\\Root (Trusted Root Certification Authorities): Store Root  ${rootT}`,
+    );
+    for (const answer of ['n', '']) {
+      const no = await importAtTerminal(`m-tty-no-${answer || 'enter'}`, answer);
+      expect(no.code).toBe(1);
+      expect(no.stderr).toContain('the Security Warning was declined. [ERR_STORE_CANCELLED]');
+      expect(
+        (await cli(dir, 'store', 'list', '--machine', `m-tty-no-${answer || 'enter'}`)).stdout,
+      ).not.toContain(rootT);
+    }
+    const oui = await importAtTerminal('m-tty-oui', 'oui', 'fr');
+    expect(oui.code).toBe(0);
+    expect(oui.stderr).toMatch(/Voulez-vous installer ce certificat \? \[o\/N\] $/);
   });
 });

@@ -6,6 +6,7 @@ import { booleanOption, choiceOption, stringOption } from '../args.js';
 import { EXIT } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { FORMAT_OPTION } from '../common-options.js';
+import { canAsk, confirm } from '../confirm.js';
 import { readInput } from '../files.js';
 import { writeJson, writeLines } from '../output.js';
 import { PASSWORD_FILE_OPTION, passwordOption } from '../password.js';
@@ -33,7 +34,7 @@ export const storeImport: Command = {
     '       [--lang en|fr] [--format text|json]',
   ],
   description:
-    "Reads FILE (PEM or DER certificate, .p7b, .sst serialized store with the friendly names it carries, .crl, or .pfx with --password) and adds what it holds to the stores of the machine kept in DIR (created when missing), all or nothing. --store auto (default) is the wizard's \"Automatically select the certificate store\": each certificate of a .cer, .p7b or .sst that is a CA goes to CA (Intermediate Certification Authorities), an end-entity certificate to AddressBook (Other People); in a .pfx each key's certificate goes to My (Personal) with its key (a key without a certificate is reported and skipped), a self-signed CA to Root, other CAs to CA. --placement by-type puts a self-signed CA in Root and an end entity in My instead. --location defaults to CurrentUser, as the wizard opened from a file. Prints each certificate with the store it went to (the console's name, in French with --lang fr) and its thumbprint; adding a root to CurrentUser\\Root prints the Security Warning on stderr (accepted).",
+    "Reads FILE (PEM or DER certificate, .p7b, .sst serialized store with the friendly names it carries, .crl, or .pfx with --password) and adds what it holds to the stores of the machine kept in DIR (created when missing), all or nothing. --store auto (default) is the wizard's \"Automatically select the certificate store\": each certificate of a .cer, .p7b or .sst that is a CA goes to CA (Intermediate Certification Authorities), an end-entity certificate to AddressBook (Other People); in a .pfx each key's certificate goes to My (Personal) with its key (a key without a certificate is reported and skipped), a self-signed CA to Root, other CAs to CA. --placement by-type puts a self-signed CA in Root and an end entity in My instead. --location defaults to CurrentUser, as the wizard opened from a file. Prints each certificate with the store it went to (the console's name, in French with --lang fr) and its thumbprint; adding a root to CurrentUser\\Root shows the Security Warning: at a terminal it asks Yes/No as the dialog does (No cancels the whole import, exit 1 [ERR_STORE_CANCELLED]); in a script it is printed on stderr and accepted.",
   options: [
     MACHINE_OPTION,
     LOCATION_OPTION,
@@ -69,6 +70,10 @@ export const storeImport: Command = {
     const location = stringOption(args, 'location');
     const store = stringOption(args, 'store');
     const friendlyName = stringOption(args, 'friendly-name');
+    // At a terminal the Security Warning asks, as the dialog does (Yes / No; No cancels the whole
+    // import, ERR_STORE_CANCELLED); in a script it is shown and accepted (reference §7 says a
+    // non-interactive Windows caller fails instead: certlab keeps scripts and labs running).
+    const ask = canAsk(ctx);
     const r = await storeCall(() =>
       ss.importFile(machine, bytes, {
         location: location ?? 'CurrentUser',
@@ -78,10 +83,21 @@ export const storeImport: Command = {
         exportable: booleanOption(args, 'exportable'),
         ...(friendlyName !== undefined ? { friendlyName } : {}),
         lang,
+        ...(ask
+          ? {
+              onSecurityWarning: async (w: string) => {
+                // The dialog's text, its last line the question itself.
+                const lines = w.split('\n');
+                ctx.io.stderr.write(`${lines.slice(0, -1).join('\n')}\n`);
+                return confirm(ctx, `${lines.at(-1)} ${lang === 'fr' ? '[o/N] ' : '[y/N] '}`, lang);
+              },
+            }
+          : {}),
       }),
     );
-    for (const w of r.securityWarnings)
-      ctx.io.stderr.write(`${w}\n${lang === 'fr' ? '(accepté)' : '(accepted)'}\n\n`);
+    if (!ask)
+      for (const w of r.securityWarnings)
+        ctx.io.stderr.write(`${w}\n${lang === 'fr' ? '(accepté)' : '(accepted)'}\n\n`);
     // What the wizard left out (a .pfx key without a certificate), never silently.
     for (const w of r.warnings) ctx.io.stderr.write(`Warning: ${w}\n`);
     if (format === 'json') {
