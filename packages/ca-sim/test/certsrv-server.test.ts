@@ -183,7 +183,7 @@ describe('navigation pages (reference §1, §4)', () => {
     }
   });
 
-  it('starts an ASP session only on ASP answers: not on IIS’s 401, static CertEnroll files, 404s or /health', async () => {
+  it('starts an ASP session only on ASP answers: not on IIS’s 401, static files, 404s or /health', async () => {
     const asp = await get('/certsrv/certrqxt.asp');
     expect(asp.headers.get('set-cookie')).toMatch(/^ASPSESSIONID[A-Z]{8}=[A-Z]{24}; path=\//);
     // A client that sends its session back gets no new one.
@@ -199,6 +199,8 @@ describe('navigation pages (reference §1, §4)', () => {
       ['/CertEnroll/', null, 403],
       ['/nothing-here', null, 404],
       ['/certsrv/nothing.asp', undefined, 404],
+      // The in-browser enrollment script is a static file, not an ASP page.
+      ['/certsrv/assets/certrqma.js', undefined, 200],
       ['/certsrv/?Lang=fr', null, 401],
       ['/health', null, 200],
     ] as const) {

@@ -231,5 +231,8 @@ export async function handleAsset(app: CertsrvApp, ex: Exchange, name: string): 
     sendNotFound(ex);
     return;
   }
+  // A static file: IIS's static handler serves it, not ASP, so no session cookie and no
+  // Cache-Control: private (the sign-in under /certsrv marked the exchange as ASP).
+  ex.asp = false;
   sendBytes(ex, 200, 'text/javascript', body);
 }
