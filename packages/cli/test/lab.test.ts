@@ -435,7 +435,7 @@ describe('lab errors in the language of the lab', () => {
     const again = await fr('init', 'exchange-um', '--lang', 'fr');
     expect(again.code).toBe(2);
     expect(again.stderr).toBe(
-      'certlab: labo contient déjà un labo : choisissez un autre répertoire, ou supprimez-le pour recommencer (voir docs/lab-trainer.md, « Resetting »). [ERR_LAB_EXISTS]\n',
+      'certlab: labo contient déjà un labo : choisissez un autre répertoire, ou supprimez-le pour recommencer (voir docs/lab-guide.fr.md, « Recommencer »). [ERR_LAB_EXISTS]\n',
     );
 
     // An error met while the lab is being opened (an unreadable event log) is French too.

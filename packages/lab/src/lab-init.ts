@@ -68,7 +68,7 @@ export async function assertNoLab(dir: string, display: string = dir, lang?: Lab
       'ERR_LAB_EXISTS',
       l10n(
         `${display} already holds a lab: use another directory, or delete it to start again (see docs/lab-trainer.md, "Resetting").`,
-        `${display} contient déjà un labo : choisissez un autre répertoire, ou supprimez-le pour recommencer (voir docs/lab-trainer.md, « Resetting »).`,
+        `${display} contient déjà un labo : choisissez un autre répertoire, ou supprimez-le pour recommencer (voir docs/lab-guide.fr.md, « Recommencer »).`,
       ),
       { lang },
     );
