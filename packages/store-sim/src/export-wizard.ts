@@ -37,7 +37,8 @@ export interface ExportOptions {
 }
 
 /**
- * Exports a certificate of a store. Throws ERR_STORE_NOT_FOUND, ERR_STORE_KEY_MISSING (pfx of a
+ * Exports a certificate of a store: bytes for `cer`, `p7b`, `sst` and `pfx`, PEM text for
+ * `cer-base64` (the overloads say which from the format). Throws ERR_STORE_NOT_FOUND, ERR_STORE_KEY_MISSING (pfx of a
  * certificate without a key), ERR_STORE_KEY_NOT_EXPORTABLE (key not marked exportable),
  * ERR_STORE_EXPORT_INVALID (bad options).
  *
@@ -47,6 +48,27 @@ export interface ExportOptions {
  * const pfx = await exportCertificate(machine, 'LocalMachine', 'My', thumb, { format: 'pfx', password: 'x', includeChain: true });
  * ```
  */
+export async function exportCertificate(
+  machine: Machine,
+  location: StoreLocation | string,
+  store: string,
+  thumbprint: string,
+  options: ExportOptions & { format: 'cer-base64' },
+): Promise<string>;
+export async function exportCertificate(
+  machine: Machine,
+  location: StoreLocation | string,
+  store: string,
+  thumbprint: string,
+  options: ExportOptions & { format: Exclude<ExportFormat, 'cer-base64'> },
+): Promise<Uint8Array>;
+export async function exportCertificate(
+  machine: Machine,
+  location: StoreLocation | string,
+  store: string,
+  thumbprint: string,
+  options: ExportOptions,
+): Promise<Uint8Array | string>;
 export async function exportCertificate(
   machine: Machine,
   location: StoreLocation | string,
