@@ -542,6 +542,30 @@ describe('BER to DER normaliser', () => {
       { seed: 1292, numRuns: 2000 },
     );
   });
+
+  it('calls a cut element truncated, whatever its length form (never a negative count or a misread)', () => {
+    for (const cut of [
+      Uint8Array.of(1, 2, 3), // short form: 2 bytes announced, 1 left
+      Uint8Array.of(0x30, 5, 2, 1, 1), // a SEQUENCE of 5 with 3 left
+      Uint8Array.of(0x30, 0x81, 0x90, 2, 1, 1), // long form
+    ]) {
+      expect(() => berToDer(cut), hex(cut)).toThrow(
+        expect.objectContaining({
+          code: 'ERR_PKI_DER_TRUNCATED',
+          message: expect.stringMatching(/only \d+ remain/),
+        }),
+      );
+    }
+    // And every prefix of a valid BER container is truncated or complete, never "invalid".
+    const ber = berify(der, 16);
+    for (let n = 1; n < ber.length; n++) {
+      try {
+        berToDer(ber.subarray(0, n));
+      } catch (e) {
+        expect((e as PkiError).code, `prefix ${n}`).toBe('ERR_PKI_DER_TRUNCATED');
+      }
+    }
+  });
 });
 
 describe('createPkcs12 and readPkcs12 round trips', () => {

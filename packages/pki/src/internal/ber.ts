@@ -77,7 +77,13 @@ function readHeader(b: Uint8Array, pos: number, limit: number): Header {
   if (p >= limit) truncated('The data ends inside a BER length.');
   const first = b[p++]!;
   const constructed = (id & 0x20) !== 0;
-  if (first < 0x80) return { idEnd, constructed, valueStart: p, len: first, minimal: true };
+  if (first < 0x80) {
+    // The short form is bounds-checked like the long one: a cut element must not send the walk
+    // past the end of the input (it read undefined octets there and misreported the damage).
+    if (p + first > limit)
+      truncated(`A BER element announces ${first} bytes but only ${limit - p} remain (truncated input).`);
+    return { idEnd, constructed, valueStart: p, len: first, minimal: true };
+  }
   const n = first & 0x7f;
   if (n === 0) {
     // X.690 §8.1.3.2 (a): the indefinite form is for constructed encodings only.
