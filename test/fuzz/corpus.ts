@@ -171,9 +171,12 @@ export async function buildCorpus(): Promise<Corpus> {
     notAfter: NOT_AFTER,
     extensions: everyExtension(),
   });
+  // Signed with other keys than the root's on purpose (RSA PKCS#1 and PSS signatures in the
+  // corpus): named after the root by issuerName, since createCertificate refuses an issuer
+  // certificate whose key did not sign.
   const rsaLeaf = await createCertificate({
     subject: 'CN=rsa.contoso.com',
-    issuer: root,
+    issuerName: root.subject,
     publicKey: rsa.publicKey,
     signingKey: rsa,
     serialNumber: 7n,
@@ -184,7 +187,8 @@ export async function buildCorpus(): Promise<Corpus> {
   });
   const p384Leaf = await createCertificate({
     subject: 'CN=p384',
-    issuer: root,
+    issuerName: root.subject,
+    authorityKeyIdentifier: true,
     publicKey: p384,
     signingKey: rsa,
     serialNumber: '42',

@@ -51,7 +51,7 @@ import {
 import { guard } from './internal/guard.js';
 import { sha1, sha256 } from './internal/sha.js';
 import { readTime, writeTime } from './internal/time.js';
-import { type PrivateKey, PublicKey } from './keys.js';
+import { PrivateKey, PublicKey } from './keys.js';
 import { Name } from './names.js';
 import { OID } from './oids.js';
 import { decodePem, encodePem, readDerOrPem } from './pem.js';
@@ -503,6 +503,17 @@ function toName(n: Name | string): Name {
  * ```
  */
 export async function createCertificate(init: CertificateInit): Promise<Certificate> {
+  if (!init || typeof init !== 'object' || !(init.signingKey instanceof PrivateKey))
+    throw new TypeError(
+      "createCertificate needs signingKey: the issuer's private key, or the subject's own for a self-signed certificate.",
+    );
+  // A certificate signed with another key than its issuer certificate's would never verify
+  // against that issuer (RFC 5280 §6.1.3 (a)(1)): say so now rather than issue it.
+  if (init.issuer && !init.signingKey.publicKey.equals(init.issuer.publicKey))
+    throw new PkiError(
+      CERT_ERR,
+      `signingKey is not the key of the issuer certificate "${init.issuer.subject.toWindowsString()}": the certificate would not verify against its issuer.`,
+    );
   const subject = toName(init.subject);
   const issuerName = init.issuerName ? toName(init.issuerName) : init.issuer ? init.issuer.subject : subject;
   const alg = signatureAlgorithmFor(init.signingKey, init.signature);

@@ -84,6 +84,32 @@ describe('certificates', () => {
     });
   }
 
+  it("refuses a signing key that is not the issuer certificate's, and a missing one", async () => {
+    const { root, leafKeys } = await hierarchy();
+    await expect(
+      createCertificate({
+        subject: 'CN=x',
+        publicKey: leafKeys.publicKey,
+        signingKey: leafKeys.privateKey, // not the root's key
+        issuer: root,
+      }),
+    ).rejects.toMatchObject({
+      code: 'ERR_PKI_CERT_INVALID',
+      message: expect.stringContaining(
+        'signingKey is not the key of the issuer certificate "CN=Contoso Root CA, O=Contoso, C=FR"',
+      ),
+    });
+    await expect(
+      createCertificate({ subject: 'CN=x', publicKey: leafKeys.publicKey } as unknown as Parameters<
+        typeof createCertificate
+      >[0]),
+    ).rejects.toThrow(
+      new TypeError(
+        "createCertificate needs signingKey: the issuer's private key, or the subject's own for a self-signed certificate.",
+      ),
+    );
+  });
+
   it('uses SHA-256 or better by default and honours an explicit hash', async () => {
     const { root } = await hierarchy('rsa');
     expect(root.signatureAlgorithm.name).toBe('sha256WithRSAEncryption');

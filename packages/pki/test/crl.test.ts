@@ -408,7 +408,7 @@ describe('indirect CRLs (RFC 5280 §5.3.3)', () => {
       createCertificate({
         subject: `CN=leaf ${serial}`,
         publicKey: otherKeys.publicKey,
-        signingKey: otherKeys.privateKey,
+        signingKey: issuer === ca ? caKeys.privateKey : otherKeys.privateKey,
         issuer,
         serialNumber: serial,
       });
