@@ -10,7 +10,15 @@ const PLAIN = /^[\w./:@%+=,-]+$/;
  */
 const READ_IN_DOUBLE_QUOTES = /["$`\\!]/;
 
-/** The shell a command line is pasted into: POSIX sh and its kin, or Windows' cmd and PowerShell. */
+/**
+ * The shell a command line is pasted into: POSIX sh and its kin, or Windows' cmd and PowerShell.
+ *
+ * @example
+ * ```ts
+ * const shell: ShellKind = 'windows';
+ * shellWord('C:\\Contoso Lab', shell); // '"C:\\Contoso Lab"'
+ * ```
+ */
 export type ShellKind = 'posix' | 'windows';
 
 /**

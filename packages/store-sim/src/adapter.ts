@@ -35,7 +35,14 @@ export interface StoredCrl {
   readonly der: Uint8Array;
 }
 
-/** Identifies a physical store. */
+/**
+ * Identifies a physical store.
+ *
+ * @example
+ * ```ts
+ * const ref: StoreRef = { location: 'LocalMachine', store: 'Root' };
+ * ```
+ */
 export interface StoreRef {
   readonly location: StoreLocation;
   readonly store: string;

@@ -20,7 +20,15 @@ export type StoreLocation =
   | 'LocalMachineGroupPolicy'
   | 'LocalMachineEnterprise';
 
-/** What Windows knows about a location. */
+/**
+ * What Windows knows about a location.
+ *
+ * @example
+ * ```ts
+ * const info: LocationInfo = locationInfo('CurrentUser');
+ * // { location: 'CurrentUser', id: 1, flag: 0x10000, certutil: '-user', machineKeys: false, … }
+ * ```
+ */
 export interface LocationInfo {
   readonly location: StoreLocation;
   /** The location ID (CERT_SYSTEM_STORE_*_ID). */

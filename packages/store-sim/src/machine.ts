@@ -84,7 +84,14 @@ export type AddDisposition =
   | 'replace-existing'
   | 'replace-existing-inherit-properties';
 
-/** Options of {@link CertificateStore.add}. */
+/**
+ * Options of {@link CertificateStore.add}.
+ *
+ * @example
+ * ```ts
+ * const o: AddOptions = { key, properties: { friendlyName: 'Exchange UM' }, disposition: 'use-existing' };
+ * ```
+ */
 export interface AddOptions {
   properties?: CertificateProperties;
   /** A private key to store in the location's key containers and link to the certificate. */
@@ -93,7 +100,14 @@ export interface AddOptions {
   disposition?: AddDisposition;
 }
 
-/** Options of {@link Machine.open}. */
+/**
+ * Options of {@link Machine.open}.
+ *
+ * @example
+ * ```ts
+ * const o: MachineOptions = { name: 'EX01', fqdn: 'ex01.contoso.com', adapter: new MemoryStoreAdapter() };
+ * ```
+ */
 export interface MachineOptions {
   /** The computer name (NetBIOS), e.g. `EX01`. */
   name: string;
@@ -112,7 +126,14 @@ function refKey(location: StoreLocation, store: string): string {
   return `${location}\\${store}`.toLowerCase();
 }
 
-/** The key container name certlab gives a key: derived from the public key, so stable. */
+/**
+ * The key container name certlab gives a key: derived from the public key, so stable.
+ *
+ * @example
+ * ```ts
+ * const name = keyContainerName(leaf); // 'certlab-43df45c8…' (SHA-1 of the public key, lowercase hex)
+ * ```
+ */
 export function keyContainerName(cert: Certificate): string {
   return `certlab-${createHash('sha1').update(cert.subjectPublicKeyInfo).digest('hex')}`;
 }

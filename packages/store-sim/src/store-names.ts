@@ -36,7 +36,15 @@ export type WellKnownStoreName =
   | 'SmartCardRoot'
   | 'ClientAuthIssuer';
 
-/** A display name and whether its French form is attested by Microsoft documentation. */
+/**
+ * A display name and whether its French form is attested by Microsoft documentation.
+ *
+ * @example
+ * ```ts
+ * const ca: StoreDisplayName | undefined = STORE_DISPLAY_NAMES.find((d) => d.name === 'CA');
+ * // { name: 'CA', en: 'Intermediate Certification Authorities', fr: 'Autorités de certification intermédiaires', frVerified: true }
+ * ```
+ */
 export interface StoreDisplayName {
   readonly name: WellKnownStoreName;
   readonly en: string;
@@ -138,7 +146,15 @@ export function normalizeStoreName(name: string): string {
   return BY_LOWER.get(n.toLowerCase())?.name ?? n;
 }
 
-/** The store part of `service\Store`, or the name itself. */
+/**
+ * The store part of `service\Store`, or the name itself.
+ *
+ * @example
+ * ```ts
+ * baseStoreName('MSExchangeTransport\\my'); // 'My'
+ * baseStoreName('root');                     // 'Root'
+ * ```
+ */
 export function baseStoreName(name: string): string {
   const n = normalizeStoreName(name);
   const slash = n.lastIndexOf('\\');

@@ -6,7 +6,15 @@ import type { ChainResult } from './chain-engine.js';
 import type { Lang } from './store-names.js';
 import { CERT_TRUST_ERROR as E } from './trust-status.js';
 
-/** A text in both languages; `frVerified` is true only when Microsoft documents the French. */
+/**
+ * A text in both languages; `frVerified` is true only when Microsoft documents the French.
+ *
+ * @example
+ * ```ts
+ * const t: LocalizedText = DIALOG_TEXTS.ok;
+ * // { en: 'This certificate is OK.', fr: 'Ce certificat est valide.', frVerified: false }
+ * ```
+ */
 export interface LocalizedText {
   readonly en: string;
   readonly fr: string;

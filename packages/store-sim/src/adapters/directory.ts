@@ -41,7 +41,14 @@ const KEYS_DIR = '.keys';
 const CONTAINER = /^[A-Za-z0-9_{}-][A-Za-z0-9._{}-]{0,127}$/;
 const THUMB_FILE = /^([0-9A-F]{40})\.cer$/;
 const CRL_FILE = /^([0-9A-F]{40})\.crl$/;
-/** The load cache of a store directory (see the top of this file). */
+/**
+ * The load cache of a store directory (see the top of this file).
+ *
+ * @example
+ * ```ts
+ * join('.certlab/ex01', 'LocalMachine', 'My', CACHE_FILE); // '.certlab/ex01/LocalMachine/My/.certlab-cache'
+ * ```
+ */
 export const CACHE_FILE = '.certlab-cache';
 const CACHE_MAGIC = Buffer.from('certlab store cache 1\n', 'latin1');
 /** Per record: SHA-1 (20), size, mtimeMs, ctimeMs, ino (4 × float64), DER length (uint32). */
@@ -60,7 +67,16 @@ interface CacheRecord extends FileStamp {
   readonly der: Uint8Array;
 }
 
-/** What the last {@link DirectoryStoreAdapter.listCertificates} did, for diagnostics and tests. */
+/**
+ * What the last {@link DirectoryStoreAdapter.listCertificates} did, for diagnostics and tests.
+ *
+ * @example
+ * ```ts
+ * await adapter.listCertificates({ location: 'LocalMachine', store: 'My' });
+ * const stats: DirectoryLoadStats | undefined = adapter.lastLoad;
+ * // { cache: 'valid', fromCache: 1, fromFiles: 0, cacheWritten: false }
+ * ```
+ */
 export interface DirectoryLoadStats {
   /** `valid`: a cache was read and checked; `missing`: there was none; `invalid`: it was rejected. */
   readonly cache: 'valid' | 'missing' | 'invalid';

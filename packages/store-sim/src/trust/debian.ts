@@ -16,7 +16,14 @@ import * as pki from '@certlab/pki';
 import { StoreError } from '../errors.js';
 import { checkTool, runTool, type TrustChange, type TrustedEntry, type TrustInstaller } from './installer.js';
 
-/** Options of {@link debianTrust}. */
+/**
+ * Options of {@link debianTrust}.
+ *
+ * @example
+ * ```ts
+ * const o: DebianTrustOptions = { root: '/tmp/fake-root', updateCaCertificates: '/usr/sbin/update-ca-certificates' };
+ * ```
+ */
 export interface DebianTrustOptions {
   /** The file system root: `/` for the host (needs root privileges), or a temporary directory. Default `/`. */
   readonly root?: string;
@@ -24,12 +31,27 @@ export interface DebianTrustOptions {
   readonly updateCaCertificates?: string;
 }
 
-/** The file name certlab writes: `certlab-<THUMBPRINT>.crt`. */
+/**
+ * The file name certlab writes: `certlab-<THUMBPRINT>.crt`.
+ *
+ * @example
+ * ```ts
+ * debianFileName(await root.thumbprint()); // 'certlab-C235EA7A57F6….crt'
+ * ```
+ */
 export function debianFileName(thumbprint: string): string {
   return `certlab-${thumbprint}.crt`;
 }
 
-/** The directories of a Debian root. */
+/**
+ * The directories of a Debian root.
+ *
+ * @example
+ * ```ts
+ * debianPaths('/tmp/fake-root').localCertsDir; // '/tmp/fake-root/usr/local/share/ca-certificates'
+ * debianPaths('/tmp/fake-root').etcCertsDir;   // '/tmp/fake-root/etc/ssl/certs'
+ * ```
+ */
 export function debianPaths(root: string) {
   return {
     localCertsDir: join(root, 'usr/local/share/ca-certificates'),

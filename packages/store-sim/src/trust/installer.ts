@@ -7,7 +7,15 @@ import { execFile } from 'node:child_process';
 import type { Certificate } from '@certlab/pki';
 import { StoreError } from '../errors.js';
 
-/** One certificate found in a trust store. */
+/**
+ * One certificate found in a trust store.
+ *
+ * @example
+ * ```ts
+ * const [entry]: TrustedEntry[] = await nss.list();
+ * // { name: 'certlab Contoso Root CA C235EA7A…', thumbprint: 'C235EA7A…', subject: 'CN=Contoso Root CA, O=Contoso, C=FR', trust: 'C,,' }
+ * ```
+ */
 export interface TrustedEntry {
   /** How the store names it: the NSS nickname, the Java alias, the Debian file name. */
   readonly name: string;
@@ -19,7 +27,15 @@ export interface TrustedEntry {
   readonly trust?: string;
 }
 
-/** What {@link TrustInstaller.install} and {@link TrustInstaller.uninstall} did. */
+/**
+ * What {@link TrustInstaller.install} and {@link TrustInstaller.uninstall} did.
+ *
+ * @example
+ * ```ts
+ * const change: TrustChange = await nss.install(root);
+ * // { changed: true, names: ['certlab Contoso Root CA C235EA7A…'], thumbprint: 'C235EA7A…' }
+ * ```
+ */
 export interface TrustChange {
   /** False when there was nothing to do (already installed, or not installed). */
   readonly changed: boolean;
@@ -54,7 +70,14 @@ export interface TrustInstaller {
   isInstalled(root: Certificate): Promise<boolean>;
 }
 
-/** The Debian package providing each tool, named in ERR_STORE_TOOL_MISSING. */
+/**
+ * The Debian package providing each tool, named in ERR_STORE_TOOL_MISSING.
+ *
+ * @example
+ * ```ts
+ * TOOL_PACKAGES.certutil; // 'libnss3-tools'
+ * ```
+ */
 export const TOOL_PACKAGES: Readonly<Record<string, string>> = {
   certutil: 'libnss3-tools',
   'update-ca-certificates': 'ca-certificates',

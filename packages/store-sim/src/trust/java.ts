@@ -17,7 +17,14 @@ import {
   type TrustInstaller,
 } from './installer.js';
 
-/** Options of {@link javaTrust}. */
+/**
+ * Options of {@link javaTrust}.
+ *
+ * @example
+ * ```ts
+ * const o: JavaTrustOptions = { keystore: 'contoso-truststore.p12', storepass: 'changeit' };
+ * ```
+ */
 export interface JavaTrustOptions {
   /** The keystore file (created by the first install when missing). */
   readonly keystore: string;
@@ -27,12 +34,27 @@ export interface JavaTrustOptions {
   readonly keytool?: string;
 }
 
-/** The alias certlab gives a root: `certlab-<thumbprint>` in lowercase (keystores fold case). */
+/**
+ * The alias certlab gives a root: `certlab-<thumbprint>` in lowercase (keystores fold case).
+ *
+ * @example
+ * ```ts
+ * javaAlias('C235EA7A57F6…'); // 'certlab-c235ea7a57f6…'
+ * ```
+ */
 export function javaAlias(thumbprint: string): string {
   return `certlab-${thumbprint.toLowerCase()}`;
 }
 
-/** Splits `keytool -list -rfc` output into alias and PEM. */
+/**
+ * Splits `keytool -list -rfc` output into alias and PEM.
+ *
+ * @example
+ * ```ts
+ * parseKeytoolList('Alias name: certlab-c235ea7a…\nEntry type: trustedCertEntry\n\n-----BEGIN CERTIFICATE-----\nMIIB…\n-----END CERTIFICATE-----\n');
+ * // [{ alias: 'certlab-c235ea7a…', pem: '-----BEGIN CERTIFICATE-----\nMIIB…\n-----END CERTIFICATE-----' }]
+ * ```
+ */
 export function parseKeytoolList(text: string): { alias: string; pem: string | undefined }[] {
   const out: { alias: string; pem: string | undefined }[] = [];
   for (const block of text.split(/^Alias name: /m).slice(1)) {

@@ -17,7 +17,14 @@ import {
   type TrustInstaller,
 } from './installer.js';
 
-/** Options of {@link nssTrust}. */
+/**
+ * Options of {@link nssTrust}.
+ *
+ * @example
+ * ```ts
+ * const o: NssTrustOptions = { dbDir: join(homedir(), '.pki/nssdb'), trust: 'C,,' };
+ * ```
+ */
 export interface NssTrustOptions {
   /** The database directory, e.g. `~/.pki/nssdb` (Chromium on Linux) or a Firefox profile. */
   readonly dbDir: string;
@@ -27,12 +34,27 @@ export interface NssTrustOptions {
   readonly trust?: string;
 }
 
-/** The nickname certlab gives a root: `certlab <CN> <thumbprint>`, unique per certificate. */
+/**
+ * The nickname certlab gives a root: `certlab <CN> <thumbprint>`, unique per certificate.
+ *
+ * @example
+ * ```ts
+ * nssNickname(root, await root.thumbprint()); // 'certlab Contoso Root CA C235EA7A57F6…'
+ * ```
+ */
 export function nssNickname(root: Certificate, thumbprint: string): string {
   return `certlab ${displayName(root)} ${thumbprint}`;
 }
 
-/** Parses the table `certutil -L` prints into nickname and trust flags. */
+/**
+ * Parses the table `certutil -L` prints into nickname and trust flags.
+ *
+ * @example
+ * ```ts
+ * parseCertutilList(execFileSync('certutil', ['-L', '-d', 'sql:/home/u/.pki/nssdb'], { encoding: 'utf8' }));
+ * // [{ nickname: 'certlab Contoso Root CA C235EA7A…', trust: 'C,,' }]
+ * ```
+ */
 export function parseCertutilList(text: string): { nickname: string; trust: string }[] {
   const out: { nickname: string; trust: string }[] = [];
   for (const line of text.split(/\r?\n/)) {

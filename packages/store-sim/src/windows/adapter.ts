@@ -17,10 +17,25 @@ import type { CertificateProperties } from '../properties.js';
 import { normalizeThumbprint } from '../thumbprint.js';
 import type { CommandRunner, RunResult } from './runner.js';
 
-/** The environment variable carrying a PFX password to Import-PfxCertificate. */
+/**
+ * The environment variable carrying a PFX password to Import-PfxCertificate.
+ *
+ * @example
+ * ```ts
+ * await runner.run('powershell.exe', args, { env: { [PFX_PASSWORD_ENV]: 'S3cret!' } }); // $env:CERTLAB_PFX_PASSWORD
+ * ```
+ */
 export const PFX_PASSWORD_ENV = 'CERTLAB_PFX_PASSWORD';
 
-/** Prepended to every script: stop at the first error (non-zero exit), UTF-8 output. */
+/**
+ * Prepended to every script: stop at the first error (non-zero exit), UTF-8 output.
+ *
+ * @example
+ * ```ts
+ * const script = PS_PRELUDE + windowsScripts.listStores('LocalMachine');
+ * // "$ErrorActionPreference = 'Stop'; [Console]::OutputEncoding = [System.Text.Encoding]::UTF8; ConvertTo-Json …"
+ * ```
+ */
 export const PS_PRELUDE =
   "$ErrorActionPreference = 'Stop'; [Console]::OutputEncoding = [System.Text.Encoding]::UTF8; ";
 
@@ -40,10 +55,24 @@ export function psQuote(text: string): string {
   return `'${text.replace(/['\u2018\u2019\u201A\u201B]/g, '$&$&')}'`;
 }
 
-/** The export formats of Export-Certificate. */
+/**
+ * The export formats of Export-Certificate.
+ *
+ * @example
+ * ```ts
+ * const type: WindowsExportType = 'SST';
+ * ```
+ */
 export type WindowsExportType = 'CERT' | 'P7B' | 'SST';
 
-/** Options of {@link windowsStoreAdapter}. */
+/**
+ * Options of {@link windowsStoreAdapter}.
+ *
+ * @example
+ * ```ts
+ * const o: WindowsStoreAdapterOptions = { runner: nodeRunner(), powershell: 'pwsh', tempDir: 'C:\\Temp' };
+ * ```
+ */
 export interface WindowsStoreAdapterOptions {
   readonly runner: CommandRunner;
   /** Where certificate and PFX files are staged for the cmdlets (default `os.tmpdir()`). */
@@ -52,7 +81,15 @@ export interface WindowsStoreAdapterOptions {
   readonly powershell?: string;
 }
 
-/** A certificate as `Get-ChildItem Cert:\…` lists it. */
+/**
+ * A certificate as `Get-ChildItem Cert:\…` lists it.
+ *
+ * @example
+ * ```ts
+ * const [row]: WindowsCertificateListing[] = await win.listWindows({ location: 'LocalMachine', store: 'My' });
+ * // { thumbprint: '43DF45C8…', subject: 'CN=ex01.contoso.com, O=Contoso, C=FR', hasPrivateKey: true, … }
+ * ```
+ */
 export interface WindowsCertificateListing {
   readonly thumbprint: string;
   readonly subject: string;
@@ -62,7 +99,15 @@ export interface WindowsCertificateListing {
   readonly der: Uint8Array;
 }
 
-/** The Windows adapter: the StoreAdapter contract plus what only Windows does. */
+/**
+ * The Windows adapter: the StoreAdapter contract plus what only Windows does.
+ *
+ * @example
+ * ```ts
+ * const win: WindowsStoreAdapter = windowsStoreAdapter({ runner: nodeRunner() });
+ * const sst = await win.exportCertificate({ location: 'LocalMachine', store: 'Root' }, thumbprint, 'SST');
+ * ```
+ */
 export interface WindowsStoreAdapter extends StoreAdapter {
   /** The raw listing of a store, with HasPrivateKey as Windows reports it. */
   listWindows(ref: StoreRef): Promise<WindowsCertificateListing[]>;
@@ -109,7 +154,15 @@ export function certDrivePath(ref: StoreRef): string {
 const LIST_PROPERTIES =
   "Thumbprint,Subject,FriendlyName,HasPrivateKey,Archived,@{Name='RawData';Expression={[Convert]::ToBase64String($_.RawData)}}";
 
-/** The scripts the adapter runs (without {@link PS_PRELUDE}), exported for tests and docs. */
+/**
+ * The scripts the adapter runs (without {@link PS_PRELUDE}), exported for tests and docs.
+ *
+ * @example
+ * ```ts
+ * windowsScripts.setArchived({ location: 'LocalMachine', store: 'My' }, '43DF45C8…');
+ * // "(Get-Item -Path 'Cert:\LocalMachine\My\43DF45C8…').Archived = $true"
+ * ```
+ */
 export const windowsScripts = {
   listStores: (location: StoreLocation): string =>
     `ConvertTo-Json -Compress -InputObject @(Get-ChildItem -Path ${psQuote(locationPath(location))} | Where-Object { @(Get-ChildItem -Path $_.PSPath).Count -gt 0 } | Select-Object -ExpandProperty Name)`,

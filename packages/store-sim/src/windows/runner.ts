@@ -6,7 +6,14 @@ import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { StoreError } from '../errors.js';
 
-/** Options of one run. */
+/**
+ * Options of one run.
+ *
+ * @example
+ * ```ts
+ * const o: RunOptions = { env: { [PFX_PASSWORD_ENV]: 'S3cret!' } };
+ * ```
+ */
 export interface RunOptions {
   /** Text for the process's standard input. */
   readonly input?: string;
@@ -17,7 +24,15 @@ export interface RunOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-/** What one run produced. A non-zero exit is a result, not a rejection. */
+/**
+ * What one run produced. A non-zero exit is a result, not a rejection.
+ *
+ * @example
+ * ```ts
+ * const r: RunResult = await runner.run('powershell.exe', ['-NoProfile', '-Command', '$true']);
+ * // { stdout: 'True\r\n', stderr: '', exitCode: 0 }
+ * ```
+ */
 export interface RunResult {
   readonly stdout: string;
   readonly stderr: string;
@@ -106,7 +121,15 @@ export interface TranscriptEntry {
   readonly files?: Readonly<Record<string, string>>;
 }
 
-/** A call a {@link transcriptRunner} received. */
+/**
+ * A call a {@link transcriptRunner} received.
+ *
+ * @example
+ * ```ts
+ * const [call]: readonly RecordedCall[] = runner.calls;
+ * call?.env.CERTLAB_PFX_PASSWORD; // 'S3cret!'
+ * ```
+ */
 export interface RecordedCall {
   readonly exe: string;
   readonly args: readonly string[];
@@ -115,7 +138,16 @@ export interface RecordedCall {
   readonly env: Readonly<Record<string, string>>;
 }
 
-/** A {@link CommandRunner} replaying a transcript. */
+/**
+ * A {@link CommandRunner} replaying a transcript.
+ *
+ * @example
+ * ```ts
+ * const runner: TranscriptRunner = transcriptRunner(recorded);
+ * await windowsStoreAdapter({ runner }).listStores('LocalMachine');
+ * runner.assertDone(); // ERR_STORE_TRANSCRIPT_MISMATCH if a recorded run was never replayed
+ * ```
+ */
 export interface TranscriptRunner extends CommandRunner {
   /** Every call received, in order. */
   readonly calls: readonly RecordedCall[];
