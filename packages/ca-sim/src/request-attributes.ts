@@ -2,6 +2,7 @@
 // as [MS-WCCE] §3.2.1.4.2.1.2 describes, and the `san:` attribute's `type=value&…` syntax.
 
 import { type GeneralName, Name } from '@certlab/pki';
+import { CaError } from './errors.js';
 
 /**
  * Request attributes by lower-case name (attribute names are case-insensitive). Later lines win.
@@ -65,16 +66,17 @@ export function formatRequestAttributes(attrs: RequestAttributes): string {
 }
 
 /**
- * Thrown by {@link parseSanAttribute} for an entry it cannot read.
+ * Thrown by {@link parseSanAttribute} for an entry it cannot read: a {@link CaError} with the code
+ * `ERR_CA_ATTRIBUTE_INVALID` (the policy module turns it into the 0x80070057 denial).
  *
  * @example
  * ```ts
  * try { parseSanAttribute('foo=bar'); } catch (e) { if (e instanceof SanAttributeError) console.error(e.message); }
  * ```
  */
-export class SanAttributeError extends Error {
+export class SanAttributeError extends CaError {
   constructor(message: string) {
-    super(message);
+    super('ERR_CA_ATTRIBUTE_INVALID', message);
     this.name = 'SanAttributeError';
   }
 }

@@ -6,6 +6,7 @@
 // template's validity, the CA's ValidityPeriod, the CA certificate's notAfter and this: a request
 // can shorten its certificate's life, never lengthen it.
 
+import { CaError } from './errors.js';
 import type { RequestAttributes } from './request-attributes.js';
 
 const UNITS = ['seconds', 'minutes', 'hours', 'days', 'weeks', 'months', 'years'] as const;
@@ -117,8 +118,9 @@ export function parseExpirationDate(value: string): Date | undefined {
 }
 
 /**
- * Validity attributes that do not parse (thrown by {@link requestedValidity}); the policy module
- * denies such a request with 0x80070057, as it does an unreadable `san:` attribute.
+ * Validity attributes that do not parse (thrown by {@link requestedValidity}): a {@link CaError}
+ * with the code `ERR_CA_ATTRIBUTE_INVALID`; the policy module denies such a request with
+ * 0x80070057, as it does an unreadable `san:` attribute.
  *
  * @example
  * ```ts
@@ -126,9 +128,9 @@ export function parseExpirationDate(value: string): Date | undefined {
  * catch (e) { if (e instanceof ValidityAttributeError) console.error(e.message); }
  * ```
  */
-export class ValidityAttributeError extends Error {
+export class ValidityAttributeError extends CaError {
   constructor(message: string) {
-    super(message);
+    super('ERR_CA_ATTRIBUTE_INVALID', message);
     this.name = 'ValidityAttributeError';
   }
 }

@@ -374,6 +374,22 @@ describe('request attributes', () => {
       ),
     ).toHaveLength(5);
     expect(() => parseSanAttribute('dns=')).toThrow();
+    // The package's one coded error class.
+    expect(() => parseSanAttribute('foo=bar')).toThrow(
+      expect.objectContaining({ name: 'SanAttributeError', code: 'ERR_CA_ATTRIBUTE_INVALID' }),
+    );
+    expect(
+      isCaError(
+        (() => {
+          try {
+            parseSanAttribute('dns=');
+          } catch (e) {
+            return e;
+          }
+        })(),
+        'ERR_CA_ATTRIBUTE_INVALID',
+      ),
+    ).toBe(true);
   });
 });
 
