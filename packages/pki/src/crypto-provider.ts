@@ -3,6 +3,11 @@
 // (e.g. @peculiar/webcrypto in an old runtime) and so that an algorithm the platform lacks
 // (Ed25519 before Node 18.4 / Safari 17 / Chrome 113) can be served by a fallback.
 
+/// <reference lib="dom" preserve="true" />
+// The WebCrypto types (CryptoKey, SubtleCrypto, JsonWebKey…) of the public declarations come
+// from the DOM library: declared here so that a Node project without "dom" in its lib checks
+// them rather than reading them as `any`.
+
 import { PkiError } from './errors.js';
 import { misuse } from './internal/guard.js';
 

@@ -4,6 +4,11 @@
 // WebCrypto §20.8), so a key used with several hashes or paddings is imported once per
 // combination, and signing thousands of certificates with one CA key imports it once.
 
+/// <reference lib="dom" preserve="true" />
+// The WebCrypto types (CryptoKey, SubtleCrypto, JsonWebKey…) of the public declarations come
+// from the DOM library: declared here so that a Node project without "dom" in its lib checks
+// them rather than reading them as `any`.
+
 import { subtleFor } from './crypto-provider.js';
 import { PkiError } from './errors.js';
 import { equalBytes, fromLatin1 } from './internal/bytes.js';

@@ -14,6 +14,21 @@ interface PgliteLike {
   exec(sql: string): Promise<unknown>;
 }
 
+/**
+ * What {@link pgliteClient} uses of a PGlite instance (`PGlite` from `@electric-sql/pglite`
+ * satisfies it). Structural, so that the public declarations do not import PGlite's own, whose
+ * types need `@types/emscripten` in the consumer's project.
+ *
+ * @example
+ * ```ts
+ * const db: PgliteDatabase = await PGlite.create('/var/lib/certlab/db');
+ * ```
+ */
+export interface PgliteDatabase extends PgliteLike {
+  transaction<T>(fn: (tx: PgliteLike) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
 function queryable(db: PgliteLike): SqlQueryable {
   return {
     query: <T>(sql: string, params?: readonly unknown[]) =>
@@ -32,7 +47,7 @@ function queryable(db: PgliteLike): SqlQueryable {
  * const client = pgliteClient(await PGlite.create('/var/lib/certlab/db'));
  * ```
  */
-export function pgliteClient(db: PGlite): SqlClient {
+export function pgliteClient(db: PgliteDatabase): SqlClient {
   return {
     kind: 'pglite',
     ...queryable(db),
@@ -42,7 +57,7 @@ export function pgliteClient(db: PGlite): SqlClient {
 }
 
 /** The client of {@link openPgliteStore}: closing it also releases the directory's lock. */
-function lockedClient(db: PGlite, lock: DirectoryLock | undefined): SqlClient {
+function lockedClient(db: PgliteDatabase, lock: DirectoryLock | undefined): SqlClient {
   const client = pgliteClient(db);
   if (!lock) return client;
   return {

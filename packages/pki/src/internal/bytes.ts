@@ -1,5 +1,10 @@
 // Byte helpers shared by the DER, PEM and key code. Uint8Array only: @certlab/pki runs in browsers.
 
+/// <reference lib="dom" preserve="true" />
+// The WebCrypto types (CryptoKey, SubtleCrypto, JsonWebKey…) of the public declarations come
+// from the DOM library: declared here so that a Node project without "dom" in its lib checks
+// them rather than reading them as `any`.
+
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 export function toHex(bytes: Uint8Array, upper = false): string {

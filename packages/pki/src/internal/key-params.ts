@@ -2,6 +2,11 @@
 // into the import parameters for that key, plus a cache key. WebCrypto names are matched
 // case-insensitively (W3C WebCrypto §18.4 "normalize an algorithm").
 
+/// <reference lib="dom" preserve="true" />
+// The WebCrypto types (CryptoKey, SubtleCrypto, JsonWebKey…) of the public declarations come
+// from the DOM library: declared here so that a Node project without "dom" in its lib checks
+// them rather than reading them as `any`.
+
 import { PkiError } from '../errors.js';
 import { misuse } from './guard.js';
 import type { KeyInfo } from './key-der.js';

@@ -2,6 +2,11 @@
 // and remembering which SubtleCrypto made each CryptoKey (a key from one implementation, e.g.
 // @peculiar/webcrypto serving Ed25519 as a fallback, cannot be used with another's subtle).
 
+/// <reference lib="dom" preserve="true" />
+// The WebCrypto types (CryptoKey, SubtleCrypto, JsonWebKey…) of the public declarations come
+// from the DOM library: declared here so that a Node project without "dom" in its lib checks
+// them rather than reading them as `any`.
+
 import { PkiError, type PkiErrorCode } from '../errors.js';
 
 /**
