@@ -178,7 +178,7 @@ export function keyUsage(flags: readonly KeyUsageFlag[], critical = true): Exten
   let bits = 0;
   for (const f of flags) {
     const i = KEY_USAGE_FLAGS.indexOf(f);
-    if (i < 0) throw new TypeError(`unknown key usage ${f}`);
+    if (i < 0) throw new TypeError(`unknown key usage ${f}: use ${KEY_USAGE_FLAGS.join(', ')}.`);
     bits |= 1 << i;
   }
   if (bits === 0) throw new TypeError('keyUsage needs at least one flag (RFC 5280 §4.2.1.3)');

@@ -4,6 +4,7 @@ import {
   Certificate,
   createCertificate,
   extKeyUsage,
+  fromHex,
   generateKeyPair,
   keyUsage,
   Name,
@@ -13,6 +14,7 @@ import {
   readCertificates,
   subjectAltName,
   toHex,
+  verifyCertificate,
 } from '../src/index.js';
 
 const notBefore = new Date('2026-01-01T00:00:00Z');
@@ -108,6 +110,19 @@ describe('certificates', () => {
         "createCertificate needs signingKey: the issuer's private key, or the subject's own for a self-signed certificate.",
       ),
     );
+  });
+
+  it('answers misuse with a TypeError a user can act on', async () => {
+    await expect(verifyCertificate('x' as unknown as Uint8Array, { trustAnchors: [] })).rejects.toThrow(
+      new TypeError(
+        'verifyCertificate expects the certificate as a Certificate or its DER bytes (Uint8Array).',
+      ),
+    );
+    expect(() => keyUsage(['signing' as 'digitalSignature'])).toThrow(
+      /^unknown key usage signing: use digitalSignature, /,
+    );
+    expect(() => fromHex('abc')).toThrow('a hex string needs an even number of digits (two per byte): abc');
+    expect(() => fromHex('zz')).toThrow('not a hex string: zz');
   });
 
   it('uses SHA-256 or better by default and honours an explicit hash', async () => {

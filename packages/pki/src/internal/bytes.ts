@@ -15,8 +15,9 @@ export function toHex(bytes: Uint8Array, upper = false): string {
 
 export function fromHex(hex: string): Uint8Array {
   const clean = hex.replace(/[\s:]/g, '');
-  if (clean.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(clean))
-    throw new TypeError(`not a hex string: ${hex.slice(0, 40)}`);
+  if (!/^[0-9a-fA-F]*$/.test(clean)) throw new TypeError(`not a hex string: ${hex.slice(0, 40)}`);
+  if (clean.length % 2 !== 0)
+    throw new TypeError(`a hex string needs an even number of digits (two per byte): ${hex.slice(0, 40)}`);
   const out = new Uint8Array(clean.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(clean.substr(i * 2, 2), 16);
   return out;

@@ -3,7 +3,7 @@
 // agreement, with backtracking, loop detection on (subject, key), iterative deepening so the
 // shortest valid path wins, and a work budget so hostile inputs end with ERR_PATH_BUDGET.
 
-import { type Certificate, parseCertificate } from '../certificate.js';
+import { Certificate, parseCertificate } from '../certificate.js';
 import type { Crl } from '../crl.js';
 import { equalBytes } from '../internal/bytes.js';
 import { certInfo } from './cert-info.js';
@@ -77,6 +77,14 @@ export async function verifyCertificate(
   leafInput: CertificateInput,
   verifyOptions: VerifyOptions,
 ): Promise<PathValidationResult> {
+  if (!(leafInput instanceof Uint8Array) && !(leafInput instanceof Certificate))
+    throw new TypeError(
+      'verifyCertificate expects the certificate as a Certificate or its DER bytes (Uint8Array).',
+    );
+  if (!verifyOptions || typeof verifyOptions !== 'object')
+    throw new TypeError(
+      'verifyCertificate expects options with the trusted roots: { trustAnchors: [rootCertificate] }.',
+    );
   let options = verifyOptions;
   if ((options.crls?.length || options.requireRevocation) && !options.revocation) {
     const { crls } = toCrls(options.crls ?? []);
