@@ -453,7 +453,15 @@ export function readCertificates(input: Uint8Array | string): Certificate[] {
 
 const CERT_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
 
-/** What {@link createCertificate} needs. */
+/**
+ * What {@link createCertificate} needs.
+ *
+ * @example
+ * ```ts
+ * const init: CertificateInit = { subject: 'CN=ex01.contoso.com, O=Contoso, C=FR', publicKey, signingKey: caKey, issuer: caCert, days: 397 };
+ * const cert = await createCertificate(init);
+ * ```
+ */
 export interface CertificateInit {
   /** The subject name (a Name or text such as `CN=exch01.contoso.com, O=Contoso, C=FR`). */
   subject: Name | string;

@@ -47,7 +47,14 @@ import { encodePem } from './pem.js';
 
 const CSR_ERR = 'ERR_PKI_CSR_INVALID' as const;
 
-/** A request attribute: its type and the DER of each value in its SET. */
+/**
+ * A request attribute: its type and the DER of each value in its SET.
+ *
+ * @example
+ * ```ts
+ * csr.attributes.map((a: CsrAttribute) => a.oid); // ['1.2.840.113549.1.9.7', '1.2.840.113549.1.9.14', '1.3.6.1.4.1.311.13.2.1']
+ * ```
+ */
 export interface CsrAttribute {
   readonly oid: string;
   readonly values: readonly Uint8Array[];
@@ -240,7 +247,15 @@ export function parseCsr(der: Uint8Array): CertificationRequest {
   return guard(CSR_ERR, 'The certificate request', () => new CertificationRequest(der));
 }
 
-/** What {@link createCsr} needs. */
+/**
+ * What {@link createCsr} needs.
+ *
+ * @example
+ * ```ts
+ * const init: CsrInit = { subject: 'CN=ex01.contoso.com, O=Contoso, C=FR', privateKey, template: 'WebServer' };
+ * const csr = await createCsr(init);
+ * ```
+ */
 export interface CsrInit {
   /** Subject DN as a Name or text (`CN=exch01.contoso.com, O=Contoso, C=FR`). */
   subject: Name | string;

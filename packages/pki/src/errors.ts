@@ -1,6 +1,12 @@
 /**
  * Every error code @certlab/pki can raise. Codes are stable API: match on `code`, never on the
  * message, which is a sentence meant for the person reading it.
+ *
+ * @example
+ * ```ts
+ * const code: PkiErrorCode = 'ERR_PKI_PEM_INVALID';
+ * if (isPkiError(e, code)) console.log(e.message);
+ * ```
  */
 export type PkiErrorCode =
   | 'ERR_PKI_DER_INVALID'

@@ -42,7 +42,15 @@ import { guard } from './internal/guard.js';
 import { Name, type Rdn } from './names.js';
 import { OID } from './oids.js';
 
-/** One extension as encoded: `value` is the content of extnValue (the DER of the extension's own type). */
+/**
+ * One extension as encoded: `value` is the content of extnValue (the DER of the extension's own type).
+ *
+ * @example
+ * ```ts
+ * const ext: Extension = basicConstraints({ ca: true, pathLength: 0 });
+ * [ext.oid, ext.critical, toHex(ext.value)]; // ['2.5.29.19', true, '30060101ff020100']
+ * ```
+ */
 export interface Extension {
   readonly oid: string;
   readonly critical: boolean;
@@ -53,7 +61,15 @@ function bad(msg: string, cause?: unknown): never {
   throw new PkiError('ERR_PKI_EXTENSION_INVALID', msg, cause ? { cause } : undefined);
 }
 
-/** @internal Reads `Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension` (RFC 5280 §4.1). */
+/**
+ * @internal Reads `Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension` (RFC 5280 §4.1).
+ *
+ * @example
+ * ```ts
+ * readExtensions(readWhole(encodeExtensions([basicConstraints({ ca: true })])));
+ * // [{ oid: '2.5.29.19', critical: true, value: Uint8Array [0x30, 0x03, 0x01, 0x01, 0xff] }]
+ * ```
+ */
 export function readExtensions(t: Tlv): Extension[] {
   const c = Cursor.of(t, T.SEQUENCE);
   const out: Extension[] = [];
@@ -83,6 +99,12 @@ export function readExtensions(t: Tlv): Extension[] {
 /**
  * @internal Reads an `[n] EXPLICIT Extensions` wrapper (certificates' [3], CRLs' [0]),
  * turning any decoding failure into ERR_PKI_EXTENSION_INVALID.
+ *
+ * @example
+ * ```ts
+ * const wrapper = readWhole(explicit(3, encodeExtensions([keyUsage(['keyCertSign'])])));
+ * readExplicitExtensions(wrapper, 'The certificate extensions')[0].oid; // '2.5.29.15'
+ * ```
  */
 export function readExplicitExtensions(wrapper: Tlv, what: string): Extension[] {
   return guard('ERR_PKI_EXTENSION_INVALID', what, () => {
@@ -93,7 +115,14 @@ export function readExplicitExtensions(wrapper: Tlv, what: string): Extension[] 
   });
 }
 
-/** @internal Encodes the Extensions SEQUENCE. */
+/**
+ * @internal Encodes the Extensions SEQUENCE.
+ *
+ * @example
+ * ```ts
+ * toHex(encodeExtensions([basicConstraints({ ca: true, pathLength: 0 })])); // '301430120603551d130101ff040830060101ff020100'
+ * ```
+ */
 export function encodeExtensions(exts: readonly Extension[]): Uint8Array {
   const seen = new Set<string>();
   for (const e of exts) {
@@ -114,7 +143,15 @@ function decodeWith<T>(name: string, value: Uint8Array, fn: (t: Tlv) => T): T {
 
 // --- basicConstraints (RFC 5280 §4.2.1.9) ----------------------------------------------------
 
-/** basicConstraints: whether the subject is a CA, and the maximum number of CAs below it. */
+/**
+ * basicConstraints: whether the subject is a CA, and the maximum number of CAs below it.
+ *
+ * @example
+ * ```ts
+ * const bc: BasicConstraints = { ca: true, pathLength: 0 };
+ * decodeBasicConstraints(basicConstraints(bc).value); // { ca: true, pathLength: 0 }
+ * ```
+ */
 export interface BasicConstraints {
   readonly ca: boolean;
   readonly pathLength?: number;
@@ -151,7 +188,14 @@ export function decodeBasicConstraints(value: Uint8Array): BasicConstraints {
 
 // --- keyUsage (RFC 5280 §4.2.1.3) ------------------------------------------------------------
 
-/** The keyUsage bits in their RFC 5280 order (bit 0 first). */
+/**
+ * The keyUsage bits in their RFC 5280 order (bit 0 first).
+ *
+ * @example
+ * ```ts
+ * KEY_USAGE_FLAGS.indexOf('keyCertSign'); // 5, its bit number
+ * ```
+ */
 export const KEY_USAGE_FLAGS = [
   'digitalSignature',
   'nonRepudiation',
@@ -163,6 +207,15 @@ export const KEY_USAGE_FLAGS = [
   'encipherOnly',
   'decipherOnly',
 ] as const;
+/**
+ * One keyUsage bit, by its name in {@link KEY_USAGE_FLAGS}.
+ *
+ * @example
+ * ```ts
+ * const usages: KeyUsageFlag[] = ['digitalSignature', 'keyEncipherment'];
+ * keyUsage(usages);
+ * ```
+ */
 export type KeyUsageFlag = (typeof KEY_USAGE_FLAGS)[number];
 
 /**
@@ -291,7 +344,15 @@ export function decodeSubjectKeyIdentifier(value: Uint8Array): Uint8Array {
   return decodeWith('subjectKeyIdentifier', value, (t) => readOctetString(t));
 }
 
-/** authorityKeyIdentifier fields. `serialNumber` is the issuer certificate's serial as uppercase hex. */
+/**
+ * authorityKeyIdentifier fields. `serialNumber` is the issuer certificate's serial as uppercase hex.
+ *
+ * @example
+ * ```ts
+ * const aki: AuthorityKeyIdentifier = decodeAuthorityKeyIdentifier(authorityKeyIdentifier({ authorityCertSerialNumber: '1a2b' }).value);
+ * aki; // { authorityCertSerialNumber: '1A2B' }
+ * ```
+ */
 export interface AuthorityKeyIdentifier {
   readonly keyIdentifier?: Uint8Array;
   readonly authorityCertIssuer?: GeneralName[];
@@ -358,6 +419,14 @@ export function decodeAuthorityKeyIdentifier(value: Uint8Array): AuthorityKeyIde
 
 // --- CRL distribution points (RFC 5280 §4.2.1.13) -------------------------------------------
 
+/**
+ * The ReasonFlags bits of a distribution point in their RFC 5280 §4.2.1.13 order (bit 0 first).
+ *
+ * @example
+ * ```ts
+ * REASON_FLAGS.indexOf('superseded'); // 4, its bit number
+ * ```
+ */
 export const REASON_FLAGS = [
   'unused',
   'keyCompromise',
@@ -369,9 +438,25 @@ export const REASON_FLAGS = [
   'privilegeWithdrawn',
   'aACompromise',
 ] as const;
+/**
+ * One ReasonFlags bit, by its name in {@link REASON_FLAGS}.
+ *
+ * @example
+ * ```ts
+ * const reasons: ReasonFlag[] = ['keyCompromise', 'cACompromise'];
+ * ```
+ */
 export type ReasonFlag = (typeof REASON_FLAGS)[number];
 
-/** One DistributionPoint: where to fetch a CRL, for which reasons, from which CRL issuer. */
+/**
+ * One DistributionPoint: where to fetch a CRL, for which reasons, from which CRL issuer.
+ *
+ * @example
+ * ```ts
+ * const dp: DistributionPoint = { fullName: [{ type: 'uri', value: 'http://pki.contoso.com/CertEnroll/Contoso.crl' }] };
+ * crlDistributionPoints([dp]);
+ * ```
+ */
 export interface DistributionPoint {
   readonly fullName?: GeneralName[];
   readonly nameRelativeToCRLIssuer?: Rdn;
@@ -379,7 +464,15 @@ export interface DistributionPoint {
   readonly cRLIssuer?: GeneralName[];
 }
 
-/** @internal encodes ReasonFlags as a DER named BIT STRING. */
+/**
+ * @internal encodes ReasonFlags as a DER named BIT STRING.
+ *
+ * @example
+ * ```ts
+ * toHex(encodeReasonFlags(['keyCompromise', 'cACompromise'])); // '03020560'
+ * toHex(encodeReasonFlags(['keyCompromise'], 0x81));            // '81020640', the [1] IMPLICIT of a DistributionPoint
+ * ```
+ */
 export function encodeReasonFlags(flags: readonly ReasonFlag[], id = T.BIT_STRING as number): Uint8Array {
   let highest = -1;
   const bytes = new Uint8Array(2);
@@ -394,7 +487,14 @@ export function encodeReasonFlags(flags: readonly ReasonFlag[], id = T.BIT_STRIN
   return tlv(id, Uint8Array.of(n * 8 - (highest + 1)), bytes.subarray(0, n));
 }
 
-/** @internal decodes ReasonFlags. */
+/**
+ * @internal decodes ReasonFlags.
+ *
+ * @example
+ * ```ts
+ * decodeReasonFlags(readWhole(fromHex('03 02 05 60'))); // ['keyCompromise', 'cACompromise']
+ * ```
+ */
 export function decodeReasonFlags(t: Tlv): ReasonFlag[] {
   const { bytes } = readBitString({ ...t, id: T.BIT_STRING });
   const out: ReasonFlag[] = [];
@@ -403,7 +503,15 @@ export function decodeReasonFlags(t: Tlv): ReasonFlag[] {
   return out;
 }
 
-/** @internal DistributionPointName, shared with issuingDistributionPoint. */
+/**
+ * @internal DistributionPointName, shared with issuingDistributionPoint.
+ *
+ * @example
+ * ```ts
+ * toHex(encodeDistributionPointName(undefined, [{ type: '2.5.4.3', value: 'Contoso CA' }])!); // 'a015a113301106035504030c0a436f6e746f736f204341'
+ * encodeDistributionPointName(); // undefined
+ * ```
+ */
 export function encodeDistributionPointName(
   fullName?: readonly GeneralName[],
   rel?: Rdn,
@@ -418,7 +526,17 @@ export function encodeDistributionPointName(
   return undefined;
 }
 
-/** @internal */
+/**
+ * Decodes a DistributionPointName: its [0] fullName or [1] nameRelativeToCRLIssuer.
+ *
+ * @internal
+ *
+ * @example
+ * ```ts
+ * const dpn = encodeDistributionPointName([{ type: 'uri', value: 'http://pki.contoso.com/CertEnroll/Contoso.crl' }])!;
+ * decodeDistributionPointName(readWhole(dpn)); // { fullName: [{ type: 'uri', value: 'http://pki.contoso.com/CertEnroll/Contoso.crl' }] }
+ * ```
+ */
 export function decodeDistributionPointName(t: Tlv): {
   fullName?: GeneralName[];
   nameRelativeToCRLIssuer?: Rdn;
@@ -495,7 +613,15 @@ export function freshestCrl(points: readonly DistributionPoint[]): Extension {
 
 // --- authority / subject information access (RFC 5280 §4.2.2.1/2) ----------------------------
 
-/** An AccessDescription: `method` is an OID (`OID.caIssuers`, `OID.ocsp`) or `caIssuers`/`ocsp`. */
+/**
+ * An AccessDescription: `method` is an OID (`OID.caIssuers`, `OID.ocsp`) or `caIssuers`/`ocsp`.
+ *
+ * @example
+ * ```ts
+ * const ocsp: AccessDescription = { method: 'ocsp', location: { type: 'uri', value: 'http://ocsp.contoso.com' } };
+ * decodeInfoAccess(authorityInfoAccess([ocsp]).value)[0].method; // '1.3.6.1.5.5.7.48.1'
+ * ```
+ */
 export interface AccessDescription {
   readonly method: string;
   readonly location: GeneralName;
@@ -548,6 +674,14 @@ export function decodeInfoAccess(value: Uint8Array): AccessDescription[] {
 
 // --- certificate policies (RFC 5280 §4.2.1.4) and MS application policies -------------------
 
+/**
+ * A policy qualifier (RFC 5280 §4.2.1.4): a CPS URI, a user notice, or any other qualifier kept as DER.
+ *
+ * @example
+ * ```ts
+ * const cps: PolicyQualifier = { type: 'cps', uri: 'http://pki.contoso.com/cps' };
+ * ```
+ */
 export type PolicyQualifier =
   | { readonly type: 'cps'; readonly uri: string }
   | {
@@ -560,6 +694,15 @@ export type PolicyQualifier =
     }
   | { readonly type: 'other'; readonly oid: string; readonly der: Uint8Array };
 
+/**
+ * One certificatePolicies entry: a policy OID and its optional qualifiers (RFC 5280 §4.2.1.4).
+ *
+ * @example
+ * ```ts
+ * const policy: PolicyInformation = { policyId: '1.3.6.1.4.1.311.21.8.1', qualifiers: [{ type: 'userNotice', explicitText: 'Contoso internal use only' }] };
+ * certificatePolicies([policy]);
+ * ```
+ */
 export interface PolicyInformation {
   readonly policyId: string;
   readonly qualifiers?: PolicyQualifier[];
@@ -705,6 +848,16 @@ export function decodeMsApplicationPolicies(value: Uint8Array): string[] {
 
 // --- policy mappings / constraints / inhibitAnyPolicy (RFC 5280 §4.2.1.5, .11, .14) ----------
 
+/**
+ * One policyMappings pair: an issuer-domain policy the issuer considers equivalent to a
+ * subject-domain policy (RFC 5280 §4.2.1.5).
+ *
+ * @example
+ * ```ts
+ * const mapping: PolicyMapping = { issuerDomainPolicy: '1.3.6.1.4.1.311.21.8.1', subjectDomainPolicy: '2.23.140.1.2.1' };
+ * policyMappings([mapping]);
+ * ```
+ */
 export interface PolicyMapping {
   readonly issuerDomainPolicy: string;
   readonly subjectDomainPolicy: string;
@@ -737,6 +890,16 @@ export function decodePolicyMappings(value: Uint8Array): PolicyMapping[] {
   });
 }
 
+/**
+ * policyConstraints fields (RFC 5280 §4.2.1.11): how many certificates may follow before an
+ * explicit policy is required or policy mapping is inhibited.
+ *
+ * @example
+ * ```ts
+ * const pc: PolicyConstraints = { requireExplicitPolicy: 0 };
+ * decodePolicyConstraints(policyConstraints(pc).value); // { requireExplicitPolicy: 0 }
+ * ```
+ */
 export interface PolicyConstraints {
   readonly requireExplicitPolicy?: number;
   readonly inhibitPolicyMapping?: number;
@@ -778,12 +941,29 @@ export function decodeInhibitAnyPolicy(value: Uint8Array): number {
 
 // --- name constraints (RFC 5280 §4.2.1.10) ----------------------------------------------------
 
+/**
+ * One name constraints subtree (RFC 5280 §4.2.1.10): a base name, with `minimum` and `maximum` as encoded.
+ *
+ * @example
+ * ```ts
+ * const subtree: GeneralSubtree = { base: { type: 'dns', value: 'contoso.com' } };
+ * ```
+ */
 export interface GeneralSubtree {
   readonly base: GeneralName;
   readonly minimum?: number;
   readonly maximum?: number;
 }
 
+/**
+ * nameConstraints fields (RFC 5280 §4.2.1.10): the permitted and excluded subtrees.
+ *
+ * @example
+ * ```ts
+ * const nc: NameConstraints = { permitted: [{ base: { type: 'dns', value: 'contoso.com' } }], excluded: [{ base: { type: 'ip', value: '10.0.0.0/8' } }] };
+ * nameConstraints(nc);
+ * ```
+ */
 export interface NameConstraints {
   readonly permitted?: GeneralSubtree[];
   readonly excluded?: GeneralSubtree[];
@@ -863,6 +1043,16 @@ export function decodeMsCertificateTemplateName(value: Uint8Array): string {
   return decodeWith('certificate template name', value, (t) => readString(t));
 }
 
+/**
+ * The certificate template information fields: the template OID and its major and minor
+ * versions ([MS-WCCE] §2.2.2.7.7.2).
+ *
+ * @example
+ * ```ts
+ * const info: MsTemplateInfo = { templateId: '1.3.6.1.4.1.311.21.8.1.2', majorVersion: 100, minorVersion: 4 };
+ * decodeMsCertificateTemplate(msCertificateTemplate(info).value).majorVersion; // 100
+ * ```
+ */
 export interface MsTemplateInfo {
   readonly templateId: string;
   readonly majorVersion: number;
@@ -919,7 +1109,15 @@ export function decodeMsCaVersion(value: Uint8Array): { certIndex: number; keyIn
   });
 }
 
-/** One S/MIME capability: an algorithm OID and its parameters (DER), RFC 8551 §2.5.2. */
+/**
+ * One S/MIME capability: an algorithm OID and its parameters (DER), RFC 8551 §2.5.2.
+ *
+ * @example
+ * ```ts
+ * const aes256: SmimeCapability = { oid: '2.16.840.1.101.3.4.1.42' }; // AES-256-CBC, no parameters
+ * smimeCapabilities([aes256, { oid: '1.2.840.113549.3.7' }]); // then DES-EDE3-CBC
+ * ```
+ */
 export interface SmimeCapability {
   readonly oid: string;
   /** The DER of the parameters, e.g. an INTEGER key length for RC2; absent when there are none. */
@@ -1022,7 +1220,15 @@ export function decodeMsNtdsCaSecurity(value: Uint8Array): string {
 
 // --- generic decoding --------------------------------------------------------------------------
 
-/** An extension decoded to its typed value; `unknown` keeps only the raw extension. */
+/**
+ * An extension decoded to its typed value; `unknown` keeps only the raw extension.
+ *
+ * @example
+ * ```ts
+ * const d: DecodedExtension = decodeExtension(keyUsage(['keyCertSign', 'cRLSign']));
+ * if (d.name === 'keyUsage') console.log(d.value); // ['keyCertSign', 'cRLSign']
+ * ```
+ */
 export type DecodedExtension =
   | { name: 'basicConstraints'; value: BasicConstraints }
   | { name: 'keyUsage'; value: KeyUsageFlag[] }

@@ -29,6 +29,12 @@ import { OID } from './oids.js';
 /**
  * One GeneralName. `ip` values are text (`10.0.0.1`, `2001:db8::1`); inside name constraints an
  * `ip` is a range in CIDR form (`10.0.0.0/8`).
+ *
+ * @example
+ * ```ts
+ * const names: GeneralName[] = [{ type: 'dns', value: 'ex01.contoso.com' }, { type: 'ip', value: '10.0.0.5' }, { type: 'upn', value: 'jdoe@contoso.com' }];
+ * subjectAltName(names);
+ * ```
  */
 export type GeneralName =
   | { readonly type: 'dns'; readonly value: string }
@@ -51,7 +57,15 @@ function ia5(t: Tlv): string {
   return readString({ ...t, id: T.IA5_STRING });
 }
 
-/** @internal Decodes one GeneralName TLV; `constraint` reads iPAddress as address+mask. */
+/**
+ * @internal Decodes one GeneralName TLV; `constraint` reads iPAddress as address+mask.
+ *
+ * @example
+ * ```ts
+ * readGeneralName(readWhole(encodeGeneralName({ type: 'dns', value: 'ex01.contoso.com' }))); // { type: 'dns', value: 'ex01.contoso.com' }
+ * readGeneralName(readWhole(encodeGeneralName({ type: 'ip', value: '10.0.0.0/8' }, true)), true); // { type: 'ip', value: '10.0.0.0/8' }
+ * ```
+ */
 export function readGeneralName(t: Tlv, constraint = false): GeneralName {
   switch (t.id) {
     case 0xa0: {
@@ -109,7 +123,14 @@ export function readGeneralName(t: Tlv, constraint = false): GeneralName {
   }
 }
 
-/** @internal Decodes a GeneralNames SEQUENCE (SIZE 1..MAX). */
+/**
+ * @internal Decodes a GeneralNames SEQUENCE (SIZE 1..MAX).
+ *
+ * @example
+ * ```ts
+ * readGeneralNames(readWhole(subjectAltName([{ type: 'dns', value: 'ex01.contoso.com' }]).value)); // [{ type: 'dns', value: 'ex01.contoso.com' }]
+ * ```
+ */
 export function readGeneralNames(t: Tlv): GeneralName[] {
   const c = Cursor.of(t, T.SEQUENCE);
   const out: GeneralName[] = [];

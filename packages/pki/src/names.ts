@@ -23,7 +23,15 @@ import {
 import { guard } from './internal/guard.js';
 import { OID } from './oids.js';
 
-/** One AttributeTypeAndValue. */
+/**
+ * One AttributeTypeAndValue.
+ *
+ * @example
+ * ```ts
+ * const cn: NameAttribute = { type: '2.5.4.3', value: 'ex01.contoso.com' };
+ * Name.from([{ C: 'FR' }, cn]).toString(); // 'CN=ex01.contoso.com,C=FR'
+ * ```
+ */
 export interface NameAttribute {
   /** Attribute type OID, e.g. `2.5.4.3` for commonName. */
   readonly type: string;
@@ -35,10 +43,26 @@ export interface NameAttribute {
   readonly raw?: Uint8Array;
 }
 
-/** A relative distinguished name: one or more attributes (more than one is a multi-valued RDN). */
+/**
+ * A relative distinguished name: one or more attributes (more than one is a multi-valued RDN).
+ *
+ * @example
+ * ```ts
+ * const rdn: Rdn = Name.parse('CN=ex01.contoso.com+serialNumber=42, O=Contoso').rdns[1];
+ * rdn.map((a) => a.value); // ['42', 'ex01.contoso.com'] (a multi-valued RDN, in DER SET order)
+ * ```
+ */
 export type Rdn = readonly NameAttribute[];
 
-/** What {@link Name.from} accepts for one RDN. */
+/**
+ * What {@link Name.from} accepts for one RDN.
+ *
+ * @example
+ * ```ts
+ * const rdns: RdnInput[] = [{ C: 'FR' }, { type: '2.5.4.10', value: 'Contoso' }, [{ type: '2.5.4.3', value: 'ex01.contoso.com' }]];
+ * Name.from(rdns).toString(); // 'CN=ex01.contoso.com,O=Contoso,C=FR'
+ * ```
+ */
 export type RdnInput = Rdn | NameAttribute | Record<string, string>;
 
 interface AttrInfo {
@@ -372,6 +396,12 @@ export class Name {
  * RFC 4518 string preparation, reduced to what matters for name matching in practice:
  * NFKC normalisation, case folding, and insignificant space handling (§2.6.1: leading and
  * trailing space removed, inner runs collapsed to one).
+ *
+ * @example
+ * ```ts
+ * prepareString('  Contoso   Ltd  '); // 'contoso ltd'
+ * prepareString('ＣＯＮＴＯＳＯ');     // 'contoso' (NFKC folds the full-width letters)
+ * ```
  */
 export function prepareString(s: string): string {
   return s.normalize('NFKC').toUpperCase().toLowerCase().replace(/\s+/g, ' ').trim();
@@ -512,12 +542,28 @@ function parseDnText(text: string, sep: ',' | '/'): NameAttribute[][] {
   return rdns;
 }
 
-/** @internal Reads a Name at a position inside a larger DER structure. */
+/**
+ * @internal Reads a Name at a position inside a larger DER structure.
+ *
+ * @example
+ * ```ts
+ * const name = Name.parse('CN=ex01.contoso.com, O=Contoso, C=FR');
+ * readNameAt(name.der, 0, name.der.length).toString(); // 'CN=ex01.contoso.com,O=Contoso,C=FR'
+ * ```
+ */
 export function readNameAt(bytes: Uint8Array, pos: number, limit: number): Name {
   return Name.fromTlv(readTlv(bytes, pos, limit));
 }
 
-/** @internal Encodes an attribute value (used for challengePassword and similar). */
+/**
+ * @internal Encodes an attribute value (used for challengePassword and similar).
+ *
+ * @example
+ * ```ts
+ * toHex(encodeDirectoryString('Contoso'));  // '1307436f6e746f736f' (PrintableString)
+ * toHex(encodeDirectoryString('P@ssw0rd')); // '0c085040737377307264' (UTF8String: '@' is not printable)
+ * ```
+ */
 export function encodeDirectoryString(value: string): Uint8Array {
   return isPrintable(value) ? str(T.PRINTABLE_STRING, value) : str(T.UTF8_STRING, value);
 }

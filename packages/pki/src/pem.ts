@@ -84,7 +84,15 @@ export function decodeBase64(text: string): Uint8Array {
   return out.slice(0, o);
 }
 
-/** One PEM block. */
+/**
+ * One PEM block.
+ *
+ * @example
+ * ```ts
+ * const [block]: PemBlock[] = decodePem(encodePem('CERTIFICATE', cert.der));
+ * block.label; // 'CERTIFICATE'
+ * ```
+ */
 export interface PemBlock {
   /** The label between BEGIN and END, e.g. `CERTIFICATE`. */
   label: string;

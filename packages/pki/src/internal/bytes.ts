@@ -7,12 +7,31 @@
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
+/**
+ * Encodes bytes as hexadecimal, two digits per byte, lowercase unless `upper` is true.
+ *
+ * @example
+ * ```ts
+ * toHex(Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x05)); // '3003020105'
+ * toHex(Uint8Array.of(0xde, 0xad, 0xbe, 0xef), true); // 'DEADBEEF'
+ * ```
+ */
 export function toHex(bytes: Uint8Array, upper = false): string {
   let s = '';
   for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i]!];
   return upper ? s.toUpperCase() : s;
 }
 
+/**
+ * Decodes hexadecimal text to bytes, ignoring spaces and colons; throws a TypeError on any other
+ * character or an odd number of digits.
+ *
+ * @example
+ * ```ts
+ * fromHex('30 03 02 01 05'); // Uint8Array [0x30, 0x03, 0x02, 0x01, 0x05]
+ * fromHex('de:ad:be:ef');    // Uint8Array [0xde, 0xad, 0xbe, 0xef]
+ * ```
+ */
 export function fromHex(hex: string): Uint8Array {
   const clean = hex.replace(/[\s:]/g, '');
   if (!/^[0-9a-fA-F]*$/.test(clean)) throw new TypeError(`not a hex string: ${hex.slice(0, 40)}`);

@@ -11,16 +11,39 @@ import { type PathReason, reason } from './reasons.js';
 import { crlRevocationChecker, toCrls } from './revocation.js';
 import { type PathValidationOptions, SignatureCache, validatePath } from './validate.js';
 
-/** More issuer candidates on demand (a directory, a cache, AIA fetching…). */
+/**
+ * More issuer candidates on demand (a directory, a cache, AIA fetching…).
+ *
+ * @example
+ * ```ts
+ * const source: CertificateSource = { findIssuers: (cert) => directory.filter((c) => c.subject.equals(cert.issuer)) };
+ * await verifyCertificate(leaf, { trustAnchors: [root], source });
+ * ```
+ */
 export interface CertificateSource {
   /** Certificates whose subject may be the issuer of `cert`. */
   findIssuers(cert: Certificate): Promise<readonly Certificate[]> | readonly Certificate[];
 }
 
-/** A certificate, or bytes that should be one (a parse failure becomes ERR_PATH_MALFORMED). */
+/**
+ * A certificate, or bytes that should be one (a parse failure becomes ERR_PATH_MALFORMED).
+ *
+ * @example
+ * ```ts
+ * const anchors: CertificateInput[] = [root, readDerOrPem(rootPem, 'CERTIFICATE')];
+ * ```
+ */
 export type CertificateInput = Certificate | Uint8Array;
 
-/** What {@link verifyCertificate} needs besides the options of {@link validatePath}. */
+/**
+ * What {@link verifyCertificate} needs besides the options of {@link validatePath}.
+ *
+ * @example
+ * ```ts
+ * const options: VerifyOptions = { trustAnchors: [root], intermediates: [ica], purpose: 'serverAuth', host: 'ex01.contoso.com' };
+ * const r = await verifyCertificate(leaf, options);
+ * ```
+ */
 export interface VerifyOptions extends PathValidationOptions {
   /** Trusted certificates (trust anchors). */
   readonly trustAnchors: readonly CertificateInput[];
@@ -39,7 +62,16 @@ export interface VerifyOptions extends PathValidationOptions {
   readonly requireRevocation?: boolean;
 }
 
-/** The answer of {@link verifyCertificate}. */
+/**
+ * The answer of {@link verifyCertificate}.
+ *
+ * @example
+ * ```ts
+ * const r: PathValidationResult = await verifyCertificate(leaf.der, { trustAnchors: [root.der] });
+ * r.valid; // true
+ * r.path.map((c) => c.subject.commonName); // ['ex01.contoso.com', 'Contoso Root CA']
+ * ```
+ */
 export interface PathValidationResult {
   readonly valid: boolean;
   /** The valid path (end-entity first, trust anchor last), or the best failed attempt. */

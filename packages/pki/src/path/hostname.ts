@@ -8,7 +8,16 @@ import { parseIp } from '../internal/ip.js';
 
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
-/** True when `name` is a syntactically valid DNS host name (LDH labels, ASCII, ≤ 253 octets). */
+/**
+ * True when `name` is a syntactically valid DNS host name (LDH labels, ASCII, ≤ 253 octets).
+ *
+ * @example
+ * ```ts
+ * isValidHostname('ex01.contoso.com'); // true
+ * isValidHostname('ex01_contoso.com'); // false (underscore)
+ * isValidHostname('*.contoso.com');    // false (a pattern, not a host name)
+ * ```
+ */
 export function isValidHostname(name: string): boolean {
   if (name.length === 0 || name.length > 253) return false;
   const n = name.endsWith('.') ? name.slice(0, -1) : name;
@@ -21,7 +30,16 @@ export function ipBytes(text: string): Uint8Array | undefined {
   return parseIp(t);
 }
 
-/** True when a dNSName SAN pattern (possibly `*.example.com`) matches the host name. */
+/**
+ * True when a dNSName SAN pattern (possibly `*.example.com`) matches the host name.
+ *
+ * @example
+ * ```ts
+ * matchDnsPattern('*.contoso.com', 'ex01.contoso.com');   // true
+ * matchDnsPattern('*.contoso.com', 'a.ex01.contoso.com'); // false: the wildcard covers one label
+ * matchDnsPattern('*.contoso.com', 'contoso.com');        // false
+ * ```
+ */
 export function matchDnsPattern(pattern: string, host: string): boolean {
   const p = pattern.toLowerCase().replace(/\.$/, '');
   const h = host.toLowerCase().replace(/\.$/, '');
@@ -38,6 +56,14 @@ export function matchDnsPattern(pattern: string, host: string): boolean {
 /**
  * Checks a host (DNS name or IP address literal) against the subjectAltName entries. There is
  * no common-name fallback. Returns undefined when it matches, else a sentence saying why not.
+ *
+ * @example
+ * ```ts
+ * const sans: GeneralName[] = [{ type: 'dns', value: 'ex01.contoso.com' }, { type: 'ip', value: '10.0.0.5' }];
+ * checkHostname(sans, 'ex01.contoso.com'); // undefined (a match)
+ * checkHostname(sans, '10.0.0.5');         // undefined (a match)
+ * checkHostname(sans, 'ex02.contoso.com'); // "The host name ex02.contoso.com matches none of the certificate's DNS names (ex01.contoso.com)."
+ * ```
  */
 export function checkHostname(sans: readonly GeneralName[], host: string): string | undefined {
   const ip = ipBytes(host);

@@ -2,7 +2,15 @@
 // with the index of the certificate it applies to (0 = the end-entity, last = the trust anchor;
 // -1 when it applies to the path as a whole).
 
-/** Every code a {@link PathReason} can carry. */
+/**
+ * Every code a {@link PathReason} can carry.
+ *
+ * @example
+ * ```ts
+ * const code: PathReasonCode = 'ERR_PATH_REVOKED';
+ * const revoked = r.reasons.some((x) => x.code === code);
+ * ```
+ */
 export type PathReasonCode =
   | 'ERR_PATH_EXPIRED'
   | 'ERR_PATH_NOT_YET_VALID'
@@ -24,7 +32,15 @@ export type PathReasonCode =
   | 'ERR_PATH_ALGORITHM'
   | 'ERR_PATH_PROFILE';
 
-/** Why a path is not valid. */
+/**
+ * Why a path is not valid.
+ *
+ * @example
+ * ```ts
+ * for (const { code, index, message } of r.reasons) console.log(`${code} at ${index}: ${message}`);
+ * // ERR_PATH_HOSTNAME at 0: The host name ex02.contoso.com matches none of the certificate's DNS names (ex01.contoso.com).
+ * ```
+ */
 export interface PathReason {
   readonly code: PathReasonCode;
   /** Index in the path (0 = end-entity); -1 for the path as a whole. */

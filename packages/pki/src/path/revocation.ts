@@ -93,7 +93,16 @@ function inScope(crl: Crl, cert: Certificate): boolean {
   return true;
 }
 
-/** Options of {@link crlRevocationChecker}. */
+/**
+ * Options of {@link crlRevocationChecker}.
+ *
+ * @example
+ * ```ts
+ * const options: CrlCheckOptions = { require: true };
+ * await validatePath([leaf, root], { revocation: crlRevocationChecker([], options) });
+ * // [{ code: 'ERR_PATH_REVOCATION_UNKNOWN', index: 0, message: 'No usable CRL covers this certificate.' }]
+ * ```
+ */
 export interface CrlCheckOptions {
   /** Every certificate below the anchor must have its status decided by a usable CRL. */
   readonly require?: boolean;

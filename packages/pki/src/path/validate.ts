@@ -13,12 +13,27 @@ import { NameConstraintState, prepareConstraints } from './name-constraints.js';
 import { PolicyBudgetError, PolicyTree } from './policy-tree.js';
 import { type PathReason, type PathReasonCode, reason } from './reasons.js';
 
-/** The purpose a path is validated for (the end-entity's extended key usage). */
+/**
+ * The purpose a path is validated for (the end-entity's extended key usage).
+ *
+ * @example
+ * ```ts
+ * const purpose: PathPurpose = 'serverAuth';
+ * await validatePath([leaf, ica, root], { purpose, host: 'ex01.contoso.com' });
+ * ```
+ */
 export type PathPurpose = 'serverAuth' | 'clientAuth' | 'any';
 
 /**
  * A revocation checker (RFC 5280 §6.3), called for every certificate below the anchor with its
  * issuer. Returns undefined when the status is good, or a reason code and message.
+ *
+ * @example
+ * ```ts
+ * const blockList: RevocationChecker = async (cert) =>
+ *   revokedSerials.has(cert.serialNumber) ? { code: 'ERR_PATH_REVOKED', message: 'Revoked by Contoso policy.' } : undefined;
+ * await validatePath([leaf, root], { revocation: blockList }); // [{ code: 'ERR_PATH_REVOKED', index: 0, message: 'Revoked by Contoso policy.' }]
+ * ```
  */
 export type RevocationChecker = (
   cert: Certificate,
@@ -27,7 +42,15 @@ export type RevocationChecker = (
   time: Date,
 ) => Promise<{ code: 'ERR_PATH_REVOKED' | 'ERR_PATH_REVOCATION_UNKNOWN'; message: string } | undefined>;
 
-/** The inputs of RFC 5280 §6.1.1 and the profile switches. */
+/**
+ * The inputs of RFC 5280 §6.1.1 and the profile switches.
+ *
+ * @example
+ * ```ts
+ * const options: PathValidationOptions = { time: new Date('2025-06-01T00:00:00Z'), purpose: 'serverAuth', host: 'ex01.contoso.com', profile: 'webpki' };
+ * const reasons = await validatePath([leaf, ica, root], options);
+ * ```
+ */
 export interface PathValidationOptions {
   /** The validation time (default: now). */
   readonly time?: Date;
@@ -158,6 +181,12 @@ function validSanDns(v: string): boolean {
 /**
  * Validates one path: `path[0]` is the end-entity, the last element the trust anchor (which
  * may be the end-entity itself). Returns every reason found; empty means valid.
+ *
+ * @example
+ * ```ts
+ * await validatePath([leaf, root], { purpose: 'serverAuth', host: 'ex01.contoso.com' }); // [] (valid)
+ * await validatePath([leaf, root], { host: 'ex02.contoso.com' }); // [{ code: 'ERR_PATH_HOSTNAME', index: 0, message: 'The host name ex02.contoso.com matches none…' }]
+ * ```
  */
 export async function validatePath(
   path: readonly Certificate[],
