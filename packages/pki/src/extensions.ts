@@ -1098,7 +1098,16 @@ export function decodeMsCertificateTemplate(value: Uint8Array): MsTemplateInfo {
  * ```
  */
 export function msCaVersion(v: { certIndex: number; keyIndex: number }): Extension {
-  return { oid: OID.msCaVersion, critical: false, value: int((v.keyIndex << 16) + v.certIndex) };
+  // Each index is a 16-bit half of one DWORD (MS-WCCE 2.2.2.7.7.1): a larger certificate index
+  // would spill into the key index, and the key index stays below 32,768 so that the value reads
+  // back as the small positive INTEGER it is (thousands of renewals beyond any real CA).
+  for (const [name, n, max] of [
+    ['certIndex', v.certIndex, 0xffff],
+    ['keyIndex', v.keyIndex, 0x7fff],
+  ] as const)
+    if (!Number.isInteger(n) || n < 0 || n > max)
+      throw new TypeError(`msCaVersion: ${name} must be a whole number from 0 to ${max}, not ${n}.`);
+  return { oid: OID.msCaVersion, critical: false, value: int(v.keyIndex * 0x10000 + v.certIndex) };
 }
 
 /** Decodes the CA version. @example `decodeMsCaVersion(ext.value)` // { certIndex: 0, keyIndex: 0 } */

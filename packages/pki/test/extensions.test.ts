@@ -233,6 +233,18 @@ describe('extension encodings match what OpenSSL and AD CS write', () => {
       certIndex: 1,
       keyIndex: 1,
     });
+    // The two 16-bit halves stay apart and the value reads back.
+    expect(decodeMsCaVersion(msCaVersion({ certIndex: 0xffff, keyIndex: 0x7fff }).value)).toEqual({
+      certIndex: 0xffff,
+      keyIndex: 0x7fff,
+    });
+    for (const bad of [
+      { certIndex: 0x10000, keyIndex: 0 },
+      { certIndex: 0, keyIndex: 0x8000 },
+      { certIndex: -1, keyIndex: 0 },
+      { certIndex: 1.5, keyIndex: 0 },
+    ])
+      expect(() => msCaVersion(bad), JSON.stringify(bad)).toThrow(TypeError);
   });
   it('decodeExtension dispatches and keeps unknown extensions untouched', () => {
     const unknown = { oid: '1.2.3.4.5', critical: true, value: fromHex('0c0568656c6c6f') };
