@@ -164,7 +164,7 @@ export function requestedValidity(attributes: RequestAttributes): RequestedValid
   const unit = unitText?.trim().toLowerCase();
   if (!unit || !(UNITS as readonly string[]).includes(unit))
     throw new ValidityAttributeError(
-      `ValidityPeriod "${(unitText ?? '').slice(0, 32)}" is not one of Seconds, Minutes, Hours, Days, Weeks, Months, Years.`,
+      `ValidityPeriod "${(unitText ?? '').slice(0, 32)}" is not one of ${UNITS.map((u) => u[0]!.toUpperCase() + u.slice(1)).join(', ')}.`,
     );
   if (!count || !/^\d{1,9}$/.test(count) || Number(count) === 0)
     throw new ValidityAttributeError(

@@ -136,13 +136,14 @@ export async function fetchChainCrls(
   };
   const bases = await fetchAll(certs.flatMap((c) => cdpUrls(c)));
   // One level: the deltas the base CRLs announce (a delta CRL's own freshestCRL is not followed).
-  await fetchAll(bases.filter((c) => !c.isDelta).flatMap((c) => deltaCrlUrls(c)));
+  const announced = new Map(bases.filter((c) => !c.isDelta).map((c) => [c, deltaCrlUrls(c)] as const));
+  await fetchAll([...announced.values()].flat());
   // A base CRL whose announced delta could not be fetched from any of its locations is not used
   // on its own: CryptoAPI then reports the revocation status offline (CRYPT_E_REVOCATION_OFFLINE)
   // rather than trusting a base that may predate the revocation (exchange-um-lync.md §7, "delta
   // CRL blocked by IIS"). One reachable location is enough, as CryptoAPI takes the first that works.
   const usable = crls.filter((c) => {
-    const deltas = c.isDelta ? [] : deltaCrlUrls(c);
+    const deltas = announced.get(c) ?? [];
     return deltas.length === 0 || deltas.some((u) => fetched.includes(u));
   });
   return { crls: usable, fetched, unreachable };

@@ -26,6 +26,9 @@ import { CERT_ENROLL } from './lab-session.js';
 import { type LabLang, l10n } from './localized.js';
 import { type CheckReport, getScenario } from './scenario.js';
 
+/** An Exchange version as people write it: `2007sp1` → `2007 SP1`. */
+const exchangeLabel = (v: string) => (v === '2007sp1' ? '2007 SP1' : v);
+
 /**
  * Options of {@link runLab}.
  *
@@ -139,7 +142,9 @@ export async function runLab(options: RunLabOptions): Promise<RunLabResult> {
       certsrvUrl: server.url,
       displayDir: options.displayDir ?? (temp ? 'DIR' : dir),
     });
-    print(`${scenario.title[lang]} — Exchange ${options.exchange === '2010' ? '2010' : '2007 SP1'}`);
+    print(
+      `${scenario.title[lang]} — Exchange ${exchangeLabel(options.exchange === '2010' ? '2010' : '2007sp1')}`,
+    );
     print(
       lang === 'fr'
         ? `Autorité : ${ca.name} (racine ${ca.rootName}), certsrv sur ${server.url}/certsrv/ ; hôtes dans ${temp ? '(dossier temporaire)' : dir}`
@@ -176,9 +181,6 @@ export async function runLab(options: RunLabOptions): Promise<RunLabResult> {
     if (temp) await rm(dir, { recursive: true, force: true });
   }
 }
-
-/** An Exchange version as people write it: `2007sp1` → `2007 SP1`. */
-const exchangeLabel = (v: string) => (v === '2007sp1' ? '2007 SP1' : v);
 
 /** Who ended a failed handshake, in French (the English line says "refused by <by>"). */
 const BY_FR: Record<'client' | 'server' | 'network', string> = {

@@ -179,6 +179,10 @@ export async function securityWarningText(cert: Certificate, lang: Lang = 'en'):
 }
 
 async function read(input: Uint8Array | string, options: ImportOptions) {
+  // A serialized store (.sst) is Windows' own format, not a PKI file: read here, with the
+  // properties each certificate carried.
+  if (input instanceof Uint8Array && isSerializedStore(input))
+    return { kind: 'sst', store: decodeSerializedStore(input) } as const;
   const open = (password: string | undefined) =>
     readPkiFile(input, {
       ...(password !== undefined ? { password } : {}),
@@ -228,11 +232,7 @@ export async function importFile(
       ? undefined
       : normalizeStoreName(options.store);
   const placement = options.placement ?? 'wizard';
-  // A serialized store (.sst) is Windows' own format, not a PKI file: read here, with the
-  // properties each certificate carried.
-  const sst =
-    input instanceof Uint8Array && isSerializedStore(input) ? decodeSerializedStore(input) : undefined;
-  const f = sst ? ({ kind: 'sst' } as const) : await read(input, options);
+  const f = await read(input, options);
   const sstProperties = new Map<Certificate, CertificateProperties>();
   let certs: Certificate[] = [];
   let crls: Crl[] = [];
@@ -243,17 +243,19 @@ export async function importFile(
   // certificate's friendly name (CERT_FRIENDLY_NAME_PROP_ID), as PFXImportCertStore keeps it.
   const bagNames = new Map<string, string>();
   switch (f.kind) {
-    case 'sst':
-      for (const c of sst!.certificates) {
+    case 'sst': {
+      for (const c of f.store.certificates) {
         certs.push(c.certificate);
         sstProperties.set(c.certificate, c.properties);
       }
-      crls = sst!.crls;
-      if (sst!.skippedCtls > 0)
+      crls = f.store.crls;
+      const ctls = f.store.skippedCtls;
+      if (ctls > 0)
         warnings.push(
-          `${sst!.skippedCtls === 1 ? 'A certificate trust list' : `${sst!.skippedCtls} certificate trust lists`} of the .sst ${sst!.skippedCtls === 1 ? 'was' : 'were'} not imported (CTLs are not modelled).`,
+          `${ctls === 1 ? 'A certificate trust list' : `${ctls} certificate trust lists`} of the .sst ${ctls === 1 ? 'was' : 'were'} not imported (CTLs are not modelled).`,
         );
       break;
+    }
     case 'certificate':
       certs = f.certificates;
       break;

@@ -12,7 +12,7 @@ import { certificateStatus, namesHost } from '../certificate-status.js';
 import { createCrlCache } from '../crl-cache.js';
 import { cdpUrls } from '../crl-fetch.js';
 import { ExchangeUmService, lastCertificateLoaded } from '../exchange-um-service.js';
-import { isSelfSigned, issuerText, subjectText } from '../internal/certificate-text.js';
+import { canonicalName, consoleName, isSelfSigned, subjectText } from '../internal/certificate-text.js';
 import { deFr } from '../internal/french-de.js';
 import { newestFirst } from '../internal/newest-first.js';
 import { hostOf } from '../lab-config.js';
@@ -72,24 +72,6 @@ async function downloadedCaFile(
   return chainFile;
 }
 
-/** The canonical name, undefined when it cannot be decoded (a trainee's store may hold anything). */
-function canonicalOf(read: () => { canonical: string }): string | undefined {
-  try {
-    return read().canonical;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The subject's (or issuer's) common name, else the whole name as Windows prints it. */
-function commonNameOr(c: Certificate, whole: () => string, issuer = false): string {
-  try {
-    return (issuer ? c.issuer : c.subject).commonName ?? whole();
-  } catch {
-    return whole();
-  }
-}
-
 /**
  * Intermediate CA certificates in LocalMachine\Root next to the root that issued them: what
  * importing a `.p7b` chain with "Place all certificates in the following store" → Trusted Root
@@ -100,13 +82,13 @@ function commonNameOr(c: Certificate, whole: () => string, issuer = false): stri
  */
 function chainInRoot(host: LabHost, machineArg: string): StepWarning[] {
   const root = host.machine.store('LocalMachine', 'Root').list();
-  const subjects = new Set(root.map((e) => canonicalOf(() => e.certificate.subject)));
+  const subjects = new Set(root.map((e) => canonicalName(e.certificate, 'subject')));
   const warnings: StepWarning[] = [];
   for (const e of root) {
-    const issuer = canonicalOf(() => e.certificate.issuer);
+    const issuer = canonicalName(e.certificate, 'issuer');
     if (isSelfSigned(e.certificate) || issuer === undefined || !subjects.has(issuer)) continue;
-    const name = commonNameOr(e.certificate, () => subjectText(e.certificate));
-    const by = commonNameOr(e.certificate, () => issuerText(e.certificate), true);
+    const name = consoleName(e.certificate, 'subject');
+    const by = consoleName(e.certificate, 'issuer');
     const del = `certlab store delete ${e.thumbprint} --machine ${machineArg} --location LocalMachine --store Root`;
     warnings.push({
       code: 'CHAIN_IN_ROOT',

@@ -53,3 +53,39 @@ export function isSelfSigned(c: Certificate): boolean {
     return false;
   }
 }
+
+/**
+ * A name as the Certificates console's "Issued To" / "Issued By" columns show it: the common
+ * name, else the whole name as Windows prints it (`?` when it cannot be decoded).
+ *
+ * @example
+ * ```ts
+ * consoleName(cert, 'issuer'); // 'Contoso Root CA'
+ * ```
+ */
+export function consoleName(c: Certificate, which: 'subject' | 'issuer'): string {
+  try {
+    const cn = c[which].commonName;
+    if (cn !== undefined) return cn;
+  } catch {
+    // Falls back to the whole name, which says '?' when that cannot be decoded either.
+  }
+  return which === 'subject' ? subjectText(c) : issuerText(c);
+}
+
+/**
+ * The canonical form of the subject or issuer name (for matching one certificate's issuer to
+ * another's subject), undefined when it cannot be decoded.
+ *
+ * @example
+ * ```ts
+ * canonicalName(intermediate, 'issuer') === canonicalName(root, 'subject'); // true
+ * ```
+ */
+export function canonicalName(c: Certificate, which: 'subject' | 'issuer'): string | undefined {
+  try {
+    return c[which].canonical;
+  } catch {
+    return undefined;
+  }
+}

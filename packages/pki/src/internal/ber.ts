@@ -77,28 +77,30 @@ function readHeader(b: Uint8Array, pos: number, limit: number): Header {
   if (p >= limit) truncated('The data ends inside a BER length.');
   const first = b[p++]!;
   const constructed = (id & 0x20) !== 0;
+  let len: number;
+  let minimal: boolean;
   if (first < 0x80) {
-    // The short form is bounds-checked like the long one: a cut element must not send the walk
-    // past the end of the input (it read undefined octets there and misreported the damage).
-    if (p + first > limit)
-      truncated(`A BER element announces ${first} bytes but only ${limit - p} remain (truncated input).`);
-    return { idEnd, constructed, valueStart: p, len: first, minimal: true };
+    len = first;
+    minimal = true;
+  } else {
+    const n = first & 0x7f;
+    if (n === 0) {
+      // X.690 §8.1.3.2 (a): the indefinite form is for constructed encodings only.
+      if (!constructed)
+        invalid('A primitive BER element has an indefinite length, which X.690 §8.1.3.2 forbids.');
+      return { idEnd, constructed, valueStart: p, len: -1, minimal: false };
+    }
+    if (n === 0x7f) invalid('A BER length uses the reserved value 0xFF (X.690 §8.1.3.5).');
+    if (p + n > limit) truncated('The data ends inside a BER length.');
+    len = 0;
+    for (let i = 0; i < n; i++) {
+      len = len * 256 + b[p++]!;
+      if (len > 0xffffffff) invalid('A BER length is larger than any possible input.');
+    }
+    minimal = len >= 0x80 && b[idEnd + 1] !== 0;
   }
-  const n = first & 0x7f;
-  if (n === 0) {
-    // X.690 §8.1.3.2 (a): the indefinite form is for constructed encodings only.
-    if (!constructed)
-      invalid('A primitive BER element has an indefinite length, which X.690 §8.1.3.2 forbids.');
-    return { idEnd, constructed, valueStart: p, len: -1, minimal: false };
-  }
-  if (n === 0x7f) invalid('A BER length uses the reserved value 0xFF (X.690 §8.1.3.5).');
-  if (p + n > limit) truncated('The data ends inside a BER length.');
-  let len = 0;
-  for (let i = 0; i < n; i++) {
-    len = len * 256 + b[p++]!;
-    if (len > 0xffffffff) invalid('A BER length is larger than any possible input.');
-  }
-  const minimal = len >= 0x80 && b[idEnd + 1] !== 0;
+  // Both length forms are bounds-checked: a cut element must not send the walk past the end of
+  // the input (it read undefined octets there and misreported the damage).
   if (p + len > limit)
     truncated(`A BER element announces ${len} bytes but only ${limit - p} remain (truncated input).`);
   return { idEnd, constructed, valueStart: p, len, minimal };
