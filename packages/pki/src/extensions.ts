@@ -10,7 +10,7 @@ import {
   readGeneralName,
   readGeneralNames,
 } from './general-names.js';
-import { toHex } from './internal/bytes.js';
+import { fromHex, toHex } from './internal/bytes.js';
 import {
   bitString,
   bool,
@@ -313,6 +313,11 @@ export function decodeExtKeyUsage(value: Uint8Array): string[] {
 /**
  * Builds subjectAltName. RFC 5280 §4.2.1.6: critical when the subject is empty.
  *
+ * An iPAddress must be an address and a name must fit its ASN.1 type (IA5String for dNSName,
+ * rfc822Name and URI); a dNSName's host-name syntax is not checked, because a CA copies what
+ * requests carry (an IP address written as a dNSName, for clients that never read iPAddress
+ * names, is one such). Check what a user typed with {@link isValidHostname} first.
+ *
  * @example
  * ```ts
  * subjectAltName([{ type: 'dns', value: 'exch01.contoso.com' }, { type: 'ip', value: '10.0.0.5' }]);
@@ -377,14 +382,11 @@ export function authorityKeyIdentifier(v: AuthorityKeyIdentifier): Extension {
   return { oid: OID.authorityKeyIdentifier, critical: false, value: seq(...parts) };
 }
 
+/** A serial number's hex, an odd number of digits read with a leading zero (`1A2` is 0x01A2). */
 function hexBytes(h: string): Uint8Array {
   const clean = h.replace(/[\s:]/g, '');
-  if (!/^([0-9a-fA-F]{2})+$/.test(clean.length % 2 ? `0${clean}` : clean))
-    throw new TypeError(`not a hex serial: ${h}`);
-  const s = clean.length % 2 ? `0${clean}` : clean;
-  const out = new Uint8Array(s.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(s.substr(i * 2, 2), 16);
-  return out;
+  if (!/^[0-9a-fA-F]+$/.test(clean)) throw new TypeError(`not a hex serial: ${h.slice(0, 40)}`);
+  return fromHex(clean.length % 2 ? `0${clean}` : clean);
 }
 
 function retag(enc: Uint8Array, id: number): Uint8Array {

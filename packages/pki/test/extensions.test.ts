@@ -128,6 +128,14 @@ describe('extension encodings match what OpenSSL and AD CS write', () => {
     expect(d.authorityCertSerialNumber).toBe('00FF');
     expect(d.authorityCertIssuer![0]!.type).toBe('dirName');
     expect(toHex(authorityKeyIdentifier({ keyIdentifier: fromHex('0102') }).value)).toBe('300480020102');
+    // An odd number of digits reads with a leading zero, colons are separators; nothing else is hex.
+    const serialOf = (h: string) =>
+      decodeAuthorityKeyIdentifier(authorityKeyIdentifier({ authorityCertSerialNumber: h }).value)
+        .authorityCertSerialNumber;
+    expect(serialOf('1a2')).toBe('01A2');
+    expect(serialOf('de:ad')).toBe('00DEAD');
+    expect(() => authorityKeyIdentifier({ authorityCertSerialNumber: '' })).toThrow(TypeError);
+    expect(() => authorityKeyIdentifier({ authorityCertSerialNumber: '0x1f' })).toThrow(/not a hex serial/);
   });
   it('CRL distribution points and AIA as AD CS publishes them', () => {
     const cdp = crlDistributionPoints([

@@ -8,7 +8,15 @@
 import { PkiError } from '../errors.js';
 import { type SyncHash, sha1, sha256, sha384, sha512 } from './sha.js';
 
-/** Hashes the PKCS#12 KDF accepts. */
+/**
+ * Hashes the PKCS#12 KDF accepts (RFC 7292 Appendix B); a parsed file's MAC reports one.
+ *
+ * @example
+ * ```ts
+ * const { mac } = await readPkcs12(pfx, password);
+ * const hash: Pkcs12KdfHash | undefined = mac?.hash; // 'SHA-256' for a modern .pfx, 'SHA-1' for a legacy one
+ * ```
+ */
 export type Pkcs12KdfHash = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
 
 /** RFC 7292 B.3: the purpose byte `ID`. */
