@@ -218,6 +218,25 @@ describe('npm packages', () => {
         );
   });
 
+  it("leave pki's @internal helpers out of its declarations (stripInternal)", () => {
+    const pki = packed.get('@certlab/pki')!;
+    const declarations = filesUnder(join(pki.dir, 'dist'))
+      .filter((f) => f.endsWith('.d.ts'))
+      .map((f) => readFileSync(join(pki.dir, 'dist', f), 'utf8'))
+      .join('\n');
+    for (const name of [
+      'readExtensions',
+      'readGeneralName',
+      'encodeExtensions',
+      'readNameAt',
+      'SignatureCache',
+    ])
+      expect(declarations, name).not.toMatch(new RegExp(`\\b${name}\\b`));
+    // What is API stays: the parse functions and the classes' constructors.
+    expect(declarations).toMatch(/export declare function parseCertificate\(/);
+    expect(declarations).toMatch(/constructor\(der: Uint8Array\);/);
+  });
+
   it('work from an outside project: a CSR, an issued certificate, certsrv with its browser script, the whole lab, the CLI', () => {
     writeFileSync(
       join(app, 'smoke.mjs'),

@@ -116,7 +116,7 @@ export class Certificate {
   readonly version: 1 | 2 | 3;
   #cache: CertificateCache | undefined;
 
-  /** @internal use {@link parseCertificate}. */
+  /** Parses without a coded error on malformed input: prefer {@link parseCertificate}. */
   constructor(der: Uint8Array) {
     this.der = der;
     const p = new Array<number>(F_COUNT * 3).fill(-1);

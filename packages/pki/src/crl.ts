@@ -495,7 +495,7 @@ export class Crl {
     segments?: IssuerSegment[];
   } = {};
 
-  /** @internal use {@link parseCrl}. */
+  /** Parses without a coded error on malformed input: prefer {@link parseCrl}. */
   constructor(der: Uint8Array) {
     this.der = der;
     const c = Cursor.of(readWhole(der, T.SEQUENCE));

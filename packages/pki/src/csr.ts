@@ -82,7 +82,7 @@ export class CertificationRequest {
   #publicKey?: PublicKey;
   #extensions?: Extension[];
 
-  /** @internal use {@link parseCsr}. */
+  /** Parses without a coded error on malformed input: prefer {@link parseCsr}. */
   constructor(der: Uint8Array) {
     this.der = der;
     const c = Cursor.of(readWhole(der, T.SEQUENCE));

@@ -375,7 +375,7 @@ export class Pkcs7 {
   #crlList: Crl[] | undefined;
   #signerList: readonly Pkcs7Signer[] | undefined;
 
-  /** @internal use {@link parsePkcs7}. */
+  /** Parses without a coded error on malformed input: prefer {@link parsePkcs7}. */
   constructor(der: Uint8Array) {
     this.der = der;
     const ci = Cursor.of(readWhole(der, T.SEQUENCE));

@@ -9,7 +9,7 @@ import { equalBytes } from '../internal/bytes.js';
 import { certInfo } from './cert-info.js';
 import { type PathReason, reason } from './reasons.js';
 import { crlRevocationChecker, toCrls } from './revocation.js';
-import { type PathValidationOptions, SignatureCache, validatePath } from './validate.js';
+import { type PathValidationOptions, SignatureCache, validatePathWith } from './validate.js';
 
 /**
  * More issuer candidates on demand (a directory, a cache, AIA fetching…).
@@ -222,7 +222,7 @@ export async function verifyCertificate(
 
   const tryComplete = async (path: Certificate[]): Promise<boolean> => {
     spend();
-    const reasons = await validatePath(path, options, sigs);
+    const reasons = await validatePathWith(path, options, sigs);
     if (reasons.length === 0) return true;
     // Prefer failures on complete paths; among those, fewer reasons.
     consider(path, reasons, 1000 - reasons.length);
@@ -304,7 +304,7 @@ export async function verifyCertificate(
 
   try {
     if (isAnchor(leaf)) {
-      const reasons = await validatePath([leaf], options, sigs);
+      const reasons = await validatePathWith([leaf], options, sigs);
       if (reasons.length === 0) return { valid: true, path: [leaf], reasons: [] };
       consider([leaf], reasons, 2000);
     }

@@ -191,7 +191,15 @@ function validSanDns(v: string): boolean {
 export async function validatePath(
   path: readonly Certificate[],
   options: PathValidationOptions = {},
-  signatures: SignatureCache = new SignatureCache(),
+): Promise<PathReason[]> {
+  return validatePathWith(path, options, new SignatureCache());
+}
+
+/** @internal {@link validatePath} with a signature cache shared by the candidate paths of one build. */
+export async function validatePathWith(
+  path: readonly Certificate[],
+  options: PathValidationOptions,
+  signatures: SignatureCache,
 ): Promise<PathReason[]> {
   const r = new Reasons();
   const time = options.time ?? new Date();
