@@ -289,7 +289,9 @@ describe('navigation pages (§4)', () => {
     expect(html).toContain('<select name="lbCertTemplate" id="lbCertTemplateID">');
     expect(html).toContain('<input type="submit" id="btnSubmit" value="Submit &gt;">');
     // Option value: field 0 O/E, field 1 the cn, last field the display name; text = display name.
-    const options = [...html.matchAll(/<option value="([^"]*)"[^>]*>([^<]*)<\/option>/g)];
+    // `<Option Value="…">` exactly, no attribute after the value: scripts grep the case and cut
+    // the value at `">` (bgstack15/certreq --list: grep "<Option", grep -o 'Value=".*">').
+    const options = [...html.matchAll(/<Option Value="([^"]*)">([^<]*)<\/Option>/g)];
     expect(options.map((o) => o[1]?.split(';')[1])).toEqual(['WebServer', 'Machine']);
     expect(options.map((o) => o[1]?.split(';')[0])).toEqual(['O', 'E']);
     expect(options.map((o) => o[2])).toEqual(['Web Server', 'Computer']);
@@ -310,13 +312,18 @@ describe('navigation pages (§4)', () => {
     const manual = templateOptionValue(WEB_SERVER_MANUAL_TEMPLATE).split(';');
     expect(manual[1]).toBe('WebServer_Manual');
     expect(manual).toContain(WEB_SERVER_MANUAL_TEMPLATE.oid);
-    expect(manual.slice(10, 12)).toEqual(['100', '2']);
+    expect(manual.slice(11, 13)).toEqual(['100', '2']);
+    // The display name is awk's $14 (field 13): bgstack15/certreq --list prints `a,$2,$14`.
+    expect(v).toHaveLength(14);
+    expect(v[13]).toBe('Web Server');
+    expect(v[9]).toBe('1');
+    expect(manual[9]).toBe('2');
     // A v2 template that gives no revision: 100.0 on the page, as in its certificates.
     const bare = templateOptionValue(
       parseTemplate({ name: 'Bare', schemaVersion: 2, oid: '1.3.6.1.4.1.311.21.8.1.1' }),
     );
-    expect(bare.split(';').slice(10, 12)).toEqual(['100', '0']);
-    expect(templateOptionValue(WEB_SERVER_TEMPLATE).split(';').slice(10, 12)).toEqual(['1', '0']);
+    expect(bare.split(';').slice(11, 13)).toEqual(['100', '0']);
+    expect(templateOptionValue(WEB_SERVER_TEMPLATE).split(';').slice(11, 13)).toEqual(['1', '0']);
   });
 
   it('localizes the default template names in French only', () => {
@@ -329,7 +336,7 @@ describe('navigation pages (§4)', () => {
     const fr = renderSubmitSaved(ctx('fr', 'browser'), {
       templates: templateOptions([WEB_SERVER_TEMPLATE], 'fr'),
     });
-    expect(fr).toMatch(/<option value="O;WebServer;[^"]*;Web Server"[^>]*>Serveur web<\/option>/);
+    expect(fr).toMatch(/<Option Value="O;WebServer;[^"]*;Web Server">Serveur web<\/Option>/);
   });
 
   it('escapes template names and values', () => {
@@ -506,10 +513,16 @@ describe('pending page (§5.5)', () => {
       expect(chk).toContain('still pending');
       expect(chk).toContain('within 5 days');
       expect(chk).toContain('\r\nYour Request Id is 7.\r\n');
+      // bgstack15/certreq --request: grep "' nReqId" | awk -F'= ' '{print $2}' | sed 's/\r//g'.
+      for (const page of [html, chk]) {
+        const lines = page.split('\n').filter((l) => l.includes("' nReqId"));
+        expect(lines.map((l) => l.split('= ')[1]?.replace(/\r/g, ''))).toEqual(['7']);
+      }
     });
   }
   it('French', () => {
     const html = renderPending(ctx('fr', 'browser'), model(pendingResult));
+    expect(html).toContain("\r\n' nReqId = 7\r\n");
     expect(html).toContain('Certificat en attente');
     expect(html).toContain('\r\nVotre ID de demande est 7.\r\n');
     expect(html).not.toContain('Your Request Id');

@@ -99,7 +99,7 @@ describe('a CA publishing the default permissions', () => {
       const page = async (a: string) =>
         (await fetch(`${server.url}/certsrv/certrqxt.asp`, { headers: { authorization: a } })).text();
       const options = (html: string) =>
-        [...html.matchAll(/<option value="[^";]*;([^";]+);/g)].map((m) => m[1]);
+        [...html.matchAll(/<option value="[^";]*;([^";]+);/gi)].map((m) => m[1]);
       expect(options(await page(auth('administrator', 'Adm1n!pass')))).toEqual(
         expect.arrayContaining(['WebServer', 'WebServer_Manual', 'User', 'SubCA']),
       );

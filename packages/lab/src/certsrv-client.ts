@@ -118,7 +118,8 @@ export class CertsrvClient {
    */
   async templates(): Promise<{ name: string; displayName: string }[]> {
     const html = await (await this.#get('/certsrv/certrqxt.asp')).text();
-    return [...html.matchAll(/<option value="([^"]*)"[^>]*>([^<]*)<\/option>/g)]
+    // Tag and attribute names in any case (the page writes `<Option Value=`, as AD CS's ASP does).
+    return [...html.matchAll(/<option value="([^"]*)"[^>]*>([^<]*)<\/option>/gi)]
       .map((m) => ({ name: unescapeHtml(m[1]!.split(';')[1] ?? ''), displayName: unescapeHtml(m[2]!) }))
       .filter((t) => t.name !== '');
   }

@@ -21,13 +21,20 @@ export const DEFAULT_PENDING_TIMEOUT_DAYS = 10;
 export function renderPending(ctx: PageContext, model: ResultPageModel): string {
   const m = messages(ctx.lang).pending;
   const days = int(model.pendingTimeoutDays ?? DEFAULT_PENDING_TIMEOUT_DAYS);
+  const requestId = int(model.result.requestId);
   return renderDocument(ctx, [
     pageTitle(m.title),
     `<p id="locPendInfo1">${escapeMessage(model.checkPending ? m.stillPending : m.received)}</p>`,
     '<p id="locInfoReqID">',
-    m.requestId(int(model.result.requestId)),
+    m.requestId(requestId),
     '</p>',
     `<p id="locPendInfo2">${escapeMessage(m.returnLater)}</p>`,
     `<p id="locPendInfo3"><small>${escapeMessage(m.note(days))}</small></p>`,
+    // The id again on a line of its own, `' nReqId = N`, whatever the language: a production
+    // script takes it from there (bgstack15/certreq `--request`: grep "' nReqId", then the text
+    // after "= "). Where real AD CS writes that line is unverified; a comment shows nothing.
+    '<!--',
+    `' nReqId = ${requestId}`,
+    '-->',
   ]);
 }

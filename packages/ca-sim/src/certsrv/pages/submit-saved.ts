@@ -73,9 +73,10 @@ export function renderSubmitSaved(ctx: PageContext, options: SubmitSavedPageOpti
           `<td class="lbl"><label for="lbCertTemplateID" id="locCertTemplate">${escapeMessage(m.certTemplate)}</label></td>`,
           '<td>',
           '<select name="lbCertTemplate" id="lbCertTemplateID">',
+          // `<Option Value="…">` as the ASP page writes it: scripts grep that case and take the
+          // value up to `">` (bgstack15/certreq `--list`); the first option is selected by default.
           options.templates.map(
-            (t, i) =>
-              `<option value="${escapeHtml(t.value)}"${i === 0 ? ' selected' : ''}>${escapeHtml(t.displayName)}</option>`,
+            (t) => `<Option Value="${escapeHtml(t.value)}">${escapeHtml(t.displayName)}</Option>`,
           ),
           '</select>',
           '</td>',

@@ -49,12 +49,14 @@ const KEY_USAGE_KEY_EXCHANGE = new Set(['keyEncipherment', 'keyAgreement', 'data
  * 1 the template cn, 2 the key spec (1 AT_KEYEXCHANGE, 2 AT_SIGNATURE), 3 the minimum key size
  * (RSA, else EC), 4 enrollment flags (1 = manager approval), 5 private-key flags, 6 subject-name
  * flags (1 = supplied in the request), 7 the RA signature count, 8 the CSP list (empty), 9 the
- * template OID (empty for v1), 10 major and 11 minor version, 12 the display name. Fields 2–11
- * are a plausible shape (unverified); clients only read fields 0, 1 and the last.
+ * schema version, 10 the template OID (empty for v1), 11 major and 12 minor version, 13 the
+ * display name. Fields 2–12 are a plausible shape (unverified); clients read fields 0, 1 and the
+ * display name, which a production script reads as field 14 of 1 (awk `$14`, bgstack15/certreq
+ * `--list`), so there are 13 fields before it.
  *
  * @example
  * ```ts
- * templateOptionValue(WEB_SERVER_TEMPLATE); // 'O;WebServer;1;2048;0;0;1;0;;;1;0;Web Server'
+ * templateOptionValue(WEB_SERVER_TEMPLATE); // 'O;WebServer;1;2048;0;0;1;0;;1;;1;0;Web Server'
  * ```
  */
 export function templateOptionValue(t: CertificateTemplate): string {
@@ -72,6 +74,7 @@ export function templateOptionValue(t: CertificateTemplate): string {
     offline ? 1 : 0,
     0,
     '',
+    t.schemaVersion,
     t.oid ?? '',
     revision.major,
     revision.minor,
