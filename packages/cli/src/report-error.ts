@@ -42,8 +42,10 @@ export interface ErrorReport {
  * CaError (from `certlab ca`) is exit 1 with its code (an unknown request, a request in the wrong
  * state, another CA in the database), exit 2 for invalid options; LabError (from `certlab lab`)
  * likewise, exit 2 for a missing or existing lab and invalid options, its message in `lang` (the
- * lab's language, for a lab command) when it has one; anything else is an unexpected failure
- * (exit 1).
+ * lab's language, for a lab command) when it has one; a file-system error from Node (EACCES,
+ * EEXIST, …) is told as a sentence naming the path and what certlab tried to do, with its code in
+ * brackets, exit 2 when reading an input and exit 1 otherwise (see {@link describeSystemError});
+ * anything else is an unexpected failure (exit 1).
  *
  * @example
  * ```ts
@@ -72,6 +74,10 @@ export function describeError(
   } else if (isLabError(e)) {
     exitCode = LAB_USAGE_ERRORS.has(e.code) ? EXIT.usage : EXIT.failed;
     lines.push(`certlab: ${lang ? e.messageIn(lang) : e.message} [${e.code}]`);
+  } else if (isSystemError(e)) {
+    const told = describeSystemError(e);
+    exitCode = told.exitCode;
+    lines.push(`certlab: ${told.sentence} [${e.code}]`);
   } else {
     exitCode = EXIT.failed;
     const msg = e instanceof Error ? e.message : String(e);
@@ -104,4 +110,159 @@ function mask(line: string, secrets: ReadonlySet<string>): string {
     out = out.replace(new RegExp(`${before}${escaped}${after}`, 'gu'), '********');
   }
   return out;
+}
+
+/** A Node file-system error: `EACCES: permission denied, mkdir '/x'` with its properties. */
+interface SystemError extends Error {
+  readonly code: string;
+  readonly syscall: string;
+  readonly path?: string;
+  readonly dest?: string;
+}
+
+/** System calls that read: failing one means an input cannot be read (exit 2). */
+const READ_CALLS: ReadonlySet<string> = new Set([
+  'read',
+  'readv',
+  'pread',
+  'scandir',
+  'opendir',
+  'readdir',
+  'readlink',
+  'realpath',
+  'stat',
+  'lstat',
+  'fstat',
+  'statfs',
+]);
+
+/** System calls that create a folder. */
+const MKDIR_CALLS: ReadonlySet<string> = new Set(['mkdir', 'mkdtemp']);
+
+/** System calls that change the file system: failing one means an output could not be written (exit 1). */
+const WRITE_CALLS: ReadonlySet<string> = new Set([
+  'write',
+  'writev',
+  'pwrite',
+  'rename',
+  'copyfile',
+  'cp',
+  'link',
+  'symlink',
+  'unlink',
+  'rmdir',
+  'rm',
+  'chmod',
+  'fchmod',
+  'lchmod',
+  'chown',
+  'fchown',
+  'lchown',
+  'utime',
+  'futime',
+  'lutime',
+  'ftruncate',
+  'fsync',
+  'fdatasync',
+  'close',
+]);
+
+/**
+ * True for an error from a Node file-system call: a code such as `EACCES` and the system call
+ * that failed. Network (`connect`, `getaddrinfo`), process and Node argument errors
+ * (`ERR_INVALID_ARG_TYPE`, no system call) are not.
+ */
+function isSystemError(e: unknown): e is SystemError {
+  if (!(e instanceof Error)) return false;
+  const { code, syscall, path } = e as Partial<SystemError>;
+  return (
+    typeof code === 'string' &&
+    /^E[A-Z0-9]+$/.test(code) &&
+    typeof syscall === 'string' &&
+    (path === undefined || typeof path === 'string') &&
+    (READ_CALLS.has(syscall) ||
+      MKDIR_CALLS.has(syscall) ||
+      WRITE_CALLS.has(syscall) ||
+      syscall === 'open' ||
+      syscall === 'access')
+  );
+}
+
+/**
+ * One sentence for a file-system error, naming the path and what certlab was doing, and its exit
+ * code: reading an input that cannot be read is exit 2 (docs/cli.md, "Exit codes"); a folder that
+ * could not be created, a file that could not be written, or a call that may have been either
+ * (`open`, `access`) is exit 1, as is running out of file descriptors.
+ *
+ * @example
+ * ```ts
+ * describeSystemError(Object.assign(new Error("EEXIST: file already exists, mkdir '/x/o.cer'"),
+ *   { code: 'EEXIST', syscall: 'mkdir', path: '/x/o.cer' }));
+ * // { exitCode: 1, sentence: 'Cannot create the folder /x/o.cer: a file with that name is in the way.' }
+ * ```
+ */
+function describeSystemError(e: SystemError): { exitCode: ExitCode; sentence: string } {
+  const { code, syscall, path, dest } = e;
+  const kind = READ_CALLS.has(syscall)
+    ? 'read'
+    : MKDIR_CALLS.has(syscall)
+      ? 'mkdir'
+      : WRITE_CALLS.has(syscall) || code === 'EROFS' || code === 'ENOSPC' || code === 'EDQUOT'
+        ? 'write'
+        : // `open` on a folder fails with EISDIR only when opening it for writing.
+          code === 'EISDIR' && syscall === 'open'
+          ? 'write'
+          : 'open';
+  const exitCode = kind === 'read' && code !== 'EMFILE' && code !== 'ENFILE' ? EXIT.usage : EXIT.failed;
+  const target = dest ?? path ?? 'a file';
+  if (code === 'ENOSPC') return { exitCode, sentence: `The disk is full while writing ${target}.` };
+  if (code === 'EDQUOT') return { exitCode, sentence: `The disk quota is used up while writing ${target}.` };
+  const action =
+    path !== undefined && dest !== undefined
+      ? `Cannot ${syscall === 'rename' ? 'move' : syscall === 'copyfile' || syscall === 'cp' ? 'copy' : 'link'} ${path} to ${dest}`
+      : kind === 'mkdir'
+        ? `Cannot create the folder ${target}`
+        : kind === 'read'
+          ? `Cannot read ${target}`
+          : kind === 'write'
+            ? `Cannot write ${target}`
+            : `Cannot open ${target}`;
+  return { exitCode, sentence: `${action}: ${systemReason(e, kind, path !== undefined)}.` };
+}
+
+/** Why a file-system call failed, in words, without Node's `CODE: ` prefix. */
+function systemReason(e: SystemError, kind: 'read' | 'mkdir' | 'write' | 'open', hasPath: boolean): string {
+  switch (e.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return kind === 'mkdir'
+        ? 'permission denied (check the owner and mode of the folder it goes in)'
+        : 'permission denied (check the owner and mode of the file and its folder)';
+    case 'EEXIST':
+      return kind === 'mkdir' ? 'a file with that name is in the way' : 'it already exists';
+    case 'ENOTDIR':
+      return kind === 'mkdir'
+        ? 'a file is in the way (one of the folders on that path is a file)'
+        : kind === 'read' && (e.syscall === 'scandir' || e.syscall === 'opendir' || e.syscall === 'readdir')
+          ? 'it, or one of the folders on its path, is a file, not a folder'
+          : 'one of the folders on that path is a file';
+    case 'EISDIR':
+      return hasPath ? 'it is a folder, not a file' : 'a folder was given where a file is expected';
+    case 'ENOENT':
+      return kind === 'mkdir' ? 'the folder it goes in does not exist' : 'no such file or folder';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'EMFILE':
+    case 'ENFILE':
+      return 'too many files are open (close other programs, or raise the limit with ulimit -n)';
+    case 'ENAMETOOLONG':
+      return 'the name is too long';
+    case 'ELOOP':
+      return 'too many symbolic links (a link may point to itself)';
+    default: {
+      // Node's own description: "EIO: i/o error, write '/x'" gives "i/o error".
+      const m = /^[A-Z0-9]+: (.*?), [a-z]+(?: '.*')?$/s.exec(e.message);
+      return m?.[1] ?? 'the operation failed';
+    }
+  }
 }
