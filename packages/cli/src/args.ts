@@ -111,6 +111,12 @@ export function requireOption(args: ParsedArgs, name: string, command: string): 
 export function listOption(args: ParsedArgs, name: string, splitCommas = false): string[] {
   const v = args.values[name];
   const raw = Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
+  // `--chain "$CHAIN"` with the variable unset: dropping the value would run the command without
+  // the file the caller meant to give, and exit 0.
+  if (raw.some((s) => s.trim() === ''))
+    throw usageError(
+      `--${name} was given an empty value (an unset shell variable?): give a value or leave the option out.`,
+    );
   const out = splitCommas ? raw.flatMap((s) => s.split(',')) : raw;
   return out.map((s) => s.trim()).filter((s) => s !== '');
 }

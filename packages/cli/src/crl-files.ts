@@ -8,6 +8,7 @@ import * as pki from '@certlab/pki';
 import { CliError, EXIT } from './cli-error.js';
 import type { CommandContext } from './command.js';
 import { readInput } from './files.js';
+import { explainInput } from './pki-input.js';
 
 /**
  * The CRLs of one --crl file; an unreadable one is a usage error (exit 2) naming the file.
@@ -24,6 +25,8 @@ export async function readCrlFile(ctx: CommandContext, path: string): Promise<Cr
     if (pki.isPem(text)) return pki.decodePem(text, { label: 'X509 CRL' }).map((b) => pki.parseCrl(b.bytes));
     return [pki.parseCrl(bytes)];
   } catch (e) {
+    const why = explainInput(e, bytes, path, ['crl']);
+    if (why !== e && why instanceof Error) throw new CliError(EXIT.usage, why.message);
     throw new CliError(
       EXIT.usage,
       `cannot read the CRL ${path}: ${e instanceof Error ? e.message : String(e)}`,

@@ -2,7 +2,7 @@
 // `-` for stdin/stdout, no silent overwrite (--force), private keys created with mode 0600.
 
 import { constants } from 'node:fs';
-import { access, open, readFile, stat } from 'node:fs/promises';
+import { access, type FileHandle, open, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { CliError, EXIT, failure } from './cli-error.js';
 import type { ResolvedIo } from './io.js';
@@ -16,8 +16,18 @@ export function resolvePath(io: ResolvedIo, path: string): string {
 }
 
 /**
- * Reads a whole input file (or stdin for `-`). A missing or unreadable file is exit 2: the
- * input cannot be read.
+ * The most certlab reads from one input. The largest PKI files in use are the CRLs of big public
+ * CAs, tens of megabytes; without a bound, a device such as /dev/zero (or a runaway pipe) is read
+ * until memory runs out.
+ */
+export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Reads a whole input file (or stdin for `-`). A missing or unreadable file, or one larger than
+ * {@link MAX_INPUT_BYTES}, is exit 2: the input cannot be read. Text saved as UTF-16 with a byte
+ * order mark (PowerShell 5's `>` and `Out-File`, Notepad's "Unicode") is handed on as UTF-8, so
+ * that every command reads it, not only those that detect the format: no DER file starts with
+ * FF FE or FE FF.
  *
  * @example
  * ```ts
@@ -25,18 +35,57 @@ export function resolvePath(io: ResolvedIo, path: string): string {
  * ```
  */
 export async function readInput(io: ResolvedIo, path: string): Promise<Uint8Array> {
+  return fromUtf16(await readBounded(io, path));
+}
+
+async function readBounded(io: ResolvedIo, path: string): Promise<Uint8Array> {
+  const tooLarge = () =>
+    new CliError(
+      EXIT.usage,
+      `${path === STDIO ? 'stdin' : path} is larger than ${MAX_INPUT_BYTES / 2 ** 20} MB, more than certlab reads from one file.`,
+    );
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const take = (c: Uint8Array) => {
+    total += c.length;
+    if (total > MAX_INPUT_BYTES) throw tooLarge();
+    chunks.push(c);
+  };
   if (path === STDIO) {
     if (!io.stdin) throw new CliError(EXIT.usage, 'no standard input to read from.');
-    const chunks: Uint8Array[] = [];
     for await (const c of io.stdin)
-      chunks.push(typeof c === 'string' ? new TextEncoder().encode(c) : (c as Uint8Array));
+      take(typeof c === 'string' ? new TextEncoder().encode(c) : (c as Uint8Array));
     return new Uint8Array(Buffer.concat(chunks));
   }
+  let file: FileHandle;
   try {
-    return new Uint8Array(await readFile(resolvePath(io, path)));
+    file = await open(resolvePath(io, path), 'r');
   } catch (e) {
     throw new CliError(EXIT.usage, `cannot read ${path}: ${systemReason(e)}.`);
   }
+  try {
+    // Chunks rather than readFile: a character device or FIFO has no size to check up front.
+    const buffer = new Uint8Array(1024 * 1024);
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      take(buffer.slice(0, bytesRead));
+    }
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    throw new CliError(EXIT.usage, `cannot read ${path}: ${systemReason(e)}.`);
+  } finally {
+    await file.close();
+  }
+  return chunks.length === 1 ? chunks[0]! : new Uint8Array(Buffer.concat(chunks));
+}
+
+/** UTF-16 text with a byte order mark, as UTF-8 (without the mark); any other bytes unchanged. */
+function fromUtf16(bytes: Uint8Array): Uint8Array {
+  const le = bytes[0] === 0xff && bytes[1] === 0xfe;
+  if (!le && !(bytes[0] === 0xfe && bytes[1] === 0xff)) return bytes;
+  const text = new TextDecoder(le ? 'utf-16le' : 'utf-16be').decode(bytes.subarray(2));
+  return new TextEncoder().encode(text);
 }
 
 /**

@@ -7,6 +7,7 @@ import { CliError, EXIT } from './cli-error.js';
 import type { CommandContext } from './command.js';
 import { readInput } from './files.js';
 import { promptPassword } from './password.js';
+import { explainInput } from './pki-input.js';
 
 /**
  * Reads and decrypts a private key file.
@@ -44,7 +45,8 @@ export async function privateKeyFromBytes(
   try {
     return await importPrivateKey(bytes, password === undefined ? {} : { password });
   } catch (e) {
-    if (!isPkiError(e, 'ERR_PKI_KEY_ENCRYPTED') || password !== undefined) throw e;
+    if (!isPkiError(e, 'ERR_PKI_KEY_ENCRYPTED') || password !== undefined)
+      throw explainInput(e, bytes, path, ['private-key']);
     const typed = await promptPassword(ctx, `Password for ${path}: `);
     if (typed === undefined || typed === '') {
       throw new CliError(

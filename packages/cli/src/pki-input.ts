@@ -287,6 +287,44 @@ export function kindName(kind: PkiObjectKind): string {
 }
 
 /**
+ * The error to report when a command that reads one kind of file (`cert show`, `csr show`, a
+ * `--key`…) could not parse `bytes`: when the file is another kind of PKI file, that is what the
+ * user needs to hear (a `.pfx` given to `cert show` otherwise reads "Expected DER tag 0x30 but
+ * found 0x02"); when it is no PKI file at all, what it looks like (empty, binary but not DER…);
+ * otherwise the library's error, with the file's name in front. Errors that are not the library's
+ * are returned as they are.
+ *
+ * @example
+ * ```ts
+ * try { parseCsr(requestDer(bytes)); } catch (e) { throw explainInput(e, bytes, path, ['csr']); }
+ * // PkiError: "web01.pfx is a PKCS#12 (.pfx) file, not a certificate request: 'certlab show web01.pfx' shows what it holds."
+ * ```
+ */
+export function explainInput(
+  e: unknown,
+  bytes: Uint8Array,
+  path: string,
+  expected: readonly [PkiObjectKind, ...PkiObjectKind[]],
+): unknown {
+  if (!(e instanceof PkiError)) return e;
+  const name = displayPath(path);
+  let kind: PkiObjectKind;
+  try {
+    kind = detectFormat(bytes).kind;
+  } catch (d) {
+    if (d instanceof PkiError) return new PkiError(d.code, `${name}: ${d.message}`, { cause: e });
+    return e;
+  }
+  if (!expected.includes(kind))
+    return new PkiError(
+      e.code,
+      `${name} is ${kindName(kind)}, not ${kindName(expected[0])}: 'certlab show ${name}' shows what it holds.`,
+      { cause: e },
+    );
+  return e.message.startsWith(`${name}`) ? e : new PkiError(e.code, `${name}: ${e.message}`, { cause: e });
+}
+
+/**
  * Every certificate of a parsed file, in order: certificates, those of a PKCS #7, and the
  * leaf then the chain of a PKCS#12.
  *

@@ -146,6 +146,38 @@ describe('usage errors exit with 2 and a helpful message', () => {
     expect(r.stderr).toBe("certlab: --out is required.\nRun 'certlab key new --help' for usage.\n");
   });
 
+  it('an empty value of a repeatable option (an unset shell variable) is refused, not dropped', async () => {
+    expect((await cli(dir, 'key', 'new', '--out', 'x.key')).code).toBe(0);
+    expect(
+      (await cli(dir, 'cert', 'selfsign', '--key', 'x.key', '--subject', 'CN=x', '--out', 'x.cer')).code,
+    ).toBe(0);
+    for (const argv of [
+      ['convert', 'x.cer', '--to', 'pem', '--chain', '', '--out', 'x.pem'],
+      ['verify', 'x.cer', '--trust', ' ', '--format', 'json'],
+      [
+        'csr',
+        'new',
+        '--new-key',
+        'ec',
+        '--key-out',
+        'k.key',
+        '--subject',
+        'CN=a',
+        '--dns',
+        '',
+        '--out',
+        'a.csr',
+      ],
+    ]) {
+      const r = await cli(dir, ...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(
+        /^certlab: --(chain|trust|dns) was given an empty value \(an unset shell variable\?\)/,
+      );
+      expect(r.stdout).toBe('');
+    }
+  });
+
   it('a bad --type', async () => {
     const r = await cli(dir, 'key', 'new', '--type', 'dsa', '--out', 'k.pem');
     expect(r.code).toBe(2);

@@ -382,6 +382,8 @@ describe('csr show', () => {
     openssl(dir, 'req', '-x509', '-key', 'rsa.key', '-subj', '/CN=c', '-days', '1', '-out', 'c.pem');
     const c = await cli(dir, 'csr', 'show', 'c.pem');
     expect(c.code).toBe(2);
-    expect(c.stderr).toContain('no "CERTIFICATE REQUEST" block (found: CERTIFICATE)');
+    expect(c.stderr).toContain(
+      "c.pem is a certificate, not a certificate request: 'certlab show c.pem' shows what it holds.",
+    );
   });
 });

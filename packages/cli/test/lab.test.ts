@@ -391,6 +391,11 @@ describe('lab um arguments', () => {
     expect(restart.code).toBe(2);
     expect(restart.stderr).toContain("certlab: unexpected argument 'now': restart takes none.");
     expect((await um('events')).stdout).not.toContain('1112');
+    // An event ID that is not a number matched nothing and printed "(no events)", exit 0.
+    const badId = await um('events', '--id', 'abc');
+    expect(badId.code).toBe(2);
+    expect(badId.stderr).toContain("--id must be an event ID (a number such as 1112), not 'abc'.");
+    expect((await um('events', '--id', '1112')).code).toBe(0);
     // The positional forms still work.
     expect((await um('startup-mode', 'dual')).code).toBe(0);
   });

@@ -750,6 +750,37 @@ describe('certlab store usage errors', () => {
       '--as pfx without a password',
       ['store', 'export', 'AB'.repeat(20), '--machine', 'ex01', '--as', 'pfx', '--out', 'x.pfx'],
     ],
+    [
+      'a password for a format that has none',
+      [
+        'store',
+        'export',
+        'AB'.repeat(20),
+        '--machine',
+        'ex01',
+        '--as',
+        'cer',
+        '--password',
+        'x',
+        '--out',
+        'x.cer',
+      ],
+    ],
+    [
+      '--chain with a format that holds one certificate',
+      [
+        'store',
+        'export',
+        'AB'.repeat(20),
+        '--machine',
+        'ex01',
+        '--as',
+        'cer-base64',
+        '--chain',
+        '--out',
+        'x.cer',
+      ],
+    ],
     ['a .pfx without its password', ['store', 'import', 'leaf.pfx', '--machine', 'm-x']],
     ['a file that is not there', ['store', 'import', 'missing.cer', '--machine', 'm-x']],
     ['an unknown option', ['store', 'delete', 'AB'.repeat(20), '--machine', 'ex01', '--bogus']],
@@ -758,6 +789,43 @@ describe('certlab store usage errors', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^certlab: /);
     expect(r.code).toBe(2);
+  });
+
+  it('a misspelt --store is refused (exit 2, nothing imported); --create-store makes a custom store', async () => {
+    const imp = (store: string, ...more: string[]) =>
+      cli(
+        dir,
+        'store',
+        'import',
+        'ica.pem',
+        '--machine',
+        'm-typo',
+        '--location',
+        'LocalMachine',
+        '--store',
+        store,
+        ...more,
+      );
+    const typo = await imp('Roots');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain(
+      'certlab: LocalMachine\\Roots is not a system store and does not exist; did you mean Root? Give --create-store to create a custom store.',
+    );
+    // Refused before anything was written: the machine directory was not even created.
+    expect((await cli(dir, 'store', 'list', '--machine', 'm-typo')).stderr).toContain('no such directory');
+    expect((await imp('WebHosting', '--create-store')).code).toBe(0);
+    // Once it exists it is a store like the others, in any case (Windows store names are).
+    expect((await imp('webhosting')).code).toBe(0);
+    const list = (...a: string[]) => cli(dir, 'store', 'list', '--machine', 'm-typo', ...a);
+    const custom = await list('--store', 'WEBHOSTING', '--format', 'json');
+    expect(custom.code, custom.stderr).toBe(0);
+    expect(custom.stdout).toContain('WebHosting');
+    expect((await list('--location', 'LocalMachine', '--store', 'webHosting')).stdout).toContain('Store ICA');
+    const typoList = await cli(dir, 'store', 'list', '--machine', 'm-typo', '--store', 'Roots');
+    expect(typoList.code).toBe(2);
+    expect(typoList.stderr).toContain('is not a system store and does not exist; did you mean Root?');
+    // The system stores need no --create-store, empty or not.
+    expect((await cli(dir, 'store', 'list', '--machine', 'm-typo', '--store', 'TrustedPeople')).code).toBe(0);
   });
 
   it('an unknown thumbprint is exit 1', async () => {

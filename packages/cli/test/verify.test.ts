@@ -161,6 +161,27 @@ describe('certlab verify', () => {
     );
     expect(host.code).toBe(1);
     expect(host.stdout).toContain('ERR_PATH_HOSTNAME');
+    // A --host that is no host name is the caller's typo (exit 2), not a certificate mismatch.
+    const typo = (h: string) =>
+      cli(
+        dir,
+        'verify',
+        'leaf.pem',
+        '--trust',
+        'root.pem',
+        '--untrusted',
+        'ica.cer',
+        '--at',
+        AT,
+        '--host',
+        h,
+      );
+    const bad = await typo('bad host!');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--host must be a DNS name or an IP address, not 'bad host!'.");
+    expect(bad.stdout).toBe('');
+    for (const ok of ['10.0.0.5', '[2001:db8::5]', 'mail.contoso.com.'])
+      expect((await typo(ok)).code, ok).toBe(1);
     const expired = await cli(
       dir,
       'verify',

@@ -10,6 +10,7 @@ import { readInput } from '../files.js';
 import { certificateReport } from '../format/certificate-report.js';
 import type { Json } from '../format/json-value.js';
 import { writeJson, writeLines } from '../output.js';
+import { explainInput } from '../pki-input.js';
 
 const NAME = 'cert show';
 
@@ -86,6 +87,6 @@ async function readCertificateFile(ctx: CommandContext, path: string): Promise<C
     if (e instanceof PkiError && e.code === 'ERR_PKI_PEM_INVALID' && e.message.startsWith('The PEM text ')) {
       throw new PkiError(e.code, `${path} ${e.message.slice('The PEM text '.length)}`, { cause: e });
     }
-    throw e;
+    throw explainInput(e, bytes, path, ['certificate', 'pkcs7']);
   }
 }

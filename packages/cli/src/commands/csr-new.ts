@@ -1,5 +1,6 @@
 // `certlab csr new`: build and sign a PKCS #10 request, from an existing key or a new one.
 
+import { rm } from 'node:fs/promises';
 import {
   createCsr,
   type Extension,
@@ -101,6 +102,12 @@ export const csrNew: Command = {
       throw usageError('--key-out only applies with --new-key.', NAME);
     if (keyOut !== undefined && keyOut === STDIO && out === STDIO)
       throw usageError('--key-out and --out cannot both be stdout.', NAME);
+    // With --force the request would replace the key just written: the new key would be lost.
+    if (keyOut !== undefined && keyOut !== STDIO && resolvePath(ctx.io, keyOut) === resolvePath(ctx.io, out))
+      throw usageError(
+        '--key-out and --out name the same file: give the key and the request files of their own.',
+        NAME,
+      );
     const spec = newKeyType === undefined ? undefined : keySpecFrom(newKeyType, args, NAME);
     if (
       spec === undefined &&
@@ -151,8 +158,17 @@ export const csrNew: Command = {
       ...(challenge !== undefined ? { challengePassword: challenge } : {}),
       ...(hash !== undefined ? { signature: { hash } } : {}),
     });
-    if (keyOut !== undefined) await savePrivateKey(ctx, keyOut, privateKey, { password, iterations, force });
+    // The request first: when the key cannot be written after all, the request (nothing secret,
+    // and useless without its key) is removed again, so that no half result is left behind.
     await writeOutput(ctx.io, out, der ? csr.der : csr.toPem(), { force });
+    if (keyOut !== undefined) {
+      try {
+        await savePrivateKey(ctx, keyOut, privateKey, { password, iterations, force });
+      } catch (e) {
+        if (out !== STDIO) await rm(resolvePath(ctx.io, out), { force: true });
+        throw e;
+      }
+    }
 
     const lines = [
       `Wrote certificate request ${out === STDIO ? 'to stdout' : resolvePath(ctx.io, out)} (${der ? 'DER' : 'PEM'})`,

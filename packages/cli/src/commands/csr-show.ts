@@ -1,6 +1,6 @@
 // `certlab csr show`: print a PKCS #10 request the way `certutil -dump` does, or as JSON.
 
-import { decodePem, isPem, PkiError, parseCsr, readDerOrPem } from '@certlab/pki';
+import { type CertificationRequest, decodePem, isPem, PkiError, parseCsr, readDerOrPem } from '@certlab/pki';
 import { booleanOption, choiceOption } from '../args.js';
 import { EXIT } from '../cli-error.js';
 import type { Command } from '../command.js';
@@ -8,6 +8,7 @@ import { FORMAT_OPTION } from '../common-options.js';
 import { readInput } from '../files.js';
 import { csrReport } from '../format/csr-report.js';
 import { writeJson, writeLines } from '../output.js';
+import { explainInput } from '../pki-input.js';
 
 const NAME = 'csr show';
 
@@ -55,7 +56,14 @@ export const csrShow: Command = {
   examples: ['csr show web01.csr', 'csr show web01.req --format json', 'csr show web01.csr --verify'],
   async run(ctx, args) {
     const format = choiceOption(args, 'format', ['text', 'json'], 'text', NAME);
-    const csr = parseCsr(requestDer(await readInput(ctx.io, args.positionals[0]!)));
+    const path = args.positionals[0]!;
+    const bytes = await readInput(ctx.io, path);
+    let csr: CertificationRequest;
+    try {
+      csr = parseCsr(requestDer(bytes));
+    } catch (e) {
+      throw explainInput(e, bytes, path, ['csr']);
+    }
     const report = await csrReport(csr);
     if (format === 'json') writeJson(ctx.io.stdout, report.json);
     else writeLines(ctx.io.stdout, report.text);

@@ -10,6 +10,7 @@ import { keyReport } from '../format/key-report.js';
 import { privateKeyFromBytes } from '../load-key.js';
 import { writeJson, writeLines } from '../output.js';
 import { PASSWORD_OPTIONS, passwordOption } from '../password.js';
+import { explainInput } from '../pki-input.js';
 
 const NAME = 'key show';
 
@@ -48,7 +49,9 @@ export const keyShow: Command = {
     let publicKey: PublicKey;
     let kind: 'private' | 'public';
     if (label === 'PUBLIC KEY' || label === 'RSA PUBLIC KEY') {
-      publicKey = await importPublicKey(bytes);
+      publicKey = await importPublicKey(bytes).catch((e: unknown) => {
+        throw explainInput(e, bytes, path, ['public-key']);
+      });
       kind = 'public';
     } else if (label !== undefined) {
       publicKey = (await privateKeyFromBytes(ctx, bytes, path, password)).publicKey;

@@ -149,6 +149,10 @@ export const labUm: Command = {
       }
       case 'events': {
         const id = stringOption(args, 'id');
+        // An event ID is a number (0–65535 in the Windows event log); anything else matched
+        // nothing and printed "(no events)", as if the event had not been logged.
+        if (id !== undefined && !(/^\d{1,5}$/.test(id) && Number(id) <= 65535))
+          throw usageError(`--id must be an event ID (a number such as 1112), not '${id}'.`, NAME);
         const events = ex.eventLog.all().filter((e) => id === undefined || String(e.eventId) === id);
         for (const e of events)
           out.push(

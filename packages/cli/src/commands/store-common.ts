@@ -110,6 +110,60 @@ export function storeOption(args: ParsedArgs): Promise<string | undefined> {
   return storeCall(() => (s === undefined ? undefined : ss.normalizeStoreName(s)));
 }
 
+/** Edit distance, for "did you mean" (names are short). */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/**
+ * Why `store` (normalised) is probably a typo in `location`, or undefined when it is a system
+ * store (Root, CA, My…), a service's store (`svc\Store`) or a custom store that holds something.
+ * Windows has custom stores (`certutil -addstore NAME` creates one), but PowerShell's
+ * `Cert:\LocalMachine\Roots` does not exist: a misspelt store must not quietly receive a root.
+ *
+ * @example
+ * ```ts
+ * unknownStore(machine, 'LocalMachine', 'Roots'); // 'LocalMachine\Roots is not a system store and does not exist; did you mean Root?'
+ * ```
+ */
+export function unknownStore(machine: Machine, location: string, store: string): string | undefined {
+  if (store.includes('\\') || ss.STORE_DISPLAY_NAMES.some((d) => d.name === store)) return undefined;
+  const existing = machine.physicalStores();
+  if (existingStoreName(machine, location, store) !== undefined) return undefined;
+  const candidates = [
+    ...ss.STORE_DISPLAY_NAMES.map((d) => d.name),
+    ...existing.filter((k) => k.startsWith(`${location}\\`)).map((k) => k.slice(location.length + 1)),
+  ];
+  const lower = store.toLowerCase();
+  const near = candidates
+    .map((c) => ({ c, d: distance(lower, c.toLowerCase()) }))
+    .filter((x) => x.d <= Math.max(1, Math.floor(x.c.length / 3)))
+    .sort((x, y) => x.d - y.d)[0]?.c;
+  return `${location}\\${store} is not a system store and does not exist${near ? `; did you mean ${near}?` : '.'}`;
+}
+
+/**
+ * The spelling under which a custom store already exists in `location`, matched without regard to
+ * case as Windows matches store names (the system stores are normalised by `normalizeStoreName`).
+ *
+ * @example
+ * ```ts
+ * existingStoreName(machine, 'LocalMachine', 'webhosting'); // 'WebHosting' once that store holds something
+ * ```
+ */
+export function existingStoreName(machine: Machine, location: string, store: string): string | undefined {
+  const key = `${location}\\${store}`.toLowerCase();
+  const found = machine.physicalStores().find((k) => k.toLowerCase() === key);
+  return found?.slice(location.length + 1);
+}
+
 /** --lang. @example `langOption(args, 'store list')` */
 export function langOption(args: ParsedArgs, command: string): Lang {
   return choiceOption(args, 'lang', ['en', 'fr'] as Lang[], 'en', command);

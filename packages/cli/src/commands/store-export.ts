@@ -64,6 +64,17 @@ export const storeExport: Command = {
     const password = await passwordOption(ctx, args, NAME, 'password', { allowEmpty: true });
     if (as === 'pfx' && password === undefined)
       throw usageError('--as pfx needs --password or --password-file.', NAME);
+    // Only a .pfx is protected: a password with another format would be a false sense of safety.
+    if (as !== 'pfx' && password !== undefined)
+      throw usageError(
+        `--password and --password-file only apply to --as pfx: a ${as} file holds no key and has no password.`,
+        NAME,
+      );
+    if (booleanOption(args, 'chain') && (as === 'cer' || as === 'cer-base64'))
+      throw usageError(
+        `--chain only applies to --as p7b, sst or pfx: a ${as} file holds one certificate.`,
+        NAME,
+      );
     const force = booleanOption(args, 'force');
     await ensureWritable(ctx.io, out, force);
     const machine = await openMachine(ctx, args, NAME, false);

@@ -3,7 +3,7 @@
 
 import * as ss from '@certlab/store-sim';
 import { booleanOption, choiceOption, stringOption } from '../args.js';
-import { EXIT } from '../cli-error.js';
+import { EXIT, usageError } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { FORMAT_OPTION } from '../common-options.js';
 import { canAsk, confirm } from '../confirm.js';
@@ -13,6 +13,7 @@ import { PASSWORD_FILE_OPTION, passwordOption } from '../password.js';
 import {
   colon,
   consoleName,
+  existingStoreName,
   LANG_OPTION,
   LOCATION_OPTION,
   langOption,
@@ -21,6 +22,7 @@ import {
   STORE_OPTION,
   storeCall,
   storeLabel,
+  unknownStore,
 } from './store-common.js';
 
 const NAME = 'store import';
@@ -49,6 +51,11 @@ export const storeImport: Command = {
     PASSWORD_FILE_OPTION,
     { name: 'exportable', type: 'boolean', help: 'Mark the private key as exportable.' },
     { name: 'friendly-name', type: 'string', value: 'TEXT', help: 'Friendly name for the certificates.' },
+    {
+      name: 'create-store',
+      type: 'boolean',
+      help: 'Let --store name a custom store that does not exist yet (certutil -addstore creates one); without it, such a name is refused as a likely typo.',
+    },
     LANG_OPTION,
     FORMAT_OPTION,
   ],
@@ -68,7 +75,16 @@ export const storeImport: Command = {
     const bytes = await readInput(ctx.io, path);
     const machine = await openMachine(ctx, args, NAME, true);
     const location = stringOption(args, 'location');
-    const store = stringOption(args, 'store');
+    let store = stringOption(args, 'store');
+    if (store !== undefined && store.toLowerCase() !== 'auto') {
+      const where = await storeCall(() => ss.parseLocation(location ?? 'CurrentUser'));
+      const named = await storeCall(() => ss.normalizeStoreName(store!));
+      const typo = unknownStore(machine, where, named);
+      if (typo && !booleanOption(args, 'create-store'))
+        throw usageError(`${typo} Give --create-store to create a custom store.`, NAME);
+      // A custom store is one store whatever the case it is typed in, as on Windows.
+      store = existingStoreName(machine, where, named) ?? named;
+    }
     const friendlyName = stringOption(args, 'friendly-name');
     // At a terminal the Security Warning asks, as the dialog does (Yes / No; No cancels the whole
     // import, ERR_STORE_CANCELLED); in a script it is shown and accepted (reference §7 says a

@@ -5,7 +5,7 @@
 import type { CertificateEntry, Lang, StoreLocation } from '@certlab/store-sim';
 import * as ss from '@certlab/store-sim';
 import { booleanOption, choiceOption } from '../args.js';
-import { EXIT } from '../cli-error.js';
+import { EXIT, usageError } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { FORMAT_OPTION } from '../common-options.js';
 import { isoSeconds } from '../format/dates.js';
@@ -13,6 +13,7 @@ import { writeJson, writeLines } from '../output.js';
 import {
   colon,
   consoleName,
+  existingStoreName,
   LANG_OPTION,
   LOCATION_OPTION,
   langOption,
@@ -22,6 +23,7 @@ import {
   STORE_OPTION,
   storeLabel,
   storeOption,
+  unknownStore,
 } from './store-common.js';
 
 const NAME = 'store list';
@@ -60,15 +62,27 @@ export const storeList: Command = {
     const store = await storeOption(args);
     const includeArchived = booleanOption(args, 'archived');
     const machine = await openMachine(ctx, args, NAME, false);
+    // A misspelt --store (Roots) listed "No certificates.", as if the store were empty.
+    if (store !== undefined) {
+      const typos = (location ? [location] : (['CurrentUser', 'LocalMachine'] as const)).map((l) =>
+        unknownStore(machine, l, store),
+      );
+      if (typos.every((t) => t !== undefined)) throw usageError(typos[0]!, NAME);
+    }
     const views: View[] = [];
     if (location !== undefined && store !== undefined) {
-      views.push({ location, store, entries: machine.store(location, store).list({ includeArchived }) });
+      const name = existingStoreName(machine, location, store) ?? store;
+      views.push({ location, store: name, entries: machine.store(location, name).list({ includeArchived }) });
     } else {
       for (const key of machine.physicalStores()) {
         const i = key.indexOf('\\');
         const l = key.slice(0, i) as StoreLocation;
         const s = key.slice(i + 1);
-        if ((location !== undefined && l !== location) || (store !== undefined && s !== store)) continue;
+        if (
+          (location !== undefined && l !== location) ||
+          (store !== undefined && s.toLowerCase() !== store.toLowerCase())
+        )
+          continue;
         const entries = machine
           .find({ location: l, includeArchived })
           .filter((e) => e.store === s && e.location === l);

@@ -13,6 +13,7 @@ import { readCrlFile } from '../crl-files.js';
 import { readInput } from '../files.js';
 import { isoSeconds } from '../format/dates.js';
 import { writeJson, writeLines } from '../output.js';
+import { explainInput } from '../pki-input.js';
 
 const NAME = 'verify';
 
@@ -123,6 +124,10 @@ export const verify: Command = {
     for (const p of policies)
       if (!/^[0-2](\.(0|[1-9][0-9]*))+$/.test(p))
         throw usageError(`--policy must be a dotted OID, not '${p}'.`, NAME);
+    const host = stringOption(args, 'host');
+    // A typo in --host is the caller's mistake (exit 2), not a certificate that fails to match it.
+    if (host !== undefined && !isIpLiteral(host) && !pki.isValidHostname(host))
+      throw usageError(`--host must be a DNS name or an IP address, not '${host}'.`, NAME);
     const leafPath = args.positionals[0]!;
     const leafCerts = await readCerts(ctx, leafPath);
     const trust = (await Promise.all(trustFiles.map((f) => readCerts(ctx, f)))).flat();
@@ -130,7 +135,6 @@ export const verify: Command = {
     // Extra certificates in the leaf's file are candidate intermediates, as in a server's chain file.
     untrusted.push(...leafCerts.slice(1));
     const crls = (await Promise.all(listOption(args, 'crl').map((f) => readCrlFile(ctx, f)))).flat();
-    const host = stringOption(args, 'host');
     const result = await pki.verifyCertificate(leafCerts[0]!, {
       trustAnchors: trust,
       intermediates: untrusted,
@@ -178,6 +182,17 @@ function toJson(r: PathValidationResult, time: Date) {
   };
 }
 
+/** An IPv4 or IPv6 address, possibly in brackets as in a URL (`[2001:db8::1]`). */
+function isIpLiteral(text: string): boolean {
+  const bare = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
+  try {
+    pki.parseGeneralName(`ip:${bare}`);
+    return !bare.includes('/');
+  } catch {
+    return false;
+  }
+}
+
 function isPkcs7(bytes: Uint8Array): boolean {
   const head = new TextDecoder('latin1').decode(bytes.subarray(0, 64));
   if (head.includes('-----BEGIN PKCS7') || head.includes('-----BEGIN CMS')) return true;
@@ -194,6 +209,8 @@ async function readCerts(ctx: CommandContext, path: string): Promise<Certificate
     if (certs.length === 0) throw new Error('it holds no certificate');
     return certs;
   } catch (e) {
+    const why = explainInput(e, bytes, path, ['certificate', 'pkcs7']);
+    if (why !== e && why instanceof Error) throw new CliError(EXIT.usage, why.message);
     throw new CliError(
       EXIT.usage,
       `cannot read certificates from ${path}: ${e instanceof Error ? e.message : String(e)}`,
