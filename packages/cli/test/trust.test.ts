@@ -2,7 +2,7 @@
 // in a temporary root, and a Java keystore, each checked with the store's own tool.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { basicConstraints, createCertificate, generateKeyPair, keyUsage } from '@certlab/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { cli, removeTempDirs, tempDir } from './helpers.js';
 
 let dir: string;
 let tp: string;
+let rekeyedTp: string;
 
 beforeAll(async () => {
   dir = await tempDir();
@@ -34,6 +35,18 @@ beforeAll(async () => {
     extensions: [basicConstraints({ ca: false })],
   });
   tp = await root.thumbprint();
+  // A renewed root: same subject, another key (NSS gives both one nickname).
+  const rekeyedK = await generateKeyPair({ type: 'ec', curve: 'P-256' });
+  const rekeyed = await createCertificate({
+    subject: 'CN=Trust Test Root, O=Contoso, C=FR',
+    publicKey: rekeyedK.publicKey,
+    signingKey: rekeyedK.privateKey,
+    notBefore: new Date(Date.UTC(2025, 0, 1)),
+    notAfter: new Date(Date.UTC(2035, 0, 1)),
+    extensions: [basicConstraints({ ca: true }), keyUsage(['keyCertSign', 'cRLSign'])],
+  });
+  rekeyedTp = await rekeyed.thumbprint();
+  await writeFile(join(dir, 'rekeyed.pem'), rekeyed.toPem());
   await writeFile(join(dir, 'root.pem'), root.toPem());
   await writeFile(join(dir, 'root.cer'), root.der);
   await writeFile(join(dir, 'leaf.pem'), leaf.toPem());
@@ -108,6 +121,35 @@ describeWithTool('certutil', 'certlab trust --nss', () => {
     const u2 = await cli(dir, 'trust', 'uninstall', 'root.pem', '--nss', 'nssdb');
     expect(u2.stdout).toContain('Not installed');
     expect(r.stdout).not.toContain('not a CA certificate');
+  });
+
+  it('keeps the trust flags of a root already there, and removes only the meant one of a shared nickname', async () => {
+    const db = join(dir, 'shared-db');
+    const certutil = (...a: string[]) =>
+      execFileSync('certutil', a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    await mkdir(db);
+    certutil('-N', '-d', `sql:${db}`, '--empty-password');
+    certutil('-A', '-d', `sql:${db}`, '-n', 'Shared Nick', '-t', 'CT,C,C', '-i', join(dir, 'root.pem'));
+    certutil('-A', '-d', `sql:${db}`, '-n', 'Shared Nick', '-t', 'C,,', '-i', join(dir, 'rekeyed.pem'));
+    const again = await cli(dir, 'trust', 'install', 'root.pem', '--nss', 'shared-db', '--format', 'json');
+    expect(JSON.parse(again.stdout)).toMatchObject({ changed: false, names: ['Shared Nick'] });
+    const list = await cli(dir, 'trust', 'list', '--nss', 'shared-db', '--format', 'json');
+    const certs = JSON.parse(list.stdout).certificates as { thumbprint: string; trust: string }[];
+    expect(certs.map((c) => [c.thumbprint, c.trust]).sort()).toEqual(
+      [
+        [tp, 'CT,C,C'],
+        [rekeyedTp, 'C,,'],
+      ].sort(),
+    );
+    const u = await cli(dir, 'trust', 'uninstall', 'root.pem', '--nss', 'shared-db');
+    expect(u.code, u.stderr).toBe(0);
+    expect(certutil('-L', '-d', `sql:${db}`)).toMatch(/Shared Nick\s+C,,\s*\n$/);
+    expect(
+      certutil('-L', '-d', `sql:${db}`, '-n', 'Shared Nick', '-a').match(/BEGIN CERTIFICATE/g),
+    ).toHaveLength(1);
+    expect((await cli(dir, 'trust', 'list', '--nss', 'shared-db', '--format', 'json')).stdout).toContain(
+      rekeyedTp,
+    );
   });
 
   it('installs a leaf certificate too, with a note that it is not a CA', async () => {
@@ -197,5 +239,13 @@ describeWithTool('keytool', 'certlab trust --java', () => {
     );
     expect(u.code).toBe(0);
     expect(ks()).not.toContain(alias);
+  });
+
+  it("reports keytool's own error when the keystore cannot be written", async () => {
+    await symlink('/nonexistent/certlab/ks.p12', join(dir, 'dangling.p12'));
+    const r = await cli(dir, 'trust', 'install', 'root.pem', '--java', 'dangling.p12');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/keytool error: .*No such file or directory.*\[ERR_STORE_IO\]/);
+    expect(r.stderr).not.toContain('was added');
   });
 });

@@ -131,7 +131,7 @@ function changeCommand(action: 'install' | 'uninstall'): Command {
     description: `${
       installing
         ? 'Installs ROOT (PEM or DER, one certificate) as a trusted CA: certutil -A -t "C,," into the NSS database (nickname "certlab <CN> <thumbprint>"), a PEM file certlab-<THUMBPRINT>.crt in /usr/local/share/ca-certificates then update-ca-certificates, or keytool -importcert -trustcacerts (alias certlab-<thumbprint>). Installing a root already there changes nothing and succeeds.'
-        : 'Removes every entry of the store holding ROOT (matched by SHA-1 thumbprint, whatever its nickname, alias or file name): certutil -D, deleting the file then update-ca-certificates --fresh, or keytool -delete. Removing a root that is not there succeeds.'
+        : 'Removes every trust entry of the store holding ROOT (matched by SHA-1 thumbprint, whatever its nickname, alias or file name): certutil -D (other certificates sharing its nickname keep theirs), cutting it out of its file then update-ca-certificates --fresh (other certificates of the file stay), or keytool -delete. An entry that holds a private key (NSS u flag, a keystore PrivateKeyEntry) is not a trust entry: it is left, and the command fails naming it [ERR_STORE_UNSUPPORTED]. Removing a root that is not there succeeds.'
     } ${TOOLS_NOTE} Exit status: 0 done, 1 the store or its tool failed, 2 bad usage or unreadable ROOT.`,
     options: STORE_OPTIONS,
     positionals: { names: ['ROOT'], min: 1 },

@@ -8,13 +8,17 @@
 // nothing of the host is touched and the result is checked with `openssl verify -CApath
 // <root>/etc/ssl/certs`. Removal runs `update-ca-certificates --fresh`, as Debian documents:
 // without it the links of a deleted file are left behind.
+//
+// What counts is what update-ca-certificates takes: every PEM certificate of every *.crt file
+// (it appends the files to ca-certificates.crt as they are). A DER file is not PEM, so it is not
+// trusted, whatever its name: it is listed without a thumbprint and never counts as installed.
 
-import { mkdir, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, readlink, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Certificate } from '@certlab/pki';
-import * as pki from '@certlab/pki';
 import { StoreError } from '../errors.js';
 import { checkTool, runTool, type TrustChange, type TrustedEntry, type TrustInstaller } from './installer.js';
+import { type CertificateBlock, certificateBlocks } from './pem-blocks.js';
 
 /**
  * Options of {@link debianTrust}.
@@ -78,6 +82,22 @@ export function debianTrust(options: DebianTrustOptions = {}): TrustInstaller {
   const paths = debianPaths(root);
   const command = options.updateCaCertificates ?? 'update-ca-certificates';
 
+  /** A file system failure as ERR_STORE_IO, saying what the user can do about it. */
+  function fsError(e: unknown, action: string, path: string): StoreError {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    const hint = host
+      ? 'the system trust needs root privileges: run it with sudo, or give --root DIR to work under another directory'
+      : `give --root a directory you can write to (${root})`;
+    return new StoreError('ERR_STORE_IO', `Cannot ${action} ${path} (${code}): ${hint}.`, { cause: e });
+  }
+  async function fsDo<T>(action: string, path: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw fsError(e, action, path);
+    }
+  }
+
   async function update(fresh: boolean): Promise<void> {
     if (host && process.platform !== 'linux')
       throw new StoreError(
@@ -86,9 +106,9 @@ export function debianTrust(options: DebianTrustOptions = {}): TrustInstaller {
       );
     if (!host) {
       // A skeleton of the directories the script expects; no hooks directory, so no hook runs.
-      await mkdir(paths.certsDir, { recursive: true });
-      await mkdir(paths.etcCertsDir, { recursive: true });
-      await writeFile(paths.certsConf, '', { flag: 'a' });
+      await fsDo('create', paths.certsDir, () => mkdir(paths.certsDir, { recursive: true }));
+      await fsDo('create', paths.etcCertsDir, () => mkdir(paths.etcCertsDir, { recursive: true }));
+      await fsDo('create', paths.certsConf, () => writeFile(paths.certsConf, '', { flag: 'a' }));
     }
     const args = [
       ...(fresh ? ['--fresh'] : []),
@@ -132,30 +152,35 @@ export function debianTrust(options: DebianTrustOptions = {}): TrustInstaller {
     }
   }
 
-  async function list(): Promise<TrustedEntry[]> {
+  /** Every *.crt file with its bytes (latin1: one character per byte) and PEM certificates. */
+  async function files(): Promise<{ name: string; text: string; blocks: CertificateBlock[] }[]> {
     let names: string[];
     try {
       names = (await readdir(paths.localCertsDir, { recursive: true })).filter((n) => n.endsWith('.crt'));
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw new StoreError('ERR_STORE_IO', `Cannot read ${paths.localCertsDir}: ${(e as Error).message}`, {
-        cause: e,
-      });
+      throw fsError(e, 'read', paths.localCertsDir);
     }
-    const out: TrustedEntry[] = [];
+    const out: { name: string; text: string; blocks: CertificateBlock[] }[] = [];
     for (const name of names.sort()) {
-      let thumbprint: string | undefined;
-      let subject: string | undefined;
+      let text: string;
       try {
-        const cert = pki.readCertificates(await readFile(join(paths.localCertsDir, name)))[0];
-        if (cert) {
-          thumbprint = await cert.thumbprint();
-          subject = cert.subject.toWindowsString();
-        }
+        text = await readFile(join(paths.localCertsDir, name), 'latin1');
       } catch {
-        // listed by file name only
+        continue; // a directory named *.crt, or gone meanwhile: update-ca-certificates skips it too
       }
-      out.push({ name, thumbprint, subject });
+      out.push({ name, text, blocks: await certificateBlocks(text) });
+    }
+    return out;
+  }
+
+  async function list(): Promise<TrustedEntry[]> {
+    const out: TrustedEntry[] = [];
+    for (const { name, blocks } of await files()) {
+      // No PEM certificate (DER, or unreadable): listed by name, not trusted.
+      if (blocks.length === 0) out.push({ name, thumbprint: undefined, subject: undefined });
+      for (const b of blocks)
+        out.push({ name, thumbprint: b.thumbprint, subject: b.cert?.subject.toWindowsString() });
     }
     return out;
   }
@@ -163,6 +188,14 @@ export function debianTrust(options: DebianTrustOptions = {}): TrustInstaller {
   async function matching(cert: Certificate): Promise<{ tp: string; names: string[] }> {
     const tp = await cert.thumbprint();
     return { tp, names: (await list()).filter((e) => e.thumbprint === tp).map((e) => e.name) };
+  }
+
+  /** Writes `text` (latin1) to `path` through a temporary file and a rename, keeping its mode. */
+  async function replaceFile(path: string, text: string): Promise<void> {
+    const mode = (await stat(path)).mode & 0o7777;
+    const tmp = `${path}.certlab-${process.pid}.tmp`;
+    await writeFile(tmp, text, { encoding: 'latin1', mode });
+    await rename(tmp, path);
   }
 
   return {
@@ -179,17 +212,49 @@ export function debianTrust(options: DebianTrustOptions = {}): TrustInstaller {
         return { changed: false, names, thumbprint: tp };
       }
       const name = debianFileName(tp);
-      await mkdir(paths.localCertsDir, { recursive: true });
+      const file = join(paths.localCertsDir, name);
+      await fsDo('create', paths.localCertsDir, () => mkdir(paths.localCertsDir, { recursive: true }));
       // update-ca-certificates takes only PEM files named *.crt.
-      await writeFile(join(paths.localCertsDir, name), cert.toPem(), { mode: 0o644 });
-      await update(false);
+      await fsDo('write', file, () => writeFile(file, cert.toPem(), { mode: 0o644 }));
+      try {
+        await update(false);
+      } catch (e) {
+        // No half install: a file update-ca-certificates did not take in would be trusted by
+        // its next run, long after this error was reported.
+        await rm(file, { force: true });
+        throw e;
+      }
       return { changed: true, names: [name], thumbprint: tp };
     },
     async uninstall(cert): Promise<TrustChange> {
-      const { tp, names } = await matching(cert);
-      for (const n of names) await rm(join(paths.localCertsDir, n), { force: true });
+      const tp = await cert.thumbprint();
+      const names: string[] = [];
+      const before = new Map<string, string>(); // path → its text, to put back if the update fails
+      for (const { name, text, blocks } of await files()) {
+        const mine = blocks.filter((b) => b.thumbprint === tp);
+        if (mine.length === 0) continue;
+        const path = join(paths.localCertsDir, name);
+        before.set(path, text);
+        names.push(name);
+        // A bundle keeps its other certificates, byte for byte: only the blocks of this root go.
+        let rest = '';
+        let at = 0;
+        for (const b of mine) {
+          rest += text.slice(at, b.start);
+          at = b.end;
+        }
+        rest += text.slice(at);
+        if (blocks.length === mine.length) await fsDo('delete', path, () => rm(path, { force: true }));
+        else await fsDo('rewrite', path, () => replaceFile(path, rest));
+      }
       if (names.length > 0) {
-        await update(true);
+        try {
+          await update(true);
+        } catch (e) {
+          for (const [path, text] of before)
+            await writeFile(path, text, { encoding: 'latin1', mode: 0o644 }).catch(() => undefined);
+          throw e;
+        }
         await dropStaleBundle(cert);
       }
       return { changed: names.length > 0, names, thumbprint: tp };

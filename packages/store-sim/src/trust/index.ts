@@ -8,4 +8,10 @@ export {
   type TrustInstaller,
 } from './installer.js';
 export { type JavaTrustOptions, javaAlias, javaTrust, parseKeytoolList } from './java.js';
-export { type NssTrustOptions, nssNickname, nssTrust, parseCertutilList } from './nss.js';
+export {
+  type NssTrustOptions,
+  nssNickname,
+  nssTrust,
+  parseCertutilList,
+  parseCertutilTrust,
+} from './nss.js';
