@@ -5,7 +5,9 @@
 import { type CaErrorCode, isCaError } from '@certlab/ca-sim';
 import { isLabError, type LabErrorCode } from '@certlab/lab';
 import { isPkiError, type PkiErrorCode } from '@certlab/pki';
+import { isStoreError } from '@certlab/store-sim';
 import { CliError, EXIT, type ExitCode } from './cli-error.js';
+import { STORE_USAGE_CODES } from './commands/store-common.js';
 
 /** Library codes that mean "the operation could not be done" rather than "your input is bad". */
 const OPERATION_FAILURES: ReadonlySet<PkiErrorCode> = new Set<PkiErrorCode>([
@@ -74,6 +76,11 @@ export function describeError(
   } else if (isLabError(e)) {
     exitCode = LAB_USAGE_ERRORS.has(e.code) ? EXIT.usage : EXIT.failed;
     lines.push(`certlab: ${lang ? e.messageIn(lang) : e.message} [${e.code}]`);
+  } else if (isStoreError(e)) {
+    // Most store calls go through storeCall; one that does not (a key read for store show, a
+    // trust installer) still gets its code and exit status, not the unexpected-failure path.
+    exitCode = STORE_USAGE_CODES.has(e.code) ? EXIT.usage : EXIT.failed;
+    lines.push(`certlab: ${e.message} [${e.code}]`);
   } else if (isSystemError(e)) {
     const told = describeSystemError(e);
     exitCode = told.exitCode;

@@ -5,6 +5,7 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PkiError } from '@certlab/pki';
+import { StoreError } from '@certlab/store-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliError, EXIT } from '../src/cli-error.js';
 import { describeError } from '../src/report-error.js';
@@ -200,6 +201,14 @@ describe('describeError explains file-system errors', () => {
       exitCode: 2,
       lines: ['certlab: No PEM block. [ERR_PKI_PEM_INVALID]'],
     });
+  });
+
+  it('gives a StoreError that no command wrapped its code and exit status (it was an unexpected failure without its code)', () => {
+    expect(report(new StoreError('ERR_STORE_CORRUPT', 'The key file holds no PRIVATE KEY block.'))).toEqual({
+      exitCode: 1,
+      lines: ['certlab: The key file holds no PRIVATE KEY block. [ERR_STORE_CORRUPT]'],
+    });
+    expect(report(new StoreError('ERR_STORE_NAME_INVALID', 'Bad name.')).exitCode).toBe(2);
   });
 });
 

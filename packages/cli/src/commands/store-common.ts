@@ -37,8 +37,8 @@ export const LANG_OPTION: OptionSpec = {
   help: 'Language of the console texts (default en).',
 };
 
-/** Store codes that mean "what you gave is not valid" (exit 2); other StoreErrors are exit 1. */
-const USAGE_CODES: ReadonlySet<StoreErrorCode> = new Set<StoreErrorCode>([
+/** Store codes that mean "what you gave is not valid" (exit 2); other StoreErrors are exit 1. @example `STORE_USAGE_CODES.has('ERR_STORE_NAME_INVALID')` // true */
+export const STORE_USAGE_CODES: ReadonlySet<StoreErrorCode> = new Set<StoreErrorCode>([
   'ERR_STORE_LOCATION_UNKNOWN',
   'ERR_STORE_NAME_INVALID',
   'ERR_STORE_THUMBPRINT_INVALID',
@@ -63,7 +63,10 @@ export async function storeCall<T>(fn: () => T | Promise<T>): Promise<T> {
     return await fn();
   } catch (e) {
     if (ss.isStoreError(e))
-      throw new CliError(USAGE_CODES.has(e.code) ? EXIT.usage : EXIT.failed, `${e.message} [${e.code}]`);
+      throw new CliError(
+        STORE_USAGE_CODES.has(e.code) ? EXIT.usage : EXIT.failed,
+        `${e.message} [${e.code}]`,
+      );
     throw e;
   }
 }
