@@ -105,6 +105,12 @@ export interface AuthorityOptions {
   readonly curve?: NamedCurve;
   /** The request database; default a new in-memory store. */
   readonly db?: RequestStore;
+  /**
+   * Create the CA when `db` holds none (default true). `false` opens an existing CA only: a
+   * database without one is refused (`ERR_CA_NOT_FOUND`) and nothing is written, so that a
+   * mistyped database location is not answered by a brand-new CA.
+   */
+  readonly create?: boolean;
   /** The HTTP location of `/CertEnroll/` (CDP and AIA URLs). Default `http://pki.contoso.com`. */
   readonly baseUrl?: string;
   /**
@@ -1440,6 +1446,12 @@ export async function createAuthority(options: AuthorityOptions): Promise<Certif
   const serverDnsName = options.serverDnsName ?? hostOf(baseUrl);
   const spec = keySpec(options);
   const setup = await store.initializeCa(async () => {
+    // Thrown inside the store's transaction: it is rolled back, nothing is created.
+    if (options.create === false)
+      throw new CaError(
+        'ERR_CA_NOT_FOUND',
+        `The database holds no CA: create "${options.name}" first (createAuthority without create: false, or certlab ca init).`,
+      );
     const now = clock.now();
     const skew = (options.clockSkewMinutes ?? 10) * 60_000;
     const notBefore = new Date(now.getTime() - skew);

@@ -314,6 +314,121 @@ describe('UserDirectory: names and values a certificate or a log line cannot car
   });
 });
 
+describe('UserDirectory: account names Windows would refuse', () => {
+  const refused: [string, RegExp][] = [
+    // One backslash, the domain before it: not the domain "BAD NAME WITH SPACES" and the user "x\\y".
+    ['bad name with spaces\\x\\y', /has one backslash/],
+    ['CONTOSO\\a\\b', /has one backslash/],
+    ['CON TOSO\\alice', /takes a domain such as CONTOSO/],
+    ['CONTOSO\\ alice', /cannot begin or end with a space/],
+    ['alice @contoso.com', /cannot begin or end with a space/],
+    ...['"', '/', '[', ']', ':', ';', '|', '=', ',', '+', '*', '?', '<', '>', '@'].map(
+      (c): [string, RegExp] => [
+        `CONTOSO\\al${c}ice`,
+        /cannot hold " \/ \\ \[ \] : ; \| = , \+ \* \? < > or @/,
+      ],
+    ),
+    ['al*ce', /cannot hold/],
+    ['a@b@contoso.com', /cannot hold/],
+    ['alice@', /needs a DNS domain such as contoso\.com after the @/],
+    ['alice@fab rikam.com', /takes a DNS domain/],
+    ['...', /only periods and spaces/],
+    ['abcdefghijklmnopqrstu', /at most 20 characters/],
+    // A UPN of the directory's own domain is the sAMAccountName CONTOSO\\<prefix>.
+    ['abcdefghijklmnopqrstu@contoso.com', /at most 20 characters/],
+  ];
+
+  it('add refuses them with a TypeError naming the rule; spaces inside, $, a long foreign UPN are kept', async () => {
+    const users = new UserDirectory('CONTOSO');
+    for (const [name, message] of refused) {
+      await expect(users.add(name, 'x-Passw0rd'), name).rejects.toThrow(TypeError);
+      await expect(users.add(name, 'x-Passw0rd'), name).rejects.toThrow(message);
+      expect(() => users.checkAccountName(name), name).toThrow(message);
+    }
+    expect(users.list()).toEqual([]);
+    for (const name of [
+      'jo smith',
+      'CONTOSO\\EXCH01$',
+      'abcdefghijklmnopqrst',
+      'contoso.com\\bob',
+      '\\carol',
+      'a.very.long.upn.prefix@fabrikam.com',
+      '  dave  ',
+    ])
+      expect(users.checkAccountName(name), name).toBe(users.canonicalName(name));
+  });
+
+  it('a users file naming such an account is ERR_CA_USERS_INVALID, naming the entry', async () => {
+    const hash = await hashPassword('x');
+    for (const [name, message] of refused) {
+      let error: unknown;
+      try {
+        UserDirectory.fromJSON({
+          domain: 'CONTOSO',
+          users: [
+            { name: 'alice', password: hash },
+            { name, password: hash },
+          ],
+        });
+      } catch (e) {
+        error = e;
+      }
+      expect(isCaError(error, 'ERR_CA_USERS_INVALID'), name).toBe(true);
+      expect((error as Error).message, name).toMatch(/^User entry 2 of the users file: its name /);
+      expect((error as Error).message, name).toMatch(message);
+    }
+  });
+});
+
+describe('UserDirectory.load: a file that is not a users file', () => {
+  it('never quotes the file (a password file given by mistake), says where when it can, names a folder', async () => {
+    const { dir, cleanup } = await tempDir('certlab-users-');
+    try {
+      const load = async (text: string): Promise<string> => {
+        const file = join(dir, 'pass.txt');
+        await writeFile(file, text);
+        let error: unknown;
+        try {
+          await UserDirectory.load(file);
+        } catch (e) {
+          error = e;
+        }
+        expect(isCaError(error, 'ERR_CA_USERS_INVALID'), text).toBe(true);
+        return (error as Error).message;
+      };
+      const secret = await load('S3cretPassw0rd\n');
+      expect(secret).toBe(
+        `The users file ${join(dir, 'pass.txt')} is not valid JSON. Fix it, or delete it and add the users again.`,
+      );
+      for (const text of [
+        '{"domain":"CONTOSO",\n"users": [S3cretPassw0rd]}',
+        '"S3cretPassw0rd',
+        'tru S3cretPassw0rd',
+      ])
+        expect(await load(text), text).not.toMatch(/S3cret|Passw0rd|S3/);
+      // V8 gives the position here: told as line and column, without the text.
+      expect(await load('{"domain":"CONTOSO",\n "users" 1}')).toContain(
+        'is not valid JSON (line 2, column 10).',
+      );
+      expect(await load('{"domain":"CONTOSO",')).toContain('is not valid JSON (it ends too early).');
+      expect(await load('')).toContain('is not valid JSON (it is empty).');
+
+      let folder: unknown;
+      try {
+        await UserDirectory.load(dir);
+      } catch (e) {
+        folder = e;
+      }
+      expect(isCaError(folder, 'ERR_CA_USERS_INVALID')).toBe(true);
+      expect((folder as Error).message).toBe(
+        `Cannot read the users file ${dir}: it is a folder, not a file.`,
+      );
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
 describe('UserDirectory: NT hashes for NTLM', () => {
   it('keeps them only with ntlm on, from the next password set, in the file too; off forgets them', async () => {
     const users = new UserDirectory('CONTOSO');

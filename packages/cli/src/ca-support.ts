@@ -14,6 +14,7 @@ import {
   EDIT_FLAGS,
   type EditFlag,
   hresultHex,
+  isCaError,
   type LdapPublication,
   openPgliteStore,
   openPostgresStore,
@@ -81,11 +82,15 @@ export interface CaConfig {
 /** A published template in ca.json: a built-in one's name, or a custom template object. */
 export type TemplateEntry = string | Readonly<Record<string, unknown>>;
 
-/** A parsed --db value. */
-export type DbLocation =
+/**
+ * A parsed --db value. `from` says where the URL came from (`--db`, or the ca.json that records
+ * it, or that it is the default DIR/db), for the sentence of a database that is not there.
+ */
+export type DbLocation = (
   | { readonly kind: 'memory' }
   | { readonly kind: 'pglite'; readonly path: string }
-  | { readonly kind: 'postgres'; readonly url: string };
+  | { readonly kind: 'postgres'; readonly url: string }
+) & { readonly from?: string };
 
 /** The absolute CA directory of a command. @example `caDir(ctx, args)` */
 export function caDir(ctx: CommandContext, args: ParsedArgs): string {
@@ -103,15 +108,58 @@ export function caDir(ctx: CommandContext, args: ParsedArgs): string {
  * parseDbUrl(ctx, 'pglite:./ca-db', 'ca init'); // { kind: 'pglite', path: '/home/me/ca-db' }
  * ```
  */
-export function parseDbUrl(ctx: CommandContext, url: string, command: string): DbLocation {
+export function parseDbUrl(
+  ctx: CommandContext,
+  url: string,
+  command: string,
+  /** What to call the URL in a message: the option, or the file that recorded it. */
+  from = '--db',
+): DbLocation {
   if (url === 'memory:' || url === 'memory') return { kind: 'memory' };
   if (url.startsWith('pglite:')) {
     const path = url.slice('pglite:'.length).replace(/^\/\/(?=\/)/, '');
-    if (path === '') throw usageError('--db pglite:PATH needs a directory.', command);
+    if (path === '') throw usageError(`${from} pglite:PATH needs a directory.`, command);
     return { kind: 'pglite', path: resolvePath(ctx.io, path) };
   }
-  if (/^postgres(ql)?:\/\//i.test(url)) return { kind: 'postgres', url };
-  throw usageError(`--db must be pglite:PATH, memory: or postgres://…, not '${url}'.`, command);
+  if (/^postgres(ql)?:\/\//i.test(url)) {
+    // The password of the URL is masked out of any message, as a last line of defence.
+    const password = postgresPassword(url);
+    if (password === undefined)
+      // Not echoed: the URL holds the password.
+      throw usageError(
+        `${from} is not a PostgreSQL URL certlab can use: write it as postgres://USER:PASSWORD@HOST:PORT/DB, with the port a number and %-encoding for special characters.`,
+        command,
+      );
+    if (password !== '') ctx.secrets.add(password);
+    return { kind: 'postgres', url };
+  }
+  throw usageError(`${from} must be pglite:PATH, memory: or postgres://…, not '${url}'.`, command);
+}
+
+/**
+ * The password of a PostgreSQL URL ('' when it has none), or undefined when `pg` could not read
+ * the URL: the same steps as its connection-string parser (spaces encoded, `user@/db` read with
+ * a stand-in host, %-escapes decoded), so that such a URL is refused as input before any
+ * connection is tried.
+ */
+function postgresPassword(url: string): string | undefined {
+  const text = / |%[^a-f0-9]|%[a-f0-9][^a-f0-9]/i.test(url)
+    ? encodeURI(url).replace(/%25(\d\d)/g, '%$1')
+    : url;
+  try {
+    let u: URL;
+    try {
+      u = new URL(text);
+    } catch {
+      u = new URL(text.replace('@/', '@___DUMMY___/'));
+    }
+    decodeURIComponent(u.username);
+    decodeURIComponent(u.hostname);
+    decodeURI(u.pathname);
+    return decodeURIComponent(u.password);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -131,7 +179,13 @@ export function caDbLocation(
   config: CaConfig | undefined,
   command: string,
 ): DbLocation {
-  return parseDbUrl(ctx, stringOption(args, 'db') ?? config?.db ?? `pglite:${join(dir, 'db')}`, command);
+  const given = stringOption(args, 'db');
+  if (given !== undefined) return { ...parseDbUrl(ctx, given, command), from: '--db' };
+  const file = join(dir, CA_CONFIG_FILE);
+  const recorded = config?.db;
+  if (recorded !== undefined && recorded !== null)
+    return { ...parseDbUrl(ctx, recorded, command, `the "db" of ${file}`), from: file };
+  return { ...parseDbUrl(ctx, `pglite:${join(dir, 'db')}`, command), from: config ? file : 'the default' };
 }
 
 /** The --db text stored in ca.json for a location (null for the default DIR/db). */
@@ -159,19 +213,73 @@ export function describeDb(db: DbLocation): string {
 }
 
 /**
- * Opens the request database. The directory of a PGlite database is created with mode 0700:
- * the simulator keeps the CA private keys in it. A PostgreSQL database must exist; the store
- * creates its tables.
+ * Opens the request database. With `create` (ca init, and serve's first start), the directory
+ * of a PGlite database is created with mode 0700: the simulator keeps the CA private keys in
+ * it. Without it, a PGlite directory that does not exist or is not a database is exit 2 (see
+ * {@link missingDatabase}): opening it would make an empty database, and then a new CA. A
+ * PostgreSQL database must exist; the store creates its tables.
  */
-export async function openStore(db: DbLocation): Promise<RequestStore> {
+export async function openStore(
+  db: DbLocation,
+  options: { readonly create?: boolean } = {},
+): Promise<RequestStore> {
   switch (db.kind) {
     case 'memory':
       return createMemoryStore();
     case 'pglite':
-      await mkdir(db.path, { recursive: true, mode: 0o700 });
+      if (options.create) await mkdir(db.path, { recursive: true, mode: 0o700 });
+      else await assertPgliteDatabase(db);
       return openPgliteStore({ dataDir: db.path });
     case 'postgres':
       return openPostgresStore({ connectionString: db.url });
+  }
+}
+
+/**
+ * Refuses (exit 2) a PGlite location that holds no database: a missing folder, a file, or a
+ * folder without PG_VERSION, the file every PostgreSQL data directory starts with.
+ */
+async function assertPgliteDatabase(db: DbLocation & { readonly kind: 'pglite' }): Promise<void> {
+  const folder = await stat(db.path).catch(() => undefined);
+  if (!folder) throw missingDatabase(db, `There is no CA database in ${db.path}`);
+  if (!folder.isDirectory()) throw missingDatabase(db, `${db.path} is a file, not a CA database folder`);
+  const version = await stat(join(db.path, 'PG_VERSION')).catch(() => undefined);
+  if (!version?.isFile()) throw missingDatabase(db, `${db.path} holds no certlab CA database`);
+}
+
+/**
+ * The exit-2 error of a command whose database holds no CA: `what` (the database, as a
+ * sentence start), where its location came from, and what to do. Only ca init (and serve in a
+ * directory without a CA) makes a new database, so that a typo in --db or a lost DIR/db is
+ * never answered by a brand-new CA.
+ */
+function missingDatabase(db: DbLocation, what: string): CliError {
+  const from = db.from ?? '--db';
+  if (from === '--db')
+    return new CliError(
+      EXIT.usage,
+      `${what} (--db names it): check the --db URL; only 'certlab ca init' creates a CA database.`,
+    );
+  if (from === 'the default')
+    return new CliError(
+      EXIT.usage,
+      `${what}: create a CA with 'certlab ca init', or give its database with --db.`,
+    );
+  return new CliError(
+    EXIT.usage,
+    `${what} (${from} names it): restore the database, or give it with --db; to start a new CA instead, remove ${from} and run 'certlab ca init'.`,
+  );
+}
+
+/** The database as a sentence start, for "holds no CA": without the password of a URL. */
+function databaseText(db: DbLocation): string {
+  switch (db.kind) {
+    case 'memory':
+      return 'The memory: database';
+    case 'pglite':
+      return `The database in ${db.path}`;
+    case 'postgres':
+      return `The PostgreSQL database at ${db.url.replace(/\/\/[^@/]*@/, '//')}`;
   }
 }
 
@@ -290,7 +398,10 @@ export async function writeCaConfig(dir: string, config: CaConfig): Promise<void
   await writeFileAtomic(join(dir, CA_CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`, 0o600);
 }
 
-/** Opens the CA of a configuration over a database; `signingWorkers` as createAuthority takes it. */
+/**
+ * Opens the CA of a configuration over a database; `signingWorkers` as createAuthority takes it.
+ * Without `create`, a database that holds no CA is exit 2 rather than a new CA.
+ */
 export async function openAuthority(
   config: CaConfig,
   db: DbLocation,
@@ -299,9 +410,11 @@ export async function openAuthority(
     /** Active Directory publication, for a CA being created (its database keeps it). */
     readonly ldap?: LdapPublication;
     readonly httpUrls?: boolean;
+    /** Create the database and the CA when there are none (ca init, serve's first start). */
+    readonly create?: boolean;
   } = {},
 ): Promise<CertificationAuthority> {
-  const store = await openStore(db);
+  const store = await openStore(db, { create: options.create === true });
   try {
     return await createAuthority({
       name: config.name,
@@ -311,12 +424,17 @@ export async function openAuthority(
       editFlags: config.editFlags,
       ...(config.templates ? { templates: publishedTemplates(config) } : {}),
       db: store,
+      // A database that holds no CA (an empty PostgreSQL database, a PGlite folder left by a
+      // failed init) is refused, not given a new CA (ERR_CA_NOT_FOUND, told below).
+      ...(options.create ? {} : { create: false }),
       ...(options.signingWorkers ? { signingWorkers: options.signingWorkers } : {}),
       ...(options.ldap ? { ldap: options.ldap } : {}),
       ...(options.httpUrls === false ? { httpUrls: false } : {}),
     });
   } catch (e) {
     await store.close().catch(() => undefined);
+    if (isCaError(e, 'ERR_CA_NOT_FOUND'))
+      throw missingDatabase(db, `${databaseText(db)} holds no certlab CA`);
     throw e;
   }
 }

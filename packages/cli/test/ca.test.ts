@@ -4,8 +4,9 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { openPgliteStore } from '@certlab/ca-sim';
 import {
   decodeMsCertificateTemplate,
   parseCrl as parseCrlDer,
@@ -1066,6 +1067,78 @@ describe('usage errors exit with 2', () => {
   it('writes nothing for a usage error', () => {
     expect(existsSync(join(dir, 'x'))).toBe(false);
     expect(existsSync(join(dir, 'pg'))).toBe(false);
+  });
+});
+
+describe('a ca command never makes a new CA: only ca init (and serve in an empty directory) does', () => {
+  it('a lost DIR/db, a --db typo, an empty folder: exit 2 naming the database, nothing created or issued', async () => {
+    // ca.json without its database, as after `rm -r pki/db`.
+    await mkdir(join(dir, 'lost'));
+    await copyFile(join(dir, 'pki', 'ca.json'), join(dir, 'lost', 'ca.json'));
+    const lostDb = `There is no CA database in ${join(dir, 'lost', 'db')} (${join(dir, 'lost', 'ca.json')} names it)`;
+    for (const args of [
+      ['ca', 'list', '--dir', 'lost'],
+      ['ca', 'cert', '--dir', 'lost', '--out', 'lost.cer'],
+      ['ca', 'submit', '--dir', 'lost', 'web.req', '--template', 'WebServer', '--out', 'lost.cer'],
+      ['ca', 'init', '--dir', 'lost'],
+    ]) {
+      const r = await cli(dir, ...args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toBe(
+        `certlab: ${lostDb}: restore the database, or give it with --db; to start a new CA instead, remove ${join(dir, 'lost', 'ca.json')} and run 'certlab ca init'.\n`,
+      );
+    }
+    expect(existsSync(join(dir, 'lost', 'db'))).toBe(false);
+    expect(existsSync(join(dir, 'lost.cer'))).toBe(false);
+
+    const typo = await submit('--template', 'WebServer', '--db', 'pglite:typo', '--out', 'typo.cer');
+    expect(typo.code, typo.stderr).toBe(2);
+    expect(typo.stderr).toBe(
+      `certlab: There is no CA database in ${join(dir, 'typo')} (--db names it): check the --db URL; only 'certlab ca init' creates a CA database.\n`,
+    );
+    expect(existsSync(join(dir, 'typo'))).toBe(false);
+    expect(existsSync(join(dir, 'typo.cer'))).toBe(false);
+
+    await mkdir(join(dir, 'empty-folder'));
+    const empty = await cli(dir, 'ca', 'list', '--dir', 'pki', '--db', 'pglite:empty-folder');
+    expect(empty.code, empty.stderr).toBe(2);
+    expect(empty.stderr).toContain(
+      `certlab: ${join(dir, 'empty-folder')} holds no certlab CA database (--db names it)`,
+    );
+    expect(await readdir(join(dir, 'empty-folder'))).toEqual([]);
+  });
+
+  it('a database that holds no CA (tables, no CA) stays without one: exit 2 every time', async () => {
+    const store = await openPgliteStore({ dataDir: join(dir, 'no-ca-db') });
+    await store.close();
+    for (let i = 0; i < 2; i++) {
+      const r = await cli(dir, 'ca', 'list', '--dir', 'pki', '--db', 'pglite:no-ca-db');
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toBe(
+        `certlab: The database in ${join(dir, 'no-ca-db')} holds no certlab CA (--db names it): check the --db URL; only 'certlab ca init' creates a CA database.\n`,
+      );
+    }
+  });
+
+  it('a PostgreSQL URL pg cannot read is exit 2 (--db or ca.json), never printing its password', async () => {
+    const r = await cli(dir, 'ca', 'list', '--dir', 'pki', '--db', 'postgres://u:S3cretPw@host:notaport/db');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(
+      'certlab: --db is not a PostgreSQL URL certlab can use: write it as postgres://USER:PASSWORD@HOST:PORT/DB, with the port a number and %-encoding for special characters.',
+    );
+    expect(r.stderr).not.toContain('S3cretPw');
+    await mkdir(join(dir, 'bad-url'));
+    const config = JSON.parse(await readFile(join(dir, 'pki', 'ca.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(
+      join(dir, 'bad-url', 'ca.json'),
+      JSON.stringify({ ...config, db: 'postgresql://u:S3cretPw@h:x/db' }),
+    );
+    const recorded = await cli(dir, 'ca', 'list', '--dir', 'bad-url');
+    expect(recorded.code, recorded.stderr).toBe(2);
+    expect(recorded.stderr).toContain(
+      `certlab: the "db" of ${join(dir, 'bad-url', 'ca.json')} is not a PostgreSQL URL certlab can use`,
+    );
+    expect(recorded.stderr).not.toContain('S3cretPw');
   });
 });
 

@@ -4,7 +4,7 @@
 
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { createRequire } from 'node:module';
 import { type AddressInfo, createServer } from 'node:net';
@@ -621,6 +621,49 @@ describe('certlab serve', () => {
     } finally {
       expect((await fresh.stop()).code).toBe(0);
     }
+  });
+
+  it('a first start with an accounts file it cannot use creates no CA (the file is read first)', async () => {
+    await writeFile(join(cwd, 'pass.txt'), 'S3cretPassw0rd\n');
+    const cases: [string[], string][] = [
+      [['--dir', 'sv', '--users', 'pass.txt'], 'is not valid JSON. Fix it'],
+      [['--dir', 'sv', '--users', 'site'], 'it is a folder, not a file'],
+      [['--dir', 'sv', '--domain', 'not a domain'], 'The certsrv domain must be a NetBIOS-style name'],
+      [
+        ['--dir', 'sv', '--user', 'bad name\\x\\y:Secret-Passw0rd'],
+        '--user: A certsrv user name has one backslash',
+      ],
+    ];
+    for (const [args, message] of cases) {
+      let stderr = '';
+      const code = await run(['serve', '--no-https', '--port', '0', ...args], {
+        stdout: { write: () => true },
+        stderr: { write: (c: string | Uint8Array) => (stderr += String(c)) },
+        cwd,
+        env: {},
+      });
+      expect(code, `${args.join(' ')}: ${stderr}`).toBe(2);
+      expect(stderr).toContain(message);
+      expect(stderr).not.toMatch(/S3cret|Secret-Passw0rd/);
+      for (const made of ['ca.json', 'db', 'CertEnroll', 'users.json'])
+        expect(existsSync(join(cwd, 'sv', made)), `${args.join(' ')}: ${made}`).toBe(false);
+    }
+  });
+
+  it('a CA directory whose database is gone is exit 2, not a new CA', async () => {
+    await mkdir(join(cwd, 'sv-lost'));
+    await copyFile(join(cwd, 'site', 'ca.json'), join(cwd, 'sv-lost', 'ca.json'));
+    let stderr = '';
+    const code = await run(['serve', '--dir', 'sv-lost', '--no-https', '--port', '0'], {
+      stdout: { write: () => true },
+      stderr: { write: (c: string | Uint8Array) => (stderr += String(c)) },
+      cwd,
+      env: {},
+    });
+    expect(code, stderr).toBe(2);
+    expect(stderr).toContain(`certlab: There is no CA database in ${join(cwd, 'sv-lost', 'db')}`);
+    expect(existsSync(join(cwd, 'sv-lost', 'db'))).toBe(false);
+    expect(existsSync(join(cwd, 'sv-lost', 'users.json'))).toBe(false);
   });
 
   it('refuses bad options and a broken accounts file with exit 2, never echoing a password', async () => {

@@ -274,6 +274,53 @@ describe('certlab user', () => {
     expect(r.stderr).toContain('ERR_CA_OPTIONS_INVALID');
   });
 
+  it('exit 2 and no change: an account name Windows would refuse (one backslash, no " / [ ] : ; | = , + * ? < > @, 20 characters)', async () => {
+    const before = await readFile(join(cwd, 'site', 'users.json'), 'utf8');
+    const cases: [string, RegExp][] = [
+      ['bad name with spaces\\x\\y', /A certsrv user name has one backslash/],
+      ['CONTOSO\\a;b', /cannot hold " \/ \\ \[ \] : ; \| = , \+ \* \? < > or @/],
+      ['CONTOSO\\ eve', /cannot begin or end with a space/],
+      ['twenty-one-characters', /at most 20 characters/],
+    ];
+    for (const [name, message] of cases) {
+      const r = await cli(cwd, 'user', 'add', name, '--password', 'e-Passw0rd', '--dir', 'site');
+      expect(r.code, `${name}: ${r.stderr}`).toBe(2);
+      expect(r.stderr, name).toMatch(message);
+      expect(r.stdout, name).toBe('');
+    }
+    expect(await readFile(join(cwd, 'site', 'users.json'), 'utf8')).toBe(before);
+    // Spaces inside a name are allowed, as Windows allows them.
+    const spaced = await cli(
+      cwd,
+      'user',
+      'add',
+      'jo smith',
+      '--password',
+      'j-Passw0rd',
+      '--users',
+      'spaced.json',
+    );
+    expect(spaced.code, spaced.stderr).toBe(0);
+    expect(spaced.stdout).toContain('Added CONTOSO\\jo smith to ');
+  });
+
+  it("exit 2 for a --users file that is not one, never quoting it (a password file given by mistake) nor Node's words", async () => {
+    await writeFile(join(cwd, 'pass.txt'), 'S3cretPassw0rd\n');
+    for (const verb of [['list'], ['add', 'eve', '--password', 'e-Passw0rd'], ['remove', 'eve']]) {
+      const r = await cli(cwd, 'user', ...verb, '--users', 'pass.txt');
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toBe(
+        `certlab: The users file ${join(cwd, 'pass.txt')} is not valid JSON. Fix it, or delete it and add the users again. [ERR_CA_USERS_INVALID]\n`,
+      );
+    }
+    expect(await readFile(join(cwd, 'pass.txt'), 'utf8')).toBe('S3cretPassw0rd\n');
+    const folder = await cli(cwd, 'user', 'list', '--users', 'site');
+    expect(folder.code, folder.stderr).toBe(2);
+    expect(folder.stderr).toBe(
+      `certlab: Cannot read the users file ${join(cwd, 'site')}: it is a folder, not a file. [ERR_CA_USERS_INVALID]\n`,
+    );
+  });
+
   it('creates the file in another domain with --domain, and writes where --users says', async () => {
     const r = await cli(
       cwd,

@@ -175,6 +175,12 @@ function getDummyHash(): Promise<string> {
 }
 
 const DOMAIN_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** The domain of a `user@domain` name: DNS labels (underscores tolerated, as AD does in practice). */
+const DNS_DOMAIN_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
+/** What Windows refuses in a user logon name (sAMAccountName) or a UPN prefix. */
+const ACCOUNT_FORBIDDEN = /["/\\[\]:;|=,+*?<>@]/;
+/** The longest sAMAccountName of a user, in characters. */
+const SAM_ACCOUNT_NAME_MAX = 20;
 
 function usersError(message: string, cause?: unknown): CaError {
   return new CaError('ERR_CA_USERS_INVALID', message, cause === undefined ? undefined : { cause });
@@ -259,6 +265,74 @@ export class UserDirectory {
   }
 
   /**
+   * The canonical name of a new account, or a TypeError saying why Windows would refuse `name`:
+   * an empty user part, control characters, more than one backslash, a malformed domain, a user
+   * part with " / \ [ ] : ; | = , + * ? < > @ or outer spaces, or a sAMAccountName over 20
+   * characters. {@link UserDirectory.add} checks it; a caller may check first (before asking for
+   * a password).
+   *
+   * @example
+   * ```ts
+   * users.checkAccountName('alice'); // 'CONTOSO\\alice'
+   * users.checkAccountName('CONTOSO\\a\\b'); // throws TypeError: … one backslash …
+   * ```
+   */
+  checkAccountName(name: string): string {
+    const canonical = this.canonicalName(name);
+    if (!userPart(canonical)) throw new TypeError('A certsrv user needs a non-empty user name.');
+    if (UNPRINTABLE.test(canonical))
+      throw new TypeError('A certsrv user name cannot hold control characters or line separators.');
+    const problem = this.#nameProblem(name);
+    if (problem) throw new TypeError(`A certsrv user name ${problem}.`);
+    return canonical;
+  }
+
+  /**
+   * Why Windows would refuse `name` for an account (the end of a sentence starting "A certsrv
+   * user name …"), or undefined. An account is `DOMAIN\user` with one backslash and a NetBIOS
+   * or DNS domain, or `user@domain` with a DNS domain; its user part, a sAMAccountName when the
+   * account is of a domain (`DOMAIN\user`, or a UPN of this directory's domain), cannot hold
+   * " / \ [ ] : ; | = , + * ? < > @, begin or end with a space, be only periods and spaces, or
+   * pass 20 characters (AD's limit); a foreign UPN (`bob@fabrikam.com`, kept as written) may be
+   * longer. Blanks around the whole name are dropped (as canonicalName does); spaces inside the
+   * user part are allowed, as Windows allows them. Sign-in does not check this: a name that
+   * breaks a rule simply matches no account.
+   */
+  #nameProblem(name: string): string | undefined {
+    const text = name.trim();
+    // Quoted as typed: the caller refused control characters before asking.
+    const shown = `'${text}'`;
+    const slash = text.indexOf('\\');
+    let domain: string;
+    let user: string;
+    if (slash >= 0) {
+      if (text.indexOf('\\', slash + 1) >= 0)
+        return `has one backslash, between the domain and the user (DOMAIN\\name), and ${shown} has more`;
+      domain = text.slice(0, slash);
+      user = text.slice(slash + 1);
+      // An empty domain (`\\alice`) is this directory's, as canonicalName reads it.
+      if (domain !== '' && !DOMAIN_RE.test(domain))
+        return `takes a domain such as CONTOSO or contoso.com (letters, digits, '.', '_', '-') before the backslash, not '${domain}'`;
+    } else {
+      const at = text.lastIndexOf('@');
+      domain = at >= 0 ? text.slice(at + 1) : '';
+      user = at >= 0 ? text.slice(0, at) : text;
+      if (at >= 0 && !DNS_DOMAIN_RE.test(domain))
+        return domain === ''
+          ? 'needs a DNS domain such as contoso.com after the @'
+          : `takes a DNS domain such as contoso.com after the @, not '${domain}'`;
+    }
+    if (user.trim() !== user) return `cannot begin or end with a space, as ${shown} does`;
+    if (ACCOUNT_FORBIDDEN.test(user))
+      return `cannot hold " / \\ [ ] : ; | = , + * ? < > or @ in its user part (Windows refuses them), as ${shown} does`;
+    if (/^[. ]+$/.test(user)) return `cannot be only periods and spaces, as ${shown} is`;
+    // A foreign UPN is kept as written; every other form is a sAMAccountName of a domain.
+    if (this.canonicalName(text).includes('\\') && user.length > SAM_ACCOUNT_NAME_MAX)
+      return `has at most ${SAM_ACCOUNT_NAME_MAX} characters in its user part (the sAMAccountName limit), and ${shown} has more`;
+    return undefined;
+  }
+
+  /**
    * The account a sign-in name reaches: the account of that exact name; else, for `user@label…`
    * with no such account, the account `LABEL\user` of another domain (`OTHER\eve` signs in as
    * eve@other or eve@other.example, as AD maps a domain's UPN suffix to it). Only sign-in looks
@@ -288,10 +362,7 @@ export class UserDirectory {
     password: string,
     options: { admin?: boolean; directory?: AccountDirectory } = {},
   ): Promise<CertsrvAccount> {
-    const canonical = this.canonicalName(name);
-    if (!userPart(canonical)) throw new TypeError('A certsrv user needs a non-empty user name.');
-    if (UNPRINTABLE.test(canonical))
-      throw new TypeError('A certsrv user name cannot hold control characters or line separators.');
+    const canonical = this.checkAccountName(name);
     if (typeof password !== 'string' || password === '') {
       throw new TypeError(`The password for ${canonical} is empty; give a non-empty password.`);
     }
@@ -637,6 +708,8 @@ export class UserDirectory {
       }
       if (UNPRINTABLE.test(name))
         throw usersError(`${where}: the name holds control characters or line separators. ${fix}`);
+      const nameProblem = dir.#nameProblem(name);
+      if (nameProblem) throw usersError(`${where}: its name ${nameProblem}. ${fix}`);
       if (admin !== undefined && typeof admin !== 'boolean') {
         throw usersError(`${where} (${name}): "admin" must be true or false. ${fix}`);
       }
@@ -688,14 +761,16 @@ export class UserDirectory {
           },
         );
       }
-      throw usersError(`Cannot read the users file ${file}: ${(e as Error).message}`, e);
+      throw usersError(`Cannot read the users file ${file}: ${readProblem(e)}.`, e);
     }
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch (e) {
+      // Never the parser's message: V8 quotes the text around the error, which may be a
+      // password (a password file given as --users). Only where it is, when V8 says.
       throw usersError(
-        `The users file ${file} is not valid JSON (${(e as Error).message}). Fix it, or delete it and add the users again.`,
+        `The users file ${file} is not valid JSON${jsonErrorPlace(e, text)}. Fix it, or delete it and add the users again.`,
         e,
       );
     }
@@ -736,6 +811,48 @@ export class UserDirectory {
       throw e;
     }
   }
+}
+
+/** Why a users file could not be read, in words, from the error's code (never its text). */
+function readProblem(e: unknown): string {
+  switch ((e as NodeJS.ErrnoException).code) {
+    case 'EISDIR':
+      return 'it is a folder, not a file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied (check the owner and mode of the file and its folder)';
+    case 'ENOTDIR':
+      return 'one of the folders on its path is a file';
+    case 'ELOOP':
+      return 'too many symbolic links (a link may point to itself)';
+    case 'EMFILE':
+    case 'ENFILE':
+      return 'too many files are open';
+    case undefined:
+      return 'it could not be read';
+    default:
+      return `the system refused it (${(e as NodeJS.ErrnoException).code})`;
+  }
+}
+
+/**
+ * Where JSON.parse stopped, as " (line L, column C)", " (it ends too early)" or " (it is
+ * empty)", from the position
+ * V8 gives in some messages; "" when it gives none. Only numbers: the message's quoted text is
+ * the file's content.
+ */
+function jsonErrorPlace(e: unknown, text: string): string {
+  const message = e instanceof Error ? e.message : '';
+  if (text.trim() === '') return ' (it is empty)';
+  if (/^Unexpected end of JSON input/.test(message)) return ' (it ends too early)';
+  const m = /\bat position (\d+)/.exec(message);
+  if (!m) return '';
+  const position = Number(m[1]);
+  if (position >= text.length) return ' (it ends too early)';
+  const before = text.slice(0, position);
+  const line = before.split('\n').length;
+  const column = position - (before.lastIndexOf('\n') + 1) + 1;
+  return ` (line ${line}, column ${column})`;
 }
 
 function userPart(canonical: string): string {

@@ -4,6 +4,7 @@
 import {
   type CaCertificateRow,
   type CertificateRow,
+  createAuthority,
   isCaError,
   type NewRequestRow,
   type RequestStore,
@@ -88,6 +89,30 @@ export function storeContract(name: string, factory: () => Promise<RequestStore>
       const c = await s.initializeCa(create);
       expect(c.certificates.map((x) => x.certIndex)).toEqual([0, 1]);
       await expect(s.addCaCertificate(caRow(1))).rejects.toSatisfy((e) => isCaError(e, 'ERR_CA_STORE'));
+    });
+
+    it('createAuthority({ create: false }) refuses a store without a CA and writes nothing; it opens one that has it', async () => {
+      const s = await fresh();
+      const options = {
+        name: 'Contoso Issuing CA',
+        root: { name: 'Contoso Root CA' },
+        keyType: 'ec',
+        db: s,
+      } as const;
+      await expect(createAuthority({ ...options, create: false })).rejects.toSatisfy((e) =>
+        isCaError(e, 'ERR_CA_NOT_FOUND'),
+      );
+      // Nothing was written: the store still makes its CA on the next (creating) call.
+      let made = false;
+      await s.initializeCa(async () => {
+        made = true;
+        return { config: { name: 'Probe', rootName: '' }, certificates: [caRow(0)] };
+      });
+      expect(made).toBe(true);
+      const other = await fresh();
+      const created = await createAuthority({ ...options, db: other });
+      const reopened = await createAuthority({ ...options, db: other, create: false });
+      expect(await reopened.certificate.thumbprint()).toBe(await created.certificate.thumbprint());
     });
 
     it('numbers requests 1, 2, 3 and reads back exactly what was stored', async () => {

@@ -204,7 +204,8 @@ export async function createCaInDir(
 ): Promise<{ ca: CertificationAuthority; published: PublishedCrl[] }> {
   // PGlite lives in DIR; for PostgreSQL, DIR is made only once the server has answered.
   if (db.kind === 'pglite') await mkdir(dir, { recursive: true, mode: 0o700 });
-  const ca = await openAuthority(requested, db, options);
+  // The one place (with serve's first start, which comes here) where a database and its CA are made.
+  const ca = await openAuthority(requested, db, { ...options, create: true });
   try {
     if (db.kind === 'postgres') await mkdir(dir, { recursive: true, mode: 0o700 });
     const published: PublishedCrl[] = [];

@@ -241,23 +241,30 @@ export const serve: Command = {
     // Parsed once: it opens (or creates) the CA and names the database in the report.
     const db = caDbLocation(ctx, args, dir, existing, NAME);
     if (db.kind === 'memory') throw usageError('serve keeps its CA: use pglite:PATH or postgres://…', NAME);
-    const ca: CertificationAuthority = created
-      ? (await createCaInDir(ctx, dir, config, db, { signingWorkers })).ca
-      : await openAuthority(config, db, { signingWorkers });
+
+    // The accounts before the CA: a users file that cannot be used (or a bad --domain or --user)
+    // must not leave a new CA behind in DIR. Nothing is written until the server listens.
+    const usersFile = usersFileOf(ctx, args);
+    const accounts = await loadAccounts(
+      ctx,
+      usersFile,
+      stringOption(args, 'domain') ?? 'CONTOSO',
+      users,
+      ntlm,
+    );
+    let ca: CertificationAuthority;
+    try {
+      ca = created
+        ? (await createCaInDir(ctx, dir, config, db, { signingWorkers })).ca
+        : await openAuthority(config, db, { signingWorkers });
+    } catch (e) {
+      await accounts.release();
+      throw e;
+    }
 
     let server: CertsrvServer | undefined;
     let stopWatching: (() => void) | undefined;
-    let releaseAccounts: (() => Promise<void>) | undefined;
     try {
-      const usersFile = usersFileOf(ctx, args);
-      const accounts = await loadAccounts(
-        ctx,
-        usersFile,
-        stringOption(args, 'domain') ?? 'CONTOSO',
-        users,
-        ntlm,
-      );
-      releaseAccounts = accounts.release;
       const tls = https ? await tlsCredentials(ca, dir, listOption(args, 'tls-name')) : undefined;
       const log = logger(ctx, logFormat);
       // The names a client may use for this site: the CA's server name, the TLS certificate's,
@@ -337,7 +344,7 @@ export const serve: Command = {
       await waitForStop(ctx);
       if (format === 'text') writeLines(ctx.io.stdout, ['Stopping: letting requests in flight finish\u2026']);
     } finally {
-      await releaseAccounts?.();
+      await accounts.release();
       stopWatching?.();
       await server?.close();
       await ca.close();

@@ -249,7 +249,14 @@ export const userAdd: Command = {
     const domain = stringOption(args, 'domain');
     const read = () => readUsers(ctx, file, { create: true, ...(domain !== undefined ? { domain } : {}) });
     const refuseExisting = (users: UserDirectory) => {
-      const canonical = users.canonicalName(name);
+      // Checked before the password is asked for: a name Windows would refuse is exit 2.
+      let canonical: string;
+      try {
+        canonical = users.checkAccountName(name);
+      } catch (e) {
+        if (e instanceof TypeError) throw usageError(e.message, command);
+        throw e;
+      }
       if (users.get(name))
         throw failure(
           `${canonical} exists already in ${file}.`,
