@@ -1037,6 +1037,10 @@ describe('usage errors exit with 2', () => {
     [['ca', 'submit', '--dir', 'pki', 'missing.req'], 'cannot read missing.req'],
     [['ca', 'submit', '--dir', 'pki', 'web.req', '--chain'], '--enc and --chain only apply with --out FILE.'],
     [['ca', 'submit', '--dir', 'nowhere', 'web.req'], 'there is no CA in'],
+    [
+      ['ca', 'submit', '--dir', 'pki', 'web.req', '--attrib', 'CertificateTemplate:WebServer\\nnocolon'],
+      "--attrib 'nocolon' is not Name:Value (e.g. CertificateTemplate:WebServer).",
+    ],
     [['ca', 'list', '--dir', 'pki', '--db', 'memory:'], 'a memory: database holds nothing between commands'],
     [['ca', 'list', '--dir', 'pki', '--db', 'mysql://x'], '--db must be pglite:PATH, memory: or postgres://'],
     [

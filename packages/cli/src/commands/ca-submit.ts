@@ -154,7 +154,14 @@ export const caSubmit: Command = {
     if (template !== undefined && template.trim() === '')
       throw usageError('--template needs a template name.', NAME);
     // certreq -attrib separates attributes with the two characters \n.
-    const attributes = listOption(args, 'attrib').flatMap((a) => a.split(/\\n|\r?\n/));
+    const attributes = listOption(args, 'attrib')
+      .flatMap((a) => a.split(/\\n|\r?\n/))
+      .filter((a) => a.trim() !== '');
+    // A piece without "Name:" was dropped by the CA, and the request then denied for want of a
+    // template it was meant to carry: say so before anything is submitted.
+    for (const a of attributes)
+      if (!/^[^:]*[^:\s][^:]*:/.test(a))
+        throw usageError(`--attrib '${a}' is not Name:Value (e.g. CertificateTemplate:WebServer).`, NAME);
     const requester = await withAccount(
       ctx,
       join(caDir(ctx, args), USERS_FILE),
