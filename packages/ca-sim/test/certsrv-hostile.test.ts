@@ -29,7 +29,11 @@ const ALICE = basic('alice', 'alice-Passw0rd');
 const BOB = basic('bob', 'bob-Passw0rd');
 const ADMIN = basic('caadmin', 'admin-Passw0rd');
 const ADMIN2 = basic('caadmin2', 'admin2-Passw0rd');
-const XSS_USER = basic(IMG, 'xss-Passw0rd');
+// The most hostile account name Windows (and UserDirectory) allows: no < > " = ; in a logon name,
+// but an apostrophe, an ampersand and spaces, which break a page that does not escape them.
+const XSS_NAME = "o'neil & <co";
+const XSS_USER_NAME = "o'neil & co";
+const XSS_USER = basic(XSS_USER_NAME, 'xss-Passw0rd');
 
 let ca: CertificationAuthority;
 let server: CertsrvServer;
@@ -117,7 +121,7 @@ beforeAll(async () => {
     users.add('bob', 'bob-Passw0rd'),
     users.add('caadmin', 'admin-Passw0rd', { admin: true }),
     users.add('caadmin2', 'admin2-Passw0rd', { admin: true }),
-    users.add(IMG, 'xss-Passw0rd', { admin: true }),
+    users.add(XSS_USER_NAME, 'xss-Passw0rd', { admin: true }),
   ]);
   server = await startCertsrv({ ca, users, crlSchedule: false, log: (e) => logs.push(e) });
   port = Number(new URL(server.url).port);
@@ -497,6 +501,11 @@ describe('5. markup and script in every echoed field', () => {
     const home = await get('/certsrv/', XSS_USER);
     expect(home.status).toBe(200);
     expect(home.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(home.text).toContain('o&#39;neil &amp; co');
+    expect(home.text).not.toContain(XSS_USER_NAME);
+    // Markup cannot be an account name at all: Windows refuses < > " in a logon name.
+    await expect(users.add(IMG, 'xss-Passw0rd')).rejects.toThrow(TypeError);
+    await expect(users.add(XSS_NAME, 'xss-Passw0rd')).rejects.toThrow(TypeError);
     await checkAllPages(XSS_USER);
     await checkAllPages(XSS_USER, { 'accept-language': 'fr-FR' });
     await checkAllPages(ALICE);
