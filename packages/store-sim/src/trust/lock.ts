@@ -71,7 +71,9 @@ async function take(lockPath: string, what: string, waitMs: number): Promise<() 
     if (owner === undefined) unnamedSince ??= Date.now();
     const stale =
       owner !== undefined
-        ? owner.host === hostname() && owner.pid !== process.pid && !alive(owner.pid)
+        ? // Our own pid is a former incarnation's (a container restarted with the same pid): this
+          // process's calls are queued above, so none of them holds the lock now.
+          owner.host === hostname() && (owner.pid === process.pid || !alive(owner.pid))
         : Date.now() - unnamedSince! > 5_000;
     if (stale) {
       // Rename aside first: of two processes taking over at once, one wins; the other's new
