@@ -374,6 +374,37 @@ describe('certlab store list / show / verify', () => {
     expect(text.stdout).toContain('ERROR: Signature test FAILED: the key does not match the certificate');
   });
 
+  it('a damaged key file is exit 1 ERR_STORE_CORRUPT naming the file, not a PEM error', async () => {
+    const k = await generateKeyPair({ type: 'ec', curve: 'P-256' });
+    const c = await createCertificate({
+      subject: 'CN=damaged',
+      publicKey: k.publicKey,
+      signingKey: k.privateKey,
+    });
+    const m = await Machine.open({
+      name: 'DAMAGED',
+      adapter: new DirectoryStoreAdapter(join(dir, 'm-damaged')),
+    });
+    const e = await m.store('LocalMachine', 'My').add(c, { key: k.privateKey });
+    const keyFile = join(dir, 'm-damaged', 'LocalMachine', '.keys', `${e.properties.keyContainer}.key`);
+    // A PEM block whose Base64 decodes, but not to a PKCS #8 key.
+    await writeFile(keyFile, '-----BEGIN PRIVATE KEY-----\nAAAABBBB\n-----END PRIVATE KEY-----\n');
+    const r = await cli(dir, 'store', 'show', e.thumbprint, '--machine', 'm-damaged');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(keyFile);
+    expect(r.stderr).toContain("Import the certificate's .pfx again");
+    expect(r.stderr).toContain('[ERR_STORE_CORRUPT]');
+    expect(r.stderr).not.toContain('ERR_PKI');
+    // A damaged properties file: the certificate still lists, and a warning says what was lost.
+    const props = join(dir, 'm-damaged', 'LocalMachine', 'My', `${e.thumbprint}.json`);
+    await writeFile(props, '{ not json');
+    const listed = await cli(dir, 'store', 'list', '--machine', 'm-damaged', '--format', 'json');
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain(e.thumbprint);
+    expect(listed.stderr).toMatch(/^Warning: .*\.json/m);
+    expect(listed.stderr).toContain(props);
+  });
+
   it('verifies a trusted chain: OK verdict, CERT_TRUST flags, exit 0', async () => {
     const r = await cli(
       dir,
@@ -583,6 +614,81 @@ describe('certlab store export / delete', () => {
     expect(
       (await cli(dir, 'store', 'export', leafT, '--machine', 'ex01', '--as', 'cer', '--out', 'out.cer')).code,
     ).toBe(1);
+  });
+
+  it("a .pfx exported with --chain keeps the chain certificates' friendly names", async () => {
+    // As a .pfx made by pk12util with named CA certificates: the names come in with the import.
+    const [rK, iK, lK] = await Promise.all(
+      [0, 1, 2].map(() => generateKeyPair({ type: 'ec', curve: 'P-256' })),
+    );
+    const validity = { notBefore: new Date(Date.now() - DAY), notAfter: new Date(Date.now() + DAY) };
+    const caExt = [basicConstraints({ ca: true }), keyUsage(['keyCertSign', 'cRLSign'])];
+    const nRoot = await createCertificate({
+      subject: 'CN=RSA Root, O=Audit',
+      publicKey: rK!.publicKey,
+      signingKey: rK!.privateKey,
+      ...validity,
+      extensions: caExt,
+    });
+    const nIca = await createCertificate({
+      subject: 'CN=RSA ICA, O=Audit',
+      publicKey: iK!.publicKey,
+      signingKey: rK!.privateKey,
+      issuer: nRoot,
+      ...validity,
+      extensions: caExt,
+    });
+    const own = await createCertificate({
+      subject: 'CN=named.contoso.com',
+      publicKey: lK!.publicKey,
+      signingKey: iK!.privateKey,
+      issuer: nIca,
+      ...validity,
+      extensions: [basicConstraints({ ca: false }), extKeyUsage(['serverAuth'])],
+    });
+    await writeFile(
+      join(dir, 'named.pfx'),
+      await createPkcs12({
+        key: lK!.privateKey,
+        certificate: own,
+        chain: [
+          { certificate: nIca, friendlyName: 'RSA ICA - Audit' },
+          { certificate: nRoot, friendlyName: 'RSA Root - Audit' },
+        ],
+        password: PASS,
+        friendlyName: 'Named leaf',
+        iterations: 2048,
+      }),
+    );
+    const m = ['--machine', 'm-named', '--location', 'LocalMachine'];
+    const imp = await cli(dir, 'store', 'import', 'named.pfx', ...m, '--password', PASS, '--exportable');
+    expect(imp.code, imp.stderr).toBe(0);
+    const t = await own.thumbprint();
+    const r = await cli(
+      dir,
+      'store',
+      'export',
+      t,
+      ...m,
+      '--store',
+      'My',
+      '--as',
+      'pfx',
+      '--chain',
+      '--password',
+      'P',
+      '--out',
+      'named-out.pfx',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const back = await readPkcs12(new Uint8Array(await readFile(join(dir, 'named-out.pfx'))), 'P');
+    const names: Record<string, string | undefined> = {};
+    for (const b of back.bags) if (b.certificate) names[await b.certificate.thumbprint()] = b.friendlyName;
+    expect(names).toEqual({
+      [t]: 'Named leaf',
+      [await nIca.thumbprint()]: 'RSA ICA - Audit',
+      [await nRoot.thumbprint()]: 'RSA Root - Audit',
+    });
   });
 
   it('exports a .sst with the chain that imports into another machine and that show lists', async () => {

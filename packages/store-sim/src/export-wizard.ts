@@ -1,8 +1,14 @@
 // The Certificate Export Wizard: DER or Base-64 .cer, .p7b or .sst (optionally with the chain),
 // .pfx (key required and exportable).
 
-import { createCertsOnlyPkcs7, createPkcs12, encodePem } from '@certlab/pki';
-import { buildChain } from './chain-engine.js';
+import {
+  type Certificate,
+  createCertsOnlyPkcs7,
+  createPkcs12,
+  encodePem,
+  type Pkcs12ChainCertificate,
+} from '@certlab/pki';
+import { buildChain, type ChainElement } from './chain-engine.js';
 import { StoreError } from './errors.js';
 import { parseLocation, type StoreLocation } from './locations.js';
 import type { Machine } from './machine.js';
@@ -79,10 +85,9 @@ export async function exportCertificate(
   const loc = parseLocation(location);
   const entry = machine.store(loc, store).get(thumbprint);
   if (!entry) throw new StoreError('ERR_STORE_NOT_FOUND', `${thumbprint} is not in ${loc}\\${store}.`);
-  const chain = async () =>
-    options.includeChain
-      ? (await buildChain(machine, entry, { context: loc })).elements.slice(1).map((e) => e.certificate)
-      : [];
+  const chainElements = async (): Promise<readonly ChainElement[]> =>
+    options.includeChain ? (await buildChain(machine, entry, { context: loc })).elements.slice(1) : [];
+  const chain = async () => (await chainElements()).map((e) => e.certificate);
   switch (options?.format) {
     case 'cer':
       return entry.certificate.der.slice();
@@ -121,7 +126,9 @@ export async function exportCertificate(
       return createPkcs12({
         key,
         certificate: entry.certificate,
-        chain: await chain(),
+        // Windows' PFX export puts each chain certificate's friendly name in its bag, as it does
+        // the leaf's: a root imported from a .pfx keeps its name through an export and re-import.
+        chain: (await chainElements()).map((e) => withFriendlyName(machine, e)),
         password: options.password,
         ...(entry.properties.friendlyName !== undefined
           ? { friendlyName: entry.properties.friendlyName }
@@ -134,4 +141,12 @@ export async function exportCertificate(
         `The export format must be cer, cer-base64, p7b, sst or pfx, not ${JSON.stringify(options?.format)}.`,
       );
   }
+}
+
+/** A chain certificate with the friendly name of the store copy the chain engine found it in. */
+function withFriendlyName(machine: Machine, e: ChainElement): Certificate | Pkcs12ChainCertificate {
+  const copies = machine.locate(e.thumbprint);
+  const copy = copies.find((c) => `${c.location}\\${c.store}` === e.foundIn) ?? copies[0];
+  const friendlyName = copy?.properties.friendlyName;
+  return friendlyName === undefined ? e.certificate : { certificate: e.certificate, friendlyName };
 }

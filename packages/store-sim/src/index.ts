@@ -17,7 +17,12 @@
 
 export type { StoreAdapter, StoredCertificate, StoredCrl, StoreRef } from './adapter.js';
 export { removeFileDurable, writeFileAtomic } from './adapters/atomic-file.js';
-export { CACHE_FILE, type DirectoryLoadStats, DirectoryStoreAdapter } from './adapters/directory.js';
+export {
+  CACHE_FILE,
+  type DirectoryLoadStats,
+  DirectoryStoreAdapter,
+  type SkippedFile,
+} from './adapters/directory.js';
 export { MemoryStoreAdapter } from './adapters/memory.js';
 export * from './chain-engine.js';
 export type { CertificateEntry } from './entry.js';

@@ -377,7 +377,8 @@ export class Machine {
   }
 
   /**
-   * The private key linked to an entry, or undefined when it has none.
+   * The private key linked to an entry, or undefined when it has none. Throws ERR_STORE_CORRUPT
+   * when the key container holds something that is not a private key (a damaged key file).
    *
    * @example
    * ```ts
@@ -388,7 +389,17 @@ export class Machine {
     const c = entry.properties.keyContainer;
     if (c === undefined || !this.hasKey(entry.location, c)) return undefined;
     const der = await this.adapter.getKey(entry.location, c);
-    return der ? importPrivateKey(der) : undefined;
+    if (!der) return undefined;
+    try {
+      return await importPrivateKey(der);
+    } catch (e) {
+      // The bytes came from the machine, not from the user: a damaged container, not bad input.
+      throw new StoreError(
+        'ERR_STORE_CORRUPT',
+        `${this.adapter.name}: the key container ${c} of ${entry.location} does not hold a readable private key. Import the certificate's .pfx again to replace it, or delete the container (the certificate then has no private key).`,
+        { cause: e },
+      );
+    }
   }
 
   // --- internal API for stores, the import wizard and the chain engine ------------------------

@@ -1,11 +1,29 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
+import {
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  truncate,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { decodePem, parseCertificate } from '@certlab/pki';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CACHE_FILE, DirectoryStoreAdapter, importFile, Machine } from '../src/index.js';
+import {
+  CACHE_FILE,
+  DirectoryStoreAdapter,
+  importFile,
+  isStoreError,
+  Machine,
+  MemoryStoreAdapter,
+} from '../src/index.js';
 import { pki } from './fixtures.js';
 
 const dirs: string[] = [];
@@ -295,5 +313,96 @@ describe('DirectoryStoreAdapter', () => {
     r = await load();
     expect(r.out).toEqual({});
     expect(await new DirectoryStoreAdapter(dir).listStores('LocalMachine')).not.toContain('CA');
+  });
+
+  it('takes a lower-case thumbprint name and DER content as the same entry; the next write renames it', async () => {
+    const dir = await tempDir();
+    const { root, ica } = await pki();
+    const [rt, it_] = [await root.cert.thumbprint(), await ica.cert.thumbprint()];
+    const store = join(dir, 'LocalMachine', 'Root');
+    await mkdir(store, { recursive: true });
+    await writeFile(join(store, `${rt.toLowerCase()}.cer`), root.cert.toPem());
+    await writeFile(join(store, `${rt.toLowerCase()}.json`), JSON.stringify({ friendlyName: 'By hand' }));
+    await writeFile(join(store, `${it_}.cer`), ica.cert.der); // DER, not PEM
+    const adapter = new DirectoryStoreAdapter(dir);
+    const m = await Machine.open({ name: 'EX01', adapter });
+    expect(adapter.skippedFiles).toEqual([]);
+    expect(m.store('LocalMachine', 'Root').get(rt)?.properties.friendlyName).toBe('By hand');
+    expect(m.store('LocalMachine', 'Root').has(it_)).toBe(true);
+    expect(await adapter.getCertificate({ location: 'LocalMachine', store: 'Root' }, rt)).toMatchObject({
+      thumbprint: rt,
+      properties: { friendlyName: 'By hand' },
+    });
+    // The next write of that certificate gives it the canonical name, and no stale copy stays.
+    await m.store('LocalMachine', 'Root').setProperties(rt, { friendlyName: 'Renamed' });
+    expect((await readdir(store)).filter((f) => !f.startsWith('.')).sort()).toEqual(
+      [`${it_}.cer`, `${rt}.cer`, `${rt}.json`].sort(),
+    );
+    const again = await Machine.open({ name: 'EX01', adapter: new DirectoryStoreAdapter(dir) });
+    expect(again.store('LocalMachine', 'Root').get(rt)?.properties.friendlyName).toBe('Renamed');
+    // Deleting removes every spelling: a lower-case copy left behind would come back.
+    await rename(join(store, `${rt}.cer`), join(store, `${rt.toLowerCase()}.cer`));
+    const m3 = await Machine.open({ name: 'EX01', adapter: new DirectoryStoreAdapter(dir) });
+    await m3.store('LocalMachine', 'Root').remove(rt);
+    const m4 = await Machine.open({ name: 'EX01', adapter: new DirectoryStoreAdapter(dir) });
+    expect(m4.store('LocalMachine', 'Root').has(rt)).toBe(false);
+  });
+
+  it('reports every file it skips, with the file and what to do; the rest of the machine loads', async () => {
+    const dir = await tempDir();
+    const { root, ica, leaf, expired } = await pki();
+    const [rt, it_, lt, et] = await Promise.all([root, ica, leaf, expired].map((n) => n.cert.thumbprint()));
+    const m = await Machine.open({ name: 'EX01', adapter: new DirectoryStoreAdapter(dir) });
+    const ca = m.store('LocalMachine', 'CA');
+    for (const n of [root, ica, leaf]) await ca.add(n.cert, { properties: { friendlyName: 'named' } });
+    const store = join(dir, 'LocalMachine', 'CA');
+    const path = (f: string) => join(store, f);
+    await writeFile(path(`${rt}.json`), '{"friendlyName": "cut'); // torn JSON
+    await writeFile(path(`${it_}.json`), '{"friendlyName": 5, "keyExportable": true}'); // a wrong type
+    await writeFile(path(`${lt}.cer`), 'not a certificate\n');
+    await writeFile(path(`${et}.cer`), root.cert.toPem()); // another certificate than its name says
+    await writeFile(path('contoso-root.cer'), root.cert.toPem()); // not named after a thumbprint
+    const adapter = new DirectoryStoreAdapter(dir);
+    const m2 = await Machine.open({ name: 'EX01', adapter });
+    await m2.reload(); // listed twice, reported once
+    const problems = Object.fromEntries(adapter.skippedFiles.map((f) => [f.path, f.problem]));
+    expect(Object.keys(problems).sort()).toEqual(
+      [`${rt}.json`, `${it_}.json`, `${lt}.cer`, `${et}.cer`, 'contoso-root.cer'].map(path).sort(),
+    );
+    expect(adapter.skipped.sort()).toEqual(Object.keys(problems).sort());
+    for (const [p, problem] of Object.entries(problems)) expect(problem).toContain(p);
+    expect(problems[path(`${rt}.json`)]).toMatch(/not valid JSON.*without its properties.*Mend or delete/);
+    expect(problems[path(`${it_}.json`)]).toMatch(/friendlyName has the wrong type/);
+    expect(problems[path(`${lt}.cer`)]).toMatch(/neither a PEM nor a DER certificate/);
+    expect(problems[path(`${et}.cer`)]).toContain(`holds the certificate ${rt}, not ${et}`);
+    expect(problems[path('contoso-root.cer')]).toMatch(/not named after a thumbprint.*certlab store import/);
+    // Damaged properties cost only the properties: the certificate is there.
+    const e = m2.store('LocalMachine', 'CA').get(rt!);
+    expect(e?.properties).toEqual({});
+    expect(m2.store('LocalMachine', 'CA').get(it_!)?.properties).toEqual({ keyExportable: true });
+    expect(m2.store('LocalMachine', 'CA').has(lt!)).toBe(false);
+  });
+
+  it('a key file that holds no private key is ERR_STORE_CORRUPT naming the file and the fix', async () => {
+    const dir = await tempDir();
+    const { pfx, pfxPassword, leaf } = await pki();
+    const m = await Machine.open({ name: 'EX01', adapter: new DirectoryStoreAdapter(dir) });
+    await importFile(m, pfx, { location: 'LocalMachine', password: pfxPassword });
+    const e = m.store('LocalMachine', 'My').get(await leaf.cert.thumbprint())!;
+    const keyFile = join(dir, 'LocalMachine', '.keys', `${e.properties.keyContainer}.key`);
+    await writeFile(keyFile, '-----BEGIN PRIVATE KEY-----\nAAAABBBB\n-----END PRIVATE KEY-----\n');
+    const err = await m.privateKey(e).catch((x: unknown) => x);
+    expect(isStoreError(err, 'ERR_STORE_CORRUPT')).toBe(true);
+    expect((err as Error).message).toContain(keyFile);
+    expect((err as Error).message).toContain("Import the certificate's .pfx again");
+    // Any adapter: the machine says which container is damaged rather than a PEM/DER error.
+    const mem = new MemoryStoreAdapter();
+    const mm = await Machine.open({ name: 'MEM', adapter: mem });
+    await importFile(mm, pfx, { location: 'LocalMachine', password: pfxPassword });
+    const me = mm.store('LocalMachine', 'My').get(await leaf.cert.thumbprint())!;
+    await mem.putKey('LocalMachine', me.properties.keyContainer!, new Uint8Array([1, 2, 3]));
+    const memErr = await mm.privateKey(me).catch((x: unknown) => x);
+    expect(isStoreError(memErr, 'ERR_STORE_CORRUPT')).toBe(true);
+    expect((memErr as Error).message).toContain(me.properties.keyContainer!);
   });
 });

@@ -98,7 +98,11 @@ export async function openMachine(
     if (!isDir) throw usageError(`--machine ${dir}: no such directory (import something first).`, command);
   }
   const name = basename(root).toUpperCase() || 'CERTLAB';
-  return storeCall(() => ss.Machine.open({ name, adapter: new ss.DirectoryStoreAdapter(root) }));
+  const adapter = new ss.DirectoryStoreAdapter(root);
+  const machine = await storeCall(() => ss.Machine.open({ name, adapter }));
+  // A damaged file is skipped so that the rest of the machine opens; never silently.
+  for (const f of adapter.skippedFiles) ctx.io.stderr.write(`Warning: ${f.problem}\n`);
+  return machine;
 }
 
 /** --location, parsed, or undefined. @example `locationOption(args)` */

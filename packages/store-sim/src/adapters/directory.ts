@@ -1,10 +1,17 @@
 // The directory adapter: a simulated machine as plain files that survive restarts.
 //
-//   DIR/<Location>/<Store>/<THUMBPRINT>.cer    the certificate, PEM
+//   DIR/<Location>/<Store>/<THUMBPRINT>.cer    the certificate, PEM (DER accepted on read)
 //   DIR/<Location>/<Store>/<THUMBPRINT>.json   its properties (only when it has any)
 //   DIR/<Location>/<Store>/<SHA1 OF CRL>.crl   CRLs, PEM
 //   DIR/<Location>/<Store>/.certlab-cache      a rebuildable load cache (see below), never authoritative
 //   DIR/<Location>/.keys/<container>.key       private keys, PKCS #8 PEM, mode 0600
+//
+// Thumbprints are case-insensitive, as in Windows: a file named in lower case (sha1sum's output,
+// by hand) is the same entry, and the next write of that certificate replaces it with the
+// upper-case name this adapter writes. A file that cannot be used (a .cer not named after a
+// thumbprint, one that holds no certificate or another certificate than its name says, a
+// properties file that is not JSON) is skipped and listed in `skippedFiles` with what to do:
+// one damaged file never makes the whole machine unreadable.
 //
 // Every write is atomic (temp + fsync + rename), one file per object, no shared index: concurrent
 // writers of different certificates never overwrite each other, and a crash leaves whole files.
@@ -21,9 +28,9 @@
 
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodePem, encodePem } from '@certlab/pki';
+import { decodePem, encodePem, importPrivateKey } from '@certlab/pki';
 import type { StoreAdapter, StoredCertificate, StoredCrl, StoreRef } from '../adapter.js';
 import { StoreError } from '../errors.js';
 import { STORE_LOCATIONS, type StoreLocation } from '../locations.js';
@@ -39,7 +46,10 @@ import {
 
 const KEYS_DIR = '.keys';
 const CONTAINER = /^[A-Za-z0-9_{}-][A-Za-z0-9._{}-]{0,127}$/;
-const THUMB_FILE = /^([0-9A-F]{40})\.cer$/;
+/** A certificate file: its thumbprint in any case (Windows thumbprints are case-insensitive). */
+const THUMB_FILE = /^([0-9A-Fa-f]{40})\.cer$/;
+/** Certificate-looking files that are not named after a thumbprint: reported, never loaded. */
+const OTHER_CERT_FILE = /\.(?:cer|crt|der|pem)$/i;
 const CRL_FILE = /^([0-9A-F]{40})\.crl$/;
 /**
  * The load cache of a store directory (see the top of this file).
@@ -65,6 +75,21 @@ interface FileStamp {
 
 interface CacheRecord extends FileStamp {
   readonly der: Uint8Array;
+}
+
+/**
+ * A file of the directory the adapter could not use, and why, as a sentence that says what to do.
+ *
+ * @example
+ * ```ts
+ * for (const f of adapter.skippedFiles) console.error(`Warning: ${f.problem}`);
+ * // Warning: /m/LocalMachine/Root/8B89….json is not valid JSON (…): the certificate 8B89… is loaded without its properties…
+ * ```
+ */
+export interface SkippedFile {
+  readonly path: string;
+  /** A sentence naming the file, what is wrong and what to do. */
+  readonly problem: string;
 }
 
 /**
@@ -178,6 +203,19 @@ class CertFileReader {
 
   /** The DER of a certificate file when it hashes to `thumbprint` (see {@link certFileDer}). */
   der(text: string, thumbprint: string): Uint8Array | undefined {
+    if (looksLikeDer(text)) {
+      // A DER file (latin1 keeps the bytes as they are): copied into the arena, as PEM is.
+      if (text.length > ARENA_SIZE / 4) return certFileDer(text, thumbprint);
+      if (this.#used + text.length > this.#arena.length) {
+        this.#arena = Buffer.allocUnsafeSlow(ARENA_SIZE);
+        this.#used = 0;
+      }
+      const n = this.#arena.write(text, this.#used, 'latin1');
+      const der = new Uint8Array(this.#arena.buffer, this.#arena.byteOffset + this.#used, n);
+      if (sha1(der) !== thumbprint) return undefined;
+      this.#used += n;
+      return der;
+    }
     if (text.startsWith(PEM_BEGIN)) {
       const e = text.indexOf('-----', PEM_BEGIN.length);
       if (e > 0 && text.startsWith(PEM_END, e)) {
@@ -203,11 +241,26 @@ class CertFileReader {
 }
 
 /**
- * The DER of a certificate file, when it hashes to `thumbprint`. The files this adapter writes
- * (one block, nothing around it) are decoded with Node's Base64 decoder; anything else goes
- * through the strict PEM decoder. Either way only bytes whose SHA-1 is the name are accepted.
+ * Whether a certificate file (read as latin1) is DER rather than PEM: a DER certificate starts
+ * with a SEQUENCE tag and a long-form length (a certificate is more than 127 bytes); PEM text
+ * never starts with 0x30 0x81/0x82/0x83.
+ */
+function looksLikeDer(text: string): boolean {
+  const len = text.charCodeAt(1);
+  return text.charCodeAt(0) === 0x30 && len >= 0x81 && len <= 0x83;
+}
+
+/**
+ * The DER of a certificate file, when it hashes to `thumbprint`. A DER file is taken as it is;
+ * the PEM files this adapter writes (one block, nothing around it) are decoded with Node's Base64
+ * decoder; anything else goes through the strict PEM decoder. Either way only bytes whose SHA-1
+ * is the name are accepted.
  */
 function certFileDer(text: string, thumbprint: string): Uint8Array | undefined {
+  if (looksLikeDer(text)) {
+    const der = new Uint8Array(Buffer.from(text, 'latin1'));
+    return sha1(der) === thumbprint ? der : undefined;
+  }
   if (text.startsWith(PEM_BEGIN)) {
     const e = text.indexOf('-----', PEM_BEGIN.length);
     if (e > 0 && text.startsWith(PEM_END, e)) {
@@ -218,6 +271,27 @@ function certFileDer(text: string, thumbprint: string): Uint8Array | undefined {
   const der = pemBytes(text, 'CERTIFICATE');
   return der && sha1(der) === thumbprint ? der : undefined;
 }
+
+/** Why a certificate file named `thumbprint` was not loaded, as a sentence with the fix. */
+function certFileProblem(path: string, text: string, thumbprint: string): string {
+  const der = looksLikeDer(text)
+    ? new Uint8Array(Buffer.from(text, 'latin1'))
+    : pemBytes(text, 'CERTIFICATE');
+  if (der)
+    return `${path} holds the certificate ${sha1(der)}, not ${thumbprint} as its name says: it is skipped. Rename it to ${sha1(der)}.cer, or import it again with certlab store import.`;
+  return `${path} is neither a PEM nor a DER certificate: it is skipped. Delete it, or replace it with the certificate (certlab store import).`;
+}
+
+/** The properties cleanProperties keeps (a wrong type drops one). */
+const PROPERTY_NAMES = [
+  'friendlyName',
+  'description',
+  'archived',
+  'keyContainer',
+  'keyProvider',
+  'keyExportable',
+  'enhancedKeyUsage',
+] as const;
 
 function segment(s: string): string {
   return encodeURIComponent(s).replace(/^\./, '%2E');
@@ -299,6 +373,11 @@ export class DirectoryStoreAdapter implements StoreAdapter {
   readonly root: string;
   /** Files skipped because they could not be read as what their name says (never our own writes). */
   readonly skipped: string[] = [];
+  /** The same files, each with a sentence saying what is wrong and what to do (print these). */
+  readonly skippedFiles: SkippedFile[] = [];
+  readonly #skippedPaths = new Set<string>();
+  /** `dir/<THUMBPRINT>` → the other-case name its files were found under by a listing. */
+  readonly #aliases = new Map<string, string>();
   /** What the last {@link listCertificates} did: cache use, files read. */
   lastLoad: DirectoryLoadStats | undefined;
   /** What the last {@link listCertificates} of each store did, by `Location\\Store`. */
@@ -325,31 +404,126 @@ export class DirectoryStoreAdapter implements StoreAdapter {
         if (name === KEYS_DIR || name.endsWith(TEMP_SUFFIX)) continue;
         const files = await listDir(join(this.root, segment(location), name));
         if (files.some((f) => THUMB_FILE.test(f) || CRL_FILE.test(f))) out.push(decodeURIComponent(name));
+        // A store holding only misnamed files is not listed: say so here, as the listing would.
+        else this.#skipMisnamed(join(this.root, segment(location), name), files);
       }
       return out.sort();
     });
   }
 
+  /** Records a file it could not use (once per path: a store is listed on every reload). */
+  #skip(path: string, problem: string): void {
+    if (this.#skippedPaths.has(path)) return;
+    this.#skippedPaths.add(path);
+    this.skipped.push(path);
+    this.skippedFiles.push({ path, problem });
+  }
+
+  /**
+   * The names a certificate's files have besides the canonical `<THUMBPRINT>` (a lower-case name
+   * written by hand, or one seen by the last listing): they are the same entry.
+   */
+  #variants(dir: string, thumbprint: string): string[] {
+    const out = new Set([thumbprint.toLowerCase()]);
+    const seen = this.#aliases.get(join(dir, thumbprint));
+    if (seen) out.add(seen);
+    out.delete(thumbprint);
+    return [...out];
+  }
+
+  /** The file name, among `<THUMBPRINT>.ext` and its variants, that exists; or undefined. */
+  async #findFile(dir: string, thumbprint: string, ext: string): Promise<string | undefined> {
+    const canonical = `${thumbprint}${ext}`;
+    if (
+      await lstat(join(dir, canonical)).then(
+        () => true,
+        () => false,
+      )
+    )
+      return canonical;
+    // Rare (a name written by hand): only then is the directory read.
+    const want = canonical.toUpperCase();
+    return (await listDir(dir)).find((f) => f.toUpperCase() === want);
+  }
+
+  /**
+   * Removes the other-case files of a certificate after its canonical file was written. On a
+   * case-insensitive file system `abc….cer` IS the file just written: it is left alone.
+   */
+  async #removeVariants(dir: string, thumbprint: string, ext: string): Promise<boolean> {
+    let removed = false;
+    for (const v of this.#variants(dir, thumbprint)) {
+      const path = join(dir, `${v}${ext}`);
+      const st = await lstat(path).catch(() => undefined);
+      if (!st) continue;
+      const canonical = await lstat(join(dir, `${thumbprint}${ext}`)).catch(() => undefined);
+      if (canonical && canonical.ino === st.ino && canonical.dev === st.dev) continue;
+      removed = (await removeFileDurable(path)) || removed;
+    }
+    return removed;
+  }
+
+  /** Reports the certificate-looking files of a store that are not named after a thumbprint. */
+  #skipMisnamed(dir: string, files: readonly string[]): void {
+    for (const f of files)
+      if (OTHER_CERT_FILE.test(f) && !THUMB_FILE.test(f)) {
+        const path = join(dir, f);
+        this.#skip(
+          path,
+          `${path} is not named after a thumbprint (40 hex digits and .cer): it is skipped. Import it with certlab store import, or rename it to its thumbprint.`,
+        );
+      }
+  }
+
   async #readCert(dir: string, thumbprint: string): Promise<StoredCertificate | undefined> {
-    const text = (await readOptional(join(dir, `${thumbprint}.cer`), 'latin1')) as string | undefined;
+    const name = await this.#findFile(dir, thumbprint, '.cer');
+    if (name === undefined) return undefined;
+    const path = join(dir, name);
+    const text = (await readOptional(path, 'latin1')) as string | undefined;
     if (text === undefined) return undefined;
     const der = certFileDer(text, thumbprint);
     if (!der) {
-      this.skipped.push(join(dir, `${thumbprint}.cer`));
+      this.#skip(path, certFileProblem(path, text, thumbprint));
       return undefined;
     }
-    return { thumbprint, der, properties: await this.#readProperties(dir, thumbprint) };
+    const json = await this.#findFile(dir, thumbprint, '.json');
+    return {
+      thumbprint,
+      der,
+      properties: json === undefined ? {} : await this.#readProperties(join(dir, json), thumbprint),
+    };
   }
 
-  async #readProperties(dir: string, thumbprint: string): Promise<CertificateProperties> {
-    const json = (await readOptional(join(dir, `${thumbprint}.json`), 'utf8')) as string | undefined;
+  async #readProperties(path: string, thumbprint: string): Promise<CertificateProperties> {
+    const json = (await readOptional(path, 'utf8')) as string | undefined;
     if (json === undefined) return {};
+    const lost = `the certificate ${thumbprint} is loaded without its properties (friendly name, private-key link)`;
+    const fix =
+      'Mend or delete the file and set them again (importing the .pfx again restores the key link).';
+    let parsed: unknown;
     try {
-      return cleanProperties(JSON.parse(json));
-    } catch {
-      this.skipped.push(join(dir, `${thumbprint}.json`));
+      parsed = JSON.parse(json);
+    } catch (e) {
+      this.#skip(
+        path,
+        `${path} is not valid JSON (${e instanceof Error ? e.message : String(e)}): ${lost}. ${fix}`,
+      );
       return {};
     }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      this.#skip(path, `${path} does not hold a JSON object: ${lost}. ${fix}`);
+      return {};
+    }
+    const props = cleanProperties(parsed);
+    // A known property of the wrong type is dropped by cleanProperties: say so (unknown ones
+    // are left alone, for files written by a later version).
+    const bad = PROPERTY_NAMES.filter((k) => k in parsed && !(k in props));
+    if (bad.length)
+      this.#skip(
+        path,
+        `${path}: ${bad.join(', ')} ${bad.length === 1 ? 'has' : 'have'} the wrong type and ${bad.length === 1 ? 'is' : 'are'} ignored for the certificate ${thumbprint}. ${fix}`,
+      );
+    return props;
   }
 
   async #readCache(dir: string): Promise<Map<string, CacheRecord> | 'missing' | 'invalid'> {
@@ -368,12 +542,30 @@ export class DirectoryStoreAdapter implements StoreAdapter {
       const dir = this.#storeDir(ref);
       const files = await listDir(dir);
       const present = new Set(files);
-      const names = files.map((f) => THUMB_FILE.exec(f)?.[1]).filter((x): x is string => !!x);
+      this.#skipMisnamed(dir, files);
+      // Thumbprint → file stem; the upper-case name wins over another spelling of the same one.
+      const stems = new Map<string, string>();
+      for (const f of files) {
+        const stem = THUMB_FILE.exec(f)?.[1];
+        if (!stem) continue;
+        const t = stem.toUpperCase();
+        const other = stems.get(t);
+        if (other === undefined || stem === t) stems.set(t, stem);
+        const dup = other === undefined ? undefined : stem === t ? other : stem;
+        if (dup !== undefined) {
+          const path = join(dir, `${dup}.cer`);
+          this.#skip(
+            path,
+            `${path} is another spelling of ${t}.cer, which is loaded instead: it is skipped. Delete it.`,
+          );
+        }
+      }
+      const names = [...stems.keys()];
       const cache = names.length ? await this.#readCache(dir) : 'missing';
       const cached = typeof cache === 'object' ? cache : undefined;
       const records = new Map<string, CacheRecord>();
       const out: StoredCertificate[] = [];
-      const withJson: StoredCertificate[] = [];
+      const withJson: { rec: StoredCertificate; json: string }[] = [];
       let fromCache = 0;
       let fromFiles = 0;
       let added = 0;
@@ -383,7 +575,9 @@ export class DirectoryStoreAdapter implements StoreAdapter {
       for (let i = 0; i < names.length; i += LOAD_SLICE) {
         if (i) await yieldToLoop();
         for (const t of names.slice(i, i + LOAD_SLICE)) {
-          const path = join(dir, `${t}.cer`);
+          const stem = stems.get(t)!;
+          const path = join(dir, `${stem}.cer`);
+          if (stem !== t) this.#aliases.set(join(dir, t), stem);
           const st = statSync(path, { throwIfNoEntry: false });
           if (!st?.isFile()) continue;
           const hit = cached?.get(t);
@@ -398,7 +592,7 @@ export class DirectoryStoreAdapter implements StoreAdapter {
             fromFiles++;
             const read = reader.der(text, t);
             if (!read) {
-              this.skipped.push(path);
+              this.#skip(path, certFileProblem(path, text, t));
               continue;
             }
             der = read;
@@ -408,15 +602,16 @@ export class DirectoryStoreAdapter implements StoreAdapter {
           }
           const rec = { thumbprint: t, der, properties: {} };
           out.push(rec);
-          if (present.has(`${t}.json`)) withJson.push(rec);
+          const json = [`${t}.json`, `${stem}.json`, `${t.toLowerCase()}.json`].find((j) => present.has(j));
+          if (json !== undefined) withJson.push({ rec, json });
         }
       }
       // Properties files are few (most certificates have none) and small: read them each time.
       for (let i = 0; i < withJson.length; i += 64)
         await Promise.all(
-          withJson.slice(i, i + 64).map(async (rec) => {
+          withJson.slice(i, i + 64).map(async ({ rec, json }) => {
             (rec as { properties: CertificateProperties }).properties = await this.#readProperties(
-              dir,
+              join(dir, json),
               rec.thumbprint,
             );
           }),
@@ -470,6 +665,10 @@ export class DirectoryStoreAdapter implements StoreAdapter {
         await writeFileAtomic(join(dir, `${t}.json`), `${JSON.stringify(props, null, 2)}\n`);
       else await removeFileDurable(join(dir, `${t}.json`));
       await writeFileAtomic(join(dir, `${t}.cer`), encodePem('CERTIFICATE', cert.der));
+      // The entry now has its canonical name: a lower-case copy would be a stale duplicate.
+      await this.#removeVariants(dir, t, '.json');
+      await this.#removeVariants(dir, t, '.cer');
+      this.#aliases.delete(join(dir, t));
     });
   }
 
@@ -479,7 +678,11 @@ export class DirectoryStoreAdapter implements StoreAdapter {
       const dir = this.#storeDir(ref);
       const had = await removeFileDurable(join(dir, `${t}.cer`));
       await removeFileDurable(join(dir, `${t}.json`));
-      return had;
+      // Other spellings of the name are the same entry: left behind, it would come back.
+      const hadVariant = await this.#removeVariants(dir, t, '.cer');
+      await this.#removeVariants(dir, t, '.json');
+      this.#aliases.delete(join(dir, t));
+      return had || hadVariant;
     });
   }
 
@@ -524,8 +727,24 @@ export class DirectoryStoreAdapter implements StoreAdapter {
     return io('Reading a key', async () => {
       const text = (await readOptional(path, 'utf8')) as string | undefined;
       if (text === undefined) return undefined;
+      const fix =
+        "Import the certificate's .pfx again to replace it, or delete the file (the certificate then has no private key).";
       const der = pemBytes(text, 'PRIVATE KEY');
-      if (!der) throw new StoreError('ERR_STORE_CORRUPT', `The key file ${path} holds no PRIVATE KEY block.`);
+      if (!der)
+        throw new StoreError('ERR_STORE_CORRUPT', `The key file ${path} holds no PRIVATE KEY block. ${fix}`);
+      // A block whose Base64 decodes to something that is not PKCS #8 would otherwise surface
+      // later as a PEM/DER error about input the user never gave.
+      try {
+        await importPrivateKey(der);
+      } catch (e) {
+        throw new StoreError(
+          'ERR_STORE_CORRUPT',
+          `The key file ${path} is damaged: it holds no readable private key. ${fix}`,
+          {
+            cause: e,
+          },
+        );
+      }
       return der;
     });
   }
