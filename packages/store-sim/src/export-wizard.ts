@@ -9,6 +9,7 @@ import {
   type Pkcs12ChainCertificate,
 } from '@certlab/pki';
 import { buildChain, type ChainElement } from './chain-engine.js';
+import type { CertificateEntry } from './entry.js';
 import { StoreError } from './errors.js';
 import { parseLocation, type StoreLocation } from './locations.js';
 import type { Machine } from './machine.js';
@@ -106,7 +107,17 @@ export async function exportCertificate(
             ...(description !== undefined ? { description } : {}),
           },
         },
-        ...(await chain()).map((certificate) => ({ certificate })),
+        // Each chain certificate with the properties of its store copy, as for the leaf.
+        ...(await chainElements()).map((e) => {
+          const props = storeCopy(machine, e)?.properties;
+          return {
+            certificate: e.certificate,
+            properties: {
+              ...(props?.friendlyName !== undefined ? { friendlyName: props.friendlyName } : {}),
+              ...(props?.description !== undefined ? { description: props.description } : {}),
+            },
+          };
+        }),
       ]);
     }
     case 'pfx': {
@@ -143,10 +154,14 @@ export async function exportCertificate(
   }
 }
 
+/** The store copy of a chain certificate the chain engine found it in (else any copy). */
+function storeCopy(machine: Machine, e: ChainElement): CertificateEntry | undefined {
+  const copies = machine.locate(e.thumbprint);
+  return copies.find((c) => `${c.location}\\${c.store}` === e.foundIn) ?? copies[0];
+}
+
 /** A chain certificate with the friendly name of the store copy the chain engine found it in. */
 function withFriendlyName(machine: Machine, e: ChainElement): Certificate | Pkcs12ChainCertificate {
-  const copies = machine.locate(e.thumbprint);
-  const copy = copies.find((c) => `${c.location}\\${c.store}` === e.foundIn) ?? copies[0];
-  const friendlyName = copy?.properties.friendlyName;
+  const friendlyName = storeCopy(machine, e)?.properties.friendlyName;
   return friendlyName === undefined ? e.certificate : { certificate: e.certificate, friendlyName };
 }

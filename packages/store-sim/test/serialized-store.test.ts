@@ -166,7 +166,7 @@ describe('serialized certificate store (.sst)', () => {
   it('exports a certificate with its chain and properties (Export-Certificate -Type SST)', async () => {
     const p = await pki();
     const m = await Machine.open({ name: 'EX01' });
-    await m.store('LocalMachine', 'Root').add(p.root.cert);
+    await m.store('LocalMachine', 'Root').add(p.root.cert, { properties: { friendlyName: 'Contoso Root' } });
     await m.store('LocalMachine', 'CA').add(p.ica.cert);
     await m
       .store('LocalMachine', 'My')
@@ -185,6 +185,12 @@ describe('serialized certificate store (.sst)', () => {
         decodeSerializedStore(chain as Uint8Array).certificates.map((c) => c.certificate.thumbprint()),
       ),
     ).toEqual(await Promise.all([p.leaf, p.ica, p.root].map((n) => n.cert.thumbprint())));
+    // The chain certificates carry the properties of their store copies too.
+    expect(decodeSerializedStore(chain as Uint8Array).certificates.map((c) => c.properties)).toEqual([
+      { friendlyName: 'Exchange UM', description: 'ex01' },
+      {},
+      { friendlyName: 'Contoso Root' },
+    ]);
     // And back in on another machine, name included.
     const other = await Machine.open({ name: 'EX02' });
     await importFile(other, chain as Uint8Array, { location: 'LocalMachine', store: 'TrustedPeople' });
