@@ -77,4 +77,9 @@ export interface StoreAdapter {
   getKey(location: StoreLocation, container: string): Promise<Uint8Array | undefined>;
   putKey(location: StoreLocation, container: string, pkcs8: Uint8Array): Promise<void>;
   deleteKey(location: StoreLocation, container: string): Promise<boolean>;
+  /**
+   * Where a key container is kept, for messages (`the key file /m/LocalMachine/.keys/c.key`);
+   * optional: a machine names the container and the adapter otherwise.
+   */
+  describeKey?(location: StoreLocation, container: string): string;
 }

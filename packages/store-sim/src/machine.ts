@@ -394,9 +394,12 @@ export class Machine {
       return await importPrivateKey(der);
     } catch (e) {
       // The bytes came from the machine, not from the user: a damaged container, not bad input.
+      const where =
+        this.adapter.describeKey?.(entry.location, c) ??
+        `${this.adapter.name}: the key container ${c} of ${entry.location}`;
       throw new StoreError(
         'ERR_STORE_CORRUPT',
-        `${this.adapter.name}: the key container ${c} of ${entry.location} does not hold a readable private key. Import the certificate's .pfx again to replace it, or delete the container (the certificate then has no private key).`,
+        `${where[0]!.toUpperCase()}${where.slice(1)} does not hold a readable private key. Import the certificate's .pfx again to replace it, or delete ${this.adapter.describeKey ? 'the file' : 'the container'} (the certificate then has no private key).`,
         { cause: e },
       );
     }

@@ -30,7 +30,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodePem, encodePem, importPrivateKey } from '@certlab/pki';
+import { decodePem, encodePem } from '@certlab/pki';
 import type { StoreAdapter, StoredCertificate, StoredCrl, StoreRef } from '../adapter.js';
 import { StoreError } from '../errors.js';
 import { STORE_LOCATIONS, type StoreLocation } from '../locations.js';
@@ -431,19 +431,22 @@ export class DirectoryStoreAdapter implements StoreAdapter {
     return [...out];
   }
 
-  /** The file name, among `<THUMBPRINT>.ext` and its variants, that exists; or undefined. */
-  async #findFile(dir: string, thumbprint: string, ext: string): Promise<string | undefined> {
-    const canonical = `${thumbprint}${ext}`;
-    if (
-      await lstat(join(dir, canonical)).then(
-        () => true,
-        () => false,
-      )
-    )
-      return canonical;
-    // Rare (a name written by hand): only then is the directory read.
-    const want = canonical.toUpperCase();
-    return (await listDir(dir)).find((f) => f.toUpperCase() === want);
+  /**
+   * The first of `<THUMBPRINT>.ext` and its variants that exists, read: one read for the usual
+   * canonical name (and one more per variant only when it is missing), never a directory listing.
+   */
+  async #readFirst(
+    dir: string,
+    thumbprint: string,
+    ext: string,
+    encoding: 'latin1' | 'utf8',
+  ): Promise<{ path: string; text: string } | undefined> {
+    for (const stem of [thumbprint, ...this.#variants(dir, thumbprint)]) {
+      const path = join(dir, `${stem}${ext}`);
+      const text = (await readOptional(path, encoding)) as string | undefined;
+      if (text !== undefined) return { path, text };
+    }
+    return undefined;
   }
 
   /**
@@ -476,27 +479,27 @@ export class DirectoryStoreAdapter implements StoreAdapter {
   }
 
   async #readCert(dir: string, thumbprint: string): Promise<StoredCertificate | undefined> {
-    const name = await this.#findFile(dir, thumbprint, '.cer');
-    if (name === undefined) return undefined;
-    const path = join(dir, name);
-    const text = (await readOptional(path, 'latin1')) as string | undefined;
-    if (text === undefined) return undefined;
-    const der = certFileDer(text, thumbprint);
+    const file = await this.#readFirst(dir, thumbprint, '.cer', 'latin1');
+    if (file === undefined) return undefined;
+    const der = certFileDer(file.text, thumbprint);
     if (!der) {
-      this.#skip(path, certFileProblem(path, text, thumbprint));
+      this.#skip(file.path, certFileProblem(file.path, file.text, thumbprint));
       return undefined;
     }
-    const json = await this.#findFile(dir, thumbprint, '.json');
+    const json = await this.#readFirst(dir, thumbprint, '.json', 'utf8');
     return {
       thumbprint,
       der,
-      properties: json === undefined ? {} : await this.#readProperties(join(dir, json), thumbprint),
+      properties: json === undefined ? {} : this.#parseProperties(json.path, json.text, thumbprint),
     };
   }
 
   async #readProperties(path: string, thumbprint: string): Promise<CertificateProperties> {
     const json = (await readOptional(path, 'utf8')) as string | undefined;
-    if (json === undefined) return {};
+    return json === undefined ? {} : this.#parseProperties(path, json, thumbprint);
+  }
+
+  #parseProperties(path: string, json: string, thumbprint: string): CertificateProperties {
     const lost = `the certificate ${thumbprint} is loaded without its properties (friendly name, private-key link)`;
     const fix =
       'Mend or delete the file and set them again (importing the .pfx again restores the key link).';
@@ -722,29 +725,24 @@ export class DirectoryStoreAdapter implements StoreAdapter {
     );
   }
 
+  /** The key file of a container, for the machine's messages. @example `adapter.describeKey('LocalMachine', 'c1')` // 'the key file /m/LocalMachine/.keys/c1.key' */
+  describeKey(location: StoreLocation, container: string): string {
+    return `the key file ${this.#keyPath(location, container)}`;
+  }
+
   async getKey(location: StoreLocation, container: string): Promise<Uint8Array | undefined> {
     const path = this.#keyPath(location, container);
     return io('Reading a key', async () => {
       const text = (await readOptional(path, 'utf8')) as string | undefined;
       if (text === undefined) return undefined;
-      const fix =
-        "Import the certificate's .pfx again to replace it, or delete the file (the certificate then has no private key).";
       const der = pemBytes(text, 'PRIVATE KEY');
       if (!der)
-        throw new StoreError('ERR_STORE_CORRUPT', `The key file ${path} holds no PRIVATE KEY block. ${fix}`);
-      // A block whose Base64 decodes to something that is not PKCS #8 would otherwise surface
-      // later as a PEM/DER error about input the user never gave.
-      try {
-        await importPrivateKey(der);
-      } catch (e) {
         throw new StoreError(
           'ERR_STORE_CORRUPT',
-          `The key file ${path} is damaged: it holds no readable private key. ${fix}`,
-          {
-            cause: e,
-          },
+          `The key file ${path} holds no PRIVATE KEY block. Import the certificate's .pfx again to replace it, or delete the file (the certificate then has no private key).`,
         );
-      }
+      // A block that decodes to something other than PKCS #8 is found by the machine's one
+      // import of the key (Machine.privateKey), which names the file through describeKey.
       return der;
     });
   }

@@ -13,9 +13,10 @@
 // (it appends the files to ca-certificates.crt as they are). A DER file is not PEM, so it is not
 // trusted, whatever its name: it is listed without a thumbprint and never counts as installed.
 
-import { mkdir, readdir, readFile, readlink, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Certificate } from '@certlab/pki';
+import { writeFileAtomic } from '../adapters/atomic-file.js';
 import { StoreError } from '../errors.js';
 import { checkTool, runTool, type TrustChange, type TrustedEntry, type TrustInstaller } from './installer.js';
 import { type CertificateBlock, certificateBlocks } from './pem-blocks.js';
@@ -190,12 +191,9 @@ export function debianTrust(options: DebianTrustOptions = {}): TrustInstaller {
     return { tp, names: (await list()).filter((e) => e.thumbprint === tp).map((e) => e.name) };
   }
 
-  /** Writes `text` (latin1) to `path` through a temporary file and a rename, keeping its mode. */
+  /** Writes `text` (latin1) to `path` atomically, keeping its mode. */
   async function replaceFile(path: string, text: string): Promise<void> {
-    const mode = (await stat(path)).mode & 0o7777;
-    const tmp = `${path}.certlab-${process.pid}.tmp`;
-    await writeFile(tmp, text, { encoding: 'latin1', mode });
-    await rename(tmp, path);
+    await writeFileAtomic(path, Buffer.from(text, 'latin1'), (await stat(path)).mode & 0o7777);
   }
 
   return {
