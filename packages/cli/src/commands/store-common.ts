@@ -143,7 +143,9 @@ function distance(a: string, b: string): number {
 export function unknownStore(machine: Machine, location: string, store: string): string | undefined {
   if (store.includes('\\') || ss.STORE_DISPLAY_NAMES.some((d) => d.name === store)) return undefined;
   const existing = machine.physicalStores();
-  if (existingStoreName(machine, location, store) !== undefined) return undefined;
+  // Any case: the machine matches store names as Windows does.
+  const key = `${location}\\${store}`.toLowerCase();
+  if (existing.some((k) => k.toLowerCase() === key)) return undefined;
   const candidates = [
     ...ss.STORE_DISPLAY_NAMES.map((d) => d.name),
     ...existing.filter((k) => k.startsWith(`${location}\\`)).map((k) => k.slice(location.length + 1)),

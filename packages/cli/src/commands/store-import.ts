@@ -13,7 +13,6 @@ import { PASSWORD_FILE_OPTION, passwordOption } from '../password.js';
 import {
   colon,
   consoleName,
-  existingStoreName,
   LANG_OPTION,
   LOCATION_OPTION,
   langOption,
@@ -75,15 +74,14 @@ export const storeImport: Command = {
     const bytes = await readInput(ctx.io, path);
     const machine = await openMachine(ctx, args, NAME, true);
     const location = stringOption(args, 'location');
-    let store = stringOption(args, 'store');
+    // A custom store is one store whatever the case it is typed in: the machine matches store
+    // names without regard to case, as Windows does, so the name goes on as typed.
+    const store = stringOption(args, 'store');
     if (store !== undefined && store.toLowerCase() !== 'auto') {
       const where = await storeCall(() => ss.parseLocation(location ?? 'CurrentUser'));
-      const named = await storeCall(() => ss.normalizeStoreName(store!));
-      const typo = unknownStore(machine, where, named);
+      const typo = unknownStore(machine, where, await storeCall(() => ss.normalizeStoreName(store)));
       if (typo && !booleanOption(args, 'create-store'))
         throw usageError(`${typo} Give --create-store to create a custom store.`, NAME);
-      // A custom store is one store whatever the case it is typed in, as on Windows.
-      store = existingStoreName(machine, where, named) ?? named;
     }
     const friendlyName = stringOption(args, 'friendly-name');
     // At a terminal the Security Warning asks, as the dialog does (Yes / No; No cancels the whole
