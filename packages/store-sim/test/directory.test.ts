@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import type { Stats } from 'node:fs';
 import {
   mkdir,
   mkdtemp,
@@ -14,7 +16,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { decodePem, parseCertificate } from '@certlab/pki';
+import { decodePem, encodePem, parseCertificate } from '@certlab/pki';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   CACHE_FILE,
@@ -73,6 +75,26 @@ function writer(
     }),
   );
   return { child, lines, done };
+}
+
+const sha1 = (der: Uint8Array) => createHash('sha1').update(der).digest('hex').toUpperCase();
+
+/** A load cache in the format of version 1 (`certlab store cache 1`), for the upgrade case. */
+function v1Cache(records: { thumbprint: string; st: Stats; der: Uint8Array }[]): Buffer {
+  const parts: Buffer[] = [Buffer.from('certlab store cache 1\n', 'latin1'), Buffer.alloc(4)];
+  parts[1]!.writeUInt32LE(records.length);
+  for (const { thumbprint, st, der } of records) {
+    const head = Buffer.alloc(56);
+    head.write(thumbprint, 0, 20, 'hex');
+    head.writeDoubleLE(st.size, 20);
+    head.writeDoubleLE(st.mtimeMs, 28);
+    head.writeDoubleLE(st.ctimeMs, 36);
+    head.writeDoubleLE(st.ino, 44);
+    head.writeUInt32LE(der.length, 52);
+    parts.push(head, Buffer.from(der));
+  }
+  const body = Buffer.concat(parts);
+  return Buffer.concat([body, createHash('sha256').update(body).digest()]);
 }
 
 describe('DirectoryStoreAdapter', () => {
@@ -381,6 +403,147 @@ describe('DirectoryStoreAdapter', () => {
     expect(e?.properties).toEqual({});
     expect(m2.store('LocalMachine', 'CA').get(it_!)?.properties).toEqual({ keyExportable: true });
     expect(m2.store('LocalMachine', 'CA').has(lt!)).toBe(false);
+  });
+
+  it('takes a CRL file named in any case, PEM or DER; writes the canonical name, lists it once, deletes every spelling', async () => {
+    const dir = await tempDir();
+    const { crl } = await pki();
+    const id = sha1(crl.der);
+    const lower = id.toLowerCase();
+    const mixed = `${lower.slice(0, 20)}${id.slice(20)}`;
+    const caDir = join(dir, 'LocalMachine', 'CA');
+    const rootDir = join(dir, 'LocalMachine', 'Root');
+    await mkdir(caDir, { recursive: true });
+    await mkdir(rootDir, { recursive: true });
+    await writeFile(join(caDir, `${lower}.crl`), crl.toPem()); // sha1sum's spelling, PEM
+    await writeFile(join(rootDir, `${mixed}.crl`), crl.der); // by hand, DER as a CDP serves it
+    const adapter = new DirectoryStoreAdapter(dir);
+    const m = await Machine.open({ name: 'EX01', adapter });
+    expect(adapter.skippedFiles).toEqual([]);
+    // A store holding only a lower-case CRL is a store.
+    expect(m.physicalStores()).toEqual(['LocalMachine\\CA', 'LocalMachine\\Root']);
+    expect(
+      m
+        .store('LocalMachine', 'CA')
+        .crls()
+        .map((c) => sha1(c.der)),
+    ).toEqual([id]);
+    expect(await adapter.listCrls({ location: 'LocalMachine', store: 'Root' })).toEqual([
+      { id, der: new Uint8Array(crl.der) },
+    ]);
+
+    // A write gives the CRL its canonical name and leaves no other spelling.
+    await m.store('LocalMachine', 'CA').addCrl(crl);
+    expect((await readdir(caDir)).filter((f) => f.endsWith('.crl'))).toEqual([`${id}.crl`]);
+    expect(await readFile(join(caDir, `${id}.crl`), 'utf8')).toMatch(/^-----BEGIN X509 CRL-----/);
+
+    // Two spellings of one CRL are one CRL: the canonical file is loaded, the other reported.
+    await writeFile(join(rootDir, `${id}.crl`), crl.toPem());
+    const twice = new DirectoryStoreAdapter(dir);
+    const m2 = await Machine.open({ name: 'EX01', adapter: twice });
+    expect(m2.store('LocalMachine', 'Root').crls()).toHaveLength(1);
+    expect(twice.skippedFiles.map((f) => f.path)).toEqual([join(rootDir, `${mixed}.crl`)]);
+    expect(twice.skippedFiles[0]!.problem).toContain(`is another spelling of ${id}.crl`);
+
+    // Deleting removes every spelling the machine saw: none comes back.
+    await m2.store('LocalMachine', 'Root').removeCrl(id);
+    expect((await readdir(rootDir)).filter((f) => f.endsWith('.crl'))).toEqual([]);
+    const m3 = await Machine.open({ name: 'EX01', adapter: new DirectoryStoreAdapter(dir) });
+    expect(m3.store('LocalMachine', 'Root').crls()).toEqual([]);
+    // …and the lower-case spelling even without a listing first.
+    await rename(join(caDir, `${id}.crl`), join(caDir, `${lower}.crl`));
+    const fresh = new DirectoryStoreAdapter(dir);
+    expect(await fresh.deleteCrl({ location: 'LocalMachine', store: 'CA' }, id)).toBe(true);
+    expect((await readdir(caDir)).filter((f) => f.endsWith('.crl'))).toEqual([]);
+  });
+
+  it('reports a CRL file it cannot use, as it does a certificate file; the rest of the machine loads', async () => {
+    const dir = await tempDir();
+    const { crl } = await pki();
+    const id = sha1(crl.der);
+    const caDir = join(dir, 'LocalMachine', 'CA');
+    await mkdir(caDir, { recursive: true });
+    await writeFile(join(caDir, `${id}.crl`), crl.toPem());
+    const path = (f: string) => join(caDir, f);
+    const other = '0123456789ABCDEF0123456789ABCDEF01234567';
+    await writeFile(path(`${other}.crl`), crl.der); // another CRL than its name says
+    await writeFile(path('ica.crl'), crl.der); // not named after its SHA-1
+    await writeFile(path(`${'ab'.repeat(20)}.crl`), 'not a CRL\n');
+    const adapter = new DirectoryStoreAdapter(dir);
+    const m = await Machine.open({ name: 'EX01', adapter });
+    expect(
+      m
+        .store('LocalMachine', 'CA')
+        .crls()
+        .map((c) => sha1(c.der)),
+    ).toEqual([id]);
+    const problems = Object.fromEntries(adapter.skippedFiles.map((f) => [f.path, f.problem]));
+    expect(Object.keys(problems).sort()).toEqual(
+      [`${other}.crl`, 'ica.crl', `${'ab'.repeat(20)}.crl`].map(path).sort(),
+    );
+    expect(adapter.skipped.sort()).toEqual(Object.keys(problems).sort());
+    expect(problems[path(`${other}.crl`)]).toContain(`holds the CRL ${id}, not ${other} as its name says`);
+    expect(problems[path(`${other}.crl`)]).toContain(`Rename it to ${id}.crl`);
+    expect(problems[path('ica.crl')]).toMatch(/not named after the SHA-1 of the CRL.*certlab store import/);
+    expect(problems[path(`${'ab'.repeat(20)}.crl`)]).toMatch(/neither a PEM nor a DER CRL/);
+  });
+
+  it('skips a file whose bytes hash to its name but are not what its extension says; the machine opens', async () => {
+    const dir = await tempDir();
+    const { crl, root, ica } = await pki();
+    const [rt, it_] = [await root.cert.thumbprint(), await ica.cert.thumbprint()];
+    const caDir = join(dir, 'LocalMachine', 'CA');
+    const m = await Machine.open({ name: 'EX01', adapter: new DirectoryStoreAdapter(dir) });
+    await m.store('LocalMachine', 'CA').add(root.cert, { properties: { friendlyName: 'kept' } });
+    await m.store('LocalMachine', 'CA').add(ica.cert);
+    // Each named after the SHA-1 of what it holds, none what its extension says.
+    const garbage = new Uint8Array(Buffer.from('a PEM block that holds no certificate'));
+    const bad = {
+      crlAsCer: `${sha1(crl.der)}.cer`, // a DER CRL saved as .cer
+      pemGarbage: `${sha1(garbage).toLowerCase()}.cer`, // a CERTIFICATE block of garbage, lower case
+      certAsCrl: `${rt}.crl`, // a certificate in an X509 CRL block
+    };
+    await writeFile(join(caDir, bad.crlAsCer), crl.der);
+    await writeFile(join(caDir, bad.pemGarbage), encodePem('CERTIFICATE', garbage));
+    await writeFile(join(caDir, bad.certAsCrl), encodePem('X509 CRL', root.cert.der));
+    const adapter = new DirectoryStoreAdapter(dir);
+    const m2 = await Machine.open({ name: 'EX01', adapter });
+    const problems = Object.fromEntries(adapter.skippedFiles.map((f) => [f.path, f.problem]));
+    expect(Object.keys(problems).sort()).toEqual(
+      Object.values(bad)
+        .map((f) => join(caDir, f))
+        .sort(),
+    );
+    expect(problems[join(caDir, bad.crlAsCer)]).toMatch(
+      /is not a certificate \(.+\): it is skipped\. Delete it/,
+    );
+    expect(problems[join(caDir, bad.pemGarbage)]).toMatch(/is not a certificate \(.+\): it is skipped/);
+    expect(problems[join(caDir, bad.certAsCrl)]).toMatch(/is not a CRL \(.+\): it is skipped\. Delete it/);
+    // Every readable record is there, with its properties.
+    const ca = m2.store('LocalMachine', 'CA');
+    expect(ca.get(rt)?.properties.friendlyName).toBe('kept');
+    expect(ca.has(it_)).toBe(true);
+    expect(ca.list({ includeArchived: true })).toHaveLength(2);
+    expect(ca.crls()).toEqual([]);
+    // Reading one by its thumbprint skips it as the listing does.
+    const ref = { location: 'LocalMachine', store: 'CA' } as const;
+    const one = new DirectoryStoreAdapter(dir);
+    expect(await one.getCertificate(ref, sha1(garbage))).toBeUndefined();
+    expect(one.skipped).toEqual([join(caDir, bad.pemGarbage)]);
+
+    // A load cache of the previous format could hold such a record (it was cached before the
+    // machine failed on it): it is not trusted, and the machine still opens.
+    const st = await stat(join(caDir, bad.crlAsCer));
+    await writeFile(join(caDir, CACHE_FILE), v1Cache([{ thumbprint: sha1(crl.der), st, der: crl.der }]));
+    const upgraded = new DirectoryStoreAdapter(dir);
+    const m3 = await Machine.open({ name: 'EX01', adapter: upgraded });
+    expect(upgraded.loads.get('LocalMachine\\CA')).toMatchObject({ cache: 'invalid', cacheWritten: true });
+    expect(m3.store('LocalMachine', 'CA').list({ includeArchived: true })).toHaveLength(2);
+    expect(upgraded.skipped).toContain(join(caDir, bad.crlAsCer));
+    // The cache it wrote holds only certificates: the next load takes them from it.
+    const again = new DirectoryStoreAdapter(dir);
+    await Machine.open({ name: 'EX01', adapter: again });
+    expect(again.loads.get('LocalMachine\\CA')).toMatchObject({ cache: 'valid', fromCache: 2 });
   });
 
   it('a key file that holds no private key is ERR_STORE_CORRUPT naming the file and the fix', async () => {

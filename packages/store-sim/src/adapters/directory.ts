@@ -2,16 +2,21 @@
 //
 //   DIR/<Location>/<Store>/<THUMBPRINT>.cer    the certificate, PEM (DER accepted on read)
 //   DIR/<Location>/<Store>/<THUMBPRINT>.json   its properties (only when it has any)
-//   DIR/<Location>/<Store>/<SHA1 OF CRL>.crl   CRLs, PEM
+//   DIR/<Location>/<Store>/<SHA1 OF CRL>.crl   CRLs, PEM (DER accepted on read)
 //   DIR/<Location>/<Store>/.certlab-cache      a rebuildable load cache (see below), never authoritative
 //   DIR/<Location>/.keys/<container>.key       private keys, PKCS #8 PEM, mode 0600
 //
 // Thumbprints are case-insensitive, as in Windows: a file named in lower case (sha1sum's output,
-// by hand) is the same entry, and the next write of that certificate replaces it with the
-// upper-case name this adapter writes. A file that cannot be used (a .cer not named after a
-// thumbprint, one that holds no certificate or another certificate than its name says, a
-// properties file that is not JSON) is skipped and listed in `skippedFiles` with what to do:
-// one damaged file never makes the whole machine unreadable.
+// certutil's `Cert Hash(sha1)`, by hand) is the same entry, and the next write of that
+// certificate replaces it with the upper-case name this adapter writes. CRLs are named the same
+// way, by the SHA-1 of their DER: Windows keeps them beside the certificates of a store (`CRLs\`)
+// and certutil finds one by that hash as it finds a certificate by its thumbprint
+// (windows-stores.md §4, §9 CertId), so the same rules hold for them: any
+// case read, the upper case written, every spelling deleted. A file that cannot be used (a .cer
+// or .crl not named after a SHA-1, one that holds no certificate or CRL, another one than its
+// name says, or bytes with the right SHA-1 that do not parse as one; a properties file that is
+// not JSON) is skipped and listed in `skippedFiles` with what to do: one damaged file never makes
+// the whole machine unreadable.
 //
 // Every write is atomic (temp + fsync + rename), one file per object, no shared index: concurrent
 // writers of different certificates never overwrite each other, and a crash leaves whole files.
@@ -19,9 +24,9 @@
 // The load cache makes opening a large store fast. Listing a store writes, when anything changed,
 // `.certlab-cache`: per certificate file its name, size, mtime, ctime and inode as stat() saw
 // them before the file was read, and the DER read from it (already checked against the name's
-// SHA-1), followed by a SHA-256 of the whole. A later listing still reads the directory and
-// stat()s every file; a file whose stat matches its cache record is taken from the cache, any
-// other file (new, rewritten, touched) is read as before. Files that are gone are dropped. A
+// SHA-1 and parsed as a certificate), followed by a SHA-256 of the whole. A later listing still
+// reads the directory and stat()s every file; a file whose stat matches its cache record is taken
+// from the cache, any other file (new, rewritten, touched) is read as before. Files that are gone are dropped. A
 // cache that is torn, corrupt, of another version or unreadable is ignored and rebuilt: the
 // .cer files always win. Certificate writes never touch the cache (no shared file between
 // writers); the next listing notices the new files and rewrites it.
@@ -30,7 +35,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodePem, encodePem } from '@certlab/pki';
+import { decodePem, encodePem, parseCertificate, parseCrl } from '@certlab/pki';
 import type { StoreAdapter, StoredCertificate, StoredCrl, StoreRef } from '../adapter.js';
 import { StoreError } from '../errors.js';
 import { STORE_LOCATIONS, type StoreLocation } from '../locations.js';
@@ -50,7 +55,10 @@ const CONTAINER = /^[A-Za-z0-9_{}-][A-Za-z0-9._{}-]{0,127}$/;
 const THUMB_FILE = /^([0-9A-Fa-f]{40})\.cer$/;
 /** Certificate-looking files that are not named after a thumbprint: reported, never loaded. */
 const OTHER_CERT_FILE = /\.(?:cer|crt|der|pem)$/i;
-const CRL_FILE = /^([0-9A-F]{40})\.crl$/;
+/** A CRL file: the SHA-1 of its DER in any case, as certificate files. */
+const CRL_FILE = /^([0-9A-Fa-f]{40})\.crl$/;
+/** CRL files that are not named after a SHA-1 (or spell `.crl` otherwise): reported, never loaded. */
+const OTHER_CRL_FILE = /\.crl$/i;
 /**
  * The load cache of a store directory (see the top of this file).
  *
@@ -60,7 +68,10 @@ const CRL_FILE = /^([0-9A-F]{40})\.crl$/;
  * ```
  */
 export const CACHE_FILE = '.certlab-cache';
-const CACHE_MAGIC = Buffer.from('certlab store cache 1\n', 'latin1');
+// Version 2: every record parses as a certificate. A version 1 cache could hold bytes that only
+// hashed to their name (a file that was not a certificate, which then stopped the machine from
+// opening); taken from such a cache they would again, so it is rejected and rebuilt once.
+const CACHE_MAGIC = Buffer.from('certlab store cache 2\n', 'latin1');
 /** Per record: SHA-1 (20), size, mtimeMs, ctimeMs, ino (4 × float64), DER length (uint32). */
 const CACHE_RECORD_HEAD = 20 + 32 + 4;
 /** Files handled between two turns of the event loop while loading (sync stat/read). */
@@ -272,14 +283,65 @@ function certFileDer(text: string, thumbprint: string): Uint8Array | undefined {
   return der && sha1(der) === thumbprint ? der : undefined;
 }
 
+/** What a store file holds: certificates and CRLs are read, checked and reported alike. */
+interface FileKind {
+  readonly noun: 'certificate' | 'CRL';
+  readonly ext: '.cer' | '.crl';
+  /** The parser the machine loads it with: what it rejects must be skipped here, not there. */
+  readonly parse: (der: Uint8Array) => unknown;
+}
+const CERT_KIND: FileKind = { noun: 'certificate', ext: '.cer', parse: parseCertificate };
+const CRL_KIND: FileKind = { noun: 'CRL', ext: '.crl', parse: parseCrl };
+
+/** Why `der` does not parse as a `kind`, or undefined when it does. */
+function parseError(kind: FileKind, der: Uint8Array): string | undefined {
+  try {
+    kind.parse(der);
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
+/**
+ * Why a file named `id` was not loaded, as a sentence with the fix; `der` is what the file
+ * decodes to (undefined when it is neither PEM nor DER).
+ */
+function fileProblem(kind: FileKind, path: string, der: Uint8Array | undefined, id: string): string {
+  const { noun, ext } = kind;
+  const replace = `Delete it, or replace it with the ${noun} (certlab store import).`;
+  if (!der) return `${path} is neither a PEM nor a DER ${noun}: it is skipped. ${replace}`;
+  const why = parseError(kind, der);
+  // The name may well be right (a file named after the SHA-1 of whatever it holds): what the
+  // bytes are not is the problem, whatever they hash to.
+  if (why !== undefined) return `${path} is not a ${noun} (${why}): it is skipped. ${replace}`;
+  const actual = sha1(der);
+  return `${path} holds the ${noun} ${actual}, not ${id} as its name says: it is skipped. Rename it to ${actual}${ext}, or import it again with certlab store import.`;
+}
+
 /** Why a certificate file named `thumbprint` was not loaded, as a sentence with the fix. */
 function certFileProblem(path: string, text: string, thumbprint: string): string {
   const der = looksLikeDer(text)
     ? new Uint8Array(Buffer.from(text, 'latin1'))
     : pemBytes(text, 'CERTIFICATE');
-  if (der)
-    return `${path} holds the certificate ${sha1(der)}, not ${thumbprint} as its name says: it is skipped. Rename it to ${sha1(der)}.cer, or import it again with certlab store import.`;
-  return `${path} is neither a PEM nor a DER certificate: it is skipped. Delete it, or replace it with the certificate (certlab store import).`;
+  return fileProblem(CERT_KIND, path, der, thumbprint);
+}
+
+/**
+ * The DER of a CRL file when it hashes to `id`: DER as it is (a CRL file from a CA's CDP), else
+ * the `X509 CRL` PEM block this adapter writes (openssl's output).
+ */
+function crlFileDer(bytes: Buffer, id: string): Uint8Array | undefined {
+  if (bytes[0] === 0x30 && sha1(bytes) === id) return new Uint8Array(bytes);
+  const der = pemBytes(bytes.toString('latin1'), 'X509 CRL');
+  return der && sha1(der) === id ? der : undefined;
+}
+
+/** Why a CRL file named `id` was not loaded, as a sentence with the fix. */
+function crlFileProblem(path: string, bytes: Buffer, id: string): string {
+  const der =
+    pemBytes(bytes.toString('latin1'), 'X509 CRL') ?? (bytes[0] === 0x30 ? new Uint8Array(bytes) : undefined);
+  return fileProblem(CRL_KIND, path, der, id);
 }
 
 /** The properties cleanProperties keeps (a wrong type drops one). */
@@ -376,8 +438,12 @@ export class DirectoryStoreAdapter implements StoreAdapter {
   /** The same files, each with a sentence saying what is wrong and what to do (print these). */
   readonly skippedFiles: SkippedFile[] = [];
   readonly #skippedPaths = new Set<string>();
-  /** `dir/<THUMBPRINT>` → the other-case name its files were found under by a listing. */
-  readonly #aliases = new Map<string, string>();
+  /**
+   * `dir/<THUMBPRINT>` (a certificate and its .json) or `dir/<ID>.crl` → the other spellings of
+   * its name a listing found: the same entry, read when the canonical file is missing and removed
+   * with it.
+   */
+  readonly #aliases = new Map<string, readonly string[]>();
   /** What the last {@link listCertificates} did: cache use, files read. */
   lastLoad: DirectoryLoadStats | undefined;
   /** What the last {@link listCertificates} of each store did, by `Location\\Store`. */
@@ -419,16 +485,57 @@ export class DirectoryStoreAdapter implements StoreAdapter {
     this.skippedFiles.push({ path, problem });
   }
 
+  /** Where the other spellings of an entry are remembered: a certificate's serve its .json too. */
+  #aliasKey(dir: string, id: string, ext: string): string {
+    return ext === '.crl' ? join(dir, `${id}.crl`) : join(dir, id);
+  }
+
   /**
-   * The names a certificate's files have besides the canonical `<THUMBPRINT>` (a lower-case name
-   * written by hand, or one seen by the last listing): they are the same entry.
+   * The names an entry's `ext` files have besides the canonical `<ID>` (a lower-case name written
+   * by hand, or those seen by the last listing): they are the same entry.
    */
-  #variants(dir: string, thumbprint: string): string[] {
-    const out = new Set([thumbprint.toLowerCase()]);
-    const seen = this.#aliases.get(join(dir, thumbprint));
-    if (seen) out.add(seen);
-    out.delete(thumbprint);
+  #variants(dir: string, id: string, ext: string): string[] {
+    const out = new Set([id.toLowerCase(), ...(this.#aliases.get(this.#aliasKey(dir, id, ext)) ?? [])]);
+    out.delete(id);
     return [...out];
+  }
+
+  /**
+   * The entries named `pattern` in a store's `files`: upper-case id → the stem to read. The
+   * upper-case name wins over another spelling of the same id, which is reported (Windows ids are
+   * case-insensitive: two spellings are one entry, never two); every other spelling is remembered,
+   * so that a write or a delete of the entry removes it too.
+   */
+  #stems(dir: string, files: readonly string[], pattern: RegExp, ext: '.cer' | '.crl'): Map<string, string> {
+    const stems = new Map<string, string>();
+    const others = new Map<string, string[]>();
+    for (const f of files) {
+      const stem = pattern.exec(f)?.[1];
+      if (!stem) continue;
+      const t = stem.toUpperCase();
+      if (stem !== t) {
+        const o = others.get(t);
+        if (o) o.push(stem);
+        else others.set(t, [stem]);
+      }
+      const other = stems.get(t);
+      if (other === undefined || stem === t) stems.set(t, stem);
+      const dup = other === undefined ? undefined : stem === t ? other : stem;
+      if (dup !== undefined) {
+        const path = join(dir, `${dup}${ext}`);
+        this.#skip(
+          path,
+          `${path} is another spelling of ${t}${ext}, which is loaded instead: it is skipped. Delete it.`,
+        );
+      }
+    }
+    for (const t of stems.keys()) {
+      const key = this.#aliasKey(dir, t, ext);
+      const o = others.get(t);
+      if (o) this.#aliases.set(key, o);
+      else this.#aliases.delete(key);
+    }
+    return stems;
   }
 
   /**
@@ -441,7 +548,7 @@ export class DirectoryStoreAdapter implements StoreAdapter {
     ext: string,
     encoding: 'latin1' | 'utf8',
   ): Promise<{ path: string; text: string } | undefined> {
-    for (const stem of [thumbprint, ...this.#variants(dir, thumbprint)]) {
+    for (const stem of [thumbprint, ...this.#variants(dir, thumbprint, ext)]) {
       const path = join(dir, `${stem}${ext}`);
       const text = (await readOptional(path, encoding)) as string | undefined;
       if (text !== undefined) return { path, text };
@@ -450,12 +557,12 @@ export class DirectoryStoreAdapter implements StoreAdapter {
   }
 
   /**
-   * Removes the other-case files of a certificate after its canonical file was written. On a
-   * case-insensitive file system `abc….cer` IS the file just written: it is left alone.
+   * Removes the other-case files of an entry after its canonical file was written or removed. On
+   * a case-insensitive file system `abc….cer` IS the file just written: it is left alone.
    */
   async #removeVariants(dir: string, thumbprint: string, ext: string): Promise<boolean> {
     let removed = false;
-    for (const v of this.#variants(dir, thumbprint)) {
+    for (const v of this.#variants(dir, thumbprint, ext)) {
       const path = join(dir, `${v}${ext}`);
       const st = await lstat(path).catch(() => undefined);
       if (!st) continue;
@@ -466,10 +573,16 @@ export class DirectoryStoreAdapter implements StoreAdapter {
     return removed;
   }
 
-  /** Reports the certificate-looking files of a store that are not named after a thumbprint. */
+  /** Reports the certificate- and CRL-looking files of a store that are not named after a SHA-1. */
   #skipMisnamed(dir: string, files: readonly string[]): void {
     for (const f of files)
-      if (OTHER_CERT_FILE.test(f) && !THUMB_FILE.test(f)) {
+      if (OTHER_CRL_FILE.test(f) && !CRL_FILE.test(f)) {
+        const path = join(dir, f);
+        this.#skip(
+          path,
+          `${path} is not named after the SHA-1 of the CRL (40 hex digits and .crl): it is skipped. Import it with certlab store import, or rename it to that SHA-1.`,
+        );
+      } else if (OTHER_CERT_FILE.test(f) && !THUMB_FILE.test(f)) {
         const path = join(dir, f);
         this.#skip(
           path,
@@ -482,7 +595,7 @@ export class DirectoryStoreAdapter implements StoreAdapter {
     const file = await this.#readFirst(dir, thumbprint, '.cer', 'latin1');
     if (file === undefined) return undefined;
     const der = certFileDer(file.text, thumbprint);
-    if (!der) {
+    if (!der || parseError(CERT_KIND, der) !== undefined) {
       this.#skip(file.path, certFileProblem(file.path, file.text, thumbprint));
       return undefined;
     }
@@ -546,23 +659,7 @@ export class DirectoryStoreAdapter implements StoreAdapter {
       const files = await listDir(dir);
       const present = new Set(files);
       this.#skipMisnamed(dir, files);
-      // Thumbprint → file stem; the upper-case name wins over another spelling of the same one.
-      const stems = new Map<string, string>();
-      for (const f of files) {
-        const stem = THUMB_FILE.exec(f)?.[1];
-        if (!stem) continue;
-        const t = stem.toUpperCase();
-        const other = stems.get(t);
-        if (other === undefined || stem === t) stems.set(t, stem);
-        const dup = other === undefined ? undefined : stem === t ? other : stem;
-        if (dup !== undefined) {
-          const path = join(dir, `${dup}.cer`);
-          this.#skip(
-            path,
-            `${path} is another spelling of ${t}.cer, which is loaded instead: it is skipped. Delete it.`,
-          );
-        }
-      }
+      const stems = this.#stems(dir, files, THUMB_FILE, '.cer');
       const names = [...stems.keys()];
       const cache = names.length ? await this.#readCache(dir) : 'missing';
       const cached = typeof cache === 'object' ? cache : undefined;
@@ -580,7 +677,6 @@ export class DirectoryStoreAdapter implements StoreAdapter {
         for (const t of names.slice(i, i + LOAD_SLICE)) {
           const stem = stems.get(t)!;
           const path = join(dir, `${stem}.cer`);
-          if (stem !== t) this.#aliases.set(join(dir, t), stem);
           const st = statSync(path, { throwIfNoEntry: false });
           if (!st?.isFile()) continue;
           const hit = cached?.get(t);
@@ -594,7 +690,10 @@ export class DirectoryStoreAdapter implements StoreAdapter {
             if (text === undefined) continue;
             fromFiles++;
             const read = reader.der(text, t);
-            if (!read) {
+            // Bytes with the right SHA-1 that are not a certificate (a CRL or a key saved as
+            // <its hash>.cer, a PEM block of garbage) would stop Machine.open, which parses
+            // every record: skipped here like any other unusable file, and never cached.
+            if (!read || parseError(CERT_KIND, read) !== undefined) {
               this.#skip(path, certFileProblem(path, text, t));
               continue;
             }
@@ -671,7 +770,7 @@ export class DirectoryStoreAdapter implements StoreAdapter {
       // The entry now has its canonical name: a lower-case copy would be a stale duplicate.
       await this.#removeVariants(dir, t, '.json');
       await this.#removeVariants(dir, t, '.cer');
-      this.#aliases.delete(join(dir, t));
+      this.#aliases.delete(this.#aliasKey(dir, t, '.cer'));
     });
   }
 
@@ -684,7 +783,7 @@ export class DirectoryStoreAdapter implements StoreAdapter {
       // Other spellings of the name are the same entry: left behind, it would come back.
       const hadVariant = await this.#removeVariants(dir, t, '.cer');
       await this.#removeVariants(dir, t, '.json');
-      this.#aliases.delete(join(dir, t));
+      this.#aliases.delete(this.#aliasKey(dir, t, '.cer'));
       return had || hadVariant;
     });
   }
@@ -692,14 +791,20 @@ export class DirectoryStoreAdapter implements StoreAdapter {
   async listCrls(ref: StoreRef): Promise<StoredCrl[]> {
     return io('Listing CRLs', async () => {
       const dir = this.#storeDir(ref);
+      const files = await listDir(dir);
+      // Misnamed files are reported by listCertificates too: #skip says each once.
+      this.#skipMisnamed(dir, files);
       const out: StoredCrl[] = [];
-      for (const f of await listDir(dir)) {
-        const id = CRL_FILE.exec(f)?.[1];
-        if (!id) continue;
-        const text = (await readOptional(join(dir, f), 'utf8')) as string | undefined;
-        const der = text === undefined ? undefined : pemBytes(text, 'X509 CRL');
-        if (der && sha1(der) === id) out.push({ id, der });
-        else if (text !== undefined) this.skipped.push(join(dir, f));
+      // CRLs are few per store: read each time, no load cache.
+      for (const [id, stem] of this.#stems(dir, files, CRL_FILE, '.crl')) {
+        const path = join(dir, `${stem}.crl`);
+        const bytes = (await readOptional(path)) as Buffer | undefined;
+        if (bytes === undefined) continue;
+        const der = crlFileDer(bytes, id);
+        // As for certificates: Machine.open parses every CRL, so one that does not parse is
+        // skipped here rather than stopping the machine.
+        if (der && parseError(CRL_KIND, der) === undefined) out.push({ id, der });
+        else this.#skip(path, crlFileProblem(path, bytes, id));
       }
       return out;
     });
@@ -707,13 +812,25 @@ export class DirectoryStoreAdapter implements StoreAdapter {
 
   async putCrl(ref: StoreRef, crl: StoredCrl): Promise<void> {
     const id = checkThumb(crl.id);
-    await io('Writing a CRL', () =>
-      writeFileAtomic(join(this.#storeDir(ref), `${id}.crl`), encodePem('X509 CRL', crl.der)),
-    );
+    await io('Writing a CRL', async () => {
+      const dir = this.#storeDir(ref);
+      await writeFileAtomic(join(dir, `${id}.crl`), encodePem('X509 CRL', crl.der));
+      // The CRL now has its canonical name: a lower-case copy would be listed as a duplicate.
+      await this.#removeVariants(dir, id, '.crl');
+      this.#aliases.delete(this.#aliasKey(dir, id, '.crl'));
+    });
   }
 
   async deleteCrl(ref: StoreRef, id: string): Promise<boolean> {
-    return io('Deleting a CRL', () => removeFileDurable(join(this.#storeDir(ref), `${checkThumb(id)}.crl`)));
+    const t = checkThumb(id);
+    return io('Deleting a CRL', async () => {
+      const dir = this.#storeDir(ref);
+      const had = await removeFileDurable(join(dir, `${t}.crl`));
+      // Other spellings of the name are the same CRL: left behind, it would come back.
+      const hadVariant = await this.#removeVariants(dir, t, '.crl');
+      this.#aliases.delete(this.#aliasKey(dir, t, '.crl'));
+      return had || hadVariant;
+    });
   }
 
   async listKeys(location: StoreLocation): Promise<string[]> {
