@@ -6,6 +6,7 @@ import { isCaError, openPostgresStore, type PgPool, postgresClient, SqlRequestSt
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPostgres, type PostgresServer, startPostgres } from './support/postgres-server.js';
+import { postgresRelations } from './support/relations.js';
 import { storeContract } from './support/store-contract.js';
 
 const HAVE_POSTGRES = checkPostgres('the ca-sim PostgreSQL store tests');
@@ -76,6 +77,58 @@ describe.skipIf(!HAVE_POSTGRES)('PostgreSQL store', () => {
     const again = await SqlRequestStore.open(client);
     expect((await again.getRequest(1))?.requestId).toBe(1);
     await pool.end();
+  });
+
+  describe('create: false (open an existing certlab database only)', () => {
+    const notFound = (e: unknown) =>
+      isCaError(e, 'ERR_CA_NOT_FOUND') && /certlab ca init/.test((e as Error).message);
+
+    it('refuses an empty database and creates nothing in it, not even the bookkeeping table', async () => {
+      const url = await server.createDatabase('refused_empty');
+      await expect(openPostgresStore({ connectionString: url, create: false })).rejects.toSatisfy(notFound);
+      expect(await postgresRelations(url)).toEqual([]);
+      // The pool the store made is ended: no session is left on the database (DROP DATABASE
+      // refuses one that has sessions).
+      await server.sql('DROP DATABASE refused_empty');
+    });
+
+    it("refuses another application's database and leaves it as it was", async () => {
+      const url = await server.createDatabase('refused_foreign');
+      const app = new pg.Client({ connectionString: url });
+      await app.connect();
+      await app.query('CREATE TABLE app_users (id integer PRIMARY KEY)');
+      await app.end();
+      await expect(openPostgresStore({ connectionString: url, create: false })).rejects.toSatisfy(notFound);
+      expect(await postgresRelations(url)).toEqual(['app_users', 'app_users_pkey']);
+    });
+
+    it('leaves a pool it was given open when it refuses', async () => {
+      const url = await server.createDatabase('refused_pool');
+      const pool = new pg.Pool({ connectionString: url, max: 2 });
+      await expect(openPostgresStore({ pool, create: false })).rejects.toSatisfy(notFound);
+      expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      await pool.end();
+      expect(await postgresRelations(url)).toEqual([]);
+    });
+
+    it('opens a certlab database as before, and still migrates one whose schema is older', async () => {
+      const migrated = await server.createDatabase('existing_current', 'certlab_template');
+      const store = await openPostgresStore({ connectionString: migrated, create: false });
+      expect((await store.insertRequest(async () => pendingRow())).requestId).toBe(1);
+      await store.close();
+      // Version 0: the bookkeeping table alone, as a first open that stopped after it leaves.
+      const older = await server.createDatabase('existing_older');
+      const c = new pg.Client({ connectionString: older });
+      await c.connect();
+      await c.query(
+        'CREATE TABLE ca_schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+      );
+      await c.end();
+      const upgraded = await openPostgresStore({ connectionString: older, create: false });
+      expect((await upgraded.insertRequest(async () => pendingRow())).requestId).toBe(1);
+      await upgraded.close();
+      expect(await postgresRelations(older)).toContain('ca_requests');
+    });
   });
 
   it('fails with ERR_CA_STORE when the server cannot be reached', async () => {

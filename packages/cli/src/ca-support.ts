@@ -215,23 +215,33 @@ export function describeDb(db: DbLocation): string {
 /**
  * Opens the request database. With `create` (ca init, and serve's first start), the directory
  * of a PGlite database is created with mode 0700: the simulator keeps the CA private keys in
- * it. Without it, a PGlite directory that does not exist or is not a database is exit 2 (see
- * {@link missingDatabase}): opening it would make an empty database, and then a new CA. A
- * PostgreSQL database must exist; the store creates its tables.
+ * it, and the store creates its tables. Without it, a PGlite directory that does not exist or
+ * is not a database is exit 2 (see {@link missingDatabase}): opening it would make an empty
+ * database, and then a new CA. A PostgreSQL database must exist; without `create`, one (or a
+ * PGlite database) that has no certlab tables is exit 2 too, and is left without them.
  */
 export async function openStore(
   db: DbLocation,
   options: { readonly create?: boolean } = {},
 ): Promise<RequestStore> {
-  switch (db.kind) {
-    case 'memory':
-      return createMemoryStore();
-    case 'pglite':
-      if (options.create) await mkdir(db.path, { recursive: true, mode: 0o700 });
-      else await assertPgliteDatabase(db);
-      return openPgliteStore({ dataDir: db.path });
-    case 'postgres':
-      return openPostgresStore({ connectionString: db.url });
+  // A command that only uses a CA must not leave certlab's tables in a database it does not own
+  // (a mistyped --db, another application's database): the store refuses before migrating.
+  const create = options.create === true;
+  try {
+    switch (db.kind) {
+      case 'memory':
+        return createMemoryStore();
+      case 'pglite':
+        if (create) await mkdir(db.path, { recursive: true, mode: 0o700 });
+        else await assertPgliteDatabase(db);
+        return await openPgliteStore({ dataDir: db.path, create });
+      case 'postgres':
+        return await openPostgresStore({ connectionString: db.url, create });
+    }
+  } catch (e) {
+    if (isCaError(e, 'ERR_CA_NOT_FOUND'))
+      throw missingDatabase(db, `${databaseText(db)} holds no certlab CA`);
+    throw e;
   }
 }
 

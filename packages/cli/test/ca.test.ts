@@ -15,6 +15,16 @@ import {
   readDerOrPem,
 } from '@certlab/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  checkPostgres,
+  type PostgresServer,
+  startPostgres,
+} from '../../ca-sim/test/support/postgres-server.js';
+import {
+  foreignPgliteDatabase,
+  pgliteRelations,
+  postgresRelations,
+} from '../../ca-sim/test/support/relations.js';
 import { type CliResult, cli, openssl, opensslAll, removeTempDirs, tempDir } from './helpers.js';
 
 const parseCertificate = (input: string | Uint8Array) => parseDer(readDerOrPem(input, 'CERTIFICATE'));
@@ -34,6 +44,8 @@ beforeAll(async () => {
   expect(csr.code, csr.stderr).toBe(0);
 });
 afterAll(removeTempDirs);
+
+const HAVE_POSTGRES = checkPostgres('the certlab ca PostgreSQL tests');
 
 /** The request id certreq-style output starts with. */
 function requestId(r: CliResult): number {
@@ -1143,6 +1155,80 @@ describe('a ca command never makes a new CA: only ca init (and serve in an empty
       `certlab: the "db" of ${join(dir, 'bad-url', 'ca.json')} is not a PostgreSQL URL certlab can use`,
     );
     expect(recorded.stderr).not.toContain('S3cretPw');
+  });
+
+  it("another program's PGlite database: exit 2, and it gets no certlab tables", async () => {
+    const other = join(dir, 'other-app-db');
+    await foreignPgliteDatabase(other);
+    const r = await cli(dir, 'ca', 'list', '--dir', 'pki', '--db', 'pglite:other-app-db');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toBe(
+      `certlab: The database in ${other} holds no certlab CA (--db names it): check the --db URL; only 'certlab ca init' creates a CA database.\n`,
+    );
+    expect(await pgliteRelations(other)).toEqual(['app_users', 'app_users_pkey']);
+    expect(await readdir(other)).not.toContain('certlab.lock');
+  });
+
+  describe.skipIf(!HAVE_POSTGRES)('a PostgreSQL database without certlab tables', () => {
+    let server: PostgresServer;
+    beforeAll(async () => {
+      server = await startPostgres();
+    });
+    afterAll(async () => {
+      await server?.stop();
+    });
+    const shown = (url: string) => url.replace('//postgres@', '//');
+
+    it('--db naming it: exit 2, and the database is left without tables; ca init still creates the CA there', async () => {
+      const url = await server.createDatabase('cli_empty');
+      for (const args of [
+        ['ca', 'list', '--dir', 'pki', '--db', url],
+        [
+          'ca',
+          'submit',
+          '--dir',
+          'pki',
+          'web.req',
+          '--template',
+          'WebServer',
+          '--db',
+          url,
+          '--out',
+          'pg.cer',
+        ],
+      ]) {
+        const r = await cli(dir, ...args);
+        expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+        expect(r.stderr).toBe(
+          `certlab: The PostgreSQL database at ${shown(url)} holds no certlab CA (--db names it): check the --db URL; only 'certlab ca init' creates a CA database.\n`,
+        );
+      }
+      expect(await postgresRelations(url)).toEqual([]);
+      expect(existsSync(join(dir, 'pg.cer'))).toBe(false);
+
+      const init = await cli(dir, 'ca', 'init', '--dir', 'pg-pki', '--key-type', 'ec', '--db', url);
+      expect(init.code, init.stderr).toBe(0);
+      const list = await cli(dir, 'ca', 'list', '--dir', 'pg-pki');
+      expect(list.code, list.stderr).toBe(0);
+      expect(await postgresRelations(url)).toContain('ca_requests');
+    });
+
+    it('ca.json naming it: exit 2 naming ca.json, and the database is left without tables', async () => {
+      const url = await server.createDatabase('cli_recorded');
+      await mkdir(join(dir, 'pg-recorded'));
+      const config = JSON.parse(await readFile(join(dir, 'pki', 'ca.json'), 'utf8')) as Record<
+        string,
+        unknown
+      >;
+      const file = join(dir, 'pg-recorded', 'ca.json');
+      await writeFile(file, JSON.stringify({ ...config, db: url }));
+      const r = await cli(dir, 'ca', 'list', '--dir', 'pg-recorded');
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toBe(
+        `certlab: The PostgreSQL database at ${shown(url)} holds no certlab CA (${file} names it): restore the database, or give it with --db; to start a new CA instead, remove ${file} and run 'certlab ca init'.\n`,
+      );
+      expect(await postgresRelations(url)).toEqual([]);
+    });
   });
 });
 

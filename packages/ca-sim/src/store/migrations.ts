@@ -111,24 +111,58 @@ CREATE TABLE IF NOT EXISTS ca_schema_migrations (
 /** One advisory lock key for every process migrating the same database (hashtext is stable). */
 const LOCK = `SELECT pg_advisory_xact_lock(hashtext('certlab-ca-sim migrations'))`;
 
+/** True when the bookkeeping table exists, where the unqualified names of the store resolve. */
+const SCHEMA_EXISTS = `SELECT to_regclass('ca_schema_migrations') IS NOT NULL AS found`;
+
+/**
+ * What {@link migrate} may do to a database that has no certlab schema yet.
+ *
+ * @example
+ * ```ts
+ * const options: MigrateOptions = { create: false }; // an existing certlab database only
+ * ```
+ */
+export interface MigrateOptions {
+  /**
+   * Create the schema in a database that has none (default true). `false` refuses such a
+   * database with ERR_CA_NOT_FOUND and writes nothing to it, so that a mistyped or unrelated
+   * database is left as it was; a database with the schema, at any version, is migrated as usual.
+   */
+  readonly create?: boolean;
+}
+
 /**
  * Brings the schema up to the newest version, all missing migrations in one transaction under an
  * advisory lock, so that several processes opening one database migrate it once. Throws
- * ERR_CA_MIGRATION when the database is newer than this package.
+ * ERR_CA_MIGRATION when the database is newer than this package, and with `create: false`
+ * ERR_CA_NOT_FOUND when it has no certlab schema (nothing is written then).
  *
  * @example
  * ```ts
  * await migrate(client); // → 1 (the schema version now in force)
+ * await migrate(client, MIGRATIONS, { create: false }); // an existing certlab database only
  * ```
  */
 export async function migrate(
   client: SqlClient,
   migrations: readonly Migration[] = MIGRATIONS,
+  options: MigrateOptions = {},
 ): Promise<number> {
   try {
     await client.transaction(async (tx) => {
       await tx.query(LOCK);
-      await tx.exec(MIGRATIONS_TABLE);
+      if (options.create !== false) {
+        await tx.exec(MIGRATIONS_TABLE);
+        return;
+      }
+      // Checked under the lock: a process creating the schema right now has committed it (or
+      // rolled it back) by the time this runs. Nothing is created, not even the bookkeeping table.
+      const { rows } = await tx.query<{ found: boolean }>(SCHEMA_EXISTS);
+      if (rows[0]?.found !== true)
+        throw new CaError(
+          'ERR_CA_NOT_FOUND',
+          'The database has no certlab CA tables: check that it is the right database, or create the CA there first (open the store without create: false, or run certlab ca init).',
+        );
     });
     const known = migrations.at(-1)?.version ?? 0;
     return await client.transaction(async (tx) => {

@@ -1,10 +1,12 @@
 // The embedded PGlite store: PostgreSQL compiled to WebAssembly, in a directory. Durable across
 // restarts (the data directory is a real PostgreSQL cluster with its WAL), no server to run.
 
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { CaError } from '../errors.js';
 import { type DirectoryLock, lockDataDirectory } from './directory-lock.js';
+import type { MigrateOptions } from './migrations.js';
 import type { RequestStore } from './request-store.js';
 import type { SqlClient, SqlQueryable } from './sql-client.js';
 import { SqlRequestStore } from './sql-store.js';
@@ -73,24 +75,68 @@ function lockedClient(db: PgliteDatabase, lock: DirectoryLock | undefined): SqlC
 }
 
 /**
+ * Where {@link openPgliteStore} opens its database, and whether it may create one.
+ *
+ * @example
+ * ```ts
+ * const options: PgliteStoreOptions = { dataDir: '/srv/ca/db', create: false };
+ * ```
+ */
+export interface PgliteStoreOptions extends MigrateOptions {
+  /** The data directory; without it the database lives in memory. */
+  readonly dataDir?: string;
+}
+
+/**
+ * Refuses, before anything is written, a location `create: false` cannot open: memory (always
+ * empty), and a directory that is missing or holds no PostgreSQL cluster (no PG_VERSION, the
+ * file PGlite itself looks for before it runs initdb).
+ */
+async function assertExistingCluster(dataDir: string | undefined): Promise<void> {
+  const what = 'open the store without create: false, or run certlab ca init';
+  if (dataDir === undefined)
+    throw new CaError(
+      'ERR_CA_NOT_FOUND',
+      `An in-memory PGlite database starts empty, so it holds no CA to open: give a dataDir, or ${what}.`,
+    );
+  const version = await stat(join(dataDir, 'PG_VERSION')).catch(() => undefined);
+  if (!version?.isFile())
+    throw new CaError(
+      'ERR_CA_NOT_FOUND',
+      `${dataDir} holds no PGlite database: check the directory, or create the CA there first (${what}).`,
+    );
+}
+
+/**
  * Opens (creating if needed) a PGlite database in `dataDir`, migrates it, and returns the store.
  * Without `dataDir` the database lives in memory (useful to test the SQL path). One process at a
  * time: the store holds `<dataDir>/certlab.lock` until closed, and a second opener gets
  * ERR_CA_STORE_IN_USE naming the first (a lock left by a process that died is taken over).
+ *
+ * With `create: false` the directory must already hold a database with the certlab tables:
+ * otherwise (a missing or empty directory, another program's PGlite database, memory) the open
+ * fails with ERR_CA_NOT_FOUND, no directory, cluster or table is created, and the lock is
+ * released. Pair it with createAuthority's `create: false` to open an existing CA only.
  *
  * @example
  * ```ts
  * const db = await openPgliteStore({ dataDir: '.certlab/db' });
  * const ca = await createAuthority({ name: 'Contoso Issuing CA', db });
  * // … later, in another process: the same CA, ids continue
+ *
+ * // An existing CA only: anything else → ERR_CA_NOT_FOUND, nothing written.
+ * const existing = await openPgliteStore({ dataDir: '.certlab/db', create: false });
  * ```
  */
-export async function openPgliteStore(options: { dataDir?: string } = {}): Promise<RequestStore> {
+export async function openPgliteStore(options: PgliteStoreOptions = {}): Promise<RequestStore> {
+  const create = options.create !== false;
+  // Before mkdir, the lock file and PGlite's initdb, each of which would write to the location.
+  if (!create) await assertExistingCluster(options.dataDir);
   let db: PGlite;
   let lock: DirectoryLock | undefined;
   try {
     if (options.dataDir !== undefined) {
-      await mkdir(options.dataDir, { recursive: true });
+      if (create) await mkdir(options.dataDir, { recursive: true });
       lock = await lockDataDirectory(options.dataDir);
     }
     db = await PGlite.create(options.dataDir);
@@ -105,7 +151,7 @@ export async function openPgliteStore(options: { dataDir?: string } = {}): Promi
   }
   const client = lockedClient(db, lock);
   try {
-    return await SqlRequestStore.open(client);
+    return await SqlRequestStore.open(client, { create });
   } catch (e) {
     await client.close().catch(() => undefined);
     throw e;

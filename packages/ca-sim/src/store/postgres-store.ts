@@ -6,6 +6,7 @@
 
 import pg from 'pg';
 import { CaError } from '../errors.js';
+import type { MigrateOptions } from './migrations.js';
 import type { RequestStore } from './request-store.js';
 import type { SqlClient, SqlQueryable } from './sql-client.js';
 import { SqlRequestStore } from './sql-store.js';
@@ -40,28 +41,32 @@ export interface PgPool {
 
 /**
  * Where {@link openPostgresStore} connects: a connection string (the store creates and owns a
- * pool), or a pool of the caller's (which `close()` leaves open).
+ * pool), or a pool of the caller's (which `close()` leaves open). `create: false` opens an
+ * existing certlab database only (see {@link MigrateOptions}).
  *
  * @example
  * ```ts
  * const a: PostgresStoreOptions = { connectionString: 'postgres://ca@127.0.0.1:5432/certlab' };
  * const b: PostgresStoreOptions = { pool: new pg.Pool({ max: 20 }) };
+ * const c: PostgresStoreOptions = { connectionString: 'postgres://ca@db/certlab', create: false };
  * ```
  */
-export type PostgresStoreOptions =
-  | {
-      /** `postgres://user:password@host:port/database`, or `postgres:///db?host=/run/postgresql`. */
-      readonly connectionString: string;
-      /** Connections in the pool the store creates (default 10): concurrent transactions per process. */
-      readonly max?: number;
-      readonly pool?: undefined;
-    }
-  | {
-      /** A `pg.Pool` the caller keeps: the store does not end it on `close()`. */
-      readonly pool: PgPool;
-      readonly connectionString?: undefined;
-      readonly max?: undefined;
-    };
+export type PostgresStoreOptions = MigrateOptions &
+  (
+    | {
+        /** `postgres://user:password@host:port/database`, or `postgres:///db?host=/run/postgresql`. */
+        readonly connectionString: string;
+        /** Connections in the pool the store creates (default 10): concurrent transactions per process. */
+        readonly max?: number;
+        readonly pool?: undefined;
+      }
+    | {
+        /** A `pg.Pool` the caller keeps: the store does not end it on `close()`. */
+        readonly pool: PgPool;
+        readonly connectionString?: undefined;
+        readonly max?: undefined;
+      }
+  );
 
 function queryable(db: { query: PgPool['query'] }): SqlQueryable {
   return {
@@ -130,11 +135,19 @@ export function postgresClient(pool: PgPool, options: { endPool?: boolean } = {}
  * share one database: request ids come from one sequence, serial numbers are unique by
  * constraint, and each submission is one transaction.
  *
+ * With `create: false`, a database that has no certlab tables yet (a mistyped name, another
+ * application's database) is refused with ERR_CA_NOT_FOUND and left as it was: no table is
+ * created, and the pool the store made is ended. Pair it with createAuthority's `create: false`
+ * to open an existing CA only.
+ *
  * @example
  * ```ts
  * const db = await openPostgresStore({ connectionString: 'postgres://ca@127.0.0.1/certlab' });
  * const ca = await createAuthority({ name: 'Contoso Issuing CA', root: { name: 'Contoso Root CA' }, db });
  * // … other processes open the same database: the same CA, one sequence of request ids
+ *
+ * // An existing CA only: an empty or unrelated database → ERR_CA_NOT_FOUND, nothing written.
+ * const existing = await openPostgresStore({ connectionString: 'postgres://ca@db/certlab', create: false });
  * ```
  */
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<RequestStore> {
@@ -165,7 +178,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     );
   }
   try {
-    return await SqlRequestStore.open(client);
+    return await SqlRequestStore.open(client, { create: options.create !== false });
   } catch (e) {
     await client.close().catch(() => undefined);
     throw e;

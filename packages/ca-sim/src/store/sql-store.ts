@@ -4,7 +4,7 @@
 
 import type { RequestStatus } from '../disposition.js';
 import { CaError } from '../errors.js';
-import { migrate } from './migrations.js';
+import { MIGRATIONS, type MigrateOptions, migrate } from './migrations.js';
 import type {
   AuthorityRole,
   CaCertificateRow,
@@ -157,15 +157,18 @@ export class SqlRequestStore implements RequestStore {
   }
 
   /**
-   * Migrates the database behind `client` and returns a store over it.
+   * Migrates the database behind `client` and returns a store over it. With `create: false` a
+   * database without the certlab schema is refused (ERR_CA_NOT_FOUND) and left untouched; the
+   * caller still owns `client` then, and closes it.
    *
    * @example
    * ```ts
    * const store = await SqlRequestStore.open(pgliteClient(await PGlite.create(dir)));
+   * const existing = await SqlRequestStore.open(client, { create: false });
    * ```
    */
-  static async open(client: SqlClient): Promise<SqlRequestStore> {
-    await migrate(client);
+  static async open(client: SqlClient, options: MigrateOptions = {}): Promise<SqlRequestStore> {
+    await migrate(client, MIGRATIONS, options);
     return new SqlRequestStore(client);
   }
 
