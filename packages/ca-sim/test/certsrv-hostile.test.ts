@@ -810,6 +810,33 @@ describe('8. broken HTTP framing', () => {
     expect(cut.closed).toBe(false);
     expect(await rows()).toBe(before);
   });
+
+  it('a target the server cannot parse is logged without the password it may carry', async () => {
+    const logged = logs.length;
+    const cases: [string, string, number][] = [
+      ['http://bob:UrlPW_999@localhost/%ZZ?pw=UrlPW_999', '1.1', 400],
+      ['http://bob:UrlPW_999@localhost/%ZZ?pw=UrlPW_999', '2.0', 400],
+      ['https://bob:Url@PW_999@x/certsrv/%G1', '1.1', 400],
+      ['https://bob:Url@PW_999@x/certsrv/', '2.0', 400],
+      // Parsed: the absolute form's path alone, as for any request.
+      ['http://bob:UrlPW_999@x/certsrv/', '1.1', 401],
+    ];
+    for (const [target, version, status] of cases) {
+      const r = await rawExchange(port, [`GET ${target} HTTP/${version}\r\nHost: x\r\n\r\n`], {
+        waitMs: 1500,
+      });
+      expect(r.status, `${target} HTTP/${version}`).toBe(status);
+    }
+    const records = logs.slice(logged);
+    expect(records.map((e) => e.path)).toEqual([
+      'http://localhost/%ZZ',
+      'http://localhost/%ZZ',
+      'https://x/certsrv/%G1',
+      'https://x/certsrv/',
+      '/certsrv/',
+    ]);
+    expect(JSON.stringify(records)).not.toContain('PW_999');
+  });
 });
 
 const framing: { seen?: Record<string, number | string> } = {};

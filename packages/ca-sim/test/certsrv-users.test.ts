@@ -4,6 +4,7 @@
 
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AuthThrottle } from '../src/certsrv/auth-throttle.js';
@@ -394,6 +395,8 @@ describe('UserDirectory.load: a file that is not a users file', () => {
           error = e;
         }
         expect(isCaError(error, 'ERR_CA_USERS_INVALID'), text).toBe(true);
+        // Nor in what a library caller logs: the cause chain and the inspected error.
+        expect(inspect(error, { depth: 10 }), text).not.toMatch(/S3cret|Passw0rd/);
         return (error as Error).message;
       };
       const secret = await load('S3cretPassw0rd\n');

@@ -55,9 +55,9 @@ interface CacheEntry {
 /**
  * Successful Basic verifications, so that repeated requests with the same `Authorization`
  * header skip scrypt (IIS likewise caches logon tokens, 15 minutes by default). Entries are
- * keyed by an HMAC-SHA-256 of the header under a random per-cache key (a keyed SHA-256: the raw
- * header, which holds the password, is never kept, and the key cannot be brute-forced from a
- * memory dump without the HMAC key). Least-recently-used entries are evicted beyond
+ * keyed by a SHA-256 of a random per-cache salt followed by the header: the raw header, which
+ * holds the password, is never kept, and a digest found in a memory dump cannot be checked
+ * against guessed passwords without the salt. Least-recently-used entries are evicted beyond
  * `maxEntries`; entries expire `ttlMs` after they were set. Only cache successes, and call
  * {@link CredentialCache.clear} after changing or removing accounts.
  *

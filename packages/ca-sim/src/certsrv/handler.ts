@@ -36,6 +36,16 @@ import {
   selectVariant,
 } from './pages/index.js';
 
+/**
+ * The request target of a request that got no parsed path (a bad escape, HTTP/2 syntax), as the
+ * log records it: without its query, and for an absolute-form target (RFC 9112 §3.2.2) without
+ * its user information, which may hold a password (`http://bob:secret@host/`).
+ */
+function unparsedPath(url: string | undefined): string {
+  const target = String(url ?? '').split('?')[0] ?? '';
+  return target.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i, '$1').slice(0, 300);
+}
+
 /** The cookie that remembers the language switch. */
 const LANG_COOKIE = 'CertsrvLang';
 
@@ -65,11 +75,7 @@ export function createCertsrvHandler(
         log({
           time: app.now().toISOString(),
           method: req.method ?? '',
-          path:
-            ex?.path ??
-            String(req.url ?? '')
-              .split('?')[0]!
-              .slice(0, 300),
+          path: ex?.path ?? unparsedPath(req.url),
           status: res.statusCode,
           ms: Math.round((performance.now() - started) * 100) / 100,
           bytes: ex?.bytes ?? 0,

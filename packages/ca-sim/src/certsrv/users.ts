@@ -621,7 +621,7 @@ export class UserDirectory {
    * @example
    * ```ts
    * const account = await users.authenticate('CONTOSO\\alice', 'P@ssw0rd');
-   * if (!account) return unauthorized();
+   * account?.name; // 'CONTOSO\\alice'; undefined for a wrong password or an unknown name (answer 401)
    * ```
    */
   async authenticate(name: string, password: string): Promise<CertsrvAccount | undefined> {
@@ -767,11 +767,11 @@ export class UserDirectory {
     try {
       json = JSON.parse(text);
     } catch (e) {
-      // Never the parser's message: V8 quotes the text around the error, which may be a
-      // password (a password file given as --users). Only where it is, when V8 says.
+      // Never the parser's message, not even as the cause (a library caller may log it): V8
+      // quotes the text around the error, which may be a password (a password file given as
+      // --users). Only where it is, when V8 says.
       throw usersError(
         `The users file ${file} is not valid JSON${jsonErrorPlace(e, text)}. Fix it, or delete it and add the users again.`,
-        e,
       );
     }
     try {
