@@ -61,7 +61,12 @@ export class CaError extends Error {
  *
  * @example
  * ```ts
- * if (isCaError(e, 'ERR_CA_REQUEST_NOT_FOUND')) return notFound();
+ * try {
+ *   await ca.approve(42);
+ * } catch (e) {
+ *   if (!isCaError(e, 'ERR_CA_REQUEST_NOT_FOUND')) throw e;
+ *   console.error('No request 42 in the CA database.');
+ * }
  * ```
  */
 export function isCaError(e: unknown, code?: CaErrorCode): e is CaError {

@@ -105,12 +105,25 @@ export function requesterIdentityProblem(
   return undefined;
 }
 
-/** Where a directory-built subject comes from: CN=<dNSHostName>, the directory DN, or nothing (an empty subject, names in the SAN). */
+/**
+ * Where a directory-built subject comes from: CN=<dNSHostName>, the directory DN, or nothing (an
+ * empty subject, names in the SAN).
+ *
+ * @example
+ * ```ts
+ * const machine: IdentitySubjectName = 'dns'; // the Machine template: CN=ws01.contoso.com
+ * ```
+ */
 export type IdentitySubjectName = 'dns' | 'dn' | 'none';
 
 /**
  * A SAN entry built from the directory (CT_FLAG_SUBJECT_ALT_REQUIRE_*, [MS-CRTD] §2.28): DNS
  * name, UPN, e-mail, the DS object GUID, or the domain's DNS name.
+ *
+ * @example
+ * ```ts
+ * const user: IdentityAltName[] = ['upn', 'email']; // the User template's SAN
+ * ```
  */
 export type IdentityAltName = 'dns' | 'upn' | 'email' | 'guid' | 'domainDns';
 

@@ -2,7 +2,15 @@
 // (PkiError) are mapped in report-error.ts; these cover what only the CLI knows about:
 // bad arguments, existing output files, a check the user asked for that failed.
 
-/** Exit codes, documented in `certlab --help` and docs/cli.md. */
+/**
+ * Exit codes, documented in `certlab --help` and docs/cli.md.
+ *
+ * @example
+ * ```ts
+ * const code = await run(['cert', 'show', 'missing.cer'], { stdout, stderr });
+ * code === EXIT.usage; // true: an input that cannot be read
+ * ```
+ */
 export const EXIT = {
   /** The command did what was asked. */
   ok: 0,

@@ -1,12 +1,29 @@
 // The streams and process facts a command may use. Commands never touch `process` directly so
 // that tests can run them in-process with captured output, a temporary cwd and a fake TTY.
 
-/** Something text or bytes can be written to: a Node stream, or a test's capture object. */
+/**
+ * Something text or bytes can be written to: a Node stream, or a test's capture object.
+ *
+ * @example
+ * ```ts
+ * let text = '';
+ * const capture: OutputStream = { write: (chunk) => (text += typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk)) };
+ * ```
+ */
 export interface OutputStream {
   write(chunk: string | Uint8Array): unknown;
 }
 
-/** What {@link run} may be given instead of the real process. Every field is optional except the two outputs. */
+/**
+ * What {@link run} may be given instead of the real process. Every field is optional except the
+ * two outputs.
+ *
+ * @example
+ * ```ts
+ * const io: CliIo = { stdout: process.stdout, stderr: process.stderr, cwd: '/tmp/lab', isTTY: false };
+ * await run(['cert', 'show', 'ca.cer'], io); // relative paths are read from /tmp/lab
+ * ```
+ */
 export interface CliIo {
   stdout: OutputStream;
   stderr: OutputStream;

@@ -39,7 +39,7 @@ export interface TlsSide {
  *
  * @example
  * ```ts
- * await mutualTlsHandshake({ client, server, network });
+ * await mutualTlsHandshake({ client, server, serverName: 'ex01.contoso.com', clientName: 'lync01.contoso.com', network });
  * ```
  */
 export interface MutualTlsOptions {

@@ -11,7 +11,7 @@ import type { CertificateProperties } from './properties.js';
  * @example
  * ```ts
  * const e = machine.store('LocalMachine', 'My').get(thumbprint);
- * if (e?.hasPrivateKey) console.log(privateKeyLine('en')); // "You have a private key that corresponds to this certificate."
+ * if (e?.hasPrivateKey) console.log(DIALOG_TEXTS.privateKey.en); // "You have a private key that corresponds to this certificate."
  * ```
  */
 export interface CertificateEntry {

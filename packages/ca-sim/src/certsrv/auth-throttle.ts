@@ -18,7 +18,8 @@ interface ThrottleEntry {
  * @example
  * ```ts
  * const throttle = new AuthThrottle();
- * if (!throttle.allowed(remoteAddress) || !throttle.allowed(user)) return unauthorized();
+ * // Locked out: answer 401 without checking the password.
+ * if (!throttle.allowed(remoteAddress) || !throttle.allowed(user)) return undefined;
  * const account = await users.authenticate(user, password);
  * if (account) { throttle.succeed(remoteAddress); throttle.succeed(user); }
  * else { throttle.fail(remoteAddress); throttle.fail(user); }
@@ -56,7 +57,7 @@ export class AuthThrottle {
    *
    * @example
    * ```ts
-   * if (!throttle.allowed('192.0.2.7')) return unauthorized();
+   * throttle.allowed('192.0.2.7'); // false while that address is locked out: answer 401
    * ```
    */
   allowed(key: string): boolean {

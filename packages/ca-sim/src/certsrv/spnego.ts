@@ -7,9 +7,25 @@
 
 import { CaError } from '../errors.js';
 
-/** The SPNEGO mechanism OID (RFC 4178 §4.1). */
+/**
+ * The SPNEGO mechanism OID (RFC 4178 §4.1), the one a NegTokenInit's outer token names.
+ *
+ * @example
+ * ```ts
+ * parseSpnegoToken(token).kind; // 'init' when the token is wrapped in SPNEGO_OID's application tag
+ * ```
+ */
 export const SPNEGO_OID = '1.3.6.1.5.5.2';
-/** The NTLM security support provider's mechanism OID (MS-NLMP §1.9). */
+/**
+ * The NTLM security support provider's mechanism OID (MS-NLMP §1.9): the only mechanism the
+ * certsrv server accepts inside SPNEGO.
+ *
+ * @example
+ * ```ts
+ * const t = parseSpnegoToken(token);
+ * const ntlm = t.kind === 'init' && t.mechTypes.includes(NTLMSSP_OID);
+ * ```
+ */
 export const NTLMSSP_OID = '1.3.6.1.4.1.311.2.2.10';
 
 /**

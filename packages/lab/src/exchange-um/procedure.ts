@@ -51,7 +51,9 @@ async function firstCertificate(bytes: Uint8Array, lang: LabLang): Promise<Certi
  *
  * @example
  * ```ts
- * await runExchangeUm(session, { lang: 'en', mistake: undefined, print: console.log, certsrvUrl, ca, setCaTime });
+ * await runExchangeUm(session, {
+ *   lang: 'en', mistake: undefined, print: console.log, certsrvUrl, ca, setCaTime, ordinaryAccount,
+ * });
  * ```
  */
 export async function runExchangeUm(session: LabSession, ctx: ScenarioRunContext): Promise<void> {

@@ -105,7 +105,9 @@ async function take(lockPath: string, what: string, waitMs: number): Promise<() 
  *
  * @example
  * ```ts
- * await withFileLock('/tmp/ks.p12.lock', 'the Java keystore /tmp/ks.p12', () => importIt());
+ * await withFileLock('/tmp/ks.p12.lock', 'the Java keystore /tmp/ks.p12', async () => {
+ *   execFileSync('keytool', ['-importcert', '-noprompt', '-keystore', '/tmp/ks.p12', '-file', 'root.cer']);
+ * });
  * ```
  */
 export async function withFileLock<T>(

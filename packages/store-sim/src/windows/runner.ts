@@ -183,7 +183,7 @@ function describeDifference(
  *
  * @example
  * ```ts
- * const runner = transcriptRunner([{ exe: 'powershell.exe', args: [...], stdout: '[]', stderr: '', exitCode: 0 }]);
+ * const runner = transcriptRunner([{ exe: 'powershell.exe', args: recordedArgs, stdout: '[]', stderr: '', exitCode: 0 }]);
  * await windowsStoreAdapter({ runner }).listCertificates({ location: 'LocalMachine', store: 'Root' });
  * runner.assertDone();
  * ```
