@@ -2,7 +2,7 @@
 // where the CA lives), read back by every later lab command.
 
 import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { LabError } from './errors.js';
 import { type LabLang, l10n } from './localized.js';
 import { shellWord } from './shell-word.js';
@@ -95,9 +95,9 @@ export async function readLabConfig(dir: string): Promise<LabConfig> {
       { cause: e },
     );
   }
-  let v: Partial<LabConfig>;
+  let v: unknown;
   try {
-    v = JSON.parse(text) as Partial<LabConfig>;
+    v = JSON.parse(text);
   } catch (e) {
     throw new LabError(
       'ERR_LAB_CONFIG_INVALID',
@@ -108,7 +108,7 @@ export async function readLabConfig(dir: string): Promise<LabConfig> {
       { cause: e },
     );
   }
-  if (typeof v.scenario !== 'string' || !Array.isArray(v.hosts) || typeof v.ca?.dir !== 'string')
+  if (!isLabConfigShape(v))
     throw new LabError(
       'ERR_LAB_CONFIG_INVALID',
       l10n(
@@ -116,6 +116,20 @@ export async function readLabConfig(dir: string): Promise<LabConfig> {
         `${join(dir, LAB_CONFIG_FILE)} ne décrit pas un labo certlab ; lancez 'certlab lab init' dans un nouveau répertoire.`,
       ),
     );
+  // Every later command joins these onto the lab directory and writes there: a hand-edited
+  // "../.." or "/etc" would make the lab write outside its own directory.
+  for (const [what, where] of [
+    ['ca.dir', v.ca.dir],
+    ...v.hosts.map((h) => [`the ${h.role} host's dir`, h.dir] as const),
+  ] as const)
+    if (!isInsideDir(where))
+      throw new LabError(
+        'ERR_LAB_CONFIG_INVALID',
+        l10n(
+          `${join(dir, LAB_CONFIG_FILE)}: ${what} must be a folder inside the lab directory, not ${JSON.stringify(where)}.`,
+          `${join(dir, LAB_CONFIG_FILE)} : ${what} doit être un dossier du répertoire du labo, et non ${JSON.stringify(where)}.`,
+        ),
+      );
   // The language picks texts out of { en, fr } objects: "constructor" would find Object.prototype's.
   if (v.lang !== 'en' && v.lang !== 'fr')
     throw new LabError(
@@ -125,7 +139,45 @@ export async function readLabConfig(dir: string): Promise<LabConfig> {
         `${join(dir, LAB_CONFIG_FILE)} : "lang" doit valoir "en" ou "fr", et non ${JSON.stringify(v.lang)}.`,
       ),
     );
-  return v as LabConfig;
+  if (v.exchange !== '2007sp1' && v.exchange !== '2010')
+    throw new LabError(
+      'ERR_LAB_CONFIG_INVALID',
+      l10n(
+        `${join(dir, LAB_CONFIG_FILE)}: "exchange" must be "2007sp1" or "2010", not ${JSON.stringify(v.exchange)}.`,
+        `${join(dir, LAB_CONFIG_FILE)} : "exchange" doit valoir "2007sp1" ou "2010", et non ${JSON.stringify(v.exchange)}.`,
+      ),
+    );
+  return v;
+}
+
+const isRecord = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && !Array.isArray(x);
+const allStrings = (x: Record<string, unknown>, keys: readonly string[]): boolean =>
+  keys.every((k) => typeof x[k] === 'string');
+
+/** Whether a parsed lab.json has every member later commands read, of the type they expect. */
+function isLabConfigShape(v: unknown): v is LabConfig {
+  if (!isRecord(v) || !allStrings(v, ['scenario', 'exchange', 'lang', 'createdAt'])) return false;
+  const { ca, hosts } = v;
+  return (
+    Array.isArray(hosts) &&
+    hosts.every((h) => isRecord(h) && allStrings(h, ['role', 'name', 'fqdn', 'dir'])) &&
+    isRecord(ca) &&
+    allStrings(ca, ['dir', 'name', 'rootName', 'baseUrl']) &&
+    isRecord(ca.account) &&
+    allStrings(ca.account, ['name', 'password'])
+  );
+}
+
+/** A relative path that stays inside the directory it is joined to (`ca`, `hosts/ex01`). */
+function isInsideDir(p: string): boolean {
+  return (
+    p.length > 0 &&
+    !p.includes('\0') &&
+    !isAbsolute(p) &&
+    !/^[A-Za-z]:/.test(p) &&
+    !p.split(/[\\/]/).some((part) => part === '..')
+  );
 }
 
 /**

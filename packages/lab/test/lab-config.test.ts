@@ -19,7 +19,14 @@ const config = (lang: unknown) => ({
   exchange: '2010',
   lang,
   hosts: [],
-  ca: { dir: 'ca' },
+  ca: {
+    dir: 'ca',
+    name: 'Contoso Issuing CA',
+    rootName: 'Contoso Root CA',
+    baseUrl: 'http://ca01.contoso.com',
+    account: { name: 'CONTOSO\\trainee', password: 'x' },
+  },
+  createdAt: '2026-12-01T00:00:00.000Z',
 });
 
 describe('readLabConfig', () => {
@@ -34,6 +41,21 @@ describe('readLabConfig', () => {
     for (const lang of ['constructor', '__proto__', 'toString', 'de', 42]) {
       await writeFile(join(dir, LAB_CONFIG_FILE), JSON.stringify(config(lang)));
       await expect(readLabConfig(dir), String(lang)).rejects.toMatchObject({
+        code: 'ERR_LAB_CONFIG_INVALID',
+      });
+    }
+  });
+
+  it('refuses a lab.json missing what later commands read (the CA account, a host name)', async () => {
+    const { account: _, ...noAccount } = config('en').ca;
+    for (const bad of [
+      { ...config('en'), ca: noAccount },
+      { ...config('en'), hosts: [{ role: 'ca', fqdn: 'ca01.contoso.com', dir: 'hosts/ca01' }] },
+      { ...config('en'), exchange: '2013' },
+      [config('en')],
+    ]) {
+      await writeFile(join(dir, LAB_CONFIG_FILE), JSON.stringify(bad));
+      await expect(readLabConfig(dir), JSON.stringify(bad)).rejects.toMatchObject({
         code: 'ERR_LAB_CONFIG_INVALID',
       });
     }
