@@ -1,9 +1,10 @@
 // Reading inputs and writing outputs with the CLI's rules: paths relative to the caller's cwd,
 // `-` for stdin/stdout, no silent overwrite (--force), private keys created with mode 0600.
 
+import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, type FileHandle, open, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { access, type FileHandle, lstat, open, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { CliError, EXIT, failure } from './cli-error.js';
 import type { ResolvedIo } from './io.js';
 
@@ -129,8 +130,8 @@ function exists(path: string): CliError {
 /**
  * Writes an output file, or stdout for `-`. Without `force` the file is created exclusively
  * (an existing file is exit 1, even if it appeared since {@link ensureWritable}). With
- * `secret`, the file has mode 0600, also when it is overwritten: the mode is set before the
- * key is written, so the key is never readable by others even for an instant.
+ * `secret` (a private key, a .pfx), the file has mode 0600 from its creation; with `force` too,
+ * an existing file is replaced, never rewritten: see {@link replaceSecret}.
  *
  * @example
  * ```ts
@@ -147,23 +148,70 @@ export async function writeOutput(
     io.stdout.write(data);
     return;
   }
+  if (options.secret && options.force) return replaceSecret(path, resolvePath(io, path), data);
   const mode = options.secret ? 0o600 : 0o644;
   let handle: Awaited<ReturnType<typeof open>>;
   try {
+    // 'wx' (O_EXCL) also refuses a symbolic link at the path, dangling or not: a secret is
+    // never written through one.
     handle = await open(resolvePath(io, path), options.force ? 'w' : 'wx', mode);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw exists(path);
     throw failure(`cannot write ${path}: ${systemReason(e)}.`);
   }
   try {
-    // `mode` applies only when the file is created; an overwritten key file keeps its old
-    // mode unless we set it.
+    // The mode given to open() is reduced by the umask; a key's must not depend on it.
     if (options.secret) await handle.chmod(0o600);
     await handle.writeFile(data);
   } catch (e) {
     throw failure(`cannot write ${path}: ${systemReason(e)}.`);
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * --force over a secret output: the secret goes into a new file (random name in the same
+ * folder, exclusive create, mode 0600) renamed over the target. Truncating the old file instead
+ * would hand the new key to any process that opened it while it was readable (an old 0644
+ * file), and would write through a symbolic link planted at the target. A symbolic link there
+ * is refused rather than replaced: it is usually deliberate (server.key pointing into a
+ * certificate manager's folder), and replacing it would silently detach the file a service
+ * reads, while following it writes a key wherever the link points; the user decides.
+ */
+async function replaceSecret(path: string, full: string, data: string | Uint8Array): Promise<void> {
+  const cannot = (e: unknown) => failure(`cannot write ${path}: ${systemReason(e)}.`);
+  const target = await lstat(full).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined;
+    throw cannot(e);
+  });
+  if (target?.isSymbolicLink())
+    throw failure(
+      `${path} is a symbolic link, and certlab does not write a secret through one nor replace it.`,
+      'Give the path of the file it points to, or remove the link.',
+    );
+  if (target?.isDirectory()) throw cannot(Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
+  const tmp = join(dirname(full), `.${basename(full)}.${randomBytes(8).toString('hex')}.tmp`);
+  let handle: FileHandle;
+  try {
+    handle = await open(tmp, 'wx', 0o600);
+  } catch (e) {
+    throw cannot(e);
+  }
+  try {
+    try {
+      await handle.chmod(0o600);
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    // rename() replaces the directory entry: a link at the path (if one appeared since the
+    // check) is replaced, not followed, and readers of the old file keep the old content.
+    await rename(tmp, full);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw cannot(e);
   }
 }
 

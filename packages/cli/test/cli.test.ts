@@ -100,6 +100,43 @@ describe('version and help', () => {
     }
   });
 
+  it('warns once, in the help of each option taking a secret, that other local users see it', async () => {
+    // [command, options that take a secret on the command line]; each names its safer variant.
+    const cases: [string[], string[]][] = [
+      [['key', 'new'], ['--password-file']],
+      [['key', 'show'], ['--password-file']],
+      [['csr', 'new'], ['--password-file']],
+      [['cert', 'selfsign'], ['--password-file']],
+      [['show'], ['--password-file']],
+      [['convert'], ['--password-file', '--key-password-file', '--pfx-password-file']],
+      [['store', 'import'], ['--password-file']],
+      [['store', 'export'], ['--password-file']],
+      [['trust', 'install'], ['--storepass-file']],
+      [['trust', 'uninstall'], ['--storepass-file']],
+      [['trust', 'list'], ['--storepass-file']],
+      [['user', 'add'], ['--password-file']],
+      [
+        ['serve'],
+        [
+          'certlab user add NAME --password-file F, or --users FILE',
+          'certlab user add NAME --admin --password-file F',
+        ],
+      ],
+    ];
+    for (const [words, safer] of cases) {
+      const r = await cli(dir, ...words, '--help');
+      // Help lines are wrapped: compare with single spaces.
+      const help = r.stdout.replace(/\s+/g, ' ');
+      const warnings = help.match(/visible to other local users: prefer [^)]+/g) ?? [];
+      expect(warnings.length, words.join(' ')).toBeGreaterThanOrEqual(safer.length);
+      for (const s of safer)
+        expect(
+          warnings.some((w) => w.includes(s)),
+          `${words.join(' ')}: ${s}`,
+        ).toBe(true);
+    }
+  });
+
   it('shows the help even when other arguments are wrong', async () => {
     const r = await cli(dir, 'key', 'new', '--type', 'nonsense', '--help');
     expect(r.code).toBe(0);

@@ -1,6 +1,6 @@
 // `certlab key new` and `certlab key show`.
 
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { lstat, open, readdir, readFile, readlink, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cli, openssl, removeTempDirs, tempDir } from './helpers.js';
@@ -85,6 +85,43 @@ describe('key new', () => {
     expect(f.code).toBe(0);
     expect(await readFile(join(dir, 'taken.key'), 'utf8')).toMatch(/BEGIN PRIVATE KEY/);
     expect((await stat(join(dir, 'taken.key'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('with --force, replaces an existing key file instead of rewriting it in place', async () => {
+    // A process that opened the old, world-readable file keeps reading the old content: the
+    // new key goes into a new 0600 file renamed over it, not into the old file.
+    await writeFile(join(dir, 'open.key'), 'old\n', { mode: 0o644 });
+    const reader = await open(join(dir, 'open.key'), 'r');
+    try {
+      const before = await reader.stat();
+      const f = await cli(dir, 'key', 'new', '--out', 'open.key', '--force');
+      expect(f.code).toBe(0);
+      expect(await reader.readFile('utf8')).toBe('old\n');
+      const after = await stat(join(dir, 'open.key'));
+      expect(after.ino).not.toBe(before.ino);
+      expect(after.mode & 0o777).toBe(0o600);
+      expect(await readFile(join(dir, 'open.key'), 'utf8')).toMatch(/BEGIN PRIVATE KEY/);
+    } finally {
+      await reader.close();
+    }
+    expect((await readdir(dir)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('with --force, refuses a symbolic link at a key output and leaves both alone', async () => {
+    await writeFile(join(dir, 'elsewhere.txt'), 'not a key\n', { mode: 0o644 });
+    await symlink('elsewhere.txt', join(dir, 'link.key'));
+    const f = await cli(dir, 'key', 'new', '--out', 'link.key', '--force');
+    expect(f.code).toBe(1);
+    expect(f.stderr).toBe(
+      'certlab: link.key is a symbolic link, and certlab does not write a secret through one nor replace it.\nGive the path of the file it points to, or remove the link.\n',
+    );
+    expect(await readFile(join(dir, 'elsewhere.txt'), 'utf8')).toBe('not a key\n');
+    expect((await lstat(join(dir, 'link.key'))).isSymbolicLink()).toBe(true);
+    expect(await readlink(join(dir, 'link.key'))).toBe('elsewhere.txt');
+    // A dangling link is refused too, rather than creating the file it names.
+    await symlink('nowhere.key', join(dir, 'dangling.key'));
+    expect((await cli(dir, 'key', 'new', '--out', 'dangling.key', '--force')).code).toBe(1);
+    await expect(stat(join(dir, 'nowhere.key'))).rejects.toThrow();
   });
 
   it('writes to stdout with --out -, the summary going to stderr', async () => {

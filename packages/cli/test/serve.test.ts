@@ -4,7 +4,7 @@
 
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { createRequire } from 'node:module';
 import { type AddressInfo, createServer } from 'node:net';
@@ -649,6 +649,23 @@ describe('certlab serve', () => {
         expect(existsSync(join(cwd, 'sv', made)), `${args.join(' ')}: ${made}`).toBe(false);
     }
   });
+
+  it('keeps the TLS private key 0600 in a 0700 folder, whatever was left in DIR/tls', async () => {
+    // A tls folder made by hand (0755) with a world-readable file at the old fixed temporary
+    // name: the key must neither land in that file nor stay in a folder others can list.
+    expect((await cli(cwd, 'ca', 'init', '--dir', 'sv-tls', '--key-type', 'ec')).code).toBe(0);
+    const tls = join(cwd, 'sv-tls', 'tls');
+    await mkdir(tls, { mode: 0o755 });
+    await chmod(tls, 0o755);
+    await writeFile(join(tls, 'server.key.tmp'), '');
+    await chmod(join(tls, 'server.key.tmp'), 0o644);
+    const s = await start(cwd, '--dir', 'sv-tls');
+    expect((await s.stop()).code).toBe(0);
+    expect((await stat(join(tls, 'server.key'))).mode & 0o777).toBe(0o600);
+    expect((await stat(tls)).mode & 0o777).toBe(0o700);
+    expect(await readFile(join(tls, 'server.key'), 'utf8')).toMatch(/BEGIN PRIVATE KEY/);
+    expect(await readFile(join(tls, 'server.key.tmp'), 'utf8')).toBe('');
+  }, 60_000);
 
   it('a CA directory whose database is gone is exit 2, not a new CA', async () => {
     await mkdir(join(cwd, 'sv-lost'));

@@ -70,6 +70,33 @@ describe('certlab trust: usage', () => {
     expect(two.code).toBe(2);
     expect((await cli(dir, 'trust', 'list', '--nss', 'db', '--root', 'x')).code).toBe(2);
     expect((await cli(dir, 'trust', 'list', '--system', '--storepass', 'x')).code).toBe(2);
+    const file = await cli(dir, 'trust', 'list', '--system', '--storepass-file', 'pass.txt');
+    expect(file.code).toBe(2);
+    expect(file.stderr).toContain('--storepass-file goes with --java only.');
+  });
+  it('takes the keystore password from --storepass or --storepass-file, not both', async () => {
+    const both = await cli(
+      dir,
+      'trust',
+      'list',
+      '--java',
+      'ks.p12',
+      '--storepass',
+      'x',
+      '--storepass-file',
+      'p',
+    );
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('give --storepass or --storepass-file, not both.');
+    const missing = await cli(dir, 'trust', 'list', '--java', 'ks.p12', '--storepass-file', 'missing.txt');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('cannot read missing.txt');
+    const help = await cli(dir, 'trust', 'install', '--help');
+    expect(help.stdout).toContain('--storepass-file F');
+    // Help lines are wrapped: compare with single spaces.
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain(
+      'visible to other local users: prefer --storepass-file',
+    );
   });
   it('refuses an unreadable ROOT or several certificates', async () => {
     expect((await cli(dir, 'trust', 'install', 'missing.pem', '--nss', 'db')).code).toBe(2);
@@ -239,6 +266,56 @@ describeWithTool('keytool', 'certlab trust --java', () => {
     );
     expect(u.code).toBe(0);
     expect(ks()).not.toContain(alias);
+  });
+
+  it('reads the keystore password from --storepass-file, masked in errors', async () => {
+    await writeFile(join(dir, 'storepass.txt'), 'f1le-pass-word\n');
+    await writeFile(join(dir, 'wrong-storepass.txt'), 'wrong-f1le-pass\r\n');
+    const r = await cli(
+      dir,
+      'trust',
+      'install',
+      'root.pem',
+      '--java',
+      'file.p12',
+      '--storepass-file',
+      'storepass.txt',
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const alias = `certlab-${tp.toLowerCase()}`;
+    // keytool itself opens the keystore with the first line of the file, without its newline.
+    expect(
+      execFileSync(
+        'keytool',
+        ['-J-Duser.language=en', '-list', '-keystore', join(dir, 'file.p12'), '-storepass', 'f1le-pass-word'],
+        { encoding: 'utf8' },
+      ),
+    ).toContain(alias);
+    const bad = await cli(
+      dir,
+      'trust',
+      'list',
+      '--java',
+      'file.p12',
+      '--storepass-file',
+      'wrong-storepass.txt',
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('ERR_STORE_PASSWORD_REQUIRED');
+    expect(bad.stderr).not.toContain('wrong-f1le-pass');
+    const u = await cli(
+      dir,
+      'trust',
+      'uninstall',
+      'root.pem',
+      '--java',
+      'file.p12',
+      '--storepass-file',
+      'storepass.txt',
+    );
+    expect(u.code).toBe(0);
+    expect(u.stdout).toContain('Removed');
   });
 
   it("reports keytool's own error when the keystore cannot be written", async () => {

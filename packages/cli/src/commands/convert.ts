@@ -58,7 +58,7 @@ const OPTIONS: readonly OptionSpec[] = [
     name: 'password',
     type: 'string',
     value: 'P',
-    help: 'Password of IN when it is a .pfx or holds an encrypted key; with --to pfx, also the password of the new file unless --pfx-password is given (prefer --password-file).',
+    help: 'Password of IN when it is a .pfx or holds an encrypted key; with --to pfx, also the password of the new file unless --pfx-password is given (visible to other local users: prefer --password-file).',
   },
   PASSWORD_FILE_OPTION,
   {
@@ -75,7 +75,12 @@ const OPTIONS: readonly OptionSpec[] = [
     value: 'FILE',
     help: 'With --to pfx: the private key, when IN does not hold it.',
   },
-  { name: 'key-password', type: 'string', value: 'P', help: 'Password of the --key file.' },
+  {
+    name: 'key-password',
+    type: 'string',
+    value: 'P',
+    help: 'Password of the --key file (visible to other local users: prefer --key-password-file).',
+  },
   {
     name: 'key-password-file',
     type: 'string',
@@ -86,7 +91,7 @@ const OPTIONS: readonly OptionSpec[] = [
     name: 'pfx-password',
     type: 'string',
     value: 'P',
-    help: 'With --to pfx: password of the new file (default: --password; at a terminal certlab asks).',
+    help: 'With --to pfx: password of the new file (default: --password; at a terminal certlab asks; visible to other local users: prefer --pfx-password-file).',
   },
   {
     name: 'pfx-password-file',

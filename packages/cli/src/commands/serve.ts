@@ -3,7 +3,7 @@
 // and the server's own TLS certificate, and prints the URLs, the CA thumbprint and the
 // credentials. `npm start` runs it with the defaults under ./.certlab.
 
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import {
@@ -21,6 +21,7 @@ import {
   type UserDirectory,
 } from '@certlab/ca-sim';
 import { readCertificates } from '@certlab/pki';
+import { writeFileAtomic } from '@certlab/store-sim';
 import { booleanOption, choiceOption, listOption, stringOption } from '../args.js';
 import {
   type CaConfig,
@@ -119,14 +120,14 @@ export const serve: Command = {
       type: 'string',
       multiple: true,
       value: 'NAME:PASS',
-      help: 'An enrollment account (DOMAIN\\name, name@domain or name), added to DIR/users.json.',
+      help: 'An enrollment account (DOMAIN\\name, name@domain or name), added to DIR/users.json. PASS is visible to other local users: prefer certlab user add NAME --password-file F, or --users FILE.',
     },
     {
       name: 'admin',
       type: 'string',
       multiple: true,
       value: 'NAME:PASS',
-      help: 'A CA administrator account (the console).',
+      help: 'A CA administrator account (the console). PASS is visible to other local users: prefer certlab user add NAME --admin --password-file F.',
     },
     USERS_OPTION,
     DOMAIN_OPTION,
@@ -501,10 +502,14 @@ async function tlsCredentials(
     // Missing or unreadable: issue a new one below.
   }
   const tls = await issueTlsCertificate(ca, names);
+  // mkdir's mode applies only to a folder it creates; one made before (by hand, by an older
+  // certlab) keeps its mode, and it holds a private key.
   await mkdir(folder, { recursive: true, mode: 0o700 });
-  await writeFile(`${keyFile}.tmp`, tls.key, { mode: 0o600 });
-  await rename(`${keyFile}.tmp`, keyFile);
-  await writeFile(certFile, tls.cert);
+  await chmod(folder, 0o700);
+  // A random temporary name, created exclusively with mode 0600 and renamed over the old key:
+  // never a file someone else made (or linked) at a name known in advance.
+  await writeFileAtomic(keyFile, tls.key, 0o600);
+  await writeFileAtomic(certFile, tls.cert, 0o644);
   return tls;
 }
 

@@ -47,7 +47,12 @@ export const storeExport: Command = {
       type: 'boolean',
       help: 'Include all certificates in the certification path (p7b, sst, pfx).',
     },
-    { name: 'password', type: 'string', value: 'P', help: 'Password of the .pfx.' },
+    {
+      name: 'password',
+      type: 'string',
+      value: 'P',
+      help: 'Password of the .pfx (visible to other local users: prefer --password-file).',
+    },
     PASSWORD_FILE_OPTION,
     FORCE_OPTION,
   ],

@@ -46,7 +46,12 @@ export const storeImport: Command = {
       value: 'wizard|by-type',
       help: 'How --store auto places certificates (default wizard).',
     },
-    { name: 'password', type: 'string', value: 'P', help: 'Password of the .pfx.' },
+    {
+      name: 'password',
+      type: 'string',
+      value: 'P',
+      help: 'Password of the .pfx (visible to other local users: prefer --password-file).',
+    },
     PASSWORD_FILE_OPTION,
     { name: 'exportable', type: 'boolean', help: 'Mark the private key as exportable.' },
     { name: 'friendly-name', type: 'string', value: 'TEXT', help: 'Friendly name for the certificates.' },

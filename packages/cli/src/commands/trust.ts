@@ -15,6 +15,7 @@ import type { Command, CommandContext, OptionSpec, ParsedArgs } from '../command
 import { FORMAT_OPTION } from '../common-options.js';
 import { readInput, resolvePath } from '../files.js';
 import { writeJson, writeLines } from '../output.js';
+import { passwordOption } from '../password.js';
 
 const NSS_OPTION: OptionSpec = {
   name: 'nss',
@@ -43,15 +44,29 @@ const STOREPASS_OPTION: OptionSpec = {
   name: 'storepass',
   type: 'string',
   value: 'P',
-  help: 'With --java: the keystore password (default changeit).',
+  help: 'With --java: the keystore password (default changeit; visible to other local users: prefer --storepass-file).',
 };
-const STORE_OPTIONS = [NSS_OPTION, SYSTEM_OPTION, ROOT_OPTION, JAVA_OPTION, STOREPASS_OPTION, FORMAT_OPTION];
+const STOREPASS_FILE_OPTION: OptionSpec = {
+  name: 'storepass-file',
+  type: 'string',
+  value: 'F',
+  help: 'With --java: read the keystore password from the first line of file F.',
+};
+const STORE_OPTIONS = [
+  NSS_OPTION,
+  SYSTEM_OPTION,
+  ROOT_OPTION,
+  JAVA_OPTION,
+  STOREPASS_OPTION,
+  STOREPASS_FILE_OPTION,
+  FORMAT_OPTION,
+];
 
 const TOOLS_NOTE =
   'The tools come from Debian packages: certutil from libnss3-tools, update-ca-certificates from ca-certificates, keytool from a JRE (default-jre-headless); a missing one is reported with its package. --system with the default root changes the host and needs root privileges.';
 
 /** The installer the options select; exactly one of --nss, --system, --java. */
-function installerOf(ctx: CommandContext, args: ParsedArgs, command: string): TrustInstaller {
+async function installerOf(ctx: CommandContext, args: ParsedArgs, command: string): Promise<TrustInstaller> {
   const nss = stringOption(args, 'nss');
   const java = stringOption(args, 'java');
   const system = booleanOption(args, 'system');
@@ -65,10 +80,13 @@ function installerOf(ctx: CommandContext, args: ParsedArgs, command: string): Tr
     );
   const root = stringOption(args, 'root');
   if (root !== undefined && !system) throw usageError('--root goes with --system only.', command);
-  const storepass = stringOption(args, 'storepass');
-  if (storepass !== undefined && java === undefined)
-    throw usageError('--storepass goes with --java only.', command);
-  if (storepass) ctx.secrets.add(storepass);
+  for (const option of ['storepass', 'storepass-file'])
+    if (stringOption(args, option) !== undefined && java === undefined)
+      throw usageError(`--${option} goes with --java only.`, command);
+  // The rules of every *-password-file option (first line, both at once refused) and masking
+  // in error output. An empty password is passed on as before: keytool itself says it is too
+  // short, as it would for `-storepass ''`.
+  const storepass = await passwordOption(ctx, args, command, 'storepass', { allowEmpty: true });
   if (nss !== undefined) return store.nssTrust({ dbDir: resolvePath(ctx.io, nss) });
   if (java !== undefined)
     return store.javaTrust({
@@ -125,7 +143,7 @@ function changeCommand(action: 'install' | 'uninstall'): Command {
       ? 'Install a root CA certificate into an NSS database, the Debian system store or a Java keystore.'
       : 'Remove a root CA certificate from an NSS database, the Debian system store or a Java keystore.',
     usage: [
-      `${name} ROOT (--nss DIR | --system [--root DIR] | --java KEYSTORE [--storepass P])`,
+      `${name} ROOT (--nss DIR | --system [--root DIR] | --java KEYSTORE [--storepass P | --storepass-file F])`,
       '       [--format text|json]',
     ],
     description: `${
@@ -140,12 +158,12 @@ function changeCommand(action: 'install' | 'uninstall'): Command {
           'trust install root-ca.cer --nss ~/.pki/nssdb',
           'trust install root-ca.cer --system',
           'trust install root-ca.cer --system --root /tmp/fakeroot --format json',
-          'trust install root-ca.cer --java truststore.p12 --storepass changeit',
+          'trust install root-ca.cer --java truststore.p12 --storepass-file storepass.txt',
         ]
       : ['trust uninstall root-ca.cer --nss ~/.pki/nssdb', 'trust uninstall root-ca.cer --system'],
     async run(ctx, args) {
       const format = choiceOption(args, 'format', ['text', 'json'], 'text', name);
-      const installer = installerOf(ctx, args, name);
+      const installer = await installerOf(ctx, args, name);
       const cert = await readRoot(ctx, args.positionals[0]!);
       const change = await storeOp(() => (installing ? installer.install(cert) : installer.uninstall(cert)));
       const subject = cert.subject.toWindowsString();
@@ -191,7 +209,7 @@ export const trustList: Command = {
   name: 'trust list',
   summary: 'List the certificates of an NSS database, the Debian local CA directory or a Java keystore.',
   usage: [
-    'trust list (--nss DIR | --system [--root DIR] | --java KEYSTORE [--storepass P]) [--format text|json]',
+    'trust list (--nss DIR | --system [--root DIR] | --java KEYSTORE [--storepass P | --storepass-file F]) [--format text|json]',
   ],
   description: `Prints one line per certificate: its SHA-1 thumbprint, then its nickname, file name or alias, its subject and (NSS) its trust flags. For --system the listing is the local administrator's directory /usr/local/share/ca-certificates, where certlab installs, not the distribution's own CAs. A store that does not exist yet lists nothing. ${TOOLS_NOTE}`,
   options: STORE_OPTIONS,
@@ -202,7 +220,7 @@ export const trustList: Command = {
   ],
   async run(ctx, args) {
     const format = choiceOption(args, 'format', ['text', 'json'], 'text', 'trust list');
-    const installer = installerOf(ctx, args, 'trust list');
+    const installer = await installerOf(ctx, args, 'trust list');
     const entries: TrustedEntry[] = await storeOp(() => installer.list());
     if (format === 'json') {
       writeJson(ctx.io.stdout, {
