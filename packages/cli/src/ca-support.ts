@@ -51,7 +51,7 @@ export const DB_OPTION: OptionSpec = {
   name: 'db',
   type: 'string',
   value: 'URL',
-  help: 'The request database instead of the one ca init recorded: pglite:PATH (embedded PostgreSQL in a directory), postgres://USER:PASSWORD@HOST:PORT/DB (a PostgreSQL server, shared by several processes), or memory: (ca init only: nothing is kept).',
+  help: 'The request database instead of the one ca init recorded: pglite:PATH (embedded PostgreSQL in a directory), postgres://USER:PASSWORD@HOST:PORT/DB (a PostgreSQL server, shared by several processes), or memory: (ca init only: nothing is kept). A password in the URL is visible to other local users (and ca init records it in ca.json): leave it out and set PGPASSWORD.',
 };
 export const ENC_OPTION: OptionSpec = {
   name: 'enc',
@@ -122,44 +122,103 @@ export function parseDbUrl(
     return { kind: 'pglite', path: resolvePath(ctx.io, path) };
   }
   if (/^postgres(ql)?:\/\//i.test(url)) {
-    // The password of the URL is masked out of any message, as a last line of defence.
-    const password = postgresPassword(url);
-    if (password === undefined)
+    const read = readPostgresUrl(url);
+    if (read === undefined)
       // Not echoed: the URL holds the password.
       throw usageError(
         `${from} is not a PostgreSQL URL certlab can use: write it as postgres://USER:PASSWORD@HOST:PORT/DB, with the port a number and %-encoding for special characters.`,
         command,
       );
-    if (password !== '') ctx.secrets.add(password);
+    // The passwords of the URL are masked out of any message, as a last line of defence.
+    for (const secret of read.secrets) ctx.secrets.add(secret);
     return { kind: 'postgres', url };
   }
-  throw usageError(`${from} must be pglite:PATH, memory: or postgres://…, not '${url}'.`, command);
+  throw usageError(
+    `${from} must be pglite:PATH, memory: or postgres://…, not ${quotedDbValue(url)}.`,
+    command,
+  );
 }
 
 /**
- * The password of a PostgreSQL URL ('' when it has none), or undefined when `pg` could not read
- * the URL: the same steps as its connection-string parser (spaces encoded, `user@/db` read with
- * a stand-in host, %-escapes decoded), so that such a URL is refused as input before any
- * connection is tried.
+ * An unrecognised --db value as the usage error quotes it. It may be a PostgreSQL URL with a
+ * mistyped scheme (`postgress://USER:PASSWORD@…`) or a libpq `key=value` string: a URL is shown
+ * by its scheme alone, since what follows `://` can hold a password in its user information or
+ * in its query (and a password with an unencoded `/` or `?` moves where the user information
+ * seems to end); a value with an `@` or `=` is not shown at all. A path or a bare word is quoted
+ * whole, to show the typo.
  */
-function postgresPassword(url: string): string | undefined {
+function quotedDbValue(value: string): string {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value);
+  if (scheme) return `'${scheme[1]}://…'`;
+  if (/[@=]/.test(value)) return 'that value (not repeated here: it may hold a password)';
+  return `'${value}'`;
+}
+
+/** What {@link readPostgresUrl} finds in a PostgreSQL URL. */
+interface PostgresUrl {
+  /** The password of the user information (decoded, and as written) and of `?password=`. */
+  readonly secrets: readonly string[];
+  /** The URL without its passwords, to print: the user name, host, port, database and options. */
+  readonly shown: string;
+}
+
+/**
+ * A PostgreSQL URL as `pg` reads it, or undefined when `pg` could not read it (or would read a
+ * password into the host or database, see below): the same steps as its connection-string parser
+ * (pg-connection-string: spaces encoded, `user@/db` read with a stand-in host, %-escapes
+ * decoded), so that such a URL is refused as input before any connection is tried. As in pg
+ * (WHATWG URL parsing), the user information ends at the LAST `@` of the authority, so
+ * `user:pa@ss@host` has the password `pa@ss`; and pg takes a `password` query parameter over the
+ * one in the user information. The printed form is rebuilt from the parsed parts rather than cut
+ * out of the text, so that no split of the text can leave a piece of the password in it.
+ */
+function readPostgresUrl(url: string): PostgresUrl | undefined {
   const text = / |%[^a-f0-9]|%[a-f0-9][^a-f0-9]/i.test(url)
     ? encodeURI(url).replace(/%25(\d\d)/g, '%$1')
     : url;
   try {
     let u: URL;
+    let dummyHost = false;
     try {
       u = new URL(text);
     } catch {
       u = new URL(text.replace('@/', '@___DUMMY___/'));
+      dummyHost = true;
     }
     decodeURIComponent(u.username);
     decodeURIComponent(u.hostname);
     decodeURI(u.pathname);
-    return decodeURIComponent(u.password);
+    // An `@` after the host is the end of a password with an unencoded `/`, `?` or `#`
+    // (`user:12/pa@host/db` reads as host `user`, port 12, database `pa@host/db`): printing the
+    // URL would print that part of the password, so it is refused like any URL pg cannot use.
+    if (/@/.test(u.pathname + u.search + u.hash)) return undefined;
+    // `password`, and sslpassword and the like (not read by this pg, but secrets all the same).
+    const isSecret = ([name]: [string, string]) => /password/i.test(name);
+    const params = [...u.searchParams];
+    const passwords = [
+      u.password,
+      decodeURIComponent(u.password),
+      ...params.filter(isSecret).map(([, value]) => value),
+    ];
+    const query = new URLSearchParams(params.filter((p) => !isSecret(p))).toString();
+    const user = u.username === '' ? '' : `${u.username}@`;
+    const host = dummyHost ? '' : u.host;
+    return {
+      secrets: [...new Set(passwords.filter((p) => p !== ''))],
+      shown: `${u.protocol}//${user}${host}${u.pathname}${query === '' ? '' : `?${query}`}`,
+    };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A PostgreSQL URL as output shows it: without its password (see {@link readPostgresUrl}). A
+ * URL pg cannot read (parseDbUrl refuses those, so one only comes from elsewhere) is shown by
+ * its scheme alone.
+ */
+function shownPostgresUrl(url: string): string {
+  return readPostgresUrl(url)?.shown ?? `${/^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0] ?? 'postgres:'}//…`;
 }
 
 /**
@@ -200,7 +259,15 @@ export function dbUrlText(db: DbLocation, dir: string): string | null {
   }
 }
 
-/** How a database is named in output. @example `describeDb(db)` // 'PGlite in /srv/ca/db' */
+/**
+ * How a database is named in output: a PostgreSQL URL with its user name, without its password.
+ *
+ * @example
+ * ```ts
+ * describeDb({ kind: 'pglite', path: '/srv/ca/db' }); // 'PGlite in /srv/ca/db'
+ * describeDb({ kind: 'postgres', url: 'postgres://ca:pa@ss@db1:5432/ca' }); // 'PostgreSQL at postgres://ca@db1:5432/ca'
+ * ```
+ */
 export function describeDb(db: DbLocation): string {
   switch (db.kind) {
     case 'memory':
@@ -208,17 +275,19 @@ export function describeDb(db: DbLocation): string {
     case 'pglite':
       return `PGlite in ${db.path}`;
     case 'postgres':
-      return `PostgreSQL at ${db.url.replace(/\/\/[^@/]*@/, '//')}`;
+      return `PostgreSQL at ${shownPostgresUrl(db.url)}`;
   }
 }
 
 /**
- * Opens the request database. With `create` (ca init, and serve's first start), the directory
- * of a PGlite database is created with mode 0700: the simulator keeps the CA private keys in
- * it, and the store creates its tables. Without it, a PGlite directory that does not exist or
- * is not a database is exit 2 (see {@link missingDatabase}): opening it would make an empty
- * database, and then a new CA. A PostgreSQL database must exist; without `create`, one (or a
- * PGlite database) that has no certlab tables is exit 2 too, and is left without them.
+ * Opens the request database. With `create` (ca init, and serve's first start), the store
+ * creates the directory of a PGlite database and its tables. The simulator keeps the CA private
+ * keys in that directory, so openPgliteStore creates it with mode 0700 and makes an existing one
+ * 0700 on every open (refusing with ERR_CA_STORE_PERMISSIONS when it cannot). Without `create`,
+ * a PGlite directory that does not exist or is not a database is exit 2 (see
+ * {@link missingDatabase}): opening it would make an empty database, and then a new CA. A
+ * PostgreSQL database must exist; without `create`, one (or a PGlite database) that has no
+ * certlab tables is exit 2 too, and is left without them.
  */
 export async function openStore(
   db: DbLocation,
@@ -232,8 +301,7 @@ export async function openStore(
       case 'memory':
         return createMemoryStore();
       case 'pglite':
-        if (create) await mkdir(db.path, { recursive: true, mode: 0o700 });
-        else await assertPgliteDatabase(db);
+        if (!create) await assertPgliteDatabase(db);
         return await openPgliteStore({ dataDir: db.path, create });
       case 'postgres':
         return await openPostgresStore({ connectionString: db.url, create });
@@ -289,7 +357,7 @@ function databaseText(db: DbLocation): string {
     case 'pglite':
       return `The database in ${db.path}`;
     case 'postgres':
-      return `The PostgreSQL database at ${db.url.replace(/\/\/[^@/]*@/, '//')}`;
+      return `The PostgreSQL database at ${shownPostgresUrl(db.url)}`;
   }
 }
 
@@ -305,7 +373,9 @@ export async function readCaConfig(dir: string): Promise<CaConfig | undefined> {
   }
   let v: Partial<CaConfig>;
   try {
-    v = JSON.parse(text) as Partial<CaConfig>;
+    const parsed: unknown = JSON.parse(text);
+    // `null`, a list or a bare value is no configuration either (and `null.name` would throw).
+    v = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? parsed : {};
   } catch {
     v = {};
   }

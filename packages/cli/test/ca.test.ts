@@ -4,7 +4,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openPgliteStore } from '@certlab/ca-sim';
 import {
@@ -25,6 +25,8 @@ import {
   pgliteRelations,
   postgresRelations,
 } from '../../ca-sim/test/support/relations.js';
+import { describeDb, parseDbUrl } from '../src/ca-support.js';
+import type { CommandContext } from '../src/command.js';
 import { type CliResult, cli, openssl, opensslAll, removeTempDirs, tempDir } from './helpers.js';
 
 const parseCertificate = (input: string | Uint8Array) => parseDer(readDerOrPem(input, 'CERTIFICATE'));
@@ -1177,7 +1179,6 @@ describe('a ca command never makes a new CA: only ca init (and serve in an empty
     afterAll(async () => {
       await server?.stop();
     });
-    const shown = (url: string) => url.replace('//postgres@', '//');
 
     it('--db naming it: exit 2, and the database is left without tables; ca init still creates the CA there', async () => {
       const url = await server.createDatabase('cli_empty');
@@ -1200,7 +1201,7 @@ describe('a ca command never makes a new CA: only ca init (and serve in an empty
         const r = await cli(dir, ...args);
         expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
         expect(r.stderr).toBe(
-          `certlab: The PostgreSQL database at ${shown(url)} holds no certlab CA (--db names it): check the --db URL; only 'certlab ca init' creates a CA database.\n`,
+          `certlab: The PostgreSQL database at ${url} holds no certlab CA (--db names it): check the --db URL; only 'certlab ca init' creates a CA database.\n`,
         );
       }
       expect(await postgresRelations(url)).toEqual([]);
@@ -1225,11 +1226,199 @@ describe('a ca command never makes a new CA: only ca init (and serve in an empty
       const r = await cli(dir, 'ca', 'list', '--dir', 'pg-recorded');
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toBe(
-        `certlab: The PostgreSQL database at ${shown(url)} holds no certlab CA (${file} names it): restore the database, or give it with --db; to start a new CA instead, remove ${file} and run 'certlab ca init'.\n`,
+        `certlab: The PostgreSQL database at ${url} holds no certlab CA (${file} names it): restore the database, or give it with --db; to start a new CA instead, remove ${file} and run 'certlab ca init'.\n`,
       );
       expect(await postgresRelations(url)).toEqual([]);
     });
   });
+});
+
+// The PGlite directory holds the CA private keys (rows, and the WAL in pg_wal) in files PGlite
+// makes readable by everyone: the directory must keep other users out, even one that existed.
+describe.skipIf(process.platform === 'win32')('the PGlite CA database is private to its owner', () => {
+  it('ca init --db pglite:<an existing 0755 directory> makes it 0700; another user cannot read the WAL', async () => {
+    // A directory other users can traverse (temp directories are made 0700), as a shared folder.
+    const top = await tempDir();
+    await chmod(top, 0o755);
+    await mkdir(join(top, 'shared', 'cadb'), { recursive: true });
+    await chmod(join(top, 'shared'), 0o755);
+    await chmod(join(top, 'shared', 'cadb'), 0o755);
+    const r = await cli(top, 'ca', 'init', '--dir', 'ca2', '--key-type', 'ec', '--db', 'pglite:shared/cadb');
+    expect(r.code, r.stderr).toBe(0);
+    expect(((await stat(join(top, 'shared', 'cadb'))).mode & 0o777).toString(8)).toBe('700');
+    const wal = join(top, 'shared', 'cadb', 'pg_wal', '000000010000000000000001');
+    expect(existsSync(wal)).toBe(true);
+    // As the audit read it: another account on the machine (only possible to run as root).
+    if (process.getuid?.() === 0 && existsSync('/usr/sbin/runuser')) {
+      const other = spawnSync('runuser', ['-u', 'nobody', '--', 'cat', wal], { encoding: 'latin1' });
+      expect(other.status, 'nobody read the WAL').not.toBe(0);
+      expect(other.stderr).toContain('Permission denied');
+    }
+    // Every open tightens it again, not only ca init.
+    await chmod(join(top, 'shared', 'cadb'), 0o755);
+    const list = await cli(top, 'ca', 'list', '--dir', 'ca2');
+    expect(list.code, list.stderr).toBe(0);
+    expect(((await stat(join(top, 'shared', 'cadb'))).mode & 0o777).toString(8)).toBe('700');
+  });
+});
+
+describe('a PostgreSQL password is never printed', () => {
+  const context = (): CommandContext =>
+    ({ io: { cwd: dir, env: {} }, secrets: new Set<string>() }) as unknown as CommandContext;
+  // Passwords with an unencoded @ (pg splits the user information at the LAST @) and :, and with
+  // %-encoded @ and /; each with the parts a wrong split would leave.
+  const passwords: { written: string; pieces: string[] }[] = [
+    { written: 'DbPW@Tail_77', pieces: ['DbPW', 'Tail_77'] },
+    { written: 'Co:lon@Mid@End_88', pieces: ['Co:lon', 'lon@Mid', 'Mid@End', 'End_88'] },
+    { written: 'Pct%40Enc_66', pieces: ['Pct@Enc_66', 'Pct%40Enc_66', 'Enc_66'] },
+    { written: 'Sl%2Fash_99%3A', pieces: ['Sl/ash_99:', 'Sl%2Fash_99', 'ash_99'] },
+  ];
+  const leaks = (text: string, pieces: readonly string[]) => pieces.filter((p) => text.includes(p));
+
+  it('describeDb keeps the user name and drops the password, ?password= and sslpassword', () => {
+    for (const { written, pieces } of passwords) {
+      const url = `postgres://certlab:${written}@db1.contoso.com:5432/ca`;
+      expect(describeDb({ kind: 'postgres', url })).toBe(
+        'PostgreSQL at postgres://certlab@db1.contoso.com:5432/ca',
+      );
+      expect(leaks(describeDb({ kind: 'postgres', url }), pieces)).toEqual([]);
+    }
+    expect(
+      describeDb({
+        kind: 'postgres',
+        url: 'postgresql://certlab@[::1]:5432/ca?sslmode=verify-full&password=Query_PW_55&sslpassword=Key_PW_44',
+      }),
+    ).toBe('PostgreSQL at postgresql://certlab@[::1]:5432/ca?sslmode=verify-full');
+    expect(describeDb({ kind: 'postgres', url: 'postgres://ca:DbPW@Tail_77@/ca' })).toBe(
+      'PostgreSQL at postgres://ca@/ca',
+    );
+  });
+
+  it('registers for masking the whole password as pg reads it, and the ?password= one', () => {
+    for (const { written } of passwords) {
+      const ctx = context();
+      parseDbUrl(ctx, `postgres://certlab:${written}@127.0.0.1:5432/ca`, 'ca init');
+      // What pg sends: the whole user information after the first colon, %-decoded.
+      expect(ctx.secrets).toContain(decodeURIComponent(written));
+    }
+    const ctx = context();
+    parseDbUrl(ctx, 'postgres://certlab@127.0.0.1:5432/ca?password=Query_PW_55', 'ca init');
+    expect(ctx.secrets).toContain('Query_PW_55');
+  });
+
+  it('a password with an unencoded / (read by pg as a host, port and database) is refused, not printed', async () => {
+    // pg reads host "certlab", port 12, database "ss_99@127.0.0.1:5432/ca".
+    for (const url of [
+      'postgres://certlab:12/ss_99@127.0.0.1:5432/ca',
+      'postgres://certlab:12?ss_99@127.0.0.1/ca',
+    ]) {
+      const r = await cli(dir, 'ca', 'list', '--dir', 'pki', '--db', url);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain('--db is not a PostgreSQL URL certlab can use');
+      expect(leaks(r.stdout + r.stderr, ['ss_99', '12/ss', '12?ss'])).toEqual([]);
+    }
+  });
+
+  it('a mistyped scheme or a key=value string is not echoed with its password', async () => {
+    const typo = await cli(
+      dir,
+      'ca',
+      'init',
+      '--dir',
+      'db1',
+      '--db',
+      'postgress://certlab:DbPW_typo1@localhost:5432/ca',
+    );
+    expect(typo.code, typo.stderr).toBe(2);
+    expect(typo.stderr).toContain(
+      "certlab: --db must be pglite:PATH, memory: or postgres://…, not 'postgress://…'.",
+    );
+    for (const [db, secret] of [
+      ['postgress://certlab:DbPW@Tail_77@localhost:5432/ca', 'Tail_77'],
+      ['pgsql://certlab:Pa/ss_77@localhost/ca', 'ss_77'],
+      ['postgres:certlab:Colon_PW_33@localhost/ca', 'Colon_PW_33'],
+      ['host=localhost user=certlab password=Kv_PW_22 dbname=ca', 'Kv_PW_22'],
+    ] as const) {
+      const r = await cli(dir, 'ca', 'init', '--dir', 'db1', '--db', db, '--format', 'json');
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain('certlab: --db must be pglite:PATH, memory: or postgres://…, not ');
+      expect(r.stdout + r.stderr).not.toContain(secret);
+    }
+    expect(existsSync(join(dir, 'db1'))).toBe(false);
+  });
+
+  it('an unreachable server: the error names no password', async () => {
+    for (const { written, pieces } of passwords) {
+      const r = await cli(
+        dir,
+        'ca',
+        'init',
+        '--dir',
+        'pg-gone',
+        '--db',
+        `postgres://certlab:${written}@127.0.0.1:1/ca`,
+      );
+      expect(r.code, r.stderr).toBe(1);
+      expect(leaks(r.stdout + r.stderr, pieces)).toEqual([]);
+    }
+  });
+
+  describe.skipIf(!HAVE_POSTGRES)(
+    'on a PostgreSQL server (trust authentication: any password connects)',
+    () => {
+      let server: PostgresServer;
+      beforeAll(async () => {
+        server = await startPostgres();
+      });
+      afterAll(async () => {
+        await server?.stop();
+      });
+
+      it('ca init --format json, text, ca list and the no-CA error show postgres://USER@HOST:PORT/DB only', async () => {
+        let n = 0;
+        for (const { written, pieces } of passwords) {
+          n++;
+          const plain = await server.createDatabase(`cli_pw_${n}`);
+          const withPassword = plain.replace('//postgres@', `//postgres:${written}@`);
+          const shown = `PostgreSQL at ${plain}`;
+          const init = await cli(
+            dir,
+            'ca',
+            'init',
+            '--dir',
+            `pg-pw-${n}`,
+            '--key-type',
+            'ec',
+            '--db',
+            withPassword,
+            '--format',
+            'json',
+          );
+          expect(init.code, init.stderr).toBe(0);
+          expect((JSON.parse(init.stdout) as { database: string }).database).toBe(shown);
+          expect(leaks(init.stdout + init.stderr, pieces)).toEqual([]);
+          const again = await cli(dir, 'ca', 'init', '--dir', `pg-pw-${n}`, '--key-type', 'ec');
+          expect(again.code, again.stderr).toBe(0);
+          expect(again.stdout).toContain(`  Database:  ${shown}\n`);
+          expect(leaks(again.stdout + again.stderr, pieces)).toEqual([]);
+          const list = await cli(dir, 'ca', 'list', '--dir', `pg-pw-${n}`, '--format', 'json');
+          expect(list.code, list.stderr).toBe(0);
+          expect(leaks(list.stdout + list.stderr, pieces)).toEqual([]);
+
+          const empty = (await server.createDatabase(`cli_pw_empty_${n}`)).replace(
+            '//postgres@',
+            `//postgres:${written}@`,
+          );
+          const none = await cli(dir, 'ca', 'list', '--dir', 'pki', '--db', empty);
+          expect(none.code, none.stderr).toBe(2);
+          expect(none.stderr).toContain(
+            `certlab: The PostgreSQL database at ${empty.replace(`:${written}@`, '@')} holds no certlab CA (--db names it)`,
+          );
+          expect(leaks(none.stdout + none.stderr, pieces)).toEqual([]);
+        }
+      });
+    },
+  );
 });
 
 describe('help', () => {

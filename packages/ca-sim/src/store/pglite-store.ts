@@ -1,7 +1,7 @@
 // The embedded PGlite store: PostgreSQL compiled to WebAssembly, in a directory. Durable across
 // restarts (the data directory is a real PostgreSQL cluster with its WAL), no server to run.
 
-import { mkdir, stat } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { CaError } from '../errors.js';
@@ -107,6 +107,40 @@ async function assertExistingCluster(dataDir: string | undefined): Promise<void>
     );
 }
 
+/** A path as a POSIX shell word, for a command the message tells the user to run. */
+function shellQuoted(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * Makes the data directory owner-only (0700) when its group or other users have any access to
+ * it. The directory holds the CA private keys: in the table rows, and in the WAL (pg_wal) and
+ * data files, which PGlite writes readable by everyone (0666 was seen). PostgreSQL's postmaster
+ * refuses to start on a data directory others can access for this reason (checkDataDir in
+ * miscinit.c: 0700, or 0750 only for a cluster made with initdb --allow-group-access, which
+ * PGlite has no way to ask for). certlab tightens the mode instead of refusing, because the
+ * directory is the database certlab itself creates and owns. The files inside are left as PGlite
+ * makes them: with the directory 0700, no other user can traverse it to reach them. When the
+ * chmod fails (the directory belongs to someone else), the open is refused, before the lock file
+ * or initdb writes anything there. Not on Windows, where modes do not govern access.
+ */
+async function restrictDataDirectory(dataDir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const { mode } = await stat(dataDir);
+  if ((mode & 0o077) === 0) return;
+  try {
+    await chmod(dataDir, 0o700);
+  } catch (cause) {
+    const octal = (mode & 0o777).toString(8).padStart(4, '0');
+    const why = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;
+    throw new CaError(
+      'ERR_CA_STORE_PERMISSIONS',
+      `The PGlite database directory ${dataDir} keeps the CA private keys but is open to other users (mode ${octal}), and it could not be made private (${why}): run 'chmod 700 ${shellQuoted(dataDir)}' as its owner, or use a directory you own.`,
+      { cause },
+    );
+  }
+}
+
 /**
  * Opens (creating if needed) a PGlite database in `dataDir`, migrates it, and returns the store.
  * Without `dataDir` the database lives in memory (useful to test the SQL path). One process at a
@@ -117,6 +151,11 @@ async function assertExistingCluster(dataDir: string | undefined): Promise<void>
  * otherwise (a missing or empty directory, another program's PGlite database, memory) the open
  * fails with ERR_CA_NOT_FOUND, no directory, cluster or table is created, and the lock is
  * released. Pair it with createAuthority's `create: false` to open an existing CA only.
+ *
+ * The data directory is created with mode 0700, and an existing one that group or other users
+ * can access is made 0700 on every open (POSIX; not on Windows): the database holds the CA
+ * private keys. When that chmod fails (someone else owns the directory), the open fails with
+ * ERR_CA_STORE_PERMISSIONS and nothing is written.
  *
  * @example
  * ```ts
@@ -136,7 +175,8 @@ export async function openPgliteStore(options: PgliteStoreOptions = {}): Promise
   let lock: DirectoryLock | undefined;
   try {
     if (options.dataDir !== undefined) {
-      if (create) await mkdir(options.dataDir, { recursive: true });
+      if (create) await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+      await restrictDataDirectory(options.dataDir);
       lock = await lockDataDirectory(options.dataDir);
     }
     db = await PGlite.create(options.dataDir);
