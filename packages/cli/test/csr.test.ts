@@ -357,6 +357,51 @@ describe('csr show', () => {
     expect(json.stdout).not.toContain('hunter2');
   });
 
+  it('reads the challenge password from the first line of --challenge-password-file', async () => {
+    await writeFile(join(dir, 'cp.pass'), 'correct horse\r\nsecond line\n');
+    const r = await cli(
+      dir,
+      'csr',
+      'new',
+      '--key',
+      'rsa.key',
+      '--subject',
+      'CN=cpf',
+      '--challenge-password-file',
+      'cp.pass',
+      '--out',
+      'cpf.csr',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const text = openssl(dir, 'req', '-in', 'cpf.csr', '-noout', '-text');
+    expect(text).toMatch(/challengePassword\s*:\s*correct horse\s*$/m);
+    expect(text).not.toContain('second line');
+  });
+
+  it('refuses an empty challenge password and both challenge password options (exit 2)', async () => {
+    await writeFile(join(dir, 'empty.pass'), '\n');
+    for (const opts of [
+      ['--challenge-password', ''],
+      ['--challenge-password-file', 'empty.pass'],
+      ['--challenge-password', 'x', '--challenge-password-file', 'empty.pass'],
+    ]) {
+      const r = await cli(
+        dir,
+        'csr',
+        'new',
+        '--key',
+        'rsa.key',
+        '--subject',
+        'CN=e',
+        ...opts,
+        '--out',
+        'e.csr',
+      );
+      expect(r.code, opts.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/challenge-password/);
+    }
+  });
+
   it('reports a signature that does not verify, with exit 1 under --verify', async () => {
     const der = new Uint8Array(await readFile(join(dir, 'enc.der')));
     // Flip one byte of the subject's CN value ("enc"), leaving the structure intact.

@@ -71,7 +71,18 @@ export const csrNew: Command = {
       value: 'NAME',
       help: 'AD CS certificate template name, e.g. WebServer.',
     },
-    { name: 'challenge-password', type: 'string', value: 'P', help: 'PKCS #9 challengePassword attribute.' },
+    {
+      name: 'challenge-password',
+      type: 'string',
+      value: 'P',
+      help: 'PKCS #9 challengePassword attribute (visible to other local users: prefer --challenge-password-file).',
+    },
+    {
+      name: 'challenge-password-file',
+      type: 'string',
+      value: 'F',
+      help: 'Read the challengePassword from the first line of file F.',
+    },
     HASH_OPTION,
     DER_OPTION,
     OUT_OPTION,
@@ -128,8 +139,15 @@ export const csrNew: Command = {
     const template = stringOption(args, 'template');
     if (template !== undefined && template.trim() === '')
       throw usageError('--template needs a template name.', NAME);
-    const challenge = stringOption(args, 'challenge-password');
-    if (challenge !== undefined) ctx.secrets.add(challenge);
+    // Read as a password (first line of the file, masked in error output); empty is let through
+    // here only to be refused with its own sentence: challengePassword is a DirectoryString of at
+    // least one character (RFC 2985 §5.4.1).
+    const challenge = await passwordOption(ctx, args, NAME, 'challenge-password', { allowEmpty: true });
+    if (challenge === '')
+      throw usageError(
+        'the challenge password is empty: give a non-empty --challenge-password or --challenge-password-file.',
+        NAME,
+      );
     const password = await passwordOption(ctx, args, NAME);
     if (spec === undefined && stringOption(args, 'iterations') !== undefined)
       throw usageError('--iterations only applies with --new-key.', NAME);
