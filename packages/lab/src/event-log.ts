@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '@certlab/store-sim';
 import { LabError } from './errors.js';
-import { type LabLang, l10n } from './localized.js';
+import { type LabLang, type Localized, l10n } from './localized.js';
 
 /**
  * One event, as Event Viewer shows it.
@@ -43,16 +43,25 @@ export class EventLog {
   readonly file: string | undefined;
   #events: LabEvent[];
   readonly #now: () => Date;
+  readonly #lang: LabLang | undefined;
 
-  private constructor(file: string | undefined, events: LabEvent[], now: () => Date) {
+  private constructor(
+    file: string | undefined,
+    events: LabEvent[],
+    now: () => Date,
+    lang: LabLang | undefined,
+  ) {
     this.file = file;
     this.#events = events;
     this.#now = now;
+    this.#lang = lang;
   }
 
   /**
-   * Opens (or starts) a log; `file` undefined keeps it in memory. `lang` is the language of the
-   * error for an unreadable file (the lab's; default English).
+   * Opens (or starts) a log; `file` undefined keeps it in memory. A file that is not JSON, or
+   * whose content is not a list of events with every member of the type the readers use, is
+   * refused with ERR_LAB_CONFIG_INVALID naming the entry and member. `lang` is the language of
+   * that error (the lab's; default English).
    *
    * @example
    * ```ts
@@ -64,25 +73,35 @@ export class EventLog {
     now: () => Date = () => new Date(),
     lang?: LabLang,
   ): Promise<EventLog> {
-    let events: LabEvent[] = [];
-    if (file) {
-      try {
-        const v = JSON.parse(await readFile(file, 'utf8')) as unknown;
-        if (!Array.isArray(v)) throw new Error('not an array');
-        events = v as LabEvent[];
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
-          throw new LabError(
-            'ERR_LAB_CONFIG_INVALID',
-            l10n(
-              `The event log ${file} cannot be read; delete it to start an empty log.`,
-              `Le journal d'événements ${file} est illisible ; supprimez-le pour repartir d'un journal vide.`,
-            ),
-            { cause: e, lang },
-          );
-      }
+    if (!file) return new EventLog(undefined, [], now, lang);
+    let v: unknown;
+    try {
+      v = JSON.parse(await readFile(file, 'utf8')) as unknown;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return new EventLog(file, [], now, lang);
+      throw new LabError(
+        'ERR_LAB_CONFIG_INVALID',
+        l10n(
+          `The event log ${file} cannot be read; delete it to start an empty log.`,
+          `Le journal d'événements ${file} est illisible ; supprimez-le pour repartir d'un journal vide.`,
+        ),
+        { cause: e, lang },
+      );
     }
-    return new EventLog(file, events, now);
+    // Every reader (find, the check of event 1112, `lab um events`, write's numbering) takes the
+    // entries as events: a hand-edited or damaged one is refused here, with where it is, rather
+    // than met later as a TypeError or a record number such as "71".
+    const problem = logProblem(v);
+    if (problem)
+      throw new LabError(
+        'ERR_LAB_CONFIG_INVALID',
+        l10n(
+          `The event log ${file} is damaged: ${problem.en}. Restore it from a copy, or delete it to start an empty log.`,
+          `Le journal d'événements ${file} est endommagé : ${problem.fr}. Restaurez-le depuis une copie, ou supprimez-le pour repartir d'un journal vide.`,
+        ),
+        { lang },
+      );
+    return new EventLog(file, v as LabEvent[], now, lang);
   }
 
   /** Every event, oldest first. @example `log.all().length` */
@@ -104,8 +123,20 @@ export class EventLog {
    * ```
    */
   async write(event: Omit<LabEvent, 'recordId' | 'time'>): Promise<LabEvent> {
+    // After the highest number in the log, not the last entry's: a log edited by hand may hold
+    // them out of order, and Event Viewer's record numbers only grow.
+    const last = this.#events.reduce((max, e) => Math.max(max, e.recordId), 0);
+    if (last >= Number.MAX_SAFE_INTEGER)
+      throw new LabError(
+        'ERR_LAB_CONFIG_INVALID',
+        l10n(
+          `The event log${this.file ? ` ${this.file}` : ''} has no record number left after ${last}; delete it to start an empty log.`,
+          `Le journal d'événements${this.file ? ` ${this.file}` : ''} n'a plus de numéro d'enregistrement libre après ${last} ; supprimez-le pour repartir d'un journal vide.`,
+        ),
+        { lang: this.#lang },
+      );
     const e: LabEvent = {
-      recordId: (this.#events.at(-1)?.recordId ?? 0) + 1,
+      recordId: last + 1,
       time: this.#now().toISOString(),
       ...event,
     };
@@ -124,4 +155,73 @@ export class EventLog {
     if (!this.file) return;
     await writeFileAtomic(this.file, `${JSON.stringify(this.#events, null, 2)}\n`);
   }
+}
+
+const LEVELS: readonly string[] = ['Information', 'Warning', 'Error'] satisfies LabEvent['level'][];
+
+const isRecord = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** A value as a message quotes it: JSON, cut short (a damaged file may hold a long string). */
+function shown(v: unknown): string {
+  const t = JSON.stringify(v) ?? String(v);
+  return t.length > 60 ? `${t.slice(0, 59)}…` : t;
+}
+
+/**
+ * What each member of an event must be, as the readers use it: a test, and the expectation in
+ * both languages. `data` may be absent; every other member must be there.
+ */
+const MEMBERS: readonly [keyof LabEvent, (x: unknown) => boolean, Localized][] = [
+  [
+    'recordId',
+    (x) => Number.isSafeInteger(x) && (x as number) >= 1,
+    l10n('a record number (a whole number from 1)', "un numéro d'enregistrement (un entier à partir de 1)"),
+  ],
+  ['time', (x) => typeof x === 'string', l10n('a string', 'une chaîne')],
+  [
+    'level',
+    (x) => typeof x === 'string' && LEVELS.includes(x),
+    l10n('"Information", "Warning" or "Error"', '"Information", "Warning" ou "Error"'),
+  ],
+  ['source', (x) => typeof x === 'string', l10n('a string', 'une chaîne')],
+  [
+    'eventId',
+    (x) => Number.isInteger(x) && (x as number) >= 0 && (x as number) <= 65535,
+    l10n('an event ID (a whole number from 0 to 65535)', "un ID d'événement (un entier de 0 à 65535)"),
+  ],
+  ['message', (x) => typeof x === 'string', l10n('a string', 'une chaîne')],
+  ['synthetic', (x) => typeof x === 'boolean', l10n('true or false', 'true ou false')],
+  [
+    'data',
+    (x) => x === undefined || (isRecord(x) && Object.values(x).every((d) => typeof d === 'string')),
+    l10n('an object of strings', 'un objet de chaînes'),
+  ],
+];
+
+/** What is wrong with a parsed log file, in both languages; undefined when every entry is an event. */
+function logProblem(v: unknown): Localized | undefined {
+  if (!Array.isArray(v))
+    return l10n(
+      `it holds ${shown(v)}, not a list of events`,
+      `il contient ${shown(v)}, et non une liste d'événements`,
+    );
+  for (const [i, e] of v.entries()) {
+    const n = i + 1;
+    if (!isRecord(e))
+      return l10n(
+        `entry ${n} is ${shown(e)}, not an event`,
+        `l'entrée ${n} vaut ${shown(e)}, et non un événement`,
+      );
+    for (const [key, ok, expected] of MEMBERS) {
+      if (ok(e[key])) continue;
+      if (!Object.hasOwn(e, key))
+        return l10n(`entry ${n} has no "${key}"`, `l'entrée ${n} n'a pas de "${key}"`);
+      return l10n(
+        `entry ${n}: "${key}" must be ${expected.en}, not ${shown(e[key])}`,
+        `l'entrée ${n} : "${key}" doit être ${expected.fr}, et non ${shown(e[key])}`,
+      );
+    }
+  }
+  return undefined;
 }

@@ -32,7 +32,7 @@ import { newestFirst } from './internal/newest-first.js';
 import type { ExchangeVersion } from './lab-config.js';
 import { HOST_STATE_DIR, type LabHost } from './lab-host.js';
 import type { LabNetwork } from './lab-network.js';
-import { type LabLang, l10n } from './localized.js';
+import { type LabLang, type Localized, l10n } from './localized.js';
 import { buildMachineChain } from './machine-chain.js';
 import type { TlsSide } from './mutual-tls.js';
 
@@ -172,6 +172,83 @@ export interface UmStartResult {
   readonly skipped: { thumbprint: string; subject: string; problem: CandidateProblem }[];
 }
 
+const STARTUP_MODES: readonly string[] = ['TCP', 'TLS', 'Dual'] satisfies UmStartupMode[];
+
+const isRecord = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && !Array.isArray(x);
+/** A thumbprint as the service keeps it (normalizeThumbprint's form). */
+const isThumbprint = (x: unknown): x is string => typeof x === 'string' && /^[0-9A-F]{40}$/.test(x);
+
+/** A value as a message quotes it: JSON, cut short (a damaged file may hold a long string). */
+function shown(v: unknown): string {
+  const t = JSON.stringify(v) ?? String(v);
+  return t.length > 60 ? `${t.slice(0, 59)}…` : t;
+}
+
+/** What is wrong with a parsed state file, in both languages; undefined when it is a state. */
+function stateProblem(v: unknown): Localized | undefined {
+  if (!isRecord(v))
+    return l10n(
+      `it holds ${shown(v)}, not the service's state`,
+      `il contient ${shown(v)}, et non l'état du service`,
+    );
+  const wrong = (key: string, en: string, fr: string): Localized =>
+    Object.hasOwn(v, key)
+      ? l10n(
+          `"${key}" must be ${en}, not ${shown(v[key])}`,
+          `"${key}" doit être ${fr}, et non ${shown(v[key])}`,
+        )
+      : l10n(`"${key}" is missing`, `"${key}" manque`);
+  const thumbprint = [
+    'a certificate thumbprint (40 hex digits)',
+    'une empreinte numérique de certificat (40 chiffres hexadécimaux)',
+  ] as const;
+  if (v.version !== '2007sp1' && v.version !== '2010')
+    return wrong('version', '"2007sp1" or "2010"', '"2007sp1" ou "2010"');
+  if (typeof v.startupMode !== 'string' || !STARTUP_MODES.includes(v.startupMode))
+    return wrong('startupMode', '"TCP", "TLS" or "Dual"', '"TCP", "TLS" ou "Dual"');
+  if (!isRecord(v.services))
+    return wrong(
+      'services',
+      'an object of services per certificate thumbprint',
+      'un objet des services par empreinte numérique de certificat',
+    );
+  const names: readonly string[] = SERVICE_LETTERS.map(([s]) => s);
+  for (const [t, s] of Object.entries(v.services)) {
+    if (!isThumbprint(t))
+      return l10n(
+        `"services" names ${shown(t)}, which is not ${thumbprint[0]}`,
+        `"services" nomme ${shown(t)}, qui n'est pas ${thumbprint[1]}`,
+      );
+    if (!Array.isArray(s) || !s.every((x) => typeof x === 'string' && names.includes(x)))
+      return l10n(
+        `the services of ${t} must be a list of ${names.join(', ')}, not ${shown(s)}`,
+        `les services de ${t} doivent être une liste parmi ${names.join(', ')}, et non ${shown(s)}`,
+      );
+  }
+  if (!isThumbprint(v.selfSigned)) return wrong('selfSigned', ...thumbprint);
+  // The language picks event texts out of { en, fr } objects: "constructor" would find Object.prototype's.
+  if (v.lang !== undefined && v.lang !== 'en' && v.lang !== 'fr')
+    return wrong('lang', '"en" or "fr"', '"en" ou "fr"');
+  const r = v.running;
+  if (
+    r !== null &&
+    !(
+      isRecord(r) &&
+      typeof r.since === 'string' &&
+      typeof r.mode === 'string' &&
+      STARTUP_MODES.includes(r.mode) &&
+      (r.certificate === null || isThumbprint(r.certificate))
+    )
+  )
+    return wrong(
+      'running',
+      `null or { "since": a string, "mode": "TCP", "TLS" or "Dual", "certificate": null or ${thumbprint[0]} }`,
+      `null ou { "since" : une chaîne, "mode" : "TCP", "TLS" ou "Dual", "certificate" : null ou ${thumbprint[1]} }`,
+    );
+  return undefined;
+}
+
 /**
  * The Status Get-ExchangeCertificate shows: Exchange's own self-signed certificate is Valid
  * although no root vouches for it (the chain engine calls it Untrusted); every listing and event
@@ -264,8 +341,10 @@ export class ExchangeUmService {
   }
 
   /**
-   * Opens the service of a host where {@link ExchangeUmService.install} ran. `lang` is the
-   * language of the error when the host has no UM service (the lab's; default English).
+   * Opens the service of a host where {@link ExchangeUmService.install} ran: ERR_LAB_NOT_FOUND
+   * when the host has no UM service state, ERR_LAB_CONFIG_INVALID when its state file is not
+   * JSON or not a state of the service (a member missing or of the wrong type). `lang` is the
+   * language of these errors (the lab's; default English).
    *
    * @example
    * ```ts
@@ -278,20 +357,7 @@ export class ExchangeUmService {
   ): Promise<ExchangeUmService> {
     let state = options.state;
     const file = ExchangeUmService.#file(host);
-    if (!state && file) {
-      try {
-        state = JSON.parse(await readFile(file, 'utf8')) as UmServiceState;
-      } catch (e) {
-        throw new LabError(
-          'ERR_LAB_NOT_FOUND',
-          l10n(
-            `${host.name} has no Exchange UM service state (${file}); prepare the lab with 'certlab lab init'.`,
-            `${host.name} n'a pas d'état du service de messagerie unifiée Exchange (${file}) ; préparez le labo avec 'certlab lab init'.`,
-          ),
-          { cause: e, lang: options.lang },
-        );
-      }
-    }
+    if (!state && file) state = await ExchangeUmService.#read(host, file, options.lang);
     if (!state)
       throw new LabError(
         'ERR_LAB_NOT_FOUND',
@@ -302,6 +368,47 @@ export class ExchangeUmService {
         { lang: options.lang },
       );
     return new ExchangeUmService(host, state, options.network, options.now ?? (() => new Date()));
+  }
+
+  /** The state kept in `file`, checked: every method reads it as a {@link UmServiceState}. */
+  static async #read(host: LabHost, file: string, lang: LabLang | undefined): Promise<UmServiceState> {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (e) {
+      throw new LabError(
+        'ERR_LAB_NOT_FOUND',
+        l10n(
+          `${host.name} has no Exchange UM service state (${file}); prepare the lab with 'certlab lab init'.`,
+          `${host.name} n'a pas d'état du service de messagerie unifiée Exchange (${file}) ; préparez le labo avec 'certlab lab init'.`,
+        ),
+        { cause: e, lang },
+      );
+    }
+    // The file is there but damaged: 'certlab lab init' would refuse this directory (the lab
+    // exists), so the way out is a copy of the file or a new lab. A state that is not one would
+    // otherwise fail later as a TypeError (certificates(), restart()) or, with an unknown "lang",
+    // write events whose message is not a string.
+    let v: unknown;
+    let problem: Localized | undefined;
+    let cause: unknown;
+    try {
+      v = JSON.parse(text);
+    } catch (e) {
+      problem = l10n('it is not valid JSON', "ce n'est pas du JSON valide");
+      cause = e;
+    }
+    problem ??= stateProblem(v);
+    if (problem)
+      throw new LabError(
+        'ERR_LAB_CONFIG_INVALID',
+        l10n(
+          `The Exchange UM service state of ${host.name} (${file}) is damaged: ${problem.en}. Restore it from a copy, or prepare a new lab with 'certlab lab init' in a new directory.`,
+          `L'état du service de messagerie unifiée Exchange ${deFr(host.name)} (${file}) est endommagé : ${problem.fr}. Restaurez-le depuis une copie, ou préparez un nouveau labo avec 'certlab lab init' dans un nouveau répertoire.`,
+        ),
+        { cause, lang },
+      );
+    return v as UmServiceState;
   }
 
   /** The language of the server's messages (events, refusals): the lab's, fixed at install. */

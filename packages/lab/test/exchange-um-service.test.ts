@@ -1,7 +1,7 @@
 // The simulated Exchange UM service: 2007 SP1 certificate selection at start, 2010 assignment
 // rules, event 1112 (our synthetic wording), Get-ExchangeCertificate, and the event log file.
 
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CertificationAuthority, createAuthority } from '@certlab/ca-sim';
@@ -11,6 +11,7 @@ import {
   createLabNetwork,
   EventLog,
   ExchangeUmService,
+  HOST_STATE_DIR,
   LabError,
   type LabHost,
   openHost,
@@ -220,6 +221,150 @@ describe('EventLog', () => {
         synthetic: true,
       },
     ]);
+  });
+});
+
+describe('a damaged event log file', () => {
+  const event = {
+    recordId: 1,
+    time: '2026-11-30T10:00:00.000Z',
+    level: 'Information',
+    source: 'MSExchange Unified Messaging',
+    eventId: 1112,
+    message: 'x',
+    synthetic: true,
+  };
+  async function logFile(content: unknown): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'certlab-lab-log-'));
+    dirs.push(dir);
+    const file = join(dir, 'application-log.json');
+    await writeFile(file, JSON.stringify(content));
+    return file;
+  }
+
+  it('is refused at open with ERR_LAB_CONFIG_INVALID, naming the entry and what is wrong', async () => {
+    const cases: [unknown, string][] = [
+      [{}, 'it holds {}, not a list of events'],
+      [[event, null], 'entry 2 is null, not an event'],
+      [
+        [{ ...event, recordId: '7' }],
+        'entry 1: "recordId" must be a record number (a whole number from 1), not "7"',
+      ],
+      [[{ ...event, recordId: 0 }], 'entry 1: "recordId" must be a record number'],
+      [[{ ...event, recordId: 1e308 }], 'entry 1: "recordId" must be a record number'],
+      [[{ ...event, level: 0 }], 'entry 1: "level" must be "Information", "Warning" or "Error", not 0'],
+      [
+        [{ ...event, eventId: 1.5 }],
+        'entry 1: "eventId" must be an event ID (a whole number from 0 to 65535), not 1.5',
+      ],
+      [[{ ...event, message: undefined }], 'entry 1 has no "message"'],
+      [[{ ...event, synthetic: 'yes' }], 'entry 1: "synthetic" must be true or false, not "yes"'],
+      [[{ ...event, data: { thumbprint: 5 } }], 'entry 1: "data" must be an object of strings'],
+      [
+        [
+          { ...event, source: 'x'.repeat(100) },
+          { ...event, time: 12 },
+        ],
+        'entry 2: "time" must be a string, not 12',
+      ],
+    ];
+    for (const [content, what] of cases) {
+      const file = await logFile(content);
+      const e = await EventLog.open(file).then(
+        () => undefined,
+        (x: unknown) => x,
+      );
+      expect(e, what).toBeInstanceOf(LabError);
+      expect((e as LabError).code).toBe('ERR_LAB_CONFIG_INVALID');
+      expect((e as LabError).message).toContain(`The event log ${file} is damaged: ${what}`);
+      expect((e as LabError).message).toMatch(
+        /\. Restore it from a copy, or delete it to start an empty log\.$/,
+      );
+    }
+    // A value quoted in the message is cut short.
+    await expect(EventLog.open(await logFile('z'.repeat(10_000)))).rejects.toThrow(
+      /it holds "z{58}…, not a list/,
+    );
+    // In the lab's language.
+    await expect(EventLog.open(await logFile([null]), undefined, 'fr')).rejects.toThrow(
+      /^Le journal d'événements .* est endommagé : l'entrée 1 vaut null, et non un événement\. Restaurez-le depuis une copie, ou supprimez-le pour repartir d'un journal vide\.$/,
+    );
+  });
+
+  it('numbers a new event after the highest record number, and keeps data', async () => {
+    const file = await logFile([
+      { ...event, recordId: 9, data: { thumbprint: 'AB' } },
+      { ...event, recordId: 3 },
+    ]);
+    const log = await EventLog.open(file);
+    const e = await log.write({ level: 'Warning', source: 's', eventId: 1, message: 'm', synthetic: false });
+    expect(e.recordId).toBe(10);
+    const again = await EventLog.open(file);
+    expect(again.all().map((x) => x.recordId)).toEqual([9, 3, 10]);
+    expect(again.all()[0]?.data).toEqual({ thumbprint: 'AB' });
+  });
+});
+
+describe('a damaged UM service state file', () => {
+  it('is refused at open with ERR_LAB_CONFIG_INVALID naming the member; a missing one is ERR_LAB_NOT_FOUND', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'certlab-lab-um-'));
+    dirs.push(dir);
+    const ex = await openHost(
+      { role: 'exchange-um', name: 'EX01', fqdn: 'ex01.contoso.com', dir: 'hosts/ex01' },
+      dir,
+    );
+    const file = join(dir, 'hosts', 'ex01', HOST_STATE_DIR, 'exchange-um.json');
+    await ExchangeUmService.install(ex, { version: '2010', network });
+    const good = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    // The state install wrote opens again.
+    expect((await ExchangeUmService.open(ex, { network })).state).toEqual(good);
+    const self = good.selfSigned as string;
+    const cases: [unknown, string][] = [
+      [' ', 'it holds " ", not the service\'s state'],
+      [null, "it holds null, not the service's state"],
+      [{ ...good, version: '2013' }, '"version" must be "2007sp1" or "2010", not "2013"'],
+      [{ ...good, startupMode: 'tls' }, '"startupMode" must be "TCP", "TLS" or "Dual", not "tls"'],
+      [{ ...good, services: undefined }, '"services" is missing'],
+      [
+        { ...good, services: [] },
+        '"services" must be an object of services per certificate thumbprint, not []',
+      ],
+      [
+        { ...good, services: { [self.toLowerCase()]: ['UM'] } },
+        `"services" names "${self.toLowerCase()}", which is not a certificate thumbprint`,
+      ],
+      [
+        { ...good, services: { [self]: ['UM', 'Fax'] } },
+        `the services of ${self} must be a list of IMAP, POP, UM, IIS, SMTP, Federation, not ["UM","Fax"]`,
+      ],
+      [{ ...good, selfSigned: 42 }, '"selfSigned" must be a certificate thumbprint (40 hex digits), not 42'],
+      [{ ...good, lang: 'constructor' }, '"lang" must be "en" or "fr", not "constructor"'],
+      [{ ...good, running: { since: 'now', mode: 'TLS' } }, '"running" must be null or {'],
+    ];
+    try {
+      for (const [content, what] of cases) {
+        await writeFile(file, JSON.stringify(content));
+        const e = await ExchangeUmService.open(ex, { network }).then(
+          () => undefined,
+          (x: unknown) => x,
+        );
+        expect(e, what).toBeInstanceOf(LabError);
+        expect((e as LabError).code, what).toBe('ERR_LAB_CONFIG_INVALID');
+        expect((e as LabError).message).toContain(
+          `The Exchange UM service state of EX01 (${file}) is damaged: ${what}`,
+        );
+      }
+      await writeFile(file, '{ not json');
+      await expect(ExchangeUmService.open(ex, { network, lang: 'fr' })).rejects.toThrow(
+        /^L'état du service de messagerie unifiée Exchange d'EX01 \(.*\) est endommagé : ce n'est pas du JSON valide\. Restaurez-le depuis une copie, ou préparez un nouveau labo avec 'certlab lab init' dans un nouveau répertoire\.$/,
+      );
+      await rm(file);
+      await expect(ExchangeUmService.open(ex, { network })).rejects.toMatchObject({
+        code: 'ERR_LAB_NOT_FOUND',
+      });
+    } finally {
+      await writeFile(file, JSON.stringify(good));
+    }
   });
 });
 
