@@ -94,7 +94,25 @@ async function parseAnyCrl(bytes: Uint8Array): Promise<Crl | undefined> {
 
 async function downloadCrl(url: string, network: LabNetwork): Promise<Crl | undefined> {
   const bytes = await network.fetch(url);
-  return bytes ? parseAnyCrl(bytes) : undefined;
+  const crl = bytes ? await parseAnyCrl(bytes) : undefined;
+  return crl && readable(crl) ? crl : undefined;
+}
+
+/**
+ * Whether the fields fetchChainCrls reads from a downloaded CRL can be read. parseCrl decodes
+ * the extensions only when first asked for, so a CRL whose extensions are malformed parses and
+ * then throws PkiError ERR_PKI_DER_INVALID from isDelta or getExtension; read here, per URL, that
+ * makes the URL unreachable like any other answer that is not a CRL, instead of aborting the
+ * whole chain judgement. (The chain engine guards the fields it reads itself.)
+ */
+function readable(crl: Crl): boolean {
+  try {
+    // isDelta and deltaCrlUrls read nothing but the extensions, which the Crl keeps once decoded.
+    void crl.extensions;
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
