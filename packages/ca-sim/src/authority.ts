@@ -57,7 +57,9 @@ import type {
   RequestRow,
   RequestStore,
 } from './store/request-store.js';
+import { mapRequestText } from './store/stored-text.js';
 import { type CertificateTemplate, type RequesterIdentity, requesterIdentityProblem } from './template.js';
+import { storableText, untilNul } from './text-checks.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -297,6 +299,18 @@ function reasonCode(reason: CrlReason): number {
 function statusText(code: number): string {
   const hr = hresultByCode(code);
   return hr ? formatHresult(hr) : `${hresultHex(code)} (${code | 0})`;
+}
+
+/**
+ * A request row or change with every text field made storable ({@link storableText}): a hostile
+ * request can put U+0000 in what the CA derives from it (a BMPString template name, then the
+ * denial message that quotes it; an officer name given to the API…), and the submission must
+ * still be recorded, the same way on every store. The subject needs nothing more (RFC 4514 §2.4
+ * escapes U+0000 as `\00`), nor does the requester (JSON escapes it); the request attributes
+ * already end at the first NUL (parseRequestAttributes).
+ */
+function storableRow<T extends NewRequestRow | RequestChange>(row: T): T {
+  return mapRequestText(row, storableText);
 }
 
 /**
@@ -746,6 +760,19 @@ export class CertificationAuthority {
     };
   }
 
+  /** {@link RequestStore.insertRequest} with the row's text made storable ({@link storableRow}). */
+  #insertRequest(build: (requestId: number) => Promise<NewRequestRow>): Promise<RequestRow> {
+    return this.store.insertRequest(async (requestId) => storableRow(await build(requestId)));
+  }
+
+  /** {@link RequestStore.updateRequest} with the change's text made storable ({@link storableRow}). */
+  #updateRequest(
+    requestId: number,
+    change: (current: RequestRow) => Promise<RequestChange>,
+  ): Promise<RequestRow> {
+    return this.store.updateRequest(requestId, async (cur) => storableRow(await change(cur)));
+  }
+
   /**
    * Submits a PKCS #10 request (PEM, Base64 or DER) as certsrv's certfnsh.asp or `certreq
    * -submit` would. Every submission gets the next request id, whatever its outcome; the
@@ -765,11 +792,12 @@ export class CertificationAuthority {
     const problem = requesterIdentityProblem(options.requester);
     if (problem) throw new TypeError(`requester.${problem.field} ${problem.message}.`);
     const attrs: Record<string, string> = { ...parseRequestAttributes(options.attributes) };
-    if (options.template !== undefined) attrs.certificatetemplate = options.template;
+    // The shorthand of a `CertificateTemplate:` attribute: cut at a NUL like the others.
+    if (options.template !== undefined) attrs.certificatetemplate = untilNul(options.template);
     const now = this.#clock.now();
     if (this.#pool) return this.#submitPooled(this.#pool, request, attrs, options.requester, now);
     let decision = await this.#policy(request, attrs, options.requester, false, now, true);
-    const row = await this.store.insertRequest(async (requestId) => {
+    const row = await this.#insertRequest(async (requestId) => {
       // The request signature was still being checked: sign meanwhile (both run on WebCrypto's
       // thread pool), and keep the certificate only if the request's signature holds.
       let signed: Promise<CertificateRow> | undefined;
@@ -828,7 +856,7 @@ export class CertificationAuthority {
     now: Date,
   ): Promise<RequestResult> {
     const { input, signerRevoked } = await this.#prepare(request);
-    const row = await this.store.insertRequest(async (requestId) => {
+    const row = await this.#insertRequest(async (requestId) => {
       const ca = this.#current('issuing');
       const serialNumber = adcsSerialNumber({
         prefix: this.#serialPrefix,
@@ -932,36 +960,33 @@ export class CertificationAuthority {
     allowed: readonly RequestStatus[],
     officer: string,
   ): Promise<RequestResult> {
-    const row = await this.store.updateRequest(
-      checkRequestId(requestId),
-      async (cur): Promise<RequestChange> => {
-        if (!allowed.includes(cur.status))
-          throw new CaError(
-            'ERR_CA_REQUEST_STATE',
-            `Request ${requestId} is ${cur.status}; only ${allowed.join(' or ')} requests can be issued by an officer.`,
-          );
-        const now = this.#clock.now();
-        const attrs = parseRequestAttributes(cur.attributes);
-        const decision = await this.#policy(cur.request, attrs, parseRequester(cur.requester), true, now);
-        if (decision.outcome !== 'issue')
-          return {
-            status: 'denied',
-            disposition: CR_DISP.DENIED,
-            dispositionMessage: decision.message,
-            statusCode: decision.hresult.code,
-            resolvedAt: now,
-          };
+    const row = await this.#updateRequest(checkRequestId(requestId), async (cur): Promise<RequestChange> => {
+      if (!allowed.includes(cur.status))
+        throw new CaError(
+          'ERR_CA_REQUEST_STATE',
+          `Request ${requestId} is ${cur.status}; only ${allowed.join(' or ')} requests can be issued by an officer.`,
+        );
+      const now = this.#clock.now();
+      const attrs = parseRequestAttributes(cur.attributes);
+      const decision = await this.#policy(cur.request, attrs, parseRequester(cur.requester), true, now);
+      if (decision.outcome !== 'issue')
         return {
-          status: 'issued',
-          disposition: CR_DISP.ISSUED,
-          dispositionMessage: `Resubmitted by ${officer}`,
-          statusCode: HRESULTS.S_OK.code,
+          status: 'denied',
+          disposition: CR_DISP.DENIED,
+          dispositionMessage: decision.message,
+          statusCode: decision.hresult.code,
           resolvedAt: now,
-          ...(decision.subject !== undefined ? { subject: decision.subject } : {}),
-          certificate: await this.#sign(decision, requestId, now),
         };
-      },
-    );
+      return {
+        status: 'issued',
+        disposition: CR_DISP.ISSUED,
+        dispositionMessage: `Resubmitted by ${officer}`,
+        statusCode: HRESULTS.S_OK.code,
+        resolvedAt: now,
+        ...(decision.subject !== undefined ? { subject: decision.subject } : {}),
+        certificate: await this.#sign(decision, requestId, now),
+      };
+    });
     return this.#result(row);
   }
 
@@ -1003,7 +1028,7 @@ export class CertificationAuthority {
    */
   async deny(requestId: number, options: { officer?: string } = {}): Promise<RequestResult> {
     const officer = options.officer ?? this.#officer;
-    const row = await this.store.updateRequest(checkRequestId(requestId), async (cur) => {
+    const row = await this.#updateRequest(checkRequestId(requestId), async (cur) => {
       if (cur.status !== 'pending')
         throw new CaError(
           'ERR_CA_REQUEST_STATE',
@@ -1056,7 +1081,7 @@ export class CertificationAuthority {
     const code = reasonCode(reason);
     const target = await this.#target(serialOrId);
     const officer = options.officer ?? this.#officer;
-    const row = await this.store.updateRequest(target.requestId, async (cur) => {
+    const row = await this.#updateRequest(target.requestId, async (cur) => {
       const c = cur.certificate;
       if (!c || (cur.status !== 'issued' && cur.status !== 'revoked'))
         throw new CaError(
@@ -1096,7 +1121,7 @@ export class CertificationAuthority {
    */
   async unrevoke(serialOrId: number | string | bigint): Promise<RequestResult> {
     const target = await this.#target(serialOrId);
-    const row = await this.store.updateRequest(target.requestId, async (cur) => {
+    const row = await this.#updateRequest(target.requestId, async (cur) => {
       const c = cur.certificate;
       if (cur.status !== 'revoked' || !c || c.revocationReason !== 6)
         throw new CaError(

@@ -3,6 +3,7 @@
 
 import { type GeneralName, Name } from '@certlab/pki';
 import { CaError } from './errors.js';
+import { untilNul } from './text-checks.js';
 
 /**
  * Request attributes by lower-case name (attribute names are case-insensitive). Later lines win.
@@ -18,11 +19,15 @@ export type RequestAttributes = Readonly<Record<string, string>>;
 /**
  * Parses attributes given as `CertAttrib` text, as lines, or as a record. Per [MS-WCCE]
  * §3.2.1.4.2.1.2: lines split on LF with CR stripped, lines without `:` ignored, blanks and `-`
- * removed from the name, the value trimmed; names compared case-insensitively.
+ * removed from the name, the value trimmed; names compared case-insensitively. The text ends at
+ * its first U+0000, as the NUL-terminated attribute string AD CS receives does (lines are read
+ * joined by LF, a record as its `name:value` lines): a NUL in a name drops that pair and
+ * everything after it, a NUL in a value cuts the value there and drops what follows.
  *
  * @example
  * ```ts
  * parseRequestAttributes(['CertificateTemplate:WebServer', 'san:dns=a&dns=b']).san; // 'dns=a&dns=b'
+ * parseRequestAttributes('CertificateTemplate:Web\u0000Server\nsan:dns=a'); // { certificatetemplate: 'Web' }
  * ```
  */
 export function parseRequestAttributes(
@@ -35,18 +40,22 @@ export function parseRequestAttributes(
     if (n) out[n] = value.trim();
   };
   if (typeof input === 'string' || Array.isArray(input)) {
-    const lines =
-      typeof input === 'string'
-        ? input.split('\n')
-        : (input as readonly string[]).flatMap((l) => l.split('\n'));
-    for (const raw of lines) {
+    const text = typeof input === 'string' ? input : (input as readonly string[]).join('\n');
+    for (const raw of untilNul(text).split('\n')) {
       const line = raw.replace(/\r/g, '');
       const i = line.indexOf(':');
       if (i < 0) continue;
       add(line.slice(0, i), line.slice(i + 1));
     }
   } else {
-    for (const [k, v] of Object.entries(input)) if (typeof v === 'string') add(k, v);
+    for (const [k, v] of Object.entries(input)) {
+      if (typeof v !== 'string') continue;
+      // The `k:v` line of the text this record stands for, cut at a NUL like the text.
+      if (k.includes('\u0000')) break;
+      const value = untilNul(v);
+      add(k, value);
+      if (value !== v) break;
+    }
   }
   return out;
 }

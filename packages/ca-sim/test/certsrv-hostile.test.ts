@@ -18,6 +18,7 @@ import {
 } from '../src/index.js';
 import { BROWSER, basic, contosoAuthority, GO, submitFields } from './support/certsrv-fixture.js';
 import { makeCsr, testKey } from './support/csr.js';
+import { pgliteFactory } from './support/pglite.js';
 import { httpRequest, type Reply, rawExchange, slowClient } from './support/raw-http.js';
 
 const SEED = 20261130;
@@ -1038,6 +1039,86 @@ describe('10b. the console refuses malformed ids and unknown reasons before the 
         () => ca.revoke(bad),
       ])
         await expect(call()).rejects.toThrow(TypeError);
+  });
+});
+
+describe('11. U+0000 in CertAttrib (%00) and in the request, on PGlite as in memory', () => {
+  // PostgreSQL text cannot hold U+0000: a submission carrying one must still get an answer page
+  // and a request id, with the same outcome on every store (the memory store above never fails).
+  let factory: Awaited<ReturnType<typeof pgliteFactory>>;
+  beforeAll(async () => {
+    factory = await pgliteFactory();
+  }, 60_000);
+  afterAll(async () => {
+    await factory?.cleanup();
+  });
+
+  it('every submission gets a result page and the next request id, the same on both stores', async () => {
+    const key = await testKey({ type: 'ec', curve: 'P-256' }, 4);
+    const nulCn = await createCsr({
+      subject: Name.from([{ CN: 'web\u0000evil.contoso.com' }]),
+      privateKey: key,
+    });
+    const nulTemplate = await makeCsr({ subject: 'CN=exch01.contoso.com', template: 'Web\u0000Server' });
+    const form = (request: string, certAttrib: string) =>
+      `Mode=newreq&CertRequest=${encodeURIComponent(request)}&CertAttrib=${certAttrib}&TargetStoreFlags=0&SaveCert=yes`;
+    const bodies = [
+      form(pem, 'CertificateTemplate%3AWebServer%00junk%0D%0AUserAgent%3AGo'),
+      form(pem, '%00ertificateTemplate%3AWebServer'),
+      form(pem, 'CertificateTemplate%3AWeb%00Server'),
+      form(pem, 'CertificateTemplate%3AWebServer%0D%0A%00%0D%0AUserAgent%3AGo'),
+      form(nulCn.toPem(), 'CertificateTemplate%3AWebServer'),
+      form(nulTemplate.toPem(), 'UserAgent%3AGo'),
+    ];
+    const outcomes = async (kind: 'memory' | 'pglite') => {
+      const db = kind === 'memory' ? undefined : (await factory.open()).store;
+      const sqlCa = await contosoAuthority('Contoso Issuing CA', db ? { db } : {});
+      const site = await startCertsrv({ ca: sqlCa, users, crlSchedule: false });
+      try {
+        const seen: unknown[] = [];
+        for (const [i, body] of bodies.entries()) {
+          const r = await httpRequest(site.url, {
+            method: 'POST',
+            path: '/certsrv/certfnsh.asp',
+            body,
+            headers: {
+              'user-agent': GO,
+              'content-type': 'application/x-www-form-urlencoded',
+              authorization: ALICE,
+            },
+          });
+          expect(r.status, `${kind} #${i}: ${r.text.slice(0, 300)}`).toBe(200);
+          const result = resultOf(r.text);
+          expect(result?.id, `${kind} #${i}`).toBe(i + 1);
+          const row = await sqlCa.retrieve(i + 1);
+          seen.push([row.disposition, row.template, row.subject, row.attributes, row.message]);
+        }
+        expect((await sqlCa.list()).length).toBe(bodies.length);
+        return seen;
+      } finally {
+        await site.close();
+        await sqlCa.close();
+      }
+    };
+    const memory = await outcomes('memory');
+    expect(await outcomes('pglite')).toEqual(memory);
+    const ua = 'useragent:Go\r\n';
+    const unsupported = (name: string) =>
+      `Denied by Policy Module  0x80094800, The request was for a certificate template that is not supported by the Active Directory Certificate Services policy: ${name}.`;
+    expect(memory).toEqual([
+      ['issued', 'WebServer', 'CN=exch01.contoso.com', 'certificatetemplate:WebServer\r\n', 'Issued'],
+      [
+        'denied',
+        undefined,
+        'CN=exch01.contoso.com',
+        undefined,
+        'Denied by Policy Module  0x80094801, The request contains no certificate template information.',
+      ],
+      ['denied', 'Web', 'CN=exch01.contoso.com', 'certificatetemplate:Web\r\n', unsupported('Web')],
+      ['issued', 'WebServer', 'CN=exch01.contoso.com', 'certificatetemplate:WebServer\r\n', 'Issued'],
+      ['issued', 'WebServer', 'CN=web\\00evil.contoso.com', 'certificatetemplate:WebServer\r\n', 'Issued'],
+      ['denied', 'Web\ufffdServer', 'CN=exch01.contoso.com', ua, unsupported('Web\ufffdServer')],
+    ]);
   });
 });
 

@@ -393,6 +393,31 @@ describe('request attributes', () => {
   });
 });
 
+describe('request attributes end at the first U+0000', () => {
+  // AD CS receives them as one NUL-terminated string ([MS-WCCE] §3.2.1.4.2.1 pwszAttributes):
+  // what follows the first NUL never reaches the CA, whatever form the attributes take here.
+  it('text, lines and a record alike', () => {
+    const cut = { useragent: 'x', certificatetemplate: 'Web' };
+    expect(parseRequestAttributes('UserAgent:x\r\nCertificateTemplate:Web\u0000Server\r\nsan:dns=a')).toEqual(
+      cut,
+    );
+    expect(
+      parseRequestAttributes(['UserAgent:x', 'CertificateTemplate:Web\u0000Server', 'san:dns=a']),
+    ).toEqual(cut);
+    expect(
+      parseRequestAttributes({ UserAgent: 'x', CertificateTemplate: 'Web\u0000Server', san: 'dns=a' }),
+    ).toEqual(cut);
+    // A NUL in a name: the pair never had its colon, and nothing after it arrives.
+    expect(parseRequestAttributes('UserAgent:x\nCert\u0000ificateTemplate:WebServer\nsan:dns=a')).toEqual({
+      useragent: 'x',
+    });
+    expect(parseRequestAttributes({ UserAgent: 'x', 'Cert\u0000ificateTemplate': 'WebServer' })).toEqual({
+      useragent: 'x',
+    });
+    expect(parseRequestAttributes('\u0000CertificateTemplate:WebServer')).toEqual({});
+  });
+});
+
 describe('templates as data and HRESULT texts', () => {
   it('checks custom templates', () => {
     expect(() => parseTemplate({ name: 'X', schemaVersion: 2 })).toThrow(/oid/);

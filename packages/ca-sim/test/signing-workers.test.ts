@@ -125,6 +125,35 @@ describe('createAuthority({ signingWorkers })', () => {
     expect(await approved.certificate!.verifySignature(ca.certificate.publicKey)).toBe(true);
   });
 
+  it('records text holding U+0000 as the calling-thread path does', async () => {
+    // A template name in the request (BMPString) and request attributes with a NUL: the text the
+    // stores keep is the same whichever thread ran the policy module.
+    const { privateKey } = await generateKeyPair({ type: 'ec', curve: 'P-256' });
+    const named = await createCsr({
+      subject: Name.from([{ CN: 'web\u0000nul.contoso.com' }]),
+      privateKey,
+      template: 'Web\u0000Server',
+    });
+    const shown = (r: Awaited<ReturnType<typeof ca.submit>>) => [
+      r.disposition,
+      r.hresult,
+      r.template,
+      r.subject,
+      r.attributes,
+      r.message,
+    ];
+    for (const options of [{}, { attributes: 'CertificateTemplate:WebServer\u0000junk\nUserAgent:x' }]) {
+      const [a, b] = await Promise.all([
+        ca.submit(named.toPem(), options),
+        plain.submit(named.toPem(), options),
+      ]);
+      expect(shown(a)).toEqual(shown(b));
+      expect(shown(await ca.retrieve(a.requestId))).toEqual(shown(a));
+    }
+    const r = await ca.submit(named.toPem());
+    expect([r.template, r.subject]).toEqual(['Web\ufffdServer', 'CN=web\\00nul.contoso.com']);
+  });
+
   it('signs with the renewed CA certificate after renew()', async () => {
     await ca.renew({ newKey: true });
     const r = await ca.submit(await csrPem('renewed.contoso.com'), { template: 'WebServer' });

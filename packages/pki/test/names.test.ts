@@ -52,6 +52,18 @@ describe('Name', () => {
     expect(Name.fromDer(n.der).toString()).toBe(n.toString());
     expect(Name.parse('CN=\\#x,O=\\ y').toString()).toBe('CN=\\#x,O=\\ y');
   });
+  it('escapes U+0000 as \\00 (RFC 4514 §2.4 requires it), in every string type, and reads it back', () => {
+    // The text form must never carry a raw NUL: a PostgreSQL text column refuses one.
+    for (const tag of [T.UTF8_STRING, T.BMP_STRING, T.UNIVERSAL_STRING, T.TELETEX_STRING]) {
+      const n = Name.from([{ O: 'Contoso' }, [{ type: '2.5.4.3', value: '\u0000web\u0000evil\u0000', tag }]]);
+      expect(n.get('CN')).toBe('\u0000web\u0000evil\u0000');
+      const text = n.toString();
+      expect(text).toBe('CN=\\00web\\00evil\\00,O=Contoso');
+      expect(text).not.toContain('\u0000');
+      expect(Name.parse(text).get('CN')).toBe('\u0000web\u0000evil\u0000');
+      expect(Name.parse(text).equals(n)).toBe(true);
+    }
+  });
   it('round-trips DER byte for byte, including BMP, Teletex and Printable strings', () => {
     const n = Name.from([
       [{ type: '2.5.4.6', value: 'FR', tag: T.PRINTABLE_STRING }],

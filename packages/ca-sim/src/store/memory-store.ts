@@ -1,5 +1,6 @@
 // The in-memory RequestStore: the library default. Same contract as the SQL stores (one test
-// suite runs against all of them); nothing survives the process.
+// suite runs against all of them), text columns included (stored-text.ts); nothing survives the
+// process.
 
 import { CaError } from '../errors.js';
 import type {
@@ -14,6 +15,7 @@ import type {
   RequestRow,
   RequestStore,
 } from './request-store.js';
+import { storedRequestText, storedSetup } from './stored-text.js';
 
 /** A promise-chain mutex: one critical section at a time, in call order. */
 class Mutex {
@@ -73,7 +75,7 @@ class MemoryRequestStore implements RequestStore {
     this.#open();
     return this.#lock.run(async () => {
       if (!this.#setup) {
-        const made = await create();
+        const made = storedSetup(await create());
         this.#setup = { config: { ...made.config }, certificates: [] };
         this.#caCerts = [...made.certificates];
       }
@@ -105,7 +107,7 @@ class MemoryRequestStore implements RequestStore {
     this.#open();
     // Like a sequence: the id is taken now and not given back if `build` fails.
     const requestId = this.#nextRequestId++;
-    const made = await build(requestId);
+    const made = storedRequestText(await build(requestId));
     this.#open();
     return this.#lock.run(async () => {
       this.#checkSerial(made.certificate);
@@ -124,7 +126,7 @@ class MemoryRequestStore implements RequestStore {
     return this.#lock.run(async () => {
       const row = this.#requests.get(requestId);
       if (!row) throw new CaError('ERR_CA_REQUEST_NOT_FOUND', `There is no request ${requestId}.`);
-      const c = await change(row);
+      const c = storedRequestText(await change(row));
       if (c.certificate && row.certificate)
         throw new CaError('ERR_CA_REQUEST_STATE', `Request ${requestId} already has a certificate.`);
       this.#checkSerial(c.certificate);

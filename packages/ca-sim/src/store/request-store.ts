@@ -186,7 +186,9 @@ export interface CaSetup {
  * - {@link insertRequest} and {@link updateRequest} are atomic: the request row and its
  *   certificate are written together or not at all;
  * - serial numbers are unique (ERR_CA_SERIAL_DUPLICATE otherwise), rows are never deleted, so a
- *   serial is never reused.
+ *   serial is never reused;
+ * - text is kept as a PostgreSQL `text` column keeps it: a value holding U+0000 is refused
+ *   (ERR_CA_STORE, nothing written), an unpaired surrogate is stored as U+FFFD.
  *
  * @example
  * ```ts

@@ -19,6 +19,7 @@ import type {
 } from './request-store.js';
 import type { SqlClient, SqlQueryable } from './sql-client.js';
 import { SQL } from './sql-queries.js';
+import { storedRequestText, storedSetup } from './stored-text.js';
 
 type Row = Record<string, unknown>;
 
@@ -200,7 +201,7 @@ export class SqlRequestStore implements RequestStore {
           const certs = await tx.query<Row>(SQL.selectCaCertificates);
           return { config, certificates: certs.rows.map(caCertFrom) };
         }
-        const made = await create();
+        const made = storedSetup(await create());
         for (const [k, v] of Object.entries(made.config)) await tx.query(SQL.insertConfig, [k, v]);
         for (const c of made.certificates) await this.#insertCaCert(tx, c);
         return { config: { ...made.config }, certificates: [...made.certificates] };
@@ -239,7 +240,7 @@ export class SqlRequestStore implements RequestStore {
       this.#client.transaction(async (tx) => {
         const { rows } = await tx.query<{ id: number | string }>(SQL.nextRequestId);
         const requestId = num(rows[0]?.id);
-        const r = await build(requestId);
+        const r = storedRequestText(await build(requestId));
         await tx.query(SQL.insertRequest, [
           requestId,
           r.submittedAt,
@@ -269,7 +270,7 @@ export class SqlRequestStore implements RequestStore {
         const { rows } = await tx.query<Row>(SQL.selectRequestForUpdate, [requestId]);
         if (!rows[0]) throw new CaError('ERR_CA_REQUEST_NOT_FOUND', `There is no request ${requestId}.`);
         const cur = requestFrom(rows[0]);
-        const c = await change(cur);
+        const c = storedRequestText(await change(cur));
         if (c.certificate && cur.certificate)
           throw new CaError('ERR_CA_REQUEST_STATE', `Request ${requestId} already has a certificate.`);
         await tx.query(SQL.updateRequest, [

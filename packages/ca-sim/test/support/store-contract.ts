@@ -5,11 +5,15 @@ import {
   type CaCertificateRow,
   type CertificateRow,
   createAuthority,
+  HRESULTS,
   isCaError,
   type NewRequestRow,
+  type RequestResult,
   type RequestStore,
 } from '@certlab/ca-sim';
+import { createCsr, Name } from '@certlab/pki';
 import { afterEach, describe, expect, it } from 'vitest';
+import { makeCsr, testKey } from './csr.js';
 
 const T0 = new Date('2026-03-01T10:00:00.000Z');
 
@@ -332,6 +336,166 @@ export function storeContract(name: string, factory: () => Promise<RequestStore>
       expect(await numberOf('issuing', true)).toBe(6);
       expect(await numberOf('root', false)).toBe(2);
       expect(await numberOf('root', true)).toBeUndefined();
+    });
+
+    it('keeps text as a PostgreSQL text column does: U+0000 refused, nothing written; an unpaired surrogate as U+FFFD', async () => {
+      const s = await fresh();
+      const storeError = (e: unknown) => isCaError(e, 'ERR_CA_STORE') && /U\+0000/.test((e as Error).message);
+      // PostgreSQL refuses the character (SQLSTATE 22021): every store does, whatever the column.
+      for (const field of ['dispositionMessage', 'template', 'requester', 'subject', 'attributes'] as const) {
+        let id = 0;
+        await expect(
+          s.insertRequest(async (i) => {
+            id = i;
+            return pending({ [field]: 'a\u0000b' });
+          }),
+          field,
+        ).rejects.toSatisfy(storeError);
+        expect(await s.getRequest(id), field).toBeUndefined();
+      }
+      expect(await s.listRequests()).toEqual([]);
+      const p = await s.insertRequest(async () => pending());
+      expect(p.requestId).toBeGreaterThan(5);
+      await expect(
+        s.updateRequest(p.requestId, async () => ({
+          status: 'denied',
+          dispositionMessage: 'Denied by A\u0000B',
+        })),
+      ).rejects.toSatisfy(storeError);
+      expect(await s.getRequest(p.requestId)).toEqual(p);
+      await expect(
+        s.initializeCa(async () => ({ config: { name: 'Contoso\u0000CA' }, certificates: [caRow(0)] })),
+      ).rejects.toSatisfy(storeError);
+      const made = await s.initializeCa(async () => ({
+        config: { name: 'Contoso CA' },
+        certificates: [caRow(0)],
+      }));
+      expect(made.config).toEqual({ name: 'Contoso CA' });
+      // UTF-8 has no form for an unpaired surrogate: U+FFFD, in the row returned and the row read
+      // back alike; a surrogate pair (one character) is kept.
+      const odd = await s.insertRequest(async () =>
+        pending({ subject: 'CN=a\ud800b\udc00c', template: 'Web\ud83d\ude00', attributes: 'x:\udfff\r\n' }),
+      );
+      expect([odd.subject, odd.template, odd.attributes]).toEqual([
+        'CN=a\ufffdb\ufffdc',
+        'Web\ud83d\ude00',
+        'x:\ufffd\r\n',
+      ]);
+      expect(await s.getRequest(odd.requestId)).toEqual(odd);
+      const u = await s.updateRequest(odd.requestId, async () => ({
+        dispositionMessage: 'Denied by \ud800',
+      }));
+      expect(u.dispositionMessage).toBe('Denied by \ufffd');
+      expect(await s.getRequest(odd.requestId)).toEqual(u);
+    });
+
+    it('a CA on this store records every submission whose text holds U+0000, each with the next id, as on every store', async () => {
+      const ca = await createAuthority({
+        name: 'Contoso Issuing CA',
+        root: { name: 'Contoso Root CA' },
+        keyType: 'ec',
+        db: await fresh(),
+      });
+      const key = await testKey();
+      const cn = (value: string, tag?: number) =>
+        createCsr({
+          subject: Name.from([[{ type: '2.5.4.3', value, ...(tag ? { tag } : {}) }]]),
+          privateKey: key,
+        });
+      const plain = (await makeCsr({ subject: 'CN=web01.contoso.com' })).toPem();
+      const BMP = 0x1e;
+      const shown = (r: RequestResult) => ({
+        id: r.requestId,
+        disposition: r.disposition,
+        hresult: r.hresult,
+        template: r.template,
+        subject: r.subject,
+        attributes: r.attributes,
+        message: r.message,
+      });
+      const results: RequestResult[] = [];
+      const submit = async (...args: Parameters<typeof ca.submit>) => {
+        const r = await ca.submit(...args);
+        results.push(r);
+        return shown(r);
+      };
+      const unsupported = (name: string) =>
+        `Denied by Policy Module  0x80094800, The request was for a certificate template that is not supported by the Active Directory Certificate Services policy: ${name}.`;
+      // The subject: RFC 4514 §2.4 escapes U+0000 as \00, whatever the string type; the
+      // certificate keeps the name as requested.
+      const utf8 = await submit((await cn('web\u0000evil.contoso.com')).toPem(), { template: 'WebServer' });
+      expect(utf8).toMatchObject({ id: 1, disposition: 'issued', subject: 'CN=web\\00evil.contoso.com' });
+      expect(results[0]!.certificate!.subject.commonName).toBe('web\u0000evil.contoso.com');
+      expect(await submit((await cn('web\u0000evil', BMP)).toPem(), { template: 'WebServer' })).toMatchObject(
+        {
+          id: 2,
+          disposition: 'issued',
+          subject: 'CN=web\\00evil',
+        },
+      );
+      // Request attributes end at the first NUL, as the NUL-terminated string AD CS receives.
+      expect(
+        await submit(plain, { attributes: 'CertificateTemplate:Web\u0000Server\r\nUserAgent:x' }),
+      ).toEqual({
+        id: 3,
+        disposition: 'denied',
+        hresult: HRESULTS.CERTSRV_E_UNSUPPORTED_CERT_TYPE.code,
+        template: 'Web',
+        subject: 'CN=web01.contoso.com',
+        attributes: 'certificatetemplate:Web\r\n',
+        message: unsupported('Web'),
+      });
+      expect(await submit(plain, { attributes: '\u0000ertificateTemplate:WebServer' })).toMatchObject({
+        id: 4,
+        disposition: 'denied',
+        hresult: HRESULTS.CERTSRV_E_NO_CERT_TYPE.code,
+        attributes: undefined,
+      });
+      expect(
+        await submit(plain, {
+          attributes: ['UserAgent:x', 'CertificateTemplate:WebServer\u0000junk', 'san:dns=x'],
+        }),
+      ).toMatchObject({
+        id: 5,
+        disposition: 'issued',
+        attributes: 'useragent:x\r\ncertificatetemplate:WebServer\r\n',
+      });
+      expect(
+        await submit(plain, {
+          attributes: { UserAgent: 'x', 'Certificate\u0000Template': 'WebServer', san: 'dns=x' },
+        }),
+      ).toMatchObject({ id: 6, disposition: 'denied', attributes: 'useragent:x\r\n' });
+      expect(await submit(plain, { template: 'WebServer\u0000junk' })).toMatchObject({
+        id: 7,
+        disposition: 'issued',
+      });
+      // A template name the request carries (BMPString): U+FFFD in the text columns; the request
+      // itself is kept as submitted.
+      const named = await makeCsr({ template: 'Web\u0000Server' });
+      expect(await submit(named.toPem())).toEqual({
+        id: 8,
+        disposition: 'denied',
+        hresult: HRESULTS.CERTSRV_E_UNSUPPORTED_CERT_TYPE.code,
+        template: 'Web\ufffdServer',
+        subject: 'CN=exch01.contoso.com,O=Contoso,C=FR',
+        attributes: undefined,
+        message: unsupported('Web\ufffdServer'),
+      });
+      expect(await ca.store.getRequest(8).then((r) => r?.request)).toEqual(named.der);
+      // An unpaired surrogate (a BMPString can hold one) becomes U+FFFD, as UTF-8 stores write it.
+      expect(await submit((await cn('a\ud800b', BMP)).toPem(), { template: 'WebServer' })).toMatchObject({
+        id: 9,
+        disposition: 'issued',
+        subject: 'CN=a\ufffdb',
+      });
+      // An officer name given to the API.
+      const manual = await submit(plain, { template: 'WebServer_Manual' });
+      expect(manual).toMatchObject({ id: 10, disposition: 'pending' });
+      const denied = await ca.deny(10, { officer: 'CONTOSO\\A\u0000B' });
+      expect(denied.message).toBe('Denied by CONTOSO\\A\ufffdB');
+      results[9] = denied;
+      // What each submission returned is what the database holds.
+      expect((await ca.list()).map(shown)).toEqual(results.map(shown));
     });
 
     it('refuses work once closed', async () => {

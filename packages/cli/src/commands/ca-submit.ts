@@ -31,6 +31,28 @@ import { readUsers, USERS_FILE } from '../users-file.js';
 
 const NAME = 'ca submit';
 
+/**
+ * Control characters (tab aside) in an attribute or a template name: a mistake, refused before
+ * anything is submitted. AD CS receives the attributes as one NUL-terminated string ([MS-WCCE]
+ * §3.2.1.4.2.1, `pwszAttributes`), so the CA silently drops whatever follows a U+0000; no
+ * attribute name or value holds the other controls. LF and CR LF separate attributes; a CR left
+ * alone in a piece is refused too.
+ */
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/;
+
+const u = (c: string) => c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+
+/** An option value as a message shows it: control characters as \uXXXX escapes. */
+function shown(value: string): string {
+  return value.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${u(c)}`);
+}
+
+/** The first control character of `value` (see CONTROL) as U+XXXX, if it has one. */
+function controlIn(value: string): string | undefined {
+  const c = CONTROL.exec(value)?.[0];
+  return c === undefined ? undefined : `U+${u(c)}`;
+}
+
 /** The requester identity of --requester and --directory, checked before the CA is opened. */
 function requesterIdentity(
   name: string | undefined,
@@ -153,15 +175,29 @@ export const caSubmit: Command = {
     const template = stringOption(args, 'template');
     if (template !== undefined && template.trim() === '')
       throw usageError('--template needs a template name.', NAME);
+    const templateControl = controlIn(template ?? '');
+    if (templateControl)
+      throw usageError(
+        `--template '${shown(template ?? '')}' holds the control character ${templateControl}: give the template name alone (e.g. WebServer).`,
+        NAME,
+      );
     // certreq -attrib separates attributes with the two characters \n.
     const attributes = listOption(args, 'attrib')
       .flatMap((a) => a.split(/\\n|\r?\n/))
       .filter((a) => a.trim() !== '');
-    // A piece without "Name:" was dropped by the CA, and the request then denied for want of a
-    // template it was meant to carry: say so before anything is submitted.
-    for (const a of attributes)
+    // A piece with a control character would be cut short (see CONTROL), and a piece without
+    // "Name:" was dropped by the CA, and the request then denied for want of a template it was
+    // meant to carry: say so before anything is submitted.
+    for (const a of attributes) {
+      const control = controlIn(a);
+      if (control)
+        throw usageError(
+          `--attrib '${shown(a)}' holds the control character ${control}: a request attribute is text, Name:Value (e.g. CertificateTemplate:WebServer); remove it.`,
+          NAME,
+        );
       if (!/^[^:]*[^:\s][^:]*:/.test(a))
         throw usageError(`--attrib '${a}' is not Name:Value (e.g. CertificateTemplate:WebServer).`, NAME);
+    }
     const requester = await withAccount(
       ctx,
       join(caDir(ctx, args), USERS_FILE),
