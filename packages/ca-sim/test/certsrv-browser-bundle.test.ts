@@ -237,7 +237,7 @@ function issuedBrowser(id: number, title = 'Certificate Issued'): string {
   ].join(CRLF);
 }
 
-function pendingPage(id: number, fr = false): string {
+function pendingPage(id: number | string, fr = false): string {
   return [
     `<p id=locPageTitle><b>${fr ? 'Certificat en attente' : 'Certificate Pending'}</b></p>`,
     `<p>${fr ? 'Votre demande de certificat a été reçue.' : 'Your certificate request has been received.'}`,
@@ -245,7 +245,7 @@ function pendingPage(id: number, fr = false): string {
   ].join(CRLF);
 }
 
-function deniedPage(id: number, message: string, fr = false): string {
+function deniedPage(id: number | string, message: string, fr = false): string {
   return [
     `<p id=locPageTitle>${fr ? 'Demande de certificat refus&eacute;e' : 'Certificate Request Denied'}</p>`,
     `<p id=locDenied>${fr ? 'Votre demande de certificat a été refusée.' : 'Your certificate request was denied.'}</p>`,
@@ -304,6 +304,21 @@ describe('parseResultPage', () => {
       kind: 'denied',
       message: 'Votre demande a été refusée.',
     });
+  });
+
+  it('takes only request ids certsrv can give (1…2^31 − 1), never a rounded number', () => {
+    const huge = '123456789012345678901234567890';
+    expect(parseResultPage(issuedText(2147483647))).toEqual({ kind: 'issued', requestId: 2147483647 });
+    for (const id of [huge, '2147483648', '0']) {
+      const issued = parseResultPage(`<a href="certnew.cer?ReqID=${id}&amp;Enc=bin">DER</a>`);
+      expect(issued.kind, id).toBe('error');
+      const pending = parseResultPage(
+        `<b>Certificate Pending</b> Your certificate request has been received. Your Request Id is ${id}.`,
+      );
+      expect(pending.kind, id).toBe('error');
+      expect(parseResultPage(pendingPage(id)).kind, id).toBe('error');
+      expect(parseResultPage(deniedPage(id, 'Nope'))).toEqual({ kind: 'denied', message: 'Nope' });
+    }
   });
 
   it('keeps unknown entities named like Object.prototype members as text', () => {

@@ -2,8 +2,8 @@
 // certfnsh.asp form, reading the certfnsh.asp result page by its locale-independent markers
 // (certsrv reference §5.4–5.6, §7, §13) and the PFX / encrypted-key outputs. Bundled for the
 // browser by scripts/build-browser.mjs together with certrqma-client.ts, and tested in Node.
-// Only @certlab/pki, WebCrypto and ../enroll-form.ts (the key algorithms and the CertAttrib text,
-// shared with the server): no DOM, no node: imports.
+// Only @certlab/pki, WebCrypto, ../enroll-form.ts (the key algorithms and the CertAttrib text,
+// shared with the server) and ../request-id.ts (what a request id is, as the server reads it): no DOM, no node: imports.
 
 import {
   createCsr,
@@ -20,6 +20,7 @@ import {
   subjectAltName,
 } from '@certlab/pki';
 import { CERTRQMA_KEY_ALGORITHMS, certAttrib, type KeyAlgorithm } from '../enroll-form.js';
+import { parseRequestId } from '../request-id.js';
 
 /**
  * What the user typed on certrqma.asp (the "Identifying Information" fields). Empty or
@@ -296,9 +297,14 @@ function elementText(html: string, id: string): string | undefined {
   return textOf(html.slice(el.end, close < 0 ? undefined : close));
 }
 
+/**
+ * The first run of digits in `s` as a request id; undefined when there is none or when it is no
+ * request id (1…2^31 − 1, as certsrv reads a ReqID): a longer run would be rounded by Number()
+ * and name a request the download link cannot fetch.
+ */
 function firstNumber(s: string | undefined): number | undefined {
   const m = s ? /\d+/.exec(s) : null;
-  return m ? Number(m[0]) : undefined;
+  return m ? parseRequestId(m[0]) : undefined;
 }
 
 /**
@@ -346,10 +352,17 @@ function errorItem(html: string, id: string, label: string): string | undefined 
  */
 export function parseResultPage(html: string): ResultPage {
   const issued = /certnew\.cer\?ReqID=(\d+)&/.exec(html);
-  if (issued) return { kind: 'issued', requestId: Number(issued[1]) };
+  if (issued) {
+    const requestId = parseRequestId(issued[1]);
+    if (requestId !== undefined) return { kind: 'issued', requestId };
+    return {
+      kind: 'error',
+      message: `The server named request ${issued[1]!.slice(0, 20)}, which is not a request id.`,
+    };
+  }
   const reqIdText = elementText(html, 'locInfoReqID');
-  const englishId = /Your Request Id is (\d+)/.exec(html)?.[1];
-  const requestId = firstNumber(reqIdText) ?? (englishId === undefined ? undefined : Number(englishId));
+  const englishId = parseRequestId(/Your Request Id is (\d+)/.exec(html)?.[1]);
+  const requestId = firstNumber(reqIdText) ?? englishId;
   if (findElement(html, 'locDenied')) {
     const details = deniedDetails(html);
     const id = requestId ?? details.requestId;
@@ -362,11 +375,11 @@ export function parseResultPage(html: string): ResultPage {
     if (/Your certificate request was denied\./.test(html))
       return {
         kind: 'denied',
-        requestId: Number(englishId),
+        requestId: englishId,
         message: deniedDetails(html).message ?? 'Denied',
       };
     if (/Certificate Pending|Your certificate request has been received\./.test(html))
-      return { kind: 'pending', requestId: Number(englishId) };
+      return { kind: 'pending', requestId: englishId };
   }
   const disposition = errorItem(html, 'locDispositionMessage', 'Disposition message');
   const status = errorItem(html, 'locLastStatus', 'LastStatus');
