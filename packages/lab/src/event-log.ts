@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '@certlab/store-sim';
 import { LabError } from './errors.js';
+import { isRecord, shownValue } from './internal/json-shape.js';
 import { type LabLang, type Localized, l10n } from './localized.js';
 
 /**
@@ -159,15 +160,6 @@ export class EventLog {
 
 const LEVELS: readonly string[] = ['Information', 'Warning', 'Error'] satisfies LabEvent['level'][];
 
-const isRecord = (x: unknown): x is Record<string, unknown> =>
-  typeof x === 'object' && x !== null && !Array.isArray(x);
-
-/** A value as a message quotes it: JSON, cut short (a damaged file may hold a long string). */
-function shown(v: unknown): string {
-  const t = JSON.stringify(v) ?? String(v);
-  return t.length > 60 ? `${t.slice(0, 59)}…` : t;
-}
-
 /**
  * What each member of an event must be, as the readers use it: a test, and the expectation in
  * both languages. `data` may be absent; every other member must be there.
@@ -203,23 +195,23 @@ const MEMBERS: readonly [keyof LabEvent, (x: unknown) => boolean, Localized][] =
 function logProblem(v: unknown): Localized | undefined {
   if (!Array.isArray(v))
     return l10n(
-      `it holds ${shown(v)}, not a list of events`,
-      `il contient ${shown(v)}, et non une liste d'événements`,
+      `it holds ${shownValue(v)}, not a list of events`,
+      `il contient ${shownValue(v)}, et non une liste d'événements`,
     );
   for (const [i, e] of v.entries()) {
     const n = i + 1;
     if (!isRecord(e))
       return l10n(
-        `entry ${n} is ${shown(e)}, not an event`,
-        `l'entrée ${n} vaut ${shown(e)}, et non un événement`,
+        `entry ${n} is ${shownValue(e)}, not an event`,
+        `l'entrée ${n} vaut ${shownValue(e)}, et non un événement`,
       );
     for (const [key, ok, expected] of MEMBERS) {
       if (ok(e[key])) continue;
       if (!Object.hasOwn(e, key))
         return l10n(`entry ${n} has no "${key}"`, `l'entrée ${n} n'a pas de "${key}"`);
       return l10n(
-        `entry ${n}: "${key}" must be ${expected.en}, not ${shown(e[key])}`,
-        `l'entrée ${n} : "${key}" doit être ${expected.fr}, et non ${shown(e[key])}`,
+        `entry ${n}: "${key}" must be ${expected.en}, not ${shownValue(e[key])}`,
+        `l'entrée ${n} : "${key}" doit être ${expected.fr}, et non ${shownValue(e[key])}`,
       );
     }
   }

@@ -28,6 +28,7 @@ import type { LabEvent } from './event-log.js';
 import { umEventText } from './exchange-um-event-texts.js';
 import { isSelfSigned, issuerText, subjectText } from './internal/certificate-text.js';
 import { deFr } from './internal/french-de.js';
+import { isRecord, shownValue } from './internal/json-shape.js';
 import { newestFirst } from './internal/newest-first.js';
 import type { ExchangeVersion } from './lab-config.js';
 import { HOST_STATE_DIR, type LabHost } from './lab-host.js';
@@ -174,29 +175,21 @@ export interface UmStartResult {
 
 const STARTUP_MODES: readonly string[] = ['TCP', 'TLS', 'Dual'] satisfies UmStartupMode[];
 
-const isRecord = (x: unknown): x is Record<string, unknown> =>
-  typeof x === 'object' && x !== null && !Array.isArray(x);
 /** A thumbprint as the service keeps it (normalizeThumbprint's form). */
 const isThumbprint = (x: unknown): x is string => typeof x === 'string' && /^[0-9A-F]{40}$/.test(x);
-
-/** A value as a message quotes it: JSON, cut short (a damaged file may hold a long string). */
-function shown(v: unknown): string {
-  const t = JSON.stringify(v) ?? String(v);
-  return t.length > 60 ? `${t.slice(0, 59)}…` : t;
-}
 
 /** What is wrong with a parsed state file, in both languages; undefined when it is a state. */
 function stateProblem(v: unknown): Localized | undefined {
   if (!isRecord(v))
     return l10n(
-      `it holds ${shown(v)}, not the service's state`,
-      `il contient ${shown(v)}, et non l'état du service`,
+      `it holds ${shownValue(v)}, not the service's state`,
+      `il contient ${shownValue(v)}, et non l'état du service`,
     );
   const wrong = (key: string, en: string, fr: string): Localized =>
     Object.hasOwn(v, key)
       ? l10n(
-          `"${key}" must be ${en}, not ${shown(v[key])}`,
-          `"${key}" doit être ${fr}, et non ${shown(v[key])}`,
+          `"${key}" must be ${en}, not ${shownValue(v[key])}`,
+          `"${key}" doit être ${fr}, et non ${shownValue(v[key])}`,
         )
       : l10n(`"${key}" is missing`, `"${key}" manque`);
   const thumbprint = [
@@ -217,13 +210,13 @@ function stateProblem(v: unknown): Localized | undefined {
   for (const [t, s] of Object.entries(v.services)) {
     if (!isThumbprint(t))
       return l10n(
-        `"services" names ${shown(t)}, which is not ${thumbprint[0]}`,
-        `"services" nomme ${shown(t)}, qui n'est pas ${thumbprint[1]}`,
+        `"services" names ${shownValue(t)}, which is not ${thumbprint[0]}`,
+        `"services" nomme ${shownValue(t)}, qui n'est pas ${thumbprint[1]}`,
       );
     if (!Array.isArray(s) || !s.every((x) => typeof x === 'string' && names.includes(x)))
       return l10n(
-        `the services of ${t} must be a list of ${names.join(', ')}, not ${shown(s)}`,
-        `les services de ${t} doivent être une liste parmi ${names.join(', ')}, et non ${shown(s)}`,
+        `the services of ${t} must be a list of ${names.join(', ')}, not ${shownValue(s)}`,
+        `les services de ${t} doivent être une liste parmi ${names.join(', ')}, et non ${shownValue(s)}`,
       );
   }
   if (!isThumbprint(v.selfSigned)) return wrong('selfSigned', ...thumbprint);

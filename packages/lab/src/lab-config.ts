@@ -4,6 +4,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { LabError } from './errors.js';
+import { isRecord } from './internal/json-shape.js';
 import { type LabLang, l10n } from './localized.js';
 import { shellWord } from './shell-word.js';
 
@@ -150,8 +151,6 @@ export async function readLabConfig(dir: string): Promise<LabConfig> {
   return v;
 }
 
-const isRecord = (x: unknown): x is Record<string, unknown> =>
-  typeof x === 'object' && x !== null && !Array.isArray(x);
 const allStrings = (x: Record<string, unknown>, keys: readonly string[]): boolean =>
   keys.every((k) => typeof x[k] === 'string');
 
