@@ -59,7 +59,7 @@ import type {
 } from './store/request-store.js';
 import { mapRequestText } from './store/stored-text.js';
 import { type CertificateTemplate, type RequesterIdentity, requesterIdentityProblem } from './template.js';
-import { storableText, untilNul } from './text-checks.js';
+import { CONTROL_CHARACTERS, storableText, untilNul } from './text-checks.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -1456,6 +1456,23 @@ export async function createAuthority(options: AuthorityOptions): Promise<Certif
     throw new CaError('ERR_CA_OPTIONS_INVALID', 'createAuthority() needs { name: "<CA common name>" }.');
   if (options.root && (typeof options.root.name !== 'string' || !options.root.name.trim()))
     throw new CaError('ERR_CA_OPTIONS_INVALID', 'root.name must be the root CA common name.');
+  // The names and URLs are stored as the CA's settings and written into certificates, URLs and
+  // pages: a control character there (U+0000 cannot even be stored as text) is a caller's typo
+  // or hostile input, refused here before any store is touched.
+  for (const [what, v] of [
+    ['name', options.name],
+    ['root.name', options.root?.name],
+    ['subjectSuffix', options.subjectSuffix],
+    ['baseUrl', options.baseUrl],
+    ['serverDnsName', options.serverDnsName],
+    ['ldap.configurationContainer', options.ldap?.configurationContainer],
+    ['ldap.serverShortName', options.ldap?.serverShortName],
+  ] as const)
+    if (typeof v === 'string' && CONTROL_CHARACTERS.test(v))
+      throw new CaError(
+        'ERR_CA_OPTIONS_INVALID',
+        `${what} holds the control character U+${v.codePointAt(v.search(CONTROL_CHARACTERS))!.toString(16).toUpperCase().padStart(4, '0')}: give it without control characters.`,
+      );
   const store = options.db ?? createMemoryStore();
   const clock = options.clock ?? systemClock;
   const baseUrl = (options.baseUrl ?? 'http://pki.contoso.com').replace(/\/+$/, '');

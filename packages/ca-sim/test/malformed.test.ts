@@ -1,7 +1,7 @@
 // Malformed requests are denied with an AD CS message, never a crash: a fast-check property
 // over mutated DER and mutated PEM text (fixed seed, so a failure reproduces).
 
-import { type CertificationAuthority, createAuthority } from '@certlab/ca-sim';
+import { type CertificationAuthority, createAuthority, createMemoryStore } from '@certlab/ca-sim';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildCmc } from '../../../test/support/cmc.js';
@@ -122,4 +122,23 @@ it('edge inputs: empty, not base64, a certificate instead of a request', async (
   }
   await check(ca.certificate.der);
   await check(ca.certificate.toPem());
+});
+
+it('refuses CA names and URLs holding a control character before touching the store (ERR_CA_OPTIONS_INVALID)', async () => {
+  const db = createMemoryStore();
+  for (const [options, what] of [
+    [{ name: 'Contoso\u0000CA' }, 'name'],
+    [{ name: 'Contoso CA', root: { name: 'Root\nCA' } }, 'root.name'],
+    [{ name: 'Contoso CA', subjectSuffix: 'DC=contoso\u0007' }, 'subjectSuffix'],
+    [{ name: 'Contoso CA', baseUrl: 'http://pki.contoso.com/\u0000' }, 'baseUrl'],
+    [{ name: 'Contoso CA', serverDnsName: 'ca01\r.contoso.com' }, 'serverDnsName'],
+  ] as const)
+    await expect(createAuthority({ ...options, db, keyType: 'ec' }), what).rejects.toMatchObject({
+      code: 'ERR_CA_OPTIONS_INVALID',
+      message: expect.stringContaining(`${what} holds the control character U+`),
+    });
+  // Nothing was created: a CA with a good name is the first one in this store.
+  const ok = await createAuthority({ name: 'Contoso CA', db, keyType: 'ec', create: true });
+  expect(ok.name).toBe('Contoso CA');
+  await ok.close();
 });
