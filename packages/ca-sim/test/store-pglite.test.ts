@@ -1,5 +1,6 @@
 import { chmod, mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { isCaError, openPgliteStore } from '@certlab/ca-sim';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pgliteFactory } from './support/pglite.js';
@@ -69,6 +70,46 @@ describe('PGlite store with create: false (open an existing certlab database onl
     const again = await openPgliteStore({ dataDir: dir, create: false });
     expect(again.kind).toBe('pglite');
     await again.close();
+  });
+});
+
+describe('PGlite dataDir given as a URL', () => {
+  let root: Awaited<ReturnType<typeof tempDir>>;
+  beforeAll(async () => {
+    root = await tempDir('certlab-ca-sim-url-');
+  });
+  afterAll(async () => {
+    await root?.cleanup();
+  });
+
+  it('memory:// is in memory: no folder named memory: for the lock, and nothing to open with create: false', async () => {
+    const store = await openPgliteStore({ dataDir: 'memory://' });
+    expect(store.kind).toBe('pglite');
+    await store.close();
+    await expect(stat(join(process.cwd(), 'memory:'))).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(openPgliteStore({ dataDir: 'MEMORY://x', create: false })).rejects.toSatisfy((e) =>
+      isCaError(e, 'ERR_CA_NOT_FOUND'),
+    );
+    await expect(stat(join(process.cwd(), 'MEMORY:'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('file:// is the directory it names', async () => {
+    const dir = join(root.dir, 'by url');
+    const store = await openPgliteStore({ dataDir: pathToFileURL(dir).href });
+    await store.close();
+    expect((await stat(join(dir, 'PG_VERSION'))).isFile()).toBe(true);
+    const again = await openPgliteStore({ dataDir: dir, create: false });
+    await again.close();
+    await expect(stat(join(process.cwd(), 'file:'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('refuses the browser storages and a file URL of another host (ERR_CA_OPTIONS_INVALID), creating nothing', async () => {
+    for (const dataDir of ['idb://certlab', 'opfs-ahp://certlab', 'file://server/share/db'])
+      await expect(openPgliteStore({ dataDir }), dataDir).rejects.toSatisfy((e) =>
+        isCaError(e, 'ERR_CA_OPTIONS_INVALID'),
+      );
+    for (const name of ['idb:', 'opfs-ahp:', 'file:'])
+      await expect(stat(join(process.cwd(), name))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });
 

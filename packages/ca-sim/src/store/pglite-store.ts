@@ -3,6 +3,7 @@
 
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { CaError } from '../errors.js';
 import { type DirectoryLock, lockDataDirectory } from './directory-lock.js';
@@ -83,8 +84,37 @@ function lockedClient(db: PgliteDatabase, lock: DirectoryLock | undefined): SqlC
  * ```
  */
 export interface PgliteStoreOptions extends MigrateOptions {
-  /** The data directory; without it the database lives in memory. */
+  /**
+   * The data directory (a path or a `file://` URL); without it, or with PGlite's `memory://`,
+   * the database lives in memory.
+   */
   readonly dataDir?: string;
+}
+
+/**
+ * The directory `dataDir` names, or undefined for memory. PGlite itself reads a `scheme://`
+ * prefix (memory://, idb://, opfs-ahp://): passed on as a path, `memory://` made a folder
+ * named `memory:` for the lock while the data stayed in memory, and `file:///srv/db` a folder
+ * `file:/srv/db` under the working directory. The browser schemes do not exist in Node.
+ */
+function dataDirectory(dataDir: string | undefined): string | undefined {
+  if (dataDir === undefined) return undefined;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(dataDir)?.[1]?.toLowerCase();
+  if (scheme === undefined) return dataDir;
+  if (scheme === 'memory') return undefined;
+  if (scheme === 'file') {
+    try {
+      return fileURLToPath(dataDir);
+    } catch (cause) {
+      throw new CaError('ERR_CA_OPTIONS_INVALID', `dataDir ${dataDir} is not a file URL of this system.`, {
+        cause,
+      });
+    }
+  }
+  throw new CaError(
+    'ERR_CA_OPTIONS_INVALID',
+    `dataDir ${dataDir}: PGlite's ${scheme}:// storage is not available here; give a directory, a file:// URL or memory://.`,
+  );
 }
 
 /**
@@ -169,23 +199,24 @@ async function restrictDataDirectory(dataDir: string): Promise<void> {
  */
 export async function openPgliteStore(options: PgliteStoreOptions = {}): Promise<RequestStore> {
   const create = options.create !== false;
+  const dataDir = dataDirectory(options.dataDir);
   // Before mkdir, the lock file and PGlite's initdb, each of which would write to the location.
-  if (!create) await assertExistingCluster(options.dataDir);
+  if (!create) await assertExistingCluster(dataDir);
   let db: PGlite;
   let lock: DirectoryLock | undefined;
   try {
-    if (options.dataDir !== undefined) {
-      if (create) await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
-      await restrictDataDirectory(options.dataDir);
-      lock = await lockDataDirectory(options.dataDir);
+    if (dataDir !== undefined) {
+      if (create) await mkdir(dataDir, { recursive: true, mode: 0o700 });
+      await restrictDataDirectory(dataDir);
+      lock = await lockDataDirectory(dataDir);
     }
-    db = await PGlite.create(options.dataDir);
+    db = await PGlite.create(dataDir);
   } catch (cause) {
     await lock?.release();
     if (cause instanceof CaError) throw cause;
     throw new CaError(
       'ERR_CA_STORE',
-      `Could not open the PGlite database${options.dataDir ? ` in ${options.dataDir}` : ''}: ${(cause as Error).message}`,
+      `Could not open the PGlite database${dataDir ? ` in ${dataDir}` : ''}: ${(cause as Error).message}`,
       { cause },
     );
   }
