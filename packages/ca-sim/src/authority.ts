@@ -1467,12 +1467,14 @@ export async function createAuthority(options: AuthorityOptions): Promise<Certif
     ['serverDnsName', options.serverDnsName],
     ['ldap.configurationContainer', options.ldap?.configurationContainer],
     ['ldap.serverShortName', options.ldap?.serverShortName],
-  ] as const)
-    if (typeof v === 'string' && CONTROL_CHARACTERS.test(v))
+  ] as const) {
+    const at = typeof v === 'string' ? v.search(CONTROL_CHARACTERS) : -1;
+    if (at >= 0)
       throw new CaError(
         'ERR_CA_OPTIONS_INVALID',
-        `${what} holds the control character U+${v.codePointAt(v.search(CONTROL_CHARACTERS))!.toString(16).toUpperCase().padStart(4, '0')}: give it without control characters.`,
+        `${what} holds the control character U+${v!.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0')}: give it without control characters.`,
       );
+  }
   const store = options.db ?? createMemoryStore();
   const clock = options.clock ?? systemClock;
   const baseUrl = (options.baseUrl ?? 'http://pki.contoso.com').replace(/\/+$/, '');

@@ -5,6 +5,7 @@
 // WebServer), and fetch the issued certificate (certnew.cer?ReqID=N&Enc=b64).
 // Protocol: ../shared/reference/certsrv-protocol.md.
 
+import { isRequestId, MAX_REQUEST_ID, parseRequestId } from '@certlab/ca-sim';
 import { LabError } from './errors.js';
 import { l10n } from './localized.js';
 
@@ -217,7 +218,9 @@ export class CertsrvClient {
         { lang: this.#lang },
       );
     }
-    const requestId = requestIdOf(m[1]!);
+    // Read as certsrv reads a ReqID (1…2^31 − 1, AD CS's 32-bit RequestID): a bigger id names no
+    // request any CA can have, so a page showing one is refused here, not at the download.
+    const requestId = parseRequestId(m[1]!);
     if (requestId === undefined) {
       const shown = m[1]!.length > 20 ? `${m[1]!.slice(0, 20)}…` : m[1]!;
       throw new LabError(
@@ -247,7 +250,7 @@ export class CertsrvClient {
    */
   async downloadCertificate(requestId: number): Promise<Uint8Array> {
     // Not a request id (1.5, NaN, 1e29): a caller's mistake, not the site's, so not ERR_LAB_CERTSRV.
-    if (!Number.isInteger(requestId) || requestId < 1 || requestId > MAX_REQUEST_ID)
+    if (!isRequestId(requestId))
       throw new TypeError(
         `downloadCertificate needs a request id from 1 to ${MAX_REQUEST_ID}, not ${requestId}.`,
       );
@@ -278,23 +281,6 @@ function unescapeHtml(s: string): string {
   return s.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_, e: string) =>
     e === 'amp' ? '&' : e === 'lt' ? '<' : e === 'gt' ? '>' : e === 'quot' ? '"' : "'",
   );
-}
-
-/**
- * The largest request id. AD CS's RequestID is a 32-bit signed LONG counted from 1 (the CA
- * database's RequestID column, ICertView's Request.RequestID), and certsrv itself refuses any
- * other ReqID (ca-sim's parseRequestId, the server side of this client). 2^31 − 1 rather than
- * Number.MAX_SAFE_INTEGER: a bigger id names no request any CA can have, so a page showing one
- * is refused where it is read instead of failing later at the download.
- */
-const MAX_REQUEST_ID = 0x7fffffff;
-
-/** The request id a page writes (decimal digits), or undefined when no CA can have given it. */
-function requestIdOf(digits: string): number | undefined {
-  // At most 10 digits, as certsrv reads a ReqID: longer runs would be rounded by Number().
-  if (!/^\d{1,10}$/.test(digits)) return undefined;
-  const n = Number(digits);
-  return n >= 1 && n <= MAX_REQUEST_ID ? n : undefined;
 }
 
 /**

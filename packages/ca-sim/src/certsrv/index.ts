@@ -16,6 +16,7 @@ export * from './ntlm-session.js';
 export * from './options.js';
 export type * from './page-model.js';
 export * from './rc4.js';
+export * from './request-id.js';
 export * from './spnego.js';
 export * from './tls-certificate.js';
 export * from './users.js';
