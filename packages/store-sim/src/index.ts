@@ -38,6 +38,7 @@ export {
   keyContainerName,
   Machine,
   type MachineOptions,
+  type SkippedRecord,
 } from './machine.js';
 export type { CertificateProperties } from './properties.js';
 export * from './serialized-store.js';

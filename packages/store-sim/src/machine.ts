@@ -15,7 +15,7 @@ import {
 import type { StoreAdapter, StoreRef } from './adapter.js';
 import { MemoryStoreAdapter } from './adapters/memory.js';
 import type { CertificateEntry } from './entry.js';
-import { StoreError } from './errors.js';
+import { isStoreError, StoreError } from './errors.js';
 import { type FindQuery, matchesQuery } from './find.js';
 import { parseLocation, STORE_LOCATIONS, type StoreLocation } from './locations.js';
 import { type CertificateProperties, cleanProperties } from './properties.js';
@@ -118,6 +118,44 @@ export interface MachineOptions {
 }
 
 /**
+ * A record the adapter holds that certlab cannot read: {@link Machine.reload} leaves it out, and
+ * leaves it where it is, so that one damaged or unusual entry does not keep the machine from
+ * opening (a real Windows store can hold an entry CryptoAPI accepts and certlab's parser does
+ * not). The directory adapter skips such files itself ({@link DirectoryStoreAdapter.skippedFiles}).
+ *
+ * @example
+ * ```ts
+ * const m = await Machine.open({ name: 'EX01', adapter });
+ * for (const s of m.skipped) console.error(`Warning: ${s.problem}`);
+ * ```
+ */
+export interface SkippedRecord {
+  readonly location: StoreLocation;
+  readonly store: string;
+  readonly kind: 'certificate' | 'crl';
+  /** The certificate's thumbprint or the CRL's id, as the adapter lists it. */
+  readonly id: string;
+  /** A sentence naming the entry, what is wrong and what to do. */
+  readonly problem: string;
+  /** The parser's error. */
+  readonly cause: unknown;
+}
+
+/**
+ * What an adapter lists, or nothing where it cannot list (ERR_STORE_UNSUPPORTED): the Windows
+ * adapter's Cert: drive has no CRLs and only the CurrentUser and LocalMachine locations, and a
+ * machine over it must still open and show what it does hold. Writing there still fails.
+ */
+async function listedOrNone<T>(list: () => Promise<T[]>): Promise<T[]> {
+  try {
+    return await list();
+  } catch (e) {
+    if (isStoreError(e, 'ERR_STORE_UNSUPPORTED')) return [];
+    throw e;
+  }
+}
+
+/**
  * The key of a physical store in the machine's maps. Store names are case-insensitive in Windows
  * (`my`, `MY`, `My`; reference §3), also the ones certlab does not know (`WebHosting`): the key
  * folds case, the store keeps the spelling it was created with.
@@ -158,6 +196,7 @@ export class Machine {
   readonly #where = new Map<string, string | Set<string>>();
   /** logical view (`Location\\Store`) → its physical members */
   readonly #members = new Map<string, { member: PhysicalMember; key: string }[]>();
+  #skipped: readonly SkippedRecord[] = [];
 
   private constructor(options: MachineOptions, adapter: StoreAdapter) {
     this.name = options.name;
@@ -166,7 +205,8 @@ export class Machine {
   }
 
   /**
-   * Opens a machine: loads every store and key container the adapter holds.
+   * Opens a machine: loads every store and key container the adapter holds (records it cannot
+   * read are listed in {@link skipped}).
    *
    * @example
    * ```ts
@@ -182,7 +222,8 @@ export class Machine {
   }
 
   /**
-   * Drops the in-memory state and reads everything again from the adapter.
+   * Drops the in-memory state and reads everything again from the adapter. A certificate or CRL
+   * record that does not parse is left out and listed in {@link skipped}.
    *
    * @example
    * ```ts
@@ -193,20 +234,33 @@ export class Machine {
     this.#stores.clear();
     this.#keys.clear();
     this.#where.clear();
+    const skipped: SkippedRecord[] = [];
+    const skip = (p: Physical, kind: SkippedRecord['kind'], id: string, cause: unknown): void => {
+      const where = `${this.adapter.name}: ${p.ref.location}\\${p.ref.store}`;
+      const why = cause instanceof Error ? cause.message : String(cause);
+      skipped.push({
+        location: p.ref.location,
+        store: p.ref.store,
+        kind,
+        id,
+        cause,
+        problem:
+          kind === 'certificate'
+            ? `${where}\\${id} is not a certificate certlab can read (${why}); it is left in the store and ignored. Delete it, or import the certificate again.`
+            : `${where}: the CRL ${id} cannot be read (${why}); it is left in the store and ignored. Delete it, or import the CRL again.`,
+      });
+    };
     for (const { location } of STORE_LOCATIONS) {
-      this.#keys.set(location, new Set(await this.adapter.listKeys(location)));
-      for (const store of await this.adapter.listStores(location)) {
+      this.#keys.set(location, new Set(await listedOrNone(() => this.adapter.listKeys(location))));
+      for (const store of await listedOrNone(() => this.adapter.listStores(location))) {
         const p = this.#physical(location, store);
         for (const rec of await this.adapter.listCertificates(p.ref)) {
           let certificate: Certificate;
           try {
             certificate = parseCertificate(rec.der);
           } catch (e) {
-            throw new StoreError(
-              'ERR_STORE_CORRUPT',
-              `${this.adapter.name}: ${location}\\${store}\\${rec.thumbprint} is not a certificate.`,
-              { cause: e },
-            );
+            skip(p, 'certificate', rec.thumbprint, e);
+            continue;
           }
           this.#index(p, rec.thumbprint, {
             certificate,
@@ -214,21 +268,29 @@ export class Machine {
             subject: subjectKey(certificate),
           });
         }
-        for (const rec of await this.adapter.listCrls(p.ref)) {
+        for (const rec of await listedOrNone(() => this.adapter.listCrls(p.ref))) {
           try {
             p.crls.set(rec.id, parseCrl(rec.der));
           } catch (e) {
-            throw new StoreError(
-              'ERR_STORE_CORRUPT',
-              `${this.adapter.name}: a CRL of ${location}\\${store} cannot be read.`,
-              {
-                cause: e,
-              },
-            );
+            skip(p, 'crl', rec.id, e);
           }
         }
       }
     }
+    this.#skipped = skipped;
+  }
+
+  /**
+   * The records the last {@link reload} (or {@link open}) could not read and left out: print
+   * them, never drop them silently.
+   *
+   * @example
+   * ```ts
+   * for (const s of machine.skipped) console.error(`Warning: ${s.problem}`);
+   * ```
+   */
+  get skipped(): readonly SkippedRecord[] {
+    return this.#skipped;
   }
 
   #physical(location: StoreLocation, store: string): Physical {

@@ -231,11 +231,27 @@ function parseListing(stdout: string, what: string): WindowsCertificateListing[]
   });
 }
 
+/**
+ * The key container certlab names for a listed certificate with a private key, or undefined when
+ * certlab cannot read the certificate: the entry is still listed (the machine then skips it with
+ * a warning, Machine.skipped) instead of failing the whole listing.
+ */
+function containerOf(l: WindowsCertificateListing): string | undefined {
+  try {
+    return keyContainerName(parseCertificate(l.der));
+  } catch {
+    return undefined;
+  }
+}
+
 function toStored(l: WindowsCertificateListing): StoredCertificate {
   const properties: CertificateProperties = {};
   if (l.friendlyName !== '') properties.friendlyName = l.friendlyName;
   if (l.archived) properties.archived = true;
-  if (l.hasPrivateKey) properties.keyContainer = keyContainerName(parseCertificate(l.der));
+  if (l.hasPrivateKey) {
+    const container = containerOf(l);
+    if (container) properties.keyContainer = container;
+  }
   return { thumbprint: l.thumbprint, der: l.der, properties };
 }
 
@@ -328,7 +344,10 @@ export function windowsStoreAdapter(options: WindowsStoreAdapterOptions): Window
   async function listKeys(location: StoreLocation): Promise<string[]> {
     const names = new Set<string>();
     for (const l of await listWindows({ location, store: 'My' }))
-      if (l.hasPrivateKey) names.add(keyContainerName(parseCertificate(l.der)));
+      if (l.hasPrivateKey) {
+        const container = containerOf(l);
+        if (container) names.add(container);
+      }
     for (const k of staged.keys()) if (k.startsWith(`${location}/`)) names.add(k.slice(location.length + 1));
     return [...names];
   }

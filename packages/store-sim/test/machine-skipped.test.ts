@@ -1,0 +1,141 @@
+// A machine opens over what its adapter holds even when part of it cannot be read: a record that
+// does not parse is left out and listed in `Machine.skipped`, and an adapter that cannot list a
+// location or CRLs (the Windows Cert: drive) shows nothing there instead of failing the open.
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  type CommandRunner,
+  isStoreError,
+  keyContainerName,
+  Machine,
+  MemoryStoreAdapter,
+  windowsScripts,
+  windowsStoreAdapter,
+} from '../src/index.js';
+import { type Pki, pki } from './fixtures.js';
+
+const LM_ROOT = { location: 'LocalMachine', store: 'Root' } as const;
+/** Not a certificate: a SEQUENCE holding one INTEGER. */
+const JUNK = Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x05);
+const JUNK_TP = 'AB'.repeat(20);
+
+let p: Pki;
+let rootTp: string;
+let leafTp: string;
+
+beforeAll(async () => {
+  p = await pki();
+  rootTp = await p.root.cert.thumbprint();
+  leafTp = await p.leaf.cert.thumbprint();
+});
+
+describe('a record the machine cannot read', () => {
+  it('is left out and listed with a sentence; the rest of the machine opens', async () => {
+    const adapter = new MemoryStoreAdapter();
+    await adapter.putCertificate(LM_ROOT, { thumbprint: rootTp, der: p.root.cert.der, properties: {} });
+    await adapter.putCertificate(LM_ROOT, { thumbprint: JUNK_TP, der: JUNK, properties: {} });
+    await adapter.putCrl(LM_ROOT, { id: 'CD'.repeat(20), der: JUNK });
+    await adapter.putCrl(LM_ROOT, { id: 'EF'.repeat(20), der: p.crl.der });
+
+    const m = await Machine.open({ name: 'EX01', adapter });
+    const root = m.store('LocalMachine', 'Root');
+    expect(root.list().map((e) => e.thumbprint)).toEqual([rootTp]);
+    expect(root.crls()).toHaveLength(1);
+    expect(m.skipped.map(({ kind, location, store, id }) => ({ kind, location, store, id }))).toEqual([
+      { kind: 'certificate', location: 'LocalMachine', store: 'Root', id: JUNK_TP },
+      { kind: 'crl', location: 'LocalMachine', store: 'Root', id: 'CD'.repeat(20) },
+    ]);
+    expect(m.skipped[0]!.problem).toMatch(
+      new RegExp(
+        `^memory: LocalMachine\\\\Root\\\\${JUNK_TP} is not a certificate certlab can read \\(.+\\); it is left in the store and ignored\\. Delete it, or import the certificate again\\.$`,
+      ),
+    );
+    expect(m.skipped[1]!.problem).toContain(`the CRL ${'CD'.repeat(20)} cannot be read`);
+    expect(m.skipped[0]!.cause).toBeInstanceOf(Error);
+
+    // The records stay where they are; once removed, a reload lists nothing.
+    expect((await adapter.listCertificates(LM_ROOT)).map((r) => r.thumbprint).sort()).toEqual(
+      [rootTp, JUNK_TP].sort(),
+    );
+    await adapter.deleteCertificate(LM_ROOT, JUNK_TP);
+    await adapter.deleteCrl(LM_ROOT, 'CD'.repeat(20));
+    await m.reload();
+    expect(m.skipped).toEqual([]);
+    expect(m.store('LocalMachine', 'Root').list()).toHaveLength(1);
+  });
+
+  it('is not mistaken for a failing adapter: other adapter errors still stop the open', async () => {
+    const adapter = new MemoryStoreAdapter();
+    adapter.listStores = async () => {
+      throw new Error('disk on fire');
+    };
+    await expect(Machine.open({ name: 'EX01', adapter })).rejects.toThrow('disk on fire');
+  });
+});
+
+describe('a machine over the Windows adapter (PowerShell answered by a fake)', () => {
+  /** Answers the adapter's listing scripts from a table of stores; anything else is an error. */
+  function fakePowerShell(stores: Record<string, unknown[]>): CommandRunner {
+    return {
+      async run(_exe, args) {
+        const script = args[3] ?? '';
+        for (const location of ['CurrentUser', 'LocalMachine'] as const) {
+          if (script.endsWith(windowsScripts.listStores(location))) {
+            const names = Object.keys(stores)
+              .filter((k) => k.startsWith(`${location}\\`))
+              .map((k) => k.slice(location.length + 1));
+            return { stdout: JSON.stringify(names), stderr: '', exitCode: 0 };
+          }
+          for (const store of ['Root', 'CA', 'My'])
+            if (script.endsWith(windowsScripts.list({ location, store })))
+              return {
+                stdout: JSON.stringify(stores[`${location}\\${store}`] ?? []),
+                stderr: '',
+                exitCode: 0,
+              };
+        }
+        return { stdout: '', stderr: `unexpected script: ${script}`, exitCode: 1 };
+      },
+    };
+  }
+  const entry = (tp: string, der: Uint8Array, hasKey = false) => ({
+    Thumbprint: tp,
+    Subject: '',
+    FriendlyName: '',
+    HasPrivateKey: hasKey,
+    Archived: false,
+    RawData: Buffer.from(der).toString('base64'),
+  });
+
+  it('opens (it was ERR_STORE_UNSUPPORTED for CurrentService), shows what Windows holds and skips what it cannot read', async () => {
+    const adapter = windowsStoreAdapter({
+      runner: fakePowerShell({
+        'LocalMachine\\Root': [entry(rootTp, p.root.cert.der), entry(JUNK_TP, JUNK)],
+        'LocalMachine\\My': [entry(leafTp, p.leaf.cert.der, true), entry('CD'.repeat(20), JUNK, true)],
+      }),
+    });
+    const m = await Machine.open({ name: 'EX01', adapter });
+    expect(
+      m
+        .store('LocalMachine', 'Root')
+        .list()
+        .map((e) => e.thumbprint),
+    ).toEqual([rootTp]);
+    const [leaf] = m.store('LocalMachine', 'My').list();
+    expect(leaf?.thumbprint).toBe(leafTp);
+    expect(leaf?.properties.keyContainer).toBe(keyContainerName(p.leaf.cert));
+    expect(m.hasKey('LocalMachine', keyContainerName(p.leaf.cert))).toBe(true);
+    expect(m.skipped.map((s) => `${s.store}\\${s.id}`).sort()).toEqual(
+      [`My\\${'CD'.repeat(20)}`, `Root\\${JUNK_TP}`].sort(),
+    );
+    expect(m.skipped[0]!.problem).toMatch(/^windows: LocalMachine\\/);
+    // The Cert: drive has no CRLs and no CurrentService: nothing to show there, and writing
+    // there is still refused.
+    expect(m.store('LocalMachine', 'Root').crls()).toEqual([]);
+    const err = await m
+      .store('CurrentService', 'My')
+      .add(p.root.cert)
+      .catch((e: unknown) => e);
+    expect(isStoreError(err, 'ERR_STORE_UNSUPPORTED')).toBe(true);
+  });
+});
