@@ -1,10 +1,14 @@
-// A machine opens over what its adapter holds even when part of it cannot be read: a record that
-// does not parse is left out and listed in `Machine.skipped`, and an adapter that cannot list a
-// location or CRLs (the Windows Cert: drive) shows nothing there instead of failing the open.
+// A machine opens over what its adapter holds even when part of it cannot be read (a record that
+// does not parse is left out and listed in `Machine.skipped`; an adapter that cannot list a
+// location or CRLs, the Windows Cert: drive, shows nothing there), and the Import Wizard, the chain
+// engine and the Export Wizard work over the Windows adapter (PowerShell played by a fake Cert: drive).
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  buildChain,
   type CommandRunner,
+  exportCertificate,
+  importFile,
   isStoreError,
   keyContainerName,
   Machine,
@@ -12,7 +16,8 @@ import {
   windowsScripts,
   windowsStoreAdapter,
 } from '../src/index.js';
-import { type Pki, pki } from './fixtures.js';
+import { NOW, type Pki, pki } from './fixtures.js';
+import { FakeCertDrive } from './helpers/fake-cert-drive.js';
 
 const LM_ROOT = { location: 'LocalMachine', store: 'Root' } as const;
 /** Not a certificate: a SEQUENCE holding one INTEGER. */
@@ -137,5 +142,59 @@ describe('a machine over the Windows adapter (PowerShell answered by a fake)', (
       .add(p.root.cert)
       .catch((e: unknown) => e);
     expect(isStoreError(err, 'ERR_STORE_UNSUPPORTED')).toBe(true);
+  });
+});
+
+describe('the Import Wizard and the chain engine over the Windows adapter (a fake Cert: drive)', () => {
+  it('imports a .cer, a .p7b and a .pfx, reopens them from Windows, builds a trusted chain, renames and removes', async () => {
+    const drive = new FakeCertDrive();
+    const adapter = windowsStoreAdapter({ runner: drive.runner });
+    const m = await Machine.open({ name: 'EX01', adapter });
+    const lm = { location: 'LocalMachine' } as const;
+
+    await importFile(m, p.root.cert.der, { ...lm, store: 'Root' });
+    await importFile(m, p.chainP7b, { ...lm, placement: 'by-type' });
+    const pfx = await importFile(m, p.pfx, { ...lm, store: 'My', password: p.pfxPassword });
+    expect(pfx.certificates.find((e) => e.thumbprint === leafTp)?.hasPrivateKey).toBe(true);
+
+    // What Windows now holds is what the machine said it imported.
+    const held = (path: string) => [...(drive.stores.get(path)?.keys() ?? [])].sort();
+    expect(held('LocalMachine\\Root')).toEqual([rootTp]);
+    expect(held('LocalMachine\\CA')).toEqual([await p.ica.cert.thumbprint()]);
+    expect(held('LocalMachine\\My')).toContain(leafTp);
+    expect(drive.stores.get('LocalMachine\\My')?.get(leafTp)).toMatchObject({
+      hasPrivateKey: true,
+      exportable: false,
+      friendlyName: 'Exchange UM',
+    });
+
+    // A second machine reads it all back from Windows.
+    const again = await Machine.open({
+      name: 'EX01',
+      adapter: windowsStoreAdapter({ runner: drive.runner }),
+    });
+    expect(again.skipped).toEqual([]);
+    const leaf = again.store('LocalMachine', 'My').get(leafTp);
+    expect(leaf?.hasPrivateKey).toBe(true);
+    expect(leaf?.properties.friendlyName).toBe('Exchange UM');
+    const chain = await buildChain(again, leafTp, { context: 'LocalMachine', time: NOW });
+    expect(chain.elements.map((e) => e.certificate.subject.toString())).toEqual([
+      p.leaf.cert.subject.toString(),
+      p.ica.cert.subject.toString(),
+      p.root.cert.subject.toString(),
+    ]);
+    expect(chain.errors).toEqual([]);
+    expect(chain.trusted).toBe(true);
+
+    await again.store('LocalMachine', 'My').setProperties(leafTp, { friendlyName: "UM 'TLS'" });
+    expect(drive.stores.get('LocalMachine\\My')?.get(leafTp)?.friendlyName).toBe("UM 'TLS'");
+    expect(await exportCertificate(again, 'LocalMachine', 'Root', rootTp, { format: 'cer' })).toEqual(
+      p.root.cert.der,
+    );
+    await again.store('LocalMachine', 'Root').remove(rootTp);
+    expect(held('LocalMachine\\Root')).toEqual([]);
+    await again.reload();
+    expect(again.store('LocalMachine', 'Root').list()).toEqual([]);
+    expect((await buildChain(again, leafTp, { context: 'LocalMachine', time: NOW })).trusted).toBe(false);
   });
 });
