@@ -36,6 +36,19 @@ export interface StoredCrl {
 }
 
 /**
+ * One store of a {@link StoreAdapter.listLocation} answer.
+ *
+ * @example
+ * ```ts
+ * const l: LocationListing = { store: 'Root', certificates: [rec] };
+ * ```
+ */
+export interface LocationListing {
+  readonly store: string;
+  readonly certificates: StoredCertificate[];
+}
+
+/**
  * Identifies a physical store.
  *
  * @example
@@ -77,6 +90,13 @@ export interface StoreAdapter {
   getKey(location: StoreLocation, container: string): Promise<Uint8Array | undefined>;
   putKey(location: StoreLocation, container: string, pkcs8: Uint8Array): Promise<void>;
   deleteKey(location: StoreLocation, container: string): Promise<boolean>;
+  /**
+   * Optional: the stores of a location with their certificates, in one pass. {@link Machine}
+   * reads a location with it instead of listStores and one listCertificates per store, so it must
+   * return every store listStores would (a store holding only CRLs with no certificates). The
+   * Windows adapter has it: one PowerShell run per location instead of one per store.
+   */
+  listLocation?(location: StoreLocation): Promise<LocationListing[]>;
   /**
    * Where a key container is kept, for messages (`the key file /m/LocalMachine/.keys/c.key`);
    * optional: a machine names the container and the adapter otherwise.

@@ -15,7 +15,13 @@
  * @packageDocumentation
  */
 
-export type { StoreAdapter, StoredCertificate, StoredCrl, StoreRef } from './adapter.js';
+export type {
+  LocationListing,
+  StoreAdapter,
+  StoredCertificate,
+  StoredCrl,
+  StoreRef,
+} from './adapter.js';
 export { removeFileDurable, writeFileAtomic } from './adapters/atomic-file.js';
 export {
   CACHE_FILE,

@@ -252,9 +252,13 @@ export class Machine {
     };
     for (const { location } of STORE_LOCATIONS) {
       this.#keys.set(location, new Set(await listedOrNone(() => this.adapter.listKeys(location))));
-      for (const store of await listedOrNone(() => this.adapter.listStores(location))) {
-        const p = this.#physical(location, store);
-        for (const rec of await this.adapter.listCertificates(p.ref)) {
+      const listing = this.adapter.listLocation
+        ? await listedOrNone(() => this.adapter.listLocation!(location))
+        : (await listedOrNone(() => this.adapter.listStores(location))).map((store) => ({ store }));
+      for (const l of listing) {
+        const p = this.#physical(location, l.store);
+        const records = 'certificates' in l ? l.certificates : await this.adapter.listCertificates(p.ref);
+        for (const rec of records) {
           let certificate: Certificate;
           try {
             certificate = parseCertificate(rec.der);

@@ -6,14 +6,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   buildChain,
-  type CommandRunner,
   exportCertificate,
   importFile,
   isStoreError,
   keyContainerName,
   Machine,
   MemoryStoreAdapter,
-  windowsScripts,
   windowsStoreAdapter,
 } from '../src/index.js';
 import { NOW, type Pki, pki } from './fixtures.js';
@@ -78,48 +76,26 @@ describe('a record the machine cannot read', () => {
   });
 });
 
-describe('a machine over the Windows adapter (PowerShell answered by a fake)', () => {
-  /** Answers the adapter's listing scripts from a table of stores; anything else is an error. */
-  function fakePowerShell(stores: Record<string, unknown[]>): CommandRunner {
-    return {
-      async run(_exe, args) {
-        const script = args[3] ?? '';
-        for (const location of ['CurrentUser', 'LocalMachine'] as const) {
-          if (script.endsWith(windowsScripts.listStores(location))) {
-            const names = Object.keys(stores)
-              .filter((k) => k.startsWith(`${location}\\`))
-              .map((k) => k.slice(location.length + 1));
-            return { stdout: JSON.stringify(names), stderr: '', exitCode: 0 };
-          }
-          for (const store of ['Root', 'CA', 'My'])
-            if (script.endsWith(windowsScripts.list({ location, store })))
-              return {
-                stdout: JSON.stringify(stores[`${location}\\${store}`] ?? []),
-                stderr: '',
-                exitCode: 0,
-              };
-        }
-        return { stdout: '', stderr: `unexpected script: ${script}`, exitCode: 1 };
-      },
-    };
-  }
-  const entry = (tp: string, der: Uint8Array, hasKey = false) => ({
-    Thumbprint: tp,
-    Subject: '',
-    FriendlyName: '',
-    HasPrivateKey: hasKey,
-    Archived: false,
-    RawData: Buffer.from(der).toString('base64'),
+describe('a machine over the Windows adapter (PowerShell played by a fake Cert: drive)', () => {
+  const entry = (der: Uint8Array, hasPrivateKey = false) => ({
+    der,
+    friendlyName: '',
+    archived: false,
+    hasPrivateKey,
+    exportable: false,
   });
 
   it('opens (it was ERR_STORE_UNSUPPORTED for CurrentService), shows what Windows holds and skips what it cannot read', async () => {
-    const adapter = windowsStoreAdapter({
-      runner: fakePowerShell({
-        'LocalMachine\\Root': [entry(rootTp, p.root.cert.der), entry(JUNK_TP, JUNK)],
-        'LocalMachine\\My': [entry(leafTp, p.leaf.cert.der, true), entry('CD'.repeat(20), JUNK, true)],
-      }),
-    });
+    const drive = new FakeCertDrive();
+    drive.store('LocalMachine\\Root').set(rootTp, entry(p.root.cert.der));
+    drive.store('LocalMachine\\Root').set(JUNK_TP, entry(JUNK));
+    drive.store('LocalMachine\\My').set(leafTp, entry(p.leaf.cert.der, true));
+    drive.store('LocalMachine\\My').set('CD'.repeat(20), entry(JUNK, true));
+    const adapter = windowsStoreAdapter({ runner: drive.runner });
     const m = await Machine.open({ name: 'EX01', adapter });
+    // One PowerShell run for the keys and one for the stores of each location the Cert: drive
+    // has (it was one per store).
+    expect(drive.scripts).toHaveLength(4);
     expect(
       m
         .store('LocalMachine', 'Root')

@@ -237,6 +237,26 @@ describe('serialized stores and multi-certificate files: none lost', () => {
 });
 
 describe("the Windows adapter reading PowerShell's JSON", () => {
+  /** The entries PowerShell's JSON holds as the adapter reads it, or undefined when it is not JSON. */
+  function itemsOf(stdout: string): unknown[] | undefined {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(stdout.trim() || '[]');
+    } catch {
+      return undefined;
+    }
+    // Windows PowerShell 5.1 can wrap an array as { value: [...], Count: n }; a lone object is one entry.
+    const wrapped = parsed as { value?: unknown };
+    if (
+      parsed !== null &&
+      typeof parsed === 'object' &&
+      !Array.isArray(parsed) &&
+      Array.isArray(wrapped.value)
+    )
+      return wrapped.value;
+    return Array.isArray(parsed) ? parsed : parsed === null ? [] : [parsed];
+  }
+
   it('mutated listings: every entry listed, or ERR_STORE_CORRUPT (never another error, never an entry dropped)', async () => {
     const o = new Outcomes();
     const b64 = (d: Uint8Array) => Buffer.from(d).toString('base64');
@@ -259,25 +279,43 @@ describe("the Windows adapter reading PowerShell's JSON", () => {
           adapter.listCertificates({ location: 'LocalMachine', store: 'My' }),
         );
         if (!r) return;
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(stdout.trim() || '[]');
-        } catch {
-          return;
-        }
-        const wrapped = parsed as { value?: unknown };
-        const items =
-          parsed !== null &&
-          typeof parsed === 'object' &&
-          !Array.isArray(parsed) &&
-          Array.isArray(wrapped.value)
-            ? wrapped.value
-            : Array.isArray(parsed)
-              ? parsed
-              : parsed === null
-                ? []
-                : [parsed];
-        expect(r.length).toBe((items as unknown[]).length);
+        const items = itemsOf(stdout);
+        if (!items) return;
+        expect(r.length).toBe(items.length);
+      }),
+      { seed: SEED, numRuns: 200 },
+    );
+    bothOutcomes(o);
+  });
+
+  it('mutated location listings: every entry under its store, or ERR_STORE_CORRUPT (never another error, never an entry dropped)', async () => {
+    const o = new Outcomes();
+    const stores = ['Root', 'CA', 'My'];
+    const listing = (): Json =>
+      [p.root, p.ica, p.leaf].map((n, i) => ({
+        Store: stores[i]!,
+        Thumbprint: tps[i]!,
+        Subject: n.cert.subject.toWindowsString(),
+        FriendlyName: '',
+        HasPrivateKey: i === 2,
+        Archived: false,
+        RawData: Buffer.from(n.cert.der).toString('base64'),
+      }));
+    await fc.assert(
+      fc.asyncProperty(fc.boolean(), jsonEditsArb(), textMutationsArb(), async (asText, edits, ts) => {
+        const stdout = asText
+          ? mutateText(JSON.stringify(listing()), ts)
+          : JSON.stringify(mutateJson(listing(), edits));
+        const runner: CommandRunner = { run: async () => ({ stdout, stderr: '', exitCode: 0 }) };
+        const r = await attemptAsync('listLocation', o, STORE_OR_PKI, () =>
+          windowsStoreAdapter({ runner }).listLocation!('LocalMachine'),
+        );
+        if (!r) return;
+        const items = itemsOf(stdout) as { Store: string }[] | undefined;
+        if (!items) return;
+        expect(r.reduce((n, l) => n + l.certificates.length, 0)).toBe(items.length);
+        for (const l of r)
+          expect(l.certificates.length).toBe(items.filter((i) => i.Store === l.store).length);
       }),
       { seed: SEED, numRuns: 200 },
     );

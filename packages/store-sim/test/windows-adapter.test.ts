@@ -168,6 +168,51 @@ describe('list', () => {
     ]);
     expect(await adapter.listStores('CurrentUser')).toEqual(['Root', 'CA', 'My', 'AuthRoot']);
   });
+
+  it('lists every store of a location with its certificates in one run (what a machine opens with)', async () => {
+    const script =
+      "ConvertTo-Json -Compress -InputObject @(Get-ChildItem -Path 'Cert:\\LocalMachine' | ForEach-Object { $store = $_.Name; Get-ChildItem -Path $_.PSPath | Select-Object -Property @{Name='Store';Expression={$store}},Thumbprint,Subject,FriendlyName,HasPrivateKey,Archived,@{Name='RawData';Expression={[Convert]::ToBase64String($_.RawData)}} })";
+    const row = (store: string, tp: string, der: Uint8Array, more: object = {}) => ({
+      Store: store,
+      Thumbprint: tp,
+      Subject: '',
+      FriendlyName: '',
+      HasPrivateKey: false,
+      Archived: false,
+      RawData: b64(der),
+      ...more,
+    });
+    const { runner, adapter } = adapterFor([
+      step(script, {
+        stdout: `${JSON.stringify([
+          row('Root', rootTp, p.root.cert.der, { FriendlyName: 'Contoso Root' }),
+          row('CA', icaTp, p.ica.cert.der),
+          row('Root', icaTp, p.ica.cert.der, { Archived: true }),
+          row('My', leafTp, p.leaf.cert.der, { HasPrivateKey: true }),
+        ])}\r\n`,
+      }),
+      step(script, { stdout: '[]\r\n' }),
+      step(script, { stdout: JSON.stringify([{ Thumbprint: rootTp, RawData: b64(p.root.cert.der) }]) }),
+    ]);
+    const listing = await adapter.listLocation!('LocalMachine');
+    expect(listing.map((l) => [l.store, l.certificates.map((c) => c.thumbprint)])).toEqual([
+      ['Root', [rootTp, icaTp]],
+      ['CA', [icaTp]],
+      ['My', [leafTp]],
+    ]);
+    expect(listing[0]!.certificates.map((c) => c.properties)).toEqual([
+      { friendlyName: 'Contoso Root' },
+      { archived: true },
+    ]);
+    expect(listing[2]!.certificates[0]!.properties).toEqual({ keyContainer: keyContainerName(p.leaf.cert) });
+    expect(listing[0]!.certificates[0]!.der).toEqual(p.root.cert.der);
+    expect(await adapter.listLocation!('LocalMachine')).toEqual([]);
+    // An entry without the store it came from cannot be placed.
+    expect(await codeOf(adapter.listLocation!('LocalMachine'))).toBe('ERR_STORE_CORRUPT');
+    runner.assertDone();
+    // The Cert: drive has no other location.
+    expect(await codeOf(adapter.listLocation!('CurrentService'))).toBe('ERR_STORE_UNSUPPORTED');
+  });
 });
 
 describe('import', () => {
@@ -403,6 +448,7 @@ const SYNTAX: Record<string, readonly string[]> = {
   'Remove-Item': ['Path', 'LiteralPath', 'DeleteKey'],
   'Select-Object': ['Property', 'ExpandProperty'],
   'Where-Object': [],
+  'ForEach-Object': [],
   'ConvertTo-Json': ['InputObject', 'Compress', 'Depth'],
   'ConvertTo-SecureString': ['String', 'AsPlainText', 'Force'],
 };

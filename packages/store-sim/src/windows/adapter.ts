@@ -9,7 +9,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPkcs12, importPrivateKey, parseCertificate } from '@certlab/pki';
-import type { StoreAdapter, StoredCertificate, StoredCrl, StoreRef } from '../adapter.js';
+import type { LocationListing, StoreAdapter, StoredCertificate, StoredCrl, StoreRef } from '../adapter.js';
 import { StoreError } from '../errors.js';
 import type { StoreLocation } from '../locations.js';
 import { keyContainerName } from '../machine.js';
@@ -166,6 +166,9 @@ const LIST_PROPERTIES =
 export const windowsScripts = {
   listStores: (location: StoreLocation): string =>
     `ConvertTo-Json -Compress -InputObject @(Get-ChildItem -Path ${psQuote(locationPath(location))} | Where-Object { @(Get-ChildItem -Path $_.PSPath).Count -gt 0 } | Select-Object -ExpandProperty Name)`,
+  /** Every certificate of every store of a location, each with its store's name (`Store`). */
+  listLocation: (location: StoreLocation): string =>
+    `ConvertTo-Json -Compress -InputObject @(Get-ChildItem -Path ${psQuote(locationPath(location))} | ForEach-Object { $store = $_.Name; Get-ChildItem -Path $_.PSPath | Select-Object -Property @{Name='Store';Expression={$store}},${LIST_PROPERTIES} })`,
   list: (ref: StoreRef): string =>
     `ConvertTo-Json -Compress -InputObject @(Get-ChildItem -Path ${psQuote(certDrivePath(ref))} | Select-Object -Property ${LIST_PROPERTIES})`,
   importCertificate: (ref: StoreRef, file: string): string =>
@@ -215,20 +218,23 @@ function jsonArray(stdout: string, what: string): unknown[] {
   return Array.isArray(v) ? v : v === null ? [] : [v];
 }
 
+/** One entry of a listing (`Select-Object -Property` of LIST_PROPERTIES). */
+function listingEntry(item: unknown, what: string): WindowsCertificateListing {
+  const o = (item ?? {}) as Record<string, unknown>;
+  if (typeof o.Thumbprint !== 'string' || typeof o.RawData !== 'string')
+    throw new StoreError('ERR_STORE_CORRUPT', `${what}: an entry lacks Thumbprint or RawData.`);
+  return {
+    thumbprint: normalizeThumbprint(o.Thumbprint),
+    subject: typeof o.Subject === 'string' ? o.Subject : '',
+    friendlyName: typeof o.FriendlyName === 'string' ? o.FriendlyName : '',
+    hasPrivateKey: o.HasPrivateKey === true,
+    archived: o.Archived === true,
+    der: new Uint8Array(Buffer.from(o.RawData, 'base64')),
+  };
+}
+
 function parseListing(stdout: string, what: string): WindowsCertificateListing[] {
-  return jsonArray(stdout, what).map((item) => {
-    const o = (item ?? {}) as Record<string, unknown>;
-    if (typeof o.Thumbprint !== 'string' || typeof o.RawData !== 'string')
-      throw new StoreError('ERR_STORE_CORRUPT', `${what}: an entry lacks Thumbprint or RawData.`);
-    return {
-      thumbprint: normalizeThumbprint(o.Thumbprint),
-      subject: typeof o.Subject === 'string' ? o.Subject : '',
-      friendlyName: typeof o.FriendlyName === 'string' ? o.FriendlyName : '',
-      hasPrivateKey: o.HasPrivateKey === true,
-      archived: o.Archived === true,
-      der: new Uint8Array(Buffer.from(o.RawData, 'base64')),
-    };
-  });
+  return jsonArray(stdout, what).map((item) => listingEntry(item, what));
 }
 
 /**
@@ -242,6 +248,23 @@ function containerOf(l: WindowsCertificateListing): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A listLocation answer: the entries of parseListing, grouped by their `Store`. */
+function parseLocationListing(stdout: string, what: string): LocationListing[] {
+  const byStore = new Map<string, StoredCertificate[]>();
+  for (const item of jsonArray(stdout, what)) {
+    const store = (item as { Store?: unknown } | null)?.Store;
+    if (typeof store !== 'string' || store === '')
+      throw new StoreError('ERR_STORE_CORRUPT', `${what}: an entry lacks its Store.`);
+    let certs = byStore.get(store);
+    if (!certs) {
+      certs = [];
+      byStore.set(store, certs);
+    }
+    certs.push(toStored(listingEntry(item, what)));
+  }
+  return [...byStore].map(([store, certificates]) => ({ store, certificates }));
 }
 
 function toStored(l: WindowsCertificateListing): StoredCertificate {
@@ -358,6 +381,10 @@ export function windowsStoreAdapter(options: WindowsStoreAdapterOptions): Window
     listWindows,
     importPfx,
 
+    async listLocation(location) {
+      const what = `Listing the stores of Cert:\\${location}`;
+      return parseLocationListing((await ps(windowsScripts.listLocation(location), what)).stdout, what);
+    },
     async listStores(location) {
       const what = `Listing Cert:\\${location}`;
       return jsonArray((await ps(windowsScripts.listStores(location), what)).stdout, what).map(String);

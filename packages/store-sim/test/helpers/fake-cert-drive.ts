@@ -67,20 +67,23 @@ export class FakeCertDrive {
     ],
     [
       new RegExp(
-        `^ConvertTo-Json -Compress -InputObject @\\(Get-ChildItem -Path ${Q} \\| Select-Object -Property`,
+        `^ConvertTo-Json -Compress -InputObject @\\(Get-ChildItem -Path ${Q} \\| ForEach-Object \\{ \\$store = \\$_\\.Name; Get-ChildItem -Path \\$_\\.PSPath \\| Select-Object -Property @\\{Name='Store';Expression=\\{\\$store\\}\\},Thumbprint,`,
       ),
       async (m) => {
-        const rows = [...(this.stores.get(drivePath(m[1]!)) ?? new Map<string, DriveEntry>())].map(
-          ([tp, e]) => ({
-            Thumbprint: tp,
-            Subject: '',
-            FriendlyName: e.friendlyName,
-            HasPrivateKey: e.hasPrivateKey,
-            Archived: e.archived,
-            RawData: Buffer.from(e.der).toString('base64'),
-          }),
-        );
+        const loc = drivePath(m[1]!);
+        const rows = [...this.stores]
+          .filter(([k]) => k.startsWith(`${loc}\\`))
+          .flatMap(([k, v]) => [...v].map(([tp, e]) => ({ Store: k.slice(loc.length + 1), ...row(tp, e) })));
         return ok(JSON.stringify(rows));
+      },
+    ],
+    [
+      new RegExp(
+        `^ConvertTo-Json -Compress -InputObject @\\(Get-ChildItem -Path ${Q} \\| Select-Object -Property Thumbprint,`,
+      ),
+      async (m) => {
+        const store = this.stores.get(drivePath(m[1]!)) ?? new Map<string, DriveEntry>();
+        return ok(JSON.stringify([...store].map(([tp, e]) => row(tp, e))));
       },
     ],
     [
@@ -164,6 +167,18 @@ export class FakeCertDrive {
     const [path, tp] = splitItem(item);
     return this.stores.get(path)?.get(tp);
   }
+}
+
+/** An entry as `Select-Object -Property Thumbprint,…,RawData` shows it. */
+function row(tp: string, e: DriveEntry): Record<string, unknown> {
+  return {
+    Thumbprint: tp,
+    Subject: '',
+    FriendlyName: e.friendlyName,
+    HasPrivateKey: e.hasPrivateKey,
+    Archived: e.archived,
+    RawData: Buffer.from(e.der).toString('base64'),
+  };
 }
 
 /** A `Cert:\LocalMachine\Root` path (quotes doubled) → `LocalMachine\Root`. */
