@@ -13,7 +13,7 @@
 // untimed warm-up per target; the table gives the median over rounds.
 
 import { type ChildProcess, fork, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -243,6 +243,40 @@ function mainThreadCpuMicros(pid: number | undefined): number | undefined {
   return pid === undefined ? undefined : cpuMicros(pid, `/proc/${pid}/task/${pid}/stat`);
 }
 
+/** CPU time of each thread of a process, µs, by thread id, with the thread's name; Linux only. */
+function threadCpuMicros(pid: number | undefined): Map<string, { name: string; micros: number }> {
+  const out = new Map<string, { name: string; micros: number }>();
+  if (pid === undefined) return out;
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const micros = cpuMicros(pid, `/proc/${pid}/task/${tid}/stat`);
+      const name =
+        tid === String(pid) ? 'main' : readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      if (micros !== undefined) out.set(tid, { name, micros });
+    }
+  } catch {
+    // The process is gone, or this is not Linux: no breakdown.
+  }
+  return out;
+}
+
+/**
+ * Where a server's CPU went during one run, µs per operation and thread (the main thread, then
+ * the others by CPU: the signing workers first, then V8's GC and compiler helpers and libuv's
+ * pool, which Node names alike): printed with CERTSRV_LOAD_THREADS=1.
+ */
+function threadBreakdown(
+  before: Map<string, { name: string; micros: number }>,
+  after: Map<string, { name: string; micros: number }>,
+  ops: number,
+): string {
+  const used = [...after]
+    .map(([tid, a]) => ({ name: a.name, perOp: (a.micros - (before.get(tid)?.micros ?? 0)) / ops }))
+    .filter((t) => t.perOp > 0)
+    .sort((x, y) => (x.name === 'main' ? -1 : y.name === 'main' ? 1 : y.perOp - x.perOp));
+  return used.map((t) => `${t.name} ${t.perOp.toFixed(0)}`).join(', ') + ' µs/op';
+}
+
 interface Measured extends LoadResult {
   /** CPU µs per operation of the server process (all its threads) and of the load client. */
   serverCpu?: number;
@@ -427,6 +461,7 @@ const mod: BenchModule = {
         console.error(`  warm-up ${m.key}: ${fmtNum(r.ops / (r.ms / 1000))} ops/s`);
       }
       const results = new Map<string, Measured[]>(modes.map((m) => [m.key, []]));
+      const threadsWanted = process.env.CERTSRV_LOAD_THREADS === '1';
       for (let round = 0; round < rounds; round++) {
         for (let i = 0; i < modes.length; i++) {
           const m = modes[(i + round) % modes.length]!;
@@ -436,12 +471,15 @@ const mod: BenchModule = {
           const spread = m.server === 'multi';
           const serverCpu = () => (spread ? machineCpuMicros() : cpuMicros(server));
           const m0 = node && !spread ? mainThreadCpuMicros(server) : undefined;
+          const t0 = threadsWanted && node && !spread ? threadCpuMicros(server) : undefined;
           const s0 = serverCpu();
           const c0 = cpuMicros(client.pid);
           const r: Measured = await client.run(targets[m.server]!.url, m.mode, measureMs);
           const s1 = serverCpu();
           const m1 = node && !spread ? mainThreadCpuMicros(server) : undefined;
           const c1 = cpuMicros(client.pid);
+          if (t0)
+            console.error(`    threads of ${m.key}: ${threadBreakdown(t0, threadCpuMicros(server), r.ops)}`);
           if (r.errors) throw new Error(`${m.key}: ${r.errors} errors, first: ${r.firstError}`);
           if (s0 !== undefined && s1 !== undefined)
             r.serverCpu = (s1 - s0 - (spread && c0 !== undefined && c1 !== undefined ? c1 - c0 : 0)) / r.ops;
