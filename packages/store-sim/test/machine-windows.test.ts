@@ -119,6 +119,18 @@ describe('a machine over the Windows adapter (PowerShell played by a fake Cert: 
       .catch((e: unknown) => e);
     expect(isStoreError(err, 'ERR_STORE_UNSUPPORTED')).toBe(true);
   });
+
+  it('sees the private key of a certificate outside My (IIS keeps site certificates in WebHosting)', async () => {
+    const drive = new FakeCertDrive();
+    drive.store('LocalMachine\\WebHosting').set(leafTp, entry(p.leaf.cert.der, true));
+    const m = await Machine.open({ name: 'EX01', adapter: windowsStoreAdapter({ runner: drive.runner }) });
+    const [site] = m.store('LocalMachine', 'WebHosting').list();
+    expect(site?.thumbprint).toBe(leafTp);
+    expect(site?.hasPrivateKey).toBe(true);
+    expect(m.find({ location: 'LocalMachine', hasPrivateKey: true }).map((e) => e.thumbprint)).toEqual([
+      leafTp,
+    ]);
+  });
 });
 
 describe('the Import Wizard and the chain engine over the Windows adapter (a fake Cert: drive)', () => {

@@ -139,7 +139,13 @@ describe('list', () => {
       Archived: false,
       RawData: b64(p.leaf.cert.der),
     });
-    const { adapter } = adapterFor([step(script, { stdout }), step(script, { stdout })]);
+    // The keys of a location are those of its certificates in every store: here one in
+    // WebHosting, where IIS keeps site certificates, and none in My.
+    const webHosting = JSON.stringify({ Store: 'WebHosting', ...JSON.parse(stdout) });
+    const { adapter } = adapterFor([
+      step(script, { stdout }),
+      step(windowsScripts.listLocation('LocalMachine'), { stdout: webHosting }),
+    ]);
     const [c] = await adapter.listCertificates(LM_MY);
     expect(c?.properties.keyContainer).toBe(keyContainerName(p.leaf.cert));
     expect(await adapter.listKeys('LocalMachine')).toEqual([keyContainerName(p.leaf.cert)]);
@@ -399,9 +405,10 @@ describe('transcript runner', () => {
 describe('what Windows cannot do here', () => {
   it('is ERR_STORE_UNSUPPORTED for CRLs, other locations and reading key material', async () => {
     const { adapter } = adapterFor([
-      step(windowsScripts.list(LM_MY), {
+      step(windowsScripts.listLocation('LocalMachine'), {
         stdout: JSON.stringify([
           {
+            Store: 'My',
             Thumbprint: leafTp,
             Subject: '',
             FriendlyName: '',

@@ -364,13 +364,17 @@ export function windowsStoreAdapter(options: WindowsStoreAdapterOptions): Window
     if (p.archived) await ps(windowsScripts.setArchived(ref, thumbprint), 'Archiving');
   }
 
+  async function listLocation(location: StoreLocation): Promise<LocationListing[]> {
+    const what = `Listing the stores of Cert:\\${location}`;
+    return parseLocationListing((await ps(windowsScripts.listLocation(location), what)).stdout, what);
+  }
+
   async function listKeys(location: StoreLocation): Promise<string[]> {
     const names = new Set<string>();
-    for (const l of await listWindows({ location, store: 'My' }))
-      if (l.hasPrivateKey) {
-        const container = containerOf(l);
-        if (container) names.add(container);
-      }
+    // A key is wherever Windows has its certificate: My, and also WebHosting (IIS), Remote
+    // Desktop and any other store of the location.
+    for (const l of await listLocation(location))
+      for (const c of l.certificates) if (c.properties.keyContainer) names.add(c.properties.keyContainer);
     for (const k of staged.keys()) if (k.startsWith(`${location}/`)) names.add(k.slice(location.length + 1));
     return [...names];
   }
@@ -381,10 +385,7 @@ export function windowsStoreAdapter(options: WindowsStoreAdapterOptions): Window
     listWindows,
     importPfx,
 
-    async listLocation(location) {
-      const what = `Listing the stores of Cert:\\${location}`;
-      return parseLocationListing((await ps(windowsScripts.listLocation(location), what)).stdout, what);
-    },
+    listLocation,
     async listStores(location) {
       const what = `Listing Cert:\\${location}`;
       return jsonArray((await ps(windowsScripts.listStores(location), what)).stdout, what).map(String);
