@@ -91,6 +91,13 @@ export interface StoreAdapter {
   putKey(location: StoreLocation, container: string, pkcs8: Uint8Array): Promise<void>;
   deleteKey(location: StoreLocation, container: string): Promise<boolean>;
   /**
+   * Optional: removes a certificate and the private key linked to it in one step, for a back end
+   * that deletes a key only with its certificate (Windows: `Remove-Item -DeleteKey`).
+   * `CertificateStore.remove(thumbprint, { deleteKey: true })` uses it when present. Resolves
+   * false when there was no such certificate.
+   */
+  deleteCertificateAndKey?(ref: StoreRef, thumbprint: string): Promise<boolean>;
+  /**
    * Optional: the stores of a location with their certificates, in one pass. {@link Machine}
    * reads a location with it instead of listStores and one listCertificates per store, so it must
    * return every store listStores would (a store holding only CRLs with no certificates). The

@@ -559,6 +559,25 @@ export class Machine {
     return had || inMemory;
   }
 
+  /**
+   * Removes a certificate and its key container together, through the adapter's
+   * deleteCertificateAndKey; false when the adapter cannot (then the caller does both steps).
+   * @internal
+   */
+  async _deleteWithKey(
+    location: StoreLocation,
+    store: string,
+    thumbprint: string,
+    container: string,
+  ): Promise<boolean> {
+    if (!this.adapter.deleteCertificateAndKey) return false;
+    const p = this.#physical(location, store);
+    await this.adapter.deleteCertificateAndKey(p.ref, thumbprint);
+    this.#unindex(p, thumbprint);
+    this.#keys.get(location)?.delete(container);
+    return true;
+  }
+
   /** @internal */
   async _putKey(location: StoreLocation, container: string, key: PrivateKey): Promise<void> {
     await this.adapter.putKey(location, container, await key.toPkcs8());
@@ -730,9 +749,11 @@ export class CertificateStore {
           : `The certificate ${t} is not in ${this.location}\\${this.name}.`,
       );
     }
+    const container = options.deleteKey ? e.properties.keyContainer : undefined;
+    // Windows deletes a key only with its certificate (Remove-Item -DeleteKey): one step there.
+    if (container && (await this.machine._deleteWithKey(this.location, this.name, t, container))) return;
     await this.machine._delete(this.location, this.name, t);
-    if (options.deleteKey && e.properties.keyContainer)
-      await this.machine._deleteKey(this.location, e.properties.keyContainer);
+    if (container) await this.machine._deleteKey(this.location, container);
   }
 
   /**

@@ -184,5 +184,21 @@ describe('the Import Wizard and the chain engine over the Windows adapter (a fak
     await again.reload();
     expect(again.store('LocalMachine', 'Root').list()).toEqual([]);
     expect((await buildChain(again, leafTp, { context: 'LocalMachine', time: NOW })).trusted).toBe(false);
+
+    // Removing the site certificate with its key is one Remove-Item -DeleteKey: Windows deletes a
+    // key only with its certificate (a Remove-Item, then a key deletion, left the key behind).
+    const container = keyContainerName(p.leaf.cert);
+    await again.store('LocalMachine', 'My').remove(leafTp, { deleteKey: true });
+    expect(drive.scripts.at(-1)).toMatch(/Remove-Item -Path '[^']+' -DeleteKey;/);
+    expect(drive.deletedKeys).toEqual([leafTp]);
+    expect(held('LocalMachine\\My')).not.toContain(leafTp);
+    expect(again.hasKey('LocalMachine', container)).toBe(false);
+    await again.reload();
+    expect(again.hasKey('LocalMachine', container)).toBe(false);
+    // Without deleteKey the key stays: a plain Remove-Item.
+    await importFile(again, p.pfx, { ...lm, store: 'My', password: p.pfxPassword });
+    await again.store('LocalMachine', 'My').remove(leafTp);
+    expect(drive.scripts.at(-1)).toMatch(/Remove-Item -Path '[^']+'; \$true/);
+    expect(drive.deletedKeys).toEqual([leafTp]);
   });
 });

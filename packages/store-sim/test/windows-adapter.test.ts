@@ -507,6 +507,7 @@ describe('emitted commands against the documented syntax', () => {
       ...emitted,
       windowsScripts.importPfx(LM_MY, 'C:\\t\\a.pfx', false),
       windowsScripts.setArchived(LM_ROOT, rootTp),
+      windowsScripts.remove(LM_MY, leafTp, true),
       windowsScripts.exportCertificate(LM_ROOT, rootTp, 'C:\\t\\a.sst', 'SST'),
     ].map((s) => (s.startsWith(PS_PRELUDE) ? s.slice(PS_PRELUDE.length) : s));
     expect(all.length).toBeGreaterThan(15);

@@ -179,9 +179,9 @@ export const windowsScripts = {
     `(Get-Item -Path ${psQuote(`${certDrivePath(ref)}\\${thumbprint}`)}).FriendlyName = ${psQuote(name)}`,
   setArchived: (ref: StoreRef, thumbprint: string): string =>
     `(Get-Item -Path ${psQuote(`${certDrivePath(ref)}\\${thumbprint}`)}).Archived = $true`,
-  remove: (ref: StoreRef, thumbprint: string): string => {
+  remove: (ref: StoreRef, thumbprint: string, deleteKey = false): string => {
     const p = psQuote(`${certDrivePath(ref)}\\${thumbprint}`);
-    return `if (Test-Path -Path ${p}) { Remove-Item -Path ${p}; $true } else { $false }`;
+    return `if (Test-Path -Path ${p}) { Remove-Item -Path ${p}${deleteKey ? ' -DeleteKey' : ''}; $true } else { $false }`;
   },
   exportCertificate: (ref: StoreRef, thumbprint: string, file: string, type: WindowsExportType): string =>
     `$null = Export-Certificate -Cert (Get-Item -Path ${psQuote(`${certDrivePath(ref)}\\${thumbprint}`)}) -FilePath ${psQuote(file)} -Type ${type} -Force`,
@@ -364,6 +364,16 @@ export function windowsStoreAdapter(options: WindowsStoreAdapterOptions): Window
     if (p.archived) await ps(windowsScripts.setArchived(ref, thumbprint), 'Archiving');
   }
 
+  /** Remove-Item of a certificate (with -DeleteKey, its private key too); false when it was not there. */
+  async function remove(ref: StoreRef, thumbprint: string, deleteKey: boolean): Promise<boolean> {
+    const tp = normalizeThumbprint(thumbprint);
+    const r = await ps(
+      windowsScripts.remove(ref, tp, deleteKey),
+      `Remove-Item ${certDrivePath(ref)}\\${tp}${deleteKey ? ' -DeleteKey' : ''}`,
+    );
+    return r.stdout.trim().split(/\r?\n/).pop()?.trim() === 'True';
+  }
+
   async function listLocation(location: StoreLocation): Promise<LocationListing[]> {
     const what = `Listing the stores of Cert:\\${location}`;
     return parseLocationListing((await ps(windowsScripts.listLocation(location), what)).stdout, what);
@@ -433,9 +443,10 @@ export function windowsStoreAdapter(options: WindowsStoreAdapterOptions): Window
       await setProperties(ref, tp, cert.properties);
     },
     async deleteCertificate(ref, thumbprint) {
-      const tp = normalizeThumbprint(thumbprint);
-      const r = await ps(windowsScripts.remove(ref, tp), `Remove-Item ${certDrivePath(ref)}\\${tp}`);
-      return r.stdout.trim().split(/\r?\n/).pop()?.trim() === 'True';
+      return remove(ref, thumbprint, false);
+    },
+    async deleteCertificateAndKey(ref, thumbprint) {
+      return remove(ref, thumbprint, true);
     },
     async exportCertificate(ref, thumbprint, type = 'CERT') {
       const tp = normalizeThumbprint(thumbprint);
@@ -478,7 +489,9 @@ export function windowsStoreAdapter(options: WindowsStoreAdapterOptions): Window
     async deleteKey(location, container) {
       if (staged.delete(`${location}/${container}`)) return true;
       if (!(await listKeys(location)).includes(container)) return false;
-      throw unsupported('delete a key on its own (Remove-Item -DeleteKey removes the certificate too)');
+      throw unsupported(
+        'delete a key on its own (remove its certificate with deleteKey: Remove-Item -DeleteKey deletes both)',
+      );
     },
   };
 }

@@ -24,6 +24,8 @@ const unquote = (s: string): string => s.replace(/''/g, "'");
 export class FakeCertDrive {
   /** `LocalMachine\Root` → thumbprint → entry. */
   readonly stores = new Map<string, Map<string, DriveEntry>>();
+  /** Thumbprints whose private key Remove-Item -DeleteKey deleted. */
+  readonly deletedKeys: string[] = [];
   /** Every script run, without the prelude. */
   readonly scripts: string[] = [];
 
@@ -128,11 +130,16 @@ export class FakeCertDrive {
     ],
     [
       new RegExp(
-        `^if \\(Test-Path -Path ${Q}\\) \\{ Remove-Item -Path ${Q}; \\$true \\} else \\{ \\$false \\}$`,
+        `^if \\(Test-Path -Path ${Q}\\) \\{ Remove-Item -Path ${Q}( -DeleteKey)?; \\$true \\} else \\{ \\$false \\}$`,
       ),
       async (m) => {
         const [path, tp] = splitItem(m[1]!);
-        return ok(this.stores.get(path)?.delete(tp) ? 'True' : 'False');
+        const e = this.stores.get(path)?.get(tp);
+        if (!e) return ok('False');
+        this.stores.get(path)!.delete(tp);
+        // -DeleteKey deletes the key file: copies of the certificate elsewhere lose their key.
+        if (m[3] !== undefined && e.hasPrivateKey) this.deletedKeys.push(tp);
+        return ok('True');
       },
     ],
     [
