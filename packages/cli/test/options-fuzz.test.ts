@@ -66,38 +66,40 @@ function checkExit(what: string, r: { code: number; stdout: string; stderr: stri
 
 const EKUS = 'serverAuth,clientAuth,1.3.6.1.4.1.311.20.2.2';
 const USAGES = 'digitalSignature,keyEncipherment';
-/** Option strings: a valid one mutated, with the characters option lists and OIDs care about. */
-const optionText = (valid: readonly string[]) =>
+/**
+ * A valid value mutated (up to 3 edits), the inserted pieces drawn from `pieces` (the characters
+ * the value's reader cares about) or short random strings.
+ */
+const mutatedFrom = (valid: readonly string[], pieces: readonly string[]) =>
   fc
     .tuple(
       fc.constantFrom(...valid),
-      textMutationsArb(
-        3,
-        fc.oneof(
-          fc.constantFrom(
-            ',',
-            ',,',
-            '.',
-            '..',
-            '0',
-            '1.2',
-            '99999999999999999999999',
-            '-',
-            ' ',
-            '\t',
-            '\n',
-            '=',
-            '\u0000',
-            'é',
-            '__proto__',
-            'constructor',
-            'toString',
-          ),
-          fc.string({ maxLength: 6 }),
-        ),
-      ),
+      textMutationsArb(3, fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 6 }))),
     )
     .map(([v, m]) => mutateText(v, m));
+
+/** What option lists and OIDs care about. */
+const OPTION_PIECES = [
+  ',',
+  ',,',
+  '.',
+  '..',
+  '0',
+  '1.2',
+  '99999999999999999999999',
+  '-',
+  ' ',
+  '\t',
+  '\n',
+  '=',
+  '\u0000',
+  'é',
+  '__proto__',
+  'constructor',
+  'toString',
+];
+/** Option strings: a valid one mutated, with the characters option lists and OIDs care about. */
+const optionText = (valid: readonly string[]) => mutatedFrom(valid, OPTION_PIECES);
 
 const CSR_NEW = [
   ...['csr', 'new', '--new-key', 'ec', '--key-out', 'fuzz.key', '--subject', 'CN=web01.contoso.com'],
@@ -156,40 +158,32 @@ describe('ekusFrom, keyUsagesFrom, hashFrom', () => {
 });
 
 /** --attrib strings: a valid one mutated, with the characters attributes and certreq care about. */
-const attribText = fc
-  .tuple(
-    fc.constantFrom(
-      'CertificateTemplate:WebServer',
-      'CertificateTemplate:WebServer_Manual',
-      'CertificateTemplate:WebServer\\nsan:dns=a.contoso.com&dns=b.contoso.com',
-      'san:dns=web01.contoso.com',
-      'UserAgent:certlab',
-    ),
-    textMutationsArb(
-      3,
-      fc.oneof(
-        fc.constantFrom(
-          ':',
-          '::',
-          '\\n',
-          '\n',
-          '\r\n',
-          '&',
-          '=',
-          'dns=',
-          'upn=',
-          '%00',
-          '\u0000',
-          ' ',
-          '__proto__:x',
-          'san:',
-          'CertificateTemplate:',
-        ),
-        fc.string({ maxLength: 6 }),
-      ),
-    ),
-  )
-  .map(([v, m]) => mutateText(v, m));
+const attribText = mutatedFrom(
+  [
+    'CertificateTemplate:WebServer',
+    'CertificateTemplate:WebServer_Manual',
+    'CertificateTemplate:WebServer\\nsan:dns=a.contoso.com&dns=b.contoso.com',
+    'san:dns=web01.contoso.com',
+    'UserAgent:certlab',
+  ],
+  [
+    ':',
+    '::',
+    '\\n',
+    '\n',
+    '\r\n',
+    '&',
+    '=',
+    'dns=',
+    'upn=',
+    '%00',
+    '\u0000',
+    ' ',
+    '__proto__:x',
+    'san:',
+    'CertificateTemplate:',
+  ],
+);
 
 describe('ca submit --attrib', () => {
   beforeAll(async () => {

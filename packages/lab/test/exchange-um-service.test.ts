@@ -195,6 +195,17 @@ describe('Exchange 2010', () => {
   });
 });
 
+/** Event 1112 as the log file keeps it (the tests' clock: 30 Nov 2026 10:00 UTC). */
+const event = {
+  recordId: 1,
+  time: '2026-11-30T10:00:00.000Z',
+  level: 'Information',
+  source: 'MSExchange Unified Messaging',
+  eventId: 1112,
+  message: 'x',
+  synthetic: true,
+};
+
 describe('EventLog', () => {
   it('keeps events in a file across opens', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'certlab-lab-log-'));
@@ -210,30 +221,11 @@ describe('EventLog', () => {
       synthetic: true,
     });
     const again = await EventLog.open(file, fixed);
-    expect(again.find(1112)).toEqual([
-      {
-        recordId: 1,
-        time: '2026-11-30T10:00:00.000Z',
-        level: 'Information',
-        source: 'MSExchange Unified Messaging',
-        eventId: 1112,
-        message: 'x',
-        synthetic: true,
-      },
-    ]);
+    expect(again.find(1112)).toEqual([event]);
   });
 });
 
 describe('a damaged event log file', () => {
-  const event = {
-    recordId: 1,
-    time: '2026-11-30T10:00:00.000Z',
-    level: 'Information',
-    source: 'MSExchange Unified Messaging',
-    eventId: 1112,
-    message: 'x',
-    synthetic: true,
-  };
   async function logFile(content: unknown): Promise<string> {
     const dir = await mkdtemp(join(tmpdir(), 'certlab-lab-log-'));
     dirs.push(dir);
