@@ -36,7 +36,7 @@ export interface StoredCrl {
 }
 
 /**
- * One store of a {@link StoreAdapter.listLocation} answer.
+ * One store of a {@link LocationContents} answer.
  *
  * @example
  * ```ts
@@ -46,6 +46,21 @@ export interface StoredCrl {
 export interface LocationListing {
   readonly store: string;
   readonly certificates: StoredCertificate[];
+}
+
+/**
+ * A {@link StoreAdapter.listLocation} answer: the stores of a location with their certificates,
+ * and the location's key containers.
+ *
+ * @example
+ * ```ts
+ * const c: LocationContents = { stores: [{ store: 'My', certificates: [rec] }], keys: [container] };
+ * ```
+ */
+export interface LocationContents {
+  readonly stores: LocationListing[];
+  /** What listKeys would answer for the location. */
+  readonly keys: string[];
 }
 
 /**
@@ -98,12 +113,13 @@ export interface StoreAdapter {
    */
   deleteCertificateAndKey?(ref: StoreRef, thumbprint: string): Promise<boolean>;
   /**
-   * Optional: the stores of a location with their certificates, in one pass. {@link Machine}
-   * reads a location with it instead of listStores and one listCertificates per store, so it must
-   * return every store listStores would (a store holding only CRLs with no certificates). The
-   * Windows adapter has it: one PowerShell run per location instead of one per store.
+   * Optional: the stores of a location with their certificates, and its key containers, in one
+   * pass. {@link Machine} reads a location with it instead of listKeys, listStores and one
+   * listCertificates per store, so it must return every store listStores would (a store holding
+   * only CRLs with no certificates) and every key listKeys would. The Windows adapter has it: one
+   * PowerShell run per location instead of one per store and one more for the keys.
    */
-  listLocation?(location: StoreLocation): Promise<LocationListing[]>;
+  listLocation?(location: StoreLocation): Promise<LocationContents>;
   /**
    * Where a key container is kept, for messages (`the key file /m/LocalMachine/.keys/c.key`);
    * optional: a machine names the container and the adapter otherwise.

@@ -16,6 +16,7 @@
  */
 
 export type {
+  LocationContents,
   LocationListing,
   StoreAdapter,
   StoredCertificate,

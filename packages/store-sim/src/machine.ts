@@ -12,7 +12,7 @@ import {
   parseCertificate,
   parseCrl,
 } from '@certlab/pki';
-import type { StoreAdapter, StoreRef } from './adapter.js';
+import type { StoreAdapter, StoredCertificate, StoreRef } from './adapter.js';
 import { MemoryStoreAdapter } from './adapters/memory.js';
 import type { CertificateEntry } from './entry.js';
 import { isStoreError, StoreError } from './errors.js';
@@ -251,13 +251,11 @@ export class Machine {
       });
     };
     for (const { location } of STORE_LOCATIONS) {
-      this.#keys.set(location, new Set(await listedOrNone(() => this.adapter.listKeys(location))));
-      const listing = this.adapter.listLocation
-        ? await listedOrNone(() => this.adapter.listLocation!(location))
-        : (await listedOrNone(() => this.adapter.listStores(location))).map((store) => ({ store }));
-      for (const l of listing) {
+      const { keys, stores } = await this.#listLocation(location);
+      this.#keys.set(location, new Set(keys));
+      for (const l of stores) {
         const p = this.#physical(location, l.store);
-        const records = 'certificates' in l ? l.certificates : await this.adapter.listCertificates(p.ref);
+        const records = l.certificates ?? (await this.adapter.listCertificates(p.ref));
         for (const rec of records) {
           let certificate: Certificate;
           try {
@@ -295,6 +293,30 @@ export class Machine {
    */
   get skipped(): readonly SkippedRecord[] {
     return this.#skipped;
+  }
+
+  /**
+   * A location's keys and stores, in one adapter call when the adapter has listLocation (a
+   * PowerShell run each on Windows), otherwise listKeys and listStores, the certificates then
+   * read store by store. A listing the adapter cannot do (ERR_STORE_UNSUPPORTED) is empty.
+   */
+  async #listLocation(location: StoreLocation): Promise<{
+    keys: string[];
+    stores: Array<{ store: string; certificates?: StoredCertificate[] }>;
+  }> {
+    const { adapter } = this;
+    if (adapter.listLocation) {
+      try {
+        return await adapter.listLocation(location);
+      } catch (e) {
+        if (isStoreError(e, 'ERR_STORE_UNSUPPORTED')) return { keys: [], stores: [] };
+        throw e;
+      }
+    }
+    return {
+      keys: await listedOrNone(() => adapter.listKeys(location)),
+      stores: (await listedOrNone(() => adapter.listStores(location))).map((store) => ({ store })),
+    };
   }
 
   #physical(location: StoreLocation, store: string): Physical {

@@ -313,8 +313,8 @@ describe("the Windows adapter reading PowerShell's JSON", () => {
         if (!r) return;
         const items = itemsOf(stdout) as { Store: string }[] | undefined;
         if (!items) return;
-        expect(r.reduce((n, l) => n + l.certificates.length, 0)).toBe(items.length);
-        for (const l of r)
+        expect(r.stores.reduce((n, l) => n + l.certificates.length, 0)).toBe(items.length);
+        for (const l of r.stores)
           expect(l.certificates.length).toBe(items.filter((i) => i.Store === l.store).length);
       }),
       { seed: SEED, numRuns: 200 },

@@ -200,7 +200,9 @@ describe('list', () => {
       step(script, { stdout: '[]\r\n' }),
       step(script, { stdout: JSON.stringify([{ Thumbprint: rootTp, RawData: b64(p.root.cert.der) }]) }),
     ]);
-    const listing = await adapter.listLocation!('LocalMachine');
+    const { stores: listing, keys } = await adapter.listLocation!('LocalMachine');
+    // The keys come with the stores, from the same run.
+    expect(keys).toEqual([keyContainerName(p.leaf.cert)]);
     expect(listing.map((l) => [l.store, l.certificates.map((c) => c.thumbprint)])).toEqual([
       ['Root', [rootTp, icaTp]],
       ['CA', [icaTp]],
@@ -212,7 +214,7 @@ describe('list', () => {
     ]);
     expect(listing[2]!.certificates[0]!.properties).toEqual({ keyContainer: keyContainerName(p.leaf.cert) });
     expect(listing[0]!.certificates[0]!.der).toEqual(p.root.cert.der);
-    expect(await adapter.listLocation!('LocalMachine')).toEqual([]);
+    expect(await adapter.listLocation!('LocalMachine')).toEqual({ stores: [], keys: [] });
     // An entry without the store it came from cannot be placed.
     expect(await codeOf(adapter.listLocation!('LocalMachine'))).toBe('ERR_STORE_CORRUPT');
     runner.assertDone();

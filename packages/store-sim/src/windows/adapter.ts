@@ -9,7 +9,14 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPkcs12, importPrivateKey, parseCertificate } from '@certlab/pki';
-import type { LocationListing, StoreAdapter, StoredCertificate, StoredCrl, StoreRef } from '../adapter.js';
+import type {
+  LocationContents,
+  LocationListing,
+  StoreAdapter,
+  StoredCertificate,
+  StoredCrl,
+  StoreRef,
+} from '../adapter.js';
 import { StoreError } from '../errors.js';
 import type { StoreLocation } from '../locations.js';
 import { keyContainerName } from '../machine.js';
@@ -374,19 +381,24 @@ export function windowsStoreAdapter(options: WindowsStoreAdapterOptions): Window
     return r.stdout.trim().split(/\r?\n/).pop()?.trim() === 'True';
   }
 
-  async function listLocation(location: StoreLocation): Promise<LocationListing[]> {
+  /**
+   * The location in one PowerShell run: its stores with their certificates, and the key
+   * containers. A key is wherever Windows has its certificate: My, and also WebHosting (IIS),
+   * Remote Desktop and any other store of the location; keys staged by putKey for a certificate
+   * not imported yet are listed too.
+   */
+  async function listLocation(location: StoreLocation): Promise<LocationContents> {
     const what = `Listing the stores of Cert:\\${location}`;
-    return parseLocationListing((await ps(windowsScripts.listLocation(location), what)).stdout, what);
+    const stores = parseLocationListing((await ps(windowsScripts.listLocation(location), what)).stdout, what);
+    const keys = new Set<string>();
+    for (const l of stores)
+      for (const c of l.certificates) if (c.properties.keyContainer) keys.add(c.properties.keyContainer);
+    for (const k of staged.keys()) if (k.startsWith(`${location}/`)) keys.add(k.slice(location.length + 1));
+    return { stores, keys: [...keys] };
   }
 
   async function listKeys(location: StoreLocation): Promise<string[]> {
-    const names = new Set<string>();
-    // A key is wherever Windows has its certificate: My, and also WebHosting (IIS), Remote
-    // Desktop and any other store of the location.
-    for (const l of await listLocation(location))
-      for (const c of l.certificates) if (c.properties.keyContainer) names.add(c.properties.keyContainer);
-    for (const k of staged.keys()) if (k.startsWith(`${location}/`)) names.add(k.slice(location.length + 1));
-    return [...names];
+    return (await listLocation(location)).keys;
   }
 
   return {
