@@ -304,6 +304,27 @@ describe('import', () => {
     expect(await read.key?.toPkcs8()).toEqual(await p.leaf.keys.privateKey.toPkcs8());
     expect(existsSync(file)).toBe(false);
   });
+
+  it('reports a declined Security Warning (a root into CurrentUser\\Root) as ERR_STORE_CANCELLED with the way out', async () => {
+    const file = join(dir, `certlab-${rootTp}.cer`);
+    const { adapter } = adapterFor([
+      step(`$null = Import-Certificate -FilePath '${file}' -CertStoreLocation 'Cert:\\CurrentUser\\Root'`, {
+        exitCode: 1,
+        stderr:
+          'Import-Certificate : The operation was canceled by the user. 0x800704c7 (WIN32: 1223 ERROR_CANCELLED)\r\n',
+      }),
+    ]);
+    const e = await adapter
+      .putCertificate(
+        { location: 'CurrentUser', store: 'Root' },
+        { thumbprint: rootTp, der: p.root.cert.der, properties: {} },
+      )
+      .catch((x: unknown) => x);
+    expect(isStoreError(e, 'ERR_STORE_CANCELLED')).toBe(true);
+    expect((e as Error).message).toMatch(/^Import-Certificate into Cert:\\CurrentUser\\Root was cancelled/);
+    expect((e as Error).message).toMatch(/LocalMachine\\Root from an elevated PowerShell/);
+    expect(existsSync(file)).toBe(false);
+  });
 });
 
 describe('export and delete', () => {

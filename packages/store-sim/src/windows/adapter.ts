@@ -313,6 +313,13 @@ export function windowsStoreAdapter(options: WindowsStoreAdapterOptions): Window
     );
     if (r.exitCode !== 0 && isNotFound(r))
       throw new StoreError('ERR_STORE_NOT_FOUND', `${what}: ${firstLine(r.stderr)}`);
+    // ERROR_CANCELLED: the Security Warning for a root going into a user's Root store was
+    // declined, or there was no desktop to show it on (reference §7).
+    if (r.exitCode !== 0 && /0x800704C7|ERROR_CANCELLED|cancell?ed by the user/i.test(r.stderr))
+      throw new StoreError(
+        'ERR_STORE_CANCELLED',
+        `${what} was cancelled (${firstLine(r.stderr)}). Windows asks before it adds a root certificate to a user's Root store (Security Warning): answer Yes in an interactive session, or add the root to LocalMachine\\Root from an elevated PowerShell, which asks nothing.`,
+      );
     if (r.exitCode !== 0) {
       const hint = /Access is denied|UnauthorizedAccess/i.test(r.stderr)
         ? ' (LocalMachine stores need an elevated PowerShell)'

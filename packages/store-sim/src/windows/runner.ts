@@ -61,6 +61,7 @@ export interface CommandRunner {
  * ```
  */
 export function nodeRunner(options: { timeoutMs?: number } = {}): CommandRunner {
+  const timeoutMs = options.timeoutMs ?? 120_000;
   return {
     run(exe, args, runOptions = {}) {
       return new Promise((resolve, reject) => {
@@ -71,7 +72,7 @@ export function nodeRunner(options: { timeoutMs?: number } = {}): CommandRunner 
             encoding: 'utf8',
             maxBuffer: 256 * 1024 * 1024,
             windowsHide: true,
-            timeout: options.timeoutMs ?? 120_000,
+            timeout: timeoutMs,
             env: { ...process.env, ...runOptions.env },
           },
           (error, stdout, stderr) => {
@@ -84,6 +85,19 @@ export function nodeRunner(options: { timeoutMs?: number } = {}): CommandRunner 
                   {
                     cause: error,
                   },
+                ),
+              );
+              return;
+            }
+            if (err && (err as { killed?: boolean }).killed === true) {
+              // execFile's timeout. A cmdlet that waits for an answer on the desktop (the Security
+              // Warning for a root added to CurrentUser\Root, reference §7) never returns in a
+              // session with nobody to click.
+              reject(
+                new StoreError(
+                  'ERR_STORE_IO',
+                  `${exe} did not finish within ${timeoutMs % 1000 === 0 ? `${timeoutMs / 1000} s` : `${timeoutMs} ms`} and was stopped. If it was adding a root certificate to CurrentUser\\Root, Windows was waiting for someone to answer its Security Warning: run it in an interactive session, or add the root to LocalMachine\\Root from an elevated PowerShell, which asks nothing.`,
+                  { cause: error },
                 ),
               );
               return;
