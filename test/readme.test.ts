@@ -14,7 +14,7 @@ it('runs the README library examples', async () => {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
   expect(blocks.length).toBeGreaterThanOrEqual(2);
-  const exports = `\nexport { cert, root, csr, result, file, crl, p7b, pfx, key, certificate, server, submitted, caPem };\n`;
+  const exports = `\nexport { cert, root, csr, result, file, crl, p7b, pfx, key, certificate, server, submitted, caPem, chain, verdict };\n`;
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'readme-example.ts');
   writeFileSync(file, `${blocks.join('\n')}${exports}`.replace(/^console\.log\(.*\);$/gm, ''));
@@ -31,5 +31,7 @@ it('runs the README library examples', async () => {
   expect(m.result.reasons.map((r: { code: string }) => r.code)).toContain('ERR_PATH_REVOKED');
   expect(m.server.certPem).toContain('-----BEGIN CERTIFICATE-----');
   expect(m.submitted.disposition).toBe('issued');
+  expect(m.chain.trusted).toBe(true);
+  expect(m.verdict).toBe('Ce certificat est valide.');
   expect(m.caPem).toMatch(/^-----BEGIN CERTIFICATE-----\r\n/);
 });
