@@ -12,6 +12,7 @@ import {
   equalBytes,
   generateKeyPair,
   importPrivateKey,
+  isPkiError,
   isSignedRequest,
   type KeySpec,
   Name,
@@ -154,6 +155,23 @@ export interface AuthorityOptions {
    * ```
    */
   readonly signingWorkers?: number;
+  /**
+   * The CA's key passphrase: its private keys are kept encrypted at rest, as PKCS #8
+   * EncryptedPrivateKeyInfo (PBES2: PBKDF2-HMAC-SHA256 with 600,000 iterations and AES-256-CBC,
+   * RFC 8018 §6.2), in the role of the protection AD CS gives a CA key in its key storage
+   * provider or HSM. Given when the CA is created, every key it makes (renewals too) is stored
+   * encrypted with it; given when an existing CA is opened, it decrypts the keys and must be
+   * right (`ERR_CA_KEY_PASSPHRASE`, checked at once). A CA with encrypted keys opened without it
+   * reads its database (retrieve, list, published CRLs) and refuses what needs a key
+   * (`ERR_CA_KEY_LOCKED`: submit, approve, CRL publication, renewal, signing workers) before
+   * anything is recorded. Given for a CA whose keys are not encrypted: `ERR_CA_OPTIONS_INVALID`.
+   *
+   * @example
+   * ```ts
+   * const ca = await createAuthority({ name: 'Contoso Issuing CA', db, keyPassphrase: await readFile('ca.pass', 'utf8') });
+   * ```
+   */
+  readonly keyPassphrase?: string;
 }
 
 /**
@@ -252,7 +270,23 @@ export interface CaCertificateInfo {
 }
 
 interface LoadedCaCert extends CaCertificateInfo {
-  readonly key: PrivateKey;
+  /** The private key, imported (and decrypted) on first use. */
+  readonly key: () => Promise<PrivateKey>;
+}
+
+/** How a CA keeps its private keys: plain PKCS #8, or encrypted with its key passphrase (given or not). */
+type KeyProtection =
+  | { readonly encrypted: false }
+  | { readonly encrypted: true; readonly passphrase: string | undefined };
+
+/** The `ca_config` entry of a CA whose keys are encrypted with its key passphrase. */
+const KEY_PROTECTION_CONFIG = 'keyProtection';
+
+function keyLocked(): CaError {
+  return new CaError(
+    'ERR_CA_KEY_LOCKED',
+    "The CA's private keys are encrypted and it was opened without its key passphrase, so it cannot sign: open it with the passphrase (keyPassphrase; certlab: --key-passphrase-file FILE).",
+  );
 }
 
 function keySpec(o: { keyType?: 'ec' | 'rsa'; rsaBits?: number; curve?: NamedCurve }): KeySpec {
@@ -266,14 +300,39 @@ function caSubject(cn: string, suffix: string | undefined): Name {
   return Name.from([...rest, [{ type: '2.5.4.3', value: cn }]]);
 }
 
-async function loadCaCert(row: CaCertificateRow): Promise<LoadedCaCert> {
+function loadCaCert(row: CaCertificateRow, protection: KeyProtection): LoadedCaCert {
+  let key: Promise<PrivateKey> | undefined;
   return {
     authority: row.authority,
     certIndex: row.certIndex,
     keyIndex: row.keyIndex,
     certificate: parseCertificate(row.certificate),
-    key: await importPrivateKey(row.privateKey),
+    // Decrypting costs a 600,000-iteration PBKDF2: once per key, and only for keys that sign.
+    key: () => (key ??= unlockKey(row.privateKey, protection)),
   };
+}
+
+async function unlockKey(stored: Uint8Array, protection: KeyProtection): Promise<PrivateKey> {
+  if (!protection.encrypted) return importPrivateKey(stored);
+  if (protection.passphrase === undefined) throw keyLocked();
+  try {
+    return await importPrivateKey(stored, { password: protection.passphrase });
+  } catch (e) {
+    if (isPkiError(e, 'ERR_PKI_KEY_PASSWORD'))
+      throw new CaError(
+        'ERR_CA_KEY_PASSPHRASE',
+        "The key passphrase does not decrypt the CA's private key: give the passphrase the CA was created with.",
+        { cause: e },
+      );
+    throw e;
+  }
+}
+
+/** A CA key as the database keeps it: PKCS #8, encrypted when the CA has a key passphrase. */
+function storedKey(key: PrivateKey, protection: KeyProtection): Promise<Uint8Array> {
+  if (!protection.encrypted) return key.toPkcs8();
+  if (protection.passphrase === undefined) throw keyLocked();
+  return key.toEncryptedPkcs8(protection.passphrase);
 }
 
 function parseRequester(text: string | undefined): RequesterIdentity | undefined {
@@ -341,6 +400,7 @@ export class CertificationAuthority {
   readonly #skew: number;
   readonly #officer: string;
   readonly #keySpec: KeySpec;
+  readonly #protection: KeyProtection;
   #certs: LoadedCaCert[];
   readonly #pool: SigningPool | undefined;
   readonly #randomBlock = new Uint8Array(4096);
@@ -355,6 +415,7 @@ export class CertificationAuthority {
     config: Readonly<Record<string, string>>;
     certs: LoadedCaCert[];
     store: RequestStore;
+    protection: KeyProtection;
     /** The issuing CA certificates and keys, for signing workers. */
     issuers?: readonly IssuerMaterial[];
   }) {
@@ -381,6 +442,7 @@ export class CertificationAuthority {
     this.#skew = options.clockSkewMinutes ?? 10;
     this.#officer = options.officer ?? 'CONTOSO\\Administrator';
     this.#certs = init.certs;
+    this.#protection = init.protection;
     const workers = options.signingWorkers ?? 0;
     this.#pool =
       workers > 0
@@ -463,6 +525,26 @@ export class CertificationAuthority {
       .map((c) => c.keyIndex)
       .sort((a, b) => b - a);
     return [current.keyIndex, ...older];
+  }
+
+  /**
+   * Whether the CA keeps its private keys encrypted with a key passphrase
+   * ({@link AuthorityOptions.keyPassphrase}), and whether it was opened with it (`locked`: it
+   * reads its database but cannot sign).
+   *
+   * @example
+   * ```ts
+   * if (ca.keyProtection === 'locked') console.error('Give the key passphrase to issue certificates.');
+   * ```
+   */
+  get keyProtection(): 'none' | 'passphrase' | 'locked' {
+    if (!this.#protection.encrypted) return 'none';
+    return this.#protection.passphrase === undefined ? 'locked' : 'passphrase';
+  }
+
+  /** ERR_CA_KEY_LOCKED before an operation that signs records anything. */
+  #checkUnlocked(): void {
+    if (this.#protection.encrypted && this.#protection.passphrase === undefined) throw keyLocked();
   }
 
   /** True for a single self-signed CA (no root above it). */
@@ -576,13 +658,14 @@ export class CertificationAuthority {
     const authority = options.authority ?? 'issuing';
     if (authority === 'root' && this.standalone)
       throw new CaError('ERR_CA_OPTIONS_INVALID', 'This CA is standalone: it has no root CA to renew.');
+    this.#checkUnlocked();
     const cur = this.#current(authority);
     const all = this.#certs.filter((c) => c.authority === authority);
     const certIndex = Math.max(...all.map((c) => c.certIndex)) + 1;
     // A new key takes the new certificate's index (Certification Authority Renewal's table:
     // installation 0/0, new key 1/1, same key 2/1, 3/1, new key 4/4; MS-WCCE §3.2.1.4.3.2.39).
     const keyIndex = options.newKey ? certIndex : cur.keyIndex;
-    const key = options.newKey ? (await generateKeyPair(this.#keySpec)).privateKey : cur.key;
+    const key = options.newKey ? (await generateKeyPair(this.#keySpec)).privateKey : await cur.key();
     const now = this.#clock.now();
     const root = authority === 'root' || this.standalone ? undefined : this.#current('root');
     const years = authority === 'root' ? this.#caYears.root : this.#caYears.issuing;
@@ -595,7 +678,7 @@ export class CertificationAuthority {
     const certificate = await createCaCertificate({
       subject: cur.certificate.subject,
       publicKey: key.publicKey,
-      signingKey: root ? root.key : key,
+      signingKey: root ? await root.key() : key,
       ...(root
         ? {
             issuer: {
@@ -618,18 +701,25 @@ export class CertificationAuthority {
       certIndex,
       keyIndex,
       certificate: certificate.der,
-      privateKey: await key.toPkcs8(),
+      privateKey: await storedKey(key, this.#protection),
       createdAt: now,
     };
     await this.store.addCaCertificate(row);
-    if (authority === 'issuing')
-      this.#pool?.addIssuer({
+    if (authority === 'issuing' && this.#pool)
+      // The workers get the key decrypted: they never see the passphrase.
+      this.#pool.addIssuer({
         certIndex,
         keyIndex,
         certificate: row.certificate,
-        privateKey: row.privateKey,
+        privateKey: this.#protection.encrypted ? await key.toPkcs8() : row.privateKey,
       });
-    const loaded: LoadedCaCert = { authority, certIndex, keyIndex, certificate, key };
+    const loaded: LoadedCaCert = {
+      authority,
+      certIndex,
+      keyIndex,
+      certificate,
+      key: () => Promise.resolve(key),
+    };
     this.#certs = [...this.#certs, loaded];
     if (options.newKey) {
       if (authority === 'root') await this.publishCrl({ authority: 'root', keyIndex });
@@ -742,7 +832,7 @@ export class CertificationAuthority {
       publicKey: decision.publicKey as PublicKey,
       serialNumber,
       issuer: ca.certificate,
-      signingKey: ca.key,
+      signingKey: await ca.key(),
       cdp: loc.cdp,
       aia: loc.aia,
       now,
@@ -794,6 +884,7 @@ export class CertificationAuthority {
     const attrs: Record<string, string> = { ...parseRequestAttributes(options.attributes) };
     // The shorthand of a `CertificateTemplate:` attribute: cut at a NUL like the others.
     if (options.template !== undefined) attrs.certificatetemplate = untilNul(options.template);
+    this.#checkUnlocked();
     const now = this.#clock.now();
     if (this.#pool) return this.#submitPooled(this.#pool, request, attrs, options.requester, now);
     let decision = await this.#policy(request, attrs, options.requester, false, now, true);
@@ -960,6 +1051,7 @@ export class CertificationAuthority {
     allowed: readonly RequestStatus[],
     officer: string,
   ): Promise<RequestResult> {
+    this.#checkUnlocked();
     const row = await this.#updateRequest(checkRequestId(requestId), async (cur): Promise<RequestChange> => {
       if (!allowed.includes(cur.status))
         throw new CaError(
@@ -1264,6 +1356,7 @@ export class CertificationAuthority {
       throw new CaError('ERR_CA_OPTIONS_INVALID', 'Delta CRLs are disabled (crl.deltaHours is 0).');
     if (options.keyIndex !== undefined && !Number.isSafeInteger(options.keyIndex))
       throw new TypeError(`keyIndex must be an integer, not ${String(options.keyIndex)}.`);
+    this.#checkUnlocked();
     const caName = authority === 'root' ? this.rootName! : this.name;
     const ca =
       options.keyIndex === undefined
@@ -1307,7 +1400,7 @@ export class CertificationAuthority {
     return this.store.insertCrl(authority, async (crlNumber) => {
       const crl = await buildCrl({
         issuer: ca.certificate,
-        signingKey: ca.key,
+        signingKey: await ca.key(),
         certIndex: ca.certIndex,
         keyIndex: ca.keyIndex,
         crlNumber,
@@ -1487,6 +1580,12 @@ export async function createAuthority(options: AuthorityOptions): Promise<Certif
         'ERR_CA_OPTIONS_INVALID',
         `editFlags: ${String(flag)} is not an EditFlag certlab honours (${EDIT_FLAGS.join(', ')}).`,
       );
+  const passphrase = options.keyPassphrase;
+  if (passphrase !== undefined && (typeof passphrase !== 'string' || passphrase === ''))
+    throw new CaError('ERR_CA_OPTIONS_INVALID', 'keyPassphrase must be a non-empty string.');
+  // The keys a new CA makes: encrypted when it is given a passphrase.
+  const created: KeyProtection =
+    passphrase === undefined ? { encrypted: false } : { encrypted: true, passphrase };
   const serverDnsName = options.serverDnsName ?? hostOf(baseUrl);
   const spec = keySpec(options);
   const setup = await store.initializeCa(async () => {
@@ -1541,7 +1640,7 @@ export async function createAuthority(options: AuthorityOptions): Promise<Certif
           certIndex: 0,
           keyIndex: 0,
           certificate: rootCert.der,
-          privateKey: await rootKey.toPkcs8(),
+          privateKey: await storedKey(rootKey, created),
           createdAt: now,
         },
         {
@@ -1549,7 +1648,7 @@ export async function createAuthority(options: AuthorityOptions): Promise<Certif
           certIndex: 0,
           keyIndex: 0,
           certificate: issuingCert.der,
-          privateKey: await issuingKey.toPkcs8(),
+          privateKey: await storedKey(issuingKey, created),
           createdAt: now,
         },
       );
@@ -1569,7 +1668,7 @@ export async function createAuthority(options: AuthorityOptions): Promise<Certif
         certIndex: 0,
         keyIndex: 0,
         certificate: cert.der,
-        privateKey: await issuingKey.toPkcs8(),
+        privateKey: await storedKey(issuingKey, created),
         createdAt: now,
       });
     }
@@ -1587,6 +1686,7 @@ export async function createAuthority(options: AuthorityOptions): Promise<Certif
             }
           : {}),
         ...(options.httpUrls === false ? { httpUrls: 'false' } : {}),
+        ...(created.encrypted ? { [KEY_PROTECTION_CONFIG]: 'passphrase' } : {}),
         keySpec: JSON.stringify(spec),
         serialPrefix: String(randomSerialPrefix()),
       },
@@ -1602,18 +1702,38 @@ export async function createAuthority(options: AuthorityOptions): Promise<Certif
   const workers = options.signingWorkers;
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 0 || workers > 64))
     throw new CaError('ERR_CA_OPTIONS_INVALID', 'signingWorkers must be an integer from 0 to 64.');
-  const certs = await Promise.all(setup.certificates.map(loadCaCert));
+  const encrypted = cfg[KEY_PROTECTION_CONFIG] === 'passphrase';
+  if (!encrypted && passphrase !== undefined)
+    throw new CaError(
+      'ERR_CA_OPTIONS_INVALID',
+      `The CA "${cfg.name}" keeps its private keys unencrypted (it was created without a key passphrase): open it without one.`,
+    );
+  const protection: KeyProtection = encrypted ? { encrypted, passphrase } : { encrypted };
+  const loaded = setup.certificates.map((row) => ({ row, cert: loadCaCert(row, protection) }));
+  const issuing = loaded.filter(({ row }) => row.authority === 'issuing');
+  // A wrong passphrase is told now, not at the first submission; a locked CA cannot feed workers.
+  if (encrypted && (passphrase !== undefined || workers))
+    await issuing.reduce((a, b) => (b.row.certIndex > a.row.certIndex ? b : a)).cert.key();
   const issuers = workers
-    ? setup.certificates
-        .filter((c) => c.authority === 'issuing')
-        .map((c) => ({
-          certIndex: c.certIndex,
-          keyIndex: c.keyIndex,
-          certificate: c.certificate,
-          privateKey: c.privateKey,
-        }))
+    ? await Promise.all(
+        issuing.map(async ({ row, cert }) => ({
+          certIndex: row.certIndex,
+          keyIndex: row.keyIndex,
+          certificate: row.certificate,
+          // The workers get the keys decrypted: they never see the passphrase.
+          privateKey: encrypted ? await (await cert.key()).toPkcs8() : row.privateKey,
+        })),
+      )
     : undefined;
-  return new CertificationAuthority({ options, config: cfg, certs, store, ...(issuers ? { issuers } : {}) });
+  const certs = loaded.map(({ cert }) => cert);
+  return new CertificationAuthority({
+    options,
+    config: cfg,
+    certs,
+    store,
+    protection,
+    ...(issuers ? { issuers } : {}),
+  });
 }
 
 /** The publication points a CA's stored configuration describes. */

@@ -1,0 +1,191 @@
+// createAuthority({ keyPassphrase }): the CA private keys kept encrypted at rest (PKCS #8
+// EncryptedPrivateKeyInfo, PBES2 per RFC 8018). Created with a passphrase, every key row is
+// encrypted (renewals too) and OpenSSL decrypts it with that passphrase; reopened without it, the
+// CA reads its database and refuses to sign before anything is recorded; a wrong passphrase is
+// refused at open; a CA with plain keys refuses a passphrase.
+
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { importPrivateKey, readCertificates } from '@certlab/pki';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type CaSetup,
+  type CertificationAuthority,
+  createAuthority,
+  createMemoryStore,
+  manualClock,
+  type RequestStore,
+} from '../src/index.js';
+import { makeCsr } from './support/csr.js';
+import { HAVE_OPENSSL, runOpenssl } from './support/openssl.js';
+import { tempDir } from './support/temp.js';
+
+const PASS = 'correct horse battery staple';
+const clock = manualClock(new Date('2026-12-02T08:00:00Z'));
+const NAMES = { name: 'Contoso Issuing CA', root: { name: 'Contoso Root CA' }, keyType: 'ec' } as const;
+
+/** The CA rows as the database keeps them (initializeCa answers the existing setup). */
+function storedSetup(store: RequestStore): Promise<CaSetup> {
+  return store.initializeCa(() => Promise.reject(new Error('the test expected an existing CA')));
+}
+
+/** A CA over `store` that is not closed by the test (closing it would close the shared store). */
+function reopen(store: RequestStore, keyPassphrase?: string): Promise<CertificationAuthority> {
+  return createAuthority({
+    ...NAMES,
+    db: store,
+    clock,
+    create: false,
+    ...(keyPassphrase !== undefined ? { keyPassphrase } : {}),
+  });
+}
+
+let store: RequestStore;
+let created: CertificationAuthority;
+
+beforeAll(async () => {
+  store = createMemoryStore();
+  created = await createAuthority({ ...NAMES, db: store, clock, keyPassphrase: PASS });
+}, 60_000);
+
+afterAll(async () => {
+  await store?.close();
+});
+
+describe('createAuthority({ keyPassphrase })', () => {
+  it('stores every CA key encrypted (PBES2), which OpenSSL decrypts with the passphrase', async () => {
+    expect(created.keyProtection).toBe('passphrase');
+    const setup = await storedSetup(store);
+    expect(setup.config.keyProtection).toBe('passphrase');
+    expect(setup.certificates.map((c) => c.authority).sort()).toEqual(['issuing', 'root']);
+    for (const row of setup.certificates) {
+      await expect(importPrivateKey(row.privateKey)).rejects.toMatchObject({ code: 'ERR_PKI_KEY_ENCRYPTED' });
+      const key = await importPrivateKey(row.privateKey, { password: PASS });
+      const [cert] = readCertificates(row.certificate);
+      expect(key.publicKey.equals(cert!.publicKey)).toBe(true);
+    }
+    if (!HAVE_OPENSSL) return;
+    const { dir, cleanup } = await tempDir();
+    try {
+      const file = join(dir, 'issuing.p8');
+      writeFileSync(file, setup.certificates.find((c) => c.authority === 'issuing')!.privateKey);
+      const dump = runOpenssl(['asn1parse', '-inform', 'DER', '-in', file]);
+      expect(dump.stdout).toMatch(/PBES2/);
+      expect(dump.stdout).toMatch(/PBKDF2/);
+      expect(dump.stdout).toMatch(/aes-256-cbc/);
+      const ok = runOpenssl(['pkey', '-inform', 'DER', '-in', file, '-passin', 'stdin', '-noout'], {
+        input: PASS,
+      });
+      expect(ok.status, ok.stderr).toBe(0);
+      const bad = runOpenssl(['pkey', '-inform', 'DER', '-in', file, '-passin', 'stdin', '-noout'], {
+        input: 'wrong horse',
+      });
+      expect(bad.status).not.toBe(0);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('issues with the passphrase, and keys made by a renewal are encrypted too', async () => {
+    const ca = await reopen(store, PASS);
+    const r = await ca.submit((await makeCsr()).toPem(), { template: 'WebServer' });
+    expect(r.disposition).toBe('issued');
+    expect(await r.certificate!.verifySignature(ca.certificate.publicKey)).toBe(true);
+    await ca.renew({ newKey: true });
+    const rows = (await storedSetup(store)).certificates.filter((c) => c.authority === 'issuing');
+    expect(rows).toHaveLength(2);
+    await expect(importPrivateKey(rows[1]!.privateKey)).rejects.toMatchObject({
+      code: 'ERR_PKI_KEY_ENCRYPTED',
+    });
+    // Opened again, the new key signs (and the root's key, decrypted on first use, its CRL).
+    const again = await reopen(store, PASS);
+    expect(again.keyIndex).toBe(1);
+    const r2 = await again.submit((await makeCsr()).toPem(), { template: 'WebServer' });
+    expect(await r2.certificate!.verifySignature(again.certificate.publicKey)).toBe(true);
+    const rootCrl = await again.publishCrl({ authority: 'root' });
+    expect(rootCrl.crl.issuer.toString()).toContain('Contoso Root CA');
+  });
+
+  it('opened without the passphrase: reads the database, refuses to sign, records nothing', async () => {
+    const locked = await reopen(store);
+    expect(locked.keyProtection).toBe('locked');
+    const before = await locked.list();
+    expect(before.length).toBeGreaterThan(0);
+    expect((await locked.retrieve(before[0]!.requestId)).disposition).toBe('issued');
+    const pem = (await makeCsr()).toPem();
+    await expect(locked.submit(pem, { template: 'WebServer' })).rejects.toMatchObject({
+      code: 'ERR_CA_KEY_LOCKED',
+      message: expect.stringContaining('--key-passphrase-file'),
+    });
+    await expect(locked.publishCrl()).rejects.toMatchObject({ code: 'ERR_CA_KEY_LOCKED' });
+    await expect(locked.publishAllCrls()).rejects.toMatchObject({ code: 'ERR_CA_KEY_LOCKED' });
+    await expect(locked.renew()).rejects.toMatchObject({ code: 'ERR_CA_KEY_LOCKED' });
+    await expect(locked.renew({ newKey: true })).rejects.toMatchObject({ code: 'ERR_CA_KEY_LOCKED' });
+    expect(await locked.list()).toEqual(before);
+    expect((await storedSetup(store)).certificates).toHaveLength(3);
+    // The next submission with the passphrase takes the next id: none was used up meanwhile.
+    const ca = await reopen(store, PASS);
+    const r = await ca.submit(pem, { template: 'WebServer' });
+    expect(r.requestId).toBe(before.at(-1)!.requestId + 1);
+  });
+
+  it('refuses a pending request to be issued while locked, and leaves it pending', async () => {
+    const ca = await reopen(store, PASS);
+    const pending = await ca.submit((await makeCsr()).toPem(), { template: 'WebServer_Manual' });
+    expect(pending.disposition).toBe('pending');
+    const locked = await reopen(store);
+    await expect(locked.approve(pending.requestId)).rejects.toMatchObject({ code: 'ERR_CA_KEY_LOCKED' });
+    expect((await locked.retrieve(pending.requestId)).disposition).toBe('pending');
+    expect((await ca.approve(pending.requestId)).disposition).toBe('issued');
+  });
+
+  it('refuses a wrong passphrase at open, and a locked CA with signing workers', async () => {
+    await expect(reopen(store, 'wrong horse')).rejects.toMatchObject({
+      code: 'ERR_CA_KEY_PASSPHRASE',
+      cause: expect.objectContaining({ code: 'ERR_PKI_KEY_PASSWORD' }),
+    });
+    await expect(
+      createAuthority({ ...NAMES, db: store, clock, create: false, signingWorkers: 1 }),
+    ).rejects.toMatchObject({ code: 'ERR_CA_KEY_LOCKED' });
+  });
+
+  it('signs on workers with the passphrase (the workers get the decrypted key)', async () => {
+    const own = createMemoryStore();
+    await createAuthority({ ...NAMES, db: own, clock, keyPassphrase: PASS });
+    const ca = await createAuthority({
+      ...NAMES,
+      db: own,
+      clock,
+      create: false,
+      keyPassphrase: PASS,
+      signingWorkers: 1,
+    });
+    try {
+      const r = await ca.submit((await makeCsr()).toPem(), { template: 'WebServer' });
+      expect(r.disposition).toBe('issued');
+      expect(await r.certificate!.verifySignature(ca.certificate.publicKey)).toBe(true);
+      await ca.renew({ newKey: true });
+      const r2 = await ca.submit((await makeCsr()).toPem(), { template: 'WebServer' });
+      expect(await r2.certificate!.verifySignature(ca.certificate.publicKey)).toBe(true);
+      expect(r2.certificate!.issuer.toString()).toBe(ca.certificate.subject.toString());
+    } finally {
+      await ca.close();
+    }
+  });
+
+  it('refuses a passphrase for a CA whose keys are plain, and an empty passphrase', async () => {
+    const plain = createMemoryStore();
+    const ca = await createAuthority({ ...NAMES, db: plain, clock });
+    expect(ca.keyProtection).toBe('none');
+    await expect(
+      createAuthority({ ...NAMES, db: plain, clock, create: false, keyPassphrase: PASS }),
+    ).rejects.toMatchObject({
+      code: 'ERR_CA_OPTIONS_INVALID',
+      message: expect.stringContaining('unencrypted'),
+    });
+    await expect(createAuthority({ ...NAMES, keyPassphrase: '' })).rejects.toMatchObject({
+      code: 'ERR_CA_OPTIONS_INVALID',
+    });
+    await ca.close();
+  });
+});
