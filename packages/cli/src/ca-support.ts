@@ -32,6 +32,7 @@ import type { CommandContext, OptionSpec, ParsedArgs } from './command.js';
 import { resolvePath, writeOutput } from './files.js';
 import { isoSeconds } from './format/dates.js';
 import type { Json } from './format/json-value.js';
+import { passwordOption, promptPassword } from './password.js';
 
 /** The CA directory when --dir is not given. */
 export const DEFAULT_CA_DIR = '.certlab';
@@ -46,6 +47,12 @@ export const DIR_OPTION: OptionSpec = {
   short: 'd',
   value: 'DIR',
   help: `The CA directory: ${CA_CONFIG_FILE}, the database (DIR/db) and DIR/${CERT_ENROLL_DIR} (default ./${DEFAULT_CA_DIR}).`,
+};
+export const KEY_PASSPHRASE_OPTION: OptionSpec = {
+  name: 'key-passphrase-file',
+  type: 'string',
+  value: 'F',
+  help: "The CA's key passphrase, from the first line of file F. With ca init (and serve's first start) the CA keeps its private keys encrypted with it (PKCS #8 with PBES2: PBKDF2-HMAC-SHA256, AES-256-CBC); afterwards the commands that sign (ca submit, ca approve, ca crl, ca renew and serve) need it, and ask for it at a terminal when it is not given. The other commands read the database without it.",
 };
 export const DB_OPTION: OptionSpec = {
   name: 'db',
@@ -77,6 +84,8 @@ export interface CaConfig {
    * `parseTemplate` reads. Absent: the standard set of ca-sim.
    */
   readonly templates?: readonly TemplateEntry[];
+  /** `passphrase`: the CA keeps its private keys encrypted with a key passphrase (ca init --key-passphrase-file). */
+  readonly keyProtection?: 'passphrase';
 }
 
 /** A published template in ca.json: a built-in one's name, or a custom template object. */
@@ -400,7 +409,30 @@ export async function readCaConfig(dir: string): Promise<CaConfig | undefined> {
     db: typeof v.db === 'string' ? v.db : null,
     editFlags: Array.isArray(v.editFlags) ? v.editFlags : [],
     ...(Array.isArray(v.templates) ? { templates: v.templates } : {}),
+    ...(v.keyProtection === 'passphrase' ? { keyProtection: 'passphrase' as const } : {}),
   };
+}
+
+/**
+ * The CA key passphrase for a command: from --key-passphrase-file, or asked at a terminal when the
+ * CA keeps its keys encrypted (ca.json says so) and the command signs. Undefined otherwise: the
+ * CA then opens locked, reads its database, and refuses to sign with ERR_CA_KEY_LOCKED (exit 2).
+ *
+ * @example
+ * ```ts
+ * const keyPassphrase = await caKeyPassphrase(ctx, args, 'ca submit', config, true);
+ * ```
+ */
+export async function caKeyPassphrase(
+  ctx: CommandContext,
+  args: ParsedArgs,
+  command: string,
+  config: CaConfig | undefined,
+  signs: boolean,
+): Promise<string | undefined> {
+  const given = await passwordOption(ctx, args, command, 'key-passphrase');
+  if (given !== undefined || !signs || config?.keyProtection !== 'passphrase') return given;
+  return (await promptPassword(ctx, `Key passphrase of the CA "${config.name}": `)) || undefined;
 }
 
 /**
@@ -492,6 +524,8 @@ export async function openAuthority(
     readonly httpUrls?: boolean;
     /** Create the database and the CA when there are none (ca init, serve's first start). */
     readonly create?: boolean;
+    /** The CA key passphrase ({@link caKeyPassphrase}). */
+    readonly keyPassphrase?: string;
   } = {},
 ): Promise<CertificationAuthority> {
   const store = await openStore(db, { create: options.create === true });
@@ -510,6 +544,7 @@ export async function openAuthority(
       ...(options.signingWorkers ? { signingWorkers: options.signingWorkers } : {}),
       ...(options.ldap ? { ldap: options.ldap } : {}),
       ...(options.httpUrls === false ? { httpUrls: false } : {}),
+      ...(options.keyPassphrase !== undefined ? { keyPassphrase: options.keyPassphrase } : {}),
     });
   } catch (e) {
     await store.close().catch(() => undefined);
@@ -532,8 +567,11 @@ export async function withCa<T>(
   args: ParsedArgs,
   command: string,
   fn: (ca: CertificationAuthority, dir: string) => Promise<T>,
-  /** `ignoreTemplates`: open the CA with the standard templates, whatever ca.json publishes. */
-  options: { readonly ignoreTemplates?: boolean } = {},
+  /**
+   * `ignoreTemplates`: open the CA with the standard templates, whatever ca.json publishes.
+   * `signs`: the command needs the CA's keys (a passphrase is then asked for at a terminal).
+   */
+  options: { readonly ignoreTemplates?: boolean; readonly signs?: boolean } = {},
 ): Promise<T> {
   const dir = caDir(ctx, args);
   const config = await requireCaConfig(args, dir);
@@ -543,8 +581,13 @@ export async function withCa<T>(
       'a memory: database holds nothing between commands: it is only for trying ca init options.',
       command,
     );
+  const keyPassphrase = await caKeyPassphrase(ctx, args, command, config, options.signs === true);
   const { templates: _published, ...standard } = config;
-  const ca = await openAuthority(options.ignoreTemplates ? standard : config, db);
+  const ca = await openAuthority(
+    options.ignoreTemplates ? standard : config,
+    db,
+    keyPassphrase !== undefined ? { keyPassphrase } : {},
+  );
   try {
     return await fn(ca, dir);
   } finally {

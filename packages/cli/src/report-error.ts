@@ -20,6 +20,9 @@ const CA_USAGE_ERRORS: ReadonlySet<CaErrorCode> = new Set<CaErrorCode>([
   'ERR_CA_OPTIONS_INVALID',
   'ERR_CA_TEMPLATE_INVALID',
   'ERR_CA_USERS_INVALID',
+  // The key passphrase is missing or wrong: an input the user gives again.
+  'ERR_CA_KEY_LOCKED',
+  'ERR_CA_KEY_PASSPHRASE',
 ]);
 
 /** Lab codes that mean "what you asked for is not valid" (exit 2); every other LabError is exit 1. */

@@ -683,6 +683,50 @@ describe('certlab serve', () => {
     expect(existsSync(join(cwd, 'sv-lost', 'users.json'))).toBe(false);
   });
 
+  it('--key-passphrase-file: a first start encrypts the CA keys, a later start needs the passphrase', async () => {
+    await writeFile(join(cwd, 'sv-pass.txt'), 'Sesame of the lab CA\n');
+    const opts = ['--dir', 'sv-keys', '--key-type', 'ec', '--no-https'];
+    const made = await start(cwd, ...opts, '--key-passphrase-file', 'sv-pass.txt');
+    const admin = made.report.accounts.find((a) => a.admin)!;
+    expect((await made.stop()).code).toBe(0);
+    const config = JSON.parse(await readFile(join(cwd, 'sv-keys', 'ca.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(config.keyProtection).toBe('passphrase');
+    // Without it (no terminal to ask on): exit 2 naming the option, before anything listens.
+    let stderr = '';
+    const code = await run(['serve', ...opts, '--port', '0'], {
+      stdout: { write: () => true },
+      stderr: { write: (c: string | Uint8Array) => (stderr += String(c)) },
+      cwd,
+      env: {},
+    });
+    expect(code, stderr).toBe(2);
+    expect(stderr).toContain('[ERR_CA_KEY_LOCKED]');
+    expect(stderr).toContain('--key-passphrase-file');
+    // With it, the site issues (on a signing worker, which gets the decrypted key).
+    const again = await start(cwd, ...opts, '--workers', '1', '--key-passphrase-file', 'sv-pass.txt');
+    try {
+      const { privateKey } = await generateKeyPair({ type: 'ec', curve: 'P-256' });
+      const csr = await createCsr({ subject: Name.from([{ CN: 'locked.contoso.com' }]), privateKey });
+      const page = await (
+        await fetch(`${again.report.http}certfnsh.asp`, {
+          method: 'POST',
+          headers: { authorization: basic(admin.name, admin.password!) },
+          body: new URLSearchParams({
+            Mode: 'newreq',
+            CertRequest: csr.toPem(),
+            CertAttrib: 'CertificateTemplate:WebServer',
+          }),
+        })
+      ).text();
+      expect(page).toContain('certnew.cer?ReqID=');
+    } finally {
+      expect((await again.stop()).code).toBe(0);
+    }
+  });
+
   it('refuses bad options and a broken accounts file with exit 2, never echoing a password', async () => {
     await writeFile(join(cwd, 'broken-users.json'), '{"domain":"CONTOSO","users":[{"name":');
     const cases: [string[], RegExp][] = [

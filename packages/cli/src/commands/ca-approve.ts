@@ -8,6 +8,7 @@ import {
   DB_OPTION,
   DIR_OPTION,
   dispositionLines,
+  KEY_PASSPHRASE_OPTION,
   requestJson,
   requireRequestId,
   withCa,
@@ -33,24 +34,31 @@ function officerCommand(
       DIR_OPTION,
       { name: 'id', type: 'string', short: 'i', value: 'N', help: 'The pending request id.' },
       DB_OPTION,
+      KEY_PASSPHRASE_OPTION,
       FORMAT_OPTION,
     ],
     examples: [`${name} --dir ./pki --id 4`],
     async run(ctx, args) {
       const format = choiceOption(args, 'format', ['text', 'json'], 'text', name);
       const id = requireRequestId(args, name);
-      return withCa(ctx, args, name, async (ca) => {
-        const r = await act(ca, id);
-        if (format === 'json') writeJson(ctx.io.stdout, await requestJson(r));
-        else {
-          const lines = [`RequestId: ${r.requestId}`, ...dispositionLines(r)];
-          if (r.disposition === 'issued')
-            lines.push(`Retrieve it with 'certlab ca retrieve --id ${r.requestId} --out FILE'.`);
-          writeLines(ctx.io.stdout, lines);
-        }
-        // An approval the policy module still refuses ends denied: that is a failure.
-        return verb === 'approve' && r.disposition !== 'issued' ? EXIT.failed : EXIT.ok;
-      });
+      return withCa(
+        ctx,
+        args,
+        name,
+        async (ca) => {
+          const r = await act(ca, id);
+          if (format === 'json') writeJson(ctx.io.stdout, await requestJson(r));
+          else {
+            const lines = [`RequestId: ${r.requestId}`, ...dispositionLines(r)];
+            if (r.disposition === 'issued')
+              lines.push(`Retrieve it with 'certlab ca retrieve --id ${r.requestId} --out FILE'.`);
+            writeLines(ctx.io.stdout, lines);
+          }
+          // An approval the policy module still refuses ends denied: that is a failure.
+          return verb === 'approve' && r.disposition !== 'issued' ? EXIT.failed : EXIT.ok;
+        },
+        { signs: verb === 'approve' },
+      );
     },
   };
 }

@@ -3,7 +3,15 @@
 
 import { encodeCertsrvCertificates } from '@certlab/ca-sim';
 import { booleanOption, choiceOption, requireOption } from '../args.js';
-import { DB_OPTION, DIR_OPTION, ENC_OPTION, encOption, encodingText, withCa } from '../ca-support.js';
+import {
+  DB_OPTION,
+  DIR_OPTION,
+  ENC_OPTION,
+  encOption,
+  encodingText,
+  KEY_PASSPHRASE_OPTION,
+  withCa,
+} from '../ca-support.js';
 import { EXIT, usageError } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { FORCE_OPTION, FORMAT_OPTION, OUT_OPTION } from '../common-options.js';
@@ -27,6 +35,7 @@ export const caCert: Command = {
     OUT_OPTION,
     FORCE_OPTION,
     DB_OPTION,
+    KEY_PASSPHRASE_OPTION,
     FORMAT_OPTION,
   ],
   examples: [

@@ -9,6 +9,7 @@ import {
   DIR_OPTION,
   ENC_OPTION,
   encOption,
+  KEY_PASSPHRASE_OPTION,
   withCa,
   writeCertEnroll,
 } from '../ca-support.js';
@@ -34,6 +35,7 @@ export const caCrl: Command = {
     ENC_OPTION,
     FORCE_OPTION,
     DB_OPTION,
+    KEY_PASSPHRASE_OPTION,
     FORMAT_OPTION,
   ],
   examples: [
@@ -56,74 +58,82 @@ export const caCrl: Command = {
     if (out === STDIO && format === 'json')
       throw usageError('--format json and --out - cannot both use stdout.', NAME);
     if (out !== undefined) await ensureWritable(ctx.io, out, force);
-    return withCa(ctx, args, NAME, async (ca, dir) => {
-      // certutil -CRL publishes an issuing CA's base with its delta (publishBaseAndDelta), and
-      // does so for every CA key whose certificate has not expired: after a renewal with a new
-      // key, the certificates the older key signed still name its CRL (crlKeyIndexes).
-      const publishFor = async (keyIndex?: number) => {
-        const key = keyIndex === undefined ? {} : { keyIndex };
-        return delta || root
-          ? { base: await ca.publishCrl({ delta, ...key, ...(root ? { authority: 'root' as const } : {}) }) }
-          : await ca.publishBaseAndDelta(key);
-      };
-      const { base: p, delta: d } = await publishFor();
-      const older = ca.crlKeyIndexes(root ? 'root' : 'issuing').slice(1);
-      const others: { keyIndex: number; base: PublishedCrl; delta?: PublishedCrl }[] = [];
-      for (const keyIndex of older) others.push({ keyIndex, ...(await publishFor(keyIndex)) });
-      if (out !== undefined)
-        await writeOutput(ctx.io, out, enc === 'bin' ? p.crl.der : p.crl.toPem({ eol: '\r\n' }), { force });
-      const published = [
-        p,
-        ...(d ? [d] : []),
-        ...others.flatMap((o) => [o.base, ...(o.delta ? [o.delta] : [])]),
-      ];
-      await writeCertEnroll(ctx, dir, published.map(crlFile));
-      const written = out === undefined ? null : out === STDIO ? 'stdout' : resolvePath(ctx.io, out);
-      const entries = p.crl.entryCount;
-      if (format === 'json')
-        writeJson(ctx.io.stdout, {
-          issuer: p.crl.issuer.toWindowsString(),
-          delta: p.delta,
-          crlNumber: p.crlNumber,
-          baseCrlNumber: p.baseCrlNumber ?? null,
-          thisUpdate: isoSeconds(p.thisUpdate),
-          nextUpdate: isoSeconds(p.nextUpdate),
-          entries,
-          fileName: p.fileName,
-          url: p.url,
-          out: written,
-          deltaPublished: d ? { crlNumber: d.crlNumber, fileName: d.fileName, url: d.url } : null,
-          olderKeys: others.map((o) => ({
-            keyIndex: o.keyIndex,
-            delta: o.base.delta,
-            crlNumber: o.base.crlNumber,
-            fileName: o.base.fileName,
-            url: o.base.url,
-            entries: o.base.crl.entryCount,
-            deltaPublished: o.delta
-              ? { crlNumber: o.delta.crlNumber, fileName: o.delta.fileName, url: o.delta.url }
-              : null,
-          })),
-        });
-      else
-        writeLines(summaryStream(ctx, out), [
-          `Published ${p.delta ? 'delta' : 'base'} CRL ${p.crlNumber} of ${p.crl.issuer.toWindowsString()}${p.baseCrlNumber !== undefined ? ` (base CRL ${p.baseCrlNumber})` : ''}`,
-          `  ThisUpdate:  ${isoSeconds(p.thisUpdate)}`,
-          `  NextUpdate:  ${isoSeconds(p.nextUpdate)}`,
-          `  Entries:     ${entries}`,
-          `  CertEnroll:  ${CERT_ENROLL_DIR}/${p.fileName} (${p.url})`,
-          ...(d
-            ? [
-                `Published delta CRL ${d.crlNumber} (base CRL ${p.crlNumber}): ${CERT_ENROLL_DIR}/${d.fileName} (${d.url})`,
-              ]
-            : []),
-          ...others.map(
-            (o) =>
-              `Published ${o.base.delta ? 'delta' : 'base'} CRL ${o.base.crlNumber} of the older CA key ${o.keyIndex} (${o.base.crl.entryCount} ${o.base.crl.entryCount === 1 ? 'entry' : 'entries'}): ${CERT_ENROLL_DIR}/${o.base.fileName}${o.delta ? `, delta CRL ${o.delta.crlNumber}: ${CERT_ENROLL_DIR}/${o.delta.fileName}` : ''}`,
-          ),
-          ...(written === null ? [] : [`Wrote ${written} (${enc === 'bin' ? 'DER' : 'PEM, CRLF'})`]),
-        ]);
-      return EXIT.ok;
-    });
+    return withCa(
+      ctx,
+      args,
+      NAME,
+      async (ca, dir) => {
+        // certutil -CRL publishes an issuing CA's base with its delta (publishBaseAndDelta), and
+        // does so for every CA key whose certificate has not expired: after a renewal with a new
+        // key, the certificates the older key signed still name its CRL (crlKeyIndexes).
+        const publishFor = async (keyIndex?: number) => {
+          const key = keyIndex === undefined ? {} : { keyIndex };
+          return delta || root
+            ? {
+                base: await ca.publishCrl({ delta, ...key, ...(root ? { authority: 'root' as const } : {}) }),
+              }
+            : await ca.publishBaseAndDelta(key);
+        };
+        const { base: p, delta: d } = await publishFor();
+        const older = ca.crlKeyIndexes(root ? 'root' : 'issuing').slice(1);
+        const others: { keyIndex: number; base: PublishedCrl; delta?: PublishedCrl }[] = [];
+        for (const keyIndex of older) others.push({ keyIndex, ...(await publishFor(keyIndex)) });
+        if (out !== undefined)
+          await writeOutput(ctx.io, out, enc === 'bin' ? p.crl.der : p.crl.toPem({ eol: '\r\n' }), { force });
+        const published = [
+          p,
+          ...(d ? [d] : []),
+          ...others.flatMap((o) => [o.base, ...(o.delta ? [o.delta] : [])]),
+        ];
+        await writeCertEnroll(ctx, dir, published.map(crlFile));
+        const written = out === undefined ? null : out === STDIO ? 'stdout' : resolvePath(ctx.io, out);
+        const entries = p.crl.entryCount;
+        if (format === 'json')
+          writeJson(ctx.io.stdout, {
+            issuer: p.crl.issuer.toWindowsString(),
+            delta: p.delta,
+            crlNumber: p.crlNumber,
+            baseCrlNumber: p.baseCrlNumber ?? null,
+            thisUpdate: isoSeconds(p.thisUpdate),
+            nextUpdate: isoSeconds(p.nextUpdate),
+            entries,
+            fileName: p.fileName,
+            url: p.url,
+            out: written,
+            deltaPublished: d ? { crlNumber: d.crlNumber, fileName: d.fileName, url: d.url } : null,
+            olderKeys: others.map((o) => ({
+              keyIndex: o.keyIndex,
+              delta: o.base.delta,
+              crlNumber: o.base.crlNumber,
+              fileName: o.base.fileName,
+              url: o.base.url,
+              entries: o.base.crl.entryCount,
+              deltaPublished: o.delta
+                ? { crlNumber: o.delta.crlNumber, fileName: o.delta.fileName, url: o.delta.url }
+                : null,
+            })),
+          });
+        else
+          writeLines(summaryStream(ctx, out), [
+            `Published ${p.delta ? 'delta' : 'base'} CRL ${p.crlNumber} of ${p.crl.issuer.toWindowsString()}${p.baseCrlNumber !== undefined ? ` (base CRL ${p.baseCrlNumber})` : ''}`,
+            `  ThisUpdate:  ${isoSeconds(p.thisUpdate)}`,
+            `  NextUpdate:  ${isoSeconds(p.nextUpdate)}`,
+            `  Entries:     ${entries}`,
+            `  CertEnroll:  ${CERT_ENROLL_DIR}/${p.fileName} (${p.url})`,
+            ...(d
+              ? [
+                  `Published delta CRL ${d.crlNumber} (base CRL ${p.crlNumber}): ${CERT_ENROLL_DIR}/${d.fileName} (${d.url})`,
+                ]
+              : []),
+            ...others.map(
+              (o) =>
+                `Published ${o.base.delta ? 'delta' : 'base'} CRL ${o.base.crlNumber} of the older CA key ${o.keyIndex} (${o.base.crl.entryCount} ${o.base.crl.entryCount === 1 ? 'entry' : 'entries'}): ${CERT_ENROLL_DIR}/${o.base.fileName}${o.delta ? `, delta CRL ${o.delta.crlNumber}: ${CERT_ENROLL_DIR}/${o.delta.fileName}` : ''}`,
+            ),
+            ...(written === null ? [] : [`Wrote ${written} (${enc === 'bin' ? 'DER' : 'PEM, CRLF'})`]),
+          ]);
+        return EXIT.ok;
+      },
+      { signs: true },
+    );
   },
 };

@@ -20,12 +20,14 @@ import {
   CERT_ENROLL_DIR,
   caDbLocation,
   caDir,
+  caKeyPassphrase,
   DB_OPTION,
   type DbLocation,
   DIR_OPTION,
   dbUrlText,
   describeDb,
   displayCaDir,
+  KEY_PASSPHRASE_OPTION,
   openAuthority,
   readCaConfig,
   writeCaConfig,
@@ -49,7 +51,7 @@ export const caInit: Command = {
   usage: [
     'ca init [--dir DIR] [--name CN] [--root-name CN | --standalone] [--key-type ec|rsa]',
     '    [--base-url URL] [--ldap CONFIG-DN [--ldap-server NAME] [--ldap-only]] [--attribute-san]',
-    '    [--attribute-end-date] [--db URL] [--format text|json]',
+    '    [--attribute-end-date] [--key-passphrase-file F] [--db URL] [--format text|json]',
   ],
   description: `Creates the CA hierarchy in DIR (default ./.certlab): a self-signed root CA and an issuing CA it signs (the "CA émettrice"), or with --standalone a single self-signed CA. The CA certificates carry what AD CS puts there (basic constraints, key usage, key identifiers, CA Version, CRL and AIA URLs under <base-url>/CertEnroll/). The request database is PGlite (embedded PostgreSQL) in DIR/db unless --db says otherwise; it holds the CA keys, so it is created with mode 0700. The CA certificates and first CRLs are published in DIR/${CERT_ENROLL_DIR} with AD CS's file names, and the names are recorded in DIR/${CA_CONFIG_FILE}. Running it again on the same DIR with the same names prints the CA (exit 0); with other names it is exit 1.`,
   options: [
@@ -104,12 +106,14 @@ export const caInit: Command = {
       help: 'Set EDITF_ATTRIBUTEENDDATE: ExpirationDate, or ValidityPeriod with ValidityPeriodUnits, request attributes may shorten the validity of the certificate.',
     },
     DB_OPTION,
+    KEY_PASSPHRASE_OPTION,
     FORMAT_OPTION,
   ],
   examples: [
     'ca init --dir ./pki',
     'ca init --dir ./pki --name "Contoso Issuing CA" --root-name "Contoso Root CA" --key-type ec',
     'ca init --dir ./lab --standalone --name "Fabrikam CA" --base-url http://pki.fabrikam.com',
+    'ca init --dir ./pki --key-passphrase-file ./ca-passphrase.txt',
   ],
   async run(ctx, args) {
     const format = choiceOption(args, 'format', ['text', 'json'], 'text', NAME);
@@ -145,6 +149,8 @@ export const caInit: Command = {
     const requested: CaConfig = { name, rootName, keyType, baseUrl, db: null, editFlags };
 
     const existing = await readCaConfig(dir);
+    const keyPassphrase = await caKeyPassphrase(ctx, args, NAME, existing, false);
+    const withPassphrase = keyPassphrase !== undefined ? { keyPassphrase } : {};
     if (existing) {
       if (existing.name !== name || existing.rootName !== rootName)
         throw failure(
@@ -152,7 +158,7 @@ export const caInit: Command = {
           'Use another --dir, or the same names to show it.',
         );
       const db = caDbLocation(ctx, args, dir, existing, NAME);
-      const ca = await openAuthority(existing, db);
+      const ca = await openAuthority(existing, db, withPassphrase);
       try {
         await report(ctx, format, ca, dir, db, 'exists', []);
       } finally {
@@ -169,6 +175,7 @@ export const caInit: Command = {
 
     const db = caDbLocation(ctx, args, dir, undefined, NAME);
     const { ca, published } = await createCaInDir(ctx, dir, requested, db, {
+      ...withPassphrase,
       ...(ldap ? { ldap } : {}),
       ...(ldapOnly ? { httpUrls: false } : {}),
     });
@@ -200,6 +207,8 @@ export async function createCaInDir(
     readonly signingWorkers?: number;
     readonly ldap?: LdapPublication;
     readonly httpUrls?: boolean;
+    /** The new CA keeps its private keys encrypted with this passphrase (ca.json records that it does). */
+    readonly keyPassphrase?: string;
   } = {},
 ): Promise<{ ca: CertificationAuthority; published: PublishedCrl[] }> {
   // PGlite lives in DIR; for PostgreSQL, DIR is made only once the server has answered.
@@ -214,7 +223,11 @@ export async function createCaInDir(
       // already held this CA (ca.json was removed) keeps its CRL numbers.
       if (!(await ca.latestCrl())) published.push(...(await ca.publishAllCrls()));
       await writeCertEnroll(ctx, dir, [...caCertificateFiles(ca), ...published.map(crlFile)]);
-      await writeCaConfig(dir, { ...requested, db: dbUrlText(db, dir) });
+      await writeCaConfig(dir, {
+        ...requested,
+        db: dbUrlText(db, dir),
+        ...(ca.keyProtection !== 'none' ? { keyProtection: 'passphrase' } : {}),
+      });
     }
     return { ca, published };
   } catch (e) {
@@ -271,6 +284,7 @@ async function report(
       standalone: ca.standalone,
       baseUrl: ca.points.baseUrl,
       editFlags: ca.editFlags,
+      keyProtection: ca.keyProtection,
       cas,
       templates,
       publishedCrls: published.map((p) => p.fileName),
@@ -289,6 +303,8 @@ async function report(
     `  Base URL:  ${ca.points.baseUrl}/${CERT_ENROLL_DIR}/`,
   ];
   if (ca.editFlags.length > 0) lines.push(`  EditFlags: ${ca.editFlags.join(', ')}`);
+  if (ca.keyProtection !== 'none')
+    lines.push('  CA keys:   encrypted with the key passphrase (--key-passphrase-file)');
   for (const c of cas) {
     const title = c.role === 'root' ? 'Root CA' : c.role === 'issuing' ? 'Issuing CA' : 'Standalone CA';
     lines.push('', `${title}: ${c.subject}`, ...caCertLines(c), ...caCrlLines(c));

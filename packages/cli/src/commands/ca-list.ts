@@ -3,7 +3,14 @@
 
 import { REQUEST_STATUSES, type RequestResult } from '@certlab/ca-sim';
 import { choiceOption } from '../args.js';
-import { commonNameOf, DB_OPTION, DIR_OPTION, requestJson, withCa } from '../ca-support.js';
+import {
+  commonNameOf,
+  DB_OPTION,
+  DIR_OPTION,
+  KEY_PASSPHRASE_OPTION,
+  requestJson,
+  withCa,
+} from '../ca-support.js';
 import { EXIT } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { FORMAT_OPTION } from '../common-options.js';
@@ -53,6 +60,7 @@ export const caList: Command = {
       help: 'Only requests with this status: issued, pending, denied or revoked.',
     },
     DB_OPTION,
+    KEY_PASSPHRASE_OPTION,
     FORMAT_OPTION,
   ],
   examples: [

@@ -11,6 +11,7 @@ import {
   DB_OPTION,
   DIR_OPTION,
   displayCaDir,
+  KEY_PASSPHRASE_OPTION,
   withCa,
   writeCertEnroll,
 } from '../ca-support.js';
@@ -39,6 +40,7 @@ export const caRenew: Command = {
       help: 'Keep the current key pair (certutil -renewCert ReuseKeys).',
     },
     DB_OPTION,
+    KEY_PASSPHRASE_OPTION,
     FORMAT_OPTION,
   ],
   examples: ['ca renew --dir ./pki', 'ca renew --dir ./pki --reuse-keys', 'ca renew --dir ./pki --root'],
@@ -46,67 +48,73 @@ export const caRenew: Command = {
     const format = choiceOption(args, 'format', ['text', 'json'], 'text', NAME);
     const reuseKeys = booleanOption(args, 'reuse-keys');
     const root = booleanOption(args, 'root');
-    return withCa(ctx, args, NAME, async (ca, dir) => {
-      if (root && ca.standalone)
-        throw usageError(
-          'this CA is standalone: it has no root CA to renew (renew it without --root).',
-          NAME,
-        );
-      const authority = root ? ('root' as const) : ('issuing' as const);
-      const previous = root ? ca.rootCertificate : ca.certificate;
-      const info = await ca.renew({ newKey: !reuseKeys, authority });
-      // renew() published the new key's first CRLs; look them up to write them out.
-      const crls: PublishedCrl[] = [];
-      if (!reuseKeys) {
-        const base = await ca.latestCrl({ keyIndex: info.keyIndex, authority });
-        const delta = root ? undefined : await ca.latestCrl({ keyIndex: info.keyIndex, delta: true });
-        for (const c of [base, delta]) if (c) crls.push(c);
-      }
-      await writeCertEnroll(ctx, dir, [...caCertificateFiles(ca), ...crls.map(crlFile)]);
-      const base = crls.find((c) => !c.delta);
-      const delta = crls.find((c) => c.delta);
-      const caVersion = `V${info.certIndex}.${info.keyIndex}`;
-      const shown = await caCertSummary(ca, root ? ca.rootName! : ca.name, info, base, delta);
-      const summary = {
-        ...shown,
-        authority,
-        newKey: !reuseKeys,
-        certIndex: info.certIndex,
-        keyIndex: info.keyIndex,
-        caVersion,
-        previousThumbprint: await previous.thumbprint(),
-      };
-      if (format === 'json') {
-        writeJson(ctx.io.stdout, summary);
+    return withCa(
+      ctx,
+      args,
+      NAME,
+      async (ca, dir) => {
+        if (root && ca.standalone)
+          throw usageError(
+            'this CA is standalone: it has no root CA to renew (renew it without --root).',
+            NAME,
+          );
+        const authority = root ? ('root' as const) : ('issuing' as const);
+        const previous = root ? ca.rootCertificate : ca.certificate;
+        const info = await ca.renew({ newKey: !reuseKeys, authority });
+        // renew() published the new key's first CRLs; look them up to write them out.
+        const crls: PublishedCrl[] = [];
+        if (!reuseKeys) {
+          const base = await ca.latestCrl({ keyIndex: info.keyIndex, authority });
+          const delta = root ? undefined : await ca.latestCrl({ keyIndex: info.keyIndex, delta: true });
+          for (const c of [base, delta]) if (c) crls.push(c);
+        }
+        await writeCertEnroll(ctx, dir, [...caCertificateFiles(ca), ...crls.map(crlFile)]);
+        const base = crls.find((c) => !c.delta);
+        const delta = crls.find((c) => c.delta);
+        const caVersion = `V${info.certIndex}.${info.keyIndex}`;
+        const shown = await caCertSummary(ca, root ? ca.rootName! : ca.name, info, base, delta);
+        const summary = {
+          ...shown,
+          authority,
+          newKey: !reuseKeys,
+          certIndex: info.certIndex,
+          keyIndex: info.keyIndex,
+          caVersion,
+          previousThumbprint: await previous.thumbprint(),
+        };
+        if (format === 'json') {
+          writeJson(ctx.io.stdout, summary);
+          return EXIT.ok;
+        }
+        const role = root ? 'root CA' : ca.standalone ? 'standalone CA' : 'issuing CA';
+        const lines = [
+          `Renewed the ${role} certificate ${reuseKeys ? 'with the same key' : 'with a new key'}: ${summary.subject}`,
+          `  CA Version:        ${caVersion} (certificate index ${info.certIndex}, key index ${info.keyIndex})`,
+          ...caCertLines(shown),
+          `  Renews:            ${summary.previousThumbprint}`,
+          ...caCrlLines(shown),
+        ];
+        const shownDir = displayCaDir(ctx, dir);
+        if (root)
+          lines.push(
+            '',
+            reuseKeys
+              ? 'The issuing CA certificate chains to either root certificate (same key).'
+              : 'The issuing CA certificate still chains to the previous root certificate; renew the issuing CA (certlab ca renew) for one that the new root key signs.',
+            `Install the new root certificate in the clients' trusted roots: certlab ca cert --dir ${shownDir} --root --out FILE`,
+          );
+        else
+          lines.push(
+            '',
+            reuseKeys
+              ? 'Certificates issued from now on are signed by the new certificate with the same key: they chain to either.'
+              : 'Certificates issued from now on are signed by the new key and name its CRL; those issued before stay valid, and ca crl goes on publishing their CRL.',
+            `Give clients the new CA certificate: certlab ca cert --dir ${shownDir} --out FILE`,
+          );
+        writeLines(ctx.io.stdout, lines);
         return EXIT.ok;
-      }
-      const role = root ? 'root CA' : ca.standalone ? 'standalone CA' : 'issuing CA';
-      const lines = [
-        `Renewed the ${role} certificate ${reuseKeys ? 'with the same key' : 'with a new key'}: ${summary.subject}`,
-        `  CA Version:        ${caVersion} (certificate index ${info.certIndex}, key index ${info.keyIndex})`,
-        ...caCertLines(shown),
-        `  Renews:            ${summary.previousThumbprint}`,
-        ...caCrlLines(shown),
-      ];
-      const shownDir = displayCaDir(ctx, dir);
-      if (root)
-        lines.push(
-          '',
-          reuseKeys
-            ? 'The issuing CA certificate chains to either root certificate (same key).'
-            : 'The issuing CA certificate still chains to the previous root certificate; renew the issuing CA (certlab ca renew) for one that the new root key signs.',
-          `Install the new root certificate in the clients' trusted roots: certlab ca cert --dir ${shownDir} --root --out FILE`,
-        );
-      else
-        lines.push(
-          '',
-          reuseKeys
-            ? 'Certificates issued from now on are signed by the new certificate with the same key: they chain to either.'
-            : 'Certificates issued from now on are signed by the new key and name its CRL; those issued before stay valid, and ca crl goes on publishing their CRL.',
-          `Give clients the new CA certificate: certlab ca cert --dir ${shownDir} --out FILE`,
-        );
-      writeLines(ctx.io.stdout, lines);
-      return EXIT.ok;
-    });
+      },
+      { signs: true },
+    );
   },
 };

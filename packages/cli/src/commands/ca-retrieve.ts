@@ -10,6 +10,7 @@ import {
   ENC_OPTION,
   encOption,
   encodingText,
+  KEY_PASSPHRASE_OPTION,
   requestJson,
   requireRequestId,
   withCa,
@@ -42,6 +43,7 @@ export const caRetrieve: Command = {
     OUT_OPTION,
     FORCE_OPTION,
     DB_OPTION,
+    KEY_PASSPHRASE_OPTION,
     FORMAT_OPTION,
   ],
   examples: [

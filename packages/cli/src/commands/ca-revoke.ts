@@ -4,7 +4,14 @@
 import type { CertificationAuthority, RequestResult } from '@certlab/ca-sim';
 import { CRL_REASONS, type CrlReason } from '@certlab/pki';
 import { choiceOption, stringOption } from '../args.js';
-import { DB_OPTION, DIR_OPTION, requestIdOption, requestJson, withCa } from '../ca-support.js';
+import {
+  DB_OPTION,
+  DIR_OPTION,
+  KEY_PASSPHRASE_OPTION,
+  requestIdOption,
+  requestJson,
+  withCa,
+} from '../ca-support.js';
 import { EXIT, usageError } from '../cli-error.js';
 import type { Command, ParsedArgs } from '../command.js';
 import { FORMAT_OPTION } from '../common-options.js';
@@ -87,6 +94,7 @@ export const caRevoke: Command = {
       help: 'Revocation reason: unspecified, keyCompromise, cACompromise, affiliationChanged, superseded, cessationOfOperation, certificateHold, privilegeWithdrawn, aACompromise, or its number.',
     },
     DB_OPTION,
+    KEY_PASSPHRASE_OPTION,
     FORMAT_OPTION,
   ],
   examples: [
@@ -118,7 +126,7 @@ export const caUnrevoke: Command = {
   usage: [`${UNREVOKE} [--dir DIR] (--serial HEX | --id N) [--format text|json]`],
   description:
     'Takes a certificate revoked with reason certificateHold off hold: it is valid again; the next delta CRL lists it as removeFromCRL when the current base CRL lists the hold (RFC 5280 §5.2.4), and the next CRLs no longer list it. Any other revocation is final: exit 1 [ERR_CA_REVOCATION_STATE].',
-  options: [DIR_OPTION, SERIAL_OPTION, ID_OPTION, DB_OPTION, FORMAT_OPTION],
+  options: [DIR_OPTION, SERIAL_OPTION, ID_OPTION, DB_OPTION, KEY_PASSPHRASE_OPTION, FORMAT_OPTION],
   examples: [`${UNREVOKE} --dir ./pki --serial 320000000165A57F231A6E4CC1000000000001`],
   async run(ctx, args) {
     const format = choiceOption(args, 'format', ['text', 'json'], 'text', UNREVOKE);

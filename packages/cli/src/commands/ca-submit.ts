@@ -17,6 +17,7 @@ import {
   ENC_OPTION,
   encOption,
   encodingText,
+  KEY_PASSPHRASE_OPTION,
   requestIdLines,
   requestJson,
   withCa,
@@ -152,6 +153,7 @@ export const caSubmit: Command = {
     },
     FORCE_OPTION,
     DB_OPTION,
+    KEY_PASSPHRASE_OPTION,
     FORMAT_OPTION,
   ],
   positionals: { names: ['REQ'], min: 1 },
@@ -215,28 +217,34 @@ export const caSubmit: Command = {
       ...(attributes.length > 0 ? { attributes } : {}),
       ...(requester ? { requester } : {}),
     };
-    return withCa(ctx, args, NAME, async (ca) => {
-      const r = await ca.submit(request, options);
-      let written: string | undefined;
-      if (out !== undefined && r.certificate) {
-        const certs = chain ? [r.certificate, ...caChainOf(ca, r.certificate)] : [r.certificate];
-        await writeOutput(ctx.io, out, encodeCertsrvCertificates(certs, enc, chain), { force });
-        written = out === STDIO ? 'stdout' : resolvePath(ctx.io, out);
-      }
-      if (format === 'json')
-        writeJson(ctx.io.stdout, { ...((await requestJson(r)) as object), out: written ?? null });
-      else {
-        const lines = [...requestIdLines(r), ...dispositionLines(r)];
-        if (written) lines.push(`Wrote the certificate to ${written} (${encodingText(enc, chain)})`);
-        else if (out !== undefined)
-          lines.push(`No certificate was written to ${out}: the request is ${r.disposition}.`);
-        if (r.disposition === 'pending')
-          lines.push(
-            `A CA officer issues it with 'certlab ca approve --id ${r.requestId}'; then 'certlab ca retrieve --id ${r.requestId} --out FILE'.`,
-          );
-        writeLines(summaryStream(ctx, out), lines);
-      }
-      return r.disposition === 'denied' ? EXIT.failed : EXIT.ok;
-    });
+    return withCa(
+      ctx,
+      args,
+      NAME,
+      async (ca) => {
+        const r = await ca.submit(request, options);
+        let written: string | undefined;
+        if (out !== undefined && r.certificate) {
+          const certs = chain ? [r.certificate, ...caChainOf(ca, r.certificate)] : [r.certificate];
+          await writeOutput(ctx.io, out, encodeCertsrvCertificates(certs, enc, chain), { force });
+          written = out === STDIO ? 'stdout' : resolvePath(ctx.io, out);
+        }
+        if (format === 'json')
+          writeJson(ctx.io.stdout, { ...((await requestJson(r)) as object), out: written ?? null });
+        else {
+          const lines = [...requestIdLines(r), ...dispositionLines(r)];
+          if (written) lines.push(`Wrote the certificate to ${written} (${encodingText(enc, chain)})`);
+          else if (out !== undefined)
+            lines.push(`No certificate was written to ${out}: the request is ${r.disposition}.`);
+          if (r.disposition === 'pending')
+            lines.push(
+              `A CA officer issues it with 'certlab ca approve --id ${r.requestId}'; then 'certlab ca retrieve --id ${r.requestId} --out FILE'.`,
+            );
+          writeLines(summaryStream(ctx, out), lines);
+        }
+        return r.disposition === 'denied' ? EXIT.failed : EXIT.ok;
+      },
+      { signs: true },
+    );
   },
 };

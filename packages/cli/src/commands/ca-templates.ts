@@ -18,6 +18,7 @@ import {
   CA_CONFIG_FILE,
   DB_OPTION,
   DIR_OPTION,
+  KEY_PASSPHRASE_OPTION,
   publishedTemplates,
   readCaConfig,
   type TemplateEntry,
@@ -59,6 +60,7 @@ export const caTemplates: Command = {
     },
     { name: 'remove', type: 'string', value: 'NAME', multiple: true, help: 'Stop issuing a template.' },
     DB_OPTION,
+    KEY_PASSPHRASE_OPTION,
     FORMAT_OPTION,
   ],
   examples: [

@@ -7,6 +7,7 @@ import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import {
+  CaError,
   type CertificationAuthority,
   type CertsrvLogEntry,
   type CertsrvServer,
@@ -27,9 +28,11 @@ import {
   type CaConfig,
   caDbLocation,
   caDir,
+  caKeyPassphrase,
   DB_OPTION,
   DIR_OPTION,
   describeDb,
+  KEY_PASSPHRASE_OPTION,
   openAuthority,
   readCaConfig,
 } from '../ca-support.js';
@@ -61,7 +64,8 @@ export const serve: Command = {
     'serve [--dir DIR] [--host H] [--port 8080] [--https-port 8443] [--no-https | --require-ssl]',
     '    [--user NAME:PASS]... [--admin NAME:PASS]... [--users FILE] [--domain NAME] [--lang en|fr]',
     '    [--ntlm [--no-negotiate] [--extended-protection none|allow|require] [--spn HTTP/NAME]...] [--no-basic]',
-    '    [--db URL] [--tls-name NAME]... [--key-type ec|rsa] [--workers N] [--log text|json|none] [--format text|json]',
+    '    [--db URL] [--key-passphrase-file F] [--tls-name NAME]... [--key-type ec|rsa] [--workers N]',
+    '    [--log text|json|none] [--format text|json]',
   ],
   description: `Serves /certsrv (home, CA certificate/chain/CRL downloads, saved-request and in-browser requests, certfnsh.asp results, pending checks), the anonymous /CertEnroll/ files, the administrator console /certsrv/admin/ and /health, answering as AD CS web enrollment does. Sign-in is HTTP Basic with the accounts of DIR/${USERS_FILE} (scrypt-hashed), and NTLM with --ntlm; --user and --admin add or replace accounts (administrators reach the console); the certlab user commands (list, add, set, remove) manage them and what the directory knows of them, and the running site applies every change of the file within a moment (a line in the log says so). With --ntlm the site also offers Windows Integrated authentication (Negotiate, NTLM; NTLMv2), and users.json keeps NT hashes from then on; --no-basic leaves HTTP Basic out; --require-ssl answers /certsrv over HTTP with IIS's 403 (Require SSL), leaving CertEnroll and /health on HTTP; --extended-protection allow|require turns on IIS's Extended Protection for NTLM sign-ins (KB5005413's mitigation of NTLM relay): over HTTPS the client's channel binding must name this site's certificate, over HTTP its SPN one of --spn (default HTTP/ with the CA's server name, each --tls-name, a specific --host, localhost, 127.0.0.1 and [::1]); require also refuses clients that send neither. On first start in a directory without a CA it creates one (a root and an issuing CA, as ca init does, with CDP/AIA URLs on this server), the accounts "user" and "admin" with generated passwords unless given, and a TLS certificate issued by the CA for localhost and each --tls-name (kept in DIR/${TLS_DIR}, renewed when it is 30 days from expiry or lacks a name); it prints the URLs, the CA thumbprint and the credentials. Passwords are printed only when generated. Request logs go to stderr (text on a terminal, JSON lines otherwise). Ctrl-C (SIGINT) or SIGTERM stops it gracefully: requests in flight finish.`,
   options: [
@@ -138,6 +142,7 @@ export const serve: Command = {
       help: 'Page language when the browser does not ask for one (default en).',
     },
     DB_OPTION,
+    KEY_PASSPHRASE_OPTION,
     {
       name: 'tls-name',
       type: 'string',
@@ -255,9 +260,21 @@ export const serve: Command = {
     );
     let ca: CertificationAuthority;
     try {
+      // Asked for at a terminal when the existing CA's keys are encrypted: the site signs.
+      const keyPassphrase = await caKeyPassphrase(ctx, args, NAME, existing, true);
+      const options = { signingWorkers, ...(keyPassphrase !== undefined ? { keyPassphrase } : {}) };
       ca = created
-        ? (await createCaInDir(ctx, dir, config, db, { signingWorkers })).ca
-        : await openAuthority(config, db, { signingWorkers });
+        ? (await createCaInDir(ctx, dir, config, db, options)).ca
+        : await openAuthority(config, db, options);
+      // Without signing workers a locked CA would open, then answer every submission with an
+      // error page: the site does not start.
+      if (ca.keyProtection === 'locked') {
+        await ca.close();
+        throw new CaError(
+          'ERR_CA_KEY_LOCKED',
+          "The CA's private keys are encrypted and the site signs: give serve the key passphrase with --key-passphrase-file F, or start it at a terminal to be asked for it.",
+        );
+      }
     } catch (e) {
       await accounts.release();
       throw e;

@@ -1,0 +1,149 @@
+// `--key-passphrase-file`: a CA whose private keys are kept encrypted (ca init records it in
+// ca.json). The commands that sign need the passphrase (exit 2 without it, before a request id is
+// used up; exit 2 for a wrong one), ask for it at a terminal, and the commands that only read the
+// database work without it. One PGlite CA for the file: opening it is the slow part.
+
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { openPgliteStore } from '@certlab/ca-sim';
+import { importPrivateKey } from '@certlab/pki';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { run } from '../src/index.js';
+import { type CliResult, cli, removeTempDirs, tempDir } from './helpers.js';
+
+const PASS = 'Tr0ub4dor&3 of the lab';
+let dir: string;
+let init: CliResult;
+
+beforeAll(async () => {
+  dir = await tempDir();
+  await writeFile(join(dir, 'pass.txt'), `${PASS}\n`);
+  await writeFile(join(dir, 'wrong.txt'), 'not the passphrase\n');
+  await writeFile(join(dir, 'empty.txt'), '\n');
+  init = await cli(
+    dir,
+    'ca',
+    'init',
+    '--dir',
+    'pki',
+    '--key-type',
+    'ec',
+    '--key-passphrase-file',
+    'pass.txt',
+  );
+  const csr = await cli(
+    dir,
+    ...['csr', 'new', '--new-key', 'ec', '--key-out', 'web.key', '--subject', 'CN=web01.contoso.com'],
+    ...['--dns', 'web01.contoso.com', '--out', 'web.req'],
+  );
+  expect(csr.code, csr.stderr).toBe(0);
+}, 120_000);
+afterAll(removeTempDirs);
+
+const submit = (...extra: string[]) =>
+  cli(dir, 'ca', 'submit', '--dir', 'pki', 'web.req', '--template', 'WebServer', ...extra);
+
+function requestIds(list: CliResult): number[] {
+  return (JSON.parse(list.stdout) as { requestId: number }[]).map((r) => r.requestId);
+}
+
+describe('ca init --key-passphrase-file', () => {
+  it('keeps the CA keys encrypted in the database and says so in ca.json and the report', async () => {
+    expect(init.code, init.stderr).toBe(0);
+    expect(init.stdout).toContain('CA keys:   encrypted with the key passphrase');
+    expect(init.stdout).not.toContain(PASS);
+    const config = JSON.parse(await readFile(join(dir, 'pki', 'ca.json'), 'utf8')) as Record<string, unknown>;
+    expect(config.keyProtection).toBe('passphrase');
+    expect(JSON.stringify(config)).not.toContain(PASS);
+    // The first CRLs were signed at init: the keys were usable then.
+    expect(init.stdout).toMatch(/Contoso Issuing CA\.crl/);
+  });
+
+  it('the database holds EncryptedPrivateKeyInfo that only the passphrase opens', async () => {
+    const store = await openPgliteStore({ dataDir: join(dir, 'pki', 'db') });
+    try {
+      const setup = await store.initializeCa(() => Promise.reject(new Error('expected the CA')));
+      expect(setup.certificates).toHaveLength(2);
+      for (const row of setup.certificates) {
+        await expect(importPrivateKey(row.privateKey)).rejects.toMatchObject({
+          code: 'ERR_PKI_KEY_ENCRYPTED',
+        });
+        await importPrivateKey(row.privateKey, { password: PASS });
+      }
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('commands over a CA with encrypted keys', () => {
+  it('ca submit without the passphrase is exit 2 naming the option, and uses up no request id', async () => {
+    const before = requestIds(await cli(dir, 'ca', 'list', '--dir', 'pki', '--format', 'json'));
+    const r = await submit();
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--key-passphrase-file');
+    expect(r.stderr).toContain('[ERR_CA_KEY_LOCKED]');
+    const after = requestIds(await cli(dir, 'ca', 'list', '--dir', 'pki', '--format', 'json'));
+    expect(after).toEqual(before);
+  });
+
+  it('a wrong passphrase is exit 2 [ERR_CA_KEY_PASSPHRASE], an empty one exit 2, and neither is echoed', async () => {
+    const wrong = await submit('--key-passphrase-file', 'wrong.txt');
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('[ERR_CA_KEY_PASSPHRASE]');
+    expect(wrong.stderr).not.toContain('not the passphrase');
+    const empty = await submit('--key-passphrase-file', 'empty.txt');
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/empty/);
+  });
+
+  it('with the passphrase: submit issues, crl and renew sign; list and retrieve read without it', async () => {
+    const r = await submit('--key-passphrase-file', 'pass.txt', '--out', 'web.cer');
+    expect(r.code, r.stderr).toBe(0);
+    const id = Number(/^RequestId: (\d+)$/m.exec(r.stdout)![1]);
+    const got = await cli(dir, 'ca', 'retrieve', '--dir', 'pki', '--id', String(id), '--out', 'again.cer');
+    expect(got.code, got.stderr).toBe(0);
+    expect(await readFile(join(dir, 'again.cer'), 'utf8')).toBe(await readFile(join(dir, 'web.cer'), 'utf8'));
+    const crlLocked = await cli(dir, 'ca', 'crl', '--dir', 'pki');
+    expect(crlLocked.code).toBe(2);
+    expect(crlLocked.stderr).toContain('[ERR_CA_KEY_LOCKED]');
+    const crl = await cli(dir, 'ca', 'crl', '--dir', 'pki', '--key-passphrase-file', 'pass.txt');
+    expect(crl.code, crl.stderr).toBe(0);
+    const renew = await cli(dir, 'ca', 'renew', '--dir', 'pki', '--key-passphrase-file', 'pass.txt');
+    expect(renew.code, renew.stderr).toBe(0);
+    // The renewed key is encrypted too: the next submission needs the passphrase again.
+    expect((await submit()).code).toBe(2);
+    expect((await submit('--key-passphrase-file', 'pass.txt')).code).toBe(0);
+  });
+
+  it('asks for the passphrase at a terminal, without echoing it', async () => {
+    const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: (_raw: boolean) => stdin });
+    let stdout = '';
+    let stderr = '';
+    const pending = run(['ca', 'submit', '--dir', 'pki', 'web.req', '--template', 'WebServer'], {
+      stdout: { write: (c: string | Uint8Array) => (stdout += String(c)) },
+      stderr: { write: (c: string | Uint8Array) => (stderr += String(c)) },
+      stdin,
+      cwd: dir,
+      isTTY: true,
+    });
+    await vi.waitFor(() => expect(stderr).toContain('Key passphrase of the CA "Contoso Issuing CA": '), {
+      timeout: 30_000,
+    });
+    stdin.write(`${PASS}\r`);
+    expect(await pending, stderr).toBe(0);
+    expect(stdout).toMatch(/Issued/);
+    expect(stderr + stdout).not.toContain(PASS);
+  });
+
+  it('a passphrase for a CA whose keys are plain is exit 2', async () => {
+    const d = await tempDir();
+    const made = await cli(d, 'ca', 'init', '--dir', 'pki', '--key-type', 'ec', '--standalone');
+    expect(made.code, made.stderr).toBe(0);
+    await writeFile(join(d, 'pass.txt'), `${PASS}\n`);
+    const r = await cli(d, 'ca', 'list', '--dir', 'pki', '--key-passphrase-file', 'pass.txt');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unencrypted');
+  });
+});
