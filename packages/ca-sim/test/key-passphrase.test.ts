@@ -15,6 +15,8 @@ import {
   createMemoryStore,
   manualClock,
   type RequestStore,
+  startCertsrv,
+  UserDirectory,
 } from '../src/index.js';
 import { makeCsr } from './support/csr.js';
 import { HAVE_OPENSSL, runOpenssl } from './support/openssl.js';
@@ -137,6 +139,15 @@ describe('createAuthority({ keyPassphrase })', () => {
     await expect(locked.approve(pending.requestId)).rejects.toMatchObject({ code: 'ERR_CA_KEY_LOCKED' });
     expect((await locked.retrieve(pending.requestId)).disposition).toBe('pending');
     expect((await ca.approve(pending.requestId)).disposition).toBe('issued');
+  });
+
+  it('certsrv refuses to start over a locked CA, and serves one opened with the passphrase', async () => {
+    const users = new UserDirectory('CONTOSO');
+    await expect(startCertsrv({ ca: await reopen(store), users, port: 0 })).rejects.toMatchObject({
+      code: 'ERR_CA_KEY_LOCKED',
+    });
+    const server = await startCertsrv({ ca: await reopen(store, PASS), users, port: 0 });
+    await server.close();
   });
 
   it('refuses a wrong passphrase at open, and a locked CA with signing workers', async () => {

@@ -149,7 +149,8 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 }
 
 /**
- * Starts certsrv. The CA is not closed by {@link CertsrvServer.close}: its owner closes it.
+ * Starts certsrv. The CA is not closed by {@link CertsrvServer.close}: its owner closes it. A CA
+ * whose keys are encrypted must have been opened with its key passphrase (ERR_CA_KEY_LOCKED).
  *
  * @example
  * ```ts
@@ -172,6 +173,12 @@ export async function startCertsrv(options: CertsrvListenOptions): Promise<Certs
     throw new CaError(
       'ERR_CA_OPTIONS_INVALID',
       'requireSsl leaves /certsrv to HTTPS: give the https listener (key and cert) too.',
+    );
+  // A CA opened without its key passphrase would answer every submission with an error page.
+  if (options.ca.keyProtection === 'locked')
+    throw new CaError(
+      'ERR_CA_KEY_LOCKED',
+      "The CA's private keys are encrypted and certsrv signs: open the CA with its key passphrase (createAuthority's keyPassphrase) before starting the site.",
     );
   const host = options.host ?? '127.0.0.1';
   const t = options.timeouts ?? {};
