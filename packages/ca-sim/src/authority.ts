@@ -164,7 +164,9 @@ export interface AuthorityOptions {
    * right (`ERR_CA_KEY_PASSPHRASE`, checked at once). A CA with encrypted keys opened without it
    * reads its database (retrieve, list, published CRLs) and refuses what needs a key
    * (`ERR_CA_KEY_LOCKED`: submit, approve, CRL publication, renewal, signing workers) before
-   * anything is recorded. Given for a CA whose keys are not encrypted: `ERR_CA_OPTIONS_INVALID`.
+   * anything is recorded. Given for a CA whose keys are not encrypted: `ERR_CA_OPTIONS_INVALID`
+   * (give it one with {@link CertificationAuthority.setKeyPassphrase}, which also changes or
+   * removes one).
    *
    * @example
    * ```ts
@@ -400,7 +402,7 @@ export class CertificationAuthority {
   readonly #skew: number;
   readonly #officer: string;
   readonly #keySpec: KeySpec;
-  readonly #protection: KeyProtection;
+  #protection: KeyProtection;
   #certs: LoadedCaCert[];
   readonly #pool: SigningPool | undefined;
   readonly #randomBlock = new Uint8Array(4096);
@@ -540,6 +542,43 @@ export class CertificationAuthority {
   get keyProtection(): 'none' | 'passphrase' | 'locked' {
     if (!this.#protection.encrypted) return 'none';
     return this.#protection.passphrase === undefined ? 'locked' : 'passphrase';
+  }
+
+  /**
+   * Sets, changes or (with undefined) removes the CA's key passphrase: every CA key, of every
+   * generation, is stored again, encrypted with the new passphrase or as plain PKCS #8, in one
+   * transaction of the store ({@link RequestStore.replaceCaKeys}). The CA must have been opened
+   * with its current passphrase, if it has one (ERR_CA_KEY_LOCKED). A server running over the
+   * same database keeps the keys it decrypted; it needs the new passphrase at its next start.
+   * Each key costs two 600,000-iteration PBKDF2 runs (about half a second).
+   *
+   * @example
+   * ```ts
+   * const ca = await createAuthority({ name: 'Contoso Issuing CA', db, create: false });
+   * await ca.setKeyPassphrase(await readFile('ca.pass', 'utf8')); // the keys are encrypted from now on
+   * ```
+   */
+  async setKeyPassphrase(passphrase: string | undefined): Promise<void> {
+    if (passphrase !== undefined && (typeof passphrase !== 'string' || passphrase === ''))
+      throw new CaError('ERR_CA_OPTIONS_INVALID', 'The key passphrase must be a non-empty string.');
+    this.#checkUnlocked();
+    if (!this.store.replaceCaKeys)
+      throw new CaError(
+        'ERR_CA_OPTIONS_INVALID',
+        `The ${this.store.kind} request store cannot replace the CA's keys (it has no replaceCaKeys).`,
+      );
+    const next: KeyProtection =
+      passphrase === undefined ? { encrypted: false } : { encrypted: true, passphrase };
+    const keys = [];
+    for (const c of this.#certs)
+      keys.push({
+        authority: c.authority,
+        certIndex: c.certIndex,
+        privateKey: await storedKey(await c.key(), next),
+      });
+    await this.store.replaceCaKeys(keys, next.encrypted ? 'passphrase' : undefined);
+    // The loaded keys stay as they are: only how the database keeps them changed.
+    this.#protection = next;
   }
 
   /** ERR_CA_KEY_LOCKED before an operation that signs records anything. */
@@ -1706,7 +1745,7 @@ export async function createAuthority(options: AuthorityOptions): Promise<Certif
   if (!encrypted && passphrase !== undefined)
     throw new CaError(
       'ERR_CA_OPTIONS_INVALID',
-      `The CA "${cfg.name}" keeps its private keys unencrypted (it was created without a key passphrase): open it without one.`,
+      `The CA "${cfg.name}" keeps its private keys unencrypted (it was created without a key passphrase): open it without one, then give it one with setKeyPassphrase (certlab ca passphrase).`,
     );
   const protection: KeyProtection = encrypted ? { encrypted, passphrase } : { encrypted };
   const loaded = setup.certificates.map((row) => ({ row, cert: loadCaCert(row, protection) }));

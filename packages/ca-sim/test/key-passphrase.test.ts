@@ -184,6 +184,49 @@ describe('createAuthority({ keyPassphrase })', () => {
     }
   });
 
+  it('setKeyPassphrase: protects a CA made without one, changes it, removes it', async () => {
+    const own = createMemoryStore();
+    const made = await createAuthority({ ...NAMES, db: own, clock });
+    await made.renew({ newKey: true });
+    const plainRows = (await storedSetup(own)).certificates;
+    await made.setKeyPassphrase(PASS);
+    expect(made.keyProtection).toBe('passphrase');
+    let setup = await storedSetup(own);
+    expect(setup.config.keyProtection).toBe('passphrase');
+    expect(setup.certificates).toHaveLength(3);
+    for (const row of setup.certificates) {
+      await expect(importPrivateKey(row.privateKey)).rejects.toMatchObject({ code: 'ERR_PKI_KEY_ENCRYPTED' });
+      const plain = plainRows.find((p) => p.authority === row.authority && p.certIndex === row.certIndex)!;
+      // The same key, now encrypted.
+      expect(await (await importPrivateKey(row.privateKey, { password: PASS })).toPkcs8()).toEqual(
+        plain.privateKey,
+      );
+    }
+    // The CA goes on signing, and a later open needs the passphrase.
+    expect((await made.submit((await makeCsr()).toPem(), { template: 'WebServer' })).disposition).toBe(
+      'issued',
+    );
+    expect((await reopen(own)).keyProtection).toBe('locked');
+    const reopened = await reopen(own, PASS);
+    await reopened.setKeyPassphrase('another passphrase');
+    await expect(reopen(own, PASS)).rejects.toMatchObject({ code: 'ERR_CA_KEY_PASSPHRASE' });
+    const changed = await reopen(own, 'another passphrase');
+    await expect((await reopen(own)).setKeyPassphrase(PASS)).rejects.toMatchObject({
+      code: 'ERR_CA_KEY_LOCKED',
+    });
+    await changed.setKeyPassphrase(undefined);
+    setup = await storedSetup(own);
+    expect(setup.config.keyProtection).toBeUndefined();
+    expect(setup.certificates.map((c) => [...c.privateKey])).toEqual(plainRows.map((c) => [...c.privateKey]));
+    const plainAgain = await reopen(own);
+    expect(plainAgain.keyProtection).toBe('none');
+    expect((await plainAgain.submit((await makeCsr()).toPem(), { template: 'WebServer' })).disposition).toBe(
+      'issued',
+    );
+    await expect(plainAgain.setKeyPassphrase('')).rejects.toMatchObject({ code: 'ERR_CA_OPTIONS_INVALID' });
+    await own.close();
+  });
+
   it('refuses a passphrase for a CA whose keys are plain, and an empty passphrase', async () => {
     const plain = createMemoryStore();
     const ca = await createAuthority({ ...NAMES, db: plain, clock });

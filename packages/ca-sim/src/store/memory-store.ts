@@ -3,9 +3,11 @@
 // process.
 
 import { CaError } from '../errors.js';
+import { checkCaKeyRows } from './ca-key-rows.js';
 import type {
   AuthorityRole,
   CaCertificateRow,
+  CaKeyRow,
   CaSetup,
   CertificateRow,
   CrlRow,
@@ -92,6 +94,21 @@ class MemoryRequestStore implements RequestStore {
           `The ${row.authority} CA already has a certificate with index ${row.certIndex}.`,
         );
       this.#caCerts.push(row);
+    });
+  }
+
+  async replaceCaKeys(keys: readonly CaKeyRow[], keyProtection: 'passphrase' | undefined): Promise<void> {
+    this.#open();
+    await this.#lock.run(async () => {
+      if (!this.#setup) throw new CaError('ERR_CA_STORE', 'The store holds no CA.');
+      checkCaKeyRows(this.#caCerts, keys);
+      const byId = new Map(keys.map((k) => [`${k.authority}/${k.certIndex}`, k.privateKey]));
+      this.#caCerts = this.#caCerts.map((c) => ({
+        ...c,
+        privateKey: byId.get(`${c.authority}/${c.certIndex}`)!,
+      }));
+      const { keyProtection: _old, ...config } = this.#setup.config;
+      this.#setup = { ...this.#setup, config: keyProtection ? { ...config, keyProtection } : config };
     });
   }
 

@@ -31,9 +31,26 @@ export interface CaCertificateRow {
   readonly keyIndex: number;
   /** DER certificate. */
   readonly certificate: Uint8Array;
-  /** PKCS #8 DER private key (the simulator keeps it in the database, unencrypted). */
+  /**
+   * PKCS #8 DER private key: PrivateKeyInfo, or EncryptedPrivateKeyInfo when the CA has a key
+   * passphrase (its setting `keyProtection` is `passphrase`).
+   */
   readonly privateKey: Uint8Array;
   readonly createdAt: Date;
+}
+
+/**
+ * The new stored key of one CA certificate, for {@link RequestStore.replaceCaKeys}.
+ *
+ * @example
+ * ```ts
+ * const row: CaKeyRow = { authority: 'root', certIndex: 0, privateKey: await key.toEncryptedPkcs8(passphrase) };
+ * ```
+ */
+export interface CaKeyRow {
+  readonly authority: AuthorityRole;
+  readonly certIndex: number;
+  readonly privateKey: Uint8Array;
 }
 
 /**
@@ -206,6 +223,20 @@ export interface RequestStore {
   initializeCa(create: () => Promise<CaSetup>): Promise<CaSetup>;
   /** Adds a CA certificate (a renewal). ERR_CA_STORE if (authority, certIndex) exists. */
   addCaCertificate(row: CaCertificateRow): Promise<void>;
+  /**
+   * Replaces the stored private key of every CA certificate, and the CA setting `keyProtection`
+   * (set to `passphrase`, or removed when undefined), in one transaction: a key passphrase set,
+   * changed or removed. `keys` must name every CA certificate the store holds, no more: a key
+   * left under the old protection could not be read any more, so a CA renewed meanwhile (by
+   * another process on the same database) is ERR_CA_STORE and nothing changes. Optional: a store
+   * without it cannot change a CA's key passphrase.
+   *
+   * @example
+   * ```ts
+   * await store.replaceCaKeys?.([{ authority: 'issuing', certIndex: 0, privateKey: encrypted }], 'passphrase');
+   * ```
+   */
+  replaceCaKeys?(keys: readonly CaKeyRow[], keyProtection: 'passphrase' | undefined): Promise<void>;
   /** Allocates the next request id, calls `build` with it and stores the result atomically. */
   insertRequest(build: (requestId: number) => Promise<NewRequestRow>): Promise<RequestRow>;
   /**

@@ -4,10 +4,12 @@
 
 import type { RequestStatus } from '../disposition.js';
 import { CaError } from '../errors.js';
+import { checkCaKeyRows } from './ca-key-rows.js';
 import { MIGRATIONS, type MigrateOptions, migrate } from './migrations.js';
 import type {
   AuthorityRole,
   CaCertificateRow,
+  CaKeyRow,
   CaSetup,
   CertificateRow,
   CrlRow,
@@ -231,6 +233,21 @@ export class SqlRequestStore implements RequestStore {
             `The ${row.authority} CA already has a certificate with index ${row.certIndex}.`,
           );
         await this.#insertCaCert(tx, row);
+      }),
+    );
+  }
+
+  replaceCaKeys(keys: readonly CaKeyRow[], keyProtection: 'passphrase' | undefined): Promise<void> {
+    return this.#run("Replacing the CA's keys", () =>
+      this.#client.transaction(async (tx) => {
+        // The setup lock: a renewal (addCaCertificate) in another process waits for this one.
+        await tx.query(SQL.advisoryLock);
+        const { rows } = await tx.query<Row>(SQL.selectCaCertificates);
+        if (rows.length === 0) throw new CaError('ERR_CA_STORE', 'The store holds no CA.');
+        checkCaKeyRows(rows.map(caCertFrom), keys);
+        for (const k of keys) await tx.query(SQL.updateCaKey, [k.authority, k.certIndex, k.privateKey]);
+        await tx.query(SQL.deleteConfig, ['keyProtection']);
+        if (keyProtection) await tx.query(SQL.insertConfig, ['keyProtection', keyProtection]);
       }),
     );
   }

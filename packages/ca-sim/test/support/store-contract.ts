@@ -95,6 +95,48 @@ export function storeContract(name: string, factory: () => Promise<RequestStore>
       await expect(s.addCaCertificate(caRow(1))).rejects.toSatisfy((e) => isCaError(e, 'ERR_CA_STORE'));
     });
 
+    it('replaces every CA key and the keyProtection setting at once, or nothing when a key is missing', async () => {
+      const s = await fresh();
+      expect(s.replaceCaKeys).toBeTypeOf('function');
+      await expect(s.replaceCaKeys!([], 'passphrase')).rejects.toSatisfy((e) => isCaError(e, 'ERR_CA_STORE'));
+      const create = async () => ({
+        config: { name: 'Contoso Issuing CA', rootName: '' },
+        certificates: [caRow(0)],
+      });
+      await s.initializeCa(create);
+      await s.addCaCertificate(caRow(1));
+      const key = (certIndex: number, b: number) => ({
+        authority: 'issuing' as const,
+        certIndex,
+        privateKey: Uint8Array.of(b, certIndex),
+      });
+      await s.replaceCaKeys!([key(0, 7), key(1, 7)], 'passphrase');
+      let now = await s.initializeCa(create);
+      expect(now.config.keyProtection).toBe('passphrase');
+      expect(now.config.name).toBe('Contoso Issuing CA');
+      expect(now.certificates.map((c) => [...c.privateKey])).toEqual([
+        [7, 0],
+        [7, 1],
+      ]);
+      expect(now.certificates.map((c) => [...c.certificate])).toEqual([
+        [1, 2, 3, 0],
+        [1, 2, 3, 1],
+      ]);
+      // A key missing, named twice, or unknown: nothing changes.
+      for (const bad of [[key(0, 9)], [key(0, 9), key(0, 9)], [key(0, 9), key(1, 9), key(2, 9)]])
+        await expect(s.replaceCaKeys!(bad, undefined)).rejects.toSatisfy((e) => isCaError(e, 'ERR_CA_STORE'));
+      now = await s.initializeCa(create);
+      expect(now.config.keyProtection).toBe('passphrase');
+      expect(now.certificates.map((c) => c.privateKey[0])).toEqual([7, 7]);
+      await s.replaceCaKeys!([key(1, 8), key(0, 8)], undefined);
+      now = await s.initializeCa(create);
+      expect(now.config.keyProtection).toBeUndefined();
+      expect(now.certificates.map((c) => [...c.privateKey])).toEqual([
+        [8, 0],
+        [8, 1],
+      ]);
+    });
+
     it('createAuthority({ create: false }) refuses a store without a CA and writes nothing; it opens one that has it', async () => {
       const s = await fresh();
       const options = {
