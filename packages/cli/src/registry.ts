@@ -7,6 +7,7 @@ import { caCrl } from './commands/ca-crl.js';
 import { caEditFlags } from './commands/ca-editflags.js';
 import { caInit } from './commands/ca-init.js';
 import { caList } from './commands/ca-list.js';
+import { caPassphrase } from './commands/ca-passphrase.js';
 import { caRenew } from './commands/ca-renew.js';
 import { caRetrieve } from './commands/ca-retrieve.js';
 import { caRevoke, caUnrevoke } from './commands/ca-revoke.js';
@@ -63,6 +64,7 @@ export const NOUNS: readonly Noun[] = [
       caUnrevoke,
       caCrl,
       caRenew,
+      caPassphrase,
       caList,
       caCert,
       caTemplates,

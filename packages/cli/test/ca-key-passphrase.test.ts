@@ -147,3 +147,107 @@ describe('commands over a CA with encrypted keys', () => {
     expect(r.stderr).toContain('unencrypted');
   });
 });
+
+describe('ca passphrase', () => {
+  it('gives a CA made without one a key passphrase, changes it, and removes it', async () => {
+    const d = await tempDir();
+    expect((await cli(d, 'ca', 'init', '--dir', 'pki', '--key-type', 'ec', '--standalone')).code).toBe(0);
+    expect(
+      (
+        await cli(
+          d,
+          'csr',
+          'new',
+          '--new-key',
+          'ec',
+          '--key-out',
+          'w.key',
+          '--subject',
+          'CN=w',
+          '--out',
+          'w.req',
+        )
+      ).code,
+    ).toBe(0);
+    await writeFile(join(d, 'one.txt'), 'first passphrase\n');
+    await writeFile(join(d, 'two.txt'), 'second passphrase\n');
+    const ca = (...a: string[]) => cli(d, 'ca', ...a, '--dir', 'pki');
+    const sub = (...a: string[]) => ca('submit', 'w.req', '--template', 'WebServer', ...a);
+    const protection = async () =>
+      (JSON.parse(await readFile(join(d, 'pki', 'ca.json'), 'utf8')) as { keyProtection?: string })
+        .keyProtection;
+
+    const bad = await ca('passphrase', '--remove', '--new-passphrase-file', 'one.txt');
+    expect(bad.code).toBe(2);
+    const none = await ca('passphrase');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('--new-passphrase-file');
+
+    const set = await ca('passphrase', '--new-passphrase-file', 'one.txt');
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toContain('The CA key is stored encrypted with the new key passphrase');
+    expect(await protection()).toBe('passphrase');
+    expect((await sub()).code).toBe(2);
+    expect((await sub('--key-passphrase-file', 'one.txt')).code).toBe(0);
+
+    const locked = await ca('passphrase', '--new-passphrase-file', 'two.txt');
+    expect(locked.code).toBe(2);
+    expect(locked.stderr).toContain('[ERR_CA_KEY_LOCKED]');
+    const change = await ca(
+      'passphrase',
+      '--key-passphrase-file',
+      'one.txt',
+      '--new-passphrase-file',
+      'two.txt',
+    );
+    expect(change.code, change.stderr).toBe(0);
+    expect((await sub('--key-passphrase-file', 'one.txt')).stderr).toContain('[ERR_CA_KEY_PASSPHRASE]');
+    expect((await sub('--key-passphrase-file', 'two.txt')).code).toBe(0);
+
+    const removed = await ca(
+      'passphrase',
+      '--key-passphrase-file',
+      'two.txt',
+      '--remove',
+      '--format',
+      'json',
+    );
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(JSON.parse(removed.stdout)).toEqual({ keyProtection: 'none', keys: 1 });
+    expect(await protection()).toBeUndefined();
+    expect((await sub()).code).toBe(0);
+    for (const r of [set, change, removed])
+      expect(r.stdout + r.stderr).not.toMatch(/first|second passphrase/);
+  });
+
+  it('at a terminal, asks for the new passphrase twice and changes nothing when they differ', async () => {
+    const d = await tempDir();
+    expect((await cli(d, 'ca', 'init', '--dir', 'pki', '--key-type', 'ec', '--standalone')).code).toBe(0);
+    const typed = async (answers: string[]) => {
+      const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: (_raw: boolean) => stdin });
+      let stderr = '';
+      const pending = run(['ca', 'passphrase', '--dir', 'pki'], {
+        stdout: { write: () => true },
+        stderr: { write: (c: string | Uint8Array) => (stderr += String(c)) },
+        stdin,
+        cwd: d,
+        isTTY: true,
+      });
+      for (const [i, prompt] of ['New key passphrase of the CA: ', 'The same again: '].entries()) {
+        await vi.waitFor(() => expect(stderr).toContain(prompt), { timeout: 30_000 });
+        stdin.write(`${answers[i]}\r`);
+      }
+      return { code: await pending, stderr };
+    };
+    const differ = await typed(['one passphrase', 'another one']);
+    expect(differ.code).toBe(2);
+    expect(differ.stderr).toContain('the two passphrases differ');
+    const config = JSON.parse(await readFile(join(d, 'pki', 'ca.json'), 'utf8')) as Record<string, unknown>;
+    expect(config.keyProtection).toBeUndefined();
+    const same = await typed(['typed passphrase', 'typed passphrase']);
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stderr).not.toContain('typed passphrase');
+    await writeFile(join(d, 'typed.txt'), 'typed passphrase\n');
+    expect((await cli(d, 'ca', 'crl', '--dir', 'pki', '--key-passphrase-file', 'typed.txt')).code).toBe(0);
+  });
+});
