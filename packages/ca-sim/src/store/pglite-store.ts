@@ -4,7 +4,7 @@
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { CaError } from '../errors.js';
 import { type DirectoryLock, lockDataDirectory } from './directory-lock.js';
 import type { MigrateOptions } from './migrations.js';
@@ -59,17 +59,17 @@ export function pgliteClient(db: PgliteDatabase): SqlClient {
   };
 }
 
-/** The client of {@link openPgliteStore}: closing it also releases the directory's lock. */
 /**
- * PostgreSQL's start parameters for the embedded database: PGlite's own, with a 16 MB buffer pool
- * (shared_buffers) instead of initdb's 128 MB. PGlite sets up the whole pool in WebAssembly at
- * every start: at 128 MB that was about 350 ms of a 1.1 s open, plus a 300 ms stall of the event
- * loop right after it, and 110 MB of resident memory, on every certlab command that opens the CA.
- * A CA database's working set (the newest requests, the indexes, the CRLs) fits in 16 MB many
- * times over, and the operating system's page cache keeps the rest of the files.
+ * PostgreSQL's start parameters for the embedded database, after PGlite's own: a 16 MB buffer
+ * pool (shared_buffers) instead of initdb's 128 MB. PGlite sets up the whole pool in WebAssembly at
+ * every start: at 128 MB that was about 350 ms of a 1.1 s open and 110 MB of resident memory, on
+ * every certlab command that opens the CA. A CA database's working set (the newest requests, the
+ * indexes, the CRLs) fits in 16 MB many times over, and the operating system's page cache keeps
+ * the rest of the files.
  */
-const START_PARAMS: readonly string[] = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+const START_PARAMS: readonly string[] = ['-c', 'shared_buffers=16MB'];
 
+/** The client of {@link openPgliteStore}: closing it also releases the directory's lock. */
 function lockedClient(db: PgliteDatabase, lock: DirectoryLock | undefined): SqlClient {
   const client = pgliteClient(db);
   if (!lock) return client;
@@ -220,7 +220,9 @@ export async function openPgliteStore(options: PgliteStoreOptions = {}): Promise
       await restrictDataDirectory(dataDir);
       lock = await lockDataDirectory(dataDir);
     }
-    db = await PGlite.create(dataDir, { startParams: [...START_PARAMS] });
+    // Loaded on first use (about 65 ms): commands that never open a database do not pay for it.
+    const { PGlite } = await import('@electric-sql/pglite');
+    db = await PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, ...START_PARAMS] });
   } catch (cause) {
     await lock?.release();
     if (cause instanceof CaError) throw cause;

@@ -4,7 +4,6 @@
 // transaction-scoped advisory locks (pg_advisory_xact_lock) and the row locks the SQL store takes
 // hold across processes until COMMIT.
 
-import pg from 'pg';
 import { CaError } from '../errors.js';
 import type { MigrateOptions } from './migrations.js';
 import type { RequestStore } from './request-store.js';
@@ -157,9 +156,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       'ERR_CA_OPTIONS_INVALID',
       'openPostgresStore() needs { connectionString: "postgres://…" } or { pool }.',
     );
+  // `pg` is loaded on first use (about 90 ms): a process on PGlite or memory never pays for it.
   const pool: PgPool =
     options.pool ??
-    new pg.Pool({
+    new (await import('pg')).default.Pool({
       connectionString: options.connectionString,
       ...(options.max !== undefined ? { max: options.max } : {}),
     });
