@@ -6,9 +6,13 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { importPrivateKey, readCertificates } from '@certlab/pki';
+import { importPrivateKey, PkiError, readCertificates } from '@certlab/pki';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attemptAsync, coded, Outcomes } from '../../../test/support/coded.js';
+import { mutate, mutationsArb } from '../../../test/support/mutate.js';
 import {
+  CaError,
   type CaSetup,
   type CertificationAuthority,
   createAuthority,
@@ -242,4 +246,48 @@ describe('createAuthority({ keyPassphrase })', () => {
     });
     await ca.close();
   });
+
+  it('a damaged encrypted key row: the CA opens and signs, or refuses with a coded error (fast-check)', async () => {
+    const setup = await storedSetup(store);
+    // The current issuing key: the one an open checks and a submission signs with.
+    const current = Math.max(
+      ...setup.certificates.filter((c) => c.authority === 'issuing').map((c) => c.certIndex),
+    );
+    const o = new Outcomes();
+    const accepts = [coded(CaError, 'ERR_CA_'), coded(PkiError, 'ERR_PKI_')];
+    await fc.assert(
+      fc.asyncProperty(mutationsArb(2), async (ms) => {
+        const damaged: CaSetup = {
+          config: setup.config,
+          certificates: setup.certificates.map((c) =>
+            c.authority === 'issuing' && c.certIndex === current
+              ? { ...c, privateKey: mutate(c.privateKey, ms) }
+              : c,
+          ),
+        };
+        const own = createMemoryStore();
+        await own.initializeCa(async () => damaged);
+        // PBKDF2 as the mutated parameters ask, up to pki's 10,000,000 iterations: seconds, not more.
+        await attemptAsync(
+          'open and submit',
+          o,
+          accepts,
+          async () => {
+            const ca = await createAuthority({
+              ...NAMES,
+              db: own,
+              clock,
+              create: false,
+              keyPassphrase: PASS,
+            });
+            return ca.submit((await makeCsr()).toPem(), { template: 'WebServer' });
+          },
+          30_000,
+        );
+        await own.close();
+      }),
+      { seed: 20261202, numRuns: 40 },
+    );
+    expect(o.failed, 'some damaged rows are refused').toBeGreaterThan(0);
+  }, 300_000);
 });
