@@ -1,7 +1,9 @@
 // The real executable: src/bin.ts run by Node through tsx, as a user would run the built bin.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -26,4 +28,27 @@ describe('bin', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe("certlab: unknown command 'frobnicate'.\nRun 'certlab --help' for usage.\n");
   });
+
+  it('runs a CA command end to end, its embedded PostgreSQL on V8 Liftoff alone (all but serve)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'certlab-bin-'));
+    try {
+      const init = spawnSync(
+        'node',
+        [...NODE_ARGS, 'ca', 'init', '--dir', dir, '--key-type', 'ec', '--standalone'],
+        {
+          cwd: root,
+          encoding: 'utf8',
+        },
+      );
+      expect(init.status, init.stderr).toBe(0);
+      const list = spawnSync('node', [...NODE_ARGS, 'ca', 'list', '--dir', dir, '--format', 'json'], {
+        cwd: root,
+        encoding: 'utf8',
+      });
+      expect(list.status, list.stderr).toBe(0);
+      expect(JSON.parse(list.stdout)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
