@@ -6,6 +6,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   BUILT_IN_TEMPLATES,
+  CaError,
   type CertEnrollFile,
   type CertificateTemplate,
   type CertificationAuthority,
@@ -590,6 +591,15 @@ export async function withCa<T>(
   );
   try {
     return await fn(ca, dir);
+  } catch (e) {
+    // The library's sentence names its option too; here only the command line's applies.
+    if (isCaError(e, 'ERR_CA_KEY_LOCKED'))
+      throw new CaError(
+        'ERR_CA_KEY_LOCKED',
+        `${command} signs with the CA's private keys, which are encrypted: give the key passphrase with --key-passphrase-file F (at a terminal, the command asks for it).`,
+        { cause: e },
+      );
+    throw e;
   } finally {
     await ca.close();
   }

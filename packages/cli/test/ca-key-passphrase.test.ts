@@ -82,8 +82,9 @@ describe('commands over a CA with encrypted keys', () => {
     const before = requestIds(await cli(dir, 'ca', 'list', '--dir', 'pki', '--format', 'json'));
     const r = await submit();
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--key-passphrase-file');
-    expect(r.stderr).toContain('[ERR_CA_KEY_LOCKED]');
+    expect(r.stderr).toBe(
+      "certlab: ca submit signs with the CA's private keys, which are encrypted: give the key passphrase with --key-passphrase-file F (at a terminal, the command asks for it). [ERR_CA_KEY_LOCKED]\n",
+    );
     const after = requestIds(await cli(dir, 'ca', 'list', '--dir', 'pki', '--format', 'json'));
     expect(after).toEqual(before);
   });
