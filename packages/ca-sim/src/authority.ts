@@ -47,6 +47,7 @@ import { decodeRequestInput, type RequestInput } from './request-encoding.js';
 import { adcsSerialNumber, randomSerialPrefix } from './serial-number.js';
 import { type IssuerMaterial, SigningPool } from './signing-pool.js';
 import { STANDARD_TEMPLATES } from './standard-templates.js';
+import { KEY_PROTECTION_SETTING } from './store/ca-key-rows.js';
 import { createMemoryStore } from './store/memory-store.js';
 import type {
   AuthorityRole,
@@ -281,8 +282,16 @@ type KeyProtection =
   | { readonly encrypted: false }
   | { readonly encrypted: true; readonly passphrase: string | undefined };
 
-/** The `ca_config` entry of a CA whose keys are encrypted with its key passphrase. */
-const KEY_PROTECTION_CONFIG = 'keyProtection';
+/**
+ * The protection of keys stored from now on: plain without a passphrase, encrypted with one.
+ * ERR_CA_OPTIONS_INVALID for a passphrase that is not a non-empty string (`what` names it).
+ */
+function protectionWith(passphrase: string | undefined, what: string): KeyProtection {
+  if (passphrase === undefined) return { encrypted: false };
+  if (typeof passphrase !== 'string' || passphrase === '')
+    throw new CaError('ERR_CA_OPTIONS_INVALID', `${what} must be a non-empty string.`);
+  return { encrypted: true, passphrase };
+}
 
 function keyLocked(): CaError {
   return new CaError(
@@ -559,16 +568,13 @@ export class CertificationAuthority {
    * ```
    */
   async setKeyPassphrase(passphrase: string | undefined): Promise<void> {
-    if (passphrase !== undefined && (typeof passphrase !== 'string' || passphrase === ''))
-      throw new CaError('ERR_CA_OPTIONS_INVALID', 'The key passphrase must be a non-empty string.');
+    const next = protectionWith(passphrase, 'The key passphrase');
     this.#checkUnlocked();
     if (!this.store.replaceCaKeys)
       throw new CaError(
         'ERR_CA_OPTIONS_INVALID',
         `The ${this.store.kind} request store cannot replace the CA's keys (it has no replaceCaKeys).`,
       );
-    const next: KeyProtection =
-      passphrase === undefined ? { encrypted: false } : { encrypted: true, passphrase };
     const keys = [];
     for (const c of this.#certs)
       keys.push({
@@ -1620,11 +1626,8 @@ export async function createAuthority(options: AuthorityOptions): Promise<Certif
         `editFlags: ${String(flag)} is not an EditFlag certlab honours (${EDIT_FLAGS.join(', ')}).`,
       );
   const passphrase = options.keyPassphrase;
-  if (passphrase !== undefined && (typeof passphrase !== 'string' || passphrase === ''))
-    throw new CaError('ERR_CA_OPTIONS_INVALID', 'keyPassphrase must be a non-empty string.');
   // The keys a new CA makes: encrypted when it is given a passphrase.
-  const created: KeyProtection =
-    passphrase === undefined ? { encrypted: false } : { encrypted: true, passphrase };
+  const created = protectionWith(passphrase, 'keyPassphrase');
   const serverDnsName = options.serverDnsName ?? hostOf(baseUrl);
   const spec = keySpec(options);
   const setup = await store.initializeCa(async () => {
@@ -1725,7 +1728,7 @@ export async function createAuthority(options: AuthorityOptions): Promise<Certif
             }
           : {}),
         ...(options.httpUrls === false ? { httpUrls: 'false' } : {}),
-        ...(created.encrypted ? { [KEY_PROTECTION_CONFIG]: 'passphrase' } : {}),
+        ...(created.encrypted ? { [KEY_PROTECTION_SETTING]: 'passphrase' } : {}),
         keySpec: JSON.stringify(spec),
         serialPrefix: String(randomSerialPrefix()),
       },
@@ -1741,7 +1744,7 @@ export async function createAuthority(options: AuthorityOptions): Promise<Certif
   const workers = options.signingWorkers;
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 0 || workers > 64))
     throw new CaError('ERR_CA_OPTIONS_INVALID', 'signingWorkers must be an integer from 0 to 64.');
-  const encrypted = cfg[KEY_PROTECTION_CONFIG] === 'passphrase';
+  const encrypted = cfg[KEY_PROTECTION_SETTING] === 'passphrase';
   if (!encrypted && passphrase !== undefined)
     throw new CaError(
       'ERR_CA_OPTIONS_INVALID',

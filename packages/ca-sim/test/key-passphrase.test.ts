@@ -36,13 +36,18 @@ function storedSetup(store: RequestStore): Promise<CaSetup> {
 }
 
 /** A CA over `store` that is not closed by the test (closing it would close the shared store). */
-function reopen(store: RequestStore, keyPassphrase?: string): Promise<CertificationAuthority> {
+function reopen(
+  store: RequestStore,
+  keyPassphrase?: string,
+  extra: { signingWorkers?: number } = {},
+): Promise<CertificationAuthority> {
   return createAuthority({
     ...NAMES,
     db: store,
     clock,
     create: false,
     ...(keyPassphrase !== undefined ? { keyPassphrase } : {}),
+    ...extra,
   });
 }
 
@@ -159,22 +164,15 @@ describe('createAuthority({ keyPassphrase })', () => {
       code: 'ERR_CA_KEY_PASSPHRASE',
       cause: expect.objectContaining({ code: 'ERR_PKI_KEY_PASSWORD' }),
     });
-    await expect(
-      createAuthority({ ...NAMES, db: store, clock, create: false, signingWorkers: 1 }),
-    ).rejects.toMatchObject({ code: 'ERR_CA_KEY_LOCKED' });
+    await expect(reopen(store, undefined, { signingWorkers: 1 })).rejects.toMatchObject({
+      code: 'ERR_CA_KEY_LOCKED',
+    });
   });
 
   it('signs on workers with the passphrase (the workers get the decrypted key)', async () => {
     const own = createMemoryStore();
     await createAuthority({ ...NAMES, db: own, clock, keyPassphrase: PASS });
-    const ca = await createAuthority({
-      ...NAMES,
-      db: own,
-      clock,
-      create: false,
-      keyPassphrase: PASS,
-      signingWorkers: 1,
-    });
+    const ca = await reopen(own, PASS, { signingWorkers: 1 });
     try {
       const r = await ca.submit((await makeCsr()).toPem(), { template: 'WebServer' });
       expect(r.disposition).toBe('issued');
@@ -235,9 +233,7 @@ describe('createAuthority({ keyPassphrase })', () => {
     const plain = createMemoryStore();
     const ca = await createAuthority({ ...NAMES, db: plain, clock });
     expect(ca.keyProtection).toBe('none');
-    await expect(
-      createAuthority({ ...NAMES, db: plain, clock, create: false, keyPassphrase: PASS }),
-    ).rejects.toMatchObject({
+    await expect(reopen(plain, PASS)).rejects.toMatchObject({
       code: 'ERR_CA_OPTIONS_INVALID',
       message: expect.stringContaining('unencrypted'),
     });
@@ -273,13 +269,7 @@ describe('createAuthority({ keyPassphrase })', () => {
           o,
           accepts,
           async () => {
-            const ca = await createAuthority({
-              ...NAMES,
-              db: own,
-              clock,
-              create: false,
-              keyPassphrase: PASS,
-            });
+            const ca = await reopen(own, PASS);
             return ca.submit((await makeCsr()).toPem(), { template: 'WebServer' });
           },
           30_000,

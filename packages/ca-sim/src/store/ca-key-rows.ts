@@ -1,8 +1,24 @@
-// The check both store implementations make before RequestStore.replaceCaKeys writes anything.
-// Not exported from the package: the stores' own helper.
+// What the CA and the store implementations share about the CA's stored keys: the setting that
+// says they are encrypted, and the check before RequestStore.replaceCaKeys writes anything.
+// Not exported from the package.
 
 import { CaError } from '../errors.js';
 import type { AuthorityRole, CaKeyRow } from './request-store.js';
+
+/** The CA setting (`ca_config` key) whose value `passphrase` says the CA keys are encrypted. */
+export const KEY_PROTECTION_SETTING = 'keyProtection';
+
+/**
+ * One CA certificate's identity among the CA's rows: authority and certificate index.
+ *
+ * @example
+ * ```ts
+ * caKeyId({ authority: 'issuing', certIndex: 1 }); // 'issuing/1'
+ * ```
+ */
+export function caKeyId(r: { readonly authority: AuthorityRole; readonly certIndex: number }): string {
+  return `${r.authority}/${r.certIndex}`;
+}
 
 /**
  * Checks that `keys` name each CA certificate of `current` exactly once (see
@@ -17,9 +33,8 @@ export function checkCaKeyRows(
   current: readonly { authority: AuthorityRole; certIndex: number }[],
   keys: readonly CaKeyRow[],
 ): void {
-  const id = (r: { authority: AuthorityRole; certIndex: number }) => `${r.authority}/${r.certIndex}`;
-  const want = new Set(current.map(id));
-  const got = new Set(keys.map(id));
+  const want = new Set(current.map(caKeyId));
+  const got = new Set(keys.map(caKeyId));
   if (got.size !== keys.length || got.size !== want.size || [...got].some((k) => !want.has(k)))
     throw new CaError(
       'ERR_CA_STORE',

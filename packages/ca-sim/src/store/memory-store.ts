@@ -3,7 +3,7 @@
 // process.
 
 import { CaError } from '../errors.js';
-import { checkCaKeyRows } from './ca-key-rows.js';
+import { caKeyId, checkCaKeyRows, KEY_PROTECTION_SETTING } from './ca-key-rows.js';
 import type {
   AuthorityRole,
   CaCertificateRow,
@@ -102,13 +102,13 @@ class MemoryRequestStore implements RequestStore {
     await this.#lock.run(async () => {
       if (!this.#setup) throw new CaError('ERR_CA_STORE', 'The store holds no CA.');
       checkCaKeyRows(this.#caCerts, keys);
-      const byId = new Map(keys.map((k) => [`${k.authority}/${k.certIndex}`, k.privateKey]));
-      this.#caCerts = this.#caCerts.map((c) => ({
-        ...c,
-        privateKey: byId.get(`${c.authority}/${c.certIndex}`)!,
-      }));
-      const { keyProtection: _old, ...config } = this.#setup.config;
-      this.#setup = { ...this.#setup, config: keyProtection ? { ...config, keyProtection } : config };
+      const byId = new Map(keys.map((k) => [caKeyId(k), k.privateKey]));
+      this.#caCerts = this.#caCerts.map((c) => ({ ...c, privateKey: byId.get(caKeyId(c))! }));
+      const { [KEY_PROTECTION_SETTING]: _old, ...config } = this.#setup.config;
+      this.#setup = {
+        ...this.#setup,
+        config: keyProtection ? { ...config, [KEY_PROTECTION_SETTING]: keyProtection } : config,
+      };
     });
   }
 

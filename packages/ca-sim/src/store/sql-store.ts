@@ -4,7 +4,7 @@
 
 import type { RequestStatus } from '../disposition.js';
 import { CaError } from '../errors.js';
-import { checkCaKeyRows } from './ca-key-rows.js';
+import { checkCaKeyRows, KEY_PROTECTION_SETTING } from './ca-key-rows.js';
 import { MIGRATIONS, type MigrateOptions, migrate } from './migrations.js';
 import type {
   AuthorityRole,
@@ -246,8 +246,8 @@ export class SqlRequestStore implements RequestStore {
         if (rows.length === 0) throw new CaError('ERR_CA_STORE', 'The store holds no CA.');
         checkCaKeyRows(rows.map(caCertFrom), keys);
         for (const k of keys) await tx.query(SQL.updateCaKey, [k.authority, k.certIndex, k.privateKey]);
-        await tx.query(SQL.deleteConfig, ['keyProtection']);
-        if (keyProtection) await tx.query(SQL.insertConfig, ['keyProtection', keyProtection]);
+        await tx.query(SQL.deleteConfig, [KEY_PROTECTION_SETTING]);
+        if (keyProtection) await tx.query(SQL.insertConfig, [KEY_PROTECTION_SETTING, keyProtection]);
       }),
     );
   }

@@ -13,17 +13,15 @@ import {
   writeCaConfig,
 } from '../ca-support.js';
 import { CliError, EXIT, usageError } from '../cli-error.js';
-import type { Command, CommandContext, ParsedArgs } from '../command.js';
+import type { Command, CommandContext } from '../command.js';
 import { FORMAT_OPTION } from '../common-options.js';
 import { writeJson, writeLines } from '../output.js';
 import { passwordOption, promptPassword } from '../password.js';
 
 const NAME = 'ca passphrase';
 
-/** The new passphrase: --new-passphrase-file, or typed twice at a terminal. */
-async function newPassphrase(ctx: CommandContext, args: ParsedArgs): Promise<string> {
-  const given = await passwordOption(ctx, args, NAME, 'new-passphrase');
-  if (given !== undefined) return given;
+/** The new passphrase typed twice at a terminal (without --new-passphrase-file). */
+async function typedPassphrase(ctx: CommandContext): Promise<string> {
   const first = await promptPassword(ctx, 'New key passphrase of the CA: ');
   if (first === undefined)
     throw usageError('give the new passphrase with --new-passphrase-file F (or --remove).', NAME);
@@ -64,13 +62,15 @@ export const caPassphrase: Command = {
     const remove = booleanOption(args, 'remove');
     if (remove && stringOption(args, 'new-passphrase-file') !== undefined)
       throw usageError('--new-passphrase-file and --remove exclude each other.', NAME);
+    // The file is read before the CA is opened: a missing or empty one fails at once.
+    const fromFile = remove ? undefined : await passwordOption(ctx, args, NAME, 'new-passphrase');
     return withCa(
       ctx,
       args,
       NAME,
       async (ca, dir) => {
         // Read before anything changes: a mistyped confirmation leaves the CA as it was.
-        const next = remove ? undefined : await newPassphrase(ctx, args);
+        const next = remove ? undefined : (fromFile ?? (await typedPassphrase(ctx)));
         await ca.setKeyPassphrase(next);
         const config = await readCaConfig(dir);
         if (config) {
