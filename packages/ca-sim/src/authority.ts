@@ -749,7 +749,7 @@ export class CertificationAuthority {
       privateKey: await storedKey(key, this.#protection),
       createdAt: now,
     };
-    await this.store.addCaCertificate(row);
+    await this.store.addCaCertificate(row, this.#protection.encrypted ? 'passphrase' : undefined);
     if (authority === 'issuing' && this.#pool)
       // The workers get the key decrypted: they never see the passphrase.
       this.#pool.addIssuer({

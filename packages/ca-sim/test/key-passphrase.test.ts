@@ -229,6 +229,35 @@ describe('createAuthority({ keyPassphrase })', () => {
     await own.close();
   });
 
+  it('a renewal by a process that opened the CA before another changed its key passphrase is refused, nothing stored', async () => {
+    const shared = createMemoryStore();
+    await createAuthority({ ...NAMES, db: shared, clock });
+    // Two processes on one database: `early` opens the plain CA, then `other` encrypts its keys.
+    const early = await reopen(shared);
+    await (await reopen(shared)).setKeyPassphrase(PASS);
+    await expect(early.renew({ newKey: true })).rejects.toMatchObject({
+      code: 'ERR_CA_STORE',
+      message: expect.stringContaining('open the CA again with the passphrase'),
+    });
+    // Had the plain key been stored, the encrypted CA could not be opened any more.
+    let setup = await storedSetup(shared);
+    expect(setup.certificates).toHaveLength(2);
+    const current = await reopen(shared, PASS);
+    await current.renew();
+    // And the other way: the passphrase removed while an encrypted CA was open.
+    const encrypted = await reopen(shared, PASS);
+    await current.setKeyPassphrase(undefined);
+    await expect(encrypted.renew()).rejects.toMatchObject({
+      code: 'ERR_CA_STORE',
+      message: expect.stringContaining('passphrase was removed'),
+    });
+    setup = await storedSetup(shared);
+    expect(setup.certificates).toHaveLength(3);
+    for (const row of setup.certificates) await importPrivateKey(row.privateKey);
+    expect((await reopen(shared)).keyProtection).toBe('none');
+    await shared.close();
+  });
+
   it('refuses a passphrase for a CA whose keys are plain, and an empty passphrase', async () => {
     const plain = createMemoryStore();
     const ca = await createAuthority({ ...NAMES, db: plain, clock });

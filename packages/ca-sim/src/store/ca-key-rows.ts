@@ -9,6 +9,27 @@ import type { AuthorityRole, CaKeyRow } from './request-store.js';
 export const KEY_PROTECTION_SETTING = 'keyProtection';
 
 /**
+ * Checks that the CA's keys are still under the protection `expected` (the stored setting
+ * `keyProtection`) before a renewal adds a key encrypted, or not, accordingly: another process
+ * may have set or removed the key passphrase since this one opened the CA, and a key stored under
+ * the other protection could not be read any more. ERR_CA_STORE otherwise.
+ *
+ * @example
+ * ```ts
+ * checkKeyProtection(config.keyProtection, 'passphrase');
+ * ```
+ */
+export function checkKeyProtection(stored: string | undefined, expected: 'passphrase' | undefined): void {
+  if ((stored === 'passphrase') === (expected === 'passphrase')) return;
+  throw new CaError(
+    'ERR_CA_STORE',
+    expected
+      ? "The CA's key passphrase was removed by another process since this one opened the CA: nothing was stored; open the CA again, then renew."
+      : "The CA's keys were given a key passphrase by another process since this one opened the CA: nothing was stored; open the CA again with the passphrase, then renew.",
+  );
+}
+
+/**
  * One CA certificate's identity among the CA's rows: authority and certificate index.
  *
  * @example

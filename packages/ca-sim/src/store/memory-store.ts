@@ -3,7 +3,7 @@
 // process.
 
 import { CaError } from '../errors.js';
-import { caKeyId, checkCaKeyRows, KEY_PROTECTION_SETTING } from './ca-key-rows.js';
+import { caKeyId, checkCaKeyRows, checkKeyProtection, KEY_PROTECTION_SETTING } from './ca-key-rows.js';
 import type {
   AuthorityRole,
   CaCertificateRow,
@@ -85,9 +85,10 @@ class MemoryRequestStore implements RequestStore {
     });
   }
 
-  async addCaCertificate(row: CaCertificateRow): Promise<void> {
+  async addCaCertificate(row: CaCertificateRow, keyProtection: 'passphrase' | undefined): Promise<void> {
     this.#open();
     await this.#lock.run(async () => {
+      checkKeyProtection(this.#setup?.config[KEY_PROTECTION_SETTING], keyProtection);
       if (this.#caCerts.some((c) => c.authority === row.authority && c.certIndex === row.certIndex))
         throw new CaError(
           'ERR_CA_STORE',

@@ -221,8 +221,18 @@ export interface RequestStore {
    * a lock so that two processes opening one database create the CA once.
    */
   initializeCa(create: () => Promise<CaSetup>): Promise<CaSetup>;
-  /** Adds a CA certificate (a renewal). ERR_CA_STORE if (authority, certIndex) exists. */
-  addCaCertificate(row: CaCertificateRow): Promise<void>;
+  /**
+   * Adds a CA certificate (a renewal). ERR_CA_STORE if (authority, certIndex) exists, or if the
+   * CA setting `keyProtection` is no longer `keyProtection` (the protection `row.privateKey` was
+   * stored under): another process set or removed the key passphrase since this one opened the CA
+   * (see {@link replaceCaKeys}).
+   *
+   * @example
+   * ```ts
+   * await store.addCaCertificate(row, encrypted ? 'passphrase' : undefined);
+   * ```
+   */
+  addCaCertificate(row: CaCertificateRow, keyProtection: 'passphrase' | undefined): Promise<void>;
   /**
    * Replaces the stored private key of every CA certificate, and the CA setting `keyProtection`
    * (set to `passphrase`, or removed when undefined), in one transaction: a key passphrase set,

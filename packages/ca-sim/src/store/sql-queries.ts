@@ -22,6 +22,7 @@ export const SQL = {
   selectConfig: 'SELECT key, value FROM ca_config ORDER BY key',
   insertConfig: 'INSERT INTO ca_config (key, value) VALUES ($1, $2)',
   deleteConfig: 'DELETE FROM ca_config WHERE key = $1',
+  selectConfigValue: 'SELECT value FROM ca_config WHERE key = $1',
   updateCaKey: 'UPDATE ca_certificates SET private_key = $3 WHERE authority = $1 AND cert_index = $2',
   selectCaCertificates: `SELECT authority, cert_index, key_index, certificate, private_key, created_at
     FROM ca_certificates ORDER BY authority, cert_index`,

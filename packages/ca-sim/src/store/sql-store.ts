@@ -4,7 +4,7 @@
 
 import type { RequestStatus } from '../disposition.js';
 import { CaError } from '../errors.js';
-import { checkCaKeyRows, KEY_PROTECTION_SETTING } from './ca-key-rows.js';
+import { checkCaKeyRows, checkKeyProtection, KEY_PROTECTION_SETTING } from './ca-key-rows.js';
 import { MIGRATIONS, type MigrateOptions, migrate } from './migrations.js';
 import type {
   AuthorityRole,
@@ -222,10 +222,16 @@ export class SqlRequestStore implements RequestStore {
     ]);
   }
 
-  addCaCertificate(row: CaCertificateRow): Promise<void> {
+  addCaCertificate(row: CaCertificateRow, keyProtection: 'passphrase' | undefined): Promise<void> {
     return this.#run('Adding a CA certificate', () =>
       this.#client.transaction(async (tx) => {
+        // The setup lock: a key passphrase change (replaceCaKeys) in another process waits for this one.
         await tx.query(SQL.advisoryLock);
+        const stored = await tx.query<Row>(SQL.selectConfigValue, [KEY_PROTECTION_SETTING]);
+        checkKeyProtection(
+          stored.rows[0] === undefined ? undefined : String(stored.rows[0].value),
+          keyProtection,
+        );
         const { rows } = await tx.query<Row>(SQL.selectCaCertificates);
         if (rows.some((r) => r.authority === row.authority && num(r.cert_index) === row.certIndex))
           throw new CaError(

@@ -89,13 +89,15 @@ export function storeContract(name: string, factory: () => Promise<RequestStore>
       expect(b.certificates).toHaveLength(1);
       expect([...b.certificates[0]!.certificate]).toEqual([1, 2, 3, 0]);
       expect(b.certificates[0]!.createdAt.getTime()).toBe(T0.getTime());
-      await s.addCaCertificate(caRow(1));
+      await s.addCaCertificate(caRow(1), undefined);
       const c = await s.initializeCa(create);
       expect(c.certificates.map((x) => x.certIndex)).toEqual([0, 1]);
-      await expect(s.addCaCertificate(caRow(1))).rejects.toSatisfy((e) => isCaError(e, 'ERR_CA_STORE'));
+      await expect(s.addCaCertificate(caRow(1), undefined)).rejects.toSatisfy((e) =>
+        isCaError(e, 'ERR_CA_STORE'),
+      );
     });
 
-    it('replaces every CA key and the keyProtection setting at once, or nothing when a key is missing', async () => {
+    it('replaces every CA key and the keyProtection setting at once, or nothing when a key is missing; a renewal under the other protection is refused', async () => {
       const s = await fresh();
       expect(s.replaceCaKeys).toBeTypeOf('function');
       await expect(s.replaceCaKeys!([], 'passphrase')).rejects.toSatisfy((e) => isCaError(e, 'ERR_CA_STORE'));
@@ -104,7 +106,7 @@ export function storeContract(name: string, factory: () => Promise<RequestStore>
         certificates: [caRow(0)],
       });
       await s.initializeCa(create);
-      await s.addCaCertificate(caRow(1));
+      await s.addCaCertificate(caRow(1), undefined);
       const key = (certIndex: number, b: number) => ({
         authority: 'issuing' as const,
         certIndex,
@@ -135,6 +137,18 @@ export function storeContract(name: string, factory: () => Promise<RequestStore>
         [8, 0],
         [8, 1],
       ]);
+      // A renewal stores its key under the protection its process opened the CA with: refused
+      // when another process changed it since, nothing added.
+      await expect(s.addCaCertificate(caRow(2), 'passphrase')).rejects.toSatisfy((e) =>
+        isCaError(e, 'ERR_CA_STORE'),
+      );
+      await s.replaceCaKeys!([key(0, 9), key(1, 9)], 'passphrase');
+      await expect(s.addCaCertificate(caRow(2), undefined)).rejects.toSatisfy((e) =>
+        isCaError(e, 'ERR_CA_STORE'),
+      );
+      expect((await s.initializeCa(create)).certificates.map((c) => c.certIndex)).toEqual([0, 1]);
+      await s.addCaCertificate(caRow(2), 'passphrase');
+      expect((await s.initializeCa(create)).certificates.map((c) => c.certIndex)).toEqual([0, 1, 2]);
     });
 
     it('createAuthority({ create: false }) refuses a store without a CA and writes nothing; it opens one that has it', async () => {
