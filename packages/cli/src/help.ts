@@ -1,7 +1,7 @@
 // Help text, generated from the command specs so options and help never drift apart.
 
 import type { Command, OptionSpec } from './command.js';
-import { ALL_COMMANDS, NOUNS, type Noun, STANDALONE, verbOf } from './registry.js';
+import { ALL_COMMANDS, loadCommands, NOUNS, type Noun, STANDALONE, verbOf } from './registry.js';
 
 const WIDTH = 100;
 
@@ -71,14 +71,15 @@ export function commandHelp(command: Command): string {
 }
 
 /**
- * The help of a noun: its verbs.
+ * The help of a noun: its verbs (loaded, for their summaries).
  *
  * @example
  * ```ts
- * nounHelp(NOUNS[0]);
+ * await nounHelp(NOUNS[0]);
  * ```
  */
-export function nounHelp(noun: Noun): string {
+export async function nounHelp(noun: Noun): Promise<string> {
+  const verbs = await loadCommands(noun.verbs);
   const lines = [
     `certlab ${noun.name}: ${noun.summary}`,
     '',
@@ -86,7 +87,7 @@ export function nounHelp(noun: Noun): string {
     `  certlab ${noun.name} <verb> [options]`,
     '',
     'Verbs:',
-    ...table(noun.verbs.map((c) => [verbOf(c), c.summary])),
+    ...table(verbs.map((c) => [verbOf(c), c.summary])),
     '',
     `Run 'certlab ${noun.name} <verb> --help' for the options of a verb.`,
   ];
@@ -94,14 +95,15 @@ export function nounHelp(noun: Noun): string {
 }
 
 /**
- * The top-level help.
+ * The top-level help: every command (all loaded, for their summaries).
  *
  * @example
  * ```ts
- * mainHelp('0.1.0');
+ * await mainHelp('0.1.0');
  * ```
  */
-export function mainHelp(version: string): string {
+export async function mainHelp(version: string): Promise<string> {
+  const commands = await loadCommands(ALL_COMMANDS);
   const lines = [
     `certlab ${version}: a PKI toolkit (keys, CSRs, certificates, CRLs, .p7b and .pfx files) that simulates a Microsoft AD CS issuing CA.`,
     '',
@@ -110,7 +112,7 @@ export function mainHelp(version: string): string {
     '  certlab help [<noun> [<verb>]]',
     '',
     'Commands:',
-    ...table(ALL_COMMANDS.map((c) => [c.name, c.summary])),
+    ...table(commands.map((c) => [c.name, c.summary])),
     '',
     'Global options:',
     ...table([
@@ -135,17 +137,17 @@ export function mainHelp(version: string): string {
  *
  * @example
  * ```ts
- * helpFor(['csr'], '0.1.0'); // the csr noun help
+ * await helpFor(['csr'], '0.1.0'); // the csr noun help
  * ```
  */
-export function helpFor(words: readonly string[], version: string): string | undefined {
+export async function helpFor(words: readonly string[], version: string): Promise<string | undefined> {
   if (words.length === 0) return mainHelp(version);
   const [first, second] = words;
   const standalone = STANDALONE.find((c) => c.name === first);
-  if (standalone) return words.length === 1 ? commandHelp(standalone) : undefined;
+  if (standalone) return words.length === 1 ? commandHelp(await standalone.load()) : undefined;
   const noun = NOUNS.find((n) => n.name === first);
   if (!noun) return undefined;
   if (second === undefined) return nounHelp(noun);
   const verb = noun.verbs.find((c) => verbOf(c) === second);
-  return verb && words.length === 2 ? commandHelp(verb) : undefined;
+  return verb && words.length === 2 ? commandHelp(await verb.load()) : undefined;
 }

@@ -12,11 +12,11 @@
 
 import { parseCommandArgs } from './args.js';
 import { EXIT, usageError } from './cli-error.js';
-import type { Command, CommandContext } from './command.js';
+import type { CommandContext } from './command.js';
 import { commandHelp, helpFor, mainHelp, nounHelp } from './help.js';
 import { type CliIo, resolveIo } from './io.js';
 import { writeLines } from './output.js';
-import { NOUNS, STANDALONE, verbOf } from './registry.js';
+import { type CommandEntry, NOUNS, STANDALONE, verbOf } from './registry.js';
 import { describeError } from './report-error.js';
 import { cliVersion } from './version.js';
 
@@ -39,7 +39,7 @@ async function dispatch(ctx: CommandContext, argv: readonly string[]): Promise<n
   const out = ctx.io.stdout;
   const [first, second] = argv;
   if (first === undefined) {
-    ctx.io.stderr.write(mainHelp(await cliVersion()));
+    ctx.io.stderr.write(await mainHelp(await cliVersion()));
     throw usageError('a command is required.');
   }
   if (VERSION_FLAGS.has(first) || first === 'version') {
@@ -47,40 +47,41 @@ async function dispatch(ctx: CommandContext, argv: readonly string[]): Promise<n
     return EXIT.ok;
   }
   if (HELP_FLAGS.has(first)) {
-    out.write(mainHelp(await cliVersion()));
+    out.write(await mainHelp(await cliVersion()));
     return EXIT.ok;
   }
   if (first === 'help') {
     const words = argv.slice(1).filter((w) => !HELP_FLAGS.has(w));
-    const text = helpFor(words, await cliVersion());
+    const text = await helpFor(words, await cliVersion());
     if (text === undefined) throw usageError(`no help for '${words.join(' ')}': there is no such command.`);
     out.write(text);
     return EXIT.ok;
   }
-  let command: Command | undefined = STANDALONE.find((c) => c.name === first);
+  let entry: CommandEntry | undefined = STANDALONE.find((c) => c.name === first);
   let rest = argv.slice(1);
-  if (!command) {
+  if (!entry) {
     const noun = NOUNS.find((n) => n.name === first);
     if (!noun) throw usageError(`unknown command '${first}'.`);
     if (second === undefined || second.startsWith('-')) {
       if (second !== undefined && HELP_FLAGS.has(second)) {
-        out.write(nounHelp(noun));
+        out.write(await nounHelp(noun));
         return EXIT.ok;
       }
-      ctx.io.stderr.write(nounHelp(noun));
+      ctx.io.stderr.write(await nounHelp(noun));
       throw usageError(
         `'certlab ${noun.name}' needs a verb: ${noun.verbs.map(verbOf).join(' or ')}.`,
         noun.name,
       );
     }
-    command = noun.verbs.find((c) => verbOf(c) === second);
-    if (!command)
+    entry = noun.verbs.find((c) => verbOf(c) === second);
+    if (!entry)
       throw usageError(
         `unknown command '${noun.name} ${second}': use ${noun.verbs.map((c) => `'${c.name}'`).join(' or ')}.`,
         noun.name,
       );
     rest = argv.slice(2);
   }
+  const command = await entry.load();
   if (wantsHelp(rest)) {
     out.write(commandHelp(command));
     return EXIT.ok;

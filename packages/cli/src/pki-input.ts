@@ -26,12 +26,7 @@ import {
   parsePkcs7,
   readPkcs12,
 } from '@certlab/pki';
-import {
-  decodeSerializedStore,
-  isSerializedStore,
-  isStoreError,
-  type SerializedStore,
-} from '@certlab/store-sim';
+import type { SerializedStore } from '@certlab/store-sim';
 import { CliError, EXIT } from './cli-error.js';
 import type { CommandContext } from './command.js';
 import { readInput, STDIO } from './files.js';
@@ -193,12 +188,16 @@ export async function parsePkiInput(
   options: PkiInputOptions = {},
 ): Promise<PkiInput> {
   // A Microsoft serialized store (.sst) is read by the store package: its certificates and CRLs.
-  if (isSerializedStore(bytes)) {
+  // It starts with a version DWORD of 0 ([MS-OSHARED] 2.3.9.1), a NUL byte that DER and ASCII
+  // text do not start with: only such a file loads the package, which other inputs do not need.
+  const ss = bytes[0] === 0 ? await import('@certlab/store-sim') : undefined;
+  if (ss?.isSerializedStore(bytes)) {
     let sst: SerializedStore;
     try {
-      sst = decodeSerializedStore(bytes);
+      sst = ss.decodeSerializedStore(bytes);
     } catch (e) {
-      if (isStoreError(e)) throw new CliError(EXIT.usage, `${displayPath(path)}: ${e.message} [${e.code}]`);
+      if (ss.isStoreError(e))
+        throw new CliError(EXIT.usage, `${displayPath(path)}: ${e.message} [${e.code}]`);
       throw e;
     }
     if (sst.certificates.length === 0 && sst.crls.length === 0)

@@ -2,12 +2,11 @@
 // a stack trace (unless CERTLAB_DEBUG is set) or a password: known secrets are masked out of
 // every message as a last line of defence.
 
-import { type CaErrorCode, isCaError } from '@certlab/ca-sim';
-import { isLabError, type LabErrorCode } from '@certlab/lab';
-import { isPkiError, type PkiErrorCode } from '@certlab/pki';
-import { isStoreError } from '@certlab/store-sim';
+import type { CaError, CaErrorCode } from '@certlab/ca-sim';
+import type { LabError, LabErrorCode } from '@certlab/lab';
+import type { PkiError, PkiErrorCode } from '@certlab/pki';
+import type { StoreError, StoreErrorCode } from '@certlab/store-sim';
 import { CliError, EXIT, type ExitCode } from './cli-error.js';
-import { STORE_USAGE_CODES } from './commands/store-common.js';
 
 /** Library codes that mean "the operation could not be done" rather than "your input is bad". */
 const OPERATION_FAILURES: ReadonlySet<PkiErrorCode> = new Set<PkiErrorCode>([
@@ -33,6 +32,34 @@ const LAB_USAGE_ERRORS: ReadonlySet<LabErrorCode> = new Set<LabErrorCode>([
   'ERR_LAB_SCENARIO_UNKNOWN',
   'ERR_LAB_OPTION_INVALID',
 ]);
+
+/** Store codes that mean "what you gave is not valid" (exit 2); other StoreErrors are exit 1. @example `STORE_USAGE_CODES.has('ERR_STORE_NAME_INVALID')` // true */
+export const STORE_USAGE_CODES: ReadonlySet<StoreErrorCode> = new Set<StoreErrorCode>([
+  'ERR_STORE_LOCATION_UNKNOWN',
+  'ERR_STORE_NAME_INVALID',
+  'ERR_STORE_THUMBPRINT_INVALID',
+  'ERR_STORE_IMPORT_INVALID',
+  'ERR_STORE_IMPORT_UNSUPPORTED',
+  'ERR_STORE_IMPORT_EMPTY',
+  'ERR_STORE_PASSWORD_REQUIRED',
+  'ERR_STORE_EXPORT_INVALID',
+]);
+
+/**
+ * An error of one of certlab's packages, told by its class name and code prefix rather than by
+ * `instanceof` (the packages' `isPkiError`, `isCaError`…): this module is loaded by every command,
+ * `certlab --version` included, and importing the four packages to compare classes cost ~0.25 s
+ * before any command ran. A package that is not loaded threw nothing.
+ */
+function isPackageError<E extends Error & { readonly code: string }>(
+  e: unknown,
+  name: string,
+  prefix: string,
+): e is E {
+  if (!(e instanceof Error) || e.name !== name) return false;
+  const code = (e as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith(prefix);
+}
 
 /** The text and exit code for an error. */
 export interface ErrorReport {
@@ -70,16 +97,16 @@ export function describeError(
     exitCode = e.exitCode;
     lines.push(`certlab: ${e.message}`);
     if (e.hint) lines.push(e.hint);
-  } else if (isPkiError(e)) {
+  } else if (isPackageError<PkiError>(e, 'PkiError', 'ERR_PKI_')) {
     exitCode = OPERATION_FAILURES.has(e.code) ? EXIT.failed : EXIT.usage;
     lines.push(`certlab: ${e.message} [${e.code}]`);
-  } else if (isCaError(e)) {
+  } else if (isPackageError<CaError>(e, 'CaError', 'ERR_CA_')) {
     exitCode = CA_USAGE_ERRORS.has(e.code) ? EXIT.usage : EXIT.failed;
     lines.push(`certlab: ${e.message} [${e.code}]`);
-  } else if (isLabError(e)) {
+  } else if (isPackageError<LabError>(e, 'LabError', 'ERR_LAB_')) {
     exitCode = LAB_USAGE_ERRORS.has(e.code) ? EXIT.usage : EXIT.failed;
     lines.push(`certlab: ${lang ? e.messageIn(lang) : e.message} [${e.code}]`);
-  } else if (isStoreError(e)) {
+  } else if (isPackageError<StoreError>(e, 'StoreError', 'ERR_STORE_')) {
     // Most store calls go through storeCall; one that does not (a key read for store show, a
     // trust installer) still gets its code and exit status, not the unexpected-failure path.
     exitCode = STORE_USAGE_CODES.has(e.code) ? EXIT.usage : EXIT.failed;

@@ -4,13 +4,14 @@
 
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { CertificateEntry, Lang, Machine, StoreErrorCode, StoreLocation } from '@certlab/store-sim';
+import type { CertificateEntry, Lang, Machine, StoreLocation } from '@certlab/store-sim';
 // Values are read from the namespace at run time, as the other commands do with @certlab/pki.
 import * as ss from '@certlab/store-sim';
 import { choiceOption, requireOption, stringOption } from '../args.js';
 import { CliError, EXIT, usageError } from '../cli-error.js';
 import type { CommandContext, OptionSpec, ParsedArgs } from '../command.js';
 import { resolvePath } from '../files.js';
+import { STORE_USAGE_CODES } from '../report-error.js';
 
 export const MACHINE_OPTION: OptionSpec = {
   name: 'machine',
@@ -36,18 +37,6 @@ export const LANG_OPTION: OptionSpec = {
   value: 'en|fr',
   help: 'Language of the console texts (default en).',
 };
-
-/** Store codes that mean "what you gave is not valid" (exit 2); other StoreErrors are exit 1. @example `STORE_USAGE_CODES.has('ERR_STORE_NAME_INVALID')` // true */
-export const STORE_USAGE_CODES: ReadonlySet<StoreErrorCode> = new Set<StoreErrorCode>([
-  'ERR_STORE_LOCATION_UNKNOWN',
-  'ERR_STORE_NAME_INVALID',
-  'ERR_STORE_THUMBPRINT_INVALID',
-  'ERR_STORE_IMPORT_INVALID',
-  'ERR_STORE_IMPORT_UNSUPPORTED',
-  'ERR_STORE_IMPORT_EMPTY',
-  'ERR_STORE_PASSWORD_REQUIRED',
-  'ERR_STORE_EXPORT_INVALID',
-]);
 
 /**
  * Runs a store operation, turning a StoreError into `certlab: message [CODE]` with exit 2 for
