@@ -46,19 +46,24 @@ export const STORE_USAGE_CODES: ReadonlySet<StoreErrorCode> = new Set<StoreError
 ]);
 
 /**
- * An error of one of certlab's packages, told by its class name and code prefix rather than by
- * `instanceof` (the packages' `isPkiError`, `isCaError`…): this module is loaded by every command,
- * `certlab --version` included, and importing the four packages to compare classes cost ~0.25 s
- * before any command ran. A package that is not loaded threw nothing.
+ * An error of one of certlab's packages (or of a subclass, such as ca-sim's SanAttributeError),
+ * told by its class name and code prefix rather than by `instanceof` (the packages' `isPkiError`,
+ * `isCaError`…): this module is loaded by every command, `certlab --version` included, and
+ * importing the four packages to compare classes cost ~0.25 s before any command ran. A package
+ * that is not loaded threw nothing.
  */
 function isPackageError<E extends Error & { readonly code: string }>(
   e: unknown,
-  name: string,
+  className: string,
   prefix: string,
 ): e is E {
-  if (!(e instanceof Error) || e.name !== name) return false;
+  if (!(e instanceof Error)) return false;
   const code = (e as { code?: unknown }).code;
-  return typeof code === 'string' && code.startsWith(prefix);
+  if (typeof code !== 'string' || !code.startsWith(prefix)) return false;
+  // Up the class chain: a subclass (SanAttributeError) has its package's class as a parent.
+  for (let c: unknown = e.constructor; typeof c === 'function' && c !== Error; c = Object.getPrototypeOf(c))
+    if (c.name === className) return true;
+  return false;
 }
 
 /** The text and exit code for an error. */

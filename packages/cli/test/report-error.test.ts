@@ -4,6 +4,8 @@
 
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CaError, SanAttributeError } from '@certlab/ca-sim';
+import { LabError } from '@certlab/lab';
 import { PkiError } from '@certlab/pki';
 import { StoreError } from '@certlab/store-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -209,6 +211,25 @@ describe('describeError explains file-system errors', () => {
       lines: ['certlab: The key file holds no PRIVATE KEY block. [ERR_STORE_CORRUPT]'],
     });
     expect(report(new StoreError('ERR_STORE_NAME_INVALID', 'Bad name.')).exitCode).toBe(2);
+  });
+
+  it("tells each package's errors, and their subclasses, by class and code; a look-alike is an unexpected failure", () => {
+    expect(report(new CaError('ERR_CA_REQUEST_NOT_FOUND', 'No request 7.'))).toEqual({
+      exitCode: 1,
+      lines: ['certlab: No request 7. [ERR_CA_REQUEST_NOT_FOUND]'],
+    });
+    expect(report(new CaError('ERR_CA_KEY_LOCKED', 'Locked.')).exitCode).toBe(2);
+    expect(report(new SanAttributeError('"foo" is not a GUID.'))).toEqual({
+      exitCode: 1,
+      lines: ['certlab: "foo" is not a GUID. [ERR_CA_ATTRIBUTE_INVALID]'],
+    });
+    expect(report(new LabError('ERR_LAB_NOT_FOUND', { en: 'No lab here.', fr: 'Pas de lab ici.' }))).toEqual({
+      exitCode: 2,
+      lines: ['certlab: No lab here. [ERR_LAB_NOT_FOUND]'],
+    });
+    // Named like a package's error, without being one: no code in brackets, exit 1.
+    const fake = Object.assign(new Error('not ours'), { name: 'CaError', code: 'ERR_CA_STORE' });
+    expect(report(fake)).toEqual({ exitCode: 1, lines: ['certlab: not ours'] });
   });
 });
 
