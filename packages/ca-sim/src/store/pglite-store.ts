@@ -1,13 +1,14 @@
 // The embedded PGlite store: PostgreSQL compiled to WebAssembly, in a directory. Durable across
 // restarts (the data directory is a real PostgreSQL cluster with its WAL), no server to run.
 
-import { chmod, mkdir, stat } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PGlite } from '@electric-sql/pglite';
 import { CaError } from '../errors.js';
-import { type DirectoryLock, lockDataDirectory } from './directory-lock.js';
+import { type DirectoryLock, LOCK_FILE, lockDataDirectory } from './directory-lock.js';
 import type { MigrateOptions } from './migrations.js';
+import { defaultClusterCache, readClusterTemplate, writeClusterTemplate } from './pglite-template.js';
 import type { RequestStore } from './request-store.js';
 import type { SqlClient, SqlQueryable } from './sql-client.js';
 import { SqlRequestStore } from './sql-store.js';
@@ -99,6 +100,14 @@ export interface PgliteStoreOptions extends MigrateOptions {
    * the database lives in memory.
    */
   readonly dataDir?: string;
+  /**
+   * Where a new database's starting point is cached: PGlite's initdb output (a pristine cluster,
+   * no data), unpacked for the next new database instead of running initdb again (about 3 s
+   * less on a 2-core machine). Default `$CERTLAB_CACHE_DIR`, else `$XDG_CACHE_HOME/certlab`,
+   * else `~/.cache/certlab`; it is used only when it is the user's own and writable by nobody
+   * else. `false`: initdb for every new database, nothing cached.
+   */
+  readonly clusterCache?: string | false;
 }
 
 /**
@@ -145,6 +154,44 @@ async function assertExistingCluster(dataDir: string | undefined): Promise<void>
       'ERR_CA_NOT_FOUND',
       `${dataDir} holds no PGlite database: check the directory, or create the CA there first (${what}).`,
     );
+}
+
+/**
+ * Starts PGlite on `dataDir`. A new database (memory, or a directory holding nothing but the
+ * lock) is unpacked from the cached cluster when there is one; otherwise PGlite runs initdb, and
+ * its fresh cluster fills the cache for the next one. A cached cluster PGlite cannot load is
+ * cleared away (the directory held nothing of anyone else's) and initdb runs.
+ */
+async function startPglite(
+  dataDir: string | undefined,
+  clusterCache: string | false | undefined,
+): Promise<PGlite> {
+  // Loaded on first use (about 65 ms): commands that never open a database do not pay for it.
+  const { PGlite } = await import('@electric-sql/pglite');
+  const startParams = [...PGlite.defaultStartParams, ...START_PARAMS];
+  const cache = clusterCache === false ? undefined : (clusterCache ?? defaultClusterCache());
+  const fresh =
+    cache !== undefined &&
+    (dataDir === undefined || (await readdir(dataDir)).every((name) => name === LOCK_FILE));
+  if (!fresh) return PGlite.create(dataDir, { startParams });
+  const template = await readClusterTemplate(cache);
+  if (template) {
+    try {
+      return await PGlite.create(dataDir, { startParams, loadDataDir: new Blob([template]) });
+    } catch {
+      if (dataDir !== undefined)
+        for (const name of await readdir(dataDir))
+          if (name !== LOCK_FILE) await rm(join(dataDir, name), { recursive: true, force: true });
+    }
+  }
+  const db = await PGlite.create(dataDir, { startParams });
+  // Without certlab's lock file: a database unpacked with it would be locked by this process.
+  await writeClusterTemplate(
+    cache,
+    async () => new Uint8Array(await (await db.dumpDataDir('none')).arrayBuffer()),
+    new Set([LOCK_FILE]),
+  );
+  return db;
 }
 
 /** A path as a POSIX shell word, for a command the message tells the user to run. */
@@ -220,9 +267,7 @@ export async function openPgliteStore(options: PgliteStoreOptions = {}): Promise
       await restrictDataDirectory(dataDir);
       lock = await lockDataDirectory(dataDir);
     }
-    // Loaded on first use (about 65 ms): commands that never open a database do not pay for it.
-    const { PGlite } = await import('@electric-sql/pglite');
-    db = await PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, ...START_PARAMS] });
+    db = await startPglite(dataDir, create ? options.clusterCache : false);
   } catch (cause) {
     await lock?.release();
     if (cause instanceof CaError) throw cause;
