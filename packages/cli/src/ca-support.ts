@@ -24,9 +24,7 @@ import {
   type RequestStore,
   STANDARD_TEMPLATES,
 } from '@certlab/ca-sim';
-import { shellWord } from '@certlab/lab';
 import { Name } from '@certlab/pki';
-import { writeFileAtomic } from '@certlab/store-sim';
 import { choiceOption, stringOption } from './args.js';
 import { CliError, EXIT, usageError } from './cli-error.js';
 import type { CommandContext, OptionSpec, ParsedArgs } from './command.js';
@@ -508,6 +506,8 @@ export async function requireCaConfig(args: ParsedArgs, dir: string): Promise<Ca
  * meanwhile reads the old file or the new one, never half of one.
  */
 export async function writeCaConfig(dir: string, config: CaConfig): Promise<void> {
+  // Loaded here (~40 ms), not by every ca command: most of them never write ca.json.
+  const { writeFileAtomic } = await import('@certlab/store-sim');
   await writeFileAtomic(join(dir, CA_CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`, 0o600);
 }
 
@@ -611,10 +611,13 @@ export async function withCa<T>(
  *
  * @example
  * ```ts
- * displayCaDir(ctx, '/home/me/my pki'); // "'my pki'" when run in /home/me
+ * await displayCaDir(ctx, '/home/me/my pki'); // "'my pki'" when run in /home/me
  * ```
  */
-export function displayCaDir(ctx: CommandContext, dir: string): string {
+export async function displayCaDir(ctx: CommandContext, dir: string): Promise<string> {
+  // The lab package is loaded for its shell quoting (~60 ms) only by the commands that print a
+  // command line to run next, not by every ca command.
+  const { shellWord } = await import('@certlab/lab');
   return shellWord(dir.startsWith(`${ctx.io.cwd}/`) ? dir.slice(ctx.io.cwd.length + 1) : dir);
 }
 

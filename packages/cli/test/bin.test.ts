@@ -72,7 +72,7 @@ describe('bin', () => {
     expect(r.stderr).toBe("certlab: unknown command 'frobnicate'.\nRun 'certlab --help' for usage.\n");
   });
 
-  it('runs a CA command end to end, its embedded PostgreSQL on V8 Liftoff alone (all but serve)', () => {
+  it('runs a CA command end to end, its embedded PostgreSQL on V8 Liftoff alone (all but serve), loading neither lab nor store-sim', () => {
     const dir = mkdtempSync(join(tmpdir(), 'certlab-bin-'));
     try {
       const init = spawnSync(
@@ -90,6 +90,11 @@ describe('bin', () => {
       });
       expect(list.status, list.stderr).toBe(0);
       expect(JSON.parse(list.stdout)).toEqual([]);
+      // A ca command loads the CA package, not the lab's or the stores'.
+      expect(packagesLoaded(['ca', 'list', '--dir', dir])).toEqual({
+        status: 0,
+        packages: ['ca-sim', 'cli', 'pki'],
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -168,7 +168,7 @@ export const caInit: Command = {
       const missing = editFlags.filter((f) => !existing.editFlags.includes(f));
       if (missing.length > 0)
         writeLines(ctx.io.stderr, [
-          `certlab: the existing CA keeps its EditFlags; to set ${missing.join(', ')}: certlab ca editflags --dir ${displayCaDir(ctx, dir)}${missing.map((f) => ` --add ${f}`).join('')}`,
+          `certlab: the existing CA keeps its EditFlags; to set ${missing.join(', ')}: certlab ca editflags --dir ${await displayCaDir(ctx, dir)}${missing.map((f) => ` --add ${f}`).join('')}`,
         ]);
       return EXIT.ok;
     }
@@ -313,7 +313,7 @@ async function report(
   if (outcome === 'created')
     lines.push(
       '',
-      `Next: certlab ca submit --dir ${displayCaDir(ctx, dir)} REQ --template WebServer --out server.cer`,
+      `Next: certlab ca submit --dir ${await displayCaDir(ctx, dir)} REQ --template WebServer --out server.cer`,
     );
   writeLines(ctx.io.stdout, lines);
 }

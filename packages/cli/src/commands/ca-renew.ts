@@ -94,7 +94,7 @@ export const caRenew: Command = {
           `  Renews:            ${summary.previousThumbprint}`,
           ...caCrlLines(shown),
         ];
-        const shownDir = displayCaDir(ctx, dir);
+        const shownDir = await displayCaDir(ctx, dir);
         if (root)
           lines.push(
             '',
