@@ -20,6 +20,7 @@ import { gzip } from 'node:zlib';
 
 const DIGEST_BYTES = 32;
 const BLOCK = 512;
+const latin1 = new TextDecoder('latin1');
 
 /**
  * The tar archive without its top-level entries named in `drop`, or undefined when it is not a
@@ -32,7 +33,7 @@ function tarWithout(tar: Uint8Array, drop: ReadonlySet<string>): Uint8Array | un
   const text = (from: number, length: number) => {
     const field = tar.subarray(from, from + length);
     const end = field.indexOf(0);
-    return new TextDecoder().decode(end < 0 ? field : field.subarray(0, end));
+    return latin1.decode(end < 0 ? field : field.subarray(0, end));
   };
   let at = 0;
   for (;;) {
@@ -70,8 +71,18 @@ export function defaultClusterCache(): string {
   return join(xdg !== undefined && isAbsolute(xdg) ? xdg : join(homedir(), '.cache'), 'certlab');
 }
 
-/** PGlite's version, from its package.json; undefined when it cannot be read (no cache then). */
-async function pgliteVersion(): Promise<string | undefined> {
+let version: Promise<string | undefined> | undefined;
+
+/**
+ * PGlite's version, from its package.json; undefined when it cannot be read (no cache then).
+ * Read once per process: the first new database reads the cache, then fills it.
+ */
+function pgliteVersion(): Promise<string | undefined> {
+  version ??= readPgliteVersion();
+  return version;
+}
+
+async function readPgliteVersion(): Promise<string | undefined> {
   try {
     // The package's main file is in dist/; its package.json is not in its exports map.
     const main = createRequire(import.meta.url).resolve('@electric-sql/pglite');
@@ -90,8 +101,8 @@ async function pgliteVersion(): Promise<string | undefined> {
 }
 
 async function templatePath(dir: string): Promise<string | undefined> {
-  const version = await pgliteVersion();
-  return version === undefined ? undefined : join(dir, `pglite-${version}-cluster.tar.gz`);
+  const v = await pgliteVersion();
+  return v === undefined ? undefined : join(dir, `pglite-${v}-cluster.tar.gz`);
 }
 
 /** True when `path` is this user's own, not a symbolic link, and not writable by anyone else. */
