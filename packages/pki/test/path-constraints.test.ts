@@ -56,6 +56,24 @@ describe('name constraints', () => {
     expect(codes(await ncResult(nc, [dns('notcontoso.com')]))).toEqual(['ERR_PATH_NAME_CONSTRAINTS']);
   });
 
+  it('webpki profile: a non-critical nameConstraints is accepted, as the Baseline Requirements allow, and enforced', async () => {
+    const nc = nameConstraints({ permitted: [{ base: dns('contoso.com') }] }, false);
+    expect(nc.critical).toBe(false);
+    const r = await root('CN=Root');
+    const i = await ca(r, 'CN=ICA', { extensions: [...CA_EXT, nc] });
+    const options = {
+      trustAnchors: [r.cert],
+      intermediates: [i.cert],
+      time: AT,
+      purpose: 'serverAuth',
+      profile: 'webpki',
+    } as const;
+    const inside = await leaf(i, { dns: ['www.contoso.com'] });
+    expect(codes(await verifyCertificate(inside.cert, options))).toEqual([]);
+    const outside = await leaf(i, { name: 'CN=www.fabrikam.com', dns: ['www.fabrikam.com'] });
+    expect(codes(await verifyCertificate(outside.cert, options))).toEqual(['ERR_PATH_NAME_CONSTRAINTS']);
+  });
+
   it('a wildcard SAN that could stand for an excluded name is rejected', async () => {
     const nc = nameConstraints({ excluded: [{ base: dns('bar.contoso.com') }] });
     expect(codes(await ncResult(nc, [dns('*.contoso.com')]))).toEqual(['ERR_PATH_NAME_CONSTRAINTS']);

@@ -263,8 +263,10 @@ export async function validatePathWith(
     if (ext.get(OID.authorityInfoAccess)?.critical) bad('authorityInfoAccess is marked critical.');
     if (ext.get(OID.policyConstraints) && !ext.get(OID.policyConstraints)!.critical)
       bad('policyConstraints is not marked critical.');
-    if (ext.get(OID.nameConstraints) && !ext.get(OID.nameConstraints)!.critical)
-      bad('nameConstraints is not marked critical.');
+    // No critical check for nameConstraints: RFC 5280 §4.2.1.10 makes it critical, but the
+    // Baseline Requirements (§7.1.2.5.2, technically constrained subordinate CAs) allow it
+    // non-critical "as an explicit exception from RFC 5280", and browsers enforce a
+    // non-critical one like a critical one (x509-limbo webpki::nc::permitted-dns-match-noncritical).
     if (isCa) {
       if (!inf.ski) bad('The CA certificate has no subjectKeyIdentifier.');
       if (inf.bc && !ext.get(OID.basicConstraints)!.critical)
