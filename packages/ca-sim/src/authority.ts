@@ -332,11 +332,49 @@ async function unlockKey(stored: Uint8Array, protection: KeyProtection): Promise
     if (isPkiError(e, 'ERR_PKI_KEY_PASSWORD'))
       throw new CaError(
         'ERR_CA_KEY_PASSPHRASE',
-        "The key passphrase does not decrypt the CA's private key: give the passphrase the CA was created with.",
+        "The key passphrase does not decrypt the CA's private key: give the passphrase the CA was created with (or last given with setKeyPassphrase).",
         { cause: e },
       );
     throw e;
   }
+}
+
+/**
+ * Why the current issuing key does not decrypt: with a passphrase that decrypts another key of
+ * the CA (the root's, an earlier issuing key), the passphrase is right and that key's row is
+ * damaged, which no passphrase mends (ERR_CA_STORE); otherwise the passphrase error as it was.
+ * One more PBKDF2 per other key, only on this failure.
+ */
+async function damagedOrWrong(
+  e: unknown,
+  row: CaCertificateRow,
+  loaded: readonly { readonly row: CaCertificateRow; readonly cert: LoadedCaCert }[],
+): Promise<never> {
+  const damaged = (why: string) =>
+    new CaError(
+      'ERR_CA_STORE',
+      `The CA's current private key (issuing certificate ${row.certIndex}) is damaged in the database: ${why}. Restore the database from a backup.`,
+      { cause: e },
+    );
+  // Our own row that is not an encrypted PKCS #8 key at all (or asks for absurd PBKDF2 work).
+  if (isPkiError(e)) throw damaged('it cannot be read as an encrypted private key');
+  if (!(e instanceof CaError && e.code === 'ERR_CA_KEY_PASSPHRASE')) throw e;
+  const tried = new Set<string>([keyRowId(row)]);
+  for (const other of loaded) {
+    if (tried.has(keyRowId(other.row))) continue;
+    tried.add(keyRowId(other.row));
+    const decrypts = await other.cert.key().then(
+      () => true,
+      () => false,
+    );
+    if (decrypts) throw damaged("the key passphrase decrypts the CA's other keys but not this one");
+  }
+  throw e;
+}
+
+/** One stored key: a renewal that reuses a key stores it again with its certificate. */
+function keyRowId(row: CaCertificateRow): string {
+  return `${row.authority}/${row.keyIndex}`;
 }
 
 /** A CA key as the database keeps it: PKCS #8, encrypted when the CA has a key passphrase. */
@@ -1754,8 +1792,10 @@ export async function createAuthority(options: AuthorityOptions): Promise<Certif
   const loaded = setup.certificates.map((row) => ({ row, cert: loadCaCert(row, protection) }));
   const issuing = loaded.filter(({ row }) => row.authority === 'issuing');
   // A wrong passphrase is told now, not at the first submission; a locked CA cannot feed workers.
-  if (encrypted && (passphrase !== undefined || workers))
-    await issuing.reduce((a, b) => (b.row.certIndex > a.row.certIndex ? b : a)).cert.key();
+  if (encrypted && (passphrase !== undefined || workers)) {
+    const current = issuing.reduce((a, b) => (b.row.certIndex > a.row.certIndex ? b : a));
+    await current.cert.key().catch((e: unknown) => damagedOrWrong(e, current.row, loaded));
+  }
   const issuers = workers
     ? await Promise.all(
         issuing.map(async ({ row, cert }) => ({

@@ -272,6 +272,49 @@ describe('createAuthority({ keyPassphrase })', () => {
     await ca.close();
   });
 
+  it('a damaged current key row is told apart from a wrong passphrase when another key of the CA decrypts', async () => {
+    const setup = await storedSetup(store);
+    const current = Math.max(
+      ...setup.certificates.filter((c) => c.authority === 'issuing').map((c) => c.certIndex),
+    );
+    const withKey = async (privateKey: (old: Uint8Array) => Uint8Array) => {
+      const own = createMemoryStore();
+      await own.initializeCa(async () => ({
+        config: setup.config,
+        certificates: setup.certificates.map((c) =>
+          c.authority === 'issuing' && c.certIndex === current
+            ? { ...c, privateKey: privateKey(c.privateKey) }
+            : c,
+        ),
+      }));
+      return own;
+    };
+    // A flipped bit in the last AES-CBC block: the padding does not check, exactly what a wrong
+    // passphrase gives from this row alone.
+    const flipped = await withKey((k) => {
+      const d = k.slice();
+      d[d.length - 1]! ^= 0x01;
+      return d;
+    });
+    await expect(reopen(flipped, PASS)).rejects.toMatchObject({
+      code: 'ERR_CA_STORE',
+      message: expect.stringMatching(
+        new RegExp(`issuing certificate ${current}\\) is damaged.*decrypts the CA's other keys`),
+      ),
+    });
+    await expect(reopen(flipped, 'not the passphrase')).rejects.toMatchObject({
+      code: 'ERR_CA_KEY_PASSPHRASE',
+    });
+    await flipped.close();
+    // Bytes that are not an encrypted key at all.
+    const garbage = await withKey(() => new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x00]));
+    await expect(reopen(garbage, PASS)).rejects.toMatchObject({
+      code: 'ERR_CA_STORE',
+      message: expect.stringContaining('cannot be read as an encrypted private key'),
+    });
+    await garbage.close();
+  }, 60_000);
+
   it('a damaged encrypted key row: the CA opens and signs, or refuses with a coded error (fast-check)', async () => {
     const setup = await storedSetup(store);
     // The current issuing key: the one an open checks and a submission signs with.
