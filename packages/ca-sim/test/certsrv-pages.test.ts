@@ -461,13 +461,17 @@ describe('issued page (§5.4)', () => {
     expect(html).toContain('certnew.cer?ReqID=CACert&amp;Renewal=2&amp;Mode=inst&amp;Enc=b64');
   });
 
-  it('offers Install this certificate for the in-browser key flow', () => {
+  it('offers Install this certificate instead of the downloads for the in-browser key flow', () => {
     for (const variant of VARIANTS) {
       const html = renderIssued(ctx('en', variant), model(result(), { install: true }));
       expect(html).toContain('value="Install this certificate"');
       expect(html).toContain('<form id="fmInstall" method="post" action="certrmpn.asp">');
       expect(html).toContain('<input type="hidden" name="Action" value="inst">');
       expect(html).toContain('<input type="hidden" name="ReqID" value="7">');
+      // Instead of the downloads (reference §5.4), script or links.
+      expect(html).not.toContain('certnew.cer?ReqID=7');
+      expect(html).not.toContain('certnew.p7b?ReqID=7');
+      expect(html).not.toContain('rbEncoding');
       const fr = renderIssued(ctx('fr', variant), model(result(), { install: true }));
       expect(fr).toContain('value="Installer ce certificat"');
     }
@@ -568,8 +572,12 @@ describe('denied page (§5.6)', () => {
       ctx('en', 'text'),
       model(result({ disposition: 'revoked', dispositionCode: 6, message: 'Revoked' })),
     );
-    expect(html).toContain('Certificate Revoked');
-    expect(html).toContain('revoked');
+    // Same title as a denial (reference §5.6, disposition 2 or 6), its own sentence.
+    expect(html).toContain('<h1 id="locPageTitle">Certificate Request Denied</h1>');
+    expect(html).toContain(
+      '<p id="locDenied">The certificate you requested was issued to you and has since been revoked.</p>',
+    );
+    expect(html).not.toContain('Your certificate request was denied.');
     expect(html).toContain('\r\nYour Request Id is 7. The disposition message is "Revoked".\r\n');
   });
   it('French', () => {

@@ -225,9 +225,10 @@ describe('navigation pages (reference §1, §4)', () => {
   });
 
   it('lists Web Server only to members of the groups its ACL names, and denies the others 0x80094012', async () => {
+    expect(STANDARD_TEMPLATES.map((t) => t.name)).toContain('User');
     const acl = await contosoAuthority('Contoso ACL CA', {
       templates: STANDARD_TEMPLATES.map((t) =>
-        t.name === 'WebServer'
+        t.name === 'WebServer' || t.name === 'User'
           ? { ...t, enroll: ['CONTOSO\\Domain Admins', 'CONTOSO\\Enterprise Admins'] }
           : t,
       ),
@@ -249,6 +250,17 @@ describe('navigation pages (reference §1, §4)', () => {
         ].map((m) => m[1]!.split(';')[1]);
       expect(await templatesOf(basic('alice', 'alice-Passw0rd'))).not.toContain('WebServer');
       expect(await templatesOf(basic('exchadmin', 'exch-Passw0rd'))).toContain('WebServer');
+      // Without the User template, a browser's "Request a certificate" leads to the advanced
+      // request page (reference §3); scripts still go to certrqxt.asp.
+      const homeLink = async (auth: string, ua: string) =>
+        /href="(certrq[a-z]+\.asp)" id="locRequestCert"/.exec(
+          await (
+            await fetch(`${site.url}/certsrv/`, { headers: { authorization: auth, 'user-agent': ua } })
+          ).text(),
+        )?.[1];
+      expect(await homeLink(basic('alice', 'alice-Passw0rd'), BROWSER)).toBe('certrqad.asp');
+      expect(await homeLink(basic('exchadmin', 'exch-Passw0rd'), BROWSER)).toBe('certrqus.asp');
+      expect(await homeLink(basic('alice', 'alice-Passw0rd'), GO)).toBe('certrqxt.asp');
       const submitAs = async (auth: string) =>
         (
           await fetch(`${site.url}/certsrv/certfnsh.asp`, {
@@ -512,9 +524,34 @@ describe('certfnsh.asp submissions (reference §5)', () => {
         taRequest: pem,
         lbCertTemplate: 'O;WebServer;1;…;Web Server',
         taAttrib: '',
+        NoScript: '1',
       })
     ).text();
     expect(html).toContain('Certificate Issued');
+  });
+
+  it('reads the template from CertAttrib alone, and no request from taRequest, in any other post (§5.1)', async () => {
+    const { pem } = await csrPem('fields.contoso.com');
+    const before = (await ca.list()).length;
+    const denied = await (
+      await post('/certsrv/certfnsh.asp', {
+        Mode: 'newreq',
+        CertRequest: pem,
+        lbCertTemplate: 'O;WebServer;1;…;Web Server',
+        taAttrib: 'CertificateTemplate:WebServer',
+        CertificateTemplate: 'WebServer',
+      })
+    ).text();
+    expect(denied).toContain('Certificate Request Denied');
+    expect(denied).toContain('0x80094801');
+    const noRequest = await post('/certsrv/certfnsh.asp', {
+      Mode: 'newreq',
+      taRequest: pem,
+      CertAttrib: 'CertificateTemplate:WebServer',
+    });
+    expect(await noRequest.text()).not.toContain('Certificate Issued');
+    // The denial is recorded (policy), the post without a request is not.
+    expect((await ca.list()).length).toBe(before + 1);
   });
 
   it('denies an unsupported template with the policy module message (two spaces before 0x)', async () => {

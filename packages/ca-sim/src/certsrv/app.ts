@@ -23,6 +23,11 @@ import type { CertsrvLanguage, PendingCookieEntry, TemplateOption } from './page
 import { DEFAULT_PENDING_TIMEOUT_DAYS, templateOptions } from './pages/index.js';
 import type { CertsrvAccount, UserDirectory } from './users.js';
 
+/** The requester the policy module would see for this exchange's account. */
+function requesterOf(ex: Exchange) {
+  return ex.account ? { ...ex.account.directory, name: ex.account.name } : undefined;
+}
+
 /** What one TCP connection's NTLM handshake has reached. */
 export interface NtlmConnection {
   /** The scheme word the client used (`NTLM` or `Negotiate`), answered with the same. */
@@ -215,11 +220,20 @@ export class CertsrvApp {
 
   /** The templates the request pages list: schema v1/v2 templates the account may enroll (reference §4). */
   templateOptions(ex: Exchange): TemplateOption[] {
-    const requester = ex.account ? { ...ex.account.directory, name: ex.account.name } : undefined;
+    const requester = requesterOf(ex);
     return templateOptions(
       this.ca.templates.filter((t) => mayEnroll(t, requester)),
       ex.lang,
     );
+  }
+
+  /**
+   * Whether the signed-in user may enroll for the User template, which certrqus.asp's "User
+   * Certificate" stands for: without it the home page leads to certrqad.asp (reference §4).
+   */
+  offersUserCertificate(ex: Exchange): boolean {
+    const requester = requesterOf(ex);
+    return this.ca.templates.some((t) => t.name.toLowerCase() === 'user' && mayEnroll(t, requester));
   }
 
   /** Sets the `Requests` cookie of pending requests (reference §9) to `entries`, for the pending timeout. */

@@ -72,6 +72,18 @@ export const CERTRQMA_MESSAGE_KEYS = [
 export type CertrqmaMessageKey = (typeof CERTRQMA_MESSAGE_KEYS)[number];
 
 /**
+ * The field certrqxt.asp's form carries only when posted without script (inside `<noscript>`):
+ * only then does certfnsh.asp read the visible fields taRequest / lbCertTemplate / taAttrib,
+ * which AD CS ignores (reference §5.1).
+ *
+ * @example
+ * ```ts
+ * `<noscript><input type="hidden" name="${NO_SCRIPT_FIELD}" value="1"></noscript>`;
+ * ```
+ */
+export const NO_SCRIPT_FIELD = 'NoScript';
+
+/**
  * What a `CertAttrib` text is made of, in the order certsrv writes it (reference §4): the
  * attributes the user typed, then the template, then the user agent.
  *

@@ -8,7 +8,7 @@ import { isCaError } from '../errors.js';
 import { HRESULTS, type HResult } from '../hresult.js';
 import type { CertsrvApp } from './app.js';
 import { parseRequestsCookie } from './cookies.js';
-import { certAttrib } from './enroll-form.js';
+import { certAttrib, NO_SCRIPT_FIELD } from './enroll-form.js';
 import { noRequestDetails } from './error-details.js';
 import { type Exchange, redirect, sendHtml } from './exchange.js';
 import { ownsRequest } from './fetch-routes.js';
@@ -75,19 +75,25 @@ export async function handleSubmit(app: CertsrvApp, ex: Exchange, bookmarked = f
 }
 
 /**
- * `CertAttrib` as sent, or for the certrqxt.asp form posted without script (taAttrib /
- * lbCertTemplate, reference §4) the text its script would have sent, from the same builder the
- * browser bundle uses; the user agent then comes from the request header. An empty template cn
- * or user agent adds no line.
+ * `CertAttrib` as sent, or for the certrqxt.asp form posted without script (its NoScript field;
+ * taAttrib / lbCertTemplate, reference §4) the text its script would have sent, from the same
+ * builder the browser bundle uses; the user agent then comes from the request header. An empty
+ * template cn or user agent adds no line. Any other post takes the template from `CertAttrib`
+ * alone, as AD CS does (§5.1).
  */
 function requestAttributes(ex: Exchange, form: FieldMap): string {
   const given = form.get('CertAttrib');
-  if (given !== undefined) return given;
+  if (given !== undefined || !isNoScriptPost(form)) return given ?? '';
   return certAttrib({
     attributes: form.get('taAttrib'),
     template: form.get('lbCertTemplate')?.split(';')[1] || undefined,
     userAgent: ex.req.headers['user-agent'] || undefined,
   });
+}
+
+/** certrqxt.asp's own form, posted by a browser with scripting off. */
+function isNoScriptPost(form: FieldMap): boolean {
+  return form.get(NO_SCRIPT_FIELD) === '1';
 }
 
 async function newRequest(
@@ -96,7 +102,9 @@ async function newRequest(
   form: FieldMap,
   get: (name: string) => string | undefined,
 ): Promise<void> {
-  const bytes = requestBytesFromText(get('CertRequest') ?? get('taRequest') ?? '');
+  const bytes = requestBytesFromText(
+    get('CertRequest') ?? (isNoScriptPost(form) ? form.get('taRequest') : undefined) ?? '',
+  );
   if (!bytes) {
     return sendNoRequest(ex, 'submit:empty', 'newreq', HRESULTS.ERROR_INVALID_PARAMETER, 'empty');
   }

@@ -312,9 +312,15 @@ async function route(app: CertsrvApp, ex: Exchange): Promise<void> {
   switch (page) {
     case '':
     case 'default.asp': {
-      // Browsers get the user-certificate page first; text clients go straight to the saved
-      // request page (reference §3).
-      const requestLink = ex.variant === 'browser' ? 'certrqus.asp' : 'certrqxt.asp';
+      // Browsers get the user-certificate page first, or the advanced request page when the user
+      // may not enroll for the User template; text clients go straight to the saved request page
+      // (reference §3).
+      const requestLink =
+        ex.variant !== 'browser'
+          ? 'certrqxt.asp'
+          : app.offersUserCertificate(ex)
+            ? 'certrqus.asp'
+            : 'certrqad.asp';
       return sendHtml(ex, renderHome(ctx, { requestLink }));
     }
     case 'certrqus.asp':

@@ -167,7 +167,6 @@ export interface Messages {
   readonly denied: {
     readonly title: string;
     readonly denied: string;
-    readonly revokedTitle: string;
     readonly revoked: string;
     readonly contactAdmin: string;
     readonly dispositionLine: (id: string, message: string) => string;
@@ -392,7 +391,6 @@ const EN: Messages = {
   denied: {
     title: 'Certificate Request Denied',
     denied: 'Your certificate request was denied.',
-    revokedTitle: 'Certificate Revoked',
     revoked: 'The certificate you requested was issued to you and has since been revoked.',
     contactAdmin: 'Contact your administrator for further information.',
     dispositionLine: (id, message) => `Your Request Id is ${id}. The disposition message is "${message}".`,
@@ -611,7 +609,6 @@ const FR: Messages = {
   denied: {
     title: 'Demande de certificat refusée',
     denied: 'Votre demande de certificat a été refusée.',
-    revokedTitle: 'Certificat révoqué',
     revoked: 'Le certificat que vous avez demandé vous a été délivré, puis il a été révoqué.',
     contactAdmin: "Contactez votre administrateur pour plus d'informations.",
     dispositionLine: (id, message) =>

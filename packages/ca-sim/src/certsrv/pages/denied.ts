@@ -33,7 +33,9 @@ export function renderDenied(ctx: PageContext, model: ResultPageModel): string {
   const m = messages(ctx.lang).denied;
   const revoked = model.result.disposition === 'revoked';
   return renderDocument(ctx, [
-    pageTitle(revoked ? m.revokedTitle : m.title),
+    // Disposition 6 keeps the denied page's title (reference §5.6 "disposition 2 or 6"): clients
+    // that grep "Certificate Request Denied" take a revoked request for a refused one.
+    pageTitle(m.title),
     `<p id="locDenied">${escapeMessage(revoked ? m.revoked : m.denied)}</p>`,
     `<p id="locContactAdmin">${escapeMessage(m.contactAdmin)}</p>`,
     '<p id="locDispositionInfo">',

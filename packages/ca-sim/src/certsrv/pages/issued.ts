@@ -19,9 +19,9 @@ function plainLinks(ctx: PageContext, id: string): string[] {
 }
 
 /**
- * The Certificate Issued page. With `model.install` (in-browser key, `SaveCert=no`) it first
- * offers `Install this certificate` (a form posting `Action=inst` to certrmpn.asp); the download
- * links stay below it.
+ * The Certificate Issued page. With `model.install` (in-browser key, `SaveCert=no`) it offers
+ * `Install this certificate` (a form posting `Action=inst` to certrmpn.asp) instead of the
+ * download links (reference §5.4, IE install flow); `certnew.cer?ReqID=N` still answers.
  *
  * @example
  * ```ts
@@ -59,22 +59,22 @@ export function renderIssued(ctx: PageContext, model: ResultPageModel): string {
   const script: Lines = [
     '<script>',
     `var nRenewals=${nRenewals};`,
-    ctx.variant === 'browser' && [
-      'function handleGetCert() {',
-      `\tlocation="certnew.cer?ReqID=${id}&"+getEncoding();`,
-      '}',
-      'function handleGetChain() {',
-      `\tlocation="certnew.p7b?ReqID=${id}&"+getEncoding();`,
-      '}',
-      ...GET_ENCODING_SCRIPT,
-    ],
+    ctx.variant === 'browser' &&
+      !model.install && [
+        'function handleGetCert() {',
+        `\tlocation="certnew.cer?ReqID=${id}&"+getEncoding();`,
+        '}',
+        'function handleGetChain() {',
+        `\tlocation="certnew.p7b?ReqID=${id}&"+getEncoding();`,
+        '}',
+        ...GET_ENCODING_SCRIPT,
+      ],
     '</script>',
   ];
   return renderDocument(ctx, [
     pageTitle(m.title),
     `<p id="locCertIssued">${escapeMessage(m.text)}</p>`,
-    install,
-    downloads,
+    install || downloads,
     '<div id="locCANotTrusted" style="display:none">',
     `<p>${escapeMessage(m.caNotTrusted)} <a href="${caInstallHref(model.nRenewals)}" id="locInstallCA">${escapeMessage(m.installCaLink)}</a>.</p>`,
     '</div>',

@@ -1,8 +1,11 @@
 // certrqxt.asp — Submit a Certificate Request or Renewal Request (reference §4, §5.1). The visible
-// form itself posts to certfnsh.asp, so the page works without JavaScript (the server reads
-// taRequest / lbCertTemplate / taAttrib then); with JavaScript the page script adds
-// `CertRequest` and `CertAttrib` exactly as certsrv's own script builds them.
+// form itself posts to certfnsh.asp, so the page works without JavaScript: a browser without
+// script sends the `<noscript>` field NoScript=1, and only then does the server read taRequest /
+// lbCertTemplate / taAttrib (AD CS ignores them, §5.1: a client posting them gets AD CS's answer).
+// With JavaScript the page script adds `CertRequest` and `CertAttrib` exactly as certsrv's own
+// script builds them.
 
+import { NO_SCRIPT_FIELD } from '../enroll-form.js';
 import { escapeHtml, escapeMessage } from '../html.js';
 import { messages } from '../i18n.js';
 import type { PageContext, TemplateOption } from '../page-model.js';
@@ -92,6 +95,8 @@ export function renderSubmitSaved(ctx: PageContext, options: SubmitSavedPageOpti
     '<input type="hidden" name="ThumbPrint" value="">',
     '<input type="hidden" name="TargetStoreFlags" value="0">',
     '<input type="hidden" name="SaveCert" value="yes">',
+    // Parsed as markup only when scripting is off (HTML §4.11.2): the script's post lacks it.
+    `<noscript><input type="hidden" name="${NO_SCRIPT_FIELD}" value="1"></noscript>`,
     '<table id="tblSubmit">',
     '<tr>',
     `<td class="lbl"><b id="locSavedReqLabel">${escapeMessage(m.savedRequest)}</b></td>`,
