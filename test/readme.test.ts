@@ -1,6 +1,7 @@
 // The README's library examples must keep working: this runs every ```ts block of the README
 // (concatenated in order, as one module) and checks what the comments there promise.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
@@ -34,4 +35,24 @@ it('runs the README library examples', async () => {
   expect(m.chain.trusted).toBe(true);
   expect(m.verdict).toBe('Ce certificat est valide.');
   expect(m.caPem).toMatch(/^-----BEGIN CERTIFICATE-----\r\n/);
+});
+
+it('`npx certlab` works after `npm install`, as the README says', () => {
+  // npm links a workspace's executables before the root's prepare script builds dist/, and skips
+  // a target that does not exist yet: the bin must be a committed file, or a clone's first
+  // `npm install` (and CI's `npm ci`) leaves `npx certlab` "not found".
+  const manifest = JSON.parse(readFileSync(join(root, 'packages/cli/package.json'), 'utf8')) as {
+    bin: Record<string, string>;
+  };
+  const target = join('packages/cli', manifest.bin.certlab!);
+  expect(
+    execFileSync('git', ['ls-files', '--', target], { cwd: root, encoding: 'utf8' }).trim(),
+    `${target} is tracked by git`,
+  ).toBe(target);
+  const bin = join(root, 'node_modules/.bin/certlab');
+  expect(
+    existsSync(bin),
+    'node_modules/.bin/certlab exists (run npm install again in an older checkout)',
+  ).toBe(true);
+  expect(execFileSync(bin, ['--version'], { encoding: 'utf8' })).toMatch(/^certlab \d+\.\d+\.\d+/);
 });

@@ -83,8 +83,9 @@ beforeAll(async () => {
   for (const f of ['package.json', 'tsconfig.base.json']) cpSync(join(root, f), join(ws, f));
   cpSync(join(root, 'scripts'), join(ws, 'scripts'), { recursive: true });
   for (const p of PACKAGES)
-    for (const f of ['package.json', 'README.md', 'LICENSE', 'tsconfig.json', 'src'])
-      cpSync(join(root, 'packages', p, f), join(ws, 'packages', p, f), { recursive: true });
+    for (const f of ['package.json', 'README.md', 'LICENSE', 'tsconfig.json', 'src', 'bin'])
+      if (f !== 'bin' || existsSync(join(root, 'packages', p, f)))
+        cpSync(join(root, 'packages', p, f), join(ws, 'packages', p, f), { recursive: true });
   // Its node_modules: the workspace's, except that the certlab packages are the copy's.
   mkdirSync(join(ws, 'node_modules', '@certlab'), { recursive: true });
   for (const e of readdirSync(join(root, 'node_modules')))
@@ -164,7 +165,8 @@ describe('npm packages', () => {
         expect(existsSync(join(p.dir, f)), `${p.name}: ${f}`).toBe(true);
       for (const f of p.files) {
         expect(f, p.name).not.toMatch(/(^|\/)test\/|\.test\.|\.tsbuildinfo$/);
-        expect(f, p.name).toMatch(/^(package\.json|README\.md|LICENSE|dist\/.*|src\/.*)$/);
+        // bin/: the CLI's committed launcher (npm links it before prepare builds dist/).
+        expect(f, p.name).toMatch(/^(package\.json|README\.md|LICENSE|dist\/.*|src\/.*|bin\/certlab\.js)$/);
       }
       // The licence package.json names travels with the code (MIT asks for its text in copies).
       expect(p.files, p.name).toContain('LICENSE');
