@@ -16,9 +16,9 @@ describe('demo', () => {
     const r = await cli(dir, 'demo');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('Created root CA');
-    expect(r.stdout).toContain('certlab cert show .certlab/localhost.cer');
-    expect(r.stdout).toContain('openssl verify -CAfile .certlab/root-ca.cer .certlab/localhost.cer');
-    const d = join(dir, '.certlab');
+    expect(r.stdout).toContain('certlab cert show .certlab-demo/localhost.cer');
+    expect(r.stdout).toContain('openssl verify -CAfile .certlab-demo/root-ca.cer .certlab-demo/localhost.cer');
+    const d = join(dir, '.certlab-demo');
     for (const f of ['root-ca.key', 'localhost.key'])
       expect((await stat(join(d, f))).mode & 0o777).toBe(0o600);
     expect(opensslAll(d, 'verify', '-CAfile', 'root-ca.cer', 'localhost.cer')).toContain('localhost.cer: OK');
@@ -38,7 +38,7 @@ describe('demo', () => {
   });
 
   it('reuses the root on a second run and issues a fresh localhost certificate', async () => {
-    const d = join(dir, '.certlab');
+    const d = join(dir, '.certlab-demo');
     const root = await readFile(join(d, 'root-ca.cer'), 'utf8');
     const leaf = await readFile(join(d, 'localhost.cer'), 'utf8');
     const r = await cli(dir, 'demo');
@@ -59,7 +59,7 @@ describe('demo', () => {
     expect(broken.stderr).toContain('exists without');
     await writeFile(
       join(dir, 'elsewhere/pki/root-ca.key'),
-      await readFile(join(dir, '.certlab/root-ca.key')),
+      await readFile(join(dir, '.certlab-demo/root-ca.key')),
     );
     const mismatch = await cli(dir, 'demo', '--dir', 'elsewhere/pki');
     expect(mismatch.code).toBe(1);

@@ -33,19 +33,19 @@ export const demo: Command = {
   summary: 'Create a demo root CA and a localhost server certificate.',
   usage: ['demo [--dir DIR]'],
   description:
-    'Creates in DIR (default ./.certlab) a root CA "CN=certlab Root CA, O=certlab, C=FR" (EC P-256, 10 years) and a server certificate for localhost signed by it (SAN DNS localhost, IP 127.0.0.1 and ::1; EKU serverAuth and clientAuth). Writes root-ca.cer, root-ca.key, localhost.cer and localhost.key (PEM; keys unencrypted with mode 0600: this is a demo). An existing root in DIR is reused; the localhost certificate and key are issued afresh each time.',
+    'Creates in DIR (default ./.certlab-demo, beside the CA that npm start and serve keep in ./.certlab) a root CA "CN=certlab Root CA, O=certlab, C=FR" (EC P-256, 10 years) and a server certificate for localhost signed by it (SAN DNS localhost, IP 127.0.0.1 and ::1; EKU serverAuth and clientAuth). Writes root-ca.cer, root-ca.key, localhost.cer and localhost.key (PEM; keys unencrypted with mode 0600: this is a demo). An existing root in DIR is reused; the localhost certificate and key are issued afresh each time.',
   options: [
     {
       name: 'dir',
       type: 'string',
       short: 'd',
       value: 'DIR',
-      help: 'Directory to work in (default ./.certlab).',
+      help: 'Directory to work in (default ./.certlab-demo).',
     },
   ],
   examples: ['demo', 'demo --dir /tmp/pki'],
   async run(ctx, args) {
-    const dir = stringOption(args, 'dir') ?? '.certlab';
+    const dir = stringOption(args, 'dir') ?? '.certlab-demo';
     const abs = resolvePath(ctx.io, dir);
     try {
       await mkdir(abs, { recursive: true });
