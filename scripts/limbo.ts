@@ -5,7 +5,7 @@
 // enforced, no common-name fallback. Where limbo's RFC 5280 and Web PKI cases contradict each
 // other, certlab takes the stricter side (a rejection), never the accepting one.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { type Certificate, decodePem, parseCertificate } from '../packages/pki/src/index.js';
 import { type PathPurpose, type VerifyOptions, verifyCertificate } from '../packages/pki/src/path/index.js';
 
@@ -121,6 +121,12 @@ async function main(argv: string[]): Promise<number> {
   }
   if (!suite || !out) {
     process.stderr.write('usage: limbo --suite LIMBO.json --out RESULTS.json [--only ID-PREFIX]\n');
+    return 2;
+  }
+  if (!existsSync(suite)) {
+    process.stderr.write(
+      `limbo: ${suite} does not exist: give --suite the path of x509-limbo's limbo.json (a clone of github.com/C2SP/x509-limbo).\n`,
+    );
     return 2;
   }
   const started = Date.now();
