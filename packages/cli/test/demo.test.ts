@@ -17,7 +17,9 @@ describe('demo', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('Created root CA');
     expect(r.stdout).toContain('certlab cert show .certlab-demo/localhost.cer');
-    expect(r.stdout).toContain('openssl verify -CAfile .certlab-demo/root-ca.cer .certlab-demo/localhost.cer');
+    expect(r.stdout).toContain(
+      'openssl verify -CAfile .certlab-demo/root-ca.cer .certlab-demo/localhost.cer',
+    );
     const d = join(dir, '.certlab-demo');
     for (const f of ['root-ca.key', 'localhost.key'])
       expect((await stat(join(d, f))).mode & 0o777).toBe(0o600);
