@@ -184,6 +184,62 @@ describe('cert selfsign', () => {
 });
 
 describe('cert show', () => {
+  it('shows the certificates of a .p7b, DER or PEM, in its order', async () => {
+    const second = await cli(
+      dir,
+      'cert',
+      'selfsign',
+      '--key',
+      'rsa.key',
+      '--subject',
+      'CN=second.example',
+      '--out',
+      'second.pem',
+    );
+    expect(second.code, second.stderr).toBe(0);
+    for (const form of ['DER', 'PEM']) {
+      const file = `two-${form}.p7b`;
+      openssl(
+        dir,
+        'crl2pkcs7',
+        '-nocrl',
+        '-certfile',
+        'openssl.pem',
+        '-certfile',
+        'second.pem',
+        '-outform',
+        form,
+        '-out',
+        file,
+      );
+      const r = await cli(dir, 'cert', 'show', file, '--format', 'json');
+      expect(r.code, r.stderr).toBe(0);
+      const subjects = (JSON.parse(r.stdout) as { subject: string }[]).map((c) => c.subject);
+      expect(subjects, form).toHaveLength(2);
+      expect(subjects[0], form).toContain('a.example');
+      expect(subjects[1], form).toContain('second.example');
+    }
+    openssl(dir, 'crl2pkcs7', '-nocrl', '-outform', 'DER', '-out', 'empty.p7b');
+    const empty = await cli(dir, 'cert', 'show', 'empty.p7b');
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toBe('certlab: empty.p7b holds no certificate.\n');
+  });
+
+  it('names the file when a field decoded on demand is damaged', async () => {
+    openssl(dir, 'x509', '-in', 'openssl.pem', '-outform', 'DER', '-out', 'good.der');
+    const bytes = new Uint8Array(await readFile(join(dir, 'good.der')));
+    // The issuer's first RDN (SET { SEQUENCE { OID 2.5.4.6 countryName … } }): make the SET an
+    // OCTET STRING. The certificate still parses; its issuer fails when the report reads it.
+    const country = [0x06, 0x03, 0x55, 0x04, 0x06];
+    const at = bytes.findIndex((_, i) => country.every((b, j) => bytes[i + j] === b));
+    expect(bytes[at - 4]).toBe(0x31);
+    bytes[at - 4] = 0x04;
+    await writeFile(join(dir, 'bad-issuer.der'), bytes);
+    const r = await cli(dir, 'cert', 'show', 'bad-issuer.der');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^certlab: bad-issuer\.der: .+\[ERR_PKI_[A-Z_]+\]\n$/);
+  });
+
   it('shows a certificate whose key type certlab does not read (Ed448), its signature not checked', async () => {
     openssl(
       dir,

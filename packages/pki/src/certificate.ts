@@ -279,7 +279,7 @@ export class Certificate {
   /** Every extension in certificate order, with its raw value and critical flag. */
   get extensions(): readonly Extension[] {
     const t = this.#tlv(F_EXTENSIONS);
-    this.#c.extensions ??= t ? readExplicitExtensions(t, 'The extensions') : [];
+    this.#c.extensions ??= t ? readExplicitExtensions(t, 'extensions field') : [];
     return this.#c.extensions;
   }
 

@@ -562,7 +562,7 @@ export class Crl {
   /** The CRL extensions in order. */
   get extensions(): readonly Extension[] {
     this.#cache.extensions ??= this.#extensionsTlv
-      ? readExplicitExtensions(this.#extensionsTlv, 'The CRL extensions')
+      ? readExplicitExtensions(this.#extensionsTlv, 'CRL extensions field')
       : [];
     return this.#cache.extensions;
   }

@@ -103,14 +103,16 @@ export function readExtensions(t: Tlv): Extension[] {
  * @example
  * ```ts
  * const wrapper = readWhole(explicit(3, encodeExtensions([keyUsage(['keyCertSign'])])));
- * readExplicitExtensions(wrapper, 'The certificate extensions')[0].oid; // '2.5.29.15'
+ * readExplicitExtensions(wrapper, 'certificate extensions field')[0].oid; // '2.5.29.15'
  * ```
+ *
+ * `field` is a noun phrase without article: the messages say "The <field> …".
  */
-export function readExplicitExtensions(wrapper: Tlv, what: string): Extension[] {
-  return guard('ERR_PKI_EXTENSION_INVALID', what, () => {
+export function readExplicitExtensions(wrapper: Tlv, field: string): Extension[] {
+  return guard('ERR_PKI_EXTENSION_INVALID', `The ${field}`, () => {
     const c = Cursor.of(wrapper);
     const list = readExtensions(c.next(T.SEQUENCE));
-    c.end(what);
+    c.end(field);
     return list;
   });
 }

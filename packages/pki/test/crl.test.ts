@@ -491,6 +491,18 @@ describe('parsing hand-made CRLs', () => {
     expect(() => decodeInvalidityDate(writeTime(T0))).toThrow(PkiError);
   });
 
+  it('names the extensions field it cannot read, in a sentence', () => {
+    const exts = seq(seq(tlv(T.OID, fromHex('551d14')), tlv(T.OCTET_STRING, int(1))));
+    const trailing = tlv(0xa0, exts, int(5));
+    const crl = parseCrl(wrap(int(1), alg, issuer, writeTime(T0), trailing));
+    expect(() => crl.extensions).toThrow(
+      expect.objectContaining({
+        code: 'ERR_PKI_DER_INVALID',
+        message: 'The CRL extensions field has unexpected trailing elements.',
+      }),
+    );
+  });
+
   it('reads negative serials without confusing them with positive ones', () => {
     const crl = parseCrl(wrap(int(1), alg, issuer, writeTime(T0), seq(entry(Uint8Array.of(0xff)))));
     expect(crl.lookup('FF')).toBeUndefined();

@@ -13,7 +13,7 @@ import { readCrlFile } from '../crl-files.js';
 import { readInput } from '../files.js';
 import { isoSeconds } from '../format/dates.js';
 import { writeJson, writeLines } from '../output.js';
-import { explainInput } from '../pki-input.js';
+import { explainInput, isPkcs7 } from '../pki-input.js';
 
 const NAME = 'verify';
 
@@ -191,15 +191,6 @@ function isIpLiteral(text: string): boolean {
   } catch {
     return false;
   }
-}
-
-function isPkcs7(bytes: Uint8Array): boolean {
-  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 64));
-  if (head.includes('-----BEGIN PKCS7') || head.includes('-----BEGIN CMS')) return true;
-  // DER ContentInfo: SEQUENCE { OID 1.2.840.113549.1.7.2 (signedData) ... }
-  const oid = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02];
-  const at = bytes.findIndex((_, i) => i < 8 && oid.every((b, j) => bytes[i + j] === b));
-  return bytes[0] === 0x30 && at >= 0;
 }
 
 async function readCerts(ctx: CommandContext, path: string): Promise<Certificate[]> {
