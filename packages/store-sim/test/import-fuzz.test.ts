@@ -1,5 +1,6 @@
-// Malformed imports: mutated .cer, .p7b and .pfx files (fast-check, fixed seed) end in a coded
-// error — StoreError or PkiError, nothing else — and never leave a half-imported store.
+// Malformed imports: mutated .cer, .p7b, .pfx and .crl files (fast-check, fixed seed) end in a
+// coded error — StoreError or PkiError, nothing else — and never leave a half-imported store; a
+// mutated CRL that still parses is imported whole, into the store asked for, and nothing else.
 
 import { PkiError } from '@certlab/pki';
 import fc from 'fast-check';
@@ -52,13 +53,17 @@ async function snapshot(m: Machine): Promise<string> {
 }
 
 describe('import of malformed files', () => {
-  const cases: [string, (p: Awaited<ReturnType<typeof pki>>) => Uint8Array, number][] = [
-    ['.cer', (p) => p.leaf.cert.der, 300],
-    ['.cer (PEM)', (p) => new TextEncoder().encode(p.root.cert.toPem()), 200],
-    ['.p7b', (p) => p.chainP7b, 300],
-    ['.pfx', (p) => p.pfx, 120],
+  // The last column: whether the runs must also reach a success (a mutated file that still
+  // parses), which the CRL cases do often enough (2 % of the PEM runs, 7 % of the DER ones).
+  const cases: [string, (p: Awaited<ReturnType<typeof pki>>) => Uint8Array, number, boolean][] = [
+    ['.cer', (p) => p.leaf.cert.der, 300, false],
+    ['.cer (PEM)', (p) => new TextEncoder().encode(p.root.cert.toPem()), 200, false],
+    ['.p7b', (p) => p.chainP7b, 300, false],
+    ['.pfx', (p) => p.pfx, 120, false],
+    ['.crl', (p) => p.crl.der, 300, true],
+    ['.crl (PEM)', (p) => new TextEncoder().encode(p.crl.toPem()), 400, true],
   ];
-  for (const [name, pick, runs] of cases) {
+  for (const [name, pick, runs, both] of cases) {
     it(`${name}: only coded errors, never a half-imported store`, async () => {
       const p = await pki();
       const original = pick(p);
@@ -66,21 +71,42 @@ describe('import of malformed files', () => {
       // Something already there, which a failed import must leave as it was.
       await m.store('LocalMachine', 'CA').add(p.ica.cert);
       let failures = 0;
+      let successes = 0;
       await fc.assert(
         fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 4 }), async (ms) => {
           const before = await snapshot(m);
+          const crlsBefore = m.store('LocalMachine', 'My').crls().length;
           const bytes = mutate(original, ms);
+          let r: Awaited<ReturnType<typeof importFile>>;
           try {
-            await importFile(m, bytes, { location: 'LocalMachine', password: p.pfxPassword, store: 'My' });
+            r = await importFile(m, bytes, {
+              location: 'LocalMachine',
+              password: p.pfxPassword,
+              store: 'My',
+            });
           } catch (e) {
             failures++;
             if (!(e instanceof StoreError || e instanceof PkiError)) throw e;
             expect(await snapshot(m)).toBe(before);
+            return;
+          }
+          successes++;
+          if (name.startsWith('.crl')) {
+            // The one CRL, in the store given (a new one, or the same one again), no certificate.
+            expect(r.certificates).toEqual([]);
+            expect(r.crls).toEqual(['LocalMachine\\My']);
+            expect(m.store('LocalMachine', 'My').crls().length - crlsBefore).toBeGreaterThanOrEqual(0);
+            expect(m.store('LocalMachine', 'My').crls().length - crlsBefore).toBeLessThanOrEqual(1);
+            const outsideMy = (snap: string) =>
+              snap.replace(/(^|\|)LocalMachine\\My:[^|#]*/, '').replace(/^\|/, '');
+            expect(outsideMy(await snapshot(m))).toBe(outsideMy(before));
+            expect((await snapshot(m)).match(/LocalMachine\\My:([^:]*):/)?.[1]).toBe('');
           }
         }),
         { seed: 0x5eed, numRuns: runs },
       );
       expect(failures).toBeGreaterThan(0);
+      if (both) expect(successes).toBeGreaterThan(0);
     });
   }
 });

@@ -25,8 +25,9 @@
 // `.certlab-cache`: per certificate file its name, size, mtime, ctime and inode as stat() saw
 // them before the file was read, and the DER read from it (already checked against the name's
 // SHA-1 and parsed as a certificate), followed by a SHA-256 of the whole. A later listing still
-// reads the directory and stat()s every file; a file whose stat matches its cache record is taken
-// from the cache, any other file (new, rewritten, touched) is read as before. Files that are gone are dropped. A
+// reads the directory and stat()s every file; a file whose stat matches its cache record, and
+// whose record's DER still hashes to the name, is taken from the cache, any other file (new,
+// rewritten, touched, or with a wrong record) is read as before. Files that are gone are dropped. A
 // cache that is torn, corrupt, of another version or unreadable is ignored and rebuilt: the
 // .cer files always win. Certificate writes never touch the cache (no shared file between
 // writers); the next listing notices the new files and rewrites it.
@@ -681,7 +682,13 @@ export class DirectoryStoreAdapter implements StoreAdapter {
           if (!st?.isFile()) continue;
           const hit = cached?.get(t);
           let der: Uint8Array;
-          if (hit && sameStamp(hit, st)) {
+          // A record is taken only while its DER still hashes to the file's name, as the bytes of
+          // a file read are. The checksum finds a torn or corrupt cache, not one written whole
+          // with a wrong record (by a faulty writer, or by hand): such a record put another
+          // certificate under this thumbprint, or lost this one (found by
+          // directory-side-files-fuzz.test.ts). It is read from its file instead, and the cache
+          // rewritten.
+          if (hit && sameStamp(hit, st) && sha1(hit.der) === t) {
             der = hit.der;
             records.set(t, hit);
             fromCache++;

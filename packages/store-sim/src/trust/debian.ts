@@ -180,8 +180,7 @@ export function debianTrust(options: DebianTrustOptions = {}): TrustInstaller {
     for (const { name, blocks } of await files()) {
       // No PEM certificate (DER, or unreadable): listed by name, not trusted.
       if (blocks.length === 0) out.push({ name, thumbprint: undefined, subject: undefined });
-      for (const b of blocks)
-        out.push({ name, thumbprint: b.thumbprint, subject: b.cert?.subject.toWindowsString() });
+      for (const b of blocks) out.push({ name, thumbprint: b.thumbprint, subject: b.subject });
     }
     return out;
   }

@@ -240,7 +240,7 @@ export function nssTrust(options: NssTrustOptions): TrustInstaller {
         out.push({
           name: nickname,
           thumbprint: c?.thumbprint,
-          subject: c?.cert?.subject.toWindowsString(),
+          subject: c?.subject,
           trust: (c?.thumbprint && perCert?.get(c.thumbprint)) || trust,
           shared: trusts.length,
         });

@@ -12,6 +12,8 @@ export interface CertificateBlock {
   /** Undefined when the block does not parse (it still counts as a block). */
   readonly cert: Certificate | undefined;
   readonly thumbprint: string | undefined;
+  /** The subject in Windows form; undefined when the block does not parse. */
+  readonly subject: string | undefined;
 }
 
 // The labels OpenSSL's PEM reader takes as certificates, which is what update-ca-certificates
@@ -34,13 +36,22 @@ export async function certificateBlocks(text: string): Promise<CertificateBlock[
   for (const m of text.matchAll(BLOCK)) {
     let cert: Certificate | undefined;
     let thumbprint: string | undefined;
+    let subject: string | undefined;
     try {
       cert = pki.readCertificates(m[0])[0];
+      // The subject is parsed on first use: read here, so that a block whose subject does not
+      // parse is an unreadable block (OpenSSL, which parses the whole certificate, does not take
+      // it either) rather than a PkiError thrown by the installer's list(), which hid every
+      // other certificate of the directory (found by trust-debian-fuzz.test.ts).
+      subject = cert?.subject.toWindowsString();
       thumbprint = await cert?.thumbprint();
     } catch {
-      cert = undefined; // listed without a thumbprint
+      // listed without a thumbprint
+      cert = undefined;
+      thumbprint = undefined;
+      subject = undefined;
     }
-    out.push({ start: m.index, end: m.index + m[0].length, cert, thumbprint });
+    out.push({ start: m.index, end: m.index + m[0].length, cert, thumbprint, subject });
   }
   return out;
 }
