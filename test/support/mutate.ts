@@ -190,7 +190,9 @@ function newLength(form: LengthForm, len: number, value: number): number[] {
 
 /** Applies one mutation to a copy of `input` (`nodes` are the headers of the unmutated input). */
 export function applyMutation(input: Uint8Array, m: Mutation, nodes: readonly Node[]): Uint8Array {
-  const b = input;
+  // A Node Buffer's slice() is a view, not a copy: 'flip' and 'set' would edit the caller's bytes
+  // (a fixture every later run reads). Work on a plain Uint8Array, whose slice() copies.
+  const b = Object.getPrototypeOf(input) === Uint8Array.prototype ? input : new Uint8Array(input);
   const n = b.length;
   switch (m.kind) {
     case 'flip': {
