@@ -105,12 +105,32 @@ function currentAnswer(socket: Duplex): ServerResponse | undefined {
   return (socket as { _httpMessage?: ServerResponse })._httpMessage;
 }
 
-/** Answers a request node's parser refused (clientError) and logs it; never throws. */
+/**
+ * Answers a request node's parser refused (clientError) and logs it, unless the refused bytes
+ * follow a request received whole, whose own answer goes out instead; never throws.
+ */
 function refuseUnparsed(err: NodeJS.ErrnoException, socket: Duplex, options: CertsrvListenOptions): void {
   const code = err.code ?? 'ERR_UNKNOWN';
-  // A reset or an already closed socket has nobody to answer; an answer already under way (a
-  // timeout while it is being sent) must not be followed by a second one on the same bytes.
-  if (code === 'ECONNRESET' || !socket.writable || currentAnswer(socket)?.headersSent) {
+  // A reset or an already closed socket has nobody to answer.
+  if (code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const current = currentAnswer(socket);
+  // Bytes after a request received whole (more data after `Connection: close`, which node
+  // refuses as HPE_CLOSED_CONNECTION, or a broken request pipelined behind it) are not that
+  // request's error. Answering 400 here, before its own answer, told the client a certfnsh.asp
+  // submission had failed while the CA went on to issue it: a record that no answer and no log
+  // line reported (certsrv-auth-fuzz.test.ts). Its answer goes out, then the connection closes
+  // without reading on (RFC 9112 §9.6).
+  if (current && !current.writableFinished && current.req?.complete) {
+    if (!current.headersSent) current.shouldKeepAlive = false;
+    else current.once('finish', () => socket.end());
+    return;
+  }
+  // An answer already under way (a timeout while it is being sent) must not be followed by a
+  // second one on the same bytes.
+  if (current?.headersSent) {
     socket.destroy();
     return;
   }
