@@ -88,9 +88,9 @@ export async function openLabSession(
           { cause: e, lang: config.lang },
         );
       }
-      const certs = await Promise.all(
-        names.map(async (n) => parseCertificate(await readFile(join(certEnrollDir, n)))),
-      );
+      // Promise.all fails on the first bad file: the error names it, or the trainee is told only
+      // that some DER is invalid, not which certificate to restore (lab-session-fuzz.test.ts).
+      const certs = await Promise.all(names.map((n) => readCaCertificate(join(certEnrollDir, n), config)));
       // The newest certificate of a CA: the highest CA Version certificate index (the file names
       // sort wrongly from 10 renewals on: "(10)" comes before "(2)"), and for the root, the one
       // whose key signed the issuing CA's certificate (after a root renewal with a new key, the
@@ -125,6 +125,45 @@ export async function openLabSession(
       return cached;
     },
   };
+}
+
+/**
+ * A CA certificate file of the CertEnroll folder (DER, as AD CS publishes it): ERR_LAB_NOT_FOUND
+ * when it cannot be read, ERR_LAB_CONFIG_INVALID when it is not a certificate (or its subject or
+ * key identifiers do not decode), each naming the file, with the node error or PkiError as `cause`.
+ */
+async function readCaCertificate(file: string, config: LabConfig): Promise<Certificate> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    throw new LabError(
+      'ERR_LAB_NOT_FOUND',
+      l10n(
+        `The CA certificate ${file} cannot be read. Restore it from a copy, or prepare a new lab with 'certlab lab init' in a new directory.`,
+        `Le certificat d'autorité ${file} est illisible. Restaurez-le depuis une copie, ou préparez un nouveau labo avec 'certlab lab init' dans un nouveau répertoire.`,
+      ),
+      { cause: e, lang: config.lang },
+    );
+  }
+  try {
+    const cert = parseCertificate(bytes);
+    // The names and extensions are decoded when first asked for: read here those caCertificates
+    // reads, so that a certificate damaged there is refused with its file's name too.
+    void cert.subject.commonName;
+    void cert.subjectKeyIdentifier;
+    void cert.authorityKeyIdentifier;
+    return cert;
+  } catch (e) {
+    throw new LabError(
+      'ERR_LAB_CONFIG_INVALID',
+      l10n(
+        `The CA certificate ${file} is damaged: it does not read as a DER certificate. Restore it from a copy, or prepare a new lab with 'certlab lab init' in a new directory.`,
+        `Le certificat d'autorité ${file} est endommagé : il ne se lit pas comme un certificat DER. Restaurez-le depuis une copie, ou préparez un nouveau labo avec 'certlab lab init' dans un nouveau répertoire.`,
+      ),
+      { cause: e, lang: config.lang },
+    );
+  }
 }
 
 /** The certificate index of a CA certificate's CA Version extension (0 without one). */

@@ -17,6 +17,7 @@ import { StoreError } from '@certlab/store-sim';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attemptAsync, coded, Outcomes } from '../../../test/support/coded.js';
+import { withFile } from '../../../test/support/files.js';
 import { type Json, jsonFileMutationArb, mutateJsonFile } from '../../../test/support/json-mutate.js';
 import { mutate, mutateText, mutationsArb, textMutationsArb } from '../../../test/support/mutate.js';
 import { run } from '../../cli/src/index.js';
@@ -61,21 +62,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(top, { recursive: true, force: true });
 });
-
-/** Writes `content` to `file` for the duration of `fn`, then puts the original back. */
-async function withFile<T>(
-  file: string,
-  content: string | Uint8Array,
-  original: string | Uint8Array,
-  fn: () => Promise<T>,
-) {
-  await writeFile(file, content);
-  try {
-    return await fn();
-  } finally {
-    await writeFile(file, original);
-  }
-}
 
 const logText = () => `${JSON.stringify(logDoc, null, 2)}\n`;
 const umText = () => `${JSON.stringify(umDoc, null, 2)}\n`;
