@@ -156,6 +156,10 @@ describe('enroll logic', () => {
     expect(text).toContain(
       'FriendlyType=Saved-Request+Certificate&ThumbPrint=&TargetStoreFlags=0&SaveCert=yes',
     );
+    // "Store certificate in the local computer certificate store": CERT_SYSTEM_STORE_LOCAL_MACHINE.
+    expect(certfnshBody('x', 'WebServer', 'UA', { localMachine: true }).get('TargetStoreFlags')).toBe(
+      '131072',
+    );
     expect(formatMessage('Request {id}: {message} {x}', { id: 3, message: 'ok' })).toBe('Request 3: ok {x}');
   });
 
@@ -386,6 +390,7 @@ class FakeElement {
   id = '';
   textContent: string | null = '';
   value = '';
+  checked = false;
   disabled = false;
   href = '';
   download = '';
@@ -451,11 +456,14 @@ function fakePage(
   for (const id of ['tbName', 'tbEmail', 'tbCompany', 'tbDepartment', 'tbCity', 'tbState', 'tbCountry'])
     add(new FakeInput('input'), id);
   add(new FakeTextArea('textarea'), 'tbDnsNames');
-  for (const id of ['tbPfxPassword', 'tbFriendlyName']) add(new FakeInput('input'), id);
+  for (const id of ['tbPfxPassword', 'tbFriendlyName', 'cbLocalMachineStore'])
+    add(new FakeInput('input'), id);
   const button = add(new FakeButton('button'), 'btnSubmit');
   add(new FakeElement('div'), 'divStatus');
   const result = add(new FakeElement('div'), 'divResult');
-  for (const [id, v] of Object.entries(values)) byId.get(id)!.value = v;
+  for (const [id, v] of Object.entries(values))
+    if (id.startsWith('cb')) byId.get(id)!.checked = v === 'checked';
+    else byId.get(id)!.value = v;
 
   const posts: URLSearchParams[] = [];
   const results = new Map<number, RequestResult>();
@@ -567,7 +575,9 @@ describe('certrqma.js on a fake page', () => {
     );
     expect(post.get('FriendlyType')).toBe('Saved-Request Certificate');
     expect(post.get('SaveCert')).toBe('yes');
+    expect(post.get('TargetStoreFlags')).toBe('0');
     expect(post.get('CertRequest')).toContain('-----BEGIN CERTIFICATE REQUEST-----');
+    expect(result.text()).toContain('(CurrentUser\\My)');
 
     const link = result.all().find((e) => e.id === 'lnkPfx')!;
     expect(link.download).toBe('certnew.pfx');
@@ -577,6 +587,24 @@ describe('certrqma.js on a fake page', () => {
     expect(pfx.certificate?.subject.toString()).toBe('CN=web02.contoso.com,O=Contoso,C=FR');
     expect(pfx.chain).toHaveLength(2);
     expect(pfx.friendlyName).toBe('web02');
+  });
+
+  it('with "Store certificate in the local computer certificate store" ticked: TargetStoreFlags and the machine store', async () => {
+    const page = fakePage(
+      code,
+      {
+        lbCertTemplateID: 'O;WebServer;1;0;Web Server',
+        lbKeyAlgorithm: 'ec-P-256',
+        tbName: 'ex01.contoso.com',
+        tbPfxPassword: 'pfx-pass',
+        cbLocalMachineStore: 'checked',
+      },
+      (req) => ca.submit(req.get('CertRequest')!, { attributes: req.get('CertAttrib')! }),
+    );
+    const result = await page.submit();
+    expect(page.posts[0]!.get('TargetStoreFlags')).toBe('131072');
+    expect(result.text()).toContain('(LocalMachine\\My)');
+    expect(result.all().find((e) => e.id === 'lnkPfx')).toBeDefined();
   });
 
   it('pending: offers the encrypted key; denied: shows the message as text', async () => {

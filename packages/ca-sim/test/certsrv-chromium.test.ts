@@ -363,9 +363,12 @@ describeWithTool('chromium', 'certsrv in Chromium', () => {
         await alice.fill('#tbName', 'web01.contoso.com');
         await alice.fill('#tbPfxPassword', 'Pfx-Passw0rd');
         expect(await alice.inputValue('#lbKeyAlgorithm')).toBe('ec-P-256');
+        // Article step 7: "Store certificate in the local computer certificate store".
+        await alice.check('#cbLocalMachineStore');
         await alice.click('#btnSubmit');
         const link = alice.locator('#lnkPfx');
         await link.waitFor({ timeout: 30_000 });
+        expect(await alice.locator('#divResult').textContent()).toContain('LocalMachine\\My');
         await shot(alice, `${lang.code}-certrqma-result`);
         const pfx = await download(alice, () => link.click());
         expect(pfx.name).toBe('certnew.pfx');

@@ -339,6 +339,22 @@ describe('navigation pages (§4)', () => {
     expect(fr).toMatch(/<Option Value="O;WebServer;[^"]*;Web Server">Serveur web<\/Option>/);
   });
 
+  it('certrqma.asp offers "Store certificate in the local computer certificate store", in both languages', () => {
+    const box = '<input type="checkbox" id="cbLocalMachineStore" name="LocalMachineStore" value="1">';
+    const en = renderCreateRequest(ctx('en', 'browser'), { templates: TEMPLATES });
+    expect(en).toContain(box);
+    expect(en).toContain(
+      '<label for="cbLocalMachineStore" id="locLocalMachineStore">Store certificate in the local computer certificate store</label>',
+    );
+    const fr = renderCreateRequest(ctx('fr', 'browser'), { templates: TEMPLATES });
+    expect(fr).toContain(box);
+    // The French wording of the reference's label table (certsrv-protocol.md, French labels).
+    expect(fr).toContain(
+      `id="locLocalMachineStore">Stocker le certificat dans le magasin de certificats de l'ordinateur local</label>`,
+    );
+    expect(certrqmaMessages(fr).storeLocalMachine).toContain('LocalMachine\\My');
+  });
+
   it('escapes template names and values', () => {
     const evil = templateOptions([{ ...WEB_SERVER_TEMPLATE, displayName: EVIL }], 'en');
     const html = renderSubmitSaved(ctx('en', 'browser'), { templates: evil });

@@ -59,6 +59,8 @@ export const CERTRQMA_MESSAGE_KEYS = [
   'downloadKey',
   'noWebCrypto',
   'passwordRequired',
+  'storeLocalMachine',
+  'storeCurrentUser',
 ] as const;
 
 /**

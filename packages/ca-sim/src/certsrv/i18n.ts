@@ -130,6 +130,7 @@ export interface Messages {
     readonly keyOptions: string;
     readonly keyAlgorithm: string;
     readonly keyLocal: string;
+    readonly localMachineStore: string;
     readonly pfxPassword: string;
     readonly additionalOptions: string;
     readonly friendlyName: string;
@@ -341,6 +342,7 @@ const EN: Messages = {
     keyOptions: 'Key Options:',
     keyAlgorithm: 'Key algorithm:',
     keyLocal: 'The private key is generated in this browser and is never sent to the CA.',
+    localMachineStore: 'Store certificate in the local computer certificate store',
     pfxPassword: 'Password protecting the downloaded .pfx file:',
     additionalOptions: 'Additional Options:',
     friendlyName: 'Friendly Name:',
@@ -361,6 +363,10 @@ const EN: Messages = {
       noWebCrypto:
         'This browser cannot generate keys: Web Crypto is unavailable (it needs a secure HTTPS connection).',
       passwordRequired: 'Enter a password to protect the private key.',
+      storeLocalMachine:
+        "Import the .pfx into the local computer's Personal store (Certificates (Local Computer) → Personal, LocalMachine\\My).",
+      storeCurrentUser:
+        'Import the .pfx into your own Personal store (Certificates - Current User → Personal, CurrentUser\\My).',
     },
   },
   issued: {
@@ -558,6 +564,7 @@ const FR: Messages = {
     keyAlgorithm: 'Algorithme de clé :',
     keyLocal:
       "La clé privée est générée dans ce navigateur et n'est jamais envoyée à l'autorité de certification.",
+    localMachineStore: "Stocker le certificat dans le magasin de certificats de l'ordinateur local",
     pfxPassword: 'Mot de passe protégeant le fichier .pfx téléchargé :',
     additionalOptions: 'Options supplémentaires :',
     friendlyName: 'Nom convivial :',
@@ -578,6 +585,10 @@ const FR: Messages = {
       noWebCrypto:
         "Ce navigateur ne peut pas générer de clés : Web Crypto n'est pas disponible (une connexion HTTPS sécurisée est nécessaire).",
       passwordRequired: 'Entrez un mot de passe pour protéger la clé privée.',
+      storeLocalMachine:
+        "Importez le .pfx dans le magasin Personnel de l'ordinateur local (Certificats (ordinateur local) → Personnel, LocalMachine\\My).",
+      storeCurrentUser:
+        'Importez le .pfx dans votre propre magasin Personnel (Certificats - Utilisateur actuel → Personnel, CurrentUser\\My).',
     },
   },
   issued: {

@@ -34,6 +34,8 @@ const DEFAULT_MESSAGES: Record<MessageKey, string> = {
   downloadKey: 'Download the private key',
   noWebCrypto: 'This browser cannot generate keys here (WebCrypto needs HTTPS).',
   passwordRequired: 'Enter a password to protect the private key.',
+  storeLocalMachine: "Import the .pfx into the local computer's Personal store (LocalMachine\\My).",
+  storeCurrentUser: 'Import the .pfx into your Personal store (CurrentUser\\My).',
 };
 
 function readMessages(): Record<MessageKey, string> {
@@ -59,6 +61,12 @@ function fieldValue(id: string): string {
     el instanceof HTMLTextAreaElement
     ? el.value
     : '';
+}
+
+/** Whether *Store certificate in the local computer certificate store* is ticked. */
+function localMachineTicked(): boolean {
+  const el = document.getElementById('cbLocalMachineStore');
+  return el instanceof HTMLInputElement && el.checked;
 }
 
 function formFields(): EnrollFields {
@@ -143,7 +151,9 @@ function init(): void {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: certfnshBody(csrPem, templateCn(fieldValue('lbCertTemplateID')), navigator.userAgent).toString(),
+      body: certfnshBody(csrPem, templateCn(fieldValue('lbCertTemplateID')), navigator.userAgent, {
+        localMachine: localMachineTicked(),
+      }).toString(),
     });
     const page = parseResultPage(await res.text());
     switch (page.kind) {
@@ -185,7 +195,8 @@ function init(): void {
       fieldValue('tbFriendlyName'),
     );
     setStatus('');
-    show(formatMessage(messages.issued, { id }), {
+    const store = localMachineTicked() ? messages.storeLocalMachine : messages.storeCurrentUser;
+    show(`${formatMessage(messages.issued, { id })} ${store}`, {
       id: 'lnkPfx',
       href: blobUrl(pfx, 'application/x-pkcs12'),
       download: 'certnew.pfx',

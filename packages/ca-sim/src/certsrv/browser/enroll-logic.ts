@@ -218,24 +218,34 @@ export async function buildCsr(
   return { csrPem: csr.toPem(), privateKey };
 }
 
+/** CERT_SYSTEM_STORE_LOCAL_MACHINE (wincrypt.h: location 2 << 16), certsrv's `TargetStoreFlags` for the machine's stores. */
+export const CERT_SYSTEM_STORE_LOCAL_MACHINE = 0x20000;
+
 /**
  * The `application/x-www-form-urlencoded` body of the certfnsh.asp submission (reference §5.1),
  * with the fields certrqxt.asp's own script posts; `CertAttrib` holds the template and the user
- * agent (no typed attributes: certrqma.asp has no attributes box).
+ * agent (no typed attributes: certrqma.asp has no attributes box). `TargetStoreFlags` is 0 (the
+ * user's stores) or, with *Store certificate in the local computer certificate store* ticked,
+ * CERT_SYSTEM_STORE_LOCAL_MACHINE, as certsrv's own page posts it.
  *
  * @example
  * ```ts
  * await fetch('certfnsh.asp', { method: 'POST', body: certfnshBody(csrPem, 'WebServer', navigator.userAgent) });
  * ```
  */
-export function certfnshBody(csrPem: string, template: string, userAgent: string): URLSearchParams {
+export function certfnshBody(
+  csrPem: string,
+  template: string,
+  userAgent: string,
+  options: { readonly localMachine?: boolean } = {},
+): URLSearchParams {
   return new URLSearchParams([
     ['Mode', 'newreq'],
     ['CertRequest', csrPem],
     ['CertAttrib', certAttrib({ template, userAgent })],
     ['FriendlyType', 'Saved-Request Certificate'],
     ['ThumbPrint', ''],
-    ['TargetStoreFlags', '0'],
+    ['TargetStoreFlags', String(options.localMachine ? CERT_SYSTEM_STORE_LOCAL_MACHINE : 0)],
     ['SaveCert', 'yes'],
   ]);
 }

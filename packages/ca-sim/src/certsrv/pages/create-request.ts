@@ -88,6 +88,10 @@ export function renderCreateRequest(ctx: PageContext, options: CreateRequestPage
     ),
     '</select>',
     '</td></tr>',
+    // Article step 7 (reference §4): ticked, AD CS's page makes the key in the machine key set and
+    // posts TargetStoreFlags=CERT_SYSTEM_STORE_LOCAL_MACHINE; here it does the latter and says
+    // which store the downloaded .pfx belongs in.
+    `<tr><td></td><td><input type="checkbox" id="cbLocalMachineStore" name="LocalMachineStore" value="1"> <label for="cbLocalMachineStore" id="locLocalMachineStore">${escapeMessage(m.localMachineStore)}</label></td></tr>`,
     field('tbPfxPassword', m.pfxPassword, 'type="password" size="30" autocomplete="new-password"', false),
     '</table>',
     `<p class="small" id="locKeyLocal">${escapeMessage(m.keyLocal)}</p>`,
