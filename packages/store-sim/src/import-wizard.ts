@@ -365,8 +365,10 @@ export async function importFile(
       done.push(await store.add(p.cert, { properties: p.properties, ...(p.key ? { key: p.key } : {}) }));
     }
     for (const crl of crls) {
+      // A CRL the store already held stays when a later write fails: undo removes only new ones.
+      const existed = machine._hasCrl(location, crlStore, crl);
       const id = await machine._putCrl(location, crlStore, crl);
-      undo.push(() => machine._deleteCrl(location, crlStore, id));
+      if (!existed) undo.push(() => machine._deleteCrl(location, crlStore, id));
       crlsDone.push(`${location}\\${crlStore}`);
     }
   } catch (e) {

@@ -627,6 +627,13 @@ export class Machine {
     return id;
   }
 
+  /** @internal Whether the physical store already holds this CRL (same DER). */
+  _hasCrl(location: StoreLocation, store: string, crl: Crl): boolean {
+    // Looked up, not created: a store that does not exist holds no CRL.
+    const p = this.#stores.get(refKey(location, normalizeStoreName(store)));
+    return p?.crls.has(createHash('sha1').update(crl.der).digest('hex').toUpperCase()) ?? false;
+  }
+
   /** @internal */
   async _deleteCrl(location: StoreLocation, store: string, id: string): Promise<boolean> {
     const p = this.#physical(location, store);

@@ -2,7 +2,7 @@
 // coded error — StoreError or PkiError, nothing else — and never leave a half-imported store; a
 // mutated CRL that still parses is imported whole, into the store asked for, and nothing else.
 
-import { PkiError } from '@certlab/pki';
+import { createCertsOnlyPkcs7, createCrl, PkiError } from '@certlab/pki';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -10,6 +10,7 @@ import {
   Machine,
   MemoryStoreAdapter,
   type StoredCertificate,
+  type StoredCrl,
   StoreError,
   type StoreRef,
 } from '../src/index.js';
@@ -132,5 +133,36 @@ describe('import atomicity', () => {
     expect(m.physicalStores()).toEqual([]);
     expect(await inner.listStores('LocalMachine')).toEqual([]);
     expect(await inner.listKeys('LocalMachine')).toEqual([]);
+  });
+
+  it('keeps a CRL the store already held when a later write of the same import fails', async () => {
+    const p = await pki();
+    const second = await createCrl({
+      issuer: p.ica.cert,
+      signingKey: p.ica.keys.privateKey,
+      crlNumber: 2,
+      thisUpdate: new Date(Date.UTC(2026, 5, 1)),
+      nextUpdate: new Date(Date.UTC(2026, 11, 1)),
+    });
+    let failNew = false;
+    class Failing extends MemoryStoreAdapter {
+      override async putCrl(ref: StoreRef, crl: StoredCrl): Promise<void> {
+        if (failNew && crl.der.length === second.der.length && crl.der.every((b, i) => b === second.der[i]))
+          throw new StoreError('ERR_STORE_IO', 'disk full');
+        return super.putCrl(ref, crl);
+      }
+    }
+    const m = await Machine.open({ name: 'EX01', adapter: new Failing() });
+    const ca = m.store('LocalMachine', 'CA');
+    await importFile(m, p.crl.der, { location: 'LocalMachine', store: 'CA' });
+    const held = () => ca.crls().map((c) => c.crlNumber);
+    expect(held()).toEqual([1n]);
+    failNew = true;
+    // A .p7b with both CRLs: the first is already there, the write of the second fails.
+    const p7b = createCertsOnlyPkcs7([p.leaf.cert], { crls: [p.crl, second] });
+    await expect(importFile(m, p7b, { location: 'LocalMachine', store: 'CA' })).rejects.toMatchObject({
+      code: 'ERR_STORE_IO',
+    });
+    expect(held()).toEqual([1n]);
   });
 });
