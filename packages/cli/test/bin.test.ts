@@ -48,6 +48,9 @@ describe('bin', () => {
 
   it('loads only the packages a command uses: none for --version, @certlab/pki alone for key new and csr show', () => {
     expect(packagesLoaded(['--version'])).toEqual({ status: 0, packages: ['cli'] });
+    // Help lists commands from the registry's summaries: no command, so no package, is loaded.
+    expect(packagesLoaded(['--help'])).toEqual({ status: 0, packages: ['cli'] });
+    expect(packagesLoaded(['ca', '--help'])).toEqual({ status: 0, packages: ['cli'] });
     const dir = mkdtempSync(join(tmpdir(), 'certlab-bin-'));
     try {
       const [key, csr] = [join(dir, 'k.pem'), join(dir, 'r.csr')];

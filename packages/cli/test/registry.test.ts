@@ -26,6 +26,8 @@ describe('registry', () => {
     for (const noun of NOUNS) for (const e of noun.verbs) expect(e.name).toBe(`${noun.name} ${verbOf(e)}`);
     for (const e of STANDALONE) expect(e.name).not.toContain(' ');
     expect(new Set(ALL_COMMANDS.map((e) => e.name)).size).toBe(ALL_COMMANDS.length);
+    // Help shows the registry's summaries without loading the commands: they must be the same.
+    expect(ALL_COMMANDS.map((e) => [e.name, e.summary])).toEqual(loaded.map((c) => [c.name, c.summary]));
   });
 
   it('lists every command that src/commands exports, once', async () => {
