@@ -454,6 +454,20 @@ describe('certlab store list / show / verify', () => {
     expect(frText.stdout).not.toContain('Certificate status:');
   });
 
+  it("verifies a service's certificate with the machine's chain engine", async () => {
+    const svc = ['--machine', 'ex01', '--location', 'Services', '--store', 'MSExchangeUM\\My'];
+    const imported = await cli(dir, 'store', 'import', 'leaf.pfx', ...svc, '--password', PASS);
+    expect(imported.code, imported.stderr).toBe(0);
+    const r = await cli(dir, 'store', 'verify', leafT, ...svc);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Chain engine: HCCE_LOCAL_MACHINE');
+    expect(r.stdout).toMatch(/\(LocalMachine\\Root/);
+    // The other tests find the leaf in LocalMachine\My alone.
+    const removed = await cli(dir, 'store', 'delete', leafT, ...svc);
+    expect(removed.code, removed.stderr).toBe(0);
+  });
+
   it('verifies the copy --location and --store name when the certificate is in two stores', async () => {
     // `store <verb> [root.cer] <root> --machine ex01 --location <location> --store Root`
     const inRoot = (verb: string, location: string, target = rootT) =>

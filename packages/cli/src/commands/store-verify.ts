@@ -106,7 +106,7 @@ export const storeVerify: Command = {
     const entry = await findEntry(machine, args, NAME, { anyLocation: true });
     const chain = await storeCall(() =>
       ss.buildChain(machine, entry, {
-        context: context ?? entry.location,
+        context: chainEngine(context ?? entry.location),
         time,
         ...(purpose !== undefined && purpose.toLowerCase() !== 'any' ? { usage: purpose } : {}),
         ...(host !== undefined ? { host } : {}),
@@ -147,6 +147,19 @@ export const storeVerify: Command = {
     return chain.trusted ? EXIT.ok : EXIT.failed;
   },
 };
+
+/**
+ * The chain engine that judges certificates of a location: Windows has two, and services use the
+ * machine's (HCCE_LOCAL_MACHINE, reference windows-stores.md §1: "Services use the machine
+ * context"), as do the machine's Group Policy and Enterprise stores; users use HCCE_CURRENT_USER.
+ */
+function chainEngine(location: string): 'LocalMachine' | 'CurrentUser' {
+  return /^(LocalMachine|LocalMachineGroupPolicy|LocalMachineEnterprise|Services|CurrentService)$/i.test(
+    location,
+  )
+    ? 'LocalMachine'
+    : 'CurrentUser';
+}
 
 /**
  * The certificate dialog's labels of the Certification Path tab, in the verdict's language (the
