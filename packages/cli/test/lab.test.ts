@@ -270,6 +270,54 @@ describe('a trainee session on certlab lab init', () => {
     check = await lab('check');
     expect(check.stdout).toContain('the account is not in Domain Admins: sign in as CONTOSO\\administrator.');
     expect(check.stdout).toContain('--template WebServer --requester administrator --out certnew.cer');
+    // A subject that is not the FQDN, with the FQDN as a SAN only: step 4 says WRONG_NAME
+    // (reference exchange-um-lync.md §8: "subject CN = server FQDN (SAN may add names)").
+    const short = ['--template', 'WebServer'];
+    const shortCsr = await cli(
+      dir,
+      ...['csr', 'new', '--new-key', 'rsa', '--key-out', 'short.key', '--subject', 'CN=EX01'],
+      ...['--dns', 'ex01.contoso.com', ...short, '--out', 'short.req'],
+    );
+    expect(shortCsr.code, shortCsr.stderr).toBe(0);
+    const shortIssued = await cli(
+      dir,
+      'ca',
+      'submit',
+      '--dir',
+      'lab/ca',
+      'short.req',
+      ...short,
+      '--requester',
+      'administrator',
+      '--out',
+      'short.cer',
+    );
+    expect(shortIssued.code, shortIssued.stderr).toBe(0);
+    const shortPfx = [
+      'short.cer',
+      '--to',
+      'pfx',
+      '--key',
+      'short.key',
+      '--password',
+      'Lab-P@ss1',
+      '--out',
+      'short.pfx',
+    ];
+    expect((await cli(dir, 'convert', ...shortPfx)).code).toBe(0);
+    const shortImport = [
+      'short.pfx',
+      ...ex,
+      '--location',
+      'LocalMachine',
+      '--store',
+      'My',
+      '--password',
+      'Lab-P@ss1',
+    ];
+    expect((await cli(dir, 'store', 'import', ...shortImport)).code).toBe(0);
+    check = await lab('check');
+    expect(check.stdout).toContain('Result: failed at step 4 (WRONG_NAME).');
     const submit = await submitWeb('--requester', 'administrator', '--out', 'certnew.cer');
     expect(submit.code).toBe(0);
     expect(

@@ -66,6 +66,25 @@ export async function certificateStatus(
 }
 
 /**
+ * True when the certificate's subject CN is `fqdn` (case-insensitive): what the article asks of
+ * the UM certificate ("Subject Name … the FQDN of the Exchange server"), and what the lab checker
+ * verifies (reference exchange-um-lync.md §8: "subject CN = server FQDN (SAN may add names)").
+ *
+ * @example
+ * ```ts
+ * subjectIsHost(cert, 'ex01.contoso.com'); // true for CN=ex01.contoso.com
+ * ```
+ */
+export function subjectIsHost(cert: Certificate, fqdn: string): boolean {
+  try {
+    return cert.subject.commonName?.toLowerCase() === fqdn.toLowerCase();
+  } catch {
+    // An undecodable subject names nothing.
+    return false;
+  }
+}
+
+/**
  * True when the certificate names `fqdn` in its subject CN or a SAN DNS name (case-insensitive,
  * no wildcard: the article asks for the server FQDN, §6).
  *
@@ -75,12 +94,8 @@ export async function certificateStatus(
  * ```
  */
 export function namesHost(cert: Certificate, fqdn: string): boolean {
+  if (subjectIsHost(cert, fqdn)) return true;
   const want = fqdn.toLowerCase();
-  try {
-    if (cert.subject.commonName?.toLowerCase() === want) return true;
-  } catch {
-    // An undecodable subject names nothing.
-  }
   try {
     return cert.subjectAltNames.some((g) => g.type === 'dns' && g.value.toLowerCase() === want);
   } catch {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { crlFileName } from '@certlab/ca-sim';
 import { type Certificate, decodeMsCaVersion, OID, readPkiFile } from '@certlab/pki';
 import { buildChain, type CertificateEntry } from '@certlab/store-sim';
-import { certificateStatus, namesHost } from '../certificate-status.js';
+import { certificateStatus, subjectIsHost } from '../certificate-status.js';
 import { createCrlCache } from '../crl-cache.js';
 import { cdpUrls } from '../crl-fetch.js';
 import { ExchangeUmService, lastCertificateLoaded } from '../exchange-um-service.js';
@@ -394,12 +394,13 @@ export async function checkExchangeUm(session: LabSession): Promise<CheckReport>
     for (const e of candidates) {
       const c = e.certificate;
       const problems: Problem[] = [];
-      if (!namesHost(c, ex.fqdn))
+      // The subject itself, not only a SAN (reference §6, §8: "subject CN = server FQDN").
+      if (!subjectIsHost(c, ex.fqdn))
         problems.push({
           code: 'WRONG_NAME',
           detail: l10n(
-            `The certificate ${e.thumbprint} is issued to "${subjectText(c)}", not to the FQDN ${ex.fqdn}: Lync refuses it (CERT_E_CN_NO_MATCH).`,
-            `Le certificat ${e.thumbprint} est délivré à « ${subjectText(c)} », pas au nom de domaine complet ${ex.fqdn} : Lync le refuse (CERT_E_CN_NO_MATCH).`,
+            `The certificate ${e.thumbprint} is issued to "${subjectText(c)}", not to the FQDN ${ex.fqdn} (the subject's CN must be the FQDN; a SAN may add names): Lync refuses it (CERT_E_CN_NO_MATCH).`,
+            `Le certificat ${e.thumbprint} est délivré à « ${subjectText(c)} », pas au nom de domaine complet ${ex.fqdn} (le CN du sujet doit être le nom de domaine complet ; un SAN peut ajouter des noms) : Lync le refuse (CERT_E_CN_NO_MATCH).`,
           ),
           hint: l10n(
             v2010
