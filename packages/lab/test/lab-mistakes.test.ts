@@ -311,6 +311,19 @@ describe('lab check catches each classic mistake', () => {
     expect(report.results.flatMap((r) => r.warnings ?? [])).toEqual([]);
   });
 
+  it("root-in-user-store (2007 SP1): the administrator's own dialog says OK, the service does not trust the root (reference §7)", async () => {
+    const lines: string[] = [];
+    const { report } = await runLab({
+      exchange: '2007sp1',
+      lang: 'en',
+      mistake: 'root-in-user-store',
+      print: (l) => lines.push(l),
+    });
+    expect(lines.join('\n')).toContain('  4. Double-click: "This certificate is OK."');
+    expect(report.passed).toBe(false);
+    expect(report.results.find((r) => r.status === 'fail')?.code).toBe('ROOT_IN_USER_STORE');
+  });
+
   it('chain-into-root: a .p7b chain in Root works, so every step passes, with a warning on step 2 (reference §7)', async () => {
     for (const [exchange, lang] of [
       ['2010', 'en'],

@@ -506,7 +506,11 @@ export async function runExchangeUm(session: LabSession, ctx: ScenarioRunContext
           `  3. Le certificat personnel est affiché : ${issued.subject.commonName} (${entry.thumbprint})`,
         ),
       );
-      const chain = await buildChain(ex.machine, entry, { context: 'LocalMachine' });
+      // The dialog is the administrator's: it judges with the user's chain engine, which sees
+      // CurrentUser\Root besides the machine's, so a root imported with "My user account" looks
+      // fine here ("This certificate is OK.") while the service, in the machine context, does
+      // not trust it (reference exchange-um-lync.md §7).
+      const chain = await buildChain(ex.machine, entry, { context: 'CurrentUser' });
       const verdict = certificateVerdict(chain, { hasPrivateKey: entry.hasPrivateKey }, lang);
       say(
         l10n(
