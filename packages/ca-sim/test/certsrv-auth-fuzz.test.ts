@@ -37,6 +37,7 @@ import {
 } from '../src/index.js';
 import { basic, contosoAuthority, GO, submitFields } from './support/certsrv-fixture.js';
 import { makeCsr } from './support/csr.js';
+import { rawExchange } from './support/raw-http.js';
 
 // FUZZ_SEED explores other inputs; the suite runs the fixed seed.
 const SEED = Number(process.env.FUZZ_SEED) || 20261211;
@@ -136,25 +137,11 @@ interface Exchanged {
 }
 
 /** Writes `bytes` on a new connection and reads until the server closes it (or the wait ends). */
-function exchange(port: number, bytes: Uint8Array, waitMs = PER_REQUEST_MS): Promise<Exchanged> {
-  return new Promise((resolve) => {
-    const socket = connect({ port, host: '127.0.0.1' });
-    const received: Buffer[] = [];
-    let done = false;
-    const finish = (closed: boolean) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      socket.destroy();
-      const { answers, rest } = readAnswers(Buffer.concat(received));
-      resolve({ answers, closed, rest: rest.toString('latin1').slice(0, 200) });
-    };
-    const timer = setTimeout(() => finish(false), waitMs);
-    socket.on('data', (d: Buffer) => received.push(d));
-    socket.on('error', () => undefined);
-    socket.on('close', () => finish(true));
-    socket.on('connect', () => socket.write(bytes));
-  });
+async function exchange(port: number, bytes: Uint8Array, waitMs = PER_REQUEST_MS): Promise<Exchanged> {
+  const r = await rawExchange(port, [bytes], { waitMs });
+  // rawExchange gives the bytes as Latin-1 text: back to the same bytes for the framing.
+  const { answers, rest } = readAnswers(Buffer.from(r.text, 'latin1'));
+  return { answers, closed: r.closed, rest: rest.toString('latin1').slice(0, 200) };
 }
 
 /** One keep-alive connection: NTLM signs a connection in, so a handshake's requests share it. */

@@ -75,11 +75,10 @@ export function commandHelp(command: Command): string {
  *
  * @example
  * ```ts
- * await nounHelp(NOUNS[0]);
+ * nounHelp(NOUNS[0]);
  * ```
  */
-export async function nounHelp(noun: Noun): Promise<string> {
-  const verbs = noun.verbs;
+export function nounHelp(noun: Noun): string {
   const lines = [
     `certlab ${noun.name}: ${noun.summary}`,
     '',
@@ -87,7 +86,7 @@ export async function nounHelp(noun: Noun): Promise<string> {
     `  certlab ${noun.name} <verb> [options]`,
     '',
     'Verbs:',
-    ...table(verbs.map((c) => [verbOf(c), c.summary])),
+    ...table(noun.verbs.map((c) => [verbOf(c), c.summary])),
     '',
     `Run 'certlab ${noun.name} <verb> --help' for the options of a verb.`,
   ];
@@ -100,11 +99,10 @@ export async function nounHelp(noun: Noun): Promise<string> {
  *
  * @example
  * ```ts
- * await mainHelp('0.1.0');
+ * mainHelp('0.1.0');
  * ```
  */
-export async function mainHelp(version: string): Promise<string> {
-  const commands = ALL_COMMANDS;
+export function mainHelp(version: string): string {
   const lines = [
     `certlab ${version}: a PKI toolkit (keys, CSRs, certificates, CRLs, .p7b and .pfx files) that simulates a Microsoft AD CS issuing CA.`,
     '',
@@ -113,7 +111,7 @@ export async function mainHelp(version: string): Promise<string> {
     '  certlab help [<noun> [<verb>]]',
     '',
     'Commands:',
-    ...table(commands.map((c) => [c.name, c.summary])),
+    ...table(ALL_COMMANDS.map((c) => [c.name, c.summary])),
     '',
     'Global options:',
     ...table([

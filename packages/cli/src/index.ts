@@ -39,7 +39,7 @@ async function dispatch(ctx: CommandContext, argv: readonly string[]): Promise<n
   const out = ctx.io.stdout;
   const [first, second] = argv;
   if (first === undefined) {
-    ctx.io.stderr.write(await mainHelp(await cliVersion()));
+    ctx.io.stderr.write(mainHelp(await cliVersion()));
     throw usageError('a command is required.');
   }
   if (VERSION_FLAGS.has(first) || first === 'version') {
@@ -47,7 +47,7 @@ async function dispatch(ctx: CommandContext, argv: readonly string[]): Promise<n
     return EXIT.ok;
   }
   if (HELP_FLAGS.has(first)) {
-    out.write(await mainHelp(await cliVersion()));
+    out.write(mainHelp(await cliVersion()));
     return EXIT.ok;
   }
   if (first === 'help') {
@@ -64,10 +64,10 @@ async function dispatch(ctx: CommandContext, argv: readonly string[]): Promise<n
     if (!noun) throw usageError(`unknown command '${first}'.`);
     if (second === undefined || second.startsWith('-')) {
       if (second !== undefined && HELP_FLAGS.has(second)) {
-        out.write(await nounHelp(noun));
+        out.write(nounHelp(noun));
         return EXIT.ok;
       }
-      ctx.io.stderr.write(await nounHelp(noun));
+      ctx.io.stderr.write(nounHelp(noun));
       throw usageError(
         `'certlab ${noun.name}' needs a verb: ${noun.verbs.map(verbOf).join(' or ')}.`,
         noun.name,

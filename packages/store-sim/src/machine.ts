@@ -176,6 +176,11 @@ export function keyContainerName(cert: Certificate): string {
   return `certlab-${createHash('sha1').update(cert.subjectPublicKeyInfo).digest('hex')}`;
 }
 
+/** A CRL's id in a store: the SHA-1 of its DER, upper-case hex. */
+function crlId(crl: Crl): string {
+  return createHash('sha1').update(crl.der).digest('hex').toUpperCase();
+}
+
 /**
  * A simulated computer and its certificate stores.
  *
@@ -621,7 +626,7 @@ export class Machine {
   /** @internal */
   async _putCrl(location: StoreLocation, store: string, crl: Crl): Promise<string> {
     const p = this.#physical(location, store);
-    const id = createHash('sha1').update(crl.der).digest('hex').toUpperCase();
+    const id = crlId(crl);
     await this.adapter.putCrl(p.ref, { id, der: crl.der });
     p.crls.set(id, crl);
     return id;
@@ -631,7 +636,7 @@ export class Machine {
   _hasCrl(location: StoreLocation, store: string, crl: Crl): boolean {
     // Looked up, not created: a store that does not exist holds no CRL.
     const p = this.#stores.get(refKey(location, normalizeStoreName(store)));
-    return p?.crls.has(createHash('sha1').update(crl.der).digest('hex').toUpperCase()) ?? false;
+    return p?.crls.has(crlId(crl)) ?? false;
   }
 
   /** @internal */

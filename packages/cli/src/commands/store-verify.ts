@@ -153,13 +153,17 @@ export const storeVerify: Command = {
  * machine's (HCCE_LOCAL_MACHINE, reference windows-stores.md §1: "Services use the machine
  * context"), as do the machine's Group Policy and Enterprise stores; users use HCCE_CURRENT_USER.
  */
-function chainEngine(location: string): 'LocalMachine' | 'CurrentUser' {
-  return /^(LocalMachine|LocalMachineGroupPolicy|LocalMachineEnterprise|Services|CurrentService)$/i.test(
-    location,
-  )
-    ? 'LocalMachine'
-    : 'CurrentUser';
+function chainEngine(location: ss.StoreLocation): 'LocalMachine' | 'CurrentUser' {
+  return MACHINE_ENGINE.has(location) ? 'LocalMachine' : 'CurrentUser';
 }
+
+const MACHINE_ENGINE: ReadonlySet<ss.StoreLocation> = new Set<ss.StoreLocation>([
+  'LocalMachine',
+  'LocalMachineGroupPolicy',
+  'LocalMachineEnterprise',
+  'Services',
+  'CurrentService',
+]);
 
 /**
  * The certificate dialog's labels of the Certification Path tab, in the verdict's language (the
