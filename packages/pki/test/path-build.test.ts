@@ -292,6 +292,48 @@ describe('verifyCertificate: building and §6.1 basics', () => {
   });
 });
 
+describe('verifyCertificate and validatePath: misuse is a TypeError, never a skipped check', () => {
+  it('an invalid time, an unknown purpose and CRLs given as text throw instead of passing', async () => {
+    const r = await root();
+    const i = await ca(r, 'CN=ICA');
+    // clientAuth only, expired at T1: each wrong option below used to let it through.
+    const l = await leaf(i, { extensions: [basicConstraints({ ca: false }), extKeyUsage(['clientAuth'])] });
+    const base = { trustAnchors: [r.cert], intermediates: [i.cert] };
+    const late = new Date(T1.getTime() + 86_400_000);
+    expect(codes(await verifyCertificate(l.cert, { ...base, time: late }))).toContain('ERR_PATH_EXPIRED');
+    expect(codes(await verifyCertificate(l.cert, { ...base, time: AT, purpose: 'serverAuth' }))).toContain(
+      'ERR_PATH_EKU',
+    );
+    const misuse: [string, Record<string, unknown>][] = [
+      ['time', { time: new Date('garbage') }],
+      ['time', { time: '2026-06-01' }],
+      ['purpose', { purpose: 'ServerAuth' }],
+      ['purpose', { purpose: 'codeSigning' }],
+      ['host', { host: 42 }],
+      ['profile', { profile: 'browser' }],
+      ['policies', { policies: '2.5.29.32.0' }],
+      ['maxDepth', { maxDepth: -1 }],
+      ['crls', { crls: 'PEM' }],
+      ['crls', { crls: ['-----BEGIN X509 CRL-----'] }],
+      ['trustAnchors', { trustAnchors: ['-----BEGIN CERTIFICATE-----'] }],
+      ['trustAnchors', { trustAnchors: undefined }],
+      ['intermediates', { intermediates: i.cert }],
+      ['budget', { budget: 0 }],
+    ];
+    for (const [name, bad] of misuse) {
+      const options = { ...base, time: AT, ...bad } as unknown as Parameters<typeof verifyCertificate>[1];
+      await expect(verifyCertificate(l.cert, options), name).rejects.toThrow(TypeError);
+      await expect(verifyCertificate(l.cert, options), name).rejects.toThrow(name);
+    }
+    for (const [name, bad] of misuse.slice(0, 8)) {
+      const options = { time: AT, ...bad } as unknown as Parameters<typeof validatePath>[1];
+      await expect(validatePath([l.cert, i.cert, r.cert], options), name).rejects.toThrow(TypeError);
+    }
+    for (const path of [[], [l.cert.der], 'x'])
+      await expect(validatePath(path as unknown as Certificate[])).rejects.toThrow(TypeError);
+  });
+});
+
 describe('verifyCertificate: pathological inputs end within the budget', () => {
   async function mesh(
     n: number,

@@ -3,8 +3,8 @@
 // validator, and reports per element and for the chain the CERT_TRUST_* bits Windows reports.
 
 import {
-  type Certificate,
-  type Crl,
+  Certificate,
+  Crl,
   crlRevocationChecker,
   ekuOid,
   OID,
@@ -292,6 +292,26 @@ export async function buildChain(
   options: ChainOptions = {},
 ): Promise<ChainResult> {
   const context = parseLocation(options.context ?? 'CurrentUser');
+  // Misuse is a TypeError, never a skipped check: an invalid Date compares as NaN and would
+  // pass every validity period.
+  if (
+    options.time !== undefined &&
+    !(options.time instanceof Date && Number.isFinite(options.time.getTime()))
+  )
+    throw new TypeError('buildChain: time must be a valid Date (or left out for now).');
+  if (
+    options.crls !== undefined &&
+    !(Array.isArray(options.crls) && options.crls.every((c) => c instanceof Crl))
+  )
+    throw new TypeError('buildChain: crls must be an array of parsed CRLs (parseCrl).');
+  if (
+    typeof target !== 'string' &&
+    !(target instanceof Certificate) &&
+    !(typeof target === 'object' && target !== null && 'certificate' in target && 'thumbprint' in target)
+  )
+    throw new TypeError(
+      'buildChain: the target must be a Certificate, a store entry or a thumbprint (parse DER bytes with parseCertificate first).',
+    );
   const time = options.time ?? new Date();
   const t = time.getTime();
   let leaf: Certificate;

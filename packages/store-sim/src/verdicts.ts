@@ -185,6 +185,9 @@ export function certificateVerdict(
   options: { hasPrivateKey?: boolean } = {},
   lang: Lang = 'en',
 ): CertificateVerdict {
+  // Any other language gave a verdict without its texts (undefined), not an error.
+  if (lang !== 'en' && lang !== 'fr')
+    throw new TypeError(`lang must be 'en' or 'fr', not ${JSON.stringify(String(lang))}.`);
   const s = chain.errorStatus;
   const lone = chain.elements.length === 1;
   const pick = (

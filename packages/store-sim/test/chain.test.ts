@@ -164,7 +164,18 @@ describe('chain engine', () => {
     expect(certificateVerdict(c, {}, 'fr').general).toBe(
       "Ce certificat a expiré ou n'est pas encore valide.",
     );
+    expect(() => certificateVerdict(c, {}, 'de' as never)).toThrow(TypeError);
     expect((await checkServiceCertificate(m, t, { time: NOW })).status).toBe('DateInvalid');
+    // An invalid Date compared as NaN and passed every validity period ("This certificate is
+    // OK."): misuse is a TypeError, as are CRLs not parsed and a target given as DER bytes.
+    for (const bad of [{ time: new Date('x') }, { time: 'now' }, { crls: [p.root.cert.der] }])
+      await expect(
+        buildChain(m, t, { context: 'LocalMachine', ...(bad as object) }),
+        JSON.stringify(bad),
+      ).rejects.toThrow(TypeError);
+    await expect(buildChain(m, p.expired.cert.der as never, { time: NOW })).rejects.toThrow(
+      /target must be a Certificate/,
+    );
   });
 
   it('wrong EKU: IS_NOT_VALID_FOR_USAGE for serverAuth, CERT_E_WRONG_USAGE', async () => {

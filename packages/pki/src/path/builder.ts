@@ -7,6 +7,7 @@ import { Certificate, parseCertificate } from '../certificate.js';
 import type { Crl } from '../crl.js';
 import { equalBytes } from '../internal/bytes.js';
 import { certInfo } from './cert-info.js';
+import { checkVerifyOptions } from './options-check.js';
 import { type PathReason, reason } from './reasons.js';
 import { crlRevocationChecker, toCrls } from './revocation.js';
 import { type PathValidationOptions, SignatureCache, validatePathWith } from './validate.js';
@@ -117,6 +118,7 @@ export async function verifyCertificate(
     throw new TypeError(
       'verifyCertificate expects options with the trusted roots: { trustAnchors: [rootCertificate] }.',
     );
+  checkVerifyOptions(verifyOptions as unknown as Record<string, unknown>);
   let options = verifyOptions;
   if ((options.crls?.length || options.requireRevocation) && !options.revocation) {
     const { crls } = toCrls(options.crls ?? []);

@@ -1,15 +1,17 @@
 // RFC 5280 §6.1 basic path validation of one given path (end-entity first, trust anchor last),
 // plus the checks of the chosen profile. Every problem becomes a coded reason; nothing throws.
 
-import type { Certificate } from '../certificate.js';
+import { Certificate } from '../certificate.js';
 import { PkiError } from '../errors.js';
 import type { GeneralName } from '../general-names.js';
 import { equalBytes } from '../internal/bytes.js';
+import { misuse } from '../internal/guard.js';
 import { OID } from '../oids.js';
 import { isoSeconds } from '../time-text.js';
 import { type CertInfo, certInfo, HANDLED_EXTENSIONS, publicKeyOf } from './cert-info.js';
 import { checkHostname, isValidHostname, matchDnsPattern } from './hostname.js';
 import { NameConstraintState, prepareConstraints } from './name-constraints.js';
+import { checkPathOptions } from './options-check.js';
 import { PolicyBudgetError, PolicyTree } from './policy-tree.js';
 import { type PathReason, type PathReasonCode, reason } from './reasons.js';
 
@@ -192,6 +194,12 @@ export async function validatePath(
   path: readonly Certificate[],
   options: PathValidationOptions = {},
 ): Promise<PathReason[]> {
+  if (!Array.isArray(path) || path.length === 0 || !path.every((c) => c instanceof Certificate))
+    throw misuse(
+      'validatePath expects the path as a non-empty array of Certificates, end-entity first and trust anchor last (parseCertificate each DER).',
+    );
+  if (!options || typeof options !== 'object') throw misuse('validatePath: options must be an object.');
+  checkPathOptions(options as unknown as Record<string, unknown>, 'validatePath');
   return validatePathWith(path, options, new SignatureCache());
 }
 
