@@ -5,6 +5,7 @@
 
 import { subtleFor } from './crypto-provider.js';
 import { PkiError } from './errors.js';
+import { notBytes } from './internal/bytes.js';
 import {
   Cursor,
   int,
@@ -529,6 +530,7 @@ export function ecdsaRawToDer(raw: Uint8Array): Uint8Array {
  */
 export async function hashDigest(hash: HashName, data: Uint8Array): Promise<Uint8Array> {
   checkHash(hash);
+  if (!(data instanceof Uint8Array)) throw notBytes('hashDigest', data);
   const subtle = await subtleFor(hash);
   return webcrypto(
     'ERR_PKI_CRYPTO_UNAVAILABLE',

@@ -3,6 +3,7 @@
 // blocks, and Base64 with no armour at all, which certsrv serves for some downloads.
 
 import { PkiError } from './errors.js';
+import { notBytes } from './internal/bytes.js';
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const B64_INDEX = new Int16Array(256).fill(-1);
@@ -19,6 +20,7 @@ B64_INDEX['_'.charCodeAt(0)] = 63;
  * ```
  */
 export function encodeBase64(bytes: Uint8Array): string {
+  if (!(bytes instanceof Uint8Array)) throw notBytes('encodeBase64', bytes);
   let out = '';
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {
@@ -114,6 +116,7 @@ export interface PemBlock {
 export function encodePem(label: string, bytes: Uint8Array, options: { eol?: '\n' | '\r\n' } = {}): string {
   if (!/^[\x21-\x2c\x2e-\x7e]([- ]?[\x21-\x2c\x2e-\x7e])*$/.test(label))
     throw new TypeError(`invalid PEM label: ${label}`);
+  if (!(bytes instanceof Uint8Array)) throw notBytes('encodePem', bytes);
   const eol = options.eol ?? '\n';
   const b64 = encodeBase64(bytes);
   let body = '';
@@ -223,6 +226,7 @@ export function isPem(text: string): boolean {
 export function readDerOrPem(input: Uint8Array | string, label?: string): Uint8Array {
   let text: string | undefined;
   if (typeof input === 'string') text = input;
+  else if (!(input instanceof Uint8Array)) throw notBytes('readDerOrPem', input);
   else if (input.length > 0 && input[0] !== 0x30) {
     // DER of everything we read starts with SEQUENCE (0x30); anything else may be text.
     text = new TextDecoder('latin1').decode(input);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { hashDigest } from '../src/algorithms.js';
 import { PkiError } from '../src/errors.js';
+import { equalBytes, toHex } from '../src/internal/bytes.js';
 import { decodeBase64, decodePem, encodeBase64, encodePem, readDerOrPem } from '../src/pem.js';
 
 const bytes = Uint8Array.from({ length: 100 }, (_, i) => (i * 37) & 0xff);
@@ -65,5 +67,30 @@ describe('Base64 and PEM (RFC 4648, RFC 7468)', () => {
 describe('readDerOrPem on prose', () => {
   it('does not mistake words for Base64', () => {
     expect(() => readDerOrPem('hello world')).toThrow(/neither DER, PEM, nor Base64/);
+  });
+});
+
+describe('byte helpers refuse what is not a Uint8Array', () => {
+  it('strings, ArrayBuffers and other views are a TypeError, not a plausible wrong answer', async () => {
+    // Before: toHex('str') gave "undefinedundefinedundefined", encodeBase64(new ArrayBuffer(3))
+    // "", encodePem('X', 'abc') an "AAAA" block, equalBytes('ab', 'ab') true, and
+    // hashDigest('SHA-256', 'abc') the digest of nothing.
+    const others: unknown[] = ['abc', new ArrayBuffer(3), new DataView(new ArrayBuffer(3)), [1, 2, 3], null];
+    for (const v of others) {
+      const name = Object.prototype.toString.call(v);
+      expect(() => toHex(v as Uint8Array), name).toThrow(TypeError);
+      expect(() => encodeBase64(v as Uint8Array), name).toThrow(TypeError);
+      expect(() => encodePem('X', v as Uint8Array), name).toThrow(TypeError);
+      expect(() => equalBytes(v as Uint8Array, new Uint8Array(3)), name).toThrow(TypeError);
+      expect(() => equalBytes(new Uint8Array(3), v as Uint8Array), name).toThrow(TypeError);
+      await expect(hashDigest('SHA-256', v as Uint8Array), name).rejects.toThrow(TypeError);
+    }
+    for (const v of [new ArrayBuffer(4), new DataView(new ArrayBuffer(4))])
+      expect(() => readDerOrPem(v as unknown as Uint8Array)).toThrow(
+        /expects bytes \(a Uint8Array\), not an? (ArrayBuffer|DataView)/,
+      );
+    // A Node Buffer is a Uint8Array and stays welcome.
+    expect(toHex(Buffer.from([0xab]))).toBe('ab');
+    expect(equalBytes(Buffer.from('ab'), new TextEncoder().encode('ab'))).toBe(true);
   });
 });

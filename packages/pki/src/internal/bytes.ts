@@ -5,7 +5,32 @@
 // from the DOM library: declared here so that a Node project without "dom" in its lib checks
 // them rather than reading them as `any`.
 
+import { misuse } from './guard.js';
+
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/**
+ * The TypeError for bytes given as something else. Strings, ArrayBuffers and arrays were read
+ * as empty or as `undefined` digits, giving a plausible wrong answer.
+ *
+ * @example
+ * ```ts
+ * if (!(data instanceof Uint8Array)) throw notBytes('encodeBase64', data);
+ * ```
+ */
+export function notBytes(fn: string, value: unknown): TypeError {
+  const what =
+    value instanceof ArrayBuffer
+      ? 'an ArrayBuffer (wrap it: new Uint8Array(buffer))'
+      : ArrayBuffer.isView(value)
+        ? `a ${value.constructor.name} (wrap its bytes: new Uint8Array(view.buffer, view.byteOffset, view.byteLength))`
+        : typeof value === 'string'
+          ? 'a string'
+          : value === null
+            ? 'null'
+            : typeof value;
+  return misuse(`${fn} expects bytes (a Uint8Array), not ${what}.`);
+}
 
 /**
  * Encodes bytes as hexadecimal, two digits per byte, lowercase unless `upper` is true.
@@ -17,6 +42,7 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
  * ```
  */
 export function toHex(bytes: Uint8Array, upper = false): string {
+  if (!(bytes instanceof Uint8Array)) throw notBytes('toHex', bytes);
   let s = '';
   for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i]!];
   return upper ? s.toUpperCase() : s;
@@ -64,6 +90,8 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array {
  * ```
  */
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (!(a instanceof Uint8Array) || !(b instanceof Uint8Array))
+    throw notBytes('equalBytes', a instanceof Uint8Array ? b : a);
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
