@@ -24,6 +24,8 @@ import {
   parseCrl,
   parseCsr,
   parsePkcs7,
+  readCertificates,
+  readPkcs7Certificates,
   readPkcs12,
 } from '@certlab/pki';
 import type { SerializedStore } from '@certlab/store-sim';
@@ -96,6 +98,35 @@ export function isPkcs7(bytes: Uint8Array): boolean {
   const oid = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02];
   const at = bytes.findIndex((_, i) => i < 8 && oid.every((b, j) => bytes[i + j] === b));
   return bytes[0] === 0x30 && at >= 0;
+}
+
+/**
+ * The certificates of a file given where certificates are expected: PEM (several blocks), DER,
+ * bare Base64, or a `.p7b` in any of the forms it comes in, including certsrv's (and `certlab
+ * ca cert --chain`'s) Base64 PKCS #7 under a CERTIFICATE label, which only its content tells
+ * apart. Errors are the library's (explainInput words them for the user).
+ *
+ * @example
+ * ```ts
+ * const chain = readCertificateList(await readFile('certnew.p7b')); // leaf, issuing CA, root
+ * ```
+ */
+export function readCertificateList(bytes: Uint8Array): Certificate[] {
+  if (isPkcs7(bytes)) return readPkcs7Certificates(bytes);
+  let d: DetectedFile | undefined;
+  try {
+    d = detectFormat(bytes);
+  } catch {
+    // readCertificates below says what is wrong, in the words the commands already use.
+  }
+  if (
+    d?.objects.some((o) => o.kind === 'pkcs7') &&
+    d.objects.every((o) => o.kind === 'pkcs7' || o.kind === 'certificate')
+  )
+    return d.objects.flatMap((o) =>
+      o.kind === 'pkcs7' ? readPkcs7Certificates(o.der) : [parseCertificate(o.der)],
+    );
+  return readCertificates(bytes);
 }
 
 /** The file's name in messages: `stdin` for `-`. */

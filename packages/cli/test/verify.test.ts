@@ -8,6 +8,7 @@ import {
   createCertificate,
   createCertsOnlyPkcs7,
   createCrl,
+  encodeBase64,
   encodePkcs7Pem,
   extKeyUsage,
   generateKeyPair,
@@ -123,6 +124,29 @@ describe('certlab verify', () => {
     expect(ok.code).toBe(0);
     const missing = await cli(dir, 'verify', 'leaf.pem', '--trust', 'root.p7b', '--at', AT);
     expect(missing.code).toBe(1);
+  });
+
+  it("reads certsrv's .p7b: Base64 under a CERTIFICATE label, or bare Base64 (verify, cert show)", async () => {
+    // certnew.p7b?Enc=b64 (and `certlab ca cert --chain`) label the PKCS #7 CERTIFICATE; only its
+    // content says it is a chain. It was "Expected DER tag 0x30 but found 0x06".
+    const b64 = encodeBase64(createCertsOnlyPkcs7([ica, root]));
+    const lines = b64.match(/.{1,64}/g)!.join('\r\n');
+    await writeFile(
+      join(dir, 'certnew.p7b'),
+      `-----BEGIN CERTIFICATE-----\r\n${lines}\r\n-----END CERTIFICATE-----\r\n`,
+    );
+    await writeFile(join(dir, 'bare.p7b'), `${lines}\r\n`);
+    for (const file of ['certnew.p7b', 'bare.p7b']) {
+      const ok = await cli(dir, 'verify', 'leaf.pem', '--trust', 'root.pem', '--untrusted', file, '--at', AT);
+      expect(ok.stderr, file).toBe('');
+      expect(ok.code, file).toBe(0);
+      const shown = await cli(dir, 'cert', 'show', file, '--format', 'json');
+      expect(shown.code, shown.stderr).toBe(0);
+      expect((JSON.parse(shown.stdout) as { subject: string }[]).map((c) => c.subject)).toEqual([
+        'CN=Verify ICA',
+        'CN=Verify Root',
+      ]);
+    }
   });
 
   it('takes intermediates from the leaf file itself', async () => {

@@ -39,6 +39,7 @@ import {
   encodingOf,
   explicit,
   int,
+  leadingTlv,
   readBitString,
   readOid,
   readSmallInt,
@@ -446,7 +447,9 @@ export function readCertificates(input: Uint8Array | string): Certificate[] {
         `The PEM text contains no "CERTIFICATE" PEM block (it has: ${found}).`,
       );
     }
-    return blocks.map((b) => parseCertificate(b.bytes));
+    return blocks.map((b) =>
+      parseCertificate(b.label === 'TRUSTED CERTIFICATE' ? leadingTlv(b.bytes) : b.bytes),
+    );
   }
   return [parseCertificate(readDerOrPem(input, 'CERTIFICATE'))];
 }

@@ -9,7 +9,7 @@ import { type CertificationRequest, parseCsr } from './csr.js';
 import { PkiError } from './errors.js';
 import { berToDer } from './internal/ber.js';
 import { fromLatin1 } from './internal/bytes.js';
-import { Cursor, readOid, readTlv, readWhole, T, type Tlv } from './internal/der.js';
+import { Cursor, leadingTlv, readOid, readTlv, readWhole, T, type Tlv } from './internal/der.js';
 import { guard, misuse } from './internal/guard.js';
 import { rsaPublicKeyToSpki } from './internal/key-der.js';
 import { importPrivateKey, type PrivateKey, PublicKey } from './keys.js';
@@ -377,15 +377,6 @@ const LABEL_HINTS: Record<string, string> = {
   'PGP SIGNATURE': 'This is an OpenPGP signature, not an X.509/PKCS file.',
 };
 
-function firstTlvOf(bytes: Uint8Array): Uint8Array {
-  try {
-    const t = readTlv(bytes, 0);
-    return bytes.subarray(0, t.end);
-  } catch {
-    return bytes;
-  }
-}
-
 function fromPem(text: string): DetectedFile {
   const blocks = decodePem(text);
   const objects: DetectedObject[] = [];
@@ -404,7 +395,7 @@ function fromPem(text: string): DetectedFile {
       continue;
     }
     // OpenSSL's TRUSTED CERTIFICATE is the certificate followed by its trust settings (X509_AUX).
-    const bytes = b.label === 'TRUSTED CERTIFICATE' ? firstTlvOf(b.bytes) : b.bytes;
+    const bytes = b.label === 'TRUSTED CERTIFICATE' ? leadingTlv(b.bytes) : b.bytes;
     const s = bytes.length ? sniffDer(bytes) : ({ kind: 'unknown', why: 'the block is empty' } as Sniff);
     if (s.kind !== 'unknown') {
       objects.push({ ...s, der: bytes, label: b.label });

@@ -3,6 +3,7 @@ import {
   basicConstraints,
   Certificate,
   createCertificate,
+  encodePem,
   extKeyUsage,
   fromHex,
   generateKeyPair,
@@ -205,6 +206,11 @@ describe('certificates', () => {
     expect(readCertificates(root.der)[0]!.equals(root)).toBe(true);
     const b64 = root.toPem().split('\n').slice(1, -2).join('\r\n');
     expect(readCertificates(b64)[0]!.equals(root)).toBe(true);
+    // OpenSSL's `x509 -trustout`: the certificate, then its trust settings (X509_AUX: here
+    // trusted for serverAuth), in a TRUSTED CERTIFICATE block. It was "14 unexpected bytes".
+    const aux = Uint8Array.from([0x30, 0x0c, 0x30, 0x0a, 0x06, 0x08, 0x2b, 6, 1, 5, 5, 7, 3, 1]);
+    const trusted = encodePem('TRUSTED CERTIFICATE', Uint8Array.from([...root.der, ...aux]));
+    expect(readCertificates(trusted).map((c) => c.equals(root))).toEqual([true]);
   });
 
   it('rejects structural errors with coded PkiErrors', async () => {

@@ -1,7 +1,7 @@
 // `certlab cert show`: print every certificate of a file the way `certutil -dump` does, or as
 // JSON.
 
-import { type Certificate, PkiError, readCertificates, readPkcs7Certificates } from '@certlab/pki';
+import { type Certificate, PkiError } from '@certlab/pki';
 import { booleanOption, choiceOption, stringOption } from '../args.js';
 import { CliError, EXIT } from '../cli-error.js';
 import type { Command, CommandContext } from '../command.js';
@@ -10,7 +10,7 @@ import { readInput } from '../files.js';
 import { certificateReport } from '../format/certificate-report.js';
 import type { Json } from '../format/json-value.js';
 import { writeJson, writeLines } from '../output.js';
-import { explainInput, isPkcs7 } from '../pki-input.js';
+import { explainInput, readCertificateList } from '../pki-input.js';
 
 const NAME = 'cert show';
 
@@ -99,7 +99,7 @@ async function readCertificateFile(ctx: CommandContext, path: string): Promise<C
   const bytes = await readInput(ctx.io, path);
   let certs: Certificate[];
   try {
-    certs = isPkcs7(bytes) ? readPkcs7Certificates(bytes) : readCertificates(bytes);
+    certs = readCertificateList(bytes);
   } catch (e) {
     if (e instanceof PkiError && e.code === 'ERR_PKI_PEM_INVALID' && e.message.startsWith('The PEM text ')) {
       throw new PkiError(e.code, `${path} ${e.message.slice('The PEM text '.length)}`, { cause: e });

@@ -4,7 +4,6 @@
 // installers of @certlab/store-sim, which drive the platform's own tools.
 
 import type { Certificate } from '@certlab/pki';
-import * as pki from '@certlab/pki';
 import type { TrustedEntry, TrustInstaller } from '@certlab/store-sim';
 // Values are read from the namespace at run time, as in verify.ts, so that the CLI still loads
 // while the library's index lacks an export; the types are checked at build time.
@@ -16,6 +15,7 @@ import { FORMAT_OPTION } from '../common-options.js';
 import { readInput, resolvePath } from '../files.js';
 import { writeJson, writeLines } from '../output.js';
 import { passwordOption } from '../password.js';
+import { readCertificateList } from '../pki-input.js';
 
 const NSS_OPTION: OptionSpec = {
   name: 'nss',
@@ -120,7 +120,7 @@ async function readRoot(ctx: CommandContext, path: string): Promise<Certificate>
   const bytes = await readInput(ctx.io, path);
   let certs: Certificate[];
   try {
-    certs = pki.readCertificates(bytes);
+    certs = readCertificateList(bytes);
   } catch (e) {
     throw new CliError(
       EXIT.usage,

@@ -13,7 +13,7 @@ import { readCrlFile } from '../crl-files.js';
 import { readInput } from '../files.js';
 import { isoSeconds } from '../format/dates.js';
 import { writeJson, writeLines } from '../output.js';
-import { explainInput, isPkcs7 } from '../pki-input.js';
+import { explainInput, readCertificateList } from '../pki-input.js';
 
 const NAME = 'verify';
 
@@ -196,7 +196,7 @@ function isIpLiteral(text: string): boolean {
 async function readCerts(ctx: CommandContext, path: string): Promise<Certificate[]> {
   const bytes = await readInput(ctx.io, path);
   try {
-    const certs = isPkcs7(bytes) ? pki.readPkcs7Certificates(bytes) : pki.readCertificates(bytes);
+    const certs = readCertificateList(bytes);
     if (certs.length === 0) throw new Error('it holds no certificate');
     return certs;
   } catch (e) {

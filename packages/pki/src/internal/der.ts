@@ -95,6 +95,19 @@ export function readTlv(bytes: Uint8Array, pos: number, limit: number = bytes.le
   return { bytes, id, num, start: pos, valueStart: p, end };
 }
 
+/**
+ * The first element of `bytes` with whatever follows cut off, or `bytes` when no element can be
+ * read (the parser then says what is wrong). OpenSSL's TRUSTED CERTIFICATE PEM block is the
+ * certificate followed by its trust settings (X509_AUX).
+ */
+export function leadingTlv(bytes: Uint8Array): Uint8Array {
+  try {
+    return bytes.subarray(0, readTlv(bytes, 0).end);
+  } catch {
+    return bytes;
+  }
+}
+
 /** Reads exactly one TLV spanning all of `bytes` (no trailing data). */
 export function readWhole(bytes: Uint8Array, expectId?: number): Tlv {
   const t = readTlv(bytes, 0, bytes.length);
