@@ -123,8 +123,8 @@ export const PKCS12_DEFAULT_MAX_ITERATIONS = 2_000_000;
 
 /**
  * The work budget of one file, in units of `maxIterations`: the iteration count times the number
- * of hash chains of every key derivation (the MAC: one, two with an empty password, which is
- * tried in both of its encodings; a 3DES safe or key: three, two for the key and one for the IV;
+ * of hash chains of every key derivation (the MAC: one, and one more when an empty password
+ * must be tried in its second encoding; a 3DES safe or key: three, two for the key and one for the IV;
  * PBES2: one per PBKDF2 output block), summed, each weighted by the cost of its hash's round
  * relative to SHA-1's (SHA-256 1.4, SHA-384 and SHA-512 6.4; PBKDF2 1). At the defaults a hostile
  * file can cost at most 8,000,000 SHA-1-round equivalents, about 4-5 s in Node 20, whatever its
@@ -689,13 +689,22 @@ function readBags(
 }
 
 /** Chooses the password encoding that the MAC confirms (RFC 7292 B.1, with the NULL-password quirk). */
-async function verifyMac(mac: MacInfo, password: string, authSafe: Uint8Array): Promise<PasswordForms> {
+async function verifyMac(
+  mac: MacInfo,
+  password: string,
+  authSafe: Uint8Array,
+  budget: Budget,
+): Promise<PasswordForms> {
   const forms = passwordForms(password);
   const candidates: PasswordForms[] = [forms];
   // An empty password may have been applied as "no password" (an empty BMPString without the NUL
   // terminator): OpenSSL tries both when verifying, Windows writes either.
   if (password === '') candidates.push({ bmp: new Uint8Array(0), utf8: forms.utf8 });
-  for (const f of candidates) {
+  for (const [i, f] of candidates.entries()) {
+    // The first computation was charged with the file's other derivations; the second form is
+    // charged only when it has to run, so a file that opens with the first is not refused for
+    // work that never happens (an NSS export: 600,000 rounds of SHA-512, an empty password).
+    if (i > 0) budget.charge(mac.declared, 1, `the ${mac.hash} MAC (empty password, NULL form)`, mac.hash);
     const got = await computeMac(mac.hash, f.bmp, mac.salt, mac.iterations, authSafe);
     if (equalBytes(got, mac.digest)) return f;
   }
@@ -789,8 +798,8 @@ async function read(der: Uint8Array, password: string, budget: Budget): Promise<
     pfx.end('PFX');
     return { authSafe, mac };
   });
-  // An empty password may take two MAC computations (see verifyMac): both are charged.
-  if (mac) budget.charge(mac.declared, password === '' ? 2 : 1, `the ${mac.hash} MAC`, mac.hash);
+  // An empty password may take a second MAC computation: verifyMac charges it if it runs.
+  if (mac) budget.charge(mac.declared, 1, `the ${mac.hash} MAC`, mac.hash);
 
   // 2. The authenticated content: safes, the bags of plain safes, and the iteration counts of
   //    everything visible before decryption, checked now. A parse error here waits for the MAC:
@@ -851,7 +860,7 @@ async function read(der: Uint8Array, password: string, budget: Budget): Promise<
   for (const shrouded of parsed?.plainKeys.values() ?? []) if (shrouded) start(shrouded.pbe, shrouded.data);
 
   // 4. Integrity (RFC 7292 §5.2), which also tells whether the password is right.
-  if (mac) forms = await verifyMac(mac, password, authSafe);
+  if (mac) forms = await verifyMac(mac, password, authSafe, budget);
   if (!parsed) throw parseError;
   const { safes, bagLists, plainKeys } = parsed;
 

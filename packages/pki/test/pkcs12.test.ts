@@ -1269,6 +1269,24 @@ describe('readPkcs12: hostile input', () => {
     expect(e.message).toMatch(/add up to more than/);
   });
 
+  it('charges the NULL form only when it runs: an empty-password file whose MAC opens with the first is read', async () => {
+    // NSS's `pk12util -W '' -M SHA-512` (600,000 rounds) was refused: both forms were charged up
+    // front. Here, scaled down: maxIterations 100,000 (budget 400,000); the SHA-512 MAC at
+    // 50,000 rounds costs 320,000, and 640,000 if computed twice.
+    const { authSafe } = dissect(plain);
+    const file = (password: string | null) =>
+      seq(
+        int(3),
+        seq(oid(OID_DATA), explicit(0, octets(authSafe))),
+        macData(authSafe, password, { hash: 'SHA-512', iterations: 50_000 }),
+      );
+    const opts = { maxIterations: 100_000 };
+    expect((await readPkcs12(file(''), '', opts)).mac).toEqual({ hash: 'SHA-512', iterations: 50_000 });
+    // A file MAC'd with the NULL form needs the second computation: that one is over the budget.
+    const e = await rejects(readPkcs12(file(null), '', opts), 'ERR_PKI_KDF_LIMIT');
+    expect(e.message).toMatch(/add up to more than/);
+  });
+
   it('charges twice a PKCS#12 PBE that an empty password may retry in its NULL form (no MAC)', async () => {
     // maxIterations 100,000: a budget of 400,000 rounds. An RC2-40 safe (2 chains) at 60,000 and
     // a 3DES key (3 chains) at 40,000 cost 240,000 with a password, 480,000 when each may run
