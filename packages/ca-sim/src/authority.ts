@@ -12,6 +12,7 @@ import {
   equalBytes,
   generateKeyPair,
   importPrivateKey,
+  isoSeconds,
   isPkiError,
   isSignedRequest,
   type KeySpec,
@@ -301,6 +302,9 @@ function keyLocked(): CaError {
 }
 
 function keySpec(o: { keyType?: 'ec' | 'rsa'; rsaBits?: number; curve?: NamedCurve }): KeySpec {
+  // Anything but 'ec' used to make RSA keys: `keyType: 'EC'` gave an RSA CA without a word.
+  if (o.keyType !== undefined && o.keyType !== 'ec' && o.keyType !== 'rsa')
+    throw new TypeError(`keyType must be 'ec' or 'rsa', not ${JSON.stringify(String(o.keyType))}.`);
   return o.keyType === 'ec'
     ? { type: 'ec', curve: o.curve ?? 'P-256' }
     : { type: 'rsa', bits: o.rsaBits ?? 2048 };
@@ -394,12 +398,22 @@ function parseRequester(text: string | undefined): RequesterIdentity | undefined
   }
 }
 
+/**
+ * The CRLReason code of a revocation. AD CS revokes with reasons 0 to 6 only (ICertAdmin::
+ * RevokeCertificate, [MS-CSRA] §3.1.4.1.8: unspecified through certificateHold; removeFromCRL
+ * is what unrevoke writes): privilegeWithdrawn (9) and aACompromise (10) are RFC 5280 reasons it
+ * does not take.
+ */
 function reasonCode(reason: CrlReason): number {
+  if (typeof reason !== 'string')
+    throw new TypeError(
+      `The revocation reason must be a reason name such as 'keyCompromise', not ${typeof reason}.`,
+    );
   const i = (CRL_REASONS as readonly (string | undefined)[]).indexOf(reason);
-  if (i < 0 || reason === 'removeFromCRL')
+  if (i < 0 || i > 6)
     throw new CaError(
       'ERR_CA_OPTIONS_INVALID',
-      `"${String(reason)}" is not a revocation reason (use ${CRL_REASONS.filter((r) => r && r !== 'removeFromCRL').join(', ')}).`,
+      `"${reason.slice(0, 40)}" is not a revocation reason AD CS takes (use ${CRL_REASONS.slice(0, 7).join(', ')}).`,
     );
   return i;
 }
@@ -628,6 +642,23 @@ export class CertificationAuthority {
   /** ERR_CA_KEY_LOCKED before an operation that signs records anything. */
   #checkUnlocked(): void {
     if (this.#protection.encrypted && this.#protection.passphrase === undefined) throw keyLocked();
+  }
+
+  /**
+   * Refuses to sign with a CA certificate past its notAfter. AD CS does not start with an
+   * expired CA certificate (it cannot load or verify it: CERT_E_EXPIRED), so nothing is issued,
+   * recorded or published; here the request is refused before it gets a request id. Without
+   * this, issuance failed inside the certificate builder (notAfter before notBefore), a
+   * PkiError, and CRLs went on being signed.
+   */
+  #checkNotExpired(ca: LoadedCaCert, now: Date): void {
+    const end = ca.certificate.notAfter;
+    if (now.getTime() <= end.getTime()) return;
+    const which = ca.authority === 'root' ? 'root CA' : 'CA';
+    throw new CaError(
+      'ERR_CA_EXPIRED',
+      `The ${which} certificate "${ca.certificate.subject.toString()}" expired on ${isoSeconds(end)}, and a CA does not sign with an expired certificate (AD CS does not start: CERT_E_EXPIRED). Renew it first (certlab ca renew; ca.renew()).`,
+    );
   }
 
   /** True for a single self-signed CA (no root above it). */
@@ -964,11 +995,30 @@ export class CertificationAuthority {
     // not in the middle of issuing (the policy writes them into the certificate).
     const problem = requesterIdentityProblem(options.requester);
     if (problem) throw new TypeError(`requester.${problem.field} ${problem.message}.`);
+    // The caller's mistake, not a request: nothing is recorded and no request id is used (a
+    // number or an ArrayBuffer used to become a denied "Error Parsing Request" row).
+    if (
+      typeof request !== 'string' &&
+      !(request instanceof Uint8Array) &&
+      !(request instanceof CertificationRequest)
+    )
+      throw new TypeError(
+        'submit expects the request as PEM or Base64 text, DER bytes (Uint8Array) or a CertificationRequest.',
+      );
+    if (options.template !== undefined && typeof options.template !== 'string')
+      throw new TypeError('submit: template must be a template name or OID (a string).');
+    if (
+      options.attributes !== undefined &&
+      typeof options.attributes !== 'string' &&
+      (typeof options.attributes !== 'object' || options.attributes === null)
+    )
+      throw new TypeError('submit: attributes must be `name:value` text, lines, or a record of strings.');
     const attrs: Record<string, string> = { ...parseRequestAttributes(options.attributes) };
     // The shorthand of a `CertificateTemplate:` attribute: cut at a NUL like the others.
     if (options.template !== undefined) attrs.certificatetemplate = untilNul(options.template);
     this.#checkUnlocked();
     const now = this.#clock.now();
+    this.#checkNotExpired(this.#current('issuing'), now);
     if (this.#pool) return this.#submitPooled(this.#pool, request, attrs, options.requester, now);
     let decision = await this.#policy(request, attrs, options.requester, false, now, true);
     const row = await this.#insertRequest(async (requestId) => {
@@ -1135,6 +1185,7 @@ export class CertificationAuthority {
     officer: string,
   ): Promise<RequestResult> {
     this.#checkUnlocked();
+    this.#checkNotExpired(this.#current('issuing'), this.#clock.now());
     const row = await this.#updateRequest(checkRequestId(requestId), async (cur): Promise<RequestChange> => {
       if (!allowed.includes(cur.status))
         throw new CaError(
@@ -1370,6 +1421,19 @@ export class CertificationAuthority {
   }
 
   /**
+   * ClockSkewMinutes: issued certificates start, and CRLs are dated, this long before the CA
+   * signs them.
+   *
+   * @example
+   * ```ts
+   * const publishedAt = crl.thisUpdate.getTime() + ca.clockSkewMinutes * 60_000;
+   * ```
+   */
+  get clockSkewMinutes(): number {
+    return this.#skew;
+  }
+
+  /**
    * Publishes every CRL the hierarchy has, as the console's Publish action or a new CA's
    * installation does: the root's base CRL (two-tier CAs), then the issuing CA's base and delta
    * CRLs for each key of {@link crlKeyIndexes} (the current key first). Returns them in that
@@ -1445,6 +1509,7 @@ export class CertificationAuthority {
       options.keyIndex === undefined
         ? this.#current(authority)
         : this.#newestOfKey(authority, options.keyIndex);
+    this.#checkNotExpired(ca, this.#clock.now());
     let base: Crl | undefined;
     if (delta) {
       // The delta's base is the newest base CRL of the same key (RFC 5280 §5.2.4: same scope).
@@ -1469,6 +1534,12 @@ export class CertificationAuthority {
     // CRLOverlapPeriod default: 10 % of the period, at most 12 hours.
     const overlap = Math.min(periodHours * HOUR * 0.1, 12 * HOUR);
     const nextUpdate = new Date(now.getTime() + periodHours * HOUR + overlap);
+    // AD CS dates a CRL ClockSkewMinutes before it publishes it, as it does notBefore, so that a
+    // client whose clock is a little behind does not find it "not yet valid"; Next CRL Publish
+    // is when it will publish again (Microsoft PKI blog, "How EffectiveDate (thisupdate),
+    // NextUpdate and NextCRLPublish are calculated").
+    const thisUpdate = new Date(now.getTime() - this.#skew * 60_000);
+    const nextPublish = new Date(now.getTime() + periodHours * HOUR);
     const keyOf = new Map(
       this.#certs.filter((c) => c.authority === authority).map((c) => [c.certIndex, c.keyIndex]),
     );
@@ -1487,8 +1558,9 @@ export class CertificationAuthority {
         certIndex: ca.certIndex,
         keyIndex: ca.keyIndex,
         crlNumber,
-        thisUpdate: now,
+        thisUpdate,
         nextUpdate,
+        nextPublish,
         rows,
         ...(base ? { base } : {}),
         ...(deltaUrls.length ? { deltaUrls } : {}),
@@ -1497,7 +1569,7 @@ export class CertificationAuthority {
         delta,
         ...(base ? { baseCrlNumber: Number(base.crlNumber) } : {}),
         keyIndex: ca.keyIndex,
-        thisUpdate: now,
+        thisUpdate,
         nextUpdate,
         crl: crl.der,
       };

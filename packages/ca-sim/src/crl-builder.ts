@@ -2,13 +2,19 @@
 // delta CRLs from one counter and lists a revoked certificate until it expires).
 
 import {
+  authorityKeyIdentifier,
   type Certificate,
   CRL_REASONS,
   type Crl,
   type CrlEntryInit,
   type CrlReason,
   createCrl,
+  crlNumber,
+  deltaCrlIndicator,
+  type Extension,
+  freshestCrl,
   msCaVersion,
+  msNextCrlPublish,
   type PrivateKey,
 } from '@certlab/pki';
 import type { CertificateRow } from './store/request-store.js';
@@ -31,7 +37,7 @@ export function reasonName(code: number | undefined): CrlReason {
  *
  * @example
  * ```ts
- * const init: CrlBuildInit = { issuer, signingKey, certIndex: 0, keyIndex: 0, crlNumber: 1, thisUpdate, nextUpdate, rows };
+ * const init: CrlBuildInit = { issuer, signingKey, certIndex: 0, keyIndex: 0, crlNumber: 1, thisUpdate, nextUpdate, nextPublish, rows };
  * ```
  */
 export interface CrlBuildInit {
@@ -42,6 +48,8 @@ export interface CrlBuildInit {
   readonly crlNumber: number;
   readonly thisUpdate: Date;
   readonly nextUpdate: Date;
+  /** When the CA publishes the next one (the Next CRL Publish extension); omitted when absent. */
+  readonly nextPublish?: Date;
   /** Certificates signed with this CA key that are revoked or were released from hold. */
   readonly rows: readonly CertificateRow[];
   /** For a delta CRL: the base CRL it updates. */
@@ -53,11 +61,13 @@ export interface CrlBuildInit {
 /**
  * Builds a base CRL (every revoked, unexpired certificate) or a delta CRL (the changes since
  * `base`: new revocations, and removeFromCRL for certificates released from certificateHold,
- * RFC 5280 §5.2.4 and §5.3.1). CRLs carry the CA Version extension as AD CS writes it.
+ * RFC 5280 §5.2.4 and §5.3.1). The extensions are AD CS's, in the order certutil -dump shows
+ * them in its CRLs: Authority Key Identifier (key id), CA Version, CRL Number, Delta CRL
+ * Indicator (delta), Next CRL Publish, Freshest CRL (base).
  *
  * @example
  * ```ts
- * const crl = await buildCrl({ issuer, signingKey, certIndex: 0, keyIndex: 0, crlNumber: 1, thisUpdate, nextUpdate, rows });
+ * const crl = await buildCrl({ issuer, signingKey, certIndex: 0, keyIndex: 0, crlNumber: 1, thisUpdate, nextUpdate, nextPublish, rows });
  * ```
  */
 export async function buildCrl(init: CrlBuildInit): Promise<Crl> {
@@ -91,6 +101,19 @@ export async function buildCrl(init: CrlBuildInit): Promise<Crl> {
       });
     }
   }
+  const baseNumber = init.base ? (init.base.crlNumber ?? 0n) : undefined;
+  const extensions: Extension[] = [
+    authorityKeyIdentifier({
+      keyIdentifier: init.issuer.subjectKeyIdentifier ?? (await init.issuer.publicKey.keyIdentifier()),
+    }),
+    msCaVersion({ certIndex: init.certIndex, keyIndex: init.keyIndex }),
+    crlNumber(init.crlNumber),
+  ];
+  if (baseNumber !== undefined) extensions.push(deltaCrlIndicator(baseNumber));
+  if (init.nextPublish) extensions.push(msNextCrlPublish(init.nextPublish));
+  if (deltaUrls.length && !init.base)
+    extensions.push(freshestCrl([{ fullName: deltaUrls.map((value) => ({ type: 'uri' as const, value })) }]));
+  // createCrl writes extensions given here where they are, instead of its own.
   return createCrl({
     issuer: init.issuer,
     signingKey: init.signingKey,
@@ -98,10 +121,7 @@ export async function buildCrl(init: CrlBuildInit): Promise<Crl> {
     thisUpdate: init.thisUpdate,
     nextUpdate: init.nextUpdate,
     entries,
-    ...(init.base ? { deltaCrlIndicator: init.base.crlNumber ?? 0n } : {}),
-    ...(deltaUrls.length && !init.base
-      ? { freshestCrl: [{ fullName: deltaUrls.map((value) => ({ type: 'uri' as const, value })) }] }
-      : {}),
-    extensions: [msCaVersion({ certIndex: init.certIndex, keyIndex: init.keyIndex })],
+    ...(baseNumber !== undefined ? { deltaCrlIndicator: baseNumber } : {}),
+    extensions,
   });
 }

@@ -51,8 +51,11 @@ export function createCrlSchedule(
   async function once(): Promise<PublishedCrl[]> {
     const now = clock.now().getTime();
     const out: PublishedCrl[] = [];
+    // When a CRL was published: its thisUpdate is dated ClockSkewMinutes earlier.
+    const skew = ca.clockSkewMinutes * 60_000;
+    const publishedAt = (crl: PublishedCrl) => crl.thisUpdate.getTime() + skew;
     // A base CRL (the root's or the issuing CA's) is due when there is none or it is a period old.
-    const due = (crl: PublishedCrl | undefined) => !crl || now >= crl.thisUpdate.getTime() + baseHours * HOUR;
+    const due = (crl: PublishedCrl | undefined) => !crl || now >= publishedAt(crl) + baseHours * HOUR;
     // The root's CRL too (two-tier CAs): the issuing CA certificate's CDP names it, so a client
     // that checks revocation along the chain needs it in CertEnroll (reference §6.5, §11.4). AD CS
     // leaves that to the offline root's administrator; here the root lives beside the issuing CA.
@@ -72,11 +75,7 @@ export function createCrlSchedule(
       }
       if (deltaHours > 0) {
         const delta = await ca.latestCrl({ delta: true, keyIndex });
-        if (
-          !delta ||
-          delta.baseCrlNumber !== base.crlNumber ||
-          now >= delta.thisUpdate.getTime() + deltaHours * HOUR
-        )
+        if (!delta || delta.baseCrlNumber !== base.crlNumber || now >= publishedAt(delta) + deltaHours * HOUR)
           out.push(await ca.publishCrl({ delta: true, keyIndex }));
       }
     }

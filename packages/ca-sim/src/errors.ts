@@ -34,7 +34,8 @@ export type CaErrorCode =
   | 'ERR_CA_BODY_TOO_LARGE'
   | 'ERR_CA_BODY_INCOMPLETE'
   | 'ERR_CA_NTLM_INVALID'
-  | 'ERR_CA_ATTRIBUTE_INVALID';
+  | 'ERR_CA_ATTRIBUTE_INVALID'
+  | 'ERR_CA_EXPIRED';
 
 /**
  * The one error class of @certlab/ca-sim. `code` is machine-readable, `message` tells the

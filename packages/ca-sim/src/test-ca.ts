@@ -34,6 +34,7 @@ import type { RequestInput } from './request-encoding.js';
  * ```
  */
 export interface IssueOptions {
+  /** DNS names for the SAN. With no name, subject or common name at all: `['localhost']`. */
   readonly dns?: readonly string[];
   readonly ip?: readonly string[];
   readonly email?: readonly string[];
@@ -139,13 +140,30 @@ export async function createTestCA(options: Partial<AuthorityOptions> = {}): Pro
       return authority.certificate.toPem();
     },
     async issue(o: IssueOptions = {}): Promise<IssuedCertificate> {
+      for (const field of ['dns', 'ip', 'email', 'upn'] as const) {
+        const list = o[field];
+        if (
+          list !== undefined &&
+          !(Array.isArray(list) && list.every((v) => typeof v === 'string' && v !== ''))
+        )
+          throw new TypeError(
+            `issue: ${field} must be an array of non-empty strings (e.g. ${field}: ['…']).`,
+          );
+      }
+      // A server certificate for this machine unless told otherwise: with no name at all the
+      // WebServer template would deny the request (empty subject, no SAN).
+      const named =
+        [o.dns, o.ip, o.email, o.upn].some((l) => l?.length) ||
+        o.subject !== undefined ||
+        o.commonName !== undefined;
+      const dns = named ? (o.dns ?? []) : ['localhost'];
       const names: GeneralName[] = [
-        ...(o.dns ?? []).map((value) => ({ type: 'dns' as const, value })),
+        ...dns.map((value) => ({ type: 'dns' as const, value })),
         ...(o.ip ?? []).map((value) => ({ type: 'ip' as const, value })),
         ...(o.email ?? []).map((value) => ({ type: 'email' as const, value })),
         ...(o.upn ?? []).map((value) => ({ type: 'upn' as const, value })),
       ];
-      const cn = o.commonName ?? o.dns?.[0] ?? o.ip?.[0] ?? o.email?.[0] ?? o.upn?.[0];
+      const cn = o.commonName ?? dns[0] ?? o.ip?.[0] ?? o.email?.[0] ?? o.upn?.[0];
       const subject =
         o.subject !== undefined ? Name.parse(o.subject) : cn ? Name.from([{ CN: cn }]) : Name.from([]);
       const { privateKey } = await generateKeyPair(o.key ?? { type: 'ec', curve: 'P-256' });

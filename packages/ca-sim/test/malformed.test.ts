@@ -142,3 +142,21 @@ it('refuses CA names and URLs holding a control character before touching the st
   expect(ok.name).toBe('Contoso CA');
   await ok.close();
 });
+
+it('API misuse is a TypeError before anything is recorded: request type, template, attributes, keyType', async () => {
+  const before = (await ca.list()).length;
+  for (const [request, options] of [
+    [123, {}],
+    [new ArrayBuffer(8), {}],
+    [null, {}],
+    [der, { template: 123 }],
+    [der, { attributes: 42 }],
+  ] as const)
+    await expect(ca.submit(request as never, options as never), String(request)).rejects.toThrow(TypeError);
+  // No request id was used: the next real request gets the next number.
+  expect((await ca.list()).length).toBe(before);
+  for (const keyType of ['EC', 'dsa', ''])
+    await expect(createAuthority({ name: 'X CA', keyType: keyType as never }), keyType).rejects.toThrow(
+      /keyType must be 'ec' or 'rsa'/,
+    );
+});

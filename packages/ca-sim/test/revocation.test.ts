@@ -10,7 +10,7 @@ import {
   isCaError,
   manualClock,
 } from '@certlab/ca-sim';
-import { decodeCrlDistributionPoints, decodeMsCaVersion, OID } from '@certlab/pki';
+import { decodeCrlDistributionPoints, decodeMsCaVersion, decodeMsNextCrlPublish, OID } from '@certlab/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCsr, put } from './support/csr.js';
 import { HAVE_OPENSSL, openssl, runOpenssl } from './support/openssl.js';
@@ -64,6 +64,13 @@ describe('revocation and CRLs', () => {
       isCaError(e, 'ERR_CA_REVOCATION_STATE'),
     );
     await expect(ca.unrevoke(a.serial)).rejects.toSatisfy((e) => isCaError(e, 'ERR_CA_REVOCATION_STATE'));
+    // AD CS revokes with reasons 0-6 only ([MS-CSRA] §3.1.4.1.8); a reason that is not a name is misuse.
+    for (const reason of ['privilegeWithdrawn', 'aACompromise', 'removeFromCRL', 'bogus'] as const)
+      await expect(ca.revoke(b.requestId, reason as never), reason).rejects.toSatisfy((e) =>
+        isCaError(e, 'ERR_CA_OPTIONS_INVALID'),
+      );
+    await expect(ca.revoke(b.requestId, { reason: 'x' } as never)).rejects.toThrow(TypeError);
+    expect((await ca.retrieve(b.requestId)).disposition).toBe('issued');
     const pub = await ca.publishCrl();
     expect(pub).toMatchObject({ crlNumber: 1, delta: false, fileName: 'Contoso Issuing CA.crl' });
     expect(pub.url).toBe('http://pki.contoso.com/CertEnroll/Contoso%20Issuing%20CA.crl');
@@ -77,7 +84,24 @@ describe('revocation and CRLs', () => {
     expect(decodeCrlDistributionPoints(pub.crl.getExtension(OID.freshestCRL)!.value)[0]!.fullName).toEqual([
       { type: 'uri', value: 'http://pki.contoso.com/CertEnroll/Contoso%20Issuing%20CA+.crl' },
     ]);
-    expect(pub.nextUpdate.getTime() - pub.thisUpdate.getTime()).toBe(168 * HOUR + 12 * HOUR);
+    // Dated ClockSkewMinutes (10) before publication; valid for the period plus the overlap
+    // (10 %, at most 12 h); Next CRL Publish one period after publication.
+    const published = clock.now().getTime();
+    expect(pub.thisUpdate.getTime()).toBe(published - 10 * 60_000);
+    expect(pub.crl.thisUpdate.getTime()).toBe(published - 10 * 60_000);
+    expect(pub.nextUpdate.getTime()).toBe(published + 168 * HOUR + 12 * HOUR);
+    expect(decodeMsNextCrlPublish(pub.crl.getExtension(OID.msNextCrlPublish)!.value).getTime()).toBe(
+      published + 168 * HOUR,
+    );
+    // AD CS's order (certutil -dump): AKI, CA Version, CRL Number, Next CRL Publish, Freshest CRL.
+    expect(pub.crl.extensions.map((e) => e.oid)).toEqual([
+      OID.authorityKeyIdentifier,
+      OID.msCaVersion,
+      OID.cRLNumber,
+      OID.msNextCrlPublish,
+      OID.freshestCRL,
+    ]);
+    expect(pub.crl.getExtension(OID.msNextCrlPublish)!.critical).toBe(false);
     if (!HAVE_OPENSSL) return;
     const crlFile = put(dir, 'base.crl', pub.pem);
     const text = openssl(['crl', '-in', crlFile, '-noout', '-text']);
@@ -88,13 +112,14 @@ describe('revocation and CRLs', () => {
     const issuing = put(dir, 'issuing.pem', ca.certificate.toPem());
     const leafA = put(dir, 'a.pem', (await ca.retrieve(a.requestId)).certificate!.toPem());
     const leafB = put(dir, 'b.pem', (await ca.retrieve(b.requestId)).certificate!.toPem());
-    // The CA runs on the test clock: verify at its time, when the CRL is current.
-    const at = String(Math.floor(clock.now().getTime() / 1000) + 60);
-    const v = (leaf: string) =>
+    // The CA runs on the test clock: verify at its time, when the CRL is current, and as a
+    // client whose clock is 5 minutes behind would (the CRL's thisUpdate is 10 minutes back).
+    const now = Math.floor(clock.now().getTime() / 1000);
+    const v = (leaf: string, at = now + 60) =>
       runOpenssl([
         'verify',
         '-attime',
-        at,
+        String(at),
         '-crl_check',
         '-CAfile',
         root,
@@ -107,6 +132,8 @@ describe('revocation and CRLs', () => {
     expect(v(leafA).status).not.toBe(0);
     expect(v(leafA).stdout + v(leafA).stderr).toContain('certificate revoked');
     expect(v(leafB).stdout).toContain(': OK');
+    expect(v(leafB, now - 300).stdout).toContain(': OK');
+    expect(v(leafA, now - 300).stdout + v(leafA, now - 300).stderr).toContain('certificate revoked');
   });
 
   it('certificateHold → unrevoke; the delta CRL shows the hold, then removeFromCRL', async () => {
@@ -120,6 +147,17 @@ describe('revocation and CRLs', () => {
     expect(d0.fileName).toBe('Contoso Issuing CA+.crl');
     expect([...d0.crl.entries]).toHaveLength(0);
     expect(d0.crl.deltaCrlIndicator).toBe(BigInt(base.crlNumber));
+    expect(d0.crl.extensions.map((x) => [x.oid, x.critical])).toEqual([
+      [OID.authorityKeyIdentifier, false],
+      [OID.msCaVersion, false],
+      [OID.cRLNumber, false],
+      [OID.deltaCRLIndicator, true],
+      [OID.msNextCrlPublish, false],
+    ]);
+    // A delta CRL's Next CRL Publish is one delta period (24 h) after publication.
+    expect(decodeMsNextCrlPublish(d0.crl.getExtension(OID.msNextCrlPublish)!.value).getTime()).toBe(
+      clock.now().getTime() + 24 * HOUR,
+    );
     clock.advance(HOUR);
     const un = await ca.unrevoke(c.serial);
     expect(un).toMatchObject({ disposition: 'issued', dispositionCode: 3, hresult: 0 });
@@ -196,7 +234,10 @@ describe('revocation and CRLs', () => {
       type: 'crl',
     });
     expect(await s.tick()).toEqual([]);
-    local.advance(25 * HOUR);
+    // Due one period after it was published, not after its thisUpdate (dated 10 minutes earlier).
+    local.advance(24 * HOUR - 5 * 60_000);
+    expect(await s.tick()).toEqual([]);
+    local.advance(5 * 60_000);
     expect((await s.tick()).map((c) => [c.crlNumber, c.delta])).toEqual([[3, true]]);
     local.advance(7 * 24 * HOUR);
     expect((await s.tick()).map((c) => [c.fileName, c.crlNumber, c.delta, c.baseCrlNumber])).toEqual([
@@ -258,5 +299,42 @@ describe('CA certificate renewal', () => {
       expect(v.stdout).toContain(': OK');
     }
     await t.close();
+  });
+});
+
+describe('a CA whose certificate has expired', () => {
+  it('refuses to issue, approve or publish (ERR_CA_EXPIRED, nothing recorded) until it is renewed', async () => {
+    const local = manualClock(new Date('2026-03-01T08:00:00Z'));
+    const a = await createAuthority({
+      name: 'Short CA',
+      root: { name: 'Short Root' },
+      keyType: 'ec',
+      caValidityYears: { issuing: 1 },
+      clock: local,
+    });
+    const csr = (await makeCsr({ san: [{ type: 'dns', value: 'exch01.contoso.com' }] })).toPem();
+    const pending = await a.submit(csr, { template: 'WebServer_Manual' });
+    expect(pending.disposition).toBe('pending');
+    // Two days before the end: still issuing, the certificate cut at the CA's notAfter.
+    local.set(new Date(a.certificate.notAfter.getTime() - 2 * 86_400_000));
+    const late = await a.submit(csr, { template: 'WebServer' });
+    expect(late.disposition).toBe('issued');
+    expect(late.certificate!.notAfter.getTime()).toBe(a.certificate.notAfter.getTime());
+    local.set(new Date(a.certificate.notAfter.getTime() + 1000));
+    const before = (await a.list()).length;
+    const expired = (e: unknown) =>
+      isCaError(e, 'ERR_CA_EXPIRED') &&
+      /expired on .*Renew it first \(certlab ca renew/.test((e as Error).message);
+    // It was a PkiError from the certificate builder ("notAfter is before notBefore").
+    await expect(a.submit(csr, { template: 'WebServer' })).rejects.toSatisfy(expired);
+    await expect(a.approve(pending.requestId)).rejects.toSatisfy(expired);
+    await expect(a.publishCrl()).rejects.toSatisfy(expired);
+    expect((await a.list()).length).toBe(before);
+    // The root is still valid: renewing the issuing CA certificate puts the CA back to work.
+    await a.renew();
+    expect((await a.submit(csr, { template: 'WebServer' })).disposition).toBe('issued');
+    expect((await a.approve(pending.requestId)).disposition).toBe('issued');
+    expect((await a.publishCrl()).crlNumber).toBeGreaterThan(0);
+    await a.close();
   });
 });

@@ -65,6 +65,17 @@ it('fails loudly when the CA does not issue', async () => {
   expect((await ca.deny(pending.requestId).catch((e) => e)).code).toBe('ERR_CA_REQUEST_STATE');
 });
 
+it('issue() with no name issues for localhost; names given as a string are a TypeError', async () => {
+  // It was denied ("subject name is invalid") although every option is optional.
+  const leaf = await ca.issue();
+  expect(leaf.certificate.subject.toString()).toBe('CN=localhost');
+  expect(leaf.certificate.subjectAltNames).toEqual([{ type: 'dns', value: 'localhost' }]);
+  const before = (await ca.list()).length;
+  for (const bad of [{ dns: 'localhost' }, { ip: [''] }, { email: [1] }])
+    await expect(ca.issue(bad as never), JSON.stringify(bad)).rejects.toThrow(TypeError);
+  expect((await ca.list()).length).toBe(before);
+});
+
 it('exposes the root, the issuing CA and the request database through one object', async () => {
   expect(ca.rootCertificate.subject.toString()).toBe('CN=Certlab Test Root CA');
   expect(ca.issuingCertificate.issuer.equals(ca.rootCertificate.subject)).toBe(true);

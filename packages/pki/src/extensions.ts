@@ -39,6 +39,7 @@ import {
   uintBytes,
 } from './internal/der.js';
 import { guard } from './internal/guard.js';
+import { readTime, writeTime } from './internal/time.js';
 import { Name, type Rdn } from './names.js';
 import { OID } from './oids.js';
 
@@ -1123,6 +1124,40 @@ export function decodeMsCaVersion(value: Uint8Array): { certIndex: number; keyIn
 }
 
 /**
+ * Builds the Next CRL Publish extension (1.3.6.1.4.1.311.21.4, non-critical) that AD CS writes
+ * in its CRLs: when the CA will publish the next one. Windows clients that hold a CRL past this
+ * time fetch a newer one from the CDP even though nextUpdate has not come (Microsoft PKI blog,
+ * "How EffectiveDate (thisupdate), NextUpdate and NextCRLPublish are calculated"). The value is
+ * a Time as in RFC 5280 §4.1.2.5: UTCTime through 2049, then GeneralizedTime.
+ *
+ * @example
+ * ```ts
+ * msNextCrlPublish(new Date('2026-12-09T17:00:00Z')); // shown by certutil as "Next CRL Publish"
+ * ```
+ */
+export function msNextCrlPublish(date: Date): Extension {
+  if (!(date instanceof Date) || !Number.isFinite(date.getTime()))
+    throw new TypeError('msNextCrlPublish needs a valid Date.');
+  return { oid: OID.msNextCrlPublish, critical: false, value: writeTime(date) };
+}
+
+/** Decodes Next CRL Publish. @example `decodeMsNextCrlPublish(ext.value)` // 2026-12-09T17:00:00.000Z */
+export function decodeMsNextCrlPublish(value: Uint8Array): Date {
+  return decodeWith('Next CRL Publish', value, (t) => {
+    try {
+      return readTime(t);
+    } catch (e) {
+      // Keep decodeExtension's one code for a malformed extension value.
+      throw new PkiError(
+        'ERR_PKI_EXTENSION_INVALID',
+        `The Next CRL Publish extension is not a time: ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
+  });
+}
+
+/**
  * One S/MIME capability: an algorithm OID and its parameters (DER), RFC 8551 §2.5.2.
  *
  * @example
@@ -1259,6 +1294,7 @@ export type DecodedExtension =
   | { name: 'msCertificateTemplateName'; value: string }
   | { name: 'msCertificateTemplate'; value: MsTemplateInfo }
   | { name: 'msCaVersion'; value: { certIndex: number; keyIndex: number } }
+  | { name: 'msNextCrlPublish'; value: Date }
   | { name: 'msNtdsCaSecurity'; value: string }
   | { name: 'msApplicationPolicies'; value: string[] }
   | { name: 'unknown'; value: Uint8Array };
@@ -1316,6 +1352,8 @@ export function decodeExtension(e: Extension): DecodedExtension {
       return { name: 'msCertificateTemplate', value: decodeMsCertificateTemplate(v) };
     case OID.msCaVersion:
       return { name: 'msCaVersion', value: decodeMsCaVersion(v) };
+    case OID.msNextCrlPublish:
+      return { name: 'msNextCrlPublish', value: decodeMsNextCrlPublish(v) };
     case OID.msNtdsCaSecurityExt:
       return { name: 'msNtdsCaSecurity', value: decodeMsNtdsCaSecurity(v) };
     case OID.msApplicationPolicies:

@@ -90,6 +90,7 @@ export const OID = {
   msCertificateTemplate: '1.3.6.1.4.1.311.21.7',
   msCaVersion: '1.3.6.1.4.1.311.21.1',
   msPreviousCaCertHash: '1.3.6.1.4.1.311.21.2',
+  msNextCrlPublish: '1.3.6.1.4.1.311.21.4',
   msApplicationPolicies: '1.3.6.1.4.1.311.21.10',
   msApplicationPolicyMappings: '1.3.6.1.4.1.311.21.11',
   msApplicationPolicyConstraints: '1.3.6.1.4.1.311.21.12',

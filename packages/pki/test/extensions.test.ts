@@ -20,6 +20,7 @@ import {
   decodeMsCaVersion,
   decodeMsCertificateTemplate,
   decodeMsCertificateTemplateName,
+  decodeMsNextCrlPublish,
   decodeNameConstraints,
   decodePolicyConstraints,
   decodePolicyMappings,
@@ -32,6 +33,7 @@ import {
   msCaVersion,
   msCertificateTemplate,
   msCertificateTemplateName,
+  msNextCrlPublish,
   nameConstraints,
   policyConstraints,
   policyMappings,
@@ -253,6 +255,20 @@ describe('extension encodings match what OpenSSL and AD CS write', () => {
       { certIndex: 1.5, keyIndex: 0 },
     ])
       expect(() => msCaVersion(bad), JSON.stringify(bad)).toThrow(TypeError);
+  });
+  it('Next CRL Publish is a non-critical Time: UTCTime through 2049, GeneralizedTime after', () => {
+    const e = msNextCrlPublish(new Date('2026-12-09T17:00:00Z'));
+    expect(e).toMatchObject({ oid: '1.3.6.1.4.1.311.21.4', critical: false });
+    expect(toHex(e.value)).toBe('170d3236313230393137303030305a'); // UTCTime 261209170000Z
+    expect(decodeMsNextCrlPublish(e.value).toISOString()).toBe('2026-12-09T17:00:00.000Z');
+    expect(decodeExtension(e)).toEqual({ name: 'msNextCrlPublish', value: new Date('2026-12-09T17:00:00Z') });
+    expect(toHex(msNextCrlPublish(new Date('2050-01-01T00:00:00Z')).value).slice(0, 4)).toBe('180f');
+    expect(() => msNextCrlPublish(new Date(Number.NaN))).toThrow(TypeError);
+    // An INTEGER, or a time without its Z, is a malformed extension, not another kind of error.
+    for (const bad of ['020100', '170b323631323039313730305a', '170d3236313233323137303030305a'])
+      expect(() => decodeMsNextCrlPublish(fromHex(bad)), bad).toThrow(
+        expect.objectContaining({ code: 'ERR_PKI_EXTENSION_INVALID' }),
+      );
   });
   it('decodeExtension dispatches and keeps unknown extensions untouched', () => {
     const unknown = { oid: '1.2.3.4.5', critical: true, value: fromHex('0c0568656c6c6f') };

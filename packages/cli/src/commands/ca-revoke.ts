@@ -19,9 +19,12 @@ import { isoSeconds } from '../format/dates.js';
 import { crlReasonDisplayName } from '../format/display-names.js';
 import { writeJson, writeLines } from '../output.js';
 
-/** The reasons a certificate can be revoked with, by their RFC 5280 code (7 and 8 excluded). */
-const REASONS: readonly { name: CrlReason; code: number }[] = CRL_REASONS.flatMap((r, code) =>
-  r === undefined || r === 'removeFromCRL' ? [] : [{ name: r, code }],
+/**
+ * The reasons a certificate can be revoked with, by their RFC 5280 code: 0 to 6, the ones AD CS
+ * takes (certutil -revoke, [MS-CSRA] §3.1.4.1.8).
+ */
+const REASONS: readonly { name: CrlReason; code: number }[] = CRL_REASONS.slice(0, 7).flatMap((r, code) =>
+  r === undefined ? [] : [{ name: r, code }],
 );
 
 const ID_OPTION = {
@@ -91,7 +94,7 @@ export const caRevoke: Command = {
       type: 'string',
       short: 'r',
       value: 'R',
-      help: 'Revocation reason: unspecified, keyCompromise, cACompromise, affiliationChanged, superseded, cessationOfOperation, certificateHold, privilegeWithdrawn, aACompromise, or its number.',
+      help: 'Revocation reason: unspecified, keyCompromise, cACompromise, affiliationChanged, superseded, cessationOfOperation, certificateHold, or its number (0-6, as certutil -revoke).',
     },
     DB_OPTION,
     KEY_PASSPHRASE_OPTION,

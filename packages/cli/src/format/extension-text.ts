@@ -6,6 +6,7 @@ import {
   type DecodedExtension,
   decodeExtension,
   type Extension,
+  isoSeconds,
   KEY_USAGE_FLAGS,
   type KeyUsageFlag,
   toHex,
@@ -166,6 +167,8 @@ function decodedText(d: DecodedExtension): string[] {
     }
     case 'msCaVersion':
       return [`V${d.value.certIndex}.${d.value.keyIndex}`];
+    case 'msNextCrlPublish':
+      return [isoSeconds(d.value)];
     case 'msNtdsCaSecurity':
       return [`SID=${d.value}`];
     case 'unknown':
