@@ -2,6 +2,10 @@
 // started in a temp directory), through `pg`: every store gets a fresh database, a copy of one
 // migrated template database.
 
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { isCaError, openPostgresStore, type PgPool, postgresClient, SqlRequestStore } from '@certlab/ca-sim';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -136,6 +140,47 @@ describe.skipIf(!HAVE_POSTGRES)('PostgreSQL store', () => {
       openPostgresStore({ connectionString: `postgres://postgres@127.0.0.1:${server.port}/no_such_db` }),
     ).rejects.toSatisfy((e) => isCaError(e, 'ERR_CA_STORE') && /no_such_db/.test((e as Error).message));
   });
+});
+
+describe.skipIf(!HAVE_POSTGRES)('PostgreSQL store: a password the server asks for and was not given', () => {
+  let server: PostgresServer;
+  let dir: string;
+  beforeAll(async () => {
+    server = await startPostgres({ hba: ['host all scram 127.0.0.1/32 scram-sha-256'] });
+    await server.sql("CREATE ROLE scram LOGIN PASSWORD 'S3cret-pw'");
+    dir = await mkdtemp(join(tmpdir(), 'certlab-pg-scram-'));
+  });
+  afterAll(async () => {
+    await server?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('says where the password goes, and the process can exit (pg left the socket open for 60 s)', async () => {
+    const url = `postgres://scram@127.0.0.1:${server.port}/postgres`;
+    const err = await openPostgresStore({ connectionString: url }).catch((e: unknown) => e);
+    expect(isCaError(err, 'ERR_CA_STORE')).toBe(true);
+    expect((err as Error).message).toMatch(
+      /asks for a password and none was given: put it in the URL .*PGPASSWORD.*~\/\.pgpass/,
+    );
+    // The same in a process of its own: it must end on its own once the promise has settled.
+    // Before, it lived until the server's authentication_timeout (60 s); spawnSync stops it at 20.
+    const script = join(dir, 'open.mts');
+    const index = join(import.meta.dirname, '..', 'src', 'index.ts');
+    await writeFile(
+      script,
+      `import { openPostgresStore } from ${JSON.stringify(index)};\nawait openPostgresStore({ connectionString: ${JSON.stringify(url)} }).catch((e) => console.log(e.code));\n`,
+    );
+    const env = { ...process.env, PGPASSWORD: '', PGPASSFILE: join(dir, 'none') };
+    delete (env as Record<string, string | undefined>).PGPASSWORD;
+    const r = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', script], {
+      encoding: 'utf8',
+      timeout: 20_000,
+      env,
+    });
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.stdout).toBe('ERR_CA_STORE\n');
+    expect(r.status).toBe(0);
+  }, 40_000);
 });
 
 function pendingRow() {

@@ -317,8 +317,23 @@ export async function openStore(
   } catch (e) {
     if (isCaError(e, 'ERR_CA_NOT_FOUND'))
       throw missingDatabase(db, `${databaseText(db)} holds no certlab CA`);
+    // A server that answered but refused the URL's user, password or database is a database URL
+    // the command cannot use (exit 2, docs/cli.md); only one that cannot be reached is exit 1.
+    if (isCaError(e, 'ERR_CA_STORE') && refusedByServer(e.cause))
+      throw new CliError(EXIT.usage, `${e.message} [${e.code}]`);
     throw e;
   }
+}
+
+/**
+ * Whether PostgreSQL answered and refused the connection's credentials or database: SQLSTATE
+ * class 28 (invalid authorization: wrong password, unknown role, no pg_hba.conf entry), 3D000
+ * (no such database), or pg's own refusal to sign in with no password for SCRAM.
+ */
+function refusedByServer(cause: unknown): boolean {
+  const c = cause as { code?: unknown; message?: unknown } | undefined;
+  if (typeof c?.code === 'string' && (c.code.startsWith('28') || c.code === '3D000')) return true;
+  return typeof c?.message === 'string' && /client password must be a (non-empty )?string/.test(c.message);
 }
 
 /**
@@ -551,8 +566,19 @@ export async function openAuthority(
     await store.close().catch(() => undefined);
     if (isCaError(e, 'ERR_CA_NOT_FOUND'))
       throw missingDatabase(db, `${databaseText(db)} holds no certlab CA`);
-    throw e;
+    throw inCliWords(e);
   }
+}
+
+/** A library error whose sentence names a library call, told with the command line's way instead. */
+function inCliWords(e: unknown): unknown {
+  if (isCaError(e, 'ERR_CA_KEY_PASSPHRASE'))
+    return new CaError(
+      'ERR_CA_KEY_PASSPHRASE',
+      "The key passphrase does not decrypt the CA's private key: give the passphrase the CA was created with, or the one last set with certlab ca passphrase.",
+      { cause: e },
+    );
+  return e;
 }
 
 /**
@@ -599,7 +625,7 @@ export async function withCa<T>(
         `${command} signs with the CA's private keys, which are encrypted: give the key passphrase with --key-passphrase-file F (at a terminal, the command asks for it).`,
         { cause: e },
       );
-    throw e;
+    throw inCliWords(e);
   } finally {
     await ca.close();
   }

@@ -94,6 +94,9 @@ describe('commands over a CA with encrypted keys', () => {
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('[ERR_CA_KEY_PASSPHRASE]');
     expect(wrong.stderr).not.toContain('not the passphrase');
+    // The command line's way, not the library's (it named setKeyPassphrase).
+    expect(wrong.stderr).toContain('or the one last set with certlab ca passphrase.');
+    expect(wrong.stderr).not.toContain('setKeyPassphrase');
     const empty = await submit('--key-passphrase-file', 'empty.txt');
     expect(empty.code).toBe(2);
     expect(empty.stderr).toMatch(/empty/);

@@ -383,6 +383,12 @@ describe('issue, retrieve, verify, revoke, CRL', () => {
     );
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('[ERR_CA_REVOCATION_STATE]');
+    // RFC 5280's privilegeWithdrawn (9) and aACompromise (10): reasons AD CS does not take.
+    for (const reason of ['aACompromise', '10', '9', '8', '7'])
+      expect(
+        (await cli(dir, 'ca', 'revoke', '--dir', 'pki', '--id', String(id), '--reason', reason)).stderr,
+        reason,
+      ).toMatch(/--reason must be one of unspecified, .*certificateHold \(or its number\)/);
 
     const crl = await cli(dir, 'ca', 'crl', '--dir', 'pki', '--out', 'issuing.crl', '--enc', 'bin');
     expect(crl.code, crl.stderr).toBe(0);
@@ -1174,10 +1180,27 @@ describe('a ca command never makes a new CA: only ca init (and serve in an empty
   describe.skipIf(!HAVE_POSTGRES)('a PostgreSQL database without certlab tables', () => {
     let server: PostgresServer;
     beforeAll(async () => {
-      server = await startPostgres();
+      server = await startPostgres({ hba: ['host all scram 127.0.0.1/32 scram-sha-256'] });
+      await server.sql("CREATE ROLE scram LOGIN PASSWORD 'S3cret-pw'");
     });
     afterAll(async () => {
       await server?.stop();
+    });
+
+    it('a URL the server refuses (no such database, wrong or missing password) is exit 2, as docs/cli.md says', async () => {
+      const base = `127.0.0.1:${server.port}`;
+      const cases: [string, RegExp][] = [
+        [`postgres://postgres@${base}/no_such_db`, /database "no_such_db" does not exist/],
+        [`postgres://scram:wrong@${base}/postgres`, /password authentication failed for user "scram"/],
+        [`postgres://scram@${base}/postgres`, /asks for a password and none was given: put it in the URL/],
+      ];
+      for (const [url, message] of cases) {
+        const r = await cli(dir, 'ca', 'list', '--dir', 'pki', '--db', url);
+        expect(r.code, r.stderr).toBe(2);
+        expect(r.stderr).toMatch(message);
+        expect(r.stderr).toMatch(/\[ERR_CA_STORE\]\n$/);
+        expect(r.stderr).not.toContain('wrong@');
+      }
     });
 
     it('--db naming it: exit 2, and the database is left without tables; ca init still creates the CA there', async () => {
@@ -1212,6 +1235,29 @@ describe('a ca command never makes a new CA: only ca init (and serve in an empty
       const list = await cli(dir, 'ca', 'list', '--dir', 'pg-pki');
       expect(list.code, list.stderr).toBe(0);
       expect(await postgresRelations(url)).toContain('ca_requests');
+      // The same database given to init in another folder: its CA is named there, not created
+      // (it said "Created the CA", outcome created, with the existing CA's thumbprints).
+      expect(init.stdout).toMatch(/^Created the CA in /);
+      const again = await cli(dir, 'ca', 'init', '--dir', 'pg-pki2', '--key-type', 'ec', '--db', url);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toMatch(
+        /^The database already holds this CA: nothing was created; .*pg-pki2 now names it/,
+      );
+      const json = await cli(
+        dir,
+        'ca',
+        'init',
+        '--dir',
+        'pg-pki3',
+        '--key-type',
+        'ec',
+        '--db',
+        url,
+        '--format',
+        'json',
+      );
+      expect((JSON.parse(json.stdout) as { outcome: string }).outcome).toBe('exists');
+      expect((await cli(dir, 'ca', 'list', '--dir', 'pg-pki2')).code).toBe(0);
     });
 
     it('ca.json naming it: exit 2 naming ca.json, and the database is left without tables', async () => {

@@ -1,7 +1,8 @@
 // `certlab convert`: every target, checked by reading the result back with OpenSSL and with
 // `certlab show`.
 
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -503,6 +504,39 @@ describeWithTool('keytool', 'convert: a .pfx with several keys (keytool -genkeyp
     for (const k of keys) {
       writeFileSync(join(dir, 'one.key'), k);
       expect(certKeys).toContain(openssl(dir, 'pkey', '-in', 'one.key', '-pubout'));
+    }
+  });
+
+  it("warns that a keystore's secret keys are not written (they were dropped with exit 0)", async () => {
+    writeFileSync(join(dir, 'secret.p12'), readFileSync(join(dir, 'java.p12')));
+    execFileSync(
+      'keytool',
+      ['-genseckey', '-alias', 'aeskey', '-keyalg', 'AES', '-keysize', '256', '-storetype', 'PKCS12'].concat([
+        '-keystore',
+        'secret.p12',
+        '-storepass',
+        'P@ssw0rd',
+        '-keypass',
+        'P@ssw0rd',
+      ]),
+      { cwd: dir, stdio: 'ignore' },
+    );
+    for (const to of ['pfx', 'pem']) {
+      const r = await cli(
+        dir,
+        'convert',
+        'secret.p12',
+        '--password',
+        'P@ssw0rd',
+        '--to',
+        to,
+        '--out',
+        `secret-out.${to}`,
+      );
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout, to).toContain(
+        'Warning: a bag of secret.p12 (secret keys, as a Java keystore holds, or a bag type certlab does not read) is not written: keep the original file for it.',
+      );
     }
   });
 

@@ -44,8 +44,12 @@ describe.skipIf(!HAVE_POSTGRES)('--db without a password in the URL', () => {
   it('signs in with PGPASSWORD, and fails without it, never printing the password', async () => {
     delete process.env.PGPASSWORD;
     const without = await cli(dir, 'ca', 'init', '--dir', 'no-pw', '--key-type', 'ec', '--db', url);
-    expect(without.code, without.stderr).toBe(1);
+    // A URL the server refuses is exit 2 (docs/cli.md), with where a password goes.
+    expect(without.code, without.stderr).toBe(2);
     expect(without.stderr).toContain('[ERR_CA_STORE]');
+    expect(without.stderr).toContain(
+      'put it in the URL (postgres://user:password@host/db), in PGPASSWORD, or in ~/.pgpass',
+    );
 
     process.env.PGPASSWORD = PASSWORD;
     const init = await cli(dir, 'ca', 'init', '--dir', 'pg', '--key-type', 'ec', '--db', url);

@@ -4,6 +4,7 @@
 // transaction-scoped advisory locks (pg_advisory_xact_lock) and the row locks the SQL store takes
 // hold across processes until COMMIT.
 
+import { Socket } from 'node:net';
 import { CaError } from '../errors.js';
 import type { MigrateOptions } from './migrations.js';
 import type { RequestStore } from './request-store.js';
@@ -156,12 +157,22 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       'ERR_CA_OPTIONS_INVALID',
       'openPostgresStore() needs { connectionString: "postgres://…" } or { pool }.',
     );
+  // The sockets of the first connection, to close them if it fails: when the server asks for a
+  // SCRAM password and none was given, pg reports the error but leaves the socket open, and the
+  // process then waits for the server's authentication_timeout (60 s) before it can exit.
+  const sockets = new Set<Socket>();
   // `pg` is loaded on first use (about 90 ms): a process on PGlite or memory never pays for it.
   const pool: PgPool =
     options.pool ??
     new (await import('pg')).default.Pool({
       connectionString: options.connectionString,
       ...(options.max !== undefined ? { max: options.max } : {}),
+      stream: () => {
+        const s = new Socket();
+        sockets.add(s);
+        s.once('close', () => sockets.delete(s));
+        return s;
+      },
     });
   // An idle pooled connection that the server drops emits 'error' on the pool; unhandled, that
   // would end the process. The pool discards the connection, and the next query reconnects.
@@ -170,12 +181,19 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   try {
     await pool.query('SELECT 1');
   } catch (cause) {
-    if (own) await pool.end().catch(() => undefined);
-    throw new CaError(
-      'ERR_CA_STORE',
-      `Could not connect to the PostgreSQL database: ${(cause as Error).message || String(cause)}`,
-      { cause },
-    );
+    if (own) {
+      for (const s of sockets) s.destroy();
+      await pool.end().catch(() => undefined);
+    }
+    const message = (cause as Error).message || String(cause);
+    // pg's words for "the server wants a password and there is none" (SCRAM) say nothing of where
+    // a password goes.
+    const hint = /client password must be a (non-empty )?string/.test(message)
+      ? ' The server asks for a password and none was given: put it in the URL (postgres://user:password@host/db), in PGPASSWORD, or in ~/.pgpass.'
+      : '';
+    throw new CaError('ERR_CA_STORE', `Could not connect to the PostgreSQL database: ${message}.${hint}`, {
+      cause,
+    });
   }
   try {
     return await SqlRequestStore.open(client, { create: options.create !== false });

@@ -8,7 +8,15 @@
 // rule as the openssl helper).
 
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -126,7 +134,9 @@ export interface PostgresServer {
  * turns fsync, synchronous_commit and full_page_writes off: a crash of the test machine may
  * corrupt the throwaway cluster, nothing else changes. The benchmark starts it durable.
  */
-export async function startPostgres(options: { durable?: boolean } = {}): Promise<PostgresServer> {
+export async function startPostgres(
+  options: { durable?: boolean; hba?: readonly string[] } = {},
+): Promise<PostgresServer> {
   const why = postgresUnavailable();
   if (why) throw new Error(why);
   const bin = findPostgresBin()!;
@@ -166,6 +176,11 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
       '--no-sync',
       '--no-instructions',
     ]);
+    // Rules read before initdb's `trust` ones, e.g. a role that must sign in with a password.
+    if (options.hba?.length) {
+      const hba = join(data, 'pg_hba.conf');
+      writeFileSync(hba, `${options.hba.join('\n')}\n${readFileSync(hba, 'utf8')}`);
+    }
     const settings = [
       "listen_addresses='127.0.0.1'",
       `unix_socket_directories='${socketDir}'`,

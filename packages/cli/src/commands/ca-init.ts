@@ -174,13 +174,16 @@ export const caInit: Command = {
     }
 
     const db = caDbLocation(ctx, args, dir, undefined, NAME);
-    const { ca, published } = await createCaInDir(ctx, dir, requested, db, {
+    const { ca, published, existed } = await createCaInDir(ctx, dir, requested, db, {
       ...withPassphrase,
       ...(ldap ? { ldap } : {}),
       ...(ldapOnly ? { httpUrls: false } : {}),
     });
     try {
-      await report(ctx, format, ca, dir, db, db.kind === 'memory' ? 'memory' : 'created', published);
+      // A database that already held this CA (a PostgreSQL database given again, ca.json lost)
+      // was not created: it was said to be ("Created the CA"), with the old CA's thumbprints.
+      const outcome = db.kind === 'memory' ? 'memory' : existed ? 'reconnected' : 'created';
+      await report(ctx, format, ca, dir, db, outcome, published);
     } finally {
       await ca.close();
     }
@@ -210,7 +213,7 @@ export async function createCaInDir(
     /** The new CA keeps its private keys encrypted with this passphrase (ca.json records that it does). */
     readonly keyPassphrase?: string;
   } = {},
-): Promise<{ ca: CertificationAuthority; published: PublishedCrl[] }> {
+): Promise<{ ca: CertificationAuthority; published: PublishedCrl[]; existed: boolean }> {
   // PGlite lives in DIR; for PostgreSQL, DIR is made only once the server has answered.
   if (db.kind === 'pglite') await mkdir(dir, { recursive: true, mode: 0o700 });
   // The one place (with serve's first start, which comes here) where a database and its CA are made.
@@ -218,10 +221,12 @@ export async function createCaInDir(
   try {
     if (db.kind === 'postgres') await mkdir(dir, { recursive: true, mode: 0o700 });
     const published: PublishedCrl[] = [];
+    // A CA this command made has no CRL yet: one that has was already in the database.
+    const existed = db.kind !== 'memory' && (await ca.latestCrl()) !== undefined;
     if (db.kind !== 'memory') {
       // A new CA publishes its CRLs at once (AD CS does at installation); a database that
       // already held this CA (ca.json was removed) keeps its CRL numbers.
-      if (!(await ca.latestCrl())) published.push(...(await ca.publishAllCrls()));
+      if (!existed) published.push(...(await ca.publishAllCrls()));
       await writeCertEnroll(ctx, dir, [...caCertificateFiles(ca), ...published.map(crlFile)]);
       await writeCaConfig(dir, {
         ...requested,
@@ -229,7 +234,7 @@ export async function createCaInDir(
         ...(ca.keyProtection !== 'none' ? { keyProtection: 'passphrase' } : {}),
       });
     }
-    return { ca, published };
+    return { ca, published, existed };
   } catch (e) {
     await ca.close().catch(() => undefined);
     throw e;
@@ -252,7 +257,8 @@ function issuingName(args: Parameters<Command['run']>[1], standalone: boolean): 
   return checkedName(v, a !== undefined ? 'name' : 'issuing-name');
 }
 
-type Outcome = 'created' | 'exists' | 'memory';
+/** `reconnected`: the database already held this CA; DIR's ca.json and CertEnroll were written for it. JSON says `exists`. */
+type Outcome = 'created' | 'exists' | 'reconnected' | 'memory';
 
 async function report(
   ctx: CommandContext,
@@ -278,7 +284,7 @@ async function report(
   const templates = ca.templates.map((t) => t.name);
   if (format === 'json') {
     writeJson(ctx.io.stdout, {
-      outcome,
+      outcome: outcome === 'reconnected' ? 'exists' : outcome,
       dir,
       database: describeDb(db),
       standalone: ca.standalone,
@@ -296,7 +302,9 @@ async function report(
       ? `Created the CA in ${dir}`
       : outcome === 'exists'
         ? `The CA already exists in ${dir}: nothing was changed`
-        : 'Created the CA in memory: nothing was written (--db memory:)';
+        : outcome === 'reconnected'
+          ? `The database already holds this CA: nothing was created; ${dir} now names it (ca.json, CertEnroll)`
+          : 'Created the CA in memory: nothing was written (--db memory:)';
   const lines = [
     head,
     `  Database:  ${describeDb(db)}`,

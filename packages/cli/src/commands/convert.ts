@@ -132,6 +132,8 @@ interface Contents {
   readonly keyNames: ReadonlyMap<PrivateKey, string>;
   /** The friendlyName of each certificate bag of a .pfx IN, by certificate (RFC 7292 §4.2). */
   readonly certificateNames: readonly { certificate: Certificate; friendlyName: string }[];
+  /** Bags of a .pfx IN that no output holds: secret bags (a Java keystore's secret keys), other types. */
+  readonly unreadBags: number;
 }
 
 function contentsOf(input: PkiInput): Contents {
@@ -142,6 +144,7 @@ function contentsOf(input: PkiInput): Contents {
   let friendlyName: string | undefined;
   const keyNames = new Map<PrivateKey, string>();
   const certificateNames: { certificate: Certificate; friendlyName: string }[] = [];
+  let unreadBags = 0;
   for (const item of input.items) {
     if (item.kind === 'csr') requests.push(item.request);
     else if (item.kind === 'public-key') publicKeys.push(item.key);
@@ -157,9 +160,11 @@ function contentsOf(input: PkiInput): Contents {
         privateKeys.push(k);
       }
       for (const e of keys) if (e.friendlyName !== undefined) keyNames.set(e.key, e.friendlyName);
-      for (const b of item.contents.bags)
+      for (const b of item.contents.bags) {
         if (b.certificate && b.friendlyName !== undefined)
           certificateNames.push({ certificate: b.certificate, friendlyName: b.friendlyName });
+        if (b.type === 'secret' || b.type === 'other') unreadBags++;
+      }
     }
   }
   return {
@@ -172,6 +177,7 @@ function contentsOf(input: PkiInput): Contents {
     friendlyName,
     keyNames,
     certificateNames,
+    unreadBags,
   };
 }
 
@@ -305,6 +311,12 @@ export const convert: Command = {
     const name = displayPath(inPath);
     const summary = summaryStream(ctx, out);
     const notes: string[] = [];
+    // Written nowhere, whatever --to: said, so that a re-encrypted keystore does not lose entries
+    // without a word (a Java keystore's secret keys were dropped with exit 0 and no warning).
+    if (c.unreadBags > 0)
+      notes.push(
+        `Warning: ${c.unreadBags === 1 ? 'a bag' : `${c.unreadBags} bags`} of ${name} (secret keys, as a Java keystore holds, or a bag type certlab does not read) ${c.unreadBags === 1 ? 'is' : 'are'} not written: keep the original file for ${c.unreadBags === 1 ? 'it' : 'them'}.`,
+      );
 
     let data: string | Uint8Array;
     let secret = false;
