@@ -183,6 +183,8 @@ export interface AuthorityOptions {
  *
  * @example
  * ```ts
+ * // The san: attribute counts only on a CA with EDITF_ATTRIBUTESUBJECTALTNAME2 (editFlags);
+ * // elsewhere it is ignored, as AD CS ignores it, and the request's own SAN is used.
  * await ca.submit(pem, { template: 'WebServer', attributes: 'san:dns=a.contoso.com&dns=b.contoso.com' });
  * ```
  */

@@ -369,6 +369,8 @@ export class Certificate {
    * ```
    */
   async verifySignature(issuerKey: PublicKey = this.publicKey): Promise<boolean> {
+    if (!(issuerKey instanceof PublicKey))
+      throw new TypeError("verifySignature needs the issuer's PublicKey (issuerCertificate.publicKey).");
     // The answer depends only on this DER and the key, both immutable: remember it per key, so
     // chain engines that check candidate issuers and then validate the path pay once.
     this.#c.verified ??= new Map();
@@ -431,6 +433,8 @@ export function parseCertificate(der: Uint8Array): Certificate {
  * ```
  */
 export function readCertificates(input: Uint8Array | string): Certificate[] {
+  if (typeof input !== 'string' && !(input instanceof Uint8Array))
+    throw new TypeError('readCertificates expects PEM text (a string) or bytes (a Uint8Array).');
   const text =
     typeof input === 'string'
       ? input
@@ -524,6 +528,10 @@ export async function createCertificate(init: CertificateInit): Promise<Certific
     throw new PkiError(
       CERT_ERR,
       `signingKey is not the key of the issuer certificate "${init.issuer.subject.toWindowsString()}": the certificate would not verify against its issuer.`,
+    );
+  if (!(init.publicKey instanceof PublicKey))
+    throw new TypeError(
+      "createCertificate needs publicKey: the subject's PublicKey (keyPair.publicKey, csr.publicKey or importPublicKey(spki)).",
     );
   const subject = toName(init.subject);
   const issuerName = init.issuerName ? toName(init.issuerName) : init.issuer ? init.issuer.subject : subject;

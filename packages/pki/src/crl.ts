@@ -52,7 +52,7 @@ import {
 } from './internal/der.js';
 import { guard, misuse } from './internal/guard.js';
 import { readTime, writeTime } from './internal/time.js';
-import type { PrivateKey, PublicKey } from './keys.js';
+import { type PrivateKey, PublicKey } from './keys.js';
 import { Name, type Rdn } from './names.js';
 import { OID } from './oids.js';
 import { encodePem } from './pem.js';
@@ -758,6 +758,8 @@ export class Crl {
    * ```
    */
   async verifySignature(issuer: PublicKey | Certificate): Promise<boolean> {
+    if (!(issuer instanceof Certificate) && !(issuer instanceof PublicKey))
+      throw misuse("verifySignature needs the CA's Certificate or its PublicKey.");
     const key = issuer instanceof Certificate ? issuer.publicKey : issuer;
     const outer = encodingOf(this.#sigAlg);
     const inner = encodingOf(this.#innerSigAlg);

@@ -39,8 +39,7 @@ import {
   type Tlv,
 } from './internal/der.js';
 import { guard } from './internal/guard.js';
-import type { PrivateKey } from './keys.js';
-import { PublicKey } from './keys.js';
+import { PrivateKey, PublicKey } from './keys.js';
 import { encodeDirectoryString, Name } from './names.js';
 import { OID } from './oids.js';
 import { encodePem } from './pem.js';
@@ -294,6 +293,10 @@ function bmp(s: string): Uint8Array {
  * ```
  */
 export async function createCsr(init: CsrInit): Promise<CertificationRequest> {
+  if (!init || typeof init !== 'object' || !(init.privateKey instanceof PrivateKey))
+    throw new TypeError(
+      "createCsr needs privateKey: the requester's PrivateKey (keyPair.privateKey), which signs the request.",
+    );
   const subject = typeof init.subject === 'string' ? Name.parse(init.subject) : init.subject;
   const alg = signatureAlgorithmFor(init.privateKey, init.signature);
   const exts = [...(init.extensions ?? [])];

@@ -9,7 +9,7 @@ import { type CertificationRequest, parseCsr } from './csr.js';
 import { PkiError } from './errors.js';
 import { berToDer } from './internal/ber.js';
 import { fromLatin1 } from './internal/bytes.js';
-import { Cursor, leadingTlv, readOid, readTlv, readWhole, T, type Tlv } from './internal/der.js';
+import { Cursor, leadingTlv, readOid, readWhole, T, type Tlv } from './internal/der.js';
 import { guard, misuse } from './internal/guard.js';
 import { rsaPublicKeyToSpki } from './internal/key-der.js';
 import { importPrivateKey, type PrivateKey, PublicKey } from './keys.js';
@@ -33,7 +33,7 @@ export type PkiObjectKind = 'certificate' | 'csr' | 'crl' | 'pkcs7' | 'pkcs12' |
  *
  * @example
  * ```ts
- * if (detectFormat(bytes).encoding === 'base64') console.log('a certsrv Base64 download');
+ * if (detectFormat(bytes).encoding === 'base64') console.log('Base64 text without -----BEGIN lines');
  * ```
  */
 export type PkiEncoding = 'pem' | 'der' | 'base64';
@@ -565,7 +565,7 @@ function fromBinary(b: Uint8Array): DetectedFile {
  * ```ts
  * const d = detectFormat(await readFile('certnew.p7b'));
  * d.kind;      // 'pkcs7'
- * d.encoding;  // 'base64' (certsrv's "Base 64 encoded" download)
+ * d.encoding;  // 'pem' (certsrv's "Base 64 encoded" download: a PKCS #7 under a CERTIFICATE label)
  * ```
  */
 export function detectFormat(input: Uint8Array | string): DetectedFile {

@@ -139,6 +139,10 @@ const LABEL = /^([\x21-\x2c\x2e-\x7e]+([- ][\x21-\x2c\x2e-\x7e]+)*)?$/;
  * ```
  */
 export function decodePem(text: string, options: { label?: string } = {}): PemBlock[] {
+  if (typeof text !== 'string')
+    throw new TypeError(
+      'decodePem expects PEM text (a string); decode bytes first: new TextDecoder().decode(bytes).',
+    );
   const blocks: PemBlock[] = [];
   // A linear scan with indexOf: a regex over the whole text would rescan to the end for
   // every unmatched BEGIN line, which is quadratic on hostile input.

@@ -47,7 +47,11 @@ export function serialToBytes(serial: string | bigint | Uint8Array): Uint8Array 
     if (!/^[0-9a-fA-F]+$/.test(clean))
       throw new PkiError('ERR_PKI_SERIAL_INVALID', `"${serial}" is not a hexadecimal serial number.`);
     mag = fromHex(clean.length % 2 ? `0${clean}` : clean);
-  } else mag = serial;
+  } else if (serial instanceof Uint8Array) mag = serial;
+  else
+    throw new TypeError(
+      `A serial number is hex text, a bigint or its bytes (Uint8Array), not ${typeof serial} (write 5n or '05', not 5).`,
+    );
   let i = 0;
   while (i < mag.length - 1 && mag[i] === 0) i++;
   mag = mag.subarray(i);

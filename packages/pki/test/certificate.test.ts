@@ -3,6 +3,9 @@ import {
   basicConstraints,
   Certificate,
   createCertificate,
+  createCrl,
+  createCsr,
+  decodePem,
   encodePem,
   extKeyUsage,
   fromHex,
@@ -211,6 +214,24 @@ describe('certificates', () => {
     const aux = Uint8Array.from([0x30, 0x0c, 0x30, 0x0a, 0x06, 0x08, 0x2b, 6, 1, 5, 5, 7, 3, 1]);
     const trusted = encodePem('TRUSTED CERTIFICATE', Uint8Array.from([...root.der, ...aux]));
     expect(readCertificates(trusted).map((c) => c.equals(root))).toEqual([true]);
+  });
+
+  it("misuse is a TypeError saying what to pass, not an internal message ('mag.subarray is not a function')", async () => {
+    const { rootKeys, root } = await hierarchy();
+    const base = { subject: 'CN=x', publicKey: rootKeys.publicKey, signingKey: rootKeys.privateKey };
+    for (const bad of [
+      { ...base, serialNumber: 5 },
+      { ...base, publicKey: root.publicKey.spki },
+    ])
+      await expect(createCertificate(bad as never)).rejects.toThrow(TypeError);
+    await expect(createCsr({ subject: 'CN=x', privateKey: rootKeys.publicKey } as never)).rejects.toThrow(
+      /createCsr needs privateKey/,
+    );
+    await expect(root.verifySignature(root.der as never)).rejects.toThrow(/issuer's PublicKey/);
+    const crl = await createCrl({ issuer: root, signingKey: rootKeys.privateKey, crlNumber: 1 });
+    await expect(crl.verifySignature(undefined as never)).rejects.toThrow(TypeError);
+    expect(() => readCertificates(undefined as never)).toThrow(TypeError);
+    expect(() => decodePem(undefined as never)).toThrow(/decodePem expects PEM text/);
   });
 
   it('rejects structural errors with coded PkiErrors', async () => {
