@@ -5,19 +5,22 @@
 import { CaError } from './errors.js';
 
 /**
- * The CA's sanitized name as AD CS writes it in file names: characters Windows file names cannot
- * hold become `!00xx` (the "sanitized name" of [MS-WCCE] §3.1.1.4.1.1).
+ * The CA's sanitized name as AD CS writes it in file names: the disallowed characters of
+ * [MS-WCCE] §3.1.1.4.1.1.2 become `!` and the four hex digits of the 16-bit character: the
+ * punctuation Windows file names and LDAP cannot hold, every character below 0x20, and every one
+ * from 0x7F up (so `é` is `!00e9`; a character outside the BMP is its two UTF-16 halves).
  *
  * @example
  * ```ts
  * sanitizedCaName('Contoso Issuing CA'); // 'Contoso Issuing CA'
  * sanitizedCaName('A/B');                // 'A!002fB'
+ * sanitizedCaName('Société CA');         // 'Soci!00e9t!00e9 CA'
  * ```
  */
 export function sanitizedCaName(name: string): string {
   return name.replace(
-    /[!"#%&'()*+,/:;<=>?[\\\]^`{|}]/g,
-    (c) => `!00${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+    /[!"#%&'()*+,/:;<=>?[\\\]^`{|}\u0000-\u001f\u007f-\uffff]/g,
+    (c) => `!${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
 

@@ -48,6 +48,9 @@ describe('CertEnroll names', () => {
       'ca01.contoso.com_Contoso Issuing CA(1).crt',
     );
     expect(sanitizedCaName('Contoso: CA #1')).toBe('Contoso!003a CA !00231');
+    // [MS-WCCE] §3.1.1.4.1.1.2: from 0x7F up and below 0x20 too (the URL carried UTF-8 'é').
+    expect(sanitizedCaName('Société Ω\u0001\u007f')).toBe('Soci!00e9t!00e9 !03a9!0001!007f');
+    expect(sanitizedCaName('CA 🔑')).toBe('CA !d83d!dd11');
     expect(certEnrollUrl('http://pki.contoso.com/', 'Contoso Issuing CA(1)+.crl')).toBe(
       'http://pki.contoso.com/CertEnroll/Contoso%20Issuing%20CA(1)+.crl',
     );
