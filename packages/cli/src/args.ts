@@ -29,11 +29,22 @@ export function parseCommandArgs(command: Command, argv: readonly string[]): Par
   let parsed: {
     values: Record<string, string | boolean | (string | boolean)[] | undefined>;
     positionals: string[];
+    tokens: { kind: string; name?: string }[];
   };
   try {
-    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
+    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true, tokens: true });
   } catch (e) {
     throw usageError(describeParseError(e), command.name);
+  }
+  // A value option given twice kept the last one silently (`--out a.key --out b.key` wrote only
+  // b.key; `--status issued --status pending` listed pending): say so instead.
+  const seen = new Set<string>();
+  for (const t of parsed.tokens) {
+    if (t.kind !== 'option' || t.name === undefined) continue;
+    const spec = command.options.find((o) => o.name === t.name);
+    if (!spec || spec.multiple || spec.type !== 'string') continue;
+    if (seen.has(t.name)) throw usageError(`--${t.name} was given twice: give it once.`, command.name);
+    seen.add(t.name);
   }
   const names = command.positionals?.names ?? [];
   const min = command.positionals?.min ?? 0;

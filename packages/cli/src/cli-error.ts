@@ -53,8 +53,15 @@ export class CliError extends Error {
  * ```
  */
 export function usageError(message: string, command?: string): CliError {
-  return new CliError(EXIT.usage, message, `Run 'certlab${command ? ` ${command}` : ''} --help' for usage.`);
+  return new CliError(
+    EXIT.usage,
+    message,
+    command ? `Run 'certlab ${command} --help' for usage.` : GENERAL_HELP_HINT,
+  );
 }
+
+/** The hint of a usage error that names no command. @example `e.hint === GENERAL_HELP_HINT` */
+export const GENERAL_HELP_HINT = "Run 'certlab --help' for usage.";
 
 /**
  * An operation failure (exit 1).

@@ -11,7 +11,7 @@
  */
 
 import { parseCommandArgs } from './args.js';
-import { EXIT, usageError } from './cli-error.js';
+import { CliError, EXIT, GENERAL_HELP_HINT, usageError } from './cli-error.js';
 import type { CommandContext } from './command.js';
 import { commandHelp, helpFor, mainHelp, nounHelp } from './help.js';
 import { type CliIo, resolveIo } from './io.js';
@@ -86,7 +86,15 @@ async function dispatch(ctx: CommandContext, argv: readonly string[]): Promise<n
     out.write(commandHelp(command));
     return EXIT.ok;
   }
-  return command.run(ctx, parseCommandArgs(command, rest));
+  try {
+    return await command.run(ctx, parseCommandArgs(command, rest));
+  } catch (e) {
+    // A usage error raised where the command is not known (a shared option reader) points at
+    // the general help; within a command, its own help is the one to read.
+    if (e instanceof CliError && e.hint === GENERAL_HELP_HINT)
+      throw new CliError(e.exitCode, e.message, `Run 'certlab ${command.name} --help' for usage.`);
+    throw e;
+  }
 }
 
 /**

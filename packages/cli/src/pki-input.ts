@@ -287,8 +287,16 @@ export async function parsePkiInput(
         items.push({ kind: 'pkcs7', pkcs7: numbered(path, 'PKCS #7', i, n, () => parsePkcs7(o.der)) });
         break;
       case 'pkcs12': {
-        const password = await pfxPassword(ctx, path, options.password, passwordOptions);
-        items.push({ kind: 'pkcs12', contents: await readPkcs12(o.der, password) });
+        // A .pfx written without a password (or with an empty one: -keypbe NONE -nomac, Windows
+        // "no password") opens without asking, as store import and Windows' wizard open it. The
+        // try is cheap: at most 10,000 iterations, else the password is asked for as before.
+        const open =
+          options.password === undefined
+            ? await readPkcs12(o.der, '', { maxIterations: 10_000 }).catch(() => undefined)
+            : undefined;
+        const contents =
+          open ?? (await readPkcs12(o.der, await pfxPassword(ctx, path, options.password, passwordOptions)));
+        items.push({ kind: 'pkcs12', contents });
         break;
       }
       case 'private-key': {

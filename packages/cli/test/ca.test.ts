@@ -135,6 +135,13 @@ describe('ca init', () => {
     const j = JSON.parse(same.stdout);
     expect(j.outcome).toBe('exists');
     expect(j.cas.map((c: { name: string }) => c.name)).toEqual(['Contoso Root CA', 'Contoso Issuing CA']);
+    expect(same.stderr).toBe('');
+    // Another key type is said, not silently kept.
+    const rsa = await cli(dir, 'ca', 'init', '--dir', 'pki', '--key-type', 'rsa');
+    expect(rsa.code, rsa.stderr).toBe(0);
+    expect(rsa.stderr).toBe(
+      'certlab: the existing CA keeps its EC keys; --key-type rsa applies to a new CA (another --dir).\n',
+    );
     const other = await cli(dir, 'ca', 'init', '--dir', 'pki', '--name', 'Fabrikam Issuing CA');
     expect(other.code).toBe(1);
     expect(other.stderr).toContain('already holds the CA "Contoso Issuing CA" under "Contoso Root CA"');

@@ -1,5 +1,7 @@
 // Dispatch, help, version and usage errors of the certlab command line.
 
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, removeTempDirs, tempDir } from './helpers.js';
 
@@ -211,8 +213,39 @@ describe('usage errors exit with 2 and a helpful message', () => {
       expect(r.stderr).toMatch(
         /^certlab: --(chain|trust|dns) was given an empty value \(an unset shell variable\?\)/,
       );
+      // The command's own help, not the general one.
+      const command = argv[0] === 'csr' ? 'csr new' : argv[0];
+      expect(r.stderr).toContain(`\nRun 'certlab ${command} --help' for usage.\n`);
       expect(r.stdout).toBe('');
     }
+  });
+
+  it('a value option given twice is a usage error, not the last one kept silently', async () => {
+    const r = await cli(dir, 'key', 'new', '--out', 'a1.key', '--out', 'b1.key');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      "certlab: --out was given twice: give it once.\nRun 'certlab key new --help' for usage.\n",
+    );
+    expect(existsSync(join(dir, 'a1.key')) || existsSync(join(dir, 'b1.key'))).toBe(false);
+    // Repeatable options still repeat.
+    const csr = await cli(
+      dir,
+      'csr',
+      'new',
+      '--new-key',
+      'ec',
+      '--key-out',
+      'r.key',
+      '--subject',
+      'CN=r',
+      '--dns',
+      'a.example',
+      '--dns',
+      'b.example',
+      '--out',
+      'r.csr',
+    );
+    expect(csr.code, csr.stderr).toBe(0);
   });
 
   it('a bad --type', async () => {

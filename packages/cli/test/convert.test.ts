@@ -133,6 +133,12 @@ describe('convert to pem and der', () => {
     expect(await readFile(join(dir, 'back.pem'), 'utf8')).toBe(
       await readFile(join(dir, 'chain.pem'), 'utf8'),
     );
+    // An empty .p7b holds no key: the hint to add --include-key was wrong there.
+    openssl(dir, 'crl2pkcs7', '-nocrl', '-outform', 'DER', '-out', 'empty.p7b');
+    const empty = await cli(dir, 'convert', 'empty.p7b', '--to', 'pem', '--out', 'e.pem');
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('with no certificate, CRL, request or key in it.');
+    expect(empty.stderr).not.toContain('--include-key');
   });
 
   it('writes one certificate as DER, from PEM, Base64 or a one-certificate .p7b', async () => {

@@ -282,6 +282,32 @@ describe('show: .pfx', () => {
     );
   });
 
+  it('opens a .pfx made without a password (or with an empty one) without asking, as store import does', async () => {
+    for (const [name, extra] of [
+      ['noprot.pfx', ['-keypbe', 'NONE', '-certpbe', 'NONE', '-nomac']],
+      ['emptypw.pfx', []],
+    ] as const) {
+      openssl(
+        dir,
+        'pkcs12',
+        '-export',
+        ...extra,
+        '-in',
+        'leaf.pem',
+        '-inkey',
+        'leaf.key',
+        '-passout',
+        'pass:',
+        '-out',
+        name,
+      );
+      // It said "needs its password" (exit 2) although there is none.
+      const r = await cli(dir, 'show', name, '--format', 'json');
+      expect(r.code, `${name}: ${r.stderr}`).toBe(0);
+      expect(JSON.parse(r.stdout).objects[0].kind).toBe('pkcs12');
+    }
+  });
+
   it('asks for the password at a terminal, without echo', async () => {
     const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: (_raw: boolean) => stdin });
     let stdout = '';

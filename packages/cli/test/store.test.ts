@@ -624,6 +624,48 @@ describe('certlab store export / delete', () => {
       certificates: { store: string; thumbprint: string; hasPrivateKey: boolean }[];
     };
     expect(j.certificates[0]).toMatchObject({ store: 'My', thumbprint: leafT, hasPrivateKey: true });
+    // The wizard's two Encryption choices: AES256-SHA256 (default) and TripleDES-SHA1.
+    for (const [profile, mac, cipher] of [
+      ['modern', 'SHA-256', /AES-256-CBC/],
+      ['legacy', 'SHA-1', /3-?Key ?TripleDES|DES-EDE3/i],
+    ] as const) {
+      const r = await cli(
+        dir,
+        'store',
+        'export',
+        leafT,
+        '--machine',
+        'ex01',
+        '--as',
+        'pfx',
+        '--pfx-profile',
+        profile,
+        '--password',
+        'Other-P4ss',
+        '--out',
+        `${profile}.pfx`,
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const p = await readPkcs12(new Uint8Array(await readFile(join(dir, `${profile}.pfx`))), 'Other-P4ss');
+      expect(p.mac?.hash, profile).toBe(mac);
+      expect(p.bags.find((b) => b.type === 'shrouded-key')?.encryption, profile).toMatch(cipher);
+    }
+    const wrongAs = await cli(
+      dir,
+      'store',
+      'export',
+      leafT,
+      '--machine',
+      'ex01',
+      '--as',
+      'cer',
+      '--pfx-profile',
+      'legacy',
+      '--out',
+      'x.cer',
+    );
+    expect(wrongAs.code).toBe(2);
+    expect(wrongAs.stderr).toContain('--pfx-profile only applies to --as pfx');
     // Existing output without --force: exit 1.
     expect(
       (await cli(dir, 'store', 'export', leafT, '--machine', 'ex01', '--as', 'cer', '--out', 'out.cer')).code,
@@ -1116,6 +1158,8 @@ describeWithTool(
       const asked = await cli(dir, 'store', 'import', 'protected.pfx', '--machine', 'm-protected');
       expect(asked.code).toBe(2);
       expect(asked.stderr).toContain('[ERR_STORE_PASSWORD_REQUIRED]');
+      // In a script, the message names the option that gives the password.
+      expect(asked.stderr).toContain('Give it with --password-file F (or --password P).');
     });
   },
 );

@@ -41,6 +41,11 @@ export interface ExportOptions {
   includeChain?: boolean;
   /** PFX password (required for pfx). */
   password?: string;
+  /**
+   * The wizard's PFX "Encryption" choice: `modern` is AES256-SHA256 (the default), `legacy`
+   * TripleDES-SHA1, for Windows Server 2016 and older, which cannot read the other.
+   */
+  pfxProfile?: 'modern' | 'legacy';
 }
 
 /**
@@ -141,6 +146,7 @@ export async function exportCertificate(
         // the leaf's: a root imported from a .pfx keeps its name through an export and re-import.
         chain: (await chainElements()).map((e) => withFriendlyName(machine, e)),
         password: options.password,
+        ...(options.pfxProfile !== undefined ? { profile: options.pfxProfile } : {}),
         ...(entry.properties.friendlyName !== undefined
           ? { friendlyName: entry.properties.friendlyName }
           : {}),

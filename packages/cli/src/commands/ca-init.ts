@@ -164,6 +164,11 @@ export const caInit: Command = {
       } finally {
         await ca.close();
       }
+      // Its keys stay what they are: a --key-type asking for others is said, not silently dropped.
+      if (stringOption(args, 'key-type') !== undefined && existing.keyType !== keyType)
+        writeLines(ctx.io.stderr, [
+          `certlab: the existing CA keeps its ${existing.keyType.toUpperCase()} keys; --key-type ${keyType} applies to a new CA (another --dir).`,
+        ]);
       // The flags of an existing CA are changed by ca editflags, not by running init again.
       const missing = editFlags.filter((f) => !existing.editFlags.includes(f));
       if (missing.length > 0)

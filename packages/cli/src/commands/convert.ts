@@ -355,7 +355,8 @@ export const convert: Command = {
         if (parts.length === 0)
           throw new CliError(
             EXIT.usage,
-            `${name} holds nothing --to pem writes: it is ${kindName(input.kind)}; add --include-key to write the key.`,
+            // The hint only where there is a key to write (an empty .p7b has none).
+            `${name} holds nothing --to pem writes: it is ${kindName(input.kind)}${c.hasPrivateKey ? '; add --include-key to write the key' : ' with no certificate, CRL, request or key in it'}.`,
           );
         data = parts.join('');
         what = `${listText(written)} as PEM`;

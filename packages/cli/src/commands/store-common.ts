@@ -54,7 +54,8 @@ export async function storeCall<T>(fn: () => T | Promise<T>): Promise<T> {
     if (ss.isStoreError(e))
       throw new CliError(
         STORE_USAGE_CODES.has(e.code) ? EXIT.usage : EXIT.failed,
-        `${e.message} [${e.code}]`,
+        // The library says a password is needed; the command line says which option gives it.
+        `${e.message}${e.code === 'ERR_STORE_PASSWORD_REQUIRED' ? ' Give it with --password-file F (or --password P).' : ''} [${e.code}]`,
       );
     throw e;
   }

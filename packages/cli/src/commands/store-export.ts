@@ -7,7 +7,7 @@ import { booleanOption, choiceOption, requireOption } from '../args.js';
 import { EXIT, usageError } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { FORCE_OPTION, OUT_OPTION } from '../common-options.js';
-import { ensureWritable, writeOutput } from '../files.js';
+import { ensureWritable, STDIO, writeOutput } from '../files.js';
 import { summaryStream, writeLines } from '../output.js';
 import { PASSWORD_FILE_OPTION, passwordOption } from '../password.js';
 import {
@@ -27,7 +27,8 @@ export const storeExport: Command = {
   summary: 'Export a certificate of a store as .cer (DER or Base-64), .p7b, .sst or .pfx.',
   usage: [
     'store export THUMBPRINT --machine DIR --as cer|cer-base64|p7b|sst|pfx --out FILE',
-    '       [--location LocalMachine|CurrentUser] [--store NAME] [--chain] [--password P] [--force]',
+    '       [--location LocalMachine|CurrentUser] [--store NAME] [--chain] [--password P]',
+    '       [--pfx-profile modern|legacy] [--force]',
   ],
   description:
     'The Certificate Export Wizard: cer is "DER encoded binary X.509", cer-base64 "Base-64 encoded X.509" (PEM with CRLF), p7b "Cryptographic Message Syntax Standard – PKCS #7", sst "Microsoft Serialized Certificate Store" (with the friendly name and description) and pfx "Personal Information Exchange – PKCS #12", which needs the private key on the machine, marked exportable at import, and --password. --chain adds the certification path (p7b, sst, pfx). The .pfx is written with mode 0600.',
@@ -54,6 +55,12 @@ export const storeExport: Command = {
       help: 'Password of the .pfx (visible to other local users: prefer --password-file).',
     },
     PASSWORD_FILE_OPTION,
+    {
+      name: 'pfx-profile',
+      type: 'string',
+      value: 'modern|legacy',
+      help: "With --as pfx, the wizard's Encryption: modern (AES256-SHA256; default) or legacy (TripleDES-SHA1) for Windows Server 2016 and older.",
+    },
     FORCE_OPTION,
   ],
   positionals: { names: ['THUMBPRINT'], min: 1 },
@@ -80,6 +87,9 @@ export const storeExport: Command = {
         `--chain only applies to --as p7b, sst or pfx: a ${as} file holds one certificate.`,
         NAME,
       );
+    const pfxProfile = choiceOption(args, 'pfx-profile', ['modern', 'legacy'] as const, undefined, NAME);
+    if (pfxProfile !== undefined && as !== 'pfx')
+      throw usageError(`--pfx-profile only applies to --as pfx, not --as ${as}.`, NAME);
     const force = booleanOption(args, 'force');
     await ensureWritable(ctx.io, out, force);
     const machine = await openMachine(ctx, args, NAME, false);
@@ -89,11 +99,12 @@ export const storeExport: Command = {
         format: as,
         includeChain: booleanOption(args, 'chain'),
         ...(password !== undefined ? { password } : {}),
+        ...(pfxProfile !== undefined ? { pfxProfile } : {}),
       }),
     );
     await writeOutput(ctx.io, out, data, { force, secret: as === 'pfx' });
     writeLines(summaryStream(ctx, out), [
-      `Exported ${entry.thumbprint} (${entry.location}\\${entry.store}) as ${as} to ${out}`,
+      `Exported ${entry.thumbprint} (${entry.location}\\${entry.store}) as ${as} to ${out === STDIO ? 'stdout' : out}`,
     ]);
     return EXIT.ok;
   },

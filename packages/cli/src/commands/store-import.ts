@@ -32,7 +32,7 @@ export const storeImport: Command = {
   usage: [
     'store import FILE --machine DIR [--location LocalMachine|CurrentUser] [--store NAME|auto]',
     '       [--placement wizard|by-type] [--password P] [--exportable] [--friendly-name TEXT]',
-    '       [--lang en|fr] [--format text|json]',
+    '       [--create-store] [--lang en|fr] [--format text|json]',
   ],
   description:
     "Reads FILE (PEM or DER certificate, .p7b, .sst serialized store with the friendly names it carries, .crl, or .pfx with --password) and adds what it holds to the stores of the machine kept in DIR (created when missing), all or nothing. --store auto (default) is the wizard's \"Automatically select the certificate store\": each certificate of a .cer, .p7b or .sst that is a CA goes to CA (Intermediate Certification Authorities), an end-entity certificate to AddressBook (Other People); in a .pfx each key's certificate goes to My (Personal) with its key (a key without a certificate is reported and skipped), a self-signed CA to Root, other CAs to CA. --placement by-type puts a self-signed CA in Root and an end entity in My instead. --location defaults to CurrentUser, as the wizard opened from a file. Prints each certificate with the store it went to (the console's name, in French with --lang fr) and its thumbprint; adding a root to CurrentUser\\Root shows the Security Warning: at a terminal it asks Yes/No as the dialog does (No cancels the whole import, exit 1 [ERR_STORE_CANCELLED]); in a script it is printed on stderr and accepted.",
