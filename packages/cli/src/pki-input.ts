@@ -292,10 +292,17 @@ export async function parsePkiInput(
         // try is cheap: at most 10,000 iterations, else the password is asked for as before.
         const open =
           options.password === undefined
-            ? await readPkcs12(o.der, '', { maxIterations: 10_000 }).catch(() => undefined)
+            ? await readPkcs12(o.der, '', { maxIterations: 10_000, skipUnsupportedKeys: true }).catch(
+                () => undefined,
+              )
             : undefined;
+        // A key certlab cannot import (RSA-PSS, DSA…) does not hide the rest of the file: its bag
+        // says why, and the certificates are there to show or convert.
         const contents =
-          open ?? (await readPkcs12(o.der, await pfxPassword(ctx, path, options.password, passwordOptions)));
+          open ??
+          (await readPkcs12(o.der, await pfxPassword(ctx, path, options.password, passwordOptions), {
+            skipUnsupportedKeys: true,
+          }));
         items.push({ kind: 'pkcs12', contents });
         break;
       }

@@ -750,7 +750,9 @@ describe('certlab serve', () => {
     ];
     for (const [args, message] of cases) {
       let stderr = '';
-      const code = await run(['serve', '--dir', 'site', '--no-https', '--port', '0', ...args], {
+      // A case about --port gives its own (a value option given twice is a usage error itself).
+      const port = args.includes('--port') ? [] : ['--port', '0'];
+      const code = await run(['serve', '--dir', 'site', '--no-https', ...port, ...args], {
         stdout: { write: () => true },
         stderr: { write: (c: string | Uint8Array) => (stderr += String(c)) },
         cwd,

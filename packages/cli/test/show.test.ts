@@ -308,6 +308,44 @@ describe('show: .pfx', () => {
     }
   });
 
+  it('shows a .pfx whose key certlab does not import (RSA-PSS), and convert takes its certificate', async () => {
+    openssl(dir, 'genpkey', '-algorithm', 'RSA-PSS', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', 'pss.key');
+    openssl(dir, 'req', '-x509', '-key', 'pss.key', '-subj', '/CN=pss', '-days', '30', '-out', 'pss.cer');
+    openssl(
+      dir,
+      'pkcs12',
+      '-export',
+      '-in',
+      'pss.cer',
+      '-inkey',
+      'pss.key',
+      '-passout',
+      'pass:pw1234',
+      '-out',
+      'pss.pfx',
+    );
+    // It was ERR_PKI_KEY_UNSUPPORTED with nothing shown, and nothing to convert.
+    const r = await cli(dir, 'show', 'pss.pfx', '--password', 'pw1234');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Private Key: one of a type certlab does not import (see its bag)');
+    expect(r.stdout).toMatch(/Not imported: .*RSA-PSS|Not imported: .*1\.2\.840\.113549\.1\.1\.10/);
+    expect(r.stdout).toContain('CN=pss');
+    const c = await cli(
+      dir,
+      'convert',
+      'pss.pfx',
+      '--password',
+      'pw1234',
+      '--to',
+      'pem',
+      '--out',
+      'pss-out.pem',
+    );
+    expect(c.code, c.stderr).toBe(0);
+    expect(c.stdout).toMatch(/^Warning: a private key of pss\.pfx is not written: /);
+    expect(await readFile(join(dir, 'pss-out.pem'), 'utf8')).toContain('BEGIN CERTIFICATE');
+  });
+
   it('asks for the password at a terminal, without echo', async () => {
     const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: (_raw: boolean) => stdin });
     let stdout = '';

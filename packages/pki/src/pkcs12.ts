@@ -431,6 +431,8 @@ export interface Pkcs12Bag {
   iterations?: number;
   /** For a certificate bag, the certificate. */
   certificate?: Certificate;
+  /** For a key bag whose key certlab cannot import, why (ERR_PKI_KEY_UNSUPPORTED's sentence). */
+  unsupported?: string;
 }
 
 /**
@@ -498,6 +500,13 @@ export interface Pkcs12Contents {
 export interface Pkcs12ReadOptions {
   /** Highest iteration count accepted for any one key derivation (default {@link PKCS12_DEFAULT_MAX_ITERATIONS}). */
   maxIterations?: number;
+  /**
+   * Read a file whose keys are all of a type certlab does not import (RSA-PSS, DSA, secp256k1,
+   * Ed448…) instead of failing with ERR_PKI_KEY_UNSUPPORTED: `key` is then undefined, and each
+   * such key's bag says why in {@link Pkcs12Bag.unsupported}. For inspecting a file and taking
+   * its certificates; an importer that needs the key keeps the default (false).
+   */
+  skipUnsupportedKeys?: boolean;
 }
 
 function bad(msg: string): never {
@@ -756,7 +765,7 @@ export async function readPkcs12(
   if (typeof password !== 'string') throw misuse('readPkcs12() needs the password as a string.');
   const max = options.maxIterations ?? PKCS12_DEFAULT_MAX_ITERATIONS;
   if (!Number.isSafeInteger(max) || max < 1) throw misuse('maxIterations must be a positive integer.');
-  return shield(() => read(der, password, new Budget(max)));
+  return shield(() => read(der, password, new Budget(max), options.skipUnsupportedKeys === true));
 }
 
 /** A shrouded key bag's parsed encryption. */
@@ -776,7 +785,12 @@ function readShrouded(value: Tlv): Shrouded {
   });
 }
 
-async function read(der: Uint8Array, password: string, budget: Budget): Promise<Pkcs12Contents> {
+async function read(
+  der: Uint8Array,
+  password: string,
+  budget: Budget,
+  skipUnsupportedKeys: boolean,
+): Promise<Pkcs12Contents> {
   // 1. The PFX structure, without any cryptography (RFC 7292 §4).
   const { authSafe, mac } = guard('ERR_PKI_PKCS12_INVALID', 'The PKCS#12 file', () => {
     const pfx = Cursor.of(level(der, T.SEQUENCE));
@@ -979,6 +993,7 @@ async function read(der: Uint8Array, password: string, budget: Budget): Promise<
         // usable; the bag stays listed. Thrown below when no key at all could be imported.
         if (e instanceof PkiError && e.code === 'ERR_PKI_KEY_UNSUPPORTED') {
           unsupportedKey ??= e;
+          summary.unsupported = e.message;
           continue;
         }
         throw e;
@@ -996,7 +1011,7 @@ async function read(der: Uint8Array, password: string, budget: Budget): Promise<
     } else if (r.oid === BAG.crl) summary.type = 'crl';
     else if (r.oid === BAG.secret) summary.type = 'secret';
   }
-  if (keys.length === 0 && unsupportedKey) throw unsupportedKey;
+  if (keys.length === 0 && unsupportedKey && !skipUnsupportedKeys) throw unsupportedKey;
 
   // 7. Each key's certificate, as Windows' PFXImportCertStore pairs them: the certificate with the
   //    same localKeyId (RFC 7292 §4.2, PKCS #9 attribute) first, else one with the same public key;

@@ -1042,6 +1042,15 @@ describe('readPkcs12: what other writers produce', () => {
     const dsa = seq(int(0), seq(oid('1.2.840.10040.4.1'), seq(int(23), int(11), int(4))), octets(int(3)));
     const only = pfx([dataSafe(bag(BAG_KEY, dsa))], 'pw');
     await rejects(readPkcs12(only, 'pw'), 'ERR_PKI_KEY_UNSUPPORTED');
+    // skipUnsupportedKeys: the file can still be inspected and its certificates taken.
+    const withCert = pfx([dataSafe(bag(BAG_KEY, dsa), certBag(f.leaf))], 'pw');
+    await rejects(readPkcs12(withCert, 'pw'), 'ERR_PKI_KEY_UNSUPPORTED');
+    const inspected = await readPkcs12(withCert, 'pw', { skipUnsupportedKeys: true });
+    expect(inspected.key).toBeUndefined();
+    expect(inspected.keys).toEqual([]);
+    expect(inspected.bags.map((b) => b.type)).toEqual(['key', 'certificate']);
+    expect(inspected.bags[0]!.unsupported).toMatch(/1\.2\.840\.10040\.4\.1|DSA/);
+    expect(inspected.bags[1]!.certificate!.equals(f.leaf)).toBe(true);
     const der = pfx(
       [dataSafe(bag(BAG_KEY, dsa), bag(BAG_KEY, await f.pair.privateKey.toPkcs8()), certBag(f.leaf))],
       'pw',

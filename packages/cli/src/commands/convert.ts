@@ -134,6 +134,8 @@ interface Contents {
   readonly certificateNames: readonly { certificate: Certificate; friendlyName: string }[];
   /** Bags of a .pfx IN that no output holds: secret bags (a Java keystore's secret keys), other types. */
   readonly unreadBags: number;
+  /** Why each key of a .pfx IN that certlab cannot import (RSA-PSS, DSA…) was left out. */
+  readonly unsupportedKeys: readonly string[];
 }
 
 function contentsOf(input: PkiInput): Contents {
@@ -145,6 +147,7 @@ function contentsOf(input: PkiInput): Contents {
   const keyNames = new Map<PrivateKey, string>();
   const certificateNames: { certificate: Certificate; friendlyName: string }[] = [];
   let unreadBags = 0;
+  const unsupportedKeys: string[] = [];
   for (const item of input.items) {
     if (item.kind === 'csr') requests.push(item.request);
     else if (item.kind === 'public-key') publicKeys.push(item.key);
@@ -164,6 +167,7 @@ function contentsOf(input: PkiInput): Contents {
         if (b.certificate && b.friendlyName !== undefined)
           certificateNames.push({ certificate: b.certificate, friendlyName: b.friendlyName });
         if (b.type === 'secret' || b.type === 'other') unreadBags++;
+        if (b.unsupported !== undefined) unsupportedKeys.push(b.unsupported);
       }
     }
   }
@@ -178,6 +182,7 @@ function contentsOf(input: PkiInput): Contents {
     keyNames,
     certificateNames,
     unreadBags,
+    unsupportedKeys,
   };
 }
 
@@ -317,6 +322,9 @@ export const convert: Command = {
       notes.push(
         `Warning: ${c.unreadBags === 1 ? 'a bag' : `${c.unreadBags} bags`} of ${name} (secret keys, as a Java keystore holds, or a bag type certlab does not read) ${c.unreadBags === 1 ? 'is' : 'are'} not written: keep the original file for ${c.unreadBags === 1 ? 'it' : 'them'}.`,
       );
+
+    for (const why of c.unsupportedKeys)
+      notes.push(`Warning: a private key of ${name} is not written: ${why}`);
 
     let data: string | Uint8Array;
     let secret = false;

@@ -73,6 +73,7 @@ function bagJson(b: Pkcs12Bag): Json {
     encryption: b.encryption ?? null,
     iterations: b.iterations ?? null,
     subject: b.certificate ? b.certificate.subject.toWindowsString() : null,
+    ...(b.unsupported !== undefined ? { unsupported: b.unsupported } : {}),
   };
 }
 
@@ -86,6 +87,7 @@ function bagText(b: Pkcs12Bag, i: number): string[] {
   if (b.friendlyName !== undefined) out.push(`      Friendly Name: ${b.friendlyName}`);
   if (b.localKeyId !== undefined) out.push(`      Local Key Id: ${b.localKeyId}`);
   if (b.certificate) out.push(`      Subject: ${b.certificate.subject.toWindowsString()}`);
+  if (b.unsupported !== undefined) out.push(`      Not imported: ${b.unsupported}`);
   return out;
 }
 
@@ -113,7 +115,11 @@ export function pkcs12Header(c: Pkcs12Contents): ContainerHeader {
       : 'Integrity: no MAC (only decryption checks the password)',
   );
   let keyLine: string;
-  if (!c.key) keyLine = 'Private Key: none';
+  const skipped = c.bags.filter((b) => b.unsupported !== undefined).length;
+  if (!c.key)
+    keyLine = skipped
+      ? `Private Key: ${skipped === 1 ? 'one' : skipped} of a type certlab does not import (see its bag)`
+      : 'Private Key: none';
   else if (!c.certificate)
     keyLine = `Private Key: ${describeKey(c.key)}, no certificate of the file matches it`;
   else
