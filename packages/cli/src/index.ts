@@ -86,8 +86,16 @@ async function dispatch(ctx: CommandContext, argv: readonly string[]): Promise<n
     out.write(commandHelp(command));
     return EXIT.ok;
   }
+  const args = parseCommandArgs(command, rest);
+  // Secrets given on the command line are masked from every message from the start, not only
+  // once the command reads them: an error found first (a bad --directory value holding the same
+  // text) would otherwise print it.
+  for (const name of COMMAND_LINE_SECRETS) {
+    const v = args.values[name];
+    if (typeof v === 'string' && v !== '') ctx.secrets.add(v);
+  }
   try {
-    return await command.run(ctx, parseCommandArgs(command, rest));
+    return await command.run(ctx, args);
   } catch (e) {
     // A usage error raised where the command is not known (a shared option reader) points at
     // the general help; within a command, its own help is the one to read.
@@ -96,6 +104,9 @@ async function dispatch(ctx: CommandContext, argv: readonly string[]): Promise<n
     throw e;
   }
 }
+
+/** The options whose value is a secret (a password or passphrase given on the command line). */
+const COMMAND_LINE_SECRETS = ['password', 'pfx-password', 'key-password', 'storepass', 'challenge-password'];
 
 /**
  * Runs one certlab command line and resolves to its exit code (0 success, 1 the operation

@@ -289,6 +289,23 @@ describe('certlab user', () => {
       expect(r.stdout, name).toBe('');
     }
     expect(await readFile(join(cwd, 'site', 'users.json'), 'utf8')).toBe(before);
+    // A command-line password is masked from the first error on, even one found before the
+    // command reads the password (it was printed in 'sid=Hunter2Pw').
+    const early = await cli(
+      cwd,
+      'user',
+      'add',
+      'eve',
+      '--password',
+      'Hunter2Pw',
+      '--directory',
+      'sid=Hunter2Pw',
+      '--dir',
+      'site',
+    );
+    expect(early.code).toBe(2);
+    expect(early.stderr).not.toContain('Hunter2Pw');
+    expect(early.stderr).toContain('********');
     // Spaces inside a name are allowed, as Windows allows them.
     const spaced = await cli(
       cwd,
