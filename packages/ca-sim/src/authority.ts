@@ -5,7 +5,6 @@
 import {
   type Certificate,
   CertificationRequest,
-  CRL_REASONS,
   type Crl,
   type CrlReason,
   encodePem,
@@ -27,7 +26,7 @@ import {
 import { createCaCertificate, crlUrls, issuerLocations, type PublicationPoints } from './ca-certificates.js';
 import { certEnrollUrl, crlFileName, type LdapPublication, ldapAiaUrl } from './ca-urls.js';
 import { type Clock, systemClock } from './clock.js';
-import { buildCrl, reasonName } from './crl-builder.js';
+import { ADMIN_REVOCATION_REASONS, buildCrl, reasonName } from './crl-builder.js';
 import { CR_DISP, type Disposition, dispositionCode, type RequestStatus } from './disposition.js';
 import { CaError } from './errors.js';
 import { formatHresult, HRESULTS, hresultByCode, hresultHex } from './hresult.js';
@@ -411,11 +410,11 @@ function reasonCode(reason: CrlReason): number {
     throw new TypeError(
       `The revocation reason must be a reason name such as 'keyCompromise', not ${typeof reason}.`,
     );
-  const i = (CRL_REASONS as readonly (string | undefined)[]).indexOf(reason);
-  if (i < 0 || i > 6)
+  const i = (ADMIN_REVOCATION_REASONS as readonly string[]).indexOf(reason);
+  if (i < 0)
     throw new CaError(
       'ERR_CA_OPTIONS_INVALID',
-      `"${reason.slice(0, 40)}" is not a revocation reason AD CS takes (use ${CRL_REASONS.slice(0, 7).join(', ')}).`,
+      `"${reason.slice(0, 40)}" is not a revocation reason AD CS takes (use ${ADMIN_REVOCATION_REASONS.join(', ')}).`,
     );
   return i;
 }

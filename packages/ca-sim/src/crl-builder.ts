@@ -33,6 +33,27 @@ export function reasonName(code: number | undefined): CrlReason {
 }
 
 /**
+ * The revocation reasons AD CS takes, by their CRLReason code 0–6 (the index here): the CA
+ * console's Revoke Certificate dialog, `certutil -revoke`, ICertAdmin::RevokeCertificate
+ * ([MS-CSRA] §3.1.4.1.8). removeFromCRL is what unrevoke writes; RFC 5280's privilegeWithdrawn
+ * and aACompromise are not taken.
+ *
+ * @example
+ * ```ts
+ * ADMIN_REVOCATION_REASONS.indexOf('keyCompromise'); // 1, its CRLReason code
+ * ```
+ */
+export const ADMIN_REVOCATION_REASONS: readonly AdminRevocationReason[] = CRL_REASONS.slice(0, 7).filter(
+  (r): r is AdminRevocationReason => r !== undefined,
+);
+
+/** One of {@link ADMIN_REVOCATION_REASONS}. */
+export type AdminRevocationReason = Exclude<
+  CrlReason,
+  'removeFromCRL' | 'privilegeWithdrawn' | 'aACompromise'
+>;
+
+/**
  * What {@link buildCrl} needs.
  *
  * @example

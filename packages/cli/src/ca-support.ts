@@ -22,6 +22,7 @@ import {
   parseTemplate,
   type RequestResult,
   type RequestStore,
+  refusedByPostgres,
   STANDARD_TEMPLATES,
 } from '@certlab/ca-sim';
 import { Name } from '@certlab/pki';
@@ -319,21 +320,9 @@ export async function openStore(
       throw missingDatabase(db, `${databaseText(db)} holds no certlab CA`);
     // A server that answered but refused the URL's user, password or database is a database URL
     // the command cannot use (exit 2, docs/cli.md); only one that cannot be reached is exit 1.
-    if (isCaError(e, 'ERR_CA_STORE') && refusedByServer(e.cause))
-      throw new CliError(EXIT.usage, `${e.message} [${e.code}]`);
+    if (refusedByPostgres(e)) throw new CliError(EXIT.usage, `${(e as Error).message} [ERR_CA_STORE]`);
     throw e;
   }
-}
-
-/**
- * Whether PostgreSQL answered and refused the connection's credentials or database: SQLSTATE
- * class 28 (invalid authorization: wrong password, unknown role, no pg_hba.conf entry), 3D000
- * (no such database), or pg's own refusal to sign in with no password for SCRAM.
- */
-function refusedByServer(cause: unknown): boolean {
-  const c = cause as { code?: unknown; message?: unknown } | undefined;
-  if (typeof c?.code === 'string' && (c.code.startsWith('28') || c.code === '3D000')) return true;
-  return typeof c?.message === 'string' && /client password must be a (non-empty )?string/.test(c.message);
 }
 
 /**

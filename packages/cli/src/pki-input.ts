@@ -83,24 +83,6 @@ export interface PkiInputOptions {
 const DEFAULT_PASSWORD_OPTIONS = '--password-file F or --password P';
 
 /**
- * Whether bytes look like a PKCS #7 (`.p7b`): PEM labelled PKCS7 or CMS, or a DER ContentInfo
- * of signedData (RFC 2315 §9.1), so the commands that read certificates read its list.
- *
- * @example
- * ```ts
- * isPkcs7(new TextEncoder().encode('-----BEGIN PKCS7-----\n')); // true
- * ```
- */
-export function isPkcs7(bytes: Uint8Array): boolean {
-  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 64));
-  if (head.includes('-----BEGIN PKCS7') || head.includes('-----BEGIN CMS')) return true;
-  // DER ContentInfo: SEQUENCE { OID 1.2.840.113549.1.7.2 (signedData) ... }
-  const oid = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02];
-  const at = bytes.findIndex((_, i) => i < 8 && oid.every((b, j) => bytes[i + j] === b));
-  return bytes[0] === 0x30 && at >= 0;
-}
-
-/**
  * The certificates of a file given where certificates are expected: PEM (several blocks), DER,
  * bare Base64, or a `.p7b` in any of the forms it comes in, including certsrv's (and `certlab
  * ca cert --chain`'s) Base64 PKCS #7 under a CERTIFICATE label, which only its content tells
@@ -112,17 +94,14 @@ export function isPkcs7(bytes: Uint8Array): boolean {
  * ```
  */
 export function readCertificateList(bytes: Uint8Array): Certificate[] {
-  if (isPkcs7(bytes)) return readPkcs7Certificates(bytes);
   let d: DetectedFile | undefined;
   try {
     d = detectFormat(bytes);
   } catch {
     // readCertificates below says what is wrong, in the words the commands already use.
   }
-  if (
-    d?.objects.some((o) => o.kind === 'pkcs7') &&
-    d.objects.every((o) => o.kind === 'pkcs7' || o.kind === 'certificate')
-  )
+  // What was detected is parsed from there, not decoded a second time.
+  if (d?.objects.every((o) => o.kind === 'pkcs7' || o.kind === 'certificate'))
     return d.objects.flatMap((o) =>
       o.kind === 'pkcs7' ? readPkcs7Certificates(o.der) : [parseCertificate(o.der)],
     );

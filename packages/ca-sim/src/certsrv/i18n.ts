@@ -4,7 +4,7 @@
 // arguments return HTML: they expect arguments the caller has already escaped, and their fixed
 // text needs no escaping.
 
-import { CRL_REASONS, type CrlReason } from '@certlab/pki';
+import { ADMIN_REVOCATION_REASONS, type AdminRevocationReason } from '../crl-builder.js';
 import type { CertrqmaMessageKey } from './enroll-form.js';
 import type { CertsrvLanguage, PageVariant } from './page-model.js';
 
@@ -257,24 +257,8 @@ export interface Messages {
   };
 }
 
-/**
- * The revocation reasons the console offers: RFC 5280 CRLReason values 0–6, as the CA console's
- * Revoke Certificate dialog lists them.
- *
- * @example
- * ```ts
- * ADMIN_REVOCATION_REASONS.includes('keyCompromise'); // true
- * ```
- */
-export const ADMIN_REVOCATION_REASONS: readonly AdminRevocationReason[] = CRL_REASONS.slice(0, 7).filter(
-  (r): r is AdminRevocationReason => r !== undefined,
-);
-
-/** One of {@link ADMIN_REVOCATION_REASONS}. */
-export type AdminRevocationReason = Exclude<
-  CrlReason,
-  'removeFromCRL' | 'privilegeWithdrawn' | 'aACompromise'
->;
+// The console's list is the CA's own (crl-builder.ts), re-exported for the pages.
+export { ADMIN_REVOCATION_REASONS, type AdminRevocationReason };
 
 const EN: Messages = {
   common: {

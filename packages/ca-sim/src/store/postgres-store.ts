@@ -129,6 +129,27 @@ export function postgresClient(pool: PgPool, options: { endPool?: boolean } = {}
   };
 }
 
+/** pg's refusal to sign in with SCRAM when no password was given. */
+const NO_PASSWORD = /client password must be a (non-empty )?string/;
+
+/**
+ * Whether {@link openPostgresStore} failed because the server answered and refused the URL (its
+ * user, password or database), not because it could not be reached: SQLSTATE class 28 (wrong
+ * password, unknown role, no pg_hba.conf entry), 3D000 (no such database), or no password given
+ * where the server asks for one.
+ *
+ * @example
+ * ```ts
+ * try { await openPostgresStore({ connectionString }); } catch (e) { if (refusedByPostgres(e)) console.error('check the URL'); }
+ * ```
+ */
+export function refusedByPostgres(e: unknown): boolean {
+  if (!(e instanceof CaError) || e.code !== 'ERR_CA_STORE') return false;
+  const c = e.cause as { code?: unknown; message?: unknown } | undefined;
+  if (typeof c?.code === 'string' && (c.code.startsWith('28') || c.code === '3D000')) return true;
+  return typeof c?.message === 'string' && NO_PASSWORD.test(c.message);
+}
+
 /**
  * Connects to a PostgreSQL server through `pg`, migrates the database (once, under an advisory
  * lock, however many processes open it together) and returns the store. Several processes may
@@ -188,7 +209,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     const message = (cause as Error).message || String(cause);
     // pg's words for "the server wants a password and there is none" (SCRAM) say nothing of where
     // a password goes.
-    const hint = /client password must be a (non-empty )?string/.test(message)
+    const hint = NO_PASSWORD.test(message)
       ? ' The server asks for a password and none was given: put it in the URL (postgres://user:password@host/db), in PGPASSWORD, or in ~/.pgpass.'
       : '';
     throw new CaError('ERR_CA_STORE', `Could not connect to the PostgreSQL database: ${message}.${hint}`, {

@@ -1,8 +1,8 @@
 // `certlab ca revoke` and `certlab ca unrevoke`: revoke an issued certificate with a reason
 // (certutil -revoke SERIAL REASON), or release one from hold (certutil -revoke SERIAL unrevoke).
 
-import type { CertificationAuthority, RequestResult } from '@certlab/ca-sim';
-import { CRL_REASONS, type CrlReason } from '@certlab/pki';
+import { ADMIN_REVOCATION_REASONS, type CertificationAuthority, type RequestResult } from '@certlab/ca-sim';
+import type { CrlReason } from '@certlab/pki';
 import { choiceOption, stringOption } from '../args.js';
 import {
   DB_OPTION,
@@ -19,13 +19,11 @@ import { isoSeconds } from '../format/dates.js';
 import { crlReasonDisplayName } from '../format/display-names.js';
 import { writeJson, writeLines } from '../output.js';
 
-/**
- * The reasons a certificate can be revoked with, by their RFC 5280 code: 0 to 6, the ones AD CS
- * takes (certutil -revoke, [MS-CSRA] §3.1.4.1.8).
- */
-const REASONS: readonly { name: CrlReason; code: number }[] = CRL_REASONS.slice(0, 7).flatMap((r, code) =>
-  r === undefined ? [] : [{ name: r, code }],
-);
+/** The reasons a certificate can be revoked with: AD CS's, each at its CRLReason code. */
+const REASONS: readonly { name: CrlReason; code: number }[] = ADMIN_REVOCATION_REASONS.map((name, code) => ({
+  name,
+  code,
+}));
 
 const ID_OPTION = {
   name: 'id',

@@ -200,16 +200,13 @@ async function readCerts(ctx: CommandContext, path: string): Promise<Certificate
     if (certs.length === 0) throw new Error('it holds no certificate');
     return certs;
   } catch (e) {
-    // The library's code stays in brackets, as every other command reports it (docs/cli.md).
+    // A library error goes to report-error as it is: its message names the file, and its code
+    // is printed in brackets as every other command prints it (docs/cli.md).
     const why = explainInput(e, bytes, path, ['certificate', 'pkcs7']);
-    const coded = (x: unknown) => {
-      const code = (x as { code?: unknown }).code;
-      return typeof code === 'string' && code.startsWith('ERR_') ? ` [${code}]` : '';
-    };
-    if (why !== e && why instanceof Error) throw new CliError(EXIT.usage, `${why.message}${coded(why)}`);
+    if (pki.isPkiError(why)) throw why;
     throw new CliError(
       EXIT.usage,
-      `cannot read certificates from ${path}: ${e instanceof Error ? e.message : String(e)}${coded(e)}`,
+      `cannot read certificates from ${path}: ${e instanceof Error ? e.message : String(e)}`,
     );
   }
 }

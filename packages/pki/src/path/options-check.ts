@@ -7,9 +7,16 @@
 import { Certificate } from '../certificate.js';
 import { Crl } from '../crl.js';
 import { misuse } from '../internal/guard.js';
+import { OID } from '../oids.js';
+import type { PathPurpose } from './validate.js';
 
-/** The purposes validatePath knows, as {@link PathPurpose} lists them. */
-export const PATH_PURPOSES: readonly string[] = ['serverAuth', 'clientAuth', 'any'];
+/** The EKU each purpose of {@link PathPurpose} asks the end-entity for (`any`: none). */
+export const PURPOSE_EKU: Readonly<Record<PathPurpose, string | undefined>> = {
+  serverAuth: OID.serverAuth,
+  clientAuth: OID.clientAuth,
+  any: undefined,
+};
+const PATH_PURPOSES: readonly string[] = Object.keys(PURPOSE_EKU);
 
 function show(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);

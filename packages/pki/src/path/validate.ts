@@ -11,7 +11,7 @@ import { isoSeconds } from '../time-text.js';
 import { type CertInfo, certInfo, HANDLED_EXTENSIONS, publicKeyOf } from './cert-info.js';
 import { checkHostname, isValidHostname, matchDnsPattern } from './hostname.js';
 import { NameConstraintState, prepareConstraints } from './name-constraints.js';
-import { checkPathOptions } from './options-check.js';
+import { checkPathOptions, PURPOSE_EKU } from './options-check.js';
 import { PolicyBudgetError, PolicyTree } from './policy-tree.js';
 import { type PathReason, type PathReasonCode, reason } from './reasons.js';
 
@@ -140,12 +140,6 @@ async function verifyPair(subject: Certificate, issuer: Certificate): Promise<Si
     return { ok: false, code: 'ERR_PATH_SIGNATURE', message: m };
   }
 }
-
-const EKU: Record<PathPurpose, string | undefined> = {
-  serverAuth: OID.serverAuth,
-  clientAuth: OID.clientAuth,
-  any: undefined,
-};
 
 class Reasons {
   readonly list: PathReason[] = [];
@@ -344,7 +338,7 @@ export async function validatePathWith(
   const tree = new PolicyTree();
   let policyBudget = false;
 
-  const purposeOid = EKU[options.purpose ?? 'any'];
+  const purposeOid = PURPOSE_EKU[options.purpose ?? 'any'];
 
   for (let j = k - 1; j >= 0; j--) {
     const i = k - j; // RFC numbering, 1 = the certificate the anchor issued
