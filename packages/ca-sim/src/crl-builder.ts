@@ -47,7 +47,14 @@ export const ADMIN_REVOCATION_REASONS: readonly AdminRevocationReason[] = CRL_RE
   (r): r is AdminRevocationReason => r !== undefined,
 );
 
-/** One of {@link ADMIN_REVOCATION_REASONS}. */
+/**
+ * One of {@link ADMIN_REVOCATION_REASONS}.
+ *
+ * @example
+ * ```ts
+ * const reason: AdminRevocationReason = 'superseded';
+ * ```
+ */
 export type AdminRevocationReason = Exclude<
   CrlReason,
   'removeFromCRL' | 'privilegeWithdrawn' | 'aACompromise'
